@@ -1,0 +1,52 @@
+"""Shared fixtures: a migrated template database built once per run and copied per test
+(migrating for every test would dominate the suite's time), and the wired application."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tiers_lieu.app import Comptoir, build  # noqa: E402
+from tiers_lieu.i18n import set_language  # noqa: E402
+from tiers_lieu.services.readmodels import SiteInfo  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = build(str(path))
+    app.close()
+    return path
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "comptoir.sqlite"
+    shutil.copyfile(template_db, target)
+    return target
+
+
+@pytest.fixture(autouse=True)
+def _french() -> Iterator[None]:
+    set_language("fr")
+    yield
+    set_language("fr")
+
+
+@pytest.fixture
+def app(db_path: Path) -> Iterator[Comptoir]:
+    comptoir = build(str(db_path))
+    yield comptoir
+    comptoir.close()
+
+
+@pytest.fixture
+def site(app: Comptoir) -> SiteInfo:
+    return app.sites.init_site(name="Le Comptoir de Felletin", commune_name="Felletin",
+                               insee_code="23079")

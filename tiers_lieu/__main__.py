@@ -1,0 +1,136 @@
+"""The ``tiers-lieu`` command: the desktop application by default, sub-commands for the rest.
+
+Exit codes (DESIGN.md): 0 success, 2 bad usage or invalid input (French message on stderr,
+nothing written), 1 unexpected failure. The GUI modules are imported only when a window is
+wanted, so that sub-commands start fast and need no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from tiers_lieu import __version__
+from tiers_lieu.errors import ComptoirError
+from tiers_lieu.i18n import LANGUAGES, _, set_language
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+SCALES = ("small", "medium", "large")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(_("Erreur : {message}").format(message=message) + "\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _language_from_argv(argv: Sequence[str]) -> str:
+    """``--lang`` must apply before the parser's own help texts are built."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("TIERS_LIEU_LANG", "fr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tiers-lieu",
+        description=_("Comptoir : l'accueil, l'agenda, l'épicerie et les rapports d'un tiers-lieu."),
+    )
+    parser.add_argument("--version", action="version", version=f"Comptoir {__version__}")
+    parser.add_argument("--db", metavar=_("CHEMIN_OU_URL"), help=_("base de données à utiliser"))
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None, help=_("langue de l'interface"))
+    parser.add_argument(
+        "--smoke-test", action="store_true",
+        help=_("ouvre la fenêtre principale, parcourt chaque section puis quitte"),
+    )
+    parser.add_argument(
+        "--screenshots", metavar=_("DOSSIER"), type=Path,
+        help=_("avec --smoke-test : enregistre une image PNG par section"),
+    )
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMANDE"))
+
+    init = sub.add_parser("init", help=_("prépare une base vide sans interface"))
+    init.add_argument("--site", required=True, metavar=_("NOM"), help=_("nom du lieu"))
+    init.add_argument("--commune", default="", metavar=_("NOM"), help=_("commune du lieu"))
+    init.add_argument("--insee", default=None, metavar=_("CODE"), help=_("code INSEE de la commune"))
+
+    demo = sub.add_parser("demo", help=_("remplit la base de données de démonstration"))
+    demo.add_argument("--scale", choices=SCALES, default="small", help=_("taille des données"))
+    demo.add_argument("--seed", type=int, default=1, help=_("graine du tirage (reproductible)"))
+    demo.add_argument("--site", default=None, metavar=_("NOM"), help=_("lieu à remplir"))
+    return parser
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from tiers_lieu.app import build
+
+    app = build(args.db)
+    try:
+        site = app.sites.init_site(name=args.site, commune_name=args.commune, insee_code=args.insee)
+        services = app.config.list_services(site.id)
+        print(
+            _("Lieu « {name} » créé avec {n} services. Ouvrez l'application pour créer le compte "
+              "de coordination.").format(name=site.name, n=len(services))
+        )
+        return EXIT_OK
+    finally:
+        app.close()
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from tiers_lieu.app import build
+
+    app = build(args.db)
+    try:
+        started = time.perf_counter()
+        summary = app.demo.generate(scale=args.scale, seed=args.seed, site_name=args.site)
+        elapsed = time.perf_counter() - started
+        print(summary.describe())
+        print(_("Terminé en {seconds} s.").format(seconds=f"{elapsed:.1f}"))
+        return EXIT_OK
+    finally:
+        app.close()
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from tiers_lieu.ui.application import run_gui
+
+    return run_gui(db=args.db, smoke_test=args.smoke_test, screenshots=args.screenshots)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_from_argv(argv)
+    set_language(lang if lang in LANGUAGES else "fr")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    if args.screenshots and not args.smoke_test:
+        sys.stderr.write(_("Erreur : --screenshots va avec --smoke-test.") + "\n")
+        return EXIT_USAGE
+    try:
+        if args.command == "init":
+            return _run_init(args)
+        if args.command == "demo":
+            return _run_demo(args)
+        return _run_gui(args)
+    except ComptoirError as exc:
+        sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
+    except Exception:
+        logging.getLogger("tiers_lieu").exception(_("Erreur inattendue"))
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Composition root: the one place where the database, the unit of work and the services are
+built and wired. The command line, the windows and the tests all start from :func:`build`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy import Engine
+
+from tiers_lieu.db import UnitOfWork, UowFactory, make_engine, migrate, resolve_db_url
+from tiers_lieu.services.accounts import AccountService
+from tiers_lieu.services.communes import CommuneService
+from tiers_lieu.services.config import ConfigService
+from tiers_lieu.services.demo import DemoService
+from tiers_lieu.services.sites import SiteService
+
+
+@dataclass
+class Comptoir:
+    """Everything a front end needs, wired once."""
+
+    url: str
+    engine: Engine
+    uow: UowFactory
+    sites: SiteService
+    config: ConfigService
+    communes: CommuneService
+    accounts: AccountService
+    demo: DemoService
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build(db: str | None = None) -> Comptoir:
+    """Open (and migrate) the database named by ``db``/``TIERS_LIEU_DB``/the default file."""
+    url = resolve_db_url(db)
+    engine = make_engine(url)
+    migrate(engine)
+    uow: UowFactory = partial(UnitOfWork, engine)
+    sites = SiteService(uow)
+    return Comptoir(
+        url=url,
+        engine=engine,
+        uow=uow,
+        sites=sites,
+        config=ConfigService(uow),
+        communes=CommuneService(uow),
+        accounts=AccountService(uow),
+        demo=DemoService(uow, engine, sites),
+    )

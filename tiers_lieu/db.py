@@ -1,0 +1,164 @@
+"""Where the data lives and how it is written: engine, SQLite pragmas, unit of work, migrations.
+
+The database is a SQLite file in the user's data directory unless ``--db`` or
+``TIERS_LIEU_DB`` names another file or a ``postgresql+psycopg://`` URL. SQLite runs in WAL
+mode with ``synchronous=FULL`` so a commit survives a power cut, ``foreign_keys=ON`` and a busy
+timeout for a second desk reading while the first writes. Migrations (Alembic, batch mode on
+SQLite) are applied at start, after a copy of the file is made when there is anything to
+migrate.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from platformdirs import user_data_path
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+APP_DIR_NAME = "comptoir"
+ENV_VAR = "TIERS_LIEU_DB"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def data_dir() -> Path:
+    return user_data_path(APP_DIR_NAME, appauthor=False)
+
+
+def resolve_db_url(db: str | None = None) -> str:
+    """``--db`` first, then ``TIERS_LIEU_DB``, then the file in the user's data directory."""
+    value = db or os.environ.get(ENV_VAR) or str(data_dir() / "comptoir.sqlite")
+    if "://" in value:
+        return value
+    path = Path(value).expanduser().resolve()
+    return f"sqlite:///{path}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _on_sqlite_connect)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class UnitOfWork:
+    """One transaction: ``with uow:`` opens a session; only ``commit()`` makes work durable.
+
+    Leaving the block without committing (or by an exception) rolls everything back.
+    """
+
+    session: Session
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = Session(self._engine, expire_on_commit=False)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+def _current_and_head(engine: Engine) -> tuple[str | None, str | None]:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config(engine))
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, script.get_current_head()
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """A consistent copy of a live SQLite file, through SQLite's online backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(str(source))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def migrate(engine: Engine, backup_dir: Path | None = None) -> Path | None:
+    """Bring the schema to the newest revision; returns the backup made first, if any."""
+    from alembic import command
+
+    current, head = _current_and_head(engine)
+    if current == head:
+        return None
+    backup = None
+    path = sqlite_path(str(engine.url))
+    if current is not None and path is not None and path.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = backup_dir or path.parent / "sauvegardes"
+        backup = backup_sqlite(path, folder / f"avant-migration-{current}-{stamp}.sqlite")
+    config = _alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return backup
+
+
+def open_database(db: str | None = None) -> Engine:
+    """Engine for ``db`` (see :func:`resolve_db_url`), migrated to the newest schema."""
+    engine = make_engine(resolve_db_url(db))
+    migrate(engine)
+    return engine

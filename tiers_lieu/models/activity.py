@@ -1,0 +1,106 @@
+"""What the desk logs: visits, workshops with their attendance, administrative assistance.
+
+The activity date (and optional time) of a visit is local to the place and distinct from
+``created_at``, the entry instant, so that a paper tally sheet can be re-keyed later. Visitor
+categories reference ``Category`` rows; an empty reference means "Non communiqué".
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field
+
+from tiers_lieu.models.base import SiteRow, UTCDateTime
+
+
+class Visit(SiteRow, table=True):
+    __tablename__ = "visit"
+    __table_args__ = (
+        CheckConstraint("count >= 1", name="count_positive"),
+        Index("ix_visit_site_date", "site_id", "activity_date"),
+    )
+
+    service_id: uuid.UUID = Field(foreign_key="service.id", index=True)
+    activity_date: date
+    activity_time: time | None = None
+    count: int = Field(default=1, ge=1)
+    commune_id: uuid.UUID | None = Field(default=None, foreign_key="commune.id", ondelete="SET NULL")
+    age_band_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    gender_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    status_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    person_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    event_id: uuid.UUID | None = Field(default=None, foreign_key="event.id", ondelete="CASCADE")
+    booking_id: uuid.UUID | None = Field(default=None, foreign_key="booking.id", ondelete="SET NULL")
+    source: str = Field(default="desk", max_length=16)
+    created_by_id: uuid.UUID | None = Field(
+        default=None, foreign_key="app_user.id", ondelete="SET NULL"
+    )
+
+
+class Event(SiteRow, table=True):
+    """A workshop, animation or meeting held at (or by) the place."""
+
+    __tablename__ = "event"
+
+    title: str = Field(max_length=200)
+    event_type_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    theme: str = Field(default="", max_length=120)
+    service_id: uuid.UUID | None = Field(default=None, foreign_key="service.id")
+    event_date: date = Field(index=True)
+    start_time: time | None = None
+    duration_min: int = Field(default=60, ge=0)
+    place: str = Field(default="", max_length=120)
+    facilitator: str = Field(default="", max_length=120)
+    partner_id: uuid.UUID | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
+    attendance_mode: str = Field(default="anonymous", max_length=12)
+
+
+class EventAttendance(SiteRow, table=True):
+    """A head-count line (count with categories) or one registered person."""
+
+    __tablename__ = "event_attendance"
+    __table_args__ = (CheckConstraint("count >= 1", name="count_positive"),)
+
+    event_id: uuid.UUID = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    person_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    count: int = Field(default=1, ge=1)
+    age_band_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    gender_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    status_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+
+
+class AssistanceRecord(SiteRow, table=True):
+    """One administrative procedure helped at the France Services / assistance desk."""
+
+    __tablename__ = "assistance_record"
+    __table_args__ = (
+        CheckConstraint("duration_min >= 0", name="duration_positive"),
+        Index("ix_assistance_record_site_date", "site_id", "activity_date"),
+    )
+
+    activity_date: date
+    activity_time: time | None = None
+    operator_id: uuid.UUID = Field(foreign_key="category.id")
+    theme_id: uuid.UUID = Field(foreign_key="category.id")
+    help_type_id: uuid.UUID = Field(foreign_key="category.id")
+    duration_min: int = Field(default=15)
+    place_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    outcome_id: uuid.UUID = Field(foreign_key="category.id")
+    orientation_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    person_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    commune_id: uuid.UUID | None = Field(default=None, foreign_key="commune.id", ondelete="SET NULL")
+    age_band_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    gender_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    status_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    note: str = Field(default="", max_length=280)
+    follow_up_due: date | None = Field(default=None, index=True)
+    follow_up_closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    follow_up_outcome_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    visit_id: uuid.UUID | None = Field(default=None, foreign_key="visit.id", ondelete="SET NULL")
+    source: str = Field(default="desk", max_length=16)
+    created_by_id: uuid.UUID | None = Field(
+        default=None, foreign_key="app_user.id", ondelete="SET NULL"
+    )

@@ -1,0 +1,101 @@
+"""Grocery (producers, products, stock, sales) and the payments of every area.
+
+Money is integer cents and quantities integer thousandths (1 kg = 1000) so that totals, VAT
+and change are exact. The stock of a product is the sum of its movements; no column caches it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlmodel import Field
+
+from tiers_lieu.models.base import SiteRow, UTCDateTime
+
+
+class Producer(SiteRow, table=True):
+    __tablename__ = "producer"
+
+    name: str = Field(max_length=120)
+    commune_name: str = Field(default="", max_length=120)
+    distance_km: int | None = Field(default=None, ge=0)
+    contact: str = Field(default="", max_length=120)
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=200)
+    supplies: str = Field(default="", max_length=300)
+
+
+class Product(SiteRow, table=True):
+    __tablename__ = "product"
+    __table_args__ = (UniqueConstraint("site_id", "barcode"),)
+
+    name: str = Field(max_length=120, index=True)
+    category: str = Field(default="", max_length=60)
+    unit: str = Field(default="piece", max_length=8)
+    price_cents: int = Field(ge=0)
+    solidarity_price_cents: int | None = Field(default=None, ge=0)
+    vat_rate_bp: int = Field(default=550, ge=0)  # basis points: 550 = 5,5 %
+    barcode: str | None = Field(default=None, max_length=32)
+    producer_id: uuid.UUID | None = Field(default=None, foreign_key="producer.id", ondelete="SET NULL")
+    alert_threshold_milli: int = Field(default=0, ge=0)
+    favourite: bool = Field(default=False)
+    active: bool = Field(default=True)
+
+
+class Sale(SiteRow, table=True):
+    __tablename__ = "sale"
+
+    sold_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    total_cents: int
+    person_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    solidarity: bool = Field(default=False)
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by_id: uuid.UUID | None = Field(
+        default=None, foreign_key="app_user.id", ondelete="SET NULL"
+    )
+
+
+class SaleLine(SiteRow, table=True):
+    __tablename__ = "sale_line"
+
+    sale_id: uuid.UUID = Field(foreign_key="sale.id", index=True, ondelete="CASCADE")
+    product_id: uuid.UUID = Field(foreign_key="product.id")
+    quantity_milli: int
+    unit_price_cents: int
+    vat_rate_bp: int
+    total_cents: int
+
+
+class StockMovement(SiteRow, table=True):
+    __tablename__ = "stock_movement"
+
+    product_id: uuid.UUID = Field(foreign_key="product.id", index=True)
+    kind: str = Field(max_length=12)
+    quantity_milli: int  # signed: receptions positive, sales and losses negative
+    unit_cost_cents: int | None = None
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    sale_line_id: uuid.UUID | None = Field(
+        default=None, foreign_key="sale_line.id", ondelete="CASCADE"
+    )
+    note: str = Field(default="", max_length=200)
+
+
+class Payment(SiteRow, table=True):
+    """Money received, for a sale, a coworking pass, a membership or an AMAP instalment."""
+
+    __tablename__ = "payment"
+    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_positive"),)
+
+    amount_cents: int
+    method: str = Field(max_length=10)
+    paid_on: date = Field(index=True)
+    reference: str = Field(default="", max_length=60)
+    sale_id: uuid.UUID | None = Field(default=None, foreign_key="sale.id", ondelete="CASCADE")
+    pass_id: uuid.UUID | None = Field(
+        default=None, foreign_key="coworking_pass.id", ondelete="CASCADE"
+    )
+    membership_id: uuid.UUID | None = Field(
+        default=None, foreign_key="membership.id", ondelete="CASCADE"
+    )

@@ -1,0 +1,120 @@
+"""The communes of a site's territory: listed, typed in, or imported from a CSV
+``code_insee;nom;population`` (the INSEE tables' shape).
+
+An import is all-or-nothing: every line is checked first and all problems are reported with
+their line numbers; only a clean file is written, in one transaction. A commune already known
+(same INSEE code) is updated, so importing a newer census replaces populations.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from tiers_lieu.db import UowFactory
+from tiers_lieu.errors import ConflictError, ImportFileError, LineError, ValidationError
+from tiers_lieu.i18n import _
+from tiers_lieu.models import Commune
+from tiers_lieu.services.readmodels import CommuneInfo
+from tiers_lieu.services.sites import INSEE_RE
+from tiers_lieu.services.tabular import read_table
+
+
+@dataclass(frozen=True)
+class CommuneImportResult:
+    created: int
+    updated: int
+    dry_run: bool
+
+
+def _info(c: Commune) -> CommuneInfo:
+    return CommuneInfo(c.id, c.insee_code, c.name, c.population, c.in_territory)
+
+
+class CommuneService:
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    def list_communes(self, site_id: uuid.UUID, *, territory_only: bool = False) -> list[CommuneInfo]:
+        with self._uow() as uow:
+            query = select(Commune).where(Commune.site_id == site_id)
+            if territory_only:
+                query = query.where(col(Commune.in_territory).is_(True))
+            return [_info(c) for c in uow.session.exec(query.order_by(col(Commune.name)))]
+
+    def add_commune(
+        self, site_id: uuid.UUID, *, name: str, insee_code: str | None = None,
+        population: int | None = None, in_territory: bool = True,
+    ) -> CommuneInfo:
+        name = name.strip()
+        if not name:
+            raise ValidationError(_("Nom de la commune"), _("ce champ est obligatoire"))
+        code = (insee_code or "").strip().upper() or None
+        if code is not None and not INSEE_RE.match(code):
+            raise ValidationError(_("Code INSEE"), _("un code INSEE a 5 caractères"))
+        with self._uow() as uow:
+            if code and uow.session.exec(
+                select(Commune).where(Commune.site_id == site_id, Commune.insee_code == code)
+            ).first():
+                raise ConflictError(_("Le code INSEE {code} est déjà connu.").format(code=code))
+            row = Commune(site_id=site_id, name=name, insee_code=code, population=population,
+                          in_territory=in_territory)
+            uow.session.add(row)
+            uow.commit()
+            return _info(row)
+
+    def import_csv(self, site_id: uuid.UUID, path: Path, *, dry_run: bool = False) -> CommuneImportResult:
+        table = read_table(path, ["code_insee", "nom"])
+        errors: list[LineError] = []
+        parsed: dict[str, tuple[str, int | None]] = {}
+        for line, row in zip(table.lines, table.rows, strict=True):
+            code = row.get("code_insee", "").upper()
+            name = row.get("nom", "")
+            raw_population = row.get("population", "").replace("\u202f", "").replace(" ", "")
+            if not INSEE_RE.match(code):
+                errors.append(LineError(line, _("code INSEE invalide « {value} »").format(value=code)))
+                continue
+            if not name:
+                errors.append(LineError(line, _("nom de commune manquant")))
+                continue
+            population: int | None = None
+            if raw_population:
+                if not raw_population.isdigit():
+                    errors.append(
+                        LineError(line, _("population invalide « {value} »").format(value=raw_population))
+                    )
+                    continue
+                population = int(raw_population)
+            if code in parsed:
+                errors.append(LineError(line, _("code INSEE {code} en double").format(code=code)))
+                continue
+            parsed[code] = (name, population)
+        if errors:
+            raise ImportFileError(errors)
+        if not parsed:
+            raise ImportFileError([LineError(2, _("aucune commune dans le fichier"))])
+        with self._uow() as uow:
+            existing = {
+                c.insee_code: c
+                for c in uow.session.exec(select(Commune).where(Commune.site_id == site_id))
+                if c.insee_code
+            }
+            created = updated = 0
+            for code, (name, population) in parsed.items():
+                row = existing.get(code)
+                if row is None:
+                    uow.session.add(Commune(site_id=site_id, insee_code=code, name=name,
+                                            population=population, in_territory=True))
+                    created += 1
+                else:
+                    row.name = name
+                    row.population = population if population is not None else row.population
+                    row.in_territory = True
+                    uow.session.add(row)
+                    updated += 1
+            if not dry_run:
+                uow.commit()
+        return CommuneImportResult(created=created, updated=updated, dry_run=dry_run)

@@ -1,0 +1,235 @@
+"""What a coordinator configures for a site: services, categories, opening hours, closures.
+
+Public holidays are not stored: the ``holidays`` package knows them for any year. A service
+or category is never deleted once used; deactivating hides it from the desk and keeps history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, time
+from functools import lru_cache
+
+from sqlmodel import col, func, select
+
+from tiers_lieu.db import UowFactory
+from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.i18n import _
+from tiers_lieu.models import Category, Closure, OpeningHours, Service
+from tiers_lieu.models.enums import CategoryKind, ServiceKind
+from tiers_lieu.services.readmodels import CategoryInfo, ClosureInfo, OpeningRange, ServiceInfo
+
+
+@lru_cache(maxsize=32)
+def public_holidays(year: int) -> dict[date, str]:
+    """French public holidays (metropolitan) of ``year``, with their French names."""
+    import holidays  # imported on first use: it loads every country's calendar module
+
+    return dict(holidays.country_holidays("FR", years=year, language="fr"))
+
+
+def _service_info(s: Service) -> ServiceInfo:
+    return ServiceInfo(id=s.id, name=s.name, kind=s.kind, position=s.position, active=s.active)
+
+
+def _category_info(c: Category) -> CategoryInfo:
+    return CategoryInfo(id=c.id, kind=c.kind, label=c.label, position=c.position, active=c.active)
+
+
+class ConfigService:
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    # -- services -------------------------------------------------------------------------
+    def list_services(self, site_id: uuid.UUID, *, include_inactive: bool = False) -> list[ServiceInfo]:
+        with self._uow() as uow:
+            query = select(Service).where(Service.site_id == site_id)
+            if not include_inactive:
+                query = query.where(col(Service.active).is_(True))
+            rows = uow.session.exec(query.order_by(col(Service.position), col(Service.name)))
+            return [_service_info(s) for s in rows]
+
+    def add_service(self, site_id: uuid.UUID, *, name: str, kind: str = ServiceKind.OTHER) -> ServiceInfo:
+        name = self._check_name(name, _("Nom du service"))
+        with self._uow() as uow:
+            if uow.session.exec(
+                select(Service).where(Service.site_id == site_id, Service.name == name)
+            ).first():
+                raise ConflictError(_("Le service « {name} » existe déjà.").format(name=name))
+            last = uow.session.exec(
+                select(func.max(Service.position)).where(Service.site_id == site_id)
+            ).one()
+            service = Service(site_id=site_id, name=name, kind=ServiceKind(kind), position=(last or 0) + 1)
+            uow.session.add(service)
+            uow.commit()
+            return _service_info(service)
+
+    def update_service(self, service_id: uuid.UUID, *, name: str, active: bool) -> ServiceInfo:
+        name = self._check_name(name, _("Nom du service"))
+        with self._uow() as uow:
+            service = uow.session.get(Service, service_id)
+            if service is None:
+                raise NotFoundError(_("Ce service n'existe plus."))
+            clash = uow.session.exec(
+                select(Service).where(
+                    Service.site_id == service.site_id, Service.name == name, Service.id != service_id
+                )
+            ).first()
+            if clash:
+                raise ConflictError(_("Le service « {name} » existe déjà.").format(name=name))
+            service.name = name
+            service.active = active
+            uow.session.add(service)
+            uow.commit()
+            return _service_info(service)
+
+    def move_service(self, service_id: uuid.UUID, offset: int) -> None:
+        """Move a service up (-1) or down (+1) in the desk's order (and its number key)."""
+        with self._uow() as uow:
+            service = uow.session.get(Service, service_id)
+            if service is None:
+                raise NotFoundError(_("Ce service n'existe plus."))
+            rows = list(
+                uow.session.exec(
+                    select(Service)
+                    .where(Service.site_id == service.site_id)
+                    .order_by(col(Service.position), col(Service.name))
+                )
+            )
+            index = next(i for i, s in enumerate(rows) if s.id == service_id)
+            target = index + offset
+            if not 0 <= target < len(rows):
+                return
+            rows[index], rows[target] = rows[target], rows[index]
+            for position, row in enumerate(rows):
+                row.position = position
+                uow.session.add(row)
+            uow.commit()
+
+    # -- categories -----------------------------------------------------------------------
+    def list_categories(
+        self, site_id: uuid.UUID, kind: CategoryKind, *, include_inactive: bool = False
+    ) -> list[CategoryInfo]:
+        with self._uow() as uow:
+            query = select(Category).where(Category.site_id == site_id, Category.kind == kind)
+            if not include_inactive:
+                query = query.where(col(Category.active).is_(True))
+            rows = uow.session.exec(query.order_by(col(Category.position), col(Category.label)))
+            return [_category_info(c) for c in rows]
+
+    def add_category(self, site_id: uuid.UUID, kind: CategoryKind, *, label: str) -> CategoryInfo:
+        label = self._check_name(label, _("Libellé"))
+        with self._uow() as uow:
+            if uow.session.exec(
+                select(Category).where(
+                    Category.site_id == site_id, Category.kind == kind, Category.label == label
+                )
+            ).first():
+                raise ConflictError(_("« {label} » existe déjà dans cette liste.").format(label=label))
+            last = uow.session.exec(
+                select(func.max(Category.position)).where(
+                    Category.site_id == site_id, Category.kind == kind
+                )
+            ).one()
+            row = Category(site_id=site_id, kind=kind, label=label, position=(last or 0) + 1)
+            uow.session.add(row)
+            uow.commit()
+            return _category_info(row)
+
+    # -- opening hours --------------------------------------------------------------------
+    def opening_hours(self, site_id: uuid.UUID) -> list[OpeningRange]:
+        with self._uow() as uow:
+            rows = uow.session.exec(
+                select(OpeningHours)
+                .where(OpeningHours.site_id == site_id)
+                .order_by(col(OpeningHours.weekday), col(OpeningHours.opens_at))
+            )
+            return [OpeningRange(r.weekday, r.opens_at, r.closes_at) for r in rows]
+
+    def set_opening_hours(
+        self, site_id: uuid.UUID, weekday: int, ranges: list[tuple[time, time]]
+    ) -> list[OpeningRange]:
+        """Replace the ranges of one weekday (an empty list closes that day)."""
+        if not 0 <= weekday <= 6:
+            raise ValidationError(_("Jour"), _("jour de la semaine inconnu"))
+        ordered = sorted(ranges)
+        for opens, closes in ordered:
+            if opens >= closes:
+                raise ValidationError(
+                    _("Horaires"), _("l'ouverture doit précéder la fermeture")
+                )
+        for (_o1, c1), (o2, _c2) in zip(ordered, ordered[1:], strict=False):
+            if o2 < c1:
+                raise ValidationError(_("Horaires"), _("deux plages se chevauchent"))
+        with self._uow() as uow:
+            for row in uow.session.exec(
+                select(OpeningHours).where(
+                    OpeningHours.site_id == site_id, OpeningHours.weekday == weekday
+                )
+            ):
+                uow.session.delete(row)
+            for opens, closes in ordered:
+                uow.session.add(
+                    OpeningHours(site_id=site_id, weekday=weekday, opens_at=opens, closes_at=closes)
+                )
+            uow.commit()
+        return [OpeningRange(weekday, o, c) for o, c in ordered]
+
+    # -- closures and holidays ------------------------------------------------------------
+    def list_closures(self, site_id: uuid.UUID) -> list[ClosureInfo]:
+        with self._uow() as uow:
+            rows = uow.session.exec(
+                select(Closure).where(Closure.site_id == site_id).order_by(col(Closure.start_date))
+            )
+            return [ClosureInfo(r.id, r.start_date, r.end_date, r.reason) for r in rows]
+
+    def add_closure(
+        self, site_id: uuid.UUID, *, start_date: date, end_date: date, reason: str = ""
+    ) -> ClosureInfo:
+        if end_date < start_date:
+            raise ValidationError(_("Fin"), _("la fin de fermeture précède son début"))
+        if len(reason) > 200:
+            raise ValidationError(_("Motif"), _("200 caractères au plus"))
+        with self._uow() as uow:
+            row = Closure(site_id=site_id, start_date=start_date, end_date=end_date, reason=reason.strip())
+            uow.session.add(row)
+            uow.commit()
+            return ClosureInfo(row.id, row.start_date, row.end_date, row.reason)
+
+    def delete_closure(self, closure_id: uuid.UUID) -> None:
+        with self._uow() as uow:
+            row = uow.session.get(Closure, closure_id)
+            if row is None:
+                raise NotFoundError(_("Cette fermeture n'existe plus."))
+            uow.session.delete(row)
+            uow.commit()
+
+    def is_open_on(self, site_id: uuid.UUID, day: date) -> bool:
+        """Open that day: it has opening hours, is no public holiday and no closure."""
+        if day in public_holidays(day.year):
+            return False
+        with self._uow() as uow:
+            has_hours = uow.session.exec(
+                select(OpeningHours.id).where(
+                    OpeningHours.site_id == site_id, OpeningHours.weekday == day.weekday()
+                )
+            ).first()
+            if has_hours is None:
+                return False
+            closed = uow.session.exec(
+                select(Closure.id).where(
+                    Closure.site_id == site_id,
+                    Closure.start_date <= day,
+                    Closure.end_date >= day,
+                )
+            ).first()
+            return closed is None
+
+    @staticmethod
+    def _check_name(value: str, field: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValidationError(field, _("ce champ est obligatoire"))
+        if len(value) > 80:
+            raise ValidationError(field, _("80 caractères au plus"))
+        return value

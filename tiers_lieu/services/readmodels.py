@@ -1,0 +1,68 @@
+"""Read models shared by several services: frozen snapshots of rows, safe after commit."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, time
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    id: uuid.UUID
+    name: str
+    commune_name: str
+    insee_code: str | None
+    address: str
+    local_distance_km: int
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    id: uuid.UUID
+    name: str
+    kind: str
+    position: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: uuid.UUID
+    kind: str
+    label: str
+    position: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class OpeningRange:
+    weekday: int
+    opens_at: time
+    closes_at: time
+
+
+@dataclass(frozen=True)
+class ClosureInfo:
+    id: uuid.UUID
+    start_date: date
+    end_date: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class CommuneInfo:
+    id: uuid.UUID
+    insee_code: str | None
+    name: str
+    population: int | None
+    in_territory: bool
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: str
+    site_id: uuid.UUID | None
