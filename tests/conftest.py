@@ -12,9 +12,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tiers_lieu.app import Comptoir, build  # noqa: E402
-from tiers_lieu.i18n import set_language  # noqa: E402
-from tiers_lieu.services.readmodels import SiteInfo  # noqa: E402
+from tiers_lieu.app import Comptoir, build
+from tiers_lieu.i18n import set_language
+from tiers_lieu.services.readmodels import SiteInfo
 
 
 @pytest.fixture(scope="session")
@@ -48,5 +48,6 @@ def app(db_path: Path) -> Iterator[Comptoir]:
 
 @pytest.fixture
 def site(app: Comptoir) -> SiteInfo:
-    return app.sites.init_site(name="Le Comptoir de Felletin", commune_name="Felletin",
-                               insee_code="23079")
+    return app.sites.init_site(
+        name="Le Comptoir de Felletin", commune_name="Felletin", insee_code="23079"
+    )

@@ -43,17 +43,24 @@ def _language_from_argv(argv: Sequence[str]) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tiers-lieu",
-        description=_("Comptoir : l'accueil, l'agenda, l'épicerie et les rapports d'un tiers-lieu."),
+        description=_(
+            "Comptoir : l'accueil, l'agenda, l'épicerie et les rapports d'un tiers-lieu."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"Comptoir {__version__}")
     parser.add_argument("--db", metavar=_("CHEMIN_OU_URL"), help=_("base de données à utiliser"))
-    parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None, help=_("langue de l'interface"))
     parser.add_argument(
-        "--smoke-test", action="store_true",
+        "--lang", choices=sorted(LANGUAGES), default=None, help=_("langue de l'interface")
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
         help=_("ouvre la fenêtre principale, parcourt chaque section puis quitte"),
     )
     parser.add_argument(
-        "--screenshots", metavar=_("DOSSIER"), type=Path,
+        "--screenshots",
+        metavar=_("DOSSIER"),
+        type=Path,
         help=_("avec --smoke-test : enregistre une image PNG par section"),
     )
     sub = parser.add_subparsers(dest="command", metavar=_("COMMANDE"))
@@ -61,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help=_("prépare une base vide sans interface"))
     init.add_argument("--site", required=True, metavar=_("NOM"), help=_("nom du lieu"))
     init.add_argument("--commune", default="", metavar=_("NOM"), help=_("commune du lieu"))
-    init.add_argument("--insee", default=None, metavar=_("CODE"), help=_("code INSEE de la commune"))
+    init.add_argument(
+        "--insee", default=None, metavar=_("CODE"), help=_("code INSEE de la commune")
+    )
 
     demo = sub.add_parser("demo", help=_("remplit la base de données de démonstration"))
     demo.add_argument("--scale", choices=SCALES, default="small", help=_("taille des données"))
@@ -78,8 +87,10 @@ def _run_init(args: argparse.Namespace) -> int:
         site = app.sites.init_site(name=args.site, commune_name=args.commune, insee_code=args.insee)
         services = app.config.list_services(site.id)
         print(
-            _("Lieu « {name} » créé avec {n} services. Ouvrez l'application pour créer le compte "
-              "de coordination.").format(name=site.name, n=len(services))
+            _(
+                "Lieu « {name} » créé avec {n} services. Ouvrez l'application pour créer le compte "
+                "de coordination."
+            ).format(name=site.name, n=len(services))
         )
         return EXIT_OK
     finally:

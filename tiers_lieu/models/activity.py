@@ -27,13 +27,17 @@ class Visit(SiteRow, table=True):
     activity_date: date
     activity_time: time | None = None
     count: int = Field(default=1, ge=1)
-    commune_id: uuid.UUID | None = Field(default=None, foreign_key="commune.id", ondelete="SET NULL")
+    commune_id: uuid.UUID | None = Field(
+        default=None, foreign_key="commune.id", ondelete="SET NULL"
+    )
     age_band_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     gender_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     status_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     person_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     event_id: uuid.UUID | None = Field(default=None, foreign_key="event.id", ondelete="CASCADE")
-    booking_id: uuid.UUID | None = Field(default=None, foreign_key="booking.id", ondelete="SET NULL")
+    booking_id: uuid.UUID | None = Field(
+        default=None, foreign_key="booking.id", ondelete="SET NULL"
+    )
     source: str = Field(default="desk", max_length=16)
     created_by_id: uuid.UUID | None = Field(
         default=None, foreign_key="app_user.id", ondelete="SET NULL"
@@ -54,7 +58,9 @@ class Event(SiteRow, table=True):
     duration_min: int = Field(default=60, ge=0)
     place: str = Field(default="", max_length=120)
     facilitator: str = Field(default="", max_length=120)
-    partner_id: uuid.UUID | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
+    partner_id: uuid.UUID | None = Field(
+        default=None, foreign_key="partner.id", ondelete="SET NULL"
+    )
     attendance_mode: str = Field(default="anonymous", max_length=12)
 
 
@@ -91,7 +97,9 @@ class AssistanceRecord(SiteRow, table=True):
     outcome_id: uuid.UUID = Field(foreign_key="category.id")
     orientation_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     person_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
-    commune_id: uuid.UUID | None = Field(default=None, foreign_key="commune.id", ondelete="SET NULL")
+    commune_id: uuid.UUID | None = Field(
+        default=None, foreign_key="commune.id", ondelete="SET NULL"
+    )
     age_band_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     gender_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     status_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")

@@ -143,6 +143,8 @@ class PassUse(SiteRow, table=True):
     __tablename__ = "pass_use"
 
     pass_id: uuid.UUID = Field(foreign_key="coworking_pass.id", index=True, ondelete="CASCADE")
-    booking_id: uuid.UUID | None = Field(default=None, foreign_key="booking.id", ondelete="SET NULL")
+    booking_id: uuid.UUID | None = Field(
+        default=None, foreign_key="booking.id", ondelete="SET NULL"
+    )
     used_on: date
     units: int = Field(default=1, ge=1)

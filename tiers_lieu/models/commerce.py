@@ -38,7 +38,9 @@ class Product(SiteRow, table=True):
     solidarity_price_cents: int | None = Field(default=None, ge=0)
     vat_rate_bp: int = Field(default=550, ge=0)  # basis points: 550 = 5,5 %
     barcode: str | None = Field(default=None, max_length=32)
-    producer_id: uuid.UUID | None = Field(default=None, foreign_key="producer.id", ondelete="SET NULL")
+    producer_id: uuid.UUID | None = Field(
+        default=None, foreign_key="producer.id", ondelete="SET NULL"
+    )
     alert_threshold_milli: int = Field(default=0, ge=0)
     favourite: bool = Field(default=False)
     active: bool = Field(default=True)

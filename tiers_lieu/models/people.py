@@ -25,7 +25,9 @@ class Person(SiteRow, table=True):
     organisation: str = Field(default="", max_length=120)
     phone: str = Field(default="", max_length=30)
     email: str = Field(default="", max_length=200)
-    commune_id: uuid.UUID | None = Field(default=None, foreign_key="commune.id", ondelete="SET NULL")
+    commune_id: uuid.UUID | None = Field(
+        default=None, foreign_key="commune.id", ondelete="SET NULL"
+    )
     birth_year: int | None = None
     age_band_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     gender_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")

@@ -38,7 +38,9 @@ class AccountService:
     def list_users(self) -> list[UserInfo]:
         with self._uow() as uow:
             rows = uow.session.exec(
-                select(AppUser).where(col(AppUser.active).is_(True)).order_by(col(AppUser.display_name))
+                select(AppUser)
+                .where(col(AppUser.active).is_(True))
+                .order_by(col(AppUser.display_name))
             )
             return [_info(u) for u in rows]
 
@@ -64,7 +66,9 @@ class AccountService:
             )
         with self._uow() as uow:
             if uow.session.exec(select(AppUser).where(AppUser.username == username)).first():
-                raise ConflictError(_("L'identifiant « {name} » est déjà pris.").format(name=username))
+                raise ConflictError(
+                    _("L'identifiant « {name} » est déjà pris.").format(name=username)
+                )
             user = AppUser(
                 username=username,
                 display_name=display_name,
@@ -93,8 +97,14 @@ class AccountService:
             user.last_login_at = utcnow()
             uow.session.add(user)
             uow.session.add(
-                AuditEntry(site_id=user.site_id, user_id=user.id, at=utcnow(),
-                           action=AuditAction.LOGIN, entity="app_user", entity_id=user.id)
+                AuditEntry(
+                    site_id=user.site_id,
+                    user_id=user.id,
+                    at=utcnow(),
+                    action=AuditAction.LOGIN,
+                    entity="app_user",
+                    entity_id=user.id,
+                )
             )
             uow.commit()
             return _info(user)

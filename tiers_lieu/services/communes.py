@@ -38,7 +38,9 @@ class CommuneService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
-    def list_communes(self, site_id: uuid.UUID, *, territory_only: bool = False) -> list[CommuneInfo]:
+    def list_communes(
+        self, site_id: uuid.UUID, *, territory_only: bool = False
+    ) -> list[CommuneInfo]:
         with self._uow() as uow:
             query = select(Commune).where(Commune.site_id == site_id)
             if territory_only:
@@ -46,8 +48,13 @@ class CommuneService:
             return [_info(c) for c in uow.session.exec(query.order_by(col(Commune.name)))]
 
     def add_commune(
-        self, site_id: uuid.UUID, *, name: str, insee_code: str | None = None,
-        population: int | None = None, in_territory: bool = True,
+        self,
+        site_id: uuid.UUID,
+        *,
+        name: str,
+        insee_code: str | None = None,
+        population: int | None = None,
+        in_territory: bool = True,
     ) -> CommuneInfo:
         name = name.strip()
         if not name:
@@ -56,26 +63,38 @@ class CommuneService:
         if code is not None and not INSEE_RE.match(code):
             raise ValidationError(_("Code INSEE"), _("un code INSEE a 5 caractères"))
         with self._uow() as uow:
-            if code and uow.session.exec(
-                select(Commune).where(Commune.site_id == site_id, Commune.insee_code == code)
-            ).first():
+            if (
+                code
+                and uow.session.exec(
+                    select(Commune).where(Commune.site_id == site_id, Commune.insee_code == code)
+                ).first()
+            ):
                 raise ConflictError(_("Le code INSEE {code} est déjà connu.").format(code=code))
-            row = Commune(site_id=site_id, name=name, insee_code=code, population=population,
-                          in_territory=in_territory)
+            row = Commune(
+                site_id=site_id,
+                name=name,
+                insee_code=code,
+                population=population,
+                in_territory=in_territory,
+            )
             uow.session.add(row)
             uow.commit()
             return _info(row)
 
-    def import_csv(self, site_id: uuid.UUID, path: Path, *, dry_run: bool = False) -> CommuneImportResult:
+    def import_csv(
+        self, site_id: uuid.UUID, path: Path, *, dry_run: bool = False
+    ) -> CommuneImportResult:
         table = read_table(path, ["code_insee", "nom"])
         errors: list[LineError] = []
         parsed: dict[str, tuple[str, int | None]] = {}
-        for line, row in zip(table.lines, table.rows, strict=True):
-            code = row.get("code_insee", "").upper()
-            name = row.get("nom", "")
-            raw_population = row.get("population", "").replace("\u202f", "").replace(" ", "")
+        for line, cells in zip(table.lines, table.rows, strict=True):
+            code = cells.get("code_insee", "").upper()
+            name = cells.get("nom", "")
+            raw_population = cells.get("population", "").replace("\u202f", "").replace(" ", "")
             if not INSEE_RE.match(code):
-                errors.append(LineError(line, _("code INSEE invalide « {value} »").format(value=code)))
+                errors.append(
+                    LineError(line, _("code INSEE invalide « {value} »").format(value=code))
+                )
                 continue
             if not name:
                 errors.append(LineError(line, _("nom de commune manquant")))
@@ -84,7 +103,9 @@ class CommuneService:
             if raw_population:
                 if not raw_population.isdigit():
                     errors.append(
-                        LineError(line, _("population invalide « {value} »").format(value=raw_population))
+                        LineError(
+                            line, _("population invalide « {value} »").format(value=raw_population)
+                        )
                     )
                     continue
                 population = int(raw_population)
@@ -106,8 +127,15 @@ class CommuneService:
             for code, (name, population) in parsed.items():
                 row = existing.get(code)
                 if row is None:
-                    uow.session.add(Commune(site_id=site_id, insee_code=code, name=name,
-                                            population=population, in_territory=True))
+                    uow.session.add(
+                        Commune(
+                            site_id=site_id,
+                            insee_code=code,
+                            name=name,
+                            population=population,
+                            in_territory=True,
+                        )
+                    )
                     created += 1
                 else:
                     row.name = name

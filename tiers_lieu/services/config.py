@@ -6,6 +6,7 @@ or category is never deleted once used; deactivating hides it from the desk and 
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import date, time
 from functools import lru_cache
@@ -41,7 +42,9 @@ class ConfigService:
         self._uow = uow
 
     # -- services -------------------------------------------------------------------------
-    def list_services(self, site_id: uuid.UUID, *, include_inactive: bool = False) -> list[ServiceInfo]:
+    def list_services(
+        self, site_id: uuid.UUID, *, include_inactive: bool = False
+    ) -> list[ServiceInfo]:
         with self._uow() as uow:
             query = select(Service).where(Service.site_id == site_id)
             if not include_inactive:
@@ -49,7 +52,9 @@ class ConfigService:
             rows = uow.session.exec(query.order_by(col(Service.position), col(Service.name)))
             return [_service_info(s) for s in rows]
 
-    def add_service(self, site_id: uuid.UUID, *, name: str, kind: str = ServiceKind.OTHER) -> ServiceInfo:
+    def add_service(
+        self, site_id: uuid.UUID, *, name: str, kind: str = ServiceKind.OTHER
+    ) -> ServiceInfo:
         name = self._check_name(name, _("Nom du service"))
         with self._uow() as uow:
             if uow.session.exec(
@@ -59,7 +64,9 @@ class ConfigService:
             last = uow.session.exec(
                 select(func.max(Service.position)).where(Service.site_id == site_id)
             ).one()
-            service = Service(site_id=site_id, name=name, kind=ServiceKind(kind), position=(last or 0) + 1)
+            service = Service(
+                site_id=site_id, name=name, kind=ServiceKind(kind), position=(last or 0) + 1
+            )
             uow.session.add(service)
             uow.commit()
             return _service_info(service)
@@ -72,7 +79,9 @@ class ConfigService:
                 raise NotFoundError(_("Ce service n'existe plus."))
             clash = uow.session.exec(
                 select(Service).where(
-                    Service.site_id == service.site_id, Service.name == name, Service.id != service_id
+                    Service.site_id == service.site_id,
+                    Service.name == name,
+                    Service.id != service_id,
                 )
             ).first()
             if clash:
@@ -125,7 +134,9 @@ class ConfigService:
                     Category.site_id == site_id, Category.kind == kind, Category.label == label
                 )
             ).first():
-                raise ConflictError(_("« {label} » existe déjà dans cette liste.").format(label=label))
+                raise ConflictError(
+                    _("« {label} » existe déjà dans cette liste.").format(label=label)
+                )
             last = uow.session.exec(
                 select(func.max(Category.position)).where(
                     Category.site_id == site_id, Category.kind == kind
@@ -155,10 +166,8 @@ class ConfigService:
         ordered = sorted(ranges)
         for opens, closes in ordered:
             if opens >= closes:
-                raise ValidationError(
-                    _("Horaires"), _("l'ouverture doit précéder la fermeture")
-                )
-        for (_o1, c1), (o2, _c2) in zip(ordered, ordered[1:], strict=False):
+                raise ValidationError(_("Horaires"), _("l'ouverture doit précéder la fermeture"))
+        for (_o1, c1), (o2, _c2) in itertools.pairwise(ordered):
             if o2 < c1:
                 raise ValidationError(_("Horaires"), _("deux plages se chevauchent"))
         with self._uow() as uow:
@@ -191,7 +200,9 @@ class ConfigService:
         if len(reason) > 200:
             raise ValidationError(_("Motif"), _("200 caractères au plus"))
         with self._uow() as uow:
-            row = Closure(site_id=site_id, start_date=start_date, end_date=end_date, reason=reason.strip())
+            row = Closure(
+                site_id=site_id, start_date=start_date, end_date=end_date, reason=reason.strip()
+            )
             uow.session.add(row)
             uow.commit()
             return ClosureInfo(row.id, row.start_date, row.end_date, row.reason)

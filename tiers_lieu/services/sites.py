@@ -11,10 +11,15 @@ import uuid
 
 from sqlmodel import select
 
-from tiers_lieu.db import UowFactory, UnitOfWork
+from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.defaults import DEFAULT_CATEGORIES, DEFAULT_OPENING_HOURS, DEFAULT_SERVICES
-from tiers_lieu.errors import AmbiguousSiteError, ConflictError, NoSiteError, NotFoundError
-from tiers_lieu.errors import ValidationError
+from tiers_lieu.errors import (
+    AmbiguousSiteError,
+    ConflictError,
+    NoSiteError,
+    NotFoundError,
+    ValidationError,
+)
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Category, Commune, OpeningHours, Service, Site
 from tiers_lieu.services.readmodels import SiteInfo
@@ -95,9 +100,7 @@ class SiteService:
             session.flush()
             self._add_defaults(uow, site.id, services)
             if commune_name.strip():
-                session.add(
-                    Commune(site_id=site.id, insee_code=insee, name=commune_name.strip())
-                )
+                session.add(Commune(site_id=site.id, insee_code=insee, name=commune_name.strip()))
             uow.commit()
             return site_info(site)
 
@@ -105,10 +108,10 @@ class SiteService:
     def _add_defaults(uow: UnitOfWork, site_id: uuid.UUID, services: list[str] | None) -> None:
         wanted = None if services is None else {s.casefold() for s in services}
         position = 0
-        for label, kind in DEFAULT_SERVICES:
+        for label, service_kind in DEFAULT_SERVICES:
             if wanted is not None and label.casefold() not in wanted:
                 continue
-            uow.session.add(Service(site_id=site_id, name=label, kind=kind, position=position))
+            uow.session.add(Service(site_id=site_id, name=label, kind=service_kind, position=position))
             position += 1
         for kind, labels in DEFAULT_CATEGORIES.items():
             for index, label in enumerate(labels):

@@ -104,6 +104,8 @@ def read_table(path: Path, required: list[str]) -> Table:
     for number, values in enumerate(raw_rows[1:], start=2):
         if not any(v.strip() for v in values):
             continue
-        rows.append({h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)})
+        rows.append(
+            {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)}
+        )
         lines.append(number)
     return Table(headers=headers, rows=rows, lines=lines)

@@ -1,0 +1,1 @@
+"""Qt widgets, one sub-package per area. The only layer that imports PySide6."""

@@ -1,0 +1,108 @@
+"""Long work off the GUI thread, with progress (like Anki's ``QueryOp``).
+
+``run_op`` hands a function to a ``QThreadPool``; the function receives a ``progress(done,
+total)`` callback and must not touch widgets. Its result (or exception) comes back through a
+queued signal, so ``on_success``/``on_failure`` run on the GUI thread. Tests replace the pool
+with :class:`SynchronousPool` so that operations finish before the call returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from tiers_lieu.ui.errors import show_error
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+
+
+class Pool(Protocol):
+    def start(self, runnable: QRunnable) -> None: ...
+
+
+class SynchronousPool:
+    """Runs each operation at once on the calling thread (for tests)."""
+
+    def start(self, runnable: QRunnable) -> None:
+        runnable.run()
+
+
+_pool: Pool | None = None
+
+
+def set_pool(pool: Pool | None) -> None:
+    global _pool
+    _pool = pool
+
+
+def current_pool() -> Pool:
+    return _pool if _pool is not None else QThreadPool.globalInstance()
+
+
+class _Relay(QObject):
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._work = work
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self._work(self._relay.progressed.emit)
+        except BaseException as exc:  # handed to the GUI thread, shown there
+            self._relay.failed.emit(exc)
+        else:
+            self._relay.succeeded.emit(result)
+
+
+def run_op(
+    parent: QWidget,
+    work: Callable[[Progress], T],
+    on_success: Callable[[T], None],
+    *,
+    label: str,
+    on_failure: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Run ``work`` in the pool behind a modal progress dialog labelled ``label``."""
+    dialog = QProgressDialog(label, "", 0, 0, parent)
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    relay = _Relay(parent)
+
+    def on_progress(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, total))
+
+    def finish() -> None:
+        dialog.close()
+        dialog.deleteLater()
+        relay.deleteLater()
+
+    def on_done(result: object) -> None:
+        finish()
+        on_success(result)  # type: ignore[arg-type]
+
+    def on_error(exc: object) -> None:
+        finish()
+        assert isinstance(exc, BaseException)
+        if on_failure is not None:
+            on_failure(exc)
+        else:
+            show_error(parent, exc)
+
+    relay.progressed.connect(on_progress, Qt.ConnectionType.QueuedConnection)
+    relay.succeeded.connect(on_done, Qt.ConnectionType.QueuedConnection)
+    relay.failed.connect(on_error, Qt.ConnectionType.QueuedConnection)
+    current_pool().start(_Runnable(work, relay))

@@ -1,0 +1,36 @@
+"""Small widgets several sections share: the empty state and section headers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+class SectionHeader(QLabel):
+    """A section's title, larger and bold."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.setFont(font)
+
+
+class EmptyState(QWidget):
+    """What a section shows when it has nothing yet: a title and an explanation."""
+
+    def __init__(self, title: str, explanation: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        heading = SectionHeader(title, self)
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text = QLabel(explanation, self)
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setMaximumWidth(560)
+        text.setObjectName("emptyStateText")
+        layout.addWidget(heading)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
