@@ -64,6 +64,7 @@ class AppUser(Row, table=True):
     username: str = Field(max_length=60)
     display_name: str = Field(max_length=120)
     password_hash: str = Field(max_length=200)
+    pin_hash: str | None = Field(default=None, max_length=200)
     role: str = Field(max_length=20)
     active: bool = Field(default=True)
     site_id: uuid.UUID | None = Field(default=None, foreign_key="site.id", ondelete="CASCADE")

@@ -393,6 +393,7 @@ def upgrade() -> None:
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('pin_hash', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('site_id', sa.Uuid(), nullable=True),

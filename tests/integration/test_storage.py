@@ -1,0 +1,136 @@
+"""The storage promises on a real SQLite file: migrations from empty, pragmas, UTC instants,
+one transaction per unit of work, and a copy of the file before a schema migration."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlmodel import select
+
+from tiers_lieu.app import build
+from tiers_lieu.db import make_engine, migrate, resolve_db_url
+from tiers_lieu.models import Closure, Site, Visit, metadata
+from tiers_lieu.services.readmodels import SiteInfo
+
+
+def test_migrations_build_every_table_from_empty(tmp_path: Path) -> None:
+    engine = make_engine(resolve_db_url(str(tmp_path / "neuve.sqlite")))
+    assert migrate(engine) is None  # nothing to back up on a new file
+    tables = set(inspect(engine).get_table_names())
+    assert set(metadata.tables) <= tables
+    with engine.connect() as connection:
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        )
+    engine.dispose()
+
+
+def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(resolve_db_url(str(tmp_path / "x.sqlite")))
+    migrate(engine)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert diff == []
+    engine.dispose()
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(db_path: Path) -> None:
+    app = build(str(db_path))
+    with app.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+    app.close()
+
+
+def test_database_location_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIERS_LIEU_DB", str(tmp_path / "env.sqlite"))
+    assert resolve_db_url(None) == f"sqlite:///{tmp_path / 'env.sqlite'}"
+    assert resolve_db_url(str(tmp_path / "arg.sqlite")).endswith("arg.sqlite")
+    assert resolve_db_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.delenv("TIERS_LIEU_DB")
+    assert resolve_db_url(None).endswith("comptoir/comptoir.sqlite")
+
+
+def test_instants_come_back_aware_utc(app, site: SiteInfo) -> None:  # type: ignore[no-untyped-def]
+    paris_winter = timezone(timedelta(hours=1))
+    with app.uow() as uow:
+        row = uow.session.get(Site, site.id)
+        row.created_at = datetime(2026, 1, 15, 10, 30, tzinfo=paris_winter)
+        uow.session.add(row)
+        uow.commit()
+    with app.uow() as uow:
+        again = uow.session.get(Site, site.id)
+        assert again.created_at == datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+        assert again.created_at.tzinfo is not None
+
+
+def test_uncommitted_work_rolls_back(app, site: SiteInfo) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RuntimeError), app.uow() as uow:
+        uow.session.add(
+            Closure(site_id=site.id, start_date=date(2026, 8, 1), end_date=date(2026, 8, 15))
+        )
+        uow.session.flush()
+        raise RuntimeError("coupure")
+    with app.uow() as uow:
+        assert uow.session.exec(select(Closure)).all() == []
+
+
+def test_a_failing_statement_leaves_nothing_half_written(app, site: SiteInfo) -> None:  # type: ignore[no-untyped-def]
+    services = app.config.list_services(site.id)
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), app.uow() as uow:
+        uow.session.add(
+            Visit(site_id=site.id, service_id=services[0].id, activity_date=date(2026, 3, 2))
+        )
+        uow.session.flush()
+        # count must be >= 1: the CHECK constraint refuses the second row, so the first goes too.
+        uow.session.add(
+            Visit(
+                site_id=site.id, service_id=services[0].id, activity_date=date(2026, 3, 2), count=0
+            )
+        )
+        uow.commit()
+    with app.uow() as uow:
+        assert uow.session.exec(select(Visit)).all() == []
+
+
+def test_foreign_keys_are_enforced(app, site: SiteInfo) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), app.uow() as uow:
+        uow.session.add(
+            Visit(site_id=site.id, service_id=uuid.uuid4(), activity_date=date(2026, 3, 2))
+        )
+        uow.commit()
+
+
+def test_file_is_copied_before_a_migration(tmp_path: Path) -> None:
+    path = tmp_path / "ancienne.sqlite"
+    app = build(str(path))
+    app.sites.init_site(name="Felletin")
+    # Pretend the file was made by an older Comptoir whose schema had no revision yet applied.
+    with app.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'base0'"))
+    app.close()
+    engine = make_engine(resolve_db_url(str(path)))
+    from alembic.util.exc import CommandError
+
+    with pytest.raises(CommandError):
+        migrate(engine, backup_dir=tmp_path / "copies")  # unknown revision: refused, not lost
+    copies = list((tmp_path / "copies").glob("avant-migration-base0-*.sqlite"))
+    assert len(copies) == 1
+    engine.dispose()
+    copy = make_engine(resolve_db_url(str(copies[0])))
+    with copy.connect() as connection:
+        assert connection.execute(text("SELECT name FROM site")).scalar() == "Felletin"
+    copy.dispose()
