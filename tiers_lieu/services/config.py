@@ -29,6 +29,24 @@ def public_holidays(year: int) -> dict[date, str]:
     return dict(holidays.country_holidays("FR", years=year, language="fr"))
 
 
+def check_opening_ranges(
+    ranges: list[tuple[time, time]], field: str | None = None
+) -> list[tuple[time, time]]:
+    """The ranges of one day in order, or a :class:`ValidationError` naming ``field``.
+
+    Public so that a form saving several days can check them all before writing any.
+    """
+    field = field or _("Horaires")
+    ordered = sorted(ranges)
+    for opens, closes in ordered:
+        if opens >= closes:
+            raise ValidationError(field, _("l'ouverture doit précéder la fermeture"))
+    for (_o1, c1), (o2, _c2) in itertools.pairwise(ordered):
+        if o2 < c1:
+            raise ValidationError(field, _("deux plages se chevauchent"))
+    return ordered
+
+
 def _service_info(s: Service) -> ServiceInfo:
     return ServiceInfo(id=s.id, name=s.name, kind=s.kind, position=s.position, active=s.active)
 
@@ -163,13 +181,7 @@ class ConfigService:
         """Replace the ranges of one weekday (an empty list closes that day)."""
         if not 0 <= weekday <= 6:
             raise ValidationError(_("Jour"), _("jour de la semaine inconnu"))
-        ordered = sorted(ranges)
-        for opens, closes in ordered:
-            if opens >= closes:
-                raise ValidationError(_("Horaires"), _("l'ouverture doit précéder la fermeture"))
-        for (_o1, c1), (o2, _c2) in itertools.pairwise(ordered):
-            if o2 < c1:
-                raise ValidationError(_("Horaires"), _("deux plages se chevauchent"))
+        ordered = check_opening_ranges(ranges)
         with self._uow() as uow:
             for row in uow.session.exec(
                 select(OpeningHours).where(

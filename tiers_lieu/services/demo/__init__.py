@@ -1,24 +1,102 @@
-"""Realistic, reproducible demonstration data for every area (being written)."""
+"""Realistic, reproducible demonstration data for every area of Comptoir.
+
+``tiers-lieu demo`` and the first-run assistant call :meth:`DemoService.generate`. It fills
+one site (or creates the demo sites of an empty database) with months of activity around
+Felletin and Aubusson, so a coordinator can try every screen and report, and so benchmarks
+have a realistic volume: the large scale writes about 250 000 visits over five sites.
+
+Each site is written in one unit of work, all or nothing, with bulk Core inserts (see
+:mod:`.common`); the generators are split by area (:mod:`.territory`, :mod:`.organisation`,
+:mod:`.agenda`, :mod:`.activity`, :mod:`.commerce`, :mod:`.amap`). Same seed and same
+``today`` give the same data.
+"""
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, func
+from sqlmodel import col, select
 
 from tiers_lieu.db import UowFactory
+from tiers_lieu.errors import ConflictError, ValidationError
+from tiers_lieu.i18n import N_, _, format_date, format_number
+from tiers_lieu.models import Site, Visit
+from tiers_lieu.services.demo import activity, agenda, amap, commerce, organisation, territory
+from tiers_lieu.services.demo.common import SCALES, DemoContext, months_before
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.sites import SiteService
+
+__all__ = ["SCALES", "DemoService", "DemoSummary"]
+
+# (name, commune, INSEE code, market weekday) of the sites an empty database receives.
+DEMO_SITES: list[tuple[str, str, str, int]] = [
+    ("Le Comptoir de Felletin", "Felletin", "23079", 4),
+    ("La Manufacture partagée d'Aubusson", "Aubusson", "23008", 5),
+    ("Le Relais du plateau", "Gentioux-Pigerolles", "23090", 2),
+    ("L'Atelier des sources", "Faux-la-Montagne", "23077", 1),
+    ("La Grange de Vallière", "Vallière", "23257", 3),
+]
+
+# What the summary lists, in this order (table name, French label).
+SUMMARY_LINES: list[tuple[str, str]] = [
+    ("commune", N_("Communes")),
+    ("person", N_("Personnes")),
+    ("membership", N_("Adhésions")),
+    ("visit", N_("Visites")),
+    ("visitors", N_("Personnes accueillies (groupes comptés)")),
+    ("event", N_("Ateliers et animations")),
+    ("event_attendance", N_("Lignes de participation")),
+    ("assistance_record", N_("Aides aux démarches")),
+    ("resource", N_("Ressources réservables")),
+    ("permanence", N_("Permanences de praticiens")),
+    ("booking", N_("Réservations")),
+    ("coworking_pass", N_("Pass coworking vendus")),
+    ("producer", N_("Producteurs")),
+    ("product", N_("Produits")),
+    ("sale", N_("Ventes à l'épicerie")),
+    ("stock_movement", N_("Mouvements de stock")),
+    ("payment", N_("Paiements")),
+    ("amap_contract", N_("Contrats AMAP")),
+    ("amap_subscription", N_("Abonnements AMAP")),
+    ("distribution", N_("Distributions AMAP")),
+    ("pickup", N_("Paniers AMAP")),
+    ("partner", N_("Partenaires")),
+    ("job", N_("Emplois")),
+    ("volunteer_time", N_("Présences bénévoles")),
+    ("closure", N_("Fermetures")),
+]
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class DemoSummary:
+    """What was generated: the sites filled and the rows written per table."""
+
     sites: list[str]
     counts: dict[str, int] = field(default_factory=dict)
+    start: date | None = None
+    end: date | None = None
 
     def describe(self) -> str:
-        return "\n".join(f"{k} : {v}" for k, v in self.counts.items())
+        lines = []
+        if len(self.sites) == 1:
+            lines.append(_("Lieu : {name}").format(name=self.sites[0]))
+        else:
+            lines.append(_("Lieux : {names}").format(names=", ".join(self.sites)))
+        if self.start is not None and self.end is not None:
+            lines.append(_("Période : du {start} au {end}").format(
+                start=format_date(self.start), end=format_date(self.end)))
+        for key, label in SUMMARY_LINES:
+            if key in self.counts:
+                lines.append(_("{label} : {n}").format(label=_(label),
+                                                       n=format_number(self.counts[key])))
+        return "\n".join(lines)
 
 
 class DemoService:
@@ -34,6 +112,140 @@ class DemoService:
         seed: int = 1,
         site_name: str | None = None,
         today: date | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Progress | None = None,
     ) -> DemoSummary:
-        raise RuntimeError("demo data generator not written yet")
+        """Fill the named site, the only site, or new demo sites of an empty database."""
+        spec = SCALES.get(scale)
+        if spec is None:
+            raise ValidationError(
+                _("Taille"),
+                _("« {scale} » est inconnue ; choisissez parmi : {names}.").format(
+                    scale=scale, names=", ".join(SCALES)),
+            )
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ValidationError(_("Graine"), _("un nombre entier est attendu"))
+        today = today or date.today()
+        start = months_before(today, spec.months)
+        targets, created = self._targets(spec.sites, site_name)
+        steps = _steps()
+        total = len(targets) * len(steps)
+        if progress is not None:
+            progress(0, total)
+        counts: Counter[str] = Counter()
+        try:
+            for index, (site, market) in enumerate(targets):
+                rng = random.Random(f"comptoir-demo:{seed}:{index}")
+                with self._uow() as uow:
+                    conn = uow.session.connection()
+                    ctx = DemoContext(conn=conn, rng=rng, site_id=site.id, site_name=site.name,
+                                      scale=spec, start=start, today=today,
+                                      market_weekday=market)
+                    self._prepare(ctx, site)
+                    for number, step in enumerate(steps, start=1):
+                        step(ctx, site)
+                        if progress is not None:
+                            progress(index * len(steps) + number, total)
+                    visitors = conn.execute(
+                        select(func.coalesce(func.sum(col(Visit.count)), 0)).where(
+                            col(Visit.site_id) == site.id)
+                    ).scalar_one()
+                    uow.commit()
+                counts.update(ctx.counts)
+                counts["visitors"] += int(visitors)
+        except BaseException:
+            self._remove(created)
+            raise
+        return DemoSummary(sites=[s.name for s, _m in targets], counts=dict(counts),
+                           start=start, end=today)
+
+    # -- sites ----------------------------------------------------------------------------
+    def _targets(self, wanted: int, site_name: str | None
+                 ) -> tuple[list[tuple[SiteInfo, int]], list[SiteInfo]]:
+        """The sites to fill (with their market weekday), and those created for it."""
+        markets = {insee: market for _n, _c, insee, market in DEMO_SITES}
+        if self._sites.list_sites():
+            site = self._sites.resolve(site_name)
+            return [(site, markets.get(site.insee_code or "", 4))], []
+        specs = [(site_name.strip(), *DEMO_SITES[0][1:])] if site_name else DEMO_SITES[:wanted]
+        created: list[SiteInfo] = []
+        try:
+            for name, commune, insee, _market in specs:
+                created.append(
+                    self._sites.init_site(name=name, commune_name=commune, insee_code=insee))
+        except BaseException:
+            self._remove(created)
+            raise
+        return [(site, spec[3]) for site, spec in zip(created, specs, strict=True)], created
+
+    def _remove(self, created: list[SiteInfo]) -> None:
+        """Take back the sites this call created, so a failure leaves the base as it was."""
+        if not created:
+            return
+        with self._uow() as uow:
+            uow.session.execute(delete(Site).where(col(Site.id).in_([s.id for s in created])))
+            uow.commit()
+
+    @staticmethod
+    def _prepare(ctx: DemoContext, site: SiteInfo) -> None:
+        ctx.load_configuration()
+        already = ctx.conn.execute(
+            select(Visit.id).where(Visit.site_id == site.id).limit(1)
+        ).first()
+        if already is not None:
+            raise ConflictError(
+                _("Le lieu « {name} » contient déjà des visites : les données de démonstration "
+                  "ne remplissent qu'un lieu sans activité.").format(name=site.name))
+        if not ctx.services:
+            raise ConflictError(
+                _("Le lieu « {name} » n'a aucun service actif à compter.").format(name=site.name))
+        if not ctx.hours:
+            raise ConflictError(
+                _("Le lieu « {name} » n'a aucun horaire d'ouverture : ajoutez-en avant de "
+                  "générer les données de démonstration.").format(name=site.name))
+
+
+Step = Callable[[DemoContext, SiteInfo], None]
+
+
+def _calendar(ctx: DemoContext, site: SiteInfo) -> None:
+    organisation.add_closures(ctx)
+    ctx.load_calendar()
+
+
+def _people(ctx: DemoContext, site: SiteInfo) -> None:
+    territory.add_communes(ctx, site.insee_code)
+    territory.add_people(ctx)
+    territory.add_memberships(ctx)
+
+
+def _organisation(ctx: DemoContext, site: SiteInfo) -> None:
+    organisation.add_partners(ctx)
+    organisation.add_jobs(ctx)
+    organisation.add_volunteering(ctx)
+    organisation.add_operation(ctx)
+
+
+def _agenda(ctx: DemoContext, site: SiteInfo) -> None:
+    agenda.add_agenda(ctx)
+
+
+def _activity(ctx: DemoContext, site: SiteInfo) -> None:
+    activity.add_events(ctx)
+    activity.add_assistance(ctx)
+
+
+def _visits(ctx: DemoContext, site: SiteInfo) -> None:
+    activity.add_desk_visits(ctx)
+
+
+def _commerce(ctx: DemoContext, site: SiteInfo) -> None:
+    producers = commerce.add_grocery(ctx)
+    amap.add_amap(ctx, producers)
+
+
+def _finish(ctx: DemoContext, site: SiteInfo) -> None:
+    territory.finish_people(ctx)
+
+
+def _steps() -> list[Step]:
+    return [_calendar, _people, _organisation, _agenda, _activity, _visits, _commerce, _finish]

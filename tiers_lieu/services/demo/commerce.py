@@ -1,0 +1,238 @@
+"""The grocery corner of the demo: producers near and far, products with barcodes, and a
+day-by-day simulation of receptions, sales and losses.
+
+Stock is never stored, only summed from movements, so the simulation keeps a running level
+per product and sells at most what is on the shelf: the sum of movements never goes below
+zero, as the sale screen guarantees for real. Receptions carry a purchase price so that the
+report's share of local purchases has something to weigh.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, time, timedelta
+from typing import Any
+
+from tiers_lieu.models import Payment, Producer, Product, Sale, SaleLine, StockMovement
+from tiers_lieu.models.enums import PaymentMethod, ProductUnit, StockMovementKind
+from tiers_lieu.services.demo.activity import Clock
+from tiers_lieu.services.demo.common import DemoContext, poisson
+
+# (name, commune, distance in km, what they supply, delivery weekday)
+PRODUCERS: list[tuple[str, str, int, str, int]] = [
+    ("GAEC des Combes", "Felletin", 3, "Légumes, œufs", 1),
+    ("Ferme caprine du Mont", "Saint-Quentin-la-Chabanne", 8, "Fromages de chèvre", 2),
+    ("Miellerie du plateau", "Gentioux-Pigerolles", 22, "Miel", 3),
+    ("Brasserie de la Rozeille", "Moutier-Rozeille", 11, "Bières artisanales", 3),
+    ("Fournil de la Creuse", "Felletin", 1, "Pain au levain", 0),
+    ("Élevage limousin des Bordes", "Vallière", 15, "Viande bovine limousine", 4),
+    ("Plateforme bio du Limousin", "Limoges", 95, "Épicerie sèche, produits d'hygiène", 2),
+    ("Huilerie du Quercy", "Figeac", 190, "Huiles", 2),
+]
+
+# (name, category, unit, price, solidarity price, VAT bp, producer index, popularity)
+PRODUCTS: list[tuple[str, str, str, int, int | None, int, int | None, int]] = [
+    ("Œufs fermiers, boîte de 6", "Frais", ProductUnit.PIECE, 320, 220, 550, 0, 10),
+    ("Pommes de terre", "Légumes", ProductUnit.KG, 250, 150, 550, 0, 8),
+    ("Carottes", "Légumes", ProductUnit.KG, 280, 180, 550, 0, 6),
+    ("Salade batavia", "Légumes", ProductUnit.PIECE, 150, None, 550, 0, 5),
+    ("Crottin de chèvre", "Fromages", ProductUnit.PIECE, 280, None, 550, 1, 6),
+    ("Tomme de chèvre", "Fromages", ProductUnit.KG, 2400, None, 550, 1, 2),
+    ("Miel de bruyère 500 g", "Épicerie sucrée", ProductUnit.PIECE, 950, None, 550, 2, 3),
+    ("Miel toutes fleurs 250 g", "Épicerie sucrée", ProductUnit.PIECE, 590, None, 550, 2, 3),
+    ("Bière blonde 33 cl", "Boissons", ProductUnit.PIECE, 350, None, 2000, 3, 5),
+    ("Bière ambrée 33 cl", "Boissons", ProductUnit.PIECE, 370, None, 2000, 3, 3),
+    ("Pain de campagne 1 kg", "Boulangerie", ProductUnit.PIECE, 480, 300, 550, 4, 10),
+    ("Baguette de tradition", "Boulangerie", ProductUnit.PIECE, 120, None, 550, 4, 12),
+    ("Steak haché limousin ×2", "Boucherie", ProductUnit.PIECE, 690, None, 550, 5, 4),
+    ("Colis pot-au-feu", "Boucherie", ProductUnit.KG, 1450, None, 550, 5, 1),
+    ("Pâtes complètes 500 g", "Épicerie salée", ProductUnit.PIECE, 240, 150, 550, 6, 6),
+    ("Riz long 1 kg", "Épicerie salée", ProductUnit.PIECE, 310, 200, 550, 6, 4),
+    ("Lentilles vertes 500 g", "Épicerie salée", ProductUnit.PIECE, 290, 180, 550, 6, 3),
+    ("Café moulu 250 g", "Épicerie sucrée", ProductUnit.PIECE, 490, None, 550, 6, 5),
+    ("Chocolat noir 100 g", "Épicerie sucrée", ProductUnit.PIECE, 260, None, 550, 6, 4),
+    ("Lait demi-écrémé", "Frais", ProductUnit.LITRE, 115, 80, 550, 6, 7),
+    ("Savon de Marseille", "Hygiène", ProductUnit.PIECE, 350, None, 2000, 6, 2),
+    ("Huile de tournesol", "Épicerie salée", ProductUnit.LITRE, 320, None, 550, 7, 2),
+    ("Huile de noix 50 cl", "Épicerie salée", ProductUnit.PIECE, 890, None, 550, 7, 1),
+    ("Sac cabas réutilisable", "Divers", ProductUnit.PIECE, 100, None, 2000, None, 2),
+]
+PERISHABLE = {"Frais", "Légumes", "Fromages", "Boulangerie", "Boucherie"}
+METHODS = [PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CHEQUE, PaymentMethod.VOUCHER]
+METHOD_WEIGHT = [45, 45, 3, 7]
+
+
+def ean13(body: str) -> str:
+    """``body`` (12 digits) followed by its EAN-13 check digit."""
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+class _Shelf:
+    """One product's running stock and what it takes to refill it."""
+
+    def __init__(self, pid: uuid.UUID, spec: tuple[str, str, str, int, int | None, int,
+                                                    int | None, int], target: int,
+                 cost: int, delivery: int) -> None:
+        self.id = pid
+        self.name, self.category, self.unit, self.price, self.solidarity_price = spec[:5]
+        self.vat = spec[5]
+        self.popularity = spec[7]
+        self.target = target
+        self.cost = cost
+        self.delivery = delivery
+        self.stock = 0
+
+
+def add_grocery(ctx: DemoContext) -> dict[str, uuid.UUID]:
+    """Producers, products and the whole life of the shelves; returns producers by name."""
+    rng = ctx.rng
+    producers: dict[str, uuid.UUID] = {}
+    producer_ids: list[uuid.UUID] = []
+    rows: list[dict[str, Any]] = []
+    for name, commune, distance, supplies, _weekday in PRODUCERS:
+        pid = ctx.uid()
+        producers[name] = pid
+        producer_ids.append(pid)
+        rows.append({"id": pid, "name": name, "commune_name": commune, "distance_km": distance,
+                     "contact": name.split(" ")[0], "supplies": supplies,
+                     "phone": f"05 55 {rng.randint(10, 99)} {rng.randint(10, 99)} "
+                              f"{rng.randint(10, 99)}"})
+    ctx.insert(Producer, rows)
+
+    shelves: list[_Shelf] = []
+    products: list[dict[str, Any]] = []
+    for index, spec in enumerate(PRODUCTS):
+        name, category, unit, price, solidarity, vat, producer, popularity = spec
+        pid = ctx.uid()
+        local = producer is not None and PRODUCERS[producer][2] < 80
+        barcode = ean13(f"2{index + 1:05d}{rng.randint(0, 999999):06d}" if local
+                        else f"376{rng.randint(0, 999999999):09d}")
+        target = (rng.randint(8, 25) if unit == ProductUnit.KG else rng.randint(12, 40)) * 1000
+        delivery = PRODUCERS[producer][4] if producer is not None else 2
+        shelves.append(_Shelf(pid, spec, target, round(price * rng.uniform(0.55, 0.7)),
+                              delivery))
+        products.append({
+            "id": pid, "name": name, "category": category, "unit": unit, "price_cents": price,
+            "solidarity_price_cents": solidarity, "vat_rate_bp": vat, "barcode": barcode,
+            "producer_id": producer_ids[producer] if producer is not None else None,
+            "alert_threshold_milli": target // 5, "favourite": popularity >= 8,
+        })
+    ctx.insert(Product, products)
+    _simulate(ctx, shelves)
+    return producers
+
+
+def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
+    rng = ctx.rng
+    clock = Clock(ctx)
+    sales: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
+    moves: list[dict[str, Any]] = []
+    payments: list[dict[str, Any]] = []
+    weights = [s.popularity for s in shelves]
+    buyers = [p for p in ctx.people if "coworker" not in p.kinds]
+    opening = ctx.start - timedelta(days=1)
+    for shelf in shelves:
+        _receive(ctx, moves, shelf, opening, shelf.target)
+    for day in ctx.open_days:
+        for shelf in shelves:
+            low = shelf.stock < shelf.target * 0.4
+            if low and (day.weekday() == shelf.delivery or shelf.stock < shelf.target * 0.1):
+                _receive(ctx, moves, shelf, day, shelf.target - shelf.stock)
+        for _ in range(poisson(rng, ctx.scale.sales_per_day * _season(day))):
+            moment = clock.draw(ctx, day.weekday()) or time(11, 0)
+            sold_at = ctx.at(day, moment)
+            person = rng.choice(buyers) if buyers and rng.random() < 0.15 else None
+            if person is not None and person.since > day:
+                person = None
+            solidarity = person is not None and rng.random() < 0.3
+            sale_id = ctx.uid()
+            total = 0
+            size = rng.choices([1, 2, 3, 4, 5], [35, 30, 18, 10, 7])[0]
+            picked: list[_Shelf] = []
+            for shelf in rng.choices(shelves, weights, k=size):
+                if shelf not in picked:
+                    picked.append(shelf)
+            for shelf in picked:
+                quantity = _quantity(rng, shelf)
+                if shelf.unit == ProductUnit.KG:
+                    quantity = min(quantity, shelf.stock)
+                else:
+                    quantity = min(quantity, shelf.stock // 1000 * 1000)
+                if quantity <= 0:
+                    continue
+                shelf.stock -= quantity
+                price = (shelf.solidarity_price if solidarity and shelf.solidarity_price
+                         else shelf.price)
+                amount = round(price * quantity / 1000)
+                total += amount
+                line_id = ctx.uid()
+                lines.append({"id": line_id, "created_at": sold_at, "sale_id": sale_id,
+                              "product_id": shelf.id, "quantity_milli": quantity,
+                              "unit_price_cents": price, "vat_rate_bp": shelf.vat,
+                              "total_cents": amount})
+                moves.append({"created_at": sold_at, "product_id": shelf.id,
+                              "kind": StockMovementKind.SALE, "quantity_milli": -quantity,
+                              "unit_cost_cents": None, "occurred_at": sold_at,
+                              "sale_line_id": line_id, "note": ""})
+            if total == 0:
+                continue
+            if person is not None:
+                ctx.touch(person.id, day)
+            sales.append({"id": sale_id, "created_at": sold_at, "sold_at": sold_at,
+                          "total_cents": total, "person_id": person.id if person else None,
+                          "solidarity": solidarity, "cancelled_at": None})
+            method = rng.choices(METHODS, METHOD_WEIGHT)[0]
+            if method == PaymentMethod.VOUCHER and total > 500:
+                # A food voucher rarely covers the whole basket: the rest in cash.
+                payments.append(_payment(sale_id, 500, PaymentMethod.VOUCHER, day, sold_at))
+                payments.append(_payment(sale_id, total - 500, PaymentMethod.CASH, day, sold_at))
+            else:
+                payments.append(_payment(sale_id, total, method, day, sold_at))
+        for shelf in shelves:
+            if shelf.category in PERISHABLE and shelf.stock > 0 and rng.random() < 0.02:
+                lost = min(shelf.stock, 1000 if shelf.unit != ProductUnit.KG else 500)
+                shelf.stock -= lost
+                stamp = ctx.at(day, time(18, 30))
+                moves.append({"created_at": stamp, "product_id": shelf.id,
+                              "kind": StockMovementKind.LOSS, "quantity_milli": -lost,
+                              "unit_cost_cents": shelf.cost, "occurred_at": stamp,
+                              "sale_line_id": None,
+                              "note": rng.choice(["Date dépassée", "Abîmé", "Casse"])})
+    ctx.insert(Sale, sales)
+    ctx.insert(SaleLine, lines)
+    ctx.insert(StockMovement, moves)
+    ctx.insert(Payment, payments)
+
+
+def _season(day: date) -> float:
+    return {8: 0.7, 12: 1.15, 7: 1.1}.get(day.month, 1.0)
+
+
+def _quantity(rng: Any, shelf: _Shelf) -> int:
+    if shelf.unit == ProductUnit.KG:
+        return rng.randint(2, 20) * 100
+    if shelf.unit == ProductUnit.LITRE:
+        return rng.choice([1000, 1000, 2000])
+    return rng.choice([1000, 1000, 1000, 2000, 3000])
+
+
+def _receive(ctx: DemoContext, moves: list[dict[str, Any]], shelf: _Shelf, day: date,
+             quantity: int) -> None:
+    if shelf.unit != ProductUnit.KG:
+        quantity = quantity // 1000 * 1000
+    if quantity <= 0:
+        return
+    shelf.stock += quantity
+    stamp = ctx.at(day, time(8, 30))
+    moves.append({"created_at": stamp, "product_id": shelf.id,
+                  "kind": StockMovementKind.RECEPTION, "quantity_milli": quantity,
+                  "unit_cost_cents": shelf.cost, "occurred_at": stamp, "sale_line_id": None,
+                  "note": "Livraison"})
+
+
+def _payment(sale_id: uuid.UUID, amount: int, method: str, day: date, stamp: Any
+             ) -> dict[str, Any]:
+    return {"created_at": stamp, "amount_cents": amount, "method": method, "paid_on": day,
+            "sale_id": sale_id, "reference": ""}
