@@ -1,0 +1,87 @@
+"""The « Paramètres » section: everything a coordinator sets up for the place.
+
+One tab per concern, each in its own module with its own service calls; this module only
+assembles them and relays what changed, so that the main window can update the desk (service
+buttons), the title (the place's name) or the agenda (hours and closures) without knowing the
+tabs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.settings.closures import ClosuresTab
+from tiers_lieu.ui.settings.communes import CommunesTab
+from tiers_lieu.ui.settings.hours import HoursTab
+from tiers_lieu.ui.settings.place import PlaceTab
+from tiers_lieu.ui.settings.services_tab import ServicesTab
+
+__all__ = ["SettingsSection"]
+
+
+class SettingsSection(QWidget):
+    """The settings of one site, as tabs."""
+
+    site_updated = Signal(object)
+    """The place was saved; carries the new :class:`SiteInfo`."""
+    services_changed = Signal()
+    """A service was added, renamed, (de)activated or moved."""
+    calendar_changed = Signal()
+    """Opening hours or closures changed."""
+    communes_changed = Signal()
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user = user
+        self.place_tab = PlaceTab(app, site, self)
+        self.hours_tab = HoursTab(app, site, self)
+        self.closures_tab = ClosuresTab(app, site, self)
+        self.services_tab = ServicesTab(app, site, self)
+        self.communes_tab = CommunesTab(app, site, self)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.place_tab, _("Lieu"))
+        self.tabs.addTab(self.hours_tab, _("Horaires d'ouverture"))
+        self.tabs.addTab(self.closures_tab, _("Fermetures et jours fériés"))
+        self.tabs.addTab(self.services_tab, _("Services"))
+        self.tabs.addTab(self.communes_tab, _("Communes du territoire"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+        self.place_tab.site_saved.connect(self.on_place_saved)
+        self.hours_tab.hours_saved.connect(self.calendar_changed)
+        self.closures_tab.closures_changed.connect(self.calendar_changed)
+        self.services_tab.services_changed.connect(self.services_changed)
+        self.communes_tab.communes_changed.connect(self.communes_changed)
+
+    @property
+    def site(self) -> SiteInfo:
+        return self._site
+
+    def refresh(self) -> None:
+        """Reload every tab from the services (after an import or a restore, say)."""
+        self.place_tab.refresh()
+        self.hours_tab.refresh()
+        self.closures_tab.refresh()
+        self.services_tab.refresh()
+        self.communes_tab.refresh()
+
+    def on_place_saved(self, site: SiteInfo) -> None:
+        self._site = site
+        for tab in (self.hours_tab, self.closures_tab, self.services_tab, self.communes_tab):
+            tab.set_site(site)
+        self.site_updated.emit(site)

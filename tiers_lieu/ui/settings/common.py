@@ -1,0 +1,113 @@
+"""Pieces every settings tab uses: a list view set up the same way, the selected row, the
+confirmation line under a form, and the action that gives a button its keyboard shortcut.
+
+Shortcuts are actions added to the tab page with the window as context: Qt ignores the
+actions of hidden widgets, so Ctrl+S in « Lieu » and Ctrl+S in « Horaires » never compete (only
+the tab on screen answers), and they work wherever the focus is, tab bar included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time
+
+from PySide6.QtCore import QAbstractItemModel, QDate, Qt, QTime
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QWidget,
+)
+
+from tiers_lieu.i18n import _, format_time
+from tiers_lieu.ui.models import ID_ROLE
+
+
+def to_time(value: QTime) -> time:
+    """A ``QTime`` as a Python time to the minute (the precision of opening hours)."""
+    return time(value.hour(), value.minute())
+
+
+def to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def make_table(model: QAbstractItemModel, parent: QWidget, *, stretch: int) -> QTableView:
+    """A read-only, row-selecting list whose ``stretch`` column takes the spare width."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    rows = view.verticalHeader()
+    rows.setVisible(False)
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.setTabKeyNavigation(False)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    for column in range(model.columnCount()):
+        mode = (
+            QHeaderView.ResizeMode.Stretch
+            if column == stretch
+            else QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(column, mode)
+    return view
+
+
+def selected_id(view: QTableView) -> object | None:
+    """The id (``ID_ROLE``) of the selected row, or ``None`` when nothing is selected."""
+    rows = view.selectionModel().selectedRows()
+    if not rows:
+        return None
+    return rows[0].data(ID_ROLE)
+
+
+def select_id(view: QTableView, row_id: object) -> None:
+    """Select (and show) the row whose id is ``row_id``, if it is listed."""
+    model = view.model()
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        if index.data(ID_ROLE) == row_id:
+            view.selectRow(row)
+            view.scrollTo(index)
+            return
+
+
+def add_shortcut(
+    owner: QWidget,
+    keys: QKeySequence | QKeySequence.StandardKey | str,
+    triggered: Callable[[], None],
+    button: QAbstractButton | None = None,
+) -> QAction:
+    """Bind ``keys`` to ``triggered`` while ``owner`` is on screen; the button's tooltip
+    names the shortcut so that it can be learnt."""
+    action = QAction(owner)
+    action.setShortcut(QKeySequence(keys))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(triggered)
+    owner.addAction(action)
+    if button is not None:
+        shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        label = button.text().replace("&", "")
+        button.setToolTip(_("{label} ({keys})").format(label=label, keys=shown))
+    return action
+
+
+class StatusLabel(QLabel):
+    """The line under a form that confirms what was just saved, with the time."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setObjectName("settingsStatus")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def confirm(self, message: str) -> None:
+        now = to_time(QTime.currentTime())
+        self.setText(_("{message} ({time})").format(message=message, time=format_time(now)))
