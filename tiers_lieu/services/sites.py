@@ -111,7 +111,9 @@ class SiteService:
         for label, service_kind in DEFAULT_SERVICES:
             if wanted is not None and label.casefold() not in wanted:
                 continue
-            uow.session.add(Service(site_id=site_id, name=label, kind=service_kind, position=position))
+            uow.session.add(
+                Service(site_id=site_id, name=label, kind=service_kind, position=position)
+            )
             position += 1
         for kind, labels in DEFAULT_CATEGORIES.items():
             for index, label in enumerate(labels):

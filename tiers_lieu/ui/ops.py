@@ -86,9 +86,11 @@ def run_op(
         dialog.setValue(min(done, total))
 
     def finish() -> None:
+        # The relay is not deleted here: it goes with ``parent``. Deleting it later from
+        # inside its own signal crashed PySide when the parent (a dialog closed by this very
+        # result) was destroyed first.
         dialog.close()
         dialog.deleteLater()
-        relay.deleteLater()
 
     def on_done(result: object) -> None:
         finish()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 
 class SectionHeader(QLabel):
@@ -32,5 +32,11 @@ class EmptyState(QWidget):
         text.setMaximumWidth(560)
         text.setObjectName("emptyStateText")
         layout.addWidget(heading)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Centred by stretches, not by an alignment flag: a word-wrapped label added with an
+        # alignment loses its height-for-width and gets clipped.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(text, 10)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(2)

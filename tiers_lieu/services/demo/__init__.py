@@ -90,12 +90,16 @@ class DemoSummary:
         else:
             lines.append(_("Lieux : {names}").format(names=", ".join(self.sites)))
         if self.start is not None and self.end is not None:
-            lines.append(_("Période : du {start} au {end}").format(
-                start=format_date(self.start), end=format_date(self.end)))
+            lines.append(
+                _("Période : du {start} au {end}").format(
+                    start=format_date(self.start), end=format_date(self.end)
+                )
+            )
         for key, label in SUMMARY_LINES:
             if key in self.counts:
-                lines.append(_("{label} : {n}").format(label=_(label),
-                                                       n=format_number(self.counts[key])))
+                lines.append(
+                    _("{label} : {n}").format(label=_(label), n=format_number(self.counts[key]))
+                )
         return "\n".join(lines)
 
 
@@ -120,7 +124,8 @@ class DemoService:
             raise ValidationError(
                 _("Taille"),
                 _("« {scale} » est inconnue ; choisissez parmi : {names}.").format(
-                    scale=scale, names=", ".join(SCALES)),
+                    scale=scale, names=", ".join(SCALES)
+                ),
             )
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ValidationError(_("Graine"), _("un nombre entier est attendu"))
@@ -137,9 +142,16 @@ class DemoService:
                 rng = random.Random(f"comptoir-demo:{seed}:{index}")
                 with self._uow() as uow:
                     conn = uow.session.connection()
-                    ctx = DemoContext(conn=conn, rng=rng, site_id=site.id, site_name=site.name,
-                                      scale=spec, start=start, today=today,
-                                      market_weekday=market)
+                    ctx = DemoContext(
+                        conn=conn,
+                        rng=rng,
+                        site_id=site.id,
+                        site_name=site.name,
+                        scale=spec,
+                        start=start,
+                        today=today,
+                        market_weekday=market,
+                    )
                     self._prepare(ctx, site)
                     for number, step in enumerate(steps, start=1):
                         step(ctx, site)
@@ -147,7 +159,8 @@ class DemoService:
                             progress(index * len(steps) + number, total)
                     visitors = conn.execute(
                         select(func.coalesce(func.sum(col(Visit.count)), 0)).where(
-                            col(Visit.site_id) == site.id)
+                            col(Visit.site_id) == site.id
+                        )
                     ).scalar_one()
                     uow.commit()
                 counts.update(ctx.counts)
@@ -155,12 +168,14 @@ class DemoService:
         except BaseException:
             self._remove(created)
             raise
-        return DemoSummary(sites=[s.name for s, _m in targets], counts=dict(counts),
-                           start=start, end=today)
+        return DemoSummary(
+            sites=[s.name for s, _m in targets], counts=dict(counts), start=start, end=today
+        )
 
     # -- sites ----------------------------------------------------------------------------
-    def _targets(self, wanted: int, site_name: str | None
-                 ) -> tuple[list[tuple[SiteInfo, int]], list[SiteInfo]]:
+    def _targets(
+        self, wanted: int, site_name: str | None
+    ) -> tuple[list[tuple[SiteInfo, int]], list[SiteInfo]]:
         """The sites to fill (with their market weekday), and those created for it."""
         markets = {insee: market for _n, _c, insee, market in DEMO_SITES}
         if self._sites.list_sites():
@@ -171,7 +186,8 @@ class DemoService:
         try:
             for name, commune, insee, _market in specs:
                 created.append(
-                    self._sites.init_site(name=name, commune_name=commune, insee_code=insee))
+                    self._sites.init_site(name=name, commune_name=commune, insee_code=insee)
+                )
         except BaseException:
             self._remove(created)
             raise
@@ -193,15 +209,22 @@ class DemoService:
         ).first()
         if already is not None:
             raise ConflictError(
-                _("Le lieu « {name} » contient déjà des visites : les données de démonstration "
-                  "ne remplissent qu'un lieu sans activité.").format(name=site.name))
+                _(
+                    "Le lieu « {name} » contient déjà des visites : les données de démonstration "
+                    "ne remplissent qu'un lieu sans activité."
+                ).format(name=site.name)
+            )
         if not ctx.services:
             raise ConflictError(
-                _("Le lieu « {name} » n'a aucun service actif à compter.").format(name=site.name))
+                _("Le lieu « {name} » n'a aucun service actif à compter.").format(name=site.name)
+            )
         if not ctx.hours:
             raise ConflictError(
-                _("Le lieu « {name} » n'a aucun horaire d'ouverture : ajoutez-en avant de "
-                  "générer les données de démonstration.").format(name=site.name))
+                _(
+                    "Le lieu « {name} » n'a aucun horaire d'ouverture : ajoutez-en avant de "
+                    "générer les données de démonstration."
+                ).format(name=site.name)
+            )
 
 
 Step = Callable[[DemoContext, SiteInfo], None]

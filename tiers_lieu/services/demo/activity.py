@@ -19,16 +19,48 @@ from tiers_lieu.models import AssistanceRecord, Event, EventAttendance, Visit
 from tiers_lieu.models.enums import AttendanceMode, CategoryKind, ServiceKind, VisitSource
 from tiers_lieu.services.demo.common import DemoContext, PersonRef, poisson
 
-MONTH_FACTOR = {1: 0.85, 2: 0.9, 3: 1.0, 4: 1.0, 5: 1.05, 6: 1.05, 7: 0.9, 8: 0.55,
-                9: 1.1, 10: 1.1, 11: 1.0, 12: 0.85}
+MONTH_FACTOR = {
+    1: 0.85,
+    2: 0.9,
+    3: 1.0,
+    4: 1.0,
+    5: 1.05,
+    6: 1.05,
+    7: 0.9,
+    8: 0.55,
+    9: 1.1,
+    10: 1.1,
+    11: 1.0,
+    12: 0.85,
+}
 WEEKDAY_FACTOR = {0: 0.9, 1: 1.0, 2: 1.05, 3: 1.0, 4: 1.05, 5: 0.6, 6: 0.5}
-HOUR_WEIGHT = {8: 0.4, 9: 0.8, 10: 1.3, 11: 1.4, 12: 0.7, 13: 0.5, 14: 0.8, 15: 1.0,
-               16: 1.4, 17: 1.2, 18: 0.6, 19: 0.4}
+HOUR_WEIGHT = {
+    8: 0.4,
+    9: 0.8,
+    10: 1.3,
+    11: 1.4,
+    12: 0.7,
+    13: 0.5,
+    14: 0.8,
+    15: 1.0,
+    16: 1.4,
+    17: 1.2,
+    18: 0.6,
+    19: 0.4,
+}
 SERVICE_WEIGHT = {
-    ServiceKind.WELCOME: 20, ServiceKind.CAFE: 14, ServiceKind.GROCERY: 16,
-    ServiceKind.PARCEL: 10, ServiceKind.DIGITAL: 8, ServiceKind.ASSISTANCE: 5,
-    ServiceKind.COWORKING: 3, ServiceKind.HEALTH: 2, ServiceKind.AMAP: 2,
-    ServiceKind.WORKSHOP: 2, ServiceKind.PUBLIC_WRITER: 2, ServiceKind.OTHER: 2,
+    ServiceKind.WELCOME: 20,
+    ServiceKind.CAFE: 14,
+    ServiceKind.GROCERY: 16,
+    ServiceKind.PARCEL: 10,
+    ServiceKind.DIGITAL: 8,
+    ServiceKind.ASSISTANCE: 5,
+    ServiceKind.COWORKING: 3,
+    ServiceKind.HEALTH: 2,
+    ServiceKind.AMAP: 2,
+    ServiceKind.WORKSHOP: 2,
+    ServiceKind.PUBLIC_WRITER: 2,
+    ServiceKind.OTHER: 2,
 }
 AGE_WEIGHT = {"<12": 3, "12-17": 4, "18-24": 6, "25-39": 16, "40-59": 24, "60-69": 20, "70+": 27}
 GENDER_WEIGHT = {"Féminin": 56, "Masculin": 44}
@@ -60,15 +92,31 @@ OPERATOR_THEMES = {
     "La Poste": ["Papiers - Élections - Citoyenneté"],
     "Justice": ["Justice"],
 }
-OPERATOR_WEIGHT = {"CAF": 18, "Assurance maladie (CPAM)": 16, "MSA": 6,
-                   "Assurance retraite (CNAV/Carsat)": 12, "France Travail": 10,
-                   "Impôts (DGFiP)": 14, "France Titres (ANTS)": 14, "La Poste": 3,
-                   "Justice": 2, "Autre": 5}
-HELP_WEIGHT = {"Information / orientation": 25, "Aide à une démarche en ligne": 40,
-               "Accompagnement numérique": 18, "Mise en relation avec l'organisme": 10,
-               "Écrivain public (courrier)": 7}
-OUTCOME_WEIGHT = {"Finalisée": 55, "À finaliser en autonomie": 14, "Doit revenir": 16,
-                  "Orientée": 15}
+OPERATOR_WEIGHT = {
+    "CAF": 18,
+    "Assurance maladie (CPAM)": 16,
+    "MSA": 6,
+    "Assurance retraite (CNAV/Carsat)": 12,
+    "France Travail": 10,
+    "Impôts (DGFiP)": 14,
+    "France Titres (ANTS)": 14,
+    "La Poste": 3,
+    "Justice": 2,
+    "Autre": 5,
+}
+HELP_WEIGHT = {
+    "Information / orientation": 25,
+    "Aide à une démarche en ligne": 40,
+    "Accompagnement numérique": 18,
+    "Mise en relation avec l'organisme": 10,
+    "Écrivain public (courrier)": 7,
+}
+OUTCOME_WEIGHT = {
+    "Finalisée": 55,
+    "À finaliser en autonomie": 14,
+    "Doit revenir": 16,
+    "Orientée": 15,
+}
 PLACE_WEIGHT = {"Sur place": 85, "À domicile": 4, "À distance": 8, "Permanence extérieure": 3}
 FOLLOW_UP = ("doit revenir", "à finaliser en autonomie")
 DURATIONS = [5, 10, 15, 15, 30, 30, 30, 45, 45, 60, 90, 120]
@@ -110,8 +158,9 @@ def _day_factor(ctx: DemoContext, day: date) -> float:
     return factor * (0.8 + 0.35 * ctx.progress_of(day))
 
 
-def _weights(ctx: DemoContext, kind: str, weights: dict[str, int]) -> tuple[list[uuid.UUID],
-                                                                            list[float]]:
+def _weights(
+    ctx: DemoContext, kind: str, weights: dict[str, int]
+) -> tuple[list[uuid.UUID], list[float]]:
     options = ctx.categories.get(kind, [])
     ids = [cid for cid, _label in options]
     cumulative: list[float] = []
@@ -153,27 +202,50 @@ def add_desk_visits(ctx: DemoContext) -> None:
                 if person.since > day:
                     person = None
             if person is not None:
-                commune, age, gender, status = (person.commune_id, person.age_band_id,
-                                                person.gender_id, person.status_id)
+                commune, age, gender, status = (
+                    person.commune_id,
+                    person.age_band_id,
+                    person.gender_id,
+                    person.status_id,
+                )
                 ctx.touch(person.id, day)
             else:
-                commune = (choices(communes, cum_weights=commune_cw)[0]
-                           if communes and random() < 0.55 else None)
-                age = (choices(ages[0], cum_weights=ages[1])[0]
-                       if ages[0] and random() < 0.3 else None)
-                gender = (choices(genders[0], cum_weights=genders[1])[0]
-                          if genders[0] and random() < 0.35 else None)
-                status = (choices(statuses[0], cum_weights=statuses[1])[0]
-                          if statuses[0] and random() < 0.25 else None)
-            rows.append({
-                "id": ctx.uid(),
-                "created_at": ctx.at(day, moment or time(12, 0)),
-                "service_id": service, "activity_date": day, "activity_time": moment,
-                "count": count, "commune_id": commune, "age_band_id": age,
-                "gender_id": gender, "status_id": status,
-                "person_id": person.id if person else None,
-                "event_id": None, "booking_id": None, "source": VisitSource.DEMO,
-            })
+                commune = (
+                    choices(communes, cum_weights=commune_cw)[0]
+                    if communes and random() < 0.55
+                    else None
+                )
+                age = (
+                    choices(ages[0], cum_weights=ages[1])[0] if ages[0] and random() < 0.3 else None
+                )
+                gender = (
+                    choices(genders[0], cum_weights=genders[1])[0]
+                    if genders[0] and random() < 0.35
+                    else None
+                )
+                status = (
+                    choices(statuses[0], cum_weights=statuses[1])[0]
+                    if statuses[0] and random() < 0.25
+                    else None
+                )
+            rows.append(
+                {
+                    "id": ctx.uid(),
+                    "created_at": ctx.at(day, moment or time(12, 0)),
+                    "service_id": service,
+                    "activity_date": day,
+                    "activity_time": moment,
+                    "count": count,
+                    "commune_id": commune,
+                    "age_band_id": age,
+                    "gender_id": gender,
+                    "status_id": status,
+                    "person_id": person.id if person else None,
+                    "event_id": None,
+                    "booking_id": None,
+                    "source": VisitSource.DEMO,
+                }
+            )
     ctx.insert(Visit, rows)
 
 
@@ -193,61 +265,126 @@ def add_events(ctx: DemoContext) -> None:
         eid = ctx.uid()
         registered = rng.random() < 0.45
         stamp = ctx.at(day, start)
-        events.append({
-            "id": eid, "created_at": stamp, "title": title,
-            "event_type_id": ctx.category(CategoryKind.EVENT_TYPE, type_label),
-            "theme": theme, "service_id": service, "event_date": day, "start_time": start,
-            "duration_min": duration, "place": "Salle commune",
-            "facilitator": rng.choice(["Conseiller numérique", "Bénévole", "Intervenant extérieur",
-                                       "Coordinatrice"]),
-            "partner_id": rng.choice(ctx.partners) if ctx.partners and rng.random() < 0.4
-            else None,
-            "attendance_mode": AttendanceMode.REGISTERED if registered
-            else AttendanceMode.ANONYMOUS,
-        })
+        events.append(
+            {
+                "id": eid,
+                "created_at": stamp,
+                "title": title,
+                "event_type_id": ctx.category(CategoryKind.EVENT_TYPE, type_label),
+                "theme": theme,
+                "service_id": service,
+                "event_date": day,
+                "start_time": start,
+                "duration_min": duration,
+                "place": "Salle commune",
+                "facilitator": rng.choice(
+                    ["Conseiller numérique", "Bénévole", "Intervenant extérieur", "Coordinatrice"]
+                ),
+                "partner_id": rng.choice(ctx.partners)
+                if ctx.partners and rng.random() < 0.4
+                else None,
+                "attendance_mode": AttendanceMode.REGISTERED
+                if registered
+                else AttendanceMode.ANONYMOUS,
+            }
+        )
         if registered:
             seen = [p for p in ctx.people if p.since <= day]
             chosen = rng.sample(seen, min(len(seen), rng.randint(3, 10)))
             for person in chosen:
-                lines.append({"created_at": stamp, "event_id": eid, "person_id": person.id,
-                              "count": 1, "age_band_id": person.age_band_id,
-                              "gender_id": person.gender_id, "status_id": person.status_id})
-                visits.append(_event_visit(ctx, service, day, start, eid, 1, person.id,
-                                           person.commune_id, person.age_band_id,
-                                           person.gender_id, person.status_id))
+                lines.append(
+                    {
+                        "created_at": stamp,
+                        "event_id": eid,
+                        "person_id": person.id,
+                        "count": 1,
+                        "age_band_id": person.age_band_id,
+                        "gender_id": person.gender_id,
+                        "status_id": person.status_id,
+                    }
+                )
+                visits.append(
+                    _event_visit(
+                        ctx,
+                        service,
+                        day,
+                        start,
+                        eid,
+                        1,
+                        person.id,
+                        person.commune_id,
+                        person.age_band_id,
+                        person.gender_id,
+                        person.status_id,
+                    )
+                )
                 ctx.touch(person.id, day)
         else:
             for _ in range(rng.randint(1, 3)):
                 count = rng.randint(2, 9)
                 age = ctx.pick_category(CategoryKind.AGE_BAND, AGE_WEIGHT, 0.6)
                 gender = ctx.pick_category(CategoryKind.GENDER, GENDER_WEIGHT, 0.5)
-                lines.append({"created_at": stamp, "event_id": eid, "person_id": None,
-                              "count": count, "age_band_id": age, "gender_id": gender,
-                              "status_id": None})
-                visits.append(_event_visit(ctx, service, day, start, eid, count, None, None,
-                                           age, gender, None))
+                lines.append(
+                    {
+                        "created_at": stamp,
+                        "event_id": eid,
+                        "person_id": None,
+                        "count": count,
+                        "age_band_id": age,
+                        "gender_id": gender,
+                        "status_id": None,
+                    }
+                )
+                visits.append(
+                    _event_visit(
+                        ctx, service, day, start, eid, count, None, None, age, gender, None
+                    )
+                )
     ctx.insert(Event, events)
     ctx.insert(EventAttendance, lines)
     if service is not None:
         ctx.insert(Visit, visits)
 
 
-def _event_visit(ctx: DemoContext, service: uuid.UUID | None, day: date, start: time,
-                 event: uuid.UUID, count: int, person: uuid.UUID | None,
-                 commune: uuid.UUID | None, age: uuid.UUID | None, gender: uuid.UUID | None,
-                 status: uuid.UUID | None) -> dict[str, Any]:
-    return {"created_at": ctx.at(day, start), "service_id": service, "activity_date": day,
-            "activity_time": start, "count": count, "commune_id": commune,
-            "age_band_id": age, "gender_id": gender, "status_id": status,
-            "person_id": person, "event_id": event, "booking_id": None,
-            "source": VisitSource.EVENT}
+def _event_visit(
+    ctx: DemoContext,
+    service: uuid.UUID | None,
+    day: date,
+    start: time,
+    event: uuid.UUID,
+    count: int,
+    person: uuid.UUID | None,
+    commune: uuid.UUID | None,
+    age: uuid.UUID | None,
+    gender: uuid.UUID | None,
+    status: uuid.UUID | None,
+) -> dict[str, Any]:
+    return {
+        "created_at": ctx.at(day, start),
+        "service_id": service,
+        "activity_date": day,
+        "activity_time": start,
+        "count": count,
+        "commune_id": commune,
+        "age_band_id": age,
+        "gender_id": gender,
+        "status_id": status,
+        "person_id": person,
+        "event_id": event,
+        "booking_id": None,
+        "source": VisitSource.EVENT,
+    }
 
 
 def add_assistance(ctx: DemoContext) -> None:
     """France Services records, each with the visit it came with; follow-ups when due."""
     rng = ctx.rng
-    needed = (CategoryKind.OPERATOR, CategoryKind.THEME, CategoryKind.HELP_TYPE,
-              CategoryKind.OUTCOME)
+    needed = (
+        CategoryKind.OPERATOR,
+        CategoryKind.THEME,
+        CategoryKind.HELP_TYPE,
+        CategoryKind.OUTCOME,
+    )
     if any(not ctx.categories.get(kind) for kind in needed):
         return
     service = ctx.services.get(ServiceKind.ASSISTANCE) or ctx.services.get(ServiceKind.WELCOME)
@@ -262,16 +399,20 @@ def add_assistance(ctx: DemoContext) -> None:
         for _ in range(poisson(rng, ctx.scale.assistance_per_day * MONTH_FACTOR[day.month])):
             moment = clock.draw(ctx, day.weekday()) or time(10, 0)
             operator = ctx.pick_category(CategoryKind.OPERATOR, OPERATOR_WEIGHT)
-            operator_label = next(lb for cid, lb in ctx.categories[CategoryKind.OPERATOR]
-                                  if cid == operator)
+            operator_label = next(
+                lb for cid, lb in ctx.categories[CategoryKind.OPERATOR] if cid == operator
+            )
             themes = OPERATOR_THEMES.get(operator_label)
-            theme = (ctx.category(CategoryKind.THEME, rng.choice(themes)) if themes else None
-                     ) or ctx.pick_category(CategoryKind.THEME)
+            theme = (
+                ctx.category(CategoryKind.THEME, rng.choice(themes)) if themes else None
+            ) or ctx.pick_category(CategoryKind.THEME)
             outcome = ctx.pick_category(CategoryKind.OUTCOME, OUTCOME_WEIGHT)
-            outcome_label = next(lb for cid, lb in ctx.categories[CategoryKind.OUTCOME]
-                                 if cid == outcome).casefold()
-            orientation = (ctx.pick_category(CategoryKind.ORIENTATION)
-                           if outcome_label == "orientée" else None)
+            outcome_label = next(
+                lb for cid, lb in ctx.categories[CategoryKind.OUTCOME] if cid == outcome
+            ).casefold()
+            orientation = (
+                ctx.pick_category(CategoryKind.ORIENTATION) if outcome_label == "orientée" else None
+            )
             due = closed = follow = None
             if outcome_label in FOLLOW_UP:
                 due = day + timedelta(days=rng.randint(5, 21))
@@ -283,8 +424,12 @@ def add_assistance(ctx: DemoContext) -> None:
                 person = None
             if person is not None:
                 ctx.touch(person.id, day)
-                commune, age, gender, status = (person.commune_id, person.age_band_id,
-                                                person.gender_id, person.status_id)
+                commune, age, gender, status = (
+                    person.commune_id,
+                    person.age_band_id,
+                    person.gender_id,
+                    person.status_id,
+                )
             else:
                 commune = ctx.pick_commune() if rng.random() < 0.7 else None
                 age = ctx.pick_category(CategoryKind.AGE_BAND, AGE_WEIGHT, 0.6)
@@ -294,24 +439,47 @@ def add_assistance(ctx: DemoContext) -> None:
             visit_id = None
             if service is not None:
                 visit_id = ctx.uid()
-                visits.append({"id": visit_id, "created_at": stamp, "service_id": service,
-                               "activity_date": day, "activity_time": moment, "count": 1,
-                               "commune_id": commune, "age_band_id": age, "gender_id": gender,
-                               "status_id": status, "person_id": person.id if person else None,
-                               "event_id": None, "booking_id": None,
-                               "source": VisitSource.ASSISTANCE})
-            records.append({
-                "created_at": stamp, "activity_date": day, "activity_time": moment,
-                "operator_id": operator, "theme_id": theme,
-                "help_type_id": ctx.pick_category(CategoryKind.HELP_TYPE, HELP_WEIGHT),
-                "duration_min": rng.choice(DURATIONS),
-                "place_id": ctx.pick_category(CategoryKind.PLACE, PLACE_WEIGHT, 0.95),
-                "outcome_id": outcome, "orientation_id": orientation,
-                "person_id": person.id if person else None, "commune_id": commune,
-                "age_band_id": age, "gender_id": gender, "status_id": status,
-                "follow_up_due": due, "follow_up_closed_at": closed,
-                "follow_up_outcome_id": follow, "visit_id": visit_id,
-                "source": VisitSource.DEMO,
-            })
+                visits.append(
+                    {
+                        "id": visit_id,
+                        "created_at": stamp,
+                        "service_id": service,
+                        "activity_date": day,
+                        "activity_time": moment,
+                        "count": 1,
+                        "commune_id": commune,
+                        "age_band_id": age,
+                        "gender_id": gender,
+                        "status_id": status,
+                        "person_id": person.id if person else None,
+                        "event_id": None,
+                        "booking_id": None,
+                        "source": VisitSource.ASSISTANCE,
+                    }
+                )
+            records.append(
+                {
+                    "created_at": stamp,
+                    "activity_date": day,
+                    "activity_time": moment,
+                    "operator_id": operator,
+                    "theme_id": theme,
+                    "help_type_id": ctx.pick_category(CategoryKind.HELP_TYPE, HELP_WEIGHT),
+                    "duration_min": rng.choice(DURATIONS),
+                    "place_id": ctx.pick_category(CategoryKind.PLACE, PLACE_WEIGHT, 0.95),
+                    "outcome_id": outcome,
+                    "orientation_id": orientation,
+                    "person_id": person.id if person else None,
+                    "commune_id": commune,
+                    "age_band_id": age,
+                    "gender_id": gender,
+                    "status_id": status,
+                    "follow_up_due": due,
+                    "follow_up_closed_at": closed,
+                    "follow_up_outcome_id": follow,
+                    "visit_id": visit_id,
+                    "source": VisitSource.DEMO,
+                }
+            )
     ctx.insert(Visit, visits)
     ctx.insert(AssistanceRecord, records)

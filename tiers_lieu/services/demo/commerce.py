@@ -71,9 +71,14 @@ def ean13(body: str) -> str:
 class _Shelf:
     """One product's running stock and what it takes to refill it."""
 
-    def __init__(self, pid: uuid.UUID, spec: tuple[str, str, str, int, int | None, int,
-                                                    int | None, int], target: int,
-                 cost: int, delivery: int) -> None:
+    def __init__(
+        self,
+        pid: uuid.UUID,
+        spec: tuple[str, str, str, int, int | None, int, int | None, int],
+        target: int,
+        cost: int,
+        delivery: int,
+    ) -> None:
         self.id = pid
         self.name, self.category, self.unit, self.price, self.solidarity_price = spec[:5]
         self.vat = spec[5]
@@ -94,10 +99,17 @@ def add_grocery(ctx: DemoContext) -> dict[str, uuid.UUID]:
         pid = ctx.uid()
         producers[name] = pid
         producer_ids.append(pid)
-        rows.append({"id": pid, "name": name, "commune_name": commune, "distance_km": distance,
-                     "contact": name.split(" ")[0], "supplies": supplies,
-                     "phone": f"05 55 {rng.randint(10, 99)} {rng.randint(10, 99)} "
-                              f"{rng.randint(10, 99)}"})
+        rows.append(
+            {
+                "id": pid,
+                "name": name,
+                "commune_name": commune,
+                "distance_km": distance,
+                "contact": name.split(" ")[0],
+                "supplies": supplies,
+                "phone": f"05 55 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            }
+        )
     ctx.insert(Producer, rows)
 
     shelves: list[_Shelf] = []
@@ -106,18 +118,29 @@ def add_grocery(ctx: DemoContext) -> dict[str, uuid.UUID]:
         name, category, unit, price, solidarity, vat, producer, popularity = spec
         pid = ctx.uid()
         local = producer is not None and PRODUCERS[producer][2] < 80
-        barcode = ean13(f"2{index + 1:05d}{rng.randint(0, 999999):06d}" if local
-                        else f"376{rng.randint(0, 999999999):09d}")
+        barcode = ean13(
+            f"2{index + 1:05d}{rng.randint(0, 999999):06d}"
+            if local
+            else f"376{rng.randint(0, 999999999):09d}"
+        )
         target = (rng.randint(8, 25) if unit == ProductUnit.KG else rng.randint(12, 40)) * 1000
         delivery = PRODUCERS[producer][4] if producer is not None else 2
-        shelves.append(_Shelf(pid, spec, target, round(price * rng.uniform(0.55, 0.7)),
-                              delivery))
-        products.append({
-            "id": pid, "name": name, "category": category, "unit": unit, "price_cents": price,
-            "solidarity_price_cents": solidarity, "vat_rate_bp": vat, "barcode": barcode,
-            "producer_id": producer_ids[producer] if producer is not None else None,
-            "alert_threshold_milli": target // 5, "favourite": popularity >= 8,
-        })
+        shelves.append(_Shelf(pid, spec, target, round(price * rng.uniform(0.55, 0.7)), delivery))
+        products.append(
+            {
+                "id": pid,
+                "name": name,
+                "category": category,
+                "unit": unit,
+                "price_cents": price,
+                "solidarity_price_cents": solidarity,
+                "vat_rate_bp": vat,
+                "barcode": barcode,
+                "producer_id": producer_ids[producer] if producer is not None else None,
+                "alert_threshold_milli": target // 5,
+                "favourite": popularity >= 8,
+            }
+        )
     ctx.insert(Product, products)
     _simulate(ctx, shelves)
     return producers
@@ -163,26 +186,51 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
                 if quantity <= 0:
                     continue
                 shelf.stock -= quantity
-                price = (shelf.solidarity_price if solidarity and shelf.solidarity_price
-                         else shelf.price)
+                price = (
+                    shelf.solidarity_price if solidarity and shelf.solidarity_price else shelf.price
+                )
                 amount = round(price * quantity / 1000)
                 total += amount
                 line_id = ctx.uid()
-                lines.append({"id": line_id, "created_at": sold_at, "sale_id": sale_id,
-                              "product_id": shelf.id, "quantity_milli": quantity,
-                              "unit_price_cents": price, "vat_rate_bp": shelf.vat,
-                              "total_cents": amount})
-                moves.append({"created_at": sold_at, "product_id": shelf.id,
-                              "kind": StockMovementKind.SALE, "quantity_milli": -quantity,
-                              "unit_cost_cents": None, "occurred_at": sold_at,
-                              "sale_line_id": line_id, "note": ""})
+                lines.append(
+                    {
+                        "id": line_id,
+                        "created_at": sold_at,
+                        "sale_id": sale_id,
+                        "product_id": shelf.id,
+                        "quantity_milli": quantity,
+                        "unit_price_cents": price,
+                        "vat_rate_bp": shelf.vat,
+                        "total_cents": amount,
+                    }
+                )
+                moves.append(
+                    {
+                        "created_at": sold_at,
+                        "product_id": shelf.id,
+                        "kind": StockMovementKind.SALE,
+                        "quantity_milli": -quantity,
+                        "unit_cost_cents": None,
+                        "occurred_at": sold_at,
+                        "sale_line_id": line_id,
+                        "note": "",
+                    }
+                )
             if total == 0:
                 continue
             if person is not None:
                 ctx.touch(person.id, day)
-            sales.append({"id": sale_id, "created_at": sold_at, "sold_at": sold_at,
-                          "total_cents": total, "person_id": person.id if person else None,
-                          "solidarity": solidarity, "cancelled_at": None})
+            sales.append(
+                {
+                    "id": sale_id,
+                    "created_at": sold_at,
+                    "sold_at": sold_at,
+                    "total_cents": total,
+                    "person_id": person.id if person else None,
+                    "solidarity": solidarity,
+                    "cancelled_at": None,
+                }
+            )
             method = rng.choices(METHODS, METHOD_WEIGHT)[0]
             if method == PaymentMethod.VOUCHER and total > 500:
                 # A food voucher rarely covers the whole basket: the rest in cash.
@@ -195,11 +243,18 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
                 lost = min(shelf.stock, 1000 if shelf.unit != ProductUnit.KG else 500)
                 shelf.stock -= lost
                 stamp = ctx.at(day, time(18, 30))
-                moves.append({"created_at": stamp, "product_id": shelf.id,
-                              "kind": StockMovementKind.LOSS, "quantity_milli": -lost,
-                              "unit_cost_cents": shelf.cost, "occurred_at": stamp,
-                              "sale_line_id": None,
-                              "note": rng.choice(["Date dépassée", "Abîmé", "Casse"])})
+                moves.append(
+                    {
+                        "created_at": stamp,
+                        "product_id": shelf.id,
+                        "kind": StockMovementKind.LOSS,
+                        "quantity_milli": -lost,
+                        "unit_cost_cents": shelf.cost,
+                        "occurred_at": stamp,
+                        "sale_line_id": None,
+                        "note": rng.choice(["Date dépassée", "Abîmé", "Casse"]),
+                    }
+                )
     ctx.insert(Sale, sales)
     ctx.insert(SaleLine, lines)
     ctx.insert(StockMovement, moves)
@@ -218,21 +273,35 @@ def _quantity(rng: Any, shelf: _Shelf) -> int:
     return rng.choice([1000, 1000, 1000, 2000, 3000])
 
 
-def _receive(ctx: DemoContext, moves: list[dict[str, Any]], shelf: _Shelf, day: date,
-             quantity: int) -> None:
+def _receive(
+    ctx: DemoContext, moves: list[dict[str, Any]], shelf: _Shelf, day: date, quantity: int
+) -> None:
     if shelf.unit != ProductUnit.KG:
         quantity = quantity // 1000 * 1000
     if quantity <= 0:
         return
     shelf.stock += quantity
     stamp = ctx.at(day, time(8, 30))
-    moves.append({"created_at": stamp, "product_id": shelf.id,
-                  "kind": StockMovementKind.RECEPTION, "quantity_milli": quantity,
-                  "unit_cost_cents": shelf.cost, "occurred_at": stamp, "sale_line_id": None,
-                  "note": "Livraison"})
+    moves.append(
+        {
+            "created_at": stamp,
+            "product_id": shelf.id,
+            "kind": StockMovementKind.RECEPTION,
+            "quantity_milli": quantity,
+            "unit_cost_cents": shelf.cost,
+            "occurred_at": stamp,
+            "sale_line_id": None,
+            "note": "Livraison",
+        }
+    )
 
 
-def _payment(sale_id: uuid.UUID, amount: int, method: str, day: date, stamp: Any
-             ) -> dict[str, Any]:
-    return {"created_at": stamp, "amount_cents": amount, "method": method, "paid_on": day,
-            "sale_id": sale_id, "reference": ""}
+def _payment(sale_id: uuid.UUID, amount: int, method: str, day: date, stamp: Any) -> dict[str, Any]:
+    return {
+        "created_at": stamp,
+        "amount_cents": amount,
+        "method": method,
+        "paid_on": day,
+        "sale_id": sale_id,
+        "reference": "",
+    }

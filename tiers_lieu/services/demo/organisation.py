@@ -31,8 +31,14 @@ PARTNERS: list[tuple[str, str, bool]] = [
     ("Cité internationale de la tapisserie", "Équipement culturel", False),
 ]
 
-VOLUNTEER_ACTIVITIES = ["Accueil", "Épicerie", "Distribution AMAP", "Café associatif",
-                        "Atelier réparation", "Aide aux ateliers numériques"]
+VOLUNTEER_ACTIVITIES = [
+    "Accueil",
+    "Épicerie",
+    "Distribution AMAP",
+    "Café associatif",
+    "Atelier réparation",
+    "Aide aux ateliers numériques",
+]
 
 
 def add_closures(ctx: DemoContext) -> None:
@@ -47,14 +53,26 @@ def add_closures(ctx: DemoContext) -> None:
         ]
         for month in (3, 6, 10):
             day = date(year, month, rng.randint(3, 25))
-            reason = rng.choice(["Inventaire de l'épicerie", "Formation de l'équipe",
-                                 "Travaux d'électricité", "Journée des tiers-lieux"])
+            reason = rng.choice(
+                [
+                    "Inventaire de l'épicerie",
+                    "Formation de l'équipe",
+                    "Travaux d'électricité",
+                    "Journée des tiers-lieux",
+                ]
+            )
             periods.append((day, day, reason))
         for first, last, reason in periods:
             if last < ctx.start or first > ctx.today + timedelta(days=60):
                 continue
-            rows.append({"start_date": first, "end_date": last, "reason": reason,
-                         "created_at": ctx.at(first - timedelta(days=20), time(11, 0))})
+            rows.append(
+                {
+                    "start_date": first,
+                    "end_date": last,
+                    "reason": reason,
+                    "created_at": ctx.at(first - timedelta(days=20), time(11, 0)),
+                }
+            )
     ctx.insert(Closure, rows)
 
 
@@ -66,20 +84,27 @@ def add_partners(ctx: DemoContext) -> None:
         if rng.random() < 0.2:
             continue
         new = rng.random() < 0.3
-        started = (ctx.start + timedelta(days=rng.randint(0, span)) if new
-                   else ctx.start - timedelta(days=rng.randint(60, 1500)))
+        started = (
+            ctx.start + timedelta(days=rng.randint(0, span))
+            if new
+            else ctx.start - timedelta(days=rng.randint(60, 1500))
+        )
         pid = ctx.uid()
         ctx.partners.append(pid)
-        rows.append({
-            "id": pid,
-            "created_at": ctx.at(min(started, ctx.today), time(10, 0)),
-            "name": name,
-            "kind": kind,
-            "started_on": started,
-            "ended_on": None,
-            "contact": f"{rng.choice(['Mme', 'M.'])} {rng.choice(['Lavaud', 'Chauvet', 'Besse'])}",
-            "is_france_services_operator": operator,
-        })
+        rows.append(
+            {
+                "id": pid,
+                "created_at": ctx.at(min(started, ctx.today), time(10, 0)),
+                "name": name,
+                "kind": kind,
+                "started_on": started,
+                "ended_on": None,
+                "contact": " ".join(
+                    (rng.choice(["Mme", "M."]), rng.choice(["Lavaud", "Chauvet", "Besse"]))
+                ),
+                "is_france_services_operator": operator,
+            }
+        )
     ctx.insert(Partner, rows)
 
 
@@ -92,24 +117,54 @@ def add_jobs(ctx: DemoContext) -> None:
         return ctx.start + timedelta(days=rng.randint(0, max(1, span // 2)))
 
     posts: list[tuple[str, str, date, date | None, int, bool]] = [
-        ("Coordinatrice du tiers-lieu", ContractType.CDI,
-         ctx.start - timedelta(days=rng.randint(400, 1500)), None, 100, False),
+        (
+            "Coordinatrice du tiers-lieu",
+            ContractType.CDI,
+            ctx.start - timedelta(days=rng.randint(400, 1500)),
+            None,
+            100,
+            False,
+        ),
         ("Agent France Services", ContractType.CDI, during(), None, 80, True),
     ]
     start = during()
-    posts.append(("Conseiller numérique", ContractType.CDD, start,
-                  start + timedelta(days=730), 100, True))
+    posts.append(
+        ("Conseiller numérique", ContractType.CDD, start, start + timedelta(days=730), 100, True)
+    )
     start = during()
-    posts.append(("Volontaire en service civique (accueil)", ContractType.CIVIC_SERVICE, start,
-                  start + timedelta(days=240), 69, True))
+    posts.append(
+        (
+            "Volontaire en service civique (accueil)",
+            ContractType.CIVIC_SERVICE,
+            start,
+            start + timedelta(days=240),
+            69,
+            True,
+        )
+    )
     if ctx.scale.months >= 12:
         start = during()
-        posts.append(("Apprentie vendeuse épicerie", ContractType.APPRENTICESHIP, start,
-                      start + timedelta(days=365), 100, True))
+        posts.append(
+            (
+                "Apprentie vendeuse épicerie",
+                ContractType.APPRENTICESHIP,
+                start,
+                start + timedelta(days=365),
+                100,
+                True,
+            )
+        )
     rows = [
-        {"created_at": ctx.at(min(first, ctx.today), time(9, 0)), "post": post,
-         "contract_type": contract, "start_date": first, "end_date": last,
-         "working_time_percent": percent, "is_new": new, "person_id": None}
+        {
+            "created_at": ctx.at(min(first, ctx.today), time(9, 0)),
+            "post": post,
+            "contract_type": contract,
+            "start_date": first,
+            "end_date": last,
+            "working_time_percent": percent,
+            "is_new": new,
+            "person_id": None,
+        }
         for post, contract, first, last, percent, new in posts
     ]
     ctx.insert(Job, rows)
@@ -125,9 +180,15 @@ def add_volunteering(ctx: DemoContext) -> None:
             if rng.random() >= 0.22 or day < person.since:
                 continue
             minutes = rng.choice([60, 90, 120, 150, 180, 240])
-            rows.append({"created_at": ctx.at(day, time(18, 0)), "person_id": person.id,
-                         "on_date": day, "minutes": minutes,
-                         "activity": rng.choice(VOLUNTEER_ACTIVITIES)})
+            rows.append(
+                {
+                    "created_at": ctx.at(day, time(18, 0)),
+                    "person_id": person.id,
+                    "on_date": day,
+                    "minutes": minutes,
+                    "activity": rng.choice(VOLUNTEER_ACTIVITIES),
+                }
+            )
             ctx.touch(person.id, day)
     ctx.insert(VolunteerTime, rows)
 
@@ -137,18 +198,23 @@ def add_operation(ctx: DemoContext) -> None:
     op_start = date(ctx.start.year, ctx.start.month, 1)
     op_end = date(op_start.year + 3, op_start.month, 1) - timedelta(days=1)
     oid = ctx.uid()
-    ctx.insert(Operation, [{
-        "id": oid,
-        "created_at": ctx.at(ctx.start, time(9, 30)),
-        "title": f"{ctx.site_name} : accueil, services au public et circuits courts",
-        "file_number": f"LEADER-NA-23-{op_start.year}-{ctx.rng.randint(100, 999)}",
-        "gal_name": "GAL Sud Creusois",
-        "region": "Nouvelle-Aquitaine",
-        "cofunders": "Région Nouvelle-Aquitaine ; Département de la Creuse ; "
-                     "Communauté de communes Creuse Grand Sud",
-        "start_date": op_start,
-        "end_date": op_end,
-    }])
+    ctx.insert(
+        Operation,
+        [
+            {
+                "id": oid,
+                "created_at": ctx.at(ctx.start, time(9, 30)),
+                "title": f"{ctx.site_name} : accueil, services au public et circuits courts",
+                "file_number": f"LEADER-NA-23-{op_start.year}-{ctx.rng.randint(100, 999)}",
+                "gal_name": "GAL Sud Creusois",
+                "region": "Nouvelle-Aquitaine",
+                "cofunders": "Région Nouvelle-Aquitaine ; Département de la Creuse ; "
+                "Communauté de communes Creuse Grand Sud",
+                "start_date": op_start,
+                "end_date": op_end,
+            }
+        ],
+    )
     claims: list[dict[str, Any]] = []
     period_start = op_start
     number = 1
@@ -171,6 +237,10 @@ def _months_after(day: date, months: int) -> date:
 
 
 def _claim(ctx: DemoContext, oid: Any, number: int, first: date, last: date) -> dict[str, Any]:
-    return {"created_at": ctx.at(last, time(16, 0)), "operation_id": oid,
-            "number": f"DP{number}", "period_start": first, "period_end": last}
-
+    return {
+        "created_at": ctx.at(last, time(16, 0)),
+        "operation_id": oid,
+        "number": f"DP{number}",
+        "period_start": first,
+        "period_end": last,
+    }

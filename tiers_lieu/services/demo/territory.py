@@ -54,29 +54,141 @@ OUTSIDE: list[tuple[str, str]] = [
 ]
 
 FIRST_NAMES_F = [
-    "Marie", "Jeanne", "Monique", "Françoise", "Nathalie", "Isabelle", "Sylvie", "Catherine",
-    "Christine", "Martine", "Sandrine", "Céline", "Aurélie", "Julie", "Camille", "Léa",
-    "Manon", "Chloé", "Emma", "Louise", "Odette", "Simone", "Colette", "Danielle",
-    "Brigitte", "Valérie", "Stéphanie", "Élodie", "Pauline", "Margaux", "Anaïs", "Inès",
+    "Marie",
+    "Jeanne",
+    "Monique",
+    "Françoise",
+    "Nathalie",
+    "Isabelle",
+    "Sylvie",
+    "Catherine",
+    "Christine",
+    "Martine",
+    "Sandrine",
+    "Céline",
+    "Aurélie",
+    "Julie",
+    "Camille",
+    "Léa",
+    "Manon",
+    "Chloé",
+    "Emma",
+    "Louise",
+    "Odette",
+    "Simone",
+    "Colette",
+    "Danielle",
+    "Brigitte",
+    "Valérie",
+    "Stéphanie",
+    "Élodie",
+    "Pauline",
+    "Margaux",
+    "Anaïs",
+    "Inès",
 ]
 FIRST_NAMES_M = [
-    "Jean", "Pierre", "Michel", "André", "Jacques", "Bernard", "Alain", "Philippe",
-    "Daniel", "Patrick", "Christophe", "Nicolas", "Laurent", "Sébastien", "Julien", "Thomas",
-    "Maxime", "Lucas", "Hugo", "Louis", "Gabriel", "René", "Marcel", "Roger",
-    "Gérard", "Claude", "Didier", "Olivier", "Antoine", "Mathieu", "Romain", "Théo",
+    "Jean",
+    "Pierre",
+    "Michel",
+    "André",
+    "Jacques",
+    "Bernard",
+    "Alain",
+    "Philippe",
+    "Daniel",
+    "Patrick",
+    "Christophe",
+    "Nicolas",
+    "Laurent",
+    "Sébastien",
+    "Julien",
+    "Thomas",
+    "Maxime",
+    "Lucas",
+    "Hugo",
+    "Louis",
+    "Gabriel",
+    "René",
+    "Marcel",
+    "Roger",
+    "Gérard",
+    "Claude",
+    "Didier",
+    "Olivier",
+    "Antoine",
+    "Mathieu",
+    "Romain",
+    "Théo",
 ]
 SURNAMES = [
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
-    "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David",
-    "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "Andre", "Mercier",
-    "Dupont", "Lambert", "Bonnet", "Faure", "Rousseau", "Blanc", "Guerin", "Chevalier",
-    "Aubert", "Parrot", "Lavaud", "Chauvet", "Bourdeau", "Dumas", "Brunet", "Ribière",
-    "Pradeau", "Boudet", "Tixier", "Lagrange", "Jarrige", "Chabrat", "Peyrot", "Sauviat",
-    "Mazeaud", "Laporte", "Couturier", "Besse", "Mignaton", "Roby", "Bujadoux", "Auclair",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "Andre",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guerin",
+    "Chevalier",
+    "Aubert",
+    "Parrot",
+    "Lavaud",
+    "Chauvet",
+    "Bourdeau",
+    "Dumas",
+    "Brunet",
+    "Ribière",
+    "Pradeau",
+    "Boudet",
+    "Tixier",
+    "Lagrange",
+    "Jarrige",
+    "Chabrat",
+    "Peyrot",
+    "Sauviat",
+    "Mazeaud",
+    "Laporte",
+    "Couturier",
+    "Besse",
+    "Mignaton",
+    "Roby",
+    "Bujadoux",
+    "Auclair",
 ]
 
-AGE_BANDS_BY_BIRTH = [(12, "<12"), (18, "12-17"), (25, "18-24"), (40, "25-39"),
-                      (60, "40-59"), (70, "60-69"), (200, "70+")]
+AGE_BANDS_BY_BIRTH = [
+    (12, "<12"),
+    (18, "12-17"),
+    (25, "18-24"),
+    (40, "25-39"),
+    (60, "40-59"),
+    (70, "60-69"),
+    (200, "70+"),
+]
 STATUS_BY_BAND = {
     "<12": {"Scolarisé": 1.0},
     "12-17": {"Scolarisé": 1.0},
@@ -101,8 +213,15 @@ def add_communes(ctx: DemoContext, home_insee: str | None) -> None:
         known = existing.get(code)
         if known is None:
             cid = ctx.uid()
-            rows.append({"id": cid, "insee_code": code, "name": name,
-                         "population": population, "in_territory": inside})
+            rows.append(
+                {
+                    "id": cid,
+                    "insee_code": code,
+                    "name": name,
+                    "population": population,
+                    "in_territory": inside,
+                }
+            )
         else:
             cid = known[0]
             if known[1] is None and population is not None:
@@ -169,8 +288,11 @@ def add_people(ctx: DemoContext) -> None:
         band = _band_label(age)
         status = rng.choices(*zip(*STATUS_BY_BAND[band].items(), strict=True))[0]
         # Most people are already known before the period; a share join during it.
-        since = (ctx.start - timedelta(days=rng.randint(30, 900)) if rng.random() < 0.6
-                 else ctx.start + timedelta(days=rng.randint(0, span)))
+        since = (
+            ctx.start - timedelta(days=rng.randint(30, 900))
+            if rng.random() < 0.6
+            else ctx.start + timedelta(days=rng.randint(0, span))
+        )
         consent = rng.random() < 0.92
         commune_id = ctx.pick_commune() if rng.random() < 0.97 else None
         ref = PersonRef(
@@ -187,26 +309,30 @@ def add_people(ctx: DemoContext) -> None:
         ctx.people.append(ref)
         slug = f"{first}.{last}".lower().replace(" ", "")
         stamp = ctx.at(since, time(10, rng.randint(0, 59)))
-        rows.append({
-            "id": ref.id,
-            "created_at": stamp,
-            "first_name": first,
-            "last_name": last,
-            "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
-                     f"{rng.randint(10, 99)}" if rng.random() < 0.7 else "",
-            "email": f"{slug}{rng.randint(1, 99)}@example.org" if rng.random() < 0.5 else "",
-            "commune_id": commune_id,
-            "birth_year": ctx.today.year - age if rng.random() < 0.6 else None,
-            "age_band_id": ref.age_band_id,
-            "gender_id": ref.gender_id,
-            "status_id": ref.status_id,
-            "kinds": ",".join(kinds),
-            "consent_given_at": stamp if consent else None,
-            "consent_scope": "Fiche contact et suivi des services" if consent else "",
-            "consent_withdrawn_at": (
-                stamp + timedelta(days=200) if consent and rng.random() < 0.02 else None
-            ),
-        })
+        rows.append(
+            {
+                "id": ref.id,
+                "created_at": stamp,
+                "first_name": first,
+                "last_name": last,
+                "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
+                f"{rng.randint(10, 99)}"
+                if rng.random() < 0.7
+                else "",
+                "email": f"{slug}{rng.randint(1, 99)}@example.org" if rng.random() < 0.5 else "",
+                "commune_id": commune_id,
+                "birth_year": ctx.today.year - age if rng.random() < 0.6 else None,
+                "age_band_id": ref.age_band_id,
+                "gender_id": ref.gender_id,
+                "status_id": ref.status_id,
+                "kinds": ",".join(kinds),
+                "consent_given_at": stamp if consent else None,
+                "consent_scope": "Fiche contact et suivi des services" if consent else "",
+                "consent_withdrawn_at": (
+                    stamp + timedelta(days=200) if consent and rng.random() < 0.02 else None
+                ),
+            }
+        )
     ctx.insert(Person, rows)
 
 
@@ -228,14 +354,35 @@ def add_memberships(ctx: DemoContext) -> None:
             fee = rng.choice([1000, 1000, 1000, 500, 2000])
             mid = ctx.uid()
             stamp = ctx.at(joined, time(rng.randint(9, 17), rng.randint(0, 59)))
-            memberships.append({"id": mid, "created_at": stamp, "person_id": person.id,
-                                "start_date": date(year, 1, 1), "end_date": date(year, 12, 31),
-                                "fee_cents": fee})
-            method = rng.choices([PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.CARD,
-                                  PaymentMethod.TRANSFER], [4, 4, 2, 1])[0]
-            payments.append({"created_at": stamp, "amount_cents": fee, "method": method,
-                             "paid_on": joined, "membership_id": mid,
-                             "reference": f"Adhésion {year}"})
+            memberships.append(
+                {
+                    "id": mid,
+                    "created_at": stamp,
+                    "person_id": person.id,
+                    "start_date": date(year, 1, 1),
+                    "end_date": date(year, 12, 31),
+                    "fee_cents": fee,
+                }
+            )
+            method = rng.choices(
+                [
+                    PaymentMethod.CASH,
+                    PaymentMethod.CHEQUE,
+                    PaymentMethod.CARD,
+                    PaymentMethod.TRANSFER,
+                ],
+                [4, 4, 2, 1],
+            )[0]
+            payments.append(
+                {
+                    "created_at": stamp,
+                    "amount_cents": fee,
+                    "method": method,
+                    "paid_on": joined,
+                    "membership_id": mid,
+                    "reference": f"Adhésion {year}",
+                }
+            )
             ctx.touch(person.id, min(joined, ctx.today))
     ctx.insert(Membership, memberships)
     ctx.insert(Payment, payments)

@@ -1,0 +1,50 @@
+"""Fixtures of the window tests: operations run synchronously, each test has its own desk
+settings (QSettings in a temporary folder), and message boxes are recorded, never shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tiers_lieu.ui.ops import SynchronousPool, set_pool
+
+
+@pytest.fixture(autouse=True)
+def synchronous_ops() -> Iterator[None]:
+    set_pool(SynchronousPool())
+    yield
+    set_pool(None)
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(qapp: QApplication, tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "settings"
+    QCoreApplication.setOrganizationName("ComptoirTests")
+    QCoreApplication.setApplicationName("comptoir-tests")
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+    QSettings().clear()
+    yield folder
+    QSettings().clear()
+
+
+@pytest.fixture(autouse=True)
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
+    """The message boxes a test provoked, as (kind, title, text)."""
+    boxes: list[tuple[str, str, str]] = []
+
+    def recorder(kind: str) -> Any:
+        def show(_parent: object, title: str, text: str, *_args: object) -> object:
+            boxes.append((kind, title, text))
+            return QMessageBox.StandardButton.Ok
+
+        return show
+
+    for kind in ("warning", "critical", "information", "question", "about"):
+        monkeypatch.setattr(QMessageBox, kind, recorder(kind))
+    return boxes

@@ -1,0 +1,171 @@
+"""Start of the desktop application: the Qt application, its French translations, the
+database, then who is at the desk (first-run assistant or sign-in), then the main window.
+
+The main window and the dialogs are imported only once ``QApplication`` exists (Qt needs it
+before any widget, and the command line's sub-commands never pay for them). An expected
+error at start (a database that cannot be opened, say) is shown through ``show_error`` —
+or printed, in a smoke test, which must never wait for anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from tiers_lieu import __version__
+from tiers_lieu.app import Comptoir, build
+from tiers_lieu.errors import ComptoirError
+from tiers_lieu.i18n import _, language, locale_name
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui import options
+from tiers_lieu.ui.errors import show_error
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+ORGANIZATION = APPLICATION = "Comptoir"
+
+
+@dataclass(frozen=True)
+class DeskSession:
+    """Who works at the desk, and on which place."""
+
+    site: SiteInfo | None
+    user: UserInfo | None
+
+
+def make_qapplication() -> QApplication:
+    existing = QApplication.instance()
+    qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    return qapp
+
+
+def install_qt_translations(qapp: QApplication) -> QTranslator | None:
+    """Qt's own catalog, so that standard buttons (OK, Annuler, Oui…) follow the language."""
+    QLocale.setDefault(QLocale(locale_name()))
+    if language() != "fr":
+        return None
+    translator = QTranslator(qapp)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_fr", folder):
+        log.warning("Traductions de Qt introuvables dans %s", folder)
+        return None
+    qapp.installTranslator(translator)
+    return translator
+
+
+def choose_site(sites: list[SiteInfo], user: UserInfo | None) -> SiteInfo | None:
+    """The user's own place, else the one chosen last on this desk, else the first."""
+    if not sites:
+        return None
+    by_id = {str(s.id): s for s in sites}
+    if user is not None and user.site_id is not None and str(user.site_id) in by_id:
+        return by_id[str(user.site_id)]
+    return by_id.get(options.LAST_SITE.get(), sites[0])
+
+
+def start_session(app: Comptoir) -> DeskSession | None:
+    """First-run assistant or sign-in, as the database requires; ``None`` if the user left."""
+    from tiers_lieu.ui.first_run import FirstRunAssistant
+    from tiers_lieu.ui.login import LoginDialog
+
+    sites = app.sites.list_sites()
+    has_users = app.accounts.has_users()
+    user: UserInfo | None = None
+    if not sites or not has_users:
+        assistant = FirstRunAssistant(app, site=choose_site(sites, None), ask_account=not has_users)
+        accepted = assistant.exec() == QDialog.DialogCode.Accepted
+        # Destroyed by Qt's event loop, after the background operation it may have run.
+        assistant.deleteLater()
+        if not accepted:
+            return None
+        user = assistant.user
+        if assistant.site is not None:
+            options.LAST_SITE.set(str(assistant.site.id))
+        sites = app.sites.list_sites()
+    if user is None:
+        login = LoginDialog(app)
+        accepted = login.exec() == QDialog.DialogCode.Accepted
+        login.deleteLater()
+        if not accepted:
+            return None
+        user = login.user
+    return DeskSession(choose_site(sites, user), user)
+
+
+def run_gui(
+    *, db: str | None = None, smoke_test: bool = False, screenshots: Path | None = None
+) -> int:
+    """The desktop application; returns the process exit code."""
+    qapp = make_qapplication()
+    install_qt_translations(qapp)
+    try:
+        app = build(db)
+    except ComptoirError as exc:
+        return _report_start_failure(exc, quiet=smoke_test)
+    except Exception as exc:
+        # A file in a missing folder, a server that does not answer: the user's --db is wrong.
+        log.debug("Base de données impossible à ouvrir", exc_info=exc)
+        return _report_start_failure(database_error(db, exc), quiet=smoke_test)
+    try:
+        if smoke_test:
+            from tiers_lieu.ui.smoke import run_smoke_test
+
+            return run_smoke_test(app, screenshots)
+        return _run_desk(qapp, app)
+    finally:
+        app.close()
+
+
+def database_error(db: str | None, exc: BaseException) -> ComptoirError:
+    """A French message naming the database (never its password) and the first line of why."""
+    if db and "://" in db:
+        try:
+            where = make_url(db).render_as_string(hide_password=True)
+        except ArgumentError:
+            where = _("indiquée")
+    else:
+        where = db or _("par défaut")
+    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return ComptoirError(
+        _("La base de données ({where}) ne peut pas être ouverte : {detail}").format(
+            where=where, detail=detail
+        )
+    )
+
+
+def _run_desk(qapp: QApplication, app: Comptoir) -> int:
+    try:
+        session = start_session(app)
+        if session is None:
+            return EXIT_OK
+        from tiers_lieu.ui.main_window import MainWindow  # after QApplication, as Qt requires
+
+        window = MainWindow(app, session.site, session.user)
+        window.show()
+    except Exception as exc:
+        return _report_start_failure(exc, quiet=False)
+    return qapp.exec()
+
+
+def _report_start_failure(exc: BaseException, *, quiet: bool) -> int:
+    expected = isinstance(exc, ComptoirError)
+    if quiet:
+        if expected:
+            assert isinstance(exc, ComptoirError)
+            sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
+        else:
+            log.error("Démarrage impossible", exc_info=exc)
+    else:
+        show_error(None, exc, _("Comptoir ne peut pas démarrer"))
+    return EXIT_USAGE if expected else EXIT_FAILURE

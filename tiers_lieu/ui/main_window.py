@@ -1,0 +1,291 @@
+"""The main window: navigation on the left, the current section on the right, and around them
+the menus, keyboard shortcuts and a status bar naming the place and who is signed in.
+
+It only assembles: what each section is and how it is built lives in :mod:`.sections`, so
+this module stays small as the areas fill in. Sections are built on first visit and thrown
+away when the current place changes, since every section shows one place's data.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSignalBlocker, Qt, Signal, SignalInstance, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu import __version__
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.labels import role_label
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui import options
+from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.sections import SECTIONS, SectionContext, section_index
+
+log = logging.getLogger(__name__)
+
+
+def window_title(site: SiteInfo | None) -> str:
+    if site is None:
+        return _("Comptoir — aucun lieu configuré")
+    return _("Comptoir — {place}").format(place=site.name)
+
+
+def section_shortcut(index: int) -> QKeySequence:
+    return QKeySequence(f"Ctrl+{index + 1}")
+
+
+class MainWindow(QMainWindow):
+    """One place at a time; ``site_changed`` tells sections built later which one."""
+
+    site_changed = Signal(object)
+    section_shown = Signal(str)
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo | None,
+        user: UserInfo | None,
+        *,
+        remember_geometry: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user = user
+        self._remember_geometry = remember_geometry
+        self._sites = app.sites.list_sites()
+        self._built: dict[int, QWidget] = {}
+        self._page_layouts: list[QVBoxLayout] = []
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("sectionNavigation")
+        self.nav.setAccessibleName(_("Sections"))
+        self.stack = QStackedWidget(self)
+        self.section_actions: list[QAction] = []
+        for index, section in enumerate(SECTIONS):
+            title = _(section.title)
+            shortcut = section_shortcut(index).toString(QKeySequence.SequenceFormat.NativeText)
+            item = QListWidgetItem(title, self.nav)
+            item.setToolTip(_("{section} ({shortcut})").format(section=title, shortcut=shortcut))
+            page = QWidget(self.stack)
+            page_layout = QVBoxLayout(page)
+            page_layout.setContentsMargins(0, 0, 0, 0)
+            self._page_layouts.append(page_layout)
+            self.stack.addWidget(page)
+            action = QAction(title, self)
+            action.setShortcut(section_shortcut(index))
+            action.triggered.connect(lambda _checked=False, i=index: self.go_to_section(i))
+            self.section_actions.append(action)
+        font = self.nav.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.nav.setFont(font)
+        self.nav.setStyleSheet("QListWidget#sectionNavigation::item { padding: 8px 14px; }")
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
+        self.nav.currentRowChanged.connect(self.on_nav_current_row_changed)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._show_site()
+        if not (remember_geometry and self._restore_geometry()):
+            self.resize(1180, 760)
+        self.show_section(0)
+        self.nav.setFocus(Qt.FocusReason.OtherFocusReason)  # arrow keys move between sections
+
+    # -- public -----------------------------------------------------------------------------
+    @property
+    def site(self) -> SiteInfo | None:
+        return self._site
+
+    @property
+    def user(self) -> UserInfo | None:
+        return self._user
+
+    def current_section_key(self) -> str:
+        return SECTIONS[self.stack.currentIndex()].key
+
+    def section_widget(self, key: str) -> QWidget | None:
+        """The built widget of a section, or ``None`` if it was not visited yet."""
+        return self._built.get(section_index(key))
+
+    def show_section(self, which: int | str) -> QWidget:
+        """Show a section, building it on first visit; errors propagate to the caller."""
+        index = section_index(which) if isinstance(which, str) else which
+        widget = self._built.get(index)
+        if widget is None:
+            widget = SECTIONS[index].build(SectionContext(self._app, self._site, self._user))
+            self._page_layouts[index].addWidget(widget)
+            self._built[index] = widget
+            site_updated = getattr(widget, "site_updated", None)
+            if isinstance(site_updated, SignalInstance):
+                site_updated.connect(self.on_section_site_updated)
+        elif SECTIONS[index].refresh_on_show:
+            refresh = getattr(widget, "refresh", None)
+            if callable(refresh):
+                refresh()
+        self.stack.setCurrentIndex(index)
+        with QSignalBlocker(self.nav):
+            self.nav.setCurrentRow(index)
+        self.section_shown.emit(SECTIONS[index].key)
+        return widget
+
+    def go_to_section(self, index: int) -> None:
+        """Show a section for the user: a failure is reported, not raised."""
+        try:
+            self.show_section(index)
+        except Exception as exc:
+            show_error(self, exc, _("Cette section n'a pas pu s'ouvrir"))
+            with QSignalBlocker(self.nav):
+                self.nav.setCurrentRow(self.stack.currentIndex())
+
+    def set_site(self, site: SiteInfo) -> None:
+        """Switch the current place: every section is rebuilt for it on its next visit."""
+        if self._site is not None and site.id == self._site.id:
+            return
+        self._site = site
+        options.LAST_SITE.set(str(site.id))
+        self._discard_sections(keep=None)
+        self._show_site()
+        self.site_changed.emit(site)
+        self.go_to_section(self.stack.currentIndex())
+
+    def _discard_sections(self, keep: int | None) -> None:
+        for index in [i for i in self._built if i != keep]:
+            widget = self._built.pop(index)
+            widget.hide()
+            widget.deleteLater()
+
+    # -- slots ------------------------------------------------------------------------------
+    @Slot(int)
+    def on_nav_current_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.go_to_section(row)
+
+    @Slot(object)
+    def on_section_site_updated(self, site: SiteInfo) -> None:
+        """The place was renamed or moved: follow it, and rebuild the other sections."""
+        self._site = site
+        self._sites = self._app.sites.list_sites()
+        with QSignalBlocker(self.site_combo):
+            self.site_combo.clear()
+            self.site_combo.addItems([s.name for s in self._sites])
+        self._discard_sections(keep=self.stack.currentIndex())
+        self._show_site()
+
+    @Slot(int)
+    def on_site_combo_activated(self, index: int) -> None:
+        self.set_site(self._sites[index])
+
+    @Slot()
+    def on_change_site_triggered(self) -> None:
+        self.site_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.site_combo.showPopup()
+
+    @Slot()
+    def on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            _("À propos de Comptoir"),
+            _(
+                "Comptoir {version}\n\nL'accueil, l'agenda, l'épicerie et les rapports d'un "
+                "tiers-lieu multiservice, sans connexion à internet.\n\nLogiciel libre sous "
+                "licence AGPL-3.0 ou ultérieure.\n\nBase de données : {database}"
+            ).format(version=__version__, database=self._app.url),
+        )
+
+    # -- building ---------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&Fichier"))
+        self.change_site_action = QAction(_("Changer de &lieu…"), self)
+        self.change_site_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.change_site_action.triggered.connect(self.on_change_site_triggered)
+        self.change_site_action.setVisible(len(self._sites) > 1)
+        file_menu.addAction(self.change_site_action)
+        file_menu.addSeparator()
+        quit_action = QAction(_("&Quitter"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        go_menu = bar.addMenu(_("A&ller à"))
+        for action in self.section_actions:
+            go_menu.addAction(action)
+
+        help_menu = bar.addMenu(_("&Aide"))
+        about = QAction(_("À &propos de Comptoir"), self)
+        about.triggered.connect(self.on_about_triggered)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.place_label = QLabel(self)
+        self.site_combo = QComboBox(self)
+        self.site_combo.setAccessibleName(_("Lieu"))
+        self.site_combo.setToolTip(_("Changer de lieu (Ctrl+L)"))
+        for site in self._sites:
+            self.site_combo.addItem(site.name)
+        self.site_combo.activated.connect(self.on_site_combo_activated)
+        several = len(self._sites) > 1
+        status.addWidget(self.place_label)
+        if several:
+            status.addWidget(self.site_combo)
+        else:
+            self.site_combo.hide()
+        self.user_label = QLabel(self)
+        status.addPermanentWidget(self.user_label)
+        if self._user is None:
+            self.user_label.setText(_("Personne n'est connecté"))
+        else:
+            self.user_label.setText(
+                _("Connecté : {name} ({role})").format(
+                    name=self._user.display_name, role=role_label(self._user.role)
+                )
+            )
+
+    def _show_site(self) -> None:
+        site = self._site
+        self.setWindowTitle(window_title(site))
+        if site is None:
+            self.place_label.setText(_("Aucun lieu configuré"))
+        elif len(self._sites) > 1:
+            self.place_label.setText(_("Lieu :"))
+            ids = [s.id for s in self._sites]
+            if site.id in ids:
+                with QSignalBlocker(self.site_combo):
+                    self.site_combo.setCurrentIndex(ids.index(site.id))
+        else:
+            self.place_label.setText(_("Lieu : {place}").format(place=site.name))
+
+    # -- geometry ---------------------------------------------------------------------------
+    def _restore_geometry(self) -> bool:
+        saved = options.WINDOW_GEOMETRY.get()
+        if not saved:
+            return False
+        return self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember_geometry:
+            options.WINDOW_GEOMETRY.set(bytes(self.saveGeometry().toBase64().data()).decode())
+        super().closeEvent(event)

@@ -1,0 +1,114 @@
+"""``tiers-lieu --smoke-test [--screenshots DIR]``: is this installation able to show its
+windows? Used by the tests and by the installer's final check, so it never waits for anyone:
+no sign-in, no assistant; it opens the main window on the first place (or on none), visits
+every section, and with ``DIR`` saves one PNG per section plus the dialogs a new desk sees.
+
+Exceptions raised inside Qt slots do not reach the caller, so the hook that Python calls for
+them is swapped for one that records them: any of them makes the exit code nonzero.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.models.enums import Role
+from tiers_lieu.services.readmodels import UserInfo
+from tiers_lieu.ui.sections import SECTIONS
+
+log = logging.getLogger(__name__)
+
+SCREEN_SIZE = (1280, 800)
+EXIT_OK, EXIT_FAILURE = 0, 1
+
+
+def screenshot_names() -> list[str]:
+    """``01-accueil.png`` … ``08-parametres.png``, in the navigation's order."""
+    return [f"{index:02d}-{section.key}.png" for index, section in enumerate(SECTIONS, start=1)]
+
+
+@contextmanager
+def _recording_errors(errors: list[BaseException]) -> Iterator[None]:
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("Erreur pendant le test de fumée", exc_info=(kind, exc, tb))
+        errors.append(exc)
+
+    sys.excepthook = hook
+    try:
+        yield
+    finally:
+        sys.excepthook = previous
+
+
+def _settle(widget: QWidget) -> None:
+    for _round in range(3):
+        QApplication.processEvents()
+    widget.repaint()
+
+
+def _save(widget: QWidget, folder: Path | None, name: str) -> None:
+    if folder is None:
+        return
+    _settle(widget)
+    target = folder / name
+    if not widget.grab().save(str(target)):
+        raise OSError(_("Impossible d'enregistrer {path}.").format(path=target))
+
+
+def _first_coordinator(app: Comptoir) -> UserInfo | None:
+    users = app.accounts.list_users()
+    return next((u for u in users if u.role == Role.COORDINATOR), users[0] if users else None)
+
+
+def run_smoke_test(app: Comptoir, screenshots: Path | None = None) -> int:
+    """Open everything once; 0 when nothing raised, 1 otherwise (the error is logged)."""
+    from tiers_lieu.ui.first_run import FirstRunAssistant
+    from tiers_lieu.ui.login import LoginDialog
+    from tiers_lieu.ui.main_window import MainWindow
+
+    errors: list[BaseException] = []
+    with _recording_errors(errors):
+        try:
+            if screenshots is not None:
+                screenshots.mkdir(parents=True, exist_ok=True)
+            sites = app.sites.list_sites()
+            window = MainWindow(
+                app, sites[0] if sites else None, _first_coordinator(app), remember_geometry=False
+            )
+            window.resize(*SCREEN_SIZE)
+            window.show()
+            _settle(window)
+            for index, name in enumerate(screenshot_names()):
+                window.show_section(index)
+                _settle(window)
+                _save(window, screenshots, name)
+            window.close()
+            window.deleteLater()
+
+            # What a new desk sees first: the assistant (nothing is written unless finished).
+            assistant = FirstRunAssistant(app)
+            assistant.show()
+            _save(assistant, screenshots, f"{len(SECTIONS) + 1:02d}-premier-demarrage.png")
+            assistant.reject()
+            assistant.deleteLater()
+
+            login = LoginDialog(app)
+            login.show()
+            _save(login, screenshots, f"{len(SECTIONS) + 2:02d}-connexion.png")
+            login.reject()
+            login.deleteLater()
+            QApplication.processEvents()
+        except Exception as exc:
+            log.exception("Le test de fumée a échoué")
+            errors.append(exc)
+    return EXIT_FAILURE if errors else EXIT_OK
