@@ -64,16 +64,19 @@ TODAY = date(2025, 6, 13)
 
 
 @pytest.fixture(scope="module")
-def demo(template_db: Path, tmp_path_factory: pytest.TempPathFactory
-         ) -> Iterator[tuple[Comptoir, SiteInfo, DemoSummary]]:
+def demo(
+    template_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Comptoir, SiteInfo, DemoSummary]]:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     shutil.copyfile(template_db, path)
     app = build(str(path))
-    site = app.sites.init_site(name="Le Comptoir de Felletin", commune_name="Felletin",
-                               insee_code="23079")
+    site = app.sites.init_site(
+        name="Le Comptoir de Felletin", commune_name="Felletin", insee_code="23079"
+    )
     calls: list[tuple[int, int]] = []
-    summary = app.demo.generate(scale="small", seed=7, today=TODAY,
-                                progress=lambda done, total: calls.append((done, total)))
+    summary = app.demo.generate(
+        scale="small", seed=7, today=TODAY, progress=lambda done, total: calls.append((done, total))
+    )
     assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1]
     assert [c[0] for c in calls] == sorted(c[0] for c in calls)
     yield app, site, summary
@@ -89,17 +92,45 @@ def _count(app: Comptoir, model: type[SQLModel], *where: object) -> int:
 
 
 EVERY_AREA: list[type[SQLModel]] = [
-    Commune, Person, Membership, Visit, Event, EventAttendance, AssistanceRecord, Resource,
-    Practitioner, Permanence, Booking, PassType, CoworkingPass, PassUse, Payment, Producer,
-    Product, StockMovement, Sale, SaleLine, AmapContract, BasketType, AmapSubscription,
-    SolidarityFunding, AmapInstalment, Distribution, Pickup, Job, VolunteerTime, Operation,
-    PaymentClaim, Closure,
+    Commune,
+    Person,
+    Membership,
+    Visit,
+    Event,
+    EventAttendance,
+    AssistanceRecord,
+    Resource,
+    Practitioner,
+    Permanence,
+    Booking,
+    PassType,
+    CoworkingPass,
+    PassUse,
+    Payment,
+    Producer,
+    Product,
+    StockMovement,
+    Sale,
+    SaleLine,
+    AmapContract,
+    BasketType,
+    AmapSubscription,
+    SolidarityFunding,
+    AmapInstalment,
+    Distribution,
+    Pickup,
+    Job,
+    VolunteerTime,
+    Operation,
+    PaymentClaim,
+    Closure,
 ]
 
 
 @pytest.mark.parametrize("model", EVERY_AREA, ids=lambda m: m.__tablename__)
-def test_small_demo_fills_every_area(demo: tuple[Comptoir, SiteInfo, DemoSummary],
-                                     model: type[SQLModel]) -> None:
+def test_small_demo_fills_every_area(
+    demo: tuple[Comptoir, SiteInfo, DemoSummary], model: type[SQLModel]
+) -> None:
     app, site, _summary = demo
     assert _count(app, model, model.site_id == site.id) >= 1  # type: ignore[attr-defined]
 
@@ -137,8 +168,12 @@ def test_no_visit_on_a_closed_day(demo: tuple[Comptoir, SiteInfo, DemoSummary]) 
     app, site, _summary = demo
     with app.uow() as uow:
         s = uow.session
-        weekdays = {w for (w,) in s.execute(
-            select(col(OpeningHours.weekday)).where(OpeningHours.site_id == site.id))}
+        weekdays = {
+            w
+            for (w,) in s.execute(
+                select(col(OpeningHours.weekday)).where(OpeningHours.site_id == site.id)
+            )
+        }
         closures = list(s.execute(select(col(Closure.start_date), col(Closure.end_date))))
         days = {d for (d,) in s.execute(select(col(Visit.activity_date)).distinct())}
     assert days
@@ -152,11 +187,15 @@ def test_bookings_never_exceed_capacity(demo: tuple[Comptoir, SiteInfo, DemoSumm
     app, _site, _summary = demo
     with app.uow() as uow:
         capacity: dict[object, int] = dict(
-            uow.session.execute(select(col(Resource.id), col(Resource.capacity))).all())
+            uow.session.execute(select(col(Resource.id), col(Resource.capacity))).all()
+        )
         rows = uow.session.execute(
-            select(col(Booking.resource_id), col(Booking.start_at), col(Booking.end_at),
-                   col(Booking.seats))
-            .where(Booking.status != "cancelled")
+            select(
+                col(Booking.resource_id),
+                col(Booking.start_at),
+                col(Booking.end_at),
+                col(Booking.seats),
+            ).where(Booking.status != "cancelled")
         ).all()
     changes: dict[object, list[tuple[datetime, int]]] = defaultdict(list)
     for resource, start, end, seats in rows:
@@ -174,10 +213,14 @@ def test_orientation_only_when_oriented(demo: tuple[Comptoir, SiteInfo, DemoSumm
     app, _site, _summary = demo
     with app.uow() as uow:
         labels: dict[object, str] = dict(
-            uow.session.execute(select(col(Category.id), col(Category.label))).all())
+            uow.session.execute(select(col(Category.id), col(Category.label))).all()
+        )
         rows = uow.session.execute(
-            select(col(AssistanceRecord.outcome_id), col(AssistanceRecord.orientation_id),
-                   col(AssistanceRecord.follow_up_due))
+            select(
+                col(AssistanceRecord.outcome_id),
+                col(AssistanceRecord.orientation_id),
+                col(AssistanceRecord.follow_up_due),
+            )
         ).all()
     oriented = [r for r in rows if labels[r[0]] == "Orientée"]
     assert oriented and len(oriented) < len(rows)
@@ -191,8 +234,11 @@ def test_stock_never_negative(demo: tuple[Comptoir, SiteInfo, DemoSummary]) -> N
     app, _site, _summary = demo
     with app.uow() as uow:
         rows = uow.session.execute(
-            select(col(StockMovement.product_id), col(StockMovement.occurred_at),
-                   col(StockMovement.quantity_milli)).order_by(col(StockMovement.occurred_at))
+            select(
+                col(StockMovement.product_id),
+                col(StockMovement.occurred_at),
+                col(StockMovement.quantity_milli),
+            ).order_by(col(StockMovement.occurred_at))
         ).all()
     levels: dict[object, int] = defaultdict(int)
     for product, _at, quantity in rows:
@@ -220,15 +266,18 @@ def _fingerprint(app: Comptoir) -> tuple[object, ...]:
         s = uow.session
         visits = s.execute(select(func.count(), func.sum(Visit.count))).one()
         times = s.execute(
-            select(col(Visit.activity_date), col(Visit.activity_time), col(Visit.count))
-            .order_by(col(Visit.activity_date), col(Visit.activity_time), col(Visit.count))
+            select(col(Visit.activity_date), col(Visit.activity_time), col(Visit.count)).order_by(
+                col(Visit.activity_date), col(Visit.activity_time), col(Visit.count)
+            )
         ).all()
         turnover = s.execute(select(func.sum(Sale.total_cents))).scalar_one()
     return tuple(visits), hash(tuple(times)), turnover
 
 
 def test_same_seed_same_data_other_seed_other_data(
-    demo: tuple[Comptoir, SiteInfo, DemoSummary], template_db: Path, tmp_path: Path,
+    demo: tuple[Comptoir, SiteInfo, DemoSummary],
+    template_db: Path,
+    tmp_path: Path,
 ) -> None:
     app, _site, _summary = demo
     prints = []
@@ -254,7 +303,8 @@ def test_unknown_scale_is_refused_and_writes_nothing(app: Comptoir) -> None:
 
 
 def test_a_failure_leaves_the_database_as_it_was(
-    app: Comptoir, monkeypatch: pytest.MonkeyPatch,
+    app: Comptoir,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken(*_args: object) -> None:
         raise RuntimeError("panne simulée")

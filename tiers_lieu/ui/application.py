@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -23,6 +24,7 @@ from tiers_lieu import __version__
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, language, locale_name
+from tiers_lieu.resources import resource
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui import options
 from tiers_lieu.ui.errors import show_error
@@ -47,7 +49,22 @@ def make_qapplication() -> QApplication:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
+    _install_resources(qapp)
     return qapp
+
+
+def _install_resources(qapp: QApplication) -> None:
+    """The bundled DejaVu fonts (French text, U+202F in amounts) and the window icon.
+
+    A desk laptop may lack fonts with every glyph Comptoir prints; registering the bundled
+    ones costs a few milliseconds and makes the screens look the same everywhere.
+    """
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        if QFontDatabase.addApplicationFont(str(resource("fonts", name))) < 0:
+            log.warning("Police introuvable : %s", name)
+    icon = QIcon(str(resource("icons", "comptoir.svg")))
+    if not icon.isNull():
+        qapp.setWindowIcon(icon)
 
 
 def install_qt_translations(qapp: QApplication) -> QTranslator | None:
