@@ -35,7 +35,6 @@ class Option(Generic[T]):
         (settings or QSettings()).setValue(self.key, value)
 
 
-LANGUAGE = Option("interface/language", "fr")
 LAST_USERNAME = Option("session/last_username", "")
 LAST_SITE = Option("session/last_site", "")
 WINDOW_GEOMETRY = Option("window/geometry", "")
