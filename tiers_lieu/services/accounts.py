@@ -15,8 +15,9 @@ from sqlmodel import col, select
 from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import AuthenticationError, ConflictError, ValidationError
 from tiers_lieu.i18n import _
-from tiers_lieu.models import AppUser, AuditEntry, utcnow
+from tiers_lieu.models import AppUser, utcnow
 from tiers_lieu.models.enums import AuditAction, Role
+from tiers_lieu.services import audit
 from tiers_lieu.services.readmodels import UserInfo
 
 MIN_PASSWORD_LENGTH = 8
@@ -96,15 +97,13 @@ class AccountService:
                 user.password_hash = _hasher.hash(password)
             user.last_login_at = utcnow()
             uow.session.add(user)
-            uow.session.add(
-                AuditEntry(
-                    site_id=user.site_id,
-                    user_id=user.id,
-                    at=utcnow(),
-                    action=AuditAction.LOGIN,
-                    entity="app_user",
-                    entity_id=user.id,
-                )
+            audit.record(
+                uow,
+                action=AuditAction.LOGIN,
+                entity="app_user",
+                entity_id=user.id,
+                site_id=user.site_id,
+                user_id=user.id,
             )
             uow.commit()
             return _info(user)

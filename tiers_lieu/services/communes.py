@@ -20,7 +20,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Commune
 from tiers_lieu.services.readmodels import CommuneInfo
 from tiers_lieu.services.sites import INSEE_RE
-from tiers_lieu.services.tabular import read_table
+from tiers_lieu.services.tabular import normalise, read_table
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,22 @@ class CommuneService:
                 population=population,
                 in_territory=in_territory,
             )
+            uow.session.add(row)
+            uow.commit()
+            return _info(row)
+
+    def find_or_add(self, site_id: uuid.UUID, text: str) -> CommuneInfo:
+        """The commune named (or coded) ``text``, accents and case ignored; a name the site
+        does not know yet is added outside the territory (free entry at the desk)."""
+        wanted = normalise(text)
+        if not wanted:
+            raise ValidationError(_("Commune"), _("ce champ est obligatoire"))
+        with self._uow() as uow:
+            rows = uow.session.exec(select(Commune).where(Commune.site_id == site_id)).all()
+            for row in rows:
+                if (row.insee_code or "").casefold() == wanted or normalise(row.name) == wanted:
+                    return _info(row)
+            row = Commune(site_id=site_id, name=text.strip()[:120], in_territory=False)
             uow.session.add(row)
             uow.commit()
             return _info(row)

@@ -1,0 +1,177 @@
+"""Input widgets every form shares: a category list with « Non communiqué », a commune and a
+person chosen by type-ahead.
+
+They hold ids, not text: ``value()`` gives the id to hand to a service (``None`` for
+« Non communiqué » or nothing chosen) and ``set_value`` shows a stored id again. A commune
+typed that the site does not know yet is added outside the territory when its value is read,
+as DOMAIN.md allows free entry.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.defaults import UNKNOWN
+from tiers_lieu.i18n import _
+from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.services.tabular import normalise
+
+
+def _contains_completer(parent: QWidget, words: list[str]) -> QCompleter:
+    completer = QCompleter(words, parent)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    return completer
+
+
+class CategoryCombo(QComboBox):
+    """The active entries of one list of the site, « Non communiqué » first (value ``None``)."""
+
+    value_changed = Signal(object)
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site_id: uuid.UUID,
+        kind: CategoryKind,
+        parent: QWidget | None = None,
+        *,
+        with_unknown: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self._with_unknown = with_unknown
+        if with_unknown:
+            self.addItem(_(UNKNOWN), None)
+        for category in app.config.list_categories(site_id, kind):
+            self.addItem(category.label, category.id)
+        self.currentIndexChanged.connect(self.on_index_changed)
+
+    def value(self) -> uuid.UUID | None:
+        data = self.currentData()
+        return data if isinstance(data, uuid.UUID) else None
+
+    def set_value(self, value: uuid.UUID | None) -> None:
+        # findData() cannot compare Python objects held in a QVariant: look them up here.
+        index = next((i for i in range(self.count()) if self.itemData(i) == value), 0)
+        self.setCurrentIndex(index if self.count() else -1)
+
+    def on_index_changed(self, _index: int) -> None:
+        self.value_changed.emit(self.value())
+
+
+class CommuneEdit(QLineEdit):
+    """A commune typed by name or INSEE code, with suggestions from the site's communes."""
+
+    value_changed = Signal(object)
+
+    def __init__(self, app: Comptoir, site_id: uuid.UUID, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site_id = site_id
+        self._by_key: dict[str, uuid.UUID] = {}
+        self._labels: dict[uuid.UUID, str] = {}
+        self.setPlaceholderText(_("nom ou code INSEE"))
+        self._model = QStringListModel(self)
+        completer = _contains_completer(self, [])
+        completer.setModel(self._model)
+        self.setCompleter(completer)
+        self.reload()
+        self.editingFinished.connect(self.on_editing_finished)
+
+    def reload(self) -> None:
+        """Read the site's communes again (after an import in Paramètres)."""
+        self._by_key.clear()
+        self._labels.clear()
+        labels: list[str] = []
+        for commune in self._app.communes.list_communes(self._site_id):
+            label = f"{commune.name} ({commune.insee_code})" if commune.insee_code else commune.name
+            labels.append(label)
+            self._labels[commune.id] = label
+            for key in (label, commune.name, commune.insee_code or ""):
+                if key:
+                    self._by_key.setdefault(normalise(key), commune.id)
+        self._model.setStringList(labels)
+
+    def value(self) -> uuid.UUID | None:
+        text = self.text().strip()
+        if not text:
+            return None
+        known = self._by_key.get(normalise(text))
+        if known is not None:
+            return known
+        commune = self._app.communes.find_or_add(self._site_id, text)
+        self._by_key[normalise(text)] = commune.id
+        self._labels[commune.id] = commune.name
+        return commune.id
+
+    def set_value(self, value: uuid.UUID | None) -> None:
+        if value is not None and value not in self._labels:
+            self.reload()
+        self.setText(self._labels.get(value, "") if value is not None else "")
+
+    def on_editing_finished(self) -> None:
+        self.value_changed.emit(self._by_key.get(normalise(self.text())))
+
+
+class PersonEdit(QLineEdit):
+    """A known person found by name, phone or e-mail as it is typed."""
+
+    value_changed = Signal(object)
+
+    def __init__(self, app: Comptoir, site_id: uuid.UUID, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site_id = site_id
+        self._choices: dict[str, uuid.UUID] = {}
+        self._value: uuid.UUID | None = None
+        self.setPlaceholderText(_("anonyme — tapez un nom pour chercher"))
+        self.setClearButtonEnabled(True)
+        self._model = QStringListModel(self)
+        completer = QCompleter(self)
+        completer.setModel(self._model)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # The list is already filtered by the service (accents ignored): show it as it is.
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.activated.connect(self.on_completer_activated)
+        self.setCompleter(completer)
+        self.textEdited.connect(self.on_text_edited)
+
+    @staticmethod
+    def _label(name: str, phone: str, email: str) -> str:
+        contact = phone or email
+        return f"{name} — {contact}" if contact else name
+
+    def on_text_edited(self, text: str) -> None:
+        self._value = None
+        people = self._app.people.search(self._site_id, text, limit=15) if len(text) >= 2 else []
+        self._choices = {self._label(p.display_name, p.phone, p.email): p.id for p in people}
+        self._model.setStringList(list(self._choices))
+        if self._choices:
+            self.completer().complete()
+        self.value_changed.emit(None)
+
+    def on_completer_activated(self, text: str) -> None:
+        self._value = self._choices.get(text)
+        self.value_changed.emit(self._value)
+
+    def value(self) -> uuid.UUID | None:
+        if self._value is None and self.text() in self._choices:
+            self._value = self._choices[self.text()]
+        return self._value
+
+    def set_value(self, value: uuid.UUID | None) -> None:
+        self._value = value
+        if value is None:
+            super().clear()
+            return
+        person = self._app.people.get(value)
+        self.setText(self._label(person.display_name, person.phone, person.email))
+
+    def clear(self) -> None:
+        self._value = None
+        super().clear()
