@@ -10,7 +10,7 @@ from tiers_lieu.models.enums import Role
 
 ROLE_LABELS = {
     Role.COORDINATOR: N_("Coordination"),
-    Role.HOST: N_("Accueil"),
+    Role.HOST: N_("Agent d'accueil"),
     Role.MEDIATOR: N_("Médiation / France Services"),
     Role.VOLUNTEER: N_("Bénévole"),
 }

@@ -181,7 +181,8 @@ class HomeSection(QWidget):
             ]
             name = weekday_name(weekday)
             text = ", ".join(spans) if spans else _("fermé")
-            self.week_form.addRow(name[:1].upper() + name[1:] + " :", QLabel(text, self))
+            label = _("{day} :").format(day=name[:1].upper() + name[1:])
+            self.week_form.addRow(label, QLabel(text, self))
 
 
 class SubHeading(QLabel):

@@ -138,7 +138,7 @@ class ServicesTab(QWidget):
         self.up_button.setEnabled(row > 0)
         self.down_button.setEnabled(0 <= row < self.model.rowCount() - 1)
         if service is not None and not service.active:
-            self.toggle_button.setText(_("&Réactiver"))
+            self.toggle_button.setText(_("Ré&activer"))
         else:
             self.toggle_button.setText(_("&Désactiver"))
 
