@@ -14,6 +14,7 @@ from tiers_lieu.services.accounts import AccountService
 from tiers_lieu.services.communes import CommuneService
 from tiers_lieu.services.config import ConfigService
 from tiers_lieu.services.demo import DemoService
+from tiers_lieu.services.people import PeopleService
 from tiers_lieu.services.sites import SiteService
 
 
@@ -29,6 +30,7 @@ class Comptoir:
     communes: CommuneService
     accounts: AccountService
     demo: DemoService
+    people: PeopleService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -50,4 +52,5 @@ def build(db: str | None = None) -> Comptoir:
         communes=CommuneService(uow),
         accounts=AccountService(uow),
         demo=DemoService(uow, engine, sites),
+        people=PeopleService(uow),
     )
