@@ -307,8 +307,8 @@ def test_adding_and_deactivating_a_service_keeps_its_history(
 
 def test_the_first_nine_active_services_show_their_desk_key(section: SettingsSection) -> None:
     keys = column_texts(section.services_tab.model, ServicesModel.Columns.KEY)
-    assert keys[:9] == [str(n) for n in range(1, 10)]
-    assert set(keys[9:]) == {""}
+    assert keys[:10] == [str(n) for n in range(1, 10)] + ["0"]
+    assert set(keys[10:]) == {""}
 
 
 def test_moving_a_service_down_changes_the_desk_order(

@@ -6,6 +6,7 @@ reads like the reports (« 1 234 » with a narrow no-break space, « vendredi 25
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -17,13 +18,11 @@ from PySide6.QtWidgets import QApplication
 
 from tiers_lieu.i18n import _, format_date, format_number
 from tiers_lieu.services.readmodels import ClosureInfo, CommuneInfo, ServiceInfo, SiteInfo
+from tiers_lieu.services.visits import desk_keys
 from tiers_lieu.ui.models import ReadModelTable
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
-
-DESK_KEYS = 9
-"""The desk counts a visit with keys 1 to 9: only the first nine services get one."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ class ServicesModel(ReadModelTable[ServiceInfo]):
     def display(self, row: ServiceInfo, column: Any) -> str:
         c = self.Columns
         if column == c.KEY:
-            key = desk_key(row)
+            key = desk_key(row, self._rows)
             return "" if key is None else str(key)
         if column == c.NAME:
             return row.name
@@ -137,7 +136,7 @@ class ServicesModel(ReadModelTable[ServiceInfo]):
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
             )
         if role == Qt.ItemDataRole.ToolTipRole and column == self.Columns.KEY:
-            key = desk_key(row)
+            key = desk_key(row, self._rows)
             if key is not None:
                 return _("Au comptoir, la touche {key} compte une visite pour ce service.").format(
                     key=key
@@ -145,11 +144,11 @@ class ServicesModel(ReadModelTable[ServiceInfo]):
         return None
 
 
-def desk_key(service: ServiceInfo) -> int | None:
-    """The number key that counts this service at the desk, if it has one."""
-    if service.active and 0 <= service.position < DESK_KEYS:
-        return service.position + 1
-    return None
+def desk_key(service: ServiceInfo, services: Sequence[ServiceInfo]) -> int | None:
+    """The number key that counts this service at the desk, if it has one: the Accueil
+    screen's rule (:func:`~tiers_lieu.services.visits.desk_keys`), over ``services`` in desk
+    order."""
+    return desk_keys(services).get(service.id)
 
 
 class CommunesModel(ReadModelTable[CommuneInfo]):

@@ -1,0 +1,280 @@
+"""The desk's visit counter: one visit saved per key press, completed afterwards if the host
+has a moment, and undone when the key was wrong.
+
+Counting must cost the host nothing, so :meth:`VisitService.count` does the least work that
+keeps the data right (two primary-key reads and one insert, in one transaction) and leaves
+the details to :meth:`VisitService.complete`. The activity date and time are the place's wall
+clock (the site's time zone), kept apart from ``created_at``, the entry instant, so that a
+paper tally sheet can be re-keyed days later. Which number key counts which service is a rule
+of the desk shared by the Accueil screen and the settings list: :func:`desk_keys`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, func, select
+
+from tiers_lieu.db import UnitOfWork, UowFactory
+from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.i18n import _
+from tiers_lieu.models import Category, Commune, Person, Service, Site, Visit
+from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
+from tiers_lieu.services import audit
+from tiers_lieu.services.readmodels import ServiceInfo
+
+DESK_KEYS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
+"""The number keys of the desk, in the order the active services receive them."""
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+
+def desk_keys(services: Sequence[ServiceInfo]) -> dict[uuid.UUID, int]:
+    """The number key of each active service: the n-th active one gets n (1 to 9), the
+    tenth gets 0, later ones none (they are counted by clicking).
+
+    ``services`` must be in desk order (as ``ConfigService.list_services`` gives them);
+    inactive services are skipped, so deactivating one moves the next ones up a key.
+    """
+    active = [s for s in services if s.active]
+    return {service.id: key for service, key in zip(active, DESK_KEYS, strict=False)}
+
+
+@dataclass(frozen=True)
+class VisitInfo:
+    id: uuid.UUID
+    service_id: uuid.UUID
+    service_name: str
+    activity_date: date
+    activity_time: time | None
+    count: int
+    commune_id: uuid.UUID | None
+    age_band_id: uuid.UUID | None
+    gender_id: uuid.UUID | None
+    status_id: uuid.UUID | None
+    person_id: uuid.UUID | None
+    created_at: datetime
+
+
+def visit_info(visit: Visit, service_name: str) -> VisitInfo:
+    return VisitInfo(
+        id=visit.id,
+        service_id=visit.service_id,
+        service_name=service_name,
+        activity_date=visit.activity_date,
+        activity_time=visit.activity_time,
+        count=visit.count,
+        commune_id=visit.commune_id,
+        age_band_id=visit.age_band_id,
+        gender_id=visit.gender_id,
+        status_id=visit.status_id,
+        person_id=visit.person_id,
+        created_at=visit.created_at,
+    )
+
+
+def site_zone(uow: UnitOfWork, site_id: uuid.UUID) -> ZoneInfo:
+    site = uow.session.get(Site, site_id)
+    if site is None:
+        raise NotFoundError(_("Ce lieu n'existe plus."))
+    return ZoneInfo(site.timezone or DEFAULT_TIMEZONE)
+
+
+def site_now(uow: UnitOfWork, site_id: uuid.UUID) -> datetime:
+    """The wall clock of the place (its time zone), to the minute."""
+    return datetime.now(site_zone(uow, site_id)).replace(second=0, microsecond=0)
+
+
+def check_count(count: int) -> int:
+    if count < 1:
+        raise ValidationError(_("Nombre de personnes"), _("au moins une personne"))
+    if count > 999:
+        raise ValidationError(_("Nombre de personnes"), _("999 au plus"))
+    return count
+
+
+class VisitService:
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    def time_zone(self, site_id: uuid.UUID) -> ZoneInfo:
+        """The place's time zone: "today" and "now" at the desk are the place's."""
+        with self._uow() as uow:
+            return site_zone(uow, site_id)
+
+    def count(
+        self,
+        *,
+        site_id: uuid.UUID,
+        service_id: uuid.UUID,
+        user_id: uuid.UUID | None = None,
+        activity_date: date | None = None,
+        activity_time: time | None = None,
+        count: int = 1,
+    ) -> VisitInfo:
+        """Save one visit (or a group of ``count``) to an active service of the site.
+
+        Without ``activity_date`` the visit happens now (date and time of the place); with a
+        date and no time, the time stays unknown. A date after today is refused.
+        """
+        check_count(count)
+        with self._uow() as uow:
+            service = uow.session.get(Service, service_id)
+            if service is None or service.site_id != site_id:
+                raise NotFoundError(_("Ce service n'existe pas dans ce lieu."))
+            if not service.active:
+                raise ConflictError(
+                    _(
+                        "Le service « {name} » est désactivé : réactivez-le dans Paramètres "
+                        "pour y compter des visites."
+                    ).format(name=service.name)
+                )
+            now = site_now(uow, site_id)
+            if activity_date is None:
+                activity_date = now.date()
+                if activity_time is None:
+                    activity_time = now.time()
+            elif activity_date > now.date():
+                raise ValidationError(
+                    _("Date de l'activité"), _("une visite ne peut pas être comptée à l'avance")
+                )
+            visit = Visit(
+                site_id=site_id,
+                service_id=service_id,
+                activity_date=activity_date,
+                activity_time=activity_time,
+                count=count,
+                source=VisitSource.DESK,
+                created_by_id=user_id,
+            )
+            uow.session.add(visit)
+            uow.commit()
+            return visit_info(visit, service.name)
+
+    def complete(
+        self,
+        visit_id: uuid.UUID,
+        *,
+        commune_id: uuid.UUID | None,
+        age_band_id: uuid.UUID | None,
+        gender_id: uuid.UUID | None,
+        status_id: uuid.UUID | None,
+        person_id: uuid.UUID | None,
+        count: int,
+        user_id: uuid.UUID | None = None,
+    ) -> VisitInfo:
+        """Give a counted visit its details (``None`` = « Non communiqué »); audited."""
+        check_count(count)
+        with self._uow() as uow:
+            visit = uow.session.get(Visit, visit_id)
+            if visit is None:
+                raise NotFoundError(_("Cette visite n'existe plus (elle a peut-être été annulée)."))
+            site_id = visit.site_id
+            for value, kind, field in (
+                (age_band_id, CategoryKind.AGE_BAND, _("Tranche d'âge")),
+                (gender_id, CategoryKind.GENDER, _("Genre")),
+                (status_id, CategoryKind.STATUS, _("Statut")),
+            ):
+                self._check_category(uow, site_id, value, kind, field)
+            if commune_id is not None:
+                commune = uow.session.get(Commune, commune_id)
+                if commune is None or commune.site_id != site_id:
+                    raise ValidationError(_("Commune"), _("commune inconnue dans ce lieu"))
+            if person_id is not None:
+                person = uow.session.get(Person, person_id)
+                if person is None or person.site_id != site_id or person.anonymized_at:
+                    raise ValidationError(_("Personne"), _("cette personne n'existe plus"))
+                if person.last_activity_on is None or person.last_activity_on < visit.activity_date:
+                    # Retention counts from the last activity: a visit keeps the person's
+                    # record alive as long as the policy says.
+                    person.last_activity_on = visit.activity_date
+                    uow.session.add(person)
+            changed = sorted(
+                name
+                for name, old, new in (
+                    ("commune", visit.commune_id, commune_id),
+                    ("age_band", visit.age_band_id, age_band_id),
+                    ("gender", visit.gender_id, gender_id),
+                    ("status", visit.status_id, status_id),
+                    ("person", visit.person_id, person_id),
+                    ("count", visit.count, count),
+                )
+                if old != new
+            )
+            visit.commune_id = commune_id
+            visit.age_band_id = age_band_id
+            visit.gender_id = gender_id
+            visit.status_id = status_id
+            visit.person_id = person_id
+            visit.count = count
+            uow.session.add(visit)
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="visit",
+                entity_id=visit.id,
+                site_id=site_id,
+                user_id=user_id,
+                details={"fields": changed},
+            )
+            service_name = self._service_name(uow, visit.service_id)
+            uow.commit()
+            return visit_info(visit, service_name)
+
+    def undo(self, visit_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> VisitInfo:
+        """Remove a visit counted by mistake; the audit log keeps who and when."""
+        with self._uow() as uow:
+            visit = uow.session.get(Visit, visit_id)
+            if visit is None:
+                raise NotFoundError(_("Cette visite n'existe plus (elle a peut-être été annulée)."))
+            info = visit_info(visit, self._service_name(uow, visit.service_id))
+            uow.session.delete(visit)
+            audit.record(
+                uow,
+                action=AuditAction.DELETE,
+                entity="visit",
+                entity_id=visit.id,
+                site_id=visit.site_id,
+                user_id=user_id,
+                details={
+                    "service": info.service_name,
+                    "activity_date": info.activity_date.isoformat(),
+                    "count": info.count,
+                    "source": visit.source,
+                },
+            )
+            uow.commit()
+            return info
+
+    def counts_for_day(self, site_id: uuid.UUID, day: date) -> dict[uuid.UUID, int]:
+        """People counted per service on ``day`` (a group of 8 counts 8), all sources."""
+        with self._uow() as uow:
+            rows = uow.session.exec(
+                select(Visit.service_id, func.sum(Visit.count))
+                .where(Visit.site_id == site_id, Visit.activity_date == day)
+                .group_by(col(Visit.service_id))
+            ).all()
+            return {service_id: int(total or 0) for service_id, total in rows}
+
+    @staticmethod
+    def _service_name(uow: UnitOfWork, service_id: uuid.UUID) -> str:
+        service = uow.session.get(Service, service_id)
+        return service.name if service is not None else ""
+
+    @staticmethod
+    def _check_category(
+        uow: UnitOfWork,
+        site_id: uuid.UUID,
+        value: uuid.UUID | None,
+        kind: CategoryKind,
+        field: str,
+    ) -> None:
+        if value is None:
+            return
+        category = uow.session.get(Category, value)
+        if category is None or category.site_id != site_id or category.kind != kind:
+            raise ValidationError(field, _("valeur inconnue dans cette liste"))

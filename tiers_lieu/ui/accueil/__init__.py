@@ -1,0 +1,12 @@
+"""The « Accueil » section: the desk's one-key visit counter and today at a glance.
+
+Split by job: ``buttons`` (the service pad), ``activity_date`` (when the visits happened),
+``details`` (completing the last visit), ``glance`` (today's figures) and ``section``, which
+assembles them and is the only one calling the services.
+"""
+
+from __future__ import annotations
+
+from tiers_lieu.ui.accueil.section import AccueilSection
+
+__all__ = ["AccueilSection"]

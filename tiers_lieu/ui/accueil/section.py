@@ -1,0 +1,387 @@
+"""The Accueil section: the desk's visit counter and today at a glance.
+
+Counting is the one thing the host does all day, so it is one key press: the number keys are
+window shortcuts (a text field keeps the keys typed into it, so typing a commune or a time
+never counts a visit), each press is one ``VisitService.count`` call saved at once, and the
+visit goes on this desk's undo stack for Ctrl+Z. The stack lives as long as the section: it
+is the host's own session, not a history of the site.
+
+The details panel always refers to the last visit counted. Edits left in it are saved just
+before the next visit is counted, so the host can fill in a commune, then press the next key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _, format_date
+from tiers_lieu.services.readmodels import (
+    ClosureInfo,
+    OpeningRange,
+    ServiceInfo,
+    SiteInfo,
+    UserInfo,
+)
+from tiers_lieu.services.visits import VisitInfo, desk_keys
+from tiers_lieu.ui.accueil.activity_date import ActivityDateBar
+from tiers_lieu.ui.accueil.buttons import ServicePad
+from tiers_lieu.ui.accueil.details import DetailsPanel, describe_visit
+from tiers_lieu.ui.accueil.glance import TodayPanel, opening_hours_span, today_hours_text
+from tiers_lieu.ui.accueil.tally import save_tally_sheet
+from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.widgets import SectionHeader
+
+UNDO_DEPTH = 200
+GLANCE_REFRESH_MS = 60_000
+
+
+class AccueilSection(QWidget):
+    """One large button per active service, the details of the last visit, today's figures."""
+
+    visit_counted = Signal(object)
+    """A visit was saved; carries its :class:`VisitInfo`."""
+    visit_undone = Signal(object)
+    """A visit counted at this desk was removed with Ctrl+Z; carries its :class:`VisitInfo`."""
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user = user
+        self._services: list[ServiceInfo] = []
+        self._keys: dict[uuid.UUID, int] = {}
+        self._opening: list[OpeningRange] = []
+        self._closures: list[ClosureInfo] = []
+        self._undo: list[VisitInfo] = []
+        self._zone = app.visits.time_zone(site.id)
+
+        self.title = SectionHeader(site.name, self)
+        self.date_label = QLabel(self)
+        self.date_bar = ActivityDateBar(self.now, self)
+        self.pad = ServicePad(self)
+        self.pad_hint = QLabel(self)
+        self.pad_hint.setWordWrap(True)
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("visitStatus")
+        self.status_label.setWordWrap(True)
+        font = self.status_label.font()
+        font.setBold(True)
+        self.status_label.setFont(font)
+        self.undo_button = QPushButton(_("Annuler (Ctrl+Z)"), self)
+        self.undo_button.setToolTip(_("Retirer la dernière visite comptée à ce poste (Ctrl+Z)"))
+        self.details = DetailsPanel(app, site.id, self)
+        self.today_panel = TodayPanel(self)
+        self.print_button = QPushButton(_("&Imprimer une feuille de comptage…"), self)
+        self.print_button.setToolTip(
+            _("Une feuille à cocher pour les jours où l'ordinateur est éteint (Ctrl+P)")
+        )
+
+        self._build_layout()
+        self._connect()
+        self.refresh()
+        self._show_status(_("Appuyez sur la touche d'un service pour compter une visite."))
+        # Standalone, the first focusable child would be the date field, which keeps the
+        # digits typed; in the main window the section list takes the focus afterwards.
+        self.pad.focus_first()
+
+    # -- layout and wiring ----------------------------------------------------------------
+    def _build_layout(self) -> None:
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addStretch(1)
+        heading.addWidget(self.date_label)
+
+        status = QHBoxLayout()
+        status.addWidget(self.status_label, 1)
+        status.addWidget(self.undo_button)
+
+        left = QVBoxLayout()
+        left.setSpacing(8)
+        left.addWidget(self.date_bar)
+        left.addWidget(self.pad, 1)
+        left.addWidget(self.pad_hint)
+        left.addLayout(status)
+        left.addWidget(self.details)
+
+        rule = QFrame(self)
+        rule.setFrameShape(QFrame.Shape.VLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        right = QVBoxLayout()
+        right.addWidget(self.today_panel, 1)
+        right.addWidget(self.print_button)
+        right_box = QWidget(self)
+        right_box.setLayout(right)
+        right_box.setFixedWidth(300)
+        right.setContentsMargins(0, 0, 0, 0)
+
+        body = QHBoxLayout()
+        body.setSpacing(14)
+        body.addLayout(left, 1)
+        body.addWidget(rule)
+        body.addWidget(right_box)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 14, 18, 14)
+        outer.setSpacing(10)
+        outer.addLayout(heading)
+        outer.addLayout(body, 1)
+
+    def _connect(self) -> None:
+        self.pad.service_clicked.connect(self.on_service_clicked)
+        self.undo_button.clicked.connect(self.on_undo_clicked)
+        self.details.save_requested.connect(self.on_details_save_requested)
+        self.date_bar.changed.connect(self.on_activity_date_changed)
+        self.date_bar.day_changed.connect(self.on_glance_timer_timeout)
+        # Bookings move from "next" to "past" as the day goes; another desk may count too.
+        self.glance_timer = QTimer(self)
+        self.glance_timer.setInterval(GLANCE_REFRESH_MS)
+        self.glance_timer.timeout.connect(self.on_glance_timer_timeout)
+        self.glance_timer.start()
+        self.print_button.clicked.connect(self.on_print_clicked)
+        self.key_shortcuts: dict[int, QShortcut] = {}
+        for key in range(10):
+            self.key_shortcuts[key] = self._shortcut(
+                QKeySequence(str(key)), partial(self.on_number_key_pressed, key)
+            )
+        self._shortcut(QKeySequence.StandardKey.Undo, self.on_undo_clicked)
+        self._shortcut(QKeySequence.StandardKey.Print, self.on_print_clicked)
+
+    def _shortcut(
+        self, keys: QKeySequence | QKeySequence.StandardKey, slot: Callable[[], None]
+    ) -> QShortcut:
+        shortcut = QShortcut(QKeySequence(keys), self)
+        # Window-wide, so that a key counts wherever the focus is (section list included);
+        # Qt ignores the shortcuts of a hidden section, and text fields keep their keys.
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.setAutoRepeat(False)
+        shortcut.activated.connect(slot)
+        return shortcut
+
+    # -- public ---------------------------------------------------------------------------
+    @property
+    def site(self) -> SiteInfo:
+        return self._site
+
+    def now(self) -> datetime:
+        """The place's wall clock (its time zone, whatever the computer's)."""
+        return datetime.now(self._zone)
+
+    def undo_stack(self) -> list[VisitInfo]:
+        return list(self._undo)
+
+    def refresh(self) -> None:
+        """Reload services, communes and figures (after a visit to Paramètres, say)."""
+        try:
+            self._services = self._app.config.list_services(self._site.id)
+            self._opening = self._app.config.opening_hours(self._site.id)
+            self._closures = self._app.config.list_closures(self._site.id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._keys = desk_keys(self._services)
+        self.pad.set_services(self._services, self._keys)
+        self.details.reload()
+        unkeyed = len(self._services) - len(self._keys)
+        self.pad_hint.setVisible(unkeyed > 0 or not self._services)
+        if not self._services:
+            self.pad_hint.setText(
+                _("Aucun service actif : ajoutez ou réactivez des services dans Paramètres.")
+            )
+        else:
+            self.pad_hint.setText(
+                _("Les services sans touche se comptent d'un clic ou avec Tab puis Espace.")
+            )
+        self._reload_glance()
+
+    def count_visit(self, service_id: uuid.UUID) -> VisitInfo | None:
+        """Count one visit to ``service_id`` now (or at the activity date chosen)."""
+        if self.details.is_dirty() and not self._save_details():
+            return None
+        day, moment = self.date_bar.value()
+        try:
+            visit = self._app.visits.count(
+                site_id=self._site.id,
+                service_id=service_id,
+                user_id=self._user.id if self._user else None,
+                activity_date=day,
+                activity_time=moment,
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        self._undo.append(visit)
+        del self._undo[:-UNDO_DEPTH]
+        self.details.set_visit(visit, self.now().date())
+        self.undo_button.setEnabled(True)
+        self._show_status(
+            _("Visite comptée : {visit}").format(visit=describe_visit(visit, self.now().date()))
+        )
+        self._reload_figures()
+        self.pad.flash(service_id)
+        self.visit_counted.emit(visit)
+        return visit
+
+    def undo_last(self) -> VisitInfo | None:
+        """Remove the last visit counted at this desk in this session."""
+        if not self._undo:
+            self._show_status(_("Aucune visite à annuler à ce poste."))
+            return None
+        visit = self._undo[-1]
+        try:
+            self._app.visits.undo(visit.id, user_id=self._user.id if self._user else None)
+        except Exception as exc:
+            self._undo.pop()
+            show_error(self, exc)
+            self._after_undo()
+            return None
+        self._undo.pop()
+        self._after_undo()
+        self._show_status(
+            _("Visite annulée : {visit}").format(visit=describe_visit(visit, self.now().date()))
+        )
+        self._reload_figures()
+        self.visit_undone.emit(visit)
+        return visit
+
+    # -- slots ----------------------------------------------------------------------------
+    def on_number_key_pressed(self, key: int) -> None:
+        service_id = next((sid for sid, k in self._keys.items() if k == key), None)
+        if service_id is None:
+            self._show_status(_("Aucun service n'a la touche {key}.").format(key=key))
+            return
+        self.count_visit(service_id)
+
+    def on_service_clicked(self, service_id: object) -> None:
+        if isinstance(service_id, uuid.UUID):
+            self.count_visit(service_id)
+
+    def on_undo_clicked(self) -> None:
+        self.undo_last()
+
+    def on_details_save_requested(self) -> None:
+        if self._save_details():
+            self.pad.focus_first()
+
+    def on_activity_date_changed(self) -> None:
+        self._reload_figures()
+
+    def on_glance_timer_timeout(self) -> None:
+        if self.isVisible():
+            self._reload_glance()
+
+    def on_print_clicked(self) -> None:
+        save_tally_sheet(self, self._app, self._site, self.on_tally_sheet_written)
+
+    def on_tally_sheet_written(self, path: Path) -> None:
+        self._show_status(_("Feuille de comptage enregistrée : {path}").format(path=str(path)))
+
+    # -- inside ---------------------------------------------------------------------------
+    def _save_details(self) -> bool:
+        visit = self.details.visit
+        if visit is None:
+            return True
+        try:
+            values = self.details.details()
+            saved = self._app.visits.complete(
+                visit.id,
+                commune_id=values.commune_id,
+                age_band_id=values.age_band_id,
+                gender_id=values.gender_id,
+                status_id=values.status_id,
+                person_id=values.person_id,
+                count=values.count,
+                user_id=self._user.id if self._user else None,
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return False
+        self._undo = [saved if v.id == saved.id else v for v in self._undo]
+        self.details.set_visit(saved, self.now().date())
+        self._show_status(
+            _("Détails enregistrés : {visit}").format(
+                visit=describe_visit(saved, self.now().date())
+            )
+        )
+        if saved.count != visit.count:
+            self._reload_figures()
+        return True
+
+    def _after_undo(self) -> None:
+        self.details.set_visit(self._undo[-1] if self._undo else None, self.now().date())
+        self.undo_button.setEnabled(bool(self._undo))
+
+    def _show_status(self, message: str) -> None:
+        self.status_label.setText(message)
+        self.undo_button.setEnabled(bool(self._undo))
+
+    def _reload_figures(self) -> None:
+        """After a key press: the counts on the buttons and today's visit figures only."""
+        today = self.now().date()
+        day = self.date_bar.day()
+        try:
+            visits = self._app.today.visits(self._site.id, today)
+            counts = (
+                visits.by_service
+                if day == today
+                else self._app.visits.counts_for_day(self._site.id, day)
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.pad.set_counts(counts)
+        self.today_panel.show_visits(
+            visits.by_hour, visits.untimed, visits.total, self._opening_span(today)
+        )
+
+    def _reload_glance(self) -> None:
+        """Everything the section shows about today, bookings and follow-ups included."""
+        now = self.now()
+        today = now.date()
+        day = self.date_bar.day()
+        heading = format_date(today, "full")
+        self.date_label.setText(heading[:1].upper() + heading[1:])
+        try:
+            summary = self._app.today.summary(self._site.id, today)
+            counts = (
+                summary.visits_by_service
+                if day == today
+                else self._app.visits.counts_for_day(self._site.id, day)
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.pad.set_counts(counts)
+        self.today_panel.show_visits(
+            summary.visits_by_hour, summary.untimed, summary.total, self._opening_span(today)
+        )
+        self.today_panel.show_agenda(summary, now)
+        closure = next(
+            (c.reason for c in self._closures if c.start_date <= today <= c.end_date), None
+        )
+        self.today_panel.hours_label.setText(today_hours_text(self._opening, today, closure))
+
+    def _opening_span(self, today: date) -> tuple[int, int] | None:
+        ranges = [(r.opens_at, r.closes_at) for r in self._opening if r.weekday == today.weekday()]
+        return opening_hours_span(ranges)
