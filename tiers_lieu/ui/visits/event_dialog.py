@@ -1,0 +1,233 @@
+"""The dialog that creates or changes a workshop: its description on the left, its attendance
+on the right.
+
+Saving is two service calls: the event, then its attendance (which re-writes the visits it
+counts). If the attendance is refused, the event is already saved: the dialog stays open on
+that event, so saving again after the fix updates it instead of creating a second one.
+Entrée adds an attendance line rather than saving (a head count is typed line after line);
+Ctrl+S saves, Échap cancels.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.models.enums import AttendanceMode, CategoryKind
+from tiers_lieu.services.events import MAX_DURATION_MIN, EventDetail
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.pickers import CategoryCombo
+from tiers_lieu.ui.visits.attendance import AttendanceEditor
+from tiers_lieu.ui.visits.common import keep_choice, select_data, to_date, to_time
+
+
+def _line_edit(parent: QWidget, length: int, hint: str = "") -> QLineEdit:
+    edit = QLineEdit(parent)
+    edit.setMaxLength(length)
+    edit.setPlaceholderText(hint)
+    return edit
+
+
+class EventDialog(QDialog):
+    event_saved = Signal(object)
+    """The saved workshop with its attendance, as an ``EventDetail``."""
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        detail: EventDetail | None = None,
+        parent: QWidget | None = None,
+        *,
+        day: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site_id = site.id
+        self._user_id = user.id if user else None
+        self._event_id = detail.event.id if detail else None
+        self.setWindowTitle(_("Modifier l'atelier") if detail else _("Nouvel atelier"))
+
+        box = QGroupBox(_("Atelier ou animation"), self)
+        self.title_edit = _line_edit(box, 200, _("par exemple : Premiers pas sur tablette"))
+        self.type_combo = CategoryCombo(app, site.id, CategoryKind.EVENT_TYPE, box)
+        self.theme_edit = _line_edit(box, 120, _("par exemple : démarches en ligne"))
+        self.date_edit = QDateEdit(box)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        start = day or date.today()
+        self.date_edit.setDate(QDate(start.year, start.month, start.day))
+        self.time_check = QCheckBox(_("à"), box)
+        self.time_check.setChecked(True)
+        self.time_edit = QTimeEdit(QTime(14, 0), box)
+        self.time_edit.setDisplayFormat("HH:mm")
+        self.time_check.toggled.connect(self.time_edit.setEnabled)
+        when = QHBoxLayout()
+        when.addWidget(self.date_edit)
+        when.addWidget(self.time_check)
+        when.addWidget(self.time_edit)
+        when.addStretch(1)
+        self.duration_spin = QSpinBox(box)
+        self.duration_spin.setRange(0, MAX_DURATION_MIN)
+        self.duration_spin.setSingleStep(15)
+        self.duration_spin.setValue(90)
+        self.duration_spin.setSuffix(_(" min"))
+        self.place_edit = _line_edit(box, 120, _("par exemple : salle commune"))
+        self.facilitator_edit = _line_edit(box, 120, _("qui anime"))
+        self.partner_combo = QComboBox(box)
+        self.partner_combo.addItem(_("Aucun"), None)
+        for partner in app.events.list_partners(site.id):
+            self.partner_combo.addItem(partner.name, partner.id)
+        self.service_combo = QComboBox(box)
+        for service in app.config.list_services(site.id):
+            self.service_combo.addItem(service.name, service.id)
+        self.service_combo.setToolTip(
+            _("Chaque participant compte une visite à ce service, à la date de l'atelier.")
+        )
+        default_service = app.events.default_service_id(site.id)
+        select_data(self.service_combo, default_service)
+
+        form = QFormLayout(box)
+        for text, field in (
+            (_("T&itre :"), self.title_edit),
+            (_("T&ype :"), self.type_combo),
+            (_("T&hème :"), self.theme_edit),
+            (_("&Date :"), when),
+            (_("D&urée :"), self.duration_spin),
+            (_("&Lieu :"), self.place_edit),
+            (_("Ani&mé par :"), self.facilitator_edit),
+            (_("Parte&naire :"), self.partner_combo),
+            (_("Ser&vice :"), self.service_combo),
+        ):
+            label = QLabel(text, box)
+            label.setBuddy(field if isinstance(field, QWidget) else self.date_edit)
+            form.addRow(label, field)
+
+        attendance_box = QGroupBox(_("Participation"), self)
+        self.attendance = AttendanceEditor(app, site.id, attendance_box)
+        note = QLabel(
+            _("Les participants comptent aussi comme visites au service choisi."),
+            attendance_box,
+        )
+        note.setWordWrap(True)
+        attendance_layout = QVBoxLayout(attendance_box)
+        attendance_layout.addWidget(self.attendance, 1)
+        attendance_layout.addWidget(note)
+
+        self.save_button = QPushButton(_("&Enregistrer"), self)
+        self.cancel_button = QPushButton(_("Annuler"), self)
+        self.save_button.setToolTip(_("Enregistrer l'atelier (Ctrl+S)"))
+        self.save_button.clicked.connect(self.on_save_clicked)
+        self.cancel_button.clicked.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.on_save_clicked)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
+
+        columns = QHBoxLayout()
+        columns.addWidget(box, 1)
+        columns.addWidget(attendance_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns, 1)
+        layout.addLayout(buttons)
+        # No button answers Entrée: in a dialog, an « auto-default » button would (the next one
+        # in the focus chain), and Entrée belongs to the attendance lines.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        box.setMinimumWidth(440)
+        self.resize(1000, 540)
+        if detail is not None:
+            self._show(detail)
+
+    def _show(self, detail: EventDetail) -> None:
+        event = detail.event
+        self.title_edit.setText(event.title)
+        keep_choice(self.type_combo, event.event_type_id, event.event_type)
+        self.type_combo.set_value(event.event_type_id)
+        self.theme_edit.setText(event.theme)
+        day = event.event_date
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.time_check.setChecked(event.start_time is not None)
+        if event.start_time is not None:
+            self.time_edit.setTime(QTime(event.start_time.hour, event.start_time.minute))
+        self.duration_spin.setValue(event.duration_min)
+        self.place_edit.setText(event.place)
+        self.facilitator_edit.setText(event.facilitator)
+        keep_choice(self.partner_combo, event.partner_id, event.partner_name)
+        select_data(self.partner_combo, event.partner_id)
+        keep_choice(self.service_combo, event.service_id, event.service_name)
+        select_data(
+            self.service_combo, event.service_id, fallback=self.service_combo.currentIndex()
+        )
+        self.attendance.set_detail(detail)
+
+    @property
+    def event_id(self) -> uuid.UUID | None:
+        """The workshop being edited (set once a new one was saved)."""
+        return self._event_id
+
+    def on_save_clicked(self) -> None:
+        self.duration_spin.interpretText()
+        values: dict[str, Any] = {
+            "title": self.title_edit.text(),
+            "event_type_id": self.type_combo.value(),
+            "theme": self.theme_edit.text(),
+            "event_date": to_date(self.date_edit.date()),
+            "start_time": to_time(self.time_edit.time()) if self.time_check.isChecked() else None,
+            "duration_min": self.duration_spin.value(),
+            "place": self.place_edit.text(),
+            "facilitator": self.facilitator_edit.text(),
+            "partner_id": self.partner_combo.currentData(),
+            "service_id": self.service_combo.currentData(),
+        }
+        events = self._app.events
+        try:
+            if self._event_id is None:
+                info = events.create(site_id=self._site_id, user_id=self._user_id, **values)
+                self._event_id = info.id
+                self.setWindowTitle(_("Modifier l'atelier"))
+            else:
+                events.update(self._event_id, user_id=self._user_id, **values)
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Atelier non enregistré"))
+            return
+        try:
+            if self.attendance.mode() == AttendanceMode.REGISTERED:
+                detail = events.set_registered(
+                    self._event_id, self.attendance.person_ids(), user_id=self._user_id
+                )
+            else:
+                detail = events.set_head_counts(
+                    self._event_id, self.attendance.head_counts(), user_id=self._user_id
+                )
+        except Exception as exc:  # the event is saved; its attendance is to be fixed
+            show_error(self, exc, _("Participation non enregistrée"))
+            return
+        self.event_saved.emit(detail)
+        self.accept()
