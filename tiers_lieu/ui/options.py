@@ -38,3 +38,11 @@ class Option(Generic[T]):
 LAST_USERNAME = Option("session/last_username", "")
 LAST_SITE = Option("session/last_site", "")
 WINDOW_GEOMETRY = Option("window/geometry", "")
+
+# « Démarches »: what the assistance desk last chose, pre-filled in the next record (ids as
+# text; an id this database does not know leaves the field empty).
+DEMARCHE_OPERATOR = Option("demarches/operator", "")
+DEMARCHE_THEME = Option("demarches/theme", "")
+DEMARCHE_HELP_TYPE = Option("demarches/help_type", "")
+DEMARCHE_PLACE = Option("demarches/place", "")
+DEMARCHE_DURATION = Option("demarches/duration_min", 15)

@@ -1,0 +1,124 @@
+"""Benchmark of the assistance desk on the ``large`` demo (5 sites × 3 years).
+
+It prints figures rather than asserting them: the median and worst time of saving one démarche
+(record + its visit, one transaction), of the follow-up list, of opening « Historique » for
+one site-year (totals + first page) and of a filter change, and of both exports for a year.
+The database is copied first (SQLite online backup), so the shared demo file is not changed.
+
+Run: ``.venv/bin/python bench/bench_assistance_form.py [--db /tmp/large.sqlite] [--runs 50]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from tiers_lieu.app import build
+from tiers_lieu.db import backup_sqlite
+from tiers_lieu.models import AssistanceRecord
+from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.services.assistance_export import write_activity_xlsx, write_monthly_csv
+
+
+def timed(runs: int, work: Callable[[int], object]) -> tuple[float, float]:
+    """Median and worst milliseconds of ``runs`` calls."""
+    times: list[float] = []
+    for run in range(runs):
+        started = time.perf_counter()
+        work(run)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), max(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=Path("/tmp/large.sqlite"))
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = backup_sqlite(args.db, Path(folder) / "bench.sqlite")
+        app = build(str(path))
+        try:
+            with app.uow() as uow:
+                total = uow.session.exec(select(func.count()).select_from(AssistanceRecord)).one()
+                busiest, year = uow.session.exec(
+                    select(AssistanceRecord.site_id, func.max(AssistanceRecord.activity_date))
+                    .group_by(AssistanceRecord.site_id)
+                    .order_by(func.count().desc())
+                ).first() or (None, None)
+            if busiest is None or year is None:
+                print("no assistance records in", args.db)
+                return 1
+            site_id = busiest
+            # The last complete year: the newest one is still under way.
+            start, end = date(year.year - 1, 1, 1), date(year.year - 1, 12, 31)
+
+            def first(kind: CategoryKind, index: int = 0) -> object:
+                return app.config.list_categories(site_id, kind)[index].id
+
+            values = {
+                "operator_id": first(CategoryKind.OPERATOR),
+                "theme_id": first(CategoryKind.THEME),
+                "help_type_id": first(CategoryKind.HELP_TYPE),
+                "outcome_id": first(CategoryKind.OUTCOME),
+            }
+            print(f"assistance records in the database: {total}")
+            year_count = app.assistance.totals(site_id, start=start, end=end).records
+            print(f"busiest site, year {start.year}: {year_count} records")
+
+            median, worst = timed(
+                args.runs,
+                lambda _run: app.assistance.create(
+                    site_id=site_id,
+                    activity_date=end - timedelta(days=1),
+                    duration_min=15,
+                    **values,  # type: ignore[arg-type]
+                ),
+            )
+            print(f"save one démarche (+ its visit): median {median:.1f} ms, worst {worst:.1f} ms")
+            median, worst = timed(args.runs, lambda _run: app.assistance.follow_ups(site_id))
+            print(f"follow-up list: median {median:.1f} ms, worst {worst:.1f} ms")
+
+            def open_history(_run: int, **filters: object) -> None:
+                app.assistance.totals(site_id, start=start, end=end, **filters)  # type: ignore[arg-type]
+                app.assistance.page(site_id, start=start, end=end, limit=200, **filters)  # type: ignore[arg-type]
+
+            median, worst = timed(20, open_history)
+            print(
+                f"history of a site-year (totals + first page): median {median:.1f} ms, "
+                f"worst {worst:.1f} ms"
+            )
+            median, worst = timed(
+                20, lambda run: open_history(run, operator_id=first(CategoryKind.OPERATOR, 1))
+            )
+            print(f"history, organisme filter: median {median:.1f} ms, worst {worst:.1f} ms")
+
+            started = time.perf_counter()
+            rows = app.assistance.export_rows(site_id, start=start, end=end)
+            write_activity_xlsx(rows, Path(folder) / "activite.xlsx")
+            print(
+                f"activity export XLSX, {len(rows)} rows: "
+                f"{(time.perf_counter() - started) * 1000:.0f} ms"
+            )
+            started = time.perf_counter()
+            table = app.assistance.monthly_by_operator(site_id, start=start, end=end)
+            write_monthly_csv(table, Path(folder) / "fs.csv")
+            print(
+                f"France Services table CSV ({table.total} records): "
+                f"{(time.perf_counter() - started) * 1000:.0f} ms"
+            )
+        finally:
+            app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

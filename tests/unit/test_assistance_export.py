@@ -1,0 +1,189 @@
+"""The assistance exports as a funder or a network opens them: the digital-mediation activity
+file and the France Services table, in CSV and XLSX, with no name and no note."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.models import Person
+from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.services.assistance_export import (
+    write_activity_csv,
+    write_activity_xlsx,
+    write_monthly_csv,
+    write_monthly_xlsx,
+)
+from tiers_lieu.services.readmodels import SiteInfo
+
+START, END = date(2026, 1, 1), date(2026, 3, 31)
+HEADER = (
+    "date;type;participants;lieu;duree;thematique;demarche;orientation;commune;genre;"
+    "tranche_age;statut"
+)
+
+
+def category(app: Comptoir, site: SiteInfo, kind: CategoryKind, label: str) -> uuid.UUID:
+    return next(c.id for c in app.config.list_categories(site.id, kind) if c.label == label)
+
+
+def fill(app: Comptoir, site: SiteInfo) -> None:
+    """Four records over January–March (and one in April, outside the period)."""
+    felletin = app.communes.find_or_add(site.id, "23079")
+    with app.uow() as uow:
+        person = Person(
+            site_id=site.id,
+            first_name="Lucie",
+            last_name="Marchand",
+            consent_given_at=datetime(2026, 1, 2, tzinfo=UTC),
+        )
+        uow.session.add(person)
+        uow.commit()
+        person_id = person.id
+    common: dict[str, Any] = {
+        "site_id": site.id,
+        "help_type_id": category(app, site, CategoryKind.HELP_TYPE, "Aide à une démarche en ligne"),
+        "theme_id": category(app, site, CategoryKind.THEME, "Logement"),
+        "outcome_id": category(app, site, CategoryKind.OUTCOME, "Finalisée"),
+    }
+    caf = category(app, site, CategoryKind.OPERATOR, "CAF")
+    msa = category(app, site, CategoryKind.OPERATOR, "MSA")
+    app.assistance.create(
+        **{**common, "outcome_id": category(app, site, CategoryKind.OUTCOME, "Orientée")},
+        activity_date=date(2026, 1, 15),
+        activity_time=time(9, 30),
+        operator_id=caf,
+        duration_min=25,
+        place_id=category(app, site, CategoryKind.PLACE, "Sur place"),
+        orientation_id=category(app, site, CategoryKind.ORIENTATION, "Organisme en charge"),
+        commune_id=felletin.id,
+        gender_id=category(app, site, CategoryKind.GENDER, "Féminin"),
+        age_band_id=category(app, site, CategoryKind.AGE_BAND, "60-69"),
+        status_id=category(app, site, CategoryKind.STATUS, "Retraité"),
+        person_id=person_id,
+        note="Dossier APL secret",
+    )
+    app.assistance.create(
+        **common, activity_date=date(2026, 1, 20), operator_id=msa, duration_min=10
+    )
+    app.assistance.create(
+        **common, activity_date=date(2026, 3, 2), operator_id=caf, duration_min=45
+    )
+    app.assistance.create(
+        **common, activity_date=date(2026, 3, 31), operator_id=caf, duration_min=5
+    )
+    app.assistance.create(**common, activity_date=date(2026, 4, 1), operator_id=caf, duration_min=5)
+
+
+def test_activity_csv_has_the_national_layout(
+    app: Comptoir, site: SiteInfo, tmp_path: Path
+) -> None:
+    fill(app, site)
+    path = tmp_path / "activite.csv"
+
+    written = write_activity_csv(app.assistance.export_rows(site.id, start=START, end=END), path)
+
+    raw = path.read_bytes()
+    assert written == 4
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == HEADER
+    rows = list(csv.reader(lines[1:], delimiter=";"))
+    assert len(rows) == 4
+    assert rows[0] == [
+        "15/01/2026",
+        "Aide à une démarche en ligne",
+        "1",
+        "Sur place",
+        "25",
+        "Logement",
+        "CAF",
+        "Organisme en charge",
+        "Felletin (23079)",
+        "Féminin",
+        "60-69",
+        "Retraité",
+    ]
+    # An anonymous record without details: categories « Non communiqué », no orientation.
+    assert rows[1] == [
+        "20/01/2026",
+        "Aide à une démarche en ligne",
+        "1",
+        "Non communiqué",
+        "10",
+        "Logement",
+        "MSA",
+        "",
+        "Non communiqué",
+        "Non communiqué",
+        "Non communiqué",
+        "Non communiqué",
+    ]
+    text = raw.decode("utf-8-sig")
+    assert "Marchand" not in text and "APL" not in text
+
+
+def test_activity_xlsx_holds_real_dates_and_numbers(
+    app: Comptoir, site: SiteInfo, tmp_path: Path
+) -> None:
+    fill(app, site)
+    path = tmp_path / "activite.xlsx"
+
+    write_activity_xlsx(app.assistance.export_rows(site.id, start=START, end=END), path)
+
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    assert ";".join(str(v) for v in values[0]) == HEADER
+    assert len(values) == 5
+    first = values[1]
+    assert isinstance(first[0], datetime) and first[0].date() == date(2026, 1, 15)
+    assert first[2] == 1 and first[4] == 25
+    assert sum(row[4] for row in values[1:]) == 25 + 10 + 45 + 5  # type: ignore[misc]
+
+
+def test_france_services_table_sums_to_the_records(
+    app: Comptoir, site: SiteInfo, tmp_path: Path
+) -> None:
+    fill(app, site)
+    table = app.assistance.monthly_by_operator(site.id, start=START, end=END)
+
+    assert table.months == ["2026-01", "2026-02", "2026-03"]
+    by_operator = {line.operator: line.counts for line in table.lines}
+    assert by_operator["CAF"] == [1, 0, 2]
+    assert by_operator["MSA"] == [1, 0, 0]
+    assert by_operator["La Poste"] == [0, 0, 0]  # every partner listed, even with no record
+    assert table.total == 4 and table.month_totals() == [2, 0, 2]
+
+    csv_path = tmp_path / "france-services.csv"
+    assert write_monthly_csv(table, csv_path) == 4
+    text = csv_path.read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(text.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0] == ["Organisme", "2026-01", "2026-02", "2026-03", "Total"]
+    assert rows[-1] == ["Total", "2", "0", "2", "4"]
+    assert sum(int(row[-1]) for row in rows[1:-1]) == 4
+    assert "Marchand" not in text.decode("utf-8-sig") and "APL" not in text.decode("utf-8-sig")
+
+    xlsx_path = tmp_path / "france-services.xlsx"
+    write_monthly_xlsx(table, xlsx_path)
+    cells = list(openpyxl.load_workbook(xlsx_path).worksheets[0].iter_rows(values_only=True))
+    assert cells[-1] == ("Total", 2, 0, 2, 4)
+    assert sum(row[-1] for row in cells[1:-1]) == 4  # type: ignore[misc]
+    flat = " ".join(str(v) for row in cells for v in row)
+    assert "Marchand" not in flat and "APL" not in flat
+
+
+def test_an_empty_period_exports_a_header_and_zeros(
+    app: Comptoir, site: SiteInfo, tmp_path: Path
+) -> None:
+    path = tmp_path / "vide.csv"
+    assert write_activity_csv(app.assistance.export_rows(site.id, start=START, end=END), path) == 0
+    assert path.read_text(encoding="utf-8-sig").splitlines() == [HEADER]
+    table = app.assistance.monthly_by_operator(site.id, start=START, end=END)
+    assert table.total == 0 and len(table.lines) == 10

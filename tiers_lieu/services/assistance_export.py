@@ -1,0 +1,279 @@
+"""Assistance exports: the national digital-mediation activity layout and the France Services
+partner table (records per organisme and month), as CSV and XLSX.
+
+Exports carry categories and counts only: never a name, never a note, so that a file sent to
+a funder or a network holds no personal data. The CSV files are what French spreadsheets open
+without a question (UTF-8 with BOM, ``;`` separator); the XLSX files hold real dates and
+numbers so that a coordinator can sum and filter them.
+
+The queries take a session (``AssistanceService`` opens the unit of work); the writers take
+the rows and a path and touch no database, so the windows run them in the background.
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import ColumnElement, extract
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func, select
+
+from tiers_lieu.defaults import UNKNOWN
+from tiers_lieu.i18n import _
+from tiers_lieu.models import AssistanceRecord, Category, Commune
+from tiers_lieu.models.enums import CategoryKind
+
+ACTIVITY_COLUMNS = [
+    "date",
+    "type",
+    "participants",
+    "lieu",
+    "duree",
+    "thematique",
+    "demarche",
+    "orientation",
+    "commune",
+    "genre",
+    "tranche_age",
+    "statut",
+]
+
+
+def commune_label(name: str, insee_code: str | None) -> str:
+    return f"{name} ({insee_code})" if insee_code else name
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One record in the digital-mediation layout; ``None`` means « Non communiqué »."""
+
+    day: date
+    help_type: str | None
+    place: str | None
+    duration_min: int
+    theme: str | None
+    operator: str | None
+    orientation: str | None
+    commune: str | None
+    gender: str | None
+    age_band: str | None
+    status: str | None
+
+    def cells(self) -> list[object]:
+        """The values in :data:`ACTIVITY_COLUMNS` order (a date and two numbers)."""
+
+        def known(value: str | None) -> str:
+            return value if value is not None else UNKNOWN
+
+        return [
+            self.day,
+            known(self.help_type),
+            1,
+            known(self.place),
+            self.duration_min,
+            known(self.theme),
+            known(self.operator),
+            self.orientation or "",
+            known(self.commune),
+            known(self.gender),
+            known(self.age_band),
+            known(self.status),
+        ]
+
+
+@dataclass(frozen=True)
+class MonthlyLine:
+    operator: str
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class MonthlyTable:
+    months: list[str]
+    """``AAAA-MM`` of every month the period touches, in order."""
+    lines: list[MonthlyLine]
+
+    def month_totals(self) -> list[int]:
+        return [sum(line.counts[i] for line in self.lines) for i in range(len(self.months))]
+
+    @property
+    def total(self) -> int:
+        return sum(line.total for line in self.lines)
+
+
+def _in_period(site_id: uuid.UUID, start: date, end: date) -> list[ColumnElement[bool]]:
+    return [
+        col(AssistanceRecord.site_id) == site_id,
+        col(AssistanceRecord.activity_date) >= start,
+        col(AssistanceRecord.activity_date) <= end,
+    ]
+
+
+# -- queries ---------------------------------------------------------------------------------
+def activity_rows(
+    session: Session, site_id: uuid.UUID, *, start: date, end: date
+) -> list[ExportRow]:
+    record = AssistanceRecord.__table__.c  # type: ignore[attr-defined]
+    rows = session.execute(
+        sa_select(
+            record.activity_date,
+            record.help_type_id,
+            record.place_id,
+            record.duration_min,
+            record.theme_id,
+            record.operator_id,
+            record.orientation_id,
+            record.commune_id,
+            record.gender_id,
+            record.age_band_id,
+            record.status_id,
+        )
+        .where(*_in_period(site_id, start, end))
+        .order_by(record.activity_date, record.activity_time)
+    ).all()
+    labels: dict[uuid.UUID | None, str] = dict(
+        session.exec(select(Category.id, Category.label).where(Category.site_id == site_id)).all()
+    )
+    communes: dict[uuid.UUID | None, str] = {
+        cid: commune_label(name, code)
+        for cid, name, code in session.exec(
+            select(Commune.id, Commune.name, Commune.insee_code).where(Commune.site_id == site_id)
+        )
+    }
+    return [
+        ExportRow(
+            day=r[0],
+            help_type=labels.get(r[1]),
+            place=labels.get(r[2]),
+            duration_min=r[3],
+            theme=labels.get(r[4]),
+            operator=labels.get(r[5]),
+            orientation=labels.get(r[6]),
+            commune=communes.get(r[7]),
+            gender=labels.get(r[8]),
+            age_band=labels.get(r[9]),
+            status=labels.get(r[10]),
+        )
+        for r in rows
+    ]
+
+
+def month_keys(start: date, end: date) -> list[str]:
+    """``AAAA-MM`` of every month from ``start`` to ``end``."""
+    keys: list[str] = []
+    cursor = date(start.year, start.month, 1)
+    while cursor <= end:
+        keys.append(f"{cursor.year:04d}-{cursor.month:02d}")
+        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    return keys
+
+
+def monthly_by_operator(
+    session: Session, site_id: uuid.UUID, *, start: date, end: date
+) -> MonthlyTable:
+    """Every active organisme (and any inactive one with records), zeros included."""
+    record = AssistanceRecord.__table__.c  # type: ignore[attr-defined]
+    year = extract("year", record.activity_date)
+    month = extract("month", record.activity_date)
+    counted = session.execute(
+        sa_select(record.operator_id, year, month, func.count())
+        .where(*_in_period(site_id, start, end))
+        .group_by(record.operator_id, year, month)
+    ).all()
+    operators = session.exec(
+        select(Category)
+        .where(Category.site_id == site_id, Category.kind == CategoryKind.OPERATOR)
+        .order_by(col(Category.position), col(Category.label))
+    ).all()
+    months = month_keys(start, end)
+    cells: dict[uuid.UUID, dict[str, int]] = {}
+    for operator_id, y, m, n in counted:
+        cells.setdefault(operator_id, {})[f"{int(y):04d}-{int(m):02d}"] = int(n)
+    lines = [
+        MonthlyLine(operator=c.label, counts=[cells.get(c.id, {}).get(m, 0) for m in months])
+        for c in operators
+        if c.active or c.id in cells
+    ]
+    return MonthlyTable(months=months, lines=lines)
+
+
+# -- writers ---------------------------------------------------------------------------------
+def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    # The BOM tells spreadsheet programs the file is UTF-8 (accents intact on opening).
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_csv_cell(value) for value in row])
+
+
+def _csv_cell(value: object) -> str:
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _write_xlsx(
+    path: Path, title: str, header: list[str], rows: list[list[object]], *, date_column: bool
+) -> None:
+    import openpyxl  # imported here, not at the top: heavy, and only exports need it
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook(write_only=False)
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    if date_column:
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=1, max_col=1):
+            cell.number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(header, start=1):
+        letter = openpyxl.utils.get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, min(40, len(name) + 4))
+    workbook.save(path)
+
+
+def write_activity_csv(rows: list[ExportRow], path: Path) -> int:
+    """Write the digital-mediation activity CSV; returns the number of records written."""
+    _write_csv(path, ACTIVITY_COLUMNS, [row.cells() for row in rows])
+    return len(rows)
+
+
+def write_activity_xlsx(rows: list[ExportRow], path: Path) -> int:
+    _write_xlsx(
+        path, _("Activité"), ACTIVITY_COLUMNS, [row.cells() for row in rows], date_column=True
+    )
+    return len(rows)
+
+
+def _monthly_table_rows(table: MonthlyTable) -> tuple[list[str], list[list[object]]]:
+    header = [_("Organisme"), *table.months, _("Total")]
+    rows: list[list[object]] = [[line.operator, *line.counts, line.total] for line in table.lines]
+    rows.append([_("Total"), *table.month_totals(), table.total])
+    return header, rows
+
+
+def write_monthly_csv(table: MonthlyTable, path: Path) -> int:
+    """Write the organisme × month table; returns the number of records it counts."""
+    header, rows = _monthly_table_rows(table)
+    _write_csv(path, header, rows)
+    return table.total
+
+
+def write_monthly_xlsx(table: MonthlyTable, path: Path) -> int:
+    header, rows = _monthly_table_rows(table)
+    _write_xlsx(path, _("France Services"), header, rows, date_column=False)
+    return table.total

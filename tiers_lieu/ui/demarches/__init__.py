@@ -1,0 +1,69 @@
+"""The « Démarches » section: administrative assistance at the France Services desk.
+
+Three tabs, one module each: the form that records a procedure in a few seconds, the
+follow-ups of people who must come back, and the history with its totals and exports. This
+module assembles them and keeps them in step: a record saved or a follow-up closed refreshes
+the other tabs, and the follow-ups tab title shows how many are open.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.demarches.follow_ups import FollowUpsTab
+from tiers_lieu.ui.demarches.form import RecordForm
+from tiers_lieu.ui.demarches.history import HistoryTab
+
+__all__ = ["DemarchesSection"]
+
+
+class DemarchesSection(QWidget):
+    record_saved = Signal(object)
+    """A démarche was recorded (and maybe a visit counted); carries its AssistanceInfo."""
+    follow_up_closed = Signal()
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.form = RecordForm(app, site, user, self)
+        self.follow_ups = FollowUpsTab(app, site, user, self)
+        self.history = HistoryTab(app, site, self, user)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.form, _("&Nouvelle démarche"))
+        self.tabs.addTab(self.follow_ups, _("&Suivis"))
+        self.tabs.addTab(self.history, _("&Historique"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+        self.form.record_saved.connect(self.on_record_saved)
+        self.follow_ups.follow_up_closed.connect(self.on_follow_up_closed)
+        self.follow_ups.count_changed.connect(self.on_follow_up_count_changed)
+        self.on_follow_up_count_changed(self.follow_ups.model.rowCount())
+
+    def refresh(self) -> None:
+        """Reload the lists (the form keeps what is being typed)."""
+        self.follow_ups.refresh()
+        self.history.refresh()
+
+    def on_record_saved(self, info: object) -> None:
+        self.refresh()
+        self.record_saved.emit(info)
+
+    def on_follow_up_closed(self) -> None:
+        self.history.refresh()
+        self.follow_up_closed.emit()
+
+    def on_follow_up_count_changed(self, count: int) -> None:
+        title = _("&Suivis ({n})").format(n=count) if count else _("&Suivis")
+        self.tabs.setTabText(self.tabs.indexOf(self.follow_ups), title)

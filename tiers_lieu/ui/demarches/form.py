@@ -1,0 +1,368 @@
+"""« Nouvelle démarche »: the assistance desk's form, built to record a procedure in a few
+seconds while the person is still there.
+
+The fields that stay the same from one person to the next (organisme, thème, type, lieu,
+durée) are remembered on this desk and pre-filled; after a save only the per-person fields
+are cleared. Everything is reachable with Tab in reading order, lists are typed into, Alt+1…8
+picks a duration, Ctrl+Entrée saves and Échap starts again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.errors import ValidationError
+from tiers_lieu.i18n import _, format_date
+from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.services.assistance import AssistanceInfo, follow_up_days, is_oriented
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui import options
+from tiers_lieu.ui.common import StatusLabel, to_date
+from tiers_lieu.ui.demarches.fields import ChoiceCombo, DurationField, NoteField, date_edit
+from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.pickers import CommuneEdit, PersonEdit
+
+WARNING_STYLE = "color: #b00020;"
+
+
+def _remembered(option: options.Option[str]) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(option.get()) if option.get() else None
+    except ValueError:
+        return None
+
+
+class RecordForm(QWidget):
+    """The form; ``record_saved`` carries the :class:`AssistanceInfo` just stored."""
+
+    record_saved = Signal(object)
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user = user
+
+        def combo(kind: CategoryKind, *, with_unknown: bool) -> ChoiceCombo:
+            return ChoiceCombo(app, site.id, kind, self, with_unknown=with_unknown)
+
+        self.operator = combo(CategoryKind.OPERATOR, with_unknown=False)
+        self.theme = combo(CategoryKind.THEME, with_unknown=False)
+        self.help_type = combo(CategoryKind.HELP_TYPE, with_unknown=False)
+        self.duration = DurationField(self)
+        self.place = combo(CategoryKind.PLACE, with_unknown=True)
+        self.outcome = combo(CategoryKind.OUTCOME, with_unknown=False)
+        self.orientation = combo(CategoryKind.ORIENTATION, with_unknown=False)
+        self.due = date_edit(self)
+        self.person = PersonEdit(app, site.id, self)
+        self.consent_label = QLabel(self)
+        self.consent_label.setWordWrap(True)
+        self.consent_label.setStyleSheet(WARNING_STYLE)
+        self.consent_label.hide()
+        self.commune = CommuneEdit(app, site.id, self)
+        self.age_band = combo(CategoryKind.AGE_BAND, with_unknown=True)
+        self.gender = combo(CategoryKind.GENDER, with_unknown=True)
+        self.status_combo = combo(CategoryKind.STATUS, with_unknown=True)
+        self.note = NoteField(self)
+        self.day = date_edit(self)
+        self.day.setMaximumDate(QDate.currentDate())
+        self.day_hint = QLabel(self)
+
+        self.save_button = QPushButton(_("Enregistrer la démarche"), self)
+        self.save_button.setDefault(True)
+        self.clear_button = QPushButton(_("Effacer le formulaire"), self)
+        self.status = StatusLabel(self)
+
+        procedure = QGroupBox(_("Démarche"), self)
+        left = QFormLayout(procedure)
+        field: QWidget
+        for text, field in (
+            (_("&Organisme :"), self.operator),
+            (_("&Thème :"), self.theme),
+            (_("T&ype d'aide :"), self.help_type),
+            (_("&Durée :"), self.duration),
+            (_("&Lieu :"), self.place),
+            (_("&Issue :"), self.outcome),
+            (_("O&rientation :"), self.orientation),
+            (_("À re&voir le :"), self.due),
+        ):
+            label = QLabel(text, procedure)
+            label.setBuddy(self.duration.spin if field is self.duration else field)
+            left.addRow(label, field)
+        hint = QLabel(_("Alt+1 à Alt+8 : 5, 10, 15, 30, 45, 60, 90 ou 120 minutes."), procedure)
+        hint.setObjectName("durationHint")
+        left.insertRow(4, "", hint)
+
+        person_box = QGroupBox(_("Personne accompagnée"), self)
+        right = QFormLayout(person_box)
+        for text, field in (
+            (_("&Bénéficiaire :"), self.person),
+            (_("&Commune :"), self.commune),
+            (_("Tranche d'â&ge :"), self.age_band),
+            (_("G&enre :"), self.gender),
+            (_("St&atut :"), self.status_combo),
+            (_("Note (objecti&f) :"), self.note),
+        ):
+            label = QLabel(text, person_box)
+            label.setBuddy(self.note.edit if field is self.note else field)
+            right.addRow(label, field)
+            if field is self.person:
+                right.addRow("", self.consent_label)
+        anonymous = QLabel(
+            _("Laissez vide pour une démarche anonyme (le plus courant)."), person_box
+        )
+        anonymous.setWordWrap(True)
+        right.insertRow(1, "", anonymous)
+
+        columns = QHBoxLayout()
+        columns.addWidget(procedure, 1)
+        columns.addWidget(person_box, 1)
+
+        day_label = QLabel(_("Date de la dé&marche :"), self)
+        day_label.setBuddy(self.day)
+        actions = QHBoxLayout()
+        actions.addWidget(day_label)
+        actions.addWidget(self.day)
+        actions.addWidget(self.day_hint)
+        actions.addStretch(1)
+        actions.addWidget(self.clear_button)
+        actions.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addLayout(actions)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+        for first, second in zip(self._tab_chain(), self._tab_chain()[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+        save = QAction(self)
+        save.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        save.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.triggered.connect(self.on_save_clicked)
+        self.addAction(save)
+        clear = QAction(self)
+        clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        clear.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        clear.triggered.connect(self.on_clear_clicked)
+        self.addAction(clear)
+        self.save_button.setToolTip(_("Enregistrer la démarche (Ctrl+Entrée)"))
+        self.clear_button.setToolTip(_("Effacer le formulaire (Échap)"))
+
+        self.save_button.clicked.connect(self.on_save_clicked)
+        self.clear_button.clicked.connect(self.on_clear_clicked)
+        self.outcome.value_changed.connect(self.on_outcome_changed)
+        self.person.value_changed.connect(self.on_person_changed)
+        self.day.dateChanged.connect(self.on_day_changed)
+
+        self.reset(keep_day=False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The desk starts typing at once: the first field takes the focus when nothing in
+        # the form has it yet.
+        focused = QApplication.focusWidget()
+        if focused is None or not self.isAncestorOf(focused):
+            self.operator.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _tab_chain(self) -> list[QWidget]:
+        return [
+            self.operator,
+            self.theme,
+            self.help_type,
+            self.duration.spin,
+            self.place,
+            self.outcome,
+            self.orientation,
+            self.due,
+            self.person,
+            self.commune,
+            self.age_band,
+            self.gender,
+            self.status_combo,
+            self.note.edit,
+            self.day,
+            self.clear_button,
+            self.save_button,
+        ]
+
+    # -- state ---------------------------------------------------------------------------
+    def reset(self, *, keep_day: bool = True) -> None:
+        """Back to a new record: remembered fields pre-filled, the rest cleared."""
+        for field, option in (
+            (self.operator, options.DEMARCHE_OPERATOR),
+            (self.theme, options.DEMARCHE_THEME),
+            (self.help_type, options.DEMARCHE_HELP_TYPE),
+        ):
+            remembered = _remembered(option)
+            if remembered is not None and field.index_of(remembered) >= 0:
+                field.set_value(remembered)
+            else:
+                field.clear_choice()
+        place = _remembered(options.DEMARCHE_PLACE)
+        if place is None or self.place.index_of(place) < 0:
+            # « Sur place » is by far the most frequent; the list may have been reordered.
+            if not self.place.select_text("Sur place"):
+                self.place.clear_choice()
+        else:
+            self.place.set_value(place)
+        self.duration.set_value(options.DEMARCHE_DURATION.get())
+        self.outcome.setCurrentIndex(0 if self.outcome.count() else -1)
+        self.person.clear()
+        self.consent_label.hide()
+        self.commune.clear()
+        for field in (self.age_band, self.gender, self.status_combo):
+            field.clear_choice()
+        self.note.set_text("")
+        if not keep_day:
+            self.day.setDate(QDate.currentDate())
+        self.on_outcome_changed(self.outcome.value())
+        self.on_day_changed(self.day.date())
+
+    def _remember(self) -> None:
+        for field, option in (
+            (self.operator, options.DEMARCHE_OPERATOR),
+            (self.theme, options.DEMARCHE_THEME),
+            (self.help_type, options.DEMARCHE_HELP_TYPE),
+            (self.place, options.DEMARCHE_PLACE),
+        ):
+            value = field.value()
+            option.set(str(value) if value is not None else "")
+        options.DEMARCHE_DURATION.set(self.duration.value())
+
+    @staticmethod
+    def _required(field: ChoiceCombo, name: str) -> uuid.UUID:
+        value = field.value()
+        if value is None:
+            field.setFocus()
+            raise ValidationError(name, _("ce champ est obligatoire"))
+        return value
+
+    # -- slots ---------------------------------------------------------------------------
+    def on_outcome_changed(self, _value: object) -> None:
+        label = self.outcome.currentText() if self.outcome.currentIndex() >= 0 else ""
+        oriented = is_oriented(label)
+        if oriented != self.orientation.isEnabled():
+            self.orientation.clear_choice()
+        self.orientation.setEnabled(oriented)
+        days = follow_up_days(label)
+        self.due.setEnabled(days is not None)
+        base = self.day.date()
+        self.due.setMinimumDate(base)
+        self.due.setDate(base.addDays(days or 0))
+
+    def on_day_changed(self, day: QDate) -> None:
+        if day == QDate.currentDate():
+            self.day_hint.setText(_("(aujourd'hui)"))
+            self.day_hint.setStyleSheet("")
+        else:
+            self.day_hint.setText(_("(saisie d'une date passée)"))
+            self.day_hint.setStyleSheet(WARNING_STYLE)
+        self.on_outcome_changed(None)
+
+    def on_person_changed(self, person_id: object) -> None:
+        self.consent_label.hide()
+        if not isinstance(person_id, uuid.UUID):
+            return
+        try:
+            person = self._app.people.get(person_id)
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc)
+            return
+        if not person.has_consent:
+            self.consent_label.setText(
+                _(
+                    "{name} n'a pas donné son consentement à l'enregistrement de ses données : "
+                    "laissez le bénéficiaire vide, la démarche sera anonyme."
+                ).format(name=person.display_name)
+            )
+            self.consent_label.show()
+        elif person.commune_id is not None and not self.commune.text():
+            self.commune.set_value(person.commune_id)
+
+    def on_clear_clicked(self) -> None:
+        self.reset(keep_day=False)
+        self.status.clear()
+        self.operator.setFocus()
+
+    def on_save_clicked(self) -> None:
+        day = to_date(self.day.date())
+        oriented = self.orientation.isEnabled()
+        try:
+            operator_id = self._required(self.operator, _("Organisme"))
+            theme_id = self._required(self.theme, _("Thème"))
+            help_type_id = self._required(self.help_type, _("Type d'aide"))
+            outcome_id = self._required(self.outcome, _("Issue"))
+            info = self._app.assistance.create(
+                site_id=self._site.id,
+                user_id=self._user.id if self._user else None,
+                activity_date=day,
+                activity_time=datetime.now().time().replace(second=0, microsecond=0)
+                if day == date.today()
+                else None,
+                operator_id=operator_id,
+                theme_id=theme_id,
+                help_type_id=help_type_id,
+                duration_min=self.duration.value(),
+                place_id=self.place.value(),
+                outcome_id=outcome_id,
+                orientation_id=self.orientation.value() if oriented else None,
+                person_id=self.person.value(),
+                commune_id=self.commune.value(),
+                age_band_id=self.age_band.value(),
+                gender_id=self.gender.value(),
+                status_id=self.status_combo.value(),
+                note=self.note.text(),
+                follow_up_due=to_date(self.due.date()) if self.due.isEnabled() else None,
+            )
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Démarche non enregistrée"))
+            return
+        self._remember()
+        self.status.confirm(self.confirmation(info))
+        self.reset()
+        self.operator.setFocus()
+        self.record_saved.emit(info)
+
+    @staticmethod
+    def confirmation(info: AssistanceInfo) -> str:
+        text = _("Démarche enregistrée : {operator}, {theme}, {minutes} min, {outcome}.").format(
+            operator=info.operator,
+            theme=info.theme,
+            minutes=info.duration_min,
+            outcome=info.outcome,
+        )
+        if info.follow_up_due is not None:
+            text += " " + _("À revoir le {day}.").format(day=format_date(info.follow_up_due))
+        if info.visit_service is not None:
+            text += " " + _("Une visite comptée en « {service} ».").format(
+                service=info.visit_service
+            )
+        else:
+            text += " " + _(
+                "Aucune visite comptée : le lieu n'a pas de service « Aide aux démarches » actif "
+                "(Paramètres, onglet Services)."
+            )
+        return text

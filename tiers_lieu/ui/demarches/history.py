@@ -1,0 +1,290 @@
+"""« Historique »: the records of a period with filters, their totals per organisme, thème or
+issue, and the exports a network or a funder asks for.
+
+The list is lazy (one page, then more as it scrolls) and the totals are one SQL aggregate, so
+a busy site's year opens at once. Exports run off the GUI thread through ``run_op`` and hold
+no name and no note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import N_, _, format_number, ngettext
+from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.services import assistance_export
+from tiers_lieu.services.assistance import AssistanceTotals
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.common import StatusLabel, to_date
+from tiers_lieu.ui.demarches.fields import ChoiceCombo, date_edit
+from tiers_lieu.ui.demarches.table_models import HistoryModel, TotalsModel, format_minutes
+from tiers_lieu.ui.ops import Progress, run_op
+
+FILE_FILTERS = N_("Tableur CSV (*.csv);;Classeur Excel (*.xlsx)")
+
+
+def _filter_combo(
+    app: Comptoir, site: SiteInfo, kind: CategoryKind, everything: str
+) -> ChoiceCombo:
+    combo = ChoiceCombo(app, site.id, kind, with_unknown=False)
+    combo.add_no_choice(everything)
+    return combo
+
+
+def _table(model: TotalsModel | HistoryModel, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    # Fixed widths from the header, not ResizeToContents: that would measure every fetched
+    # row again on each page.
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class HistoryTab(QWidget):
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        user: UserInfo | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user = user
+        today = QDate.currentDate()
+        self.start = date_edit(self, QDate(today.year(), 1, 1))
+        self.end = date_edit(self, today)
+        self.operator = _filter_combo(app, site, CategoryKind.OPERATOR, _("Tous les organismes"))
+        self.theme = _filter_combo(app, site, CategoryKind.THEME, _("Tous les thèmes"))
+        self.outcome = _filter_combo(app, site, CategoryKind.OUTCOME, _("Toutes les issues"))
+
+        self.model = HistoryModel(self)
+        self.view = _table(self.model, self)
+        widths = [125, 150, 170, 190, 70, 160, 170, 140]
+        for column, width in enumerate(widths):
+            self.view.setColumnWidth(column, width)
+
+        self.group = QComboBox(self)
+        self.group.addItem(_("par organisme"), "operator")
+        self.group.addItem(_("par thème"), "theme")
+        self.group.addItem(_("par issue"), "outcome")
+        self.totals_model = TotalsModel(self)
+        self.totals_view = _table(self.totals_model, self)
+        self.totals_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.totals_view.setMinimumWidth(300)
+        self.total_label = QLabel(self)
+        self.total_label.setWordWrap(True)
+        self._totals: AssistanceTotals | None = None
+
+        self.export_button = QPushButton(_("E&xporter l'activité (CSV, XLSX)…"), self)
+        self.export_button.setToolTip(
+            _(
+                "Une ligne par démarche, dans les colonnes de l'export national de la médiation "
+                "numérique ; ni nom ni note."
+            )
+        )
+        self.france_services_button = QPushButton(_("Tableau &France Services…"), self)
+        self.france_services_button.setToolTip(
+            _("Nombre de démarches par organisme et par mois de la période.")
+        )
+        self.status = StatusLabel(self)
+
+        filters = QHBoxLayout()
+        for text, field in (
+            (_("&Du"), self.start),
+            (_("&au"), self.end),
+            (_("&Organisme"), self.operator),
+            (_("&Thème"), self.theme),
+            (_("&Issue"), self.outcome),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            filters.addWidget(label)
+            filters.addWidget(field)
+        filters.addStretch(1)
+
+        side = QVBoxLayout()
+        group_line = QHBoxLayout()
+        group_label = QLabel(_("T&otaux"), self)
+        group_label.setBuddy(self.group)
+        group_line.addWidget(group_label)
+        group_line.addWidget(self.group, 1)
+        side.addLayout(group_line)
+        side.addWidget(self.totals_view, 1)
+        side.addWidget(self.total_label)
+
+        grid = QGridLayout()
+        grid.addWidget(self.view, 0, 0)
+        grid.addLayout(side, 0, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 1)
+
+        exports = QHBoxLayout()
+        exports.addWidget(self.export_button)
+        exports.addWidget(self.france_services_button)
+        exports.addStretch(1)
+        self.import_button = QPushButton(_("Im&porter un tableur…"), self)
+        self.import_button.setToolTip(
+            _("Reprendre les démarches d'un fichier CSV ou XLSX tenu avant Comptoir")
+        )
+        self.import_button.clicked.connect(self.on_import_clicked)
+        exports.addWidget(self.import_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(grid, 1)
+        layout.addLayout(exports)
+        layout.addWidget(self.status)
+
+        for edit in (self.start, self.end):
+            edit.dateChanged.connect(self.on_filter_changed)
+        for combo in (self.operator, self.theme, self.outcome):
+            combo.value_changed.connect(self.on_filter_changed)
+        self.group.currentIndexChanged.connect(self.on_group_changed)
+        self.export_button.clicked.connect(self.on_export_clicked)
+        self.france_services_button.clicked.connect(self.on_france_services_clicked)
+        self.refresh()
+
+    def period(self) -> tuple[date, date]:
+        return to_date(self.start.date()), to_date(self.end.date())
+
+    def refresh(self) -> None:
+        start, end = self.period()
+        filters = {
+            "operator_id": self.operator.value(),
+            "theme_id": self.theme.value(),
+            "outcome_id": self.outcome.value(),
+        }
+        service = self._app.assistance
+        site_id = self._site.id
+        self._totals = service.totals(site_id, start=start, end=end, **filters)
+
+        def fetch(offset: int, limit: int) -> list:  # type: ignore[type-arg]
+            return service.page(
+                site_id, start=start, end=end, offset=offset, limit=limit, **filters
+            )
+
+        self.model.load(fetch, self._totals.records)
+        self.total_label.setText(
+            ngettext(
+                "{n} démarche, {duration} au total.",
+                "{n} démarches, {duration} au total.",
+                self._totals.records,
+            ).format(
+                n=format_number(self._totals.records), duration=format_minutes(self._totals.minutes)
+            )
+        )
+        self.on_group_changed()
+
+    def on_filter_changed(self, *_args: object) -> None:
+        self.refresh()
+
+    def on_group_changed(self, *_args: object) -> None:
+        if self._totals is None:
+            return
+        key = self.group.currentData()
+        lines = {
+            "operator": (self._totals.by_operator, _("Organisme")),
+            "theme": (self._totals.by_theme, _("Thème")),
+            "outcome": (self._totals.by_outcome, _("Issue")),
+        }[key]
+        self.totals_model.set_rows(lines[0])
+        self.totals_model.set_heading(lines[1])
+
+    def on_import_clicked(self) -> None:
+        from tiers_lieu.ui.imports import ImportDialog  # only when asked: keeps opening fast
+
+        dialog = ImportDialog(self._app, self._site, self._user, "assistance", self)
+        dialog.file_imported.connect(self.on_file_imported)
+        dialog.open()
+
+    def on_file_imported(self, _result: object) -> None:
+        self.refresh()
+
+    # -- exports -------------------------------------------------------------------------
+    def _ask_path(self, title: str, stem: str) -> Path | None:
+        start, end = self.period()
+        suggested = f"{stem}-{start.isoformat()}-{end.isoformat()}.csv"
+        path, chosen = QFileDialog.getSaveFileName(self, title, suggested, _(FILE_FILTERS))
+        if not path:
+            return None
+        target = Path(path)
+        if target.suffix.casefold() not in {".csv", ".xlsx"}:
+            target = target.with_suffix(".xlsx" if "xlsx" in chosen else ".csv")
+        return target
+
+    def _export(self, target: Path, work: Callable[[], int], what: str) -> None:
+        def done(count: int) -> None:
+            self.status.confirm(
+                ngettext(
+                    "{what} : {n} démarche dans « {file} ».",
+                    "{what} : {n} démarches dans « {file} ».",
+                    count,
+                ).format(what=what, n=format_number(count), file=target.name)
+            )
+
+        def run(_progress: Progress) -> int:
+            return work()
+
+        run_op(self, run, done, label=_("Export en cours…"))
+
+    def on_export_clicked(self) -> None:
+        target = self._ask_path(_("Exporter l'activité"), "demarches")
+        if target is None:
+            return
+        start, end = self.period()
+        service, site_id = self._app.assistance, self._site.id
+        writer = (
+            assistance_export.write_activity_xlsx
+            if target.suffix.casefold() == ".xlsx"
+            else assistance_export.write_activity_csv
+        )
+
+        def work() -> int:
+            return writer(service.export_rows(site_id, start=start, end=end), target)
+
+        self._export(target, work, _("Activité exportée"))
+
+    def on_france_services_clicked(self) -> None:
+        target = self._ask_path(_("Tableau France Services"), "france-services")
+        if target is None:
+            return
+        start, end = self.period()
+        service, site_id = self._app.assistance, self._site.id
+        writer = (
+            assistance_export.write_monthly_xlsx
+            if target.suffix.casefold() == ".xlsx"
+            else assistance_export.write_monthly_csv
+        )
+
+        def work() -> int:
+            return writer(service.monthly_by_operator(site_id, start=start, end=end), target)
+
+        self._export(target, work, _("Tableau France Services exporté"))
