@@ -11,6 +11,7 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 
 from tiers_lieu.errors import ComptoirError, ImportFileError, LineError
@@ -61,8 +62,10 @@ def _read_xlsx(path: Path) -> list[list[str]]:
             for value in values:
                 if value is None:
                     cells.append("")
-                elif hasattr(value, "strftime") and hasattr(value, "hour"):
+                elif isinstance(value, datetime | date):
                     cells.append(value.strftime("%Y-%m-%d"))
+                elif isinstance(value, time):  # a time cell (« 09:30 »), not a date
+                    cells.append(value.strftime("%H:%M"))
                 elif isinstance(value, float) and value.is_integer():
                     cells.append(str(int(value)))
                 else:

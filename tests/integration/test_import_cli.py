@@ -1,0 +1,140 @@
+"""``tiers-lieu import visits|assistance FILE [--site NAME] [--dry-run]`` on a real SQLite file:
+French summary and exit 0, French error list on stderr and exit 2 with nothing written, 1 for
+the unexpected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tiers_lieu.__main__ import main
+from tiers_lieu.app import build
+from tiers_lieu.models import AssistanceRecord, Visit
+from tiers_lieu.services.imports import ImportService
+
+DATA = Path(__file__).parent.parent / "data" / "imports"
+VISITS = str(DATA / "visites_utf8_bom.csv")
+
+
+def visits_by_site(db: Path) -> dict[str, int]:
+    app = build(str(db))
+    try:
+        names = {s.id: s.name for s in app.sites.list_sites()}
+        with app.uow() as uow:
+            rows = uow.session.execute(
+                select(Visit.site_id, func.sum(Visit.count)).group_by(Visit.site_id)
+            ).all()
+        return {names[site_id]: int(total) for site_id, total in rows}
+    finally:
+        app.close()
+
+
+def records(db: Path) -> int:
+    app = build(str(db))
+    try:
+        with app.uow() as uow:
+            query = select(func.count()).select_from(AssistanceRecord)
+            return int(uow.session.execute(query).scalar_one())
+    finally:
+        app.close()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "base.sqlite"
+    felletin = ["--commune", "Felletin", "--insee", "23079"]
+    assert main(["--db", str(path), "init", "--site", "Le Comptoir", *felletin]) == 0
+    return path
+
+
+def test_import_visits_prints_a_french_summary(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["--db", str(db), "import", "visits", VISITS]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("4 lignes importées : 9 visites.")
+    assert "Café / convivialité : 6 visites (1 ligne)" in out
+    assert visits_by_site(db) == {"Le Comptoir": 9}
+
+
+def test_a_dry_run_reports_and_writes_nothing(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["--db", str(db), "import", "visits", VISITS, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("4 lignes à importer : 9 visites.")
+    assert "Simulation : rien n'a été enregistré." in out
+    assert visits_by_site(db) == {}
+
+
+def test_a_bad_file_exits_2_with_every_error_and_writes_nothing(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "mauvais.csv"
+    bad.write_text(
+        "date;service;nombre\n03/02/2025;Epicerie fine;1\n03/02/2025;Coworking;1\n"
+        "04/02/2025;Coworking;zéro\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["--db", str(db), "import", "visits", str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Import refusé, rien n'a été enregistré" in captured.err
+    assert "Ligne 2, colonne service : service inconnu « Epicerie fine »" in captured.err
+    assert "Ligne 4, colonne nombre : nombre invalide « zéro »" in captured.err
+    assert visits_by_site(db) == {}
+
+
+def test_import_assistance_creates_records_and_no_visit(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    code = main(["--db", str(db), "import", "assistance", str(DATA / "demarches.csv")])
+    assert code == 0
+    assert capsys.readouterr().out.startswith("3 lignes importées : 3 démarches")
+    assert records(db) == 3
+    assert visits_by_site(db) == {}
+
+
+def test_site_is_required_when_the_database_holds_several(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The file names Felletin by its INSEE code too: La Fabrique must know it.
+    felletin = ["--commune", "Felletin", "--insee", "23079"]
+    assert main(["--db", str(db), "init", "--site", "La Fabrique", *felletin]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "import", "visits", VISITS]) == 2
+    assert "plusieurs lieux ; précisez --site parmi : La Fabrique, Le Comptoir" in (
+        capsys.readouterr().err
+    )
+    assert main(["--db", str(db), "import", "visits", VISITS, "--site", "Ailleurs"]) == 2
+    assert "Aucun lieu ne s'appelle « Ailleurs »" in capsys.readouterr().err
+    assert main(["--db", str(db), "import", "visits", VISITS, "--site", "la fabrique"]) == 0
+    assert visits_by_site(db) == {"La Fabrique": 9}
+
+
+def test_an_empty_database_says_to_run_init(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--db", str(tmp_path / "vide.sqlite"), "import", "visits", VISITS])
+    assert code == 2
+    assert "tiers-lieu init --site NOM" in capsys.readouterr().err
+
+
+def test_a_missing_file_is_named(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db), "import", "assistance", "absent.csv"]) == 2
+    assert "Fichier introuvable : absent.csv" in capsys.readouterr().err
+
+
+def test_an_unexpected_failure_exits_1(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(ImportService, "import_visits", broken)
+    assert main(["--db", str(db), "import", "visits", VISITS]) == 1
+    assert visits_by_site(db) == {}

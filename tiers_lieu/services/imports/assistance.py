@@ -1,0 +1,228 @@
+"""The assistance format of DESIGN.md, checked: ``date``, ``organisme``, ``theme``, ``type``,
+``duree_min``, ``issue``, ``orientation``, ``commune``, ``tranche_age``, ``genre``,
+``statut`` (plus ``heure`` and ``lieu`` when the sheet has them).
+
+The values are DOMAIN.md's lists as the site configured them. ``orientation`` goes with the
+issue « Orientée » and only with it, as on the desk's form, so the report's orientation table
+counts exactly the oriented records. Imported records are history: they open no follow-up and
+count no visit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, time
+from functools import partial
+
+from tiers_lieu.i18n import _
+from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.services.imports.checking import (
+    PREVIEW_ROWS,
+    PROGRESS_EVERY,
+    LineCheck,
+    Problems,
+    Progress,
+    remembered,
+)
+from tiers_lieu.services.imports.matching import Lookups
+from tiers_lieu.services.imports.parsing import (
+    ColumnMap,
+    ColumnSpec,
+    compact,
+    parse_date,
+    parse_minutes,
+    parse_time,
+)
+from tiers_lieu.services.imports.results import (
+    AssistanceImportResult,
+    AssistancePreview,
+    Breakdown,
+)
+from tiers_lieu.services.tabular import Table
+
+MAX_MINUTES = 600
+ORIENTED = compact("Orientée")
+
+ASSISTANCE_COLUMNS = (
+    ColumnSpec("date", True, ("jour",)),
+    ColumnSpec("heure", False, ("horaire",)),
+    ColumnSpec("organisme", True, ("opérateur", "partenaire", "organisme partenaire")),
+    ColumnSpec("theme", True, ("thématique", "thème de la démarche")),
+    ColumnSpec("type", True, ("type d'aide", "type de démarche", "type d'accompagnement")),
+    ColumnSpec("duree_min", True, ("durée", "durée (min)", "durée en minutes", "minutes")),
+    ColumnSpec("issue", True, ("résultat",)),
+    ColumnSpec("orientation", False, ("orientation vers", "orienté vers")),
+    ColumnSpec("lieu", False, ()),
+    ColumnSpec("commune", False, ("commune de résidence", "code insee", "ville")),
+    ColumnSpec("tranche_age", False, ("tranche d'âge", "tranches d'âge", "âge", "age")),
+    ColumnSpec("genre", False, ("sexe",)),
+    ColumnSpec("statut", False, ("situation",)),
+)
+
+UuidOrNone = uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class CheckedRecord:
+    activity_date: date
+    activity_time: time | None
+    operator_id: uuid.UUID
+    theme_id: uuid.UUID
+    help_type_id: uuid.UUID
+    duration_min: int
+    outcome_id: uuid.UUID
+    orientation_id: UuidOrNone
+    place_id: UuidOrNone
+    commune_id: UuidOrNone
+    age_band_id: UuidOrNone
+    gender_id: UuidOrNone
+    status_id: UuidOrNone
+
+
+@dataclass
+class AssistancePlan:
+    rows: list[CheckedRecord] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    preview: list[AssistancePreview] = field(default_factory=list)
+
+    def result(
+        self, lookups: Lookups, columns: ColumnMap, *, dry_run: bool
+    ) -> AssistanceImportResult:
+        operators = lookups.category(CategoryKind.OPERATOR)
+        counts: Counter[uuid.UUID] = Counter(row.operator_id for row in self.rows)
+        by_operator = tuple(
+            Breakdown(operators.labels[oid], n, n)
+            for oid, n in sorted(counts.items(), key=lambda i: (-i[1], operators.labels[i[0]]))
+        )
+        dates = [row.activity_date for row in self.rows]
+        return AssistanceImportResult(
+            rows=len(self.rows),
+            minutes=sum(row.duration_min for row in self.rows),
+            by_operator=by_operator,
+            first_date=min(dates, default=None),
+            last_date=max(dates, default=None),
+            new_communes=tuple(lookups.communes.new.values()),
+            ignored_columns=columns.ignored,
+            preview=tuple(self.preview),
+            dry_run=dry_run,
+        )
+
+
+def check_assistance(
+    table: Table,
+    columns: ColumnMap,
+    lookups: Lookups,
+    *,
+    today: date,
+    progress: Progress | None = None,
+    progress_total: int = 0,
+) -> AssistancePlan:
+    """Check every line of ``table``; the plan holds either rows or problems (never both)."""
+    plan = AssistancePlan()
+    vocab = {kind: lookups.category(kind) for kind in CategoryKind}
+    communes = lookups.communes
+    required = {
+        column: remembered(partial(vocab[kind].match, required=True))
+        for column, kind in (
+            ("organisme", CategoryKind.OPERATOR),
+            ("theme", CategoryKind.THEME),
+            ("type", CategoryKind.HELP_TYPE),
+            ("issue", CategoryKind.OUTCOME),
+        )
+    }
+    optional = {
+        column: remembered(partial(vocab[kind].match, required=False))
+        for column, kind in (
+            ("orientation", CategoryKind.ORIENTATION),
+            ("lieu", CategoryKind.PLACE),
+            ("tranche_age", CategoryKind.AGE_BAND),
+            ("genre", CategoryKind.GENDER),
+            ("statut", CategoryKind.STATUS),
+        )
+    }
+    outcomes = vocab[CategoryKind.OUTCOME]
+    read_date = remembered(partial(parse_date, today=today))
+    read_time = remembered(parse_time)
+    read_minutes = remembered(partial(parse_minutes, maximum=MAX_MINUTES))
+    read_commune = remembered(communes.match)
+    for index, (line, cells) in enumerate(zip(table.lines, table.rows, strict=True)):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, progress_total)
+        check = LineCheck(line, cells, columns, plan.problems)
+        activity_date = check.read("date", read_date)
+        activity_time = check.read("heure", read_time)
+        operator_id = check.read("organisme", required["organisme"])
+        theme_id = check.read("theme", required["theme"])
+        help_type_id = check.read("type", required["type"])
+        duration = check.read("duree_min", read_minutes)
+        outcome_id = check.read("issue", required["issue"])
+        known_problems = len(plan.problems.errors)
+        orientation_id = check.read("orientation", optional["orientation"])
+        orientation_unreadable = len(plan.problems.errors) > known_problems
+        place_id = check.read("lieu", optional["lieu"])
+        commune_id = check.read("commune", read_commune)
+        age_band_id = check.read("tranche_age", optional["tranche_age"])
+        gender_id = check.read("genre", optional["genre"])
+        status_id = check.read("statut", optional["statut"])
+        if outcome_id is not None:
+            outcome = outcomes.labels[outcome_id]
+            oriented = compact(outcome) == ORIENTED
+            if oriented and orientation_id is None and not orientation_unreadable:
+                check.fail(
+                    "orientation",
+                    _("orientation obligatoire quand l'issue est « {outcome} »").format(
+                        outcome=outcome
+                    ),
+                )
+            elif not oriented and orientation_id is not None:
+                check.fail(
+                    "orientation",
+                    _(
+                        "une orientation ne s'indique que pour l'issue « Orientée » "
+                        "(issue de la ligne : « {outcome} »)"
+                    ).format(outcome=outcome),
+                )
+        if not check.ok or plan.problems.errors:
+            continue
+        assert activity_date is not None and duration is not None
+        assert operator_id and theme_id and help_type_id and outcome_id
+        plan.rows.append(
+            CheckedRecord(
+                activity_date,
+                activity_time,
+                operator_id,
+                theme_id,
+                help_type_id,
+                duration,
+                outcome_id,
+                orientation_id,
+                place_id,
+                commune_id,
+                age_band_id,
+                gender_id,
+                status_id,
+            )
+        )
+        if len(plan.preview) < PREVIEW_ROWS:
+            plan.preview.append(
+                AssistancePreview(
+                    line=line,
+                    activity_date=activity_date,
+                    operator=vocab[CategoryKind.OPERATOR].labels[operator_id],
+                    theme=vocab[CategoryKind.THEME].labels[theme_id],
+                    help_type=vocab[CategoryKind.HELP_TYPE].labels[help_type_id],
+                    duration_min=duration,
+                    outcome=outcomes.labels[outcome_id],
+                    orientation=vocab[CategoryKind.ORIENTATION].label(orientation_id),
+                    commune=communes.label(commune_id),
+                    age_band=vocab[CategoryKind.AGE_BAND].label(age_band_id),
+                    gender=vocab[CategoryKind.GENDER].label(gender_id),
+                    status=vocab[CategoryKind.STATUS].label(status_id),
+                )
+            )
+    if plan.problems.errors:
+        plan.rows.clear()
+        plan.preview.clear()
+    return plan

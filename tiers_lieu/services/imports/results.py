@@ -1,0 +1,183 @@
+"""What an import reports back: frozen read models of the first rows as they will be stored (the
+window's preview) and of the totals, with the French sentence the command line prints and the
+window shows, so both say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from tiers_lieu.i18n import _, format_date, format_number, ngettext
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Rows of the file and what they count (visits, or records) for one service/organisme."""
+
+    label: str
+    rows: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class VisitPreview:
+    """One line of a visits file as it will be stored; ``None`` means « Non communiqué »."""
+
+    line: int
+    activity_date: date
+    activity_time: time | None
+    service: str
+    count: int
+    commune: str | None
+    age_band: str | None
+    gender: str | None
+    status: str | None
+
+
+@dataclass(frozen=True)
+class AssistancePreview:
+    """One line of an assistance file as it will be stored."""
+
+    line: int
+    activity_date: date
+    operator: str
+    theme: str
+    help_type: str
+    duration_min: int
+    outcome: str
+    orientation: str | None
+    commune: str | None
+    age_band: str | None
+    gender: str | None
+    status: str | None
+
+
+def _common_lines(
+    first: date | None,
+    last: date | None,
+    new_communes: tuple[str, ...],
+    ignored: tuple[str, ...],
+    dry_run: bool,
+) -> list[str]:
+    lines: list[str] = []
+    if first is not None and last is not None:
+        lines.append(
+            _("Période : du {first} au {last}.").format(
+                first=format_date(first), last=format_date(last)
+            )
+        )
+    if new_communes:
+        n = len(new_communes)
+        template = (
+            ngettext(
+                "{n} commune à ajouter hors territoire : {names}.",
+                "{n} communes à ajouter hors territoire : {names}.",
+                n,
+            )
+            if dry_run
+            else ngettext(
+                "{n} commune ajoutée hors territoire : {names}.",
+                "{n} communes ajoutées hors territoire : {names}.",
+                n,
+            )
+        )
+        lines.append(template.format(n=format_number(n), names=", ".join(new_communes)))
+    if ignored:
+        lines.append(_("Colonnes ignorées : {names}.").format(names=", ".join(ignored)))
+    if dry_run:
+        lines.append(_("Simulation : rien n'a été enregistré."))
+    return lines
+
+
+def _rows_text(rows: int, dry_run: bool) -> str:
+    if dry_run:
+        return ngettext("{n} ligne à importer", "{n} lignes à importer", rows).format(
+            n=format_number(rows)
+        )
+    return ngettext("{n} ligne importée", "{n} lignes importées", rows).format(
+        n=format_number(rows)
+    )
+
+
+def _visits_text(n: int) -> str:
+    return ngettext("{n} visite", "{n} visites", n).format(n=format_number(n))
+
+
+def _records_text(n: int) -> str:
+    return ngettext("{n} démarche", "{n} démarches", n).format(n=format_number(n))
+
+
+@dataclass(frozen=True)
+class VisitImportResult:
+    rows: int
+    visits: int
+    by_service: tuple[Breakdown, ...]
+    first_date: date | None
+    last_date: date | None
+    new_communes: tuple[str, ...]
+    ignored_columns: tuple[str, ...]
+    preview: tuple[VisitPreview, ...]
+    dry_run: bool
+
+    def headline(self) -> str:
+        """« 1 234 lignes importées : 1 456 visites. »"""
+        return _("{rows} : {visits}.").format(
+            rows=_rows_text(self.rows, self.dry_run), visits=_visits_text(self.visits)
+        )
+
+    def describe(self) -> str:
+        lines = [self.headline()]
+        for item in self.by_service:
+            lines.append(
+                _("  {label} : {amount} ({rows})").format(
+                    label=item.label,
+                    amount=_visits_text(item.amount),
+                    rows=ngettext("{n} ligne", "{n} lignes", item.rows).format(
+                        n=format_number(item.rows)
+                    ),
+                )
+            )
+        lines += _common_lines(
+            self.first_date, self.last_date, self.new_communes, self.ignored_columns, self.dry_run
+        )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class AssistanceImportResult:
+    rows: int
+    minutes: int
+    by_operator: tuple[Breakdown, ...]
+    first_date: date | None
+    last_date: date | None
+    new_communes: tuple[str, ...]
+    ignored_columns: tuple[str, ...]
+    preview: tuple[AssistancePreview, ...]
+    dry_run: bool
+
+    def headline(self) -> str:
+        """« 120 lignes importées : 120 démarches, 2 340 minutes d'accompagnement. »"""
+        return _("{rows} : {records}, {minutes}.").format(
+            rows=_rows_text(self.rows, self.dry_run),
+            records=_records_text(self.rows),
+            minutes=ngettext(
+                "{n} minute d'accompagnement", "{n} minutes d'accompagnement", self.minutes
+            ).format(n=format_number(self.minutes)),
+        )
+
+    def describe(self) -> str:
+        lines = [self.headline()]
+        for item in self.by_operator:
+            lines.append(
+                _("  {label} : {amount}").format(
+                    label=item.label, amount=_records_text(item.amount)
+                )
+            )
+        lines += _common_lines(
+            self.first_date, self.last_date, self.new_communes, self.ignored_columns, self.dry_run
+        )
+        return "\n".join(lines)
+
+
+ImportResult = VisitImportResult | AssistanceImportResult
