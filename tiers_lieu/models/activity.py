@@ -21,6 +21,19 @@ class Visit(SiteRow, table=True):
     __table_args__ = (
         CheckConstraint("count >= 1", name="count_positive"),
         Index("ix_visit_site_date", "site_id", "activity_date"),
+        # Covering index of the activity report's passes (migration 0003).
+        Index(
+            "ix_visit_report",
+            "site_id",
+            "activity_date",
+            "count",
+            "service_id",
+            "commune_id",
+            "age_band_id",
+            "gender_id",
+            "status_id",
+            "person_id",
+        ),
     )
 
     service_id: uuid.UUID = Field(foreign_key="service.id", index=True)

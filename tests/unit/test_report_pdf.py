@@ -1,0 +1,229 @@
+"""The PDF activity report as a funder reads it: text extracted with ``pdftotext`` from a
+report built on figures known by construction, the EU emblem's geometry, fonts embedded, an
+empty period, missing logos."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from tiers_lieu.i18n import _
+from tiers_lieu.reports.model import INDICATORS, SECTIONS, Indicator, OperationInfo, ReportData
+from tiers_lieu.reports.pdf import render_pdf
+
+PDFTOTEXT = shutil.which("pdftotext")
+needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler) absent")
+
+
+def indicator(code: str, value: int | float, dimension: str = "") -> Indicator:
+    definition = INDICATORS[code]
+    return Indicator(code, _(definition.label), dimension, value, definition.unit)
+
+
+def operation(**paths: str | None) -> OperationInfo:
+    return OperationInfo(
+        title="Tiers-lieu du plateau : services au public",
+        file_number="LEADER-NA-23-2026-042",
+        gal_name="GAL Sud Creusois",
+        region="Nouvelle-Aquitaine",
+        cofunders="Département de la Creuse",
+        **paths,  # type: ignore[arg-type]
+    )
+
+
+def known_report(**changes: object) -> ReportData:
+    """One year: 1 234 visits, 12,5 % coworking occupancy, 1 234,50 € of grocery sales…"""
+    rows = [
+        indicator("opening.days", 230),
+        indicator("visits.total", 1234),
+        indicator("visits.by_month", 1000, "2026-01"),
+        indicator("visits.by_month", 234, "2026-02"),
+        indicator("visits.by_service", 934, "Accueil / information"),
+        indicator("visits.by_service", 300, "Épicerie"),
+        indicator("visits.by_commune", 1200, "Felletin"),
+        indicator("visits.by_commune", 34, "Non communiqué"),
+        indicator("coworking.occupancy_rate", 12.5),
+        indicator("grocery.sales_eur", 1234.5),
+        indicator("assistance.total", 87),
+        indicator("assistance.by_operator", 80, "CAF"),
+        indicator("assistance.by_operator", 7, "Non communiqué"),
+        indicator("jobs.fte_new", 1.5),
+        indicator("results.population_served", 4321),
+    ]
+    values: dict[str, object] = {
+        "period_start": date(2026, 1, 1),
+        "period_end": date(2026, 12, 31),
+        "site_names": ["Le Comptoir de Felletin"],
+        "generated_at": datetime(2027, 1, 10, 9, 0, tzinfo=UTC),
+        "operation": operation(),
+        "claim_number": "DP-2",
+        "summary_text": "Une année d'ouverture réussie.",
+        "indicators": rows,
+    }
+    values.update(changes)
+    return ReportData(**values)  # type: ignore[arg-type]
+
+
+def pdf_text(path: Path) -> str:
+    assert PDFTOTEXT is not None
+    out = subprocess.run(
+        [PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    # French formats use U+202F and U+00A0; pdftotext renders them variously.
+    return " ".join(out.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+@needs_pdftotext
+def test_the_report_shows_the_publicity_block_period_figures_and_sections(tmp_path: Path) -> None:
+    path = tmp_path / "rapport.pdf"
+    render_pdf(known_report(), path)
+    text = pdf_text(path)
+
+    assert "Cofinancé par l'Union européenne" in text
+    assert "Tiers-lieu du plateau : services au public" in text
+    assert "LEADER-NA-23-2026-042" in text
+    assert "du 1er janvier 2026 au 31 décembre 2026" in text
+    assert "DP-2" in text
+    assert "Une année d'ouverture réussie." in text
+    assert "1 234" in text
+    assert "12,5 %" in text
+    assert "1 234,50 €" in text
+    assert "1,50" in text  # FTE with two decimals
+    assert "4 321" in text
+    assert "estimation" in text  # the population figure says what it is
+    for number, (_key, title, _codes) in enumerate(SECTIONS, start=1):
+        assert f"{number}. {_(title)}" in text
+    assert "Annexe : tableau des indicateurs" in text
+    assert "Page 1 / " in text
+    assert "Généré le 10/01/2027" in text
+
+
+@needs_pdftotext
+def test_every_page_carries_its_number_out_of_the_total(tmp_path: Path) -> None:
+    path = tmp_path / "rapport.pdf"
+    render_pdf(known_report(), path)
+    pages = (
+        subprocess.run(
+            [PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        )
+        .stdout.decode("utf-8")
+        .split("\f")
+    )
+    pages = [page for page in pages if page.strip()]
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} / {len(pages)}" in page
+
+
+@needs_pdftotext
+def test_an_empty_period_gives_a_valid_report_with_zeros(tmp_path: Path) -> None:
+    zeros = [indicator(code, 0) for code, d in INDICATORS.items() if not d.breakdown]
+    path = tmp_path / "vide.pdf"
+    render_pdf(known_report(indicators=zeros, summary_text=""), path)
+
+    assert path.read_bytes().startswith(b"%PDF")
+    text = pdf_text(path)
+    assert "Aucune donnée sur la période" in text
+    assert "Aucune synthèse n'a été rédigée pour cette période." in text
+    assert "0,00 €" in text
+
+
+def test_fonts_are_embedded_not_helvetica(tmp_path: Path) -> None:
+    path = tmp_path / "rapport.pdf"
+    render_pdf(known_report(), path)
+    content = path.read_bytes()
+    assert b"DejaVuSans" in content
+    assert b"DejaVuSans-Bold" in content
+    assert b"/FontFile2" in content  # the TrueType program itself, not a reference
+    assert b"/Helvetica" not in content
+
+
+def test_missing_logos_are_left_out_and_present_ones_drawn(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "region.png"
+    Image.new("RGB", (300, 120), (200, 30, 30)).save(logo)
+    with_logo = tmp_path / "avec.pdf"
+    render_pdf(
+        known_report(
+            operation=operation(
+                leader_logo_path=str(tmp_path / "absent.png"), region_logo_path=str(logo)
+            )
+        ),
+        with_logo,
+    )
+    without = tmp_path / "sans.pdf"
+    render_pdf(known_report(), without)
+    assert with_logo.read_bytes().count(b"/Subtype /Image") == 1
+    assert without.read_bytes().count(b"/Subtype /Image") == 0
+
+
+@needs_pdftotext
+def test_without_an_operation_the_cover_claims_no_cofinancing(tmp_path: Path) -> None:
+    path = tmp_path / "rapport.pdf"
+    render_pdf(known_report(operation=None), path)
+    text = pdf_text(path)
+    assert "Cofinancé par l'Union européenne" not in text
+    assert "Aucune opération LEADER n'est renseignée" in text
+
+
+def test_progress_reaches_its_end(tmp_path: Path) -> None:
+    steps: list[tuple[int, int]] = []
+    render_pdf(known_report(), tmp_path / "r.pdf", progress=lambda d, t: steps.append((d, t)))
+    assert steps[-1][0] == steps[-1][1]
+    assert [d for d, _t in steps] == sorted(d for d, _t in steps)
+
+
+def test_the_eu_emblem_follows_the_official_construction() -> None:
+    from reportlab.graphics.shapes import Polygon, Rect
+
+    from tiers_lieu.reports.pdf_parts.emblem import eu_emblem
+
+    height = 90.0
+    drawing = eu_emblem(height)
+    rects = [s for s in drawing.contents if isinstance(s, Rect)]
+    stars = [s for s in drawing.contents if isinstance(s, Polygon)]
+    assert len(rects) == 1
+    assert (rects[0].width, rects[0].height) == (135.0, 90.0)
+    blue = rects[0].fillColor
+    assert (round(blue.red * 255), round(blue.green * 255), round(blue.blue * 255)) == (0, 51, 153)
+    assert len(stars) == 12
+    for star in stars:
+        xs, ys = star.points[0::2], star.points[1::2]
+        cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+        assert math.hypot(cx - 67.5, cy - 45) == pytest.approx(height / 3, abs=0.01)
+        outer = max(math.hypot(x - cx, y - cy) for x, y in zip(xs, ys, strict=True))
+        assert outer == pytest.approx(height / 18, abs=0.01)
+        gold = star.fillColor
+        assert (round(gold.red * 255), round(gold.green * 255), round(gold.blue * 255)) == (
+            255,
+            204,
+            0,
+        )
+    # Upright stars: the top point of the star at twelve o'clock is straight above its centre.
+    top = max(stars, key=lambda s: max(s.points[1::2]))
+    top_y = max(top.points[1::2])
+    top_x = top.points[top.points.index(top_y) - 1]
+    assert top_x == pytest.approx(67.5, abs=0.01)
+
+
+def test_importing_the_pdf_module_does_not_load_reportlab() -> None:
+    code = "import sys, tiers_lieu.reports.pdf; print('reportlab' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@needs_pdftotext
+def test_a_consolidated_report_names_its_sites(tmp_path: Path) -> None:
+    path = tmp_path / "rapport.pdf"
+    sites = ["Le Comptoir de Felletin", "La Grange de Vallière"]
+    render_pdf(known_report(operation=None, site_names=sites), path)
+    text = pdf_text(path)
+    assert "Rapport consolidé de 2 lieux" in text
+    assert "Lieux : Le Comptoir de Felletin, La Grange de Vallière" in text

@@ -1,0 +1,1 @@
+"""Activity report: indicator computation (pure) and renderers (PDF, XLSX, CSV)."""

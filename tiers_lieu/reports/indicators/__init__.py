@@ -1,0 +1,50 @@
+"""Indicator computation of the activity report, one module per section of DOMAIN.md.
+
+:func:`compute` runs inside the caller's session and returns the indicators in report order
+(:data:`tiers_lieu.reports.model.SECTIONS`). Every figure is a SQL aggregate; Python only
+walks the days of the period (calendar) and a few configuration rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlmodel import Session
+
+from tiers_lieu.reports.indicators import (
+    assistance,
+    coworking,
+    events,
+    grocery_amap,
+    health,
+    opening,
+    partners_results,
+    visits,
+)
+from tiers_lieu.reports.indicators.common import Scope
+from tiers_lieu.reports.model import INDICATORS, Indicator
+
+SECTION_MODULES = (
+    opening,
+    visits,
+    coworking,
+    health,
+    assistance,
+    events,
+    grocery_amap,
+    partners_results,
+)
+
+
+def compute(
+    session: Session, *, start: date, end: date, site_ids: list[uuid.UUID] | None
+) -> tuple[list[str], list[Indicator]]:
+    """Site names and every indicator for the sites (None = all) over ``start``–``end``."""
+    scope = Scope.load(session, start=start, end=end, site_ids=site_ids)
+    found: list[Indicator] = []
+    for module in SECTION_MODULES:
+        found.extend(module.compute(scope))
+    order = {code: index for index, code in enumerate(INDICATORS)}
+    found.sort(key=lambda i: order[i.code])  # stable: keeps each breakdown's own order
+    return [s.name for s in scope.sites], found

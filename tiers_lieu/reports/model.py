@@ -1,0 +1,257 @@
+"""The data contract of the activity report: one computation, three renderers.
+
+The indicator computation (:mod:`tiers_lieu.reports.indicators`) fills a :class:`ReportData`;
+the PDF, the XLSX, the CSV and the « Rapports » screen only read it. Keeping the figures in one
+flat list of :class:`Indicator` (code, dimension, value) is what lets a test check that the
+three formats agree: they are three views of the same rows.
+
+Codes are the stable machine names of DOMAIN.md « Rapport d'activité ». :data:`INDICATORS`
+describes each code once (label msgid, unit, whether it is a breakdown) and :data:`SECTIONS`
+groups them in the order of the report. Labels and titles here are msgids (``N_``): translate
+them with ``_()`` when shown; ``Indicator.label`` is already translated.
+
+Plain Python only (no Qt, no database): renderers and the screen import this module freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from tiers_lieu.i18n import N_
+
+#: Units an indicator value may have. Percentages are numbers from 0 to 100; euros are
+#: numbers with two decimals (not cents); hours and FTE are decimals.
+UNITS = ("count", "hours", "minutes", "percent", "eur", "fte", "km", "people")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure: a total (``dimension == ""``) or one category of a breakdown."""
+
+    code: str
+    label: str
+    dimension: str
+    value: int | float
+    unit: str
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    """What a code means: its label (msgid), unit and whether it is broken down."""
+
+    code: str
+    label: str
+    unit: str
+    breakdown: bool = False
+
+
+@dataclass(frozen=True)
+class OperationInfo:
+    """The funded operation shown on the cover (EU publicity block)."""
+
+    title: str
+    file_number: str = ""
+    gal_name: str = ""
+    region: str = ""
+    cofunders: str = ""
+    emblem_path: str | None = None
+    leader_logo_path: str | None = None
+    region_logo_path: str | None = None
+    gal_logo_path: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a renderer needs; aggregates only (no names, no notes)."""
+
+    period_start: date
+    period_end: date
+    site_names: list[str]
+    generated_at: datetime
+    operation: OperationInfo | None
+    claim_number: str
+    summary_text: str
+    indicators: list[Indicator] = field(default_factory=list)
+
+    def value(self, code: str, dimension: str = "") -> int | float:
+        """The value of a total (or of one dimension of a breakdown); 0 when absent."""
+        for indicator in self.indicators:
+            if indicator.code == code and indicator.dimension == dimension:
+                return indicator.value
+        return 0
+
+    def series(self, code: str) -> list[tuple[str, int | float]]:
+        """A breakdown as (dimension, value) pairs, in the order computed.
+
+        Months are chronological; other categories by value descending then label, with
+        « Non communiqué » last. Empty when the code has no row for the period.
+        """
+        return [(i.dimension, i.value) for i in self.indicators if i.code == code and i.dimension]
+
+    def codes(self) -> list[str]:
+        """Codes present, each once, in report order."""
+        seen: dict[str, None] = {}
+        for indicator in self.indicators:
+            seen.setdefault(indicator.code, None)
+        return list(seen)
+
+    def section(self, key: str) -> list[Indicator]:
+        """The rows of one section of :data:`SECTIONS`, in report order."""
+        codes = set(SECTION_CODES.get(key, []))
+        return [i for i in self.indicators if i.code in codes]
+
+
+def _defs(*items: tuple[str, str, str] | tuple[str, str, str, bool]) -> dict[str, IndicatorDef]:
+    return {item[0]: IndicatorDef(*item) for item in items}
+
+
+#: Every code of DOMAIN.md, in report order: (code, label msgid, unit[, breakdown]).
+INDICATORS: dict[str, IndicatorDef] = _defs(
+    ("opening.days", N_("Jours d'ouverture"), "count"),
+    ("opening.hours", N_("Heures d'ouverture"), "hours"),
+    ("visits.total", N_("Visites"), "count"),
+    ("visits.by_month", N_("Visites par mois"), "count", True),
+    ("visits.by_service", N_("Visites par service"), "count", True),
+    ("visits.by_commune", N_("Visites par commune"), "count", True),
+    ("visits.by_age_band", N_("Visites par tranche d'âge"), "count", True),
+    ("visits.by_gender", N_("Visites par genre"), "count", True),
+    ("visits.by_status", N_("Visites par statut"), "count", True),
+    ("people.distinct", N_("Personnes identifiées distinctes"), "people"),
+    ("coworking.bookings", N_("Réservations de coworking"), "count"),
+    ("coworking.hours_booked", N_("Heures de coworking réservées"), "hours"),
+    ("coworking.hours_bookable", N_("Heures de coworking réservables"), "hours"),
+    ("coworking.occupancy_rate", N_("Taux d'occupation du coworking"), "percent"),
+    ("coworking.distinct_users", N_("Utilisateurs distincts du coworking"), "people"),
+    ("health.permanences", N_("Permanences de santé tenues"), "count"),
+    ("health.slots_offered", N_("Créneaux de santé proposés"), "count"),
+    ("health.slots_taken", N_("Créneaux de santé pris"), "count"),
+    ("health.practitioners", N_("Professionnels de santé"), "people"),
+    ("health.by_specialty", N_("Créneaux pris par spécialité"), "count", True),
+    ("assistance.total", N_("Accompagnements aux démarches"), "count"),
+    ("assistance.minutes", N_("Durée des accompagnements"), "minutes"),
+    ("assistance.by_operator", N_("Accompagnements par organisme"), "count", True),
+    ("assistance.by_theme", N_("Accompagnements par thème"), "count", True),
+    ("assistance.by_type", N_("Accompagnements par type d'aide"), "count", True),
+    ("assistance.by_outcome", N_("Accompagnements par issue"), "count", True),
+    ("assistance.by_duration_bucket", N_("Accompagnements par durée (minutes)"), "count", True),
+    ("assistance.by_orientation", N_("Orientations par destination"), "count", True),
+    ("events.total", N_("Ateliers et animations"), "count"),
+    ("events.participants", N_("Participants aux ateliers"), "people"),
+    ("events.hours", N_("Heures d'ateliers"), "hours"),
+    ("grocery.sales", N_("Ventes de l'épicerie"), "count"),
+    ("grocery.sales_eur", N_("Chiffre d'affaires de l'épicerie"), "eur"),
+    ("grocery.local_share", N_("Part locale des achats de l'épicerie"), "percent"),
+    ("amap.distributions", N_("Distributions AMAP"), "count"),
+    ("amap.baskets", N_("Paniers AMAP distribués"), "count"),
+    ("amap.baskets_by_type", N_("Paniers distribués par type"), "count", True),
+    ("amap.households", N_("Foyers abonnés à l'AMAP"), "count"),
+    ("amap.solidarity_baskets", N_("Paniers solidaires distribués"), "count"),
+    ("amap.solidarity_eur", N_("Montant de la solidarité (paniers)"), "eur"),
+    ("producers.total", N_("Producteurs"), "count"),
+    ("producers.local", N_("Producteurs locaux"), "count"),
+    ("partners.total", N_("Partenaires"), "count"),
+    ("partners.new", N_("Nouveaux partenaires"), "count"),
+    ("jobs.fte_new", N_("Emplois créés (ETP)"), "fte"),
+    ("jobs.fte_maintained", N_("Emplois maintenus (ETP)"), "fte"),
+    ("volunteers.count", N_("Bénévoles"), "people"),
+    ("volunteers.hours", N_("Heures de bénévolat"), "hours"),
+    ("results.people_reached", N_("Personnes accompagnées distinctes"), "people"),
+    ("results.population_served", N_("Population des communes desservies (estimation)"), "people"),
+)
+
+#: The report's sections in DOMAIN.md order: (key, title msgid, codes).
+SECTIONS: list[tuple[str, str, list[str]]] = [
+    ("opening", N_("Ouverture"), ["opening.days", "opening.hours"]),
+    (
+        "visits",
+        N_("Fréquentation"),
+        [
+            "visits.total",
+            "visits.by_month",
+            "visits.by_service",
+            "visits.by_commune",
+            "visits.by_age_band",
+            "visits.by_gender",
+            "visits.by_status",
+            "people.distinct",
+        ],
+    ),
+    (
+        "coworking",
+        N_("Coworking"),
+        [
+            "coworking.bookings",
+            "coworking.hours_booked",
+            "coworking.hours_bookable",
+            "coworking.occupancy_rate",
+            "coworking.distinct_users",
+        ],
+    ),
+    (
+        "health",
+        N_("Santé"),
+        [
+            "health.permanences",
+            "health.slots_offered",
+            "health.slots_taken",
+            "health.practitioners",
+            "health.by_specialty",
+        ],
+    ),
+    (
+        "assistance",
+        N_("Aide aux démarches"),
+        [
+            "assistance.total",
+            "assistance.minutes",
+            "assistance.by_operator",
+            "assistance.by_theme",
+            "assistance.by_type",
+            "assistance.by_outcome",
+            "assistance.by_duration_bucket",
+            "assistance.by_orientation",
+        ],
+    ),
+    (
+        "events",
+        N_("Ateliers et animations"),
+        ["events.total", "events.participants", "events.hours"],
+    ),
+    (
+        "grocery_amap",
+        N_("Épicerie et AMAP"),
+        [
+            "grocery.sales",
+            "grocery.sales_eur",
+            "grocery.local_share",
+            "amap.distributions",
+            "amap.baskets",
+            "amap.baskets_by_type",
+            "amap.households",
+            "amap.solidarity_baskets",
+            "amap.solidarity_eur",
+            "producers.total",
+            "producers.local",
+        ],
+    ),
+    ("partners", N_("Partenaires"), ["partners.total", "partners.new"]),
+    (
+        "results",
+        N_("Résultats"),
+        [
+            "jobs.fte_new",
+            "jobs.fte_maintained",
+            "volunteers.count",
+            "volunteers.hours",
+            "results.people_reached",
+            "results.population_served",
+        ],
+    ),
+]
+
+#: Section key → its codes (for :meth:`ReportData.section`).
+SECTION_CODES: dict[str, list[str]] = {key: codes for key, _title, codes in SECTIONS}
+
+#: The duration buckets of assistance, in order (DOMAIN.md).
+DURATION_BUCKETS: tuple[str, ...] = ("0-29", "30-59", "60-119", "120+")

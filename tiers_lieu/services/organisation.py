@@ -1,0 +1,452 @@
+"""What the activity report needs that the desk does not log: partners, jobs, volunteers'
+time, the funded operation (LEADER file) and its payment claims.
+
+The coordinator keeps these by hand a few times a year, so the service is plain CRUD with
+French validation naming each field; every change is written to the audit log in the same
+transaction. Volunteer time may name a person or not: reports only count it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import col, select
+
+from tiers_lieu.db import UnitOfWork, UowFactory
+from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.i18n import N_, _
+from tiers_lieu.models import Job, Operation, Partner, PaymentClaim, Person, VolunteerTime
+from tiers_lieu.models.enums import AuditAction, ContractType
+from tiers_lieu.services import audit
+
+CONTRACT_TYPE_LABELS: dict[ContractType, str] = {
+    ContractType.CDI: N_("CDI"),
+    ContractType.CDD: N_("CDD"),
+    ContractType.APPRENTICESHIP: N_("Apprentissage"),
+    ContractType.CIVIC_SERVICE: N_("Service civique"),
+    ContractType.SELF_EMPLOYED: N_("Travail indépendant"),
+    ContractType.SUBSIDISED: N_("Contrat aidé"),
+    ContractType.VOLUNTEER: N_("Bénévolat"),
+}
+MAX_VOLUNTEER_MINUTES = 24 * 60
+
+
+def contract_type_label(value: str) -> str:
+    try:
+        return _(CONTRACT_TYPE_LABELS[ContractType(value)])
+    except ValueError:
+        return value
+
+
+@dataclass(frozen=True)
+class PartnerInfo:
+    id: uuid.UUID
+    name: str
+    kind: str
+    started_on: date | None
+    ended_on: date | None
+    contact: str
+    is_france_services_operator: bool
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: uuid.UUID
+    post: str
+    contract_type: str
+    start_date: date
+    end_date: date | None
+    working_time_percent: int
+    is_new: bool
+    fte: float  # CAP R.37: 12 months or more at full time = 1
+
+    @property
+    def is_volunteer(self) -> bool:
+        return self.contract_type == ContractType.VOLUNTEER
+
+
+@dataclass(frozen=True)
+class VolunteerTimeInfo:
+    id: uuid.UUID
+    person_id: uuid.UUID | None
+    on_date: date
+    minutes: int
+    activity: str
+
+
+@dataclass(frozen=True)
+class OperationDetail:
+    id: uuid.UUID
+    title: str
+    file_number: str
+    gal_name: str
+    region: str
+    cofunders: str
+    start_date: date | None
+    end_date: date | None
+    emblem_path: str | None
+    leader_logo_path: str | None
+    region_logo_path: str | None
+    gal_logo_path: str | None
+
+
+@dataclass(frozen=True)
+class ClaimInfo:
+    id: uuid.UUID
+    operation_id: uuid.UUID
+    number: str
+    period_start: date
+    period_end: date
+
+
+def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(field, _("ce champ est obligatoire"))
+    if len(value) > limit:
+        raise ValidationError(field, _("{n} caractères au plus").format(n=limit))
+    return value
+
+
+def _path(value: str | None, field: str) -> str | None:
+    return _text(value or "", field, 500) or None
+
+
+def _ordered(first: date | None, last: date | None, field: str) -> None:
+    if first is not None and last is not None and last < first:
+        raise ValidationError(field, _("la fin précède le début"))
+
+
+def _partner(p: Partner) -> PartnerInfo:
+    return PartnerInfo(
+        p.id, p.name, p.kind, p.started_on, p.ended_on, p.contact, p.is_france_services_operator
+    )
+
+
+def _job(j: Job) -> JobInfo:
+    from tiers_lieu.reports.indicators.partners_results import fte  # the report's own rule
+
+    return JobInfo(
+        j.id,
+        j.post,
+        j.contract_type,
+        j.start_date,
+        j.end_date,
+        j.working_time_percent,
+        j.is_new,
+        0.0
+        if j.contract_type == ContractType.VOLUNTEER
+        else round(fte(j.working_time_percent, j.start_date, j.end_date), 2),
+    )
+
+
+def _operation(o: Operation) -> OperationDetail:
+    return OperationDetail(
+        o.id,
+        o.title,
+        o.file_number,
+        o.gal_name,
+        o.region,
+        o.cofunders,
+        o.start_date,
+        o.end_date,
+        o.emblem_path,
+        o.leader_logo_path,
+        o.region_logo_path,
+        o.gal_logo_path,
+    )
+
+
+class OrganisationService:
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    # -- partners -------------------------------------------------------------------------
+    def list_partners(self, site_id: uuid.UUID) -> list[PartnerInfo]:
+        with self._uow() as uow:
+            rows = uow.session.exec(
+                select(Partner).where(Partner.site_id == site_id).order_by(col(Partner.name))
+            )
+            return [_partner(p) for p in rows]
+
+    def save_partner(
+        self,
+        site_id: uuid.UUID,
+        *,
+        partner_id: uuid.UUID | None = None,
+        name: str,
+        kind: str = "",
+        started_on: date | None = None,
+        ended_on: date | None = None,
+        contact: str = "",
+        is_france_services_operator: bool = False,
+        user_id: uuid.UUID | None = None,
+    ) -> PartnerInfo:
+        """Add a partner, or update the one ``partner_id`` names."""
+        values = {
+            "name": _text(name, _("Nom du partenaire"), 160, required=True),
+            "kind": _text(kind, _("Type de partenaire"), 60),
+            "contact": _text(contact, _("Contact"), 160),
+            "started_on": started_on,
+            "ended_on": ended_on,
+            "is_france_services_operator": is_france_services_operator,
+        }
+        _ordered(started_on, ended_on, _("Fin du partenariat"))
+        with self._uow() as uow:
+            row = self._save(uow, Partner, partner_id, site_id, values, user_id, "partner")
+            uow.commit()
+            return _partner(row)
+
+    def delete_partner(self, partner_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> None:
+        self._delete(Partner, partner_id, user_id, "partner", _("Ce partenaire n'existe plus."))
+
+    # -- jobs -----------------------------------------------------------------------------
+    def list_jobs(self, site_id: uuid.UUID) -> list[JobInfo]:
+        with self._uow() as uow:
+            rows = uow.session.exec(
+                select(Job).where(Job.site_id == site_id).order_by(col(Job.start_date))
+            )
+            return [_job(j) for j in rows]
+
+    def save_job(
+        self,
+        site_id: uuid.UUID,
+        *,
+        job_id: uuid.UUID | None = None,
+        post: str,
+        contract_type: str,
+        start_date: date,
+        end_date: date | None = None,
+        working_time_percent: int = 100,
+        is_new: bool = True,
+        user_id: uuid.UUID | None = None,
+    ) -> JobInfo:
+        """Add a post, or update the one ``job_id`` names; a volunteer post counts no FTE."""
+        try:
+            contract = ContractType(contract_type)
+        except ValueError:
+            raise ValidationError(_("Type de contrat"), _("type de contrat inconnu")) from None
+        if not 1 <= working_time_percent <= 100:
+            raise ValidationError(_("Temps de travail"), _("entre 1 et 100 %"))
+        _ordered(start_date, end_date, _("Fin du contrat"))
+        values = {
+            "post": _text(post, _("Poste"), 120, required=True),
+            "contract_type": contract.value,
+            "start_date": start_date,
+            "end_date": end_date,
+            "working_time_percent": working_time_percent,
+            "is_new": is_new,
+        }
+        with self._uow() as uow:
+            row = self._save(uow, Job, job_id, site_id, values, user_id, "job")
+            uow.commit()
+            return _job(row)
+
+    def delete_job(self, job_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> None:
+        self._delete(Job, job_id, user_id, "job", _("Ce poste n'existe plus."))
+
+    # -- volunteer time -------------------------------------------------------------------
+    def list_volunteer_time(
+        self, site_id: uuid.UUID, *, start: date | None = None, end: date | None = None
+    ) -> list[VolunteerTimeInfo]:
+        query = select(VolunteerTime).where(VolunteerTime.site_id == site_id)
+        if start is not None:
+            query = query.where(VolunteerTime.on_date >= start)
+        if end is not None:
+            query = query.where(VolunteerTime.on_date <= end)
+        with self._uow() as uow:
+            rows = uow.session.exec(query.order_by(col(VolunteerTime.on_date).desc()))
+            return [
+                VolunteerTimeInfo(r.id, r.person_id, r.on_date, r.minutes, r.activity) for r in rows
+            ]
+
+    def add_volunteer_time(
+        self,
+        site_id: uuid.UUID,
+        *,
+        on_date: date,
+        minutes: int,
+        activity: str = "",
+        person_id: uuid.UUID | None = None,
+        user_id: uuid.UUID | None = None,
+    ) -> VolunteerTimeInfo:
+        if not 1 <= minutes <= MAX_VOLUNTEER_MINUTES:
+            raise ValidationError(_("Durée"), _("entre 1 minute et 24 heures"))
+        values = {
+            "on_date": on_date,
+            "minutes": minutes,
+            "activity": _text(activity, _("Activité"), 120),
+            "person_id": person_id,
+        }
+        with self._uow() as uow:
+            if person_id is not None and uow.session.get(Person, person_id) is None:
+                raise NotFoundError(_("Cette personne n'existe plus."))
+            row = self._save(uow, VolunteerTime, None, site_id, values, user_id, "volunteer_time")
+            uow.commit()
+            return VolunteerTimeInfo(row.id, row.person_id, row.on_date, row.minutes, row.activity)
+
+    def delete_volunteer_time(
+        self, entry_id: uuid.UUID, *, user_id: uuid.UUID | None = None
+    ) -> None:
+        message = _("Ce temps de bénévolat n'existe plus.")
+        self._delete(VolunteerTime, entry_id, user_id, "volunteer_time", message)
+
+    # -- operation and payment claims -----------------------------------------------------
+    def get_operation(self, site_id: uuid.UUID) -> OperationDetail | None:
+        """The site's operation (the most recent one if several were recorded)."""
+        with self._uow() as uow:
+            row = self._current_operation(uow, site_id)
+            return _operation(row) if row is not None else None
+
+    def save_operation(
+        self,
+        site_id: uuid.UUID,
+        *,
+        title: str,
+        file_number: str = "",
+        gal_name: str = "",
+        region: str = "",
+        cofunders: str = "",
+        start_date: date | None = None,
+        end_date: date | None = None,
+        emblem_path: str | None = None,
+        leader_logo_path: str | None = None,
+        region_logo_path: str | None = None,
+        gal_logo_path: str | None = None,
+        user_id: uuid.UUID | None = None,
+    ) -> OperationDetail:
+        """Create the site's operation or update it in place."""
+        _ordered(start_date, end_date, _("Fin de l'opération"))
+        values = {
+            "title": _text(title, _("Intitulé de l'opération"), 250, required=True),
+            "file_number": _text(file_number, _("Numéro de dossier"), 80),
+            "gal_name": _text(gal_name, _("GAL"), 200),
+            "region": _text(region, _("Région"), 120),
+            "cofunders": _text(cofunders, _("Cofinanceurs"), 500),
+            "start_date": start_date,
+            "end_date": end_date,
+            "emblem_path": _path(emblem_path, _("Emblème de l'Union européenne")),
+            "leader_logo_path": _path(leader_logo_path, _("Logo LEADER")),
+            "region_logo_path": _path(region_logo_path, _("Logo de la Région")),
+            "gal_logo_path": _path(gal_logo_path, _("Logo du GAL")),
+        }
+        with self._uow() as uow:
+            current = self._current_operation(uow, site_id)
+            current_id = current.id if current is not None else None
+            row = self._save(uow, Operation, current_id, site_id, values, user_id, "operation")
+            uow.commit()
+            return _operation(row)
+
+    def list_claims(self, site_id: uuid.UUID) -> list[ClaimInfo]:
+        with self._uow() as uow:
+            rows = uow.session.exec(
+                select(PaymentClaim)
+                .where(PaymentClaim.site_id == site_id)
+                .order_by(col(PaymentClaim.period_start), col(PaymentClaim.number))
+            )
+            return [
+                ClaimInfo(r.id, r.operation_id, r.number, r.period_start, r.period_end)
+                for r in rows
+            ]
+
+    def add_claim(
+        self,
+        site_id: uuid.UUID,
+        *,
+        number: str,
+        period_start: date,
+        period_end: date,
+        user_id: uuid.UUID | None = None,
+    ) -> ClaimInfo:
+        """A payment claim of the site's operation, with the period it covers."""
+        number = _text(number, _("Numéro de la demande"), 40, required=True)
+        _ordered(period_start, period_end, _("Fin de la période"))
+        with self._uow() as uow:
+            operation = self._current_operation(uow, site_id)
+            if operation is None:
+                raise NotFoundError(
+                    _("Enregistrez d'abord l'opération (dossier LEADER) de ce lieu.")
+                )
+            taken = uow.session.exec(
+                select(PaymentClaim.id).where(
+                    PaymentClaim.operation_id == operation.id, PaymentClaim.number == number
+                )
+            ).first()
+            if taken is not None:
+                raise ConflictError(
+                    _("Une demande de paiement porte déjà le numéro « {number} ».").format(
+                        number=number
+                    )
+                )
+            values = {
+                "operation_id": operation.id,
+                "number": number,
+                "period_start": period_start,
+                "period_end": period_end,
+            }
+            row = self._save(uow, PaymentClaim, None, site_id, values, user_id, "payment_claim")
+            uow.commit()
+            return ClaimInfo(row.id, row.operation_id, row.number, row.period_start, row.period_end)
+
+    # -- shared ---------------------------------------------------------------------------
+    @staticmethod
+    def _current_operation(uow: UnitOfWork, site_id: uuid.UUID) -> Operation | None:
+        return uow.session.exec(
+            select(Operation)
+            .where(Operation.site_id == site_id)
+            .order_by(col(Operation.created_at).desc())
+        ).first()
+
+    @staticmethod
+    def _save(
+        uow: UnitOfWork,
+        model: Any,
+        row_id: uuid.UUID | None,
+        site_id: uuid.UUID,
+        values: dict[str, Any],
+        user_id: uuid.UUID | None,
+        entity: str,
+    ) -> Any:
+        if row_id is None:
+            row = model(site_id=site_id, **values)
+            action = AuditAction.CREATE
+        else:
+            row = uow.session.get(model, row_id)
+            if row is None or row.site_id != site_id:
+                raise NotFoundError(_("Cet enregistrement n'existe plus."))
+            for key, value in values.items():
+                setattr(row, key, value)
+            action = AuditAction.UPDATE
+        uow.session.add(row)
+        uow.session.flush()
+        audit.record(
+            uow, action=action, entity=entity, entity_id=row.id, site_id=site_id, user_id=user_id
+        )
+        return row
+
+    def _delete(
+        self,
+        model: Any,
+        row_id: uuid.UUID,
+        user_id: uuid.UUID | None,
+        entity: str,
+        missing: str,
+    ) -> None:
+        with self._uow() as uow:
+            row = uow.session.get(model, row_id)
+            if row is None:
+                raise NotFoundError(missing)
+            site_id = row.site_id
+            uow.session.delete(row)
+            audit.record(
+                uow,
+                action=AuditAction.DELETE,
+                entity=entity,
+                entity_id=row_id,
+                site_id=site_id,
+                user_id=user_id,
+            )
+            uow.commit()

@@ -1,0 +1,70 @@
+"""The « Rapports » section: the activity report (period, site, figures on screen, PDF, XLSX
+and CSV exports) and the records only the report needs (LEADER operation and payment claims,
+partners, jobs, volunteering), as tabs.
+
+This module only assembles the tabs and relays what changed: a saved operation or a new
+payment claim reloads the report tab's claim list.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.reports.operation_tab import OperationTab
+from tiers_lieu.ui.reports.record_tabs import JobsTab, PartnersTab, VolunteersTab
+from tiers_lieu.ui.reports.report_tab import ReportTab
+
+__all__ = ["ReportsSection"]
+
+
+class ReportsSection(QWidget):
+    """The report and what it needs, for one site (the report itself may span all sites)."""
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user = user
+        self.report_tab = ReportTab(app, site, user, self)
+        self.operation_tab = OperationTab(app, site, user, self)
+        self.partners_tab = PartnersTab(app, site, user, self)
+        self.jobs_tab = JobsTab(app, site, user, self)
+        self.volunteers_tab = VolunteersTab(app, site, user, self)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.report_tab, _("Rapport d'activité"))
+        self.tabs.addTab(self.operation_tab, _("Opération LEADER"))
+        self.tabs.addTab(self.partners_tab, _("Partenaires"))
+        self.tabs.addTab(self.jobs_tab, _("Emplois"))
+        self.tabs.addTab(self.volunteers_tab, _("Bénévolat"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+        self.operation_tab.operation_saved.connect(self.on_records_changed)
+        self.operation_tab.claims_changed.connect(self.on_records_changed)
+
+    @property
+    def site(self) -> SiteInfo:
+        return self._site
+
+    def refresh(self) -> None:
+        """Reload every tab from the services (the figures on screen stay until recomputed)."""
+        self.report_tab.refresh()
+        self.operation_tab.refresh()
+        self.partners_tab.refresh()
+        self.jobs_tab.refresh()
+        self.volunteers_tab.refresh()
+
+    def on_records_changed(self, *_args: object) -> None:
+        self.report_tab.refresh()
