@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tiers_lieu import __version__
+from tiers_lieu.cli_report import add_report_parser, run_report
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.i18n import LANGUAGES, _, set_language
+from tiers_lieu.i18n import LANGUAGES, _, ngettext, set_language
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 SCALES = ("small", "medium", "large")
@@ -76,7 +77,32 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", choices=SCALES, default="small", help=_("taille des données"))
     demo.add_argument("--seed", type=int, default=1, help=_("graine du tirage (reproductible)"))
     demo.add_argument("--site", default=None, metavar=_("NOM"), help=_("lieu à remplir"))
+
+    _add_import_parser(sub)
+    add_report_parser(sub)
     return parser
+
+
+def _add_import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """``import visits FILE`` and ``import assistance FILE``, all-or-nothing, ``--dry-run``."""
+    command = sub.add_parser(
+        "import", help=_("importe un tableur tenu avant Comptoir (CSV ou XLSX)")
+    )
+    kinds = command.add_subparsers(dest="import_kind", metavar=_("TYPE"), required=True)
+    for kind, text in (
+        ("visits", _("visites : date, heure, service, nombre, commune, tranche_age, genre…")),
+        ("assistance", _("démarches : date, organisme, theme, type, duree_min, issue…")),
+    ):
+        parser = kinds.add_parser(kind, help=text)
+        parser.add_argument("file", type=Path, metavar=_("FICHIER"), help=_("CSV ou XLSX"))
+        parser.add_argument(
+            "--site", default=None, metavar=_("NOM"), help=_("lieu qui reçoit l'import")
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=_("vérifie le fichier et dit ce qui serait importé, sans rien enregistrer"),
+        )
 
 
 def _run_init(args: argparse.Namespace) -> int:
@@ -87,9 +113,12 @@ def _run_init(args: argparse.Namespace) -> int:
         site = app.sites.init_site(name=args.site, commune_name=args.commune, insee_code=args.insee)
         services = app.config.list_services(site.id)
         print(
-            _(
-                "Lieu « {name} » créé avec {n} services. Ouvrez l'application pour créer le compte "
-                "de coordination."
+            ngettext(
+                "Lieu « {name} » créé avec {n} service. Ouvrez l'application pour créer le "
+                "compte de coordination.",
+                "Lieu « {name} » créé avec {n} services. Ouvrez l'application pour créer le "
+                "compte de coordination.",
+                len(services),
             ).format(name=site.name, n=len(services))
         )
         return EXIT_OK
@@ -107,6 +136,19 @@ def _run_demo(args: argparse.Namespace) -> int:
         elapsed = time.perf_counter() - started
         print(summary.describe())
         print(_("Terminé en {seconds} s.").format(seconds=f"{elapsed:.1f}"))
+        return EXIT_OK
+    finally:
+        app.close()
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from tiers_lieu.app import build
+
+    app = build(args.db)
+    try:
+        site = app.sites.resolve(args.site)
+        result = app.imports.import_file(args.import_kind, site.id, args.file, dry_run=args.dry_run)
+        print(result.describe())
         return EXIT_OK
     finally:
         app.close()
@@ -132,6 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_init(args)
         if args.command == "demo":
             return _run_demo(args)
+        if args.command == "import":
+            return _run_import(args)
+        if args.command == "report":
+            return run_report(args)
         return _run_gui(args)
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")

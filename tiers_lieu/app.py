@@ -11,11 +11,19 @@ from sqlalchemy import Engine
 
 from tiers_lieu.db import UnitOfWork, UowFactory, make_engine, migrate, resolve_db_url
 from tiers_lieu.services.accounts import AccountService
+from tiers_lieu.services.assistance import AssistanceService
 from tiers_lieu.services.communes import CommuneService
 from tiers_lieu.services.config import ConfigService
 from tiers_lieu.services.demo import DemoService
+from tiers_lieu.services.events import EventService
+from tiers_lieu.services.imports import ImportService
+from tiers_lieu.services.organisation import OrganisationService
 from tiers_lieu.services.people import PeopleService
+from tiers_lieu.services.reports import ReportService
 from tiers_lieu.services.sites import SiteService
+from tiers_lieu.services.today import TodayService
+from tiers_lieu.services.visit_log import VisitLogService
+from tiers_lieu.services.visits import VisitService
 
 
 @dataclass
@@ -31,6 +39,14 @@ class Comptoir:
     accounts: AccountService
     demo: DemoService
     people: PeopleService
+    visits: VisitService
+    visit_log: VisitLogService
+    events: EventService
+    today: TodayService
+    assistance: AssistanceService
+    imports: ImportService
+    reports: ReportService
+    organisation: OrganisationService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -53,4 +69,12 @@ def build(db: str | None = None) -> Comptoir:
         accounts=AccountService(uow),
         demo=DemoService(uow, engine, sites),
         people=PeopleService(uow),
+        visits=VisitService(uow),
+        visit_log=VisitLogService(uow),
+        events=EventService(uow),
+        today=TodayService(uow),
+        assistance=AssistanceService(uow),
+        imports=ImportService(uow),
+        reports=ReportService(uow),
+        organisation=OrganisationService(uow),
     )

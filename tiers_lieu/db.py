@@ -23,6 +23,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from tiers_lieu.errors import ComptoirError
+from tiers_lieu.i18n import _
+
 APP_DIR_NAME = "comptoir"
 ENV_VAR = "TIERS_LIEU_DB"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -115,10 +118,23 @@ def _alembic_config(engine: Engine) -> Any:
 def _current_and_head(engine: Engine) -> tuple[str | None, str | None]:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
 
     script = ScriptDirectory.from_config(_alembic_config(engine))
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except CommandError:
+            # Written by a newer Comptoir: migrating would fail half-way, so refuse up front.
+            raise ComptoirError(
+                _(
+                    "Cette base de données a été créée par une version plus récente de "
+                    "Comptoir (schéma {revision}). Installez la dernière version de Comptoir "
+                    "pour l'ouvrir ; la base n'a pas été modifiée."
+                ).format(revision=current)
+            ) from None
     return current, script.get_current_head()
 
 

@@ -23,7 +23,7 @@ def test_migrations_build_every_table_from_empty(tmp_path: Path) -> None:
     assert set(metadata.tables) <= tables
     with engine.connect() as connection:
         assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
         )
     engine.dispose()
 
@@ -115,22 +115,47 @@ def test_foreign_keys_are_enforced(app, site: SiteInfo) -> None:  # type: ignore
 
 
 def test_file_is_copied_before_a_migration(tmp_path: Path) -> None:
+    from alembic import command
+
+    from tiers_lieu.db import _alembic_config
+
     path = tmp_path / "ancienne.sqlite"
     app = build(str(path))
     app.sites.init_site(name="Felletin")
-    # Pretend the file was made by an older Comptoir whose schema had no revision yet applied.
+    # Bring the file back to the first schema, as an older Comptoir left it.
+    config = _alembic_config(app.engine)
     with app.engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = 'base0'"))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
     app.close()
     engine = make_engine(resolve_db_url(str(path)))
-    from alembic.util.exc import CommandError
-
-    with pytest.raises(CommandError):
-        migrate(engine, backup_dir=tmp_path / "copies")  # unknown revision: refused, not lost
-    copies = list((tmp_path / "copies").glob("avant-migration-base0-*.sqlite"))
-    assert len(copies) == 1
+    backup = migrate(engine, backup_dir=tmp_path / "copies")
+    assert backup is not None and backup.name.startswith("avant-migration-0001-")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            "0002"
+        )
+        assert connection.execute(text("SELECT name FROM site")).scalar() == "Felletin"
     engine.dispose()
-    copy = make_engine(resolve_db_url(str(copies[0])))
+    copy = make_engine(resolve_db_url(str(backup)))
     with copy.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            "0001"
+        )
         assert connection.execute(text("SELECT name FROM site")).scalar() == "Felletin"
     copy.dispose()
+
+
+def test_a_database_from_a_newer_comptoir_is_refused_untouched(tmp_path: Path) -> None:
+    from tiers_lieu.errors import ComptoirError
+
+    path = tmp_path / "future.sqlite"
+    app = build(str(path))
+    with app.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    app.close()
+    engine = make_engine(resolve_db_url(str(path)))
+    with pytest.raises(ComptoirError, match="version plus récente"):
+        migrate(engine, backup_dir=tmp_path / "copies")
+    assert not (tmp_path / "copies").exists()
+    engine.dispose()

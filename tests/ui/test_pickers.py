@@ -41,6 +41,8 @@ def test_commune_by_name_code_or_free_entry(qtbot: QtBot, app: Comptoir, site: S
     assert edit.value() == aubusson.id
     edit.setText("23008")
     assert edit.value() == aubusson.id
+    edit.setText("Aubus")  # a unique beginning is taken for the commune it begins
+    assert edit.value() == aubusson.id
     edit.setText("Limoges")
     limoges = edit.value()
     assert limoges is not None

@@ -14,12 +14,14 @@ from PySide6.QtCore import QByteArray, QSignalBlocker, Qt, Signal, SignalInstanc
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -81,9 +83,15 @@ class MainWindow(QMainWindow):
             shortcut = section_shortcut(index).toString(QKeySequence.SequenceFormat.NativeText)
             item = QListWidgetItem(title, self.nav)
             item.setToolTip(_("{section} ({shortcut})").format(section=title, shortcut=shortcut))
-            page = QWidget(self.stack)
-            page_layout = QVBoxLayout(page)
+            # Each section scrolls rather than forcing its minimum size on the window: the
+            # desk's laptop may have a small screen.
+            page = QScrollArea(self.stack)
+            page.setWidgetResizable(True)
+            page.setFrameShape(QFrame.Shape.NoFrame)
+            inner = QWidget(page)
+            page_layout = QVBoxLayout(inner)
             page_layout.setContentsMargins(0, 0, 0, 0)
+            page.setWidget(inner)
             self._page_layouts.append(page_layout)
             self.stack.addWidget(page)
             action = QAction(title, self)

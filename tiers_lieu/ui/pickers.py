@@ -101,9 +101,15 @@ class CommuneEdit(QLineEdit):
         text = self.text().strip()
         if not text:
             return None
-        known = self._by_key.get(normalise(text))
+        key = normalise(text)
+        known = self._by_key.get(key)
         if known is not None:
             return known
+        # "Aubus" left without picking the suggestion means Aubusson when nothing else
+        # starts that way; a new commune is added only for a name that matches none.
+        starting = {cid for k, cid in self._by_key.items() if k.startswith(key)}
+        if len(starting) == 1:
+            return starting.pop()
         commune = self._app.communes.find_or_add(self._site_id, text)
         self._by_key[normalise(text)] = commune.id
         self._labels[commune.id] = commune.name

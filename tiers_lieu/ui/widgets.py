@@ -40,3 +40,13 @@ class EmptyState(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(2)
+
+
+class SubHeading(QLabel):
+    """A bold line heading a group inside a section."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)

@@ -33,8 +33,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date
 from tiers_lieu.services.config import public_holidays
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.settings.common import (
+from tiers_lieu.ui.common import (
     StatusLabel,
     add_shortcut,
     make_table,
@@ -42,6 +41,7 @@ from tiers_lieu.ui.settings.common import (
     selected_id,
     to_date,
 )
+from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.settings.table_models import ClosuresModel, Holiday, HolidaysModel
 
 

@@ -30,9 +30,9 @@ from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_number, ngettext
 from tiers_lieu.services.communes import CommuneImportResult
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.ops import Progress, run_op
-from tiers_lieu.ui.settings.common import StatusLabel, add_shortcut, make_table, select_id
 from tiers_lieu.ui.settings.table_models import CommunesModel
 
 MAX_POPULATION = 10_000_000

@@ -28,8 +28,8 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_number, weekday_name
 from tiers_lieu.services.config import check_opening_ranges
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, to_time
 from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.settings.common import StatusLabel, add_shortcut, to_time
 
 Ranges = list[tuple[time, time]]
 

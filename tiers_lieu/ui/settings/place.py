@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
 from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.settings.common import StatusLabel, add_shortcut, make_table
 from tiers_lieu.ui.settings.table_models import SitesModel
 
 MAX_LOCAL_DISTANCE_KM = 1000

@@ -26,14 +26,14 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import ServiceInfo, SiteInfo
-from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.settings.common import (
+from tiers_lieu.ui.common import (
     StatusLabel,
     add_shortcut,
     make_table,
     select_id,
     selected_id,
 )
+from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.settings.table_models import ServicesModel
 
 

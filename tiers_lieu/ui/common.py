@@ -1,4 +1,4 @@
-"""Pieces every settings tab uses: a list view set up the same way, the selected row, the
+"""Pieces the sections share: a list view set up the same way, the selected row, the
 confirmation line under a form, and the action that gives a button its keyboard shortcut.
 
 Shortcuts are actions added to the tab page with the window as context: Qt ignores the
