@@ -1,24 +1,21 @@
-"""The PDF activity report as a funder reads it: text extracted with ``pdftotext`` from a
+"""The PDF activity report as a funder reads it: text extracted (pypdf) from a
 report built on figures known by construction, the EU emblem's geometry, fonts embedded, an
 empty period, missing logos."""
 
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from pdftext import pdf_pages, pdf_text
 
 from tiers_lieu.i18n import _
 from tiers_lieu.reports.model import INDICATORS, SECTIONS, Indicator, OperationInfo, ReportData
 from tiers_lieu.reports.pdf import render_pdf
-
-PDFTOTEXT = shutil.which("pdftotext")
-needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler) absent")
 
 
 def indicator(code: str, value: int | float, dimension: str = "") -> Indicator:
@@ -70,16 +67,6 @@ def known_report(**changes: object) -> ReportData:
     return ReportData(**values)  # type: ignore[arg-type]
 
 
-def pdf_text(path: Path) -> str:
-    assert PDFTOTEXT is not None
-    out = subprocess.run(
-        [PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8")
-    # French formats use U+202F and U+00A0; pdftotext renders them variously.
-    return " ".join(out.replace("\u202f", " ").replace("\xa0", " ").split())
-
-
-@needs_pdftotext
 def test_the_report_shows_the_publicity_block_period_figures_and_sections(tmp_path: Path) -> None:
     path = tmp_path / "rapport.pdf"
     render_pdf(known_report(), path)
@@ -104,24 +91,15 @@ def test_the_report_shows_the_publicity_block_period_figures_and_sections(tmp_pa
     assert "Généré le 10/01/2027" in text
 
 
-@needs_pdftotext
 def test_every_page_carries_its_number_out_of_the_total(tmp_path: Path) -> None:
     path = tmp_path / "rapport.pdf"
     render_pdf(known_report(), path)
-    pages = (
-        subprocess.run(
-            [PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-        )
-        .stdout.decode("utf-8")
-        .split("\f")
-    )
-    pages = [page for page in pages if page.strip()]
+    pages = [" ".join(page.split()) for page in pdf_pages(path) if page.strip()]
     assert len(pages) >= 3
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} / {len(pages)}" in page
 
 
-@needs_pdftotext
 def test_an_empty_period_gives_a_valid_report_with_zeros(tmp_path: Path) -> None:
     zeros = [indicator(code, 0) for code, d in INDICATORS.items() if not d.breakdown]
     path = tmp_path / "vide.pdf"
@@ -164,7 +142,6 @@ def test_missing_logos_are_left_out_and_present_ones_drawn(tmp_path: Path) -> No
     assert without.read_bytes().count(b"/Subtype /Image") == 0
 
 
-@needs_pdftotext
 def test_without_an_operation_the_cover_claims_no_cofinancing(tmp_path: Path) -> None:
     path = tmp_path / "rapport.pdf"
     render_pdf(known_report(operation=None), path)
@@ -219,7 +196,6 @@ def test_importing_the_pdf_module_does_not_load_reportlab() -> None:
     assert out.stdout.strip() == "False"
 
 
-@needs_pdftotext
 def test_a_consolidated_report_names_its_sites(tmp_path: Path) -> None:
     path = tmp_path / "rapport.pdf"
     sites = ["Le Comptoir de Felletin", "La Grange de Vallière"]

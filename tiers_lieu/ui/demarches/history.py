@@ -116,6 +116,12 @@ class HistoryTab(QWidget):
         )
         self.status = StatusLabel(self)
 
+        # Long labels (« Assurance retraite (CNAV/Carsat) ») must not widen the whole section.
+        for combo in (self.operator, self.theme, self.outcome):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(16)
         filters = QHBoxLayout()
         for text, field in (
             (_("&Du"), self.start),
