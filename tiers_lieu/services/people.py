@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from tiers_lieu.db import UowFactory
-from tiers_lieu.errors import NotFoundError
+from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.i18n import _
-from tiers_lieu.models import Person
+from tiers_lieu.models import Person, utcnow
+from tiers_lieu.models.enums import AuditAction
+from tiers_lieu.services import audit
 from tiers_lieu.services.tabular import normalise
 
 
@@ -58,6 +60,60 @@ class PeopleService:
             person = uow.session.get(Person, person_id)
             if person is None or person.anonymized_at is not None:
                 raise NotFoundError(_("Cette personne n'existe plus."))
+            return person_info(person)
+
+    def create(
+        self,
+        *,
+        site_id: uuid.UUID,
+        first_name: str,
+        last_name: str,
+        organisation: str = "",
+        phone: str = "",
+        email: str = "",
+        commune_id: uuid.UUID | None = None,
+        kinds: list[str] | None = None,
+        consent: bool = False,
+        user_id: uuid.UUID | None = None,
+    ) -> PersonInfo:
+        """Register a person from a desk form (a booking, a household): the minimum only."""
+        first, last, org = first_name.strip(), last_name.strip(), organisation.strip()
+        if not (first or last or org):
+            raise ValidationError(_("Nom"), _("indiquez au moins un nom ou une organisation"))
+        for field, value, limit in (
+            (_("Prénom"), first, 80),
+            (_("Nom"), last, 80),
+            (_("Organisation"), org, 120),
+            (_("Téléphone"), phone.strip(), 30),
+            (_("Courriel"), email.strip(), 200),
+        ):
+            if len(value) > limit:
+                raise ValidationError(field, _("{n} caractères au plus").format(n=limit))
+        if email.strip() and "@" not in email:
+            raise ValidationError(_("Courriel"), _("adresse invalide"))
+        with self._uow() as uow:
+            person = Person(
+                site_id=site_id,
+                first_name=first,
+                last_name=last,
+                organisation=org,
+                phone=phone.strip(),
+                email=email.strip(),
+                commune_id=commune_id,
+                kinds=",".join(sorted(set(kinds or []))),
+                consent_given_at=utcnow() if consent else None,
+                consent_scope=_("accueil et services du lieu") if consent else "",
+            )
+            uow.session.add(person)
+            audit.record(
+                uow,
+                action=AuditAction.CREATE,
+                entity="person",
+                entity_id=person.id,
+                site_id=site_id,
+                user_id=user_id,
+            )
+            uow.commit()
             return person_info(person)
 
     def search(self, site_id: uuid.UUID, text: str, *, limit: int = 20) -> list[PersonInfo]:

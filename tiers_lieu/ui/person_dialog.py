@@ -1,0 +1,106 @@
+"""« Nouvelle personne »: register someone in a few seconds from the form that needs them (a
+booking, a household of the AMAP, a buyer at the solidarity price).
+
+Only the minimum is asked, with the consent question said plainly; the full register of people
+(memberships, GDPR rights) is its own section.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.services.people import PersonInfo
+from tiers_lieu.ui.errors import show_error
+
+
+class NewPersonDialog(QDialog):
+    """Emits ``person_created`` with the new :class:`PersonInfo` and closes when saved."""
+
+    person_created = Signal(object)
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site_id: uuid.UUID,
+        parent: QWidget | None = None,
+        *,
+        kinds: list[str] | None = None,
+        user_id: uuid.UUID | None = None,
+        name: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site_id = site_id
+        self._kinds = kinds or []
+        self._user_id = user_id
+        self.created: PersonInfo | None = None
+        self.setWindowTitle(_("Nouvelle personne"))
+        self.first_name = QLineEdit(self)
+        self.last_name = QLineEdit(self)
+        self.organisation = QLineEdit(self)
+        self.phone = QLineEdit(self)
+        self.email = QLineEdit(self)
+        first, _sep, last = name.strip().partition(" ")
+        self.first_name.setText(first)
+        self.last_name.setText(last)
+        self.consent = QCheckBox(
+            _("La personne accepte que ses coordonnées soient gardées pour ces services"), self
+        )
+        hint = QLabel(
+            _(
+                "Seul un nom est obligatoire. Sans consentement, la personne est enregistrée "
+                "pour ce rendez-vous ; ses coordonnées ne servent à rien d'autre."
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(_("&Prénom :"), self.first_name)
+        form.addRow(_("&Nom :"), self.last_name)
+        form.addRow(_("&Organisation :"), self.organisation)
+        form.addRow(_("&Téléphone :"), self.phone)
+        form.addRow(_("&Courriel :"), self.email)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.on_save_clicked)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.consent)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+
+    def on_save_clicked(self) -> None:
+        try:
+            person = self._app.people.create(
+                site_id=self._site_id,
+                first_name=self.first_name.text(),
+                last_name=self.last_name.text(),
+                organisation=self.organisation.text(),
+                phone=self.phone.text(),
+                email=self.email.text(),
+                kinds=self._kinds,
+                consent=self.consent.isChecked(),
+                user_id=self._user_id,
+            )
+        except Exception as exc:
+            show_error(self, exc, _("Personne non enregistrée"))
+            return
+        self.created = person
+        self.person_created.emit(person)
+        self.accept()
