@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import ImportFileError, LineError
@@ -76,46 +77,21 @@ class ImportService:
         progress: Progress | None = None,
     ) -> VisitImportResult:
         """Import the visits of ``path`` (CSV or XLSX) with ``source = "import"``."""
-        report = _progress(progress)
-        table, columns = _read(path, VISIT_COLUMNS)
-        total = len(table.rows) * (1 if dry_run else 2)
-        with self._uow() as uow:
-            lookups = load_lookups(uow.session, site_id)
-            plan = check_visits(
-                table,
-                columns,
-                lookups,
-                today=today or date.today(),
-                progress=report,
-                progress_total=total,
-            )
-            if plan.problems.errors:
-                raise ImportFileError(plan.problems.errors)
-            result = plan.result(lookups, columns, dry_run=dry_run)
-            if dry_run:
-                report(total, total)
-                return result
-            add_communes(uow, site_id, lookups.communes.new)
-            write_visits(
-                uow,
-                site_id,
-                plan.rows,
-                user_id=user_id,
-                progress=report,
-                done=len(table.rows),
-                total=total,
-            )
-            audit.record(
-                uow,
-                action=AuditAction.CREATE,
-                entity="visit_import",
-                entity_id=None,
-                site_id=site_id,
-                user_id=user_id,
-                details={"file": path.name, "rows": result.rows, "visits": result.visits},
-            )
-            uow.commit()
-            return result
+        result = self._import(
+            site_id,
+            path,
+            specs=VISIT_COLUMNS,
+            check=check_visits,
+            write=write_visits,
+            entity="visit_import",
+            details=lambda r: {"rows": r.rows, "visits": r.visits},
+            user_id=user_id,
+            dry_run=dry_run,
+            today=today,
+            progress=progress,
+        )
+        assert isinstance(result, VisitImportResult)
+        return result
 
     def import_assistance(
         self,
@@ -129,12 +105,44 @@ class ImportService:
     ) -> AssistanceImportResult:
         """Import the assistance records of ``path``; they count no visit and open no
         follow-up (they are history)."""
+        result = self._import(
+            site_id,
+            path,
+            specs=ASSISTANCE_COLUMNS,
+            check=check_assistance,
+            write=write_assistance,
+            entity="assistance_import",
+            details=lambda r: {"rows": r.rows, "minutes": r.minutes},
+            user_id=user_id,
+            dry_run=dry_run,
+            today=today,
+            progress=progress,
+        )
+        assert isinstance(result, AssistanceImportResult)
+        return result
+
+    def _import(
+        self,
+        site_id: uuid.UUID,
+        path: Path,
+        *,
+        specs: tuple[ColumnSpec, ...],
+        check: Callable[..., Any],
+        write: Callable[..., None],
+        entity: str,
+        details: Callable[[Any], dict[str, object]],
+        user_id: uuid.UUID | None,
+        dry_run: bool,
+        today: date | None,
+        progress: Progress | None,
+    ) -> ImportResult:
+        """Read, check every line, then (unless a dry run) write all in one transaction."""
         report = _progress(progress)
-        table, columns = _read(path, ASSISTANCE_COLUMNS)
+        table, columns = _read(path, specs)
         total = len(table.rows) * (1 if dry_run else 2)
         with self._uow() as uow:
             lookups = load_lookups(uow.session, site_id)
-            plan = check_assistance(
+            plan = check(
                 table,
                 columns,
                 lookups,
@@ -144,12 +152,12 @@ class ImportService:
             )
             if plan.problems.errors:
                 raise ImportFileError(plan.problems.errors)
-            result = plan.result(lookups, columns, dry_run=dry_run)
+            result: ImportResult = plan.result(lookups, columns, dry_run=dry_run)
             if dry_run:
                 report(total, total)
                 return result
             add_communes(uow, site_id, lookups.communes.new)
-            write_assistance(
+            write(
                 uow,
                 site_id,
                 plan.rows,
@@ -161,11 +169,11 @@ class ImportService:
             audit.record(
                 uow,
                 action=AuditAction.CREATE,
-                entity="assistance_import",
+                entity=entity,
                 entity_id=None,
                 site_id=site_id,
                 user_id=user_id,
-                details={"file": path.name, "rows": result.rows, "minutes": result.minutes},
+                details={"file": path.name, **details(result)},
             )
             uow.commit()
             return result
