@@ -1,0 +1,104 @@
+"""Health permanences: slots generated from the rule, taken or free, every N weeks, a date
+cancelled with the people to call; no medical reason anywhere."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from test_agenda_support import Place, make_place, paris
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.models import Booking
+from tiers_lieu.services.agenda import AgendaConflict
+from tiers_lieu.services.agenda.readmodels import PermanenceInfo
+from tiers_lieu.services.readmodels import SiteInfo
+
+
+@pytest.fixture
+def place(app: Comptoir, site: SiteInfo) -> Place:
+    return make_place(app, site)
+
+
+def nurse(app: Comptoir, place: Place, every: int = 1) -> PermanenceInfo:
+    who = app.agenda.practitioners.create(
+        site_id=place.site.id, name="Sophie Lavaud", profession="Infirmière", phone="0555"
+    )
+    return app.agenda.permanences.create(
+        site_id=place.site.id,
+        practitioner_id=who.id,
+        resource_id=place.health.id,
+        weekday=1,  # Tuesday
+        start_time=time(9),
+        end_time=time(12),
+        slot_min=20,
+        interval_weeks=every,
+        start_date=date(2026, 3, 3),
+    )
+
+
+def test_tuesday_morning_in_twenty_minute_slots_gives_nine(app: Comptoir, place: Place) -> None:
+    perm = nurse(app, place)
+    slots = app.agenda.permanences.slots(place.site.id, date(2026, 3, 10), date(2026, 3, 10))
+    assert len(slots) == 9 and perm.slots_per_day == 9
+    assert (slots[0].start, slots[-1].end) == (paris(2026, 3, 10, 9), paris(2026, 3, 10, 12))
+    assert not any(s.taken for s in slots)
+
+
+def test_every_two_weeks(app: Comptoir, place: Place) -> None:
+    nurse(app, place, every=2)
+    slots = app.agenda.permanences.slots(place.site.id, date(2026, 3, 1), date(2026, 3, 31))
+    assert sorted({s.day for s in slots}) == [
+        date(2026, 3, 3),
+        date(2026, 3, 17),
+        date(2026, 3, 31),
+    ]
+
+
+def test_booking_a_slot_and_cancelling_the_date(app: Comptoir, place: Place) -> None:
+    perm = nurse(app, place)
+    lea = app.people.create(
+        site_id=place.site.id, first_name="Léa", last_name="Martin", phone="06 11"
+    )
+    tom = app.people.create(site_id=place.site.id, first_name="Tom", last_name="Roux")
+    app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 9, 20), person_id=lea.id)
+    app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 10), person_id=tom.id)
+    with pytest.raises(AgendaConflict, match="déjà pris") as refused:
+        app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 10), person_id=lea.id)
+    assert refused.value.alternatives
+    slots = app.agenda.permanences.slots(place.site.id, date(2026, 3, 10), date(2026, 3, 10))
+    assert [(s.start.strftime("%H:%M"), s.who) for s in slots if s.taken] == [
+        ("09:20", "Léa Martin"),
+        ("10:00", "Tom Roux"),
+    ]
+    # The permanence holds the room: no other booking during its hours.
+    with pytest.raises(AgendaConflict, match="permanence de Sophie Lavaud"):
+        app.agenda.bookings.create(
+            site_id=place.site.id,
+            resource_id=place.health.id,
+            start=paris(2026, 3, 10, 11),
+            end=paris(2026, 3, 10, 11, 30),
+            organisation="Kiné",
+        )
+    cancelled = app.agenda.permanences.cancel_date(
+        perm.id, date(2026, 3, 10), reason="Absence de la praticienne"
+    )
+    assert [(p.name, p.phone) for p in cancelled.to_call] == [
+        ("Léa Martin", "06 11"),
+        ("Tom Roux", ""),
+    ]
+    slots = app.agenda.permanences.slots(place.site.id, date(2026, 3, 10), date(2026, 3, 10))
+    assert all(s.cancelled and not s.taken for s in slots)
+    # No column of a health booking can hold a reason: only who and when.
+    assert not {"reason", "motif", "note"} & set(Booking.model_fields)
+
+
+def test_a_slot_outside_the_permanence_is_refused(app: Comptoir, place: Place) -> None:
+    from tiers_lieu.errors import ValidationError
+
+    perm = nurse(app, place)
+    lea = app.people.create(site_id=place.site.id, first_name="Léa", last_name="Martin")
+    with pytest.raises(ValidationError, match="pas un créneau"):
+        app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 9, 10), person_id=lea.id)
+    with pytest.raises(ValidationError, match="pas un créneau"):  # a Wednesday
+        app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 11, 9), person_id=lea.id)

@@ -1,0 +1,119 @@
+"""Recurring bookings: collisions listed, skipped dates left out, the rest booked at once,
+and the wall-clock hour kept across daylight-saving changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+
+import pytest
+from sqlmodel import func, select
+from test_agenda_support import Place, make_place, paris
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.models import Booking
+from tiers_lieu.services.agenda import AgendaConflict
+from tiers_lieu.services.readmodels import SiteInfo
+
+
+@pytest.fixture
+def place(app: Comptoir, site: SiteInfo) -> Place:
+    return make_place(app, site)
+
+
+def bookings(app: Comptoir) -> int:
+    with app.uow() as uow:
+        return int(uow.session.exec(select(func.count()).select_from(Booking)).one())
+
+
+def test_collisions_are_listed_skipped_and_the_rest_booked_at_once(
+    app: Comptoir, place: Place
+) -> None:
+    site = place.site.id
+    # The room is taken on 24 March; the place is closed on 14 April.
+    app.agenda.bookings.create(
+        site_id=site,
+        resource_id=place.room.id,
+        start=paris(2026, 3, 24, 10),
+        end=paris(2026, 3, 24, 11),
+        organisation="Mairie",
+    )
+    app.config.add_closure(
+        site, start_date=date(2026, 4, 14), end_date=date(2026, 4, 14), reason="Inventaire"
+    )
+    series = dict(
+        site_id=site,
+        resource_id=place.room.id,
+        start=paris(2026, 3, 10, 9, 30),
+        end=paris(2026, 3, 10, 11),
+        count=6,
+    )
+    plan = app.agenda.bookings.plan_series(**series)  # type: ignore[arg-type]
+    assert [o.day for o in plan] == [
+        date(2026, 3, 10),
+        date(2026, 3, 17),
+        date(2026, 3, 24),
+        date(2026, 3, 31),
+        date(2026, 4, 7),
+        date(2026, 4, 14),
+    ]
+    assert [o.day for o in plan if o.collides] == [date(2026, 3, 24), date(2026, 4, 14)]
+    assert "déjà réservé" in plan[2].reason and "Inventaire" in plan[5].reason
+    assert plan[2].alternatives  # another hour that day or the next ones
+    before = bookings(app)
+    with pytest.raises(AgendaConflict, match="Rien n'a été réservé"):
+        app.agenda.bookings.create_series(
+            **series,
+            skip=[date(2026, 3, 24)],
+            title="Atelier",  # type: ignore[arg-type]
+        )
+    assert bookings(app) == before  # all or nothing
+    result = app.agenda.bookings.create_series(
+        **series,
+        skip=[date(2026, 3, 24), date(2026, 4, 14)],
+        title="Atelier",  # type: ignore[arg-type]
+    )
+    assert len(result.booked) == 4 and result.skipped == (date(2026, 3, 24), date(2026, 4, 14))
+    assert bookings(app) == before + 4
+    assert {b.series_id for b in result.booked} == {result.series_id}
+
+
+@pytest.mark.parametrize(
+    ("first", "utc_hours"),
+    [
+        # Summer time starts on Sunday 29 March 2026: 9:00 Paris is 8:00 then 7:00 UTC.
+        (paris(2026, 3, 24, 9), [8, 7, 7]),
+        # It ends on Sunday 25 October 2026: 7:00 UTC then 8:00 UTC.
+        (paris(2026, 10, 20, 9), [7, 8, 8]),
+    ],
+)
+def test_weekly_booking_keeps_nine_o_clock_across_daylight_saving(
+    app: Comptoir,
+    place: Place,
+    first,
+    utc_hours,  # type: ignore[no-untyped-def]
+) -> None:
+    result = app.agenda.bookings.create_series(
+        site_id=place.site.id,
+        resource_id=place.room.id,
+        start=first,
+        end=first.replace(hour=10),
+        count=3,
+        title="Réunion d'équipe",
+    )
+    assert [b.start.hour for b in result.booked] == [9, 9, 9]
+    assert [b.start.astimezone(UTC).hour for b in result.booked] == utc_hours
+    with app.uow() as uow:
+        stored = sorted(b.start_at.hour for b in uow.session.exec(select(Booking)))
+    assert stored == sorted(utc_hours)
+
+
+def test_a_series_needs_an_end(app: Comptoir, place: Place) -> None:
+    from tiers_lieu.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="date de fin ou un nombre"):
+        app.agenda.bookings.plan_series(
+            site_id=place.site.id,
+            resource_id=place.room.id,
+            start=paris(2026, 3, 10, 9),
+            end=paris(2026, 3, 10, 10),
+        )

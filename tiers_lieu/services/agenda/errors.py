@@ -1,0 +1,49 @@
+"""The agenda's refusals: they say why, and what to do instead.
+
+A refused booking carries the nearest free slots so the screen can propose them at once; a
+refused calendar import carries every colliding event so the user can accept to skip them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tiers_lieu.errors import ConflictError
+from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.services.agenda.readmodels import IcsEvent, SlotInfo
+
+
+class AgendaConflict(ConflictError):  # noqa: N818 (the name the issue gives it)
+    """A booking refused by a rule (capacity, closed, buffer, duration); ``alternatives``
+    are the nearest free slots of the same length, soonest first."""
+
+    def __init__(self, message: str, alternatives: Sequence[SlotInfo] = ()) -> None:
+        super().__init__(message)
+        self.alternatives: list[SlotInfo] = list(alternatives)
+
+
+class IcsCollisionError(ConflictError):
+    """An .ics import refused as a whole because some events collide; nothing was saved."""
+
+    def __init__(self, collisions: Sequence[IcsEvent]) -> None:
+        shown = "\n".join(
+            _("{start} « {summary} » : {reason}").format(
+                start=e.start.strftime("%d/%m/%Y %H:%M"), summary=e.summary, reason=e.reason
+            )
+            for e in collisions[:50]
+        )
+        more = len(collisions) - 50
+        if more > 0:
+            shown += "\n" + _("… et {n} autres conflits.").format(n=more)
+        super().__init__(
+            ngettext(
+                "Import refusé, rien n'a été enregistré : {n} événement est en conflit avec "
+                "l'agenda. Relancez en acceptant de l'ignorer pour importer les autres.\n"
+                "{events}",
+                "Import refusé, rien n'a été enregistré : {n} événements sont en conflit avec "
+                "l'agenda. Relancez en acceptant de les ignorer pour importer les autres.\n"
+                "{events}",
+                len(collisions),
+            ).format(n=len(collisions), events=shown)
+        )
+        self.collisions: list[IcsEvent] = list(collisions)

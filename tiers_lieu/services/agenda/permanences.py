@@ -1,0 +1,345 @@
+"""Visiting practitioners and their permanences, cut into bookable slots.
+
+A permanence (Tuesdays 9:00–12:00 in 20-minute slots, every N weeks, from a date, until a
+date) is a rule, not rows: its slots are generated for the dates asked, minus days the place
+is closed and dates the permanence is cancelled, and a slot is taken when a booking of that
+permanence starts at it. Only who took a slot is stored — never why (GDPR art. 9). Cancelling
+a date cancels its bookings and returns the people to call.
+"""
+
+from __future__ import annotations
+
+import builtins
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import col, select
+
+from tiers_lieu.db import UnitOfWork, UowFactory
+from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.i18n import _, format_date
+from tiers_lieu.models import (
+    Booking,
+    Permanence,
+    PermanenceCancellation,
+    Person,
+    Practitioner,
+    Resource,
+)
+from tiers_lieu.models.enums import AuditAction, BookingStatus
+from tiers_lieu.services import audit
+from tiers_lieu.services.agenda.common import (
+    aware,
+    booking_info,
+    check_person,
+    display_name,
+    ensure_bookable,
+)
+from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.practitioners import PractitionerService, check_text
+from tiers_lieu.services.agenda.readmodels import (
+    BookedPerson,
+    BookingInfo,
+    CancelledDate,
+    PermanenceInfo,
+    PermanenceSlot,
+    SlotInfo,
+)
+from tiers_lieu.services.agenda.rules import (
+    Candidate,
+    SiteCalendar,
+    lock_resource,
+    occurrence_dates,
+)
+from tiers_lieu.services.agenda.slots import generate_slots, permanence_info
+
+__all__ = ["PermanenceService", "PractitionerService", "generate_slots"]
+
+
+class PermanenceService:
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    def list(
+        self, site_id: uuid.UUID, *, practitioner_id: uuid.UUID | None = None
+    ) -> list[PermanenceInfo]:
+        """The site's permanences (ended ones included), by weekday and hour."""
+        with self._uow() as uow:
+            query = (
+                select(Permanence, Practitioner, Resource)
+                .join(Practitioner, col(Practitioner.id) == col(Permanence.practitioner_id))
+                .join(Resource, col(Resource.id) == col(Permanence.resource_id))
+                .where(Permanence.site_id == site_id)
+            )
+            if practitioner_id is not None:
+                query = query.where(Permanence.practitioner_id == practitioner_id)
+            rows = uow.session.exec(
+                query.order_by(col(Permanence.weekday), col(Permanence.start_time))
+            )
+            return [permanence_info(p, who, r) for p, who, r in rows]
+
+    def create(
+        self,
+        *,
+        site_id: uuid.UUID,
+        practitioner_id: uuid.UUID,
+        resource_id: uuid.UUID,
+        weekday: int,
+        start_time: time,
+        end_time: time,
+        slot_min: int = 20,
+        interval_weeks: int = 1,
+        start_date: date,
+        end_date: date | None = None,
+        user_id: uuid.UUID | None = None,
+    ) -> PermanenceInfo:
+        """A practitioner's recurring presence in a room (weekday 0 = Monday)."""
+        if not 0 <= weekday <= 6:
+            raise ValidationError(_("Jour"), _("jour de la semaine inconnu"))
+        if start_time >= end_time:
+            raise ValidationError(_("Fin"), _("la fin doit suivre le début"))
+        if not 5 <= slot_min <= 240:
+            raise ValidationError(_("Durée d'un créneau"), _("entre 5 et 240 minutes"))
+        minutes = (end_time.hour * 60 + end_time.minute) - (
+            start_time.hour * 60 + start_time.minute
+        )
+        if slot_min > minutes:
+            raise ValidationError(
+                _("Durée d'un créneau"), _("plus longue que la permanence elle-même")
+            )
+        if not 1 <= interval_weeks <= 8:
+            raise ValidationError(_("Toutes les"), _("entre 1 et 8 semaines"))
+        if end_date is not None and end_date < start_date:
+            raise ValidationError(_("Jusqu'au"), _("la date de fin précède le début"))
+        with self._uow() as uow:
+            who = uow.session.get(Practitioner, practitioner_id)
+            resource = uow.session.get(Resource, resource_id)
+            if who is None or who.site_id != site_id:
+                raise NotFoundError(_("Ce praticien n'existe pas dans ce lieu."))
+            if resource is None or resource.site_id != site_id:
+                raise NotFoundError(_("Cette ressource n'existe pas dans ce lieu."))
+            row = Permanence(
+                site_id=site_id,
+                practitioner_id=practitioner_id,
+                resource_id=resource_id,
+                weekday=weekday,
+                start_time=start_time,
+                end_time=end_time,
+                slot_min=slot_min,
+                interval_weeks=interval_weeks,
+                start_date=start_date,
+                end_date=end_date,
+            )
+            uow.session.add(row)
+            audit.record(
+                uow,
+                action=AuditAction.CREATE,
+                entity="permanence",
+                entity_id=row.id,
+                site_id=site_id,
+                user_id=user_id,
+            )
+            uow.commit()
+            return permanence_info(row, who, resource)
+
+    def end(
+        self, permanence_id: uuid.UUID, *, end_date: date, user_id: uuid.UUID | None = None
+    ) -> PermanenceInfo:
+        """Stop a permanence after ``end_date`` (its past stays in the agenda)."""
+        with self._uow() as uow:
+            row = uow.session.get(Permanence, permanence_id)
+            if row is None:
+                raise NotFoundError(_("Cette permanence n'existe plus."))
+            if end_date < row.start_date:
+                raise ValidationError(_("Jusqu'au"), _("la date de fin précède le début"))
+            row.end_date = end_date
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="permanence",
+                entity_id=row.id,
+                site_id=row.site_id,
+                user_id=user_id,
+            )
+            uow.commit()
+            who = uow.session.get(Practitioner, row.practitioner_id)
+            resource = uow.session.get(Resource, row.resource_id)
+            assert who is not None and resource is not None
+            return permanence_info(row, who, resource)
+
+    def slots(
+        self,
+        site_id: uuid.UUID,
+        first: date,
+        last: date,
+        *,
+        permanence_id: uuid.UUID | None = None,
+        practitioner_id: uuid.UUID | None = None,
+        resource_id: uuid.UUID | None = None,
+    ) -> builtins.list[PermanenceSlot]:
+        """The slots between two dates (included), free or taken, soonest first."""
+        with self._uow() as uow:
+            return generate_slots(
+                uow,
+                SiteCalendar(uow, site_id),
+                first,
+                last,
+                resource_ids=[resource_id] if resource_id else None,
+                permanence_id=permanence_id,
+                practitioner_id=practitioner_id,
+            )
+
+    def book_slot(
+        self,
+        permanence_id: uuid.UUID,
+        start: datetime,
+        *,
+        person_id: uuid.UUID,
+        user_id: uuid.UUID | None = None,
+    ) -> BookingInfo:
+        """Book a person into the slot starting at ``start``; no reason is asked or kept.
+
+        A taken slot is refused with an AgendaConflict proposing the next free slots of the
+        same permanence.
+        """
+
+        start = aware(start, _("Créneau"))
+        with self._uow() as uow:
+            perm = uow.session.get(Permanence, permanence_id)
+            if perm is None:
+                raise NotFoundError(_("Cette permanence n'existe plus."))
+            resource = lock_resource(uow, perm.resource_id)
+            calendar = SiteCalendar(uow, perm.site_id)
+            person = check_person(uow, person_id, perm.site_id)
+            day = start.astimezone(calendar.zone).date()
+            slot = next(
+                (
+                    s
+                    for s in generate_slots(uow, calendar, day, day, permanence_id=perm.id)
+                    if s.start == start
+                ),
+                None,
+            )
+            if slot is None:
+                raise ValidationError(
+                    _("Créneau"), _("ce n'est pas un créneau de cette permanence")
+                )
+            if slot.cancelled:
+                raise ConflictError(
+                    _("La permanence du {day} est annulée.").format(day=format_date(day, "full"))
+                )
+            if slot.taken:
+                raise AgendaConflict(
+                    _("Ce créneau est déjà pris."), self._next_free(uow, calendar, perm, day)
+                )
+            end = start + timedelta(minutes=perm.slot_min)
+            ensure_bookable(
+                uow, calendar, Candidate(resource, start, end, 1, permanence_id=perm.id)
+            )
+            row = Booking(
+                site_id=perm.site_id,
+                resource_id=perm.resource_id,
+                start_at=start,
+                end_at=end,
+                person_id=person_id,
+                permanence_id=perm.id,
+                created_by_id=user_id,
+            )
+            uow.session.add(row)
+            audit.record(
+                uow,
+                action=AuditAction.CREATE,
+                entity="booking",
+                entity_id=row.id,
+                site_id=perm.site_id,
+                user_id=user_id,
+            )
+            uow.commit()
+            return booking_info(row, resource.name, person, calendar)
+
+    def cancel_date(
+        self,
+        permanence_id: uuid.UUID,
+        day: date,
+        *,
+        reason: str = "",
+        user_id: uuid.UUID | None = None,
+    ) -> CancelledDate:
+        """Cancel one date of a permanence: its bookings are cancelled and the people
+        booked returned (name, phone, e-mail) so that they can be called."""
+        reason = check_text(reason, _("Motif"), 200)
+        with self._uow() as uow:
+            perm = uow.session.get(Permanence, permanence_id)
+            if perm is None:
+                raise NotFoundError(_("Cette permanence n'existe plus."))
+            if day not in set(
+                occurrence_dates(
+                    perm.weekday, perm.interval_weeks, perm.start_date, perm.end_date, day, day
+                )
+            ):
+                raise ValidationError(_("Date"), _("la permanence n'a pas lieu ce jour-là"))
+            calendar = SiteCalendar(uow, perm.site_id)
+            exists = uow.session.exec(
+                select(PermanenceCancellation).where(
+                    PermanenceCancellation.permanence_id == perm.id,
+                    PermanenceCancellation.on_date == day,
+                )
+            ).first()
+            if exists is None:
+                uow.session.add(
+                    PermanenceCancellation(
+                        site_id=perm.site_id, permanence_id=perm.id, on_date=day, reason=reason
+                    )
+                )
+            start, end = calendar.day_bounds(day)
+            now = datetime.now(UTC)
+            to_call: list[BookedPerson] = []
+            for b, person in uow.session.exec(
+                select(Booking, Person)
+                .outerjoin(Person, col(Person.id) == col(Booking.person_id))
+                .where(
+                    Booking.permanence_id == perm.id,
+                    col(Booking.start_at) >= start,
+                    col(Booking.start_at) < end,
+                    Booking.status == BookingStatus.CONFIRMED,
+                )
+                .order_by(col(Booking.start_at))
+            ):
+                b.status, b.cancelled_at = BookingStatus.CANCELLED, now
+
+                to_call.append(
+                    BookedPerson(
+                        booking_id=b.id,
+                        person_id=b.person_id,
+                        name=display_name(person, b.organisation),
+                        phone=person.phone if person and person.anonymized_at is None else "",
+                        email=person.email if person and person.anonymized_at is None else "",
+                        start=b.start_at.astimezone(calendar.zone),
+                    )
+                )
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="permanence",
+                entity_id=perm.id,
+                site_id=perm.site_id,
+                user_id=user_id,
+                details={"cancelled_date": day.isoformat(), "bookings": len(to_call)},
+            )
+            uow.commit()
+            return CancelledDate(perm.id, day, reason, tuple(to_call))
+
+    @staticmethod
+    def _next_free(
+        uow: UnitOfWork, calendar: SiteCalendar, perm: Permanence, day: date
+    ) -> builtins.list[SlotInfo]:
+        resource = uow.session.get(Resource, perm.resource_id)
+        assert resource is not None
+        free = [
+            s
+            for s in generate_slots(
+                uow, calendar, day, day + timedelta(weeks=8), permanence_id=perm.id
+            )
+            if not s.taken and not s.cancelled
+        ]
+        return [SlotInfo(resource.id, resource.name, s.start, s.end, 1) for s in free[:3]]

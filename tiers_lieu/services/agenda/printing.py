@@ -1,0 +1,179 @@
+"""The agenda on paper: the day's agenda for the door, a practitioner's list of the day.
+
+The door sheet is read by anyone passing by, so it names no one who booked as a person:
+their bookings show as « Réservé », meetings show their title or organisation, permanences
+the practitioner and profession. The practitioner's list gives each slot's time and the
+name of the person booked — what the practitioner needs, and nothing more (no reason is
+stored anyway). Both are A4 portrait with DejaVu Sans embedded; reportlab is imported inside
+the functions (start-up time).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from tiers_lieu.db import UowFactory
+from tiers_lieu.errors import NotFoundError
+from tiers_lieu.i18n import _, format_date, format_time
+from tiers_lieu.models import Practitioner, Site
+from tiers_lieu.services.agenda import views
+from tiers_lieu.services.agenda.readmodels import AgendaView, BookingInfo, PermanenceSlot
+from tiers_lieu.services.agenda.rules import SiteCalendar, hours_text
+from tiers_lieu.services.agenda.slots import generate_slots
+
+
+def _span(start: object, end: object) -> str:
+    return _("{start} – {end}").format(
+        start=format_time(start.time()),  # type: ignore[attr-defined]
+        end=format_time(end.time()),  # type: ignore[attr-defined]
+    )
+
+
+def _door_label(b: BookingInfo) -> str:
+    if b.person_id is not None and not b.title:
+        return _("Réservé")
+    return b.title or b.organisation or _("Réservé")
+
+
+def _door_rows(view: AgendaView) -> list[tuple[str, list[tuple[str, str]]]]:
+    sections: list[tuple[str, list[tuple[str, str]]]] = []
+    for column in view.resources:
+        lines: list[tuple[str, str]] = []
+        seen: set[tuple[uuid.UUID, date]] = set()
+        for slot in column.permanence_slots:
+            if (slot.permanence_id, slot.day) in seen or slot.cancelled:
+                continue
+            seen.add((slot.permanence_id, slot.day))
+            same = [s for s in column.permanence_slots if s.permanence_id == slot.permanence_id]
+            lines.append(
+                (
+                    _span(same[0].start, same[-1].end),
+                    _("Permanence : {who}").format(who=slot.practitioner_name),
+                )
+            )
+        for b in column.bookings:
+            if b.permanence_id is None:
+                text = _door_label(b)
+                if column.resource.capacity > 1:
+                    text = _("{text} ({n} pl.)").format(text=text, n=b.seats)
+                lines.append((_span(b.start, b.end), text))
+        lines.sort()
+        sections.append((column.resource.name, lines))
+    return sections
+
+
+def _document(
+    target: Path, title: str, subtitle: str, blocks: list[tuple[str, list[tuple[str, str]]]]
+) -> Path:
+    # reportlab is imported here, not at module level: the desk must start fast.
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
+
+    register_fonts()
+    doc = SimpleDocTemplate(
+        str(target),
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=title,
+        author="Comptoir",
+    )
+    big = ParagraphStyle("big", fontName=BOLD, fontSize=22, leading=27)
+    sub = ParagraphStyle("sub", fontName=REGULAR, fontSize=13, leading=17, textColor=colors.grey)
+    head = ParagraphStyle("head", fontName=BOLD, fontSize=15, leading=19, spaceBefore=8)
+    cell = ParagraphStyle("cell", fontName=REGULAR, fontSize=13, leading=16)
+    story: list[object] = [Paragraph(title, big), Paragraph(subtitle, sub), Spacer(1, 6 * mm)]
+    width = A4[0] - 36 * mm
+    for heading, lines in blocks:
+        rows = [[Paragraph(t, cell), Paragraph(text, cell)] for t, text in lines] or [
+            [Paragraph("", cell), Paragraph(_("Libre toute la journée"), cell)]
+        ]
+        table = Table(rows, colWidths=[40 * mm, width - 40 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.lightgrey),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
+        story.append(KeepTogether([Paragraph(heading, head), table]))
+    doc.build(story)
+    return target
+
+
+class PrintingService:
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    def day_sheet(self, *, site_id: uuid.UUID, day: date, target: Path) -> Path:
+        """The day's agenda of every resource, for the door; names no person."""
+        with self._uow() as uow:
+            site = uow.session.get(Site, site_id)
+            if site is None:
+                raise NotFoundError(_("Ce lieu n'existe plus."))
+            view = views.agenda(uow, site_id, [day])
+            place = site.name
+        closed = view.closed_days.get(day)
+        opening = view.opening.get(day, ())
+        if closed:
+            subtitle = _("{place} — fermé ({why})").format(place=place, why=closed)
+        else:
+            subtitle = _("{place} — ouvert {hours}").format(place=place, hours=hours_text(opening))
+        return _document(
+            target,
+            _("Agenda du {day}").format(day=format_date(day, "full")),
+            subtitle,
+            _door_rows(view),
+        )
+
+    def practitioner_day(self, *, practitioner_id: uuid.UUID, day: date, target: Path) -> Path:
+        """A practitioner's slots of the day with the name of each person booked."""
+        with self._uow() as uow:
+            who = uow.session.get(Practitioner, practitioner_id)
+            if who is None:
+                raise NotFoundError(_("Ce praticien n'existe plus."))
+            name, profession = who.name, who.profession
+            slots: list[PermanenceSlot] = generate_slots(
+                uow, SiteCalendar(uow, who.site_id), day, day, practitioner_id=practitioner_id
+            )
+        lines = [
+            (
+                _span(s.start, s.end),
+                _("Annulé")
+                if s.cancelled
+                else (s.who or _("(sans nom)"))
+                if s.taken
+                else _("libre"),
+            )
+            for s in slots
+        ]
+        if not slots:
+            lines = [("", _("Pas de permanence ce jour-là."))]
+        taken = sum(1 for s in slots if s.taken and not s.cancelled)
+        return _document(
+            target,
+            _("{name} — {day}").format(name=name, day=format_date(day, "full")),
+            _("{profession} — {taken} rendez-vous sur {total} créneaux").format(
+                profession=profession, taken=taken, total=len(slots)
+            ),
+            [(_("Rendez-vous"), lines)],
+        )

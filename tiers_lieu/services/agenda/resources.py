@@ -1,0 +1,203 @@
+"""What can be booked: desks, an open space with N seats, meeting rooms, a health room, a
+teleconsultation cabin.
+
+A resource carries the rules every booking of it must respect (capacity, minimum and maximum
+duration, a buffer after each booking for cleaning) and the desk service its check-ins count
+in. Resources are deactivated, never deleted: past bookings keep pointing at them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import col, select
+
+from tiers_lieu.db import UowFactory
+from tiers_lieu.errors import NotFoundError, ValidationError
+from tiers_lieu.i18n import _
+from tiers_lieu.models import Resource, Service
+from tiers_lieu.models.enums import AuditAction, ResourceKind
+from tiers_lieu.services import audit
+from tiers_lieu.services.agenda.readmodels import ResourceInfo
+
+
+def resource_info(r: Resource) -> ResourceInfo:
+    return ResourceInfo(
+        id=r.id,
+        site_id=r.site_id,
+        name=r.name,
+        kind=r.kind,
+        capacity=r.capacity,
+        min_duration_min=r.min_duration_min,
+        max_duration_min=r.max_duration_min,
+        buffer_min=r.buffer_min,
+        service_id=r.service_id,
+        active=r.active,
+    )
+
+
+def _check(
+    *,
+    name: str,
+    kind: str,
+    capacity: int,
+    min_duration_min: int,
+    max_duration_min: int | None,
+    buffer_min: int,
+) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Nom"), _("ce champ est obligatoire"))
+    if len(name) > 80:
+        raise ValidationError(_("Nom"), _("80 caractères au plus"))
+    if kind not in {k.value for k in ResourceKind}:
+        raise ValidationError(_("Type"), _("type de ressource inconnu"))
+    if not 1 <= capacity <= 500:
+        raise ValidationError(_("Capacité"), _("entre 1 et 500 places"))
+    if not 0 <= min_duration_min <= 24 * 60:
+        raise ValidationError(_("Durée minimale"), _("entre 0 et 24 heures"))
+    if max_duration_min is not None:
+        if not 1 <= max_duration_min <= 24 * 60:
+            raise ValidationError(_("Durée maximale"), _("entre 1 minute et 24 heures"))
+        if max_duration_min < min_duration_min:
+            raise ValidationError(
+                _("Durée maximale"), _("elle ne peut pas être inférieure à la durée minimale")
+            )
+    if not 0 <= buffer_min <= 240:
+        raise ValidationError(_("Battement"), _("entre 0 et 240 minutes"))
+    return name
+
+
+class ResourceService:
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    def list(
+        self, site_id: uuid.UUID, *, kind: str | None = None, include_inactive: bool = False
+    ) -> list[ResourceInfo]:
+        """The site's resources by name; only active ones unless ``include_inactive``."""
+        with self._uow() as uow:
+            query = select(Resource).where(Resource.site_id == site_id)
+            if kind is not None:
+                query = query.where(Resource.kind == kind)
+            if not include_inactive:
+                query = query.where(col(Resource.active).is_(True))
+            rows = uow.session.exec(query.order_by(col(Resource.name)))
+            return [resource_info(r) for r in rows]
+
+    def get(self, resource_id: uuid.UUID) -> ResourceInfo:
+        with self._uow() as uow:
+            row = uow.session.get(Resource, resource_id)
+            if row is None:
+                raise NotFoundError(_("Cette ressource n'existe plus."))
+            return resource_info(row)
+
+    def find(self, site_id: uuid.UUID, name: str) -> ResourceInfo:
+        """The resource named ``name`` (accents and case as typed), for the command line."""
+        wanted = name.strip().casefold()
+        for r in self.list(site_id, include_inactive=True):
+            if r.name.casefold() == wanted:
+                return r
+        raise NotFoundError(
+            _("Aucune ressource ne s'appelle « {name} » dans ce lieu.").format(name=name)
+        )
+
+    def create(
+        self,
+        *,
+        site_id: uuid.UUID,
+        name: str,
+        kind: str,
+        capacity: int = 1,
+        min_duration_min: int = 30,
+        max_duration_min: int | None = None,
+        buffer_min: int = 0,
+        service_id: uuid.UUID | None = None,
+        user_id: uuid.UUID | None = None,
+    ) -> ResourceInfo:
+        name = _check(
+            name=name,
+            kind=kind,
+            capacity=capacity,
+            min_duration_min=min_duration_min,
+            max_duration_min=max_duration_min,
+            buffer_min=buffer_min,
+        )
+        with self._uow() as uow:
+            self._check_service(
+                uow.session.get(Service, service_id) if service_id else None, site_id, service_id
+            )
+            row = Resource(
+                site_id=site_id,
+                name=name,
+                kind=kind,
+                capacity=capacity,
+                min_duration_min=min_duration_min,
+                max_duration_min=max_duration_min,
+                buffer_min=buffer_min,
+                service_id=service_id,
+            )
+            uow.session.add(row)
+            audit.record(
+                uow,
+                action=AuditAction.CREATE,
+                entity="resource",
+                entity_id=row.id,
+                site_id=site_id,
+                user_id=user_id,
+            )
+            uow.commit()
+            return resource_info(row)
+
+    def update(
+        self,
+        resource_id: uuid.UUID,
+        *,
+        name: str,
+        kind: str,
+        capacity: int,
+        min_duration_min: int,
+        max_duration_min: int | None,
+        buffer_min: int,
+        service_id: uuid.UUID | None,
+        active: bool = True,
+        user_id: uuid.UUID | None = None,
+    ) -> ResourceInfo:
+        """Change a resource's rules; existing bookings are kept as they are."""
+        name = _check(
+            name=name,
+            kind=kind,
+            capacity=capacity,
+            min_duration_min=min_duration_min,
+            max_duration_min=max_duration_min,
+            buffer_min=buffer_min,
+        )
+        with self._uow() as uow:
+            row = uow.session.get(Resource, resource_id)
+            if row is None:
+                raise NotFoundError(_("Cette ressource n'existe plus."))
+            self._check_service(
+                uow.session.get(Service, service_id) if service_id else None,
+                row.site_id,
+                service_id,
+            )
+            row.name, row.kind, row.capacity = name, kind, capacity
+            row.min_duration_min, row.max_duration_min = min_duration_min, max_duration_min
+            row.buffer_min, row.service_id, row.active = buffer_min, service_id, active
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="resource",
+                entity_id=row.id,
+                site_id=row.site_id,
+                user_id=user_id,
+            )
+            uow.commit()
+            return resource_info(row)
+
+    @staticmethod
+    def _check_service(
+        service: Service | None, site_id: uuid.UUID, service_id: uuid.UUID | None
+    ) -> None:
+        if service_id is not None and (service is None or service.site_id != site_id):
+            raise ValidationError(_("Service"), _("ce service n'existe pas dans ce lieu"))
