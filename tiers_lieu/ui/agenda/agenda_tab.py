@@ -1,0 +1,415 @@
+"""« Agenda »: the day or the week of the place's resources, and what the host does on it.
+
+A bar to turn pages (or PgUp/PgDn, T for today) and to choose the view, the grid, a line that
+describes the booking under the cursor, and the actions on it: check in (counts the visit and
+uses a pass), no-show, cancel (after a confirmation), plus printing and calendar exchange
+(``share.py``). Every dialog is opened with ``open()``, not ``exec()``, so the grid keeps
+painting behind it and the tests drive it like a host would.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _, format_date, month_name
+from tiers_lieu.models.enums import BookingStatus
+from tiers_lieu.services.agenda.readmodels import (
+    AgendaView,
+    BookingInfo,
+    PermanenceSlot,
+    ResourceInfo,
+)
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.agenda.booking_dialog import BookingDialog, default_end
+from tiers_lieu.ui.agenda.content import ViewMode, build_content, status_label, time_range
+from tiers_lieu.ui.agenda.dialog_parts import place_zone
+from tiers_lieu.ui.agenda.grid import AgendaGrid, BlockKind, CellRange, GridBlock
+from tiers_lieu.ui.agenda.navigation import keys_help, week_start
+from tiers_lieu.ui.agenda.share import ShareMenu
+from tiers_lieu.ui.agenda.slot_dialog import SlotDialog
+from tiers_lieu.ui.common import StatusLabel, add_shortcut
+from tiers_lieu.ui.errors import show_error
+
+
+def period_title(mode: ViewMode, day: date) -> str:
+    if mode == ViewMode.DAY:
+        return format_date(day, "full")
+    monday = week_start(day)
+    sunday = monday + timedelta(days=6)
+    if monday.month == sunday.month:
+        return _("Semaine du {first} au {last} {month} {year}").format(
+            first=monday.day, last=sunday.day, month=month_name(sunday.month), year=sunday.year
+        )
+    return _("Semaine du {first} au {last}").format(
+        first=format_date(monday, "long"), last=format_date(sunday, "long")
+    )
+
+
+class AgendaTab(QWidget):
+    bookings_changed = Signal()
+    """A booking was made, moved, checked in, marked absent or cancelled."""
+
+    def __init__(
+        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user = user
+        self._day = date.today()
+        self._resources: list[ResourceInfo] = []
+        self.view: AgendaView | None = None
+        self.dialog: BookingDialog | SlotDialog | None = None
+
+        self.previous_button = QPushButton(_("◀ &Précédent"), self)
+        self.today_button = QPushButton(_("Aujourd'&hui"), self)
+        self.next_button = QPushButton(_("Sui&vant ▶"), self)
+        self.previous_button.setToolTip(_("Page précédente (Pg préc.)"))
+        self.today_button.setToolTip(_("Aujourd'hui (T)"))
+        self.next_button.setToolTip(_("Page suivante (Pg suiv.)"))
+        self.previous_button.clicked.connect(lambda: self.on_page_requested(-1))
+        self.next_button.clicked.connect(lambda: self.on_page_requested(1))
+        self.today_button.clicked.connect(self.on_today_requested)
+        self.period = QLabel(self)
+        font = self.period.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.period.setFont(font)
+        self.mode = QComboBox(self)
+        self.mode.addItem(_("Jour"), ViewMode.DAY)
+        self.mode.addItem(_("Semaine"), ViewMode.WEEK)
+        self.mode.setCurrentIndex(1)
+        self.resource = QComboBox(self)
+        self.resource.setMinimumContentsLength(18)
+        mode_label = QLabel(_("V&ue :"), self)
+        mode_label.setBuddy(self.mode)
+        resource_label = QLabel(_("&Ressource :"), self)
+        resource_label.setBuddy(self.resource)
+        bar = QHBoxLayout()
+        for button in (self.previous_button, self.today_button, self.next_button):
+            bar.addWidget(button)
+        bar.addSpacing(12)
+        bar.addWidget(self.period, 1)
+        for widget in (mode_label, self.mode, resource_label, self.resource):
+            bar.addWidget(widget)
+
+        self.grid = AgendaGrid(self)
+        self.scroller = QScrollArea(self)
+        self.scroller.setWidget(self.grid)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFocusProxy(self.grid)
+        self.help = QLabel(keys_help(), self)
+        self.help.setWordWrap(True)
+        self.help.setStyleSheet("color: #555555;")
+        self.details = QLabel(self)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = StatusLabel(self)
+
+        self.new_button = QPushButton(_("&Nouvelle réservation…"), self)
+        self.edit_button = QPushButton(_("Mo&difier…"), self)
+        self.check_in_button = QPushButton(_("&Arrivé·e"), self)
+        self.no_show_button = QPushButton(_("A&bsent·e"), self)
+        self.cancel_button = QPushButton(_("Annu&ler…"), self)
+        self.share = ShareMenu(app, site, user, self)
+        self.share_button = QPushButton(_("&Imprimer et partager"), self)
+        self.share_button.setMenu(self.share)
+        self.import_button = QPushButton(_("Importer un &calendrier (.ics)…"), self)
+        self.new_button.clicked.connect(self.on_new_clicked)
+        self.edit_button.clicked.connect(self.on_edit_clicked)
+        self.check_in_button.clicked.connect(self.on_check_in_clicked)
+        self.no_show_button.clicked.connect(self.on_no_show_clicked)
+        self.cancel_button.clicked.connect(self.on_cancel_clicked)
+        self.import_button.clicked.connect(self.share.on_import_triggered)
+        add_shortcut(self, QKeySequence("Ctrl+N"), self.on_new_clicked, self.new_button)
+        actions = QHBoxLayout()
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.check_in_button,
+            self.no_show_button,
+            self.cancel_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.share_button)
+        actions.addWidget(self.import_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.scroller, 1)
+        layout.addWidget(self.help)
+        layout.addWidget(self.details)
+        layout.addLayout(actions)
+        layout.addWidget(self.status)
+
+        self.grid.page_requested.connect(self.on_page_requested)
+        self.grid.today_requested.connect(self.on_today_requested)
+        self.grid.cell_activated.connect(self.on_cell_activated)
+        self.grid.block_activated.connect(self.on_block_activated)
+        self.grid.cancel_requested.connect(self.on_cancel_requested)
+        self.grid.current_changed.connect(self.on_current_changed)
+        self.share.imported.connect(self.on_bookings_changed)
+        self.reload_resources()
+        self.mode.currentIndexChanged.connect(self.refresh)
+        self.resource.currentIndexChanged.connect(self.refresh)
+        self.refresh()
+        self.grid.go_to(self._day, time(9, 0))
+
+    # -- what is shown --------------------------------------------------------------------
+    def current_day(self) -> date:
+        return self._day
+
+    def current_mode(self) -> ViewMode:
+        return ViewMode(self.mode.currentData())
+
+    def resource_filter(self) -> uuid.UUID | None:
+        value = self.resource.currentData()
+        return value if isinstance(value, uuid.UUID) else None
+
+    def reload_resources(self) -> None:
+        chosen = self.resource_filter()
+        self._resources = self._app.agenda.resources.list(self._site.id)
+        self.share.set_resources(self._resources)
+        self.resource.blockSignals(True)
+        self.resource.clear()
+        self.resource.addItem(_("Toutes les ressources"), None)
+        for resource in self._resources:
+            self.resource.addItem(resource.name, resource.id)
+            if resource.id == chosen:
+                self.resource.setCurrentIndex(self.resource.count() - 1)
+        self.resource.blockSignals(False)
+
+    def refresh(self) -> None:
+        bookings = self._app.agenda.bookings
+        mode, resource_id = self.current_mode(), self.resource_filter()
+        if mode == ViewMode.DAY:
+            self.view = bookings.day(self._site.id, self._day, resource_id=resource_id)
+        else:
+            self.view = bookings.week(self._site.id, self._day, resource_id=resource_id)
+        content = build_content(self.view, mode=mode, resource_id=resource_id, today=date.today())
+        column, _row = self.grid.current_cell()
+        shown = self.grid.columns()
+        was_on = shown[column].resource_id if column < len(shown) else None
+        day = self._day  # set_content moves the cursor, which would change the day
+        self.grid.set_content(
+            content.columns,
+            content.blocks,
+            first=content.first,
+            last=content.last,
+            now=datetime.now(place_zone()),
+        )
+        self._day = day
+        self.grid.go_to(day, resource_id=was_on)
+        self.period.setText(period_title(mode, self._day))
+        self.share.set_day(self._day)
+        self.on_current_changed()
+
+    def _ensure_current_visible(self) -> None:
+        column, row = self.grid.current_cell()
+        rect = self.grid.cell_rect(column, row)
+        self.scroller.ensureVisible(
+            rect.center().x(), rect.center().y(), rect.width(), rect.height()
+        )
+
+    # -- navigation -----------------------------------------------------------------------
+    def on_page_requested(self, step: int) -> None:
+        days = 1 if self.current_mode() == ViewMode.DAY else 7
+        self._day += timedelta(days=days * step)
+        self.refresh()
+        self.grid.go_to(self._day)
+
+    def on_today_requested(self) -> None:
+        self._day = date.today()
+        self.refresh()
+        self.grid.go_to(self._day)
+        self.grid.setFocus()
+
+    def on_current_changed(self) -> None:
+        column, _row = self.grid.current_cell()
+        columns = self.grid.columns()
+        if 0 <= column < len(columns):
+            self._day = columns[column].day
+        self._ensure_current_visible()
+        block = self.grid.current_block()
+        booking = self._booking_of(block)
+        for button in (self.check_in_button, self.no_show_button, self.cancel_button):
+            button.setEnabled(booking is not None)
+        self.edit_button.setEnabled(block is not None)
+        if block is None:
+            self.details.setText("")
+            return
+        self.details.setText(" · ".join(block.tooltip.splitlines()))
+
+    # -- the block under the cursor -------------------------------------------------------
+    @staticmethod
+    def _booking_of(block: GridBlock | None) -> uuid.UUID | None:
+        if block is None or block.kind == BlockKind.SLOT_FREE:
+            return None
+        if isinstance(block.payload, BookingInfo):
+            return block.payload.id
+        if isinstance(block.payload, PermanenceSlot) and block.payload.booking_id:
+            return block.payload.booking_id
+        return None
+
+    def _open(self, dialog: BookingDialog | SlotDialog) -> None:
+        self.dialog = dialog
+        if isinstance(dialog, BookingDialog):
+            dialog.booking_saved.connect(self.on_booking_saved)
+        else:
+            dialog.slot_booked.connect(self.on_booking_saved)
+        dialog.finished.connect(self.grid.setFocus)
+        dialog.open()
+
+    def on_new_clicked(self) -> None:
+        selected = self.grid.selected_range()
+        if selected is None:
+            return
+        self.on_cell_activated(selected)
+
+    def on_cell_activated(self, selected: CellRange) -> None:
+        resource_id = selected.column.resource_id
+        if not isinstance(resource_id, uuid.UUID):
+            resource_id = self.resource_filter()
+        resource = next((r for r in self._resources if r.id == resource_id), None)
+        least = resource.min_duration_min if resource else 60
+        end = selected.end
+        if (end.hour * 60 + end.minute) - (
+            selected.start.hour * 60 + selected.start.minute
+        ) < least:
+            end = default_end(selected.start, least)
+        self._open(
+            BookingDialog(
+                self._app,
+                self._site,
+                self._user,
+                self,
+                resources=self._resources,
+                resource_id=resource_id,
+                day=selected.column.day,
+                start=selected.start,
+                end=end,
+            )
+        )
+
+    def on_block_activated(self, block: GridBlock) -> None:
+        if block.kind == BlockKind.SLOT_FREE and isinstance(block.payload, PermanenceSlot):
+            self._open(SlotDialog(self._app, self._site, self._user, block.payload, self))
+            return
+        booking_id = self._booking_of(block)
+        if booking_id is None:
+            return
+        try:
+            booking = self._app.agenda.bookings.get(booking_id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._open(
+            BookingDialog(
+                self._app,
+                self._site,
+                self._user,
+                self,
+                resources=self._resources,
+                booking=booking,
+            )
+        )
+
+    def on_edit_clicked(self) -> None:
+        block = self.grid.current_block()
+        if block is not None:
+            self.on_block_activated(block)
+
+    def on_booking_saved(self, booking: BookingInfo) -> None:
+        self._day = booking.start.date()
+        self.on_bookings_changed()
+        self.grid.go_to(self._day, booking.start.time())
+        self.status.confirm(
+            _("Réservé pour {who} : {resource}, {date}, {hours}.").format(
+                who=booking.who or booking.title or "—",
+                resource=booking.resource_name,
+                date=format_date(booking.start.date(), "full"),
+                hours=time_range(booking.start, booking.end),
+            )
+        )
+
+    def on_bookings_changed(self) -> None:
+        self.refresh()
+        self.bookings_changed.emit()
+
+    # -- statuses -------------------------------------------------------------------------
+    def on_check_in_clicked(self) -> None:
+        booking_id = self._booking_of(self.grid.current_block())
+        if booking_id is None:
+            return
+        try:
+            result = self._app.agenda.bookings.check_in(
+                booking_id, user_id=self._user.id if self._user else None
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        message = _("{who} est arrivé·e : visite comptée.").format(
+            who=result.booking.who or result.booking.resource_name
+        )
+        if result.pass_balance is not None:
+            message += " " + _("Reste sur le pass : {n}.").format(n=result.pass_balance)
+        self.on_bookings_changed()
+        self.status.confirm(message)
+
+    def on_no_show_clicked(self) -> None:
+        self._set_status(BookingStatus.NO_SHOW)
+
+    def on_cancel_clicked(self) -> None:
+        block = self.grid.current_block()
+        if block is not None:
+            self.on_cancel_requested(block)
+
+    def on_cancel_requested(self, block: GridBlock) -> None:
+        if self._booking_of(block) is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Annuler la réservation"),
+            _("Annuler cette réservation ?\n\n{what}").format(what=block.tooltip),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._set_status(BookingStatus.CANCELLED)
+
+    def _set_status(self, status: BookingStatus) -> None:
+        booking_id = self._booking_of(self.grid.current_block())
+        if booking_id is None:
+            return
+        bookings = self._app.agenda.bookings
+        user_id = self._user.id if self._user else None
+        try:
+            if status == BookingStatus.CANCELLED:
+                done = bookings.cancel(booking_id, user_id=user_id)
+            else:
+                done = bookings.no_show(booking_id, user_id=user_id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.on_bookings_changed()
+        self.status.confirm(
+            _("{who} : {status}.").format(
+                who=done.who or done.resource_name, status=status_label(done.status)
+            )
+        )

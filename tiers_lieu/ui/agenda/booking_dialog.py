@@ -1,0 +1,341 @@
+"""The booking form: for a person (found as it is typed, or registered on the spot) or an
+organisation, a resource, a date and hours, seats, and optionally a weekly repetition.
+
+It is built for the phone call at the desk: it opens on the cell the host chose, Entrée saves,
+and a refusal never leaves the host empty-handed: the service's French reason is shown in the
+form with the nearest free slots as buttons, one click books one. A repetition is checked
+first: the dates that collide are listed (in red, with why) and a second Entrée books the
+others. A health resource takes no « objet » at all: no reason is stored for a health slot.
+When a person is chosen, how often they did not come is shown, so the host can ask.
+
+An existing booking opens in the same form to be moved (times, resource, seats).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _, ngettext, weekday_name
+from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.readmodels import BookingInfo, ResourceInfo, SlotInfo
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.agenda.content import HEALTH_KINDS
+from tiers_lieu.ui.agenda.dialog_parts import (
+    PersonPicker,
+    ProposalsBox,
+    RepeatBox,
+    place_zone,
+)
+from tiers_lieu.ui.agenda.table_models import OccurrencesModel
+from tiers_lieu.ui.common import make_table, to_date, to_time
+from tiers_lieu.ui.errors import show_error
+
+
+class BookingDialog(QDialog):
+    """Emits ``booking_saved`` (a :class:`BookingInfo`, or the first of a series) and closes."""
+
+    booking_saved = Signal(object)
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        parent: QWidget | None = None,
+        *,
+        resources: list[ResourceInfo],
+        resource_id: uuid.UUID | None = None,
+        day: date | None = None,
+        start: time = time(9, 0),
+        end: time = time(10, 0),
+        booking: BookingInfo | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user_id = user.id if user else None
+        self._resources = resources
+        self._booking = booking
+        self._zone: ZoneInfo = place_zone()
+        self._planned_for: tuple[object, ...] | None = None
+        self.setWindowTitle(_("Modifier la réservation") if booking else _("Nouvelle réservation"))
+        self.setMinimumWidth(560)
+
+        self.person = PersonPicker(app, site.id, user, self)
+        self.organisation = QLineEdit(self)
+        self.organisation.setMaxLength(120)
+        self.organisation.setPlaceholderText(_("ou une association, une entreprise…"))
+        self.title = QLineEdit(self)
+        self.title.setMaxLength(200)
+        self.title.setPlaceholderText(_("par exemple : réunion du conseil d'administration"))
+        self.health_note = QLabel(
+            _("Créneau de santé : aucun motif n'est demandé ni enregistré."), self
+        )
+        self.health_note.setWordWrap(True)
+        self.resource = QComboBox(self)
+        for resource in resources:
+            self.resource.addItem(resource.name, resource.id)
+        self.day = QDateEdit(self)
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd/MM/yyyy")
+        self.weekday = QLabel(self)  # Qt's own day names follow the system, not Comptoir
+        self.day.dateChanged.connect(
+            lambda value: self.weekday.setText(weekday_name(to_date(value).weekday()))
+        )
+        self.start = QTimeEdit(self)
+        self.end = QTimeEdit(self)
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("HH:mm")
+        self.seats = QSpinBox(self)
+        self.repeat = RepeatBox(self)
+        self.occurrences = OccurrencesModel(self)
+        self.occurrences_view = make_table(
+            self.occurrences, self, stretch=OccurrencesModel.Columns.STATE
+        )
+        self.occurrences_view.setMaximumHeight(150)
+        self.occurrences_view.hide()
+        self.refusal = QLabel(self)
+        self.refusal.setWordWrap(True)
+        self.refusal.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.refusal.hide()
+        self.proposals = ProposalsBox(self)
+        self.proposals.slot_chosen.connect(self.on_proposal_chosen)
+
+        hours = QHBoxLayout()
+        hours.addWidget(self.start)
+        to_label = QLabel(_("à"), self)
+        hours.addWidget(to_label)
+        hours.addWidget(self.end)
+        hours.addStretch(1)
+        form = QFormLayout()
+        form.addRow(_("&Personne :"), self.person)
+        form.addRow(_("&Organisation :"), self.organisation)
+        self.title_label = QLabel(_("Ob&jet :"), self)
+        self.title_label.setBuddy(self.title)
+        form.addRow(self.title_label, self.title)
+        form.addRow("", self.health_note)
+        form.addRow(_("&Ressource :"), self.resource)
+        day_row = QHBoxLayout()
+        day_row.addWidget(self.day)
+        day_row.addWidget(self.weekday, 1)
+        day_label = QLabel(_("&Date :"), self)
+        day_label.setBuddy(self.day)
+        form.addRow(day_label, day_row)
+        hours_label = QLabel(_("&Horaires :"), self)
+        hours_label.setBuddy(self.start)
+        form.addRow(hours_label, hours)
+        form.addRow(_("P&laces :"), self.seats)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(_("&Réserver") if booking is None else _("&Enregistrer"))
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.on_save_clicked)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.repeat)
+        layout.addWidget(self.occurrences_view)
+        layout.addWidget(self.refusal)
+        layout.addWidget(self.proposals)
+        layout.addWidget(self.buttons)
+
+        self.resource.currentIndexChanged.connect(self.on_resource_changed)
+        self.repeat.changed.connect(self.on_request_changed)
+        for signal in (self.day.dateChanged, self.start.timeChanged, self.end.timeChanged):
+            signal.connect(self.on_request_changed)
+
+        if booking is not None:
+            resource_id = booking.resource_id
+            day = booking.start.date()
+            start, end = booking.start.time(), booking.end.time()
+            self.person.set_value(booking.person_id)
+            self.organisation.setText(booking.organisation)
+            self.title.setText(booking.title)
+            for locked in (self.person, self.organisation, self.title):
+                locked.setEnabled(False)
+            self.repeat.hide()
+        self._select_resource(resource_id)
+        self.on_resource_changed()
+        self.day.setDate(QDate(day.year, day.month, day.day) if day else QDate.currentDate())
+        self.start.setTime(QTime(start.hour, start.minute))
+        self.end.setTime(QTime(end.hour, end.minute))
+        if booking is not None:
+            self.seats.setValue(booking.seats)
+        self.person.setFocus()
+
+    # -- helpers --------------------------------------------------------------------------
+    def _select_resource(self, resource_id: uuid.UUID | None) -> None:
+        for index in range(self.resource.count()):
+            if self.resource.itemData(index) == resource_id:
+                self.resource.setCurrentIndex(index)
+                return
+
+    def current_resource(self) -> ResourceInfo | None:
+        resource_id = self.resource.currentData()
+        return next((r for r in self._resources if r.id == resource_id), None)
+
+    def _instants(self) -> tuple[datetime, datetime]:
+        day = to_date(self.day.date())
+        return (
+            datetime.combine(day, to_time(self.start.time()), tzinfo=self._zone),
+            datetime.combine(day, to_time(self.end.time()), tzinfo=self._zone),
+        )
+
+    def show_refusal(self, message: str, alternatives: list[SlotInfo]) -> None:
+        self.refusal.setText(message)
+        self.refusal.show()
+        self.proposals.set_slots(alternatives)
+
+    def _clear_refusal(self) -> None:
+        self.refusal.hide()
+        self.proposals.set_slots([])
+
+    # -- slots ----------------------------------------------------------------------------
+    def on_resource_changed(self) -> None:
+        resource = self.current_resource()
+        health = resource is not None and resource.kind in HEALTH_KINDS
+        self.title.setVisible(not health)
+        self.title_label.setVisible(not health)
+        self.health_note.setVisible(health)
+        if health:
+            self.title.clear()
+        self.seats.setRange(1, resource.capacity if resource else 1)
+        self.seats.setEnabled(resource is not None and resource.capacity > 1)
+        self.on_request_changed()
+
+    def on_request_changed(self) -> None:
+        self._planned_for = None
+        self.occurrences_view.hide()
+
+    def on_proposal_chosen(self, slot: SlotInfo) -> None:
+        self._select_resource(slot.resource_id)
+        day = slot.start.date()
+        self.day.setDate(QDate(day.year, day.month, day.day))
+        self.start.setTime(QTime(slot.start.hour, slot.start.minute))
+        self.end.setTime(QTime(slot.end.hour, slot.end.minute))
+        self.on_save_clicked()
+
+    def on_save_clicked(self) -> None:
+        resource = self.current_resource()
+        if resource is None:
+            self.show_refusal(_("Choisissez une ressource."), [])
+            return
+        start, end = self._instants()
+        try:
+            if self._booking is not None:
+                saved = self._app.agenda.bookings.move(
+                    self._booking.id,
+                    start=start,
+                    end=end,
+                    resource_id=resource.id,
+                    seats=self.seats.value(),
+                    user_id=self._user_id,
+                )
+            elif self.repeat.is_on():
+                saved_series = self._save_series(resource, start, end)
+                if saved_series is None:
+                    return
+                saved = saved_series
+            else:
+                saved = self._app.agenda.bookings.create(
+                    site_id=self._site.id,
+                    resource_id=resource.id,
+                    start=start,
+                    end=end,
+                    seats=self.seats.value(),
+                    person_id=self.person.value(),
+                    organisation=self.organisation.text().strip(),
+                    title=self.title.text().strip(),
+                    user_id=self._user_id,
+                )
+        except AgendaConflict as refused:
+            self.show_refusal(refused.message, refused.alternatives)
+            return
+        except Exception as exc:  # a field or a rule: said in French, the form stays open
+            show_error(self, exc)
+            return
+        self._clear_refusal()
+        self.booking_saved.emit(saved)
+        self.accept()
+
+    def _save_series(
+        self, resource: ResourceInfo, start: datetime, end: datetime
+    ) -> BookingInfo | None:
+        """First Entrée: list the dates (collisions in red); second: book all but those."""
+        bookings = self._app.agenda.bookings
+        interval, until, count = self.repeat.values()
+        request = (resource.id, start, end, interval, until, count, self.seats.value())
+        if self._planned_for != request:
+            planned = bookings.plan_series(
+                site_id=self._site.id,
+                resource_id=resource.id,
+                start=start,
+                end=end,
+                interval_weeks=interval,
+                until=until,
+                count=count,
+                seats=self.seats.value(),
+            )
+            self.occurrences.set_rows(planned)
+            self.occurrences_view.show()
+            self._planned_for = request
+            colliding = [o for o in planned if o.collides]
+            if colliding:
+                self.show_refusal(
+                    ngettext(
+                        "{n} date en conflit, en rouge ci-dessous : elle sera ignorée. "
+                        "Appuyez de nouveau sur Entrée pour réserver les {ok} autres.",
+                        "{n} dates en conflit, en rouge ci-dessous : elles seront ignorées. "
+                        "Appuyez de nouveau sur Entrée pour réserver les {ok} autres.",
+                        len(colliding),
+                    ).format(n=len(colliding), ok=len(planned) - len(colliding)),
+                    [],
+                )
+                return None
+        skip = [o.day for o in self.occurrences.rows() if o.collides]
+        result = bookings.create_series(
+            site_id=self._site.id,
+            resource_id=resource.id,
+            start=start,
+            end=end,
+            interval_weeks=interval,
+            until=until,
+            count=count,
+            seats=self.seats.value(),
+            skip=skip,
+            person_id=self.person.value(),
+            organisation=self.organisation.text().strip(),
+            title=self.title.text().strip(),
+            user_id=self._user_id,
+        )
+        if not result.booked:
+            self.show_refusal(_("Aucune date n'est libre : rien n'a été réservé."), [])
+            return None
+        return result.booked[0]
+
+
+def default_end(start: time, minutes: int) -> time:
+    moment = datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=minutes)
+    return moment.time() if moment.date() == date(2000, 1, 1) else time(23, 59)

@@ -1,0 +1,340 @@
+"""« Permanences »: the visiting practitioners and their recurring presence in a room.
+
+Above, the practitioners (name, profession, organisation, contact); below, their permanences
+(a weekday, hours, slot length, every N weeks, from a date). A permanence is not edited in
+place, because booked slots hang on it: it is ended at a date and a new one added. One date
+can be cancelled (the practitioner is ill): the people already booked are listed with their
+phone so that the host can call them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _, format_date, format_time, weekday_name
+from tiers_lieu.models.enums import ResourceKind
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.agenda.table_models import PermanencesModel, PractitionersModel
+from tiers_lieu.ui.common import (
+    StatusLabel,
+    add_shortcut,
+    make_table,
+    selected_id,
+    to_date,
+    to_time,
+)
+from tiers_lieu.ui.errors import show_error
+
+
+class PermanencesTab(QWidget):
+    permanences_changed = Signal()
+
+    def __init__(
+        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user_id = user.id if user else None
+        self._editing: uuid.UUID | None = None
+
+        # -- practitioners --
+        self.practitioners = PractitionersModel(self)
+        self.practitioners_view = make_table(
+            self.practitioners, self, stretch=PractitionersModel.Columns.ORGANISATION
+        )
+        self.practitioners_view.selectionModel().selectionChanged.connect(
+            self.on_practitioner_selected
+        )
+        self.name = QLineEdit(self)
+        self.profession = QLineEdit(self)
+        self.profession.setPlaceholderText(_("par exemple : Infirmière"))
+        self.specialty = QLineEdit(self)
+        self.organisation = QLineEdit(self)
+        self.phone = QLineEdit(self)
+        self.email = QLineEdit(self)
+        who = QFormLayout()
+        who.addRow(_("&Nom :"), self.name)
+        who.addRow(_("Pro&fession :"), self.profession)
+        who.addRow(_("Spécialit&é :"), self.specialty)
+        who.addRow(_("Str&ucture :"), self.organisation)
+        who.addRow(_("&Téléphone :"), self.phone)
+        who.addRow(_("Co&urriel :"), self.email)
+        self.new_practitioner_button = QPushButton(_("Nou&vel·le intervenant·e"), self)
+        self.save_practitioner_button = QPushButton(_("Enregi&strer"), self)
+        self.new_practitioner_button.clicked.connect(self.on_new_practitioner_clicked)
+        self.save_practitioner_button.clicked.connect(self.on_save_practitioner_clicked)
+        add_shortcut(
+            self,
+            QKeySequence("Ctrl+S"),
+            self.on_save_practitioner_clicked,
+            self.save_practitioner_button,
+        )
+        who_buttons = QHBoxLayout()
+        who_buttons.addWidget(self.new_practitioner_button)
+        who_buttons.addStretch(1)
+        who_buttons.addWidget(self.save_practitioner_button)
+        who_side = QVBoxLayout()
+        who_side.addLayout(who)
+        who_side.addLayout(who_buttons)
+        top = QGroupBox(_("Intervenant·es"), self)
+        top_layout = QHBoxLayout(top)
+        top_layout.addWidget(self.practitioners_view, 3)
+        top_layout.addLayout(who_side, 2)
+
+        # -- permanences --
+        self.permanences = PermanencesModel(self)
+        self.permanences_view = make_table(
+            self.permanences, self, stretch=PermanencesModel.Columns.WHEN
+        )
+        self.resource = QComboBox(self)
+        self.weekday = QComboBox(self)
+        for number in range(7):
+            self.weekday.addItem(weekday_name(number), number)
+        self.start = QTimeEdit(QTime(9, 0), self)
+        self.end = QTimeEdit(QTime(12, 0), self)
+        self.slot = QSpinBox(self)
+        self.slot.setRange(5, 240)
+        self.slot.setValue(20)
+        self.slot.setSuffix(_(" min"))
+        self.interval = QSpinBox(self)
+        self.interval.setRange(1, 12)
+        self.interval.setPrefix(_("toutes les "))
+        self.interval.setSuffix(_(" semaine(s)"))
+        self.from_date = QDateEdit(QDate.currentDate(), self)
+        self.from_date.setCalendarPopup(True)
+        self.from_date.setDisplayFormat("dd/MM/yyyy")
+        hours = QHBoxLayout()
+        hours.addWidget(self.start)
+        hours.addWidget(self.end)
+        when = QFormLayout()
+        when.addRow(_("&Lieu :"), self.resource)
+        when.addRow(_("&Jour :"), self.weekday)
+        hours_label = QLabel(_("&Horaires :"), self)
+        hours_label.setBuddy(self.start)
+        when.addRow(hours_label, hours)
+        when.addRow(_("Créneaux de :"), self.slot)
+        when.addRow(_("&Rythme :"), self.interval)
+        when.addRow(_("À partir du :"), self.from_date)
+        self.add_button = QPushButton(_("&Ajouter la permanence"), self)
+        self.add_button.clicked.connect(self.on_add_clicked)
+        self.on_date = QDateEdit(QDate.currentDate(), self)
+        self.on_date.setCalendarPopup(True)
+        self.on_date.setDisplayFormat("dd/MM/yyyy")
+        self.cancel_date_button = QPushButton(_("Annuler &ce jour-là…"), self)
+        self.end_button = QPushButton(_("&Terminer à cette date"), self)
+        self.cancel_date_button.clicked.connect(self.on_cancel_date_clicked)
+        self.end_button.clicked.connect(self.on_end_clicked)
+        day_actions = QFormLayout()
+        day_actions.addRow(_("&Date :"), self.on_date)
+        day_actions.addRow(self.cancel_date_button)
+        day_actions.addRow(self.end_button)
+        side = QVBoxLayout()
+        side.addLayout(when)
+        side.addWidget(self.add_button)
+        side.addSpacing(12)
+        side.addLayout(day_actions)
+        side.addStretch(1)
+        bottom = QGroupBox(_("Permanences de l'intervenant·e choisi·e"), self)
+        bottom_layout = QHBoxLayout(bottom)
+        bottom_layout.addWidget(self.permanences_view, 3)
+        bottom_layout.addLayout(side, 2)
+
+        self.status = StatusLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(top, 2)
+        layout.addWidget(bottom, 3)
+        layout.addWidget(self.status)
+        self.refresh()
+
+    def refresh(self) -> None:
+        chosen = self._editing
+        self.resource.clear()
+        for resource in self._app.agenda.resources.list(self._site.id):
+            self.resource.addItem(resource.name, resource.id)
+            if resource.kind == ResourceKind.HEALTH_ROOM and self.resource.count() > 0:
+                self.resource.setCurrentIndex(self.resource.count() - 1)
+        self.practitioners.set_rows(self._app.agenda.practitioners.list(self._site.id))
+        row = self.practitioners.find_row(chosen)
+        if row >= 0:
+            self.practitioners_view.selectRow(row)
+        elif self.practitioners.rowCount():
+            self.practitioners_view.selectRow(0)
+        self._load_permanences()
+
+    def _load_permanences(self) -> None:
+        self.permanences.set_rows(
+            self._app.agenda.permanences.list(self._site.id, practitioner_id=self._editing)
+            if self._editing
+            else []
+        )
+        self.add_button.setEnabled(self._editing is not None)
+
+    def on_practitioner_selected(self) -> None:
+        row = self.practitioners.find_row(selected_id(self.practitioners_view))
+        if row < 0:
+            return
+        who = self.practitioners.row_at(row)
+        self._editing = who.id
+        for edit, value in (
+            (self.name, who.name),
+            (self.profession, who.profession),
+            (self.specialty, who.specialty),
+            (self.organisation, who.organisation),
+            (self.phone, who.phone),
+            (self.email, who.email),
+        ):
+            edit.setText(value)
+        self._load_permanences()
+
+    def on_new_practitioner_clicked(self) -> None:
+        self._editing = None
+        self.practitioners_view.clearSelection()
+        for edit in (
+            self.name,
+            self.profession,
+            self.specialty,
+            self.organisation,
+            self.phone,
+            self.email,
+        ):
+            edit.clear()
+        self._load_permanences()
+        self.name.setFocus()
+
+    def on_save_practitioner_clicked(self) -> None:
+        service = self._app.agenda.practitioners
+        name, profession = self.name.text(), self.profession.text()
+        specialty, organisation = self.specialty.text(), self.organisation.text()
+        phone, email = self.phone.text(), self.email.text()
+        try:
+            if self._editing is None:
+                saved = service.create(
+                    site_id=self._site.id,
+                    name=name,
+                    profession=profession,
+                    specialty=specialty,
+                    organisation=organisation,
+                    phone=phone,
+                    email=email,
+                    user_id=self._user_id,
+                )
+            else:
+                saved = service.update(
+                    self._editing,
+                    name=name,
+                    profession=profession,
+                    specialty=specialty,
+                    organisation=organisation,
+                    phone=phone,
+                    email=email,
+                    user_id=self._user_id,
+                )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._editing = saved.id
+        self.refresh()
+        self.status.confirm(_("« {name} » enregistré·e.").format(name=saved.name))
+
+    def _selected_permanence(self) -> uuid.UUID | None:
+        value = selected_id(self.permanences_view)
+        if isinstance(value, uuid.UUID):
+            return value
+        QMessageBox.information(
+            self, _("Permanences"), _("Choisissez d'abord une permanence dans la liste.")
+        )
+        return None
+
+    def on_add_clicked(self) -> None:
+        if self._editing is None:
+            return
+        try:
+            self._app.agenda.permanences.create(
+                site_id=self._site.id,
+                practitioner_id=self._editing,
+                resource_id=self.resource.currentData(),
+                weekday=self.weekday.currentData(),
+                start_time=to_time(self.start.time()),
+                end_time=to_time(self.end.time()),
+                slot_min=self.slot.value(),
+                interval_weeks=self.interval.value(),
+                start_date=to_date(self.from_date.date()),
+                user_id=self._user_id,
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._load_permanences()
+        self.status.confirm(_("Permanence ajoutée."))
+        self.permanences_changed.emit()
+
+    def on_end_clicked(self) -> None:
+        permanence_id = self._selected_permanence()
+        if permanence_id is None:
+            return
+        try:
+            ended = self._app.agenda.permanences.end(
+                permanence_id, end_date=to_date(self.on_date.date()), user_id=self._user_id
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._load_permanences()
+        self.status.confirm(
+            _("Permanence terminée le {date}.").format(
+                date=format_date(ended.end_date or ended.start_date)
+            )
+        )
+        self.permanences_changed.emit()
+
+    def on_cancel_date_clicked(self) -> None:
+        permanence_id = self._selected_permanence()
+        if permanence_id is None:
+            return
+        day = to_date(self.on_date.date())
+        try:
+            cancelled = self._app.agenda.permanences.cancel_date(
+                permanence_id, day, user_id=self._user_id
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        if cancelled.to_call:
+            people = "\n".join(
+                _("{time} — {name} {contact}").format(
+                    time=format_time(p.start.time()),
+                    name=p.name,
+                    contact=" · ".join(c for c in (p.phone, p.email) if c),
+                )
+                for p in cancelled.to_call
+            )
+            text = _("Permanence du {date} annulée. Personnes à prévenir :\n{people}").format(
+                date=format_date(day, "full"), people=people
+            )
+        else:
+            text = _("Permanence du {date} annulée. Personne n'était inscrit.").format(
+                date=format_date(day, "full")
+            )
+        QMessageBox.information(self, _("Permanence annulée"), text)
+        self.status.confirm(text.splitlines()[0])
+        self.permanences_changed.emit()

@@ -1,0 +1,179 @@
+"""« Ressources »: what can be booked, with the rules each booking of it must respect.
+
+The list on the left, the form on the right: selecting a row loads it, « Nouvelle » empties
+the form, Ctrl+S saves. A resource is deactivated, never deleted, because past bookings (and
+the reports of past years) keep pointing at it. The desk service chosen here is the one a
+check-in counts a visit in.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.agenda.labels import RESOURCE_KINDS
+from tiers_lieu.ui.agenda.table_models import ResourcesModel
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.errors import show_error
+
+
+def _index_of(combo: QComboBox, value: object) -> int:
+    """``findData`` does not match UUIDs read back from the database (see NOTES.md)."""
+    for index in range(combo.count()):
+        if combo.itemData(index) == value:
+            return index
+    return -1
+
+
+class ResourcesTab(QWidget):
+    resources_changed = Signal()
+
+    def __init__(
+        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user_id = user.id if user else None
+        self._editing: uuid.UUID | None = None
+
+        self.model = ResourcesModel(self)
+        self.view = make_table(self.model, self, stretch=ResourcesModel.Columns.NAME)
+        self.view.selectionModel().selectionChanged.connect(self.on_selection_changed)
+
+        self.name = QLineEdit(self)
+        self.name.setMaxLength(80)
+        self.name.setPlaceholderText(_("par exemple : Bureau fenêtre"))
+        self.kind = QComboBox(self)
+        for code, label in RESOURCE_KINDS.items():
+            self.kind.addItem(_(label), code)
+        self.capacity = QSpinBox(self)
+        self.capacity.setRange(1, 200)
+        self.min_duration = QSpinBox(self)
+        self.min_duration.setRange(0, 24 * 60)
+        self.min_duration.setSingleStep(15)
+        self.min_duration.setSuffix(_(" min"))
+        self.max_duration = QSpinBox(self)
+        self.max_duration.setRange(0, 24 * 60)
+        self.max_duration.setSingleStep(15)
+        self.max_duration.setSuffix(_(" min"))
+        self.max_duration.setSpecialValueText(_("sans limite"))
+        self.buffer = QSpinBox(self)
+        self.buffer.setRange(0, 240)
+        self.buffer.setSingleStep(5)
+        self.buffer.setSuffix(_(" min"))
+        self.service = QComboBox(self)
+        self.active = QCheckBox(_("Réservable (décochez pour désactiver)"), self)
+
+        form = QFormLayout()
+        form.addRow(_("&Nom :"), self.name)
+        form.addRow(_("&Type :"), self.kind)
+        form.addRow(_("&Places :"), self.capacity)
+        form.addRow(_("Durée m&inimale :"), self.min_duration)
+        form.addRow(_("Durée ma&ximale :"), self.max_duration)
+        form.addRow(_("&Battement après :"), self.buffer)
+        form.addRow(_("Compte les &visites dans :"), self.service)
+        form.addRow("", self.active)
+
+        self.new_button = QPushButton(_("&Nouvelle ressource"), self)
+        self.save_button = QPushButton(_("&Enregistrer"), self)
+        self.new_button.clicked.connect(self.on_new_clicked)
+        self.save_button.clicked.connect(self.on_save_clicked)
+        add_shortcut(self, QKeySequence("Ctrl+N"), self.on_new_clicked, self.new_button)
+        add_shortcut(self, QKeySequence("Ctrl+S"), self.on_save_clicked, self.save_button)
+        self.status = StatusLabel(self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addLayout(buttons)
+        side.addWidget(self.status)
+        side.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.view, 3)
+        layout.addLayout(side, 2)
+        self.refresh()
+        self.on_new_clicked()
+
+    def refresh(self) -> None:
+        current = selected_id(self.view)
+        self.service.clear()
+        self.service.addItem(_("Aucun service"), None)
+        for service in self._app.config.list_services(self._site.id):
+            self.service.addItem(service.name, service.id)
+        self.model.set_rows(self._app.agenda.resources.list(self._site.id, include_inactive=True))
+        if current is not None:
+            select_id(self.view, current)
+
+    def on_selection_changed(self) -> None:
+        resource_id = selected_id(self.view)
+        row = self.model.find_row(resource_id)
+        if row < 0:
+            return
+        resource = self.model.row_at(row)
+        self._editing = resource.id
+        self.name.setText(resource.name)
+        self.kind.setCurrentIndex(max(_index_of(self.kind, resource.kind), 0))
+        self.capacity.setValue(resource.capacity)
+        self.min_duration.setValue(resource.min_duration_min)
+        self.max_duration.setValue(resource.max_duration_min or 0)
+        self.buffer.setValue(resource.buffer_min)
+        self.service.setCurrentIndex(max(_index_of(self.service, resource.service_id), 0))
+        self.active.setChecked(resource.active)
+
+    def on_new_clicked(self) -> None:
+        self._editing = None
+        self.view.clearSelection()
+        self.name.clear()
+        self.kind.setCurrentIndex(0)
+        self.capacity.setValue(1)
+        self.min_duration.setValue(30)
+        self.max_duration.setValue(0)
+        self.buffer.setValue(0)
+        self.service.setCurrentIndex(0)
+        self.active.setChecked(True)
+        self.name.setFocus()
+
+    def on_save_clicked(self) -> None:
+        values = {
+            "name": self.name.text(),
+            "kind": self.kind.currentData(),
+            "capacity": self.capacity.value(),
+            "min_duration_min": self.min_duration.value(),
+            "max_duration_min": self.max_duration.value() or None,
+            "buffer_min": self.buffer.value(),
+            "service_id": self.service.currentData(),
+            "user_id": self._user_id,
+        }
+        resources = self._app.agenda.resources
+        try:
+            if self._editing is None:
+                saved = resources.create(site_id=self._site.id, **values)
+            else:
+                saved = resources.update(self._editing, active=self.active.isChecked(), **values)
+        except Exception as exc:  # shown, the form keeps what was typed
+            show_error(self, exc)
+            return
+        self.refresh()
+        select_id(self.view, saved.id)
+        self.status.confirm(_("Ressource « {name} » enregistrée.").format(name=saved.name))
+        self.resources_changed.emit()

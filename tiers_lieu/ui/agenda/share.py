@@ -1,0 +1,275 @@
+"""Printing and calendar exchange from the agenda: the day's agenda as a PDF for the door, a
+practitioner's list of the day, a resource's or a practitioner's bookings as an .ics file
+that real calendar clients read, and the import of a shared calendar.
+
+Everything here can take a few seconds on the desk's laptop (a year of bookings, a large
+.ics), so it runs through :func:`~tiers_lieu.ui.ops.run_op`. The import is all or nothing: if
+some events collide with the agenda, nothing is saved and the collisions are listed; the host
+may then accept to skip them and import the rest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.services.agenda.errors import IcsCollisionError
+from tiers_lieu.services.agenda.readmodels import IcsEvent, IcsImportReport, ResourceInfo
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.agenda.table_models import IcsEventsModel
+from tiers_lieu.ui.common import make_table
+from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.ops import run_op
+
+
+class CollisionsDialog(QDialog):
+    """The events of an import that collide: skip them and import the others, or give up."""
+
+    def __init__(self, collisions: list[IcsEvent], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Conflits dans le calendrier importé"))
+        self.resize(720, 420)
+        text = QLabel(
+            ngettext(
+                "{n} événement entre en conflit avec l'agenda ; rien n'a été enregistré. "
+                "Vous pouvez l'ignorer et importer les autres.",
+                "{n} événements entrent en conflit avec l'agenda ; rien n'a été enregistré. "
+                "Vous pouvez les ignorer et importer les autres.",
+                len(collisions),
+            ).format(n=len(collisions)),
+            self,
+        )
+        text.setWordWrap(True)
+        self.model = IcsEventsModel(self)
+        self.model.set_rows(collisions)
+        view = make_table(self.model, self, stretch=IcsEventsModel.Columns.REASON)
+        buttons = QDialogButtonBox(self)
+        skip = buttons.addButton(
+            _("&Ignorer ces conflits et importer le reste"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        skip.setDefault(True)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(view, 1)
+        layout.addWidget(buttons)
+
+
+class ShareMenu(QMenu):
+    """The « Imprimer et partager » menu; also runs « Importer un calendrier (.ics)… »."""
+
+    imported = Signal()
+
+    def __init__(
+        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user_id = user.id if user else None
+        self._owner = parent
+        self._day = date.today()
+        self._resources: list[ResourceInfo] = []
+        self.collisions: CollisionsDialog | None = None
+        self.addAction(_("Agenda du &jour (PDF pour la porte)…"), self.on_day_pdf_triggered)
+        self.addAction(
+            _("&Liste du jour d'un·e intervenant·e (PDF)…"), self.on_practitioner_pdf_triggered
+        )
+        self.addSeparator()
+        self.addAction(_("Exporter une &ressource (.ics)…"), self.on_resource_ics_triggered)
+        self.addAction(
+            _("Exporter un·e &intervenant·e (.ics)…"), self.on_practitioner_ics_triggered
+        )
+
+    def set_day(self, day: date) -> None:
+        self._day = day
+
+    def set_resources(self, resources: list[ResourceInfo]) -> None:
+        self._resources = resources
+
+    # -- choosing -------------------------------------------------------------------------
+    def _choose(self, title: str, label: str, items: dict[str, uuid.UUID]) -> uuid.UUID | None:
+        if not items:
+            QMessageBox.information(self._owner, title, _("Rien à choisir pour l'instant."))
+            return None
+        names = list(items)
+        name, ok = QInputDialog.getItem(self._owner, title, label, names, 0, False)
+        return items.get(name) if ok else None
+
+    def _save_path(self, title: str, suggested: str, pattern: str) -> Path | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self._owner, title, str(Path.home() / suggested), pattern
+        )
+        return Path(path) if path else None
+
+    def _write(self, path: Path, produce: Callable[[Path], object], done: str) -> None:
+        def work(_progress: object) -> Path:
+            produce(path)
+            return path
+
+        def on_success(written: Path) -> None:
+            QMessageBox.information(self._owner, _("Fichier enregistré"), done.format(path=written))
+
+        run_op(self._owner, work, on_success, label=_("Préparation du fichier…"))
+
+    # -- printing -------------------------------------------------------------------------
+    def on_day_pdf_triggered(self) -> None:
+        day = self._day
+        path = self._save_path(
+            _("Agenda du jour"), f"agenda-{day.isoformat()}.pdf", _("PDF (*.pdf)")
+        )
+        if path is None:
+            return
+        printing = self._app.agenda.printing
+        self._write(
+            path,
+            lambda target: printing.day_sheet(site_id=self._site.id, day=day, target=target),
+            _("L'agenda du jour est enregistré dans {path}."),
+        )
+
+    def _practitioners(self) -> dict[str, uuid.UUID]:
+        return {
+            f"{p.name} ({p.profession})": p.id
+            for p in self._app.agenda.practitioners.list(self._site.id)
+        }
+
+    def on_practitioner_pdf_triggered(self) -> None:
+        title = _("Liste du jour d'un·e intervenant·e")
+        chosen = self._choose(title, _("Intervenant·e :"), self._practitioners())
+        if chosen is None:
+            return
+        day = self._day
+        path = self._save_path(title, f"creneaux-{day.isoformat()}.pdf", _("PDF (*.pdf)"))
+        if path is None:
+            return
+        printing = self._app.agenda.printing
+        self._write(
+            path,
+            lambda target: printing.practitioner_day(
+                practitioner_id=chosen, day=day, target=target
+            ),
+            _("La liste des créneaux est enregistrée dans {path}."),
+        )
+
+    # -- calendars ------------------------------------------------------------------------
+    def on_resource_ics_triggered(self) -> None:
+        title = _("Exporter une ressource")
+        chosen = self._choose(title, _("Ressource :"), {r.name: r.id for r in self._resources})
+        if chosen is None:
+            return
+        path = self._save_path(title, "agenda.ics", _("Calendrier iCalendar (*.ics)"))
+        if path is None:
+            return
+        ical = self._app.agenda.ical
+        self._write(
+            path,
+            lambda target: target.write_bytes(ical.export_resource(chosen)),
+            _("Le calendrier est enregistré dans {path}."),
+        )
+
+    def on_practitioner_ics_triggered(self) -> None:
+        title = _("Exporter un·e intervenant·e")
+        chosen = self._choose(title, _("Intervenant·e :"), self._practitioners())
+        if chosen is None:
+            return
+        path = self._save_path(title, "permanence.ics", _("Calendrier iCalendar (*.ics)"))
+        if path is None:
+            return
+        ical = self._app.agenda.ical
+        self._write(
+            path,
+            lambda target: target.write_bytes(ical.export_practitioner(chosen)),
+            _("Le calendrier est enregistré dans {path}."),
+        )
+
+    def on_import_triggered(self) -> None:
+        title = _("Importer un calendrier")
+        path, _filter = QFileDialog.getOpenFileName(
+            self._owner, title, str(Path.home()), _("Calendrier iCalendar (*.ics)")
+        )
+        if not path:
+            return
+        chosen = self._choose(
+            title,
+            _("Les événements deviennent des réservations de :"),
+            {r.name: r.id for r in self._resources},
+        )
+        if chosen is None:
+            return
+        self._import(Path(path), chosen, skip_collisions=False)
+
+    def _import(self, path: Path, resource_id: uuid.UUID, *, skip_collisions: bool) -> None:
+        ical = self._app.agenda.ical
+
+        def work(_progress: object) -> IcsImportReport:
+            return ical.import_ics(
+                site_id=self._site.id,
+                resource_id=resource_id,
+                data=path.read_bytes(),
+                skip_collisions=skip_collisions,
+                user_id=self._user_id,
+            )
+
+        def on_failure(exc: BaseException) -> None:
+            if isinstance(exc, IcsCollisionError) and not skip_collisions:
+                self.collisions = CollisionsDialog(exc.collisions, self._owner)
+                self.collisions.accepted.connect(
+                    lambda: self._import(path, resource_id, skip_collisions=True)
+                )
+                self.collisions.open()
+                return
+            show_error(self._owner, exc)
+
+        run_op(
+            self._owner,
+            work,
+            self.on_imported,
+            label=_("Import du calendrier…"),
+            on_failure=on_failure,
+        )
+
+    def on_imported(self, report: IcsImportReport) -> None:
+        lines = [
+            ngettext(
+                "{n} réservation importée.", "{n} réservations importées.", report.created
+            ).format(n=report.created)
+        ]
+        if report.skipped:
+            lines.append(
+                ngettext(
+                    "{n} événement en conflit ignoré.",
+                    "{n} événements en conflit ignorés.",
+                    len(report.skipped),
+                ).format(n=len(report.skipped))
+            )
+        if report.already_imported:
+            lines.append(
+                ngettext(
+                    "{n} événement déjà importé auparavant, laissé tel quel.",
+                    "{n} événements déjà importés auparavant, laissés tels quels.",
+                    report.already_imported,
+                ).format(n=report.already_imported)
+            )
+        if report.ignored:
+            lines.append(_("Ignorés :") + "\n" + "\n".join(report.ignored[:20]))
+        QMessageBox.information(self._owner, _("Calendrier importé"), "\n".join(lines))
+        self.imported.emit()
