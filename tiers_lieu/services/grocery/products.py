@@ -1,0 +1,423 @@
+"""The grocery's products: what is sold, at which price and VAT, under which barcode, and how
+much of it is on the shelf.
+
+The stock level is never stored: it is the sum of the product's movements, summed by SQL
+(grouped, over the ``product_id`` index), so a list of products with their stock is one query
+and can never disagree with the movements. A scanner lookup is one read through the
+``(site_id, barcode)`` unique index plus the sum for that one product, which keeps the
+counter's « scan → line » well inside its budget with thousands of products.
+
+Searching by a few letters ignores accents (« oeuf » finds « Œufs »), which SQLite's LIKE
+cannot do, so names are matched in Python over a narrow (id, name) read; a grocery shelf is
+hundreds to a few thousand products.
+"""
+
+from __future__ import annotations
+
+import builtins
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from tiers_lieu.db import UnitOfWork, UowFactory
+from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.i18n import _
+from tiers_lieu.models import Producer, Product, StockMovement
+from tiers_lieu.models.enums import AuditAction, ProductUnit
+from tiers_lieu.services import audit
+from tiers_lieu.services.tabular import normalise
+
+VAT_RATES_BP = (2000, 1000, 550, 210, 0)
+"""The French VAT rates a product can carry, in basis points (550 = 5,5 %)."""
+
+
+def match_key(text: str) -> str:
+    """:func:`normalise` that also spells out the French ligatures (« Œufs » → « oeufs »)."""
+    return normalise(text).replace("œ", "oe").replace("æ", "ae")
+
+
+def barcode_is_valid(code: str) -> bool:
+    """An EAN-13 (or EAN-8) whose last digit is the right check digit."""
+    if len(code) not in (8, 13) or not code.isdigit():
+        return False
+    body = code[:-1]
+    # Weights alternate 3, 1, 3… from the digit next to the check digit.
+    total = sum(int(c) * (3 if i % 2 == 0 else 1) for i, c in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == int(code[-1])
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    id: uuid.UUID
+    site_id: uuid.UUID
+    name: str
+    category: str
+    unit: str
+    price_cents: int
+    solidarity_price_cents: int | None
+    vat_rate_bp: int
+    barcode: str | None
+    producer_id: uuid.UUID | None
+    producer_name: str
+    alert_threshold_milli: int
+    favourite: bool
+    active: bool
+    stock_milli: int
+
+    @property
+    def is_weighed(self) -> bool:
+        """Sold by weight or volume (a decimal quantity), not by the piece."""
+        return self.unit != ProductUnit.PIECE
+
+    @property
+    def low_stock(self) -> bool:
+        return self.stock_milli <= self.alert_threshold_milli
+
+
+def stock_levels(uow: UnitOfWork, product_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """The stock of each product (sum of its movements, 0 when it has none)."""
+    ids = builtins.list(set(product_ids))
+    if not ids:
+        return {}
+    rows = uow.session.exec(
+        select(StockMovement.product_id, func.sum(StockMovement.quantity_milli))
+        .where(col(StockMovement.product_id).in_(ids))
+        .group_by(col(StockMovement.product_id))
+    ).all()
+    levels = dict.fromkeys(ids, 0)
+    levels.update({pid: int(total or 0) for pid, total in rows})
+    return levels
+
+
+def _stock_subquery() -> Any:
+    return (
+        select(
+            col(StockMovement.product_id).label("product_id"),
+            func.sum(StockMovement.quantity_milli).label("level"),
+        )
+        .group_by(col(StockMovement.product_id))
+        .subquery()
+    )
+
+
+def product_info(product: Product, producer_name: str, stock: int) -> ProductInfo:
+    return ProductInfo(
+        id=product.id,
+        site_id=product.site_id,
+        name=product.name,
+        category=product.category,
+        unit=product.unit,
+        price_cents=product.price_cents,
+        solidarity_price_cents=product.solidarity_price_cents,
+        vat_rate_bp=product.vat_rate_bp,
+        barcode=product.barcode,
+        producer_id=product.producer_id,
+        producer_name=producer_name,
+        alert_threshold_milli=product.alert_threshold_milli,
+        favourite=product.favourite,
+        active=product.active,
+        stock_milli=stock,
+    )
+
+
+def _with_stock(uow: UnitOfWork, where: builtins.list[Any]) -> builtins.list[ProductInfo]:
+    stock = _stock_subquery()
+    rows = uow.session.exec(
+        select(Product, Producer.name, stock.c.level)
+        .outerjoin(Producer, col(Producer.id) == col(Product.producer_id))
+        .outerjoin(stock, stock.c.product_id == col(Product.id))
+        .where(*where)
+        .order_by(col(Product.name))
+    ).all()
+    return [product_info(p, name or "", int(level or 0)) for p, name, level in rows]
+
+
+@dataclass(frozen=True)
+class _Fields:
+    name: str
+    category: str
+    unit: str
+    price_cents: int
+    solidarity_price_cents: int | None
+    vat_rate_bp: int
+    barcode: str | None
+    producer_id: uuid.UUID | None
+    alert_threshold_milli: int
+    favourite: bool
+    active: bool
+
+
+def _check(fields: _Fields) -> _Fields:
+    name = fields.name.strip()
+    if not name:
+        raise ValidationError(_("Nom"), _("le nom du produit est obligatoire"))
+    if len(name) > 120:
+        raise ValidationError(_("Nom"), _("{n} caractères au plus").format(n=120))
+    category = fields.category.strip()
+    if len(category) > 60:
+        raise ValidationError(_("Rayon"), _("{n} caractères au plus").format(n=60))
+    if fields.unit not in {u.value for u in ProductUnit}:
+        raise ValidationError(_("Unité"), _("pièce, kg ou litre"))
+    if fields.price_cents < 0:
+        raise ValidationError(_("Prix"), _("un prix ne peut pas être négatif"))
+    solidarity = fields.solidarity_price_cents
+    if solidarity is not None and not 0 <= solidarity <= fields.price_cents:
+        raise ValidationError(
+            _("Prix solidaire"),
+            _("entre 0 et le prix normal ({n} centimes)").format(n=fields.price_cents),
+        )
+    if not 0 <= fields.vat_rate_bp <= 10000:
+        raise ValidationError(_("TVA"), _("taux entre 0 et 100 %"))
+    barcode = (fields.barcode or "").strip().replace(" ", "") or None
+    if barcode is not None and not barcode_is_valid(barcode):
+        raise ValidationError(
+            _("Code-barres"), _("code EAN-13 (ou EAN-8) invalide : vérifiez les chiffres")
+        )
+    if fields.alert_threshold_milli < 0:
+        raise ValidationError(_("Seuil d'alerte"), _("ne peut pas être négatif"))
+    return _Fields(
+        name=name,
+        category=category,
+        unit=fields.unit,
+        price_cents=fields.price_cents,
+        solidarity_price_cents=solidarity,
+        vat_rate_bp=fields.vat_rate_bp,
+        barcode=barcode,
+        producer_id=fields.producer_id,
+        alert_threshold_milli=fields.alert_threshold_milli,
+        favourite=fields.favourite,
+        active=fields.active,
+    )
+
+
+class ProductService:
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    def list(
+        self, *, site_id: uuid.UUID, text: str = "", include_inactive: bool = False
+    ) -> builtins.list[ProductInfo]:
+        """The site's products by name, each with its stock; ``text`` filters on the name,
+        the category, the producer or the barcode (every word typed, accents ignored)."""
+        where: builtins.list[Any] = [Product.site_id == site_id]
+        if not include_inactive:
+            where.append(col(Product.active).is_(True))
+        with self._uow() as uow:
+            products = _with_stock(uow, where)
+        words = [w for w in match_key(text).split("_") if w]
+        if not words:
+            return products
+        return [
+            p
+            for p in products
+            if all(
+                w in match_key(f"{p.name} {p.category} {p.producer_name} {p.barcode or ''}")
+                for w in words
+            )
+        ]
+
+    def get(self, product_id: uuid.UUID) -> ProductInfo:
+        with self._uow() as uow:
+            found = _with_stock(uow, [Product.id == product_id])
+        if not found:
+            raise NotFoundError(_("Ce produit n'existe plus."))
+        return found[0]
+
+    def by_barcode(self, *, site_id: uuid.UUID, barcode: str) -> ProductInfo | None:
+        """The active product with exactly this barcode (the scanner's lookup), or ``None``."""
+        code = barcode.strip()
+        with self._uow() as uow:
+            product = uow.session.exec(
+                select(Product).where(Product.site_id == site_id, Product.barcode == code)
+            ).first()
+            if product is None or not product.active:
+                return None
+            producer = (
+                uow.session.get(Producer, product.producer_id) if product.producer_id else None
+            )
+            level = stock_levels(uow, [product.id])[product.id]
+            return product_info(product, producer.name if producer else "", level)
+
+    def search(
+        self, *, site_id: uuid.UUID, text: str, limit: int = 12
+    ) -> builtins.list[ProductInfo]:
+        """Active products for the counter's type-ahead: names starting with the words typed
+        first, then names containing them; digits also match the start of a barcode."""
+        key = match_key(text)
+        words = [w for w in key.split("_") if w]
+        if not words:
+            return []
+        with self._uow() as uow:
+            rows = uow.session.exec(
+                select(Product.id, Product.name, Product.barcode).where(
+                    Product.site_id == site_id, col(Product.active).is_(True)
+                )
+            ).all()
+            starting: builtins.list[tuple[str, uuid.UUID]] = []
+            containing: builtins.list[tuple[str, uuid.UUID]] = []
+            for pid, name, barcode in rows:
+                norm = match_key(name)
+                if norm.startswith(key):
+                    starting.append((norm, pid))
+                elif all(w in norm for w in words) or (
+                    key.isdigit() and barcode and barcode.startswith(key)
+                ):
+                    containing.append((norm, pid))
+            chosen = [pid for _n, pid in sorted(starting) + sorted(containing)][:limit]
+            if not chosen:
+                return []
+            by_id = {p.id: p for p in _with_stock(uow, [col(Product.id).in_(chosen)])}
+        return [by_id[pid] for pid in chosen if pid in by_id]
+
+    def favourites(self, *, site_id: uuid.UUID, limit: int = 8) -> builtins.list[ProductInfo]:
+        """The counter's favourite buttons, by name (the first ``limit`` get F-keys)."""
+        with self._uow() as uow:
+            found = _with_stock(
+                uow,
+                [
+                    Product.site_id == site_id,
+                    col(Product.active).is_(True),
+                    col(Product.favourite).is_(True),
+                ],
+            )
+        return found[:limit]
+
+    def categories(self, *, site_id: uuid.UUID) -> builtins.list[str]:
+        """The shelves (« rayons ») already used, to suggest them in the product form."""
+        with self._uow() as uow:
+            rows = uow.session.exec(
+                select(Product.category)
+                .where(Product.site_id == site_id, Product.category != "")
+                .distinct()
+                .order_by(col(Product.category))
+            ).all()
+        return builtins.list(rows)
+
+    def create(
+        self,
+        *,
+        site_id: uuid.UUID,
+        name: str,
+        price_cents: int,
+        category: str = "",
+        unit: str = ProductUnit.PIECE,
+        solidarity_price_cents: int | None = None,
+        vat_rate_bp: int = 550,
+        barcode: str | None = None,
+        producer_id: uuid.UUID | None = None,
+        alert_threshold_milli: int = 0,
+        favourite: bool = False,
+        active: bool = True,
+        user_id: uuid.UUID | None = None,
+    ) -> ProductInfo:
+        fields = _check(
+            _Fields(
+                name,
+                category,
+                str(unit),
+                price_cents,
+                solidarity_price_cents,
+                vat_rate_bp,
+                barcode,
+                producer_id,
+                alert_threshold_milli,
+                favourite,
+                active,
+            )
+        )
+        with self._uow() as uow:
+            producer_name = self._check_refs(uow, site_id, fields, None)
+            product = Product(site_id=site_id, **fields.__dict__)
+            uow.session.add(product)
+            audit.record(
+                uow,
+                action=AuditAction.CREATE,
+                entity="product",
+                entity_id=product.id,
+                site_id=site_id,
+                user_id=user_id,
+            )
+            uow.commit()
+            return product_info(product, producer_name, 0)
+
+    def update(
+        self,
+        product_id: uuid.UUID,
+        *,
+        name: str,
+        price_cents: int,
+        category: str = "",
+        unit: str = ProductUnit.PIECE,
+        solidarity_price_cents: int | None = None,
+        vat_rate_bp: int = 550,
+        barcode: str | None = None,
+        producer_id: uuid.UUID | None = None,
+        alert_threshold_milli: int = 0,
+        favourite: bool = False,
+        active: bool = True,
+        user_id: uuid.UUID | None = None,
+    ) -> ProductInfo:
+        """Replace every field of a product; past sales keep the price they were sold at."""
+        fields = _check(
+            _Fields(
+                name,
+                category,
+                str(unit),
+                price_cents,
+                solidarity_price_cents,
+                vat_rate_bp,
+                barcode,
+                producer_id,
+                alert_threshold_milli,
+                favourite,
+                active,
+            )
+        )
+        with self._uow() as uow:
+            product = uow.session.get(Product, product_id)
+            if product is None:
+                raise NotFoundError(_("Ce produit n'existe plus."))
+            producer_name = self._check_refs(uow, product.site_id, fields, product.id)
+            changed = sorted(k for k, v in fields.__dict__.items() if getattr(product, k) != v)
+            for key, value in fields.__dict__.items():
+                setattr(product, key, value)
+            uow.session.add(product)
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="product",
+                entity_id=product.id,
+                site_id=product.site_id,
+                user_id=user_id,
+                details={"fields": changed},
+            )
+            uow.commit()
+            level = stock_levels(uow, [product.id])[product.id]
+            return product_info(product, producer_name, level)
+
+    @staticmethod
+    def _check_refs(
+        uow: UnitOfWork, site_id: uuid.UUID, fields: _Fields, product_id: uuid.UUID | None
+    ) -> str:
+        """Refuse a producer of another site and a barcode already used; the producer's name."""
+        name = ""
+        if fields.producer_id is not None:
+            producer = uow.session.get(Producer, fields.producer_id)
+            if producer is None or producer.site_id != site_id:
+                raise ValidationError(_("Producteur"), _("producteur inconnu dans ce lieu"))
+            name = producer.name
+        if fields.barcode is not None:
+            other = uow.session.exec(
+                select(Product).where(Product.site_id == site_id, Product.barcode == fields.barcode)
+            ).first()
+            if other is not None and other.id != product_id:
+                raise ConflictError(
+                    _("Le code-barres {code} est déjà celui de « {name} ».").format(
+                        code=fields.barcode, name=other.name
+                    )
+                )
+        return name

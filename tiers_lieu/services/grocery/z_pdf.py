@@ -1,0 +1,146 @@
+"""The Z de caisse as an A4 PDF: what the till took on one day, per payment method and per
+VAT rate, to file with the cash and the card terminal's ticket.
+
+Kept apart from :mod:`closing` because it imports reportlab at module level: only
+``ClosingService.write_z_pdf`` imports this module, when a PDF is asked for (start-up time).
+Amounts are French euros with U+202F, hence DejaVu Sans embedded through
+:mod:`tiers_lieu.reports.pdf_parts.fonts`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from tiers_lieu.i18n import _, format_date, format_datetime, format_eur, format_time, ngettext
+from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
+from tiers_lieu.services.grocery.closing import ZReport
+from tiers_lieu.services.grocery.labels import method_label, vat_label
+
+_GRID = colors.HexColor("#9aa5b1")
+_HEAD = colors.HexColor("#e4e9ee")
+
+
+def _table(rows: list[list[str]], widths: list[float], *, total_row: bool) -> Table:
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    style = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, 10),
+        ("FONT", (0, 0), (-1, 0), BOLD, 10),
+        ("BACKGROUND", (0, 0), (-1, 0), _HEAD),
+        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if total_row:
+        style.append(("FONT", (0, -1), (-1, -1), BOLD, 10))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def write_z_pdf(report: ZReport, path: Path, zone: ZoneInfo) -> Path:
+    register_fonts()
+    title = ParagraphStyle("title", fontName=BOLD, fontSize=18, leading=22, spaceAfter=4)
+    subtitle = ParagraphStyle("subtitle", fontName=REGULAR, fontSize=12, leading=16)
+    heading = ParagraphStyle(
+        "heading", fontName=BOLD, fontSize=12, leading=16, spaceBefore=10, spaceAfter=4
+    )
+    small = ParagraphStyle("small", fontName=REGULAR, fontSize=8, leading=10, textColor="#555")
+
+    story: list[object] = [
+        Paragraph(_("Z de caisse — épicerie"), title),
+        Paragraph(report.site_name, subtitle),
+        Paragraph(_("Journée du {day}").format(day=format_date(report.day, "full")), subtitle),
+        Spacer(1, 6 * mm),
+    ]
+    hours = (
+        _("de {first} à {last}").format(
+            first=format_time(report.first_sale), last=format_time(report.last_sale)
+        )
+        if report.first_sale and report.last_sale
+        else "—"
+    )
+    summary = [
+        [_("Résumé"), ""],
+        [_("Ventes"), str(report.sales)],
+        [_("Chiffre d'affaires TTC"), format_eur(report.total_cents)],
+        [_("dont TVA"), format_eur(report.vat_cents)],
+        [_("Ventes au prix solidaire"), str(report.solidarity_sales)],
+        [
+            _("Ventes annulées"),
+            _("{n} ({amount})").format(
+                n=report.cancelled_sales, amount=format_eur(report.cancelled_cents)
+            ),
+        ],
+        [_("Heures des ventes"), hours],
+    ]
+    story.append(_table(summary, [90 * mm, 60 * mm], total_row=False))
+
+    story.append(Paragraph(_("Encaissements par moyen de paiement"), heading))
+    methods = [[_("Moyen de paiement"), _("Paiements"), _("Montant")]]
+    for m in report.by_method:
+        methods.append([method_label(m.method), str(m.payments), format_eur(m.amount_cents)])
+    methods.append(
+        [
+            _("Total"),
+            str(sum(m.payments for m in report.by_method)),
+            format_eur(sum(m.amount_cents for m in report.by_method)),
+        ]
+    )
+    story.append(_table(methods, [70 * mm, 35 * mm, 45 * mm], total_row=True))
+
+    story.append(Paragraph(_("Ventilation de la TVA"), heading))
+    vat = [[_("Taux"), _("Total TTC"), _("Total HT"), _("TVA")]]
+    for v in report.by_vat:
+        vat.append(
+            [
+                vat_label(v.rate_bp),
+                format_eur(v.total_cents),
+                format_eur(v.net_cents),
+                format_eur(v.vat_cents),
+            ]
+        )
+    vat.append(
+        [
+            _("Total"),
+            format_eur(sum(v.total_cents for v in report.by_vat)),
+            format_eur(sum(v.net_cents for v in report.by_vat)),
+            format_eur(report.vat_cents),
+        ]
+    )
+    story.append(_table(vat, [40 * mm, 40 * mm, 40 * mm, 35 * mm], total_row=True))
+    story.append(Spacer(1, 8 * mm))
+    story.append(
+        Paragraph(
+            ngettext(
+                "{n} vente annulée n'est pas comptée dans les totaux.",
+                "{n} ventes annulées ne sont pas comptées dans les totaux.",
+                report.cancelled_sales,
+            ).format(n=report.cancelled_sales)
+            + " "
+            + _("Édité le {when} par Comptoir.").format(
+                when=format_datetime(report.generated_at.astimezone(zone))
+            ),
+            small,
+        )
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=_("Z de caisse du {day}").format(day=format_date(report.day)),
+        author=report.site_name,
+    )
+    document.build(story)  # type: ignore[arg-type]
+    return path

@@ -1,0 +1,71 @@
+"""The grocery half of « Épicerie et AMAP »: the counter, products, stock, producers and the
+day's sales, one tab each.
+
+This module only assembles the tabs: each tab reloads from its service when it comes on
+screen (so a sale shows in « Stock » and « Ventes du jour » without the counter knowing those
+tabs), and a product starred in « Produits » reloads the counter's favourite buttons.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.grocery.cash_desk import CashDeskTab
+from tiers_lieu.ui.grocery.day_tab import DaySalesTab
+from tiers_lieu.ui.grocery.producers_tab import ProducersTab
+from tiers_lieu.ui.grocery.products_tab import ProductsTab
+from tiers_lieu.ui.grocery.stock_tab import StockTab
+
+__all__ = ["GroceryPanel"]
+
+
+class GroceryPanel(QWidget):
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.cash_desk = CashDeskTab(app, site, user, self)
+        self.products_tab = ProductsTab(app, site, user, self)
+        self.stock_tab = StockTab(app, site, user, self)
+        self.producers_tab = ProducersTab(app, site, user, self)
+        self.day_tab = DaySalesTab(app, site, user, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.cash_desk, _("&Caisse"))
+        self.tabs.addTab(self.products_tab, _("Pro&duits"))
+        self.tabs.addTab(self.stock_tab, _("S&tock"))
+        self.tabs.addTab(self.producers_tab, _("Producte&urs"))
+        self.tabs.addTab(self.day_tab, _("&Ventes du jour"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+        # The other tabs reload when they come on screen; only the counter's favourite
+        # buttons must follow a product starred or renamed.
+        self.products_tab.products_changed.connect(self.cash_desk.refresh)
+        self.tabs.currentChanged.connect(self.on_tab_changed)
+
+    def refresh(self) -> None:
+        for tab in (
+            self.cash_desk,
+            self.products_tab,
+            self.stock_tab,
+            self.producers_tab,
+            self.day_tab,
+        ):
+            tab.refresh()
+
+    def on_tab_changed(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        refresh = getattr(page, "refresh", None)
+        if refresh is not None and page is not self.cash_desk:
+            refresh()
+        if page is not None:
+            page.setFocus()

@@ -1,0 +1,114 @@
+"""« Produits »: the shelf's products with price, VAT, barcode, producer and stock, found by
+typing; a product is added with Ctrl+N and changed with Entrée (or a double click)."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.grocery.product_dialog import ProductDialog
+from tiers_lieu.ui.grocery.table_models import ProductsModel
+
+
+class ProductsTab(QWidget):
+    products_changed = Signal()
+
+    def __init__(
+        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user = user
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(_("nom, rayon, producteur ou code-barres"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.on_search_changed)
+        self.search.returnPressed.connect(self.on_search_returned)
+        search_label = QLabel(_("&Chercher :"), self)
+        search_label.setBuddy(self.search)
+        self.inactive = QCheckBox(_("Afficher les produits &retirés de la vente"), self)
+        self.inactive.toggled.connect(self.refresh)
+        self.model = ProductsModel(self)
+        self.view = make_table(self.model, self, stretch=ProductsModel.Columns.NAME)
+        self.view.activated.connect(self.edit_selected)
+        self.count = QLabel(self)
+        new = QPushButton(_("&Nouveau produit"), self)
+        new.clicked.connect(self.on_new_clicked)
+        add_shortcut(self, "Ctrl+N", self.on_new_clicked, new)
+        edit = QPushButton(_("&Modifier"), self)
+        edit.clicked.connect(self.edit_selected)
+
+        top = QHBoxLayout()
+        top.addWidget(search_label)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.inactive)
+        buttons = QHBoxLayout()
+        buttons.addWidget(new)
+        buttons.addWidget(edit)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.setFocusProxy(self.search)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = selected_id(self.view)
+        rows = self._app.grocery.products.list(
+            site_id=self._site.id,
+            text=self.search.text(),
+            include_inactive=self.inactive.isChecked(),
+        )
+        self.model.set_rows(rows)
+        low = sum(1 for p in rows if p.low_stock and p.active)
+        text = ngettext("{n} produit", "{n} produits", len(rows)).format(n=len(rows))
+        if low:
+            text += " · " + ngettext(
+                "{n} sous le seuil d'alerte", "{n} sous le seuil d'alerte", low
+            ).format(n=low)
+        self.count.setText(text)
+        if current is not None:
+            select_id(self.view, current)
+
+    def on_search_changed(self, _text: str) -> None:
+        self.refresh()
+
+    def on_search_returned(self) -> None:
+        if self.model.rowCount():
+            self.view.selectRow(0)
+            self.view.setFocus()
+
+    def on_new_clicked(self) -> None:
+        self._open(None)
+
+    def edit_selected(self) -> None:
+        product_id = selected_id(self.view)
+        if isinstance(product_id, uuid.UUID):
+            self._open(product_id)
+
+    def _open(self, product_id: uuid.UUID | None) -> None:
+        product = self._app.grocery.products.get(product_id) if product_id else None
+        dialog = ProductDialog(self._app, self._site, self._user, product, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self.refresh()
+            select_id(self.view, dialog.saved.id)
+            self.products_changed.emit()
+        dialog.deleteLater()

@@ -1,0 +1,223 @@
+"""« Stock »: each product's level and history, and the three movements a host records by
+hand: a reception (Ctrl+R, with the purchase price), a loss or breakage (Ctrl+L) and an
+inventory count (Ctrl+I). « Sous le seuil » keeps only what must be re-ordered."""
+
+from __future__ import annotations
+
+import uuid
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.errors import ComptoirError, ValidationError
+from tiers_lieu.i18n import _
+from tiers_lieu.models.enums import StockMovementKind
+from tiers_lieu.services.grocery.labels import movement_label, unit_label
+from tiers_lieu.services.grocery.products import ProductInfo
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.grocery.common import parse_cents, parse_milli
+from tiers_lieu.ui.grocery.table_models import MovementsModel, ProductsModel
+from tiers_lieu.ui.widgets import SubHeading
+
+
+class MovementDialog(QDialog):
+    """Quantity (and purchase price for a reception, a note) of one stock movement."""
+
+    def __init__(self, kind: StockMovementKind, product: ProductInfo, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setWindowTitle(
+            _("{movement} — {product}").format(movement=movement_label(kind), product=product.name)
+        )
+        self.quantity = QLineEdit(self)
+        self.cost = QLineEdit(self)
+        self.note = QLineEdit(self)
+        form = QFormLayout()
+        unit = unit_label(product.unit)
+        label = (
+            _("Quantité &comptée ({unit}) :")
+            if kind == StockMovementKind.INVENTORY
+            else _("&Quantité ({unit}) :")
+        ).format(unit=unit)
+        form.addRow(label, self.quantity)
+        if kind == StockMovementKind.RECEPTION:
+            form.addRow(_("&Prix d'achat unitaire HT (€) :"), self.cost)
+        form.addRow(_("&Remarque :"), self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def values(self) -> tuple[int, int | None, str]:
+        quantity = parse_milli(self.quantity.text())
+        if quantity is None:
+            raise ValidationError(
+                _("Quantité"), _("quantité illisible : tapez par exemple 12 ou 2,5")
+            )
+        cost = parse_cents(self.cost.text()) if self.cost.text().strip() else None
+        if self.cost.text().strip() and cost is None:
+            raise ValidationError(
+                _("Prix d'achat"), _("montant illisible : tapez par exemple 1,80")
+            )
+        return quantity, cost, self.note.text()
+
+
+class StockTab(QWidget):
+    stock_changed = Signal()
+
+    def __init__(
+        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user = user
+        self.low_only = QCheckBox(_("Seulement les produits sous le &seuil d'alerte"), self)
+        self.low_only.toggled.connect(self.refresh)
+        self.model = ProductsModel(self)
+        self.view = make_table(self.model, self, stretch=ProductsModel.Columns.NAME)
+        for column in (
+            ProductsModel.Columns.SOLIDARITY,
+            ProductsModel.Columns.VAT,
+            ProductsModel.Columns.BARCODE,
+        ):
+            self.view.setColumnHidden(column, True)
+        self.view.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self.history_title = SubHeading(_("Mouvements"), self)
+        self.history = MovementsModel(self)
+        self.history.zone = app.visits.time_zone(site.id)
+        self.history_view = make_table(self.history, self, stretch=MovementsModel.Columns.NOTE)
+
+        buttons = QHBoxLayout()
+        for text, keys, kind in (
+            (_("&Réception"), "Ctrl+R", StockMovementKind.RECEPTION),
+            (_("&Perte / casse"), "Ctrl+L", StockMovementKind.LOSS),
+            (_("&Inventaire"), "Ctrl+I", StockMovementKind.INVENTORY),
+        ):
+            button = QPushButton(text, self)
+            button.clicked.connect(partial(self.record, kind))
+            add_shortcut(self, keys, partial(self.record, kind), button)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.low_only)
+
+        lower = QWidget(self)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.history_title)
+        lower_layout.addWidget(self.history_view)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.view)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(splitter, 1)
+        self.setFocusProxy(self.view)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = selected_id(self.view)
+        if self.low_only.isChecked():
+            rows = self._app.grocery.stock.low_stock(site_id=self._site.id)
+        else:
+            rows = self._app.grocery.products.list(site_id=self._site.id)
+        self.model.set_rows(rows)
+        if current is not None:
+            select_id(self.view, current)
+        if selected_id(self.view) is None and rows:
+            self.view.selectRow(0)
+        self.on_selection_changed()
+
+    def _selected(self) -> ProductInfo | None:
+        product_id = selected_id(self.view)
+        if not isinstance(product_id, uuid.UUID):
+            return None
+        return self.model.row_at(self.model.find_row(product_id))
+
+    def on_selection_changed(self, *_args: object) -> None:
+        product = self._selected()
+        if product is None:
+            self.history.set_rows([])
+            self.history_title.setText(_("Mouvements"))
+            return
+        self.history.unit = product.unit
+        self.history.set_rows(self._app.grocery.stock.history(product.id))
+        self.history_title.setText(_("Mouvements de « {name} »").format(name=product.name))
+
+    def record(self, kind: StockMovementKind, *_args: object) -> None:
+        product = self._selected()
+        if product is None:
+            return
+        dialog = MovementDialog(kind, product, self)
+        if kind == StockMovementKind.INVENTORY:
+            dialog.quantity.setText(
+                str(product.stock_milli // 1000) if product.stock_milli % 1000 == 0 else ""
+            )
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                self._save(kind, product, *dialog.values())
+            except ComptoirError as exc:
+                show_error(dialog, exc)
+                continue
+            self.refresh()
+            self.stock_changed.emit()
+            break
+        dialog.deleteLater()
+
+    def _save(
+        self,
+        kind: StockMovementKind,
+        product: ProductInfo,
+        quantity: int,
+        cost: int | None,
+        note: str,
+    ) -> None:
+        stock = self._app.grocery.stock
+        user_id = self._user.id if self._user else None
+        if kind == StockMovementKind.RECEPTION:
+            stock.receive(
+                site_id=self._site.id,
+                product_id=product.id,
+                quantity_milli=quantity,
+                unit_cost_cents=cost,
+                note=note,
+                user_id=user_id,
+            )
+        elif kind == StockMovementKind.LOSS:
+            stock.lose(
+                site_id=self._site.id,
+                product_id=product.id,
+                quantity_milli=quantity,
+                note=note,
+                user_id=user_id,
+            )
+        else:
+            stock.count(
+                site_id=self._site.id,
+                product_id=product.id,
+                counted_milli=quantity,
+                note=note,
+                user_id=user_id,
+            )
