@@ -1,0 +1,138 @@
+"""The AMAP panel as a host uses it: tick a pick-up on the distribution sheet by keyboard,
+refuse an absence beyond the contract, print the sheet, and register a household."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from pdftext import pdf_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.models.enums import PickupStatus
+from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.amap import AmapPanel
+from tiers_lieu.ui.amap.table_models import SheetModel
+
+
+@pytest.fixture
+def distribution_day(app: Comptoir, site: SiteInfo) -> date:
+    """A contract whose distribution is today, with three households subscribed."""
+    today = date.today()
+    producer = app.grocery.producers.create(site_id=site.id, name="GAEC des Combes")
+    contract = app.amap.contracts.create_contract(
+        site_id=site.id,
+        producer_id=producer.id,
+        name="Légumes bio",
+        season_start=today,
+        season_end=today,
+        weekday=today.weekday(),
+        start_time=time(17, 0),
+        end_time=time(19, 0),
+        max_absences=0,
+    )
+    basket = app.amap.contracts.add_basket_type(
+        contract_id=contract.id, name="Petit panier", price_cents=1200
+    )
+    app.amap.distributions.add(contract_id=contract.id, on_date=today)
+    for first, last in (("Anne", "Alard"), ("Bruno", "Blanc"), ("Chloe", "Cazal")):
+        person = app.people.create(site_id=site.id, first_name=first, last_name=last)
+        app.amap.subscriptions.subscribe(
+            contract_id=contract.id, person_id=person.id, basket_type_id=basket.id
+        )
+    return today
+
+
+def _panel(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> AmapPanel:
+    panel = AmapPanel(app, site, None)
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    with qtbot.waitExposed(panel):
+        panel.show()
+    return panel
+
+
+def test_tick_a_pickup_by_keyboard(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, distribution_day: date
+) -> None:
+    panel = _panel(qtbot, app, site)
+    tab = panel.distributions_tab
+    assert tab.model.rowCount() == 3
+    view = tab.view
+    view.setFocus()
+    view.selectRow(0)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    status = tab.model.index(1, SheetModel.Columns.STATUS).data()
+    assert status == "Retiré"
+    assert "BLANC Bruno" in tab.status.text()
+    assert "1 retirés" in tab.summary.text()
+    sheet = app.amap.pickups.sheet(distribution_id=tab.sheet.distribution_id)  # type: ignore[union-attr]
+    stored = {line.household: line.status for line in sheet.lines}
+    assert stored == {
+        "ALARD Anne": PickupStatus.EXPECTED,
+        "BLANC Bruno": PickupStatus.COLLECTED,
+        "CAZAL Chloe": PickupStatus.EXPECTED,
+    }
+    qtbot.keyClick(view, Qt.Key.Key_D)
+    assert tab.model.index(1, SheetModel.Columns.STATUS).data() == "Non retiré, donné"
+
+
+def test_absence_beyond_the_contract_is_refused_on_screen(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    distribution_day: date,
+    message_boxes: list[tuple[str, str, str]],
+) -> None:
+    panel = _panel(qtbot, app, site)
+    view = panel.distributions_tab.view
+    view.setFocus()
+    view.selectRow(0)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    assert message_boxes and "ne prévoit aucune absence" in message_boxes[-1][2]
+    assert panel.distributions_tab.model.index(0, SheetModel.Columns.STATUS).data() == "Attendu"
+
+
+def test_print_the_sheet(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    distribution_day: date,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = tmp_path / "feuille.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_args, **_kw: (str(target), "PDF (*.pdf)")
+    )
+    panel = _panel(qtbot, app, site)
+    tab = panel.distributions_tab
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert target.exists()
+    text = pdf_text(target)
+    for household in ("ALARD Anne", "BLANC Bruno", "CAZAL Chloe"):
+        assert household in text
+    assert "Légumes bio" in text and "3 × Petit panier" in text
+    qtbot.waitUntil(lambda: "Feuille enregistrée" in tab.status.text())
+
+
+def test_contracts_and_members_tabs_show_the_contract(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, distribution_day: date
+) -> None:
+    panel = _panel(qtbot, app, site)
+    contracts = panel.contracts_tab.contracts_model
+    assert contracts.index(0, 0).data() == "Légumes bio"
+    assert panel.contracts_tab.calendar_model.rowCount() == 1
+    members = panel.members_tab.subs_model
+    assert [members.index(r, 0).data() for r in range(members.rowCount())] == [
+        "ALARD Anne",
+        "BLANC Bruno",
+        "CAZAL Chloe",
+    ]
+    assert panel.members_tab.pay_model.rowCount() == 1  # one month, one cheque

@@ -1,0 +1,172 @@
+"""The printed distribution sheet: the list the volunteer ticks at the table when the
+computer is not at hand, one line per household with a box to tick.
+
+A4 portrait, households in the order of the screen (by name), with what is already known
+printed (an absence declared in advance, a basket already collected) so that nobody prepares a
+basket for an absent household. Above the list, the baskets to prepare per type. DejaVu Sans
+is embedded through :mod:`tiers_lieu.reports.pdf_parts.fonts` (French euro amounts and names
+need glyphs Helvetica lacks); reportlab is imported inside :func:`write_distribution_sheet`
+because the desk must start fast.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from tiers_lieu.i18n import _, format_date, format_time
+from tiers_lieu.models.enums import PickupStatus
+from tiers_lieu.services.amap.common import PICKUP_LABELS, label
+from tiers_lieu.services.amap.pickups import DistributionSheet
+
+BOX = "\u2610"  # ☐ an empty ballot box, present in DejaVu Sans
+TICKED = "\u2611"  # ☑
+
+
+def to_prepare(sheet: DistributionSheet) -> list[tuple[str, int]]:
+    """Baskets to prepare per type: every household except those absent."""
+    counts: Counter[str] = Counter()
+    for line in sheet.lines:
+        if line.status != PickupStatus.ABSENT:
+            counts[line.basket_name] += line.quantity
+    return sorted(counts.items())
+
+
+def write_distribution_sheet(target: Path, sheet: DistributionSheet, *, place: str) -> Path:
+    """Write ``sheet`` as a PDF to ``target`` and return it."""
+    # reportlab is imported here, not at module level: the desk must start fast.
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, fit_text, register_fonts
+
+    register_fonts()
+    page_w, _page_h = A4
+    margin = 12 * mm
+    width = page_w - 2 * margin
+    title = ParagraphStyle("title", fontName=BOLD, fontSize=15, leading=19)
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13)
+    small = ParagraphStyle("small", fontName=REGULAR, fontSize=8, leading=10, textColor="#444444")
+
+    day = format_date(sheet.on_date, "full")
+    hours = _("{start} – {end}").format(
+        start=format_time(sheet.start_time), end=format_time(sheet.end_time)
+    )
+    prepare = to_prepare(sheet)
+    prepare_text = ", ".join(
+        _("{n} × {basket}").format(n=n, basket=basket) for basket, n in prepare
+    ) or _("aucun panier")
+
+    box_w, qty_w, phone_w, basket_w, note_w = 15 * mm, 10 * mm, 28 * mm, 30 * mm, 42 * mm
+    name_w = width - box_w - qty_w - phone_w - basket_w - note_w
+    header = [
+        _("Retiré"),
+        _("Foyer"),
+        _("Téléphone"),
+        _("Panier"),
+        _("Qté"),
+        _("Retiré par / remarque"),
+    ]
+    rows: list[list[str]] = [header]
+    greyed: list[int] = []
+    for number, line in enumerate(sheet.lines, start=1):
+        picked = line.status in (PickupStatus.COLLECTED, PickupStatus.GIVEN)
+        remark = ""
+        if line.status == PickupStatus.GIVEN:
+            remark = _("par {name}").format(name=line.collected_by)
+        elif line.status not in (PickupStatus.EXPECTED, PickupStatus.COLLECTED):
+            remark = label(PICKUP_LABELS, line.status)
+        if line.status == PickupStatus.ABSENT:
+            greyed.append(number)
+        household = line.household + (_(" (solidaire)") if line.solidarity else "")
+        rows.append(
+            [
+                TICKED if picked else ("–" if line.status == PickupStatus.ABSENT else BOX),
+                fit_text(household, name_w - 6, 9),
+                fit_text(line.phone, phone_w - 6, 9),
+                fit_text(line.basket_name, basket_w - 6, 9),
+                str(line.quantity),
+                fit_text(remark, note_w - 6, 9),
+            ]
+        )
+    style = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, 9),
+        ("FONT", (0, 0), (-1, 0), BOLD, 9),
+        ("FONT", (0, 1), (0, -1), REGULAR, 14),
+        ("ALIGN", (0, 0), (0, -1), "CENTER"),
+        ("ALIGN", (4, 0), (4, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f5f5f5")]),
+    ]
+    style += [("TEXTCOLOR", (0, n), (-1, n), colors.HexColor("#777777")) for n in greyed]
+    table = Table(
+        rows,
+        colWidths=[box_w, name_w, phone_w, basket_w, qty_w, note_w],
+        rowHeights=[7 * mm] + [7.5 * mm] * len(sheet.lines),
+        repeatRows=1,
+    )
+    table.setStyle(TableStyle(style))
+
+    heading = _("Distribution AMAP — {contract}").format(contract=sheet.contract_name)
+    story: list[object] = [
+        Paragraph(heading, title),
+        Spacer(1, 1.5 * mm),
+        Paragraph(
+            _("{place} — {day}, {hours} — producteur : {producer}").format(
+                place=place, day=day, hours=hours, producer=sheet.producer_name or "–"
+            ),
+            body,
+        ),
+        Spacer(1, 1.5 * mm),
+        Paragraph(_("À préparer : {baskets}").format(baskets=prepare_text), body),
+    ]
+    if sheet.cancelled:
+        story += [
+            Spacer(1, 2 * mm),
+            Paragraph(_("DISTRIBUTION ANNULÉE {note}").format(note=sheet.note), title),
+        ]
+    story += [
+        Spacer(1, 1 * mm),
+        Paragraph(
+            _(
+                "Cochez la case quand le panier est retiré ; s'il est pris par quelqu'un "
+                "d'autre, notez son nom. Les absences prévenues sont grisées."
+            ),
+            small,
+        ),
+        Spacer(1, 3 * mm),
+        table,
+    ]
+
+    def footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(REGULAR, 8)
+        canvas.drawString(margin, 8 * mm, fit_text(heading, width * 0.7, 8))
+        canvas.drawRightString(
+            page_w - margin,
+            8 * mm,
+            _("Page {page}").format(page=document.page),
+        )
+        canvas.restoreState()
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    document = SimpleDocTemplate(
+        str(target),
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=14 * mm,
+        title=_("Feuille de distribution — {contract} — {day}").format(
+            contract=sheet.contract_name, day=format_date(sheet.on_date)
+        ),
+        author="Comptoir",
+    )
+    document.build(story, onFirstPage=footer, onLaterPages=footer)  # type: ignore[arg-type]
+    return target

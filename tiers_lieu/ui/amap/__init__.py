@@ -1,0 +1,67 @@
+"""The AMAP half of « Épicerie et AMAP »: distributions (the sheet ticked at the table),
+contracts and their calendar, the households with their payments and the waiting list, and
+the solidarity baskets.
+
+Each tab is its own module with its own service calls; this panel assembles them and keeps
+them in step (a contract created shows in every tab, a calendar edited changes the sheet).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.amap.contracts_tab import ContractsTab
+from tiers_lieu.ui.amap.distributions_tab import DistributionsTab
+from tiers_lieu.ui.amap.members_tab import MembersTab
+from tiers_lieu.ui.amap.solidarity_tab import SolidarityTab
+
+__all__ = ["AmapPanel"]
+
+
+class AmapPanel(QWidget):
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.distributions_tab = DistributionsTab(app, site, user, self)
+        self.contracts_tab = ContractsTab(app, site, user, self)
+        self.members_tab = MembersTab(app, site, user, self)
+        self.solidarity_tab = SolidarityTab(app, site, user, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.distributions_tab, _("Distributions"))
+        self.tabs.addTab(self.contracts_tab, _("Contrats"))
+        self.tabs.addTab(self.members_tab, _("Adhérents AMAP"))
+        self.tabs.addTab(self.solidarity_tab, _("Paniers solidaires"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        self.contracts_tab.contracts_changed.connect(self.on_contracts_changed)
+        self.contracts_tab.calendar_changed.connect(self.distributions_tab.refresh)
+        self.tabs.currentChanged.connect(self.on_tab_changed)
+
+    def refresh(self) -> None:
+        """Reload every tab from the services."""
+        self.distributions_tab.refresh()
+        self.contracts_tab.refresh()
+        self.members_tab.refresh()
+        self.solidarity_tab.refresh()
+
+    def on_contracts_changed(self) -> None:
+        self.members_tab.refresh()
+        self.distributions_tab.refresh()
+
+    def on_tab_changed(self, index: int) -> None:
+        # Subscriptions change the sheet and the solidarity list: show them fresh.
+        page = self.tabs.widget(index)
+        if page is self.distributions_tab:
+            self.distributions_tab.refresh()
+        elif page is self.solidarity_tab:
+            self.solidarity_tab.refresh()

@@ -1,0 +1,350 @@
+"""« Contrats »: the AMAP contracts of the place and the distribution calendar of the one
+chosen, generated from the contract then edited (a date moved, cancelled, added).
+
+A calendar is generated on demand rather than at creation so that the coordinator can enter
+the summer closures first; generating again only adds what is missing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _, format_date, format_eur, ngettext
+from tiers_lieu.services.amap import DistributionInfo
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.amap.contract_dialog import ContractDialog, parse_cents
+from tiers_lieu.ui.amap.table_models import CalendarModel, ContractsModel
+from tiers_lieu.ui.common import (
+    StatusLabel,
+    add_shortcut,
+    make_table,
+    select_id,
+    selected_id,
+    to_date,
+)
+from tiers_lieu.ui.errors import show_error
+
+
+def ask_date(parent: QWidget, title: str, text: str, initial: date) -> date | None:
+    """A date chosen in a small dialog, or ``None`` when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    edit = QDateEdit(QDate(initial.year, initial.month, initial.day), dialog)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    form = QFormLayout()
+    form.addRow(text, edit)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return to_date(edit.date())
+
+
+class ContractsTab(QWidget):
+    contracts_changed = Signal()
+    calendar_changed = Signal()
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user_id = user.id if user else None
+
+        contracts_box = QGroupBox(_("Contrats"), self)
+        self.contracts_model = ContractsModel(self)
+        self.contracts_view = make_table(
+            self.contracts_model, contracts_box, stretch=ContractsModel.Columns.NAME
+        )
+        self.contracts_view.selectionModel().selectionChanged.connect(self.on_contract_selected)
+        self.baskets_label = QLabel(contracts_box)
+        self.baskets_label.setWordWrap(True)
+        self.new_button = QPushButton(_("&Nouveau contrat…"), contracts_box)
+        self.new_button.clicked.connect(self.on_new_clicked)
+        self.basket_button = QPushButton(_("Ajouter un &type de panier…"), contracts_box)
+        self.basket_button.clicked.connect(self.on_basket_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.new_button)
+        row.addWidget(self.basket_button)
+        row.addStretch(1)
+        box_layout = QVBoxLayout(contracts_box)
+        box_layout.addWidget(self.contracts_view, 1)
+        box_layout.addWidget(self.baskets_label)
+        box_layout.addLayout(row)
+
+        calendar_box = QGroupBox(_("Calendrier des distributions"), self)
+        self.calendar_model = CalendarModel(self)
+        self.calendar_view = make_table(
+            self.calendar_model, calendar_box, stretch=CalendarModel.Columns.NOTE
+        )
+        self.calendar_view.selectionModel().selectionChanged.connect(self.on_day_selected)
+        self.generate_button = QPushButton(_("&Générer le calendrier"), calendar_box)
+        self.generate_button.clicked.connect(self.on_generate_clicked)
+        self.move_button = QPushButton(_("&Déplacer…"), calendar_box)
+        self.move_button.clicked.connect(self.on_move_clicked)
+        self.cancel_button = QPushButton(_("&Annuler la distribution"), calendar_box)
+        self.cancel_button.clicked.connect(self.on_cancel_clicked)
+        self.add_button = QPushButton(_("Ajouter une &date…"), calendar_box)
+        self.add_button.clicked.connect(self.on_add_clicked)
+        buttons = QHBoxLayout()
+        for button in (
+            self.generate_button,
+            self.move_button,
+            self.cancel_button,
+            self.add_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        calendar_layout = QVBoxLayout(calendar_box)
+        calendar_layout.addWidget(self.calendar_view, 1)
+        calendar_layout.addLayout(buttons)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(contracts_box)
+        splitter.addWidget(calendar_box)
+        self.status = StatusLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        add_shortcut(self, QKeySequence.StandardKey.New, self.on_new_clicked, self.new_button)
+        self.refresh()
+
+    # -- data ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        chosen = selected_id(self.contracts_view)
+        contracts = self._app.amap.contracts.list_contracts(site_id=self._site.id)
+        self.contracts_model.set_rows(contracts)
+        if chosen is not None and self.contracts_model.find_row(chosen) >= 0:
+            select_id(self.contracts_view, chosen)
+        elif contracts:
+            self.contracts_view.selectRow(0)
+        self.on_contract_selected()
+
+    def _contract_id(self) -> uuid.UUID | None:
+        value = selected_id(self.contracts_view)
+        return value if isinstance(value, uuid.UUID) else None
+
+    def _load_calendar(self) -> None:
+        contract_id = self._contract_id()
+        chosen = selected_id(self.calendar_view)
+        rows = (
+            self._app.amap.distributions.list_distributions(contract_id=contract_id)
+            if contract_id
+            else []
+        )
+        self.calendar_model.set_rows(rows)
+        if chosen is not None:
+            select_id(self.calendar_view, chosen)
+        self.on_day_selected()
+
+    # -- slots -----------------------------------------------------------------------------
+    def on_contract_selected(self) -> None:
+        contract_id = self._contract_id()
+        self.basket_button.setEnabled(contract_id is not None)
+        self.generate_button.setEnabled(contract_id is not None)
+        self.add_button.setEnabled(contract_id is not None)
+        if contract_id is None:
+            self.baskets_label.setText(_("Aucun contrat : créez-en un (Ctrl+N)."))
+        else:
+            contract = self.contracts_model.row_at(self.contracts_model.find_row(contract_id))
+            parts = []
+            for basket in contract.basket_types:
+                text = _("{name} : {price}").format(
+                    name=basket.name, price=format_eur(basket.price_cents)
+                )
+                if basket.solidarity_price_cents is not None:
+                    text += _(" (solidaire {price})").format(
+                        price=format_eur(basket.solidarity_price_cents)
+                    )
+                parts.append(text)
+            self.baskets_label.setText(
+                _("Paniers — {baskets}. Absences prévues : {n}.").format(
+                    baskets=" · ".join(parts) or _("aucun"), n=contract.max_absences
+                )
+            )
+        self._load_calendar()
+
+    def on_day_selected(self) -> None:
+        day = self._day()
+        self.move_button.setEnabled(day is not None and not day.cancelled)
+        self.cancel_button.setEnabled(day is not None)
+        self.cancel_button.setText(
+            _("&Rétablir la distribution")
+            if day is not None and day.cancelled
+            else _("&Annuler la distribution")
+        )
+
+    def _day(self) -> DistributionInfo | None:
+        value = selected_id(self.calendar_view)
+        if value is None:
+            return None
+        return self.calendar_model.row_at(self.calendar_model.find_row(value))
+
+    def on_new_clicked(self) -> None:
+        dialog = ContractDialog(self._app, self._site.id, self, user_id=self._user_id)
+        dialog.contract_created.connect(self.on_contract_created)
+        dialog.exec()
+
+    def on_contract_created(self, contract: object) -> None:
+        self.refresh()
+        contract_id = getattr(contract, "id", None)
+        select_id(self.contracts_view, contract_id)
+        self.status.confirm(_("Contrat créé. Générez maintenant son calendrier."))
+        self.contracts_changed.emit()
+
+    def on_basket_clicked(self) -> None:
+        contract_id = self._contract_id()
+        if contract_id is None:
+            return
+        name, ok = QInputDialog.getText(self, _("Type de panier"), _("Nom du panier :"))
+        if not ok:
+            return
+        price, ok = QInputDialog.getText(self, _("Type de panier"), _("Prix (€) :"))
+        if not ok:
+            return
+        solidarity, ok = QInputDialog.getText(
+            self,
+            _("Type de panier"),
+            _("Prix solidaire (€), vide si aucun :"),
+            QLineEdit.EchoMode.Normal,
+        )
+        if not ok:
+            return
+        try:
+            cents = parse_cents(price, _("Prix"))
+            assert cents is not None
+            self._app.amap.contracts.add_basket_type(
+                contract_id=contract_id,
+                name=name,
+                price_cents=cents,
+                solidarity_price_cents=parse_cents(solidarity, _("Prix solidaire"), optional=True),
+                user_id=self._user_id,
+            )
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Panier non ajouté"))
+            return
+        self.refresh()
+        self.status.confirm(_("Type de panier ajouté : {name}.").format(name=name.strip()))
+        self.contracts_changed.emit()
+
+    def on_generate_clicked(self) -> None:
+        contract_id = self._contract_id()
+        if contract_id is None:
+            return
+        try:
+            added = self._app.amap.distributions.generate(
+                contract_id=contract_id, user_id=self._user_id
+            )
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Calendrier non généré"))
+            return
+        self._load_calendar()
+        self.status.confirm(
+            ngettext(
+                "{n} distribution ajoutée (jours fériés et fermetures exclus).",
+                "{n} distributions ajoutées (jours fériés et fermetures exclus).",
+                added,
+            ).format(n=added)
+        )
+        self.calendar_changed.emit()
+
+    def on_move_clicked(self) -> None:
+        day = self._day()
+        if day is None:
+            return
+        new = ask_date(self, _("Déplacer la distribution"), _("Nouvelle &date :"), day.on_date)
+        if new is None:
+            return
+        try:
+            moved = self._app.amap.distributions.move(
+                distribution_id=day.id, on_date=new, user_id=self._user_id
+            )
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Distribution non déplacée"))
+            return
+        self._load_calendar()
+        self.status.confirm(
+            _("Distribution déplacée au {day}.").format(day=format_date(moved.on_date, "long"))
+        )
+        self.calendar_changed.emit()
+
+    def on_cancel_clicked(self) -> None:
+        day = self._day()
+        if day is None:
+            return
+        note = ""
+        if not day.cancelled:
+            note, ok = QInputDialog.getText(
+                self, _("Annuler la distribution"), _("Motif (affiché sur la feuille) :")
+            )
+            if not ok:
+                return
+        try:
+            self._app.amap.distributions.set_cancelled(
+                distribution_id=day.id,
+                cancelled=not day.cancelled,
+                note=note,
+                user_id=self._user_id,
+            )
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Distribution non modifiée"))
+            return
+        self._load_calendar()
+        self.status.confirm(
+            _("Distribution rétablie.") if day.cancelled else _("Distribution annulée.")
+        )
+        self.calendar_changed.emit()
+
+    def on_add_clicked(self) -> None:
+        contract_id = self._contract_id()
+        if contract_id is None:
+            return
+        new = ask_date(self, _("Ajouter une distribution"), _("&Date :"), date.today())
+        if new is None:
+            return
+        try:
+            added = self._app.amap.distributions.add(
+                contract_id=contract_id, on_date=new, user_id=self._user_id
+            )
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Distribution non ajoutée"))
+            return
+        self._load_calendar()
+        select_id(self.calendar_view, added.id)
+        self.status.confirm(
+            _("Distribution ajoutée le {day}.").format(day=format_date(added.on_date, "long"))
+        )
+        self.calendar_changed.emit()
