@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tiers_lieu import __version__
+from tiers_lieu.cli_bookings import add_bookings_import, run_bookings_import
 from tiers_lieu.cli_report import add_report_parser, run_report
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import LANGUAGES, _, ngettext, set_language
@@ -103,6 +104,7 @@ def _add_import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
             action="store_true",
             help=_("vérifie le fichier et dit ce qui serait importé, sans rien enregistrer"),
         )
+    add_bookings_import(kinds)
 
 
 def _run_init(args: argparse.Namespace) -> int:
@@ -144,6 +146,8 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_import(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
 
+    if args.import_kind == "bookings":
+        return run_bookings_import(args)
     app = build(args.db)
     try:
         site = app.sites.resolve(args.site)

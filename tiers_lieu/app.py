@@ -11,11 +11,14 @@ from sqlalchemy import Engine
 
 from tiers_lieu.db import UnitOfWork, UowFactory, make_engine, migrate, resolve_db_url
 from tiers_lieu.services.accounts import AccountService
+from tiers_lieu.services.agenda import AgendaServices, build_agenda
+from tiers_lieu.services.amap import AmapServices
 from tiers_lieu.services.assistance import AssistanceService
 from tiers_lieu.services.communes import CommuneService
 from tiers_lieu.services.config import ConfigService
 from tiers_lieu.services.demo import DemoService
 from tiers_lieu.services.events import EventService
+from tiers_lieu.services.grocery import GroceryServices
 from tiers_lieu.services.imports import ImportService
 from tiers_lieu.services.organisation import OrganisationService
 from tiers_lieu.services.people import PeopleService
@@ -47,6 +50,9 @@ class Comptoir:
     imports: ImportService
     reports: ReportService
     organisation: OrganisationService
+    grocery: GroceryServices
+    amap: AmapServices
+    agenda: AgendaServices
 
     def close(self) -> None:
         self.engine.dispose()
@@ -77,4 +83,7 @@ def build(db: str | None = None) -> Comptoir:
         imports=ImportService(uow),
         reports=ReportService(uow),
         organisation=OrganisationService(uow),
+        grocery=GroceryServices.build(uow),
+        amap=AmapServices.build(uow),
+        agenda=build_agenda(uow),
     )

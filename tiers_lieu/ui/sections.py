@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import N_, _
@@ -58,6 +58,27 @@ def _home(context: SectionContext) -> QWidget:
     from tiers_lieu.ui.accueil import AccueilSection  # the first screen: built at start-up
 
     return AccueilSection(context.app, context.site, context.user)
+
+
+def _agenda(context: SectionContext) -> QWidget:
+    if context.site is None:
+        return no_site_state()
+    from tiers_lieu.ui.agenda import AgendaSection  # first visit only: keeps start-up fast
+
+    return AgendaSection(context.app, context.site, context.user)
+
+
+def _shop(context: SectionContext) -> QWidget:
+    """The grocery and the AMAP share a section: one tab each."""
+    if context.site is None:
+        return no_site_state()
+    from tiers_lieu.ui.amap import AmapPanel  # first visit only: keeps start-up fast
+    from tiers_lieu.ui.grocery import GroceryPanel
+
+    tabs = QTabWidget()
+    tabs.addTab(GroceryPanel(context.app, context.site, context.user, tabs), _("Épicerie"))
+    tabs.addTab(AmapPanel(context.app, context.site, context.user, tabs), _("AMAP"))
+    return tabs
 
 
 def _visits(context: SectionContext) -> QWidget:
@@ -103,35 +124,10 @@ def _empty(title: str, explanation: str) -> Callable[[SectionContext], QWidget]:
 
 SECTIONS: tuple[Section, ...] = (
     Section("accueil", N_("Accueil"), _home, refresh_on_show=True),
-    Section(
-        "agenda",
-        N_("Agenda"),
-        _empty(
-            N_("Agenda des postes et des créneaux"),
-            N_(
-                "Cette section réunira les réservations des postes de coworking, de la salle "
-                "de réunion et des créneaux santé, au jour et à la semaine, avec l'arrivée, "
-                "l'annulation et l'absence de chaque personne.\n\nEn attendant, gardez votre "
-                "agenda habituel et vérifiez les horaires d'ouverture et les fermetures du lieu "
-                "dans Paramètres (Ctrl+8)."
-            ),
-        ),
-    ),
+    Section("agenda", N_("Agenda"), _agenda, refresh_on_show=True),
     Section("visites", N_("Visites et ateliers"), _visits, refresh_on_show=True),
     Section("demarches", N_("Démarches"), _demarches),
-    Section(
-        "epicerie",
-        N_("Épicerie et AMAP"),
-        _empty(
-            N_("Épicerie et AMAP"),
-            N_(
-                "Cette section tiendra les producteurs, les produits et leur stock, la caisse "
-                "de l'épicerie, ainsi que les contrats AMAP, les distributions de paniers et les "
-                "paniers solidaires.\n\nEn attendant, gardez votre cahier de caisse et vos "
-                "feuilles d'émargement AMAP."
-            ),
-        ),
-    ),
+    Section("epicerie", N_("Épicerie et AMAP"), _shop),
     Section(
         "personnes",
         N_("Personnes"),
