@@ -8,13 +8,13 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from sqlmodel import func, select
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.models import Visit
+from tiers_lieu.models import AuditEntry, Visit
 from tiers_lieu.models.enums import BookingStatus, ResourceKind, ServiceKind
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
@@ -153,6 +153,59 @@ def test_a_booking_on_a_closed_day_is_refused_with_the_reason(
     assert dialog.isVisible()
     assert dialog.refusal.text()
     assert app.agenda.bookings.day(place.id, MONDAY + timedelta(days=6)).resources[0].bookings == ()
+
+
+def test_an_existing_booking_opens_to_change_its_title_and_person(
+    qtbot: QtBot, app: Comptoir, place: SiteInfo
+) -> None:
+    desk_id = desk(app, place)
+    first = app.people.create(site_id=place.id, first_name="Alice", last_name="Martin")
+    second = app.people.create(site_id=place.id, first_name="Bruno", last_name="Roche")
+    booked = app.agenda.bookings.create(
+        site_id=place.id,
+        resource_id=desk_id,
+        start=at(TUESDAY, 10),
+        end=at(TUESDAY, 11),
+        person_id=first.id,
+        title="Rédaction",
+    )
+    section = open_section(qtbot, app, place, TUESDAY)
+    grid = section.agenda.grid
+    grid.go_to(TUESDAY, time(10, 0))
+    assert section.agenda.edit_button.isEnabled()
+    section.agenda.edit_button.click()
+
+    dialog = section.agenda.dialog
+    assert isinstance(dialog, BookingDialog) and dialog.isVisible()
+    assert dialog.person.isEnabled() and dialog.title.isEnabled()
+    assert dialog.person.value() == first.id and dialog.title.text() == "Rédaction"
+    dialog.person.set_value(second.id)  # chosen from the type-ahead list
+    dialog.title.setText("Entretien d'embauche")
+    dialog.end.setTime(QTime(11, 30))  # and a longer slot, in the same click
+    QTest.keyClick(dialog.title, Qt.Key.Key_Return)
+
+    assert not dialog.isVisible()
+    saved = app.agenda.bookings.get(booked.id)
+    assert (saved.person_id, saved.who, saved.title) == (
+        second.id,
+        "Bruno Roche",
+        "Entretien d'embauche",
+    )
+    assert (saved.start, saved.end) == (at(TUESDAY, 10), at(TUESDAY, 11, 30))
+    shown = [b for b in grid.blocks() if b.column == 1]
+    assert any("Bruno Roche" in line for b in shown for line in b.lines)
+
+    # Opened again and saved unchanged: the form just closes, nothing is written.
+    section.agenda.edit_button.click()
+    dialog = section.agenda.dialog
+    assert isinstance(dialog, BookingDialog) and dialog.isVisible()
+    QTest.keyClick(dialog.title, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    with app.uow() as uow:
+        lines = uow.session.exec(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_id == booked.id)
+        ).one()
+    assert lines == 3  # created, edited, moved
 
 
 def test_checking_a_person_in_counts_a_visit(qtbot: QtBot, app: Comptoir, place: SiteInfo) -> None:

@@ -10,11 +10,12 @@ from sqlmodel import select
 from test_agenda_support import Place, make_place, paris
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.errors import ConflictError
-from tiers_lieu.models import Service, Visit
+from tiers_lieu.errors import ConflictError, ValidationError
+from tiers_lieu.models import AuditEntry, Service, Visit
 from tiers_lieu.models.enums import BookingStatus, PaymentMethod, ServiceKind, VisitSource
 from tiers_lieu.services.agenda import AgendaConflict
 from tiers_lieu.services.agenda.availability import HEALTH_KINDS
+from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.services.readmodels import SiteInfo
 
 # Tuesday 10 March 2026: an ordinary open day (9:00–12:30, 14:00–18:00).
@@ -120,6 +121,56 @@ def test_move_cancel_and_no_show_history(app: Comptoir, place: Place, person) ->
     assert history.recent[0].start == paris(*DAY, 10)
     with pytest.raises(ConflictError):
         app.agenda.bookings.cancel(second.id)
+
+
+def test_edit_changes_who_and_title_with_an_audit_line(
+    app: Comptoir, place: Place, person: PersonInfo
+) -> None:
+    meeting = book(app, place, place.room.id, paris(*DAY, 9), paris(*DAY, 10), title="CA")
+    edited = app.agenda.bookings.edit(
+        meeting.id, person_id=person.id, organisation="", title="  Bureau élargi  "
+    )
+    assert (edited.person_id, edited.who, edited.organisation, edited.title) == (
+        person.id,
+        "Léa Martin",
+        "",
+        "Bureau élargi",
+    )
+    assert edited.start == meeting.start and edited.resource_id == meeting.resource_id
+    again = app.agenda.bookings.get(meeting.id)
+    assert (again.person_id, again.title) == (person.id, "Bureau élargi")
+    with app.uow() as uow:
+        details = [
+            e.details
+            for e in uow.session.exec(select(AuditEntry).where(AuditEntry.entity_id == meeting.id))
+            if '"edit"' in e.details
+        ]
+    assert len(details) == 1
+    assert "person" in details[0] and "title" in details[0] and "organisation" in details[0]
+    assert "Léa" not in details[0]  # no personal data in the audit log
+    # Nobody and nothing to say who it is for: refused as at creation.
+    with pytest.raises(ValidationError):
+        app.agenda.bookings.edit(meeting.id, person_id=None, organisation=" ", title="")
+
+
+def test_edit_refuses_a_health_title_and_a_cancelled_booking(
+    app: Comptoir, place: Place, person: PersonInfo
+) -> None:
+    consult = book(
+        app, place, place.cabin.id, paris(*DAY, 10), paris(*DAY, 10, 30), person_id=person.id
+    )
+    with pytest.raises(ValidationError, match="motif"):
+        app.agenda.bookings.edit(
+            consult.id, person_id=person.id, organisation="", title="Renouvellement"
+        )
+    assert app.agenda.bookings.get(consult.id).title == ""
+    edited = app.agenda.bookings.edit(
+        consult.id, person_id=None, organisation="Mutuelle du Limousin", title=""
+    )
+    assert edited.who == "Mutuelle du Limousin" and edited.person_id is None
+    app.agenda.bookings.cancel(consult.id)
+    with pytest.raises(ConflictError, match="annulée"):
+        app.agenda.bookings.edit(consult.id, person_id=person.id, organisation="", title="")
 
 
 def test_check_in_counts_one_visit_and_consumes_a_pass(app: Comptoir, place: Place, person) -> None:  # type: ignore[no-untyped-def]

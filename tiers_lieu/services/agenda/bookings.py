@@ -27,10 +27,12 @@ from tiers_lieu.models.enums import (
 )
 from tiers_lieu.services import audit
 from tiers_lieu.services.agenda import passes, series, views
+from tiers_lieu.services.agenda.availability import HEALTH_KINDS
 from tiers_lieu.services.agenda.common import (
     SERVICE_OF_KIND,
     aware,
     booking_info,
+    check_labels,
     check_person,
     check_request,
     count_visit,
@@ -128,6 +130,70 @@ class BookingService:
             )
             uow.commit()
             return booking_info(row, resource.name, person, calendar)
+
+    def edit(
+        self,
+        booking_id: uuid.UUID,
+        *,
+        person_id: uuid.UUID | None,
+        organisation: str,
+        title: str,
+        user_id: uuid.UUID | None = None,
+    ) -> BookingInfo:
+        """Change who a booking is for and its title (times and place: :meth:`move`).
+
+        The rules of :meth:`create` apply: a person, an organisation or a title; a health
+        booking (health room, cabin, permanence slot) takes no title, since no reason is kept
+        for a health slot. A cancelled booking cannot be edited, nor the person of one already
+        checked in (their visit and pass unit are counted). Nothing changed, nothing written.
+        """
+        organisation, title = organisation.strip(), title.strip()
+        check_labels(title, organisation)
+        if person_id is None and not organisation and not title:
+            raise ValidationError(
+                _("Pour qui"), _("choisissez une personne ou saisissez une organisation")
+            )
+        with self._uow() as uow:
+            b, resource = self._load(uow, booking_id)
+            if b.status == BookingStatus.CANCELLED:
+                raise ConflictError(
+                    _("Cette réservation est annulée : elle ne peut plus être modifiée.")
+                )
+            if title and (resource.kind in HEALTH_KINDS or b.permanence_id is not None):
+                raise ValidationError(
+                    _("Objet"), _("aucun motif n'est enregistré pour un créneau de santé")
+                )
+            if b.status == BookingStatus.CHECKED_IN and person_id != b.person_id:
+                raise ConflictError(
+                    _(
+                        "Cette réservation est déjà pointée : sa visite est comptée, "
+                        "la personne ne peut plus changer."
+                    )
+                )
+            person = check_person(uow, person_id, b.site_id)
+            changed = [
+                name
+                for name, old, new in (
+                    ("person", b.person_id, person_id),
+                    ("organisation", b.organisation, organisation),
+                    ("title", b.title, title),
+                )
+                if old != new
+            ]
+            if not changed:
+                return self._info(uow, b, resource)
+            b.person_id, b.organisation, b.title = person_id, organisation, title
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="booking",
+                entity_id=b.id,
+                site_id=b.site_id,
+                user_id=user_id,
+                details={"change": "edit", "fields": changed},
+            )
+            uow.commit()
+            return booking_info(b, resource.name, person, SiteCalendar(uow, b.site_id))
 
     def move(
         self,

@@ -91,11 +91,16 @@ def check_request(
         raise ValidationError(_("Fin"), _("la fin doit suivre le début"))
     if not 1 <= seats <= 500:
         raise ValidationError(_("Places"), _("entre 1 et 500"))
+    check_labels(title, organisation)
+    return start, end
+
+
+def check_labels(title: str, organisation: str) -> None:
+    """The lengths of a booking's title and organisation (new or edited)."""
     if len(title) > 200:
         raise ValidationError(_("Objet"), _("200 caractères au plus"))
     if len(organisation) > 120:
         raise ValidationError(_("Organisation"), _("120 caractères au plus"))
-    return start, end
 
 
 def refusal(

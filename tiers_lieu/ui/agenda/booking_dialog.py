@@ -8,7 +8,9 @@ first: the dates that collide are listed (in red, with why) and a second Entrée
 others. A health resource takes no « objet » at all: no reason is stored for a health slot.
 When a person is chosen, how often they did not come is shown, so the host can ask.
 
-An existing booking opens in the same form to be moved (times, resource, seats).
+An existing booking opens in the same form: who it is for and its title are saved through the
+service's ``edit``, its times, resource and seats through ``move``, both from the same click
+(the edit first). If the move is then refused, the edit stays saved and the form says so.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class BookingDialog(QDialog):
         self._booking = booking
         self._zone: ZoneInfo = place_zone()
         self._planned_for: tuple[object, ...] | None = None
+        self._edited = False  # an edit was saved but the dialog is still open (move refused)
         self.setWindowTitle(_("Modifier la réservation") if booking else _("Nouvelle réservation"))
         self.setMinimumWidth(560)
 
@@ -173,8 +176,6 @@ class BookingDialog(QDialog):
             self.person.set_value(booking.person_id)
             self.organisation.setText(booking.organisation)
             self.title.setText(booking.title)
-            for locked in (self.person, self.organisation, self.title):
-                locked.setEnabled(False)
             self.repeat.hide()
         self._select_resource(resource_id)
         self.on_resource_changed()
@@ -243,17 +244,11 @@ class BookingDialog(QDialog):
             self.show_refusal(_("Choisissez une ressource."), [])
             return
         start, end = self._instants()
+        if self._booking is not None:
+            self._save_changes(resource, start, end)
+            return
         try:
-            if self._booking is not None:
-                saved = self._app.agenda.bookings.move(
-                    self._booking.id,
-                    start=start,
-                    end=end,
-                    resource_id=resource.id,
-                    seats=self.seats.value(),
-                    user_id=self._user_id,
-                )
-            elif self.repeat.is_on():
+            if self.repeat.is_on():
                 saved_series = self._save_series(resource, start, end)
                 if saved_series is None:
                     return
@@ -279,6 +274,74 @@ class BookingDialog(QDialog):
         self._clear_refusal()
         self.booking_saved.emit(saved)
         self.accept()
+
+    def _save_changes(self, resource: ResourceInfo, start: datetime, end: datetime) -> None:
+        """An existing booking: the edit (who, title) first, then the move; nothing changed
+        closes the form."""
+        booking = self._booking
+        assert booking is not None
+        bookings = self._app.agenda.bookings
+        person_id = self.person.value()
+        organisation = self.organisation.text().strip()
+        title = self.title.text().strip()
+        seats = self.seats.value()
+        edit = (person_id, organisation, title) != (
+            booking.person_id,
+            booking.organisation,
+            booking.title,
+        )
+        move = (resource.id, start, end, seats) != (
+            booking.resource_id,
+            booking.start,
+            booking.end,
+            booking.seats,
+        )
+        if not edit and not move:
+            self.accept()
+            return
+        saved = booking
+        try:
+            if edit:
+                saved = bookings.edit(
+                    booking.id,
+                    person_id=person_id,
+                    organisation=organisation,
+                    title=title,
+                    user_id=self._user_id,
+                )
+                self._booking, self._edited = saved, True
+            if move:
+                saved = bookings.move(
+                    booking.id,
+                    start=start,
+                    end=end,
+                    resource_id=resource.id,
+                    seats=seats,
+                    user_id=self._user_id,
+                )
+        except AgendaConflict as refused:
+            message = refused.message
+            if edit:
+                message = _(
+                    "Personne, organisation et objet enregistrés ; le déplacement est refusé : "
+                    "{reason}"
+                ).format(reason=refused.message)
+            self.show_refusal(message, refused.alternatives)
+            return
+        except Exception as exc:  # a field or a rule: said in French, the form stays open
+            show_error(self, exc)
+            return
+        self._clear_refusal()
+        self._edited = False
+        self.booking_saved.emit(saved)
+        self.accept()
+
+    def reject(self) -> None:
+        """Closing after a saved edit whose move was refused still refreshes the agenda."""
+        if self._edited and self._booking is not None:
+            self._edited = False
+            self.booking_saved.emit(self._booking)
+        super().reject()
 
     def _save_series(
         self, resource: ResourceInfo, start: datetime, end: datetime
