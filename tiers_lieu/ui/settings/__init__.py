@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.settings.backups_tab import BackupsTab
 from tiers_lieu.ui.settings.closures import ClosuresTab
 from tiers_lieu.ui.settings.communes import CommunesTab
 from tiers_lieu.ui.settings.hours import HoursTab
@@ -58,6 +59,8 @@ class SettingsSection(QWidget):
         self.tabs.addTab(self.closures_tab, _("Fermetures et jours fériés"))
         self.tabs.addTab(self.services_tab, _("Services"))
         self.tabs.addTab(self.communes_tab, _("Communes du territoire"))
+        self.backups_tab = BackupsTab(app, site, self)
+        self.tabs.addTab(self.backups_tab, _("Sauvegardes"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

@@ -1,0 +1,146 @@
+"""The « Sauvegardes » tab: a backup taken now is listed with its date and size, restoring
+the chosen one asks first and brings the old data back, the second folder gets its copy, and
+a damaged database at start offers the latest good backup."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from tiers_lieu.app import Comptoir, build
+from tiers_lieu.services.backups import BackupService
+from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.settings.backups_tab import BackupsModel, BackupsTab
+from tiers_lieu.ui.startup_checks import check_database, install_auto_backups
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    state: dict[str, Any] = {"answer": QMessageBox.StandardButton.Yes, "asked": []}
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        state["asked"].append(text)
+        return state["answer"]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return state
+
+
+@pytest.fixture
+def tab(qtbot: QtBot, app: Comptoir, site: SiteInfo, tmp_path: Path) -> BackupsTab:
+    service = BackupService(app.url, folder=tmp_path / "sauv")
+    widget = BackupsTab(app, site, service=service)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def texts(model: BackupsModel, column: BackupsModel.Columns) -> list[str]:
+    return [str(model.index(row, column).data()) for row in range(model.rowCount())]
+
+
+def test_backup_now_lists_the_copy_with_date_and_size(qtbot: QtBot, tab: BackupsTab) -> None:
+    assert tab.model.rowCount() == 0
+    qtbot.mouseClick(tab.backup_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert tab.model.rowCount() == 1
+    assert " à " in texts(tab.model, BackupsModel.Columns.DATE)[0]
+    assert texts(tab.model, BackupsModel.Columns.SIZE)[0].endswith("Ko")
+    assert texts(tab.model, BackupsModel.Columns.PLACE) == ["cet ordinateur"]
+    assert "Sauvegarde vérifiée" in tab.status.text()
+
+
+def test_restore_asks_then_brings_the_old_data_back(
+    qtbot: QtBot,
+    tab: BackupsTab,
+    app: Comptoir,
+    answers: dict[str, Any],
+    message_boxes: list[tuple[str, str, str]],
+) -> None:
+    qtbot.mouseClick(tab.backup_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    app.sites.init_site(name="Ajouté après", commune_name="Aubusson", insee_code="23008")
+    tab.view.selectRow(0)
+    restored: list[object] = []
+    tab.database_restored.connect(restored.append)
+
+    answers["answer"] = QMessageBox.StandardButton.No
+    qtbot.mouseClick(tab.restore_button, Qt.MouseButton.LeftButton)
+    assert len(app.sites.list_sites()) == 2
+
+    answers["answer"] = QMessageBox.StandardButton.Yes
+    qtbot.keyClick(tab, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert [s.name for s in app.sites.list_sites()] == ["Le Comptoir de Felletin"]
+    assert "Tout ce qui a été saisi depuis sera retiré" in answers["asked"][-1]
+    assert message_boxes[-1][1] == "Base restaurée"
+    assert len(restored) == 1
+    assert "cet ordinateur" in texts(tab.model, BackupsModel.Columns.PLACE)
+
+
+def test_external_folder_gets_a_copy_and_the_warning_goes(
+    qtbot: QtBot, tab: BackupsTab, tmp_path: Path
+) -> None:
+    usb = tmp_path / "cle"
+    assert tab.service is not None
+    tab.service.set_external_folder(usb)
+    tab.refresh()
+    assert tab.warning_label.isVisibleTo(tab)
+    assert "Aucune sauvegarde externe" in tab.warning_label.text()
+    usb.mkdir()
+    tab.set_external_folder(usb)
+    QApplication.processEvents()
+    assert len(list(usb.glob("comptoir-*.sqlite"))) == 1
+    assert "externe" in texts(tab.model, BackupsModel.Columns.PLACE)
+    assert not tab.warning_label.isVisibleTo(tab)
+    assert "jamais" not in tab.external_label.text()
+    tab.grab().save("/tmp/backups_tab.png")
+
+
+def test_a_damaged_database_at_start_offers_the_latest_backup(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, answers: dict[str, Any]
+) -> None:
+    app = build(str(db_path))
+    app.sites.init_site(name="Sauvé", commune_name="Felletin", insee_code="23079")
+    BackupService(app.url).backup()
+    app.close()
+    good = tmp_path / "good.sqlite"
+    shutil.copyfile(db_path, good)
+    with db_path.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\x00garbage\xff" * 4000)
+    assert BackupService(f"sqlite:///{db_path}").quick_check() != []
+    # The application as built before the damage: its engine is closed by the restore.
+    app = build(str(good))
+    app.url = f"sqlite:///{db_path}"
+    try:
+        assert check_database(app, None) is True
+    finally:
+        app.close()
+    assert "endommagée" in answers["asked"][0]
+    reopened = build(str(db_path))
+    try:
+        assert [s.name for s in reopened.sites.list_sites()] == ["Sauvé"]
+    finally:
+        reopened.close()
+
+
+def test_auto_backups_copy_at_start_then_only_after_changes(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, db_path: Path
+) -> None:
+    from PySide6.QtCore import QObject
+
+    owner = QObject()
+    timer = install_auto_backups(app, owner)
+    assert timer is not None and timer.isActive()
+    folder = db_path.parent / "sauvegardes"
+    qtbot.waitUntil(lambda: len(list(folder.glob("comptoir-*.sqlite"))) == 1, timeout=5000)
+    assert not BackupService(app.url).changed_since_last_backup()
+    timer.stop()

@@ -1,0 +1,138 @@
+"""Backups: verified copies that restore, the thinning rule, the refusal of bad files, the
+external folder written only when it is there."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tiers_lieu.app import build
+from tiers_lieu.errors import ComptoirError
+from tiers_lieu.services.backups import BackupService, integrity_problems, stamps_to_keep
+
+NOW = datetime(2026, 11, 22, 15, 0)
+
+
+def site_names(path: Path) -> list[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return [row[0] for row in connection.execute("SELECT name FROM site ORDER BY name")]
+    finally:
+        connection.close()
+
+
+def add_site(path: Path, name: str) -> None:
+    app = build(str(path))
+    try:
+        app.sites.init_site(name=name, commune_name="Felletin", insee_code="23079")
+    finally:
+        app.close()
+
+
+def garbage_copy(source: Path, target: Path) -> Path:
+    shutil.copyfile(source, target)
+    with target.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\xde\xad\xbe\xef" * 2048)
+    return target
+
+
+def test_backup_is_verified_and_restores(db_path: Path, tmp_path: Path) -> None:
+    add_site(db_path, "Avant")
+    service = BackupService(f"sqlite:///{db_path}", folder=tmp_path / "sauv")
+    info = service.backup(now=NOW)
+    assert info.path.parent == tmp_path / "sauv"
+    assert integrity_problems(info.path) == []
+    add_site(db_path, "Après")
+    assert site_names(db_path) == ["Après", "Avant"]
+
+    kept = service.restore(info.path, now=NOW + timedelta(minutes=5))
+
+    assert site_names(db_path) == ["Avant"]
+    assert site_names(kept) == ["Après", "Avant"], "the replaced database is kept"
+    assert [b.path for b in service.list_backups()][:1] == [kept]
+
+
+def test_restore_refuses_non_comptoir_and_corrupted_files(db_path: Path, tmp_path: Path) -> None:
+    add_site(db_path, "Intacte")
+    service = BackupService(f"sqlite:///{db_path}", folder=tmp_path / "sauv")
+    other = tmp_path / "autre.sqlite"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE t (x)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(ComptoirError, match="n'est pas une base de données Comptoir"):
+        service.restore(other)
+    damaged = garbage_copy(service.backup(now=NOW).path, tmp_path / "abimee.sqlite")
+    with pytest.raises(ComptoirError, match="endommagé"):
+        service.restore(damaged)
+    assert site_names(db_path) == ["Intacte"]
+
+
+def test_quick_check_reports_a_damaged_database(db_path: Path, tmp_path: Path) -> None:
+    add_site(db_path, "Intacte")
+    assert BackupService(f"sqlite:///{db_path}").quick_check() == []
+    damaged = garbage_copy(db_path, tmp_path / "abimee.sqlite")
+    assert BackupService(f"sqlite:///{damaged}").quick_check() != []
+
+
+def test_thinning_keeps_today_then_daily_then_weekly() -> None:
+    stamps = [NOW - timedelta(hours=h) for h in range(0, 24 * 120, 6)]
+    keep = stamps_to_keep(stamps, NOW)
+    today = [s for s in stamps if s.date() == NOW.date()]
+    assert set(today) <= keep
+    for days in range(1, 15):
+        day = (NOW - timedelta(days=days)).date()
+        assert len([s for s in keep if s.date() == day]) == 1, day
+    assert max(s for s in keep if s.date() == (NOW - timedelta(days=3)).date()).hour == 21, (
+        "the newest of the day"
+    )
+    older = [s for s in keep if (NOW.date() - s.date()).days > 14]
+    weeks = [s.isocalendar()[:2] for s in older]
+    assert len(weeks) == len(set(weeks)), "one per week beyond two weeks"
+    assert 9 <= len(older) <= 12
+    assert not [s for s in keep if (NOW.date() - s.date()).days > 92]
+
+
+def test_automatic_backup_thins_and_writes_external_folder_when_present(
+    db_path: Path, tmp_path: Path
+) -> None:
+    service = BackupService(f"sqlite:///{db_path}", folder=tmp_path / "sauv")
+    usb = tmp_path / "cle"
+    service.set_external_folder(usb)
+    assert service.maybe_backup("import", now=NOW - timedelta(days=30)) is not None
+    assert service.last_external_backup() is None, "absent key skipped"
+    assert service.external_backup_warning(NOW) is not None
+    usb.mkdir()
+    for days in (20, 19, 18):
+        service.backup(now=NOW - timedelta(days=days))
+    assert service.last_external_backup() == NOW - timedelta(days=18)
+    assert "18 jours" in (service.external_backup_warning(NOW) or "")
+    service.backup(now=NOW)
+    assert service.external_backup_warning(NOW) is None
+    local = sorted(p.name for p in (tmp_path / "sauv").glob("comptoir-*.sqlite"))
+    # 20, 19 and 18 days ago are one ISO week (2 to 4 November): only the newest stays.
+    assert local == [
+        "comptoir-20261023-150000.sqlite",
+        "comptoir-20261104-150000.sqlite",
+        "comptoir-20261122-150000.sqlite",
+    ]
+    assert (usb / "comptoir-20261122-150000.sqlite").is_file()
+
+
+def test_maybe_backup_only_after_changes(db_path: Path, tmp_path: Path) -> None:
+    service = BackupService(f"sqlite:///{db_path}", folder=tmp_path / "sauv")
+    assert service.maybe_backup("start", now=NOW) is not None
+    assert service.maybe_backup("start", now=NOW + timedelta(minutes=1)) is None
+    add_site(db_path, "Nouveau")
+    assert service.maybe_backup("timer", now=NOW + timedelta(minutes=10)) is None, "30 min"
+    assert service.maybe_backup("timer", now=NOW + timedelta(minutes=31)) is not None
+
+
+def test_postgresql_is_refused_with_a_french_message() -> None:
+    with pytest.raises(ComptoirError, match="pg_dump"):
+        BackupService("postgresql+psycopg://u@localhost/comptoir")

@@ -1,0 +1,61 @@
+"""``tiers-lieu backup --out FICHIER`` and ``tiers-lieu restore FICHIER``.
+
+The command line works on the file directly, without migrating or opening the application:
+a backup must be possible even when something else is wrong, and a restore must not touch
+the database before the file to restore has been verified. SQLite only: for a PostgreSQL
+URL the message points to ``pg_dump``/``pg_restore``. Exit 0 on success, 2 with a French
+message on stderr for anything the user can fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tiers_lieu.db import resolve_db_url
+from tiers_lieu.errors import ComptoirError
+from tiers_lieu.i18n import _, format_number
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def add_backup_parser(subparsers: Any) -> None:
+    """Add the ``backup`` and ``restore`` sub-commands to ``subparsers``."""
+    backup: argparse.ArgumentParser = subparsers.add_parser(
+        "backup", help=_("sauvegarde la base de données dans un fichier (SQLite)")
+    )
+    backup.add_argument("--out", required=True, type=Path, metavar=_("FICHIER"))
+    backup.set_defaults(run=run_backup)
+    restore: argparse.ArgumentParser = subparsers.add_parser(
+        "restore", help=_("remplace la base de données par une sauvegarde vérifiée")
+    )
+    restore.add_argument("file", type=Path, metavar=_("FICHIER"))
+    restore.set_defaults(run=run_backup)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """``backup`` or ``restore`` according to ``args.command``."""
+    from tiers_lieu.services.backups import BackupService
+
+    try:
+        service = BackupService(resolve_db_url(getattr(args, "db", None)))
+        if args.command == "restore":
+            kept = service.restore(args.file)
+            print(
+                _(
+                    "Base restaurée depuis « {source} ». L'ancienne est gardée dans « {kept} »."
+                ).format(source=args.file, kept=kept)
+            )
+            return EXIT_OK
+        info = service.backup(args.out)
+        print(
+            _("Sauvegarde vérifiée écrite dans « {path} » ({size} Ko).").format(
+                path=info.path, size=format_number(max(1, info.size // 1024))
+            )
+        )
+        return EXIT_OK
+    except ComptoirError as exc:
+        sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
+        return EXIT_USAGE
