@@ -3,15 +3,18 @@
 The database is a SQLite file in the user's data directory unless ``--db`` or
 ``TIERS_LIEU_DB`` names another file or a ``postgresql+psycopg://`` URL. SQLite runs in WAL
 mode with ``synchronous=FULL`` so a commit survives a power cut, ``foreign_keys=ON`` and a busy
-timeout for a second desk reading while the first writes. Migrations (Alembic, batch mode on
-SQLite) are applied at start, after a copy of the file is made when there is anything to
-migrate.
+timeout for a second desk reading while the first writes; a thread's outermost transaction
+starts with ``BEGIN IMMEDIATE`` so two desks writing at once wait for each other instead of
+failing with "database is locked".
+Migrations (Alembic, batch mode on SQLite) are applied at start, after a copy of the file is
+made when there is anything to migrate.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -62,12 +65,45 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_open_here = threading.local()
+
+
+def _transactions_open_here() -> set[int]:
+    if not hasattr(_open_here, "connections"):
+        _open_here.connections = set()
+    connections: set[int] = _open_here.connections
+    return connections
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    # Take the write lock at BEGIN, where SQLite waits for it (busy_timeout). A deferred
+    # transaction that reads and then writes cannot wait: when another desk committed in
+    # between, SQLite answers "database is locked" at once, and the desk would see it.
+    # A transaction opened while this thread already holds one (a read inside a unit of
+    # work) stays deferred: waiting for our own lock would never end.
+    # A read-only unit of work (a report over three years) stays deferred too, so that it
+    # never keeps a desk's key press waiting.
+    open_here = _transactions_open_here()
+    deferred = open_here or getattr(_open_here, "read_only", 0) > 0
+    connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+    open_here.add(id(connection))
+
+
+def _on_sqlite_end(connection: Any) -> None:
+    _transactions_open_here().discard(id(connection))
+
+
 def make_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 10})
+        # isolation_level=None stops pysqlite from opening transactions on its own, so that
+        # the "begin" listener decides how each one starts (SQLAlchemy's pysqlite recipe).
+        engine = create_engine(url, connect_args={"timeout": 10, "isolation_level": None})
         event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        event.listen(engine, "commit", _on_sqlite_end)
+        event.listen(engine, "rollback", _on_sqlite_end)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -80,10 +116,13 @@ class UnitOfWork:
 
     session: Session
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
 
     def __enter__(self) -> UnitOfWork:
+        if self._read_only:
+            _open_here.read_only = getattr(_open_here, "read_only", 0) + 1
         self.session = Session(self._engine, expire_on_commit=False)
         return self
 
@@ -95,6 +134,8 @@ class UnitOfWork:
     ) -> None:
         self.session.rollback()
         self.session.close()
+        if self._read_only:
+            _open_here.read_only -= 1
 
     def commit(self) -> None:
         self.session.commit()
@@ -103,7 +144,7 @@ class UnitOfWork:
         self.session.rollback()
 
 
-UowFactory = Callable[[], UnitOfWork]
+UowFactory = Callable[..., UnitOfWork]
 
 
 def _alembic_config(engine: Engine) -> Any:
