@@ -22,6 +22,7 @@ from tiers_lieu.models.amap import (
     SolidarityFunding,
 )
 from tiers_lieu.models.base import metadata, utcnow
+from tiers_lieu.models.bundles import BundleConflict, BundleImport, Tombstone
 from tiers_lieu.models.commerce import Payment, Producer, Product, Sale, SaleLine, StockMovement
 from tiers_lieu.models.organisation import Job, Partner, VolunteerTime
 from tiers_lieu.models.people import AppUser, AuditEntry, Membership, Person
@@ -47,6 +48,8 @@ __all__ = [
     "BasketType",
     "Booking",
     "BookingSeries",
+    "BundleConflict",
+    "BundleImport",
     "Category",
     "Closure",
     "Commune",
@@ -78,6 +81,7 @@ __all__ = [
     "SiteSetting",
     "SolidarityFunding",
     "StockMovement",
+    "Tombstone",
     "Visit",
     "VolunteerTime",
     "metadata",

@@ -1,0 +1,95 @@
+"""Which tables travel in a bundle, in foreign-key order, and how a row becomes JSON and back.
+
+Every site-owned table travels except accounts and the audit trail (local to a desk: password
+hashes never leave it); references to accounts are emptied on import. ``ANONYMOUS_BLANKS``
+lists the personal fields blanked in an "anonymous" bundle.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, time
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Column, Table
+from sqlalchemy.types import Date, Time, Uuid
+
+from tiers_lieu.models import metadata
+from tiers_lieu.models.base import UTCDateTime
+
+LOCAL_TABLES = frozenset(
+    {"app_user", "audit_entry", "tombstone", "bundle_import", "bundle_conflict"}
+)
+
+# Table → columns emptied in "anonymous" mode (always, or only where a person is set).
+ANONYMOUS_BLANKS: dict[str, tuple[str, ...]] = {
+    "person": ("first_name", "last_name", "organisation", "phone", "email", "note"),
+    "assistance_record": ("note",),
+    "pickup": ("collected_by",),
+    "practitioner": ("name", "organisation"),
+    "partner": ("contact",),
+    "distribution": ("note",),
+    "stock_movement": ("note",),
+    "volunteer_time": ("activity",),
+}
+BLANK_WHERE_PERSON: dict[str, tuple[str, ...]] = {"booking": ("organisation", "title")}
+PERSON_BIRTH = ("birth_year",)
+
+
+@cache
+def travelling_tables() -> tuple[Table, ...]:
+    """The site table first, then every site-owned table, parents before children."""
+    return tuple(
+        table
+        for table in metadata.sorted_tables
+        if table.name not in LOCAL_TABLES and ("site_id" in table.c or table.name == "site")
+    )
+
+
+def local_references(table: Table) -> list[str]:
+    """Columns of ``table`` pointing at a table that never travels (emptied on import)."""
+    return [
+        column.name
+        for column in table.c
+        if any(fk.column.table.name in LOCAL_TABLES for fk in column.foreign_keys)
+    ]
+
+
+def to_json(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def converter(column: Column[Any]) -> Callable[[Any], Any]:
+    """How a JSON value of ``column`` becomes the Python value SQLAlchemy binds."""
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return uuid.UUID
+    if isinstance(kind, UTCDateTime):
+        return datetime.fromisoformat
+    if isinstance(kind, Date):
+        return date.fromisoformat
+    if isinstance(kind, Time):
+        return time.fromisoformat
+    return _same
+
+
+def anonymise(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    for name in ANONYMOUS_BLANKS.get(table, ()):
+        row[name] = ""
+    if table == "person":
+        for name in PERSON_BIRTH:
+            row[name] = None
+    if row.get("person_id") is not None:
+        for name in BLANK_WHERE_PERSON.get(table, ()):
+            row[name] = ""
+    return row
