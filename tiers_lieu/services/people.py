@@ -1,7 +1,11 @@
-"""Finding a known person from anywhere a person is chosen (type-ahead by name, phone, email).
+"""The register of people: look-ups from any form, creation, correction, duplicates, merge.
 
-The register of people itself (creation, duplicates, GDPR rights) grows in its own issue;
-this module holds the look-ups every form needs.
+Type-ahead search is what every form needs; the register adds what the GDPR and a tidy
+register need: duplicates are *detected* (same normalised name, or same phone or e-mail) so
+the desk is warned before creating one, and merged when they slip through. A merge moves every
+reference to the kept person in one transaction and leaves the other row as a tombstone
+(``merged_into_id``), so history follows and nothing dangles. What a person's page shows is
+built in :mod:`tiers_lieu.services.person_page`.
 """
 
 from __future__ import annotations
@@ -9,14 +13,30 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.i18n import _
-from tiers_lieu.models import Person, utcnow
+from tiers_lieu.models import (
+    AmapSubscription,
+    AppUser,
+    AssistanceRecord,
+    Booking,
+    CoworkingPass,
+    EventAttendance,
+    Job,
+    Membership,
+    Person,
+    Sale,
+    Visit,
+    VolunteerTime,
+    utcnow,
+)
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
+from tiers_lieu.services.person_page import PersonPage, build_page
 from tiers_lieu.services.tabular import normalise
 
 
@@ -77,20 +97,7 @@ class PeopleService:
         user_id: uuid.UUID | None = None,
     ) -> PersonInfo:
         """Register a person from a desk form (a booking, a household): the minimum only."""
-        first, last, org = first_name.strip(), last_name.strip(), organisation.strip()
-        if not (first or last or org):
-            raise ValidationError(_("Nom"), _("indiquez au moins un nom ou une organisation"))
-        for field, value, limit in (
-            (_("Prénom"), first, 80),
-            (_("Nom"), last, 80),
-            (_("Organisation"), org, 120),
-            (_("Téléphone"), phone.strip(), 30),
-            (_("Courriel"), email.strip(), 200),
-        ):
-            if len(value) > limit:
-                raise ValidationError(field, _("{n} caractères au plus").format(n=limit))
-        if email.strip() and "@" not in email:
-            raise ValidationError(_("Courriel"), _("adresse invalide"))
+        first, last, org = _checked(first_name, last_name, organisation, phone, email)
         with self._uow() as uow:
             person = Person(
                 site_id=site_id,
@@ -115,6 +122,27 @@ class PeopleService:
             )
             uow.commit()
             return person_info(person)
+
+    def browse(
+        self, site_id: uuid.UUID, text: str = "", *, offset: int = 0, limit: int = 100
+    ) -> list[PersonInfo]:
+        """One page of the register, alphabetical; filtered like :meth:`search` when
+        ``text`` is given (the register lists lazily, page after page)."""
+        if text.strip():
+            return self.search(site_id, text, limit=offset + limit)[offset:]
+        with self._uow() as uow:
+            rows = uow.session.exec(
+                select(Person)
+                .where(
+                    Person.site_id == site_id,
+                    col(Person.anonymized_at).is_(None),
+                    col(Person.merged_into_id).is_(None),
+                )
+                .order_by(col(Person.last_name), col(Person.first_name), col(Person.id))
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            return [person_info(row) for row in rows]
 
     def search(self, site_id: uuid.UUID, text: str, *, limit: int = 20) -> list[PersonInfo]:
         """People whose name, phone or email contains every word typed (accents ignored)."""
@@ -145,3 +173,206 @@ class PeopleService:
                     if len(found) >= limit:
                         break
             return found
+
+    def person_page(self, person_id: uuid.UUID, *, include_assistance: bool) -> PersonPage:
+        """Everything the person's page shows; assistance records only when allowed."""
+        with self._uow() as uow:
+            return build_page(uow.session, person_id, include_assistance=include_assistance)
+
+    def update(
+        self,
+        *,
+        person_id: uuid.UUID,
+        first_name: str,
+        last_name: str,
+        organisation: str = "",
+        phone: str = "",
+        email: str = "",
+        commune_id: uuid.UUID | None = None,
+        kinds: list[str] | None = None,
+        user_id: uuid.UUID | None = None,
+    ) -> PersonInfo:
+        """Correct a person's identity and contact (the right to rectification)."""
+        first, last, org = _checked(first_name, last_name, organisation, phone, email)
+        with self._uow() as uow:
+            person = _live(uow.session.get(Person, person_id))
+            person.first_name, person.last_name, person.organisation = first, last, org
+            person.phone, person.email = phone.strip(), email.strip()
+            person.commune_id = commune_id
+            if kinds is not None:
+                person.kinds = ",".join(sorted(set(kinds)))
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="person",
+                entity_id=person.id,
+                site_id=person.site_id,
+                user_id=user_id,
+            )
+            uow.commit()
+            return person_info(person)
+
+    def set_consent(
+        self,
+        *,
+        person_id: uuid.UUID,
+        given: bool,
+        purpose: str = "",
+        user_id: uuid.UUID | None = None,
+    ) -> PersonInfo:
+        """Record consent (with its date and purpose) or its withdrawal (dated too)."""
+        if given and not purpose.strip():
+            raise ValidationError(_("Finalité"), _("indiquez pour quoi la personne consent"))
+        with self._uow() as uow:
+            person = _live(uow.session.get(Person, person_id))
+            if given:
+                person.consent_given_at = utcnow()
+                person.consent_scope = purpose.strip()[:200]
+                person.consent_withdrawn_at = None
+            else:
+                person.consent_withdrawn_at = utcnow()
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="consent",
+                entity_id=person.id,
+                site_id=person.site_id,
+                user_id=user_id,
+                details={"given": given},
+            )
+            uow.commit()
+            return person_info(person)
+
+    def find_duplicates(
+        self,
+        *,
+        site_id: uuid.UUID,
+        first_name: str = "",
+        last_name: str = "",
+        phone: str = "",
+        email: str = "",
+        exclude_id: uuid.UUID | None = None,
+    ) -> list[PersonInfo]:
+        """People who may be the one about to be created: same name (accents, case and
+        spacing ignored), same phone (digits only) or same e-mail (case ignored)."""
+        name = normalise(f"{first_name} {last_name}")
+        digits = _digits(phone)
+        mail = email.strip().casefold()
+        if not (name or len(digits) >= 6 or mail):
+            return []
+        with self._uow() as uow:
+            query = select(Person).where(
+                Person.site_id == site_id,
+                col(Person.anonymized_at).is_(None),
+                col(Person.merged_into_id).is_(None),
+            )
+            found = []
+            for row in uow.session.exec(query).all():
+                if row.id == exclude_id:
+                    continue
+                same_name = bool(name) and normalise(f"{row.first_name} {row.last_name}") == name
+                same_phone = len(digits) >= 6 and _digits(row.phone) == digits
+                same_mail = bool(mail) and row.email.strip().casefold() == mail
+                if same_name or same_phone or same_mail:
+                    found.append(person_info(row))
+            return found
+
+    def merge(
+        self, *, keep_id: uuid.UUID, merge_id: uuid.UUID, user_id: uuid.UUID | None = None
+    ) -> PersonInfo:
+        """Move every reference of ``merge_id`` to ``keep_id``; the merged row stays as a
+        tombstone pointing at the kept one. All in one transaction."""
+        if keep_id == merge_id:
+            raise ValidationError(_("Personne"), _("choisissez deux personnes différentes"))
+        with self._uow() as uow:
+            keep = _live(uow.session.get(Person, keep_id))
+            gone = _live(uow.session.get(Person, merge_id))
+            if keep.site_id != gone.site_id:
+                raise ValidationError(
+                    _("Personne"), _("les deux personnes sont de lieux différents")
+                )
+            for table in _PERSON_REFERENCES:
+                uow.session.execute(
+                    update(table)
+                    .where(col(table.person_id) == merge_id)  # type: ignore[attr-defined]
+                    .values(person_id=keep_id)
+                )
+            uow.session.execute(
+                update(Person)
+                .where(col(Person.merged_into_id) == merge_id)
+                .values(merged_into_id=keep_id)
+            )
+            for field in ("first_name", "last_name", "organisation", "phone", "email", "note"):
+                if not getattr(keep, field) and getattr(gone, field):
+                    setattr(keep, field, getattr(gone, field))
+            for field in ("commune_id", "birth_year", "age_band_id", "gender_id", "status_id"):
+                if getattr(keep, field) is None:
+                    setattr(keep, field, getattr(gone, field))
+            kinds = {k for k in (keep.kinds + "," + gone.kinds).split(",") if k}
+            keep.kinds = ",".join(sorted(kinds))
+            days = [d for d in (keep.last_activity_on, gone.last_activity_on) if d]
+            keep.last_activity_on = max(days) if days else None
+            if keep.consent_given_at is None and gone.consent_given_at is not None:
+                keep.consent_given_at, keep.consent_scope = (
+                    gone.consent_given_at,
+                    gone.consent_scope,
+                )
+            gone.merged_into_id = keep.id
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="person_merge",
+                entity_id=keep.id,
+                site_id=keep.site_id,
+                user_id=user_id,
+                details={"merged": str(gone.id)},
+            )
+            uow.commit()
+            return person_info(keep)
+
+
+_PERSON_REFERENCES: tuple[type, ...] = (
+    Visit,
+    EventAttendance,
+    AssistanceRecord,
+    Booking,
+    CoworkingPass,
+    AmapSubscription,
+    Sale,
+    Membership,
+    Job,
+    VolunteerTime,
+    AppUser,
+)
+"""Every table pointing at a person: a merge moves them all, an erasure keeps them all."""
+
+
+def _live(person: Person | None) -> Person:
+    if person is None or person.anonymized_at is not None or person.merged_into_id is not None:
+        raise NotFoundError(_("Cette personne n'existe plus."))
+    return person
+
+
+def _digits(phone: str) -> str:
+    digits = "".join(c for c in phone if c.isdigit())
+    return "0" + digits[2:] if digits.startswith("33") and len(digits) == 11 else digits
+
+
+def _checked(
+    first_name: str, last_name: str, organisation: str, phone: str, email: str
+) -> tuple[str, str, str]:
+    first, last, org = first_name.strip(), last_name.strip(), organisation.strip()
+    if not (first or last or org):
+        raise ValidationError(_("Nom"), _("indiquez au moins un nom ou une organisation"))
+    for field, value, limit in (
+        (_("Prénom"), first, 80),
+        (_("Nom"), last, 80),
+        (_("Organisation"), org, 120),
+        (_("Téléphone"), phone.strip(), 30),
+        (_("Courriel"), email.strip(), 200),
+    ):
+        if len(value) > limit:
+            raise ValidationError(field, _("{n} caractères au plus").format(n=limit))
+    if email.strip() and "@" not in email:
+        raise ValidationError(_("Courriel"), _("adresse invalide"))
+    return first, last, org

@@ -1,0 +1,243 @@
+"""Documents of the GDPR kit: the person's own copy of their data (PDF), the information
+notice for the desk (PDF) and the register of processing (Markdown).
+
+The register and the notice are generated from the site's name and retention settings, so
+they say what the software really does; the coordinator exports the register and adapts it
+(the legal basis or a partner may differ from place to place). reportlab is imported inside
+the PDF writers (start-up time), with DejaVu Sans embedded through
+:mod:`tiers_lieu.reports.pdf_parts.fonts` (French text, U+202F in amounts).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from tiers_lieu.db import UowFactory
+from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.models import Site
+from tiers_lieu.services.privacy import Retention, _retention
+
+
+def _months(n: int) -> str:
+    if n == 0:
+        return _("sans limite de durée")
+    if n % 12 == 0:
+        years = n // 12
+        return ngettext("{n} an", "{n} ans", years).format(n=years)
+    return _("{n} mois").format(n=n)
+
+
+def register_of_processing(site: str, address: str, ret: Retention) -> str:
+    """One entry of the register (art. 30 GDPR) for the register of people of Comptoir."""
+    lines = [
+        _("# Registre des traitements — {site}").format(site=site),
+        "",
+        _("## Traitement : accueil, services et accompagnement des personnes"),
+        "",
+        _("- **Responsable du traitement** : {site}, {address}").format(
+            site=site, address=address or _("(adresse à compléter)")
+        ),
+        _(
+            "- **Finalités** : accueil et orientation du public, adhésions, réservations "
+            "d'espaces, AMAP, épicerie solidaire, accompagnement aux démarches administratives, "
+            "statistiques anonymes pour les financeurs."
+        ),
+        _(
+            "- **Base légale** : intérêt légitime (accueil, statistiques), exécution d'un "
+            "contrat (adhésion, réservation, AMAP), consentement (lettre d'information, "
+            "suivi nominatif des démarches)."
+        ),
+        _(
+            "- **Personnes concernées** : usagers, adhérents, coworkers, foyers AMAP, "
+            "intervenants, bénévoles."
+        ),
+        _(
+            "- **Données** : nom, prénom, coordonnées facultatives, commune, année de naissance "
+            "ou tranche d'âge, catégories de public, historique d'activité ; pour les démarches, "
+            "thème, type d'aide et une note courte. Aucun mot de passe de service en ligne ni "
+            "motif de santé n'est enregistré."
+        ),
+        _(
+            "- **Destinataires** : l'équipe du lieu selon son rôle ; les financeurs ne "
+            "reçoivent que des chiffres agrégés."
+        ),
+        _("- **Transferts hors UE** : aucun (logiciel installé sur l'ordinateur du lieu)."),
+        _("- **Durées de conservation** :"),
+        _("  - détails et notes des démarches : {d} après le dernier contact").format(
+            d=_months(ret.assistance_months)
+        ),
+        _("  - personnes sans activité : {d}, puis anonymisation").format(
+            d=_months(ret.inactive_people_months)
+        ),
+        _("  - journal des actions sensibles : {d}").format(d=_months(ret.audit_months)),
+        _(
+            "- **Sécurité** : comptes nominatifs, mots de passe hachés, rôles, journal des "
+            "actions sensibles, sauvegardes."
+        ),
+        _(
+            "- **Droits** : accès, rectification, effacement, opposition ; exercés à l'accueil "
+            "ou par écrit auprès du lieu."
+        ),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _notice_paragraphs(site: str, address: str, ret: Retention) -> list[str]:
+    return [
+        _("Ce que nous faisons de vos données"),
+        _(
+            "{site} enregistre le minimum nécessaire pour vous accueillir : votre nom, et si "
+            "vous le souhaitez un moyen de vous joindre, votre commune et votre tranche d'âge."
+        ).format(site=site),
+        _(
+            "Ces informations servent à l'accueil, aux adhésions, aux réservations, à l'AMAP, "
+            "à l'épicerie et à l'aide aux démarches. Nos financeurs ne reçoivent que des "
+            "chiffres globaux, jamais votre nom."
+        ),
+        _("Nous ne notons jamais vos mots de passe ni de raison de santé."),
+        _(
+            "Les notes sur vos démarches sont effacées {a} après votre dernier passage ; "
+            "si vous ne venez plus, vos données sont anonymisées au bout de {b}."
+        ).format(a=_months(ret.assistance_months), b=_months(ret.inactive_people_months)),
+        _(
+            "Vous pouvez à tout moment demander à l'accueil une copie de vos données, les "
+            "corriger ou les faire effacer. Vous pouvez aussi saisir la CNIL (www.cnil.fr)."
+        ),
+        _("Contact : {site}, {address}").format(site=site, address=address)
+        if address
+        else _("Contact : {site}").format(site=site),
+    ]
+
+
+def write_notice_pdf(site: str, address: str, ret: Retention, path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
+
+    register_fonts()
+    title = ParagraphStyle("t", fontName=BOLD, fontSize=20, leading=26, spaceAfter=8 * mm)
+    body = ParagraphStyle("b", fontName=REGULAR, fontSize=13, leading=19, spaceAfter=5 * mm)
+    head, *rest = _notice_paragraphs(site, address, ret)
+    story: list[Any] = [Paragraph(_escape(head), title)]
+    story += [Paragraph(_escape(p), body) for p in rest]
+    doc = SimpleDocTemplate(str(path), pagesize=A4, title=head, author=site)
+    doc.build(story)
+
+
+def write_person_pdf(data: dict[str, Any], path: Path) -> None:
+    """The person's own copy of their data, in plain French sections."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
+
+    register_fonts()
+    h1 = ParagraphStyle("h1", fontName=BOLD, fontSize=16, leading=20, spaceAfter=4 * mm)
+    h2 = ParagraphStyle("h2", fontName=BOLD, fontSize=12, leading=16, spaceBefore=4 * mm)
+    body = ParagraphStyle("b", fontName=REGULAR, fontSize=10, leading=14)
+    person = data["person"]
+    name = " ".join(x for x in (person["first_name"], person["last_name"]) if x)
+    story: list[Any] = [
+        Paragraph(_escape(_("Vos données enregistrées à {site}").format(site=data["site"])), h1),
+        Paragraph(_escape(_("Copie éditée le {day}").format(day=data["exported_at"][:10])), body),
+        Paragraph(_escape(_("Identité et coordonnées")), h2),
+    ]
+    for label, value in (
+        (_("Nom"), name or person["organisation"]),
+        (_("Organisation"), person["organisation"]),
+        (_("Téléphone"), person["phone"]),
+        (_("Courriel"), person["email"]),
+        (_("Commune"), person["commune"]),
+        (_("Année de naissance"), str(person["birth_year"] or "")),
+        (_("Inscrit·e le"), person["registered_on"]),
+    ):
+        if value:
+            story.append(Paragraph(_escape(f"{label} : {value}"), body))
+    consent = data["consent"]
+    story.append(Paragraph(_escape(_("Consentement")), h2))
+    if consent["given_at"]:
+        story.append(
+            Paragraph(
+                _escape(
+                    _("Donné le {day} pour : {purpose}").format(
+                        day=consent["given_at"][:10], purpose=consent["purpose"]
+                    )
+                ),
+                body,
+            )
+        )
+    if consent["withdrawn_at"]:
+        story.append(
+            Paragraph(_escape(_("Retiré le {day}").format(day=consent["withdrawn_at"][:10])), body)
+        )
+    if not consent["given_at"]:
+        story.append(Paragraph(_escape(_("Aucun consentement enregistré.")), body))
+    sections = (
+        ("memberships", _("Adhésions")),
+        ("bookings", _("Réservations")),
+        ("passes", _("Pass coworking")),
+        ("amap", _("AMAP")),
+        ("purchases", _("Achats")),
+        ("assistance", _("Aide aux démarches")),
+    )
+    for key, label in sections:
+        items = data[key]
+        if not items:
+            continue
+        story.append(Paragraph(_escape(label), h2))
+        for item in items:
+            text = " — ".join(x for x in (item["date"], item["what"], item["detail"]) if x)
+            story.append(Paragraph(_escape(text), body))
+    if data["visits"]:
+        story.append(Paragraph(_escape(_("Passages")), h2))
+        for v in data["visits"]:
+            story.append(Paragraph(_escape(f"{v['date']} — {v['service']}"), body))
+    if data["events"]:
+        story.append(Paragraph(_escape(_("Ateliers et animations")), h2))
+        for e in data["events"]:
+            story.append(Paragraph(_escape(f"{e['date']} — {e['title']}"), body))
+    story.append(Spacer(1, 6 * mm))
+    story.append(
+        Paragraph(
+            _escape(_("Pour corriger ou effacer ces données, adressez-vous à l'accueil.")), body
+        )
+    )
+    doc = SimpleDocTemplate(
+        str(path), pagesize=A4, title=_("Vos données"), leftMargin=18 * mm, rightMargin=18 * mm
+    )
+    doc.build(story)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class PrivacyDocuments:
+    """The register of processing and the desk notice, built from the site's settings."""
+
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    def _site_and_retention(self, site_id: uuid.UUID) -> tuple[str, str, Retention]:
+        with self._uow() as uow:
+            site = uow.session.get(Site, site_id)
+            name = site.name if site else ""
+            address = site.address if site else ""
+            return name, address, _retention(uow.session, site_id)
+
+    def register_markdown(self, site_id: uuid.UUID) -> str:
+        name, address, ret = self._site_and_retention(site_id)
+        return register_of_processing(name, address, ret)
+
+    def notice_pdf(self, site_id: uuid.UUID, path: Path) -> Path:
+        name, address, ret = self._site_and_retention(site_id)
+        write_notice_pdf(name, address, ret, path)
+        return path

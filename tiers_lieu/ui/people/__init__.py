@@ -1,0 +1,43 @@
+"""The « Personnes » section: the register of people and the rights of the person.
+
+Three tabs: « Registre » (search, the person's page and what can be done for them),
+« Adhésions à renouveler » and « Conservation (RGPD) » (retention periods, purge, the register
+of processing and the desk's notice). Accounts and roles live elsewhere.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.people.register import RegisterTab
+from tiers_lieu.ui.people.retention import RenewalsTab, RetentionTab
+
+__all__ = ["PeopleSection"]
+
+
+class PeopleSection(QWidget):
+    def __init__(
+        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.tabs = QTabWidget(self)
+        self.register = RegisterTab(app, site, user, self.tabs)
+        self.renewals = RenewalsTab(app, site, self.tabs)
+        self.retention = RetentionTab(app, site, user, self.tabs)
+        self.tabs.addTab(self.register, _("Registre"))
+        self.tabs.addTab(self.renewals, _("Adhésions à renouveler"))
+        self.tabs.addTab(self.retention, _("Conservation (RGPD)"))
+        self.register.person_changed.connect(self.on_person_changed)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+
+    def refresh(self) -> None:
+        self.register.refresh()
+        self.renewals.refresh()
+        self.retention.refresh()
+
+    def on_person_changed(self) -> None:
+        self.renewals.refresh()

@@ -1,0 +1,27 @@
+"""At start, offer the purge the retention periods make due (the CNIL expects retention to
+be applied, not only written down). Nothing is done without the user's confirmation."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QWidget
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.people.retention import confirm_and_purge
+
+
+def offer_purge_at_start(app: Comptoir, site: SiteInfo, parent: QWidget | None) -> None:
+    """If something is due, a dialog lists it and offers to purge; silent otherwise."""
+    from datetime import date
+
+    from tiers_lieu.ui.people.common import privacy
+
+    try:
+        due = privacy(app).purge(site.id, dry_run=True, today=date.today())
+    except Exception:  # never block the start of the day on this; the log says why
+        logging.getLogger(__name__).exception("purge check failed")
+        return
+    if due.anything:
+        confirm_and_purge(parent, app, site, None)

@@ -1,0 +1,282 @@
+"""« Registre »: find a person (type-ahead, list fetched page by page), see their page, and
+act on it: new person, membership, consent, merge, export of their data, erasure.
+
+The page is plain rich text rebuilt from :meth:`PeopleService.person_page`; assistance
+records appear only for the roles allowed to read them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _, format_date, format_datetime
+from tiers_lieu.services.people import PersonInfo
+from tiers_lieu.services.person_page import PageLine, PersonPage
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.ops import run_op
+from tiers_lieu.ui.people.common import PeopleModel, may_read_assistance, privacy
+from tiers_lieu.ui.people.dialogs import (
+    ConsentDialog,
+    MembershipDialog,
+    MergeDialog,
+    RegisterPersonDialog,
+)
+
+
+class RegisterTab(QWidget):
+    person_changed = Signal()
+
+    def __init__(
+        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._app, self._site, self._user = app, site, user
+        self._user_id = user.id if user else None
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(_("Rechercher par nom, téléphone ou courriel…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.on_search_text_changed)
+        self.model = PeopleModel(app, site.id, self)
+        self.table = make_table(self.model, self, stretch=0)
+        self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self.page = QTextBrowser(self)
+        self.page.setOpenLinks(False)
+        self.new_button = QPushButton(_("&Nouvelle personne"), self)
+        self.membership_button = QPushButton(_("&Adhésion…"), self)
+        self.consent_button = QPushButton(_("&Consentement…"), self)
+        self.merge_button = QPushButton(_("&Fusionner un doublon…"), self)
+        self.export_button = QPushButton(_("&Exporter ses données"), self)
+        self.erase_button = QPushButton(_("Effacer cette personne"), self)
+        for button, slot in (
+            (self.new_button, self.on_new_clicked),
+            (self.membership_button, self.on_membership_clicked),
+            (self.consent_button, self.on_consent_clicked),
+            (self.merge_button, self.on_merge_clicked),
+            (self.export_button, self.on_export_clicked),
+            (self.erase_button, self.on_erase_clicked),
+        ):
+            button.clicked.connect(slot)
+        add_shortcut(self, "Ctrl+N", self.on_new_clicked, self.new_button)
+        add_shortcut(self, "Ctrl+F", self.search.setFocus)
+        add_shortcut(self, "Ctrl+E", self.on_export_clicked, self.export_button)
+        add_shortcut(self, "Ctrl+Shift+Del", self.on_erase_clicked, self.erase_button)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.table)
+        left_layout.addWidget(self.new_button)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.page)
+        row1, row2 = QHBoxLayout(), QHBoxLayout()
+        for button in (self.membership_button, self.consent_button, self.merge_button):
+            row1.addWidget(button)
+        row2.addWidget(self.export_button)
+        row2.addStretch(1)
+        row2.addWidget(self.erase_button)
+        right_layout.addLayout(row1)
+        right_layout.addLayout(row2)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([480, 720])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.refresh()
+
+    # -- data ----------------------------------------------------------------------------
+    def refresh(self, keep: object | None = None) -> None:
+        keep = keep if keep is not None else selected_id(self.table)
+        self.model.load(self.search.text())
+        if keep is not None:
+            select_id(self.table, keep)
+        self._show_page()
+
+    def current_id(self) -> uuid.UUID | None:
+        value = selected_id(self.table)
+        return value if isinstance(value, uuid.UUID) else None
+
+    def _show_page(self) -> None:
+        person_id = self.current_id()
+        for button in (
+            self.membership_button,
+            self.consent_button,
+            self.merge_button,
+            self.export_button,
+            self.erase_button,
+        ):
+            button.setEnabled(person_id is not None)
+        if person_id is None:
+            self.page.setHtml(
+                "<p>"
+                + escape(_("Choisissez une personne dans la liste pour voir sa fiche."))
+                + "</p>"
+            )
+            return
+        try:
+            page = self._app.people.person_page(
+                person_id, include_assistance=may_read_assistance(self._user)
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.page.setHtml(page_html(page))
+
+    # -- slots ---------------------------------------------------------------------------
+    def on_search_text_changed(self, _text: str) -> None:
+        self.refresh()
+
+    def on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_page()
+
+    def on_new_clicked(self) -> None:
+        dialog = RegisterPersonDialog(
+            self._app, self._site.id, self, user_id=self._user_id, name=self.search.text()
+        )
+        if dialog.exec() and dialog.created is not None:
+            self.search.clear()
+            self.refresh(dialog.created.id)
+            self.person_changed.emit()
+
+    def _current_info(self) -> PersonInfo | None:
+        person_id = self.current_id()
+        return None if person_id is None else self._app.people.get(person_id)
+
+    def on_membership_clicked(self) -> None:
+        self._run_dialog(MembershipDialog)
+
+    def on_consent_clicked(self) -> None:
+        self._run_dialog(ConsentDialog)
+
+    def _run_dialog(self, kind: type) -> None:
+        person = self._current_info()
+        if person is None:
+            return
+        if kind(self._app, person, self, self._user_id).exec():
+            self.refresh(person.id)
+            self.person_changed.emit()
+
+    def on_merge_clicked(self) -> None:
+        person = self._current_info()
+        if person is None:
+            return
+        if MergeDialog(self._app, self._site.id, person, self, self._user_id).exec():
+            self.refresh(person.id)
+            self.person_changed.emit()
+
+    def on_export_clicked(self) -> None:
+        person_id = self.current_id()
+        if person_id is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, _("Dossier où enregistrer l'export"))
+        if not folder:
+            return
+        self.export_to(Path(folder), person_id)
+
+    def export_to(self, folder: Path, person_id: uuid.UUID) -> None:
+        """The PDF for the person and the JSON for a machine, side by side."""
+        service = privacy(self._app)
+        stem = "donnees-personne-" + str(person_id)[:8]
+        pdf, json_path = folder / f"{stem}.pdf", folder / f"{stem}.json"
+
+        def work(_progress: object) -> list[Path]:
+            return [
+                service.export_pdf(person_id, pdf, user_id=self._user_id),
+                service.export_json(person_id, json_path, user_id=self._user_id),
+            ]
+
+        def done(paths: list[Path]) -> None:
+            QMessageBox.information(
+                self,
+                _("Export terminé"),
+                _("Les données ont été enregistrées :\n{files}").format(
+                    files="\n".join(str(p) for p in paths)
+                ),
+            )
+
+        run_op(self, work, done, label=_("Export des données de la personne…"))
+
+    def on_erase_clicked(self) -> None:
+        person = self._current_info()
+        if person is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Effacer cette personne"),
+            _(
+                "Effacer définitivement {name} ? Son nom, ses coordonnées et les notes qui la "
+                "concernent seront supprimés partout. Les chiffres (passages, démarches, "
+                "achats) restent, anonymes. Cette action ne peut pas être annulée."
+            ).format(name=person.display_name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            privacy(self._app).erase(person_id=person.id, user_id=self._user_id)
+        except Exception as exc:
+            show_error(self, exc, _("Effacement impossible"))
+            return
+        self.refresh()
+        self.person_changed.emit()
+
+
+def _section(title: str, lines: tuple[PageLine, ...], empty: str) -> str:
+    html = f"<h3>{escape(title)}</h3>"
+    if not lines:
+        return html + f"<p><i>{escape(empty)}</i></p>"
+    items = "".join(
+        f"<li>{escape(format_date(line.day))} — {escape(line.what)}"
+        + (f" : {escape(line.detail)}" if line.detail else "")
+        + "</li>"
+        for line in lines
+    )
+    return html + f"<ul>{items}</ul>"
+
+
+def page_html(page: PersonPage) -> str:
+    contact = " · ".join(x for x in (page.phone, page.email, page.commune) if x)
+    if page.consent_given_at and not page.consent_withdrawn_at:
+        consent = _("Consentement donné le {day} pour : {purpose}").format(
+            day=format_datetime(page.consent_given_at), purpose=page.consent_scope
+        )
+    elif page.consent_withdrawn_at:
+        consent = _("Consentement retiré le {day}").format(
+            day=format_datetime(page.consent_withdrawn_at)
+        )
+    else:
+        consent = _("Pas de consentement enregistré")
+    parts = [
+        f"<h2>{escape(page.display_name)}</h2>",
+        f"<p>{escape(contact or _('Pas de coordonnées'))}</p>",
+        f"<p><b>{escape(consent)}</b></p>",
+        _section(_("Adhésions"), page.memberships, _("Aucune adhésion")),
+        _section(_("Réservations"), page.bookings, _("Aucune réservation")),
+        _section(_("Pass coworking"), page.passes, _("Aucun pass")),
+        _section(_("AMAP"), page.amap, _("Aucun contrat")),
+        _section(_("Achats"), page.purchases, _("Aucun achat enregistré à son nom")),
+    ]
+    if page.assistance is not None:
+        parts.append(_section(_("Aide aux démarches"), page.assistance, _("Aucune démarche")))
+    return "".join(parts)

@@ -1,0 +1,231 @@
+"""« Conservation (RGPD) » and « Adhésions à renouveler ».
+
+The retention tab edits the periods (stored per site), runs the purge after showing the
+dry-run list, and exports the register of processing and the desk's information notice, both
+generated from those same periods so that what the place says is what the software does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from enum import IntEnum
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _, format_date
+from tiers_lieu.services.memberships import RenewalDue
+from tiers_lieu.services.privacy import RETENTION_LABELS, PurgeReport, Retention
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
+from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.models import ReadModelTable
+from tiers_lieu.ui.ops import run_op
+from tiers_lieu.ui.people.common import documents, memberships, privacy
+from tiers_lieu.ui.widgets import SubHeading
+
+
+def purge_summary(report: PurgeReport, limit: int = 15) -> str:
+    """The dry-run list as the coordinator reads it before confirming."""
+    from tiers_lieu.cli_purge import describe
+
+    text = describe("", report).split("\n", 1)[1]
+    lines = text.splitlines()
+    if len(lines) > limit + 3:
+        lines = [*lines[: limit + 1], "    …", *lines[-2:]]
+    return "\n".join(lines)
+
+
+class RetentionTab(QWidget):
+    def __init__(
+        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._app, self._site = app, site
+        self._user_id = user.id if user else None
+        self.spins: dict[str, QSpinBox] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        for field, label in RETENTION_LABELS.items():
+            spin = QSpinBox(self)
+            spin.setRange(0, 240)
+            spin.setSuffix(_(" mois"))
+            spin.setSpecialValueText(_("sans limite"))
+            self.spins[field] = spin
+            form.addRow(_(label) + _(" :"), spin)
+        self.save_button = QPushButton(_("&Enregistrer les durées"), self)
+        self.purge_button = QPushButton(_("&Purger maintenant…"), self)
+        self.register_button = QPushButton(_("Exporter le &registre des traitements…"), self)
+        self.notice_button = QPushButton(_("&Notice d'information (PDF)…"), self)
+        self.status = StatusLabel(self)
+        self.save_button.clicked.connect(self.on_save_clicked)
+        self.purge_button.clicked.connect(self.on_purge_clicked)
+        self.register_button.clicked.connect(self.on_register_clicked)
+        self.notice_button.clicked.connect(self.on_notice_clicked)
+        add_shortcut(self, "Ctrl+S", self.on_save_clicked, self.save_button)
+        explanation = QLabel(
+            _(
+                "Au-delà de ces durées, les notes des démarches sont effacées et les personnes "
+                "sans activité sont anonymisées. Les chiffres des bilans ne changent pas."
+            ),
+            self,
+        )
+        explanation.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.save_button, self.purge_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        documents_row = QHBoxLayout()
+        for button in (self.register_button, self.notice_button):
+            documents_row.addWidget(button)
+        documents_row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(SubHeading(_("Durées de conservation"), self))
+        layout.addWidget(explanation)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(SubHeading(_("Documents RGPD"), self))
+        layout.addLayout(documents_row)
+        layout.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = privacy(self._app).retention(self._site.id)
+        for field, spin in self.spins.items():
+            spin.setValue(getattr(current, field))
+
+    def on_save_clicked(self) -> None:
+        values = {field: spin.value() for field, spin in self.spins.items()}
+        try:
+            privacy(self._app).set_retention(
+                site_id=self._site.id, retention=Retention(**values), user_id=self._user_id
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.status.confirm(_("Durées de conservation enregistrées"))
+
+    def on_purge_clicked(self) -> None:
+        done = confirm_and_purge(self, self._app, self._site, self._user_id)
+        if done is not None:
+            self.status.confirm(_("Purge faite"))
+
+    def on_register_clicked(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Registre des traitements"), "registre-des-traitements.md", "Markdown (*.md)"
+        )
+        if name:
+            self.save_register(Path(name))
+
+    def save_register(self, path: Path) -> None:
+        path.write_text(documents(self._app).register_markdown(self._site.id), encoding="utf-8")
+        self.status.confirm(_("Registre enregistré : {path}").format(path=path))
+
+    def on_notice_clicked(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Notice d'information"), "notice-donnees-personnelles.pdf", "PDF (*.pdf)"
+        )
+        if name:
+            self.save_notice(Path(name))
+
+    def save_notice(self, path: Path) -> None:
+        service = documents(self._app)
+        run_op(
+            self,
+            lambda _progress: service.notice_pdf(self._site.id, path),
+            lambda written: self.status.confirm(
+                _("Notice enregistrée : {path}").format(path=written)
+            ),
+            label=_("Création de la notice…"),
+        )
+
+
+def confirm_and_purge(
+    parent: QWidget | None, app: Comptoir, site: SiteInfo, user_id: uuid.UUID | None
+) -> PurgeReport | None:
+    """Show the dry run, purge on confirmation; the purge done (or None)."""
+    service = privacy(app)
+    try:
+        preview = service.purge(site.id, dry_run=True, today=date.today())
+    except Exception as exc:
+        show_error(parent, exc)
+        return None
+    if not preview.anything:
+        QMessageBox.information(parent, _("Purge"), _("Rien n'est à purger aujourd'hui."))
+        return None
+    answer = QMessageBox.question(
+        parent,
+        _("Purger maintenant ?"),
+        _("Voici ce qui sera anonymisé ou effacé :\n{summary}\n\nPurger maintenant ?").format(
+            summary=purge_summary(preview)
+        ),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        return service.purge(
+            site.id,
+            dry_run=False,
+            today=date.today(),
+            user_id=user_id,
+        )
+    except Exception as exc:
+        show_error(parent, exc, _("Purge impossible"))
+        return None
+
+
+class RenewalsModel(ReadModelTable[RenewalDue]):
+    class Columns(IntEnum):
+        NAME = 0
+        END = 1
+
+    def headers(self) -> dict[object, str]:
+        return {self.Columns.NAME: _("Adhérent"), self.Columns.END: _("Fin de l'adhésion")}
+
+    def display(self, row: RenewalDue, column: object) -> str:
+        return row.display_name if column == self.Columns.NAME else format_date(row.end_date)
+
+    def row_id(self, row: RenewalDue) -> object:
+        return row.person_id
+
+
+class RenewalsTab(QWidget):
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._app, self._site = app, site
+        self.model = RenewalsModel(self)
+        self.table = make_table(self.model, self, stretch=0)
+        self.empty = QLabel(_("Aucune adhésion à renouveler dans les 30 prochains jours."), self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                _(
+                    "Adhésions qui se terminent dans les 30 jours "
+                    "ou terminées depuis moins de 3 mois."
+                ),
+                self,
+            )
+        )
+        layout.addWidget(self.table)
+        layout.addWidget(self.empty)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = memberships(self._app).renewals_due(site_id=self._site.id, today=date.today())
+        self.model.set_rows(rows)
+        self.empty.setVisible(not rows)
