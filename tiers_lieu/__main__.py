@@ -16,7 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tiers_lieu import __version__
+from tiers_lieu.cli_backup import add_backup_parser, run_backup
 from tiers_lieu.cli_bookings import add_bookings_import, run_bookings_import
+from tiers_lieu.cli_bundle import add_bundle_parser, run_bundle
+from tiers_lieu.cli_purge import add_purge_parser, run_purge
 from tiers_lieu.cli_report import add_report_parser, run_report
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import LANGUAGES, _, ngettext, set_language
@@ -81,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_import_parser(sub)
     add_report_parser(sub)
+    add_backup_parser(sub)
+    add_purge_parser(sub)
+    add_bundle_parser(sub)
     return parser
 
 
@@ -151,6 +157,10 @@ def _run_import(args: argparse.Namespace) -> int:
     app = build(args.db)
     try:
         site = app.sites.resolve(args.site)
+        if not args.dry_run:
+            from tiers_lieu.services.backups import backup_before_import
+
+            backup_before_import(app.url)
         result = app.imports.import_file(args.import_kind, site.id, args.file, dry_run=args.dry_run)
         print(result.describe())
         return EXIT_OK
@@ -182,6 +192,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_import(args)
         if args.command == "report":
             return run_report(args)
+        if args.command in ("backup", "restore"):
+            return run_backup(args)
+        if args.command == "purge":
+            return run_purge(args)
+        if args.command == "bundle":
+            return run_bundle(args)
         return _run_gui(args)
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")

@@ -14,6 +14,7 @@ from tiers_lieu.services.accounts import AccountService
 from tiers_lieu.services.agenda import AgendaServices, build_agenda
 from tiers_lieu.services.amap import AmapServices
 from tiers_lieu.services.assistance import AssistanceService
+from tiers_lieu.services.bundles import install_tombstone_listener
 from tiers_lieu.services.communes import CommuneService
 from tiers_lieu.services.config import ConfigService
 from tiers_lieu.services.demo import DemoService
@@ -61,6 +62,8 @@ class Comptoir:
 def build(db: str | None = None) -> Comptoir:
     """Open (and migrate) the database named by ``db``/``TIERS_LIEU_DB``/the default file."""
     url = resolve_db_url(db)
+    # Deletions leave tombstones so that bundles carry them to the coordinator's database.
+    install_tombstone_listener()
     engine = make_engine(url)
     migrate(engine)
     uow: UowFactory = partial(UnitOfWork, engine)

@@ -23,7 +23,7 @@ def test_migrations_build_every_table_from_empty(tmp_path: Path) -> None:
     assert set(metadata.tables) <= tables
     with engine.connect() as connection:
         assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         )
     engine.dispose()
 
@@ -133,7 +133,7 @@ def test_file_is_copied_before_a_migration(tmp_path: Path) -> None:
     assert backup is not None and backup.name.startswith("avant-migration-0001-")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
-            "0002"
+            "0003"
         )
         assert connection.execute(text("SELECT name FROM site")).scalar() == "Felletin"
     engine.dispose()
@@ -159,3 +159,26 @@ def test_a_database_from_a_newer_comptoir_is_refused_untouched(tmp_path: Path) -
         migrate(engine, backup_dir=tmp_path / "copies")
     assert not (tmp_path / "copies").exists()
     engine.dispose()
+
+
+def test_a_long_report_read_does_not_hold_back_the_desk(app, site: SiteInfo) -> None:  # type: ignore[no-untyped-def]
+    """A read-only unit of work stays a deferred transaction: while a report reads, another
+    desk (here a second engine on the same file) still counts a visit at once."""
+    import time as clock
+
+    from tiers_lieu.db import UnitOfWork
+
+    service = app.config.list_services(site.id)[0]
+    other = make_engine(str(app.engine.url))
+    try:
+        with UnitOfWork(app.engine, read_only=True) as reading:
+            reading.session.exec(select(Visit)).all()  # the read transaction is now open
+            started = clock.perf_counter()
+            with UnitOfWork(other) as desk:
+                desk.session.add(
+                    Visit(site_id=site.id, service_id=service.id, activity_date=date(2026, 3, 2))
+                )
+                desk.commit()
+            assert clock.perf_counter() - started < 2  # the busy timeout is 10 s
+    finally:
+        other.dispose()

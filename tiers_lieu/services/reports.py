@@ -52,7 +52,7 @@ class ReportService:
         # Imported here: the computation modules are not needed to open the windows.
         from tiers_lieu.reports.indicators import compute as compute_indicators
 
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             names, indicators = compute_indicators(
                 uow.session, start=period_start, end=period_end, site_ids=site_ids
             )

@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError
 
 from tiers_lieu import __version__
 from tiers_lieu.app import Comptoir, build
+from tiers_lieu.db import resolve_db_url
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, language, locale_name
 from tiers_lieu.resources import resource
@@ -126,6 +127,8 @@ def run_gui(
     """The desktop application; returns the process exit code."""
     qapp = make_qapplication()
     install_qt_translations(qapp)
+    if not smoke_test and not _database_file_is_sound(db):
+        return EXIT_FAILURE
     try:
         app = build(db)
     except ComptoirError as exc:
@@ -142,6 +145,19 @@ def run_gui(
         return _run_desk(qapp, app)
     finally:
         app.close()
+
+
+def _database_file_is_sound(db: str | None) -> bool:
+    """Before migrating: a damaged SQLite file is reported, with the latest good backup
+    offered, instead of a crash."""
+    from tiers_lieu.services.backups import BackupService
+    from tiers_lieu.ui.startup_checks import check_database_file
+
+    try:
+        service = BackupService(resolve_db_url(db))
+    except ComptoirError:
+        return True  # PostgreSQL: the server checks its own files
+    return check_database_file(service, None)
 
 
 def database_error(db: str | None, exc: BaseException) -> ComptoirError:
@@ -170,6 +186,13 @@ def _run_desk(qapp: QApplication, app: Comptoir) -> int:
 
         window = MainWindow(app, session.site, session.user)
         window.show()
+        from tiers_lieu.ui.startup_checks import install_auto_backups
+
+        install_auto_backups(app, window)
+        if session.site is not None:
+            from tiers_lieu.ui.people.purge_prompt import offer_purge_at_start
+
+            offer_purge_at_start(app, session.site, window)
     except Exception as exc:
         return _report_start_failure(exc, quiet=False)
     return qapp.exec()

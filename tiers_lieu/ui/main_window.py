@@ -261,6 +261,10 @@ class MainWindow(QMainWindow):
             status.addWidget(self.site_combo)
         else:
             self.site_combo.hide()
+        self.backup_label = QLabel(self)
+        self.backup_label.setStyleSheet("color: #a65f00;")
+        status.addPermanentWidget(self.backup_label)
+        self.show_backup_warning()
         self.user_label = QLabel(self)
         status.addPermanentWidget(self.user_label)
         if self._user is None:
@@ -271,6 +275,18 @@ class MainWindow(QMainWindow):
                     name=self._user.display_name, role=role_label(self._user.role)
                 )
             )
+
+    def show_backup_warning(self) -> None:
+        """Say so when the external copy (USB key, NAS) is missing or more than a week old."""
+        from tiers_lieu.errors import ComptoirError
+        from tiers_lieu.services.backups import BackupService
+
+        try:
+            warning = BackupService(self._app.url).external_backup_warning()
+        except ComptoirError:
+            warning = None  # PostgreSQL: backups are the server's
+        self.backup_label.setText(warning or "")
+        self.backup_label.setVisible(bool(warning))
 
     def _show_site(self) -> None:
         site = self._site

@@ -5,9 +5,8 @@ here, not by touching the window. A section is built on its first visit (start-u
 on the desk's old laptop); a read-only one offers ``refresh()``, called when it is shown
 again, and one that edits the place emits ``site_updated(SiteInfo)`` so the window follows.
 
-Until an area has its own screens, its section shows an :class:`EmptyState` that says what
-the section will hold and what the host can do in the meantime. « Accueil » is useful from
-the first day: the place, today's date and opening hours, and what the database holds.
+A database without any place shows an :class:`EmptyState` in every section that says how
+to describe the place first.
 """
 
 from __future__ import annotations
@@ -97,6 +96,14 @@ def _demarches(context: SectionContext) -> QWidget:
     return DemarchesSection(context.app, context.site, context.user)
 
 
+def _people(context: SectionContext) -> QWidget:
+    if context.site is None:
+        return no_site_state()
+    from tiers_lieu.ui.people import PeopleSection  # first visit only: keeps start-up fast
+
+    return PeopleSection(context.app, context.site, context.user)
+
+
 def _reports(context: SectionContext) -> QWidget:
     if context.site is None:
         return no_site_state()
@@ -113,34 +120,13 @@ def _settings(context: SectionContext) -> QWidget:
     return SettingsSection(context.app, context.site, context.user)
 
 
-def _empty(title: str, explanation: str) -> Callable[[SectionContext], QWidget]:
-    def build(context: SectionContext) -> QWidget:
-        if context.site is None:
-            return no_site_state()
-        return EmptyState(_(title), _(explanation))
-
-    return build
-
-
 SECTIONS: tuple[Section, ...] = (
     Section("accueil", N_("Accueil"), _home, refresh_on_show=True),
     Section("agenda", N_("Agenda"), _agenda, refresh_on_show=True),
     Section("visites", N_("Visites et ateliers"), _visits, refresh_on_show=True),
     Section("demarches", N_("Démarches"), _demarches),
     Section("epicerie", N_("Épicerie et AMAP"), _shop),
-    Section(
-        "personnes",
-        N_("Personnes"),
-        _empty(
-            N_("Personnes et adhésions"),
-            N_(
-                "Cette section tiendra les personnes qui le souhaitent, leurs adhésions et leur "
-                "consentement, avec l'export et l'effacement de leurs données sur demande "
-                "(RGPD).\n\nEn attendant, accueillez comme d'habitude : les visites se comptent "
-                "sans nom, personne n'a besoin d'être enregistré pour être accueilli."
-            ),
-        ),
-    ),
+    Section("personnes", N_("Personnes"), _people),
     Section("rapports", N_("Rapports"), _reports),
     Section("parametres", N_("Paramètres"), _settings),
 )

@@ -181,8 +181,13 @@ class ImportDialog(QDialog):
     def _work(self, path: Path, *, dry_run: bool) -> Callable[[Progress], ImportResult]:
         imports, kind, site_id = self._app.imports, self._kind, self._site.id
         user_id = self._user.id if self._user is not None else None
+        url = self._app.url
 
         def work(progress: Progress) -> ImportResult:
+            if not dry_run:
+                from tiers_lieu.services.backups import backup_before_import
+
+                backup_before_import(url)
             return imports.import_file(
                 kind, site_id, path, user_id=user_id, dry_run=dry_run, progress=progress
             )
