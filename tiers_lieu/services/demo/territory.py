@@ -19,6 +19,7 @@ from sqlmodel import col
 from tiers_lieu.models import Commune, Membership, Payment, Person
 from tiers_lieu.models.enums import CategoryKind, PaymentMethod
 from tiers_lieu.services.demo.common import DemoContext, PersonRef
+from tiers_lieu.services.tabular import normalise
 
 TERRITORY = "Communauté de communes Creuse Grand Sud"
 
@@ -307,7 +308,8 @@ def add_people(ctx: DemoContext) -> None:
             since=since,
         )
         ctx.people.append(ref)
-        slug = f"{first}.{last}".lower().replace(" ", "")
+        # An address has no accent: « Anaïs Auclair » writes anais.auclair.
+        slug = normalise(f"{first}.{last}").replace("_", "")
         stamp = ctx.at(since, time(10, rng.randint(0, 59)))
         rows.append(
             {
