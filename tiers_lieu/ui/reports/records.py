@@ -9,6 +9,7 @@ and which service call saves it.
 from __future__ import annotations
 
 import uuid
+from abc import ABCMeta, abstractmethod
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -40,7 +41,11 @@ from tiers_lieu.ui.models import ReadModelTable
 RowT = TypeVar("RowT")
 
 
-class RecordTab(QWidget, Generic[RowT]):
+class _QtABCMeta(type(QWidget), ABCMeta):  # type: ignore[misc]
+    """Lets a widget base class declare abstract methods."""
+
+
+class RecordTab(QWidget, Generic[RowT], metaclass=_QtABCMeta):
     """A list of ``RowT`` and the form that adds or edits one."""
 
     records_changed = Signal()
@@ -113,25 +118,29 @@ class RecordTab(QWidget, Generic[RowT]):
         self.refresh()
 
     # -- what subclasses provide ----------------------------------------------------------
+    @abstractmethod
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
-        raise NotImplementedError
+        """Add the tab's fields to ``form``."""
 
+    @abstractmethod
     def load(self) -> list[RowT]:
-        raise NotImplementedError
+        """The records to list."""
 
+    @abstractmethod
     def fill(self, row: RowT | None) -> None:
         """Show ``row`` in the form, or empty it for a new record."""
-        raise NotImplementedError
 
+    @abstractmethod
     def save(self, record_id: uuid.UUID | None) -> RowT:
-        raise NotImplementedError
+        """Create (``None``) or update the record from the form."""
 
+    @abstractmethod
     def delete(self, record_id: uuid.UUID) -> None:
-        raise NotImplementedError
+        """Remove the record."""
 
+    @abstractmethod
     def describe(self, row: RowT) -> str:
         """A few words naming ``row`` in confirmations."""
-        raise NotImplementedError
 
     # -- shared behaviour -----------------------------------------------------------------
     @property
