@@ -22,6 +22,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 BATCH_EPOCH = date(2020, 1, 1)
+# A run imports at most this many batches, then only counts visits: a fast machine must not
+# run into the next run's batch ids.
+BATCHES_PER_RUN = 20
 DESK_DATE = date(2025, 6, 1)
 IMPORT_TODAY = date(2026, 1, 1)
 SERVICE_NAME = "Accueil / information"
@@ -48,9 +51,10 @@ def work(db: str, site_id: uuid.UUID, service_id: uuid.UUID, batch: int, rows: i
     app = build(db)
     say("open")
     step = 0
+    last_batch = batch + BATCHES_PER_RUN - 1  # ids of the next run start after it
     while True:
         step += 1
-        if step % 4 == 0:
+        if step % 4 == 0 and batch <= last_batch:
             csv = tmp / f"lot-{batch}.csv"
             write_csv(csv, batch, rows)
             app.imports.import_visits(site_id, csv, today=IMPORT_TODAY)

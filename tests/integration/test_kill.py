@@ -28,11 +28,10 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Visit
 
 sys.path.insert(0, str(Path(__file__).parent))
-from kill_worker import BATCH_EPOCH, DESK_DATE, batch_date
+from kill_worker import BATCH_EPOCH, BATCHES_PER_RUN, DESK_DATE, batch_date
 
 KILLS = 55
 ROWS_PER_BATCH = 30
-BATCHES_PER_RUN = 20
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() est nécessaire")
 
