@@ -8,7 +8,12 @@ STAMP  := $(VENV)/.installed
 MO     := tiers_lieu/locale/en/LC_MESSAGES/comptoir.mo
 PO     := tiers_lieu/locale/en/LC_MESSAGES/comptoir.po
 
-.PHONY: run test lint typecheck pytest demo bench screenshots catalog clean
+# Debian packages Qt's X11 (xcb) window plugin loads; the tests run offscreen without them.
+QT_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 \
+	libegl1 libgl1 libfontconfig1 libdbus-1-3
+
+.PHONY: run test lint typecheck pytest demo bench screenshots catalog clean qt-libs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +24,19 @@ $(STAMP): pyproject.toml
 $(MO): $(PO) $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -D comptoir -d tiers_lieu/locale -l en
 
-run: $(STAMP) $(MO)
+run: $(STAMP) $(MO) qt-libs
 	$(BIN)/tiers-lieu
+
+# Installs the missing Qt window libraries on Debian (as root, or through sudo); elsewhere
+# says which to install.
+qt-libs:
+	@command -v dpkg >/dev/null 2>&1 || exit 0; \
+	missing=$$(for p in $(QT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "Bibliothèques Qt manquantes : $$missing"; \
+	if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $$missing; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get install -y -q $$missing; \
+	else echo "Installez-les : apt-get install $$missing"; exit 1; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check tiers_lieu tests bench
