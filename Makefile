@@ -34,8 +34,8 @@ qt-libs:
 	missing=$$(for p in $(QT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	echo "Bibliothèques Qt manquantes : $$missing"; \
-	if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $$missing; \
-	elif command -v sudo >/dev/null 2>&1; then sudo apt-get install -y -q $$missing; \
+	if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$missing; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -q && sudo apt-get install -y -q $$missing; \
 	else echo "Installez-les : apt-get install $$missing"; exit 1; fi
 
 lint: $(STAMP)
