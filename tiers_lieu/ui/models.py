@@ -10,6 +10,7 @@ Custom roles are named here once so that every view and test means the same numb
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
@@ -28,7 +29,11 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
 
 
-class ReadModelTable(QAbstractTableModel, Generic[RowT]):
+class QtABCMeta(type(QAbstractTableModel), ABCMeta):  # type: ignore[misc]
+    """Lets a Qt base class declare abstract methods (Qt's metaclass and ABCMeta combined)."""
+
+
+class ReadModelTable(QAbstractTableModel, Generic[RowT], metaclass=QtABCMeta):
     """A read-only table over ``rows``; subclasses say what each column shows."""
 
     Columns: type[IntEnum]
@@ -38,12 +43,13 @@ class ReadModelTable(QAbstractTableModel, Generic[RowT]):
         self._rows: list[RowT] = []
 
     # -- what subclasses provide -------------------------------------------------------
+    @abstractmethod
     def headers(self) -> dict[Any, str]:
         """Translated column titles, keyed by ``Columns`` member (called when shown)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def display(self, row: RowT, column: Any) -> str:
-        raise NotImplementedError
+        """The text of ``row`` in ``column``."""
 
     def row_id(self, row: RowT) -> object:
         return getattr(row, "id", None)

@@ -9,7 +9,7 @@ and which service call saves it.
 from __future__ import annotations
 
 import uuid
-from abc import ABCMeta, abstractmethod
+from abc import abstractmethod
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -36,16 +36,12 @@ from tiers_lieu.ui.common import (
     selected_id,
 )
 from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.models import ReadModelTable
+from tiers_lieu.ui.models import QtABCMeta, ReadModelTable
 
 RowT = TypeVar("RowT")
 
 
-class _QtABCMeta(type(QWidget), ABCMeta):  # type: ignore[misc]
-    """Lets a widget base class declare abstract methods."""
-
-
-class RecordTab(QWidget, Generic[RowT], metaclass=_QtABCMeta):
+class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
     """A list of ``RowT`` and the form that adds or edits one."""
 
     records_changed = Signal()
