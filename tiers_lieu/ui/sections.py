@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
@@ -59,12 +60,18 @@ def _home(context: SectionContext) -> QWidget:
     return AccueilSection(context.app, context.site, context.user)
 
 
-def _agenda(context: SectionContext) -> QWidget:
-    if context.site is None:
-        return no_site_state()
-    from tiers_lieu.ui.agenda import AgendaSection  # first visit only: keeps start-up fast
+def _lazy(package: str, widget: str) -> Callable[[SectionContext], QWidget]:
+    """A builder that imports ``tiers_lieu.ui.<package>`` on the section's first visit only
+    (start-up stays fast) and builds its ``widget(app, site, user)``."""
 
-    return AgendaSection(context.app, context.site, context.user)
+    def build(context: SectionContext) -> QWidget:
+        if context.site is None:
+            return no_site_state()
+        module = import_module(f"tiers_lieu.ui.{package}")
+        section: QWidget = getattr(module, widget)(context.app, context.site, context.user)
+        return section
+
+    return build
 
 
 def _shop(context: SectionContext) -> QWidget:
@@ -80,55 +87,17 @@ def _shop(context: SectionContext) -> QWidget:
     return tabs
 
 
-def _visits(context: SectionContext) -> QWidget:
-    if context.site is None:
-        return no_site_state()
-    from tiers_lieu.ui.visits import VisitsSection  # first visit only: keeps start-up fast
-
-    return VisitsSection(context.app, context.site, context.user)
-
-
-def _demarches(context: SectionContext) -> QWidget:
-    if context.site is None:
-        return no_site_state()
-    from tiers_lieu.ui.demarches import DemarchesSection  # first visit only
-
-    return DemarchesSection(context.app, context.site, context.user)
-
-
-def _people(context: SectionContext) -> QWidget:
-    if context.site is None:
-        return no_site_state()
-    from tiers_lieu.ui.people import PeopleSection  # first visit only: keeps start-up fast
-
-    return PeopleSection(context.app, context.site, context.user)
-
-
-def _reports(context: SectionContext) -> QWidget:
-    if context.site is None:
-        return no_site_state()
-    from tiers_lieu.ui.reports import ReportsSection  # first visit only: keeps start-up fast
-
-    return ReportsSection(context.app, context.site, context.user)
-
-
-def _settings(context: SectionContext) -> QWidget:
-    if context.site is None:
-        return no_site_state()
-    from tiers_lieu.ui.settings import SettingsSection  # first visit only: keeps start-up fast
-
-    return SettingsSection(context.app, context.site, context.user)
-
-
 SECTIONS: tuple[Section, ...] = (
     Section("accueil", N_("Accueil"), _home, refresh_on_show=True),
-    Section("agenda", N_("Agenda"), _agenda, refresh_on_show=True),
-    Section("visites", N_("Visites et ateliers"), _visits, refresh_on_show=True),
-    Section("demarches", N_("Démarches"), _demarches),
+    Section("agenda", N_("Agenda"), _lazy("agenda", "AgendaSection"), refresh_on_show=True),
+    Section(
+        "visites", N_("Visites et ateliers"), _lazy("visits", "VisitsSection"), refresh_on_show=True
+    ),
+    Section("demarches", N_("Démarches"), _lazy("demarches", "DemarchesSection")),
     Section("epicerie", N_("Épicerie et AMAP"), _shop),
-    Section("personnes", N_("Personnes"), _people),
-    Section("rapports", N_("Rapports"), _reports),
-    Section("parametres", N_("Paramètres"), _settings),
+    Section("personnes", N_("Personnes"), _lazy("people", "PeopleSection")),
+    Section("rapports", N_("Rapports"), _lazy("reports", "ReportsSection")),
+    Section("parametres", N_("Paramètres"), _lazy("settings", "SettingsSection")),
 )
 
 
