@@ -5,11 +5,11 @@ built and wired. The command line, the windows and the tests all start from :fun
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from sqlalchemy import Engine
 
-from tiers_lieu.db import UnitOfWork, UowFactory, make_engine, migrate, resolve_db_url
+from tiers_lieu.db import UowFactory, make_engine, migrate, resolve_db_url
+from tiers_lieu.services.access import Access
 from tiers_lieu.services.accounts import AccountService
 from tiers_lieu.services.agenda import AgendaServices, build_agenda
 from tiers_lieu.services.amap import AmapServices
@@ -55,6 +55,11 @@ class Comptoir:
     amap: AmapServices
     agenda: AgendaServices
 
+    @property
+    def access(self) -> Access:
+        """Who acts through the services: the system until the desk signs someone in."""
+        return self.uow.access
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -66,7 +71,7 @@ def build(db: str | None = None) -> Comptoir:
     install_tombstone_listener()
     engine = make_engine(url)
     migrate(engine)
-    uow: UowFactory = partial(UnitOfWork, engine)
+    uow = UowFactory(engine)
     sites = SiteService(uow)
     return Comptoir(
         url=url,

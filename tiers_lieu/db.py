@@ -15,11 +15,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
@@ -28,6 +27,9 @@ from sqlmodel import Session
 
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
+
+if TYPE_CHECKING:
+    from tiers_lieu.services.access import Access
 
 APP_DIR_NAME = "comptoir"
 ENV_VAR = "TIERS_LIEU_DB"
@@ -116,9 +118,12 @@ class UnitOfWork:
 
     session: Session
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, *, read_only: bool = False, access: Access | None = None
+    ) -> None:
         self._engine = engine
         self._read_only = read_only
+        self.access = access
 
     def __enter__(self) -> UnitOfWork:
         if self._read_only:
@@ -144,7 +149,17 @@ class UnitOfWork:
         self.session.rollback()
 
 
-UowFactory = Callable[..., UnitOfWork]
+class UowFactory:
+    """Makes the units of work of one application; ``access`` says who acts through them."""
+
+    def __init__(self, engine: Engine, access: Access | None = None) -> None:
+        from tiers_lieu.services.access import Access
+
+        self.engine = engine
+        self.access = access if access is not None else Access()
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.engine, read_only=read_only, access=self.access)
 
 
 def _alembic_config(engine: Engine) -> Any:

@@ -9,6 +9,7 @@ from tiers_lieu.i18n import N_, _
 from tiers_lieu.models.enums import Role
 
 ROLE_LABELS = {
+    Role.ADMIN: N_("Administration"),
     Role.COORDINATOR: N_("Coordination"),
     Role.HOST: N_("Agent d'accueil"),
     Role.MEDIATOR: N_("Médiation / France Services"),

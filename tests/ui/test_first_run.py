@@ -115,7 +115,7 @@ def test_keyboard_only_run_creates_place_services_and_coordinator(
     assert "Café / convivialité" not in names
     assert "Coworking" in names and len(names) == 11
     user = app.accounts.authenticate("lea.dupont", PASSWORD)
-    assert user.role == Role.COORDINATOR and user.display_name == "Lea Dupont"
+    assert user.role == Role.ADMIN and user.display_name == "Lea Dupont"
     assert assistant.site == site and assistant.user is not None
 
 
@@ -198,7 +198,7 @@ def test_place_made_by_init_only_asks_for_the_account(
 
     assert assistant.result() == QDialog.DialogCode.Accepted
     assert app.sites.list_sites() == [site]
-    assert app.accounts.authenticate("lea.dupont", PASSWORD).role == Role.COORDINATOR
+    assert app.accounts.authenticate("lea.dupont", PASSWORD).role == Role.ADMIN
 
 
 def test_demo_offer_runs_through_a_background_operation(

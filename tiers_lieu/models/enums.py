@@ -11,6 +11,7 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
+    ADMIN = "admin"
     COORDINATOR = "coordinator"
     HOST = "host"
     MEDIATOR = "mediator"
@@ -147,3 +148,6 @@ class AuditAction(StrEnum):
     LOGIN = "login"
     EXPORT = "export"
     PURGE = "purge"
+    READ = "read"
+    REFUSED = "refused"
+    SWITCH = "switch"

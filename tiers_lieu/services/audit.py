@@ -26,6 +26,8 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Add an audit line to the current transaction; ``details`` holds no personal data."""
+    if user_id is None and uow.access is not None:
+        user_id = uow.access.user_id  # the account signed in at the desk, if any
     text = json.dumps(details or {}, ensure_ascii=False, default=str, sort_keys=True)
     uow.session.add(
         AuditEntry(

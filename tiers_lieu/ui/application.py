@@ -118,6 +118,8 @@ def start_session(app: Comptoir) -> DeskSession | None:
         if not accepted:
             return None
         user = login.user
+    if user is not None:
+        app.access.sign_in(user)  # from now on the services allow what this role may
     return DeskSession(choose_site(sites, user), user)
 
 

@@ -116,9 +116,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._show_site()
+        self._apply_permissions()
         if not (remember_geometry and self._restore_geometry()):
             self.resize(1180, 760)
-        self.show_section(0)
+        self.show_section(self._first_allowed())
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)  # arrow keys move between sections
 
     # -- public -----------------------------------------------------------------------------
@@ -137,9 +138,25 @@ class MainWindow(QMainWindow):
         """The built widget of a section, or ``None`` if it was not visited yet."""
         return self._built.get(section_index(key))
 
+    def allowed(self, index: int) -> bool:
+        """Whether the person signed in may open the section (the services decide the rest)."""
+        return self._app.access.allows(SECTIONS[index].permission)
+
+    def set_user(self, user: UserInfo) -> None:
+        """Another person took the desk: sign them in and rebuild every section for their role,
+        so nothing built for the previous person stays on screen."""
+        self._app.access.sign_in(user)
+        self._user = user
+        self._show_user()
+        self._discard_sections(keep=None)
+        self._apply_permissions()
+        current = self.stack.currentIndex()
+        self.go_to_section(current if self.allowed(current) else self._first_allowed())
+
     def show_section(self, which: int | str) -> QWidget:
         """Show a section, building it on first visit; errors propagate to the caller."""
         index = section_index(which) if isinstance(which, str) else which
+        self._app.access.require(SECTIONS[index].permission)
         widget = self._built.get(index)
         if widget is None:
             widget = SECTIONS[index].build(SectionContext(self._app, self._site, self._user))
@@ -177,6 +194,19 @@ class MainWindow(QMainWindow):
         self._show_site()
         self.site_changed.emit(site)
         self.go_to_section(self.stack.currentIndex())
+
+    def _first_allowed(self) -> int:
+        return next((i for i in range(len(SECTIONS)) if self.allowed(i)), 0)
+
+    def _apply_permissions(self) -> None:
+        """Hide the sections the role may not open; their shortcuts keep their numbers."""
+        for index in range(len(SECTIONS)):
+            allowed = self.allowed(index)
+            item = self.nav.item(index)
+            if item is not None:
+                item.setHidden(not allowed)
+            self.section_actions[index].setEnabled(allowed)
+            self.section_actions[index].setVisible(allowed)
 
     def _discard_sections(self, keep: int | None) -> None:
         for index in [i for i in self._built if i != keep]:
@@ -267,6 +297,9 @@ class MainWindow(QMainWindow):
         self.show_backup_warning()
         self.user_label = QLabel(self)
         status.addPermanentWidget(self.user_label)
+        self._show_user()
+
+    def _show_user(self) -> None:
         if self._user is None:
             self.user_label.setText(_("Personne n'est connecté"))
         else:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import N_, _
+from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.widgets import EmptyState
 
@@ -39,6 +40,8 @@ class Section:
     build: Callable[[SectionContext], QWidget]
     # Read-only sections reload when shown again; forms keep what the user was typing.
     refresh_on_show: bool = False
+    # Who may open it (the services refuse the rest anyway; this hides what would be refused).
+    permission: Permission = Permission.DESK
 
 
 def no_site_state() -> EmptyState:
@@ -82,22 +85,49 @@ def _shop(context: SectionContext) -> QWidget:
     from tiers_lieu.ui.grocery import GroceryPanel
 
     tabs = QTabWidget()
-    tabs.addTab(GroceryPanel(context.app, context.site, context.user, tabs), _("Épicerie"))
+    if context.app.access.allows(Permission.SALES):  # volunteers only hand out baskets
+        tabs.addTab(GroceryPanel(context.app, context.site, context.user, tabs), _("Épicerie"))
     tabs.addTab(AmapPanel(context.app, context.site, context.user, tabs), _("AMAP"))
     return tabs
 
 
 SECTIONS: tuple[Section, ...] = (
     Section("accueil", N_("Accueil"), _home, refresh_on_show=True),
-    Section("agenda", N_("Agenda"), _lazy("agenda", "AgendaSection"), refresh_on_show=True),
+    Section(
+        "agenda",
+        N_("Agenda"),
+        _lazy("agenda", "AgendaSection"),
+        refresh_on_show=True,
+        permission=Permission.BOOKINGS,
+    ),
     Section(
         "visites", N_("Visites et ateliers"), _lazy("visits", "VisitsSection"), refresh_on_show=True
     ),
-    Section("demarches", N_("Démarches"), _lazy("demarches", "DemarchesSection")),
+    Section(
+        "demarches",
+        N_("Démarches"),
+        _lazy("demarches", "DemarchesSection"),
+        permission=Permission.ASSISTANCE,
+    ),
     Section("epicerie", N_("Épicerie et AMAP"), _shop),
-    Section("personnes", N_("Personnes"), _lazy("people", "PeopleSection")),
-    Section("rapports", N_("Rapports"), _lazy("reports", "ReportsSection")),
-    Section("parametres", N_("Paramètres"), _lazy("settings", "SettingsSection")),
+    Section(
+        "personnes",
+        N_("Personnes"),
+        _lazy("people", "PeopleSection"),
+        permission=Permission.PEOPLE_EDIT,
+    ),
+    Section(
+        "rapports",
+        N_("Rapports"),
+        _lazy("reports", "ReportsSection"),
+        permission=Permission.REPORTS,
+    ),
+    Section(
+        "parametres",
+        N_("Paramètres"),
+        _lazy("settings", "SettingsSection"),
+        permission=Permission.SETTINGS,
+    ),
 )
 
 

@@ -67,7 +67,8 @@ def _save(widget: QWidget, folder: Path | None, name: str) -> None:
 
 def _first_coordinator(app: Comptoir) -> UserInfo | None:
     users = app.accounts.list_users()
-    return next((u for u in users if u.role == Role.COORDINATOR), users[0] if users else None)
+    ranked = sorted(users, key=lambda u: u.role not in (Role.ADMIN, Role.COORDINATOR))
+    return ranked[0] if ranked else None
 
 
 def run_smoke_test(app: Comptoir, screenshots: Path | None = None) -> int:
@@ -82,9 +83,10 @@ def run_smoke_test(app: Comptoir, screenshots: Path | None = None) -> int:
             if screenshots is not None:
                 screenshots.mkdir(parents=True, exist_ok=True)
             sites = app.sites.list_sites()
-            window = MainWindow(
-                app, sites[0] if sites else None, _first_coordinator(app), remember_geometry=False
-            )
+            user = _first_coordinator(app)
+            if user is not None:
+                app.access.sign_in(user)
+            window = MainWindow(app, sites[0] if sites else None, user, remember_geometry=False)
             window.resize(*SCREEN_SIZE)
             window.show()
             _settle(window)

@@ -106,7 +106,7 @@ class FirstRunAssistant(QWizard):
                     username=page.username_edit.text(),
                     display_name=page.display_name_edit.text(),
                     password=page.password_edit.text(),
-                    role=Role.COORDINATOR,
+                    role=Role.ADMIN,
                 )
             except ComptoirError as exc:
                 self._back_to(page)

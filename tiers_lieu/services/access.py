@@ -1,0 +1,189 @@
+"""Who may do what: roles, permissions, and the guard every sensitive service method passes.
+
+The services enforce roles, not the screens: a method decorated with :func:`requires` raises
+:class:`AccessDeniedError` (a French message saying what was refused and to whom it is
+reserved) when the person signed in may not do it, whatever the front end shows.
+
+The :class:`Access` of a :class:`~tiers_lieu.app.Comptoir` says who is acting. The command line
+acts as the *system* (whoever can type ``tiers-lieu`` can read the database file anyway); the
+desktop application signs the user in after the login dialog, and signs the next one in on a
+user switch.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import uuid
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+
+from tiers_lieu.errors import ComptoirError
+from tiers_lieu.i18n import N_, _
+from tiers_lieu.models.enums import Role
+
+if TYPE_CHECKING:
+    from tiers_lieu.services.readmodels import UserInfo
+
+
+class Permission(StrEnum):
+    """One capability; its label (in :data:`PERMISSION_LABELS`) names it in a refusal."""
+
+    DESK = "desk"  # count visits, workshop attendance, hand out AMAP baskets, today's view
+    PEOPLE_SEARCH = "people_search"  # find a person by name to attach them to a visit
+    PEOPLE_EDIT = "people_edit"  # register people, memberships, consent
+    BOOKINGS = "bookings"  # book, move, cancel, check in; sell passes
+    SALES = "sales"  # the grocery till, stock, the day's closing
+    AMAP = "amap"  # AMAP subscriptions, payments, distributions
+    ASSISTANCE = "assistance"  # record and read administrative assistance and its notes
+    PEOPLE_EXPORT = "people_export"  # a person's data export, erasure, purge
+    REPORTS = "reports"  # activity reports, funder exports, bundles
+    SETTINGS = "settings"  # the place, services, resources, prices, retention, imports
+    ACCOUNTS = "accounts"  # create accounts, change roles, PINs and passwords of others
+    AUDIT = "audit"  # read the audit log
+
+
+PERMISSION_LABELS: dict[Permission, str] = {
+    Permission.DESK: N_("compter les visites"),
+    Permission.PEOPLE_SEARCH: N_("rechercher une personne"),
+    Permission.PEOPLE_EDIT: N_("enregistrer ou modifier une personne"),
+    Permission.BOOKINGS: N_("gérer les réservations"),
+    Permission.SALES: N_("tenir l'épicerie"),
+    Permission.AMAP: N_("gérer l'AMAP"),
+    Permission.ASSISTANCE: N_("consulter ou saisir l'accompagnement administratif"),
+    Permission.PEOPLE_EXPORT: N_("exporter ou effacer les données d'une personne"),
+    Permission.REPORTS: N_("produire les rapports et exports"),
+    Permission.SETTINGS: N_("modifier les paramètres"),
+    Permission.ACCOUNTS: N_("gérer les comptes"),
+    Permission.AUDIT: N_("consulter le journal d'audit"),
+}
+
+_DESK = {Permission.DESK, Permission.PEOPLE_SEARCH}
+_HOST = _DESK | {Permission.PEOPLE_EDIT, Permission.BOOKINGS, Permission.SALES, Permission.AMAP}
+_COORDINATION = set(Permission) - {Permission.ACCOUNTS, Permission.AUDIT}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.VOLUNTEER: frozenset(_DESK),
+    Role.HOST: frozenset(_HOST),
+    Role.MEDIATOR: frozenset(_HOST | {Permission.ASSISTANCE}),
+    Role.COORDINATOR: frozenset(_COORDINATION),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def allowed_roles(permission: Permission) -> list[Role]:
+    return [role for role, granted in ROLE_PERMISSIONS.items() if permission in granted]
+
+
+class AccessDeniedError(ComptoirError):
+    """The person signed in may not do this; the message says what, and who may."""
+
+    def __init__(self, permission: Permission, role: str | None) -> None:
+        from tiers_lieu.labels import role_label
+
+        roles = ", ".join(role_label(r) for r in allowed_roles(permission))
+        action = _(PERMISSION_LABELS[permission])
+        if role is None:
+            message = _("Action refusée : connectez-vous pour {action}.").format(action=action)
+        else:
+            message = _(
+                "Action refusée : « {action} » est réservé aux rôles {roles}. "
+                "Vous êtes connecté·e en tant que {role}."
+            ).format(action=action, roles=roles, role=role_label(role))
+        super().__init__(message)
+        self.permission = permission
+
+
+class Access:
+    """Who acts through the services: the system (command line) or a signed-in account.
+
+    Shared by every service of one :class:`~tiers_lieu.app.Comptoir`; thread-safe, since
+    background operations read it while the desk may switch user.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._user: UserInfo | None = None
+        self._system = True
+
+    @property
+    def user(self) -> UserInfo | None:
+        with self._lock:
+            return self._user
+
+    @property
+    def user_id(self) -> uuid.UUID | None:
+        user = self.user
+        return None if user is None else user.id
+
+    @property
+    def is_system(self) -> bool:
+        with self._lock:
+            return self._system
+
+    def sign_in(self, user: UserInfo) -> None:
+        """From now on the services act for ``user`` and only allow what their role may."""
+        with self._lock:
+            self._user = user
+            self._system = False
+
+    def sign_out(self) -> None:
+        """Nobody is signed in: every guarded action is refused until the next sign-in."""
+        with self._lock:
+            self._user = None
+            self._system = False
+
+    def act_as_system(self) -> None:
+        """The command line, the first-run assistant and the tests' default: everything."""
+        with self._lock:
+            self._user = None
+            self._system = True
+
+    def allows(self, permission: Permission) -> bool:
+        with self._lock:
+            if self._system:
+                return True
+            if self._user is None:
+                return False
+            try:
+                role = Role(self._user.role)
+            except ValueError:
+                return False
+            return permission in ROLE_PERMISSIONS[role]
+
+    def require(self, permission: Permission) -> None:
+        if not self.allows(permission):
+            user = self.user
+            raise AccessDeniedError(permission, None if user is None else user.role)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S")
+
+
+def access_of(service: Any) -> Access:
+    """The :class:`Access` a service was built with (through its unit-of-work factory)."""
+    factory = service._uow
+    access = getattr(factory, "access", None)
+    if not isinstance(access, Access):
+        raise TypeError(f"{type(service).__name__} has no access guard")
+    return access
+
+
+def requires(
+    permission: Permission,
+) -> Callable[[Callable[Concatenate[S, P], R]], Callable[Concatenate[S, P], R]]:
+    """Refuse the decorated service method unless the signed-in role has ``permission``."""
+
+    def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+        @functools.wraps(method)
+        def guarded(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            access_of(self).require(permission)
+            return method(self, *args, **kwargs)
+
+        guarded.required_permission = permission  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
