@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MO     := tiers_lieu/locale/en/LC_MESSAGES/comptoir.mo
 PO     := tiers_lieu/locale/en/LC_MESSAGES/comptoir.po
+PG_URL := $(VENV)/postgres-tests.url
+PG_WHY := $(VENV)/postgres-tests.why
 
 # Debian packages Qt's X11 (xcb) window plugin loads; the tests run offscreen without them.
 QT_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
@@ -44,8 +46,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy tiers_lieu
 
+# .ci/postgres.sh starts a PostgreSQL server for the tests (installing it if it can) and writes
+# its URL, or why there is none (then the PostgreSQL tests are skipped, with that reason).
 pytest: $(STAMP) $(MO)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q
+	@sh .ci/postgres.sh $(PG_URL) $(PG_WHY)
+	QT_QPA_PLATFORM=offscreen \
+	TIERS_LIEU_TEST_PG="$${TIERS_LIEU_TEST_PG:-$$(cat $(PG_URL) 2>/dev/null)}" \
+	TIERS_LIEU_TEST_PG_WHY="$$(cat $(PG_WHY) 2>/dev/null)" \
+	$(BIN)/python -m pytest -n 2 -q
 
 test: lint typecheck pytest
 

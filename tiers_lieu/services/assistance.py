@@ -28,6 +28,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import AssistanceRecord, Category, Commune, Person, Service, Visit
 from tiers_lieu.models.enums import AuditAction, CategoryKind, ServiceKind, VisitSource
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.assistance_export import (
     ExportRow,
     MonthlyTable,
@@ -99,6 +100,7 @@ class AssistanceService:
         self._uow = uow
 
     # -- recording ------------------------------------------------------------------------
+    @requires(Permission.ASSISTANCE)
     def create(
         self,
         *,
@@ -288,11 +290,13 @@ class AssistanceService:
             session.add(person)
 
     # -- follow-ups -----------------------------------------------------------------------
+    @requires(Permission.ASSISTANCE)
     def follow_ups(self, site_id: uuid.UUID, *, due_before: date | None = None) -> list[FollowUp]:
         """Open follow-ups (« Doit revenir », « À finaliser »), earliest due date first."""
         with self._uow() as uow:
             return open_follow_ups(uow.session, site_id, due_before)
 
+    @requires(Permission.ASSISTANCE)
     def close_follow_up(
         self,
         record_id: uuid.UUID,
@@ -341,6 +345,7 @@ class AssistanceService:
             uow.commit()
 
     # -- history --------------------------------------------------------------------------
+    @requires(Permission.ASSISTANCE)
     def page(
         self,
         site_id: uuid.UUID,
@@ -358,6 +363,7 @@ class AssistanceService:
         with self._uow() as uow:
             return history_page(uow.session, site_id, where, offset, limit)
 
+    @requires(Permission.ASSISTANCE)
     def totals(
         self,
         site_id: uuid.UUID,
@@ -374,11 +380,13 @@ class AssistanceService:
             return history_totals(uow.session, site_id, where)
 
     # -- exports ------------------------------------------------------------------------
+    @requires(Permission.ASSISTANCE)
     def export_rows(self, site_id: uuid.UUID, *, start: date, end: date) -> list[ExportRow]:
         """One row per record of the period in the digital-mediation activity layout."""
         with self._uow() as uow:
             return activity_rows(uow.session, site_id, start=start, end=end)
 
+    @requires(Permission.ASSISTANCE)
     def monthly_by_operator(self, site_id: uuid.UUID, *, start: date, end: date) -> MonthlyTable:
         """Records per organisme and month of the period (France Services partner table)."""
         with self._uow() as uow:

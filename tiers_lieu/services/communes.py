@@ -18,6 +18,7 @@ from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import ConflictError, ImportFileError, LineError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Commune
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.readmodels import CommuneInfo
 from tiers_lieu.services.sites import INSEE_RE
 from tiers_lieu.services.tabular import normalise, read_table
@@ -47,6 +48,7 @@ class CommuneService:
                 query = query.where(col(Commune.in_territory).is_(True))
             return [_info(c) for c in uow.session.exec(query.order_by(col(Commune.name)))]
 
+    @requires(Permission.SETTINGS)
     def add_commune(
         self,
         site_id: uuid.UUID,
@@ -97,6 +99,7 @@ class CommuneService:
             uow.commit()
             return _info(row)
 
+    @requires(Permission.SETTINGS)
     def import_csv(
         self, site_id: uuid.UUID, path: Path, *, dry_run: bool = False
     ) -> CommuneImportResult:

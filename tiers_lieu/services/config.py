@@ -18,6 +18,7 @@ from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Category, Closure, OpeningHours, Service
 from tiers_lieu.models.enums import CategoryKind, ServiceKind
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.readmodels import CategoryInfo, ClosureInfo, OpeningRange, ServiceInfo
 
 
@@ -70,6 +71,7 @@ class ConfigService:
             rows = uow.session.exec(query.order_by(col(Service.position), col(Service.name)))
             return [_service_info(s) for s in rows]
 
+    @requires(Permission.SETTINGS)
     def add_service(
         self, site_id: uuid.UUID, *, name: str, kind: str = ServiceKind.OTHER
     ) -> ServiceInfo:
@@ -89,6 +91,7 @@ class ConfigService:
             uow.commit()
             return _service_info(service)
 
+    @requires(Permission.SETTINGS)
     def update_service(self, service_id: uuid.UUID, *, name: str, active: bool) -> ServiceInfo:
         name = self._check_name(name, _("Nom du service"))
         with self._uow() as uow:
@@ -110,6 +113,7 @@ class ConfigService:
             uow.commit()
             return _service_info(service)
 
+    @requires(Permission.SETTINGS)
     def move_service(self, service_id: uuid.UUID, offset: int) -> None:
         """Move a service up (-1) or down (+1) in the desk's order (and its number key)."""
         with self._uow() as uow:
@@ -144,6 +148,7 @@ class ConfigService:
             rows = uow.session.exec(query.order_by(col(Category.position), col(Category.label)))
             return [_category_info(c) for c in rows]
 
+    @requires(Permission.SETTINGS)
     def add_category(self, site_id: uuid.UUID, kind: CategoryKind, *, label: str) -> CategoryInfo:
         label = self._check_name(label, _("Libellé"))
         with self._uow() as uow:
@@ -175,6 +180,7 @@ class ConfigService:
             )
             return [OpeningRange(r.weekday, r.opens_at, r.closes_at) for r in rows]
 
+    @requires(Permission.SETTINGS)
     def set_opening_hours(
         self, site_id: uuid.UUID, weekday: int, ranges: list[tuple[time, time]]
     ) -> list[OpeningRange]:
@@ -204,6 +210,7 @@ class ConfigService:
             )
             return [ClosureInfo(r.id, r.start_date, r.end_date, r.reason) for r in rows]
 
+    @requires(Permission.SETTINGS)
     def add_closure(
         self, site_id: uuid.UUID, *, start_date: date, end_date: date, reason: str = ""
     ) -> ClosureInfo:
@@ -219,6 +226,7 @@ class ConfigService:
             uow.commit()
             return ClosureInfo(row.id, row.start_date, row.end_date, row.reason)
 
+    @requires(Permission.SETTINGS)
     def delete_closure(self, closure_id: uuid.UUID) -> None:
         with self._uow() as uow:
             row = uow.session.get(Closure, closure_id)

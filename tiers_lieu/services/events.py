@@ -32,6 +32,7 @@ from tiers_lieu.models.enums import (
     VisitSource,
 )
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.events_read import (
     EventDetail,
     EventInfo,
@@ -77,6 +78,7 @@ class EventService:
             return [PartnerChoice(p.id, p.name) for p in rows]
 
     # -- reading ----------------------------------------------------------------------------
+    @requires(Permission.DESK)
     def list(self, site_id: uuid.UUID, start: date, end: date) -> list[EventInfo]:
         """Events from ``start`` to ``end`` inclusive, newest first, with participants."""
         with self._uow() as uow:
@@ -93,11 +95,13 @@ class EventService:
             )
             return event_infos(uow, site_id, events)
 
+    @requires(Permission.DESK)
     def get(self, event_id: uuid.UUID) -> EventDetail:
         with self._uow() as uow:
             return event_detail(uow, _event(uow, event_id))
 
     # -- writing ----------------------------------------------------------------------------
+    @requires(Permission.BOOKINGS)
     def create(
         self,
         *,
@@ -150,6 +154,7 @@ class EventService:
             uow.commit()
             return info
 
+    @requires(Permission.BOOKINGS)
     def update(
         self,
         event_id: uuid.UUID,
@@ -208,6 +213,7 @@ class EventService:
             uow.commit()
             return info
 
+    @requires(Permission.BOOKINGS)
     def delete(self, event_id: uuid.UUID, *, user_id: uuid.UUID | None) -> None:
         """Remove the event, its attendance and the visits it counted."""
         with self._uow() as uow:
@@ -229,6 +235,7 @@ class EventService:
             session.delete(event)
             uow.commit()
 
+    @requires(Permission.DESK)
     def set_head_counts(
         self,
         event_id: uuid.UUID,
@@ -272,6 +279,7 @@ class EventService:
             ]
             return self._replace_attendance(uow, event, AttendanceMode.ANONYMOUS, rows, user_id)
 
+    @requires(Permission.DESK)
     def set_registered(
         self,
         event_id: uuid.UUID,

@@ -23,6 +23,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Membership, Payment, Person
 from tiers_lieu.models.enums import AuditAction, PaymentMethod
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 
 MembershipPeriod = Literal["year", "rolling"]
 
@@ -58,6 +59,7 @@ class MembershipService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.PEOPLE_EDIT)
     def add(
         self,
         *,
@@ -120,6 +122,7 @@ class MembershipService:
                 paid_cents=fee_cents if method is not None else 0,
             )
 
+    @requires(Permission.PEOPLE_EDIT)
     def of_person(self, person_id: uuid.UUID) -> list[MembershipInfo]:
         with self._uow() as uow:
             paid = (
@@ -144,6 +147,7 @@ class MembershipService:
                 for m, p in rows
             ]
 
+    @requires(Permission.PEOPLE_EDIT)
     def renewals_due(
         self, *, site_id: uuid.UUID, today: date, ahead_days: int = 30, behind_days: int = 90
     ) -> list[RenewalDue]:

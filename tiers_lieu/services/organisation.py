@@ -21,6 +21,7 @@ from tiers_lieu.i18n import N_, _
 from tiers_lieu.models import Job, Operation, Partner, PaymentClaim, Person, VolunteerTime
 from tiers_lieu.models.enums import AuditAction, ContractType
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 
 CONTRACT_TYPE_LABELS: dict[ContractType, str] = {
     ContractType.CDI: N_("CDI"),
@@ -165,6 +166,7 @@ class OrganisationService:
         self._uow = uow
 
     # -- partners -------------------------------------------------------------------------
+    @requires(Permission.REPORTS)
     def list_partners(self, site_id: uuid.UUID) -> list[PartnerInfo]:
         with self._uow() as uow:
             rows = uow.session.exec(
@@ -172,6 +174,7 @@ class OrganisationService:
             )
             return [_partner(p) for p in rows]
 
+    @requires(Permission.REPORTS)
     def save_partner(
         self,
         site_id: uuid.UUID,
@@ -200,10 +203,12 @@ class OrganisationService:
             uow.commit()
             return _partner(row)
 
+    @requires(Permission.REPORTS)
     def delete_partner(self, partner_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> None:
         self._delete(Partner, partner_id, user_id, "partner", _("Ce partenaire n'existe plus."))
 
     # -- jobs -----------------------------------------------------------------------------
+    @requires(Permission.REPORTS)
     def list_jobs(self, site_id: uuid.UUID) -> list[JobInfo]:
         with self._uow() as uow:
             rows = uow.session.exec(
@@ -211,6 +216,7 @@ class OrganisationService:
             )
             return [_job(j) for j in rows]
 
+    @requires(Permission.REPORTS)
     def save_job(
         self,
         site_id: uuid.UUID,
@@ -245,10 +251,12 @@ class OrganisationService:
             uow.commit()
             return _job(row)
 
+    @requires(Permission.REPORTS)
     def delete_job(self, job_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> None:
         self._delete(Job, job_id, user_id, "job", _("Ce poste n'existe plus."))
 
     # -- volunteer time -------------------------------------------------------------------
+    @requires(Permission.REPORTS)
     def list_volunteer_time(
         self, site_id: uuid.UUID, *, start: date | None = None, end: date | None = None
     ) -> list[VolunteerTimeInfo]:
@@ -263,6 +271,7 @@ class OrganisationService:
                 VolunteerTimeInfo(r.id, r.person_id, r.on_date, r.minutes, r.activity) for r in rows
             ]
 
+    @requires(Permission.REPORTS)
     def add_volunteer_time(
         self,
         site_id: uuid.UUID,
@@ -288,6 +297,7 @@ class OrganisationService:
             uow.commit()
             return VolunteerTimeInfo(row.id, row.person_id, row.on_date, row.minutes, row.activity)
 
+    @requires(Permission.REPORTS)
     def delete_volunteer_time(
         self, entry_id: uuid.UUID, *, user_id: uuid.UUID | None = None
     ) -> None:
@@ -295,12 +305,14 @@ class OrganisationService:
         self._delete(VolunteerTime, entry_id, user_id, "volunteer_time", message)
 
     # -- operation and payment claims -----------------------------------------------------
+    @requires(Permission.REPORTS)
     def get_operation(self, site_id: uuid.UUID) -> OperationDetail | None:
         """The site's operation (the most recent one if several were recorded)."""
         with self._uow() as uow:
             row = self._current_operation(uow, site_id)
             return _operation(row) if row is not None else None
 
+    @requires(Permission.REPORTS)
     def save_operation(
         self,
         site_id: uuid.UUID,
@@ -340,6 +352,7 @@ class OrganisationService:
             uow.commit()
             return _operation(row)
 
+    @requires(Permission.REPORTS)
     def list_claims(self, site_id: uuid.UUID) -> list[ClaimInfo]:
         with self._uow() as uow:
             rows = uow.session.exec(
@@ -352,6 +365,7 @@ class OrganisationService:
                 for r in rows
             ]
 
+    @requires(Permission.REPORTS)
     def add_claim(
         self,
         site_id: uuid.UUID,

@@ -36,6 +36,7 @@ from tiers_lieu.models import (
 )
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, access_of, requires
 from tiers_lieu.services.person_page import PersonPage, build_page
 from tiers_lieu.services.tabular import normalise
 
@@ -75,6 +76,7 @@ class PeopleService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.PEOPLE_SEARCH)
     def get(self, person_id: uuid.UUID) -> PersonInfo:
         with self._uow() as uow:
             person = uow.session.get(Person, person_id)
@@ -82,6 +84,7 @@ class PeopleService:
                 raise NotFoundError(_("Cette personne n'existe plus."))
             return person_info(person)
 
+    @requires(Permission.PEOPLE_EDIT)
     def create(
         self,
         *,
@@ -123,6 +126,7 @@ class PeopleService:
             uow.commit()
             return person_info(person)
 
+    @requires(Permission.PEOPLE_EDIT)
     def browse(
         self, site_id: uuid.UUID, text: str = "", *, offset: int = 0, limit: int = 100
     ) -> list[PersonInfo]:
@@ -144,6 +148,7 @@ class PeopleService:
             ).all()
             return [person_info(row) for row in rows]
 
+    @requires(Permission.PEOPLE_SEARCH)
     def search(self, site_id: uuid.UUID, text: str, *, limit: int = 20) -> list[PersonInfo]:
         """People whose name, phone or email contains every word typed (accents ignored)."""
         words = [w for w in normalise(text).split("_") if w]
@@ -174,11 +179,16 @@ class PeopleService:
                         break
             return found
 
+    @requires(Permission.PEOPLE_EDIT)
     def person_page(self, person_id: uuid.UUID, *, include_assistance: bool) -> PersonPage:
-        """Everything the person's page shows; assistance records only when allowed."""
+        """Everything the person's page shows; assistance records only for the roles that may
+        read them (asking for them without that right is refused, not silently emptied)."""
+        if include_assistance:
+            access_of(self).require(Permission.ASSISTANCE)
         with self._uow() as uow:
             return build_page(uow.session, person_id, include_assistance=include_assistance)
 
+    @requires(Permission.PEOPLE_EDIT)
     def update(
         self,
         *,
@@ -212,6 +222,7 @@ class PeopleService:
             uow.commit()
             return person_info(person)
 
+    @requires(Permission.PEOPLE_EDIT)
     def set_consent(
         self,
         *,
@@ -243,6 +254,7 @@ class PeopleService:
             uow.commit()
             return person_info(person)
 
+    @requires(Permission.PEOPLE_EDIT)
     def find_duplicates(
         self,
         *,
@@ -277,6 +289,7 @@ class PeopleService:
                     found.append(person_info(row))
             return found
 
+    @requires(Permission.PEOPLE_EDIT)
     def merge(
         self, *, keep_id: uuid.UUID, merge_id: uuid.UUID, user_id: uuid.UUID | None = None
     ) -> PersonInfo:

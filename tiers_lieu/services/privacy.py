@@ -53,6 +53,7 @@ from tiers_lieu.models import (
 )
 from tiers_lieu.models.enums import AuditAction, SubscriptionStatus
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.person_page import build_page, page_dict
 
 
@@ -113,6 +114,7 @@ class PrivacyService:
         with self._uow() as uow:
             return _retention(uow.session, site_id)
 
+    @requires(Permission.SETTINGS)
     def set_retention(
         self, *, site_id: uuid.UUID, retention: Retention, user_id: uuid.UUID | None = None
     ) -> Retention:
@@ -149,6 +151,7 @@ class PrivacyService:
 
     # Right of access ----------------------------------------------------------------------
 
+    @requires(Permission.PEOPLE_EXPORT)
     def export_data(
         self, person_id: uuid.UUID, *, user_id: uuid.UUID | None = None
     ) -> dict[str, Any]:
@@ -190,6 +193,7 @@ class PrivacyService:
             uow.commit()
             return data
 
+    @requires(Permission.PEOPLE_EXPORT)
     def export_json(
         self, person_id: uuid.UUID, path: Path, *, user_id: uuid.UUID | None = None
     ) -> Path:
@@ -197,6 +201,7 @@ class PrivacyService:
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return path
 
+    @requires(Permission.PEOPLE_EXPORT)
     def export_pdf(
         self, person_id: uuid.UUID, path: Path, *, user_id: uuid.UUID | None = None
     ) -> Path:
@@ -208,6 +213,7 @@ class PrivacyService:
 
     # Right to erasure ---------------------------------------------------------------------
 
+    @requires(Permission.PEOPLE_EXPORT)
     def erase(self, *, person_id: uuid.UUID, user_id: uuid.UUID | None = None) -> None:
         """Anonymise the person everywhere; every figure they contributed to stays."""
         from tiers_lieu.errors import NotFoundError
@@ -230,6 +236,7 @@ class PrivacyService:
 
     # Retention ----------------------------------------------------------------------------
 
+    @requires(Permission.PEOPLE_EXPORT)
     def purge(
         self,
         site_id: uuid.UUID,

@@ -17,6 +17,7 @@ from typing import Any
 from tiers_lieu.db import UowFactory
 from tiers_lieu.i18n import _, ngettext
 from tiers_lieu.models import Site
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.privacy import Retention, _retention
 
 
@@ -233,6 +234,7 @@ class PrivacyDocuments:
             address = site.address if site else ""
             return name, address, _retention(uow.session, site_id)
 
+    @requires(Permission.SETTINGS)
     def register_markdown(self, site_id: uuid.UUID) -> str:
         name, address, ret = self._site_and_retention(site_id)
         return register_of_processing(name, address, ret)

@@ -27,6 +27,7 @@ from tiers_lieu.models import Operation, PaymentClaim, Site
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.reports.model import OperationInfo, ReportData
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 
 ReportFormat = Literal["pdf", "xlsx", "csv"]
 Progress = Callable[[int, int], None]
@@ -37,6 +38,7 @@ class ReportService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.REPORTS)
     def compute(
         self,
         *,
@@ -69,6 +71,7 @@ class ReportService:
             indicators=indicators,
         )
 
+    @requires(Permission.REPORTS)
     def write(
         self,
         data: ReportData,
@@ -118,6 +121,7 @@ class ReportService:
             uow.commit()
         return path
 
+    @requires(Permission.REPORTS)
     def export(
         self,
         *,

@@ -22,6 +22,7 @@ from tiers_lieu.errors import (
 )
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Category, Commune, OpeningHours, Service, Site
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.readmodels import SiteInfo
 
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -75,6 +76,7 @@ class SiteService:
             raise AmbiguousSiteError([s.name for s in sites])
         return sites[0]
 
+    @requires(Permission.SETTINGS)
     def init_site(
         self,
         *,
@@ -124,6 +126,7 @@ class SiteService:
                     OpeningHours(site_id=site_id, weekday=weekday, opens_at=opens, closes_at=closes)
                 )
 
+    @requires(Permission.SETTINGS)
     def update_site(
         self,
         site_id: uuid.UUID,

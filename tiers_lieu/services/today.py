@@ -23,6 +23,7 @@ from sqlmodel import col, func, select
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.models import AssistanceRecord, Booking, Person, Resource, Visit
 from tiers_lieu.models.enums import BookingStatus
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.visits import site_zone
 
 
@@ -98,11 +99,13 @@ class TodayService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.DESK)
     def visits(self, site_id: uuid.UUID, day: date) -> DayVisits:
         """The visit figures of ``day`` alone: what the screen reloads after each key press."""
         with self._uow() as uow:
             return _day_visits(uow, site_id, day)
 
+    @requires(Permission.DESK)
     def summary(self, site_id: uuid.UUID, day: date) -> TodaySummary:
         with self._uow() as uow:
             zone = site_zone(uow, site_id)

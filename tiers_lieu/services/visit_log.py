@@ -32,6 +32,7 @@ from tiers_lieu.i18n import N_, _
 from tiers_lieu.models import Category, Commune, Event, Person, Service, Visit
 from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 
 UNKNOWN_FILTER = uuid.UUID(int=0)
 """As a commune or age-band filter: only the visits where it is « Non communiqué »."""
@@ -135,6 +136,7 @@ class VisitLogService:
         self._uow = uow
 
     # -- reading ----------------------------------------------------------------------------
+    @requires(Permission.DESK)
     def page(
         self,
         *,
@@ -175,6 +177,7 @@ class VisitLogService:
         with self._uow() as uow:
             return [_row(r) for r in uow.session.connection().execute(query).mappings()]
 
+    @requires(Permission.DESK)
     def totals(self, *, site_id: uuid.UUID, filters: VisitFilter) -> VisitTotals:
         grouped = (
             sa_select(
@@ -202,11 +205,13 @@ class VisitLogService:
             by_service=by_service,
         )
 
+    @requires(Permission.DESK)
     def get(self, visit_id: uuid.UUID) -> VisitRow:
         with self._uow() as uow:
             return _read(uow, visit_id)
 
     # -- corrections ------------------------------------------------------------------------
+    @requires(Permission.DESK)
     def update(
         self,
         visit_id: uuid.UUID,
@@ -283,6 +288,7 @@ class VisitLogService:
             uow.commit()
             return row
 
+    @requires(Permission.DESK)
     def delete(self, visit_id: uuid.UUID, *, user_id: uuid.UUID | None) -> None:
         with self._uow() as uow:
             visit = self._visit(uow, visit_id)

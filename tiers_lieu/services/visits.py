@@ -25,6 +25,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Category, Commune, Person, Service, Site, Visit
 from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.readmodels import ServiceInfo
 
 DESK_KEYS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
@@ -106,6 +107,7 @@ class VisitService:
         with self._uow() as uow:
             return site_zone(uow, site_id)
 
+    @requires(Permission.DESK)
     def count(
         self,
         *,
@@ -155,6 +157,7 @@ class VisitService:
             uow.commit()
             return visit_info(visit, service.name)
 
+    @requires(Permission.DESK)
     def complete(
         self,
         visit_id: uuid.UUID,
@@ -225,6 +228,7 @@ class VisitService:
             uow.commit()
             return visit_info(visit, service_name)
 
+    @requires(Permission.DESK)
     def undo(self, visit_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> VisitInfo:
         """Remove a visit counted by mistake; the audit log keeps who and when."""
         with self._uow() as uow:
@@ -250,6 +254,7 @@ class VisitService:
             uow.commit()
             return info
 
+    @requires(Permission.DESK)
     def counts_for_day(self, site_id: uuid.UUID, day: date) -> dict[uuid.UUID, int]:
         """People counted per service on ``day`` (a group of 8 counts 8), all sources."""
         with self._uow() as uow:

@@ -26,6 +26,7 @@ from tiers_lieu.models.enums import (
     ResourceKind,
 )
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda import passes, series, views
 from tiers_lieu.services.agenda.availability import HEALTH_KINDS
 from tiers_lieu.services.agenda.common import (
@@ -69,11 +70,13 @@ class BookingService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.BOOKINGS)
     def get(self, booking_id: uuid.UUID) -> BookingInfo:
         with self._uow() as uow:
             b, resource = self._load(uow, booking_id)
             return self._info(uow, b, resource)
 
+    @requires(Permission.BOOKINGS)
     def create(
         self,
         *,
@@ -131,6 +134,7 @@ class BookingService:
             uow.commit()
             return booking_info(row, resource.name, person, calendar)
 
+    @requires(Permission.BOOKINGS)
     def edit(
         self,
         booking_id: uuid.UUID,
@@ -195,6 +199,7 @@ class BookingService:
             uow.commit()
             return booking_info(b, resource.name, person, SiteCalendar(uow, b.site_id))
 
+    @requires(Permission.BOOKINGS)
     def move(
         self,
         booking_id: uuid.UUID,
@@ -238,14 +243,17 @@ class BookingService:
             uow.commit()
             return self._info(uow, b, resource)
 
+    @requires(Permission.BOOKINGS)
     def cancel(self, booking_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> BookingInfo:
         """Cancel a confirmed booking; the cancellation instant is kept, the seats freed."""
         return self._set_status(booking_id, BookingStatus.CANCELLED, user_id)
 
+    @requires(Permission.BOOKINGS)
     def no_show(self, booking_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> BookingInfo:
         """Mark a confirmed booking whose person did not come (the seats stay counted)."""
         return self._set_status(booking_id, BookingStatus.NO_SHOW, user_id)
 
+    @requires(Permission.BOOKINGS)
     def check_in(self, booking_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> CheckInResult:
         """The person is here: count one visit (``seats`` people) to the resource's service
         and take one unit of their valid coworking pass, all in one transaction.
@@ -295,6 +303,7 @@ class BookingService:
                 pass_balance=balance,
             )
 
+    @requires(Permission.BOOKINGS)
     def no_show_history(self, person_id: uuid.UUID, *, recent: int = 5) -> NoShowHistory:
         """How often a person did not come: shown when booking for them."""
         with self._uow() as uow:
@@ -324,6 +333,7 @@ class BookingService:
             )
 
     # -- recurring bookings -------------------------------------------------------------
+    @requires(Permission.BOOKINGS)
     def plan_series(
         self,
         *,
@@ -351,6 +361,7 @@ class BookingService:
                 seats=seats,
             )
 
+    @requires(Permission.BOOKINGS)
     def create_series(
         self,
         *,
@@ -391,6 +402,7 @@ class BookingService:
             return result
 
     # -- views --------------------------------------------------------------------------
+    @requires(Permission.BOOKINGS)
     def day(
         self,
         site_id: uuid.UUID,
@@ -405,6 +417,7 @@ class BookingService:
                 uow, site_id, [day], resource_id=resource_id, include_cancelled=include_cancelled
             )
 
+    @requires(Permission.BOOKINGS)
     def week(
         self,
         site_id: uuid.UUID,
@@ -421,6 +434,7 @@ class BookingService:
                 uow, site_id, days, resource_id=resource_id, include_cancelled=include_cancelled
             )
 
+    @requires(Permission.BOOKINGS)
     def for_person(self, person_id: uuid.UUID, *, limit: int = 50) -> list[BookingInfo]:
         """A person's bookings, newest first."""
         with self._uow() as uow:

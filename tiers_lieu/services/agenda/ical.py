@@ -31,6 +31,7 @@ from tiers_lieu.i18n import _, format_date
 from tiers_lieu.models import Booking, Permanence, Person, Practitioner, Resource
 from tiers_lieu.models.enums import AuditAction, BookingStatus, VisitSource
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda.common import display_name
 from tiers_lieu.services.agenda.errors import IcsCollisionError
 from tiers_lieu.services.agenda.readmodels import IcsEvent, IcsImportReport
@@ -201,6 +202,7 @@ class IcalService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.BOOKINGS)
     def export_resource(
         self, resource_id: uuid.UUID, *, first: date | None = None, last: date | None = None
     ) -> bytes:
@@ -221,6 +223,7 @@ class IcalService:
             rows = [(b, p, resource.name) for b, p in uow.session.exec(query)]
             return _calendar_bytes(resource.name, calendar.zone.key, rows)
 
+    @requires(Permission.BOOKINGS)
     def export_practitioner(
         self, practitioner_id: uuid.UUID, *, first: date | None = None, last: date | None = None
     ) -> bytes:
@@ -252,6 +255,7 @@ class IcalService:
             query = query.where(col(Booking.start_at) < calendar.day_bounds(last)[1])
         return query.order_by(col(Booking.start_at))
 
+    @requires(Permission.SETTINGS)
     def import_ics(
         self,
         *,

@@ -21,6 +21,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import CoworkingPass, PassType, PassUse, Payment, Person
 from tiers_lieu.models.enums import AuditAction, PassKind, PaymentMethod
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda.readmodels import (
     PassHistory,
     PassInfo,
@@ -141,6 +142,7 @@ class PassService:
                 type_info(t) for t in uow.session.exec(query.order_by(col(PassType.price_cents)))
             ]
 
+    @requires(Permission.SETTINGS)
     def create_type(
         self,
         *,
@@ -188,6 +190,7 @@ class PassService:
             uow.commit()
             return type_info(row)
 
+    @requires(Permission.SETTINGS)
     def set_type_active(self, pass_type_id: uuid.UUID, active: bool) -> PassTypeInfo:
         with self._uow() as uow:
             row = uow.session.get(PassType, pass_type_id)
@@ -197,6 +200,7 @@ class PassService:
             uow.commit()
             return type_info(row)
 
+    @requires(Permission.BOOKINGS)
     def sell(
         self,
         *,
@@ -255,12 +259,14 @@ class PassService:
             uow.commit()
             return next(p for p in _passes(uow, person_id) if p.id == row.id)
 
+    @requires(Permission.BOOKINGS)
     def balance(self, person_id: uuid.UUID, *, on: date | None = None) -> int:
         """Units left on the person's passes valid on ``on`` (default today)."""
         day = on or date.today()
         with self._uow() as uow:
             return sum(p.balance for p in _passes(uow, person_id) if p.valid_on(day))
 
+    @requires(Permission.BOOKINGS)
     def history(self, person_id: uuid.UUID) -> PassHistory:
         """What the person bought (with payment) and used, newest first."""
         with self._uow() as uow:

@@ -28,6 +28,7 @@ from tiers_lieu.models import (
 )
 from tiers_lieu.models.enums import AuditAction, BookingStatus
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda.common import (
     aware,
     booking_info,
@@ -78,6 +79,7 @@ class PermanenceService:
             )
             return [permanence_info(p, who, r) for p, who, r in rows]
 
+    @requires(Permission.SETTINGS)
     def create(
         self,
         *,
@@ -142,6 +144,7 @@ class PermanenceService:
             uow.commit()
             return permanence_info(row, who, resource)
 
+    @requires(Permission.SETTINGS)
     def end(
         self, permanence_id: uuid.UUID, *, end_date: date, user_id: uuid.UUID | None = None
     ) -> PermanenceInfo:
@@ -167,6 +170,7 @@ class PermanenceService:
             assert who is not None and resource is not None
             return permanence_info(row, who, resource)
 
+    @requires(Permission.BOOKINGS)
     def slots(
         self,
         site_id: uuid.UUID,
@@ -189,6 +193,7 @@ class PermanenceService:
                 practitioner_id=practitioner_id,
             )
 
+    @requires(Permission.BOOKINGS)
     def book_slot(
         self,
         permanence_id: uuid.UUID,
@@ -257,6 +262,7 @@ class PermanenceService:
             uow.commit()
             return booking_info(row, resource.name, person, calendar)
 
+    @requires(Permission.SETTINGS)
     def cancel_date(
         self,
         permanence_id: uuid.UUID,

@@ -16,6 +16,7 @@ from tiers_lieu.models import (
 )
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda.readmodels import (
     PractitionerInfo,
 )
@@ -51,6 +52,7 @@ class PractitionerService:
                 raise NotFoundError(_("Ce praticien n'existe plus."))
             return practitioner_info(row)
 
+    @requires(Permission.SETTINGS)
     def create(
         self,
         *,
@@ -67,6 +69,7 @@ class PractitionerService:
             None, site_id, name, profession, specialty, organisation, phone, email, user_id
         )
 
+    @requires(Permission.SETTINGS)
     def update(
         self,
         practitioner_id: uuid.UUID,

@@ -18,6 +18,7 @@ from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import NotFoundError
 from tiers_lieu.i18n import _, format_date, format_time
 from tiers_lieu.models import Practitioner, Site
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda import views
 from tiers_lieu.services.agenda.readmodels import AgendaView, BookingInfo, PermanenceSlot
 from tiers_lieu.services.agenda.rules import SiteCalendar, hours_text
@@ -124,6 +125,7 @@ class PrintingService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.BOOKINGS)
     def day_sheet(self, *, site_id: uuid.UUID, day: date, target: Path) -> Path:
         """The day's agenda of every resource, for the door; names no person."""
         with self._uow() as uow:
@@ -145,6 +147,7 @@ class PrintingService:
             _door_rows(view),
         )
 
+    @requires(Permission.BOOKINGS)
     def practitioner_day(self, *, practitioner_id: uuid.UUID, day: date, target: Path) -> Path:
         """A practitioner's slots of the day with the name of each person booked."""
         with self._uow() as uow:

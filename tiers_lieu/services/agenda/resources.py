@@ -18,6 +18,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Resource, Service
 from tiers_lieu.models.enums import AuditAction, ResourceKind
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda.readmodels import ResourceInfo
 
 
@@ -102,6 +103,7 @@ class ResourceService:
             _("Aucune ressource ne s'appelle « {name} » dans ce lieu.").format(name=name)
         )
 
+    @requires(Permission.SETTINGS)
     def create(
         self,
         *,
@@ -149,6 +151,7 @@ class ResourceService:
             uow.commit()
             return resource_info(row)
 
+    @requires(Permission.SETTINGS)
     def update(
         self,
         resource_id: uuid.UUID,

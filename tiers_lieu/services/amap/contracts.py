@@ -20,6 +20,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import AmapContract, AmapSubscription, BasketType, Producer
 from tiers_lieu.models.enums import AuditAction, PaymentSchedule, SubscriptionStatus
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.amap.common import get_contract
 
 
@@ -108,6 +109,7 @@ class ContractService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.DESK)
     def list_contracts(
         self, *, site_id: uuid.UUID, current_on: date | None = None
     ) -> list[ContractInfo]:
@@ -122,10 +124,12 @@ class ContractService:
             ).all()
             return self._infos(uow, list(contracts))
 
+    @requires(Permission.DESK)
     def get(self, contract_id: uuid.UUID) -> ContractInfo:
         with self._uow() as uow:
             return self._infos(uow, [get_contract(uow, contract_id)])[0]
 
+    @requires(Permission.AMAP)
     def create_contract(
         self,
         *,
@@ -181,6 +185,7 @@ class ContractService:
             uow.commit()
             return self._infos(uow, [contract])[0]
 
+    @requires(Permission.AMAP)
     def add_basket_type(
         self,
         *,

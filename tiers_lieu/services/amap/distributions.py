@@ -23,6 +23,7 @@ from tiers_lieu.i18n import _, format_date
 from tiers_lieu.models import AmapContract, Closure, Distribution, Pickup
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.amap.common import get_contract, get_distribution
 from tiers_lieu.services.config import public_holidays
 
@@ -99,6 +100,7 @@ class DistributionService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.AMAP)
     def generate(self, *, contract_id: uuid.UUID, user_id: uuid.UUID | None = None) -> int:
         """Create the planned distributions the calendar does not hold yet; returns how many."""
         with self._uow() as uow:
@@ -137,6 +139,7 @@ class DistributionService:
             uow.commit()
             return len(added)
 
+    @requires(Permission.DESK)
     def list_distributions(self, *, contract_id: uuid.UUID) -> list[DistributionInfo]:
         with self._uow() as uow:
             contract = get_contract(uow, contract_id)
@@ -147,6 +150,7 @@ class DistributionService:
             ).all()
             return [_info(d, contract.name) for d in rows]
 
+    @requires(Permission.DESK)
     def around(
         self, *, site_id: uuid.UUID, on: date, before: int = 8, after: int = 8
     ) -> list[DistributionInfo]:
@@ -171,6 +175,7 @@ class DistributionService:
             rows = sorted([*past, *coming], key=lambda r: (r[0].on_date, r[1]))
             return [_info(d, name) for d, name in rows]
 
+    @requires(Permission.DESK)
     def next_distribution(self, *, site_id: uuid.UUID, on: date) -> DistributionInfo | None:
         """The first distribution not cancelled on or after ``on`` (any contract)."""
         with self._uow() as uow:
@@ -187,6 +192,7 @@ class DistributionService:
             ).first()
             return None if row is None else _info(row[0], row[1])
 
+    @requires(Permission.AMAP)
     def add(
         self, *, contract_id: uuid.UUID, on_date: date, user_id: uuid.UUID | None = None
     ) -> DistributionInfo:
@@ -213,6 +219,7 @@ class DistributionService:
             uow.commit()
             return _info(row, contract.name)
 
+    @requires(Permission.AMAP)
     def move(
         self,
         *,
@@ -252,6 +259,7 @@ class DistributionService:
             uow.commit()
             return _info(row, contract.name)
 
+    @requires(Permission.AMAP)
     def set_cancelled(
         self,
         *,

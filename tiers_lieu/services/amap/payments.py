@@ -20,6 +20,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import AmapInstalment, Person, utcnow
 from tiers_lieu.models.enums import AuditAction, PaymentMethod
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.amap.common import get_subscription
 from tiers_lieu.services.amap.pickups import household_name
 
@@ -41,6 +42,7 @@ class PaymentService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.AMAP)
     def instalments(self, *, subscription_id: uuid.UUID) -> list[InstalmentInfo]:
         with self._uow() as uow:
             sub = get_subscription(uow, subscription_id)
@@ -53,6 +55,7 @@ class PaymentService:
             ).all()
             return [_instalment_info(i, name) for i in rows]
 
+    @requires(Permission.AMAP)
     def record_payment(
         self,
         *,
@@ -88,6 +91,7 @@ class PaymentService:
             uow.commit()
             return self._instalment(uow, row)
 
+    @requires(Permission.AMAP)
     def hand_to_producer(
         self, *, instalment_ids: Sequence[uuid.UUID], user_id: uuid.UUID | None = None
     ) -> int:

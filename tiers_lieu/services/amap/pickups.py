@@ -42,6 +42,7 @@ from tiers_lieu.models.enums import (
     VisitSource,
 )
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.amap.common import get_contract, get_distribution, get_subscription
 from tiers_lieu.services.visits import site_now
 
@@ -106,10 +107,12 @@ class PickupService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.DESK)
     def sheet(self, *, distribution_id: uuid.UUID) -> DistributionSheet:
         with self._uow() as uow:
             return self._sheet(uow, distribution_id)
 
+    @requires(Permission.DESK)
     def set_status(
         self,
         *,

@@ -30,6 +30,7 @@ from tiers_lieu.models import (
 )
 from tiers_lieu.models.enums import AuditAction, FundingSource, SubscriptionStatus
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.amap.common import DISTRIBUTED, get_subscription, split_by_percent
 from tiers_lieu.services.amap.pickups import household_name
 
@@ -88,6 +89,7 @@ class SolidarityService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.AMAP)
     def eligible(self, *, site_id: uuid.UUID, on: date | None = None) -> list[EligibleHousehold]:
         """Solidarity subscriptions (not ended) of contracts still running on ``on``."""
         with self._uow() as uow:
@@ -132,6 +134,7 @@ class SolidarityService:
                 for s, p, b, contract_name in rows
             ]
 
+    @requires(Permission.AMAP)
     def set_eligibility(
         self,
         *,
@@ -160,6 +163,7 @@ class SolidarityService:
             )
             uow.commit()
 
+    @requires(Permission.AMAP)
     def set_funding(
         self,
         *,
@@ -195,6 +199,7 @@ class SolidarityService:
             uow.commit()
             return tuple((s, kept[s]) for s in SOURCES if s in kept)
 
+    @requires(Permission.AMAP)
     def summary(self, *, site_id: uuid.UUID, start: date, end: date) -> SolidaritySummary:
         """Solidarity baskets distributed from ``start`` to ``end`` and what they cost."""
         gap = BasketType.price_cents - func.coalesce(

@@ -31,6 +31,7 @@ from tiers_lieu.models import (
 )
 from tiers_lieu.models.enums import AuditAction, PaymentSchedule, SubscriptionStatus
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.amap.common import (
     get_basket_type,
     get_contract,
@@ -107,6 +108,7 @@ class SubscriptionService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.AMAP)
     def subscribe(
         self,
         *,
@@ -185,6 +187,7 @@ class SubscriptionService:
             uow.commit()
             return self._infos(uow, [sub.id])[0]
 
+    @requires(Permission.AMAP)
     def end(
         self, *, subscription_id: uuid.UUID, user_id: uuid.UUID | None = None
     ) -> SubscriptionInfo | None:
@@ -223,6 +226,7 @@ class SubscriptionService:
             uow.commit()
             return self._infos(uow, [promoted.id])[0] if promoted is not None else None
 
+    @requires(Permission.AMAP)
     def list_subscriptions(
         self, *, contract_id: uuid.UUID, status: str | None = None
     ) -> list[SubscriptionInfo]:
@@ -234,6 +238,7 @@ class SubscriptionService:
             ids = list(uow.session.exec(query).all())
             return self._infos(uow, ids)
 
+    @requires(Permission.AMAP)
     def waiting_list(self, *, contract_id: uuid.UUID) -> list[SubscriptionInfo]:
         rows = self.list_subscriptions(contract_id=contract_id, status=SubscriptionStatus.WAITING)
         return sorted(rows, key=lambda s: s.waitlist_position or 0)

@@ -26,6 +26,7 @@ from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import ConflictError, ValidationError
 from tiers_lieu.i18n import N_, _, format_date, format_number
 from tiers_lieu.models import Site, Visit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.demo import activity, agenda, amap, commerce, organisation, territory
 from tiers_lieu.services.demo.common import SCALES, DemoContext, months_before
 from tiers_lieu.services.readmodels import SiteInfo
@@ -109,6 +110,7 @@ class DemoService:
         self._engine = engine
         self._sites = sites
 
+    @requires(Permission.SETTINGS)
     def generate(
         self,
         *,

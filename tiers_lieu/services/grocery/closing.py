@@ -26,6 +26,7 @@ from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import NotFoundError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Payment, Person, Sale, SaleLine, Site, utcnow
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.grocery.sales import day_bounds, vat_included
 from tiers_lieu.services.visits import site_zone
 
@@ -84,6 +85,7 @@ class ClosingService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.SALES)
     def day_sales(self, *, site_id: uuid.UUID, day: date) -> list[DaySale]:
         """The day's sales, latest first, cancelled ones included (and marked)."""
         with self._uow() as uow:
@@ -136,6 +138,7 @@ class ClosingService:
                 for sale, n, first, last, org in rows
             ]
 
+    @requires(Permission.SALES)
     def z_report(self, *, site_id: uuid.UUID, day: date) -> ZReport:
         """The closing summary of ``day``: turnover, per payment method, per VAT rate."""
         with self._uow() as uow:
@@ -196,6 +199,7 @@ class ClosingService:
                 generated_at=utcnow(),
             )
 
+    @requires(Permission.SALES)
     def write_z_pdf(self, *, site_id: uuid.UUID, day: date, path: Path) -> ZReport:
         """Compute the Z of ``day`` and write it as an A4 PDF at ``path``."""
         report = self.z_report(site_id=site_id, day=day)

@@ -21,6 +21,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Producer, Site
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.tabular import normalise
 
 MAX_DISTANCE_KM = 20000
@@ -115,6 +116,7 @@ class ProducerService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.SALES)
     def list(self, *, site_id: uuid.UUID, text: str = "") -> list[ProducerInfo]:
         """The site's producers by name; ``text`` keeps those whose name, commune or
         supplies contain every word typed (accents and case ignored)."""
@@ -135,6 +137,7 @@ class ProducerService:
                 found.append(producer_info(row, threshold))
             return found
 
+    @requires(Permission.SALES)
     def get(self, producer_id: uuid.UUID) -> ProducerInfo:
         with self._uow() as uow:
             producer = uow.session.get(Producer, producer_id)
@@ -142,6 +145,7 @@ class ProducerService:
                 raise NotFoundError(_("Ce producteur n'existe plus."))
             return producer_info(producer, local_distance(uow, producer.site_id))
 
+    @requires(Permission.SETTINGS)
     def create(
         self,
         *,
@@ -171,6 +175,7 @@ class ProducerService:
             uow.commit()
             return producer_info(producer, threshold)
 
+    @requires(Permission.SETTINGS)
     def update(
         self,
         producer_id: uuid.UUID,

@@ -29,6 +29,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Producer, Product, StockMovement
 from tiers_lieu.models.enums import AuditAction, ProductUnit
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.tabular import normalise
 
 VAT_RATES_BP = (2000, 1000, 550, 210, 0)
@@ -198,6 +199,7 @@ class ProductService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.SALES)
     def list(
         self, *, site_id: uuid.UUID, text: str = "", include_inactive: bool = False
     ) -> builtins.list[ProductInfo]:
@@ -220,6 +222,7 @@ class ProductService:
             )
         ]
 
+    @requires(Permission.SALES)
     def get(self, product_id: uuid.UUID) -> ProductInfo:
         with self._uow() as uow:
             found = _with_stock(uow, [Product.id == product_id])
@@ -227,6 +230,7 @@ class ProductService:
             raise NotFoundError(_("Ce produit n'existe plus."))
         return found[0]
 
+    @requires(Permission.SALES)
     def by_barcode(self, *, site_id: uuid.UUID, barcode: str) -> ProductInfo | None:
         """The active product with exactly this barcode (the scanner's lookup), or ``None``."""
         code = barcode.strip()
@@ -242,6 +246,7 @@ class ProductService:
             level = stock_levels(uow, [product.id])[product.id]
             return product_info(product, producer.name if producer else "", level)
 
+    @requires(Permission.SALES)
     def search(
         self, *, site_id: uuid.UUID, text: str, limit: int = 12
     ) -> builtins.list[ProductInfo]:
@@ -273,6 +278,7 @@ class ProductService:
             by_id = {p.id: p for p in _with_stock(uow, [col(Product.id).in_(chosen)])}
         return [by_id[pid] for pid in chosen if pid in by_id]
 
+    @requires(Permission.SALES)
     def favourites(self, *, site_id: uuid.UUID, limit: int = 8) -> builtins.list[ProductInfo]:
         """The counter's favourite buttons, by name (the first ``limit`` get F-keys)."""
         with self._uow() as uow:
@@ -286,6 +292,7 @@ class ProductService:
             )
         return found[:limit]
 
+    @requires(Permission.SALES)
     def categories(self, *, site_id: uuid.UUID) -> builtins.list[str]:
         """The shelves (« rayons ») already used, to suggest them in the product form."""
         with self._uow() as uow:
@@ -297,6 +304,7 @@ class ProductService:
             ).all()
         return builtins.list(rows)
 
+    @requires(Permission.SETTINGS)
     def create(
         self,
         *,
@@ -344,6 +352,7 @@ class ProductService:
             uow.commit()
             return product_info(product, producer_name, 0)
 
+    @requires(Permission.SETTINGS)
     def update(
         self,
         product_id: uuid.UUID,

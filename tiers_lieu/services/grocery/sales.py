@@ -34,6 +34,7 @@ from tiers_lieu.i18n import _, format_eur
 from tiers_lieu.models import Payment, Person, Product, Sale, SaleLine, StockMovement, utcnow
 from tiers_lieu.models.enums import AuditAction, PaymentMethod, StockMovementKind
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.grocery.products import stock_levels
 from tiers_lieu.services.grocery.stock import check_quantity, format_quantity
 from tiers_lieu.services.visits import site_zone
@@ -182,6 +183,7 @@ class SaleService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.SALES)
     def eligible(self, person_id: uuid.UUID | None) -> bool:
         """Whether this buyer gets the solidarity price."""
         if person_id is None:
@@ -189,6 +191,7 @@ class SaleService:
         with self._uow() as uow:
             return is_eligible(uow.session.get(Person, person_id))
 
+    @requires(Permission.SALES)
     def record(
         self,
         *,
@@ -329,6 +332,7 @@ class SaleService:
             )
         return sorted(products[pid].name for pid in short)
 
+    @requires(Permission.SALES)
     def get(self, sale_id: uuid.UUID) -> SaleInfo:
         with self._uow() as uow:
             sale = uow.session.get(Sale, sale_id)
@@ -357,6 +361,7 @@ class SaleService:
                 cancelled_at=sale.cancelled_at,
             )
 
+    @requires(Permission.SALES)
     def cancel(self, sale_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> SaleInfo:
         """Cancel a sale: its products go back on the shelf (reversing movements), its
         payments no longer count in the Z (the money is handed back)."""

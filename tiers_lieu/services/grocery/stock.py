@@ -22,6 +22,7 @@ from tiers_lieu.i18n import _, format_number
 from tiers_lieu.models import Product, StockMovement, utcnow
 from tiers_lieu.models.enums import AuditAction, ProductUnit, StockMovementKind
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.grocery.products import ProductInfo, ProductService, stock_levels
 
 
@@ -70,11 +71,13 @@ class StockService:
         self._uow = uow
         self._products = products
 
+    @requires(Permission.SALES)
     def level(self, product_id: uuid.UUID) -> int:
         """The stock of a product in thousandths of its unit (the sum of its movements)."""
         with self._uow() as uow:
             return stock_levels(uow, [product_id])[product_id]
 
+    @requires(Permission.SALES)
     def history(self, product_id: uuid.UUID, *, limit: int = 200) -> list[MovementInfo]:
         """The product's latest movements, newest first."""
         with self._uow() as uow:
@@ -86,6 +89,7 @@ class StockService:
             ).all()
             return [movement_info(m) for m in rows]
 
+    @requires(Permission.SALES)
     def receive(
         self,
         *,
@@ -109,6 +113,7 @@ class StockService:
             user_id,
         )
 
+    @requires(Permission.SALES)
     def lose(
         self,
         *,
@@ -123,6 +128,7 @@ class StockService:
             site_id, product_id, StockMovementKind.LOSS, quantity_milli, None, note, user_id
         )
 
+    @requires(Permission.SALES)
     def count(
         self,
         *,
@@ -151,6 +157,7 @@ class StockService:
             uow.commit()
             return movement_info(movement)
 
+    @requires(Permission.SALES)
     def low_stock(self, *, site_id: uuid.UUID) -> list[ProductInfo]:
         """Active products at or below their alert threshold, the emptiest first."""
         products = [p for p in self._products.list(site_id=site_id) if p.low_stock]

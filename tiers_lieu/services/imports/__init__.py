@@ -22,6 +22,7 @@ from tiers_lieu.errors import ImportFileError, LineError
 from tiers_lieu.i18n import _
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.imports.assistance import ASSISTANCE_COLUMNS, check_assistance
 from tiers_lieu.services.imports.checking import Progress
 from tiers_lieu.services.imports.matching import load_lookups
@@ -66,6 +67,7 @@ class ImportService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.SETTINGS)
     def import_visits(
         self,
         site_id: uuid.UUID,
@@ -93,6 +95,7 @@ class ImportService:
         assert isinstance(result, VisitImportResult)
         return result
 
+    @requires(Permission.SETTINGS)
     def import_assistance(
         self,
         site_id: uuid.UUID,
@@ -178,6 +181,7 @@ class ImportService:
             uow.commit()
             return result
 
+    @requires(Permission.SETTINGS)
     def import_file(
         self,
         kind: str,

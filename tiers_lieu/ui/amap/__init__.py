@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
+from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.amap.contracts_tab import ContractsTab
 from tiers_lieu.ui.amap.distributions_tab import DistributionsTab
@@ -31,28 +32,34 @@ class AmapPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.distributions_tab = DistributionsTab(app, site, user, self)
-        self.contracts_tab = ContractsTab(app, site, user, self)
-        self.members_tab = MembersTab(app, site, user, self)
-        self.solidarity_tab = SolidarityTab(app, site, user, self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.distributions_tab, _("Distributions"))
-        self.tabs.addTab(self.contracts_tab, _("Contrats"))
-        self.tabs.addTab(self.members_tab, _("Adhérents AMAP"))
-        self.tabs.addTab(self.solidarity_tab, _("Paniers solidaires"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(self.on_tab_changed)
+        # A volunteer hands out baskets; contracts, households and payments are for the roles
+        # that manage the AMAP (the services refuse them to the others anyway).
+        self.manages = app.access.allows(Permission.AMAP)
+        if not self.manages:
+            return
+        self.contracts_tab = ContractsTab(app, site, user, self)
+        self.members_tab = MembersTab(app, site, user, self)
+        self.solidarity_tab = SolidarityTab(app, site, user, self)
+        self.tabs.addTab(self.contracts_tab, _("Contrats"))
+        self.tabs.addTab(self.members_tab, _("Adhérents AMAP"))
+        self.tabs.addTab(self.solidarity_tab, _("Paniers solidaires"))
         self.contracts_tab.contracts_changed.connect(self.on_contracts_changed)
         self.contracts_tab.calendar_changed.connect(self.distributions_tab.refresh)
-        self.tabs.currentChanged.connect(self.on_tab_changed)
 
     def refresh(self) -> None:
         """Reload every tab from the services."""
         self.distributions_tab.refresh()
-        self.contracts_tab.refresh()
-        self.members_tab.refresh()
-        self.solidarity_tab.refresh()
+        if self.manages:
+            self.contracts_tab.refresh()
+            self.members_tab.refresh()
+            self.solidarity_tab.refresh()
 
     def on_contracts_changed(self) -> None:
         self.members_tab.refresh()
@@ -63,5 +70,5 @@ class AmapPanel(QWidget):
         page = self.tabs.widget(index)
         if page is self.distributions_tab:
             self.distributions_tab.refresh()
-        elif page is self.solidarity_tab:
+        elif self.manages and page is self.solidarity_tab:
             self.solidarity_tab.refresh()

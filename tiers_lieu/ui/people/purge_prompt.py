@@ -16,8 +16,11 @@ def offer_purge_at_start(app: Comptoir, site: SiteInfo, parent: QWidget | None) 
     """If something is due, a dialog lists it and offers to purge; silent otherwise."""
     from datetime import date
 
+    from tiers_lieu.services.access import Permission
     from tiers_lieu.ui.people.common import privacy
 
+    if not app.access.allows(Permission.PEOPLE_EXPORT):
+        return  # the next coordination sign-in is offered it
     try:
         due = privacy(app).purge(site.id, dry_run=True, today=date.today())
     except Exception:  # never block the start of the day on this; the log says why
