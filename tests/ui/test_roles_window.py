@@ -1,0 +1,128 @@
+"""The window follows the role signed in: every section a role may open opens without a single
+refusal (each tab included), the others are not offered, and a section forced open by its
+shortcut is refused with the reason."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QTabWidget
+from pytestqt.qtbot import QtBot
+
+from tiers_lieu.app import Comptoir, build
+from tiers_lieu.models.enums import Role
+from tiers_lieu.services.access import ROLE_PERMISSIONS
+from tiers_lieu.ui.main_window import MainWindow
+from tiers_lieu.ui.sections import SECTIONS
+
+TODAY = date(2026, 3, 15)
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("roles-window") / "demo.sqlite"
+    shutil.copyfile(template_db, path)
+    app = build(str(path))
+    app.sites.init_site(name="Le Comptoir de Felletin", commune_name="Felletin", insee_code="23079")
+    app.demo.generate(scale="small", seed=7, today=TODAY)
+    for role in Role:
+        app.accounts.create_user(
+            username=f"compte.{role.value}",
+            display_name=f"Compte {role.value}",
+            password=PASSWORD,
+            role=role,
+        )
+    app.close()
+    return path
+
+
+@pytest.fixture
+def demo_app(demo_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
+    copy = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_db, copy)
+    app = build(str(copy))
+    yield app
+    app.close()
+
+
+def open_as(qtbot: QtBot, app: Comptoir, role: Role) -> MainWindow:
+    user = app.accounts.authenticate(f"compte.{role.value}", PASSWORD)
+    app.access.sign_in(user)
+    window = MainWindow(app, app.sites.list_sites()[0], user, remember_geometry=False)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def visit_every_tab(qtbot: QtBot, widget: object) -> int:
+    tabs = widget.findChildren(QTabWidget) if hasattr(widget, "findChildren") else []
+    visited = 0
+    for tab_widget in tabs:
+        for index in range(tab_widget.count()):
+            tab_widget.setCurrentIndex(index)
+            qtbot.wait(1)
+            visited += 1
+    return visited
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_section_offered_to_a_role_opens_without_a_refusal(
+    qtbot: QtBot, demo_app: Comptoir, role: Role, message_boxes: list[tuple[str, str, str]]
+) -> None:
+    window = open_as(qtbot, demo_app, role)
+    offered = []
+    for index, section in enumerate(SECTIONS):
+        allowed = section.permission in ROLE_PERMISSIONS[role]
+        assert window.nav.item(index).isHidden() is not allowed, section.key
+        assert window.section_actions[index].isEnabled() is allowed, section.key
+        if allowed:
+            offered.append(section.key)
+            window.go_to_section(index)
+            assert window.current_section_key() == section.key
+            visit_every_tab(qtbot, window.section_widget(section.key))
+    assert message_boxes == [], f"{role}: {message_boxes}"
+    if role == Role.VOLUNTEER:
+        assert offered == ["accueil", "visites", "epicerie"]
+    if role in (Role.COORDINATOR, Role.ADMIN):
+        assert offered == [s.key for s in SECTIONS]
+
+
+def test_a_volunteer_gets_the_basket_sheet_but_not_the_till(
+    qtbot: QtBot, demo_app: Comptoir
+) -> None:
+    window = open_as(qtbot, demo_app, Role.VOLUNTEER)
+    shop = window.show_section("epicerie")
+    assert isinstance(shop, QTabWidget)
+    assert [shop.tabText(i) for i in range(shop.count())] == ["AMAP"]
+    amap_tabs = shop.widget(0).findChild(QTabWidget)
+    assert [amap_tabs.tabText(i) for i in range(amap_tabs.count())] == ["Distributions"]
+
+
+def test_a_hidden_section_forced_open_is_refused_with_the_reason(
+    qtbot: QtBot, demo_app: Comptoir, message_boxes: list[tuple[str, str, str]]
+) -> None:
+    window = open_as(qtbot, demo_app, Role.HOST)
+    before = window.current_section_key()
+    window.go_to_section([s.key for s in SECTIONS].index("rapports"))
+    assert window.current_section_key() == before
+    assert len(message_boxes) == 1
+    assert "réservé aux rôles Coordination, Administration" in message_boxes[0][2]
+
+
+def test_a_user_switch_rebuilds_the_window_for_the_new_role(
+    qtbot: QtBot, demo_app: Comptoir
+) -> None:
+    window = open_as(qtbot, demo_app, Role.COORDINATOR)
+    window.show_section("rapports")
+    volunteer = demo_app.accounts.authenticate("compte.volunteer", PASSWORD)
+    window.set_user(volunteer)
+    assert demo_app.access.user == volunteer
+    assert window.section_widget("rapports") is None  # nothing built for the coordinator stays
+    assert window.nav.item([s.key for s in SECTIONS].index("rapports")).isHidden()
+    assert window.current_section_key() == "accueil"
+    assert "Compte volunteer" in window.user_label.text()
