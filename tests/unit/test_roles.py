@@ -238,3 +238,25 @@ def test_audit_lines_name_the_account_signed_in(demo_app: Comptoir, tmp_path: Pa
             .limit(1)
         ).one()
     assert action == "export" and user_id == user.id
+
+
+def test_settings_changes_are_audited_with_their_author(demo_app: Comptoir, tmp_path: Path) -> None:
+    t = things(demo_app, tmp_path)
+    user = sign_in(demo_app, Role.COORDINATOR)
+    closure = demo_app.config.add_closure(
+        t.site.id, start_date=date(2026, 8, 10), end_date=date(2026, 8, 21), reason="Congés"
+    )
+    demo_app.config.set_opening_hours(t.site.id, 5, [])
+    demo_app.config.delete_closure(closure.id)
+    with demo_app.uow() as uow:
+        lines = uow.session.exec(
+            select(AuditEntry.entity, AuditEntry.action, AuditEntry.user_id)
+            .where(col(AuditEntry.entity).in_(["closure", "opening_hours"]))
+            .order_by(col(AuditEntry.at))
+        ).all()
+    assert [(e, a) for e, a, _u in lines] == [
+        ("closure", "create"),
+        ("opening_hours", "update"),
+        ("closure", "delete"),
+    ]
+    assert {u for _e, _a, u in lines} == {user.id}

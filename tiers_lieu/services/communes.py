@@ -18,6 +18,8 @@ from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import ConflictError, ImportFileError, LineError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Commune
+from tiers_lieu.models.enums import AuditAction
+from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.readmodels import CommuneInfo
 from tiers_lieu.services.sites import INSEE_RE
@@ -80,6 +82,15 @@ class CommuneService:
                 in_territory=in_territory,
             )
             uow.session.add(row)
+            audit.record(
+                uow,
+                action=AuditAction.CREATE,
+                entity="commune",
+                entity_id=row.id,
+                site_id=site_id,
+                user_id=None,
+                details={"name": row.name},
+            )
             uow.commit()
             return _info(row)
 
@@ -163,5 +174,14 @@ class CommuneService:
                     uow.session.add(row)
                     updated += 1
             if not dry_run:
+                audit.record(
+                    uow,
+                    action=AuditAction.UPDATE,
+                    entity="commune",
+                    entity_id=None,
+                    site_id=site_id,
+                    user_id=None,
+                    details={"created": created, "updated": updated},
+                )
                 uow.commit()
         return CommuneImportResult(created=created, updated=updated, dry_run=dry_run)

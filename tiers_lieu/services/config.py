@@ -17,7 +17,8 @@ from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Category, Closure, OpeningHours, Service
-from tiers_lieu.models.enums import CategoryKind, ServiceKind
+from tiers_lieu.models.enums import AuditAction, CategoryKind, ServiceKind
+from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.readmodels import CategoryInfo, ClosureInfo, OpeningRange, ServiceInfo
 
@@ -88,6 +89,15 @@ class ConfigService:
                 site_id=site_id, name=name, kind=ServiceKind(kind), position=(last or 0) + 1
             )
             uow.session.add(service)
+            audit.record(
+                uow,
+                action=AuditAction.CREATE,
+                entity="service",
+                entity_id=service.id,
+                site_id=site_id,
+                user_id=None,
+                details={"name": name},
+            )
             uow.commit()
             return _service_info(service)
 
@@ -110,6 +120,15 @@ class ConfigService:
             service.name = name
             service.active = active
             uow.session.add(service)
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="service",
+                entity_id=service.id,
+                site_id=service.site_id,
+                user_id=None,
+                details={"name": name, "active": active},
+            )
             uow.commit()
             return _service_info(service)
 
@@ -135,6 +154,15 @@ class ConfigService:
             for position, row in enumerate(rows):
                 row.position = position
                 uow.session.add(row)
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="service",
+                entity_id=service_id,
+                site_id=service.site_id,
+                user_id=None,
+                details={"position": target},
+            )
             uow.commit()
 
     # -- categories -----------------------------------------------------------------------
@@ -167,6 +195,15 @@ class ConfigService:
             ).one()
             row = Category(site_id=site_id, kind=kind, label=label, position=(last or 0) + 1)
             uow.session.add(row)
+            audit.record(
+                uow,
+                action=AuditAction.CREATE,
+                entity="category",
+                entity_id=row.id,
+                site_id=site_id,
+                user_id=None,
+                details={"kind": str(kind), "label": label},
+            )
             uow.commit()
             return _category_info(row)
 
@@ -199,6 +236,18 @@ class ConfigService:
                 uow.session.add(
                     OpeningHours(site_id=site_id, weekday=weekday, opens_at=opens, closes_at=closes)
                 )
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="opening_hours",
+                entity_id=None,
+                site_id=site_id,
+                user_id=None,
+                details={
+                    "weekday": weekday,
+                    "ranges": [f"{o:%H:%M}-{c:%H:%M}" for o, c in ordered],
+                },
+            )
             uow.commit()
         return [OpeningRange(weekday, o, c) for o, c in ordered]
 
@@ -223,6 +272,15 @@ class ConfigService:
                 site_id=site_id, start_date=start_date, end_date=end_date, reason=reason.strip()
             )
             uow.session.add(row)
+            audit.record(
+                uow,
+                action=AuditAction.CREATE,
+                entity="closure",
+                entity_id=row.id,
+                site_id=site_id,
+                user_id=None,
+                details={"start": start_date, "end": end_date},
+            )
             uow.commit()
             return ClosureInfo(row.id, row.start_date, row.end_date, row.reason)
 
@@ -233,6 +291,15 @@ class ConfigService:
             if row is None:
                 raise NotFoundError(_("Cette fermeture n'existe plus."))
             uow.session.delete(row)
+            audit.record(
+                uow,
+                action=AuditAction.DELETE,
+                entity="closure",
+                entity_id=row.id,
+                site_id=row.site_id,
+                user_id=None,
+                details={"start": row.start_date, "end": row.end_date},
+            )
             uow.commit()
 
     def is_open_on(self, site_id: uuid.UUID, day: date) -> bool:

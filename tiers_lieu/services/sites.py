@@ -22,6 +22,8 @@ from tiers_lieu.errors import (
 )
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Category, Commune, OpeningHours, Service, Site
+from tiers_lieu.models.enums import AuditAction
+from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.readmodels import SiteInfo
 
@@ -158,5 +160,14 @@ class SiteService:
             site.address = address.strip()
             site.local_distance_km = local_distance_km
             uow.session.add(site)
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="site",
+                entity_id=site.id,
+                site_id=site.id,
+                user_id=None,
+                details={"name": site.name},
+            )
             uow.commit()
             return site_info(site)
