@@ -19,6 +19,7 @@ from tiers_lieu import __version__
 from tiers_lieu.cli_backup import add_backup_parser, run_backup
 from tiers_lieu.cli_bookings import add_bookings_import, run_bookings_import
 from tiers_lieu.cli_bundle import add_bundle_parser, run_bundle
+from tiers_lieu.cli_encrypt import add_encrypt_parser, run_encrypt
 from tiers_lieu.cli_purge import add_purge_parser, run_purge
 from tiers_lieu.cli_report import add_report_parser, run_report
 from tiers_lieu.errors import ComptoirError
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_parser(sub)
     add_purge_parser(sub)
     add_bundle_parser(sub)
+    add_encrypt_parser(sub)
     return parser
 
 
@@ -198,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_purge(args)
         if args.command == "bundle":
             return run_bundle(args)
+        if args.command == "encrypt":
+            return run_encrypt(args)
         return _run_gui(args)
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")

@@ -5,7 +5,8 @@ The database is a SQLite file in the user's data directory unless ``--db`` or
 mode with ``synchronous=FULL`` so a commit survives a power cut, ``foreign_keys=ON`` and a busy
 timeout for a second desk reading while the first writes; a thread's outermost transaction
 starts with ``BEGIN IMMEDIATE`` so two desks writing at once wait for each other instead of
-failing with "database is locked".
+failing with "database is locked". A file with a key file beside it is opened through
+SQLCipher, keyed first on every connection (``tiers_lieu.encryption``).
 Migrations (Alembic, batch mode on SQLite) are applied at start, after a copy of the file is
 made when there is anything to migrate.
 """
@@ -13,7 +14,6 @@ made when there is anything to migrate.
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from tiers_lieu import encryption
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
 
@@ -67,6 +68,17 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _keyed_connect(module: Any, key: bytes) -> Any:
+    """SQLCipher connections keyed before SQLAlchemy (or anyone) runs a statement."""
+
+    def do_connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        connection = module.connect(*cargs, **cparams)
+        encryption.apply_key(connection, key)
+        return connection
+
+    return do_connect
+
+
 _open_here = threading.local()
 
 
@@ -99,9 +111,16 @@ def make_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        key = encryption.engine_key(path)  # None for a plain file
         # isolation_level=None stops pysqlite from opening transactions on its own, so that
         # the "begin" listener decides how each one starts (SQLAlchemy's pysqlite recipe).
-        engine = create_engine(url, connect_args={"timeout": 10, "isolation_level": None})
+        connect_args = {"timeout": 10, "isolation_level": None}
+        if key is None:
+            engine = create_engine(url, connect_args=connect_args)
+        else:
+            module = encryption.sqlcipher_module()
+            engine = create_engine(url, module=module, connect_args=connect_args)
+            event.listen(engine, "do_connect", _keyed_connect(module, key))
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         event.listen(engine, "commit", _on_sqlite_end)
@@ -195,17 +214,11 @@ def _current_and_head(engine: Engine) -> tuple[str | None, str | None]:
 
 
 def backup_sqlite(source: Path, target: Path) -> Path:
-    """A consistent copy of a live SQLite file, through SQLite's online backup API."""
+    """A consistent copy of a live SQLite file, through SQLite's online backup API; the copy
+    of an encrypted file is encrypted with the same key and gets a copy of its key file."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(source))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    encryption.copy_database(source, target)
+    encryption.copy_key_file(source, target)
     return target
 
 

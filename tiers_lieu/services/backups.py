@@ -13,7 +13,10 @@ in the backup folder: they belong to this desk's file, not to the data that is b
 WAL: a commit always writes one of them and reading never does, which costs two ``stat``
 calls instead of a query.
 
-Encryption at rest (SQLCipher) is not handled here.
+An encrypted database (``tiers_lieu.encryption``) gives encrypted copies, made with the
+same key, each with a copy of the key file beside it (``….sqlite.cle.json``): a copy on a USB
+key can be restored on another laptop with the passphrase or the recovery code. A restore
+never removes the encryption: the restored file takes the key of the current database.
 """
 
 from __future__ import annotations
@@ -21,12 +24,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from tiers_lieu import encryption
 from tiers_lieu.db import MIGRATIONS_DIR, backup_sqlite, sqlite_path
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, ngettext
@@ -82,12 +85,14 @@ def integrity_problems(path: Path, *, quick: bool = False) -> list[str]:
     """What SQLite finds wrong with ``path`` (empty list: sound)."""
     pragma = "quick_check" if quick else "integrity_check"
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = encryption.connect(path, read_only=True)
         try:
             rows = connection.execute(f"PRAGMA {pragma}").fetchall()
         finally:
             connection.close()
-    except sqlite3.DatabaseError as exc:
+    except encryption.database_errors() as exc:
+        if encryption.lacks_key_file(path):
+            return [encryption.missing_key_file_message(path)]
         return [str(exc)]
     problems = [str(row[0]) for row in rows]
     return [] if problems == ["ok"] else problems
@@ -115,13 +120,13 @@ def verify_comptoir_file(path: Path) -> None:
             )
         )
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = encryption.connect(path, read_only=True)
         try:
             rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
             connection.execute("SELECT count(*) FROM site").fetchone()
         finally:
             connection.close()
-    except sqlite3.DatabaseError:
+    except encryption.database_errors():
         rows = []
     if len(rows) != 1:
         raise ComptoirError(
@@ -248,7 +253,7 @@ class BackupService:
                     "les anciennes sont gardées."
                 ).format(detail=problems[0])
             )
-        os.replace(partial, target)
+        encryption.move_copy(partial, target)
         info = BackupInfo(target, now, target.stat().st_size)
         if dated:
             self._save_settings(fingerprint=fingerprint, last_backup=now.isoformat())
@@ -265,8 +270,8 @@ class BackupService:
             if integrity_problems(copy):
                 copy.unlink(missing_ok=True)
                 return
-            os.replace(copy, folder / source.name)
-        except (OSError, sqlite3.Error):
+            encryption.move_copy(copy, folder / source.name)
+        except encryption.database_errors(OSError, ComptoirError):
             return
         self._save_settings(last_external=now.isoformat())
         self._thin(folder, now)
@@ -280,6 +285,7 @@ class BackupService:
         for stamp, path in dated.items():
             if stamp not in keep:
                 path.unlink(missing_ok=True)
+                encryption.key_file_for(path).unlink(missing_ok=True)
 
     def changed_since_last_backup(self) -> bool:
         return self._settings().get("fingerprint") != self.fingerprint()
@@ -336,12 +342,19 @@ class BackupService:
                 # A damaged file cannot go through the backup API reliably: keep its bytes.
                 self.folder.mkdir(parents=True, exist_ok=True)
                 kept.write_bytes(self.db_path.read_bytes())
+                encryption.copy_key_file(self.db_path, kept)
             else:
                 backup_sqlite(self.db_path, kept)
         partial = self.db_path.with_name(self.db_path.name + ".restauration")
-        backup_sqlite(source, partial)
+        # The current key when the base is encrypted (an old plain copy comes back
+        # encrypted), else the copy's own: a restore never takes the encryption away.
+        keyed_like = self.db_path if encryption.is_encrypted(self.db_path) else source
+        encryption.copy_database(source, partial, key=encryption.database_key(keyed_like))
         for suffix in ("-wal", "-shm", "-journal"):
             self.db_path.with_name(self.db_path.name + suffix).unlink(missing_ok=True)
+        # The key file first: a cut between the two is reported as an interrupted
+        # encryption, never leaves encrypted bytes without their key.
+        encryption.copy_key_file(keyed_like, self.db_path)
         os.replace(partial, self.db_path)
         self._save_settings(fingerprint=self.fingerprint())
         return kept
