@@ -27,7 +27,8 @@ from tiers_lieu.errors import ComptoirError, NotFoundError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import BundleImport, Site, Tombstone
 from tiers_lieu.models.base import utcnow
-from tiers_lieu.services.bundles import fileformat
+from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.bundles import fileformat, history
 from tiers_lieu.services.bundles.merge import merge_rows
 from tiers_lieu.services.bundles.tables import anonymise, to_json, travelling_tables
 
@@ -81,6 +82,17 @@ class BundleService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @requires(Permission.REPORTS)
+    def list_imports(self) -> list[history.BundleImportInfo]:
+        """The bundles already merged into this database, latest first."""
+        return history.list_imports(self._uow)
+
+    @requires(Permission.REPORTS)
+    def list_conflicts(self) -> list[history.BundleConflictInfo]:
+        """The conflict log (rows edited on both sides), latest first."""
+        return history.list_conflicts(self._uow)
+
+    @requires(Permission.REPORTS)
     def export_bundle(
         self,
         site_id: uuid.UUID,
@@ -147,6 +159,7 @@ class BundleService:
         fileformat.write(out, fileformat.encode_lines(iter(records)), key)
         return ExportResult(bundle_id, out, mode, rows, tombstones)
 
+    @requires(Permission.REPORTS)
     def import_bundle(self, path: Path, *, key: bytes) -> ImportResult:
         """Check the signature, then merge everything in one transaction (or nothing)."""
         records = fileformat.read(path, key)

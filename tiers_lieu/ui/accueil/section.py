@@ -8,6 +8,10 @@ is the host's own session, not a history of the site.
 
 The details panel always refers to the last visit counted. Edits left in it are saved just
 before the next visit is counted, so the host can fill in a commune, then press the next key.
+
+With PostgreSQL, a key press while the server is away keeps the visit on this computer (the
+window's :class:`~tiers_lieu.ui.connection.ConnectionMonitor` saves it, at its own date and
+time, when the server answers) and says « en attente »; Ctrl+Z takes such a visit back too.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
+from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_date
+from tiers_lieu.services.pending_visits import PendingVisit, is_connection_lost
 from tiers_lieu.services.readmodels import (
     ClosureInfo,
     OpeningRange,
@@ -43,7 +49,16 @@ from tiers_lieu.ui.accueil.activity_date import ActivityDateBar
 from tiers_lieu.ui.accueil.buttons import ServicePad
 from tiers_lieu.ui.accueil.details import DetailsPanel, describe_visit
 from tiers_lieu.ui.accueil.glance import TodayPanel, opening_hours_span, today_hours_text
+from tiers_lieu.ui.accueil.pending import (
+    UndoEntry,
+    kept_text,
+    pending_visit,
+    saved_text,
+    taken_back_text,
+    with_saved,
+)
 from tiers_lieu.ui.accueil.tally import save_tally_sheet
+from tiers_lieu.ui.connection import ConnectionMonitor, monitor_of
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.widgets import SectionHeader
 
@@ -74,7 +89,9 @@ class AccueilSection(QWidget):
         self._keys: dict[uuid.UUID, int] = {}
         self._opening: list[OpeningRange] = []
         self._closures: list[ClosureInfo] = []
-        self._undo: list[VisitInfo] = []
+        # Saved visits, and visits kept while the server was away (until it takes them).
+        self._undo: list[UndoEntry] = []
+        self._monitor: ConnectionMonitor | None = None
         self._zone = app.visits.time_zone(site.id)
 
         self.title = SectionHeader(site.name, self)
@@ -188,7 +205,7 @@ class AccueilSection(QWidget):
         """The place's wall clock (its time zone, whatever the computer's)."""
         return datetime.now(self._zone)
 
-    def undo_stack(self) -> list[VisitInfo]:
+    def undo_stack(self) -> list[UndoEntry]:
         return list(self._undo)
 
     def refresh(self) -> None:
@@ -216,8 +233,17 @@ class AccueilSection(QWidget):
         self._reload_glance()
 
     def count_visit(self, service_id: uuid.UUID) -> VisitInfo | None:
-        """Count one visit to ``service_id`` now (or at the activity date chosen)."""
+        """Count one visit to ``service_id`` now (or at the activity date chosen); ``None``
+        when it was refused, or kept for later because the server is away."""
+        monitor = monitor_of(self)
+        pressed_at = self.now()  # what a kept visit counts, however long the server takes
+        if monitor is not None and monitor.offline:
+            # No wait on a server known to be away: keep the visit at once.
+            self._keep_visit(monitor, service_id, pressed_at)
+            return None
         if self.details.is_dirty() and not self._save_details():
+            if monitor is not None and monitor.offline:
+                self._keep_visit(monitor, service_id, pressed_at)
             return None
         day, moment = self.date_bar.value()
         try:
@@ -229,7 +255,11 @@ class AccueilSection(QWidget):
                 activity_time=moment,
             )
         except Exception as exc:
-            show_error(self, exc)
+            if monitor is not None and is_connection_lost(exc):
+                self._keep_visit(monitor, service_id, pressed_at)
+                monitor.report_failure()
+            else:
+                show_error(self, exc)
             return None
         self._undo.append(visit)
         del self._undo[:-UNDO_DEPTH]
@@ -249,6 +279,11 @@ class AccueilSection(QWidget):
             self._show_status(_("Aucune visite à annuler à ce poste."))
             return None
         visit = self._undo[-1]
+        if isinstance(visit, PendingVisit):
+            self._undo.pop()
+            self._after_undo()
+            self._take_back(visit)
+            return None
         try:
             self._app.visits.undo(visit.id, user_id=self._user.id if self._user else None)
         except Exception as exc:
@@ -288,8 +323,18 @@ class AccueilSection(QWidget):
         self._reload_figures()
 
     def on_glance_timer_timeout(self) -> None:
-        if self.isVisible():
+        monitor = monitor_of(self)
+        if self.isVisible() and (monitor is None or not monitor.offline):
             self._reload_glance()
+
+    def on_pending_visits_saved(self, saved: object) -> None:
+        """The server came back and took the visits kept meanwhile."""
+        assert isinstance(saved, list)
+        mine = with_saved(self._undo, saved)
+        if mine:
+            self._show_status(saved_text(mine))
+        if self.isVisible():
+            self._reload_figures()
 
     def on_print_clicked(self) -> None:
         save_tally_sheet(self, self._app, self._site, self.on_tally_sheet_written)
@@ -298,6 +343,38 @@ class AccueilSection(QWidget):
         self._show_status(_("Feuille de comptage enregistrée : {path}").format(path=str(path)))
 
     # -- inside ---------------------------------------------------------------------------
+    def _keep_visit(
+        self, monitor: ConnectionMonitor, service_id: uuid.UUID, pressed_at: datetime
+    ) -> None:
+        """Keep on this computer a visit the server could not take, at its own instant."""
+        visit = pending_visit(
+            site_id=self._site.id,
+            service_id=service_id,
+            services=self._services,
+            user_id=self._user.id if self._user else None,
+            chosen=self.date_bar.value(),
+            pressed_at=pressed_at,
+        )
+        try:
+            monitor.keep_visit(visit)
+        except ComptoirError as exc:
+            show_error(self, exc)
+            return
+        if self._monitor is not monitor:
+            self._monitor = monitor
+            monitor.visits_saved.connect(self.on_pending_visits_saved)
+        self._undo.append(visit)
+        del self._undo[:-UNDO_DEPTH]
+        if not self.details.is_dirty():  # edits typed for the previous visit stay on screen
+            self.details.set_visit(None, pressed_at.date())
+        self._show_status(kept_text(visit, pressed_at.date()))
+        self.pad.flash(service_id)
+
+    def _take_back(self, visit: PendingVisit) -> None:
+        monitor = monitor_of(self)
+        removed = monitor is not None and monitor.take_back(visit)
+        self._show_status(taken_back_text(visit, removed, self.now().date()))
+
     def _save_details(self) -> bool:
         visit = self.details.visit
         if visit is None:
@@ -329,7 +406,8 @@ class AccueilSection(QWidget):
         return True
 
     def _after_undo(self) -> None:
-        self.details.set_visit(self._undo[-1] if self._undo else None, self.now().date())
+        last = self._undo[-1] if self._undo else None
+        self.details.set_visit(last if isinstance(last, VisitInfo) else None, self.now().date())
         self.undo_button.setEnabled(bool(self._undo))
 
     def _show_status(self, message: str) -> None:

@@ -1,6 +1,7 @@
 """The « Rapports » section: the activity report (period, site, figures on screen, PDF, XLSX
 and CSV exports) and the records only the report needs (LEADER operation and payment claims,
-partners, jobs, volunteering), as tabs.
+partners, jobs, volunteering), as tabs; and « Échanges entre lieux », the signed bundles
+that carry a site's data to the network's coordination.
 
 This module only assembles the tabs and relays what changed: a saved operation or a new
 payment claim reloads the report tab's claim list.
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.reports.bundles_tab import BundlesTab
 from tiers_lieu.ui.reports.operation_tab import OperationTab
 from tiers_lieu.ui.reports.record_tabs import JobsTab, PartnersTab, VolunteersTab
 from tiers_lieu.ui.reports.report_tab import ReportTab
@@ -39,6 +41,7 @@ class ReportsSection(QWidget):
         self.partners_tab = PartnersTab(app, site, user, self)
         self.jobs_tab = JobsTab(app, site, user, self)
         self.volunteers_tab = VolunteersTab(app, site, user, self)
+        self.bundles_tab = BundlesTab(app, site, user, self)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -47,12 +50,15 @@ class ReportsSection(QWidget):
         self.tabs.addTab(self.partners_tab, _("Partenaires"))
         self.tabs.addTab(self.jobs_tab, _("Emplois"))
         self.tabs.addTab(self.volunteers_tab, _("Bénévolat"))
+        self.tabs.addTab(self.bundles_tab, _("Échanges entre lieux"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
         self.operation_tab.operation_saved.connect(self.on_records_changed)
         self.operation_tab.claims_changed.connect(self.on_records_changed)
+        # Another site's bundle may bring a new place and its records.
+        self.bundles_tab.bundles_imported.connect(self.on_records_changed)
 
     @property
     def site(self) -> SiteInfo:
@@ -65,6 +71,7 @@ class ReportsSection(QWidget):
         self.partners_tab.refresh()
         self.jobs_tab.refresh()
         self.volunteers_tab.refresh()
+        self.bundles_tab.refresh()
 
     def on_records_changed(self, *_args: object) -> None:
         self.report_tab.refresh()

@@ -1,0 +1,264 @@
+"""Visits counted while the database server did not answer, kept on this computer until it does.
+
+With PostgreSQL the desk talks to a server over the network; when that link drops, a key
+press at the Accueil must not be lost. The visit goes into a small JSON file in the user's
+data directory (one file per database, named by a hash of its URL so that no password shows),
+written whole and moved into place after every change: closing the application, or a crash,
+keeps what is waiting. :meth:`PendingVisitQueue.flush` hands each visit back to
+``VisitService.count`` with its own activity date and time, so a visit counted at 10:42 and
+saved at 11:15 still counts at 10:42.
+
+:func:`is_connection_lost` is the one test of "the server went away" (the windows use it to
+choose between keeping a visit, telling the user the server did not answer, or showing an
+ordinary error). An SQLite "database is locked" is not a lost connection.
+
+No Qt here: the desk's monitor (``ui/connection.py``) drives this from a worker thread, hence
+the lock around every change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from tiers_lieu.errors import ComptoirError
+from tiers_lieu.i18n import _
+
+log = logging.getLogger(__name__)
+
+FORMAT = "comptoir-visites-en-attente"
+VERSION = 1
+FOLDER_NAME = "en-attente"
+# SQLSTATE classes of PostgreSQL meaning "the connection is gone", not "the query failed":
+# 08 connection exception, 57P01-57P03 server shutting down or not yet accepting.
+_LOST_STATES = ("08", "57P01", "57P02", "57P03")
+
+R = TypeVar("R")
+
+
+def is_connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database server could not be reached."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _says_lost(current):
+            return True
+        cause = current.__cause__
+        if cause is None and not current.__suppress_context__:
+            cause = current.__context__
+        current = cause
+    return False
+
+
+def _says_lost(exc: BaseException) -> bool:
+    from sqlalchemy.exc import DBAPIError, DisconnectionError
+
+    if isinstance(exc, DisconnectionError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        return isinstance(exc.orig, BaseException) and _driver_says_lost(exc.orig)
+    return _driver_says_lost(exc)
+
+
+def _driver_says_lost(exc: BaseException) -> bool:
+    """psycopg's OperationalError without a SQLSTATE is a failed connection (refused, timed
+    out, server gone); with one, only the connection classes count (not a deadlock)."""
+    if not type(exc).__module__.startswith("psycopg"):
+        return False
+    kinds = {kind.__name__ for kind in type(exc).__mro__}
+    if not kinds & {"OperationalError", "InterfaceError"}:
+        return False
+    state = getattr(exc, "sqlstate", None)
+    return state is None or str(state).startswith(_LOST_STATES)
+
+
+@dataclass(frozen=True)
+class PendingVisit:
+    """One key press not yet saved: what ``VisitService.count`` needs, and when it happened."""
+
+    site_id: uuid.UUID
+    service_id: uuid.UUID
+    service_name: str
+    activity_date: date
+    activity_time: time | None
+    user_id: uuid.UUID | None = None
+    count: int = 1
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    queued_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id.hex,
+            "site_id": self.site_id.hex,
+            "service_id": self.service_id.hex,
+            "service_name": self.service_name,
+            "activity_date": self.activity_date.isoformat(),
+            "activity_time": None if self.activity_time is None else self.activity_time.isoformat(),
+            "user_id": None if self.user_id is None else self.user_id.hex,
+            "count": self.count,
+            "queued_at": self.queued_at.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PendingVisit:
+        moment = data.get("activity_time")
+        user = data.get("user_id")
+        return cls(
+            id=uuid.UUID(data["id"]),
+            site_id=uuid.UUID(data["site_id"]),
+            service_id=uuid.UUID(data["service_id"]),
+            service_name=str(data.get("service_name", "")),
+            activity_date=date.fromisoformat(data["activity_date"]),
+            activity_time=None if moment is None else time.fromisoformat(moment),
+            user_id=None if user is None else uuid.UUID(user),
+            count=int(data.get("count", 1)),
+            queued_at=datetime.fromisoformat(data["queued_at"]),
+        )
+
+
+@dataclass
+class FlushResult(Generic[R]):
+    """What one attempt to save the queue did."""
+
+    saved: list[tuple[PendingVisit, R]] = field(default_factory=list)
+    refused: list[tuple[PendingVisit, ComptoirError]] = field(default_factory=list)
+    # Why the attempt stopped early, the visits concerned staying in the queue: the server
+    # went away again, nobody may count right now, or something unexpected.
+    stopped_by: BaseException | None = None
+
+    @property
+    def connection_lost(self) -> bool:
+        return self.stopped_by is not None and is_connection_lost(self.stopped_by)
+
+
+def queue_path(url: str, folder: Path | None = None) -> Path:
+    """The queue file of the database at ``url`` (in the data directory unless ``folder``)."""
+    if folder is None:
+        from tiers_lieu.db import data_dir
+
+        folder = data_dir() / FOLDER_NAME
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+    return folder / f"visites-{digest}.json"
+
+
+class PendingVisitQueue:
+    """The visits waiting for the server, as a list kept in step with its JSON file."""
+
+    def __init__(self, path: Path, *, database: str = "") -> None:
+        self.path = path
+        self._database = database
+        self._lock = threading.Lock()
+        self._visits: list[PendingVisit] = self._load()
+
+    @classmethod
+    def for_database(cls, url: str, folder: Path | None = None) -> PendingVisitQueue:
+        from sqlalchemy.engine import make_url
+
+        try:
+            shown = make_url(url).render_as_string(hide_password=True)
+        except Exception:  # any text is a fine label; the hash is what names the file
+            shown = ""
+        return cls(queue_path(url, folder), database=shown)
+
+    # -- reading ---------------------------------------------------------------------------
+    def visits(self) -> list[PendingVisit]:
+        with self._lock:
+            return list(self._visits)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._visits)
+
+    # -- changing --------------------------------------------------------------------------
+    def add(self, visit: PendingVisit) -> None:
+        """Keep ``visit``; raises a French :class:`ComptoirError` if the file cannot be written
+        (the caller must then say the visit was not kept)."""
+        with self._lock:
+            self._save([*self._visits, visit])
+
+    def remove(self, visit_id: uuid.UUID) -> bool:
+        """Forget a visit (saved, or taken back by the host); ``False`` if it was not there."""
+        with self._lock:
+            kept = [v for v in self._visits if v.id != visit_id]
+            if len(kept) == len(self._visits):
+                return False
+            self._save(kept)
+            return True
+
+    def flush(self, count: Callable[[PendingVisit], R]) -> FlushResult[R]:
+        """Save the visits in the order they were counted, each with ``count``; each one leaves
+        the file as soon as it is saved. A refused visit (service removed since, say) leaves
+        it too and is reported; a lost connection or a refused access stops the attempt."""
+        from tiers_lieu.services.access import AccessDeniedError
+
+        result: FlushResult[R] = FlushResult()
+        for visit in self.visits():
+            try:
+                saved = count(visit)
+            except AccessDeniedError as exc:
+                result.stopped_by = exc
+                break
+            except ComptoirError as exc:
+                self.remove(visit.id)
+                result.refused.append((visit, exc))
+                continue
+            except Exception as exc:
+                result.stopped_by = exc
+                break
+            self.remove(visit.id)
+            result.saved.append((visit, saved))
+        return result
+
+    # -- file ------------------------------------------------------------------------------
+    def _load(self) -> list[PendingVisit]:
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        try:
+            data = json.loads(raw)
+            return [PendingVisit.from_json(item) for item in data["visits"]]
+        except (ValueError, KeyError, TypeError):
+            # Never delete what cannot be read: set it aside for a person to look at.
+            aside = self.path.with_name(self.path.name + ".illisible")
+            os.replace(self.path, aside)
+            log.error("File of pending visits unreadable, set aside as %s", aside)
+            return []
+
+    def _save(self, visits: list[PendingVisit]) -> None:
+        """Write the whole list next to the file, then move it into place."""
+        if not visits and not self.path.exists():
+            self._visits = []
+            return
+        document = {
+            "format": FORMAT,
+            "version": VERSION,
+            "database": self._database,
+            "visits": [visit.to_json() for visit in visits],
+        }
+        partial = self.path.with_name(f".{self.path.name}.partiel")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
+            os.replace(partial, self.path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise ComptoirError(
+                _(
+                    "Le serveur ne répond pas et la visite n'a pas pu être gardée sur cet "
+                    "ordinateur ({path} : {reason}). Notez-la sur la feuille de comptage."
+                ).format(path=self.path, reason=exc.strerror or exc)
+            ) from None
+        self._visits = visits

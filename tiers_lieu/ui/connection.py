@@ -1,0 +1,344 @@
+"""« Serveur injoignable »: watching the PostgreSQL server from the desk, and the visits kept
+on this computer until it answers again.
+
+Only a database reached over the network can go away, so :class:`ConnectionMonitor` does
+nothing on SQLite. Otherwise it pings (``SELECT 1``) every 15 seconds and at once after a
+write failed for a lost connection, always off the GUI thread (a server that vanished can
+keep a connection attempt waiting for a long time), one ping at a time. When the server
+answers, the visits waiting in the :class:`~tiers_lieu.services.pending_visits.PendingVisitQueue`
+are saved, in the same background job, each with its own activity date and time.
+
+:class:`ConnectionStatus` is the red line of the status bar (« Serveur injoignable depuis
+10:42 — 3 visites en attente ») with its « Réessayer » button (Ctrl+Maj+R). Sections find the
+monitor through their window (:func:`monitor_of`), so they need no wiring of their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.errors import ComptoirError
+from tiers_lieu.i18n import _, format_date, format_time, ngettext
+from tiers_lieu.services.pending_visits import (
+    FlushResult,
+    PendingVisit,
+    PendingVisitQueue,
+    is_connection_lost,
+)
+from tiers_lieu.services.visits import VisitInfo
+from tiers_lieu.ui.common import add_shortcut
+from tiers_lieu.ui.ops import current_pool
+
+log = logging.getLogger(__name__)
+
+PING_INTERVAL_MS = 15_000
+RETRY_KEYS = "Ctrl+Shift+R"
+
+
+def monitoring_wanted(url: str) -> bool:
+    """Only a server can become unreachable; an SQLite file is on this computer."""
+    return make_url(url).get_backend_name() != "sqlite"
+
+
+def ping_database(app: Comptoir) -> None:
+    """``SELECT 1`` on a fresh or re-checked connection; raises when the server is away."""
+    with app.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def save_pending(app: Comptoir, visit: PendingVisit) -> VisitInfo:
+    """Count a kept visit at the date and time it happened, not when the server came back."""
+    return app.visits.count(
+        site_id=visit.site_id,
+        service_id=visit.service_id,
+        user_id=visit.user_id,
+        activity_date=visit.activity_date,
+        activity_time=visit.activity_time,
+        count=visit.count,
+    )
+
+
+@dataclass
+class CheckOutcome:
+    reachable: bool
+    flushed: FlushResult[VisitInfo] = field(default_factory=FlushResult)
+
+
+class _Relay(QObject):
+    finished = Signal(object)
+
+
+class _CheckJob(QRunnable):
+    def __init__(self, work: Callable[[], CheckOutcome], relay: _Relay) -> None:
+        super().__init__()
+        self._work = work
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            outcome = self._work()
+        except Exception:  # a check must never take the desk down; it is tried again
+            log.exception("Connection check failed unexpectedly")
+            outcome = CheckOutcome(reachable=False)
+        # RuntimeError: the window closed during the check, nobody is left to tell.
+        with contextlib.suppress(RuntimeError):
+            self._relay.finished.emit(outcome)
+
+
+class ConnectionMonitor(QObject):
+    """Whether the database server answers, and the visits waiting for it."""
+
+    state_changed = Signal()
+    """The server went away or came back, or the number of visits waiting changed."""
+    visits_saved = Signal(object)
+    """Visits kept while the server was away are saved: ``list[(PendingVisit, VisitInfo)]``."""
+    visits_refused = Signal(object)
+    """Kept visits the service refused: ``list[(PendingVisit, ComptoirError)]``."""
+
+    def __init__(
+        self,
+        app: Comptoir,
+        *,
+        queue: PendingVisitQueue | None = None,
+        enabled: bool | None = None,
+        interval_ms: int = PING_INTERVAL_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self.enabled = monitoring_wanted(app.url) if enabled is None else enabled
+        self._queue = queue
+        self.ping: Callable[[], None] = lambda: ping_database(app)
+        self._offline_since: datetime | None = None
+        self._busy = False
+        self._again = False
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self.on_check_finished, Qt.ConnectionType.QueuedConnection)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.check_now)
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def queue(self) -> PendingVisitQueue:
+        if self._queue is None:
+            self._queue = PendingVisitQueue.for_database(self._app.url)
+        return self._queue
+
+    @property
+    def offline(self) -> bool:
+        return self._offline_since is not None
+
+    @property
+    def offline_since(self) -> datetime | None:
+        return self._offline_since
+
+    def pending_count(self) -> int:
+        return len(self.queue) if self.enabled else 0
+
+    # -- actions ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Ping every 15 s, and now: visits kept by an earlier session are saved at once."""
+        if self.enabled:
+            self.timer.start()
+            self.check_now()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def check_now(self) -> None:
+        """Ping off the GUI thread, then save what waits; a second call during a check runs
+        once more afterwards instead of piling up."""
+        if not self.enabled:
+            return
+        if self._busy:
+            self._again = True
+            return
+        self._busy = True
+        ping, app, queue = self.ping, self._app, self.queue
+
+        def work() -> CheckOutcome:
+            try:
+                ping()
+            except Exception as exc:
+                log.info("Database server unreachable: %s", exc)
+                return CheckOutcome(reachable=False)
+            flushed = queue.flush(lambda visit: save_pending(app, visit))
+            if flushed.stopped_by is not None and not flushed.connection_lost:
+                log.warning("Pending visits not saved yet: %s", flushed.stopped_by)
+            return CheckOutcome(reachable=not flushed.connection_lost, flushed=flushed)
+
+        current_pool().start(_CheckJob(work, self._relay))
+
+    def report_failure(self) -> None:
+        """A write failed because the server went away: say so now, and check at once."""
+        if not self.enabled:
+            return
+        if self._offline_since is None:
+            self._offline_since = datetime.now().astimezone()
+        self.state_changed.emit()
+        self.check_now()
+
+    def keep_visit(self, visit: PendingVisit) -> None:
+        """Keep a visit the server could not take (raises if even the file cannot be written)."""
+        self.queue.add(visit)
+        if self._offline_since is None:
+            self._offline_since = datetime.now().astimezone()
+        self.state_changed.emit()
+
+    def take_back(self, visit: PendingVisit) -> bool:
+        """The host undid a kept visit: it will not be saved (``False`` if already saved)."""
+        removed = self.queue.remove(visit.id)
+        if removed:
+            self.state_changed.emit()
+        return removed
+
+    def on_check_finished(self, outcome: object) -> None:
+        assert isinstance(outcome, CheckOutcome)
+        self._busy = False
+        if outcome.reachable:
+            self._offline_since = None
+        elif self._offline_since is None:
+            self._offline_since = datetime.now().astimezone()
+        flushed = outcome.flushed
+        if flushed.saved:
+            self.visits_saved.emit(list(flushed.saved))
+        if flushed.refused:
+            self.visits_refused.emit(list(flushed.refused))
+        self.state_changed.emit()
+        if self._again:
+            self._again = False
+            self.check_now()
+
+
+def monitor_of(widget: QWidget | None) -> ConnectionMonitor | None:
+    """The monitor of the main window holding ``widget`` (through the dialogs opened over
+    it), when it watches a server."""
+    while widget is not None:
+        window = widget.window()
+        monitor = getattr(window, "connection_monitor", None)
+        if isinstance(monitor, ConnectionMonitor):
+            return monitor if monitor.enabled else None
+        widget = window.parentWidget()
+    return None
+
+
+def report_connection_lost(widget: QWidget | None) -> None:
+    """For ``show_error``: a write failed for a lost connection, the status bar follows."""
+    monitor = monitor_of(widget)
+    if monitor is not None:
+        monitor.report_failure()
+
+
+def describe_pending(visit: PendingVisit, today: date | None = None) -> str:
+    """« Accueil — 10:42 » like a saved visit, with the date when it is not ``today``'s."""
+    parts = [visit.service_name]
+    if visit.activity_date != today:
+        parts.append(format_date(visit.activity_date, "medium"))
+    if visit.activity_time is not None:
+        parts.append(format_time(visit.activity_time))
+    return " — ".join(parts)
+
+
+class ConnectionStatus(QWidget):
+    """The status bar's red line while the server is away, with « Réessayer »."""
+
+    def __init__(self, monitor: ConnectionMonitor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.monitor = monitor
+        self.label = QLabel(self)
+        self.label.setObjectName("connectionStatus")
+        self.label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.retry_button = QPushButton(_("Réessayer"), self)
+        self.retry_button.setAccessibleName(_("Réessayer d'enregistrer"))
+        self.retry_button.clicked.connect(self.on_retry_clicked)
+        add_shortcut(self, RETRY_KEYS, self.on_retry_clicked, self.retry_button)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.retry_button)
+        monitor.state_changed.connect(self.on_state_changed)
+        monitor.visits_refused.connect(self.on_visits_refused)
+        self.on_state_changed()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def on_state_changed(self) -> None:
+        monitor = self.monitor
+        pending = monitor.pending_count()
+        since = monitor.offline_since
+        if since is not None:
+            message = _("Serveur injoignable depuis {time}").format(time=format_time(since.time()))
+            if pending:
+                message += " — " + ngettext(
+                    "{n} visite en attente", "{n} visites en attente", pending
+                ).format(n=pending)
+        elif pending:
+            message = ngettext(
+                "{n} visite en attente d'enregistrement",
+                "{n} visites en attente d'enregistrement",
+                pending,
+            ).format(n=pending)
+        else:
+            message = ""
+        self.label.setText(message)
+        self.setToolTip(
+            _(
+                "Les visites comptées pendant la coupure sont gardées sur cet ordinateur et "
+                "enregistrées dès que le serveur répond. Les autres saisies n'ont pas été "
+                "enregistrées : refaites-les une fois le serveur revenu."
+            )
+            if message
+            else ""
+        )
+        self.setVisible(bool(message))
+
+    def on_retry_clicked(self) -> None:
+        self.monitor.check_now()
+
+    def on_visits_refused(self, refused: Any) -> None:
+        lines = [
+            _("{visit} : {reason}").format(visit=describe_pending(visit), reason=error.message)
+            for visit, error in refused
+            if isinstance(error, ComptoirError)
+        ]
+        QMessageBox.warning(
+            self,
+            _("Visites non enregistrées"),
+            _(
+                "Ces visites comptées pendant la coupure du serveur ont été refusées et ne "
+                "sont pas enregistrées ; comptez-les de nouveau si besoin :\n\n{visits}"
+            ).format(visits="\n".join(lines)),
+        )
+
+
+def install(window: QWidget, app: Comptoir) -> tuple[ConnectionMonitor, ConnectionStatus]:
+    """The monitor and its status line, started; the window keeps the monitor as its
+    ``connection_monitor`` attribute, where :func:`monitor_of` looks."""
+    monitor = ConnectionMonitor(app, parent=window)
+    status = ConnectionStatus(monitor, window)
+    monitor.start()
+    return monitor, status
+
+
+__all__ = [
+    "ConnectionMonitor",
+    "ConnectionStatus",
+    "describe_pending",
+    "install",
+    "is_connection_lost",
+    "monitor_of",
+    "report_connection_lost",
+]

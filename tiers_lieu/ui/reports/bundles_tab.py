@@ -1,0 +1,365 @@
+"""« Échanges entre lieux »: what ``tiers-lieu bundle`` does, in the window. A site sends its
+data to the network's coordination in one signed file; the coordination takes in the files of
+every site; both read back what was merged and the conflicts.
+
+Exports and imports run through :func:`~tiers_lieu.ui.ops.run_op` (a large site's full bundle
+takes a while on the desk's laptop). Each file is imported in its own transaction, so a
+refused file (bad signature, another network) does not hold back the others; the summary names
+each file and what became of it. An « indicateurs seuls » bundle carries no row: as with the
+command line, its indicators are written next to it as a CSV file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.errors import ComptoirError, ValidationError
+from tiers_lieu.i18n import _, format_number
+from tiers_lieu.services.bundles import (
+    BundleMode,
+    BundleService,
+    ExportResult,
+    fileformat,
+)
+from tiers_lieu.services.bundles.keyfile import default_key_path
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date
+from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.ops import Progress, run_op
+from tiers_lieu.ui.reports.bundle_jobs import (
+    BUNDLE_SUFFIX,
+    ImportOutcome,
+    default_bundle_name,
+    describe_outcome,
+    export_job,
+    import_job,
+)
+from tiers_lieu.ui.reports.bundle_key import NetworkKeyBox, documents_folder
+from tiers_lieu.ui.reports.bundle_models import (
+    BundleConflictsModel,
+    BundleImportsModel,
+    mode_label,
+)
+from tiers_lieu.ui.widgets import SubHeading
+
+
+class BundlesTab(QWidget):
+    """The network key, sending this site's bundle, taking in others', and their history."""
+
+    bundle_exported = Signal(object)
+    """A bundle was written; carries its :class:`ExportResult`."""
+    bundles_imported = Signal(object)
+    """Files were imported; carries the list of :class:`ImportOutcome`."""
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        user: UserInfo | None,
+        parent: QWidget | None = None,
+        *,
+        key_path: Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._user = user
+        self.service = BundleService(app.uow)
+        self.key_box = NetworkKeyBox(key_path or default_key_path(), self)
+        self.key_box.key_changed.connect(self.refresh)
+        exchange = QHBoxLayout()
+        exchange.addWidget(self._build_export(), 1)
+        exchange.addWidget(self._build_import(), 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.key_box)
+        layout.addLayout(exchange)
+        layout.addWidget(self._build_history(), 1)
+        self.refresh()
+
+    # -- building ------------------------------------------------------------------------
+    def _build_export(self) -> QWidget:
+        box = QGroupBox(_("Envoyer les données de ce lieu"), self)
+        self.site_label = QLabel(_("Lieu : {site}").format(site=self._site.name), box)
+        self.all_radio = QRadioButton(_("&Tout, depuis le début"), box)
+        self.since_radio = QRadioButton(_("Ce qui a changé &depuis le :"), box)
+        self.all_radio.setChecked(True)
+        self.since_edit = QDateEdit(QDate.currentDate().addMonths(-1), box)
+        self.since_edit.setCalendarPopup(True)
+        self.since_edit.setDisplayFormat("dd/MM/yyyy")
+        self.since_edit.setAccessibleName(_("Depuis le"))
+        self.since_edit.setEnabled(False)
+        self.since_edit.setMinimumWidth(140)
+        self.since_edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.since_radio.toggled.connect(self.since_edit.setEnabled)
+        self.period_group = QButtonGroup(box)
+        self.period_group.addButton(self.all_radio)
+        self.period_group.addButton(self.since_radio)
+        self.mode_group = QButtonGroup(box)
+        self.mode_radios: dict[BundleMode, QRadioButton] = {}
+        explanations: dict[BundleMode, tuple[str, str]] = {
+            "aggregates": (
+                _("&Indicateurs seuls"),
+                _(
+                    "Les chiffres du rapport d'activité, sans aucune fiche : pour un réseau "
+                    "de financeurs."
+                ),
+            ),
+            "anonymous": (
+                _("Sans données &personnelles"),
+                _(
+                    "Visites, réservations, ventes, démarches… ; noms, coordonnées, notes et "
+                    "années de naissance sont vidés."
+                ),
+            ),
+            "full": (
+                _("T&outes les données"),
+                _(
+                    "Tout, personnes comprises : pour la coordination du réseau, qui fusionne "
+                    "les lieux et a le droit de les voir."
+                ),
+            ),
+        }
+        grid = QGridLayout()
+        grid.setColumnStretch(2, 1)
+        grid.addWidget(self.all_radio, 0, 0, 1, 3)
+        grid.addWidget(self.since_radio, 1, 0)
+        grid.addWidget(self.since_edit, 1, 1)
+        grid.addWidget(SubHeading(_("Ce qui part :"), box), 2, 0, 1, 3)
+        row = 3
+        for mode, (label, explanation) in explanations.items():
+            radio = QRadioButton(label, box)
+            note = QLabel(explanation, box)
+            note.setWordWrap(True)
+            note.setIndent(24)
+            note.setStyleSheet("color: #4a4a4a;")
+            self.mode_group.addButton(radio)
+            self.mode_radios[mode] = radio
+            grid.addWidget(radio, row, 0, 1, 3)
+            grid.addWidget(note, row + 1, 0, 1, 3)
+            row += 2
+        self.mode_radios["full"].setChecked(True)
+        self.export_button = QPushButton(_("&Exporter le paquet…"), box)
+        self.export_button.clicked.connect(self.on_export_clicked)
+        add_shortcut(self, "Ctrl+E", self.on_export_clicked, self.export_button)
+        self.export_status = StatusLabel(box)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.site_label)
+        layout.addLayout(grid)
+        layout.addWidget(self.export_button)
+        layout.addWidget(self.export_status)
+        layout.addStretch(1)
+        return box
+
+    def _build_import(self) -> QWidget:
+        box = QGroupBox(_("Recevoir les paquets des autres lieux"), self)
+        explanation = QLabel(
+            _(
+                "Les paquets choisis sont fusionnés dans cette base, chacun en entier ou pas "
+                "du tout. Importer deux fois le même paquet ne change rien ; quand une fiche a "
+                "été modifiée des deux côtés, la plus récente est gardée et le journal des "
+                "conflits le note."
+            ),
+            box,
+        )
+        explanation.setWordWrap(True)
+        self.import_button = QPushButton(_("Importer des pa&quets…"), box)
+        self.import_button.clicked.connect(self.on_import_clicked)
+        add_shortcut(
+            self, QKeySequence.StandardKey.Open, self.on_import_clicked, self.import_button
+        )
+        self.import_status = StatusLabel(box)
+        layout = QVBoxLayout(box)
+        layout.addWidget(explanation)
+        layout.addWidget(self.import_button)
+        layout.addWidget(self.import_status)
+        layout.addStretch(1)
+        return box
+
+    def _build_history(self) -> QWidget:
+        """Both lists in tabs of their own: side by side, the conflict log's seven columns
+        would not fit the desk's screen."""
+        self.history_tabs = QTabWidget(self)
+        self.imports_model = BundleImportsModel(self)
+        self.conflicts_model = BundleConflictsModel(self)
+        self.imports_view = make_table(
+            self.imports_model, self.history_tabs, stretch=BundleImportsModel.Columns.SITE
+        )
+        self.conflicts_view = make_table(
+            self.conflicts_model, self.history_tabs, stretch=BundleConflictsModel.Columns.TABLE
+        )
+        for view in (self.imports_view, self.conflicts_view):
+            view.setMinimumHeight(view.fontMetrics().height() * 9)
+        self.history_tabs.addTab(self.imports_view, "")
+        self.history_tabs.addTab(self.conflicts_view, "")
+        return self.history_tabs
+
+    # -- state ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the key's state and both lists."""
+        self.key_box.refresh()
+        try:
+            self.imports_model.set_rows(self.service.list_imports())
+            self.conflicts_model.set_rows(self.service.list_conflicts())
+        except Exception as exc:
+            show_error(self, exc)
+        self.history_tabs.setTabText(
+            0,
+            _("Paquets déjà importés ({n})").format(n=format_number(self.imports_model.rowCount())),
+        )
+        self.history_tabs.setTabText(
+            1,
+            _("Journal des conflits ({n})").format(
+                n=format_number(self.conflicts_model.rowCount())
+            ),
+        )
+
+    def mode(self) -> BundleMode:
+        return next(m for m, radio in self.mode_radios.items() if radio.isChecked())
+
+    def since_day(self) -> date | None:
+        if not self.since_radio.isChecked():
+            return None
+        day = to_date(self.since_edit.date())
+        if day > date.today():
+            raise ValidationError(_("Depuis le"), _("la date est dans l'avenir"))
+        return day
+
+    def _load_key(self) -> bytes:
+        return fileformat.load_key(self.key_box.key_path)
+
+    # -- export --------------------------------------------------------------------------
+    def on_export_clicked(self) -> None:
+        try:
+            key = self._load_key()
+            since_day = self.since_day()
+        except ComptoirError as exc:
+            show_error(self, exc)
+            return
+        mode = self.mode()
+        suggested = documents_folder() / default_bundle_name(self._site.name, mode, date.today())
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Exporter le paquet"),
+            str(suggested),
+            _("Paquets Comptoir ({pattern})").format(pattern="*" + BUNDLE_SUFFIX),
+        )
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix.lower() != BUNDLE_SUFFIX:
+            path = path.with_name(path.name + BUNDLE_SUFFIX)
+        self.export_to(path, key=key, mode=mode, since_day=since_day)
+
+    def export_to(
+        self, path: Path, *, key: bytes, mode: BundleMode, since_day: date | None
+    ) -> None:
+        """Write this site's bundle to ``path`` off the GUI thread."""
+        app, service, site_id = self._app, self.service, self._site.id
+
+        def work(progress: Progress) -> ExportResult:
+            return export_job(app, service, site_id, path, key=key, mode=mode, since_day=since_day)
+
+        self.export_status.setText(_("Export du paquet en cours…"))
+        run_op(
+            self,
+            work,
+            self.on_exported,
+            label=_("Export du paquet…"),
+            on_failure=self.on_export_failed,
+        )
+
+    def on_exported(self, result: ExportResult) -> None:
+        if result.mode == "aggregates":
+            message = _("Paquet « {mode} » écrit : {path}").format(
+                mode=mode_label(result.mode), path=result.path
+            )
+        else:
+            message = _(
+                "Paquet « {mode} » écrit (lignes : {rows}, suppressions : {stones}) : {path}"
+            ).format(
+                mode=mode_label(result.mode),
+                rows=format_number(result.rows),
+                stones=format_number(result.tombstones),
+                path=result.path,
+            )
+        self.export_status.confirm(message)
+        self.bundle_exported.emit(result)
+
+    def on_export_failed(self, exc: BaseException) -> None:
+        self.export_status.setText(_("Aucun paquet n'a été écrit."))
+        show_error(self, exc, _("Export impossible"))
+
+    # -- import --------------------------------------------------------------------------
+    def on_import_clicked(self) -> None:
+        try:
+            key = self._load_key()
+        except ComptoirError as exc:
+            show_error(self, exc)
+            return
+        names, _filter = QFileDialog.getOpenFileNames(
+            self,
+            _("Importer des paquets"),
+            str(documents_folder()),
+            _("Paquets Comptoir ({pattern});;Tous les fichiers (*)").format(
+                pattern="*" + BUNDLE_SUFFIX + " *.bundle"
+            ),
+        )
+        if names:
+            self.import_files([Path(name) for name in names], key=key)
+
+    def import_files(self, paths: list[Path], *, key: bytes) -> None:
+        """Merge each file in turn off the GUI thread; one refused file stops no other."""
+        service = self.service
+
+        def work(progress: Progress) -> list[ImportOutcome]:
+            return import_job(service, paths, key=key, progress=progress)
+
+        self.import_status.setText(_("Import en cours…"))
+        run_op(
+            self,
+            work,
+            self.on_imported,
+            label=_("Import des paquets…"),
+            on_failure=self.on_import_failed,
+        )
+
+    def on_imported(self, outcomes: list[ImportOutcome]) -> None:
+        self.refresh()
+        self.import_status.confirm("\n".join(describe_outcome(o) for o in outcomes))
+        refused = [o for o in outcomes if o.error is not None]
+        if refused:
+            QMessageBox.warning(
+                self,
+                _("Paquets refusés"),
+                "\n\n".join(describe_outcome(o) for o in refused),
+            )
+        self.bundles_imported.emit(outcomes)
+
+    def on_import_failed(self, exc: BaseException) -> None:
+        self.refresh()
+        self.import_status.setText(_("L'import s'est arrêté : voir le message."))
+        show_error(self, exc, _("Import impossible"))
+
+
+__all__ = ["BundlesTab"]
