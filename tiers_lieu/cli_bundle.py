@@ -57,10 +57,9 @@ def add_bundle_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _key_path(args: argparse.Namespace) -> Path:
-    from tiers_lieu.db import data_dir
-    from tiers_lieu.services.bundles import KEY_FILE_NAME
+    from tiers_lieu.services.bundles.keyfile import default_key_path
 
-    return Path(args.key_file) if args.key_file else data_dir() / KEY_FILE_NAME
+    return Path(args.key_file) if args.key_file else default_key_path()
 
 
 def run_bundle(args: argparse.Namespace) -> int:
@@ -77,16 +76,10 @@ def run_bundle(args: argparse.Namespace) -> int:
 
 
 def _key(args: argparse.Namespace) -> int:
-    from tiers_lieu.services.bundles import fileformat
+    from tiers_lieu.services.bundles.keyfile import create_key
 
     path = _key_path(args)
-    if path.exists():
-        raise ComptoirError(
-            _("La clé du réseau existe déjà ({path}) : elle n'a pas été remplacée.").format(
-                path=path
-            )
-        )
-    fileformat.new_key(path)
+    create_key(path)
     print(
         _("Clé du réseau créée dans {path}. Copiez ce fichier sur chaque lieu du réseau.").format(
             path=path
