@@ -126,12 +126,12 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "commit", _on_sqlite_end)
         event.listen(engine, "rollback", _on_sqlite_end)
         return engine
-    connect_args: dict[str, Any] = {}
+    server_args: dict[str, Any] = {}
     if make_url(url).get_backend_name() == "postgresql":
         # A server that stops answering must not freeze the desk for the system's TCP timeout:
         # give up after a few seconds, and the status bar says the server is unreachable.
-        connect_args["connect_timeout"] = 5
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        server_args["connect_timeout"] = 5
+    return create_engine(url, pool_pre_ping=True, connect_args=server_args)
 
 
 class UnitOfWork:
