@@ -14,6 +14,7 @@ from tiers_lieu.services.accounts import AccountService
 from tiers_lieu.services.agenda import AgendaServices, build_agenda
 from tiers_lieu.services.amap import AmapServices
 from tiers_lieu.services.assistance import AssistanceService
+from tiers_lieu.services.audit_log import AuditLogService
 from tiers_lieu.services.bundles import install_tombstone_listener
 from tiers_lieu.services.communes import CommuneService
 from tiers_lieu.services.config import ConfigService
@@ -54,6 +55,7 @@ class Comptoir:
     grocery: GroceryServices
     amap: AmapServices
     agenda: AgendaServices
+    audit_log: AuditLogService
 
     @property
     def access(self) -> Access:
@@ -94,4 +96,5 @@ def build(db: str | None = None) -> Comptoir:
         grocery=GroceryServices.build(uow),
         amap=AmapServices.build(uow),
         agenda=build_agenda(uow),
+        audit_log=AuditLogService(uow),
     )

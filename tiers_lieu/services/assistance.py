@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from tiers_lieu.db import UowFactory
+from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import AssistanceRecord, Category, Commune, Person, Service, Visit
@@ -294,7 +294,10 @@ class AssistanceService:
     def follow_ups(self, site_id: uuid.UUID, *, due_before: date | None = None) -> list[FollowUp]:
         """Open follow-ups (« Doit revenir », « À finaliser »), earliest due date first."""
         with self._uow() as uow:
-            return open_follow_ups(uow.session, site_id, due_before)
+            rows = open_follow_ups(uow.session, site_id, due_before)
+            if rows:  # people's names and notes are shown: audited, once per list
+                _audit_read(uow, site_id, {"follow_ups": len(rows)})
+            return rows
 
     @requires(Permission.ASSISTANCE)
     def close_follow_up(
@@ -361,7 +364,10 @@ class AssistanceService:
         """Records of the period matching the filters, newest first, ``limit`` at a time."""
         where = history_filter(site_id, start, end, operator_id, theme_id, outcome_id)
         with self._uow() as uow:
-            return history_page(uow.session, site_id, where, offset, limit)
+            rows = history_page(uow.session, site_id, where, offset, limit)
+            if rows and offset == 0:  # audited once per search, not per page scrolled
+                _audit_read(uow, site_id, {"start": start, "end": end, "rows": len(rows)})
+            return rows
 
     @requires(Permission.ASSISTANCE)
     def totals(
@@ -391,3 +397,17 @@ class AssistanceService:
         """Records per organisme and month of the period (France Services partner table)."""
         with self._uow() as uow:
             return monthly_by_operator(uow.session, site_id, start=start, end=end)
+
+
+def _audit_read(uow: UnitOfWork, site_id: uuid.UUID, details: dict[str, object]) -> None:
+    """A list naming the people helped was read: one audit line, committed with nothing else."""
+    audit.record(
+        uow,
+        action=AuditAction.READ,
+        entity="assistance_record",
+        entity_id=None,
+        site_id=site_id,
+        user_id=None,
+        details=details,
+    )
+    uow.commit()

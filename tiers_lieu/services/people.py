@@ -186,7 +186,20 @@ class PeopleService:
         if include_assistance:
             access_of(self).require(Permission.ASSISTANCE)
         with self._uow() as uow:
-            return build_page(uow.session, person_id, include_assistance=include_assistance)
+            page = build_page(uow.session, person_id, include_assistance=include_assistance)
+            if page.assistance:  # the person's assistance notes are shown: audited
+                person = uow.session.get(Person, person_id)
+                audit.record(
+                    uow,
+                    action=AuditAction.READ,
+                    entity="assistance_record",
+                    entity_id=person_id,
+                    site_id=None if person is None else person.site_id,
+                    user_id=None,
+                    details={"records": len(page.assistance)},
+                )
+                uow.commit()
+            return page
 
     @requires(Permission.PEOPLE_EDIT)
     def update(

@@ -129,6 +129,10 @@ def run_gui(
     """The desktop application; returns the process exit code."""
     qapp = make_qapplication()
     install_qt_translations(qapp)
+    from tiers_lieu.ui.passphrase import unlock_database
+
+    if not unlock_database(db, quiet=smoke_test):  # an encrypted base: its passphrase first
+        return EXIT_USAGE
     if not smoke_test and not _database_file_is_sound(db):
         return EXIT_FAILURE
     try:
@@ -188,6 +192,7 @@ def _run_desk(qapp: QApplication, app: Comptoir) -> int:
 
         window = MainWindow(app, session.site, session.user)
         window.show()
+        window.desk_lock.start_watching()  # the place's inactivity delay (5 min by default)
         from tiers_lieu.ui.startup_checks import install_auto_backups
 
         install_auto_backups(app, window)

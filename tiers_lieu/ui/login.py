@@ -2,13 +2,16 @@
 
 A refused password is answered on the dialog itself (no message box to dismiss) and the
 password field is cleared for another try; the last username is remembered on this desk so
-that the usual host only types a password.
+that the usual host only types a password. The username field completes from the accounts
+of the database, and the secret may be a volunteer's 6-digit PIN (the service tries the
+password, then the PIN).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -38,10 +41,24 @@ class LoginDialog(QDialog):
         self.setWindowTitle(_("Comptoir — connexion"))
         self.setMinimumWidth(380)
 
-        intro = QLabel(_("Identifiez-vous pour ouvrir Comptoir."), self)
+        intro = QLabel(
+            _(
+                "Identifiez-vous pour ouvrir Comptoir. Bénévoles : votre code PIN à 6 chiffres "
+                "suffit."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         self.username_edit = QLineEdit(self)
         self.username_edit.setMaxLength(60)
+        try:
+            usernames = [u.username for u in app.accounts.list_users()]
+        except Exception:  # a list to choose from is a help, not a condition
+            usernames = []
+        completer = QCompleter(usernames, self.username_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.username_edit.setCompleter(completer)
         self.password_edit = QLineEdit(self)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.error_label = QLabel(self)
@@ -53,7 +70,7 @@ class LoginDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(_("&Identifiant :"), self.username_edit)
-        form.addRow(_("&Mot de passe :"), self.password_edit)
+        form.addRow(_("&Mot de passe ou code PIN :"), self.password_edit)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

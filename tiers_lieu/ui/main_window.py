@@ -32,8 +32,9 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.labels import role_label
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
-from tiers_lieu.ui import options
+from tiers_lieu.ui import connection, options
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.lock import DeskLock
 from tiers_lieu.ui.sections import SECTIONS, SectionContext, section_index
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.desk_lock = DeskLock(app, self)  # the lock screen stacked over the content
 
         self._build_menus()
         self._build_status_bar()
@@ -261,6 +263,8 @@ class MainWindow(QMainWindow):
         self.change_site_action.triggered.connect(self.on_change_site_triggered)
         self.change_site_action.setVisible(len(self._sites) > 1)
         file_menu.addAction(self.change_site_action)
+        file_menu.addAction(self.desk_lock.lock_action)
+        file_menu.addAction(self.desk_lock.switch_action)
         file_menu.addSeparator()
         quit_action = QAction(_("&Quitter"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -298,6 +302,10 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(self)
         status.addPermanentWidget(self.user_label)
         self._show_user()
+        # PostgreSQL only: « Serveur injoignable… » and the visits kept until it answers.
+        self.connection_monitor, self.connection_status = connection.install(self, self._app)
+        status.addPermanentWidget(self.connection_status)
+        self.connection_status.on_state_changed()
 
     def _show_user(self) -> None:
         if self._user is None:

@@ -1,5 +1,5 @@
-"""The first-run assistant: a new desk goes from an empty database to a place and a
-coordinator's account in four pages, without the command line.
+"""The first-run assistant: a new desk goes from an empty database to a place and
+an administration account in four pages, without the command line.
 
 Nothing is written before « Terminer ». Then the account is created first, because its
 rules (unique username, password length) can only be checked by the service; the place,
@@ -83,9 +83,10 @@ class FirstRunAssistant(QWizard):
             )
         if self.account_page is not None:
             lines.append(
-                _("Le compte de coordination « {username} » pourra ensuite se connecter.").format(
-                    username=self.account_page.username_edit.text().strip().casefold()
-                )
+                _(
+                    "Le compte d'administration « {username} » pourra ensuite se connecter et "
+                    "créer les comptes de l'équipe."
+                ).format(username=self.account_page.username_edit.text().strip().casefold())
             )
         return "\n".join(lines)
 

@@ -130,18 +130,22 @@ class ServicesPage(QWizardPage):
 
 
 class AccountPage(QWizardPage):
-    """The coordinator's account: who configures the place and produces the reports."""
+    """The first account, with the administration role: it configures the place, manages the
+    other accounts and produces the reports."""
 
     def __init__(self, site_name: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle(_("Le compte de coordination"))
+        self.setTitle(_("Le compte d'administration (coordination)"))
         if site_name:
             subtitle = _(
                 "Le lieu « {place} » est déjà décrit. Créez le compte qui le configure et "
                 "produit les rapports."
             ).format(place=site_name)
         else:
-            subtitle = _("Ce compte configure le lieu, gère les comptes et produit les rapports.")
+            subtitle = _(
+                "Ce compte configure le lieu, crée les comptes des autres personnes et produit "
+                "les rapports."
+            )
         self.setSubTitle(subtitle)
         self.display_name_edit = QLineEdit(self)
         self.display_name_edit.setMaxLength(120)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.models.enums import Role
+from tiers_lieu.services.access import ROLE_PERMISSIONS, Permission
 from tiers_lieu.services.memberships import MembershipService
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.services.privacy import PrivacyService
@@ -37,9 +38,17 @@ def documents(app: Comptoir) -> PrivacyDocuments:
     return PrivacyDocuments(app.uow)
 
 
-def may_read_assistance(user: UserInfo | None) -> bool:
-    """Assistance notes are for the mediation desk and the coordination only."""
-    return user is not None and user.role in (Role.MEDIATOR, Role.COORDINATOR)
+def may_read_assistance(app: Comptoir, user: UserInfo | None) -> bool:
+    """Whether the page shows assistance notes: the services' own rule (the permission of
+    whoever is signed in), and the role of the screen's user when it was built for one."""
+    if not app.access.allows(Permission.ASSISTANCE):
+        return False
+    if user is None:
+        return app.access.user is not None  # the command line's system reads no pages
+    try:
+        return Permission.ASSISTANCE in ROLE_PERMISSIONS[Role(user.role)]
+    except ValueError:
+        return False
 
 
 class PeopleModel(ReadModelTable[PersonInfo]):

@@ -135,7 +135,7 @@ class RegisterTab(QWidget):
             return
         try:
             page = self._app.people.person_page(
-                person_id, include_assistance=may_read_assistance(self._user)
+                person_id, include_assistance=may_read_assistance(self._app, self._user)
             )
         except Exception as exc:
             show_error(self, exc)

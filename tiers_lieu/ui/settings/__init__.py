@@ -13,7 +13,10 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
+from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.settings.accounts_tab import AccountsTab
+from tiers_lieu.ui.settings.audit_tab import AuditTab
 from tiers_lieu.ui.settings.backups_tab import BackupsTab
 from tiers_lieu.ui.settings.closures import ClosuresTab
 from tiers_lieu.ui.settings.communes import CommunesTab
@@ -61,6 +64,15 @@ class SettingsSection(QWidget):
         self.tabs.addTab(self.communes_tab, _("Communes du territoire"))
         self.backups_tab = BackupsTab(app, site, self)
         self.tabs.addTab(self.backups_tab, _("Sauvegardes"))
+        # The lock delay (coordination too), the accounts and the log (administration only).
+        self.accounts_tab: AccountsTab | None = None
+        self.audit_tab: AuditTab | None = None
+        if app.access.allows(Permission.SETTINGS) or app.access.allows(Permission.ACCOUNTS):
+            self.accounts_tab = AccountsTab(app, site, self)
+            self.tabs.addTab(self.accounts_tab, self.accounts_tab.title())
+        if app.access.allows(Permission.AUDIT):
+            self.audit_tab = AuditTab(app, site, self)
+            self.tabs.addTab(self.audit_tab, _("Journal d'audit"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

@@ -1,0 +1,293 @@
+"""Reading the audit log: a page of lines for the administration, and their CSV export.
+
+The log is append-only (migration 0004: the database refuses an UPDATE, and a DELETE of a
+line less than 28 days old), and this service has no method that changes it. Reading it is
+not itself audited (it would write a line each time the list scrolls); exporting it is.
+
+Instants are stored in UTC and shown in the time zone of the place the desk works for (the
+``site_id`` given, Europe/Paris otherwise), which also decides where a day of the date filter
+starts and ends.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
+
+from tiers_lieu.db import UowFactory
+from tiers_lieu.i18n import N_, _, format_date, format_time
+from tiers_lieu.labels import role_label
+from tiers_lieu.models import AppUser, AuditEntry, Site
+from tiers_lieu.models.enums import AuditAction, Role
+from tiers_lieu.services import audit
+from tiers_lieu.services.access import Permission, requires
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+ACTION_LABELS: dict[str, str] = {
+    AuditAction.CREATE: N_("Création"),
+    AuditAction.UPDATE: N_("Modification"),
+    AuditAction.DELETE: N_("Suppression"),
+    AuditAction.LOGIN: N_("Connexion"),
+    AuditAction.EXPORT: N_("Export"),
+    AuditAction.PURGE: N_("Purge"),
+    AuditAction.READ: N_("Consultation"),
+    AuditAction.REFUSED: N_("Refus"),
+    AuditAction.SWITCH: N_("Changement d'utilisateur"),
+}
+
+ENTITY_LABELS: dict[str, str] = {
+    "app_user": N_("Compte"),
+    "assistance_record": N_("Aide aux démarches"),
+    "audit_entry": N_("Journal d'audit"),
+    "person": N_("Personne"),
+    "person_merge": N_("Fusion de personnes"),
+    "consent": N_("Consentement"),
+    "membership": N_("Adhésion"),
+    "retention": N_("Durées de conservation"),
+    "setting": N_("Paramètre"),
+    "report": N_("Rapport"),
+    "visit": N_("Visite"),
+    "booking": N_("Réservation"),
+    "sale": N_("Vente"),
+}
+
+
+# Names of the detail keys the services write most, and of some of their values.
+DETAIL_LABELS: dict[str, str] = {
+    "username": N_("identifiant"),
+    "role": N_("rôle"),
+    "previous_role": N_("rôle précédent"),
+    "password": N_("mot de passe"),
+    "pin": N_("code PIN"),
+    "pin_removed": N_("code PIN retiré"),
+    "method": N_("par"),
+    "active": N_("actif"),
+    "changed": N_("modifié"),
+    "previous": N_("compte précédent"),
+    "attempts": N_("essais"),
+    "blocked_seconds": N_("bloqué (secondes)"),
+    "records": N_("démarches"),
+    "rows": N_("lignes"),
+    "lines": N_("lignes"),
+    "lock_minutes": N_("verrouillage (minutes)"),
+    "start": N_("du"),
+    "end": N_("au"),
+    "account": N_("compte"),
+}
+VALUE_LABELS: dict[str, str] = {
+    "password": N_("mot de passe"),
+    "pin": N_("code PIN"),
+    "pin_removed": N_("code PIN retiré"),
+    "display_name": N_("nom affiché"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return _(label) if label else action
+
+
+def entity_label(entity: str) -> str:
+    label = ENTITY_LABELS.get(entity)
+    return _(label) if label else entity
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which lines to show; ``None`` means no limit on that field. Dates are the place's."""
+
+    start: date | None = None
+    end: date | None = None
+    user_id: uuid.UUID | None = None
+    action: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    id: uuid.UUID
+    at: datetime
+    """The instant, in the place's time zone."""
+    when: str
+    account: str
+    action: str
+    action_label: str
+    entity: str
+    what: str
+    entity_id: uuid.UUID | None
+    details: str
+
+
+@dataclass(frozen=True)
+class AuditAccount:
+    id: uuid.UUID
+    name: str
+    active: bool
+
+
+def describe_details(text: str) -> str:
+    """The stored JSON as « clé : valeur » pairs, for reading."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return text
+    if not isinstance(data, dict):
+        return str(data)
+    return " ; ".join(
+        f"{_(DETAIL_LABELS[key]) if key in DETAIL_LABELS else key} : {_value(key, value)}"
+        for key, value in data.items()
+    )
+
+
+def _value(key: str, value: Any) -> str:
+    if key in ("role", "previous_role") and value in set(Role):
+        return role_label(value)
+    if isinstance(value, str) and value in VALUE_LABELS:
+        return _(VALUE_LABELS[value])
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if value is None:
+        return "—"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class AuditLogService:
+    def __init__(self, uow: UowFactory) -> None:
+        self._uow = uow
+
+    @requires(Permission.AUDIT)
+    def accounts(self) -> list[AuditAccount]:
+        """Every account, deactivated ones included (their past lines stay in the log)."""
+        with self._uow(read_only=True) as uow:
+            rows = uow.session.exec(select(AppUser).order_by(col(AppUser.display_name))).all()
+            return [AuditAccount(u.id, u.display_name, u.active) for u in rows]
+
+    @requires(Permission.AUDIT)
+    def page(
+        self,
+        filters: AuditFilter,
+        *,
+        site_id: uuid.UUID | None = None,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[AuditLine]:
+        """Lines matching ``filters``, newest first, ``limit`` at a time (not audited)."""
+        with self._uow(read_only=True) as uow:
+            return self._lines(uow.session, filters, site_id, offset, limit)
+
+    @requires(Permission.AUDIT)
+    def export_csv(
+        self, path: Path, filters: AuditFilter, *, site_id: uuid.UUID | None = None
+    ) -> int:
+        """Write every matching line to ``path`` (UTF-8 with BOM, ``;``); the export itself
+        is audited. Returns the number of lines written."""
+        with self._uow(read_only=True) as uow:
+            lines = self._lines(uow.session, filters, site_id, 0, None)
+        partial = path.with_name(path.name + ".partiel")
+        # Written aside then renamed: a failure never leaves half a file under the real name.
+        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+            writer.writerow([_("Date"), _("Compte"), _("Action"), _("Objet"), _("Détails")])
+            for line in lines:
+                cells = [line.when, line.account, line.action_label, line.what, line.details]
+                writer.writerow([_cell(value) for value in cells])
+        os.replace(partial, path)
+        with self._uow() as uow:
+            account = None
+            if filters.user_id is not None:
+                user = uow.session.get(AppUser, filters.user_id)
+                account = None if user is None else user.username
+            details = {
+                "lines": len(lines),
+                "start": filters.start,
+                "end": filters.end,
+                "action": filters.action,
+                "account": account,
+            }
+            audit.record(
+                uow,
+                action=AuditAction.EXPORT,
+                entity="audit_entry",
+                entity_id=None,
+                site_id=site_id,
+                user_id=None,
+                details={key: value for key, value in details.items() if value is not None},
+            )
+            uow.commit()
+        return len(lines)
+
+    def _lines(
+        self,
+        session: Session,
+        filters: AuditFilter,
+        site_id: uuid.UUID | None,
+        offset: int,
+        limit: int | None,
+    ) -> list[AuditLine]:
+        zone = _zone(session, site_id)
+        query = (
+            select(AuditEntry, AppUser.display_name)
+            .join(AppUser, col(AppUser.id) == AuditEntry.user_id, isouter=True)
+            .where(*_conditions(filters, zone))
+            .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+            .offset(offset)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        lines = []
+        for entry, name in session.exec(query).all():
+            local = entry.at.astimezone(zone)
+            lines.append(
+                AuditLine(
+                    id=entry.id,
+                    at=local,
+                    when=_("{date} à {time}").format(
+                        date=format_date(local.date()), time=format_time(local.time())
+                    ),
+                    account=name if name is not None else _("Système"),
+                    action=entry.action,
+                    action_label=action_label(entry.action),
+                    entity=entry.entity,
+                    what=entity_label(entry.entity),
+                    entity_id=entry.entity_id,
+                    details=describe_details(entry.details),
+                )
+            )
+        return lines
+
+
+def _zone(session: Session, site_id: uuid.UUID | None) -> ZoneInfo:
+    site = session.get(Site, site_id) if site_id is not None else None
+    return ZoneInfo(site.timezone if site is not None and site.timezone else DEFAULT_TIMEZONE)
+
+
+def _conditions(filters: AuditFilter, zone: ZoneInfo) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if filters.start is not None:
+        start = datetime.combine(filters.start, time(), zone).astimezone(UTC)
+        where.append(col(AuditEntry.at) >= start)
+    if filters.end is not None:
+        end = datetime.combine(filters.end + timedelta(days=1), time(), zone).astimezone(UTC)
+        where.append(col(AuditEntry.at) < end)
+    if filters.user_id is not None:
+        where.append(col(AuditEntry.user_id) == filters.user_id)
+    if filters.action is not None:
+        where.append(col(AuditEntry.action) == filters.action)
+    return where
+
+
+def _cell(value: str) -> str:
+    # A cell starting with = + - @ would be run as a formula by a spreadsheet program.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -1,0 +1,261 @@
+"""« Journal d'audit » : who did what, when — for the administration only, and read-only.
+
+Filters (period of the place's dates, account, action) apply as soon as they change; the list
+is lazy (a page, then more as it scrolls), newest first. The export writes the filtered lines
+to a CSV file off the GUI thread, and the service records that export in the log itself.
+There is nothing here to change or remove a line: the service offers no such thing and the
+database refuses it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _, format_number, ngettext
+from tiers_lieu.services.audit_log import ACTION_LABELS, AuditFilter, AuditLine
+from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date
+from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.models import ReadModelTable
+from tiers_lieu.ui.ops import Progress, run_op
+
+PAGE_SIZE = 200
+_NO_INDEX = QModelIndex()
+
+
+class AuditModel(ReadModelTable[AuditLine]):
+    """The filtered lines, fetched ``PAGE_SIZE`` at a time as the list scrolls."""
+
+    class Columns(IntEnum):
+        WHEN = 0
+        ACCOUNT = 1
+        ACTION = 2
+        WHAT = 3
+        DETAILS = 4
+
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        self._filters = AuditFilter()
+        self._more = False
+
+    def headers(self) -> dict[Any, str]:
+        c = self.Columns
+        return {
+            c.WHEN: _("Date"),
+            c.ACCOUNT: _("Compte"),
+            c.ACTION: _("Action"),
+            c.WHAT: _("Objet"),
+            c.DETAILS: _("Détails"),
+        }
+
+    def display(self, row: AuditLine, column: Any) -> str:
+        c = self.Columns
+        return {
+            c.WHEN: row.when,
+            c.ACCOUNT: row.account,
+            c.ACTION: row.action_label,
+            c.WHAT: row.what,
+            c.DETAILS: row.details,
+        }[column]
+
+    def sort_value(self, row: AuditLine, column: Any) -> object:
+        return row.at if column == self.Columns.WHEN else self.display(row, column)
+
+    def load(self, filters: AuditFilter) -> None:
+        self._filters = filters
+        rows = self._fetch(0)
+        self._more = len(rows) == PAGE_SIZE
+        self.set_rows(rows)
+
+    def _fetch(self, offset: int) -> list[AuditLine]:
+        return self._app.audit_log.page(
+            self._filters, site_id=self._site.id, offset=offset, limit=PAGE_SIZE
+        )
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> None:
+        if not self.canFetchMore(parent):
+            return
+        start = self.rowCount()
+        rows = self._fetch(start)
+        self._more = len(rows) == PAGE_SIZE
+        if rows:
+            self.beginInsertRows(_NO_INDEX, start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+
+def _date_edit(parent: QWidget, value: QDate) -> QDateEdit:
+    edit = QDateEdit(value, parent)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+class AuditTab(QWidget):
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._site = site
+        today = QDate.currentDate()
+        self.start = _date_edit(self, today.addDays(-30))
+        self.end = _date_edit(self, today)
+        self.account = QComboBox(self)
+        self.account.setAccessibleName(_("Compte"))
+        self.action = QComboBox(self)
+        self.action.setAccessibleName(_("Action"))
+        self.action.addItem(_("Toutes les actions"), None)
+        for code, label in ACTION_LABELS.items():
+            self.action.addItem(_(label), str(code))
+        self.model = AuditModel(app, site, self)
+        self.view = make_table(self.model, self, stretch=AuditModel.Columns.DETAILS)
+        self.view.setAccessibleName(_("Journal d'audit"))
+        self.count_label = QLabel(self)
+        self.export_button = QPushButton(_("E&xporter en CSV…"), self)
+        self.status = StatusLabel(self)
+
+        filters = QHBoxLayout()
+        for text, field in (
+            (_("&Du :"), self.start),
+            (_("a&u :"), self.end),
+            (_("&Compte :"), self.account),
+            (_("&Action :"), self.action),
+        ):
+            buddy = QLabel(text, self)
+            buddy.setBuddy(field)
+            filters.addWidget(buddy)
+            filters.addWidget(field)
+        filters.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.export_button)
+        intro = QLabel(
+            _(
+                "Les actions sensibles (consultation des notes d'accompagnement, exports, "
+                "effacements, comptes, paramètres) sont enregistrées ici ; le journal ne peut "
+                "être ni modifié ni effacé."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.status)
+
+        add_shortcut(self, "Ctrl+E", self.on_export_clicked, self.export_button)
+        self.export_button.clicked.connect(self.on_export_clicked)
+        self.start.dateChanged.connect(self.refresh)
+        self.end.dateChanged.connect(self.refresh)
+        self.account.currentIndexChanged.connect(self.refresh)
+        self.action.currentIndexChanged.connect(self.refresh)
+        self._shown_once = False
+        self._load_accounts()
+        self.refresh()
+
+    def _load_accounts(self) -> None:
+        self.account.blockSignals(True)
+        self.account.clear()
+        self.account.addItem(_("Tous les comptes"), None)
+        try:
+            accounts = self._app.audit_log.accounts()
+        except Exception as exc:
+            show_error(self, exc)
+            accounts = []
+        for account in accounts:
+            name = (
+                account.name
+                if account.active
+                else _("{name} (désactivé)").format(name=account.name)
+            )
+            self.account.addItem(name, str(account.id))
+        self.account.blockSignals(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Lines written since the tab was last shown appear without a click."""
+        super().showEvent(event)
+        if self._shown_once:
+            self.refresh()
+        self._shown_once = True
+
+    def filters(self) -> AuditFilter:
+        account = self.account.currentData()
+        return AuditFilter(
+            start=to_date(self.start.date()),
+            end=to_date(self.end.date()),
+            user_id=uuid.UUID(account) if account else None,
+            action=self.action.currentData() or None,
+        )
+
+    def refresh(self, *_args: object) -> None:
+        filters = self.filters()
+        if filters.start and filters.end and filters.start > filters.end:
+            self.count_label.setText(_("La date de début est après la date de fin."))
+            self.model.set_rows([])
+            return
+        try:
+            self.model.load(filters)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        shown = self.model.rowCount()
+        more = self.model.canFetchMore()
+        text = ngettext("{n} ligne", "{n} lignes", shown).format(n=format_number(shown))
+        self.count_label.setText(
+            _("{lines} (et d'autres en faisant défiler)").format(lines=text) if more else text
+        )
+
+    def on_export_clicked(self) -> None:
+        filters = self.filters()
+        end = filters.end or to_date(QDate.currentDate())
+        start = filters.start or end - timedelta(days=30)
+        suggested = f"journal-audit-{start.isoformat()}-{end.isoformat()}.csv"
+        path, _chosen = QFileDialog.getSaveFileName(
+            self, _("Exporter le journal d'audit"), suggested, _("Tableur CSV (*.csv)")
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, target: Path) -> None:
+        if target.suffix.casefold() != ".csv":
+            target = target.with_suffix(".csv")
+        filters, service, site_id = self.filters(), self._app.audit_log, self._site.id
+
+        def work(_progress: Progress) -> int:
+            return service.export_csv(target, filters, site_id=site_id)
+
+        def done(count: int) -> None:
+            self.status.confirm(
+                ngettext(
+                    "{n} ligne exportée dans « {file} ».",
+                    "{n} lignes exportées dans « {file} ».",
+                    count,
+                ).format(n=format_number(count), file=target.name)
+            )
+            self.refresh()  # the export is itself a line of the log
+
+        run_op(self, work, done, label=_("Export en cours…"))
