@@ -94,6 +94,9 @@ def run_smoke_test(app: Comptoir, screenshots: Path | None = None) -> int:
                 window.show_section(index)
                 _settle(window)
                 _save(window, screenshots, name)
+            # The inactivity lock: nothing of the sections may show through.
+            window.desk_lock.lock()
+            _save(window, screenshots, f"{len(SECTIONS) + 3:02d}-verrouillage.png")
             window.close()
             window.deleteLater()
 
