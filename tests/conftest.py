@@ -47,6 +47,16 @@ def app(db_path: Path) -> Iterator[Comptoir]:
 
 
 @pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database of its own (dropped after the test), on the server of
+    ``TIERS_LIEU_TEST_PG``; the test is skipped, saying why, when there is none."""
+    from pgtest import new_database, server_url
+
+    with new_database(server_url()) as url:
+        yield url
+
+
+@pytest.fixture
 def site(app: Comptoir) -> SiteInfo:
     return app.sites.init_site(
         name="Le Comptoir de Felletin", commune_name="Felletin", insee_code="23079"

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 APP_DIR_NAME = "comptoir"
 ENV_VAR = "TIERS_LIEU_DB"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x436F6D70  # "Comp": the PostgreSQL advisory lock one migration holds
 
 
 def data_dir() -> Path:
@@ -242,6 +243,11 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> Path | None:
         backup = backup_sqlite(path, folder / f"avant-migration-{current}-{stamp}.sqlite")
     config = _alembic_config(engine)
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two desks started at once: the second waits here for the first to commit, and
+            # Alembic then reads the new revision and has nothing left to do. (SQLite's
+            # BEGIN IMMEDIATE does the same.)
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return backup

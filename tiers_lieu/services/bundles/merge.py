@@ -142,11 +142,38 @@ def _merge_table(
         if incoming > local:
             updates.append({"b_id": row["id"], **{k: v for k, v in row.items() if k != "id"}})
     if inserts:
-        session.execute(insert(table), inserts)
+        session.execute(insert(table), _parents_first(table, inserts))
         counts.inserted += len(inserts)
     if updates:
         session.execute(update(table).where(table.c.id == bindparam("b_id")), updates)
         counts.updated += len(updates)
+
+
+def _parents_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows pointing at another incoming row of their table (a person merged into another)
+    after that row: PostgreSQL checks each reference as its row arrives, while SQLite waits
+    for the commit (``defer_foreign_keys``) and rows come in id order."""
+    columns = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+    if not columns:
+        return rows
+    incoming = {row["id"] for row in rows}
+    placed: set[Any] = set()
+    ordered: list[dict[str, Any]] = []
+    pending = rows
+    while pending:
+        ready: list[dict[str, Any]] = []
+        waiting: list[dict[str, Any]] = []
+        for row in pending:
+            parents = [row.get(c) for c in columns]
+            blocked = any(p in incoming and p not in placed for p in parents)
+            (waiting if blocked else ready).append(row)
+        if not ready:  # a cycle: the database will say so
+            ordered.extend(waiting)
+            break
+        ordered.extend(ready)
+        placed.update(row["id"] for row in ready)
+        pending = waiting
+    return ordered
 
 
 def _apply_tombstones(
