@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from tiers_lieu.i18n import _
@@ -67,7 +67,8 @@ class BarChart(QWidget):
             painter.end()
 
     def _paint_empty(self, painter: QPainter) -> None:
-        painter.setPen(self.palette().placeholderText().color())
+        # The greyed text colour: a hint, not a figure.
+        painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
         painter.drawText(
             self.rect(), Qt.AlignmentFlag.AlignCenter, _("Aucune donnée sur la période")
         )
