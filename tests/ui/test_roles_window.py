@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QTabWidget
 from pytestqt.qtbot import QtBot
+from rolesdemo import PASSWORD, make_roles_demo
 
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.models.enums import Role
@@ -19,26 +19,12 @@ from tiers_lieu.services.access import ROLE_PERMISSIONS
 from tiers_lieu.ui.main_window import MainWindow
 from tiers_lieu.ui.sections import SECTIONS
 
-TODAY = date(2026, 3, 15)
-PASSWORD = "correct horse battery"
-
 
 @pytest.fixture(scope="module")
 def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("roles-window") / "demo.sqlite"
-    shutil.copyfile(template_db, path)
-    app = build(str(path))
-    app.sites.init_site(name="Le Comptoir de Felletin", commune_name="Felletin", insee_code="23079")
-    app.demo.generate(scale="small", seed=7, today=TODAY)
-    for role in Role:
-        app.accounts.create_user(
-            username=f"compte.{role.value}",
-            display_name=f"Compte {role.value}",
-            password=PASSWORD,
-            role=role,
-        )
-    app.close()
-    return path
+    return make_roles_demo(
+        template_db, tmp_path_factory.mktemp("roles-window") / "demo.sqlite", seed=7
+    )
 
 
 @pytest.fixture

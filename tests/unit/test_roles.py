@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from rolesdemo import PASSWORD, TODAY, make_roles_demo
 from sqlmodel import col, func, select
 
 from tiers_lieu.app import Comptoir, build
@@ -26,26 +27,12 @@ from tiers_lieu.services.events_read import HeadCountLine
 from tiers_lieu.services.privacy import PrivacyService
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 
-TODAY = date(2026, 3, 15)
-PASSWORD = "correct horse battery"
-
 
 @pytest.fixture(scope="module")
 def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("roles-demo") / "demo.sqlite"
-    shutil.copyfile(template_db, path)
-    app = build(str(path))
-    app.sites.init_site(name="Le Comptoir de Felletin", commune_name="Felletin", insee_code="23079")
-    app.demo.generate(scale="small", seed=5, today=TODAY)
-    for role in Role:
-        app.accounts.create_user(
-            username=f"compte.{role.value}",
-            display_name=f"Compte {role.value}",
-            password=PASSWORD,
-            role=role,
-        )
-    app.close()
-    return path
+    return make_roles_demo(
+        template_db, tmp_path_factory.mktemp("roles-demo") / "demo.sqlite", seed=5
+    )
 
 
 @pytest.fixture
