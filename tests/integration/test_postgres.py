@@ -24,6 +24,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from lastseat import FULL, race_for_the_last_seat
 from pgtest import database_name, missing_server, new_database, server_url
 from sqlalchemy import Engine, MetaData, create_engine, func, insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError
@@ -34,7 +35,6 @@ from tiers_lieu.db import _alembic_config, make_engine, migrate
 from tiers_lieu.models import AuditEntry, Booking, Person, Visit, metadata
 from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.reports.csv_export import csv_text
-from tiers_lieu.services.agenda import AgendaConflict, rules
 from tiers_lieu.services.bundles import BundleService
 from tiers_lieu.services.privacy import PrivacyService
 
@@ -323,53 +323,9 @@ def test_two_desks_cannot_both_take_the_last_seat(
     pg_app: Comptoir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = pg_app.sites.init_site(name="Le Comptoir de Felletin")
-    space = pg_app.agenda.resources.create(
-        site_id=site.id, name="Espace partagé", kind=ResourceKind.OPEN_SPACE, capacity=2
-    )
-    start, end = datetime(2026, 3, 10, 9, tzinfo=PARIS), datetime(2026, 3, 10, 12, tzinfo=PARIS)
-    pg_app.agenda.bookings.create(
-        site_id=site.id, resource_id=space.id, start=start, end=end, organisation="Déjà là"
-    )
     url = pg_app.engine.url.render_as_string(hide_password=False)
-    desks = [build(url), build(url)]  # two engines, two connections
-    # The first desk to lock the resource waits here until the other desk is stuck behind
-    # the lock (the barrier breaks after a second): without the lock, both would count one
-    # seat taken, and both would book.
-    barrier = threading.Barrier(2, timeout=5)
-    real_load = rules.load_bookings
-
-    def slow_load(*args, **kwargs):  # type: ignore[no-untyped-def]
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=1)
-        return real_load(*args, **kwargs)
-
-    monkeypatch.setattr("tiers_lieu.services.agenda.common.load_bookings", slow_load)
-    outcomes: list[str] = []
-
-    def desk(comptoir: Comptoir, name: str) -> None:
-        try:
-            comptoir.agenda.bookings.create(
-                site_id=site.id, resource_id=space.id, start=start, end=end, organisation=name
-            )
-            outcomes.append("booked")
-        except AgendaConflict as refused:
-            outcomes.append(refused.message)
-
-    threads = [threading.Thread(target=desk, args=(d, f"Bureau {i}")) for i, d in enumerate(desks)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    for d in desks:
-        d.close()
-    assert sorted(outcomes, key=len) == [
-        "booked",
-        "« Espace partagé » est complet sur ce créneau : 2 places prises sur 2.",
-    ]
-    with pg_app.uow() as uow:
-        taken = uow.session.execute(
-            select(func.sum(Booking.seats)).where(Booking.resource_id == space.id)
-        ).scalar_one()
+    outcomes, taken = race_for_the_last_seat(pg_app, site.id, url, monkeypatch)
+    assert outcomes == ["booked", FULL]
     assert taken == 2
 
 
