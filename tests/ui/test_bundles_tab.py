@@ -1,4 +1,4 @@
-"""« Échanges entre lieux » as a coordinator uses it: the key is created once and copied to the
+"""« Réseau de lieux » as a coordinator uses it: the key is created once and copied to the
 other site, a site's bundle written through the tab is taken in by a second database (its
 visits appear, the bundle is listed), importing it twice says nothing new, a tampered file is
 refused with a clear message, indicators travel alone as a CSV, and a host may do none of it."""

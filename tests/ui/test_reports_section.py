@@ -81,7 +81,7 @@ def test_the_section_opens_on_the_report_with_its_record_tabs(section: ReportsSe
         "Partenaires",
         "Emplois",
         "Bénévolat",
-        "Échanges entre lieux",
+        "Réseau de lieux",
     ]
     tab = section.report_tab
     assert tab.site_combo.itemText(0) == "Tous les lieux"

@@ -1,6 +1,6 @@
 """The « Rapports » section: the activity report (period, site, figures on screen, PDF, XLSX
 and CSV exports) and the records only the report needs (LEADER operation and payment claims,
-partners, jobs, volunteering), as tabs; and « Échanges entre lieux », the signed bundles
+partners, jobs, volunteering), as tabs; and « Réseau de lieux », the signed bundles
 that carry a site's data to the network's coordination.
 
 This module only assembles the tabs and relays what changed: a saved operation or a new
@@ -50,7 +50,7 @@ class ReportsSection(QWidget):
         self.tabs.addTab(self.partners_tab, _("Partenaires"))
         self.tabs.addTab(self.jobs_tab, _("Emplois"))
         self.tabs.addTab(self.volunteers_tab, _("Bénévolat"))
-        self.tabs.addTab(self.bundles_tab, _("Échanges entre lieux"))
+        self.tabs.addTab(self.bundles_tab, _("Réseau de lieux"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

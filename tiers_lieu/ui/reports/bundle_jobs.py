@@ -1,4 +1,4 @@
-"""The work behind « Échanges entre lieux », kept apart from the widgets because it runs off the
+"""The work behind « Réseau de lieux », kept apart from the widgets because it runs off the
 GUI thread (through ``run_op``) and must not touch any: writing this site's bundle, taking in
 the chosen files one by one, and how each outcome is told to the user.
 

@@ -1,4 +1,4 @@
-"""The network key in « Échanges entre lieux »: whether this computer has it, creating it (on
+"""The network key in « Réseau de lieux »: whether this computer has it, creating it (on
 one site only), copying it out to a USB key and taking in the copy another site made.
 
 The same file as ``tiers-lieu bundle key`` (see :mod:`tiers_lieu.services.bundles.keyfile`):

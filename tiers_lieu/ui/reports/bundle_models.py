@@ -1,4 +1,4 @@
-"""The lists of « Échanges entre lieux »: bundles already merged, and the conflict log, as
+"""The lists of « Réseau de lieux »: bundles already merged, and the conflict log, as
 table models over :mod:`tiers_lieu.services.bundles.history` read models; plus the French
 names of what travels (the three modes, the tables a conflict can concern).
 

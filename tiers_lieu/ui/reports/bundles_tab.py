@@ -1,4 +1,4 @@
-"""« Échanges entre lieux »: what ``tiers-lieu bundle`` does, in the window. A site sends its
+"""« Réseau de lieux »: what ``tiers-lieu bundle`` does, in the window. A site sends its
 data to the network's coordination in one signed file; the coordination takes in the files of
 every site; both read back what was merged and the conflicts.
 
