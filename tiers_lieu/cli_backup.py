@@ -2,9 +2,13 @@
 
 The command line works on the file directly, without migrating or opening the application:
 a backup must be possible even when something else is wrong, and a restore must not touch
-the database before the file to restore has been verified. SQLite only: for a PostgreSQL
-URL the message points to ``pg_dump``/``pg_restore``. Exit 0 on success, 2 with a French
-message on stderr for anything the user can fix.
+the database before the file to restore has been verified, nor while another program (a
+desk, another command) has it open: it is then refused, nothing changed. Like every
+command, both first finish or undo what a crash cut short, remove its leftovers and say so
+on stderr (``tiers_lieu.__main__`` calls
+:func:`~tiers_lieu.services.leftovers.tidy_at_start`). SQLite only: for a PostgreSQL URL the
+message points to ``pg_dump``/``pg_restore``. Exit 0 on success, 2 with a French message on
+stderr for anything the user can fix.
 """
 
 from __future__ import annotations

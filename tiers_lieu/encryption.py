@@ -17,21 +17,28 @@ from a terminal; the windows unlock the base in their own dialog before anything
 ``sqlcipher3`` has wheels for Linux only: elsewhere plain databases work as before, and an
 encrypted one is refused with a French message. Plain files keep going through the
 standard library's ``sqlite3``.
+
+Every connection made here is counted in :mod:`tiers_lieu.held_files`; a base's bytes are read
+(its header) or copied as they are only when no connection of this process holds it, since
+closing any other handle on the file would drop SQLite's locks.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
+import shutil
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tiers_lieu.encryption_keys import PASSPHRASE, KeyFile, key_id_of, write_atomically
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, DatabaseInUseError
+from tiers_lieu.held_files import PlainConnection, connection_class, raw_access
 from tiers_lieu.i18n import _
 
 PASSPHRASE_ENV = "TIERS_LIEU_DB_PASSPHRASE"
@@ -86,12 +93,20 @@ def is_encrypted(db_path: Path) -> bool:
 
 def has_plain_header(db_path: Path) -> bool:
     """Whether the file starts like a plain SQLite database (an encrypted one starts with
-    random bytes)."""
-    try:
-        with db_path.open("rb") as handle:
-            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
+    random bytes).
+
+    The bytes are read only when no connection of this process has the file open (see
+    :func:`raw_access`). Otherwise the answer is the key file's: the file was checked when
+    that connection opened it, and another desk cannot encrypt it while it is open here.
+    """
+    with raw_access(db_path) as free:
+        if free:
+            try:
+                with db_path.open("rb") as handle:
+                    return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+            except OSError:
+                return False
+    return not is_encrypted(db_path)
 
 
 def lacks_key_file(db_path: Path) -> bool:
@@ -116,20 +131,44 @@ def missing_key_file_message(db_path: Path) -> str:
 
 def overwrite_and_remove(path: Path) -> None:
     """Write zeros over ``path`` before removing it. On a flash disk or a journalling file
-    system older copies of the blocks may survive: only full-disk encryption rules that out."""
+    system older copies of the blocks may survive: only full-disk encryption rules that out.
+
+    Refused (``RuntimeError``) for a base, or its WAL, shared-memory or journal file, that a
+    connection of this process has open: closing the handle would drop SQLite's locks.
+    """
+    with raw_access(path) as free:
+        if not free:
+            raise RuntimeError(f"{path} est ouvert par une connexion de ce processus")
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            return
+        with path.open("r+b") as handle:
+            chunk = b"\x00" * (1 << 20)
+            left = size
+            while left > 0:
+                handle.write(chunk[: min(left, len(chunk))])
+                left -= len(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+
+
+def keep_bytes(db_path: Path, target: Path) -> None:
+    """``target`` made a copy of ``db_path``'s bytes as they are (a damaged base, which the
+    backup API cannot read): a hard link where the file system allows it, else a copy, made
+    only when no connection of this process has the file open."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
+        os.link(db_path, target)
         return
-    with path.open("r+b") as handle:
-        chunk = b"\x00" * (1 << 20)
-        left = size
-        while left > 0:
-            handle.write(chunk[: min(left, len(chunk))])
-            left -= len(chunk)
-        handle.flush()
-        os.fsync(handle.fileno())
-    path.unlink()
+    except OSError:
+        pass
+    with raw_access(db_path) as free:
+        if not free:
+            raise RuntimeError(f"{db_path} est ouvert par une connexion de ce processus")
+        shutil.copyfile(db_path, target)
 
 
 # -- the keys of this process ---------------------------------------------------------------
@@ -247,10 +286,43 @@ def connect(path: Path, *, read_only: bool = False, key: bytes | None = _AUTO) -
         key = database_key(path)
     target = f"file:{path}?mode=ro" if read_only else str(path)
     if key is None:
-        return sqlite3.connect(target, uri=read_only)
-    connection = sqlcipher_module().connect(target, uri=read_only)
+        return sqlite3.connect(target, uri=read_only, factory=PlainConnection)
+    module = sqlcipher_module()
+    connection = module.connect(target, uri=read_only, factory=connection_class(module))
     apply_key(connection, key)
     return connection
+
+
+@contextmanager
+def exclusive_connection(db_path: Path, *, key: bytes | None = _AUTO) -> Iterator[Any]:
+    """A connection (autocommit) that holds ``db_path`` alone until the block ends: no other
+    process, and no other connection of this one, can read or write it meanwhile.
+
+    Raises :class:`DatabaseInUseError` at once when anyone has the file open: a desk keeps a
+    shared lock on its base as long as it runs, even idle (the same test ``encrypt`` makes).
+    Closing the connection checkpoints the WAL into the file and removes it.
+    """
+    if key is _AUTO:
+        key = database_key(db_path)
+    module = sqlite3 if key is None else sqlcipher_module()
+    connection = module.connect(
+        str(db_path), timeout=0, isolation_level=None, factory=connection_class(module)
+    )
+    try:
+        if key is not None:
+            apply_key(connection, key)
+        try:
+            connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+            connection.execute("BEGIN EXCLUSIVE")
+            connection.execute("COMMIT")  # the lock stays until the connection closes
+        except module.OperationalError as exc:
+            text = str(exc).lower()
+            if "locked" in text or "busy" in text:
+                raise DatabaseInUseError() from None
+            raise
+        yield connection
+    finally:
+        connection.close()
 
 
 def _sql_key(key: bytes | None) -> str:
@@ -281,7 +353,8 @@ def copy_database(source: Path, target: Path, *, key: bytes | None = _AUTO) -> N
         finally:
             src.close()
         return
-    src = sqlcipher_module().connect(str(source), isolation_level=None)
+    module = sqlcipher_module()
+    src = module.connect(str(source), isolation_level=None, factory=connection_class(module))
     try:
         if source_key is not None:
             apply_key(src, source_key)

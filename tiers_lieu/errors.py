@@ -6,6 +6,8 @@ shows it through ``ui.errors.show_error``. Anything else is unexpected and logge
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 
 from tiers_lieu.i18n import _
@@ -56,6 +58,120 @@ class AmbiguousSiteError(ComptoirError):
 
 class AuthenticationError(ComptoirError):
     pass
+
+
+class DatabaseInUseError(ComptoirError):
+    """Another program (a desk, a command, a database viewer) has the base open."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or _(
+                "La base est ouverte par un autre programme (Comptoir sur ce poste ou un autre, "
+                "une commande tiers-lieu, un logiciel de bases de données) : fermez-le, puis "
+                "recommencez. Rien n'a été modifié."
+            )
+        )
+
+
+class StorageError(ComptoirError):
+    """The disk refused a write: full, read-only, or not allowed. ``kind`` is one of
+    :data:`FULL`, :data:`READ_ONLY`, :data:`CANNOT_OPEN`, :data:`IO`."""
+
+    FULL, READ_ONLY, CANNOT_OPEN, IO = "full", "read-only", "cannot-open", "io"
+
+    def __init__(self, kind: str, path: str | os.PathLike[str] | None = None) -> None:
+        self.kind = kind
+        self.path = None if path is None else os.fspath(path)
+        super().__init__(_storage_message(kind, self.path))
+
+
+def _storage_message(kind: str, path: str | None) -> str:
+    if kind == StorageError.FULL:
+        return _(
+            "Le disque est plein : rien n'a été enregistré. Libérez de la place sur le disque "
+            "(videz la corbeille, déplacez ou supprimez des fichiers dont vous n'avez plus "
+            "besoin), puis recommencez."
+        )
+    if kind == StorageError.IO:
+        return _(
+            "Le disque a refusé l'écriture (disque plein, retiré ou défectueux) : rien n'a été "
+            "enregistré. Vérifiez la place libre et le disque, puis recommencez."
+        )
+    if kind == StorageError.CANNOT_OPEN:
+        if path is None:
+            return _(
+                "La base de données ne peut pas être ouverte en écriture : son dossier n'existe "
+                "pas, est en lecture seule, ou Comptoir n'a pas le droit d'y créer ses fichiers "
+                "de travail (-wal, -shm). Vérifiez les droits du dossier, puis recommencez. "
+                "Rien n'a été enregistré."
+            )
+        return _(
+            "« {path} » ne peut pas être ouvert en écriture : son dossier n'existe pas, est en "
+            "lecture seule, ou Comptoir n'a pas le droit d'y écrire. Vérifiez les droits du "
+            "dossier, puis recommencez. Rien n'a été enregistré."
+        ).format(path=path)
+    if path is None:
+        return _(
+            "La base de données ou son dossier est en lecture seule (ou Comptoir n'a pas le "
+            "droit d'y écrire) : rien n'a été enregistré. Vérifiez les droits d'écriture du "
+            "fichier et de son dossier, et que le disque n'est pas protégé en écriture, puis "
+            "recommencez."
+        )
+    return _(
+        "« {path} » est en lecture seule (ou Comptoir n'a pas le droit d'y écrire) : rien n'a "
+        "été enregistré. Vérifiez les droits d'écriture du fichier et de son dossier, et que "
+        "le disque n'est pas protégé en écriture, puis recommencez."
+    ).format(path=path)
+
+
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+# SQLite's messages (the standard library's and SQLCipher's, which lacks the codes).
+_SQLITE_MESSAGES = (
+    ("database or disk is full", StorageError.FULL),
+    ("attempt to write a readonly database", StorageError.READ_ONLY),
+    ("unable to open database file", StorageError.CANNOT_OPEN),
+    ("disk i/o error", StorageError.IO),
+)
+
+
+def storage_error(
+    exc: BaseException, path: str | os.PathLike[str] | None = None
+) -> StorageError | None:
+    """The :class:`StorageError` behind ``exc`` (a SQLite error, as such or wrapped by
+    SQLAlchemy, or an ``OSError``: no space, file too large, read-only, not allowed), else
+    ``None``. ``path`` names the base when the error does not say which file it is."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, StorageError):
+            return current
+        kind = _storage_kind(current)
+        if kind is not None:
+            filename = current.filename if isinstance(current, OSError) else None
+            return StorageError(kind, filename or path)
+        orig = getattr(current, "orig", None)  # SQLAlchemy's wrapper of the DB-API error
+        todo += [orig if isinstance(orig, BaseException) else None]
+        todo += [current.__cause__, current.__context__]
+    return None
+
+
+def _storage_kind(exc: BaseException) -> str | None:
+    if isinstance(exc, OSError):
+        if exc.errno in _FULL_ERRNOS:
+            return StorageError.FULL
+        if exc.errno in _READ_ONLY_ERRNOS:
+            return StorageError.READ_ONLY
+        return None
+    if type(exc).__module__.split(".")[0] not in ("sqlite3", "sqlcipher3"):
+        return None
+    text = str(exc).lower()
+    return next((kind for message, kind in _SQLITE_MESSAGES if message in text), None)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,23 @@ after each service call returns, that is after its commit, with one unbuffered w
 parent knows exactly which transactions must survive. Each import uses its own activity date,
 so the parent can count an import's rows by date and see whether it landed whole or not at all.
 
+A « desk <before> <after> » line forks a desk instead (``tests/integration/test_live_database.py``):
+it counts ``before`` visits, makes the automatic backup of a running desk, says « backed-up »
+and waits for SIGUSR1 (meanwhile the test opens and closes the file from another process),
+then counts ``after`` visits, says « counted » and waits to be killed.
+
 Usage: ``python kill_worker.py DB_FILE SITE_ID SERVICE_ID ROWS_PER_BATCH TMPDIR``
 """
 
 from __future__ import annotations
 
 import os
+import queue
+import signal
+import subprocess
 import sys
+import threading
+import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -67,6 +77,109 @@ def work(db: str, site_id: uuid.UUID, service_id: uuid.UUID, batch: int, rows: i
             say(f"committed visit {visit.id}")
 
 
+def desk(db: str, site_id: uuid.UUID, service_id: uuid.UUID, before: int, after: int) -> None:
+    from tiers_lieu.app import build
+    from tiers_lieu.services.backups import BackupService
+
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})  # kept until sigwait takes it
+    app = build(db)
+    say("open")
+
+    def count(n: int) -> None:
+        for _ in range(n):
+            visit = app.visits.count(
+                site_id=site_id, service_id=service_id, activity_date=DESK_DATE
+            )
+            say(f"committed visit {visit.id}")
+
+    count(before)
+    # The window's automatic backup (at start, then on its timer), the engine open meanwhile.
+    assert BackupService(app.url).maybe_backup("start") is not None
+    say("backed-up")
+    signal.sigwait({signal.SIGUSR1})
+    count(after)
+    say("counted")
+    while True:
+        signal.pause()
+
+
+class Worker:
+    """The fork server of this script, driven line by line by the test process."""
+
+    def __init__(self, args: list[str]) -> None:
+        script = Path(__file__).with_name("kill_worker.py")
+        self.process = subprocess.Popen(
+            [sys.executable, str(script), *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        assert self.next_line(60) == "ready"
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def next_line(self, timeout: float = 30) -> str:
+        return self.lines.get(timeout=timeout)
+
+    def run_and_kill(self, first_batch: int, delay: float) -> list[str]:
+        """One worker from ``first_batch``, killed ``delay`` s after its first commit:
+        its report lines."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"run {first_batch}\n")
+        self.process.stdin.flush()
+        started = self.next_line()
+        assert started.startswith("started "), started
+        pid = int(started.split()[1])
+        opened = self.next_line()
+        assert opened == "open", opened
+        report = [self.next_line()]  # the first commit: the worker is warm
+        time.sleep(delay)
+        os.kill(pid, signal.SIGKILL)
+        while (line := self.next_line()) != f"ended {pid}":
+            report.append(line)
+        return report
+
+    def desk_until_backup(self, before: int, after: int) -> tuple[int, list[str]]:
+        """A desk that counted ``before`` visits and made its automatic backup: its pid and
+        the ids it reported committed. It waits for :meth:`resume_desk`."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"desk {before} {after}\n")
+        self.process.stdin.flush()
+        started = self.next_line()
+        assert started.startswith("started "), started
+        pid = int(started.split()[1])
+        return pid, self._committed_until("backed-up", pid)
+
+    def resume_desk(self, pid: int) -> list[str]:
+        """Let the desk count its second visits, then kill it: the ids it reported."""
+        os.kill(pid, signal.SIGUSR1)
+        ids = self._committed_until("counted", pid)
+        os.kill(pid, signal.SIGKILL)
+        line = self.next_line()
+        assert line == f"ended {pid}", line
+        return ids
+
+    def _committed_until(self, last: str, pid: int) -> list[str]:
+        ids: list[str] = []
+        while (line := self.next_line()) != last:
+            if line == "open":
+                continue
+            assert line.startswith("committed visit "), line
+            ids.append(line.split()[2])
+        return ids
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
 def main(argv: list[str]) -> int:
     db, site, service, rows, tmp = argv
     import tiers_lieu.app  # noqa: F401  (imported once, before any fork)
@@ -74,13 +187,17 @@ def main(argv: list[str]) -> int:
     say("ready")
     for line in sys.stdin:
         command, _, first = line.strip().partition(" ")
-        if command != "run":
+        if command not in ("run", "desk"):
             break
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
-                work(db, uuid.UUID(site), uuid.UUID(service), int(first), int(rows), Path(tmp))
+                if command == "desk":
+                    before, after = first.split()
+                    desk(db, uuid.UUID(site), uuid.UUID(service), int(before), int(after))
+                else:
+                    work(db, uuid.UUID(site), uuid.UUID(service), int(first), int(rows), Path(tmp))
             except BaseException as error:
                 say(f"error {type(error).__name__}: {error}")
             finally:

@@ -11,14 +11,9 @@ only a whole one.
 from __future__ import annotations
 
 import os
-import queue
 import random
-import signal
 import sqlite3
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -28,60 +23,12 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Visit
 
 sys.path.insert(0, str(Path(__file__).parent))
-from kill_worker import BATCH_EPOCH, BATCHES_PER_RUN, DESK_DATE, batch_date
+from kill_worker import BATCH_EPOCH, BATCHES_PER_RUN, DESK_DATE, Worker, batch_date
 
 KILLS = 55
 ROWS_PER_BATCH = 30
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() est nécessaire")
-
-
-class Worker:
-    """The fork server of kill_worker.py, driven line by line."""
-
-    def __init__(self, args: list[str]) -> None:
-        script = Path(__file__).with_name("kill_worker.py")
-        self.process = subprocess.Popen(
-            [sys.executable, str(script), *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        assert self.next_line(60) == "ready"
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def next_line(self, timeout: float = 30) -> str:
-        return self.lines.get(timeout=timeout)
-
-    def run_and_kill(self, first_batch: int, delay: float) -> list[str]:
-        """One worker from ``first_batch``, killed ``delay`` s after its first commit:
-        its report lines."""
-        assert self.process.stdin is not None
-        self.process.stdin.write(f"run {first_batch}\n")
-        self.process.stdin.flush()
-        started = self.next_line()
-        assert started.startswith("started "), started
-        pid = int(started.split()[1])
-        opened = self.next_line()
-        assert opened == "open", opened
-        report = [self.next_line()]  # the first commit: the worker is warm
-        time.sleep(delay)
-        os.kill(pid, signal.SIGKILL)
-        while (line := self.next_line()) != f"ended {pid}":
-            report.append(line)
-        return report
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=10)
 
 
 def desk_ids(app: Comptoir) -> set[str]:

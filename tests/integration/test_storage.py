@@ -23,7 +23,7 @@ def test_migrations_build_every_table_from_empty(tmp_path: Path) -> None:
     assert set(metadata.tables) <= tables
     with engine.connect() as connection:
         assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
         )
     engine.dispose()
 
@@ -133,7 +133,7 @@ def test_file_is_copied_before_a_migration(tmp_path: Path) -> None:
     assert backup is not None and backup.name.startswith("avant-migration-0001-")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
-            "0004"
+            "0005"
         )
         assert connection.execute(text("SELECT name FROM site")).scalar() == "Felletin"
     engine.dispose()

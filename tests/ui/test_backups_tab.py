@@ -4,7 +4,6 @@ a damaged database at start offers the latest good backup."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from tiers_lieu.app import Comptoir, build
 from tiers_lieu.services.backups import BackupService
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.settings.backups_tab import BackupsModel, BackupsTab
-from tiers_lieu.ui.startup_checks import check_database, install_auto_backups
+from tiers_lieu.ui.startup_checks import check_database_file, install_auto_backups
 
 
 @pytest.fixture
@@ -111,19 +110,12 @@ def test_a_damaged_database_at_start_offers_the_latest_backup(
     app.sites.init_site(name="Sauvé", commune_name="Felletin", insee_code="23079")
     BackupService(app.url).backup()
     app.close()
-    good = tmp_path / "good.sqlite"
-    shutil.copyfile(db_path, good)
     with db_path.open("r+b") as handle:
         handle.seek(4096)
         handle.write(b"\x00garbage\xff" * 4000)
     assert BackupService(f"sqlite:///{db_path}").quick_check() != []
-    # The application as built before the damage: its engine is closed by the restore.
-    app = build(str(good))
-    app.url = f"sqlite:///{db_path}"
-    try:
-        assert check_database(app, None) is True
-    finally:
-        app.close()
+    # As the start does, before the application is built.
+    assert check_database_file(BackupService(f"sqlite:///{db_path}"), None) is True
     assert "endommagée" in answers["asked"][0]
     reopened = build(str(db_path))
     try:

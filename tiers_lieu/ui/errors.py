@@ -1,7 +1,9 @@
 """The one way the windows report a failure (like Anki's ``show_exception``).
 
 An expected error (:class:`~tiers_lieu.errors.ComptoirError`) shows its French message; an
-unexpected one is logged with its traceback and the user gets a calm message instead. A
+unexpected one is logged with its traceback and the user gets a calm message instead. A full
+or read-only disk is expected: its SQLite or system error becomes the French message of
+:class:`~tiers_lieu.errors.StorageError`, as on the command line. A
 database server that went away (PostgreSQL) is neither: the user is told that nothing was
 saved and to retry, and the status bar's monitor checks the server at once.
 """
@@ -12,7 +14,7 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import _
 from tiers_lieu.services.pending_visits import is_connection_lost
 
@@ -36,6 +38,12 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
         from tiers_lieu.ui.connection import report_connection_lost
 
         report_connection_lost(parent)
+        return
+    storage = storage_error(exc)  # a full or read-only disk, said so as the command line does
+    if storage is not None:
+        if storage is not exc:
+            log.info("Écriture refusée par le disque : %s", exc)
+        QMessageBox.warning(parent, title or _("Écriture impossible"), storage.message)
         return
     if isinstance(exc, ComptoirError):
         QMessageBox.warning(parent, title or _("Impossible de continuer"), exc.message)

@@ -36,6 +36,7 @@ from tiers_lieu.ui import connection, options
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.lock import DeskLock
 from tiers_lieu.ui.sections import SECTIONS, SectionContext, section_index
+from tiers_lieu.ui.settings.backups_tab import BackupsTab
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +168,8 @@ class MainWindow(QMainWindow):
             site_updated = getattr(widget, "site_updated", None)
             if isinstance(site_updated, SignalInstance):
                 site_updated.connect(self.on_section_site_updated)
+            for tab in widget.findChildren(BackupsTab):
+                tab.database_restored.connect(self.on_database_restored)
         elif SECTIONS[index].refresh_on_show:
             refresh = getattr(widget, "refresh", None)
             if callable(refresh):
@@ -232,6 +235,29 @@ class MainWindow(QMainWindow):
             self.site_combo.addItems([s.name for s in self._sites])
         self._discard_sections(keep=self.stack.currentIndex())
         self._show_site()
+
+    @Slot(object)
+    def on_database_restored(self, _kept: object) -> None:
+        """A backup replaced the base: every section is rebuilt from it, the place is looked
+        up again, and the desk locks: the restored base has its own accounts and codes."""
+        self._sites = self._app.sites.list_sites()
+        ids = [s.id for s in self._sites]
+        if self._site is None or self._site.id not in ids:
+            self._site = self._sites[0] if self._sites else None
+        else:
+            self._site = self._sites[ids.index(self._site.id)]
+        with QSignalBlocker(self.site_combo):
+            self.site_combo.clear()
+            self.site_combo.addItems([s.name for s in self._sites])
+        self.change_site_action.setVisible(len(self._sites) > 1)
+        current = self.stack.currentIndex()
+        self._discard_sections(keep=None)
+        self._show_site()
+        self.show_backup_warning()
+        if self._site is not None:
+            self.site_changed.emit(self._site)
+        self.go_to_section(current if self.allowed(current) else self._first_allowed())
+        self.desk_lock.lock()
 
     @Slot(int)
     def on_site_combo_activated(self, index: int) -> None:
