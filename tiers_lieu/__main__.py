@@ -22,7 +22,7 @@ from tiers_lieu.cli_bundle import add_bundle_parser, run_bundle
 from tiers_lieu.cli_encrypt import add_encrypt_parser, run_encrypt
 from tiers_lieu.cli_purge import add_purge_parser, run_purge
 from tiers_lieu.cli_report import add_report_parser, run_report
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import LANGUAGES, _, ngettext, set_language
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -93,9 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
-    """``import visits FILE`` and ``import assistance FILE``, all-or-nothing, ``--dry-run``."""
+    """``import visits FILE`` and ``import assistance FILE``, all-or-nothing, ``--dry-run``,
+    ``--again`` for a file already imported, ``--feuille`` for one sheet of a workbook."""
     command = sub.add_parser(
-        "import", help=_("importe un tableur tenu avant Comptoir (CSV ou XLSX)")
+        "import", help=_("importe un tableur tenu avant Comptoir (CSV, XLSX ou ODS)")
     )
     kinds = command.add_subparsers(dest="import_kind", metavar=_("TYPE"), required=True)
     for kind, text in (
@@ -103,7 +104,7 @@ def _add_import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         ("assistance", _("démarches : date, organisme, theme, type, duree_min, issue…")),
     ):
         parser = kinds.add_parser(kind, help=text)
-        parser.add_argument("file", type=Path, metavar=_("FICHIER"), help=_("CSV ou XLSX"))
+        parser.add_argument("file", type=Path, metavar=_("FICHIER"), help=_("CSV, XLSX ou ODS"))
         parser.add_argument(
             "--site", default=None, metavar=_("NOM"), help=_("lieu qui reçoit l'import")
         )
@@ -111,6 +112,21 @@ def _add_import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
             "--dry-run",
             action="store_true",
             help=_("vérifie le fichier et dit ce qui serait importé, sans rien enregistrer"),
+        )
+        parser.add_argument(
+            "--again",
+            action="store_true",
+            help=_("importe un fichier déjà importé (sinon refusé : tout compterait deux fois)"),
+        )
+        parser.add_argument(
+            "--feuille",
+            dest="sheet",
+            default=None,
+            metavar=_("NOM"),
+            help=_(
+                "ne lit que cette feuille du classeur (sinon : chaque feuille qui a les "
+                "colonnes attendues)"
+            ),
         )
     add_bookings_import(kinds)
 
@@ -159,15 +175,38 @@ def _run_import(args: argparse.Namespace) -> int:
     app = build(args.db)
     try:
         site = app.sites.resolve(args.site)
-        if not args.dry_run:
+        url = app.url
+
+        def backup() -> None:  # once the file is checked, before anything is written
             from tiers_lieu.services.backups import backup_before_import
 
-            backup_before_import(app.url)
-        result = app.imports.import_file(args.import_kind, site.id, args.file, dry_run=args.dry_run)
+            backup_before_import(url)
+
+        result = app.imports.import_file(
+            args.import_kind,
+            site.id,
+            args.file,
+            dry_run=args.dry_run,
+            again=args.again,
+            sheet=args.sheet,
+            before_write=backup,
+        )
         print(result.describe())
         return EXIT_OK
     finally:
         app.close()
+
+
+def _tidy_at_start(args: argparse.Namespace) -> None:
+    """What a crash cut short (a backup, a restore, an encryption) is finished or undone and
+    its leftovers removed before the command opens the base, and said on stderr in French.
+    ``encrypt`` does it itself (refusing while another encryption runs); the window shows
+    it in its own way."""
+    from tiers_lieu.db import resolve_db_url
+    from tiers_lieu.services.leftovers import tidy_at_start
+
+    for note in tidy_at_start(resolve_db_url(args.db)):
+        sys.stderr.write(note + "\n")
 
 
 def _run_gui(args: argparse.Namespace) -> int:
@@ -186,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(_("Erreur : --screenshots va avec --smoke-test.") + "\n")
         return EXIT_USAGE
     try:
+        if args.command not in (None, "encrypt"):
+            _tidy_at_start(args)
         if args.command == "init":
             return _run_init(args)
         if args.command == "demo":
@@ -208,7 +249,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_FAILURE
-    except Exception:
+    except Exception as exc:
+        storage = storage_error(exc)  # a full or read-only disk: what to do, not a traceback
+        if storage is not None:
+            logging.getLogger("tiers_lieu").info("Écriture refusée par le disque : %s", exc)
+            sys.stderr.write(_("Erreur : {message}").format(message=storage.message) + "\n")
+            return EXIT_USAGE
         logging.getLogger("tiers_lieu").exception(_("Erreur inattendue"))
         return EXIT_FAILURE
 

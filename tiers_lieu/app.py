@@ -22,6 +22,7 @@ from tiers_lieu.services.demo import DemoService
 from tiers_lieu.services.events import EventService
 from tiers_lieu.services.grocery import GroceryServices
 from tiers_lieu.services.imports import ImportService
+from tiers_lieu.services.leftovers import tidy_at_start
 from tiers_lieu.services.organisation import OrganisationService
 from tiers_lieu.services.people import PeopleService
 from tiers_lieu.services.reports import ReportService
@@ -29,6 +30,7 @@ from tiers_lieu.services.sites import SiteService
 from tiers_lieu.services.today import TodayService
 from tiers_lieu.services.visit_log import VisitLogService
 from tiers_lieu.services.visits import VisitService
+from tiers_lieu.validation import install_shape_listener
 
 
 @dataclass
@@ -65,12 +67,27 @@ class Comptoir:
     def close(self) -> None:
         self.engine.dispose()
 
+    def reopen(self) -> None:
+        """A new engine on the same database, after a restore replaced its content: the
+        file may now be encrypted (a plain base given an encrypted copy) or of an older
+        schema (migrated here). Every service keeps working through the same units of work.
+        """
+        self.engine.dispose()
+        engine = make_engine(self.url)
+        migrate(engine)
+        self.engine = engine
+        self.uow.engine = engine
+
 
 def build(db: str | None = None) -> Comptoir:
     """Open (and migrate) the database named by ``db``/``TIERS_LIEU_DB``/the default file."""
     url = resolve_db_url(db)
     # Deletions leave tombstones so that bundles carry them to the coordinator's database.
     install_tombstone_listener()
+    # Every row written through the ORM has its field shapes checked (lengths, dates, text).
+    install_shape_listener()
+    # What a crash cut short (encryption, backup, restore) is finished or undone first.
+    tidy_at_start(url)
     engine = make_engine(url)
     migrate(engine)
     uow = UowFactory(engine)
@@ -83,7 +100,7 @@ def build(db: str | None = None) -> Comptoir:
         config=ConfigService(uow),
         communes=CommuneService(uow),
         accounts=AccountService(uow),
-        demo=DemoService(uow, engine, sites),
+        demo=DemoService(uow, sites),
         people=PeopleService(uow),
         visits=VisitService(uow),
         visit_log=VisitLogService(uow),

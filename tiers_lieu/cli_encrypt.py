@@ -116,14 +116,23 @@ def _print_recovery_code(code: str, db_name: str) -> None:
 
 
 def _encrypt(service: Any) -> int:
+    # An earlier run cut short is finished or undone first, and said so.
+    for note in service.finish_interrupted():
+        print(note)
     already = encryption.is_encrypted(service.db_path) and not encryption.has_plain_header(
         service.db_path
     )
     passphrase = "" if already else _new_passphrase(environment_fallback=True)
-    result = service.encrypt(passphrase)
+
+    def show_code(code: str) -> None:
+        _print_recovery_code(code, service.db_path.name)
+        sys.stdout.flush()  # on paper before the swap that makes it needed
+
+    result = service.encrypt(passphrase, show_code=show_code)
+    for note in result.notes:
+        print(note)
     if result.recovery_code:
         print(_("La base « {path} » est maintenant chiffrée.").format(path=result.db_path))
-        _print_recovery_code(result.recovery_code, result.db_path.name)
     else:
         print(_("La base « {path} » est déjà chiffrée.").format(path=result.db_path))
     if result.reencrypted:
@@ -173,4 +182,12 @@ def run_encrypt(args: argparse.Namespace) -> int:
         return _encrypt(service)
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
+        return EXIT_USAGE
+    except OSError as exc:  # a file beside the base that cannot be written or removed
+        sys.stderr.write(
+            _("Erreur : « {path} » : {detail}.").format(
+                path=exc.filename or "?", detail=exc.strerror or type(exc).__name__
+            )
+            + "\n"
+        )
         return EXIT_USAGE

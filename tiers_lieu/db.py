@@ -7,15 +7,17 @@ timeout for a second desk reading while the first writes; a thread's outermost t
 starts with ``BEGIN IMMEDIATE`` so two desks writing at once wait for each other instead of
 failing with "database is locked". A file with a key file beside it is opened through
 SQLCipher, keyed first on every connection (``tiers_lieu.encryption``).
-Migrations (Alembic, batch mode on SQLite) are applied at start, after a copy of the file is
-made when there is anything to migrate.
+Migrations (Alembic, batch mode on SQLite) are applied at start, after a verified copy of the
+file is kept when there is anything to migrate (the backup service writes it, as a backup).
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -25,8 +27,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from tiers_lieu import encryption
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu import encryption, held_files
+from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import _
 
 if TYPE_CHECKING:
@@ -115,11 +117,17 @@ def make_engine(url: str) -> Engine:
         key = encryption.engine_key(path)  # None for a plain file
         # isolation_level=None stops pysqlite from opening transactions on its own, so that
         # the "begin" listener decides how each one starts (SQLAlchemy's pysqlite recipe).
-        connect_args = {"timeout": 10, "isolation_level": None}
+        # The factory counts the connection as holding the file, so that nothing in this
+        # process reads the file's bytes with open() meanwhile (held_files.raw_access).
+        module = sqlite3 if key is None else encryption.sqlcipher_module()
+        connect_args: dict[str, Any] = {
+            "timeout": 10,
+            "isolation_level": None,
+            "factory": held_files.connection_class(module),
+        }
         if key is None:
             engine = create_engine(url, connect_args=connect_args)
         else:
-            module = encryption.sqlcipher_module()
             engine = create_engine(url, module=module, connect_args=connect_args)
             event.listen(engine, "do_connect", _keyed_connect(module, key))
         event.listen(engine, "connect", _on_sqlite_connect)
@@ -138,7 +146,9 @@ def make_engine(url: str) -> Engine:
 class UnitOfWork:
     """One transaction: ``with uow:`` opens a session; only ``commit()`` makes work durable.
 
-    Leaving the block without committing (or by an exception) rolls everything back.
+    Leaving the block without committing (or by an exception) rolls everything back. A
+    disk that refuses the write (full, read-only) leaves it as a French
+    :class:`~tiers_lieu.errors.StorageError`.
     """
 
     session: Session
@@ -162,10 +172,18 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
-        self.session.close()
-        if self._read_only:
-            _open_here.read_only -= 1
+        try:
+            self.session.rollback()
+            self.session.close()
+        finally:
+            if self._read_only:
+                _open_here.read_only -= 1
+        if exc is not None and not isinstance(exc, ComptoirError):
+            # A full or read-only disk: the transaction was rolled back, nothing is half
+            # written; the user gets what happened and what to do, in French.
+            storage = storage_error(exc, sqlite_path(str(self._engine.url)))
+            if storage is not None:
+                raise storage from exc
 
     def commit(self) -> None:
         self.session.commit()
@@ -219,6 +237,22 @@ def _current_and_head(engine: Engine) -> tuple[str | None, str | None]:
     return current, script.get_current_head()
 
 
+_file_locks: dict[str, threading.Lock] = {}
+_file_locks_guard = threading.Lock()
+
+
+@contextmanager
+def one_at_a_time(db_path: Path) -> Iterator[None]:
+    """One backup or restore of a base at a time in this process: the window's restore
+    waits for the automatic backup running in its thread, and a backup due meanwhile waits
+    for the restore (then copies the restored file)."""
+    name = os.path.realpath(db_path)
+    with _file_locks_guard:
+        lock = _file_locks.setdefault(name, threading.Lock())
+    with lock:
+        yield
+
+
 def backup_sqlite(source: Path, target: Path) -> Path:
     """A consistent copy of a live SQLite file, through SQLite's online backup API; the copy
     of an encrypted file is encrypted with the same key and gets a copy of its key file."""
@@ -238,9 +272,11 @@ def migrate(engine: Engine, backup_dir: Path | None = None) -> Path | None:
     backup = None
     path = sqlite_path(str(engine.url))
     if current is not None and path is not None and path.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        folder = backup_dir or path.parent / "sauvegardes"
-        backup = backup_sqlite(path, folder / f"avant-migration-{current}-{stamp}.sqlite")
+        # Imported here, as UowFactory imports Access: the copy is a backup like the others
+        # (verified, written under the backup folder's lock, thinned), the backup service's.
+        from tiers_lieu.services.backups import keep_before_migration
+
+        backup = keep_before_migration(path, current, backup_dir)
     config = _alembic_config(engine)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":

@@ -6,6 +6,12 @@ associated data names the seal and the key's id, so a seal cannot be passed off 
 other. A wrong secret fails the AES-GCM tag: :class:`WrongPassphraseError`, in French. The
 file holds no secret in clear and is written atomically (a power cut leaves the old or the
 new one). ``tiers_lieu.encryption`` uses it for the database itself.
+
+The costs come from the file, so they are read as untrusted input: a damaged or forged key
+file asking argon2 for a terabyte of memory or a billion passes would freeze the desk before
+any message. Every field is checked when the file is loaded, before anything is derived: the
+costs against :data:`COST_LIMITS`, the salt, nonce and sealed key against their sizes, the
+file against :data:`MAX_KEY_FILE_BYTES`; each refusal is a French message naming the field.
 """
 
 from __future__ import annotations
@@ -33,6 +39,11 @@ RECOVERY_GROUPS, RECOVERY_GROUP_SIZE = 6, 5
 # argon2id: about a quarter of a second on a desk laptop, once per session.
 ARGON2_TIME_COST, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM = 3, 64 * 1024, 2
 PASSPHRASE, RECOVERY = "passphrase", "recovery"
+# What a key file may ask for, checked before any derivation: a few times the costs written
+# today, far from what would freeze an old laptop (memory_cost is in KiB: 512 MiB at most).
+COST_LIMITS = {"time_cost": (1, 10), "memory_cost": (8, 512 * 1024), "parallelism": (1, 16)}
+MAX_KEY_FILE_BYTES = 64 * 1024
+SALT_BYTES, NONCE_BYTES, SEALED_BYTES = (8, 64), 12, KEY_BYTES + 16
 
 
 class WrongPassphraseError(ComptoirError):
@@ -175,15 +186,117 @@ class Seal:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Seal:
+    def from_json(cls, data: object, where: str) -> Seal:
+        """The seal stored at ``where`` (``seals.passphrase``…), its fields checked before
+        anything is derived: a cost outside :data:`COST_LIMITS` is refused (a key file
+        asking for a terabyte of memory would otherwise stall the desk)."""
+        if not isinstance(data, dict):
+            raise _MalformedError(where)
+        costs = {name: _cost(data, name, where) for name in COST_LIMITS}
+        if costs["memory_cost"] < 8 * costs["parallelism"]:
+            raise _MalformedError(f"{where}.memory_cost")  # argon2 needs 8 KiB per lane
         return cls(
-            salt=base64.b64decode(data["salt"]),
-            nonce=base64.b64decode(data["nonce"]),
-            ciphertext=base64.b64decode(data["ciphertext"]),
-            time_cost=int(data["time_cost"]),
-            memory_cost=int(data["memory_cost"]),
-            parallelism=int(data["parallelism"]),
+            salt=_bytes_field(data, "salt", where, SALT_BYTES),
+            nonce=_bytes_field(data, "nonce", where, (NONCE_BYTES, NONCE_BYTES)),
+            ciphertext=_bytes_field(data, "ciphertext", where, (SEALED_BYTES, SEALED_BYTES)),
+            **costs,
         )
+
+
+class _MalformedError(ValueError):
+    """A field of the key file is missing or has the wrong shape (``args[0]``: its path)."""
+
+
+class _AbsurdCostError(ValueError):
+    """A derivation cost outside :data:`COST_LIMITS`: ``args`` = (path, value, low, high)."""
+
+
+def _cost(data: dict[str, Any], name: str, where: str) -> int:
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _MalformedError(f"{where}.{name}")
+    low, high = COST_LIMITS[name]
+    if not low <= value <= high:
+        raise _AbsurdCostError(f"{where}.{name}", value, low, high)
+    return value
+
+
+def _bytes_field(data: dict[str, Any], name: str, where: str, sizes: tuple[int, int]) -> bytes:
+    value = data.get(name)
+    try:
+        if not isinstance(value, str) or len(value) > 4 * sizes[1]:
+            raise ValueError(value)
+        raw = base64.b64decode(value, validate=True)
+    except ValueError:
+        raise _MalformedError(f"{where}.{name}") from None
+    if not sizes[0] <= len(raw) <= sizes[1]:
+        raise _MalformedError(f"{where}.{name}")
+    return raw
+
+
+def _read_key_file(path: Path) -> object:
+    try:
+        with path.open("rb") as handle:  # a key file, never a database
+            raw = handle.read(MAX_KEY_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ComptoirError(
+            _("Le fichier de clé « {path} » ne peut pas être lu ({detail}).").format(
+                path=path, detail=exc.strerror or type(exc).__name__
+            )
+        ) from None
+    if len(raw) > MAX_KEY_FILE_BYTES:
+        raise ComptoirError(
+            _(
+                "Le fichier de clé « {path} » est trop volumineux (plus de {limit} octets) : ce "
+                "n'est pas un fichier de clé de Comptoir."
+            ).format(path=path, limit=MAX_KEY_FILE_BYTES)
+        )
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise ComptoirError(
+            _(
+                "Le fichier de clé « {path} » n'est pas du JSON lisible : il est endommagé. "
+                "Reprenez la copie qui accompagne une sauvegarde."
+            ).format(path=path)
+        ) from None
+
+
+def _parse_key_file(path: Path, data: object) -> KeyFile:
+    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT or data.get("version") != 1:
+        raise ComptoirError(
+            _(
+                "Le fichier de clé « {path} » n'est pas au format d'une clé de base Comptoir "
+                "(format « {format} », version 1)."
+            ).format(path=path, format=FILE_FORMAT)
+        )
+    try:
+        key_id, seals = data.get("key_id"), data.get("seals")
+        if not isinstance(key_id, str) or not 1 <= len(key_id) <= 128:
+            raise _MalformedError("key_id")
+        if not isinstance(seals, dict):
+            raise _MalformedError("seals")
+        return KeyFile(
+            key_id,
+            Seal.from_json(seals.get(PASSPHRASE), f"seals.{PASSPHRASE}"),
+            Seal.from_json(seals.get(RECOVERY), f"seals.{RECOVERY}"),
+        )
+    except _AbsurdCostError as exc:
+        field, value, low, high = exc.args
+        raise ComptoirError(
+            _(
+                "Le fichier de clé « {path} » demande un coût de dérivation déraisonnable "
+                "({field} = {value}, permis de {low} à {high}) : il est endommagé ou a été "
+                "modifié, et n'a pas été utilisé."
+            ).format(path=path, field=field, value=str(value)[:40], low=low, high=high)
+        ) from None
+    except _MalformedError as exc:
+        raise ComptoirError(
+            _(
+                "Le fichier de clé « {path} » est endommagé : le champ « {field} » manque ou "
+                "n'a pas la forme attendue."
+            ).format(path=path, field=exc.args[0])
+        ) from None
 
 
 def _aad(kind: str, key_id: str) -> bytes:
@@ -209,22 +322,9 @@ class KeyFile:
 
     @classmethod
     def load(cls, path: Path) -> KeyFile:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != FILE_FORMAT or data.get("version") != 1:
-                raise ValueError(data.get("format"))
-            seals = data["seals"]
-            return cls(
-                str(data["key_id"]),
-                Seal.from_json(seals[PASSPHRASE]),
-                Seal.from_json(seals[RECOVERY]),
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ComptoirError(
-                _("Le fichier de clé « {path} » est illisible ou endommagé ({detail}).").format(
-                    path=path, detail=type(exc).__name__
-                )
-            ) from None
+        """The key file at ``path``, or a French :class:`ComptoirError` naming what is wrong
+        (too large, not JSON, a field missing, an absurd cost) before any derivation."""
+        return _parse_key_file(path, _read_key_file(path))
 
     def save(self, path: Path) -> None:
         data = {

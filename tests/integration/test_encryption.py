@@ -412,3 +412,63 @@ def test_an_interrupted_encryption_is_said_and_can_be_run_again(
     assert cli(["--db", str(plain), "encrypt"]) == 0
     assert CODE_RE.search(capsys.readouterr().out)
     assert_encrypted(plain, a_last_name_encrypted(plain))
+
+
+@pytest.mark.parametrize(
+    ("damage", "shown"),
+    [
+        ({"memory_cost": 2**40}, "memory_cost = 1099511627776"),
+        ({"time_cost": 10**9}, "time_cost = 1000000000"),
+        ({"parallelism": 2**30}, "parallelism"),
+    ],
+)
+def test_a_key_file_asking_an_absurd_cost_is_refused_at_once(
+    plain: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    damage: dict[str, int],
+    shown: str,
+) -> None:
+    import json
+    import time
+
+    encrypt(plain, capsys, monkeypatch)
+    data = json.loads(key_file_for(plain).read_text(encoding="utf-8"))
+    data["seals"]["passphrase"].update(damage)
+    key_file_for(plain).write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+
+    started = time.perf_counter()
+    for argv in (["report", "--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv",
+                  "--out", str(plain.parent / "r.csv")],
+                 ["encrypt", "--change-passphrase"]):  # fmt: skip
+        assert cli(["--db", str(plain), *argv]) == 2
+        err = capsys.readouterr().err
+        assert "coût de dérivation déraisonnable" in err and shown in err
+        assert "Traceback" not in err
+    assert time.perf_counter() - started < 5
+    assert not (plain.parent / "r.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        (b"\x00\x01 pas du JSON", "n'est pas du JSON lisible"),
+        (b'{"format": "comptoir-cle-base", "version": 1, "seals": {}}', "« key_id »"),
+        (b"[" * 100_000, "trop volumineux"),
+    ],
+)
+def test_a_malformed_key_file_is_a_french_message(
+    plain: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    content: bytes,
+    shown: str,
+) -> None:
+    encrypt(plain, capsys, monkeypatch)
+    key_file_for(plain).write_bytes(content)
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    assert cli(["--db", str(plain), "backup", "--out", str(plain.parent / "b.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert shown in err and "comptoir.sqlite.cle.json" in err
+    assert not (plain.parent / "b.sqlite").exists()

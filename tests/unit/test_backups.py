@@ -3,8 +3,10 @@ external folder written only when it is there."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +14,9 @@ import pytest
 
 from tiers_lieu.app import build
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.services.backups import BackupService, integrity_problems, stamps_to_keep
+from tiers_lieu.services.backup_thinning import KEPT_BEFORE_CHANGES, stamps_to_keep
+from tiers_lieu.services.backups import BackupService, integrity_problems
+from tiers_lieu.services.leftovers import backup_under_way, clean_backup_folder
 
 NOW = datetime(2026, 11, 22, 15, 0)
 
@@ -136,3 +140,93 @@ def test_maybe_backup_only_after_changes(db_path: Path, tmp_path: Path) -> None:
 def test_postgresql_is_refused_with_a_french_message() -> None:
     with pytest.raises(ComptoirError, match="pg_dump"):
         BackupService("postgresql+psycopg://u@localhost/comptoir")
+
+
+def _leftover(path: Path, size: int, *, age_s: float = 0) -> Path:
+    path.write_bytes(b"\x01" * size)
+    if age_s:
+        past = time.time() - age_s
+        os.utime(path, (past, past))
+    return path
+
+
+def test_thinning_removes_what_interrupted_backups_left(db_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "sauv"
+    service = BackupService(f"sqlite:///{db_path}", folder=folder)
+    service.backup(now=NOW - timedelta(days=1))
+    folder_usb = tmp_path / "cle"
+    folder_usb.mkdir()
+    service.set_external_folder(folder_usb)
+    for where in (folder, folder_usb):
+        for minute in range(3):  # three starts cut while their copy was being written
+            partial = _leftover(where / f"comptoir-2026112{minute}-0900.sqlite.partiel", 1 << 20)
+            _leftover(partial.with_name(partial.name + "-journal"), 4096)
+        _leftover(where / "comptoir-20261101-090000.sqlite-journal", 4096)  # copy gone
+
+    service.maybe_backup("import", now=NOW)
+
+    for where in (folder, folder_usb):
+        assert not list(where.glob("*.partiel*")) and not list(where.glob("*-journal"))
+    assert sorted(p.name for p in folder.glob("*.sqlite")) == [
+        "comptoir-20261121-150000.sqlite",
+        "comptoir-20261122-150000.sqlite",
+    ]
+    assert [p.name for p in folder_usb.glob("*.sqlite")] == ["comptoir-20261122-150000.sqlite"]
+
+
+def test_without_the_lock_only_old_leftovers_go(tmp_path: Path) -> None:
+    """Where no lock says that no backup is under way (Windows, a share, a backup running
+    now), a partial copy goes only once it has not been touched for a quarter of an hour."""
+    folder = tmp_path / "sauv"
+    folder.mkdir()
+    fresh = _leftover(folder / "comptoir-20261122-150000.sqlite.partiel", 1024)
+    old = _leftover(folder / "comptoir-20261121-150000.sqlite.partiel", 1024, age_s=3600)
+    # A partial copy whose journal is still being written is not old.
+    busy = _leftover(folder / "comptoir-20261120-150000.sqlite.partiel", 1024, age_s=3600)
+    _leftover(busy.with_name(busy.name + "-journal"), 512)
+
+    done = clean_backup_folder(folder, locked=False)
+
+    assert [p.name for p in done.removed] == [old.name]
+    assert fresh.exists() and busy.exists()
+    with backup_under_way(folder):  # a backup writing now, in this process or another
+        assert clean_backup_folder(folder).removed == []
+    assert {p.name for p in clean_backup_folder(folder).removed} == {
+        fresh.name,
+        busy.name,
+        busy.name + "-journal",
+    }
+
+
+def test_copies_kept_before_a_restore_or_a_migration_stay_bounded(
+    db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "sauv"
+    service = BackupService(f"sqlite:///{db_path}", folder=folder)
+    add_site(db_path, "Felletin")
+    copy = service.backup(now=NOW - timedelta(days=1)).path
+    # Copies an older Comptoir kept before its migrations, one with its key file.
+    for days in range(8):
+        stamp = (NOW - timedelta(days=40 + days)).strftime("%Y%m%d-%H%M%S")
+        shutil.copyfile(copy, folder / f"avant-migration-000{days % 4}-{stamp}.sqlite")
+    oldest = folder / "avant-migration-0003-20261006-150000.sqlite"
+    oldest.with_name(oldest.name + ".cle.json").write_text("{}", encoding="utf-8")
+    # A desk that restored again and again.
+    for minute in range(KEPT_BEFORE_CHANGES + 3):
+        service.restore(copy, now=NOW + timedelta(minutes=minute))
+
+    service.backup(now=NOW + timedelta(hours=1))
+
+    restored = sorted(p.name for p in folder.glob("avant-restauration-*.sqlite"))
+    assert restored == [
+        f"avant-restauration-20261122-15{minute:02d}00.sqlite"
+        for minute in range(3, KEPT_BEFORE_CHANGES + 3)
+    ]
+    migrated = sorted(p.name[-22:-7] for p in folder.glob("avant-migration-*.sqlite"))
+    assert migrated == [f"202610{day:02d}-150000" for day in range(9, 14)], "the newest"
+    assert not oldest.exists() and not list(folder.glob("avant-migration-*.cle.json"))
+    # The regular copies follow their own rule.
+    assert sorted(p.name for p in folder.glob("comptoir-*.sqlite")) == [
+        "comptoir-20261121-150000.sqlite",
+        "comptoir-20261122-160000.sqlite",
+    ]

@@ -95,3 +95,87 @@ def test_passphrases_are_compared_after_unicode_normalisation() -> None:
 def test_a_short_passphrase_is_refused() -> None:
     with pytest.raises(ComptoirError, match="au moins 8 caractères"):
         encryption.check_new_passphrase("   court   ")
+
+
+def _saved_key_file(path: Path) -> dict[str, object]:
+    code = encryption.new_recovery_code()
+    KeyFile.create(secrets.token_bytes(32), "ma phrase de passe", code).save(path)
+    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("memory_cost", 2**40, "memory_cost"),
+        ("time_cost", 10**9, "time_cost"),
+        ("parallelism", 2**20, "parallelism"),
+        ("time_cost", 0, "time_cost"),
+        ("memory_cost", "beaucoup", "memory_cost"),
+        ("time_cost", True, "time_cost"),
+        ("memory_cost", 1.5e308, "memory_cost"),
+    ],
+)
+def test_an_absurd_derivation_cost_is_refused_before_any_derivation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: str, value: object, shown: str
+) -> None:
+    path = tmp_path / "base.sqlite.cle.json"
+    data = _saved_key_file(path)
+    seals = data["seals"]
+    assert isinstance(seals, dict)
+    seals[PASSPHRASE][field] = value
+    path.write_text(json.dumps(data), encoding="utf-8")
+    derivations: list[int] = []
+    import argon2.low_level
+
+    monkeypatch.setattr(
+        argon2.low_level, "hash_secret_raw", lambda *a, **k: derivations.append(1) or b"0" * 32
+    )
+
+    with pytest.raises(ComptoirError) as caught:
+        KeyFile.load(path).open(PASSPHRASE, "ma phrase de passe", name="base")
+
+    message = caught.value.message
+    assert "base.sqlite.cle.json" in message and shown in message
+    assert "Traceback" not in message
+    assert derivations == []
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        (b"ceci n'est pas du JSON", "JSON"),
+        (b"\xff\xfe\x00garbage", "JSON"),
+        (b"[1, 2, 3]", "format"),
+        (b"[" * 50_000 + b"]" * 50_000, "volumineux"),
+        (b"[" * 5_000 + b"]" * 5_000, "JSON"),
+        (b'{"format": "comptoir-cle-base", "version": 1}', "key_id"),
+        (
+            b'{"format": "comptoir-cle-base", "version": 1, "key_id": "ab", "seals": {}}',
+            "passphrase",
+        ),
+        (b'{"format": "comptoir-cle-base", "version": 1, "key_id": "ab", "seals": []}', "seals"),
+        (b"{" + b" " * (2 << 20) + b"}", "volumineux"),
+    ],
+)
+def test_a_malformed_key_file_is_named_in_french(
+    tmp_path: Path, content: bytes, shown: str
+) -> None:
+    path = tmp_path / "base.sqlite.cle.json"
+    path.write_bytes(content)
+    with pytest.raises(ComptoirError) as caught:
+        KeyFile.load(path)
+    message = caught.value.message
+    assert "base.sqlite.cle.json" in message and shown in message, message
+
+
+def test_a_seal_with_a_wrong_salt_or_nonce_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "base.sqlite.cle.json"
+    data = _saved_key_file(path)
+    seals = data["seals"]
+    assert isinstance(seals, dict)
+    seals[RECOVERY]["nonce"] = "AAAA"
+    seals[PASSPHRASE]["salt"] = "%%%"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ComptoirError, match="salt"):
+        KeyFile.load(path)

@@ -2,12 +2,17 @@
 
 Every copy goes through SQLite's online backup API (a file copy of an open WAL database can
 miss committed pages) and is verified with ``PRAGMA integrity_check`` before any older copy
-is dropped, so a failing disk never leaves the desk with only bad copies. Copies live in a
-``sauvegardes`` folder beside the database (for the default file, ``data_dir()/sauvegardes``,
-where :func:`tiers_lieu.db.migrate` puts its own copies) and, when a second folder (USB key,
-NAS) is chosen and present, there too. The choice of that folder, the date of the last
-external copy and the fingerprint of the file at the last copy are kept in a small JSON file
-in the backup folder: they belong to this desk's file, not to the data that is backed up.
+is dropped, so a failing disk never leaves the desk with only bad copies. A copy is written
+as ``….partiel`` and renamed once verified; what a killed backup leaves is removed at the next
+start and at each thinning (:mod:`tiers_lieu.services.leftovers`), so that the folder stays
+bounded, but never while a backup holds the folder's lock. Copies live in a
+``sauvegardes`` folder beside the database (for the default file, ``data_dir()/sauvegardes``)
+and, when a second folder (USB key, NAS) is chosen and present, there too. The same folder
+holds the copy kept before a migration (:func:`keep_before_migration`, the same verified
+path) and before a restore; :mod:`tiers_lieu.services.backup_thinning` says which stay.
+The choice of that folder, the date of the last external copy and the fingerprint of the
+file at the last copy are kept in a small JSON file in the backup folder: they belong to
+this desk's file, not to the data that is backed up.
 
 "Changes happened" is read from the size and modification time of the database file and its
 WAL: a commit always writes one of them and reading never does, which costs two ``stat``
@@ -23,25 +28,29 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from tiers_lieu import encryption
-from tiers_lieu.db import MIGRATIONS_DIR, backup_sqlite, sqlite_path
+from tiers_lieu.db import MIGRATIONS_DIR, backup_sqlite, one_at_a_time, sqlite_path
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.services import leftovers
+from tiers_lieu.services.backup_thinning import (
+    MIGRATION_PREFIX,
+    PREFIX,
+    STAMP_FORMAT,
+    stamp_of,
+    thin_dated_copies,
+    thin_kept_copies,
+)
+from tiers_lieu.services.encryption_swap import remove_copy
 
-PREFIX = "comptoir-"
-STAMP_FORMAT = "%Y%m%d-%H%M%S"
-STAMP_RE = re.compile(r"(\d{8}-\d{6})\.sqlite$")
 SETTINGS_NAME = "sauvegardes.json"
 AUTO_INTERVAL = timedelta(minutes=30)
 EXTERNAL_WARNING_AGE = timedelta(days=7)
-DAILY_DAYS = 14
-WEEKLY_DAYS = 92
 
 
 @dataclass(frozen=True)
@@ -52,32 +61,6 @@ class BackupInfo:
     taken_at: datetime
     size: int
     external: bool = False
-
-
-# -- thinning: a pure rule on dates ---------------------------------------------------------
-def stamps_to_keep(stamps: Iterable[datetime], now: datetime) -> set[datetime]:
-    """Which backup instants survive: all of today, the newest of each of the last 14 days,
-    the newest of each ISO week for 3 months; the newest one always."""
-    ordered = sorted(set(stamps), reverse=True)
-    keep: set[datetime] = set(ordered[:1])
-    seen_days: set[date] = set()
-    seen_weeks: set[tuple[int, int]] = set()
-    today = now.date()
-    for stamp in ordered:
-        day = stamp.date()
-        age = (today - day).days
-        if age <= 0:
-            keep.add(stamp)
-        elif age <= DAILY_DAYS:
-            if day not in seen_days:
-                keep.add(stamp)
-        elif age <= WEEKLY_DAYS:
-            week = day.isocalendar()[:2]
-            if week not in seen_weeks:
-                keep.add(stamp)
-        seen_days.add(day)
-        seen_weeks.add(day.isocalendar()[:2])
-    return keep
 
 
 # -- checks on a file ---------------------------------------------------------------------
@@ -143,17 +126,6 @@ def verify_comptoir_file(path: Path) -> None:
         )
 
 
-def _stamp_of(path: Path) -> datetime | None:
-    """The instant written in a backup's name (``…-AAAAMMJJ-HHMMSS.sqlite``)."""
-    match = STAMP_RE.search(path.name)
-    if match is None:
-        return None
-    try:
-        return datetime.strptime(match.group(1), STAMP_FORMAT)
-    except ValueError:
-        return None
-
-
 class BackupService:
     """Backups of one SQLite database file (PostgreSQL is backed up with ``pg_dump``)."""
 
@@ -167,7 +139,7 @@ class BackupService:
                 )
             )
         self.db_path = path
-        self.folder = folder or path.parent / "sauvegardes"
+        self.folder = folder or leftovers.backup_folder_of(path)
         self._settings_path = self.folder / SETTINGS_NAME
 
     # -- settings ------------------------------------------------------------------------
@@ -241,19 +213,8 @@ class BackupService:
         if target is None:
             target = self.folder / f"{PREFIX}{now.strftime(STAMP_FORMAT)}.sqlite"
         fingerprint = self.fingerprint()
-        partial = target.with_name(target.name + ".partiel")
-        partial.unlink(missing_ok=True)
-        backup_sqlite(self.db_path, partial)
-        problems = integrity_problems(partial)
-        if problems:
-            partial.unlink(missing_ok=True)
-            raise ComptoirError(
-                _(
-                    "La sauvegarde n'a pas pu être vérifiée ({detail}) ; "
-                    "les anciennes sont gardées."
-                ).format(detail=problems[0])
-            )
-        encryption.move_copy(partial, target)
+        with one_at_a_time(self.db_path), self._under_way(target.parent):
+            _write_verified_copy(self.db_path, target)
         info = BackupInfo(target, now, target.stat().st_size)
         if dated:
             self._save_settings(fingerprint=fingerprint, last_backup=now.isoformat())
@@ -266,26 +227,29 @@ class BackupService:
         if folder is None or not folder.is_dir():
             return
         try:
-            copy = backup_sqlite(source, folder / (source.name + ".partiel"))
-            if integrity_problems(copy):
-                copy.unlink(missing_ok=True)
-                return
-            encryption.move_copy(copy, folder / source.name)
+            with leftovers.backup_under_way(folder):
+                _write_verified_copy(source, folder / source.name)
         except encryption.database_errors(OSError, ComptoirError):
             return
         self._save_settings(last_external=now.isoformat())
         self._thin(folder, now)
 
+    def _under_way(self, folder: Path) -> AbstractContextManager[None]:
+        """The lock that keeps the clean-up off a partial copy: in the backup folder (a
+        copy given elsewhere, ``--out``, gets no lock file beside it)."""
+        if folder.resolve() == self.folder.resolve():
+            return leftovers.backup_under_way(folder)
+        return nullcontext()
+
     @staticmethod
-    def _thin(folder: Path, now: datetime) -> None:
-        dated = {
-            stamp: path for path in folder.glob(f"{PREFIX}*.sqlite") if (stamp := _stamp_of(path))
-        }
-        keep = stamps_to_keep(dated, now)
-        for stamp, path in dated.items():
-            if stamp not in keep:
-                path.unlink(missing_ok=True)
-                encryption.key_file_for(path).unlink(missing_ok=True)
+    def _thin(folder: Path, now: datetime) -> leftovers.Cleanup:
+        """Drop what interrupted backups left (partial copies no backup is writing), then
+        the copies :mod:`~tiers_lieu.services.backup_thinning` does not keep; returns what
+        went."""
+        done = leftovers.clean_backup_folder(folder)
+        done.merge(thin_dated_copies(folder, now))
+        done.merge(thin_kept_copies(folder))
+        return done
 
     def changed_since_last_backup(self) -> bool:
         return self._settings().get("fingerprint") != self.fingerprint()
@@ -313,7 +277,7 @@ class BackupService:
                 continue
             for path in folder.glob("*.sqlite"):
                 stat = path.stat()
-                stamp = _stamp_of(path) or datetime.fromtimestamp(stat.st_mtime)
+                stamp = stamp_of(path) or datetime.fromtimestamp(stat.st_mtime)
                 found.append(BackupInfo(path, stamp, stat.st_size, is_external))
         return sorted(found, key=lambda info: info.taken_at, reverse=True)
 
@@ -328,35 +292,20 @@ class BackupService:
 
     # -- restore and check ---------------------------------------------------------------
     def restore(self, source: Path, *, now: datetime | None = None) -> Path:
-        """Swap ``source`` in as the database, after verifying it; the current file is kept
-        as ``avant-restauration-….sqlite`` in the backup folder (returned).
+        """Put ``source`` in place of the database, after verifying it; the current file is
+        kept as ``avant-restauration-….sqlite`` in the backup folder (returned).
 
-        Every connection to the database must be closed first (``engine.dispose()``); the
-        windows then start again on the restored file.
+        Refused, nothing changed, while another program has the base open
+        (:mod:`tiers_lieu.services.restore`); this process's own connections must be closed
+        first (the window disposes its engine), and a migration runs at the next opening.
         """
+        from tiers_lieu.services.restore import restore_into
+
         now = now or datetime.now()
         verify_comptoir_file(source)
-        kept = self.folder / f"avant-restauration-{now.strftime(STAMP_FORMAT)}.sqlite"
-        if self.db_path.is_file():
-            if integrity_problems(self.db_path, quick=True):
-                # A damaged file cannot go through the backup API reliably: keep its bytes.
-                self.folder.mkdir(parents=True, exist_ok=True)
-                kept.write_bytes(self.db_path.read_bytes())
-                encryption.copy_key_file(self.db_path, kept)
-            else:
-                backup_sqlite(self.db_path, kept)
-        partial = self.db_path.with_name(self.db_path.name + ".restauration")
-        # The current key when the base is encrypted (an old plain copy comes back
-        # encrypted), else the copy's own: a restore never takes the encryption away.
-        keyed_like = self.db_path if encryption.is_encrypted(self.db_path) else source
-        encryption.copy_database(source, partial, key=encryption.database_key(keyed_like))
-        for suffix in ("-wal", "-shm", "-journal"):
-            self.db_path.with_name(self.db_path.name + suffix).unlink(missing_ok=True)
-        # The key file first: a cut between the two is reported as an interrupted
-        # encryption, never leaves encrypted bytes without their key.
-        encryption.copy_key_file(keyed_like, self.db_path)
-        os.replace(partial, self.db_path)
+        kept = restore_into(self.db_path, self.folder, source, now)
         self._save_settings(fingerprint=self.fingerprint())
+        thin_kept_copies(self.folder)
         return kept
 
     def quick_check(self) -> list[str]:
@@ -364,6 +313,45 @@ class BackupService:
         if not self.db_path.exists():
             return []
         return integrity_problems(self.db_path, quick=True)
+
+
+def _write_verified_copy(source: Path, target: Path) -> None:
+    """A copy of ``source`` written as ``target.partiel``, verified, then given its name;
+    nothing of it is left when anything fails (a kill leaves the partial copy to the
+    clean-up, :mod:`tiers_lieu.services.leftovers`)."""
+    partial = target.with_name(target.name + leftovers.PARTIAL_SUFFIX)
+    remove_copy(partial)
+    try:
+        backup_sqlite(source, partial)
+        problems = integrity_problems(partial)
+        if problems:
+            raise ComptoirError(
+                _(
+                    "La sauvegarde n'a pas pu être vérifiée ({detail}) ; "
+                    "les anciennes sont gardées."
+                ).format(detail=problems[0])
+            )
+        encryption.move_copy(partial, target)
+    except BaseException:
+        with suppress(OSError):  # the first failure is the one to tell
+            remove_copy(partial)
+        raise
+
+
+def keep_before_migration(
+    db_path: Path, revision: str, folder: Path | None = None, *, now: datetime | None = None
+) -> Path:
+    """The verified copy of the base at schema ``revision`` made before migrating it, as
+    ``avant-migration-<revision>-….sqlite``, written like every backup (a partial copy under
+    the folder's lock, renamed once verified: a start killed meanwhile leaves no half copy
+    under a backup's name); the oldest such copies are then thinned."""
+    folder = folder or leftovers.backup_folder_of(db_path)
+    stamp = (now or datetime.now()).strftime(STAMP_FORMAT)
+    target = folder / f"{MIGRATION_PREFIX}{revision}-{stamp}.sqlite"
+    with one_at_a_time(db_path), leftovers.backup_under_way(folder):
+        _write_verified_copy(db_path, target)
+    thin_kept_copies(folder)
+    return target
 
 
 def backup_before_import(url: str) -> None:

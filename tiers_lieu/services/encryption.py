@@ -3,8 +3,10 @@
 Encrypting never leaves the desk without a whole database: the encrypted copy is written
 beside the plain file (``sqlcipher_export`` under an exclusive lock, so no other desk writes
 meanwhile), verified (``integrity_check`` and the same row count in every table), its key
-file written, and only then swapped in atomically. The plain file is then overwritten with
-zeros and removed, and so are its WAL and shared-memory files.
+file written beside it, its recovery code shown, and only then swapped in atomically. The
+plain file is then overwritten with zeros and removed, and so are its WAL and shared-memory
+files. A journal beside the base records each step, so that a cut anywhere is finished or
+undone at the next start or run (:mod:`tiers_lieu.services.encryption_swap`).
 
 The plain backups already made would defeat the purpose, and deleting them would lose the
 history a damaged disk needs: they are re-made encrypted, with the same key, in the backup
@@ -19,8 +21,9 @@ new seal too, so that the new passphrase opens them.
 
 from __future__ import annotations
 
-import os
+import dataclasses
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +34,8 @@ from tiers_lieu.encryption import key_file_for
 from tiers_lieu.encryption_keys import KeyFile
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
+from tiers_lieu.services import encryption_swap as swap
+from tiers_lieu.services import leftovers
 from tiers_lieu.services.backups import BackupService, integrity_problems
 
 
@@ -43,6 +48,7 @@ class EncryptionResult:
     reencrypted: list[Path] = field(default_factory=list)
     left_plain: list[Path] = field(default_factory=list)
     external_missing: Path | None = None
+    notes: list[str] = field(default_factory=list)  # what an interrupted run left, and became
 
 
 class EncryptionService:
@@ -61,43 +67,91 @@ class EncryptionService:
         self.backups = BackupService(url)
 
     # -- encrypting ----------------------------------------------------------------------
-    def encrypt(self, passphrase: str) -> EncryptionResult:
-        """Encrypt the base in place; returns the recovery code to print, once."""
+    def finish_interrupted(self) -> list[str]:
+        """Finish or undo an encryption (of the base or of its backups) cut short; what was
+        done, in French. Refused while another process is encrypting the base."""
+        notes = swap.finish_interrupted(self.db_path, running_is_error=True)
+        for folder in self._backup_folders():
+            cleaned = leftovers.clean_backup_folder(folder)
+            notes += [swap.plain_copy_wiped_message(path) for path in cleaned.wiped]
+            if cleaned.removed:
+                notes.append(leftovers.removed_message(cleaned))
+        return notes
+
+    def encrypt(
+        self, passphrase: str, *, show_code: Callable[[str], None] | None = None
+    ) -> EncryptionResult:
+        """Encrypt the base in place. ``show_code`` is given the recovery code once the
+        encrypted copy is verified, before the swap: a cut after it finishes the swap at the
+        next start, so the code shown is the right one; a cut before it keeps the base plain.
+        The result repeats the code (empty when the base was already encrypted)."""
         encryption.sqlcipher_module()
         path = self.db_path
+        notes = self.finish_interrupted()
         if not path.is_file():
             raise ComptoirError(_("La base « {path} » n'existe pas.").format(path=path))
         if encryption.is_encrypted(path) and not encryption.has_plain_header(path):
             key = encryption.database_key(path)
             assert key is not None
-            return self._reencrypt_backups(key, EncryptionResult(path, ""))
+            return self._reencrypt_backups(key, EncryptionResult(path, "", notes=notes))
         keys.check_new_passphrase(passphrase)
-        # A key file beside a plain base: an earlier run stopped before the swap.
+        # A key file beside a plain base, with no journal: an older Comptoir was cut short.
         key_file_for(path).unlink(missing_ok=True)
         key = secrets.token_bytes(keys.KEY_BYTES)
         code = keys.new_recovery_code()
         key_file = KeyFile.create(key, passphrase, code)
-        partial = path.with_name(path.name + ".chiffrement")
+        partial = swap.partial_for(path)
+        journal = swap.Journal.begin(key_file.key_id)
+        journal.save(path)
         try:
+            swap.crash_point("debut")
             self._export(path, partial, key)
+            swap.crash_point("copie")
             self._verify(path, partial, key)
-            key_file.save(key_file_for(path))
-            _swap(partial, path)
+            key_file.save(key_file_for(partial))
+            swap.crash_point("verifiee")
+            if show_code is not None:
+                show_code(code)
+            swap.crash_point("code")
+            journal = journal.at(swap.READY, swap.fingerprint(path))
+            journal.save(path)
+            swap.crash_point("prete")
+            if swap.fingerprint(path) != journal.fingerprint:
+                raise ComptoirError(
+                    _(
+                        "La base a été modifiée pendant son chiffrement (un autre poste l'a "
+                        "ouverte ?) ; elle est restée telle quelle, en clair. Fermez Comptoir "
+                        "partout, puis relancez le chiffrement."
+                    )
+                )
         except BaseException:
-            if encryption.has_plain_header(path):  # not swapped: the base stays plain
-                key_file_for(path).unlink(missing_ok=True)
+            swap.roll_back(path, key_file.key_id)
+            swap.end_journal(path)
             raise
-        finally:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                partial.with_name(partial.name + suffix).unlink(missing_ok=True)
+        try:
+            swap.swap_in(partial, path)
+        except OSError as exc:
+            raise ComptoirError(
+                _(
+                    "La copie chiffrée est prête mais n'a pas pu prendre la place de la base "
+                    "({detail}) ; le chiffrement sera terminé au prochain démarrage ou en "
+                    "relançant « tiers-lieu encrypt ». Gardez le code de secours affiché."
+                ).format(detail=exc.strerror or type(exc).__name__)
+            ) from exc
         encryption.remember(key)
-        return self._reencrypt_backups(key, EncryptionResult(path, code))
+        journal.at(swap.BACKUPS).save(path)
+        swap.crash_point("base-chiffree")
+        result = self._reencrypt_backups(key, EncryptionResult(path, code, notes=notes))
+        swap.end_journal(path)
+        return result
 
     @staticmethod
     def _export(path: Path, partial: Path, key: bytes) -> None:
         """The encrypted copy, made under an exclusive lock: no other desk writes meanwhile."""
         module = encryption.sqlcipher_module()
-        connection = module.connect(str(path), isolation_level=None, timeout=0)
+        connection = module.connect(
+            str(path), isolation_level=None, timeout=0, factory=encryption.connection_class(module)
+        )
         try:
             try:
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -136,31 +190,33 @@ class EncryptionService:
                 )
             )
 
+    def _backup_folders(self) -> list[Path]:
+        external = self.backups.external_folder()
+        return [self.backups.folder] + ([external] if external and external.is_dir() else [])
+
     def _reencrypt_backups(self, key: bytes, result: EncryptionResult) -> EncryptionResult:
         external = self.backups.external_folder()
-        folders = [self.backups.folder]
-        missing = None
-        if external is not None:
-            if external.is_dir():
-                folders.append(external)
-            else:
-                missing = external
+        missing = external if external is not None and not external.is_dir() else None
         done: list[Path] = []
         left: list[Path] = []
-        for folder in folders:
+        for folder in self._backup_folders():
             if not folder.is_dir():
                 continue
             for copy in sorted(folder.glob("*.sqlite")):
                 if encryption.is_encrypted(copy):
                     continue
-                if self._reencrypt(copy, key):
-                    done.append(copy)
-                else:
-                    left.append(copy)
-        return EncryptionResult(result.db_path, result.recovery_code, done, left, missing)
+                with leftovers.backup_under_way(folder):
+                    reencrypted = self._reencrypt(copy, key)
+                (done if reencrypted else left).append(copy)
+        return dataclasses.replace(
+            result, reencrypted=done, left_plain=left, external_missing=missing
+        )
 
     def _reencrypt(self, copy: Path, key: bytes) -> bool:
-        partial = copy.with_name(copy.name + ".chiffrement")
+        """Re-make a plain backup encrypted, in place: the encrypted copy and its key file
+        are written beside it, then swapped in as the base is (:func:`swap.swap_in`)."""
+        partial = swap.partial_for(copy)
+        swap.remove_copy(partial)
         try:
             if integrity_problems(copy):
                 return False
@@ -171,12 +227,13 @@ class EncryptionService:
                     return False
             finally:
                 check.close()
-            encryption.copy_key_file(self.db_path, copy)
-            _swap(partial, copy)
+            encryption.copy_key_file(self.db_path, partial)
+            swap.crash_point("sauvegarde-copiee")
+            swap.swap_in(partial, copy, crash_label="-sauvegarde")
         except encryption.database_errors(OSError, ComptoirError):
             return False
         finally:
-            partial.unlink(missing_ok=True)
+            swap.remove_copy(partial)
         return True
 
     # -- passphrases ---------------------------------------------------------------------
@@ -221,25 +278,3 @@ def _row_counts(connection: object) -> dict[str, int]:
         )
     ]
     return {name: execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
-
-
-def _swap(encrypted: Path, plain: Path) -> None:
-    """Put ``encrypted`` in place of ``plain`` in one step, then wipe the plain bytes.
-
-    A hard link keeps the plain file reachable after the swap, so its blocks can be
-    overwritten; ``plain`` always names a whole database meanwhile.
-    """
-    for suffix in ("-wal", "-shm", "-journal"):
-        # Left over, a plain WAL would be replayed into the encrypted file.
-        encryption.overwrite_and_remove(plain.with_name(plain.name + suffix))
-    old = plain.with_name(plain.name + ".en-clair")
-    old.unlink(missing_ok=True)
-    try:
-        os.link(plain, old)
-    except OSError:
-        # No hard links on this file system (a FAT key): the plain blocks are only freed.
-        os.replace(encrypted, plain)
-    else:
-        os.replace(encrypted, plain)
-        encryption.overwrite_and_remove(old)
-    keys.sync_folder(plain.parent)

@@ -5,6 +5,11 @@ The main window and the dialogs are imported only once ``QApplication`` exists (
 before any widget, and the command line's sub-commands never pay for them). An expected
 error at start (a database that cannot be opened, say) is shown through ``show_error`` —
 or printed, in a smoke test, which must never wait for anyone.
+
+What a crash cut short is finished or undone first (:func:`tidy_at_start`), and said once: an
+encryption finished or undone in a message before the passphrase is asked (it explains why
+one is, or is not, asked), the space freed by removing leftovers in the status bar, which no
+one has to click through.
 """
 
 from __future__ import annotations
@@ -16,14 +21,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from tiers_lieu import __version__
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.db import resolve_db_url
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import _, language, locale_name
 from tiers_lieu.resources import resource
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
@@ -34,6 +39,7 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 ORGANIZATION = APPLICATION = "Comptoir"
+START_NOTE_MS = 2 * 60 * 1000  # how long the status bar says what the start cleaned
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,18 @@ def run_gui(
     """The desktop application; returns the process exit code."""
     qapp = make_qapplication()
     install_qt_translations(qapp)
+    from tiers_lieu.services.leftovers import tidy_at_start
     from tiers_lieu.ui.passphrase import unlock_database
+
+    # What a crash cut short, before the passphrase is asked.
+    notes = tidy_at_start(resolve_db_url(db))
+    if smoke_test:
+        for note in notes:
+            sys.stderr.write(note + "\n")
+    elif notes.alerts:
+        QMessageBox.information(
+            None, _("Reprise après une interruption"), "\n\n".join(notes.alerts)
+        )
 
     if not unlock_database(db, quiet=smoke_test):  # an encrypted base: its passphrase first
         return EXIT_USAGE
@@ -142,13 +159,14 @@ def run_gui(
     except Exception as exc:
         # A file in a missing folder, a server that does not answer: the user's --db is wrong.
         log.debug("Base de données impossible à ouvrir", exc_info=exc)
-        return _report_start_failure(database_error(db, exc), quiet=smoke_test)
+        failure = storage_error(exc) or database_error(db, exc)  # read-only: say what to do
+        return _report_start_failure(failure, quiet=smoke_test)
     try:
         if smoke_test:
             from tiers_lieu.ui.smoke import run_smoke_test
 
             return run_smoke_test(app, screenshots)
-        return _run_desk(qapp, app)
+        return _run_desk(qapp, app, start_note=notes.freed)
     finally:
         app.close()
 
@@ -183,7 +201,7 @@ def database_error(db: str | None, exc: BaseException) -> ComptoirError:
     )
 
 
-def _run_desk(qapp: QApplication, app: Comptoir) -> int:
+def _run_desk(qapp: QApplication, app: Comptoir, *, start_note: str | None = None) -> int:
     try:
         session = start_session(app)
         if session is None:
@@ -192,6 +210,8 @@ def _run_desk(qapp: QApplication, app: Comptoir) -> int:
 
         window = MainWindow(app, session.site, session.user)
         window.show()
+        if start_note:
+            window.statusBar().showMessage(start_note, START_NOTE_MS)
         window.desk_lock.start_watching()  # the place's inactivity delay (5 min by default)
         from tiers_lieu.ui.startup_checks import install_auto_backups
 

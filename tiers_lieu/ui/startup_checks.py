@@ -1,10 +1,11 @@
 """The check of the database file at start: a damaged file is said so, in French, and the
 latest good backup is offered instead of a crash with a SQLite traceback.
 
-``check_database`` runs ``PRAGMA quick_check`` (a few seconds on a large base, far less than
-``integrity_check``); it returns ``True`` when the application may go on. When the user
-accepts the restore, the engine is closed first and the restored file is used by the next
-connection.
+``check_database_file`` runs ``PRAGMA quick_check`` (a few seconds on a large base, far less
+than ``integrity_check``) before the application is built, so before any engine exists: a
+restore accepted there replaces the file that the engine built next opens. It returns
+``True`` when the application may go on. (A restore while the desk runs closes the engine and
+opens a new one: :func:`tiers_lieu.ui.settings.backups_tab.restore_closed`.)
 
 ``install_auto_backups`` makes the start-up backup (after a change) and starts the timer that
 backs up every 30 minutes while changes happen. The copy runs in a plain background thread,
@@ -16,13 +17,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import _
 from tiers_lieu.services.backups import BackupService
 from tiers_lieu.ui.errors import show_error
@@ -32,22 +32,9 @@ log = logging.getLogger(__name__)
 CHECK_INTERVAL_MS = 5 * 60 * 1000
 
 
-def check_database(app: Comptoir, parent: QWidget | None) -> bool:
-    """``True`` if the database is sound (or was replaced by a good backup)."""
-    try:
-        service = BackupService(app.url)
-    except ComptoirError:
-        return True  # PostgreSQL: the server checks its own files.
-    return check_database_file(service, parent, dispose=app.engine.dispose)
-
-
-def check_database_file(
-    service: BackupService,
-    parent: QWidget | None,
-    *,
-    dispose: Callable[[], None] | None = None,
-) -> bool:
-    """The same check on a file, usable before the application is built."""
+def check_database_file(service: BackupService, parent: QWidget | None) -> bool:
+    """``True`` if the database file is sound (or was replaced by a good backup); to run
+    before the application is built (nothing of this process holds the file)."""
     problems = service.quick_check()
     if not problems:
         return True
@@ -77,8 +64,6 @@ def check_database_file(
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:
-        if dispose is not None:
-            dispose()
         service.restore(latest.path)
     except Exception as exc:  # expected ones shown, unexpected ones also logged
         show_error(parent, exc, _("Restauration impossible"))
@@ -99,8 +84,12 @@ def _backup_in_background(service: BackupService, reason: str, lock: threading.L
             return  # the previous copy is still running
         try:
             service.maybe_backup(reason)
-        except Exception:
-            log.exception("Sauvegarde automatique impossible")
+        except Exception as exc:
+            storage = storage_error(exc)
+            if storage is not None:  # a full or read-only disk: the reason, not a traceback
+                log.warning("Sauvegarde automatique impossible : %s", storage.message)
+            else:
+                log.exception("Sauvegarde automatique impossible")
         finally:
             lock.release()
 

@@ -1,0 +1,331 @@
+"""What interrupted work leaves on the disk, and its removal at start and when backups thin.
+
+A backup killed mid-copy leaves a full-size ``….sqlite.partiel`` (and its SQLite journal); a
+restore, ``….sqlite.restauration``; an encryption or the re-encryption of a backup, an
+encrypted ``….chiffrement`` and, worse, plain bytes under ``….en-clair``. Nothing else ever
+removes them: :func:`tidy_at_start` runs once at start, before the engine exists (the window
+and every command go through it), and :func:`clean_backup_folder` again each time backups
+are thinned, so the backup folder stays bounded.
+
+Never removed: a backup itself, and the journal, WAL or shared-memory file of a base that
+exists — a ``-journal`` beside a live base may be the hot journal SQLite needs to roll back.
+Only the side files of a leftover, or of a file that is gone, are strays.
+
+A file that another process may be writing right now is left alone: every backup, the copy
+a migration keeps first and every restore hold a shared lock on ``.verrou-sauvegardes`` in
+the backup folder while their partial copy exists (a restore: also its ``.restauration``
+beside the base), and the clean-up removes those only when it gets that lock exclusively
+(nothing under way anywhere), or when they are older than :data:`STALE_AFTER` (where there
+is no such lock: Windows, some network shares, the external folder).
+
+:func:`tidy_at_start` returns what it did as :class:`StartNotes`, for the user: the window
+shows an encryption finished or undone in a dialog and the space freed in its status bar, the
+command line prints both; the log only keeps a trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy.exc import ArgumentError
+
+from tiers_lieu import encryption
+from tiers_lieu.db import sqlite_path
+from tiers_lieu.encryption import KEY_FILE_SUFFIX, key_file_for
+from tiers_lieu.i18n import format_number, ngettext
+from tiers_lieu.services import encryption_swap as swap
+
+try:
+    import fcntl
+except ImportError:  # Windows: the age of a file decides alone
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=15)
+FOLDER_NAME = "sauvegardes"
+LOCK_NAME = ".verrou-sauvegardes"
+PARTIAL_SUFFIX = ".partiel"
+RESTORE_SUFFIX = ".restauration"
+
+
+@dataclass
+class Cleanup:
+    """What a clean-up removed."""
+
+    removed: list[Path] = field(default_factory=list)
+    freed: int = 0
+    wiped: list[Path] = field(default_factory=list)
+
+    def remove(self, path: Path) -> None:
+        """Remove ``path`` if it is there; one that cannot be removed (a read-only key) is
+        logged and left: a clean-up never stops a backup or a start."""
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            log.warning("Reste non supprimé : %s (%s)", path, exc.strerror)
+            return
+        self.removed.append(path)
+        self.freed += size
+
+    def merge(self, other: Cleanup) -> None:
+        self.removed += other.removed
+        self.freed += other.freed
+        self.wiped += other.wiped
+
+
+def backup_folder_of(db_path: Path) -> Path:
+    """Where the backups of ``db_path`` go, and the lock of the work under way on it."""
+    return db_path.parent / FOLDER_NAME
+
+
+@dataclass(frozen=True)
+class StartNotes:
+    """What the start found and did, in French. ``alerts``: an encryption finished, undone or
+    still running, plain bytes wiped, backups left plain — the user must read them (a
+    dialog). ``freed``: the leftovers removed and the space freed (a status bar line).
+    Iterating gives every message, alerts first."""
+
+    alerts: tuple[str, ...] = ()
+    freed: str | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.alerts
+        if self.freed:
+            yield self.freed
+
+    def __bool__(self) -> bool:
+        return bool(self.alerts or self.freed)
+
+
+# -- the lock of a backup under way ---------------------------------------------------------
+def _lock(handle: IO[bytes], *, exclusive: bool, wait: bool) -> bool:
+    if fcntl is None:
+        return False
+    flags = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB)
+    try:
+        fcntl.flock(handle.fileno(), flags)
+    except OSError:
+        return False
+    return True
+
+
+@contextmanager
+def backup_under_way(folder: Path) -> Iterator[None]:
+    """Held (shared) by a backup while its partial copy exists in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        handle = (folder / LOCK_NAME).open("ab")  # a lock file, never a database
+    except OSError:
+        yield
+        return
+    with handle:
+        _lock(handle, exclusive=False, wait=True)
+        yield
+
+
+@contextmanager
+def restore_under_way(db_path: Path, folder: Path) -> Iterator[None]:
+    """Held by a restore from before its ``.restauration`` exists beside ``db_path`` until
+    its copy of the base as it was has its name in ``folder``: the lock of the base's
+    backup folder (which :func:`clean_beside_base` asks) and of ``folder`` if another."""
+    folders = {backup_folder_of(db_path).resolve(), folder.resolve()}
+    with ExitStack() as stack:
+        for each in sorted(folders):
+            stack.enter_context(backup_under_way(each))
+        yield
+
+
+@contextmanager
+def no_backup_under_way(folder: Path) -> Iterator[bool]:
+    """Yields ``True`` when no backup is writing in ``folder`` (and none starts until the
+    block ends); ``False`` when one is, or when it cannot be known."""
+    try:
+        handle = (folder / LOCK_NAME).open("ab")
+    except OSError:
+        yield False
+        return
+    with handle:
+        yield _lock(handle, exclusive=True, wait=False)
+
+
+# -- the clean-up ---------------------------------------------------------------------------
+def _old(path: Path, now: float) -> bool:
+    """Untouched for :data:`STALE_AFTER`, its side files included."""
+    newest = 0.0
+    for suffix in ("", *swap.SIDE_FILES):
+        try:
+            newest = max(newest, path.with_name(path.name + suffix).stat().st_mtime)
+        except FileNotFoundError:
+            continue
+    return now - newest > STALE_AFTER.total_seconds()
+
+
+def _remove_copy(path: Path, done: Cleanup) -> None:
+    for suffix in ("", *swap.SIDE_FILES):
+        done.remove(path.with_name(path.name + suffix))
+    done.remove(key_file_for(path))
+
+
+def _main_of(side_file: Path) -> Path:
+    for suffix in swap.SIDE_FILES:
+        if side_file.name.endswith(suffix):
+            return side_file.with_name(side_file.name[: -len(suffix)])
+    return side_file
+
+
+def clean_backup_folder(folder: Path, *, locked: bool | None = None) -> Cleanup:
+    """Remove from a backup folder what interrupted work left: partial copies, what a cut
+    re-encryption left (plain bytes under a second name, a key file beside a plain copy),
+    side files and key files of copies that are gone. Only files no backup is writing:
+    ``locked`` says whether none is under way (``None``: ask the lock); otherwise only
+    files untouched for :data:`STALE_AFTER` go."""
+    done = Cleanup()
+    if not folder.is_dir():
+        return done
+    if locked is None:
+        with no_backup_under_way(folder) as free:
+            return clean_backup_folder(folder, locked=free)
+    now = time.time()
+
+    def idle(path: Path) -> bool:
+        return locked or _old(path, now)
+
+    # Only names Comptoir gives (``….sqlite…``): a folder may hold other programs' files.
+    for suffix in (PARTIAL_SUFFIX, KEY_FILE_SUFFIX + PARTIAL_SUFFIX, swap.PARTIAL_SUFFIX):
+        for partial in sorted(folder.glob("*.sqlite" + suffix)):
+            # A key file is re-sealed (new passphrase) outside any backup: its age decides.
+            sealing = partial.name.endswith(KEY_FILE_SUFFIX + PARTIAL_SUFFIX)
+            if _old(partial, now) if sealing else idle(partial):
+                _remove_copy(partial, done)
+    for old in sorted(folder.glob("*.sqlite" + swap.PLAIN_SUFFIX)):
+        main = old.with_name(old.name[: -len(swap.PLAIN_SUFFIX)])
+        try:
+            if idle(old) and swap.wipe_plain_copy(old, main):
+                done.wiped.append(old)
+        except OSError as exc:
+            log.warning("Copie en clair non effacée : %s (%s)", old, exc.strerror)
+    for side in sorted(folder.glob("*.sqlite*-journal")) + sorted(folder.glob("*.sqlite*-wal")):
+        main = _main_of(side)
+        if not main.exists() and idle(side):
+            done.remove(side)
+            done.remove(side.with_name(main.name + "-shm"))
+    for key_file in sorted(folder.glob("*.sqlite" + KEY_FILE_SUFFIX)):
+        copy = key_file.with_name(key_file.name[: -len(KEY_FILE_SUFFIX)])
+        # Beside a plain copy, a key file would make it look encrypted, never re-made.
+        if idle(key_file) and (not copy.exists() or swap.starts_plain(copy)):
+            done.remove(key_file)
+    return done
+
+
+def plain_copies(folder: Path) -> list[Path]:
+    """The backups of ``folder`` still in clear."""
+    if not folder.is_dir():
+        return []
+    return [
+        copy
+        for copy in sorted(folder.glob("*.sqlite"))
+        if not key_file_for(copy).exists() and swap.starts_plain(copy)
+    ]
+
+
+def clean_beside_base(db_path: Path, *, locked: bool | None = None) -> Cleanup:
+    """A restore or a key file written when the process died (never the base's own side
+    files). A ``.restauration`` goes at once when no restore holds the lock of the base's
+    backup folder (``locked``: known free; ``None``: ask), else once it is old."""
+    done = Cleanup()
+    now = time.time()
+    restore = db_path.with_name(db_path.name + RESTORE_SUFFIX)
+    if restore.exists():
+        if locked is None:
+            folder = backup_folder_of(db_path)
+            # No folder: no restore ever ran here (one makes it first); the age decides.
+            if folder.is_dir():
+                with no_backup_under_way(folder) as free:
+                    return clean_beside_base(db_path, locked=free)
+            locked = False
+        if locked or _old(restore, now):
+            _remove_copy(restore, done)
+    for partial in (
+        key_file_for(db_path).with_name(key_file_for(db_path).name + PARTIAL_SUFFIX),
+        swap.journal_for(db_path).with_name(swap.journal_for(db_path).name + PARTIAL_SUFFIX),
+    ):
+        if partial.exists() and _old(partial, now):
+            done.remove(partial)
+    return done
+
+
+def backup_folders(url: str) -> list[Path]:
+    """The backup folder of the base at ``url`` and its external folder when plugged in."""
+    # Imported here: the backup service thins through this module.
+    from tiers_lieu.services.backups import BackupService
+
+    service = BackupService(url)
+    external = service.external_folder()
+    return [service.folder] + ([external] if external is not None and external.is_dir() else [])
+
+
+def tidy_at_start(url: str) -> StartNotes:
+    """Finish or undo what a crash cut short, and remove the leftovers, before anything
+    opens the base; returns what was done, in French, for the caller to tell the user (it is
+    only logged here). Never raises for a file it cannot remove: the start goes on and says
+    why it cannot, if it cannot."""
+    try:
+        db_path = sqlite_path(url)
+    except ArgumentError:
+        return StartNotes()  # not a database address: the command says so itself
+    if db_path is None:
+        return StartNotes()
+    alerts: list[str] = []
+    done = Cleanup()
+    try:
+        journal = swap.Journal.load(db_path)
+        alerts += swap.finish_interrupted(db_path)
+        done.merge(clean_beside_base(db_path))
+        folders = backup_folders(url)
+        for folder in folders:
+            done.merge(clean_backup_folder(folder))
+        if (
+            journal is not None
+            and encryption.is_encrypted(db_path)
+            and not swap.starts_plain(db_path)
+        ):
+            # Encrypted now, but cut before (or while) its backups were re-made encrypted.
+            left = sum(len(plain_copies(folder)) for folder in folders)
+            if left:
+                alerts.append(plain_backups_message(left))
+    except OSError as exc:
+        log.warning("Nettoyage au démarrage incomplet : %s", exc)
+    alerts += [swap.plain_copy_wiped_message(path) for path in done.wiped]
+    notes = StartNotes(tuple(alerts), removed_message(done) if done.removed else None)
+    for note in notes:
+        log.info("%s", note)
+    return notes
+
+
+def removed_message(done: Cleanup) -> str:
+    return ngettext(
+        "{n} fichier laissé par une sauvegarde ou une restauration interrompue a été supprimé "
+        "({size} Mo libérés).",
+        "{n} fichiers laissés par des sauvegardes ou des restaurations interrompues ont été "
+        "supprimés ({size} Mo libérés).",
+        len(done.removed),
+    ).format(n=len(done.removed), size=format_number(round(done.freed / 1e6, 1)))
+
+
+def plain_backups_message(count: int) -> str:
+    return ngettext(
+        "{n} sauvegarde reste en clair : relancez « tiers-lieu encrypt » pour la chiffrer.",
+        "{n} sauvegardes restent en clair : relancez « tiers-lieu encrypt » pour les chiffrer.",
+        count,
+    ).format(n=count)
