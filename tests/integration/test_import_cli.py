@@ -1,11 +1,15 @@
-"""``tiers-lieu import visits|assistance FILE [--site NAME] [--dry-run]`` on a real SQLite file:
-French summary and exit 0, French error list on stderr and exit 2 with nothing written, 1 for
-the unexpected."""
+"""``tiers-lieu import visits|assistance FILE [--site NAME] [--dry-run] [--again] [--feuille NAME]``
+on a real SQLite file: French summary and exit 0, French error list on stderr and exit 2 with
+nothing written, 1 for the unexpected; hostile files refused in a child process whose peak
+memory and time are measured."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
+import hostile_imports as hostile
 import pytest
 from sqlalchemy import func, select
 
@@ -137,4 +141,112 @@ def test_an_unexpected_failure_exits_1(
 
     monkeypatch.setattr(ImportService, "import_visits", broken)
     assert main(["--db", str(db), "import", "visits", VISITS]) == 1
+    assert visits_by_site(db) == {}
+
+
+def test_the_same_file_imported_twice_exits_2_unless_again(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(db), "import", "visits", VISITS]) == 0
+    capsys.readouterr()
+
+    assert main(["--db", str(db), "import", "visits", VISITS]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : Le fichier « visites_utf8_bom.csv » a déjà été importé le ")
+    assert "(4 lignes, 9 visites)" in err and "relancez avec --again." in err
+    assert visits_by_site(db) == {"Le Comptoir": 9}
+
+    assert main(["--db", str(db), "import", "visits", VISITS, "--again"]) == 0
+    assert "importé de nouveau, comme demandé." in capsys.readouterr().out
+    assert visits_by_site(db) == {"Le Comptoir": 18}
+
+
+def test_every_sheet_with_the_columns_is_read_or_the_one_named(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = str(DATA / "visites_classeur.ods")
+    capsys.readouterr()
+    assert main(["--db", str(db), "import", "visits", workbook, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("4 lignes à importer : 7 visites.")
+    assert "Feuilles lues : « 2024 » (2 lignes), « 2025 » (2 lignes)." in out
+    assert "Feuille ignorée : « Notes » (sans colonne date, service)." in out
+
+    assert main(["--db", str(db), "import", "visits", workbook, "--feuille", "2025"]) == 0
+    assert capsys.readouterr().out.startswith("2 lignes importées : 3 visites.")
+    assert visits_by_site(db) == {"Le Comptoir": 3}
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("visites_classeur.xls", "c'est un classeur Excel 97-2003 (.xls)"),
+        ("pas-un-classeur.xlsx", "son nom dit un classeur XLSX mais ce n'en est pas un"),
+        ("pas-un-classeur.ods", "son nom dit un classeur ODS mais ce n'en est pas un"),
+    ],
+)
+def test_a_file_comptoir_cannot_read_exits_2_naming_it(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, reason: str
+) -> None:
+    path = DATA / name
+    if not path.exists():
+        path = tmp_path / name
+        path.write_bytes((DATA / "visites_virgule.csv").read_bytes())
+    capsys.readouterr()
+    assert main(["--db", str(db), "import", "visits", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"Erreur : Fichier « {name} » refusé : {reason}")
+    assert "Traceback" not in captured.err
+    assert visits_by_site(db) == {}
+
+
+def _largest_csv(path: Path) -> Path:
+    """Just under the size limit: 3.3 million good lines, refused at the 200 001st."""
+    return hostile.big_csv(path, 63 * hostile.MIB)
+
+
+HOSTILE: dict[str, tuple[Callable[[Path], Path], str, str]] = {
+    # name: (writes the file, its name, the refusal)
+    "a 500 KB XLSX whose one cell inflates to 512 MB (a 1 MB one took 8 GB)": (
+        lambda folder: hostile.huge_cell_xlsx(folder / "cellule.xlsx", 512 * hostile.MIB),
+        "cellule.xlsx",
+        "une de ses parties se décompresse",
+    ),
+    "an XLSX of 250 000 rows (a 6 MB one ran 5 minutes)": (
+        lambda folder: hostile.many_rows_xlsx(folder / "lignes.xlsx", 250_000),
+        "lignes.xlsx",
+        "le fichier dépasse 200\u202f000 lignes de données",
+    ),
+    "a 63 MB CSV of good lines": (
+        lambda folder: _largest_csv(folder / "grand.csv"),
+        "grand.csv",
+        "le fichier dépasse 200\u202f000 lignes de données",
+    ),
+    "a 200 MB CSV (took 3 GB)": (
+        lambda folder: hostile.sparse_file(folder / "enorme.csv", 200 * hostile.MIB),
+        "enorme.csv",
+        "il pèse 200 Mo, plus que les 64 Mo",
+    ),
+    "an ODS row repeated a million times": (
+        lambda folder: hostile.repeated_ods(folder / "repetee.ods", 1_000_000, 1000),
+        "repetee.ods",
+        "le fichier dépasse 200\u202f000 lignes de données",
+    ),
+}
+
+
+@pytest.mark.skipif(not hasattr(os, "wait4"), reason="os.wait4 mesure la mémoire (POSIX)")
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_hostile_file_is_refused_in_seconds_within_300_mb(
+    db: Path, tmp_path: Path, case: str
+) -> None:
+    write, name, reason = HOSTILE[case]
+    path = write(tmp_path)
+
+    run = hostile.run_measured(["--db", str(db), "import", "visits", str(path)], tmp_path)
+
+    assert run.code == 2
+    assert run.message.startswith(f"Erreur : Fichier « {name} » refusé : {reason}")
+    assert run.peak_mb < 300, f"{case}: {run.peak_mb:.0f} Mo"
+    assert run.seconds < 120, f"{case}: {run.seconds:.0f} s"  # generous: the machine may be busy
     assert visits_by_site(db) == {}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -234,3 +234,147 @@ def test_a_file_wrong_on_every_line_lists_the_first_problems_only(
     assert dialog.problems_model.rowCount() == 500
     assert "1\u202f500 problèmes" in dialog.summary.text()
     assert "Seuls les 500 premiers sont listés." in dialog.summary.text()
+
+
+def test_a_file_already_imported_is_imported_again_only_if_the_coordinator_says_so(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: list[tuple[str, str, str]],
+) -> None:
+    app.imports.import_visits(site.id, DATA / "visites_cp1252.csv")
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    questions: list[str] = []
+
+    def ask(_parent: object, title: str, text: str, *_args: object) -> object:
+        questions.append(f"{title} | {text}")
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", ask)
+    choose(monkeypatch, DATA / "visites_cp1252.csv")
+    dialog = open_dialog(qtbot, app, site, None, "visits")
+
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(questions) == 1)
+
+    assert questions[0].startswith("Fichier déjà importé | Ce fichier a déjà été importé le ")
+    assert "sous le nom « visites_cp1252.csv » (4 lignes, 9 visites)" in questions[0]
+    assert "L'importer quand même ?" in questions[0]
+    assert dialog.stack.currentIndex() == PAGE_EMPTY  # « Non »: nothing to import
+    assert not dialog.import_button.isEnabled()
+
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == PAGE_PREVIEW)
+    assert "Ce fichier a déjà été importé le " in dialog.summary.text()
+    with qtbot.waitSignal(dialog.file_imported):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+
+    assert len(questions) == 2
+    assert rows_of(app, Visit) == 8  # twice the four lines, as asked
+    assert message_boxes[-1][2].startswith("4 lignes importées : 9 visites.")
+
+
+def test_every_sheet_of_a_libreoffice_workbook_is_previewed(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    choose(monkeypatch, DATA / "visites_classeur.ods")
+    dialog = open_dialog(qtbot, app, site, None, "visits")
+
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == PAGE_PREVIEW)
+
+    c = VisitPreviewModel.Columns
+    assert [cell(dialog, r, c.DATE) for r in range(4)] == [
+        "12/12/2024",
+        "13/12/2024",
+        "03/02/2025",
+        "04/02/2025",
+    ]
+    text = dialog.summary.text()
+    assert text.startswith("4 lignes à importer : 7 visites.")
+    assert "Feuilles lues : « 2024 » (2 lignes), « 2025 » (2 lignes)." in text
+    assert "Feuille ignorée : « Notes » (sans colonne date, service)." in text
+
+
+def test_a_problem_in_a_workbook_shows_its_sheet(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    assert first is not None
+    first.append(["date", "service"])
+    first.append(["03/02/2025", "Épicerie"])
+    second = workbook.create_sheet("Été")
+    second.append(["date", "service"])
+    second.append(["04/07/2025", "Boulangerie"])
+    path = tmp_path / "saisons.xlsx"
+    workbook.save(path)
+    choose(monkeypatch, path)
+    dialog = open_dialog(qtbot, app, site, None, "visits")
+
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == PAGE_PROBLEMS)
+
+    p = ProblemsModel.Columns
+    assert not dialog.problems_view.isColumnHidden(p.SHEET)
+    assert [cell(dialog, 0, col) for col in (p.SHEET, p.LINE, p.COLUMN)] == ["Été", "2", "service"]
+    assert rows_of(app, Visit) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("visites_classeur.xls", "c'est un classeur Excel 97-2003 (.xls)"),
+        ("bombe.xlsx", "une de ses parties se décompresse"),
+    ],
+)
+def test_a_refused_file_is_explained_and_nothing_is_written(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: list[tuple[str, str, str]],
+    name: str,
+    reason: str,
+) -> None:
+    import hostile_imports
+
+    path = DATA / name
+    if not path.exists():
+        path = hostile_imports.bomb_xlsx(tmp_path / name, 64 * hostile_imports.MIB)
+    choose(monkeypatch, path)
+    dialog = open_dialog(qtbot, app, site, None, "visits")
+
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(message_boxes))
+
+    [(kind, title, text)] = message_boxes
+    assert (kind, title) == ("warning", "Fichier refusé")
+    assert text.startswith(f"Fichier « {name} » refusé : {reason}")
+    assert dialog.stack.currentIndex() == PAGE_EMPTY
+    assert not dialog.import_button.isEnabled()
+    assert rows_of(app, Visit) == 0
+
+
+def test_the_file_chooser_offers_libreoffice_workbooks(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filters: list[str] = []
+
+    def fake(_parent: object, _title: str, _folder: str, pattern: str) -> tuple[str, str]:
+        filters.append(pattern)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", fake)
+    dialog = open_dialog(qtbot, app, site, None, "visits")
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+
+    assert filters and "*.ods" in filters[0] and "*.xlsx" in filters[0]

@@ -24,6 +24,7 @@ from tiers_lieu.models.amap import (
 from tiers_lieu.models.base import metadata, utcnow
 from tiers_lieu.models.bundles import BundleConflict, BundleImport, Tombstone
 from tiers_lieu.models.commerce import Payment, Producer, Product, Sale, SaleLine, StockMovement
+from tiers_lieu.models.imports import ImportedFile
 from tiers_lieu.models.organisation import Job, Partner, VolunteerTime
 from tiers_lieu.models.people import AppUser, AuditEntry, Membership, Person
 from tiers_lieu.models.site import (
@@ -57,6 +58,7 @@ __all__ = [
     "Distribution",
     "Event",
     "EventAttendance",
+    "ImportedFile",
     "Job",
     "Membership",
     "OpeningHours",

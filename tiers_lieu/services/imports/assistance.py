@@ -20,10 +20,8 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.imports.checking import (
     PREVIEW_ROWS,
-    PROGRESS_EVERY,
     LineCheck,
     Problems,
-    Progress,
     remembered,
 )
 from tiers_lieu.services.imports.matching import Lookups
@@ -40,7 +38,6 @@ from tiers_lieu.services.imports.results import (
     AssistancePreview,
     Breakdown,
 )
-from tiers_lieu.services.tabular import Table
 
 MAX_MINUTES = 600
 ORIENTED = compact("Orientée")
@@ -64,7 +61,7 @@ ASSISTANCE_COLUMNS = (
 UuidOrNone = uuid.UUID | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckedRecord:
     activity_date: date
     activity_time: time | None
@@ -88,7 +85,7 @@ class AssistancePlan:
     preview: list[AssistancePreview] = field(default_factory=list)
 
     def result(
-        self, lookups: Lookups, columns: ColumnMap, *, dry_run: bool
+        self, lookups: Lookups, ignored: tuple[str, ...], *, dry_run: bool
     ) -> AssistanceImportResult:
         operators = lookups.category(CategoryKind.OPERATOR)
         counts: Counter[uuid.UUID] = Counter(row.operator_id for row in self.rows)
@@ -104,70 +101,64 @@ class AssistancePlan:
             first_date=min(dates, default=None),
             last_date=max(dates, default=None),
             new_communes=tuple(lookups.communes.new.values()),
-            ignored_columns=columns.ignored,
+            ignored_columns=ignored,
             preview=tuple(self.preview),
             dry_run=dry_run,
         )
 
 
-def check_assistance(
-    table: Table,
-    columns: ColumnMap,
-    lookups: Lookups,
-    *,
-    today: date,
-    progress: Progress | None = None,
-    progress_total: int = 0,
-) -> AssistancePlan:
-    """Check every line of ``table``; the plan holds either rows or problems (never both)."""
-    plan = AssistancePlan()
-    vocab = {kind: lookups.category(kind) for kind in CategoryKind}
-    communes = lookups.communes
-    required = {
-        column: remembered(partial(vocab[kind].match, required=True))
-        for column, kind in (
-            ("organisme", CategoryKind.OPERATOR),
-            ("theme", CategoryKind.THEME),
-            ("type", CategoryKind.HELP_TYPE),
-            ("issue", CategoryKind.OUTCOME),
-        )
-    }
-    optional = {
-        column: remembered(partial(vocab[kind].match, required=False))
-        for column, kind in (
-            ("orientation", CategoryKind.ORIENTATION),
-            ("lieu", CategoryKind.PLACE),
-            ("tranche_age", CategoryKind.AGE_BAND),
-            ("genre", CategoryKind.GENDER),
-            ("statut", CategoryKind.STATUS),
-        )
-    }
-    outcomes = vocab[CategoryKind.OUTCOME]
-    read_date = remembered(partial(parse_date, today=today))
-    read_time = remembered(parse_time)
-    read_minutes = remembered(partial(parse_minutes, maximum=MAX_MINUTES))
-    read_commune = remembered(communes.match)
-    for index, (line, cells) in enumerate(zip(table.lines, table.rows, strict=True)):
-        if progress is not None and index % PROGRESS_EVERY == 0:
-            progress(index, progress_total)
-        check = LineCheck(line, cells, columns, plan.problems)
-        activity_date = check.read("date", read_date)
-        activity_time = check.read("heure", read_time)
+class AssistanceChecker:
+    """Checks the lines of an assistance file one by one into :attr:`plan`."""
+
+    def __init__(self, lookups: Lookups, *, today: date) -> None:
+        self.plan = AssistancePlan()
+        self.vocab = {kind: lookups.category(kind) for kind in CategoryKind}
+        self.communes = lookups.communes
+        self.required = {
+            column: remembered(partial(self.vocab[kind].match, required=True))
+            for column, kind in (
+                ("organisme", CategoryKind.OPERATOR),
+                ("theme", CategoryKind.THEME),
+                ("type", CategoryKind.HELP_TYPE),
+                ("issue", CategoryKind.OUTCOME),
+            )
+        }
+        self.optional = {
+            column: remembered(partial(self.vocab[kind].match, required=False))
+            for column, kind in (
+                ("orientation", CategoryKind.ORIENTATION),
+                ("lieu", CategoryKind.PLACE),
+                ("tranche_age", CategoryKind.AGE_BAND),
+                ("genre", CategoryKind.GENDER),
+                ("statut", CategoryKind.STATUS),
+            )
+        }
+        self.outcomes = self.vocab[CategoryKind.OUTCOME]
+        self.read_date = remembered(partial(parse_date, today=today))
+        self.read_time = remembered(parse_time)
+        self.read_minutes = remembered(partial(parse_minutes, maximum=MAX_MINUTES))
+        self.read_commune = remembered(self.communes.match)
+
+    def check(self, line: int, cells: list[str], columns: ColumnMap, sheet: str = "") -> None:
+        plan, required, optional, vocab = self.plan, self.required, self.optional, self.vocab
+        check = LineCheck(line, cells, columns, plan.problems, sheet)
+        activity_date = check.read("date", self.read_date)
+        activity_time = check.read("heure", self.read_time)
         operator_id = check.read("organisme", required["organisme"])
         theme_id = check.read("theme", required["theme"])
         help_type_id = check.read("type", required["type"])
-        duration = check.read("duree_min", read_minutes)
+        duration = check.read("duree_min", self.read_minutes)
         outcome_id = check.read("issue", required["issue"])
-        known_problems = len(plan.problems.errors)
+        known_problems = plan.problems.total
         orientation_id = check.read("orientation", optional["orientation"])
-        orientation_unreadable = len(plan.problems.errors) > known_problems
+        orientation_unreadable = plan.problems.total > known_problems
         place_id = check.read("lieu", optional["lieu"])
-        commune_id = check.read("commune", read_commune)
+        commune_id = check.read("commune", self.read_commune)
         age_band_id = check.read("tranche_age", optional["tranche_age"])
         gender_id = check.read("genre", optional["genre"])
         status_id = check.read("statut", optional["statut"])
         if outcome_id is not None:
-            outcome = outcomes.labels[outcome_id]
+            outcome = self.outcomes.labels[outcome_id]
             oriented = compact(outcome) == ORIENTED
             if oriented and orientation_id is None and not orientation_unreadable:
                 check.fail(
@@ -184,8 +175,8 @@ def check_assistance(
                         "(issue de la ligne : « {outcome} »)"
                     ).format(outcome=outcome),
                 )
-        if not check.ok or plan.problems.errors:
-            continue
+        if not check.ok or plan.problems.total:
+            return
         assert activity_date is not None and duration is not None
         assert operator_id and theme_id and help_type_id and outcome_id
         plan.rows.append(
@@ -214,15 +205,17 @@ def check_assistance(
                     theme=vocab[CategoryKind.THEME].labels[theme_id],
                     help_type=vocab[CategoryKind.HELP_TYPE].labels[help_type_id],
                     duration_min=duration,
-                    outcome=outcomes.labels[outcome_id],
+                    outcome=self.outcomes.labels[outcome_id],
                     orientation=vocab[CategoryKind.ORIENTATION].label(orientation_id),
-                    commune=communes.label(commune_id),
+                    commune=self.communes.label(commune_id),
                     age_band=vocab[CategoryKind.AGE_BAND].label(age_band_id),
                     gender=vocab[CategoryKind.GENDER].label(gender_id),
                     status=vocab[CategoryKind.STATUS].label(status_id),
                 )
             )
-    if plan.problems.errors:
-        plan.rows.clear()
-        plan.preview.clear()
-    return plan
+
+    def finish(self) -> AssistancePlan:
+        if self.plan.problems.total:
+            self.plan.rows.clear()
+            self.plan.preview.clear()
+        return self.plan

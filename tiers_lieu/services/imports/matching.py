@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from tiers_lieu.defaults import UNKNOWN
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, format_number
 from tiers_lieu.models import Category, Commune, Service
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.imports.parsing import InvalidCellError, compact
@@ -40,6 +40,8 @@ SHORT_FORMS: dict[str, tuple[str, ...]] = {
 }
 
 _BRACKETS = re.compile(r"^(.*?)\s*\(([^)]*)\)\s*$")
+#: Communes one import may add: past that, the column is surely not a commune's.
+MAX_NEW_COMMUNES = 1000
 
 
 @dataclass
@@ -123,6 +125,13 @@ class Communes:
         if found is None:
             if len(text.strip()) > 120:
                 raise InvalidCellError(_("nom de commune trop long (120 caractères au plus)"))
+            if len(self.new) >= MAX_NEW_COMMUNES:
+                raise InvalidCellError(
+                    _(
+                        "plus de {n} communes inconnues du lieu dans ce fichier (« {value} ») : "
+                        "vérifiez la colonne commune"
+                    ).format(value=text, n=format_number(MAX_NEW_COMMUNES))
+                )
             found = uuid.uuid4()
             self.by_name[key] = found
             self.names[found] = text.strip()

@@ -22,11 +22,17 @@ from tiers_lieu.services.tabular import normalise
 
 @dataclass(frozen=True)
 class CellError(LineError):
-    """A problem in one cell: the line of the file (1 is the header) and the column's name."""
+    """A problem in one cell: the line of the file (1 is the header), the column's name and,
+    in a workbook, the sheet's."""
 
     column: str = ""
+    sheet: str = ""
 
     def __str__(self) -> str:
+        if self.sheet:
+            return _("Feuille « {sheet} », ligne {line}, colonne {column} : {message}").format(
+                sheet=self.sheet, line=self.line, column=self.column, message=self.message
+            )
         return _("Ligne {line}, colonne {column} : {message}").format(
             line=self.line, column=self.column, message=self.message
         )
@@ -62,36 +68,51 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """Which header of the file holds each column of the format."""
+    """Which header of the file holds each column of the format, and where it stands."""
 
     found: dict[str, str]
     ignored: tuple[str, ...]
+    positions: dict[str, int]
+    missing: tuple[str, ...] = ()
+
+    def error(self, line: int = 1, sheet: str = "") -> ImportFileError:
+        """The refusal of a sheet whose first line lacks required columns."""
+        return ImportFileError(
+            [
+                CellError(line, _("colonne obligatoire absente de la première ligne"), name, sheet)
+                for name in self.missing
+            ]
+        )
 
 
-def map_columns(headers: list[str], specs: tuple[ColumnSpec, ...]) -> ColumnMap:
-    """Match the file's (normalised) headers to ``specs``; missing required ones raise."""
+def match_columns(headers: list[str], specs: tuple[ColumnSpec, ...]) -> ColumnMap:
+    """Match the file's (normalised) headers to ``specs``; ``missing`` names the required
+    columns not found."""
     by_key: dict[str, str] = {}
     for spec in specs:
         for key in spec.match_keys():
             by_key[key] = spec.name
     found: dict[str, str] = {}
+    positions: dict[str, int] = {}
     ignored: list[str] = []
-    for header in headers:
+    for index, header in enumerate(headers):
         name = by_key.get(compact(header))
         if name is None or name in found:
             if header:
                 ignored.append(header)
             continue
         found[name] = header
-    missing = [spec.name for spec in specs if spec.required and spec.name not in found]
-    if missing:
-        raise ImportFileError(
-            [
-                CellError(1, _("colonne obligatoire absente de la première ligne"), name)
-                for name in missing
-            ]
-        )
-    return ColumnMap(found=found, ignored=tuple(ignored))
+        positions[name] = index
+    missing = tuple(spec.name for spec in specs if spec.required and spec.name not in found)
+    return ColumnMap(found=found, ignored=tuple(ignored), positions=positions, missing=missing)
+
+
+def map_columns(headers: list[str], specs: tuple[ColumnSpec, ...]) -> ColumnMap:
+    """Match the file's (normalised) headers to ``specs``; missing required ones raise."""
+    columns = match_columns(headers, specs)
+    if columns.missing:
+        raise columns.error()
+    return columns
 
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -99,8 +120,12 @@ _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _TIME = re.compile(r"^(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?(?::(\d{2}))?$")
 
 
+FIRST_YEAR = 1900
+
+
 def parse_date(text: str, today: date) -> date:
-    """JJ/MM/AAAA or AAAA-MM-JJ, not after ``today`` (the place's calendar day)."""
+    """JJ/MM/AAAA or AAAA-MM-JJ, from 1900 and not after ``today`` (the place's calendar
+    day)."""
     if not text:
         raise InvalidCellError(_("date manquante"))
     match = _DMY.match(text)
@@ -119,6 +144,12 @@ def parse_date(text: str, today: date) -> date:
         value = date(year, month, day)
     except ValueError as exc:
         raise InvalidCellError(_("date impossible « {value} »").format(value=text)) from exc
+    if value.year < FIRST_YEAR:
+        raise InvalidCellError(
+            _("date trop ancienne « {value} » (à partir de {year})").format(
+                value=text, year=FIRST_YEAR
+            )
+        )
     if value > today:
         raise InvalidCellError(
             _("date dans le futur « {value} » (nous sommes le {today})").format(

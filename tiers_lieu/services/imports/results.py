@@ -5,10 +5,10 @@ window shows, so both say the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
-from tiers_lieu.i18n import _, format_date, format_number, ngettext
+from tiers_lieu.i18n import _, format_date, format_number, format_time, ngettext
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,101 @@ class AssistancePreview:
     age_band: str | None
     gender: str | None
     status: str | None
+
+
+@dataclass(frozen=True)
+class SheetRead:
+    """A sheet of a workbook that had the format's columns, and its lines of data."""
+
+    name: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class SheetSkipped:
+    """A sheet left aside: ``missing`` names the required columns it lacks (none: empty)."""
+
+    name: str
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """Which sheets of a workbook were read and which were left aside."""
+
+    read: tuple[SheetRead, ...] = ()
+    skipped: tuple[SheetSkipped, ...] = ()
+
+    def lines(self) -> list[str]:
+        """Said only of a workbook of several sheets: with one, there is nothing to tell."""
+        if len(self.read) + len(self.skipped) < 2:
+            return []
+        lines: list[str] = []
+        if self.read:
+            names = ", ".join(
+                _("« {name} » ({rows})").format(
+                    name=sheet.name,
+                    rows=ngettext("{n} ligne", "{n} lignes", sheet.rows).format(
+                        n=format_number(sheet.rows)
+                    ),
+                )
+                for sheet in self.read
+            )
+            lines.append(
+                ngettext(
+                    "Feuille lue : {names}.", "Feuilles lues : {names}.", len(self.read)
+                ).format(names=names)
+            )
+        if self.skipped:
+            names = ", ".join(
+                _("« {name} » (sans colonne {columns})").format(
+                    name=sheet.name, columns=", ".join(sheet.missing)
+                )
+                if sheet.missing
+                else _("« {name} » (vide)").format(name=sheet.name)
+                for sheet in self.skipped
+            )
+            lines.append(
+                ngettext(
+                    "Feuille ignorée : {names}.", "Feuilles ignorées : {names}.", len(self.skipped)
+                ).format(names=names)
+            )
+        return lines
+
+
+@dataclass(frozen=True)
+class PreviousImport:
+    """An earlier import of the same file (same bytes) into the same place."""
+
+    file_name: str
+    imported_at: datetime  # in the place's time zone
+    rows: int
+    amount: int
+    kind: str  # "visits" or "assistance"
+
+    def when(self) -> tuple[str, str]:
+        return format_date(self.imported_at.date()), format_time(self.imported_at.time())
+
+    def what(self) -> str:
+        """« 1 234 lignes, 1 456 visites »."""
+        rows = ngettext("{n} ligne", "{n} lignes", self.rows).format(n=format_number(self.rows))
+        amount = _visits_text(self.amount) if self.kind == "visits" else _records_text(self.amount)
+        return _("{rows}, {amount}").format(rows=rows, amount=amount)
+
+
+def _again_line(previous: PreviousImport | None, dry_run: bool) -> list[str]:
+    if previous is None:
+        return []
+    day, hour = previous.when()
+    template = (
+        _("Ce fichier a déjà été importé le {date} à {time} ({what}) : il le serait de nouveau.")
+        if dry_run
+        else _(
+            "Ce fichier avait déjà été importé le {date} à {time} ({what}) : importé de "
+            "nouveau, comme demandé."
+        )
+    )
+    return [template.format(date=day, time=hour, what=previous.what())]
 
 
 def _common_lines(
@@ -119,6 +214,8 @@ class VisitImportResult:
     ignored_columns: tuple[str, ...]
     preview: tuple[VisitPreview, ...]
     dry_run: bool
+    sheets: Sheets = field(default_factory=Sheets)
+    previous: PreviousImport | None = None
 
     def headline(self) -> str:
         """« 1 234 lignes importées : 1 456 visites. »"""
@@ -138,6 +235,8 @@ class VisitImportResult:
                     ),
                 )
             )
+        lines += self.sheets.lines()
+        lines += _again_line(self.previous, self.dry_run)
         lines += _common_lines(
             self.first_date, self.last_date, self.new_communes, self.ignored_columns, self.dry_run
         )
@@ -155,6 +254,8 @@ class AssistanceImportResult:
     ignored_columns: tuple[str, ...]
     preview: tuple[AssistancePreview, ...]
     dry_run: bool
+    sheets: Sheets = field(default_factory=Sheets)
+    previous: PreviousImport | None = None
 
     def headline(self) -> str:
         """« 120 lignes importées : 120 démarches, 2 340 minutes d'accompagnement. »"""
@@ -174,6 +275,8 @@ class AssistanceImportResult:
                     label=item.label, amount=_records_text(item.amount)
                 )
             )
+        lines += self.sheets.lines()
+        lines += _again_line(self.previous, self.dry_run)
         lines += _common_lines(
             self.first_date, self.last_date, self.new_communes, self.ignored_columns, self.dry_run
         )

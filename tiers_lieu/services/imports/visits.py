@@ -17,10 +17,8 @@ from functools import partial
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.imports.checking import (
     PREVIEW_ROWS,
-    PROGRESS_EVERY,
     LineCheck,
     Problems,
-    Progress,
     remembered,
 )
 from tiers_lieu.services.imports.matching import Lookups
@@ -32,7 +30,6 @@ from tiers_lieu.services.imports.parsing import (
     parse_time,
 )
 from tiers_lieu.services.imports.results import Breakdown, VisitImportResult, VisitPreview
-from tiers_lieu.services.tabular import Table
 
 MAX_GROUP = 1000
 
@@ -50,7 +47,7 @@ VISIT_COLUMNS = (
 UuidOrNone = uuid.UUID | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckedVisit:
     activity_date: date
     activity_time: time | None
@@ -70,7 +67,9 @@ class VisitPlan:
     problems: Problems = field(default_factory=Problems)
     preview: list[VisitPreview] = field(default_factory=list)
 
-    def result(self, lookups: Lookups, columns: ColumnMap, *, dry_run: bool) -> VisitImportResult:
+    def result(
+        self, lookups: Lookups, ignored: tuple[str, ...], *, dry_run: bool
+    ) -> VisitImportResult:
         lines: Counter[uuid.UUID] = Counter()
         visits: Counter[uuid.UUID] = Counter()
         for row in self.rows:
@@ -88,77 +87,76 @@ class VisitPlan:
             first_date=min(dates, default=None),
             last_date=max(dates, default=None),
             new_communes=tuple(lookups.communes.new.values()),
-            ignored_columns=columns.ignored,
+            ignored_columns=ignored,
             preview=tuple(self.preview),
             dry_run=dry_run,
         )
 
 
-def check_visits(
-    table: Table,
-    columns: ColumnMap,
-    lookups: Lookups,
-    *,
-    today: date,
-    progress: Progress | None = None,
-    progress_total: int = 0,
-) -> VisitPlan:
-    """Check every line of ``table``; the plan holds either rows or problems (never both)."""
-    plan = VisitPlan()
-    services = lookups.services
-    ages = lookups.category(CategoryKind.AGE_BAND)
-    genders = lookups.category(CategoryKind.GENDER)
-    statuses = lookups.category(CategoryKind.STATUS)
-    communes = lookups.communes
-    read_date = remembered(partial(parse_date, today=today))
-    read_time = remembered(parse_time)
-    read_count = remembered(partial(parse_count, maximum=MAX_GROUP))
-    read_service = remembered(partial(services.match, required=True))
-    read_commune = remembered(communes.match)
-    read_age = remembered(partial(ages.match, required=False))
-    read_gender = remembered(partial(genders.match, required=False))
-    read_status = remembered(partial(statuses.match, required=False))
-    for index, (line, cells) in enumerate(zip(table.lines, table.rows, strict=True)):
-        if progress is not None and index % PROGRESS_EVERY == 0:
-            progress(index, progress_total)
-        check = LineCheck(line, cells, columns, plan.problems)
-        activity_date = check.read("date", read_date)
-        activity_time = check.read("heure", read_time)
-        service_id = check.read("service", read_service)
-        count = check.read("nombre", read_count)
-        commune_id = check.read("commune", read_commune)
-        age_band_id = check.read("tranche_age", read_age)
-        gender_id = check.read("genre", read_gender)
-        status_id = check.read("statut", read_status)
-        if not check.ok or plan.problems.errors:
-            continue
+class VisitChecker:
+    """Checks the lines of a visits file one by one into :attr:`plan`: either rows to write,
+    or the problems that refuse the file (never both)."""
+
+    def __init__(self, lookups: Lookups, *, today: date) -> None:
+        self.plan = VisitPlan()
+        self.lookups = lookups
+        self.services = lookups.services
+        self.ages = lookups.category(CategoryKind.AGE_BAND)
+        self.genders = lookups.category(CategoryKind.GENDER)
+        self.statuses = lookups.category(CategoryKind.STATUS)
+        self.communes = lookups.communes
+        self.read_date = remembered(partial(parse_date, today=today))
+        self.read_time = remembered(parse_time)
+        self.read_count = remembered(partial(parse_count, maximum=MAX_GROUP))
+        self.read_service = remembered(partial(self.services.match, required=True))
+        self.read_commune = remembered(self.communes.match)
+        self.read_age = remembered(partial(self.ages.match, required=False))
+        self.read_gender = remembered(partial(self.genders.match, required=False))
+        self.read_status = remembered(partial(self.statuses.match, required=False))
+
+    def check(self, line: int, cells: list[str], columns: ColumnMap, sheet: str = "") -> None:
+        plan = self.plan
+        check = LineCheck(line, cells, columns, plan.problems, sheet)
+        activity_date = check.read("date", self.read_date)
+        activity_time = check.read("heure", self.read_time)
+        service_id = check.read("service", self.read_service)
+        count = check.read("nombre", self.read_count)
+        commune_id = check.read("commune", self.read_commune)
+        age_band_id = check.read("tranche_age", self.read_age)
+        gender_id = check.read("genre", self.read_gender)
+        status_id = check.read("statut", self.read_status)
+        if not check.ok or plan.problems.total:
+            return
         assert activity_date is not None and service_id is not None and count is not None
-        row = CheckedVisit(
-            activity_date,
-            activity_time,
-            service_id,
-            count,
-            commune_id,
-            age_band_id,
-            gender_id,
-            status_id,
+        plan.rows.append(
+            CheckedVisit(
+                activity_date,
+                activity_time,
+                service_id,
+                count,
+                commune_id,
+                age_band_id,
+                gender_id,
+                status_id,
+            )
         )
-        plan.rows.append(row)
         if len(plan.preview) < PREVIEW_ROWS:
             plan.preview.append(
                 VisitPreview(
                     line=line,
                     activity_date=activity_date,
                     activity_time=activity_time,
-                    service=services.labels[service_id],
+                    service=self.services.labels[service_id],
                     count=count,
-                    commune=communes.label(commune_id),
-                    age_band=ages.label(age_band_id),
-                    gender=genders.label(gender_id),
-                    status=statuses.label(status_id),
+                    commune=self.communes.label(commune_id),
+                    age_band=self.ages.label(age_band_id),
+                    gender=self.genders.label(gender_id),
+                    status=self.statuses.label(status_id),
                 )
             )
-    if plan.problems.errors:
-        plan.rows.clear()
-        plan.preview.clear()
-    return plan
+
+    def finish(self) -> VisitPlan:
+        if self.plan.problems.total:
+            self.plan.rows.clear()
+            self.plan.preview.clear()
+        return self.plan

@@ -27,6 +27,7 @@ from tiers_lieu.models.enums import VisitSource
 from tiers_lieu.services.imports.assistance import CheckedRecord
 from tiers_lieu.services.imports.checking import Progress
 from tiers_lieu.services.imports.visits import CheckedVisit
+from tiers_lieu.validation import check_columns, check_row
 
 BATCH = 5000
 IMPORT_CACHE_KIB = -65536  # negative: a size in KiB (64 MB), SQLite's convention
@@ -55,6 +56,9 @@ def bulk_insert(
     missing = {c.name for c in table.columns} - set(keys)
     if missing:
         raise ValueError(f"{table.name}: no value for {sorted(missing)}")
+    # Core inserts skip the ORM's check of field shapes (tiers_lieu.validation): done here.
+    check_columns(table, columns)
+    check_row(table, constants)
     connection = uow.session.connection()
     dialect = connection.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)

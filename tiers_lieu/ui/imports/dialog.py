@@ -3,9 +3,11 @@ previewed before anything is written.
 
 Choosing a file runs the import as a dry run (off the GUI thread, through ``run_op``): the
 whole file is checked, so the dialog shows either the first lines as they will be stored with
-the totals, or every problem by line and column. « Importer » then runs the real import, which
-checks again (the file may have changed meanwhile) and writes it in one transaction. The
-Visites and Démarches sections open this same dialog with their ``kind``.
+the totals and the sheets read, or every problem by sheet, line and column. A file refused as a
+whole (unreadable, past a limit) is explained through ``show_error``; a file already imported
+asks first whether to import it again. « Importer » then runs the real import, which checks
+again (the file may have changed meanwhile), backs the database up and writes it in one
+transaction. The Visites and Démarches sections open this same dialog with their ``kind``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,12 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ImportFileError
 from tiers_lieu.i18n import N_, _, format_number, ngettext
-from tiers_lieu.services.imports import ImportResult
+from tiers_lieu.services.imports import (
+    PATTERNS,
+    AlreadyImportedError,
+    FileRefusedError,
+    ImportResult,
+)
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.common import add_shortcut, make_table
 from tiers_lieu.ui.errors import show_error
@@ -63,9 +70,10 @@ FORMATS = {
     ),
 }
 COMMON = N_(
-    "Fichier CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) ou XLSX, première ligne = "
-    "noms des colonnes. Si une seule ligne est fausse, rien n'est importé et chaque problème "
-    "est indiqué par sa ligne et sa colonne."
+    "Fichier CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252), XLSX ou ODS (LibreOffice), "
+    "première ligne = noms des colonnes ; dans un classeur, chaque feuille qui a ces colonnes "
+    "est lue. Si une seule ligne est fausse, rien n'est importé et chaque problème est indiqué "
+    "par sa ligne et sa colonne."
 )
 PAGE_EMPTY, PAGE_PREVIEW, PAGE_PROBLEMS = 0, 1, 2
 MAX_PROBLEMS_SHOWN = 500
@@ -92,6 +100,7 @@ class ImportDialog(QDialog):
         self._user = user
         self._kind: ImportKind = kind
         self._path: Path | None = None
+        self._again = False  # the coordinator said to import a file already imported
         self.setWindowTitle(_(TITLES[kind]))
         self.resize(1040, 640)
 
@@ -165,9 +174,11 @@ class ImportDialog(QDialog):
         self.choose_button.setFocus()
 
     # -- what the dialog shows ------------------------------------------------------------
-    def load(self, path: Path) -> None:
-        """Check ``path`` in a dry run and show its preview or its problems."""
+    def load(self, path: Path, *, again: bool = False) -> None:
+        """Check ``path`` in a dry run and show its preview or its problems; ``again`` when
+        the coordinator has agreed to import a file already imported."""
         self._path = path
+        self._again = again
         self.path_edit.setText(str(path))
         self.import_button.setEnabled(False)
         run_op(
@@ -181,15 +192,23 @@ class ImportDialog(QDialog):
     def _work(self, path: Path, *, dry_run: bool) -> Callable[[Progress], ImportResult]:
         imports, kind, site_id = self._app.imports, self._kind, self._site.id
         user_id = self._user.id if self._user is not None else None
-        url = self._app.url
+        url, again = self._app.url, self._again
+
+        def backup() -> None:  # once the file is checked, before anything is written
+            from tiers_lieu.services.backups import backup_before_import
+
+            backup_before_import(url)
 
         def work(progress: Progress) -> ImportResult:
-            if not dry_run:
-                from tiers_lieu.services.backups import backup_before_import
-
-                backup_before_import(url)
             return imports.import_file(
-                kind, site_id, path, user_id=user_id, dry_run=dry_run, progress=progress
+                kind,
+                site_id,
+                path,
+                user_id=user_id,
+                dry_run=dry_run,
+                again=again,
+                progress=progress,
+                before_write=backup,
             )
 
         return work
@@ -197,10 +216,14 @@ class ImportDialog(QDialog):
     def _show_problems(self, error: ImportFileError) -> None:
         # A column wrong on every line of a big file gives thousands of alike problems;
         # the first ones say what to correct, and sizing every row would stall the window.
-        self.problems_model.set_rows(error.lines[:MAX_PROBLEMS_SHOWN])
+        shown = error.lines[:MAX_PROBLEMS_SHOWN]
+        self.problems_model.set_rows(shown)
+        self.problems_view.setColumnHidden(
+            ProblemsModel.Columns.SHEET, not any(getattr(e, "sheet", "") for e in shown)
+        )
         self.stack.setCurrentIndex(PAGE_PROBLEMS)
         self.problems_view.resizeRowsToContents()
-        n = len(error.lines)
+        n = max(getattr(error, "total", 0), len(error.lines))
         text = ngettext(
             "Fichier refusé : {n} problème à corriger dans le tableur, puis choisissez "
             "le fichier à nouveau. Rien n'a été enregistré.",
@@ -219,6 +242,7 @@ class ImportDialog(QDialog):
 
     def _reset(self) -> None:
         self._path = None
+        self._again = False
         self.path_edit.clear()
         self.summary.setVisible(False)
         self.stack.setCurrentIndex(PAGE_EMPTY)
@@ -231,7 +255,7 @@ class ImportDialog(QDialog):
             self,
             _(TITLES[self._kind]),
             folder,
-            _("Tableurs (*.csv *.xlsx *.txt);;Tous les fichiers (*)"),
+            _("Tableurs ({patterns});;Tous les fichiers (*)").format(patterns=" ".join(PATTERNS)),
         )
         if name:
             self.load(Path(name))
@@ -257,8 +281,33 @@ class ImportDialog(QDialog):
         if isinstance(exc, ImportFileError):
             self._show_problems(exc)
             return
+        if isinstance(exc, AlreadyImportedError) and self._path is not None:
+            self._ask_again(self._path, exc)
+            return
         self._reset()
-        show_error(self, exc, _("Fichier illisible"))
+        refused = isinstance(exc, FileRefusedError)
+        show_error(self, exc, _("Fichier refusé") if refused else _("Fichier illisible"))
+
+    def _ask_again(self, path: Path, exc: AlreadyImportedError) -> None:
+        """A file already imported: say when and what it counted, import again only if
+        the coordinator says so (the default answer is no)."""
+        previous = exc.previous
+        day, hour = previous.when()
+        answer = QMessageBox.question(
+            self,
+            _("Fichier déjà importé"),
+            _(
+                "Ce fichier a déjà été importé le {date} à {time}, sous le nom « {name} » "
+                "({what}).\n\nL'importer de nouveau compterait tout deux fois. "
+                "L'importer quand même ?"
+            ).format(date=day, time=hour, name=previous.file_name, what=previous.what()),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.load(path, again=True)
+        else:
+            self._reset()
 
     def on_import_clicked(self) -> None:
         if self._path is None or not self.import_button.isEnabled():

@@ -184,18 +184,27 @@ class AssistancePreviewModel(ReadModelTable[AssistancePreview]):
 
 
 class ProblemsModel(ReadModelTable[LineError]):
-    """Every problem of a refused file: line, column and what is wrong."""
+    """Every problem of a refused file: sheet (in a workbook of several), line, column and
+    what is wrong."""
 
     class Columns(IntEnum):
-        LINE = 0
-        COLUMN = 1
-        PROBLEM = 2
+        SHEET = 0
+        LINE = 1
+        COLUMN = 2
+        PROBLEM = 3
 
     def headers(self) -> dict[Any, str]:
         c = self.Columns
-        return {c.LINE: _("Ligne"), c.COLUMN: _("Colonne"), c.PROBLEM: _("Problème")}
+        return {
+            c.SHEET: _("Feuille"),
+            c.LINE: _("Ligne"),
+            c.COLUMN: _("Colonne"),
+            c.PROBLEM: _("Problème"),
+        }
 
     def display(self, row: LineError, column: Any) -> str:
+        if column == self.Columns.SHEET:
+            return str(getattr(row, "sheet", ""))
         if column == self.Columns.LINE:
             return format_number(row.line)
         if column == self.Columns.COLUMN:

@@ -1,0 +1,149 @@
+"""Reading a CSV file (``;`` or ``,``; UTF-8 with or without BOM, or Windows-1252) row by row.
+
+A first pass over the bytes, a megabyte at a time, decides the encoding (UTF-8 if every byte
+sequence is valid, Windows-1252 otherwise), refuses a file with NUL bytes (not text: a
+workbook or a picture renamed ``.csv``) and one whose lines pass
+:attr:`~tiers_lieu.services.tabular.Limits.line_bytes`. The second pass hands the text to
+:mod:`csv` line by line, counting what a record spans (quoted cells may hold line breaks), so
+no row, and no cell, can grow past its limit before it is refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from collections.abc import Iterator
+from itertools import chain
+from pathlib import Path
+from typing import TextIO
+
+from tiers_lieu.i18n import _, format_number
+from tiers_lieu.services.tabular import (
+    LIMITS,
+    MIB,
+    FileRefusedError,
+    Limits,
+    Row,
+    cell_too_long,
+    megabytes,
+)
+
+_CP1252_UNDEFINED = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+
+
+class CsvBook:
+    """A CSV file opened for reading: one sheet without a name."""
+
+    kind = "CSV"
+
+    def __init__(self, path: Path, limits: Limits = LIMITS) -> None:
+        self.path = path
+        self.limits = limits
+        self._size = max(path.stat().st_size, 1)
+        self._read = 0
+        self._since_row = 0
+        self.encoding = self._survey()
+
+    def close(self) -> None:
+        pass
+
+    def progress(self) -> float:
+        return min(self._read / self._size, 1.0)
+
+    def _too_long_line(self) -> FileRefusedError:
+        return FileRefusedError(
+            self.path,
+            _("une ligne dépasse {limit}").format(limit=megabytes(self.limits.line_bytes)),
+        )
+
+    def _survey(self) -> str:
+        """The encoding to read with, after checking every byte once."""
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        utf8 = True
+        undefined: int | None = None  # first byte Windows-1252 does not define
+        line = 0
+        position = 0
+        with self.path.open("rb") as handle:
+            bom = handle.read(3) == codecs.BOM_UTF8
+            handle.seek(0)
+            for chunk in iter(lambda: handle.read(MIB), b""):
+                if b"\0" in chunk:
+                    raise FileRefusedError(
+                        self.path,
+                        _("il contient des octets nuls : ce n'est pas un fichier texte CSV"),
+                    )
+                start = 0
+                while (end := chunk.find(b"\n", start)) >= 0:
+                    if line + end - start > self.limits.line_bytes:
+                        raise self._too_long_line()
+                    line, start = 0, end + 1
+                line += len(chunk) - start
+                if line > self.limits.line_bytes:
+                    raise self._too_long_line()
+                if utf8:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8 = False
+                if undefined is None and (found := _CP1252_UNDEFINED.search(chunk)):
+                    undefined = position + found.start()
+                position += len(chunk)
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+        if bom or utf8:
+            return "utf-8-sig"
+        if undefined is not None:
+            with self.path.open("rb") as handle:
+                handle.seek(undefined)
+                byte = handle.read(1)
+            raise FileRefusedError(
+                self.path,
+                _(
+                    "son texte n'est ni en UTF-8 ni en Windows-1252 (octet 0x{byte} à la "
+                    "position {position}) : enregistrez-le en « CSV UTF-8 » depuis le tableur"
+                ).format(byte=byte.hex().upper(), position=format_number(undefined)),
+            )
+        return "cp1252"
+
+    def _lines(self, handle: TextIO, first: str) -> Iterator[str]:
+        for line in chain((first,), handle):
+            self._read += len(line)
+            self._since_row += len(line)
+            if self._since_row > self.limits.line_bytes:
+                raise self._too_long_line()
+            yield line
+
+    def sheets(self) -> Iterator[tuple[str, Iterator[Row]]]:
+        """The one sheet of a CSV file, without a name."""
+        yield "", self._records()
+
+    def _records(self) -> Iterator[Row]:
+        limit, columns = self.limits.cell_chars, self.limits.columns
+        with self.path.open("r", encoding=self.encoding, newline="") as handle:
+            first = handle.readline()
+            delimiter = ";" if first.count(";") >= first.count(",") else ","
+            reader = csv.reader(self._lines(handle, first), delimiter=delimiter)
+            number = 0
+            try:
+                for cells in reader:
+                    number += 1
+                    self._since_row = 0
+                    if len(cells) > columns:
+                        cells = cells[:columns]
+                    for cell in cells:
+                        if len(cell) > limit:
+                            raise FileRefusedError(self.path, cell_too_long(limit, number))
+                    yield number, cells
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise FileRefusedError(self.path, cell_too_long(limit, number + 1)) from exc
+                raise FileRefusedError(
+                    self.path,
+                    _("CSV illisible à la ligne {line} ({error})").format(
+                        line=format_number(number + 1), error=exc
+                    ),
+                ) from exc
