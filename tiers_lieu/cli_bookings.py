@@ -1,11 +1,13 @@
 """``tiers-lieu import bookings FILE.ics --resource NAME [--site NAME] [--skip-collisions]
-[--dry-run]``: a shared calendar brought into one resource of the agenda.
+[--hors-horaires] [--dry-run]``: a shared calendar brought into one resource of the agenda.
 
 All or nothing, like every import: events that collide are listed on stderr with why and
 nothing is saved (exit 2), unless ``--skip-collisions`` books the others and lists those left
-out. What an all-day or a recurring event becomes is decided in
-:mod:`tiers_lieu.services.agenda.ical`. Errors are handled here too (French message, exit 2),
-so the command behaves the same whoever dispatches it.
+out. Events outside the opening hours (or on a day the place is closed) are refused the same
+way unless ``--hors-horaires`` books them anyway, as a calendar migration needs. What an
+all-day or a recurring event becomes, and the limits on the file, are decided in
+:mod:`tiers_lieu.services.agenda.ics_read`. Errors are handled here too (French message,
+exit 2), so the command behaves the same whoever dispatches it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,17 @@ def add_bookings_import(import_subparsers: Any) -> None:
         help=_("importe les autres événements et laisse de côté ceux en conflit"),
     )
     parser.add_argument(
+        "--hors-horaires",
+        "--outside-hours",
+        dest="outside_hours",
+        action="store_true",
+        help=_(
+            "importe aussi les événements en dehors des horaires d'ouverture ou un jour de "
+            "fermeture (migration d'un agenda) ; les conflits avec d'autres réservations "
+            "restent refusés"
+        ),
+    )
+    parser.add_argument(
         "--dry-run",
         action="store_true",
         help=_("vérifie le fichier et dit ce qui serait importé, sans rien enregistrer"),
@@ -45,16 +58,11 @@ def add_bookings_import(import_subparsers: Any) -> None:
 
 def run_bookings_import(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
+    from tiers_lieu.services.agenda.errors import IcsCollisionError
+    from tiers_lieu.services.agenda.ics_read import read_file
 
     try:
-        try:
-            data = Path(args.file).read_bytes()
-        except OSError as error:
-            raise ComptoirError(
-                _("Impossible de lire {file} : {error}").format(
-                    file=args.file, error=error.strerror or error
-                )
-            ) from error
+        data = read_file(Path(args.file))
         app = build(args.db)
         try:
             site = app.sites.resolve(args.site)
@@ -64,12 +72,21 @@ def run_bookings_import(args: argparse.Namespace) -> int:
                 resource_id=resource.id,
                 data=data,
                 skip_collisions=args.skip_collisions,
+                outside_hours=args.outside_hours,
                 dry_run=args.dry_run,
             )
         finally:
             app.close()
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
+        if isinstance(exc, IcsCollisionError) and any(e.outside_hours for e in exc.collisions):
+            sys.stderr.write(
+                _(
+                    "Pour importer quand même les événements en dehors des horaires "
+                    "d'ouverture, relancez avec --hors-horaires."
+                )
+                + "\n"
+            )
         return EXIT_USAGE
     if report.dry_run:
         head = ngettext(
@@ -84,6 +101,14 @@ def run_bookings_import(args: argparse.Namespace) -> int:
             report.created,
         )
     print(head.format(n=report.created, resource=resource.name))
+    if report.outside_hours:
+        print(
+            ngettext(
+                "Dont {n} en dehors des horaires d'ouverture, comme demandé.",
+                "Dont {n} en dehors des horaires d'ouverture, comme demandé.",
+                report.outside_hours,
+            ).format(n=report.outside_hours)
+        )
     if report.already_imported:
         print(
             ngettext(
@@ -103,7 +128,9 @@ def run_bookings_import(args: argparse.Namespace) -> int:
         for event in report.skipped:
             print(
                 _("  {start} « {summary} » : {reason}").format(
-                    start=format_datetime(event.start), summary=event.summary, reason=event.reason
+                    start=format_datetime(event.start, site.zone),
+                    summary=event.summary,
+                    reason=event.reason,
                 )
             )
     for line in report.ignored:

@@ -1,11 +1,13 @@
 """``tiers-lieu import bookings FILE.ics --resource NAME``: French summary and exit 0;
-collisions listed on stderr, exit 2 and nothing saved; ``--skip-collisions`` and
-``--dry-run``."""
+collisions listed on stderr, exit 2 and nothing saved; ``--skip-collisions``,
+``--hors-horaires`` and ``--dry-run``; broken and hostile files refused in French (exit 2)
+in seconds."""
 
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +19,10 @@ from tiers_lieu.app import build
 from tiers_lieu.cli_bookings import add_bookings_import, run_bookings_import
 from tiers_lieu.models import Booking
 from tiers_lieu.models.enums import ResourceKind
+from tiers_lieu.services.agenda import ics_read
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "unit"))
+from ics_hostile import calendar, write_hostile_ics
 
 SHARED = str(Path(__file__).parent.parent / "data" / "agenda" / "shared_calendar.ics")
 
@@ -60,7 +66,7 @@ def test_import_prints_a_french_summary(db: Path, capsys: pytest.CaptureFixture[
     assert run("--db", str(db), "import", "bookings", SHARED, "--resource", "salle de réunion") == 0
     out = capsys.readouterr().out
     assert out.startswith("7 réservations créées dans « Salle de réunion ».")
-    assert "ignoré : « Réunion annulée » : événement annulé" in out
+    assert "ignoré : « Réunion annulée » (ligne 47) : événement annulé" in out
     assert count(db) == 7
     assert run("--db", str(db), "import", "bookings", SHARED, "--resource", "Salle de réunion") == 0
     assert "7 événements déjà importés" in capsys.readouterr().out
@@ -106,3 +112,80 @@ def test_unknown_resource_and_missing_file(db: Path, capsys: pytest.CaptureFixtu
     assert "Aucune ressource ne s'appelle « Grange »" in capsys.readouterr().err
     assert run("--db", str(db), "import", "bookings", "absent.ics", "--resource", "Grange") == 2
     assert "Impossible de lire absent.ics" in capsys.readouterr().err
+
+
+def test_help_names_the_outside_hours_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        run("import", "bookings", "--help")
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--hors-horaires" in out and "en dehors des horaires d'ouverture" in out
+
+
+def test_own_export_moves_to_an_empty_resource_with_outside_hours(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The desk's own export, evening meetings included, into an emptied resource."""
+    paris = ZoneInfo("Europe/Paris")
+    app = build(str(db))
+    try:
+        site = app.sites.resolve(None)
+        room = app.agenda.resources.find(site.id, "Salle de réunion")
+        with app.uow() as uow:
+            for day in (10, 12):
+                uow.session.add(
+                    Booking(
+                        site_id=site.id,
+                        resource_id=room.id,
+                        start_at=datetime(2026, 3, day, 18, tzinfo=paris).astimezone(UTC),
+                        end_at=datetime(2026, 3, day, 20, tzinfo=paris).astimezone(UTC),
+                        title="Conseil du soir",
+                    )
+                )
+            uow.commit()
+        app.agenda.resources.create(
+            site_id=site.id, name="Nouvelle salle", kind=ResourceKind.MEETING_ROOM
+        )
+        exported = tmp_path / "salle.ics"
+        exported.write_bytes(app.agenda.ical.export_resource(room.id))
+    finally:
+        app.close()
+    capsys.readouterr()
+    argv = ["--db", str(db), "import", "bookings", str(exported), "--resource", "Nouvelle salle"]
+    assert run(*argv) == 2
+    err = capsys.readouterr().err
+    assert "« Conseil du soir » : Le lieu est ouvert le mardi 10 mars 2026 de 09:00–12:30" in err
+    assert "relancez avec --hors-horaires" in err
+    assert count(db) == 2
+    assert run(*argv, "--hors-horaires") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 réservations créées dans « Nouvelle salle ».")
+    assert "Dont 2 en dehors des horaires d'ouverture, comme demandé." in out
+    assert count(db) == 4
+
+
+@pytest.mark.parametrize(
+    ("what", "said"),
+    [
+        ("year 0001", "« An un » (ligne 4) : DTSTART en l'an 1 : les dates vont de 1900 à 2100"),
+        ("minutely", "se répète plus de 2\u202f000 fois entre son début et le"),
+        ("too big", "le fichier dépasse 10 Mo, la limite d'un calendrier importé"),
+    ],
+)
+def test_broken_and_hostile_files_are_refused_in_french(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], what: str, said: str
+) -> None:
+    path = tmp_path / "agenda.ics"
+    if what == "minutely":
+        write_hostile_ics(path)
+    elif what == "year 0001":
+        path.write_bytes(
+            calendar("UID:an1\r\nSUMMARY:An un\r\nDTSTART:00010101T090000\r\nDURATION:PT1H\r\n")
+        )
+    else:
+        path.write_bytes(b" " * (ics_read.MAX_ICS_BYTES + 1))
+    capsys.readouterr()
+    argv = ["--db", str(db), "import", "bookings", str(path), "--resource", "Salle de réunion"]
+    assert run(*argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : ") and said in err
+    assert count(db) == 0

@@ -1,17 +1,25 @@
-"""iCalendar: what we export, real clients read and we read back the same; an .ics written by
-another application (VTIMEZONE, a weekly RRULE with an EXDATE, an all-day event) imports as
-documented in services/agenda/ical.py; collisions refuse the import unless skipped."""
+"""iCalendar: what we export, real clients read and we read back the same (another parser
+reads our VTIMEZONE with the right summer hour); an .ics written by another application
+(VTIMEZONE, a weekly RRULE with an EXDATE, an all-day event, recurring or not, Windows-1252)
+imports as documented in services/agenda/ics_read.py; collisions refuse the import unless
+skipped, and events outside the opening hours may be imported anyway."""
 
 from __future__ import annotations
 
-from datetime import UTC, time
+import io
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
-from test_agenda_support import Place, make_place, paris
+from ics_hostile import calendar
+from sqlmodel import select
+from test_agenda_support import PARIS, Place, make_place, paris
 
 from tiers_lieu.app import Comptoir
+from tiers_lieu.models import Booking
 from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.services.agenda import IcsCollisionError
 from tiers_lieu.services.readmodels import SiteInfo
@@ -159,3 +167,176 @@ def test_practitioner_export_names_who_and_nothing_else(app: Comptoir, place: Pl
     events = list(cal.walk("VEVENT"))
     assert [str(e["summary"]) for e in events] == ["Léa Martin"]
     assert events[0].decoded("dtstart") == paris(2026, 3, 10, 9, 40)
+
+
+# -- issue 14, point 11 ------------------------------------------------------------------------
+
+
+def bookings_of(app: Comptoir, resource_id: uuid.UUID) -> list[tuple[datetime, datetime, str]]:
+    with app.uow() as uow:
+        rows = uow.session.exec(
+            select(Booking).where(Booking.resource_id == resource_id).order_by(Booking.start_at)
+        ).all()
+        return [(b.start_at.astimezone(PARIS), b.end_at.astimezone(PARIS), b.title) for b in rows]
+
+
+def test_a_recurring_all_day_event_books_every_occurrence(app: Comptoir, place: Place) -> None:
+    data = calendar(
+        "UID:permanence-emploi@example.org\r\nSUMMARY:Forum emploi\r\n"
+        "DTSTART;VALUE=DATE:20260309\r\nDTEND;VALUE=DATE:20260310\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=4\r\n"
+    )
+    report = app.agenda.ical.import_ics(site_id=place.site.id, resource_id=place.room.id, data=data)
+    assert report.created == 4
+    # Four Mondays, each over the day's opening hours (9:00–12:30, 14:00–18:00).
+    assert [
+        (s.date().isoformat(), s.time(), e.time()) for s, e, _t in bookings_of(app, place.room.id)
+    ] == [
+        ("2026-03-09", time(9), time(18)),
+        ("2026-03-16", time(9), time(18)),
+        ("2026-03-23", time(9), time(18)),
+        ("2026-03-30", time(9), time(18)),
+    ]
+
+
+def _evening_meetings(app: Comptoir, place: Place) -> None:
+    """Bookings outside the opening hours, as the demo (and any calendar kept before
+    Comptoir) holds: 18:00–20:00 on weekdays, and one on a Sunday."""
+    with app.uow() as uow:
+        for day, title in ((10, "Conseil"), (12, "Comité"), (15, "Assemblée")):
+            uow.session.add(
+                Booking(
+                    site_id=place.site.id,
+                    resource_id=place.room.id,
+                    start_at=paris(2026, 3, day, 18).astimezone(UTC),
+                    end_at=paris(2026, 3, day, 20).astimezone(UTC),
+                    title=title,
+                )
+            )
+        uow.commit()
+
+
+def test_own_export_reimports_outside_opening_hours_when_asked(app: Comptoir, place: Place) -> None:
+    _evening_meetings(app, place)
+    app.agenda.bookings.create(
+        site_id=place.site.id,
+        resource_id=place.room.id,
+        start=paris(2026, 3, 11, 10),
+        end=paris(2026, 3, 11, 11),
+        title="Atelier",
+    )
+    data = app.agenda.ical.export_resource(place.room.id)
+    copy = app.agenda.resources.create(
+        site_id=place.site.id, name="Salle 2", kind=ResourceKind.MEETING_ROOM
+    )
+    with pytest.raises(IcsCollisionError) as refused:
+        app.agenda.ical.import_ics(site_id=place.site.id, resource_id=copy.id, data=data)
+    # Each event says why, in French, and that it may be imported anyway.
+    events = refused.value.collisions
+    assert [(e.summary, e.outside_hours) for e in events] == [
+        ("Conseil", True),
+        ("Comité", True),
+        ("Assemblée", True),
+    ]
+    assert "ouvert le mardi 10 mars 2026 de 09:00–12:30, 14:00–18:00" in events[0].reason
+    assert "fermé" in events[2].reason or "n'ouvre pas" in events[2].reason  # a Sunday
+    assert "en dehors des horaires" in refused.value.message
+    assert bookings_of(app, copy.id) == []
+    report = app.agenda.ical.import_ics(
+        site_id=place.site.id, resource_id=copy.id, data=data, outside_hours=True
+    )
+    assert (report.created, report.outside_hours, report.skipped) == (4, 3, ())
+    assert bookings_of(app, copy.id) == bookings_of(app, place.room.id)
+
+
+def test_outside_hours_still_respects_other_bookings(app: Comptoir, place: Place) -> None:
+    _evening_meetings(app, place)
+    data = app.agenda.ical.export_resource(place.room.id)
+    copy = app.agenda.resources.create(
+        site_id=place.site.id, name="Salle 2", kind=ResourceKind.MEETING_ROOM
+    )
+    with app.uow() as uow:
+        uow.session.add(
+            Booking(
+                site_id=place.site.id,
+                resource_id=copy.id,
+                start_at=paris(2026, 3, 10, 19).astimezone(UTC),
+                end_at=paris(2026, 3, 10, 21).astimezone(UTC),
+                title="Déjà là",
+            )
+        )
+        uow.commit()
+    with pytest.raises(IcsCollisionError) as refused:
+        app.agenda.ical.import_ics(
+            site_id=place.site.id, resource_id=copy.id, data=data, outside_hours=True
+        )
+    assert [(e.summary, e.outside_hours) for e in refused.value.collisions] == [("Conseil", False)]
+    assert "déjà réservé de 19:00 à 21:00" in refused.value.collisions[0].reason
+
+
+def test_a_windows_1252_calendar_keeps_its_accents(app: Comptoir, place: Place) -> None:
+    data = (
+        calendar(
+            "UID:cp1252@example.org\r\nSUMMARY:Réunion des bénévoles – café\r\n"
+            "DTSTART;TZID=Europe/Paris:20260310T100000\r\nDTEND;TZID=Europe/Paris:20260310T113000\r\n"
+        )
+        .decode()
+        .encode("cp1252")
+    )
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    app.agenda.ical.import_ics(site_id=place.site.id, resource_id=place.room.id, data=data)
+    assert [t for _s, _e, t in bookings_of(app, place.room.id)] == ["Réunion des bénévoles – café"]
+
+
+def test_exported_time_zone_reads_the_same_in_another_parser(app: Comptoir, place: Place) -> None:
+    """vobject builds the zone from our VTIMEZONE (dateutil's tzical), not from zoneinfo: a
+    14:00 summer booking must still be 12:00 UTC there, a 14:00 winter one 13:00 UTC."""
+    import vobject
+
+    for month, day in ((1, 13), (7, 7), (10, 27)):
+        app.agenda.bookings.create(
+            site_id=place.site.id,
+            resource_id=place.room.id,
+            start=paris(2026, month, day, 14),
+            end=paris(2026, month, day, 15),
+            title=f"Le {day}/{month}",
+        )
+    text = app.agenda.ical.export_resource(place.room.id).decode()
+    parsed = vobject.readOne(text)
+    seen = sorted(
+        (e.dtstart.value.astimezone(UTC).replace(tzinfo=None), type(e.dtstart.value.tzinfo))
+        for e in parsed.vevent_list
+    )
+    assert [s for s, _z in seen] == [
+        datetime(2026, 1, 13, 13),
+        datetime(2026, 7, 7, 12),  # 13:00 before: the summer hour was lost
+        datetime(2026, 10, 27, 13),
+    ]
+    assert all("zoneinfo" not in z.__module__ for _s, z in seen)  # read from the VTIMEZONE
+    zone = text[text.index("BEGIN:VTIMEZONE") : text.index("END:VTIMEZONE")]
+    assert "RDATE" not in zone
+    assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in zone
+    assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10" in zone
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Indian/Reunion", "Europe/Moscow"])
+def test_vtimezone_rules_match_zoneinfo_every_day(zone: str) -> None:
+    """Through dateutil's reading of our VTIMEZONE, every day of 2009–2027 at 14:00 local
+    has the offset zoneinfo gives (Moscow dropped summer time in 2011)."""
+    from dateutil.tz import tzical
+    from icalendar import Calendar
+
+    from tiers_lieu.services.agenda.ics_zone import vtimezone
+
+    wrapper = Calendar()
+    wrapper.add_component(vtimezone(ZoneInfo(zone), date(2010, 1, 1), date(2026, 12, 31)))
+    theirs = tzical(io.StringIO(wrapper.to_ical().decode())).get(zone)
+    ours = ZoneInfo(zone)
+    day = date(2010, 1, 1)
+    while day <= date(2027, 12, 31):
+        moment = datetime.combine(day, time(14))
+        assert (
+            moment.replace(tzinfo=theirs).utcoffset() == moment.replace(tzinfo=ours).utcoffset()
+        ), (zone, day)
+        day += timedelta(days=1)

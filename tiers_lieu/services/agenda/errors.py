@@ -23,7 +23,8 @@ class AgendaConflict(ConflictError):  # noqa: N818 (the name the issue gives it)
 
 
 class IcsCollisionError(ConflictError):
-    """An .ics import refused as a whole because some events collide; nothing was saved."""
+    """An .ics import refused as a whole because some events collide; nothing was saved.
+    Those refused only for the opening hours say so (``outside_hours``)."""
 
     def __init__(self, collisions: Sequence[IcsEvent]) -> None:
         shown = "\n".join(
@@ -35,6 +36,15 @@ class IcsCollisionError(ConflictError):
         more = len(collisions) - 50
         if more > 0:
             shown += "\n" + _("… et {n} autres conflits.").format(n=more)
+        outside = sum(e.outside_hours for e in collisions)
+        if outside:
+            shown += "\n" + ngettext(
+                "{n} de ces événements tombe seulement en dehors des horaires d'ouverture : "
+                "il peut être importé quand même.",
+                "{n} de ces événements tombent seulement en dehors des horaires d'ouverture : "
+                "ils peuvent être importés quand même.",
+                outside,
+            ).format(n=outside)
         super().__init__(
             ngettext(
                 "Import refusé, rien n'a été enregistré : {n} événement est en conflit avec "

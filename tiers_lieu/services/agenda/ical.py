@@ -2,32 +2,29 @@
 calendar can be brought in.
 
 Export: a resource's or a practitioner's non-cancelled bookings as VEVENTs with a TZID of the
-place's zone (VTIMEZONE included), and a stable UID (the imported one, else ``<id>@comptoir``)
-so exporting then importing into an empty resource gives the same bookings.
+place's zone and its VTIMEZONE written as yearly rules (:mod:`.ics_zone`), and a stable UID
+(the imported one, else ``<id>@comptoir``) so exporting then importing into an empty
+resource gives the same bookings.
 
-Import (decided here, shown in the user's guide): each timed VEVENT becomes one booking of the
-resource, its SUMMARY the booking's title; a recurring event (RRULE, with EXDATE and
-overridden occurrences) becomes one booking per occurrence up to a year after the import; an
-all-day event becomes, for each of its days, a booking over the place's opening hours of that
-day (a day the place is closed is left out and listed). Cancelled events, events without an
-end and events already imported (same UID in this resource) are left out. Events are checked
-with the rules of a booking (capacity, buffer, closures, opening hours) but not the duration
-limits, which are for the desk; those that collide are listed and the import refused as a
-whole, unless the user accepts to skip them.
+Import: what each event becomes, and the limits on the file, are in :mod:`.ics_read`.
+Events are checked with the rules of a booking (capacity, buffer, closures, opening hours)
+but not the duration limits, which are for the desk; those that collide are listed with why
+and the import refused as a whole, unless the user accepts to skip them. An event refused
+only because it falls outside the opening hours (or on a day the place is closed) may be
+imported anyway: a calendar migration must bring the evening meetings along.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
 from tiers_lieu.db import UowFactory
-from tiers_lieu.errors import NotFoundError, ValidationError
-from tiers_lieu.i18n import _, format_date
+from tiers_lieu.errors import NotFoundError
+from tiers_lieu.i18n import _
 from tiers_lieu.models import Booking, Permanence, Person, Practitioner, Resource
 from tiers_lieu.models.enums import AuditAction, BookingStatus, VisitSource
 from tiers_lieu.services import audit
@@ -36,6 +33,7 @@ from tiers_lieu.services.agenda.common import display_name
 from tiers_lieu.services.agenda.errors import IcsCollisionError
 from tiers_lieu.services.agenda.readmodels import IcsEvent, IcsImportReport
 from tiers_lieu.services.agenda.rules import (
+    LONGEST_BOOKING,
     Candidate,
     SiteCalendar,
     Spot,
@@ -46,20 +44,13 @@ from tiers_lieu.services.agenda.rules import (
     static_reason,
 )
 
-RRULE_HORIZON = timedelta(days=365)
+if TYPE_CHECKING:
+    from tiers_lieu.services.agenda.ics_read import Wanted
+
 PRODID = "-//Comptoir//Agenda du tiers-lieu//FR"
 
 
-@dataclass(frozen=True)
-class _Wanted:
-    uid: str
-    summary: str
-    start: datetime  # aware, UTC
-    end: datetime
-
-
 def _summary(b: Booking, person: Person | None) -> str:
-
     who = display_name(person, b.organisation)
     if b.title and who:
         return _("{title} — {who}").format(title=b.title, who=who)
@@ -73,12 +64,22 @@ def _calendar_bytes(
 
     from icalendar import Calendar, Event  # imported on use: start-up time
 
+    from tiers_lieu.services.agenda.ics_zone import vtimezone
+
     zone = ZoneInfo(zone_name)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", zone_name)
+    if rows:
+        cal.add_component(
+            vtimezone(
+                zone,
+                min(b.start_at for b, _p, _l in rows).astimezone(zone).date(),
+                max(b.end_at for b, _p, _l in rows).astimezone(zone).date(),
+            )
+        )
     stamp = datetime.now(UTC).replace(microsecond=0)
     for b, person, location in rows:
         event = Event()
@@ -90,112 +91,32 @@ def _calendar_bytes(
         event.add("location", location)
         event.add("status", "CONFIRMED")
         cal.add_component(event)
-    cal.add_missing_timezones()
     return bytes(cal.to_ical())
 
 
-def _as_utc(value: Any, zone: Any) -> datetime:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:  # floating time: the place's wall clock
-            value = value.replace(tzinfo=zone)
-        return value.astimezone(UTC)
-    raise TypeError
+def _by_day(spots: list[Spot]) -> dict[date, list[Spot]]:
+    found: dict[date, list[Spot]] = {}
+    for spot in spots:
+        found.setdefault(spot.start.date(), []).append(spot)
+    return found
 
 
-def _read(data: bytes, calendar: SiteCalendar, today: date) -> tuple[list[_Wanted], list[str]]:
-    """The bookings an .ics asks for, and what was left out with why."""
-    from dateutil.rrule import rrulestr
-    from icalendar import Calendar
+def _near(spots: dict[date, list[Spot]], first: date, last: date) -> list[Spot]:
+    """The spots starting between two UTC days included."""
+    return [
+        spot
+        for n in range((last - first).days + 1)
+        for spot in spots.get(first + timedelta(days=n), ())
+    ]
 
-    try:
-        cal = Calendar.from_ical(data)
-    except ValueError as error:
-        raise ValidationError(
-            _("Fichier"),
-            _("ce n'est pas un fichier iCalendar lisible ({error})").format(error=error),
-        ) from error
-    zone = calendar.zone
-    wanted: list[_Wanted] = []
-    ignored: list[str] = []
-    events = list(cal.walk("VEVENT"))
-    overridden = {
-        (str(e.get("uid")), _as_utc(e.decoded("recurrence-id"), zone))
-        for e in events
-        if e.get("recurrence-id") is not None and isinstance(e.decoded("recurrence-id"), datetime)
-    }
-    for e in events:
-        uid = str(e.get("uid") or uuid.uuid4())
-        summary = str(e.get("summary") or "").strip()
-        label = summary or uid
-        if str(e.get("status") or "").upper() == "CANCELLED":
-            ignored.append(_("« {event} » : événement annulé").format(event=label))
-            continue
-        if e.get("dtstart") is None:
-            ignored.append(_("« {event} » : pas de date de début").format(event=label))
-            continue
-        start = e.decoded("dtstart")
-        if e.get("dtend") is not None:
-            end = e.decoded("dtend")
-        elif e.get("duration") is not None:
-            end = start + e.decoded("duration")
-        elif not isinstance(start, datetime):
-            end = start + timedelta(days=1)
-        else:
-            ignored.append(_("« {event} » : pas d'heure de fin").format(event=label))
-            continue
-        if e.get("recurrence-id") is not None:
-            recurrence = e.decoded("recurrence-id")
-            if isinstance(recurrence, datetime):
-                uid = "{}#{}".format(uid, _as_utc(recurrence, zone).strftime("%Y%m%dT%H%M%SZ"))
-        if not isinstance(start, datetime):  # an all-day event: the opening hours of each day
-            day = start
-            while day < end:
-                ranges = calendar.ranges(day)
-                if ranges:
-                    wanted.append(
-                        _Wanted(
-                            f"{uid}#{day.isoformat()}",
-                            summary,
-                            calendar.local(day, ranges[0][0]).astimezone(UTC),
-                            calendar.local(day, ranges[-1][1]).astimezone(UTC),
-                        )
-                    )
-                else:
-                    ignored.append(
-                        _("« {event} » le {day} : le lieu est fermé ce jour-là").format(
-                            event=label, day=format_date(day)
-                        )
-                    )
-                day += timedelta(days=1)
-            continue
-        if start.tzinfo is None:
-            start, end = start.replace(tzinfo=zone), end.replace(tzinfo=zone)
-        length = end - start
-        if e.get("rrule") is None or e.get("recurrence-id") is not None:
-            wanted.append(_Wanted(uid, summary, start.astimezone(UTC), end.astimezone(UTC)))
-            continue
-        # dateutil steps on the wall clock of ``start``'s zone: a weekly 9:00 stays 9:00.
-        rule = rrulestr(e.get("rrule").to_ical().decode(), dtstart=start, forceset=True)
-        for ex in e.get("exdate", []) if isinstance(e.get("exdate"), list) else [e.get("exdate")]:
-            for value in getattr(ex, "dts", []):
-                moment = value.dt
-                if isinstance(moment, datetime):
-                    rule.exdate(moment if moment.tzinfo else moment.replace(tzinfo=zone))
-        limit = datetime.combine(today, time(0), tzinfo=zone) + RRULE_HORIZON
-        for occurrence in rule.between(start - timedelta(seconds=1), limit):
-            at = occurrence.astimezone(UTC)
-            if (str(e.get("uid")), at) in overridden:
-                continue
-            wanted.append(
-                _Wanted(
-                    "{}#{}".format(uid, at.strftime("%Y%m%dT%H%M%SZ")),
-                    summary,
-                    at,
-                    (occurrence + length).astimezone(UTC),
-                )
-            )
-    wanted.sort(key=lambda w: (w.start, w.uid))
-    return wanted, ignored
+
+def _outside_hours_only(calendar: SiteCalendar, c: Candidate) -> bool:
+    """Whether the rules refuse ``c`` only for the opening hours or a closed day (not for a
+    booking over midnight nor for too many seats), which an import may waive."""
+    start, end = c.start.astimezone(calendar.zone), c.end.astimezone(calendar.zone)
+    return c.seats <= c.resource.capacity and (end - timedelta(microseconds=1)).date() == (
+        start.date()
+    )
 
 
 class IcalService:
@@ -263,21 +184,30 @@ class IcalService:
         resource_id: uuid.UUID,
         data: bytes,
         skip_collisions: bool = False,
+        outside_hours: bool = False,
         dry_run: bool = False,
         user_id: uuid.UUID | None = None,
     ) -> IcsImportReport:
         """Turn an .ics file's events into bookings of the resource, all or nothing.
 
-        Colliding events raise an :class:`IcsCollisionError` listing them, unless
+        Colliding events raise an :class:`IcsCollisionError` listing them with why, unless
         ``skip_collisions``: then the others are booked and the report lists those skipped.
-        ``dry_run`` checks everything and saves nothing.
+        ``outside_hours`` books events that fall outside the opening hours or on a day the
+        place is closed as well (capacity and overlaps still apply). ``dry_run`` checks
+        everything and saves nothing. A file too large, unreadable or with unreadable
+        events raises a :class:`~tiers_lieu.errors.ComptoirError` saying which.
         """
+        from tiers_lieu.services.agenda.ics_read import read  # on use: start-up time
+
+        # Read the file before the write lock: a large calendar must not hold the desks.
+        with self._uow(read_only=True) as uow:
+            calendar = SiteCalendar(uow, site_id)
+            wanted, ignored = read(data, calendar, datetime.now(calendar.zone).date())
         with self._uow() as uow:
             resource = lock_resource(uow, resource_id)
             if resource.site_id != site_id:
                 raise NotFoundError(_("Cette ressource n'existe pas dans ce lieu."))
             calendar = SiteCalendar(uow, site_id)
-            wanted, ignored = _read(data, calendar, datetime.now(calendar.zone).date())
             known = set(
                 uow.session.exec(
                     select(Booking.ical_uid).where(
@@ -286,37 +216,9 @@ class IcalService:
                 )
             )
             fresh = [w for w in wanted if w.uid not in known]
-            accepted: list[_Wanted] = []
-            collisions: list[IcsEvent] = []
-            if fresh:
-                first, last = fresh[0].start, max(w.end for w in fresh)
-                pad = timedelta(minutes=resource.buffer_min)
-                held = load_bookings(uow, [resource.id], first - pad, last + pad)[resource.id]
-                blocks = load_permanences(
-                    uow,
-                    calendar,
-                    {resource.id: resource.capacity},
-                    first.astimezone(calendar.zone).date(),
-                    last.astimezone(calendar.zone).date(),
-                )[resource.id]
-                for w in fresh:
-                    candidate = Candidate(resource, w.start, w.end, 1, check_durations=False)
-                    reason = static_reason(calendar, candidate) or occupancy_reason(
-                        calendar, candidate, held, blocks
-                    )
-                    if reason:
-                        collisions.append(
-                            IcsEvent(
-                                w.uid,
-                                w.summary,
-                                w.start.astimezone(calendar.zone),
-                                w.end.astimezone(calendar.zone),
-                                reason,
-                            )
-                        )
-                    else:
-                        accepted.append(w)
-                        held.append(Spot(w.start, w.end, 1))
+            accepted, collisions, outside = self._check(
+                uow, calendar, resource, fresh, outside_hours
+            )
             if collisions and not skip_collisions:
                 raise IcsCollisionError(collisions)
             for w in accepted:
@@ -326,8 +228,8 @@ class IcalService:
                         resource_id=resource.id,
                         start_at=w.start,
                         end_at=w.end,
-                        title=(w.summary or _("Réservation importée"))[:200],
-                        ical_uid=w.uid[:255],
+                        title=w.summary or _("Réservation importée"),
+                        ical_uid=w.uid,
                         source=VisitSource.IMPORT,
                         created_by_id=user_id,
                     )
@@ -340,7 +242,11 @@ class IcalService:
                     entity_id=resource.id,
                     site_id=site_id,
                     user_id=user_id,
-                    details={"bookings": len(accepted), "skipped": len(collisions)},
+                    details={
+                        "bookings": len(accepted),
+                        "skipped": len(collisions),
+                        "outside_hours": outside,
+                    },
                 )
             if not dry_run:
                 uow.commit()
@@ -351,4 +257,61 @@ class IcalService:
                 skipped=tuple(collisions),
                 ignored=tuple(ignored),
                 dry_run=dry_run,
+                outside_hours=outside,
             )
+
+    @staticmethod
+    def _check(
+        uow: Any,
+        calendar: SiteCalendar,
+        resource: Resource,
+        fresh: list[Wanted],
+        outside_hours: bool,
+    ) -> tuple[list[Wanted], list[IcsEvent], int]:
+        """The events that can be booked, those that cannot (with why), and how many of
+        the booked ones fall outside the opening hours."""
+        accepted: list[Wanted] = []
+        collisions: list[IcsEvent] = []
+        outside = 0
+        if not fresh:
+            return accepted, collisions, outside
+        first, last = fresh[0].start, max(w.end for w in fresh)
+        pad = timedelta(minutes=resource.buffer_min)
+        # Spots by UTC day, so that each event is checked against its neighbours only (a
+        # file may hold 5,000 events: comparing each with all the others took seconds).
+        held = _by_day(load_bookings(uow, [resource.id], first - pad, last + pad)[resource.id])
+        blocks = _by_day(
+            load_permanences(
+                uow,
+                calendar,
+                {resource.id: resource.capacity},
+                first.astimezone(calendar.zone).date(),
+                last.astimezone(calendar.zone).date(),
+            )[resource.id]
+        )
+        for w in fresh:
+            candidate = Candidate(resource, w.start, w.end, 1, check_durations=False)
+            reason = static_reason(calendar, candidate)
+            waivable = bool(reason) and _outside_hours_only(calendar, candidate)
+            if waivable and outside_hours:
+                reason = ""
+            lo, hi = (w.start - pad - LONGEST_BOOKING).date(), (w.end + pad).date()
+            reason = reason or occupancy_reason(
+                calendar, candidate, _near(held, lo, hi), _near(blocks, lo, hi)
+            )
+            if reason:
+                collisions.append(
+                    IcsEvent(
+                        w.uid,
+                        w.summary,
+                        w.start.astimezone(calendar.zone),
+                        w.end.astimezone(calendar.zone),
+                        reason,
+                        outside_hours=waivable and not outside_hours,
+                    )
+                )
+            else:
+                accepted.append(w)
+                outside += waivable
+                held.setdefault(w.start.date(), []).append(Spot(w.start, w.end, 1))
+        return accepted, collisions, outside

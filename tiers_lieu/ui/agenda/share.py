@@ -4,8 +4,9 @@ that real calendar clients read, and the import of a shared calendar.
 
 Everything here can take a few seconds on the desk's laptop (a year of bookings, a large
 .ics), so it runs through :func:`~tiers_lieu.ui.ops.run_op`. The import is all or nothing: if
-some events collide with the agenda, nothing is saved and the collisions are listed; the host
-may then accept to skip them and import the rest.
+some events collide with the agenda, nothing is saved and the collisions are listed with why;
+the host may then import anyway those refused only for the opening hours (a calendar
+migration brings the evening meetings along), or skip the collisions and import the rest.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.i18n import _, ngettext, place_today
 from tiers_lieu.services.agenda.errors import IcsCollisionError
 from tiers_lieu.services.agenda.readmodels import IcsEvent, IcsImportReport, ResourceInfo
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
@@ -40,10 +42,13 @@ from tiers_lieu.ui.ops import run_op
 
 
 class CollisionsDialog(QDialog):
-    """The events of an import that collide: skip them and import the others, or give up."""
+    """The events of an import that collide, each with why: import anyway those outside the
+    opening hours, skip them all and import the others, or give up. After ``accepted``,
+    ``outside_hours`` says which of the first two was chosen."""
 
     def __init__(self, collisions: list[IcsEvent], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.outside_hours = False
         self.setWindowTitle(_("Conflits dans le calendrier importé"))
         self.resize(720, 420)
         text = QLabel(
@@ -61,17 +66,41 @@ class CollisionsDialog(QDialog):
         self.model.set_rows(collisions)
         view = make_table(self.model, self, stretch=IcsEventsModel.Columns.REASON)
         buttons = QDialogButtonBox(self)
-        skip = buttons.addButton(
+        outside = sum(e.outside_hours for e in collisions)
+        question = QLabel(self)
+        question.setWordWrap(True)
+        self.outside_button: QPushButton | None = None
+        if outside:
+            question.setText(
+                ngettext(
+                    "{n} de ces événements tombe seulement en dehors des horaires d'ouverture "
+                    "(ou un jour de fermeture). L'importer quand même ?",
+                    "{n} de ces événements tombent seulement en dehors des horaires d'ouverture "
+                    "(ou un jour de fermeture). Les importer quand même ?",
+                    outside,
+                ).format(n=outside)
+            )
+            self.outside_button = buttons.addButton(
+                _("Importer &aussi ceux hors horaires"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.outside_button.clicked.connect(self.on_outside_hours_clicked)
+        question.setVisible(bool(outside))
+        self.skip_button = buttons.addButton(
             _("&Ignorer ces conflits et importer le reste"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        skip.setDefault(True)
+        (self.outside_button or self.skip_button).setDefault(True)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
+        layout.addWidget(question)
         layout.addWidget(view, 1)
         layout.addWidget(buttons)
+
+    def on_outside_hours_clicked(self) -> None:
+        self.outside_hours = True
+        self.accept()
 
 
 class ShareMenu(QMenu):
@@ -87,7 +116,7 @@ class ShareMenu(QMenu):
         self._site = site
         self._user_id = user.id if user else None
         self._owner = parent
-        self._day = date.today()
+        self._day = place_today(site.zone)
         self._resources: list[ResourceInfo] = []
         self.collisions: CollisionsDialog | None = None
         self.addAction(_("Agenda du &jour (PDF pour la porte)…"), self.on_day_pdf_triggered)
@@ -215,27 +244,43 @@ class ShareMenu(QMenu):
         )
         if chosen is None:
             return
-        self._import(Path(path), chosen, skip_collisions=False)
+        self._import(Path(path), chosen)
 
-    def _import(self, path: Path, resource_id: uuid.UUID, *, skip_collisions: bool) -> None:
+    def _import(
+        self,
+        path: Path,
+        resource_id: uuid.UUID,
+        *,
+        skip_collisions: bool = False,
+        outside_hours: bool = False,
+    ) -> None:
         ical = self._app.agenda.ical
 
         def work(_progress: object) -> IcsImportReport:
+            from tiers_lieu.services.agenda.ics_read import read_file  # on use: start-up time
+
             return ical.import_ics(
                 site_id=self._site.id,
                 resource_id=resource_id,
-                data=path.read_bytes(),
+                data=read_file(path),  # its size checked before it is read
                 skip_collisions=skip_collisions,
+                outside_hours=outside_hours,
                 user_id=self._user_id,
             )
 
         def on_failure(exc: BaseException) -> None:
             if isinstance(exc, IcsCollisionError) and not skip_collisions:
-                self.collisions = CollisionsDialog(exc.collisions, self._owner)
-                self.collisions.accepted.connect(
-                    lambda: self._import(path, resource_id, skip_collisions=True)
+                dialog = CollisionsDialog(exc.collisions, self._owner)
+                dialog.accepted.connect(
+                    lambda: self._import(
+                        path,
+                        resource_id,
+                        skip_collisions=not dialog.outside_hours,
+                        outside_hours=outside_hours or dialog.outside_hours,
+                    )
                 )
-                self.collisions.open()
+                self.collisions = dialog
+                dialog.open()
                 return
             show_error(self._owner, exc)
 
@@ -253,6 +298,14 @@ class ShareMenu(QMenu):
                 "{n} réservation importée.", "{n} réservations importées.", report.created
             ).format(n=report.created)
         ]
+        if report.outside_hours:
+            lines.append(
+                ngettext(
+                    "Dont {n} en dehors des horaires d'ouverture, comme demandé.",
+                    "Dont {n} en dehors des horaires d'ouverture, comme demandé.",
+                    report.outside_hours,
+                ).format(n=report.outside_hours)
+            )
         if report.skipped:
             lines.append(
                 ngettext(
