@@ -21,22 +21,25 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from lastseat import FULL, race_for_the_last_seat
+from lostanswer import retry_after_lost_answer
 from pgtest import database_name, missing_server, new_database, server_url
 from sqlalchemy import Engine, MetaData, create_engine, func, insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
 from tiers_lieu.app import Comptoir, build
-from tiers_lieu.db import _alembic_config, make_engine, migrate
+from tiers_lieu.db import UnitOfWork, _alembic_config, make_engine, migrate
 from tiers_lieu.models import AuditEntry, Booking, Person, Visit, metadata
 from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.reports.csv_export import csv_text
 from tiers_lieu.services.bundles import BundleService
 from tiers_lieu.services.privacy import PrivacyService
+from tiers_lieu.services.visits import VisitService
 
 if (_why := missing_server()) is not None:
     pytest.skip(_why, allow_module_level=True)
@@ -358,6 +361,62 @@ def test_two_desks_counting_at_once_lose_nothing(pg_app: Comptoir) -> None:
     assert [errors for _n, errors in results] == [[], []]
     assert all(n > 10 for n, _e in results), results  # both really wrote
     assert pg_app.visits.counts_for_day(site.id, day) == {service.id: sum(n for n, _e in results)}
+
+
+def test_a_visit_retried_after_its_answer_was_lost_counts_once(
+    pg_app: Comptoir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = pg_app.sites.init_site(name="Le Comptoir de Felletin")
+    assert retry_after_lost_answer(pg_app, site.id, tmp_path, monkeypatch) == (1, 1)
+
+
+def test_two_tries_of_one_visit_at_once_save_it_once(
+    pg_app: Comptoir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A retry looks for the visit while the first try has written it but not committed:
+    PostgreSQL shows it nothing, so both insert; the second insert waits for the first
+    commit and fails on the key, and the service answers with the visit already saved."""
+    site = pg_app.sites.init_site(name="Le Comptoir de Felletin")
+    service = pg_app.config.list_services(site.id)[0]
+    url = pg_app.engine.url.render_as_string(hide_password=False)
+    visit_id, day = uuid.uuid4(), date(2025, 6, 2)
+    written, looked = threading.Event(), threading.Event()
+    real_commit, real_look = UnitOfWork.commit, VisitService._already_counted
+
+    def commit(self: UnitOfWork) -> None:
+        if threading.current_thread().name == "first":
+            self.session.flush()
+            written.set()
+            looked.wait(10)
+            time.sleep(0.3)  # the second try is now waiting on the row's key
+        real_commit(self)
+
+    def look(self: VisitService, uow: UnitOfWork, *args: Any) -> Any:
+        found = real_look(self, uow, *args)
+        if threading.current_thread().name == "second":
+            looked.set()
+        return found
+
+    monkeypatch.setattr(UnitOfWork, "commit", commit)
+    monkeypatch.setattr(VisitService, "_already_counted", look)
+    answers: dict[str, uuid.UUID] = {}
+
+    def desk() -> None:
+        name = threading.current_thread().name
+        if name == "second":
+            written.wait(10)
+        with opened(url) as app:
+            answers[name] = app.visits.count(
+                site_id=site.id, service_id=service.id, activity_date=day, visit_id=visit_id
+            ).id
+
+    threads = [threading.Thread(target=desk, name=n) for n in ("first", "second")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert answers == {"first": visit_id, "second": visit_id}
+    assert pg_app.visits.counts_for_day(site.id, day) == {service.id: 1}
 
 
 def test_every_section_opens_on_the_demo(server: str, demo: str, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from lostanswer import lose_answers
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -185,6 +186,61 @@ def test_visits_wait_while_the_server_is_away_then_are_saved_exactly_once(
     monitor.check_now()
     QApplication.processEvents()
     assert stored(app, site) == expected
+
+
+def test_a_key_press_saved_by_the_server_but_unanswered_counts_once(
+    qtbot: QtBot,
+    window: MainWindow,
+    app: Comptoir,
+    site: SiteInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server commits the visit, then the connection drops before its answer: the desk
+    keeps the visit, and the retry finds it saved instead of counting it again."""
+    section = accueil(window)
+    service = first_service(app, site)
+    window.connection_monitor.ping = lost  # the server stays away for a moment
+    lose_answers(monkeypatch, times=1)
+    press(qtbot, window, Qt.Key.Key_1)
+    assert "Visite en attente (serveur injoignable)" in section.status_label.text()
+    [kept] = kept_in_file(app)
+    assert len(stored(app, site)) == 1  # the commit went through
+
+    window.connection_monitor.ping = lambda: connection.ping_database(app)
+    qtbot.mouseClick(window.connection_status.retry_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert kept_in_file(app) == []
+    assert len(stored(app, site)) == 1
+    with app.uow() as uow:
+        assert uow.session.get(Visit, uuid.UUID(kept["id"])) is not None
+    assert section.pad.button(service.id).count_label.text() == "1"
+    assert window.connection_status.isHidden()
+
+
+def test_a_visit_taken_back_after_an_unanswered_commit_is_removed_from_the_server(
+    qtbot: QtBot,
+    window: MainWindow,
+    app: Comptoir,
+    site: SiteInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    section = accueil(window)
+    service = first_service(app, site)
+    window.connection_monitor.ping = lost
+    lose_answers(monkeypatch, times=1)
+    press(qtbot, window, Qt.Key.Key_1)
+    assert len(stored(app, site)) == 1  # committed, but the desk cannot know
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert section.status_label.text().startswith("Visite en attente retirée")
+    assert kept_in_file(app) == []
+
+    window.connection_monitor.ping = lambda: connection.ping_database(app)
+    window.connection_monitor.check_now()
+    QApplication.processEvents()
+    assert stored(app, site) == []
+    assert section.pad.button(service.id).count_label.text() == "0"
+    assert json.loads(queue_path(app.url).read_text(encoding="utf-8"))["withdrawn"] == []
+    assert window.connection_status.isHidden()
 
 
 def test_ctrl_z_takes_back_a_visit_still_waiting(

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from lostanswer import lose_answers, retry_after_lost_answer
 from sqlmodel import select
 
 from tiers_lieu.app import Comptoir
@@ -21,6 +23,13 @@ from tiers_lieu.models import (
     Visit,
 )
 from tiers_lieu.models.enums import AuditAction, BookingStatus, CategoryKind, Role
+from tiers_lieu.services.pending_visits import (
+    FlushResult,
+    PendingVisit,
+    PendingVisitQueue,
+    is_connection_lost,
+    save_pending,
+)
 from tiers_lieu.services.readmodels import ServiceInfo, SiteInfo, UserInfo
 from tiers_lieu.services.visits import desk_keys
 
@@ -132,6 +141,69 @@ def test_an_inactive_service_or_one_of_another_site_is_refused(
     other = app.sites.init_site(name="Le Relais du plateau", commune_name="Gentioux")
     with pytest.raises(NotFoundError):
         app.visits.count(site_id=other.id, service_id=services[0].id)
+    assert visit_count(app) == 0
+
+
+# -- retried with the desk's id (server unreachable) ----------------------------------------
+def test_a_visit_counted_twice_under_its_id_is_saved_once(
+    app: Comptoir, site: SiteInfo, services: list[ServiceInfo]
+) -> None:
+    visit_id = uuid.uuid4()
+    day = paris_today() - timedelta(days=1)
+    first = app.visits.count(
+        site_id=site.id, service_id=services[0].id, activity_date=day, visit_id=visit_id
+    )
+    again = app.visits.count(
+        site_id=site.id, service_id=services[0].id, activity_date=day, visit_id=visit_id
+    )
+    assert first.id == again.id == visit_id
+    assert app.visits.counts_for_day(site.id, day) == {services[0].id: 1}
+
+
+def test_a_kept_visit_whose_first_commit_was_not_acknowledged_counts_once(
+    app: Comptoir, site: SiteInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert retry_after_lost_answer(app, site.id, tmp_path, monkeypatch) == (1, 1)
+
+
+def test_a_kept_visit_taken_back_is_removed_from_the_server_even_after_a_restart(
+    app: Comptoir, site: SiteInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = app.config.list_services(site.id)[0]
+    visit = PendingVisit(site.id, service.id, service.name, paris_today(), time(9, 5))
+    queue = PendingVisitQueue.for_database(app.url, tmp_path)
+    lose_answers(monkeypatch, times=1)
+    with pytest.raises(Exception) as caught:
+        save_pending(app.visits, visit)
+    assert is_connection_lost(caught.value)
+    queue.add(visit)
+    assert queue.take_back(visit.id) and len(queue) == 0
+    assert stored(app, visit.id) is not None  # what the server took, unanswered
+
+    reopened = PendingVisitQueue.for_database(app.url, tmp_path)  # the desk restarted
+    assert reopened.withdrawn() == [visit.id]
+    result = reopened.flush(lambda kept: save_pending(app.visits, kept), undo=app.visits.undo)
+    assert result.taken_back == [visit.id] and result.saved == []
+    assert stored(app, visit.id) is None
+    assert reopened.withdrawn() == []
+    # Taken back before it ever reached the server: nothing to remove, nothing refused.
+    never = PendingVisit(site.id, service.id, service.name, paris_today(), time(9, 6))
+    reopened.add(never)
+    reopened.take_back(never.id)
+    assert reopened.flush(lambda kept: save_pending(app.visits, kept), undo=app.visits.undo) == (
+        FlushResult()
+    )
+    assert reopened.withdrawn() == [] and visit_count(app) == 0
+
+
+def test_a_retry_does_not_bring_back_a_visit_undone_meanwhile(
+    app: Comptoir, site: SiteInfo, services: list[ServiceInfo]
+) -> None:
+    visit_id = uuid.uuid4()
+    app.visits.count(site_id=site.id, service_id=services[0].id, visit_id=visit_id)
+    app.visits.undo(visit_id)
+    with pytest.raises(ConflictError, match="enregistrée puis retirée"):
+        app.visits.count(site_id=site.id, service_id=services[0].id, visit_id=visit_id)
     assert visit_count(app) == 0
 
 

@@ -24,6 +24,9 @@ from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.readmodels import CommuneInfo
 from tiers_lieu.services.sites import INSEE_RE
 from tiers_lieu.services.tabular import normalise, read_table
+from tiers_lieu.validation import check_text
+
+NAME_MAX = 120  # Commune.name
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class CommuneService:
         name = name.strip()
         if not name:
             raise ValidationError(_("Nom de la commune"), _("ce champ est obligatoire"))
+        check_text(_("Nom de la commune"), name, NAME_MAX)
         code = (insee_code or "").strip().upper() or None
         if code is not None and not INSEE_RE.match(code):
             raise ValidationError(_("Code INSEE"), _("un code INSEE a 5 caractères"))
@@ -105,7 +109,8 @@ class CommuneService:
             for row in rows:
                 if (row.insee_code or "").casefold() == wanted or normalise(row.name) == wanted:
                     return _info(row)
-            row = Commune(site_id=site_id, name=text.strip()[:120], in_territory=False)
+            name = check_text(_("Commune"), text.strip(), NAME_MAX)
+            row = Commune(site_id=site_id, name=name, in_territory=False)
             uow.session.add(row)
             uow.commit()
             return _info(row)
@@ -128,6 +133,11 @@ class CommuneService:
                 continue
             if not name:
                 errors.append(LineError(line, _("nom de commune manquant")))
+                continue
+            try:
+                check_text(_("nom"), name, NAME_MAX)
+            except ValidationError as exc:
+                errors.append(LineError(line, exc.message))
                 continue
             population: int | None = None
             if raw_population:

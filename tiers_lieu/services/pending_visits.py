@@ -5,8 +5,13 @@ press at the Accueil must not be lost. The visit goes into a small JSON file in 
 data directory (one file per database, named by a hash of its URL so that no password shows),
 written whole and moved into place after every change: closing the application, or a crash,
 keeps what is waiting. :meth:`PendingVisitQueue.flush` hands each visit back to
-``VisitService.count`` with its own activity date and time, so a visit counted at 10:42 and
-saved at 11:15 still counts at 10:42.
+``VisitService.count`` (through :func:`save_pending`) with its own activity date and time, so
+a visit counted at 10:42 and saved at 11:15 still counts at 10:42, and with its id: the id the
+desk gave the visit when the key was pressed, which becomes the row's primary key. A commit
+the server made but never acknowledged is therefore retried harmlessly: the second attempt
+finds the row and counts nothing. A kept visit the host takes back (Ctrl+Z) is remembered
+by its id until the server answers, and removed there if its first commit had in fact gone
+through.
 
 :func:`is_connection_lost` is the one test of "the server went away" (the windows use it to
 choose between keeping a visit, telling the user the server did not answer, or showing an
@@ -28,10 +33,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
+
+if TYPE_CHECKING:
+    from tiers_lieu.services.visits import VisitInfo, VisitService
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +94,10 @@ def _driver_says_lost(exc: BaseException) -> bool:
 
 @dataclass(frozen=True)
 class PendingVisit:
-    """One key press not yet saved: what ``VisitService.count`` needs, and when it happened."""
+    """One key press not yet saved: what ``VisitService.count`` needs, and when it happened.
+
+    ``id`` is the visit's own id (its primary key once saved), made when the key was pressed.
+    """
 
     site_id: uuid.UUID
     service_id: uuid.UUID
@@ -128,11 +139,27 @@ class PendingVisit:
         )
 
 
+def save_pending(visits: VisitService, visit: PendingVisit) -> VisitInfo:
+    """Count a kept visit at the date and time it happened, not when the server came back,
+    under its own id (saved once however many times it is tried)."""
+    return visits.count(
+        site_id=visit.site_id,
+        service_id=visit.service_id,
+        user_id=visit.user_id,
+        activity_date=visit.activity_date,
+        activity_time=visit.activity_time,
+        count=visit.count,
+        visit_id=visit.id,
+    )
+
+
 @dataclass
 class FlushResult(Generic[R]):
     """What one attempt to save the queue did."""
 
     saved: list[tuple[PendingVisit, R]] = field(default_factory=list)
+    # Visits taken back by the host that had reached the server after all, now removed there.
+    taken_back: list[uuid.UUID] = field(default_factory=list)
     refused: list[tuple[PendingVisit, ComptoirError]] = field(default_factory=list)
     # Why the attempt stopped early, the visits concerned staying in the queue: the server
     # went away again, nobody may count right now, or something unexpected.
@@ -160,6 +187,9 @@ class PendingVisitQueue:
         self.path = path
         self._database = database
         self._lock = threading.Lock()
+        # Ids of kept visits the host took back: one may have reached the server (its commit
+        # made, its answer lost), so each is removed there, if present, when it answers.
+        self._withdrawn: list[uuid.UUID] = []
         self._visits: list[PendingVisit] = self._load()
 
     @classmethod
@@ -181,29 +211,70 @@ class PendingVisitQueue:
         with self._lock:
             return len(self._visits)
 
+    def withdrawn(self) -> list[uuid.UUID]:
+        with self._lock:
+            return list(self._withdrawn)
+
     # -- changing --------------------------------------------------------------------------
     def add(self, visit: PendingVisit) -> None:
         """Keep ``visit``; raises a French :class:`ComptoirError` if the file cannot be written
         (the caller must then say the visit was not kept)."""
         with self._lock:
-            self._save([*self._visits, visit])
+            self._save([*self._visits, visit], self._withdrawn)
 
     def remove(self, visit_id: uuid.UUID) -> bool:
-        """Forget a visit (saved, or taken back by the host); ``False`` if it was not there."""
+        """Forget a visit now saved; ``False`` if it was not there."""
         with self._lock:
             kept = [v for v in self._visits if v.id != visit_id]
             if len(kept) == len(self._visits):
                 return False
-            self._save(kept)
+            self._save(kept, self._withdrawn)
             return True
 
-    def flush(self, count: Callable[[PendingVisit], R]) -> FlushResult[R]:
+    def take_back(self, visit_id: uuid.UUID) -> bool:
+        """The host undid a kept visit: it will not be saved, and if the server had taken it
+        without answering, the next :meth:`flush` removes it there. ``False`` if it was no
+        longer waiting."""
+        with self._lock:
+            kept = [v for v in self._visits if v.id != visit_id]
+            if len(kept) == len(self._visits):
+                return False
+            self._save(kept, [*self._withdrawn, visit_id])
+            return True
+
+    def _forget_withdrawn(self, visit_id: uuid.UUID) -> None:
+        with self._lock:
+            self._save(self._visits, [v for v in self._withdrawn if v != visit_id])
+
+    def flush(
+        self,
+        count: Callable[[PendingVisit], R],
+        undo: Callable[[uuid.UUID], object] | None = None,
+    ) -> FlushResult[R]:
         """Save the visits in the order they were counted, each with ``count``; each one leaves
         the file as soon as it is saved. A refused visit (service removed since, say) leaves
-        it too and is reported; a lost connection or a refused access stops the attempt."""
+        it too and is reported; a lost connection or a refused access stops the attempt.
+
+        First, each visit taken back is removed from the server with ``undo`` if it is there
+        (an expected error, "no such visit" above all, just forgets it)."""
         from tiers_lieu.services.access import AccessDeniedError
 
         result: FlushResult[R] = FlushResult()
+        if undo is not None:
+            for visit_id in self.withdrawn():
+                try:
+                    undo(visit_id)
+                except AccessDeniedError as exc:
+                    result.stopped_by = exc
+                    return result
+                except ComptoirError:
+                    pass  # it never reached the server: nothing to take back there
+                except Exception as exc:
+                    result.stopped_by = exc
+                    return result
+                else:
+                    result.taken_back.append(visit_id)
+                self._forget_withdrawn(visit_id)
         for visit in self.visits():
             try:
                 saved = count(visit)
@@ -229,24 +300,27 @@ class PendingVisitQueue:
             return []
         try:
             data = json.loads(raw)
-            return [PendingVisit.from_json(item) for item in data["visits"]]
-        except (ValueError, KeyError, TypeError):
+            visits = [PendingVisit.from_json(item) for item in data["visits"]]
+            self._withdrawn = [uuid.UUID(item) for item in data.get("withdrawn", [])]
+            return visits
+        except (ValueError, KeyError, TypeError, AttributeError):
             # Never delete what cannot be read: set it aside for a person to look at.
             aside = self.path.with_name(self.path.name + ".illisible")
             os.replace(self.path, aside)
             log.error("File of pending visits unreadable, set aside as %s", aside)
             return []
 
-    def _save(self, visits: list[PendingVisit]) -> None:
+    def _save(self, visits: list[PendingVisit], withdrawn: list[uuid.UUID]) -> None:
         """Write the whole list next to the file, then move it into place."""
-        if not visits and not self.path.exists():
-            self._visits = []
+        if not visits and not withdrawn and not self.path.exists():
+            self._visits, self._withdrawn = [], []
             return
         document = {
             "format": FORMAT,
             "version": VERSION,
             "database": self._database,
             "visits": [visit.to_json() for visit in visits],
+            "withdrawn": [visit_id.hex for visit_id in withdrawn],
         }
         partial = self.path.with_name(f".{self.path.name}.partiel")
         try:
@@ -261,4 +335,4 @@ class PendingVisitQueue:
                     "ordinateur ({path} : {reason}). Notez-la sur la feuille de comptage."
                 ).format(path=self.path, reason=exc.strerror or exc)
             ) from None
-        self._visits = visits
+        self._visits, self._withdrawn = visits, withdrawn

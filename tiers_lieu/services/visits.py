@@ -2,8 +2,10 @@
 has a moment, and undone when the key was wrong.
 
 Counting must cost the host nothing, so :meth:`VisitService.count` does the least work that
-keeps the data right (two primary-key reads and one insert, in one transaction) and leaves
-the details to :meth:`VisitService.complete`. The activity date and time are the place's wall
+keeps the data right (a few indexed reads and one insert, in one transaction) and leaves
+the details to :meth:`VisitService.complete`. The desk gives each visit its id when the key is
+pressed: counted again under the same id (a retry after the server's answer was lost), the
+visit is found and nothing more is saved. The activity date and time are the place's wall
 clock (the site's time zone), kept apart from ``created_at``, the entry instant, so that a
 paper tally sheet can be re-keyed days later. Which number key counts which service is a rule
 of the desk shared by the Accueil screen and the settings list: :func:`desk_keys`.
@@ -17,16 +19,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import _
-from tiers_lieu.models import Category, Commune, Person, Service, Site, Visit
+from tiers_lieu.models import Category, Commune, Person, Service, Site, Tombstone, Visit
 from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.readmodels import ServiceInfo
+from tiers_lieu.validation import check_date
 
 DESK_KEYS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
 """The number keys of the desk, in the order the active services receive them."""
@@ -117,14 +121,50 @@ class VisitService:
         activity_date: date | None = None,
         activity_time: time | None = None,
         count: int = 1,
+        visit_id: uuid.UUID | None = None,
     ) -> VisitInfo:
         """Save one visit (or a group of ``count``) to an active service of the site.
 
         Without ``activity_date`` the visit happens now (date and time of the place); with a
         date and no time, the time stays unknown. A date after today is refused.
+
+        ``visit_id`` is the id the desk gave the visit when the key was pressed: a retry of a
+        visit whose first commit succeeded but whose answer was lost (server unreachable)
+        saves nothing more and returns the visit saved the first time.
         """
         check_count(count)
+        if activity_date is not None:
+            check_date(_("Date de l'activité"), activity_date)
+        try:
+            return self._count(
+                site_id, service_id, user_id, activity_date, activity_time, count, visit_id
+            )
+        except IntegrityError:
+            if visit_id is None:
+                raise
+            # Another attempt with the same id committed in between (on PostgreSQL both can
+            # look before either writes): that one counted the visit.
+            with self._uow(read_only=True) as uow:
+                already = self._already_counted(uow, visit_id, site_id)
+            if already is None:
+                raise
+            return already
+
+    def _count(
+        self,
+        site_id: uuid.UUID,
+        service_id: uuid.UUID,
+        user_id: uuid.UUID | None,
+        activity_date: date | None,
+        activity_time: time | None,
+        count: int,
+        visit_id: uuid.UUID | None,
+    ) -> VisitInfo:
         with self._uow() as uow:
+            if visit_id is not None:
+                already = self._already_counted(uow, visit_id, site_id)
+                if already is not None:
+                    return already
             service = uow.session.get(Service, service_id)
             if service is None or service.site_id != site_id:
                 raise NotFoundError(_("Ce service n'existe pas dans ce lieu."))
@@ -145,6 +185,7 @@ class VisitService:
                     _("Date de l'activité"), _("une visite ne peut pas être comptée à l'avance")
                 )
             visit = Visit(
+                id=visit_id or uuid.uuid4(),
                 site_id=site_id,
                 service_id=service_id,
                 activity_date=activity_date,
@@ -156,6 +197,27 @@ class VisitService:
             uow.session.add(visit)
             uow.commit()
             return visit_info(visit, service.name)
+
+    def _already_counted(
+        self, uow: UnitOfWork, visit_id: uuid.UUID, site_id: uuid.UUID
+    ) -> VisitInfo | None:
+        """The visit saved earlier under ``visit_id``, if any. An id counted then removed is
+        refused (a late retry must not bring it back), and so is one of another place."""
+        visit = uow.session.get(Visit, visit_id)
+        if visit is not None:
+            if visit.site_id != site_id:
+                raise ConflictError(_("Cette visite est déjà enregistrée pour un autre lieu."))
+            return visit_info(visit, self._service_name(uow, visit.service_id))
+        removed = uow.session.exec(
+            select(Tombstone.id).where(
+                Tombstone.table_name == "visit", Tombstone.row_id == visit_id
+            )
+        ).first()
+        if removed is not None:
+            raise ConflictError(
+                _("Cette visite avait été enregistrée puis retirée : elle ne compte pas.")
+            )
+        return None
 
     @requires(Permission.DESK)
     def complete(

@@ -19,8 +19,9 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
@@ -29,13 +30,15 @@ from sqlalchemy.engine import make_url
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.i18n import _, format_date, format_time, ngettext
+from tiers_lieu.i18n import _, format_date, format_time, ngettext, time_zone, to_place_time
+from tiers_lieu.services import pending_visits
 from tiers_lieu.services.pending_visits import (
     FlushResult,
     PendingVisit,
     PendingVisitQueue,
     is_connection_lost,
 )
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.visits import VisitInfo
 from tiers_lieu.ui.common import add_shortcut
 from tiers_lieu.ui.ops import current_pool
@@ -58,15 +61,8 @@ def ping_database(app: Comptoir) -> None:
 
 
 def save_pending(app: Comptoir, visit: PendingVisit) -> VisitInfo:
-    """Count a kept visit at the date and time it happened, not when the server came back."""
-    return app.visits.count(
-        site_id=visit.site_id,
-        service_id=visit.service_id,
-        user_id=visit.user_id,
-        activity_date=visit.activity_date,
-        activity_time=visit.activity_time,
-        count=visit.count,
-    )
+    """Count a kept visit at its own date, time and id (a retry never counts it twice)."""
+    return pending_visits.save_pending(app.visits, visit)
 
 
 @dataclass
@@ -102,7 +98,8 @@ class ConnectionMonitor(QObject):
     state_changed = Signal()
     """The server went away or came back, or the number of visits waiting changed."""
     visits_saved = Signal(object)
-    """Visits kept while the server was away are saved: ``list[(PendingVisit, VisitInfo)]``."""
+    """Visits kept while the server was away are saved: ``list[(PendingVisit, VisitInfo)]``
+    (empty when only visits taken back meanwhile were removed from the server)."""
     visits_refused = Signal(object)
     """Kept visits the service refused: ``list[(PendingVisit, ComptoirError)]``."""
 
@@ -174,7 +171,10 @@ class ConnectionMonitor(QObject):
             except Exception as exc:
                 log.info("Database server unreachable: %s", exc)
                 return CheckOutcome(reachable=False)
-            flushed = queue.flush(lambda visit: save_pending(app, visit))
+            flushed = queue.flush(
+                lambda visit: save_pending(app, visit),
+                undo=lambda visit_id: app.visits.undo(visit_id),
+            )
             if flushed.stopped_by is not None and not flushed.connection_lost:
                 log.warning("Pending visits not saved yet: %s", flushed.stopped_by)
             return CheckOutcome(reachable=not flushed.connection_lost, flushed=flushed)
@@ -186,7 +186,7 @@ class ConnectionMonitor(QObject):
         if not self.enabled:
             return
         if self._offline_since is None:
-            self._offline_since = datetime.now().astimezone()
+            self._offline_since = datetime.now(UTC)
         self.state_changed.emit()
         self.check_now()
 
@@ -194,12 +194,13 @@ class ConnectionMonitor(QObject):
         """Keep a visit the server could not take (raises if even the file cannot be written)."""
         self.queue.add(visit)
         if self._offline_since is None:
-            self._offline_since = datetime.now().astimezone()
+            self._offline_since = datetime.now(UTC)
         self.state_changed.emit()
 
     def take_back(self, visit: PendingVisit) -> bool:
-        """The host undid a kept visit: it will not be saved (``False`` if already saved)."""
-        removed = self.queue.remove(visit.id)
+        """The host undid a kept visit: it will not be saved, and is removed from the server
+        if it had reached it unanswered (``False`` if already saved)."""
+        removed = self.queue.take_back(visit.id)
         if removed:
             self.state_changed.emit()
         return removed
@@ -210,9 +211,9 @@ class ConnectionMonitor(QObject):
         if outcome.reachable:
             self._offline_since = None
         elif self._offline_since is None:
-            self._offline_since = datetime.now().astimezone()
+            self._offline_since = datetime.now(UTC)
         flushed = outcome.flushed
-        if flushed.saved:
+        if flushed.saved or flushed.taken_back:
             self.visits_saved.emit(list(flushed.saved))
         if flushed.refused:
             self.visits_refused.emit(list(flushed.refused))
@@ -251,6 +252,13 @@ def describe_pending(visit: PendingVisit, today: date | None = None) -> str:
     return " — ".join(parts)
 
 
+def _place_zone(widget: QWidget) -> ZoneInfo:
+    """The clock of the place the window shows (Europe/Paris before one is chosen)."""
+    site = getattr(widget.window(), "site", None)
+    current = site() if callable(site) else None
+    return current.zone if isinstance(current, SiteInfo) else time_zone(None)
+
+
 class ConnectionStatus(QWidget):
     """The status bar's red line while the server is away, with « Réessayer »."""
 
@@ -280,7 +288,8 @@ class ConnectionStatus(QWidget):
         pending = monitor.pending_count()
         since = monitor.offline_since
         if since is not None:
-            message = _("Serveur injoignable depuis {time}").format(time=format_time(since.time()))
+            local = to_place_time(since, _place_zone(self))
+            message = _("Serveur injoignable depuis {time}").format(time=format_time(local.time()))
             if pending:
                 message += " — " + ngettext(
                     "{n} visite en attente", "{n} visites en attente", pending

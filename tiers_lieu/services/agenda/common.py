@@ -32,6 +32,7 @@ from tiers_lieu.services.agenda.rules import (
     occupancy_reason,
     static_reason,
 )
+from tiers_lieu.validation import check_date
 
 SERVICE_OF_KIND = {
     ResourceKind.HEALTH_ROOM: ServiceKind.HEALTH,
@@ -80,7 +81,8 @@ def booking_info(
 def aware(value: datetime, field: str) -> datetime:
     if value.tzinfo is None:
         raise ValidationError(field, _("heure sans fuseau horaire"))
-    return value.astimezone(UTC)
+    # Bounded first: year 1 at 00:10 in Paris is before year 1 in UTC (OverflowError).
+    return check_date(field, value).astimezone(UTC)
 
 
 def check_request(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.i18n import _, format_date
+from tiers_lieu.ui.date_range import bounded
 
 TICK_MS = 15_000
 
@@ -51,7 +52,7 @@ class ActivityDateBar(QWidget):
         self._setting = False
         self._today = clock().date()
 
-        self.date_edit = QDateEdit(self)
+        self.date_edit = bounded(QDateEdit(self))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setAccessibleName(_("Date de l'activité"))

@@ -23,6 +23,7 @@ UndoEntry = VisitInfo | PendingVisit
 
 def pending_visit(
     *,
+    visit_id: uuid.UUID | None = None,
     site_id: uuid.UUID,
     service_id: uuid.UUID,
     services: Sequence[ServiceInfo],
@@ -31,11 +32,13 @@ def pending_visit(
     pressed_at: datetime,
 ) -> PendingVisit:
     """The visit a key press meant: at the bar's date and time, else at ``pressed_at``
-    (to the minute, as the service stamps a visit counted "now")."""
+    (to the minute, as the service stamps a visit counted "now"). ``visit_id`` is the id
+    made at the key press (the one already sent to the server, if it was)."""
     day, moment = chosen
     if day is None:
         day, moment = pressed_at.date(), pressed_at.time().replace(second=0, microsecond=0)
     return PendingVisit(
+        id=visit_id or uuid.uuid4(),
         site_id=site_id,
         service_id=service_id,
         service_name=next((s.name for s in services if s.id == service_id), ""),

@@ -237,13 +237,16 @@ class AccueilSection(QWidget):
         when it was refused, or kept for later because the server is away."""
         monitor = monitor_of(self)
         pressed_at = self.now()  # what a kept visit counts, however long the server takes
+        # The visit's id, made now: if the server commits it but its answer is lost, the
+        # kept copy retried later carries the same id and is not counted a second time.
+        visit_id = uuid.uuid4()
         if monitor is not None and monitor.offline:
             # No wait on a server known to be away: keep the visit at once.
-            self._keep_visit(monitor, service_id, pressed_at)
+            self._keep_visit(monitor, service_id, pressed_at, visit_id)
             return None
         if self.details.is_dirty() and not self._save_details():
             if monitor is not None and monitor.offline:
-                self._keep_visit(monitor, service_id, pressed_at)
+                self._keep_visit(monitor, service_id, pressed_at, visit_id)
             return None
         day, moment = self.date_bar.value()
         try:
@@ -253,10 +256,11 @@ class AccueilSection(QWidget):
                 user_id=self._user.id if self._user else None,
                 activity_date=day,
                 activity_time=moment,
+                visit_id=visit_id,
             )
         except Exception as exc:
             if monitor is not None and is_connection_lost(exc):
-                self._keep_visit(monitor, service_id, pressed_at)
+                self._keep_visit(monitor, service_id, pressed_at, visit_id)
                 monitor.report_failure()
             else:
                 show_error(self, exc)
@@ -344,10 +348,15 @@ class AccueilSection(QWidget):
 
     # -- inside ---------------------------------------------------------------------------
     def _keep_visit(
-        self, monitor: ConnectionMonitor, service_id: uuid.UUID, pressed_at: datetime
+        self,
+        monitor: ConnectionMonitor,
+        service_id: uuid.UUID,
+        pressed_at: datetime,
+        visit_id: uuid.UUID,
     ) -> None:
         """Keep on this computer a visit the server could not take, at its own instant."""
         visit = pending_visit(
+            visit_id=visit_id,
             site_id=self._site.id,
             service_id=service_id,
             services=self._services,
