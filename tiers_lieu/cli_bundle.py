@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, place_today
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -120,15 +120,16 @@ def _export(args: argparse.Namespace) -> int:
         if args.mode == "aggregates":
             from tiers_lieu.reports.csv_export import csv_text as report_csv
 
-            start = since_day or first_activity_date(app.uow, site.id) or date.today()
+            today = place_today(site.zone)
+            start = since_day or first_activity_date(app.uow, site.id) or today
             data = app.reports.compute(
-                period_start=start, period_end=max(start, date.today()), site_ids=[site.id]
+                period_start=start, period_end=max(start, today), site_ids=[site.id]
             )
             csv_text = report_csv(data)
         result = BundleService(app.uow).export_bundle(
             site.id,
             out,
-            since=since_instant(since_day),
+            since=since_instant(since_day, site.zone),
             mode=args.mode,
             key=key,
             indicators_csv=csv_text,
@@ -164,7 +165,9 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_OK
     if result.mode == "aggregates":
         target = Path(args.file).with_suffix(".indicateurs.csv")
-        target.write_text(result.indicators_csv, encoding="utf-8")
+        from tiers_lieu.reports.csv_export import write_received
+
+        write_received(target, result.indicators_csv)  # text neutralised: formula-safe
         print(
             _("Indicateurs de « {site} » enregistrés dans {path}.").format(
                 site=result.site_name, path=target

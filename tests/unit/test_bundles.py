@@ -5,6 +5,7 @@ logged; tombstones delete; the anonymous and aggregates modes carry what they pr
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -12,13 +13,20 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from bundlebomb import write_bomb
 from sqlalchemy import func, select, update
+from sqlmodel import col
 
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.models import BundleConflict, BundleImport, Person, Tombstone, Visit, metadata
 from tiers_lieu.reports.csv_export import csv_text
-from tiers_lieu.services.bundles import BundleService, install_tombstone_listener
+from tiers_lieu.services.bundles import (
+    BundleService,
+    fileformat,
+    install_tombstone_listener,
+    merge,
+)
 from tiers_lieu.services.bundles.tables import travelling_tables
 
 KEY = b"k" * 32
@@ -280,3 +288,220 @@ def test_the_tables_travel_parents_first() -> None:
         assert names.index(a) < names.index(b)
     assert "app_user" not in names and "audit_entry" not in names
     assert BundleImport.__tablename__ not in names
+
+
+# -- the file: signature over the compressed payload, bounded reading, older bundles ----------
+def _records(bundle: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in gzip.decompress(bundle.read_bytes()).splitlines()[1:]]
+
+
+def _as_version_1(bundle: Path, out: Path, key: bytes = KEY) -> Path:
+    """The same bundle as Comptoir wrote it until 2026-12: one gzip member, the signature
+    over the inflated payload."""
+    payload = gzip.decompress(bundle.read_bytes()).split(b"\n", 1)[1]
+    head = fileformat.header_line(fileformat.sign(payload, key), version=1)
+    out.write_bytes(gzip.compress(head + b"\n" + payload))
+    return out
+
+
+def test_the_signature_covers_the_compressed_payload_read_before_inflating(
+    site_a: Comptoir, tmp_path: Path
+) -> None:
+    bundle = _export(site_a, _first_site(site_a), tmp_path / "a.bundle")
+    raw = bundle.read_bytes()
+    head = gzip.decompress(raw).split(b"\n", 1)[0]
+    header = json.loads(head)
+    assert header["version"] == 2
+    body = raw[len(gzip.compress(head + b"\n", mtime=0)) :]
+    assert header["signature"] == fileformat.sign(body, KEY)
+    assert gzip.decompress(body).startswith(b'{"kind":"meta"')
+
+
+def test_a_bundle_of_the_previous_version_is_still_imported(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+) -> None:
+    site_id = _first_site(site_a)
+    old = _as_version_1(_export(site_a, site_id, tmp_path / "a.bundle"), tmp_path / "v1.bundle")
+    result = BundleService(coordinator.uow).import_bundle(old, key=KEY)
+    assert result.inserted > 100
+    assert _report(coordinator, site_id) == _report(site_a, site_id)
+    forged = _as_version_1(_export(site_a, site_id, tmp_path / "b.bundle"), tmp_path / "f.bundle")
+    text = gzip.decompress(forged.read_bytes()).replace(b'"count":1,', b'"count":9,', 1)
+    forged.write_bytes(gzip.compress(text))
+    with pytest.raises(ComptoirError, match="signature ne correspond pas"):
+        BundleService(coordinator.uow).import_bundle(forged, key=KEY)
+
+
+def test_a_file_past_the_size_limit_is_refused_without_being_read(
+    coordinator: Comptoir, tmp_path: Path
+) -> None:
+    huge = tmp_path / "enorme.bundle"
+    with open(huge, "wb") as handle:  # sparse: takes no disk, stat says 65 MiB
+        handle.truncate(fileformat.MAX_FILE_BYTES + 1024 * 1024)
+    before = _counts(coordinator)
+    with pytest.raises(ComptoirError) as refused:
+        BundleService(coordinator.uow).import_bundle(huge, key=KEY)
+    assert "Ce paquet pèse 65 Mo : au-delà de 64 Mo" in refused.value.message
+    assert _counts(coordinator) == before
+
+
+@pytest.mark.parametrize(
+    ("filler", "expected"),
+    [(b"\0", "une de ses lignes dépasse 1 Mo"), (b"\n", "il dépasserait 4 Mo")],
+)
+def test_even_a_signed_bomb_is_inflated_only_up_to_the_limits(
+    coordinator: Comptoir,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    filler: bytes,
+    expected: str,
+) -> None:
+    monkeypatch.setattr(fileformat, "MAX_INFLATED_BYTES", 4 * fileformat.MIB)
+    monkeypatch.setattr(fileformat, "MAX_LINE_BYTES", 1 * fileformat.MIB)
+    bomb = tmp_path / "bombe.bundle"
+    write_bomb(bomb, inflated=64 * fileformat.MIB, key=KEY, filler=filler)
+    before = _counts(coordinator)
+    with pytest.raises(ComptoirError, match=expected):
+        BundleService(coordinator.uow).import_bundle(bomb, key=KEY)
+    assert _counts(coordinator) == before
+
+
+def test_a_cut_or_padded_bundle_is_refused(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+) -> None:
+    bundle = _export(site_a, _first_site(site_a), tmp_path / "a.bundle")
+    raw = bundle.read_bytes()
+    cut = tmp_path / "coupe.bundle"
+    cut.write_bytes(raw[: len(raw) - 100])
+    added = tmp_path / "ajout.bundle"
+    added.write_bytes(raw + gzip.compress(b'{"kind":"row"}\n'))
+    for path in (cut, added, tmp_path / "vide.bundle"):
+        path.touch()
+        with pytest.raises(ComptoirError, match="signature ne correspond pas"):
+            BundleService(coordinator.uow).import_bundle(path, key=KEY)
+
+
+def test_a_signed_bundle_carrying_bad_field_shapes_is_refused_whole(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+) -> None:
+    site_id = _first_site(site_a)
+    records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
+    visit = next(r for r in records if r.get("table") == "visit")
+    visit["row"]["activity_date"] = "0001-01-01"  # type: ignore[index]
+    bad = tmp_path / "an1.bundle"
+    fileformat.write(bad, fileformat.encode_lines(iter(records)), KEY)
+    before = _counts(coordinator)
+    with pytest.raises(ComptoirError) as refused:
+        BundleService(coordinator.uow).import_bundle(bad, key=KEY)
+    assert refused.value.message == (
+        "Ce paquet est refusé, rien n'a été importé : Date de l'activité : les dates vont de "
+        "1900 à 2100 (année 1 reçue)"
+    )
+    visit["row"]["activity_date"] = "2026-03-02"  # type: ignore[index]
+    person = next(r for r in records if r.get("table") == "person")
+    person["row"]["note"] = "rappeler\x00"  # type: ignore[index]
+    fileformat.write(bad, fileformat.encode_lines(iter(records)), KEY)
+    with pytest.raises(ComptoirError, match="Note : caractère de contrôle interdit"):
+        BundleService(coordinator.uow).import_bundle(bad, key=KEY)
+    assert _counts(coordinator) == before
+
+
+# -- merged as it is read: batches, order, refusals in the middle ------------------------------
+def test_batches_of_any_size_give_the_same_base(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_id = _first_site(site_a)
+    # A merged person points at the kept one, which comes after it (rows go by id), in a
+    # later batch: the reference is written once the kept one is in.
+    a = site_a.people.create(site_id=site_id, first_name="Aline", last_name="Dubreuil")
+    b = site_a.people.create(site_id=site_id, first_name="Aline", last_name="DUBREUIL")
+    low, high = sorted((a.id, b.id))
+    site_a.people.merge(keep_id=high, merge_id=low)
+    bundle = _export(site_a, site_id, tmp_path / "a.bundle")
+    monkeypatch.setattr(merge, "BATCH", 7)
+    monkeypatch.setattr(merge, "CHUNK", 3)
+    result = BundleService(coordinator.uow).import_bundle(bundle, key=KEY)
+    assert result.inserted == sum(1 for r in _records(bundle) if r.get("kind") == "row")
+    assert _report(coordinator, site_id) == _report(site_a, site_id)
+
+    def merged_into(app: Comptoir) -> tuple[uuid.UUID | None, datetime]:
+        with app.uow() as uow:
+            person = uow.session.get(Person, low)
+            assert person is not None
+            return person.merged_into_id, person.updated_at
+
+    assert merged_into(site_a)[0] == high
+    # Setting the reference once the kept one is in is not an edit: same updated_at.
+    assert merged_into(coordinator) == merged_into(site_a)
+
+
+def test_deletions_in_several_chunks_are_applied_once(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(merge, "CHUNK", 2)
+    site_id = _first_site(site_a)
+    BundleService(coordinator.uow).import_bundle(
+        _export(site_a, site_id, tmp_path / "1.bundle"), key=KEY
+    )
+    query = (
+        select(col(Visit.id))
+        .where(col(Visit.site_id) == site_id, col(Visit.event_id).is_(None))
+        .limit(5)
+    )
+    with site_a.uow() as uow:
+        visit_ids = uow.session.execute(query).scalars().all()
+    for visit_id in visit_ids:
+        site_a.visit_log.delete(visit_id, user_id=None)
+    since = datetime.now(UTC) - timedelta(hours=1)
+    result = BundleService(coordinator.uow).import_bundle(
+        _export(site_a, site_id, tmp_path / "2.bundle", since=since), key=KEY
+    )
+    assert result.deleted == 5
+    # A later bundle carries the same deletions again: nothing more to delete, no error.
+    again = BundleService(coordinator.uow).import_bundle(
+        _export(site_a, site_id, tmp_path / "3.bundle", since=since), key=KEY
+    )
+    assert again.deleted == 0
+    assert _counts(coordinator)["tombstone"] == 5
+    assert _report(coordinator, site_id) == _report(site_a, site_id)
+
+
+def test_a_bundle_written_in_another_order_merges_the_same(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+) -> None:
+    site_id = _first_site(site_a)
+    records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
+    shuffled = [records[0], *reversed(records[1:])]  # children before their parents
+    out = tmp_path / "desordre.bundle"
+    fileformat.write(out, fileformat.encode_lines(iter(shuffled)), KEY)
+    BundleService(coordinator.uow).import_bundle(out, key=KEY)
+    assert _report(coordinator, site_id) == _report(site_a, site_id)
+
+
+def test_a_refusal_after_thousands_of_rows_merged_leaves_nothing(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fileformat, "MAX_LINE_BYTES", fileformat.MIB)
+    records = _records(_export(site_a, _first_site(site_a), tmp_path / "a.bundle"))
+    assert len(records) > 3 * merge.BATCH
+    payload = fileformat.encode_lines(iter(records)) + b"x" * (2 * fileformat.MIB)
+    bad = tmp_path / "fin-trop-longue.bundle"
+    fileformat.write(bad, payload, KEY)
+    before = _counts(coordinator)
+    with pytest.raises(ComptoirError, match="une de ses lignes dépasse 1 Mo"):
+        BundleService(coordinator.uow).import_bundle(bad, key=KEY)
+    assert _counts(coordinator) == before
+
+
+def test_a_reference_to_a_row_the_bundle_lacks_is_refused_in_french(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+) -> None:
+    records = _records(_export(site_a, _first_site(site_a), tmp_path / "a.bundle"))
+    visit = next(r for r in records if r.get("table") == "visit")
+    visit["row"]["service_id"] = uuid.uuid4().hex  # type: ignore[index]
+    bad = tmp_path / "orphelin.bundle"
+    fileformat.write(bad, fileformat.encode_lines(iter(records)), KEY)
+    before = _counts(coordinator)
+    with pytest.raises(ComptoirError, match=r"référence manquante.*Rien n'a été importé"):
+        BundleService(coordinator.uow).import_bundle(bad, key=KEY)
+    assert _counts(coordinator) == before

@@ -6,19 +6,25 @@ travel as tombstones, recorded by a ``before_flush`` listener on every session
 (:func:`install_tombstone_listener`, called once from ``app.build``): only deletions made
 through the ORM leave one (rows removed by a database-level ``ON DELETE CASCADE`` do not).
 An import runs in one transaction, after the signature is checked, and is recorded by the
-bundle's id so that importing the same file twice changes nothing. See ``fileformat`` for the
-file and the network key.
+bundle's id so that importing the same file twice changes nothing. Both ways stream: the
+export writes rows as it reads them, the import merges them a batch at a time as the file
+inflates (``merge``), so a large place's bundle costs about 30 MB either way, not hundreds.
+See ``fileformat`` for the file and the network key.
 """
 
 from __future__ import annotations
 
+import itertools
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -29,12 +35,13 @@ from tiers_lieu.models import BundleImport, Site, Tombstone
 from tiers_lieu.models.base import utcnow
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.bundles import fileformat, history
-from tiers_lieu.services.bundles.merge import merge_rows
+from tiers_lieu.services.bundles.merge import merge_rows, refused_integrity
 from tiers_lieu.services.bundles.tables import anonymise, to_json, travelling_tables
 
 BundleMode = Literal["aggregates", "anonymous", "full"]
 MODES: tuple[BundleMode, ...] = ("aggregates", "anonymous", "full")
 KEY_FILE_NAME = "cle-reseau.key"
+EXPORT_BATCH = 2000  # rows fetched from the database at once while exporting
 
 
 @dataclass(frozen=True)
@@ -111,107 +118,177 @@ class BundleService:
         if mode not in MODES:
             raise ComptoirError(_("Mode de paquet inconnu : {mode}.").format(mode=mode))
         bundle_id = uuid.uuid4()
-        rows = tombstones = 0
-        records: list[dict[str, Any]] = []
-        with self._uow() as uow:
+        # A read-only unit of work: reading three years of a place never holds a desk back.
+        with self._uow(read_only=True) as uow:
             site = uow.session.get(Site, site_id)
             if site is None:
                 raise NotFoundError(_("Ce lieu n'existe pas."))
-            records.append(
-                {
-                    "kind": "meta",
-                    "bundle_id": bundle_id.hex,
-                    "site_id": site_id.hex,
-                    "site_name": site.name,
-                    "mode": mode,
-                    "since": since.isoformat() if since else None,
-                    "created_at": utcnow().isoformat(),
-                }
+            meta: dict[str, Any] = {
+                "kind": "meta",
+                "bundle_id": bundle_id.hex,
+                "site_id": site_id.hex,
+                "site_name": site.name,
+                "mode": mode,
+                "since": since.isoformat() if since else None,
+                "created_at": utcnow().isoformat(),
+            }
+            records = _Exported(uow.session, site_id, since, mode)
+            chosen: Iterator[dict[str, Any]] = (
+                iter([meta, {"kind": "indicators", "csv": indicators_csv}])
+                if mode == "aggregates"
+                else itertools.chain([meta], records)
             )
-            if mode == "aggregates":
-                records.append({"kind": "indicators", "csv": indicators_csv})
-            else:
-                for table in travelling_tables():
-                    key_column = table.c.id if table.name == "site" else table.c.site_id
-                    query = select(table).where(key_column == site_id).order_by(table.c.id)
-                    if since is not None:
-                        query = query.where(table.c.updated_at >= since)
-                    for row in uow.session.execute(query).mappings():
-                        data = {name: to_json(value) for name, value in row.items()}
-                        if mode == "anonymous":
-                            data = anonymise(table.name, data)
-                        records.append({"kind": "row", "table": table.name, "row": data})
-                        rows += 1
-                query_t = select(Tombstone).where(col(Tombstone.site_id) == site_id)
-                if since is not None:
-                    query_t = query_t.where(col(Tombstone.deleted_at) >= since)
-                for stone in uow.session.execute(query_t).scalars():
-                    records.append(
-                        {
-                            "kind": "tombstone",
-                            "table": stone.table_name,
-                            "row_id": stone.row_id.hex,
-                            "deleted_at": stone.deleted_at.isoformat(),
-                        }
-                    )
-                    tombstones += 1
-            uow.commit()
-        fileformat.write(out, fileformat.encode_lines(iter(records)), key)
-        return ExportResult(bundle_id, out, mode, rows, tombstones)
+            fileformat.write_records(out, chosen, key)
+        return ExportResult(bundle_id, out, mode, records.rows, records.tombstones)
 
     @requires(Permission.REPORTS)
     def import_bundle(self, path: Path, *, key: bytes) -> ImportResult:
-        """Check the signature, then merge everything in one transaction (or nothing)."""
-        records = fileformat.read(path, key)
-        if not records or records[0].get("kind") != "meta":
-            raise ComptoirError(_("Ce paquet est incomplet : rien n'a été importé."))
-        meta = records[0]
-        bundle_id = uuid.UUID(meta["bundle_id"])
-        site_id = uuid.UUID(meta["site_id"])
-        mode: BundleMode = meta["mode"]
-        csv_text = next((r["csv"] for r in records if r.get("kind") == "indicators"), "")
-        with self._uow() as uow:
-            session = uow.session
-            done = session.execute(
-                select(BundleImport).where(col(BundleImport.bundle_id) == bundle_id)
-            ).scalar_one_or_none()
+        """Check the signature, then merge everything in one transaction (or nothing).
+
+        The records are merged as the file inflates, a batch at a time (``merge``): a large
+        place's bundle costs the memory of a batch, not of the whole file."""
+        with fileformat.opened(path, key) as records:
+            meta = _meta(next(records, None))
+            bundle_id, site_id, mode = meta.bundle_id, meta.site_id, meta.mode
+            indicators = _Indicators(records)
+            with self._uow() as uow:
+                session = uow.session
+                done = session.execute(
+                    select(BundleImport).where(col(BundleImport.bundle_id) == bundle_id)
+                ).scalar_one_or_none()
+                if done is None:
+                    last = session.execute(
+                        select(col(BundleImport.imported_at))
+                        .where(col(BundleImport.site_id) == site_id)
+                        .order_by(col(BundleImport.imported_at).desc())
+                        .limit(1)
+                    ).scalar_one_or_none()
+                    counts = merge_rows(
+                        session,
+                        indicators,
+                        bundle_id=bundle_id,
+                        site_id=site_id,
+                        last_import=last or datetime(1970, 1, 1, tzinfo=UTC),
+                    )
+                    session.add(
+                        BundleImport(
+                            bundle_id=bundle_id,
+                            site_id=site_id,
+                            mode=mode,
+                            imported_at=utcnow(),
+                            rows=counts.inserted + counts.updated + counts.deleted,
+                            conflicts=counts.conflicts,
+                        )
+                    )
+                    try:
+                        uow.commit()
+                    except IntegrityError as exc:  # SQLite checks deferred references here
+                        raise refused_integrity(exc) from None
             if done is not None:
-                return ImportResult(bundle_id, meta["site_name"], mode, True, 0, 0, 0, 0, csv_text)
-            last = session.execute(
-                select(col(BundleImport.imported_at))
-                .where(col(BundleImport.site_id) == site_id)
-                .order_by(col(BundleImport.imported_at).desc())
-                .limit(1)
-            ).scalar_one_or_none()
-            counts = merge_rows(
-                session,
-                records,
-                bundle_id=bundle_id,
-                site_id=site_id,
-                last_import=last or datetime(1970, 1, 1, tzinfo=UTC),
-            )
-            session.add(
-                BundleImport(
-                    bundle_id=bundle_id,
-                    site_id=site_id,
-                    mode=mode,
-                    imported_at=utcnow(),
-                    rows=counts.inserted + counts.updated + counts.deleted,
-                    conflicts=counts.conflicts,
+                return ImportResult(
+                    bundle_id, meta.site_name, mode, True, 0, 0, 0, 0, indicators.find()
                 )
-            )
-            uow.commit()
         return ImportResult(
             bundle_id,
-            meta["site_name"],
+            meta.site_name,
             mode,
             False,
             counts.inserted,
             counts.updated,
             counts.deleted,
             counts.conflicts,
-            csv_text,
+            indicators.csv,
         )
+
+
+class _Exported:
+    """The rows of a place's tables (parents first, each by id) then its tombstones, read
+    as they are written, counted on the way."""
+
+    def __init__(
+        self, session: Session, site_id: uuid.UUID, since: datetime | None, mode: BundleMode
+    ) -> None:
+        self._session = session
+        self._site_id = site_id
+        self._since = since
+        self._mode = mode
+        self.rows = self.tombstones = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        session, site_id, since = self._session, self._site_id, self._since
+        for table in travelling_tables():
+            key_column = table.c.id if table.name == "site" else table.c.site_id
+            query = select(table).where(key_column == site_id).order_by(table.c.id)
+            if since is not None:
+                query = query.where(table.c.updated_at >= since)
+            for row in session.execute(query.execution_options(yield_per=EXPORT_BATCH)).mappings():
+                data = {name: to_json(value) for name, value in row.items()}
+                if self._mode == "anonymous":
+                    data = anonymise(table.name, data)
+                self.rows += 1
+                yield {"kind": "row", "table": table.name, "row": data}
+        query_t = select(Tombstone).where(col(Tombstone.site_id) == site_id)
+        if since is not None:
+            query_t = query_t.where(col(Tombstone.deleted_at) >= since)
+        stones = session.execute(query_t.execution_options(yield_per=EXPORT_BATCH)).scalars()
+        for stone in stones:
+            self.tombstones += 1
+            yield {
+                "kind": "tombstone",
+                "table": stone.table_name,
+                "row_id": stone.row_id.hex,
+                "deleted_at": stone.deleted_at.isoformat(),
+            }
+
+
+@dataclass(frozen=True)
+class _Meta:
+    bundle_id: uuid.UUID
+    site_id: uuid.UUID
+    site_name: str
+    mode: BundleMode
+
+
+def _meta(record: dict[str, Any] | None) -> _Meta:
+    """The first record, which says whose bundle this is."""
+    incomplete = ComptoirError(_("Ce paquet est incomplet : rien n'a été importé."))
+    if record is None or record.get("kind") != "meta":
+        raise incomplete
+    try:
+        meta = _Meta(
+            uuid.UUID(record["bundle_id"]),
+            uuid.UUID(record["site_id"]),
+            str(record["site_name"]),
+            record["mode"],
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise incomplete from None
+    if meta.mode not in MODES:
+        raise ComptoirError(_("Mode de paquet inconnu : {mode}.").format(mode=meta.mode))
+    return meta
+
+
+class _Indicators:
+    """The records, passed on as they come, keeping the first ``indicators`` record's CSV
+    (an "aggregates" bundle carries the report there)."""
+
+    def __init__(self, records: Iterator[dict[str, Any]]) -> None:
+        self._records = records
+        self.csv = ""
+        self.found = False
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for record in self._records:
+            if not self.found and record.get("kind") == "indicators":
+                self.csv, self.found = str(record.get("csv", "")), True
+            yield record
+
+    def find(self) -> str:
+        """Read on until the indicators (or the end), keeping nothing else."""
+        for _record in self:
+            if self.found:
+                break
+        return self.csv
 
 
 def first_activity_date(uow_factory: UowFactory, site_id: uuid.UUID) -> date | None:
@@ -228,6 +305,8 @@ def first_activity_date(uow_factory: UowFactory, site_id: uuid.UUID) -> date | N
     return first
 
 
-def since_instant(day: date | None) -> datetime | None:
-    """Midnight UTC of ``day``: rows changed that day or after travel."""
-    return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
+def since_instant(day: date | None, zone: ZoneInfo) -> datetime | None:
+    """Midnight of ``day`` at the place (``zone``): rows changed that day or after travel."""
+    if day is None:
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)

@@ -1,19 +1,40 @@
-"""Merging a bundle's rows into the database, table by table in foreign-key order, in bulk.
+"""Merging a bundle's records into the database as they are read, in bounded batches.
 
-For each table the ids of the incoming rows are looked up in chunks; absent rows are inserted
-with one ``executemany``, rows whose incoming ``updated_at`` is newer are updated the same
-way (last writer wins). When the local row and the incoming one both changed after the last
-import from that site, the row kept is still the newer one, and a ``BundleConflict`` says so.
-Tombstones delete their row unless it was edited after the deletion, children first.
+The records come lazily from the inflating file (``fileformat.opened``), table by table as
+the export writes them: the site, then each table after the ones it refers to. They are
+merged in that order, :data:`BATCH` rows at a time, so memory stays the same whatever the
+bundle's size: importing a large place's three years (106 000 rows) peaked at 490 MB when
+every record was held first, and now at 110 MB, 80 of which are Python and the application
+before the import (``bench/bench_bundle_import.py``). For each batch the ids are looked up;
+absent rows are inserted with one ``executemany``, rows whose incoming ``updated_at`` is newer
+are updated the same way (last writer wins). When the local row and the incoming one both
+changed after the last import from that site, the row kept is still the newer one, and a
+``BundleConflict`` says so.
+
+Referenced rows go in first: PostgreSQL checks each reference as its row arrives (SQLite
+waits for the commit, ``defer_foreign_keys``). The file's table order gives that between
+tables; within one (a person merged into another, who may come later in the file, or in a
+later batch) a reference to a row not yet in the base is written empty and set once every row
+is in (:class:`_LaterReferences`). A file in another order (Comptoir never writes one) still
+merges on SQLite; PostgreSQL refuses it, with the French message, if a row comes before a row
+of another table it refers to.
+
+Tombstones are kept, compactly, until every row is merged, then delete their row unless it
+was edited after the deletion, children first.
+
+The rows go in with Core statements, which the ORM's ``before_flush`` check of field shapes
+never sees: each incoming row is checked with :func:`tiers_lieu.validation.check_row` (text
+lengths, control characters, dates between 1900 and 2100), and a value that cannot even be
+read refuses the bundle the same way. Everything happens in the caller's transaction: a
+refusal at any row leaves nothing written.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, select, text, update
@@ -21,12 +42,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import BundleConflict, Tombstone
 from tiers_lieu.services.bundles.tables import converter, local_references, travelling_tables
+from tiers_lieu.validation import check_row
 
-CHUNK = 500
+CHUNK = 500  # ids in one ``IN (…)``
+BATCH = 2000  # rows decoded and written at once: what the merge holds in memory
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
 
 
 @dataclass
@@ -37,168 +62,263 @@ class MergeCounts:
     conflicts: int = 0
 
 
-def _existing(session: Session, table: Table, ids: list[uuid.UUID]) -> dict[uuid.UUID, datetime]:
-    found: dict[uuid.UUID, datetime] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        query = select(table.c.id, table.c.updated_at).where(table.c.id.in_(chunk))
-        found.update({row.id: row.updated_at for row in session.execute(query)})
-    return found
-
-
-def _decoder(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Turns a JSON row into bind values; references to local-only tables are emptied."""
-    converters = {column.name: converter(column) for column in table.c}
-    emptied = local_references(table)
-
-    def decode(raw: dict[str, Any]) -> dict[str, Any]:
-        row = {
-            name: None if value is None else converters[name](value)
-            for name, value in raw.items()
-            if name in converters
-        }
-        for name in emptied:
-            row[name] = None
-        return row
-
-    return decode
+def refused_integrity(exc: IntegrityError) -> ComptoirError:
+    """The French refusal of a row the database would not take (also raised at commit, where
+    SQLite checks the references it deferred)."""
+    return ComptoirError(
+        _(
+            "Ce paquet ne peut pas être fusionné avec cette base (donnée en double ou "
+            "référence manquante : {detail}). Rien n'a été importé."
+        ).format(detail=str(exc.orig)[:200])
+    )
 
 
 def merge_rows(
     session: Session,
-    records: list[dict[str, Any]],
+    records: Iterable[dict[str, Any]],
     *,
     bundle_id: uuid.UUID,
     site_id: uuid.UUID,
     last_import: datetime,
 ) -> MergeCounts:
-    counts = MergeCounts()
+    """Merge the ``row`` and ``tombstone`` records (others are skipped) into ``session``'s
+    transaction, consuming ``records`` once; the caller commits."""
     if session.get_bind().dialect.name == "sqlite":
-        # Self-references (a person merged into another) may arrive in any order.
+        # Rows of a bundle written in another order still merge (checked at the commit).
         session.execute(text("PRAGMA defer_foreign_keys=ON"))
-    by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    stones: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for record in records:
-        if record.get("kind") == "row":
-            by_table[record["table"]].append(record["row"])
-        elif record.get("kind") == "tombstone":
-            stones[record["table"]].append(record)
-    tables = travelling_tables()
+    tables = {table.name: table for table in travelling_tables()}
+    merger = _Merger(session, bundle_id, site_id, last_import)
+    stones = _Tombstones(tables)
     try:
-        for table in tables:
-            if table.name in by_table:
-                _merge_table(
-                    session, table, by_table[table.name], counts, bundle_id, site_id, last_import
-                )
-        for table in reversed(tables):
-            if table.name in stones:
-                _apply_tombstones(session, table, stones[table.name], counts, site_id)
+        batch: list[Any] = []
+        batch_table: Table | None = None
+        for record in records:
+            kind = record.get("kind")
+            if kind == "row":
+                table = tables.get(str(record.get("table")))
+                if table is None:
+                    continue  # a table this version does not know (or no longer carries)
+                if table is not batch_table or len(batch) >= BATCH:
+                    merger.merge(batch_table, batch)
+                    batch, batch_table = [], table
+                batch.append(record.get("row"))
+            elif kind == "tombstone":
+                stones.add(record)
+        merger.merge(batch_table, batch)
+        merger.later.apply(session)
+        for table in reversed(tables.values()):
+            stones.apply(session, table, merger.counts, site_id)
         session.flush()
-    except IntegrityError as exc:
+    except ValidationError as exc:
         raise ComptoirError(
-            _(
-                "Ce paquet ne peut pas être fusionné avec cette base (donnée en double ou "
-                "référence manquante : {detail}). Rien n'a été importé."
-            ).format(detail=str(exc.orig)[:200])
+            _("Ce paquet est refusé, rien n'a été importé : {detail}").format(detail=exc.message)
         ) from None
-    return counts
+    except IntegrityError as exc:
+        raise refused_integrity(exc) from None
+    return merger.counts
 
 
-def _merge_table(
-    session: Session,
-    table: Table,
-    raw_rows: list[dict[str, Any]],
-    counts: MergeCounts,
-    bundle_id: uuid.UUID,
-    site_id: uuid.UUID,
-    last_import: datetime,
-) -> None:
-    decode = _decoder(table)
-    rows = [decode(raw) for raw in raw_rows]
-    existing = _existing(session, table, [row["id"] for row in rows])
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    for row in rows:
-        local = existing.get(row["id"])
-        incoming = row["updated_at"]
-        if local is None:
-            inserts.append(row)
-            continue
-        if local == incoming:
-            continue
-        if local > last_import and incoming > last_import:
-            counts.conflicts += 1
-            session.add(
-                BundleConflict(
-                    bundle_id=bundle_id,
-                    site_id=site_id,
-                    table_name=table.name,
-                    row_id=row["id"],
-                    local_updated_at=local,
-                    incoming_updated_at=incoming,
-                    kept="incoming" if incoming > local else "local",
-                )
+def _decoder(table: Table) -> Callable[[Any], dict[str, Any]]:
+    """Turns a JSON row into bind values; references to local-only tables are emptied."""
+    converters = {column.name: converter(column) for column in table.c}
+    emptied = local_references(table)
+
+    def decode(raw: Any) -> dict[str, Any]:
+        try:
+            row = {
+                name: None if value is None else converters[name](value)
+                for name, value in raw.items()
+                if name in converters
+            }
+            if row.get("id") is None or row.get("updated_at") is None:
+                raise ValueError("a row without id or updated_at")
+        except (TypeError, ValueError, AttributeError):
+            raise ValidationError(
+                table.name,
+                _("valeur illisible dans la ligne {id}").format(
+                    id=raw.get("id") if isinstance(raw, dict) else "?"
+                ),
+            ) from None
+        for name in emptied:
+            row[name] = None
+        check_row(table, row)
+        return row
+
+    return decode
+
+
+@dataclass
+class _LaterReferences:
+    """References from a row to another row of its own table that is not in the base yet:
+    written empty, then set once every row is in. (row id, its ``updated_at`` — kept, not
+    bumped by the update — and the referenced id) per column."""
+
+    pending: dict[tuple[Table, str], list[dict[str, Any]]] = field(default_factory=dict)
+
+    def hold_back(self, session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+        columns = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+        for name in columns:
+            wanted = {row[name] for row in rows if row.get(name) is not None}
+            if not wanted:
+                continue
+            present = {row_id for row_id, _at in _existing(session, table, list(wanted))}
+            for row in rows:
+                target = row.get(name)
+                if target is not None and target not in present:
+                    self.pending.setdefault((table, name), []).append(
+                        {"b_id": row["id"], "b_target": target, "b_updated": row["updated_at"]}
+                    )
+                    row[name] = None
+
+    def apply(self, session: Session) -> None:
+        for (table, name), rows in self.pending.items():
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values({name: bindparam("b_target"), "updated_at": bindparam("b_updated")})
             )
-        if incoming > local:
-            updates.append({"b_id": row["id"], **{k: v for k, v in row.items() if k != "id"}})
-    if inserts:
-        session.execute(insert(table), _parents_first(table, inserts))
-        counts.inserted += len(inserts)
-    if updates:
-        session.execute(update(table).where(table.c.id == bindparam("b_id")), updates)
-        counts.updated += len(updates)
+            session.execute(statement, rows)
+        self.pending.clear()
 
 
-def _parents_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows pointing at another incoming row of their table (a person merged into another)
-    after that row: PostgreSQL checks each reference as its row arrives, while SQLite waits
-    for the commit (``defer_foreign_keys``) and rows come in id order."""
-    columns = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
-    if not columns:
-        return rows
-    incoming = {row["id"] for row in rows}
-    placed: set[Any] = set()
-    ordered: list[dict[str, Any]] = []
-    pending = rows
-    while pending:
-        ready: list[dict[str, Any]] = []
-        waiting: list[dict[str, Any]] = []
-        for row in pending:
-            parents = [row.get(c) for c in columns]
-            blocked = any(p in incoming and p not in placed for p in parents)
-            (waiting if blocked else ready).append(row)
-        if not ready:  # a cycle: the database will say so
-            ordered.extend(waiting)
-            break
-        ordered.extend(ready)
-        placed.update(row["id"] for row in ready)
-        pending = waiting
-    return ordered
+class _Merger:
+    """Merges one batch of rows of one table at a time, adding up what it did."""
 
+    def __init__(
+        self, session: Session, bundle_id: uuid.UUID, site_id: uuid.UUID, last_import: datetime
+    ) -> None:
+        self.session = session
+        self.bundle_id = bundle_id
+        self.site_id = site_id
+        self.last_import = last_import
+        self.counts = MergeCounts()
+        self.later = _LaterReferences()
+        self._decoders: dict[str, Callable[[Any], dict[str, Any]]] = {}
 
-def _apply_tombstones(
-    session: Session,
-    table: Table,
-    records: list[dict[str, Any]],
-    counts: MergeCounts,
-    site_id: uuid.UUID,
-) -> None:
-    known = set(
-        session.execute(
-            select(col(Tombstone.row_id)).where(col(Tombstone.table_name) == table.name)
-        ).scalars()
-    )
-    for record in records:
-        row_id = uuid.UUID(record["row_id"])
-        deleted_at = datetime.fromisoformat(record["deleted_at"])
-        result = session.execute(
-            delete(table).where(table.c.id == row_id, table.c.updated_at <= deleted_at)
+    def merge(self, table: Table | None, raw_rows: list[Any]) -> None:
+        if table is None or not raw_rows:
+            return
+        decode = self._decoders.get(table.name)
+        if decode is None:
+            decode = self._decoders[table.name] = _decoder(table)
+        rows = [decode(raw) for raw in raw_rows]
+        existing = dict(_existing(self.session, table, [row["id"] for row in rows]))
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for row in rows:
+            local = existing.get(row["id"])
+            incoming = row["updated_at"]
+            if local is None:
+                inserts.append(row)
+                continue
+            if local == incoming:
+                continue
+            if local > self.last_import and incoming > self.last_import:
+                self._conflict(table, row["id"], local, incoming)
+            if incoming > local:
+                updates.append(row)
+        self.later.hold_back(self.session, table, inserts + updates)
+        if inserts:
+            self.session.execute(insert(table), inserts)
+            self.counts.inserted += len(inserts)
+        if updates:
+            statement = update(table).where(table.c.id == bindparam("b_id"))
+            params = [{"b_id": row.pop("id"), **row} for row in updates]
+            self.session.execute(statement, params)
+            self.counts.updated += len(updates)
+        self.session.flush()  # the conflicts logged: nothing waits in the session
+
+    def _conflict(
+        self, table: Table, row_id: uuid.UUID, local: datetime, incoming: datetime
+    ) -> None:
+        self.counts.conflicts += 1
+        self.session.add(
+            BundleConflict(
+                bundle_id=self.bundle_id,
+                site_id=self.site_id,
+                table_name=table.name,
+                row_id=row_id,
+                local_updated_at=local,
+                incoming_updated_at=incoming,
+                kept="incoming" if incoming > local else "local",
+            )
         )
-        counts.deleted += result.rowcount or 0  # type: ignore[attr-defined]
-        if row_id not in known:
-            session.add(
-                Tombstone(
-                    table_name=table.name, row_id=row_id, site_id=site_id, deleted_at=deleted_at
-                )
+
+
+def _existing(
+    session: Session, table: Table, ids: list[uuid.UUID]
+) -> Iterable[tuple[uuid.UUID, datetime]]:
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        query = select(table.c.id, table.c.updated_at).where(table.c.id.in_(chunk))
+        yield from ((row.id, row.updated_at) for row in session.execute(query))
+
+
+def _instant(packed: bytes | bytearray) -> datetime:
+    return _EPOCH + int.from_bytes(packed, "little", signed=True) * _MICRO
+
+
+class _Tombstones:
+    """The bundle's tombstones, held until every row is merged: 24 bytes each (the row's id
+    and the deletion instant in microseconds), so even a bundle of deletions only stays small.
+    """
+
+    def __init__(self, tables: dict[str, Table]) -> None:
+        self._tables = tables
+        self._by_table: dict[str, bytearray] = {}
+
+    def add(self, record: dict[str, Any]) -> None:
+        name = str(record.get("table"))
+        if name not in self._tables:
+            return
+        try:
+            row_id = uuid.UUID(record["row_id"])
+            deleted_at = datetime.fromisoformat(record["deleted_at"])
+            micros = (deleted_at - _EPOCH) // _MICRO
+            packed = row_id.bytes + micros.to_bytes(8, "little", signed=True)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+            raise ValidationError(
+                name,
+                _("suppression illisible ({id})").format(id=record.get("row_id", "?")),
+            ) from None
+        self._by_table.setdefault(name, bytearray()).extend(packed)
+
+    def _chunks(self, name: str) -> Iterable[list[tuple[uuid.UUID, datetime]]]:
+        """The tombstones of table ``name`` in file order, :data:`CHUNK` at a time."""
+        packed = self._by_table.pop(name, bytearray())
+        step = 24 * CHUNK
+        for start in range(0, len(packed), step):
+            piece = packed[start : start + step]
+            yield [
+                (uuid.UUID(bytes=bytes(piece[at : at + 16])), _instant(piece[at + 16 : at + 24]))
+                for at in range(0, len(piece), 24)
+            ]
+
+    def apply(
+        self, session: Session, table: Table, counts: MergeCounts, site_id: uuid.UUID
+    ) -> None:
+        for chunk in self._chunks(table.name):
+            known = set(
+                session.execute(
+                    select(col(Tombstone.row_id)).where(
+                        col(Tombstone.table_name) == table.name,
+                        col(Tombstone.row_id).in_([row_id for row_id, _at in chunk]),
+                    )
+                ).scalars()
             )
-            known.add(row_id)
+            for row_id, deleted_at in chunk:
+                result = session.execute(
+                    delete(table).where(table.c.id == row_id, table.c.updated_at <= deleted_at)
+                )
+                counts.deleted += result.rowcount or 0  # type: ignore[attr-defined]
+                if row_id not in known:
+                    session.add(
+                        Tombstone(
+                            table_name=table.name,
+                            row_id=row_id,
+                            site_id=site_id,
+                            deleted_at=deleted_at,
+                        )
+                    )
+                    known.add(row_id)
+            session.flush()
