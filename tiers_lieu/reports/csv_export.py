@@ -4,14 +4,20 @@ UTF-8 with a byte order mark (so a double click opens it right in a French sprea
 as separator, a decimal comma and no thousands separator, one indicator value per row:
 ``code;libelle;dimension;valeur``. Rows come straight from :class:`ReportData`, in report
 order, so every code appears (a total of 0 is written, never left out).
+
+Formula safety (:mod:`tiers_lieu.reports.cells`): labels and dimensions are text, neutralised
+(a commune named ``=HYPERLINK(…)`` is written ``'=HYPERLINK(…)``); the value column is a number
+written the French way (``-3,5``), kept as it is: a plain number runs nothing. The indicators
+another place sends in a bundle are neutralised again before they are saved here
+(:func:`write_received`): the sender's copy of Comptoir is not trusted to have done it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
+from tiers_lieu.reports.cells import csv_text as cells_csv_text
+from tiers_lieu.reports.cells import neutralise_csv, write_bytes
 from tiers_lieu.reports.model import Indicator, ReportData
 
 HEADER = ("code", "libelle", "dimension", "valeur")
@@ -30,14 +36,11 @@ def format_value(indicator: Indicator) -> str:
 
 
 def csv_text(data: ReportData) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for indicator in data.indicators:
-        writer.writerow(
-            (indicator.code, indicator.label, indicator.dimension, format_value(indicator))
-        )
-    return buffer.getvalue()
+    rows = [
+        (indicator.code, indicator.label, indicator.dimension, format_value(indicator))
+        for indicator in data.indicators
+    ]
+    return cells_csv_text([HEADER, *rows])
 
 
 def csv_bytes(data: ReportData) -> bytes:
@@ -45,4 +48,11 @@ def csv_bytes(data: ReportData) -> bytes:
 
 
 def write_csv(data: ReportData, path: Path) -> None:
-    path.write_bytes(csv_bytes(data))
+    """Write the report's CSV (aside, then renamed: never half a file)."""
+    write_bytes(path, csv_bytes(data))
+
+
+def write_received(path: Path, text: str) -> None:
+    """Save the indicators CSV a bundle brought (UTF-8, as received), every text field
+    neutralised, its figures kept."""
+    write_bytes(path, neutralise_csv(text).encode("utf-8"))

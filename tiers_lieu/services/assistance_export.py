@@ -4,7 +4,9 @@ partner table (records per organisme and month), as CSV and XLSX.
 Exports carry categories and counts only: never a name, never a note, so that a file sent to
 a funder or a network holds no personal data. The CSV files are what French spreadsheets open
 without a question (UTF-8 with BOM, ``;`` separator); the XLSX files hold real dates and
-numbers so that a coordinator can sum and filter them.
+numbers so that a coordinator can sum and filter them. Both are written by the formula-safe
+helpers of :mod:`tiers_lieu.reports.cells` (text neutralised, numbers kept), which also keep
+openpyxl out of this module.
 
 The queries take a session (``AssistanceService`` opens the unit of work); the writers take
 the rows and a path and touch no database, so the windows run them in the background.
@@ -12,7 +14,6 @@ the rows and a path and touch no database, so the windows run them in the backgr
 
 from __future__ import annotations
 
-import csv
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from tiers_lieu.defaults import UNKNOWN
 from tiers_lieu.i18n import _
 from tiers_lieu.models import AssistanceRecord, Category, Commune
 from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.reports.cells import write_csv, write_xlsx_table
 
 ACTIVITY_COLUMNS = [
     "date",
@@ -206,54 +208,19 @@ def monthly_by_operator(
 
 
 # -- writers ---------------------------------------------------------------------------------
-def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    # The BOM tells spreadsheet programs the file is UTF-8 (accents intact on opening).
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_csv_cell(value) for value in row])
-
-
-def _csv_cell(value: object) -> str:
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def _write_xlsx(
-    path: Path, title: str, header: list[str], rows: list[list[object]], *, date_column: bool
-) -> None:
-    import openpyxl  # imported here, not at the top: heavy, and only exports need it
-    from openpyxl.styles import Font
-
-    workbook = openpyxl.Workbook(write_only=False)
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    if date_column:
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=1, max_col=1):
-            cell.number_format = "DD/MM/YYYY"
-    sheet.freeze_panes = "A2"
-    for index, name in enumerate(header, start=1):
-        letter = openpyxl.utils.get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(12, min(40, len(name) + 4))
-    workbook.save(path)
+# One formula-safe writer for every spreadsheet (tiers_lieu.reports.cells): a commune or an
+# organisme named « =HYPERLINK(…) » is written as text starting with « ' », never as a formula;
+# dates and counts stay dates and numbers.
 
 
 def write_activity_csv(rows: list[ExportRow], path: Path) -> int:
     """Write the digital-mediation activity CSV; returns the number of records written."""
-    _write_csv(path, ACTIVITY_COLUMNS, [row.cells() for row in rows])
+    write_csv(path, [ACTIVITY_COLUMNS, *(row.cells() for row in rows)])
     return len(rows)
 
 
 def write_activity_xlsx(rows: list[ExportRow], path: Path) -> int:
-    _write_xlsx(
+    write_xlsx_table(
         path, _("Activité"), ACTIVITY_COLUMNS, [row.cells() for row in rows], date_column=True
     )
     return len(rows)
@@ -269,11 +236,11 @@ def _monthly_table_rows(table: MonthlyTable) -> tuple[list[str], list[list[objec
 def write_monthly_csv(table: MonthlyTable, path: Path) -> int:
     """Write the organisme × month table; returns the number of records it counts."""
     header, rows = _monthly_table_rows(table)
-    _write_csv(path, header, rows)
+    write_csv(path, [header, *rows])
     return table.total
 
 
 def write_monthly_xlsx(table: MonthlyTable, path: Path) -> int:
     header, rows = _monthly_table_rows(table)
-    _write_xlsx(path, _("France Services"), header, rows, date_column=False)
+    write_xlsx_table(path, _("France Services"), header, rows)
     return table.total

@@ -29,6 +29,7 @@ from tiers_lieu.i18n import N_, _, format_date, format_time
 from tiers_lieu.labels import role_label
 from tiers_lieu.models import AppUser, AuditEntry, Site
 from tiers_lieu.models.enums import AuditAction, Role
+from tiers_lieu.reports.cells import safe_text  # the one formula-safe rule of every export
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 
@@ -202,7 +203,7 @@ class AuditLogService:
             writer.writerow([_("Date"), _("Compte"), _("Action"), _("Objet"), _("Détails")])
             for line in lines:
                 cells = [line.when, line.account, line.action_label, line.what, line.details]
-                writer.writerow([_cell(value) for value in cells])
+                writer.writerow([safe_text(value) for value in cells])
         os.replace(partial, path)
         with self._uow() as uow:
             account = None
@@ -286,8 +287,3 @@ def _conditions(filters: AuditFilter, zone: ZoneInfo) -> list[ColumnElement[bool
     if filters.action is not None:
         where.append(col(AuditEntry.action) == filters.action)
     return where
-
-
-def _cell(value: str) -> str:
-    # A cell starting with = + - @ would be run as a formula by a spreadsheet program.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.i18n import _, format_number
+from tiers_lieu.i18n import _, format_number, place_today
 from tiers_lieu.services.bundles import (
     BundleMode,
     BundleService,
@@ -64,7 +64,7 @@ def export_job(
         # Imported here, for start-up time: the report's CSV is only needed now.
         from tiers_lieu.reports.csv_export import csv_text
 
-        today = date.today()
+        today = place_today(app.visits.time_zone(site_id))
         start = since_day or first_activity_date(app.uow, site_id) or today
         data = app.reports.compute(
             period_start=start, period_end=max(start, today), site_ids=[site_id]
@@ -73,7 +73,7 @@ def export_job(
     return service.export_bundle(
         site_id,
         path,
-        since=since_instant(since_day),
+        since=since_instant(since_day, app.visits.time_zone(site_id)),
         mode=mode,
         key=key,
         indicators_csv=indicators,
@@ -114,9 +114,12 @@ def import_job(
 
 def write_indicators(path: Path, csv_text: str) -> None:
     """The indicators of an « indicateurs seuls » bundle, beside it (as the command line).
-    Importing the same file again gives them again, so a failure here loses nothing."""
+    Importing the same file again gives them again, so a failure here loses nothing. Text
+    fields are neutralised (formula-safe): the sending place is not trusted to have done it."""
+    from tiers_lieu.reports.csv_export import write_received
+
     try:
-        path.write_text(csv_text, encoding="utf-8")
+        write_received(path, csv_text)
     except OSError as exc:
         raise ComptoirError(
             _("Les indicateurs n'ont pas pu être écrits dans {path} : {reason}").format(
