@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.i18n import _, format_date, ngettext
+from tiers_lieu.i18n import _, format_date, ngettext, place_today
 from tiers_lieu.services.privacy import PurgeReport
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -39,7 +39,7 @@ def run_purge(args: argparse.Namespace) -> int:
     from tiers_lieu.services.privacy import PrivacyService
 
     try:
-        today = _today(args.today)
+        given = _today(args.today)
         app = build(getattr(args, "db", None))
         try:
             sites = [app.sites.resolve(args.site)] if args.site else app.sites.list_sites()
@@ -47,6 +47,7 @@ def run_purge(args: argparse.Namespace) -> int:
                 app.sites.resolve(None)  # raises the « no site configured » message
             privacy = PrivacyService(app.uow)
             for site in sites:
+                today = given or place_today(site.zone)  # each place's own calendar
                 report = privacy.purge(site.id, dry_run=args.dry_run, today=today)
                 sys.stdout.write(describe(site.name, report))
         finally:
@@ -96,9 +97,9 @@ def describe(site: str, report: PurgeReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _today(text: str | None) -> date:
+def _today(text: str | None) -> date | None:
     if text is None:
-        return date.today()
+        return None
     try:
         return date.fromisoformat(text)
     except ValueError:

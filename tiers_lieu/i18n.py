@@ -4,6 +4,15 @@ euros are formatted, so that views, PDF and spreadsheets agree.
 Message ids are written in French, the working language of the places Comptoir serves: the
 French interface needs no catalog, and ``locale/en`` translates to English. Babel supplies the
 CLDR formats (a French euro amount uses U+202F as thousands separator: fonts must have it).
+
+Times are the place's, never the computer's: a desk laptop may be set to another zone (a
+volunteer's own machine, a Windows install left on UTC), and a confirmation, a PDF footer or
+the hour of a visit must still say what the clock on the place's wall says. "Now" and "today"
+are therefore asked for a zone (the site row's ``timezone``): :func:`place_now`,
+:func:`place_today`, and instants are shown with :func:`format_datetime` /
+:func:`format_instant`, which refuse a naive datetime instead of guessing its zone.
+``tests/unit/test_place_time.py`` keeps ``datetime.now()``, ``date.today()`` and
+``.astimezone()`` without a zone out of the package.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ import gettext
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -20,6 +30,7 @@ DOMAIN = "comptoir"
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = {"fr": "fr_FR", "en": "en_GB"}
 DEFAULT_LANGUAGE = "fr"
+DEFAULT_TIME_ZONE = "Europe/Paris"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = DEFAULT_LANGUAGE
@@ -69,8 +80,40 @@ def format_time(value: time) -> str:
     return babel_dates.format_time(value, format="HH:mm", locale=locale_name())
 
 
-def format_datetime(value: datetime, fmt: str = "short") -> str:
-    return babel_dates.format_datetime(value, format=fmt, locale=locale_name())
+def time_zone(name: str | None) -> ZoneInfo:
+    """The zone a site row names (``Site.timezone``), Europe/Paris when it names none."""
+    return ZoneInfo(name or DEFAULT_TIME_ZONE)
+
+
+def place_now(zone: ZoneInfo) -> datetime:
+    """The wall clock of the place (aware, in ``zone``), whatever the computer's zone."""
+    return datetime.now(zone)
+
+
+def place_today(zone: ZoneInfo) -> date:
+    """Today at the place: near midnight it differs from the computer's when zones differ."""
+    return place_now(zone).date()
+
+
+def to_place_time(instant: datetime, zone: ZoneInfo) -> datetime:
+    """``instant`` on the place's clock; a naive datetime is refused, never guessed."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"naive datetime {instant!r}: an instant needs its zone")
+    return instant.astimezone(zone)
+
+
+def format_datetime(value: datetime, zone: ZoneInfo, fmt: str = "short") -> str:
+    """An instant on the place's clock, « 22/11/2026 15:00 » (babel's ``fmt``)."""
+    local = to_place_time(value, zone)
+    return babel_dates.format_datetime(local, format=fmt, locale=locale_name())
+
+
+def format_instant(value: datetime, zone: ZoneInfo, fmt: str = "short") -> str:
+    """An instant on the place's clock as a sentence: « 22/11/2026 à 15:00 »."""
+    local = to_place_time(value, zone)
+    return _("{date} à {time}").format(
+        date=format_date(local.date(), fmt), time=format_time(local.time())
+    )
 
 
 def format_number(value: int | float | Decimal, decimals: int | None = None) -> str:

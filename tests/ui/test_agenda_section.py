@@ -14,12 +14,12 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import func, select
 
 from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import DEFAULT_TIME_ZONE, time_zone
 from tiers_lieu.models import AuditEntry, Visit
 from tiers_lieu.models.enums import BookingStatus, ResourceKind, ServiceKind
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
 from tiers_lieu.ui.agenda.booking_dialog import BookingDialog
-from tiers_lieu.ui.agenda.dialog_parts import place_zone
 from tiers_lieu.ui.agenda.grid import BlockKind
 from tiers_lieu.ui.agenda.navigation import week_start
 from tiers_lieu.ui.agenda.slot_dialog import SlotDialog
@@ -29,7 +29,7 @@ TUESDAY = MONDAY + timedelta(days=1)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=place_zone())
+    return datetime.combine(day, time(hour, minute), tzinfo=time_zone(DEFAULT_TIME_ZONE))
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from tiers_lieu.i18n import N_
+from tiers_lieu.i18n import DEFAULT_TIME_ZONE, N_, time_zone
 
 #: Units an indicator value may have. Percentages are numbers from 0 to 100; euros are
 #: numbers with two decimals (not cents); hours and FTE are decimals.
@@ -73,6 +74,13 @@ class ReportData:
     claim_number: str
     summary_text: str
     indicators: list[Indicator] = field(default_factory=list)
+    time_zone: str = DEFAULT_TIME_ZONE
+    """The places' clock (``Site.timezone``; the first site's when several are consolidated):
+    « généré le » is read on it, never on the computer's."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return time_zone(self.time_zone)
 
     def value(self, code: str, dimension: str = "") -> int | float:
         """The value of a total (or of one dimension of a breakdown); 0 when absent."""

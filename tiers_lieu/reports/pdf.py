@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tiers_lieu.i18n import _, format_date
+from tiers_lieu.i18n import _, format_date, to_place_time
 from tiers_lieu.reports.model import ReportData
 
 Progress = Callable[[int, int], None]
@@ -40,7 +40,7 @@ def render_pdf(data: ReportData, path: Path, *, progress: Progress | None = None
     period = period_text(data.period_start, data.period_end)
     title = cover_title(data)
     footer = _("Rapport d'activité — {sites} — {period}").format(sites=sites, period=period)
-    generated = format_date(data.generated_at.astimezone().date(), "short")
+    generated = format_date(to_place_time(data.generated_at, data.zone).date(), "short")
     parts = body(data, styles)
     total_steps = len(parts) + 3
     step(1, total_steps)

@@ -5,6 +5,10 @@ then one sheet per section of :data:`~tiers_lieu.reports.model.SECTIONS` (a tabl
 then one small table per breakdown, months as real dates), then « Indicateurs », the four
 columns of the CSV. Percentages are numbers from 0 to 100 (the unit column says %), euros
 carry a euro number format. openpyxl is imported inside :func:`write_xlsx` (start-up time).
+
+Every cell is set through :func:`~tiers_lieu.reports.cells.put`: text (a commune, a service,
+the operation's title…) is neutralised and stored as text, never as a formula; figures and
+dates stay numbers and dates.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, to_place_time
+from tiers_lieu.reports.cells import put, save_workbook
 from tiers_lieu.reports.model import INDICATORS, SECTIONS, Indicator, ReportData
 
 NUMBER_FORMATS = {
@@ -30,7 +34,6 @@ NUMBER_FORMATS = {
 }
 DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mm/yyyy"
-LOCAL_ZONE = ZoneInfo("Europe/Paris")
 
 
 def unit_label(unit: str) -> str:
@@ -69,7 +72,7 @@ def write_xlsx(data: ReportData, path: Path) -> None:
         sheet = book.create_sheet(sheet_title(_(title), taken))
         _write_section(sheet, _(title), [i for i in data.section(key) if i.code in codes])
     _write_indicators(book.create_sheet(sheet_title(_("Indicateurs"), taken)), data)
-    book.save(path)
+    save_workbook(book, path)
 
 
 def _bold(cell: Any, size: int | None = None) -> None:
@@ -81,10 +84,10 @@ def _bold(cell: Any, size: int | None = None) -> None:
 def _write_summary(sheet: Any, data: ReportData) -> None:
     from openpyxl.styles import Alignment
 
-    sheet["A1"] = _("Rapport d'activité")
-    _bold(sheet["A1"], 14)
+    _bold(put(sheet["A1"], _("Rapport d'activité")), 14)
     operation = data.operation
-    generated = data.generated_at.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+    # A spreadsheet date has no zone: the place's wall clock, as on the PDF's cover.
+    generated = to_place_time(data.generated_at, data.zone).replace(tzinfo=None)
     rows: list[tuple[str, Any, str | None]] = [
         (_("Début de la période"), data.period_start, DATE_FORMAT),
         (_("Fin de la période"), data.period_end, DATE_FORMAT),
@@ -99,9 +102,8 @@ def _write_summary(sheet: Any, data: ReportData) -> None:
         (_("Résumé"), data.summary_text, None),
     ]
     for index, (label, value, number_format) in enumerate(rows, start=3):
-        sheet.cell(row=index, column=1, value=label)
-        _bold(sheet.cell(row=index, column=1))
-        cell = sheet.cell(row=index, column=2, value=value)
+        _bold(put(sheet.cell(row=index, column=1), label))
+        cell = put(sheet.cell(row=index, column=2), value)
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         if number_format:
             cell.number_format = number_format
@@ -110,19 +112,18 @@ def _write_summary(sheet: Any, data: ReportData) -> None:
 
 
 def _write_section(sheet: Any, title: str, indicators: list[Indicator]) -> None:
-    sheet["A1"] = title
-    _bold(sheet["A1"], 14)
+    _bold(put(sheet["A1"], title), 14)
     row = 3
     for column, header in enumerate((_("Indicateur"), _("Valeur"), _("Unité")), start=1):
-        _bold(sheet.cell(row=row, column=column, value=header))
+        _bold(put(sheet.cell(row=row, column=column), header))
     widths = [len(_("Indicateur")), 14, 12]
     for indicator in indicators:
         if INDICATORS[indicator.code].breakdown and indicator.dimension:
             continue
         row += 1
-        sheet.cell(row=row, column=1, value=indicator.label)
+        put(sheet.cell(row=row, column=1), indicator.label)
         _number(sheet.cell(row=row, column=2), indicator)
-        sheet.cell(row=row, column=3, value=unit_label(indicator.unit))
+        put(sheet.cell(row=row, column=3), unit_label(indicator.unit))
         widths[0] = max(widths[0], len(indicator.label))
     for code in dict.fromkeys(i.code for i in indicators):
         spec = INDICATORS[code]
@@ -130,10 +131,10 @@ def _write_section(sheet: Any, title: str, indicators: list[Indicator]) -> None:
         if not spec.breakdown or not parts:
             continue
         row += 2
-        _bold(sheet.cell(row=row, column=1, value=parts[0].label))
+        _bold(put(sheet.cell(row=row, column=1), parts[0].label))
         header = _("Valeur")
         unit = unit_label(spec.unit)
-        _bold(sheet.cell(row=row, column=2, value=f"{header} ({unit})" if unit else header))
+        _bold(put(sheet.cell(row=row, column=2), f"{header} ({unit})" if unit else header))
         for indicator in parts:
             row += 1
             _dimension(sheet.cell(row=row, column=1), indicator)
@@ -151,7 +152,7 @@ def _dimension(cell: Any, indicator: Indicator) -> None:
         cell.number_format = MONTH_FORMAT
         cell.alignment = _left()
     else:
-        cell.value = indicator.dimension
+        put(cell, indicator.dimension)
 
 
 def _left() -> Any:
@@ -167,12 +168,12 @@ def _number(cell: Any, indicator: Indicator) -> None:
 
 def _write_indicators(sheet: Any, data: ReportData) -> None:
     for column, header in enumerate(("code", "libelle", "dimension", "valeur"), start=1):
-        _bold(sheet.cell(row=1, column=column, value=header))
+        _bold(put(sheet.cell(row=1, column=column), header))
     widths = [6, 9, 10, 12]
     for row, indicator in enumerate(data.indicators, start=2):
-        sheet.cell(row=row, column=1, value=indicator.code)
-        sheet.cell(row=row, column=2, value=indicator.label)
-        sheet.cell(row=row, column=3, value=indicator.dimension)
+        put(sheet.cell(row=row, column=1), indicator.code)
+        put(sheet.cell(row=row, column=2), indicator.label)
+        put(sheet.cell(row=row, column=3), indicator.dimension)
         _number(sheet.cell(row=row, column=4), indicator)
         widths[0] = max(widths[0], len(indicator.code))
         widths[1] = max(widths[1], len(indicator.label))

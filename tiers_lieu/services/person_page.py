@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tiers_lieu.errors import NotFoundError
-from tiers_lieu.i18n import _, format_eur, ngettext
+from tiers_lieu.i18n import _, format_eur, ngettext, time_zone
 from tiers_lieu.models import (
     AmapContract,
     AmapSubscription,
@@ -32,6 +32,7 @@ from tiers_lieu.models import (
     Person,
     Resource,
     Sale,
+    Site,
 )
 
 
@@ -77,6 +78,8 @@ def build_page(session: Session, person_id: uuid.UUID, *, include_assistance: bo
     if p is None or p.anonymized_at is not None or p.merged_into_id is not None:
         raise NotFoundError(_("Cette personne n'existe plus."))
     commune = session.get(Commune, p.commune_id) if p.commune_id else None
+    site = session.get(Site, p.site_id)
+    zone = time_zone(site.timezone if site else None)  # days are the place's, not UTC's
     memberships = [
         PageLine(
             m.start_date,
@@ -93,7 +96,7 @@ def build_page(session: Session, person_id: uuid.UUID, *, include_assistance: bo
     ]
     bookings = [
         PageLine(
-            b.start_at.date(),
+            b.start_at.astimezone(zone).date(),
             name,
             b.title if b.cancelled_at is None else _("{title} (annulée)").format(title=b.title),
         )
@@ -136,7 +139,7 @@ def build_page(session: Session, person_id: uuid.UUID, *, include_assistance: bo
     ]
     purchases = [
         PageLine(
-            s.sold_at.date(),
+            s.sold_at.astimezone(zone).date(),
             _("Achat au prix solidaire") if s.solidarity else _("Achat"),
             format_eur(s.total_cents),
         )
@@ -168,7 +171,7 @@ def build_page(session: Session, person_id: uuid.UUID, *, include_assistance: bo
         birth_year=p.birth_year,
         kinds=tuple(k for k in p.kinds.split(",") if k),
         note=p.note,
-        created_on=p.created_at.date(),
+        created_on=p.created_at.astimezone(zone).date(),
         last_activity_on=p.last_activity_on,
         consent_given_at=p.consent_given_at,
         consent_scope=p.consent_scope,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, time
+from zoneinfo import ZoneInfo
+
+from tiers_lieu.i18n import DEFAULT_TIME_ZONE, time_zone
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,12 @@ class SiteInfo:
     insee_code: str | None
     address: str
     local_distance_km: int
+    timezone: str = DEFAULT_TIME_ZONE
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The place's clock: what every time shown for this site is read on."""
+        return time_zone(self.timezone)
 
 
 @dataclass(frozen=True)

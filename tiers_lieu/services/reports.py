@@ -22,7 +22,7 @@ from sqlalchemy import Table, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import NotFoundError, ValidationError
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import DEFAULT_TIME_ZONE, _
 from tiers_lieu.models import Operation, PaymentClaim, Site
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.reports.model import OperationInfo, ReportData
@@ -59,6 +59,7 @@ class ReportService:
                 uow.session, start=period_start, end=period_end, site_ids=site_ids
             )
             operation = _operation(uow, site_ids, period_start, period_end, claim_number.strip())
+            zone = _zone_name(uow, site_ids)
             uow.commit()
         return ReportData(
             period_start=period_start,
@@ -69,6 +70,7 @@ class ReportService:
             claim_number=claim_number.strip(),
             summary_text=summary_text.strip(),
             indicators=indicators,
+            time_zone=zone,
         )
 
     @requires(Permission.REPORTS)
@@ -146,6 +148,16 @@ class ReportService:
         site_id = site_ids[0] if site_ids and len(site_ids) == 1 else None
         self.write(data, fmt=fmt, path=path, site_id=site_id, user_id=user_id, progress=progress)
         return data
+
+
+def _zone_name(uow: UnitOfWork, site_ids: list[uuid.UUID] | None) -> str:
+    """The clock the report's dates are read on: its site's zone (the first site by name
+    when several are consolidated, they are the same in practice)."""
+    site_table = cast(Table, Site.__table__)  # type: ignore[attr-defined]
+    query = select(site_table.c.timezone).order_by(site_table.c.name).limit(1)
+    if site_ids is not None:
+        query = query.where(site_table.c.id.in_(site_ids))
+    return uow.session.execute(query).scalar() or DEFAULT_TIME_ZONE
 
 
 def _operation(

@@ -38,6 +38,7 @@ def site_info(site: Site) -> SiteInfo:
         insee_code=site.insee_code,
         address=site.address,
         local_distance_km=site.local_distance_km,
+        timezone=site.timezone,
     )
 
 

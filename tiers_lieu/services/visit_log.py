@@ -28,11 +28,12 @@ from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
-from tiers_lieu.i18n import N_, _
+from tiers_lieu.i18n import N_, _, place_today
 from tiers_lieu.models import Category, Commune, Event, Person, Service, Visit
 from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.visits import site_zone
 
 UNKNOWN_FILTER = uuid.UUID(int=0)
 """As a commune or age-band filter: only the visits where it is « Non communiqué »."""
@@ -235,12 +236,14 @@ class VisitLogService:
             raise ValidationError(
                 _("Nombre"), _("{n} personnes au plus par ligne").format(n=MAX_COUNT)
             )
-        if activity_date > (today or date.today()):
-            raise ValidationError(_("Date"), _("une visite ne peut pas être datée dans le futur"))
         if activity_time is not None:
             activity_time = activity_time.replace(second=0, microsecond=0)
         with self._uow() as uow:
             visit = self._visit(uow, visit_id)
+            if activity_date > (today or place_today(site_zone(uow, visit.site_id))):
+                raise ValidationError(
+                    _("Date"), _("une visite ne peut pas être datée dans le futur")
+                )
             self._refuse_event_visit(uow, visit)
             _check_references(
                 uow,

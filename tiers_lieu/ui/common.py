@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractItemModel, QDate, Qt, QTime
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tiers_lieu.i18n import _, format_time
+from tiers_lieu.i18n import _, format_time, place_now, place_today
 from tiers_lieu.ui.models import ID_ROLE
 
 
@@ -33,6 +34,12 @@ def to_time(value: QTime) -> time:
 
 def to_date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
+
+
+def today_qdate(zone: ZoneInfo) -> QDate:
+    """Today at the place, for a date field (``QDate.currentDate()`` is the computer's)."""
+    today = place_today(zone)
+    return QDate(today.year, today.month, today.day)
 
 
 def make_table(model: QAbstractItemModel, parent: QWidget, *, stretch: int) -> QTableView:
@@ -100,14 +107,16 @@ def add_shortcut(
 
 
 class StatusLabel(QLabel):
-    """The line under a form that confirms what was just saved, with the time."""
+    """The line under a form that confirms what was just saved, with the time on the place's
+    clock (``zone``, the site's), not the computer's."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, zone: ZoneInfo) -> None:
         super().__init__(parent)
+        self.zone = zone
         self.setWordWrap(True)
         self.setObjectName("settingsStatus")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def confirm(self, message: str) -> None:
-        now = to_time(QTime.currentTime())
+        now = place_now(self.zone).time()
         self.setText(_("{message} ({time})").format(message=message, time=format_time(now)))

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
 
-from tiers_lieu.i18n import _, format_time, ngettext
+from tiers_lieu.i18n import _, format_time, ngettext, to_place_time
 from tiers_lieu.reports.model import OperationInfo, ReportData
 from tiers_lieu.reports.pdf_parts.emblem import eu_emblem
 from tiers_lieu.reports.pdf_parts.fonts import REGULAR
@@ -119,8 +119,8 @@ def cover_title(data: ReportData) -> str:
 
 
 def generated_text(data: ReportData) -> str:
-    """When the report was made, on the desk's clock: « 15 janvier 2027 à 11:30 »."""
-    local = data.generated_at.astimezone()
+    """When the report was made, on the place's clock: « 15 janvier 2027 à 11:30 »."""
+    local = to_place_time(data.generated_at, data.zone)
     return _("{date} à {time}").format(date=long_date(local.date()), time=format_time(local.time()))
 
 

@@ -17,7 +17,7 @@ from sqlmodel import col, func, or_, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import NotFoundError, ValidationError
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, place_today
 from tiers_lieu.models import CoworkingPass, PassType, PassUse, Payment, Person
 from tiers_lieu.models.enums import AuditAction, PassKind, PaymentMethod
 from tiers_lieu.services import audit
@@ -28,6 +28,7 @@ from tiers_lieu.services.agenda.readmodels import (
     PassTypeInfo,
     PassUseInfo,
 )
+from tiers_lieu.services.visits import site_zone
 
 
 def type_info(t: PassType) -> PassTypeInfo:
@@ -62,6 +63,14 @@ def _used(uow: UnitOfWork, pass_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
         .group_by(col(PassUse.pass_id))
     )
     return {pid: int(total or 0) for pid, total in rows}
+
+
+def _person_today(uow: UnitOfWork, person_id: uuid.UUID) -> date:
+    """Today at the person's place (their passes are valid by the place's calendar)."""
+    person = uow.session.get(Person, person_id)
+    if person is None:
+        raise NotFoundError(_("Cette personne n'existe pas dans ce lieu."))
+    return place_today(site_zone(uow, person.site_id))
 
 
 def _passes(uow: UnitOfWork, person_id: uuid.UUID) -> list[PassInfo]:
@@ -218,9 +227,9 @@ class PassService:
             raise ValidationError(_("Paiement"), _("moyen de paiement inconnu"))
         if len(reference) > 60:
             raise ValidationError(_("Référence"), _("60 caractères au plus"))
-        paid_on = paid_on or date.today()
-        valid_from = valid_from or paid_on
         with self._uow() as uow:
+            paid_on = paid_on or place_today(site_zone(uow, site_id))
+            valid_from = valid_from or paid_on
             kind = uow.session.get(PassType, pass_type_id)
             if kind is None or kind.site_id != site_id:
                 raise NotFoundError(_("Cette formule n'existe pas dans ce lieu."))
@@ -261,9 +270,9 @@ class PassService:
 
     @requires(Permission.BOOKINGS)
     def balance(self, person_id: uuid.UUID, *, on: date | None = None) -> int:
-        """Units left on the person's passes valid on ``on`` (default today)."""
-        day = on or date.today()
+        """Units left on the person's passes valid on ``on`` (default today at the place)."""
         with self._uow() as uow:
+            day = on or _person_today(uow, person_id)
             return sum(p.balance for p in _passes(uow, person_id) if p.valid_on(day))
 
     @requires(Permission.BOOKINGS)
@@ -279,6 +288,7 @@ class PassService:
             ).all()
             return PassHistory(
                 person_id=person_id,
+                today=_person_today(uow, person_id),
                 passes=tuple(held),
                 uses=tuple(
                     PassUseInfo(u.pass_id, names[u.pass_id], u.used_on, u.units, u.booking_id)

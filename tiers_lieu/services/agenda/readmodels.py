@@ -256,13 +256,14 @@ class PassHistory:
     person_id: uuid.UUID
     passes: tuple[PassInfo, ...]
     uses: tuple[PassUseInfo, ...]
+    today: date
+    """Today at the place when the history was read: what "still valid" is measured from."""
 
     @property
     def balance(self) -> int:
         """Units left on the passes still valid today or later."""
-        today = date.today()
         return sum(
-            p.balance for p in self.passes if p.valid_until is None or p.valid_until >= today
+            p.balance for p in self.passes if p.valid_until is None or p.valid_until >= self.today
         )
 
 
@@ -275,6 +276,7 @@ class IcsEvent:
     start: datetime
     end: datetime
     reason: str = ""  # why it cannot be booked (collision, closed…), empty when it can
+    outside_hours: bool = False  # refused only for the opening hours: may be imported anyway
 
     @property
     def collides(self) -> bool:
@@ -289,3 +291,4 @@ class IcsImportReport:
     skipped: tuple[IcsEvent, ...]  # collisions skipped (skip_collisions=True)
     ignored: tuple[str, ...]  # events that are not bookings (no end, cancelled…), with why
     dry_run: bool
+    outside_hours: int = 0  # bookings created outside the opening hours, as asked

@@ -19,12 +19,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Engine, delete, func
+from sqlalchemy import delete, func
 from sqlmodel import col, select
 
 from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import ConflictError, ValidationError
-from tiers_lieu.i18n import N_, _, format_date, format_number
+from tiers_lieu.i18n import (
+    DEFAULT_TIME_ZONE,
+    N_,
+    _,
+    format_date,
+    format_number,
+    place_today,
+    time_zone,
+)
 from tiers_lieu.models import Site, Visit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.demo import activity, agenda, amap, commerce, organisation, territory
@@ -105,9 +113,8 @@ class DemoSummary:
 
 
 class DemoService:
-    def __init__(self, uow: UowFactory, engine: Engine, sites: SiteService) -> None:
-        self._uow = uow
-        self._engine = engine
+    def __init__(self, uow: UowFactory, sites: SiteService) -> None:
+        self._uow = uow  # its engine is the application's, renewed after a restore
         self._sites = sites
 
     @requires(Permission.SETTINGS)
@@ -131,7 +138,8 @@ class DemoService:
             )
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ValidationError(_("Graine"), _("un nombre entier est attendu"))
-        today = today or date.today()
+        # The demo places are French ones (Europe/Paris): their today, not the computer's.
+        today = today or place_today(time_zone(DEFAULT_TIME_ZONE))
         start = months_before(today, spec.months)
         targets, created = self._targets(spec.sites, site_name)
         steps = _steps()

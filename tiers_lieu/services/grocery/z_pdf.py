@@ -126,7 +126,7 @@ def write_z_pdf(report: ZReport, path: Path, zone: ZoneInfo) -> Path:
             ).format(n=report.cancelled_sales)
             + " "
             + _("Édité le {when} par Comptoir.").format(
-                when=format_datetime(report.generated_at.astimezone(zone))
+                when=format_datetime(report.generated_at, zone)
             ),
             small,
         )

@@ -10,7 +10,7 @@ painting behind it and the tests drive it like a host would.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date, month_name
+from tiers_lieu.i18n import _, format_date, month_name, place_now, place_today
 from tiers_lieu.models.enums import BookingStatus
 from tiers_lieu.services.agenda.readmodels import (
     AgendaView,
@@ -37,7 +37,6 @@ from tiers_lieu.services.agenda.readmodels import (
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.agenda.booking_dialog import BookingDialog, default_end
 from tiers_lieu.ui.agenda.content import ViewMode, build_content, status_label, time_range
-from tiers_lieu.ui.agenda.dialog_parts import place_zone
 from tiers_lieu.ui.agenda.grid import AgendaGrid, BlockKind, CellRange, GridBlock
 from tiers_lieu.ui.agenda.navigation import keys_help, week_start
 from tiers_lieu.ui.agenda.share import ShareMenu
@@ -71,7 +70,7 @@ class AgendaTab(QWidget):
         self._app = app
         self._site = site
         self._user = user
-        self._day = date.today()
+        self._day = place_today(site.zone)
         self._resources: list[ResourceInfo] = []
         self.view: AgendaView | None = None
         self.dialog: BookingDialog | SlotDialog | None = None
@@ -119,7 +118,7 @@ class AgendaTab(QWidget):
         self.details = QLabel(self)
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
 
         self.new_button = QPushButton(_("&Nouvelle réservation…"), self)
         self.edit_button = QPushButton(_("Mo&difier…"), self)
@@ -202,7 +201,9 @@ class AgendaTab(QWidget):
             self.view = bookings.day(self._site.id, self._day, resource_id=resource_id)
         else:
             self.view = bookings.week(self._site.id, self._day, resource_id=resource_id)
-        content = build_content(self.view, mode=mode, resource_id=resource_id, today=date.today())
+        content = build_content(
+            self.view, mode=mode, resource_id=resource_id, today=place_today(self._site.zone)
+        )
         column, _row = self.grid.current_cell()
         shown = self.grid.columns()
         was_on = shown[column].resource_id if column < len(shown) else None
@@ -212,7 +213,7 @@ class AgendaTab(QWidget):
             content.blocks,
             first=content.first,
             last=content.last,
-            now=datetime.now(place_zone()),
+            now=place_now(self._site.zone),
         )
         self._day = day
         self.grid.go_to(day, resource_id=was_on)
@@ -235,7 +236,7 @@ class AgendaTab(QWidget):
         self.grid.go_to(self._day)
 
     def on_today_requested(self) -> None:
-        self._day = date.today()
+        self._day = place_today(self._site.zone)
         self.refresh()
         self.grid.go_to(self._day)
         self.grid.setFocus()

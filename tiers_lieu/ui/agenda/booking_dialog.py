@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, ngettext, weekday_name
+from tiers_lieu.i18n import _, ngettext, place_today, weekday_name
 from tiers_lieu.services.agenda.errors import AgendaConflict
 from tiers_lieu.services.agenda.readmodels import BookingInfo, ResourceInfo, SlotInfo
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
@@ -45,10 +45,10 @@ from tiers_lieu.ui.agenda.dialog_parts import (
     PersonPicker,
     ProposalsBox,
     RepeatBox,
-    place_zone,
 )
 from tiers_lieu.ui.agenda.table_models import OccurrencesModel
 from tiers_lieu.ui.common import make_table, to_date, to_time
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 
 
@@ -77,7 +77,7 @@ class BookingDialog(QDialog):
         self._user_id = user.id if user else None
         self._resources = resources
         self._booking = booking
-        self._zone: ZoneInfo = place_zone()
+        self._zone: ZoneInfo = site.zone  # the forms type in the place's wall clock
         self._planned_for: tuple[object, ...] | None = None
         self._edited = False  # an edit was saved but the dialog is still open (move refused)
         self.setWindowTitle(_("Modifier la réservation") if booking else _("Nouvelle réservation"))
@@ -97,7 +97,7 @@ class BookingDialog(QDialog):
         self.resource = QComboBox(self)
         for resource in resources:
             self.resource.addItem(resource.name, resource.id)
-        self.day = QDateEdit(self)
+        self.day = bounded(QDateEdit(self))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.weekday = QLabel(self)  # Qt's own day names follow the system, not Comptoir
@@ -109,7 +109,7 @@ class BookingDialog(QDialog):
         for edit in (self.start, self.end):
             edit.setDisplayFormat("HH:mm")
         self.seats = QSpinBox(self)
-        self.repeat = RepeatBox(self)
+        self.repeat = RepeatBox(self, today=place_today(self._zone))
         self.occurrences = OccurrencesModel(self)
         self.occurrences_view = make_table(
             self.occurrences, self, stretch=OccurrencesModel.Columns.STATE
@@ -179,7 +179,8 @@ class BookingDialog(QDialog):
             self.repeat.hide()
         self._select_resource(resource_id)
         self.on_resource_changed()
-        self.day.setDate(QDate(day.year, day.month, day.day) if day else QDate.currentDate())
+        day = day or place_today(self._zone)
+        self.day.setDate(QDate(day.year, day.month, day.day))
         self.start.setTime(QTime(start.hour, start.minute))
         self.end.setTime(QTime(end.hour, end.minute))
         if booking is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -26,17 +25,12 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time, ngettext
 from tiers_lieu.services.agenda.readmodels import SlotInfo
-from tiers_lieu.services.agenda.rules import DEFAULT_TIMEZONE
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.services.readmodels import UserInfo
 from tiers_lieu.ui.common import to_date
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.person_dialog import NewPersonDialog
 from tiers_lieu.ui.pickers import PersonEdit
-
-
-def place_zone() -> ZoneInfo:
-    """The wall clock the agenda shows and the forms type in (a French place's)."""
-    return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 class PersonPicker(QWidget):
@@ -156,7 +150,7 @@ class RepeatBox(QGroupBox):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, today: date) -> None:
         super().__init__(_("Ré&péter chaque semaine"), parent)
         self.setCheckable(True)
         self.setChecked(False)
@@ -167,10 +161,10 @@ class RepeatBox(QGroupBox):
         self.until_choice = QRadioButton(_("jusqu'au"), self)
         self.count_choice = QRadioButton(_("nombre de fois :"), self)
         self.count_choice.setChecked(True)
-        self.until = QDateEdit(self)
+        self.until = bounded(QDateEdit(self))
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("dd/MM/yyyy")
-        self.until.setDate(QDate.currentDate().addMonths(3))
+        self.until.setDate(QDate(today.year, today.month, today.day).addMonths(3))
         self.count = QSpinBox(self)
         self.count.setRange(2, 104)
         self.count.setValue(4)

@@ -54,7 +54,7 @@ class PassesTab(QWidget):
         self.sell_button = QPushButton(_("&Vendre le pass"), self)
         self.sell_button.clicked.connect(self.on_sell_clicked)
         add_shortcut(self, QKeySequence("Ctrl+S"), self.on_sell_clicked, self.sell_button)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         sale = QGroupBox(_("Vendre un pass"), self)
         form = QFormLayout(sale)
         form.addRow(_("&Formule :"), self.pass_type)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,7 +41,9 @@ from tiers_lieu.ui.common import (
     selected_id,
     to_date,
     to_time,
+    today_qdate,
 )
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 
 
@@ -120,7 +122,7 @@ class PermanencesTab(QWidget):
         self.interval.setRange(1, 12)
         self.interval.setPrefix(_("toutes les "))
         self.interval.setSuffix(_(" semaine(s)"))
-        self.from_date = QDateEdit(QDate.currentDate(), self)
+        self.from_date = bounded(QDateEdit(today_qdate(site.zone), self))
         self.from_date.setCalendarPopup(True)
         self.from_date.setDisplayFormat("dd/MM/yyyy")
         hours = QHBoxLayout()
@@ -137,7 +139,7 @@ class PermanencesTab(QWidget):
         when.addRow(_("À partir du :"), self.from_date)
         self.add_button = QPushButton(_("&Ajouter la permanence"), self)
         self.add_button.clicked.connect(self.on_add_clicked)
-        self.on_date = QDateEdit(QDate.currentDate(), self)
+        self.on_date = bounded(QDateEdit(today_qdate(site.zone), self))
         self.on_date.setCalendarPopup(True)
         self.on_date.setDisplayFormat("dd/MM/yyyy")
         self.cancel_date_button = QPushButton(_("Annuler &ce jour-là…"), self)
@@ -159,7 +161,7 @@ class PermanencesTab(QWidget):
         bottom_layout.addWidget(self.permanences_view, 3)
         bottom_layout.addLayout(side, 2)
 
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         layout = QVBoxLayout(self)
         layout.addWidget(top, 2)
         layout.addWidget(bottom, 3)

@@ -97,7 +97,7 @@ class ResourcesTab(QWidget):
         self.save_button.clicked.connect(self.on_save_clicked)
         add_shortcut(self, QKeySequence("Ctrl+N"), self.on_new_clicked, self.new_button)
         add_shortcut(self, QKeySequence("Ctrl+S"), self.on_save_clicked, self.save_button)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addStretch(1)

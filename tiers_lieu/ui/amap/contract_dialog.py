@@ -30,6 +30,7 @@ from tiers_lieu.i18n import _, weekday_name
 from tiers_lieu.models.enums import PaymentSchedule
 from tiers_lieu.services.amap.common import SCHEDULE_LABELS, label
 from tiers_lieu.ui.common import to_date, to_time
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 
 
@@ -58,6 +59,7 @@ class ContractDialog(QDialog):
         site_id: uuid.UUID,
         parent: QWidget | None = None,
         *,
+        today: date,
         user_id: uuid.UUID | None = None,
     ) -> None:
         super().__init__(parent)
@@ -71,9 +73,9 @@ class ContractDialog(QDialog):
         self.name = QLineEdit(self)
         self.name.setMaxLength(120)
         self.name.setPlaceholderText(_("par exemple : Légumes bio — été"))
-        year = date.today().year
-        self.start = QDateEdit(QDate(year, 4, 1), self)
-        self.end = QDateEdit(QDate(year, 10, 31), self)
+        year = today.year
+        self.start = bounded(QDateEdit(QDate(year, 4, 1), self))
+        self.end = bounded(QDateEdit(QDate(year, 10, 31), self))
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date, format_eur, ngettext
+from tiers_lieu.i18n import _, format_date, format_eur, ngettext, place_today
 from tiers_lieu.services.amap import DistributionInfo
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.amap.contract_dialog import ContractDialog, parse_cents
@@ -42,6 +42,7 @@ from tiers_lieu.ui.common import (
     selected_id,
     to_date,
 )
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 
 
@@ -49,7 +50,7 @@ def ask_date(parent: QWidget, title: str, text: str, initial: date) -> date | No
     """A date chosen in a small dialog, or ``None`` when cancelled."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
-    edit = QDateEdit(QDate(initial.year, initial.month, initial.day), dialog)
+    edit = bounded(QDateEdit(QDate(initial.year, initial.month, initial.day), dialog))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     form = QFormLayout()
@@ -135,7 +136,7 @@ class ContractsTab(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(contracts_box)
         splitter.addWidget(calendar_box)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
@@ -214,7 +215,13 @@ class ContractsTab(QWidget):
         return self.calendar_model.row_at(self.calendar_model.find_row(value))
 
     def on_new_clicked(self) -> None:
-        dialog = ContractDialog(self._app, self._site.id, self, user_id=self._user_id)
+        dialog = ContractDialog(
+            self._app,
+            self._site.id,
+            self,
+            today=place_today(self._site.zone),
+            user_id=self._user_id,
+        )
         dialog.contract_created.connect(self.on_contract_created)
         dialog.exec()
 
@@ -332,7 +339,9 @@ class ContractsTab(QWidget):
         contract_id = self._contract_id()
         if contract_id is None:
             return
-        new = ask_date(self, _("Ajouter une distribution"), _("&Date :"), date.today())
+        new = ask_date(
+            self, _("Ajouter une distribution"), _("&Date :"), place_today(self._site.zone)
+        )
         if new is None:
             return
         try:

@@ -10,7 +10,6 @@ Each key saves at once (one service call) and only that line is redrawn.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date, format_time, ngettext
+from tiers_lieu.i18n import _, format_date, format_time, ngettext, place_today
 from tiers_lieu.models.enums import PickupStatus
 from tiers_lieu.services.amap import DistributionSheet
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
@@ -137,7 +136,7 @@ class DistributionsTab(QWidget):
         )
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -155,7 +154,7 @@ class DistributionsTab(QWidget):
     # -- data ------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Reload the list of distributions (next one first chosen) and the sheet shown."""
-        today = date.today()
+        today = place_today(self._site.zone)
         current = self.sheet.distribution_id if self.sheet else None
         upcoming = self._app.amap.distributions.next_distribution(site_id=self._site.id, on=today)
         rows = self._app.amap.distributions.around(site_id=self._site.id, on=today)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, place_today
 from tiers_lieu.models.enums import PaymentMethod, SubscriptionStatus
 from tiers_lieu.services.amap import ContractInfo, SubscriptionInfo
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
@@ -72,6 +72,7 @@ class MembersTab(QWidget):
 
         payments = QGroupBox(_("Paiements du foyer"), self)
         self.pay_model = InstalmentsModel(self)
+        self.pay_model.zone = self._site.zone
         self.pay_view = make_table(self.pay_model, payments, stretch=InstalmentsModel.Columns.DUE)
         self.pay_view.selectionModel().selectionChanged.connect(self.on_instalment_selected)
         self.received_button = QPushButton(_("Paiement &reçu…"), payments)
@@ -110,7 +111,7 @@ class MembersTab(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.subs_view)
         splitter.addWidget(bottom)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
@@ -210,7 +211,9 @@ class MembersTab(QWidget):
         contract = self._current_contract()
         if contract is None:
             return
-        dialog = SubscribeDialog(self._app, contract, self, user_id=self._user_id)
+        dialog = SubscribeDialog(
+            self._app, contract, self, today=place_today(self._site.zone), user_id=self._user_id
+        )
         dialog.subscribed.connect(self.on_subscribed)
         dialog.exec()
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_eur, ngettext
+from tiers_lieu.i18n import _, format_eur, ngettext, place_today
 from tiers_lieu.models.enums import FundingSource
 from tiers_lieu.services.amap import EligibleHousehold
 from tiers_lieu.services.amap.common import FUNDING_LABELS, label
@@ -38,6 +38,7 @@ from tiers_lieu.ui.common import (
     selected_id,
     to_date,
 )
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 
 
@@ -61,7 +62,7 @@ class SolidarityTab(QWidget):
         editor = QGroupBox(_("Foyer choisi"), self)
         self.referred_by = QLineEdit(editor)
         self.referred_by.setMaxLength(120)
-        self.until = QDateEdit(editor)
+        self.until = bounded(QDateEdit(editor))
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("dd/MM/yyyy")
         self.shares: dict[str, QSpinBox] = {}
@@ -95,7 +96,7 @@ class SolidarityTab(QWidget):
         figures = QGroupBox(_("Bilan"), self)
         self.year = QSpinBox(figures)
         self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year)
+        self.year.setValue(place_today(site.zone).year)
         self.year.valueChanged.connect(self.on_year_changed)
         year_label = QLabel(_("A&nnée :"), figures)
         year_label.setBuddy(self.year)
@@ -106,7 +107,7 @@ class SolidarityTab(QWidget):
         figures_layout.addWidget(self.year)
         figures_layout.addWidget(self.summary, 1)
 
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(editor)
@@ -118,7 +119,9 @@ class SolidarityTab(QWidget):
     def refresh(self) -> None:
         chosen = selected_id(self.view)
         self.model.set_rows(
-            self._app.amap.solidarity.eligible(site_id=self._site.id, on=date.today())
+            self._app.amap.solidarity.eligible(
+                site_id=self._site.id, on=place_today(self._site.zone)
+            )
         )
         if chosen is not None:
             select_id(self.view, chosen)
@@ -139,7 +142,7 @@ class SolidarityTab(QWidget):
             self.total_label.setText(_("Aucun foyer au tarif solidaire pour l'instant."))
             return
         self.referred_by.setText(row.referred_by)
-        until = row.eligible_until or date.today()
+        until = row.eligible_until or place_today(self._site.zone)
         self.until.setDate(QDate(until.year, until.month, until.day))
         given = dict(row.funding)
         for source, spin in self.shares.items():

@@ -32,6 +32,7 @@ from tiers_lieu.i18n import _, format_eur
 from tiers_lieu.services.amap import ContractInfo
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.ui.common import to_date
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.person_dialog import NewPersonDialog
 from tiers_lieu.ui.pickers import PersonEdit
@@ -47,6 +48,7 @@ class SubscribeDialog(QDialog):
         contract: ContractInfo,
         parent: QWidget | None = None,
         *,
+        today: date,
         user_id: uuid.UUID | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,9 +74,8 @@ class SubscribeDialog(QDialog):
             self.basket.addItem(text, basket.id)
         self.quantity = QSpinBox(self)
         self.quantity.setRange(1, 20)
-        today = date.today()
         start = max(today, contract.season_start)
-        self.start = QDateEdit(QDate(start.year, start.month, start.day), self)
+        self.start = bounded(QDateEdit(QDate(start.year, start.month, start.day), self))
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("dd/MM/yyyy")
         self.solidarity = QCheckBox(_("Panier &solidaire (prix réduit)"), self)
@@ -82,7 +83,7 @@ class SubscribeDialog(QDialog):
         self.referred_by.setMaxLength(120)
         self.referred_by.setPlaceholderText(_("par exemple : CCAS, assistante sociale"))
         end = contract.season_end
-        self.until = QDateEdit(QDate(end.year, end.month, end.day), self)
+        self.until = bounded(QDateEdit(QDate(end.year, end.month, end.day), self))
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("dd/MM/yyyy")
         self.solidarity.toggled.connect(self.on_solidarity_toggled)

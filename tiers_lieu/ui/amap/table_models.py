@@ -7,13 +7,23 @@ same thing.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import IntEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from tiers_lieu.i18n import _, format_date, format_eur, format_time, weekday_name
+from tiers_lieu.i18n import (
+    _,
+    format_date,
+    format_eur,
+    format_time,
+    time_zone,
+    to_place_time,
+    weekday_name,
+)
 from tiers_lieu.models.enums import PickupStatus, SubscriptionStatus
 from tiers_lieu.services.amap import (
     ContractInfo,
@@ -225,6 +235,9 @@ class SubscriptionsModel(ReadModelTable[SubscriptionInfo]):
 
 
 class InstalmentsModel(ReadModelTable[InstalmentInfo]):
+    zone: ZoneInfo = time_zone(None)
+    """The place's clock the days of receipt are read on (the tab sets its site's)."""
+
     class Columns(IntEnum):
         DUE = 0
         AMOUNT = 1
@@ -255,8 +268,11 @@ class InstalmentsModel(ReadModelTable[InstalmentInfo]):
         if column == c.NUMBER:
             return row.cheque_number
         if column == c.RECEIVED:
-            return format_date(row.received_at.date()) if row.received_at else _("à recevoir")
-        return format_date(row.handed_to_producer_at.date()) if row.handed_to_producer_at else ""
+            return self._day(row.received_at) or _("à recevoir")
+        return self._day(row.handed_to_producer_at)
+
+    def _day(self, instant: datetime | None) -> str:
+        return format_date(to_place_time(instant, self.zone).date()) if instant else ""
 
     def alignment(self, column: Any) -> Qt.AlignmentFlag:
         return _RIGHT if column == self.Columns.AMOUNT else super().alignment(column)

@@ -33,6 +33,7 @@ from tiers_lieu.i18n import N_, _
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.assistance import DURATION_MAX, NOTE_MAX
 from tiers_lieu.services.tabular import normalise
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.pickers import CategoryCombo
 
 REMINDER = N_(
@@ -41,9 +42,9 @@ REMINDER = N_(
 )
 
 
-def date_edit(parent: QWidget, value: QDate | None = None) -> QDateEdit:
+def date_edit(parent: QWidget, value: QDate) -> QDateEdit:
     """A date field shown as JJ/MM/AAAA, with its calendar."""
-    edit = QDateEdit(value or QDate.currentDate(), parent)
+    edit = bounded(QDateEdit(value, parent))
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setCalendarPopup(True)
     return edit

@@ -9,7 +9,6 @@ new démarche.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date, ngettext
+from tiers_lieu.i18n import _, format_date, ngettext, place_today
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.assistance import FollowUp, follow_up_days, is_oriented
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
@@ -133,14 +132,14 @@ class FollowUpsTab(QWidget):
         self._app = app
         self._site = site
         self._user = user
-        self.model = FollowUpsModel(self)
+        self.model = FollowUpsModel(self, today=place_today(site.zone))
         self.view = make_table(self.model, self, stretch=FollowUpsModel.Columns.NOTE)
         self.view.activated.connect(self.on_close_clicked)
         self.summary = QLabel(self)
         self.close_button = QPushButton(_("&Clore le suivi…"), self)
         self.close_button.clicked.connect(self.on_close_clicked)
         add_shortcut(self, QKeySequence("Ctrl+K"), self.on_close_clicked, self.close_button)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         hint = QLabel(
             _(
                 "Une personne qui doit revenir ou finaliser seule apparaît ici jusqu'à ce que "
@@ -162,7 +161,7 @@ class FollowUpsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.today = date.today()
+        self.model.today = place_today(self._site.zone)
         chosen = selected_id(self.view)
         self.model.set_rows(self._app.assistance.follow_ups(self._site.id))
         row = self.model.find_row(chosen) if chosen is not None else -1

@@ -10,7 +10,6 @@ picks a duration, Ctrl+Entrée saves and Échap starts again.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
@@ -27,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
-from tiers_lieu.i18n import _, format_date
+from tiers_lieu.i18n import _, format_date, place_now
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.assistance import AssistanceInfo, follow_up_days, is_oriented
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui import options
-from tiers_lieu.ui.common import StatusLabel, to_date
+from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, DurationField, NoteField, date_edit
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CommuneEdit, PersonEdit
@@ -74,7 +73,7 @@ class RecordForm(QWidget):
         self.place = combo(CategoryKind.PLACE, with_unknown=True)
         self.outcome = combo(CategoryKind.OUTCOME, with_unknown=False)
         self.orientation = combo(CategoryKind.ORIENTATION, with_unknown=False)
-        self.due = date_edit(self)
+        self.due = date_edit(self, today_qdate(site.zone))
         self.person = PersonEdit(app, site.id, self)
         self.consent_label = QLabel(self)
         self.consent_label.setWordWrap(True)
@@ -85,14 +84,14 @@ class RecordForm(QWidget):
         self.gender = combo(CategoryKind.GENDER, with_unknown=True)
         self.status_combo = combo(CategoryKind.STATUS, with_unknown=True)
         self.note = NoteField(self)
-        self.day = date_edit(self)
-        self.day.setMaximumDate(QDate.currentDate())
+        self.day = date_edit(self, today_qdate(site.zone))
+        self.day.setMaximumDate(today_qdate(site.zone))
         self.day_hint = QLabel(self)
 
         self.save_button = QPushButton(_("Enregistrer la démarche"), self)
         self.save_button.setDefault(True)
         self.clear_button = QPushButton(_("Effacer le formulaire"), self)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
 
         procedure = QGroupBox(_("Démarche"), self)
         left = QFormLayout(procedure)
@@ -237,7 +236,8 @@ class RecordForm(QWidget):
             field.clear_choice()
         self.note.set_text("")
         if not keep_day:
-            self.day.setDate(QDate.currentDate())
+            self.day.setMaximumDate(today_qdate(self._site.zone))  # the desk stays open overnight
+            self.day.setDate(today_qdate(self._site.zone))
         self.on_outcome_changed(self.outcome.value())
         self.on_day_changed(self.day.date())
 
@@ -274,7 +274,7 @@ class RecordForm(QWidget):
         self.due.setDate(base.addDays(days or 0))
 
     def on_day_changed(self, day: QDate) -> None:
-        if day == QDate.currentDate():
+        if day == today_qdate(self._site.zone):
             self.day_hint.setText(_("(aujourd'hui)"))
             self.day_hint.setStyleSheet("")
         else:
@@ -309,6 +309,7 @@ class RecordForm(QWidget):
 
     def on_save_clicked(self) -> None:
         day = to_date(self.day.date())
+        now = place_now(self._site.zone)  # the visit lands in the place's hour of the chart
         oriented = self.orientation.isEnabled()
         try:
             operator_id = self._required(self.operator, _("Organisme"))
@@ -319,8 +320,8 @@ class RecordForm(QWidget):
                 site_id=self._site.id,
                 user_id=self._user.id if self._user else None,
                 activity_date=day,
-                activity_time=datetime.now().time().replace(second=0, microsecond=0)
-                if day == date.today()
+                activity_time=now.time().replace(second=0, microsecond=0)
+                if day == now.date()
                 else None,
                 operator_id=operator_id,
                 theme_id=theme_id,

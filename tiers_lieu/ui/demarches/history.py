@@ -33,7 +33,7 @@ from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services import assistance_export
 from tiers_lieu.services.assistance import AssistanceTotals
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
-from tiers_lieu.ui.common import StatusLabel, to_date
+from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, date_edit
 from tiers_lieu.ui.demarches.table_models import HistoryModel, TotalsModel, format_minutes
 from tiers_lieu.ui.ops import Progress, run_op
@@ -78,7 +78,7 @@ class HistoryTab(QWidget):
         self._app = app
         self._site = site
         self._user = user
-        today = QDate.currentDate()
+        today = today_qdate(site.zone)
         self.start = date_edit(self, QDate(today.year(), 1, 1))
         self.end = date_edit(self, today)
         self.operator = _filter_combo(app, site, CategoryKind.OPERATOR, _("Tous les organismes"))
@@ -114,7 +114,7 @@ class HistoryTab(QWidget):
         self.france_services_button.setToolTip(
             _("Nombre de démarches par organisme et par mois de la période.")
         )
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
 
         # Long labels (« Assurance retraite (CNAV/Carsat) ») must not widen the whole section.
         for combo in (self.operator, self.theme, self.outcome):

@@ -46,9 +46,10 @@ class FollowUpsModel(ReadModelTable[FollowUp]):
         PERSON = 6
         NOTE = 7
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, *, today: date) -> None:
         super().__init__(parent)
-        self.today = date.today()
+        self.today = today
+        """Today at the place: a follow-up due before is late."""
 
     def headers(self) -> dict[Any, str]:
         c = self.Columns

@@ -25,6 +25,7 @@ from tiers_lieu.i18n import _, format_eur, ngettext
 from tiers_lieu.services.grocery.labels import method_label
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, selected_id, to_date
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.table_models import DaySalesModel
 from tiers_lieu.ui.ops import run_op
@@ -44,7 +45,7 @@ class DaySalesTab(QWidget):
         self._site = site
         self._user = user
         today = datetime.now(app.visits.time_zone(site.id)).date()
-        self.day = QDateEdit(QDate(today.year, today.month, today.day), self)
+        self.day = bounded(QDateEdit(QDate(today.year, today.month, today.day), self))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.day.dateChanged.connect(self.refresh)

@@ -10,15 +10,15 @@ screen is the total recorded, to the cent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import tzinfo
 from enum import IntEnum
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from tiers_lieu.i18n import _, format_datetime, format_eur, format_time
+from tiers_lieu.i18n import _, format_datetime, format_eur, format_time, time_zone
 from tiers_lieu.services.grocery.closing import DaySale
 from tiers_lieu.services.grocery.labels import method_label, movement_label, unit_label, vat_label
 from tiers_lieu.services.grocery.producers import ProducerInfo
@@ -210,7 +210,7 @@ class MovementsModel(ReadModelTable[MovementInfo]):
         NOTE = 4
 
     unit = "piece"
-    zone: tzinfo | None = None
+    zone: ZoneInfo = time_zone(None)
     """The place's time zone: movements show at the place's wall clock."""
 
     def headers(self) -> dict[Any, str]:
@@ -226,7 +226,7 @@ class MovementsModel(ReadModelTable[MovementInfo]):
     def display(self, row: MovementInfo, column: Any) -> str:
         c = self.Columns
         if column == c.WHEN:
-            return format_datetime(row.occurred_at.astimezone(self.zone))
+            return format_datetime(row.occurred_at, self.zone)
         if column == c.KIND:
             return movement_label(row.kind)
         if column == c.QUANTITY:

@@ -7,6 +7,7 @@ Each dialog calls one service and closes on success; errors go through ``show_er
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -27,6 +28,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models.enums import PaymentMethod
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.ui.common import to_date
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.people.common import memberships
 from tiers_lieu.ui.person_dialog import NewPersonDialog
@@ -78,12 +80,18 @@ def _buttons(dialog: QDialog) -> QDialogButtonBox:
 
 class MembershipDialog(QDialog):
     def __init__(
-        self, app: Comptoir, person: PersonInfo, parent: QWidget | None, user_id: uuid.UUID | None
+        self,
+        app: Comptoir,
+        person: PersonInfo,
+        parent: QWidget | None,
+        user_id: uuid.UUID | None,
+        *,
+        today: date,
     ) -> None:
         super().__init__(parent)
         self._app, self._person, self._user_id = app, person, user_id
         self.setWindowTitle(_("Adhésion de {name}").format(name=person.display_name))
-        self.start = QDateEdit(QDate.currentDate(), self)
+        self.start = bounded(QDateEdit(QDate(today.year, today.month, today.day), self))
         self.start.setCalendarPopup(True)
         self.period = QComboBox(self)
         self.period.addItem(_("Année civile"), "year")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from html import escape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date, format_datetime
+from tiers_lieu.i18n import _, format_date, format_datetime, place_today
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.services.person_page import PageLine, PersonPage
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
@@ -140,7 +141,7 @@ class RegisterTab(QWidget):
         except Exception as exc:
             show_error(self, exc)
             return
-        self.page.setHtml(page_html(page))
+        self.page.setHtml(page_html(page, self._site.zone))
 
     # -- slots ---------------------------------------------------------------------------
     def on_search_text_changed(self, _text: str) -> None:
@@ -163,16 +164,16 @@ class RegisterTab(QWidget):
         return None if person_id is None else self._app.people.get(person_id)
 
     def on_membership_clicked(self) -> None:
-        self._run_dialog(MembershipDialog)
+        self._run_dialog(MembershipDialog, today=place_today(self._site.zone))
 
     def on_consent_clicked(self) -> None:
         self._run_dialog(ConsentDialog)
 
-    def _run_dialog(self, kind: type) -> None:
+    def _run_dialog(self, kind: type, **extra: object) -> None:
         person = self._current_info()
         if person is None:
             return
-        if kind(self._app, person, self, self._user_id).exec():
+        if kind(self._app, person, self, self._user_id, **extra).exec():
             self.refresh(person.id)
             self.person_changed.emit()
 
@@ -255,15 +256,15 @@ def _section(title: str, lines: tuple[PageLine, ...], empty: str) -> str:
     return html + f"<ul>{items}</ul>"
 
 
-def page_html(page: PersonPage) -> str:
+def page_html(page: PersonPage, zone: ZoneInfo) -> str:
     contact = " · ".join(x for x in (page.phone, page.email, page.commune) if x)
     if page.consent_given_at and not page.consent_withdrawn_at:
         consent = _("Consentement donné le {day} pour : {purpose}").format(
-            day=format_datetime(page.consent_given_at), purpose=page.consent_scope
+            day=format_datetime(page.consent_given_at, zone), purpose=page.consent_scope
         )
     elif page.consent_withdrawn_at:
         consent = _("Consentement retiré le {day}").format(
-            day=format_datetime(page.consent_withdrawn_at)
+            day=format_datetime(page.consent_withdrawn_at, zone)
         )
     else:
         consent = _("Pas de consentement enregistré")

@@ -8,7 +8,6 @@ generated from those same periods so that what the place says is what the softwa
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from enum import IntEnum
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date
+from tiers_lieu.i18n import _, format_date, place_today
 from tiers_lieu.services.memberships import RenewalDue
 from tiers_lieu.services.privacy import RETENTION_LABELS, PurgeReport, Retention
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
@@ -69,7 +68,7 @@ class RetentionTab(QWidget):
         self.purge_button = QPushButton(_("&Purger maintenant…"), self)
         self.register_button = QPushButton(_("Exporter le &registre des traitements…"), self)
         self.notice_button = QPushButton(_("&Notice d'information (PDF)…"), self)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         self.save_button.clicked.connect(self.on_save_clicked)
         self.purge_button.clicked.connect(self.on_purge_clicked)
         self.register_button.clicked.connect(self.on_register_clicked)
@@ -159,7 +158,7 @@ def confirm_and_purge(
     """Show the dry run, purge on confirmation; the purge done (or None)."""
     service = privacy(app)
     try:
-        preview = service.purge(site.id, dry_run=True, today=date.today())
+        preview = service.purge(site.id, dry_run=True, today=place_today(site.zone))
     except Exception as exc:
         show_error(parent, exc)
         return None
@@ -181,7 +180,7 @@ def confirm_and_purge(
         return service.purge(
             site.id,
             dry_run=False,
-            today=date.today(),
+            today=place_today(site.zone),
             user_id=user_id,
         )
     except Exception as exc:
@@ -226,6 +225,8 @@ class RenewalsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = memberships(self._app).renewals_due(site_id=self._site.id, today=date.today())
+        rows = memberships(self._app).renewals_due(
+            site_id=self._site.id, today=place_today(self._site.zone)
+        )
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)

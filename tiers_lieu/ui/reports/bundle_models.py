@@ -10,10 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 
-from tiers_lieu.i18n import N_, _, format_date, format_number, format_time
+from tiers_lieu.i18n import (
+    N_,
+    _,
+    format_instant,
+    format_number,
+    time_zone,
+)
 from tiers_lieu.services.bundles.history import BundleConflictInfo, BundleImportInfo
 from tiers_lieu.ui.models import ReadModelTable
 
@@ -77,12 +84,9 @@ def table_label(table: str) -> str:
     return _(TABLE_LABELS[table]) if table in TABLE_LABELS else table
 
 
-def describe_instant(value: datetime) -> str:
-    """« 12/03/2026 à 10:42 » on this computer's clock."""
-    local = value.astimezone()
-    return _("{date} à {time}").format(
-        date=format_date(local.date()), time=format_time(local.time())
-    )
+def describe_instant(value: datetime, zone: ZoneInfo) -> str:
+    """« 12/03/2026 à 10:42 » on the place's clock."""
+    return format_instant(value, zone)
 
 
 def site_label(name: str | None, site_id: object) -> str:
@@ -93,6 +97,9 @@ def site_label(name: str | None, site_id: object) -> str:
 
 
 class BundleImportsModel(ReadModelTable[BundleImportInfo]):
+    zone: ZoneInfo = time_zone(None)
+    """The place's clock the instants are shown on (the tab sets its site's)."""
+
     class Columns(IntEnum):
         IMPORTED = 0
         SITE = 1
@@ -113,7 +120,7 @@ class BundleImportsModel(ReadModelTable[BundleImportInfo]):
     def display(self, row: BundleImportInfo, column: Any) -> str:
         c = self.Columns
         if column == c.IMPORTED:
-            return describe_instant(row.imported_at)
+            return describe_instant(row.imported_at, self.zone)
         if column == c.SITE:
             return site_label(row.site_name, row.site_id)
         if column == c.MODE:
@@ -139,6 +146,9 @@ class BundleImportsModel(ReadModelTable[BundleImportInfo]):
 
 
 class BundleConflictsModel(ReadModelTable[BundleConflictInfo]):
+    zone: ZoneInfo = time_zone(None)
+    """The place's clock the instants are shown on (the tab sets its site's)."""
+
     class Columns(IntEnum):
         LOGGED = 0
         SITE = 1
@@ -163,7 +173,7 @@ class BundleConflictsModel(ReadModelTable[BundleConflictInfo]):
     def display(self, row: BundleConflictInfo, column: Any) -> str:
         c = self.Columns
         if column == c.LOGGED:
-            return describe_instant(row.logged_at)
+            return describe_instant(row.logged_at, self.zone)
         if column == c.SITE:
             return site_label(row.site_name, row.site_id)
         if column == c.TABLE:
@@ -171,9 +181,9 @@ class BundleConflictsModel(ReadModelTable[BundleConflictInfo]):
         if column == c.ROW:
             return str(row.row_id)[:8]
         if column == c.LOCAL:
-            return describe_instant(row.local_updated_at)
+            return describe_instant(row.local_updated_at, self.zone)
         if column == c.INCOMING:
-            return describe_instant(row.incoming_updated_at)
+            return describe_instant(row.incoming_updated_at, self.zone)
         return _("celle du lieu") if row.kept == "incoming" else _("celle d'ici")
 
     def sort_value(self, row: BundleConflictInfo, column: Any) -> object:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError, ValidationError
-from tiers_lieu.i18n import _, format_number
+from tiers_lieu.i18n import _, format_number, place_today
 from tiers_lieu.services.bundles import (
     BundleMode,
     BundleService,
@@ -44,7 +44,8 @@ from tiers_lieu.services.bundles import (
 )
 from tiers_lieu.services.bundles.keyfile import default_key_path
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date, today_qdate
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.ops import Progress, run_op
 from tiers_lieu.ui.reports.bundle_jobs import (
@@ -104,7 +105,7 @@ class BundlesTab(QWidget):
         self.all_radio = QRadioButton(_("&Tout, depuis le début"), box)
         self.since_radio = QRadioButton(_("Ce qui a changé &depuis le :"), box)
         self.all_radio.setChecked(True)
-        self.since_edit = QDateEdit(QDate.currentDate().addMonths(-1), box)
+        self.since_edit = bounded(QDateEdit(today_qdate(self._site.zone).addMonths(-1), box))
         self.since_edit.setCalendarPopup(True)
         self.since_edit.setDisplayFormat("dd/MM/yyyy")
         self.since_edit.setAccessibleName(_("Depuis le"))
@@ -162,7 +163,7 @@ class BundlesTab(QWidget):
         self.export_button = QPushButton(_("&Exporter le paquet…"), box)
         self.export_button.clicked.connect(self.on_export_clicked)
         add_shortcut(self, "Ctrl+E", self.on_export_clicked, self.export_button)
-        self.export_status = StatusLabel(box)
+        self.export_status = StatusLabel(box, zone=self._site.zone)
         layout = QVBoxLayout(box)
         layout.addWidget(self.site_label)
         layout.addLayout(grid)
@@ -188,7 +189,7 @@ class BundlesTab(QWidget):
         add_shortcut(
             self, QKeySequence.StandardKey.Open, self.on_import_clicked, self.import_button
         )
-        self.import_status = StatusLabel(box)
+        self.import_status = StatusLabel(box, zone=self._site.zone)
         layout = QVBoxLayout(box)
         layout.addWidget(explanation)
         layout.addWidget(self.import_button)
@@ -202,6 +203,7 @@ class BundlesTab(QWidget):
         self.history_tabs = QTabWidget(self)
         self.imports_model = BundleImportsModel(self)
         self.conflicts_model = BundleConflictsModel(self)
+        self.imports_model.zone = self.conflicts_model.zone = self._site.zone
         self.imports_view = make_table(
             self.imports_model, self.history_tabs, stretch=BundleImportsModel.Columns.SITE
         )
@@ -241,7 +243,7 @@ class BundlesTab(QWidget):
         if not self.since_radio.isChecked():
             return None
         day = to_date(self.since_edit.date())
-        if day > date.today():
+        if day > place_today(self._site.zone):
             raise ValidationError(_("Depuis le"), _("la date est dans l'avenir"))
         return day
 
@@ -257,7 +259,8 @@ class BundlesTab(QWidget):
             show_error(self, exc)
             return
         mode = self.mode()
-        suggested = documents_folder() / default_bundle_name(self._site.name, mode, date.today())
+        today = place_today(self._site.zone)
+        suggested = documents_folder() / default_bundle_name(self._site.name, mode, today)
         chosen, _filter = QFileDialog.getSaveFileName(
             self,
             _("Exporter le paquet"),

@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QFormLayout, QLabel, QSizePolicy, QWidget
 
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.reports.period import from_qdate, to_qdate
 
 _NONE = QDate(1900, 1, 1)
@@ -21,6 +22,7 @@ class OptionalDateEdit(QDateEdit):
         self.setCalendarPopup(True)
         self.setDisplayFormat("dd/MM/yyyy")
         self.setMinimumDate(_NONE)
+        bounded(self)  # up to 2100; 1900-01-01 itself means « — »
         self.setSpecialValueText("—")
         self.setMinimumWidth(140)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -35,7 +37,7 @@ class OptionalDateEdit(QDateEdit):
 
 
 def date_edit(parent: QWidget, value: date) -> QDateEdit:
-    edit = QDateEdit(to_qdate(value), parent)
+    edit = bounded(QDateEdit(to_qdate(value), parent))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setMinimumWidth(140)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, place_today
 from tiers_lieu.services.organisation import OperationDetail
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
@@ -100,7 +100,7 @@ class OperationTab(QWidget):
         self.emblem = FileField(_("Emblème de l'Union européenne"), op_box)
         self.emblem.edit.setPlaceholderText(_("dessiné par Comptoir"))
         self.save_button = QPushButton(_("Enregi&strer l'opération"), op_box)
-        self.status = StatusLabel(op_box)
+        self.status = StatusLabel(op_box, zone=self._site.zone)
         add_row(form, _("&Intitulé :"), self.title_edit)
         add_row(form, _("N° de &dossier :"), self.file_edit)
         add_row(form, _("&GAL :"), self.gal_edit)
@@ -123,11 +123,11 @@ class OperationTab(QWidget):
         self.claims_view = make_table(self.claims_model, claims_box, stretch=0)
         self.claim_number_edit = QLineEdit(claims_box)
         self.claim_number_edit.setMaxLength(40)
-        today = date.today()
+        today = place_today(self._site.zone)
         self.claim_start_edit = date_edit(claims_box, date(today.year, 1, 1))
         self.claim_end_edit = date_edit(claims_box, today)
         self.add_claim_button = QPushButton(_("&Ajouter la demande"), claims_box)
-        self.claims_status = StatusLabel(claims_box)
+        self.claims_status = StatusLabel(claims_box, zone=self._site.zone)
         claims_layout = QVBoxLayout(claims_box)
         claims_layout.addWidget(self.claims_view, 1)
         claim_form = QFormLayout()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.i18n import N_, _, format_date, month_name
 from tiers_lieu.reports.pdf_parts.text import long_date, period_text
+from tiers_lieu.ui.date_range import bounded
 
 
 class PeriodKind(StrEnum):
@@ -81,9 +82,9 @@ class PeriodPicker(QWidget):
 
     period_changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, today: date | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, today: date) -> None:
         super().__init__(parent)
-        day = today or date.today()
+        day = today
         self._claims: list[ClaimChoice] = []
         self.kind_combo = QComboBox(self)
         for kind, label in KIND_LABELS.items():
@@ -101,8 +102,8 @@ class PeriodPicker(QWidget):
         self.year_spin = QSpinBox(self)
         self.year_spin.setRange(2000, 2100)
         self.year_spin.setValue(day.year)
-        self.from_edit = QDateEdit(to_qdate(date(day.year, 1, 1)), self)
-        self.to_edit = QDateEdit(to_qdate(day), self)
+        self.from_edit = bounded(QDateEdit(to_qdate(date(day.year, 1, 1)), self))
+        self.to_edit = bounded(QDateEdit(to_qdate(day), self))
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")

@@ -7,7 +7,6 @@ service validates (French messages naming the field), the forms only help input.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import N_, _, format_date
+from tiers_lieu.i18n import N_, _, format_date, place_today
 from tiers_lieu.models.enums import ContractType
 from tiers_lieu.reports.pdf_parts.text import format_value
 from tiers_lieu.services.organisation import (
@@ -111,7 +110,7 @@ class JobsTab(RecordTab[JobInfo]):
         self.contract_combo = QComboBox(parent)
         for contract in ContractType:
             self.contract_combo.addItem(contract_type_label(contract.value), contract.value)
-        self.start_edit = date_edit(parent, date.today())
+        self.start_edit = date_edit(parent, place_today(self._site.zone))
         self.end_edit = OptionalDateEdit(parent)
         self.time_spin = QSpinBox(parent)
         self.time_spin.setRange(1, 100)
@@ -143,7 +142,7 @@ class JobsTab(RecordTab[JobInfo]):
         self.post_edit.setText(row.post if row else "")
         index = self.contract_combo.findData(row.contract_type if row else ContractType.CDI.value)
         self.contract_combo.setCurrentIndex(max(index, 0))
-        self.start_edit.setDate(to_qdate(row.start_date if row else date.today()))
+        self.start_edit.setDate(to_qdate(row.start_date if row else place_today(self._site.zone)))
         self.end_edit.set_value(row.end_date if row else None)
         self.time_spin.setValue(row.working_time_percent if row else 100)
         self.new_check.setChecked(row.is_new if row else True)
@@ -180,7 +179,7 @@ class VolunteersTab(RecordTab[VolunteerTimeInfo]):
         super().__init__(app, site, user, VolunteerTimeModel(), parent)
 
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
-        self.date_edit = date_edit(parent, date.today())
+        self.date_edit = date_edit(parent, place_today(self._site.zone))
         self.hours_spin = QSpinBox(parent)
         self.hours_spin.setRange(0, 24)
         self.hours_spin.setSuffix(_(" h"))
@@ -205,7 +204,7 @@ class VolunteersTab(RecordTab[VolunteerTimeInfo]):
 
     def fill(self, row: VolunteerTimeInfo | None) -> None:
         # Entries are added, not edited: a chosen row only pre-fills the next one.
-        self.date_edit.setDate(to_qdate(row.on_date if row else date.today()))
+        self.date_edit.setDate(to_qdate(row.on_date if row else place_today(self._site.zone)))
         self.hours_spin.setValue(row.minutes // 60 if row else 2)
         self.minutes_spin.setValue(row.minutes % 60 if row else 0)
         self.activity_edit.setText(row.activity if row else "")

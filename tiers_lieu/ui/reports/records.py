@@ -69,7 +69,7 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         self.new_button = QPushButton(_("&Nouveau"), self)
         self.save_button = QPushButton(_("&Enregistrer"), self)
         self.delete_button = QPushButton(_("&Supprimer"), self)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
 
         list_box = QGroupBox(_(self.list_title), self)
         list_layout = QVBoxLayout(list_box)

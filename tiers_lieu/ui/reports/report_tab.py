@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
-from tiers_lieu.i18n import _, format_number, ngettext
+from tiers_lieu.i18n import _, format_number, ngettext, place_today
 from tiers_lieu.reports.model import ReportData
 from tiers_lieu.reports.pdf_parts.text import period_text
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
@@ -84,7 +84,7 @@ class ReportTab(QWidget):
         self._user = user
         self._summary_scope = ""
 
-        self.period_picker = PeriodPicker(self)
+        self.period_picker = PeriodPicker(self, today=place_today(site.zone))
         self.site_combo = QComboBox(self)
         self.site_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from enum import IntEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date, format_time
+from tiers_lieu.i18n import _, format_instant, time_zone
 from tiers_lieu.labels import role_label
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.access import Permission
@@ -46,6 +47,9 @@ from tiers_lieu.ui.settings.account_dialogs import (
 
 
 class AccountsModel(ReadModelTable[AccountInfo]):
+    zone: ZoneInfo = time_zone(None)
+    """The place's clock the last sign-in is shown on (the tab sets its site's)."""
+
     class Columns(IntEnum):
         NAME = 0
         USERNAME = 1
@@ -79,10 +83,7 @@ class AccountsModel(ReadModelTable[AccountInfo]):
             return _("oui") if row.active else _("désactivé")
         if row.last_login_at is None:
             return _("jamais")
-        local = row.last_login_at.astimezone()
-        return _("{date} à {time}").format(
-            date=format_date(local.date()), time=format_time(local.time())
-        )
+        return format_instant(row.last_login_at, self.zone)
 
     def extra(self, row: AccountInfo, column: Any, role: int) -> object:
         if role == Qt.ItemDataRole.ForegroundRole and not row.active:
@@ -121,7 +122,7 @@ class AccountsTab(QWidget):
         self.lock_spin.setMaximumWidth(120)
         self.lock_spin.setValue(self._app.accounts.lock_minutes(self._site.id))
         self.lock_save_button = QPushButton(_("&Enregistrer le délai"), box)
-        self.lock_status = StatusLabel(box)
+        self.lock_status = StatusLabel(box, zone=self._site.zone)
         label = QLabel(_("Verrouiller après &inactivité de :"), box)
         label.setBuddy(self.lock_spin)
         row = QHBoxLayout()
@@ -165,6 +166,7 @@ class AccountsTab(QWidget):
     def _build_accounts_box(self) -> QWidget:
         box = QGroupBox(_("Comptes"), self)
         self.model = AccountsModel(self)
+        self.model.zone = self._site.zone
         self.table = make_table(self.model, box, stretch=AccountsModel.Columns.NAME)
         self.table.setAccessibleName(_("Comptes"))
         self.new_button = QPushButton(_("&Nouveau compte…"), box)

@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_number, ngettext
+from tiers_lieu.i18n import _, format_number, ngettext, place_today
 from tiers_lieu.services.audit_log import ACTION_LABELS, AuditFilter, AuditLine
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date, today_qdate
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.models import ReadModelTable
 from tiers_lieu.ui.ops import Progress, run_op
@@ -108,7 +109,7 @@ class AuditModel(ReadModelTable[AuditLine]):
 
 
 def _date_edit(parent: QWidget, value: QDate) -> QDateEdit:
-    edit = QDateEdit(value, parent)
+    edit = bounded(QDateEdit(value, parent))
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setCalendarPopup(True)
     return edit
@@ -119,7 +120,7 @@ class AuditTab(QWidget):
         super().__init__(parent)
         self._app = app
         self._site = site
-        today = QDate.currentDate()
+        today = today_qdate(site.zone)
         self.start = _date_edit(self, today.addDays(-30))
         self.end = _date_edit(self, today)
         self.account = QComboBox(self)
@@ -134,7 +135,7 @@ class AuditTab(QWidget):
         self.view.setAccessibleName(_("Journal d'audit"))
         self.count_label = QLabel(self)
         self.export_button = QPushButton(_("E&xporter en CSV…"), self)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
 
         filters = QHBoxLayout()
         for text, field in (
@@ -231,7 +232,7 @@ class AuditTab(QWidget):
 
     def on_export_clicked(self) -> None:
         filters = self.filters()
-        end = filters.end or to_date(QDate.currentDate())
+        end = filters.end or place_today(self._site.zone)
         start = filters.start or end - timedelta(days=30)
         suggested = f"journal-audit-{start.isoformat()}-{end.isoformat()}.csv"
         path, _chosen = QFileDialog.getSaveFileName(

@@ -2,9 +2,11 @@
 second folder (USB key, NAS) that protects the data when the laptop itself is lost.
 
 Restoring replaces everything typed since the copy, so it asks first and names the date; the
-file replaced is kept (the service does it) and the tab says where. Once restored, every
-connection has been closed and the windows hold data of the old file: the tab emits
-``database_restored`` and the main window starts again on the restored file.
+file replaced is kept (the service does it) and the tab says where. The desk's own work is
+finished and its connections closed first (:func:`restore_closed`), then a new engine opens
+the restored file; the windows still hold data of the old one: the tab emits
+``database_restored`` and the main window rebuilds its sections and locks the desk, since the
+restored base has its own accounts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -29,16 +32,27 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.i18n import _, format_date, format_number, format_time
+from tiers_lieu.i18n import _, format_date, format_instant, format_number, format_time
 from tiers_lieu.services.backups import BackupInfo, BackupService
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.models import ReadModelTable
-from tiers_lieu.ui.ops import run_op
+from tiers_lieu.ui.ops import current_pool, run_op
 
 
-def describe_instant(value: datetime) -> str:
+def backup_instant(value: datetime) -> datetime:
+    """The instant a backup stamp stands for. Backup names and the backup settings are
+    written on this computer's clock (a naive time): read them as such, so that the list can
+    show them on the place's clock."""
+    return value if value.tzinfo is not None else value.astimezone()
+
+
+def describe_instant(value: datetime, zone: ZoneInfo | None = None) -> str:
+    """« 22/11/2026 à 15:00 »: on the place's clock (``zone``); without a zone (the check at
+    start, before any site can be read) as written, on this computer's clock."""
+    if zone is not None:
+        return format_instant(backup_instant(value), zone)
     return _("{date} à {time}").format(
         date=format_date(value.date()), time=format_time(value.time())
     )
@@ -50,7 +64,25 @@ def describe_size(size: int) -> str:
     return _("{n} Ko").format(n=format_number(max(1, round(size / 1024))))
 
 
+def restore_closed(app: Comptoir, service: BackupService, source: Path) -> Path:
+    """The restore, this process's own connections closed first: the background work
+    (reports, imports) finished and the engine disposed, so that nothing of this desk is
+    written into the file being replaced (the automatic backup waits, in the service). A new
+    engine follows, on the restored file, or on the unchanged one when it was refused."""
+    wait = getattr(current_pool(), "waitForDone", None)
+    if callable(wait):
+        wait()
+    app.engine.dispose()
+    try:
+        return service.restore(source)
+    finally:
+        app.reopen()
+
+
 class BackupsModel(ReadModelTable[BackupInfo]):
+    zone: ZoneInfo | None = None
+    """The place's clock the dates are shown on."""
+
     class Columns(IntEnum):
         DATE = 0
         SIZE = 1
@@ -64,7 +96,7 @@ class BackupsModel(ReadModelTable[BackupInfo]):
     def display(self, row: BackupInfo, column: Any) -> str:
         c = self.Columns
         if column == c.DATE:
-            return describe_instant(row.taken_at)
+            return describe_instant(row.taken_at, self.zone)
         if column == c.SIZE:
             return describe_size(row.size)
         if column == c.PLACE:
@@ -116,6 +148,7 @@ class BackupsTab(QWidget):
     def _build_list(self) -> QWidget:
         box = QGroupBox(_("Sauvegardes de la base de données"), self)
         self.model = BackupsModel(self)
+        self.model.zone = self._site.zone
         self.view = make_table(self.model, box, stretch=BackupsModel.Columns.FILE)
         self.backup_button = QPushButton(_("&Sauvegarder maintenant"), box)
         self.backup_button.clicked.connect(self.on_backup_clicked)
@@ -125,7 +158,7 @@ class BackupsTab(QWidget):
         self.restore_file_button = QPushButton(_("Restaurer depuis un &fichier…"), box)
         self.restore_file_button.clicked.connect(self.on_restore_file_clicked)
         add_shortcut(self, QKeySequence("Ctrl+R"), self.on_restore_clicked, self.restore_button)
-        self.status = StatusLabel(box)
+        self.status = StatusLabel(box, zone=self._site.zone)
         explanation = QLabel(
             _(
                 "Comptoir sauvegarde la base au démarrage, toutes les 30 minutes quand des "
@@ -181,7 +214,7 @@ class BackupsTab(QWidget):
             text = _("Aucun second dossier choisi : une panne du disque emporterait tout.")
         else:
             last = self.service.last_external_backup()
-            when = describe_instant(last) if last else _("jamais")
+            when = describe_instant(last, self._site.zone) if last else _("jamais")
             text = _("Dossier : {folder}\nDernière sauvegarde externe : {when}").format(
                 folder=folder, when=when
             )
@@ -222,7 +255,7 @@ class BackupsTab(QWidget):
             )
             return
         info = self.model.row_at(self.model.find_row(chosen))
-        self.restore(info.path, describe_instant(info.taken_at))
+        self.restore(info.path, describe_instant(info.taken_at, self._site.zone))
 
     def on_restore_file_clicked(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
@@ -248,8 +281,7 @@ class BackupsTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self._app.engine.dispose()
-            kept = self.service.restore(source)
+            kept = restore_closed(self._app, self.service, source)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Restauration impossible"))
             return
@@ -259,7 +291,8 @@ class BackupsTab(QWidget):
             _("Base restaurée"),
             _(
                 "La sauvegarde a été restaurée. L'ancienne base est gardée dans « {kept} ». "
-                "Comptoir va recharger ses écrans."
+                "Comptoir va recharger ses écrans ; la personne à l'accueil se reconnecte avec "
+                "les comptes de la base restaurée."
             ).format(kept=kept.name),
         )
         self.database_restored.emit(kept)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date
+from tiers_lieu.i18n import _, format_date, place_today
 from tiers_lieu.services.config import public_holidays
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import (
@@ -41,12 +41,13 @@ from tiers_lieu.ui.common import (
     selected_id,
     to_date,
 )
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.settings.table_models import ClosuresModel, Holiday, HolidaysModel
 
 
 def _date_edit(parent: QWidget, value: date) -> QDateEdit:
-    edit = QDateEdit(parent)
+    edit = bounded(QDateEdit(parent))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setDate(QDate(value.year, value.month, value.day))
@@ -83,7 +84,7 @@ class ClosuresTab(QWidget):
         )
         self.closures_view.selectionModel().selectionChanged.connect(self.on_selection_changed)
 
-        today = date.today()
+        today = place_today(self._site.zone)
         self.start_edit = _date_edit(box, today)
         self.end_edit = _date_edit(box, today)
         self.start_edit.dateChanged.connect(self.on_start_changed)
@@ -111,7 +112,7 @@ class ClosuresTab(QWidget):
         # Only from the list: Suppr in the reason field must keep deleting characters.
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_button.setToolTip(_("Supprimer la fermeture choisie (Suppr)"))
-        self.status = StatusLabel(box)
+        self.status = StatusLabel(box, zone=self._site.zone)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.delete_button)
@@ -128,7 +129,7 @@ class ClosuresTab(QWidget):
         box = QGroupBox(_("Jours fériés"), parent)
         self.year_spin = QSpinBox(box)
         self.year_spin.setRange(2000, 2100)
-        self.year_spin.setValue(date.today().year)
+        self.year_spin.setValue(place_today(self._site.zone).year)
         self.year_spin.valueChanged.connect(self.on_year_changed)
         year_label = QLabel(_("A&nnée :"), box)
         year_label.setBuddy(self.year_spin)

@@ -107,7 +107,7 @@ class CommunesTab(QWidget):
             label.setBuddy(field)
             form.addRow(label, field)
         form.addRow("", self.add_button)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
 
         side = QVBoxLayout()
         side.addWidget(explanation)

@@ -153,7 +153,7 @@ class HoursTab(QWidget):
         add_shortcut(self, QKeySequence.StandardKey.Save, self.on_save_clicked, self.save_button)
         self.revert_button = QPushButton(_("&Annuler les modifications"), self)
         self.revert_button.clicked.connect(self.refresh)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.revert_button)

@@ -83,7 +83,7 @@ class PlaceTab(QWidget):
         self.save_button = QPushButton(_("&Enregistrer"), self)
         self.save_button.clicked.connect(self.on_save_clicked)
         add_shortcut(self, QKeySequence.StandardKey.Save, self.on_save_clicked, self.save_button)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.status, 1)

@@ -93,7 +93,7 @@ class ServicesTab(QWidget):
             self,
         )
         note.setWordWrap(True)
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
 
         box = QGroupBox(_("Services comptés au comptoir"), self)
         grid = QGridLayout(box)

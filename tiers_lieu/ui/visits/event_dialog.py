@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, place_today
 from tiers_lieu.models.enums import AttendanceMode, CategoryKind
 from tiers_lieu.services.events import MAX_DURATION_MIN, EventDetail
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CategoryCombo
 from tiers_lieu.ui.visits.attendance import AttendanceEditor
@@ -76,10 +77,10 @@ class EventDialog(QDialog):
         self.title_edit = _line_edit(box, 200, _("par exemple : Premiers pas sur tablette"))
         self.type_combo = CategoryCombo(app, site.id, CategoryKind.EVENT_TYPE, box)
         self.theme_edit = _line_edit(box, 120, _("par exemple : démarches en ligne"))
-        self.date_edit = QDateEdit(box)
+        self.date_edit = bounded(QDateEdit(box))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        start = day or date.today()
+        start = day or place_today(site.zone)
         self.date_edit.setDate(QDate(start.year, start.month, start.day))
         self.time_check = QCheckBox(_("à"), box)
         self.time_check.setChecked(True)

@@ -58,7 +58,7 @@ class EventsTab(QWidget):
         self._today = today
         self.dialog: EventDialog | None = None
 
-        self.period = PeriodPicker(self, initial=Period.YEAR, today=today)
+        self.period = PeriodPicker(self, initial=Period.YEAR, zone=site.zone, today=today)
         self.period.period_changed.connect(self.on_period_changed)
         top = QHBoxLayout()
         top.addWidget(self.period)
@@ -90,7 +90,7 @@ class EventsTab(QWidget):
                 Qt.ShortcutContext.WidgetShortcut
             )
         self.delete_button.setToolTip(_("Supprimer l'atelier choisi (Suppr dans la liste)"))
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.edit_button, self.delete_button):
             buttons.addWidget(button)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
-from tiers_lieu.i18n import N_, _
+from tiers_lieu.i18n import N_, _, place_today
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.visits.common import select_data, to_date, to_qdate
 
 
@@ -62,9 +64,11 @@ class PeriodPicker(QWidget):
         parent: QWidget | None = None,
         *,
         initial: Period = Period.MONTH,
+        zone: ZoneInfo,
         today: date | None = None,
     ) -> None:
         super().__init__(parent)
+        self._zone = zone
         self._today = today
         self.choice = QComboBox(self)
         for period, text in PERIOD_LABELS.items():
@@ -87,14 +91,14 @@ class PeriodPicker(QWidget):
         self.end_edit.dateChanged.connect(self.on_date_edited)
 
     def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit(self)
+        edit = bounded(QDateEdit(self))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("dd/MM/yyyy")
         edit.setMinimumWidth(120)
         return edit
 
     def today(self) -> date:
-        return self._today or date.today()
+        return self._today or place_today(self._zone)
 
     def range(self) -> tuple[date, date]:
         start, end = to_date(self.start_edit.date()), to_date(self.end_edit.date())

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from enum import IntEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 
@@ -85,10 +86,16 @@ class VisitsModel(ReadModelTable[VisitRow]):
         SOURCE = 10
 
     def __init__(
-        self, fetch: Fetch, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
+        self,
+        fetch: Fetch,
+        parent: QObject | None = None,
+        *,
+        zone: ZoneInfo,
+        page_size: int = PAGE_SIZE,
     ) -> None:
         super().__init__(parent)
         self._fetch = fetch
+        self._zone = zone
         self._page_size = page_size
         self._exhausted = True
         self._texts: dict[uuid.UUID, tuple[str, ...]] = {}
@@ -117,8 +124,7 @@ class VisitsModel(ReadModelTable[VisitRow]):
             texts = self._texts[row.id] = self._row_texts(row)
         return texts[column]
 
-    @staticmethod
-    def _row_texts(row: VisitRow) -> tuple[str, ...]:
+    def _row_texts(self, row: VisitRow) -> tuple[str, ...]:
         return (
             format_date(row.activity_date),
             format_time(row.activity_time) if row.activity_time else "",
@@ -129,8 +135,8 @@ class VisitsModel(ReadModelTable[VisitRow]):
             row.gender,
             row.status,
             row.person_name,
-            # Stored in UTC; the desk reads its own wall clock.
-            format_datetime(row.created_at.astimezone()),
+            # Stored in UTC; shown on the place's wall clock.
+            format_datetime(row.created_at, self._zone),
             source_label(row.source),
         )
 

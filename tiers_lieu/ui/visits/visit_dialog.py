@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date
+from tiers_lieu.i18n import _, format_date, to_place_time
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.services.visit_log import MAX_COUNT, VisitRow
+from tiers_lieu.ui.common import today_qdate
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CategoryCombo, CommuneEdit, PersonEdit
 from tiers_lieu.ui.visits.common import keep_choice, select_data, to_date, to_time
@@ -61,10 +63,10 @@ class VisitDialog(QDialog):
         keep_choice(self.service_combo, row.service_id, row.service_name)
         select_data(self.service_combo, row.service_id)
 
-        self.date_edit = QDateEdit(self)
+        self.date_edit = bounded(QDateEdit(self))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.date_edit.setMaximumDate(QDate.currentDate())
+        self.date_edit.setMaximumDate(today_qdate(site.zone))
         day = row.activity_date
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
 
@@ -124,7 +126,7 @@ class VisitDialog(QDialog):
 
         entered = QLabel(
             _("Saisie le {day} ({source}).").format(
-                day=format_date(row.created_at.astimezone().date(), "long"),
+                day=format_date(to_place_time(row.created_at, site.zone).date(), "long"),
                 source=source_label(row.source),
             ),
             self,

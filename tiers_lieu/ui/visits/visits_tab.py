@@ -71,7 +71,7 @@ class VisitsTab(QWidget):
         self._user = user
         self.dialog: VisitDialog | None = None
 
-        self.period = PeriodPicker(self, initial=Period.MONTH, today=today)
+        self.period = PeriodPicker(self, initial=Period.MONTH, zone=site.zone, today=today)
         self.service_combo = _filter_combo(self, 170)
         self.commune_combo = _filter_combo(self, 150)
         self.age_combo = _filter_combo(self, 110)
@@ -94,7 +94,7 @@ class VisitsTab(QWidget):
             filters_row.addWidget(label)
             filters_row.addWidget(combo, 1)
 
-        self.model = VisitsModel(self._fetch, self)
+        self.model = VisitsModel(self._fetch, self, zone=site.zone)
         self.view = self._make_view()
         self.totals_label = QLabel(self)
         font = self.totals_label.font()
@@ -120,7 +120,7 @@ class VisitsTab(QWidget):
                 Qt.ShortcutContext.WidgetShortcut
             )
         self.delete_button.setToolTip(_("Supprimer la visite choisie (Suppr dans la liste)"))
-        self.status = StatusLabel(self)
+        self.status = StatusLabel(self, zone=self._site.zone)
         self.import_button = QPushButton(_("&Importer un tableur…"), self)
         self.import_button.setToolTip(
             _("Reprendre les visites d'un fichier CSV ou XLSX tenu avant Comptoir")
