@@ -8,8 +8,10 @@ Corrupt", 2.2; issue 14 lost every visit counted after the desk's automatic back
 
 Every connection Comptoir opens is counted here, from just before the file is opened until
 the connection is closed: the engines' (``db.make_engine`` gives :func:`connection_class` as
-the DB-API ``factory``) and the direct ones (``tiers_lieu.encryption.connect``). Code that
-must read a base's bytes (its header, say) does it inside :func:`raw_access`, which says
+the DB-API ``factory``) and the direct ones (``tiers_lieu.encryption.connect``). Input files
+(spreadsheets, calendars, bundles) pass :func:`refuse_held` before they are opened, so that
+the base itself cannot be picked as one. Code that must read a base's bytes (its header, say)
+does it inside :func:`raw_access`, which says
 whether the file is free and keeps new connections waiting until the block ends.
 """
 
@@ -37,6 +39,22 @@ def _held_name(database: object) -> str:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     return os.path.realpath(text)
+
+
+def refuse_held(path: Path) -> None:
+    """Refuse, in French, to read ``path`` as an input file (a spreadsheet, a calendar, a
+    bundle) when it is a base this process holds: reading and closing it would drop SQLite's
+    locks under the running desk."""
+    if held_here(path):
+        from tiers_lieu.errors import ComptoirError
+        from tiers_lieu.i18n import _
+
+        raise ComptoirError(
+            _(
+                "« {name} » est la base de données ouverte par Comptoir, pas un fichier à "
+                "importer : choisissez le fichier exporté ou le tableur."
+            ).format(name=path.name)
+        )
 
 
 def held_here(path: Path) -> bool:

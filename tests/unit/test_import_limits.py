@@ -159,3 +159,16 @@ def test_a_thousand_unknown_communes_is_the_most_one_file_adds(
         "Ligne 1002, colonne commune : plus de 1\u202f000 communes inconnues du lieu dans ce "
         "fichier (« Lieu-dit 1000 ») : vérifiez la colonne commune"
     ]
+
+
+def test_a_part_compressed_with_a_method_no_spreadsheet_uses_is_refused_unread(
+    app: Comptoir, site: SiteInfo, tmp_path: Path
+) -> None:
+    import zipfile
+
+    path = tmp_path / "bzip2.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_BZIP2) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    message = refusal(app, site, path)
+    assert "bzip2.xlsx" in message and "méthode 12" in message

@@ -247,3 +247,32 @@ def test_the_scan_would_see_a_raw_open(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [name for name, _line in raw_opens(sample)] == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_the_base_itself_picked_as_a_file_to_import_is_refused_unopened(
+    app: Comptoir,
+    site: SiteInfo,
+    db_path: Path,
+    opened: Callable[[Path], list[str]],
+    suffix: str,
+) -> None:
+    """A host who picks comptoir.sqlite (or its -wal) in the import dialog: reading it, then
+    closing it, would drop the desk's locks on its own base."""
+    from tiers_lieu.errors import ComptoirError
+    from tiers_lieu.services.agenda.ics_file import read_file
+    from tiers_lieu.services.bundles import BundleService
+
+    picked = Path(f"{db_path}{suffix}")
+    picked.touch()  # a WAL may not exist yet at this moment
+    attempts: list[Callable[[], object]] = [
+        lambda: app.imports.import_visits(site.id, picked),
+        lambda: app.imports.import_assistance(site.id, picked),
+        lambda: read_file(picked),
+        lambda: BundleService(app.uow).import_bundle(picked, key=b"k" * 32),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ComptoirError, match="base de données ouverte par Comptoir"):
+            attempt()
+    assert opened(db_path) == []
+    assert app.sites.list_sites()  # the desk goes on

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tiers_lieu import held_files
 from tiers_lieu.errors import ComptoirError, ImportFileError, LineError
 from tiers_lieu.i18n import _, format_number
 
@@ -99,7 +100,9 @@ def cell_too_long(limit: int, line: int, sheet: str = "") -> str:
 
 
 def check_size(path: Path, limits: Limits = LIMITS) -> int:
-    """The size of ``path``, refused past ``limits.file_bytes`` before a byte is read."""
+    """The size of ``path``, refused past ``limits.file_bytes`` before a byte is read (and
+    refused if it is the base this process holds)."""
+    held_files.refuse_held(path)
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:

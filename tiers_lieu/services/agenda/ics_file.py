@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tiers_lieu import held_files
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_number, ngettext
 from tiers_lieu.validation import MAX_YEAR, MIN_YEAR
@@ -73,6 +74,7 @@ def _too_big(limit: str) -> ComptoirError:
 
 def read_file(path: Path) -> bytes:
     """The bytes of an .ics file, never reading more than the limit."""
+    held_files.refuse_held(path)
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_ICS_BYTES + 1)

@@ -43,6 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from tiers_lieu import held_files
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_number
 
@@ -158,6 +159,7 @@ def opened(path: Path, key: bytes) -> Iterator[Iterator[dict[str, Any]]]:
     caller that keeps none holds a few MB whatever the bundle's size. The limits on the
     inflated size and on a line are checked as the stream goes: a refusal can come in the
     middle of the iteration (the caller's transaction then rolls back)."""
+    held_files.refuse_held(path)
     size = _size(path)
     if size > MAX_FILE_BYTES:
         raise ComptoirError(

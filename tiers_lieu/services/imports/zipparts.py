@@ -32,6 +32,8 @@ from tiers_lieu.services.tabular import (
 )
 
 T = TypeVar("T")
+#: What LibreOffice and Excel write (stored or deflated); anything else is refused up front.
+_READABLE_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 CHUNK = 64 * 1024
 _END_RECORD = b"PK\x05\x06"
 _END_SIZE = 22
@@ -40,7 +42,6 @@ ZIP_ERRORS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
-    NotImplementedError,  # a compression method zipfile does not know
     RuntimeError,  # an encrypted part
     KeyError,  # a part the directory names but the archive lacks
 )
@@ -87,11 +88,22 @@ def open_archive(path: Path, limits: Limits = LIMITS) -> zipfile.ZipFile:
             ),
         )
     try:
-        return zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(path)
     except ZIP_ERRORS as exc:
         raise FileRefusedError(
             path, _("l'archive zip est abîmée ({error})").format(error=exc)
         ) from exc
+    for info in archive.infolist():  # refused before any part is read
+        if info.compress_type not in _READABLE_METHODS:
+            archive.close()
+            raise FileRefusedError(
+                path,
+                _(
+                    "la partie {part} est compressée d'une façon qu'un tableur n'emploie pas "
+                    "(méthode {method})"
+                ).format(part=info.filename, method=info.compress_type),
+            )
+    return archive
 
 
 def check_parts(
