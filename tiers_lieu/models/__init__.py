@@ -22,7 +22,7 @@ from tiers_lieu.models.amap import (
     SolidarityFunding,
 )
 from tiers_lieu.models.base import metadata, utcnow
-from tiers_lieu.models.bundles import BundleConflict, BundleImport, Tombstone
+from tiers_lieu.models.bundles import BundleConflict, BundleImport, PlaceKey, Tombstone
 from tiers_lieu.models.commerce import Payment, Producer, Product, Sale, SaleLine, StockMovement
 from tiers_lieu.models.imports import ImportedFile
 from tiers_lieu.models.organisation import Job, Partner, VolunteerTime
@@ -83,6 +83,7 @@ __all__ = [
     "SiteSetting",
     "SolidarityFunding",
     "StockMovement",
+    "PlaceKey",
     "Tombstone",
     "Visit",
     "VolunteerTime",

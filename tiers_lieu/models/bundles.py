@@ -55,3 +55,23 @@ class BundleConflict(Row, table=True):
     incoming_updated_at: datetime = Field(sa_type=UTCDateTime)
     # "incoming" or "local": which version was kept (the newer one).
     kept: str = Field(max_length=8)
+
+
+class PlaceKey(Row, table=True):
+    """The Ed25519 key of a place: its public half, and its private half for the places this
+    database signs bundles for.
+
+    A coordinator adds the public key of each place it trusts once, after comparing the
+    fingerprint with the place (by phone or on paper); a bundle is merged only if it is signed
+    by the key recorded for its site. No foreign key to ``site``: the key of a place is trusted
+    before its first bundle brings the site row.
+    """
+
+    __tablename__ = "place_key"
+    __table_args__ = (UniqueConstraint("site_id"),)
+
+    site_id: uuid.UUID
+    label: str = Field(default="", max_length=120)
+    public_key: str = Field(max_length=64)  # base64 of the 32 raw bytes
+    private_key: str | None = Field(default=None, max_length=64)  # only for our own places
+    added_by_id: uuid.UUID | None = None

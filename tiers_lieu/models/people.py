@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
 from tiers_lieu.models.base import Row, SiteRow, UTCDateTime
@@ -70,12 +70,24 @@ class AppUser(Row, table=True):
     site_id: uuid.UUID | None = Field(default=None, foreign_key="site.id", ondelete="CASCADE")
     person_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Sign-in throttle, kept across restarts: failed tries since the last success, the
+    # instant until which the account is locked, and how many locks in a row (the delay
+    # grows with each one).
+    failed_attempts: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lock_count: int = Field(default=0)
 
 
 class AuditEntry(Row, table=True):
-    """Who did what to which record, and when (corrections, deletions, exports, purges)."""
+    """Who did what to which record, and when (corrections, deletions, exports, purges).
+
+    Lines are chained per site (``site_id`` NULL is one more chain): ``seq`` counts the lines
+    of a chain, ``prev_hash`` is the ``line_hash`` of the line before, and ``line_hash`` the
+    SHA-256 of this line with ``prev_hash`` (``services/audit_chain.py``).
+    """
 
     __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_site_seq", "site_id", "seq"),)
 
     site_id: uuid.UUID | None = Field(default=None, foreign_key="site.id", ondelete="CASCADE")
     user_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
@@ -84,3 +96,6 @@ class AuditEntry(Row, table=True):
     entity: str = Field(max_length=40)
     entity_id: uuid.UUID | None = None
     details: str = Field(default="", max_length=2000)
+    seq: int | None = Field(default=None)
+    prev_hash: str = Field(default="", max_length=64)
+    line_hash: str = Field(default="", max_length=64)
