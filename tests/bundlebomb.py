@@ -5,34 +5,39 @@ process): shared by the bundle tests and the benchmarks.
 (3 GB from 3 MB by default, the file of issue 14 that took 6.4 GB of memory before its
 signature was checked). The deflate stream is built without compressing gigabytes: one
 megabyte of filler is compressed once after a full flush, and that block is repeated (each
-block after a full flush stands alone). Version 2 puts the bomb in the payload member, after
-a proper header member; version 1 puts header and bomb in one member, as old bundles were.
+block after a full flush stands alone). Version 3 puts the bomb in the payload member, after a
+proper header member naming the place, signed with its key or forged; version 2 is the same
+signed with the old shared network key (HMAC, forged), which Comptoir now refuses from its
+header.
 
 :func:`refuse_in_child` imports a bundle into a database in a fresh Python process and returns
 what it was told, how long it took and the process's peak resident memory (``VmHWM`` on
 Linux: ``ru_maxrss`` there includes the parent's size at the fork; ``ru_maxrss`` elsewhere).
 
-Run ``python tests/bundlebomb.py OUT.bundle [--version 1|2] [--gigabytes 3]`` to write one.
+Run ``python tests/bundlebomb.py OUT.bundle [--version 2|3] [--gigabytes 3]`` to write one.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import gzip
 import hashlib
-import hmac
 import json
 import os
 import struct
 import subprocess
 import sys
+import uuid
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MIB = 1024 * 1024
 DEFAULT_INFLATED = 3_100_000_000
-FORGED_SIGNATURE = "0" * 64
+FORGED_SIGNATURE = bytes(64)  # an Ed25519 signature's size
+FORGED_SITE = uuid.UUID("00000000-0000-4000-8000-00000000b0b0")
 
 
 def _gzip_member(prefix: bytes, filler: bytes, size: int) -> bytes:
@@ -60,28 +65,33 @@ def write_bomb(
     path: Path,
     *,
     inflated: int = DEFAULT_INFLATED,
-    version: int = 2,
-    key: bytes | None = None,
+    version: int = 3,
+    signer: Any = None,
+    site_id: uuid.UUID = FORGED_SITE,
     filler: bytes = b"\0",
 ) -> int:
-    """Write a bomb bundle; signed with ``key`` (version 2 only) or forged. Returns its size.
+    """Write a bomb bundle: version 3 signed by ``signer`` (a place's
+    :class:`~tiers_lieu.services.bundles.placekeys.Signer`) or forged in the name of
+    ``site_id``; version 2 as the old shared key signed it (forged). Returns its size.
 
     ``filler`` b"\\0" makes one endless line; b"\\n" makes empty lines only (what a reader
     that bounds lines but not the total would swallow)."""
-    if version == 2:
-        payload = _gzip_member(b"", filler, inflated)
-        signature = (
-            FORGED_SIGNATURE if key is None else hmac.new(key, payload, hashlib.sha256).hexdigest()
-        )
-        header = json.dumps({"format": "comptoir-bundle", "version": 2, "signature": signature})
-        data = gzip.compress(header.encode() + b"\n", mtime=0) + payload
-    elif version == 1:
-        header = json.dumps(
-            {"format": "comptoir-bundle", "version": 1, "signature": FORGED_SIGNATURE}
-        )
-        data = _gzip_member(header.encode() + b"\n", filler, inflated)
+    payload = _gzip_member(b"", filler, inflated)
+    header: dict[str, Any] = {"format": "comptoir-bundle", "version": version}
+    if version == 3:
+        signature = FORGED_SIGNATURE
+        if signer is not None:
+            from tiers_lieu.services.bundles.fileformat import signed_message
+
+            site_id = signer.site_id
+            signature = signer.sign(signed_message(site_id, hashlib.sha256(payload).hexdigest()))
+        header["site_id"] = site_id.hex
+        header["signature"] = base64.b64encode(signature).decode("ascii")
+    elif version == 2:
+        header["signature"] = "0" * 64
     else:
         raise ValueError(version)
+    data = gzip.compress(json.dumps(header).encode() + b"\n", mtime=0) + payload
     path.write_bytes(data)
     return len(data)
 
@@ -115,12 +125,12 @@ def peak_kib():
     unit = 1024 if sys.platform == "darwin" else 1
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // unit
 
-db, bundle, key = sys.argv[1], Path(sys.argv[2]), bytes.fromhex(sys.argv[3])
+db, bundle = sys.argv[1], Path(sys.argv[2])
 app = build(db)
 baseline = peak_kib()
 started = time.perf_counter()
 try:
-    BundleService(app.uow).import_bundle(bundle, key=key)
+    BundleService(app.uow).import_bundle(bundle)
     message = ""
 except ComptoirError as exc:
     message = exc.message
@@ -131,11 +141,11 @@ print(json.dumps({"message": message, "seconds": seconds, "peak": peak, "baselin
 """
 
 
-def refuse_in_child(db: Path, bundle: Path, key: bytes, *, timeout: float = 300) -> Refusal:
+def refuse_in_child(db: Path, bundle: Path, *, timeout: float = 300) -> Refusal:
     """Import ``bundle`` into ``db`` in a new process; what happened, and what it cost."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), *sys.path])}
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(db), str(bundle), key.hex()],
+        [sys.executable, "-c", _CHILD, str(db), str(bundle)],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -156,7 +166,7 @@ def refuse_in_child(db: Path, bundle: Path, key: bytes, *, timeout: float = 300)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--version", type=int, choices=(1, 2), default=2)
+    parser.add_argument("--version", type=int, choices=(2, 3), default=3)
     parser.add_argument("--gigabytes", type=float, default=DEFAULT_INFLATED / 1e9)
     args = parser.parse_args()
     size = write_bomb(args.out, inflated=int(args.gigabytes * 1e9), version=args.version)

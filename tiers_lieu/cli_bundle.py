@@ -1,17 +1,26 @@
-"""``tiers-lieu bundle``: carry a site's data to the network's coordinator in one signed file.
+"""``tiers-lieu bundle``: carry a place's data to the network's coordinator in one signed file.
 
-``bundle key`` creates the network key (once, on one site; the file is then copied to the
-others: whoever holds it can sign bundles). ``bundle export --out FILE [--site NAME]
-[--since YYYY-MM-DD] [--mode aggregates|anonymous|full] [--key-file FILE]`` writes the site's
-rows changed since the date; ``bundle import FILE [--key-file FILE]`` merges one. Without
-``--key-file`` the key is ``cle-reseau.key`` in the data directory. French message and exit 2
-on any refusal; nothing half-written.
+Each place signs its bundles with its own key; the coordinator accepts a place's bundles once
+it has added that place's public key, after comparing its fingerprint with the place.
+
+- ``bundle key [--site NAME] [--out FILE]``: this place's key (made the first time) and its
+  fingerprint; with ``--out``, its public key file for the coordinator.
+- ``bundle trust FILE --fingerprint "XXXX XXXX …" [--replace]`` (coordinator): accept the
+  bundles of the place whose public key file this is. Without ``--fingerprint`` nothing is
+  added: the fingerprint is shown, to compare with the place's.
+- ``bundle untrust PLACE`` and ``bundle keys``: remove a place's key, list them.
+- ``bundle export --out FILE [--site NAME] [--since YYYY-MM-DD] [--mode …]`` writes the
+  place's rows changed since the date; ``bundle import FILE`` merges one.
+
+French message and exit 2 on any refusal; nothing half-written. ``--key-file`` (the shared
+network key of older versions) is refused with a message saying what replaces it.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +32,7 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def add_bundle_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``bundle`` sub-command (export, import, key) to ``subparsers``."""
+    """Add the ``bundle`` sub-command (key, trust, untrust, keys, export, import)."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "bundle", help=_("échange de données entre les lieux d'un réseau (paquets signés)")
     )
@@ -46,56 +55,196 @@ def add_bundle_parser(subparsers: Any) -> argparse.ArgumentParser:
             "full : tout (par défaut)"
         ),
     )
-    export.add_argument("--key-file", type=Path, default=None, metavar=_("FICHIER"))
     imp = actions.add_parser("import", help=_("fusionne un paquet dans cette base"))
     imp.add_argument("file", type=Path, metavar=_("FICHIER"))
-    imp.add_argument("--key-file", type=Path, default=None, metavar=_("FICHIER"))
-    key = actions.add_parser("key", help=_("crée la clé du réseau (une seule fois)"))
-    key.add_argument("--key-file", type=Path, default=None, metavar=_("FICHIER"))
+    key = actions.add_parser(
+        "key", help=_("montre la clé de ce lieu et son empreinte (la crée la première fois)")
+    )
+    key.add_argument("--site", default=None, metavar=_("NOM"), help=_("lieu"))
+    key.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar=_("FICHIER"),
+        help=_("écrit la clé publique du lieu dans ce fichier, pour la coordination"),
+    )
+    trust = actions.add_parser(
+        "trust", help=_("accepte les paquets d'un lieu (ajoute sa clé publique)")
+    )
+    trust.add_argument("file", type=Path, metavar=_("FICHIER"))
+    trust.add_argument(
+        "--fingerprint",
+        default=None,
+        metavar=_("EMPREINTE"),
+        help=_("l'empreinte que le lieu vous a lue ou donnée sur papier"),
+    )
+    trust.add_argument(
+        "--replace",
+        action="store_true",
+        help=_("remplace la clé déjà enregistrée pour ce lieu"),
+    )
+    untrust = actions.add_parser("untrust", help=_("n'accepte plus les paquets d'un lieu"))
+    untrust.add_argument("place", metavar=_("LIEU"), help=_("nom du lieu ou son identifiant"))
+    actions.add_parser("keys", help=_("liste les clés des lieux connus de cette base"))
+    for action in (export, imp, key):
+        # The network key of versions 1-2: refused with a message saying what replaces it.
+        action.add_argument("--key-file", default=None, help=argparse.SUPPRESS)
     parser.set_defaults(run=run_bundle)
     return parser
-
-
-def _key_path(args: argparse.Namespace) -> Path:
-    from tiers_lieu.services.bundles.keyfile import default_key_path
-
-    return Path(args.key_file) if args.key_file else default_key_path()
 
 
 def run_bundle(args: argparse.Namespace) -> int:
     """0 on success, 2 with a French message on stderr otherwise."""
     try:
-        if args.bundle_action == "key":
-            return _key(args)
-        if args.bundle_action == "export":
-            return _export(args)
-        return _import(args)
+        if getattr(args, "key_file", None):
+            raise ComptoirError(
+                _(
+                    "--key-file : la clé commune du réseau (cle-reseau.key) n'est plus "
+                    "utilisée. Chaque lieu signe désormais ses paquets avec sa propre clé : "
+                    "« tiers-lieu bundle key --out FICHIER » sur le lieu, puis « tiers-lieu "
+                    "bundle trust FICHIER --fingerprint … » à la coordination. L'ancien "
+                    "fichier cle-reseau.key peut être supprimé."
+                )
+            )
+        handlers = {
+            "key": _key,
+            "trust": _trust,
+            "untrust": _untrust,
+            "keys": _keys,
+            "export": _export,
+            "import": _import,
+        }
+        return handlers[args.bundle_action](args)
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
         return EXIT_USAGE
 
 
 def _key(args: argparse.Namespace) -> int:
-    from tiers_lieu.services.bundles.keyfile import create_key
+    from tiers_lieu.app import build
+    from tiers_lieu.services.bundles.placekeys import PlaceKeyService
 
-    path = _key_path(args)
-    create_key(path)
+    out = Path(args.out) if args.out else None
+    if out is not None and not out.parent.is_dir():
+        raise ComptoirError(
+            _("--out : le dossier « {folder} » n'existe pas.").format(folder=out.parent)
+        )
+    app = build(getattr(args, "db", None))
+    try:
+        site = app.sites.resolve(args.site)
+        keys = PlaceKeyService(app.uow)
+        info = keys.own_key(site.id) if out is None else keys.export_public_key(site.id, out)
+    finally:
+        app.close()
     print(
-        _("Clé du réseau créée dans {path}. Copiez ce fichier sur chaque lieu du réseau.").format(
-            path=path
+        _("Clé de « {place} » — empreinte : {fingerprint}").format(
+            place=site.name, fingerprint=info.fingerprint
         )
     )
+    if out is not None:
+        print(
+            _(
+                "Clé publique écrite dans {path}. Remettez ce fichier à la coordination du "
+                "réseau et lisez-lui l'empreinte par téléphone (ou donnez-la sur papier)."
+            ).format(path=out)
+        )
+    return EXIT_OK
+
+
+def _trust(args: argparse.Namespace) -> int:
+    from tiers_lieu.app import build
+    from tiers_lieu.services.bundles.placekeys import (
+        PlaceKeyService,
+        read_public_file,
+        same_fingerprint,
+    )
+
+    key = read_public_file(Path(args.file))
+    print(
+        _("Clé de « {place} » ({site}) — empreinte : {fingerprint}").format(
+            place=key.label, site=key.site_id.hex, fingerprint=key.fingerprint
+        )
+    )
+    if args.fingerprint is None:
+        raise ComptoirError(
+            _(
+                "rien n'a été ajouté. Comparez cette empreinte avec celle que le lieu vous lit "
+                "(par téléphone ou sur papier), puis relancez avec --fingerprint « {example} »."
+            ).format(example=key.fingerprint)
+        )
+    if not same_fingerprint(args.fingerprint, key.fingerprint):
+        raise ComptoirError(
+            _(
+                "--fingerprint : l'empreinte donnée ne correspond pas à celle de la clé. Ce "
+                "fichier n'est pas la clé du lieu (ou a été modifié) : rien n'a été ajouté."
+            )
+        )
+    app = build(getattr(args, "db", None))
+    try:
+        outcome = PlaceKeyService(app.uow).trust(key, replace=args.replace)
+    finally:
+        app.close()
+    messages = {
+        "added": _("Clé ajoutée : les paquets de « {place} » seront acceptés."),
+        "replaced": _(
+            "Clé remplacée : les paquets de « {place} » signés avec l'ancienne clé seront refusés."
+        ),
+        "unchanged": _("Cette clé était déjà enregistrée pour « {place} » : rien n'a changé."),
+    }
+    print(messages[outcome].format(place=key.label))
+    return EXIT_OK
+
+
+def _find_key(keys: list[Any], place: str) -> Any:
+    wanted = place.strip().casefold()
+    try:
+        as_id: uuid.UUID | None = uuid.UUID(wanted)
+    except ValueError:
+        as_id = None
+    for info in keys:
+        if info.site_id == as_id or info.label.casefold() == wanted:
+            return info
+    raise ComptoirError(
+        _("Aucune clé n'est enregistrée pour « {place} ». Lieux connus : {names}.").format(
+            place=place, names=", ".join(info.label for info in keys) or "—"
+        )
+    )
+
+
+def _untrust(args: argparse.Namespace) -> int:
+    from tiers_lieu.app import build
+    from tiers_lieu.services.bundles.placekeys import PlaceKeyService
+
+    app = build(getattr(args, "db", None))
+    try:
+        service = PlaceKeyService(app.uow)
+        info = service.untrust(_find_key(service.list_keys(), args.place).site_id)
+    finally:
+        app.close()
+    print(_("Clé de « {place} » retirée : ses paquets seront refusés.").format(place=info.label))
+    return EXIT_OK
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from tiers_lieu.app import build
+    from tiers_lieu.services.bundles.placekeys import PlaceKeyService
+
+    app = build(getattr(args, "db", None))
+    try:
+        keys = PlaceKeyService(app.uow).list_keys()
+    finally:
+        app.close()
+    if not keys:
+        print(_("Aucune clé de lieu dans cette base."))
+    for info in keys:
+        kind = _("signe ses paquets ici") if info.own else _("paquets acceptés")
+        print(f"{info.label} ({info.site_id.hex}) — {info.fingerprint} — {kind}")
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
-    from tiers_lieu.services.bundles import (
-        BundleService,
-        fileformat,
-        first_activity_date,
-        since_instant,
-    )
+    from tiers_lieu.services.bundles import BundleService, first_activity_date, since_instant
 
     since_day = None
     if args.since:
@@ -112,7 +261,6 @@ def _export(args: argparse.Namespace) -> int:
         raise ComptoirError(
             _("--out : le dossier « {folder} » n'existe pas.").format(folder=out.parent)
         )
-    key = fileformat.load_key(_key_path(args))
     app = build(getattr(args, "db", None))
     try:
         site = app.sites.resolve(args.site)
@@ -131,7 +279,6 @@ def _export(args: argparse.Namespace) -> int:
             out,
             since=since_instant(since_day, site.zone),
             mode=args.mode,
-            key=key,
             indicators_csv=csv_text,
         )
     finally:
@@ -152,12 +299,11 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
-    from tiers_lieu.services.bundles import BundleService, fileformat
+    from tiers_lieu.services.bundles import BundleService
 
-    key = fileformat.load_key(_key_path(args))
     app = build(getattr(args, "db", None))
     try:
-        result = BundleService(app.uow).import_bundle(Path(args.file), key=key)
+        result = BundleService(app.uow).import_bundle(Path(args.file))
     finally:
         app.close()
     if result.already_imported:

@@ -1,21 +1,26 @@
-"""``tiers-lieu bundle key|export|import`` on real SQLite files: a site's bundle merged into a
-coordinator's base gives the same report CSV; a refused bundle exits 2 with a French
-message and leaves the base untouched; an aggregates bundle leaves its indicators beside it."""
+"""``tiers-lieu bundle key|trust|untrust|keys|export|import`` on real SQLite files: the place
+gives its public key, the coordinator adds it once the fingerprint is compared; a site's
+bundle merged into a coordinator's base gives the same report CSV; a refused bundle exits 2
+with a French message and leaves the base untouched; an aggregates bundle leaves its
+indicators beside it; the old shared key (``--key-file``) is refused saying what replaces
+it."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from tiers_lieu.app import build
 from tiers_lieu.cli_bundle import add_bundle_parser
 from tiers_lieu.cli_report import add_report_parser
-from tiers_lieu.models import Service, Visit
+from tiers_lieu.models import AuditEntry, BundleImport, PlaceKey, Service, Visit
 
 
 def cli(argv: Sequence[str]) -> int:
@@ -76,43 +81,142 @@ def _report(db: Path, out: Path) -> str:
     return out.read_text(encoding="utf-8")
 
 
+def _fingerprint(text: str) -> str:
+    found = re.search(r"empreinte : ([0-9A-F]{4}(?: [0-9A-F]{4}){5})", text)
+    assert found, text
+    return found.group(1)
+
+
+def _trusted_setup(
+    site_db: Path, coord_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> Path:
+    """The place writes its public key; the coordinator adds it with the fingerprint read
+    out by phone. Returns the public key file."""
+    public = tmp_path / "grange.cle-publique.txt"
+    assert cli(["--db", str(site_db), "bundle", "key", "--out", str(public)]) == 0
+    said = capsys.readouterr().out
+    spoken = _fingerprint(said)
+    assert "Clé publique écrite dans" in said
+    assert (
+        cli(["--db", str(coord_db), "bundle", "trust", str(public), "--fingerprint", spoken]) == 0
+    )
+    assert "Clé ajoutée" in capsys.readouterr().out
+    return public
+
+
+def _count(db: Path, table: type) -> int:
+    app = build(str(db))
+    try:
+        with app.uow() as uow:
+            return int(uow.session.execute(select(func.count()).select_from(table)).scalar_one())
+    finally:
+        app.close()
+
+
 def test_export_then_import_gives_the_same_report(
     site_db: Path, coord_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    key = tmp_path / "cle.key"
-    assert cli(["bundle", "key", "--key-file", str(key)]) == 0
-    assert "Clé du réseau créée" in capsys.readouterr().out
+    _trusted_setup(site_db, coord_db, tmp_path, capsys)
     bundle = tmp_path / "grange.bundle"
-    assert (
-        cli(
-            ["--db", str(site_db), "bundle", "export", "--out", str(bundle), "--key-file", str(key)]
-        )
-        == 0
-    )
+    assert cli(["--db", str(site_db), "bundle", "export", "--out", str(bundle)]) == 0
     assert "La Grange" in capsys.readouterr().out
-    assert (
-        cli(["--db", str(coord_db), "bundle", "import", str(bundle), "--key-file", str(key)]) == 0
-    )
+    assert cli(["--db", str(coord_db), "bundle", "import", str(bundle)]) == 0
     assert "importé" in capsys.readouterr().out
     assert _report(coord_db, tmp_path / "b.csv") == _report(site_db, tmp_path / "a.csv")
-    assert (
-        cli(["--db", str(coord_db), "bundle", "import", str(bundle), "--key-file", str(key)]) == 0
-    )
+    assert cli(["--db", str(coord_db), "bundle", "import", str(bundle)]) == 0
     assert "déjà été importé" in capsys.readouterr().out
+    assert cli(["--db", str(coord_db), "bundle", "keys"]) == 0
+    assert "La Grange" in capsys.readouterr().out
 
 
-def test_a_bundle_signed_with_another_key_is_refused(
+def test_the_key_is_added_only_with_the_right_fingerprint(
     site_db: Path, coord_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ours, theirs = tmp_path / "a.key", tmp_path / "b.key"
-    cli(["bundle", "key", "--key-file", str(ours)])
-    cli(["bundle", "key", "--key-file", str(theirs)])
-    bundle = tmp_path / "x.bundle"
-    cli(["--db", str(site_db), "bundle", "export", "--out", str(bundle), "--key-file", str(ours)])
+    public = tmp_path / "grange.cle-publique.txt"
+    cli(["--db", str(site_db), "bundle", "key", "--out", str(public)])
+    spoken = _fingerprint(capsys.readouterr().out)
+    # Without the fingerprint: shown, nothing added.
+    assert cli(["--db", str(coord_db), "bundle", "trust", str(public)]) == 2
+    out, err = capsys.readouterr()
+    assert spoken in out and "La Grange" in out
+    assert "rien n'a été ajouté" in err and "--fingerprint" in err
+    # A wrong one: refused.
+    wrong = "0000 " + spoken[5:]
+    assert cli(["--db", str(coord_db), "bundle", "trust", str(public), "--fingerprint", wrong]) == 2
+    assert "ne correspond pas à celle de la clé" in capsys.readouterr().err
+    assert _count(coord_db, PlaceKey) == 0
+    # Typed without spaces, in lower case: accepted.
+    typed = spoken.replace(" ", "").lower()
+    assert cli(["--db", str(coord_db), "bundle", "trust", str(public), "--fingerprint", typed]) == 0
+    assert _count(coord_db, PlaceKey) == 1
+    assert cli(["--db", str(coord_db), "bundle", "trust", str(public), "--fingerprint", typed]) == 0
+    assert "déjà enregistrée" in capsys.readouterr().out
+
+
+def test_replacing_a_place_key_must_be_asked_and_is_audited(
+    site_db: Path, coord_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    public = _trusted_setup(site_db, coord_db, tmp_path, capsys)
+    # The place's key changes (a new computer, say): the same place, another key.
+    other = tmp_path / "autre.cle-publique.txt"
+    from tiers_lieu.services.bundles.placekeys import (
+        PlaceKeyInfo,
+        Signer,
+        fingerprint,
+        public_file_text,
+        read_public_file,
+    )
+
+    first = read_public_file(public)
+    new = Signer.generate(first.site_id)
+    new_print = fingerprint(new.public_raw())
+    other.write_text(
+        public_file_text(
+            PlaceKeyInfo(first.site_id, first.label, new.public_key(), new_print, False)
+        ),
+        encoding="utf-8",
+    )
+    args = ["--db", str(coord_db), "bundle", "trust", str(other), "--fingerprint", new_print]
+    assert cli(args) == 2
+    err = capsys.readouterr().err
+    assert "Une autre clé est déjà enregistrée pour « La Grange »" in err
+    assert first.fingerprint in err and new_print in err
+    assert cli([*args, "--replace"]) == 0
+    assert "Clé remplacée" in capsys.readouterr().out
+    app = build(str(coord_db))
+    try:
+        with app.uow() as uow:
+            lines = uow.session.execute(
+                select(AuditEntry.action, AuditEntry.details).where(  # type: ignore[call-overload]
+                    AuditEntry.entity == "place_key"
+                )
+            ).all()
+    finally:
+        app.close()
+    assert sorted(action for action, _details in lines) == ["create", "update"]
+    assert any(new_print in details and first.fingerprint in details for _a, details in lines)
+    # Removing it: the place's bundles are refused from then on.
+    assert cli(["--db", str(coord_db), "bundle", "untrust", "La Grange"]) == 0
+    assert "retirée" in capsys.readouterr().out
+    bundle = tmp_path / "grange.bundle"
+    cli(["--db", str(site_db), "bundle", "export", "--out", str(bundle)])
     capsys.readouterr()
-    code = cli(["--db", str(coord_db), "bundle", "import", str(bundle), "--key-file", str(theirs)])
+    assert cli(["--db", str(coord_db), "bundle", "import", str(bundle)]) == 2
+    assert "dont la clé n'est pas enregistrée" in capsys.readouterr().err
+    assert _count(coord_db, BundleImport) == 0
+
+
+def test_a_bundle_of_an_unknown_place_is_refused(
+    site_db: Path, coord_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = tmp_path / "x.bundle"
+    cli(["--db", str(site_db), "bundle", "export", "--out", str(bundle)])
+    capsys.readouterr()
+    code = cli(["--db", str(coord_db), "bundle", "import", str(bundle)])
     assert code == 2
-    assert "signature ne correspond pas" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Erreur : Ce paquet est signé par le lieu" in err
+    assert "Ajoutez d'abord la clé publique de ce lieu" in err
     app = build(str(coord_db))
     try:
         assert app.sites.list_sites() == []
@@ -120,38 +224,30 @@ def test_a_bundle_signed_with_another_key_is_refused(
         app.close()
 
 
-def test_missing_key_and_bad_date_exit_2_without_writing(
+def test_the_old_network_key_is_refused_saying_what_replaces_it(
+    site_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "cle-reseau.key"
+    old.write_text("ab" * 32 + "\n", encoding="ascii")
+    bundle = tmp_path / "x.bundle"
+    for argv in (
+        ["bundle", "key", "--key-file", str(old)],
+        ["bundle", "export", "--out", str(bundle), "--key-file", str(old)],
+        ["bundle", "import", str(bundle), "--key-file", str(old)],
+    ):
+        assert cli(["--db", str(site_db), *argv]) == 2
+        err = capsys.readouterr().err
+        assert "la clé commune du réseau (cle-reseau.key) n'est plus utilisée" in err
+        assert "tiers-lieu bundle key --out FICHIER" in err
+    assert not bundle.exists()
+
+
+def test_bad_date_exits_2_without_writing(
     site_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bundle = tmp_path / "x.bundle"
     code = cli(
-        [
-            "--db",
-            str(site_db),
-            "bundle",
-            "export",
-            "--out",
-            str(bundle),
-            "--key-file",
-            str(tmp_path / "absent.key"),
-        ]
-    )
-    assert code == 2 and "Clé du réseau introuvable" in capsys.readouterr().err
-    key = tmp_path / "k.key"
-    cli(["bundle", "key", "--key-file", str(key)])
-    code = cli(
-        [
-            "--db",
-            str(site_db),
-            "bundle",
-            "export",
-            "--out",
-            str(bundle),
-            "--since",
-            "2026-13-01",
-            "--key-file",
-            str(key),
-        ]
+        ["--db", str(site_db), "bundle", "export", "--out", str(bundle), "--since", "2026-13-01"]
     )
     assert code == 2 and "date invalide" in capsys.readouterr().err
     assert not bundle.exists()
@@ -160,29 +256,11 @@ def test_missing_key_and_bad_date_exit_2_without_writing(
 def test_aggregates_bundle_brings_the_indicators_only(
     site_db: Path, coord_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    key = tmp_path / "k.key"
-    cli(["bundle", "key", "--key-file", str(key)])
+    _trusted_setup(site_db, coord_db, tmp_path, capsys)
     bundle = tmp_path / "grange.bundle"
-    assert (
-        cli(
-            [
-                "--db",
-                str(site_db),
-                "bundle",
-                "export",
-                "--out",
-                str(bundle),
-                "--mode",
-                "aggregates",
-                "--key-file",
-                str(key),
-            ]
-        )
-        == 0
-    )
-    assert (
-        cli(["--db", str(coord_db), "bundle", "import", str(bundle), "--key-file", str(key)]) == 0
-    )
+    argv = ["--db", str(site_db), "bundle", "export", "--out", str(bundle), "--mode", "aggregates"]
+    assert cli(argv) == 0
+    assert cli(["--db", str(coord_db), "bundle", "import", str(bundle)]) == 0
     assert "Indicateurs" in capsys.readouterr().out
     indicators = bundle.with_suffix(".indicateurs.csv").read_text(encoding="utf-8")
     assert indicators.startswith("code;libelle;dimension;valeur")

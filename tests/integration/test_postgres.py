@@ -38,6 +38,7 @@ from tiers_lieu.models import AuditEntry, Booking, Person, Visit, metadata
 from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.reports.csv_export import csv_text
 from tiers_lieu.services.bundles import BundleService
+from tiers_lieu.services.bundles.placekeys import PlaceKeyService, PublicKeyFile
 from tiers_lieu.services.privacy import PrivacyService
 from tiers_lieu.services.visits import VisitService
 
@@ -47,7 +48,6 @@ if (_why := missing_server()) is not None:
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = date(2026, 6, 30)
 PERIOD = (date(2025, 1, 1), date(2026, 12, 31))
-KEY = b"k" * 32
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 
 
@@ -266,15 +266,19 @@ def test_a_bundle_from_a_sqlite_desk_merges_into_postgresql(
         low, high = sorted((a.id, b.id))
         desk.people.merge(keep_id=high, merge_id=low)
         bundle = tmp_path / "bureau.bundle"
-        BundleService(desk.uow).export_bundle(site.id, bundle, since=None, mode="full", key=KEY)
+        BundleService(desk.uow).export_bundle(site.id, bundle, since=None, mode="full")
+        key = PlaceKeyService(desk.uow).own_key(site.id)  # made by the export
         expected = csv_text(
             desk.reports.compute(period_start=PERIOD[0], period_end=PERIOD[1], site_ids=[site.id])
         )
-    result = BundleService(pg_app.uow).import_bundle(bundle, key=KEY)
+    PlaceKeyService(pg_app.uow).trust(
+        PublicKeyFile(site.id, key.label, key.public_key, key.fingerprint)
+    )
+    result = BundleService(pg_app.uow).import_bundle(bundle)
     assert result.inserted > 100 and result.conflicts == 0
     assert report(pg_app) == expected
     once = row_counts(pg_app)
-    BundleService(pg_app.uow).import_bundle(bundle, key=KEY)  # twice changes nothing
+    BundleService(pg_app.uow).import_bundle(bundle)  # twice changes nothing
     again = row_counts(pg_app)
     assert {k: v for k, v in again.items() if k != "bundle_import"} == {
         k: v for k, v in once.items() if k != "bundle_import"

@@ -1,11 +1,12 @@
-"""« Réseau de lieux » as a coordinator uses it: the key is created once and copied to the
-other site, a site's bundle written through the tab is taken in by a second database (its
-visits appear, the bundle is listed), importing it twice says nothing new, a tampered file is
-refused with a clear message, indicators travel alone as a CSV, and a host may do none of it."""
+"""« Réseau de lieux » as a network uses it: the place makes its key and saves its public half,
+the coordination adds it after confirming the fingerprint (a different key for the same place
+is asked about again), a site's bundle written through the tab is taken in by a second
+database (its visits appear, the bundle is listed), importing it twice says nothing new, a
+tampered file is refused with a clear message, indicators travel alone as a CSV, the old
+network key is said to be useless, and a host may do none of it."""
 
 from __future__ import annotations
 
-import gzip
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -20,10 +21,18 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from tiers_lieu.app import Comptoir, build
-from tiers_lieu.models import BundleImport, Visit
+from tiers_lieu.models import BundleImport, PlaceKey, Visit
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.access import AccessDeniedError
 from tiers_lieu.services.bundles import BundleService
+from tiers_lieu.services.bundles.placekeys import (
+    PlaceKeyInfo,
+    PlaceKeyService,
+    PublicKeyFile,
+    Signer,
+    fingerprint,
+    public_file_text,
+)
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.reports.bundle_jobs import default_bundle_name
 from tiers_lieu.ui.reports.bundle_models import BundleImportsModel
@@ -75,10 +84,10 @@ def coordination(template_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
     app.close()
 
 
-def make_tab(qtbot: QtBot, app: Comptoir, site: SiteInfo, key: Path) -> BundlesTab:
-    tab = BundlesTab(app, site, None, key_path=key)
+def make_tab(qtbot: QtBot, app: Comptoir, site: SiteInfo, legacy: Path) -> BundlesTab:
+    tab = BundlesTab(app, site, None, legacy_key_path=legacy)
     qtbot.addWidget(tab)
-    tab.resize(1180, 760)
+    tab.resize(1180, 860)
     tab.show()
     qtbot.waitExposed(tab)
     return tab
@@ -103,16 +112,36 @@ def site_tab(qtbot: QtBot, app: Comptoir, site: SiteInfo, tmp_path: Path) -> Bun
     service = app.config.list_services(site.id)[0]
     for _n in range(VISITS):
         app.visits.count(site_id=site.id, service_id=service.id)
-    return make_tab(qtbot, app, site, tmp_path / "site" / "cle-reseau.key")
+    return make_tab(qtbot, app, site, tmp_path / "absent" / "cle-reseau.key")
 
 
-def create_key(qtbot: QtBot, tab: BundlesTab, answers: list[str]) -> None:
-    assert not tab.key_box.has_key()
-    assert tab.key_box.create_button.isEnabled()
-    click(qtbot, tab.key_box.create_button)
-    assert "un seul lieu" in answers[-1]
-    assert tab.key_box.has_key()
-    assert not tab.key_box.create_button.isEnabled()
+def coordination_tab(qtbot: QtBot, coordination: Comptoir, tmp_path: Path) -> BundlesTab:
+    site = coordination.sites.init_site(
+        name="Coordination du réseau", commune_name="Aubusson", insee_code="23008"
+    )
+    return make_tab(qtbot, coordination, site, tmp_path / "absent" / "cle-reseau.key")
+
+
+def create_key(qtbot: QtBot, tab: BundlesTab, message_boxes: list[Any]) -> str:
+    """Make the place's key with the button; returns its fingerprint."""
+    box = tab.key_box
+    assert box.own_key() is None and box.create_button.isEnabled()
+    assert "n'a pas encore de clé" in box.own_label.text()
+    click(qtbot, box.create_button)
+    own = box.own_key()
+    assert own is not None and own.own
+    assert own.fingerprint in box.own_label.text()
+    assert own.fingerprint in message_boxes[-1][2]
+    assert not box.create_button.isEnabled()
+    return own.fingerprint
+
+
+def save_public_key(qtbot: QtBot, tab: BundlesTab, files: dict[str, Any], target: Path) -> Path:
+    files["save"] = target
+    click(qtbot, tab.key_box.export_button)
+    saved = target.with_name(target.name + ".cle-publique.txt")
+    assert saved.exists()
+    return saved
 
 
 def export_bundle(qtbot: QtBot, tab: BundlesTab, files: dict[str, Any], target: Path) -> Path:
@@ -120,6 +149,11 @@ def export_bundle(qtbot: QtBot, tab: BundlesTab, files: dict[str, Any], target: 
     click(qtbot, tab.export_button)
     assert target.exists()
     return target
+
+
+def add_key(qtbot: QtBot, tab: BundlesTab, files: dict[str, Any], public: Path) -> None:
+    files["open"] = [public]
+    click(qtbot, tab.key_box.add_button)
 
 
 def test_export_then_import_into_a_second_database(
@@ -133,11 +167,11 @@ def test_export_then_import_into_a_second_database(
     message_boxes: list[tuple[str, str, str]],
     qtmodeltester: ModelTester,
 ) -> None:
-    create_key(qtbot, site_tab, answers)
-    # The key goes to the coordination on a USB key.
-    files["save"] = tmp_path / "usb" / "cle-reseau.key"
-    click(qtbot, site_tab.key_box.export_button)
-    assert (tmp_path / "usb" / "cle-reseau.key").exists()
+    spoken = create_key(qtbot, site_tab, message_boxes)
+    (tmp_path / "usb").mkdir()  # the place's key goes to the coordination on a USB key
+    public = save_public_key(qtbot, site_tab, files, tmp_path / "usb" / "felletin")
+    assert spoken in public.read_text(encoding="utf-8")
+    assert spoken in message_boxes[-1][2]
 
     files["save"] = tmp_path / "felletin"
     click(qtbot, site_tab.export_button)
@@ -148,14 +182,18 @@ def test_export_then_import_into_a_second_database(
     assert "lignes" in site_tab.export_status.text()
     assert "felletin.paquet" in site_tab.export_status.text()
 
-    coordination_site = coordination.sites.init_site(
-        name="Coordination du réseau", commune_name="Aubusson", insee_code="23008"
-    )
-    tab = make_tab(qtbot, coordination, coordination_site, tmp_path / "coord" / "cle.key")
-    files["open"] = [tmp_path / "usb" / "cle-reseau.key"]
-    click(qtbot, tab.key_box.import_button)
-    assert tab.key_box.has_key()
-    assert "installée" in message_boxes[-1][2]
+    tab = coordination_tab(qtbot, coordination, tmp_path)
+    add_key(qtbot, tab, files, public)
+    # The question shows the fingerprint to compare with the one read out by the place.
+    assert spoken in answers[-1] and "Le Comptoir de Felletin" in answers[-1]
+    assert "par téléphone" in answers[-1]
+    assert "seront acceptés" in message_boxes[-1][2]
+    trusted = tab.key_box.model
+    assert [(k.label, k.fingerprint, k.own) for k in trusted.rows()] == [
+        ("Le Comptoir de Felletin", spoken, False)
+    ]
+    assert trusted.index(0, 2).data() == "paquets acceptés"
+    qtmodeltester.check(trusted)
 
     files["open"] = [bundle]
     click(qtbot, tab.import_button)
@@ -184,6 +222,32 @@ def test_export_then_import_into_a_second_database(
     assert not [box for box in message_boxes if box[0] in ("warning", "critical")]
 
 
+def test_a_key_not_confirmed_is_not_added_and_a_bundle_of_that_place_is_refused(
+    qtbot: QtBot,
+    site_tab: BundlesTab,
+    coordination: Comptoir,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    files: dict[str, Any],
+    message_boxes: list[tuple[str, str, str]],
+) -> None:
+    public = save_public_key(qtbot, site_tab, files, tmp_path / "felletin")
+    bundle = export_bundle(qtbot, site_tab, files, tmp_path / "a.paquet")
+    tab = coordination_tab(qtbot, coordination, tmp_path)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.No
+    )  # the fingerprints differ: « Non »
+    add_key(qtbot, tab, files, public)
+    assert tab.key_box.model.rowCount() == 0
+    files["open"] = [bundle]
+    click(qtbot, tab.import_button)
+    kind, title, text = message_boxes[-1]
+    assert (kind, title) == ("warning", "Paquets refusés")
+    assert "dont la clé n'est pas enregistrée dans cette base" in text
+    with coordination.uow() as uow:
+        assert uow.session.execute(select(func.count()).select_from(BundleImport)).scalar() == 0
+
+
 def test_a_tampered_bundle_is_refused_with_a_message(
     qtbot: QtBot,
     site_tab: BundlesTab,
@@ -194,18 +258,15 @@ def test_a_tampered_bundle_is_refused_with_a_message(
     files: dict[str, Any],
     message_boxes: list[tuple[str, str, str]],
 ) -> None:
-    create_key(qtbot, site_tab, answers)
+    public = save_public_key(qtbot, site_tab, files, tmp_path / "felletin")
     bundle = export_bundle(qtbot, site_tab, files, tmp_path / "a.paquet")
-    raw = bytearray(gzip.decompress(bundle.read_bytes()))
-    raw[-5] ^= 0x01  # one bit changed in the last row
+    raw = bytearray(bundle.read_bytes())
+    raw[-40] ^= 0x01  # one bit changed in the payload
     tampered = tmp_path / "abime.paquet"
-    tampered.write_bytes(gzip.compress(bytes(raw)))
+    tampered.write_bytes(bytes(raw))
 
-    coordination_site = coordination.sites.init_site(
-        name="Coordination", commune_name="Aubusson", insee_code="23008"
-    )
-    key = site_tab.key_box.key_path
-    tab = make_tab(qtbot, coordination, coordination_site, key)
+    tab = coordination_tab(qtbot, coordination, tmp_path)
+    add_key(qtbot, tab, files, public)
     files["open"] = [tampered, bundle]
     click(qtbot, tab.import_button)
 
@@ -227,17 +288,17 @@ def test_indicators_only_travel_as_a_csv_beside_the_bundle(
     answers: list[str],
     files: dict[str, Any],
 ) -> None:
-    create_key(qtbot, site_tab, answers)
     radio = site_tab.mode_radios["aggregates"]
     qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(6, radio.height() // 2))
     assert site_tab.mode() == "aggregates"
     bundle = export_bundle(qtbot, site_tab, files, tmp_path / "indic.paquet")
     assert "Indicateurs seuls" in site_tab.export_status.text()
+    # The export made the place's key: the tab shows it now.
+    assert site_tab.key_box.own_key() is not None
+    public = save_public_key(qtbot, site_tab, files, tmp_path / "felletin")
 
-    coordination_site = coordination.sites.init_site(
-        name="Coordination", commune_name="Aubusson", insee_code="23008"
-    )
-    tab = make_tab(qtbot, coordination, coordination_site, site_tab.key_box.key_path)
+    tab = coordination_tab(qtbot, coordination, tmp_path)
+    add_key(qtbot, tab, files, public)
     files["open"] = [bundle]
     click(qtbot, tab.import_button)
     csv_file = tmp_path / "indic.indicateurs.csv"
@@ -248,44 +309,62 @@ def test_indicators_only_travel_as_a_csv_beside_the_bundle(
     assert tab.imports_model.index(0, BundleImportsModel.Columns.SITE).data().startswith("Lieu ")
 
 
-def test_taking_a_different_key_asks_first(
+def test_another_key_for_a_known_place_is_asked_about_again_and_can_be_removed(
     qtbot: QtBot,
     site_tab: BundlesTab,
+    coordination: Comptoir,
     tmp_path: Path,
     answers: list[str],
     files: dict[str, Any],
     message_boxes: list[tuple[str, str, str]],
 ) -> None:
-    create_key(qtbot, site_tab, answers)
-    other = tmp_path / "autre.key"
-    other.write_text("ab" * 32 + "\n", encoding="ascii")
-    files["open"] = [other]
-    click(qtbot, site_tab.key_box.import_button)
-    assert "Les paquets signés avec l'ancienne clé seront refusés" in answers[-1]
-    assert site_tab.key_box.key_path.read_text(encoding="ascii").strip() == "ab" * 32
+    public = save_public_key(qtbot, site_tab, files, tmp_path / "felletin")
+    tab = coordination_tab(qtbot, coordination, tmp_path)
+    add_key(qtbot, tab, files, public)
     asked = len(answers)
-    click(qtbot, site_tab.key_box.import_button)
-    assert len(answers) == asked  # the same key again: nothing to ask
+    add_key(qtbot, tab, files, public)  # the same key again: asked once, nothing changes
+    assert len(answers) == asked + 1
     assert "rien n'a changé" in message_boxes[-1][2]
 
+    first = site_tab.key_box.own_key()
+    assert first is not None
+    new = Signer.generate(first.site_id)
+    new_print = fingerprint(new.public_raw())
+    other = tmp_path / "nouvelle.cle-publique.txt"
+    other.write_text(
+        public_file_text(
+            PlaceKeyInfo(first.site_id, first.label, new.public_key(), new_print, False)
+        ),
+        encoding="utf-8",
+    )
+    add_key(qtbot, tab, files, other)
+    assert new_print in answers[-2]  # the fingerprint question, then the replacement one
+    assert first.fingerprint in answers[-1] and "Remplacer la clé ?" in answers[-1]
+    trusted = {k.site_id: k.fingerprint for k in tab.key_box.model.rows()}
+    assert trusted[first.site_id] == new_print
 
-def test_without_a_key_nothing_is_exported(
-    qtbot: QtBot,
-    site_tab: BundlesTab,
-    tmp_path: Path,
-    files: dict[str, Any],
-    message_boxes: list[tuple[str, str, str]],
+    row = tab.key_box.model.find_row(first.site_id)
+    tab.key_box.view.selectRow(row)
+    assert tab.key_box.remove_button.isEnabled()
+    click(qtbot, tab.key_box.remove_button)
+    assert "Ne plus accepter les paquets de « Le Comptoir de Felletin »" in answers[-1]
+    assert first.site_id not in {k.site_id for k in tab.key_box.model.rows()}
+    with coordination.uow() as uow:
+        assert uow.session.execute(select(func.count()).select_from(PlaceKey)).scalar() == 0
+
+
+def test_the_old_network_key_is_said_to_be_useless(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, tmp_path: Path
 ) -> None:
-    files["save"] = tmp_path / "x.paquet"
-    site_tab.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is site_tab)
-    qtbot.keyClick(site_tab, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    QApplication.processEvents()
-    assert not (tmp_path / "x.paquet").exists()
-    assert "Clé du réseau introuvable" in message_boxes[-1][2]
+    old = tmp_path / "cle-reseau.key"
+    old.write_text("ab" * 32 + "\n", encoding="ascii")
+    tab = make_tab(qtbot, app, site, old)
+    assert tab.key_box.legacy_label.isVisible()
+    assert "ne sert plus" in tab.key_box.legacy_label.text()
+    assert str(old) in tab.key_box.legacy_label.text()
 
 
-def test_a_host_may_neither_list_nor_export_bundles(
+def test_a_host_may_neither_list_nor_export_bundles_nor_trust_keys(
     app: Comptoir, site: SiteInfo, tmp_path: Path
 ) -> None:
     host = UserInfo(uuid.uuid4(), "accueil", "Accueil", Role.HOST.value, site.id)
@@ -294,11 +373,20 @@ def test_a_host_may_neither_list_nor_export_bundles(
     with pytest.raises(AccessDeniedError):
         service.list_imports()
     with pytest.raises(AccessDeniedError):
-        service.export_bundle(site.id, tmp_path / "x", since=None, mode="full", key=b"k" * 32)
+        service.export_bundle(site.id, tmp_path / "x", since=None, mode="full")
     with pytest.raises(AccessDeniedError):
-        service.import_bundle(tmp_path / "x", key=b"k" * 32)
+        service.import_bundle(tmp_path / "x")
+    keys = PlaceKeyService(app.uow)
+    signer = Signer.generate(uuid.uuid4())
+    key = PublicKeyFile(signer.site_id, "Ailleurs", signer.public_key(), "")
+    with pytest.raises(AccessDeniedError):
+        keys.trust(key)
+    with pytest.raises(AccessDeniedError):
+        keys.own_key(site.id)
+    app.access.act_as_system()
     with app.uow() as uow:
         assert uow.session.execute(select(func.count()).select_from(BundleImport)).scalar() == 0
+        assert uow.session.execute(select(func.count()).select_from(PlaceKey)).scalar() == 0
     assert not (tmp_path / "x").exists()
 
 

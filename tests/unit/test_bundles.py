@@ -1,10 +1,15 @@
 """Bundles between two databases: a site's export merged into a coordinator's base gives the
 same report; a tampered file is refused; twice = once; last writer wins with a conflict
-logged; tombstones delete; the anonymous and aggregates modes carry what they promise."""
+logged; tombstones delete; the anonymous and aggregates modes carry what they promise.
+
+Each place signs with its own key, which the coordinator trusts (``coordinator`` fixture); what
+a place may not do with its key is in ``tests/integration/test_bundle_trust.py``."""
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
 import shutil
 import uuid
@@ -27,9 +32,14 @@ from tiers_lieu.services.bundles import (
     install_tombstone_listener,
     merge,
 )
+from tiers_lieu.services.bundles.placekeys import (
+    PlaceKeyService,
+    PublicKeyFile,
+    Signer,
+    verify,
+)
 from tiers_lieu.services.bundles.tables import travelling_tables
 
-KEY = b"k" * 32
 TODAY = date(2026, 6, 30)
 PERIOD = (date(2024, 1, 1), date(2026, 12, 31))
 
@@ -56,12 +66,30 @@ def site_a(demo_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
 
 
 @pytest.fixture
-def coordinator(template_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
+def coordinator(site_a: Comptoir, template_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
+    """A coordinator's base that trusts the keys of every place of ``site_a``."""
     target = tmp_path / "coordination.sqlite"
     shutil.copyfile(template_db, target)
     app = build(str(target))
+    keys = PlaceKeyService(app.uow)
+    for site in site_a.sites.list_sites():
+        info = PlaceKeyService(site_a.uow).own_key(site.id)
+        keys.trust(PublicKeyFile(site.id, info.label, info.public_key, info.fingerprint))
     yield app
     app.close()
+
+
+def _signer(app: Comptoir, site_id: uuid.UUID | None = None) -> Signer:
+    """The place's own key: what a place can sign anything with."""
+    return PlaceKeyService(app.uow).signer(site_id or _first_site(app))
+
+
+def _delete_visit(app: Comptoir, visit_id: uuid.UUID) -> None:
+    with app.uow() as uow:
+        visit = uow.session.get(Visit, visit_id)
+        assert visit is not None
+        uow.session.delete(visit)  # the listener leaves a tombstone
+        uow.commit()
 
 
 def _report(app: Comptoir, site_id: uuid.UUID) -> str:
@@ -82,8 +110,7 @@ def _export(app: Comptoir, site_id: uuid.UUID, out: Path, **kw: object) -> Path:
         site_id,
         out,
         since=kw.get("since"),
-        mode=kw.get("mode", "full"),
-        key=KEY,  # type: ignore[arg-type]
+        mode=kw.get("mode", "full"),  # type: ignore[arg-type]
     )
     return out
 
@@ -97,7 +124,7 @@ def test_full_round_trip_gives_the_same_report(
 ) -> None:
     site_id = _first_site(site_a)
     bundle = _export(site_a, site_id, tmp_path / "a.bundle")
-    result = BundleService(coordinator.uow).import_bundle(bundle, key=KEY)
+    result = BundleService(coordinator.uow).import_bundle(bundle)
     assert result.inserted > 100 and result.conflicts == 0
     assert [s.name for s in coordinator.sites.list_sites()] == [site_a.sites.list_sites()[0].name]
     before = _report(site_a, site_id)
@@ -111,7 +138,7 @@ def test_every_site_of_a_network_merges_and_reports_cover_them_all(
     sites = site_a.sites.list_sites()
     for index, site in enumerate(sites):
         bundle = _export(site_a, site.id, tmp_path / f"{index}.bundle")
-        BundleService(coordinator.uow).import_bundle(bundle, key=KEY)
+        BundleService(coordinator.uow).import_bundle(bundle)
     ids = [s.id for s in sites]
     a = site_a.reports.compute(period_start=PERIOD[0], period_end=PERIOD[1], site_ids=ids)
     b = coordinator.reports.compute(period_start=PERIOD[0], period_end=PERIOD[1], site_ids=ids)
@@ -133,9 +160,13 @@ def test_a_tampered_bundle_is_refused_and_nothing_is_written(
     before = _counts(coordinator)
     for path in (flipped, forged):
         with pytest.raises(ComptoirError, match="signature ne correspond pas"):
-            BundleService(coordinator.uow).import_bundle(path, key=KEY)
-    with pytest.raises(ComptoirError, match="signature"):
-        BundleService(coordinator.uow).import_bundle(bundle, key=b"x" * 32)
+            BundleService(coordinator.uow).import_bundle(path)
+    # Signed in the place's name by another key.
+    stolen = tmp_path / "autre-cle.bundle"
+    payload = gzip.decompress(bundle.read_bytes()).split(b"\n", 1)[1]
+    fileformat.write(stolen, payload, Signer.generate(_first_site(site_a)))
+    with pytest.raises(ComptoirError, match="signature ne correspond pas"):
+        BundleService(coordinator.uow).import_bundle(stolen)
     assert _counts(coordinator) == before
 
 
@@ -143,14 +174,14 @@ def test_importing_twice_changes_nothing(
     site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
 ) -> None:
     bundle = _export(site_a, _first_site(site_a), tmp_path / "a.bundle")
-    BundleService(coordinator.uow).import_bundle(bundle, key=KEY)
+    BundleService(coordinator.uow).import_bundle(bundle)
     once = _counts(coordinator)
-    again = BundleService(coordinator.uow).import_bundle(bundle, key=KEY)
+    again = BundleService(coordinator.uow).import_bundle(bundle)
     assert again.already_imported
     assert _counts(coordinator) == once
     # A second export of unchanged data is a new bundle whose rows are all known already.
     second = _export(site_a, _first_site(site_a), tmp_path / "b.bundle")
-    result = BundleService(coordinator.uow).import_bundle(second, key=KEY)
+    result = BundleService(coordinator.uow).import_bundle(second)
     assert (result.inserted, result.updated, result.deleted) == (0, 0, 0)
     counts = _counts(coordinator)
     assert counts["bundle_import"] == once["bundle_import"] + 1
@@ -179,7 +210,7 @@ def test_last_writer_wins_and_the_conflict_is_logged(
 ) -> None:
     site_id = _first_site(site_a)
     BundleService(coordinator.uow).import_bundle(
-        _export(site_a, site_id, tmp_path / "1.bundle"), key=KEY
+        _export(site_a, site_id, tmp_path / "1.bundle"),
     )
     with site_a.uow() as uow:
         person_id = uow.session.execute(
@@ -189,7 +220,7 @@ def test_last_writer_wins_and_the_conflict_is_logged(
     _rename(coordinator, person_id, "Coordination", now + timedelta(minutes=1))
     _rename(site_a, person_id, "Lieu", now + timedelta(minutes=2))
     result = BundleService(coordinator.uow).import_bundle(
-        _export(site_a, site_id, tmp_path / "2.bundle"), key=KEY
+        _export(site_a, site_id, tmp_path / "2.bundle"),
     )
     assert result.conflicts == 1 and result.updated == 1
     assert _person_name(coordinator, person_id) == "Lieu"
@@ -201,7 +232,7 @@ def test_last_writer_wins_and_the_conflict_is_logged(
     _rename(coordinator, person_id, "Plus tard", now + timedelta(minutes=5))
     _rename(site_a, person_id, "Avant", now + timedelta(minutes=3))
     result = BundleService(coordinator.uow).import_bundle(
-        _export(site_a, site_id, tmp_path / "3.bundle"), key=KEY
+        _export(site_a, site_id, tmp_path / "3.bundle"),
     )
     assert result.conflicts == 1 and result.updated == 0
     assert _person_name(coordinator, person_id) == "Plus tard"
@@ -212,20 +243,20 @@ def test_a_deletion_travels_as_a_tombstone(
 ) -> None:
     site_id = _first_site(site_a)
     BundleService(coordinator.uow).import_bundle(
-        _export(site_a, site_id, tmp_path / "1.bundle"), key=KEY
+        _export(site_a, site_id, tmp_path / "1.bundle"),
     )
     with site_a.uow() as uow:
         visit_id = uow.session.execute(
             select(Visit.id).where(Visit.site_id == site_id, Visit.event_id.is_(None)).limit(1)  # type: ignore[arg-type, union-attr]
         ).scalar_one()
-    site_a.visit_log.delete(visit_id, user_id=None)
+    _delete_visit(site_a, visit_id)
     with site_a.uow() as uow:
         stone = uow.session.execute(select(Tombstone)).scalar_one()
         recorded = (stone.table_name, stone.row_id, stone.site_id)
     assert recorded == ("visit", visit_id, site_id)
     since = datetime.now(UTC) - timedelta(hours=1)
     result = BundleService(coordinator.uow).import_bundle(
-        _export(site_a, site_id, tmp_path / "2.bundle", since=since), key=KEY
+        _export(site_a, site_id, tmp_path / "2.bundle", since=since),
     )
     assert result.deleted == 1
     with coordinator.uow() as uow:
@@ -263,12 +294,12 @@ def test_aggregates_mode_carries_only_the_indicators(
     indicators = _report(site_a, site_id)
     out = tmp_path / "agg.bundle"
     BundleService(site_a.uow).export_bundle(
-        site_id, out, since=None, mode="aggregates", key=KEY, indicators_csv=indicators
+        site_id, out, since=None, mode="aggregates", indicators_csv=indicators
     )
     raw = gzip.decompress(out.read_bytes())
     assert b'"kind":"row"' not in raw and b'"table"' not in raw
     before = _counts(coordinator)
-    result = BundleService(coordinator.uow).import_bundle(out, key=KEY)
+    result = BundleService(coordinator.uow).import_bundle(out)
     assert result.indicators_csv == indicators
     after = _counts(coordinator)
     assert after["visit"] == before["visit"] == 0
@@ -287,21 +318,13 @@ def test_the_tables_travel_parents_first() -> None:
     ]:
         assert names.index(a) < names.index(b)
     assert "app_user" not in names and "audit_entry" not in names
+    assert "place_key" not in names  # private keys never leave the base
     assert BundleImport.__tablename__ not in names
 
 
 # -- the file: signature over the compressed payload, bounded reading, older bundles ----------
 def _records(bundle: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in gzip.decompress(bundle.read_bytes()).splitlines()[1:]]
-
-
-def _as_version_1(bundle: Path, out: Path, key: bytes = KEY) -> Path:
-    """The same bundle as Comptoir wrote it until 2026-12: one gzip member, the signature
-    over the inflated payload."""
-    payload = gzip.decompress(bundle.read_bytes()).split(b"\n", 1)[1]
-    head = fileformat.header_line(fileformat.sign(payload, key), version=1)
-    out.write_bytes(gzip.compress(head + b"\n" + payload))
-    return out
 
 
 def test_the_signature_covers_the_compressed_payload_read_before_inflating(
@@ -311,25 +334,13 @@ def test_the_signature_covers_the_compressed_payload_read_before_inflating(
     raw = bundle.read_bytes()
     head = gzip.decompress(raw).split(b"\n", 1)[0]
     header = json.loads(head)
-    assert header["version"] == 2
-    body = raw[len(gzip.compress(head + b"\n", mtime=0)) :]
-    assert header["signature"] == fileformat.sign(body, KEY)
-    assert gzip.decompress(body).startswith(b'{"kind":"meta"')
-
-
-def test_a_bundle_of_the_previous_version_is_still_imported(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
-) -> None:
     site_id = _first_site(site_a)
-    old = _as_version_1(_export(site_a, site_id, tmp_path / "a.bundle"), tmp_path / "v1.bundle")
-    result = BundleService(coordinator.uow).import_bundle(old, key=KEY)
-    assert result.inserted > 100
-    assert _report(coordinator, site_id) == _report(site_a, site_id)
-    forged = _as_version_1(_export(site_a, site_id, tmp_path / "b.bundle"), tmp_path / "f.bundle")
-    text = gzip.decompress(forged.read_bytes()).replace(b'"count":1,', b'"count":9,', 1)
-    forged.write_bytes(gzip.compress(text))
-    with pytest.raises(ComptoirError, match="signature ne correspond pas"):
-        BundleService(coordinator.uow).import_bundle(forged, key=KEY)
+    assert (header["version"], header["site_id"]) == (3, site_id.hex)
+    body = raw[len(gzip.compress(head + b"\n", mtime=0)) :]
+    message = fileformat.signed_message(site_id, hashlib.sha256(body).hexdigest())
+    key = PlaceKeyService(site_a.uow).own_key(site_id).public_key
+    assert verify(key, base64.b64decode(header["signature"]), message)
+    assert gzip.decompress(body).startswith(b'{"kind":"meta"')
 
 
 def test_a_file_past_the_size_limit_is_refused_without_being_read(
@@ -340,7 +351,7 @@ def test_a_file_past_the_size_limit_is_refused_without_being_read(
         handle.truncate(fileformat.MAX_FILE_BYTES + 1024 * 1024)
     before = _counts(coordinator)
     with pytest.raises(ComptoirError) as refused:
-        BundleService(coordinator.uow).import_bundle(huge, key=KEY)
+        BundleService(coordinator.uow).import_bundle(huge)
     assert "Ce paquet pèse 65 Mo : au-delà de 64 Mo" in refused.value.message
     assert _counts(coordinator) == before
 
@@ -350,6 +361,7 @@ def test_a_file_past_the_size_limit_is_refused_without_being_read(
     [(b"\0", "une de ses lignes dépasse 1 Mo"), (b"\n", "il dépasserait 4 Mo")],
 )
 def test_even_a_signed_bomb_is_inflated_only_up_to_the_limits(
+    site_a: Comptoir,
     coordinator: Comptoir,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -359,10 +371,10 @@ def test_even_a_signed_bomb_is_inflated_only_up_to_the_limits(
     monkeypatch.setattr(fileformat, "MAX_INFLATED_BYTES", 4 * fileformat.MIB)
     monkeypatch.setattr(fileformat, "MAX_LINE_BYTES", 1 * fileformat.MIB)
     bomb = tmp_path / "bombe.bundle"
-    write_bomb(bomb, inflated=64 * fileformat.MIB, key=KEY, filler=filler)
+    write_bomb(bomb, inflated=64 * fileformat.MIB, signer=_signer(site_a), filler=filler)
     before = _counts(coordinator)
     with pytest.raises(ComptoirError, match=expected):
-        BundleService(coordinator.uow).import_bundle(bomb, key=KEY)
+        BundleService(coordinator.uow).import_bundle(bomb)
     assert _counts(coordinator) == before
 
 
@@ -378,7 +390,7 @@ def test_a_cut_or_padded_bundle_is_refused(
     for path in (cut, added, tmp_path / "vide.bundle"):
         path.touch()
         with pytest.raises(ComptoirError, match="signature ne correspond pas"):
-            BundleService(coordinator.uow).import_bundle(path, key=KEY)
+            BundleService(coordinator.uow).import_bundle(path)
 
 
 def test_a_signed_bundle_carrying_bad_field_shapes_is_refused_whole(
@@ -389,10 +401,10 @@ def test_a_signed_bundle_carrying_bad_field_shapes_is_refused_whole(
     visit = next(r for r in records if r.get("table") == "visit")
     visit["row"]["activity_date"] = "0001-01-01"  # type: ignore[index]
     bad = tmp_path / "an1.bundle"
-    fileformat.write(bad, fileformat.encode_lines(iter(records)), KEY)
+    fileformat.write(bad, fileformat.encode_lines(iter(records)), _signer(site_a))
     before = _counts(coordinator)
     with pytest.raises(ComptoirError) as refused:
-        BundleService(coordinator.uow).import_bundle(bad, key=KEY)
+        BundleService(coordinator.uow).import_bundle(bad)
     assert refused.value.message == (
         "Ce paquet est refusé, rien n'a été importé : Date de l'activité : les dates vont de "
         "1900 à 2100 (année 1 reçue)"
@@ -400,9 +412,9 @@ def test_a_signed_bundle_carrying_bad_field_shapes_is_refused_whole(
     visit["row"]["activity_date"] = "2026-03-02"  # type: ignore[index]
     person = next(r for r in records if r.get("table") == "person")
     person["row"]["note"] = "rappeler\x00"  # type: ignore[index]
-    fileformat.write(bad, fileformat.encode_lines(iter(records)), KEY)
+    fileformat.write(bad, fileformat.encode_lines(iter(records)), _signer(site_a))
     with pytest.raises(ComptoirError, match="Note : caractère de contrôle interdit"):
-        BundleService(coordinator.uow).import_bundle(bad, key=KEY)
+        BundleService(coordinator.uow).import_bundle(bad)
     assert _counts(coordinator) == before
 
 
@@ -420,7 +432,7 @@ def test_batches_of_any_size_give_the_same_base(
     bundle = _export(site_a, site_id, tmp_path / "a.bundle")
     monkeypatch.setattr(merge, "BATCH", 7)
     monkeypatch.setattr(merge, "CHUNK", 3)
-    result = BundleService(coordinator.uow).import_bundle(bundle, key=KEY)
+    result = BundleService(coordinator.uow).import_bundle(bundle)
     assert result.inserted == sum(1 for r in _records(bundle) if r.get("kind") == "row")
     assert _report(coordinator, site_id) == _report(site_a, site_id)
 
@@ -441,7 +453,7 @@ def test_deletions_in_several_chunks_are_applied_once(
     monkeypatch.setattr(merge, "CHUNK", 2)
     site_id = _first_site(site_a)
     BundleService(coordinator.uow).import_bundle(
-        _export(site_a, site_id, tmp_path / "1.bundle"), key=KEY
+        _export(site_a, site_id, tmp_path / "1.bundle"),
     )
     query = (
         select(col(Visit.id))
@@ -451,15 +463,15 @@ def test_deletions_in_several_chunks_are_applied_once(
     with site_a.uow() as uow:
         visit_ids = uow.session.execute(query).scalars().all()
     for visit_id in visit_ids:
-        site_a.visit_log.delete(visit_id, user_id=None)
+        _delete_visit(site_a, visit_id)
     since = datetime.now(UTC) - timedelta(hours=1)
     result = BundleService(coordinator.uow).import_bundle(
-        _export(site_a, site_id, tmp_path / "2.bundle", since=since), key=KEY
+        _export(site_a, site_id, tmp_path / "2.bundle", since=since),
     )
     assert result.deleted == 5
     # A later bundle carries the same deletions again: nothing more to delete, no error.
     again = BundleService(coordinator.uow).import_bundle(
-        _export(site_a, site_id, tmp_path / "3.bundle", since=since), key=KEY
+        _export(site_a, site_id, tmp_path / "3.bundle", since=since),
     )
     assert again.deleted == 0
     assert _counts(coordinator)["tombstone"] == 5
@@ -473,8 +485,8 @@ def test_a_bundle_written_in_another_order_merges_the_same(
     records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
     shuffled = [records[0], *reversed(records[1:])]  # children before their parents
     out = tmp_path / "desordre.bundle"
-    fileformat.write(out, fileformat.encode_lines(iter(shuffled)), KEY)
-    BundleService(coordinator.uow).import_bundle(out, key=KEY)
+    fileformat.write(out, fileformat.encode_lines(iter(shuffled)), _signer(site_a))
+    BundleService(coordinator.uow).import_bundle(out)
     assert _report(coordinator, site_id) == _report(site_a, site_id)
 
 
@@ -486,10 +498,10 @@ def test_a_refusal_after_thousands_of_rows_merged_leaves_nothing(
     assert len(records) > 3 * merge.BATCH
     payload = fileformat.encode_lines(iter(records)) + b"x" * (2 * fileformat.MIB)
     bad = tmp_path / "fin-trop-longue.bundle"
-    fileformat.write(bad, payload, KEY)
+    fileformat.write(bad, payload, _signer(site_a))
     before = _counts(coordinator)
     with pytest.raises(ComptoirError, match="une de ses lignes dépasse 1 Mo"):
-        BundleService(coordinator.uow).import_bundle(bad, key=KEY)
+        BundleService(coordinator.uow).import_bundle(bad)
     assert _counts(coordinator) == before
 
 
@@ -500,8 +512,8 @@ def test_a_reference_to_a_row_the_bundle_lacks_is_refused_in_french(
     visit = next(r for r in records if r.get("table") == "visit")
     visit["row"]["service_id"] = uuid.uuid4().hex  # type: ignore[index]
     bad = tmp_path / "orphelin.bundle"
-    fileformat.write(bad, fileformat.encode_lines(iter(records)), KEY)
+    fileformat.write(bad, fileformat.encode_lines(iter(records)), _signer(site_a))
     before = _counts(coordinator)
     with pytest.raises(ComptoirError, match=r"référence manquante.*Rien n'a été importé"):
-        BundleService(coordinator.uow).import_bundle(bad, key=KEY)
+        BundleService(coordinator.uow).import_bundle(bad)
     assert _counts(coordinator) == before

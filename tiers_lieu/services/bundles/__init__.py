@@ -5,11 +5,14 @@ both sides since the last import from that site is logged in ``bundle_conflict``
 travel as tombstones, recorded by a ``before_flush`` listener on every session
 (:func:`install_tombstone_listener`, called once from ``app.build``): only deletions made
 through the ORM leave one (rows removed by a database-level ``ON DELETE CASCADE`` do not).
-An import runs in one transaction, after the signature is checked, and is recorded by the
-bundle's id so that importing the same file twice changes nothing. Both ways stream: the
-export writes rows as it reads them, the import merges them a batch at a time as the file
-inflates (``merge``), so a large place's bundle costs about 30 MB either way, not hundreds.
-See ``fileformat`` for the file and the network key.
+Each place signs its bundles with its own Ed25519 key (``placekeys``); a coordinator merges
+a bundle only if it is signed by the key it trusts for the place the bundle names, and only
+rows of that place (``merge``). An import runs in one transaction, after the signature is
+checked and a backup of the base is taken, and is recorded by the bundle's id so that
+importing the same file twice changes nothing. Both ways stream: the export writes rows as it
+reads them, the import merges them a batch at a time as the file inflates (``merge``), so a
+large place's bundle costs about 30 MB either way, not hundreds. See ``fileformat`` for the
+file.
 """
 
 from __future__ import annotations
@@ -36,11 +39,12 @@ from tiers_lieu.models.base import utcnow
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.bundles import fileformat, history
 from tiers_lieu.services.bundles.merge import merge_rows, refused_integrity
+from tiers_lieu.services.bundles.placekeys import PlaceKeyService, trusted_public_key
 from tiers_lieu.services.bundles.tables import anonymise, to_json, travelling_tables
 
 BundleMode = Literal["aggregates", "anonymous", "full"]
 MODES: tuple[BundleMode, ...] = ("aggregates", "anonymous", "full")
-KEY_FILE_NAME = "cle-reseau.key"
+LEGACY_KEY_FILE_NAME = "cle-reseau.key"  # the shared HMAC key of versions 1-2: unused
 EXPORT_BATCH = 2000  # rows fetched from the database at once while exporting
 
 
@@ -65,6 +69,8 @@ class ImportResult:
     conflicts: int
     # Only for an "aggregates" bundle: the indicators as the report's CSV.
     indicators_csv: str = ""
+    # Rows not inserted again because this base holds the place's tombstone for them.
+    kept_deleted: int = 0
 
 
 def _on_before_flush(session: Session, _context: Any, _instances: Any) -> None:
@@ -107,16 +113,17 @@ class BundleService:
         *,
         since: datetime | None,
         mode: BundleMode,
-        key: bytes,
         indicators_csv: str = "",
     ) -> ExportResult:
-        """Write the site's rows changed since ``since`` (all if None) into a signed file.
+        """Write the site's rows changed since ``since`` (all if None) into a file signed
+        with the place's key (made the first time).
 
         In "aggregates" mode the file carries only ``indicators_csv`` (the activity report's
         CSV, computed by the caller with ``app.reports``), no row.
         """
         if mode not in MODES:
             raise ComptoirError(_("Mode de paquet inconnu : {mode}.").format(mode=mode))
+        signer = PlaceKeyService(self._uow).signer(site_id)
         bundle_id = uuid.uuid4()
         # A read-only unit of work: reading three years of a place never holds a desk back.
         with self._uow(read_only=True) as uow:
@@ -138,19 +145,38 @@ class BundleService:
                 if mode == "aggregates"
                 else itertools.chain([meta], records)
             )
-            fileformat.write_records(out, chosen, key)
+            fileformat.write_records(out, chosen, signer)
         return ExportResult(bundle_id, out, mode, records.rows, records.tombstones)
 
     @requires(Permission.REPORTS)
-    def import_bundle(self, path: Path, *, key: bytes) -> ImportResult:
-        """Check the signature, then merge everything in one transaction (or nothing).
+    def import_bundle(self, path: Path) -> ImportResult:
+        """Check the signature of the place the bundle names, back the base up, then merge
+        everything in one transaction (or nothing).
 
         The records are merged as the file inflates, a batch at a time (``merge``): a large
         place's bundle costs the memory of a batch, not of the whole file."""
-        with fileformat.opened(path, key) as records:
+        signed_by: list[uuid.UUID] = []
+
+        def key_for(site_id: uuid.UUID) -> str:
+            signed_by.append(site_id)
+            return self._trusted_key(site_id)
+
+        with fileformat.opened(path, key_for) as records:
             meta = _meta(next(records, None))
             bundle_id, site_id, mode = meta.bundle_id, meta.site_id, meta.mode
+            if signed_by != [site_id]:
+                raise ComptoirError(
+                    _(
+                        "Ce paquet est refusé : il est signé par un autre lieu que celui dont "
+                        "il porte les données. Rien n'a été importé."
+                    )
+                )
             indicators = _Indicators(records)
+            if self._already_imported(bundle_id):
+                return ImportResult(
+                    bundle_id, meta.site_name, mode, True, 0, 0, 0, 0, indicators.find()
+                )
+            self._backup()
             with self._uow() as uow:
                 session = uow.session
                 done = session.execute(
@@ -198,7 +224,41 @@ class BundleService:
             counts.deleted,
             counts.conflicts,
             indicators.csv,
+            counts.kept_deleted,
         )
+
+    def _trusted_key(self, site_id: uuid.UUID) -> str:
+        """The key this base accepts the place's bundles with; the French refusal if none."""
+        with self._uow(read_only=True) as uow:
+            key = trusted_public_key(uow.session, site_id)
+            site = uow.session.get(Site, site_id)
+            name = site.name if site is not None else site_id.hex
+        if key is None:
+            raise ComptoirError(
+                _(
+                    "Ce paquet est signé par le lieu « {place} », dont la clé n'est pas "
+                    "enregistrée dans cette base. Rien n'a été importé. Ajoutez d'abord la clé "
+                    "publique de ce lieu, après avoir comparé son empreinte avec lui (par "
+                    "téléphone ou sur papier)."
+                ).format(place=name)
+            )
+        return key
+
+    def _already_imported(self, bundle_id: uuid.UUID) -> bool:
+        with self._uow(read_only=True) as uow:
+            return (
+                uow.session.execute(
+                    select(col(BundleImport.id)).where(col(BundleImport.bundle_id) == bundle_id)
+                ).first()
+                is not None
+            )
+
+    def _backup(self) -> None:
+        """A verified copy of the base before the bundle writes anything (SQLite; a
+        PostgreSQL server keeps its own backups). A failed copy refuses the import."""
+        from tiers_lieu.services.backups import backup_before_import
+
+        backup_before_import(self._uow.engine.url.render_as_string(hide_password=False))
 
 
 class _Exported:

@@ -2,41 +2,40 @@
 
 A bundle is two gzip members one after the other (``zcat`` shows it as JSON lines):
 
-1. the header, one JSON line ``{"format": "comptoir-bundle", "version": 2, "signature": …}``;
+1. the header, one JSON line ``{"format": "comptoir-bundle", "version": 3, "site_id": …,
+   "signature": …}``;
 2. the payload, JSON lines (the ``meta`` record first, then rows and tombstones).
 
-The signature is an HMAC-SHA256, keyed with the network key all sites of a network share,
-of the payload member *as stored*, compressed. So a reader checks it by streaming the file
-through the HMAC, before inflating a single byte of the payload: a forged file (a zip bomb
-renamed ``.bundle`` included) is refused after reading a few MB, whatever it would inflate
-to. Before that, the file's size is checked against :data:`MAX_FILE_BYTES` without reading
-it, and the header is inflated with a cap of :data:`MAX_HEADER_BYTES`. A payload that passes
-the signature is inflated as a stream, with caps on its total size
-(:data:`MAX_INFLATED_BYTES`) and on any one line (:data:`MAX_LINE_BYTES`): even a signed
-bundle cannot make the desk allocate more than those. Its records are handed out one by one
-as it inflates (:func:`opened`), for the merge to write them a batch at a time; a refusal
-for a limit can then come after rows were written, in the caller's transaction, which rolls
-back. Writing streams too (:func:`write_records`): only the compressed payload is held.
+The signature is the place's Ed25519 signature (:mod:`.placekeys`) of
+:func:`signed_message`: the format, the signing place's id and the SHA-256 of the payload
+member *as stored*, compressed. So a reader looks up the key it trusts for the place the header
+names, streams the file through SHA-256 and checks the signature before inflating a single
+byte of the payload: a forged file (a zip bomb renamed ``.bundle`` included) is refused after
+reading a few MB, whatever it would inflate to. Before that, the file's size is checked against
+:data:`MAX_FILE_BYTES` without reading it, and the header is inflated with a cap of
+:data:`MAX_HEADER_BYTES`. A payload that passes the signature is inflated as a stream, with
+caps on its total size (:data:`MAX_INFLATED_BYTES`) and on any one line
+(:data:`MAX_LINE_BYTES`): even a signed bundle cannot make the desk allocate more than those.
+Its records are handed out one by one as it inflates (:func:`opened`), for the merge to write
+them a batch at a time; a refusal for a limit can then come after rows were written, in the
+caller's transaction, which rolls back. Writing streams too (:func:`write_records`): only the
+compressed payload is held.
 
-Version 1 (until 2026-12) was one gzip member whose signature covered the *inflated* payload.
-It is still read, safely: a first pass inflates it as a stream with the same cap, feeding
-the HMAC and keeping nothing; only a bundle whose signature matches is inflated a second
-time and parsed. A forged version 1 bomb costs the time to inflate :data:`MAX_INFLATED_BYTES`
-(about a second) and no memory. Files are always written as version 2.
-
-HMAC is in the standard library; a public-key signature (Ed25519) would let a coordinator
-check bundles without being able to forge one; that change will keep this shape (signature
-over the stored payload, checked before inflating).
+Versions 1 and 2 (until 2026-12) were signed with one HMAC key the whole network shared
+(``cle-reseau.key``): any place could sign anything. They are refused, header read only, with
+a message saying what to do (update Comptoir at the place and export again).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import gzip
 import hashlib
-import hmac
 import json
 import os
 import re
+import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -46,11 +45,11 @@ from typing import IO, Any
 from tiers_lieu import held_files
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_number
+from tiers_lieu.services.bundles.placekeys import Signer, verify
 
 FORMAT = "comptoir-bundle"
-VERSION = 2
-LEGACY_VERSION = 1
-KEY_BYTES = 32
+VERSION = 3
+HMAC_VERSIONS = (1, 2)  # signed with the network's shared key: refused
 MIB = 1024 * 1024
 
 # A large place's full bundle (three years, 110 000 rows) is 6 MB compressed, 53 MB inflated.
@@ -61,9 +60,13 @@ MAX_HEADER_BYTES = 4096
 CHUNK = MIB
 _GZIP = 16 + zlib.MAX_WBITS  # zlib's window bits for a gzip member
 
+KeyFor = Callable[[uuid.UUID], str]
+"""The public key (base64) trusted for a place; raises the French refusal when none is."""
 
-def sign(payload: bytes, key: bytes) -> str:
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+def signed_message(site_id: uuid.UUID, payload_sha256: str) -> bytes:
+    """What the place signs: the format, itself, and the hash of the compressed payload."""
+    return f"{FORMAT} {VERSION}\n{site_id.hex}\n{payload_sha256}\n".encode("ascii")
 
 
 def encode_lines(records: Iterator[dict[str, Any]]) -> bytes:
@@ -73,16 +76,23 @@ def encode_lines(records: Iterator[dict[str, Any]]) -> bytes:
     )
 
 
-def header_line(signature: str, version: int = VERSION) -> bytes:
-    return json.dumps({"format": FORMAT, "version": version, "signature": signature}).encode()
+def header_line(site_id: uuid.UUID, signature: bytes) -> bytes:
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "version": VERSION,
+            "site_id": site_id.hex,
+            "signature": base64.b64encode(signature).decode("ascii"),
+        }
+    ).encode()
 
 
-def write(out: Path, payload: bytes, key: bytes) -> None:
+def write(out: Path, payload: bytes, signer: Signer) -> None:
     """Write a bundle of ``payload`` (JSON lines, see :func:`encode_lines`)."""
-    _write_signed(out, [gzip.compress(payload, compresslevel=6, mtime=0)], key)
+    _write_signed(out, [gzip.compress(payload, compresslevel=6, mtime=0)], signer)
 
 
-def write_records(out: Path, records: Iterable[dict[str, Any]], key: bytes) -> None:
+def write_records(out: Path, records: Iterable[dict[str, Any]], signer: Signer) -> None:
     """Write a bundle of ``records`` as they come: only the compressed payload is held (a
     large place's three years, 6 MB), never the records nor their JSON."""
     compressor = zlib.compressobj(6, zlib.DEFLATED, _GZIP)
@@ -98,16 +108,18 @@ def write_records(out: Path, records: Iterable[dict[str, Any]], key: bytes) -> N
             lines, size = [], 0
     body.append(compressor.compress(b"".join(lines)))
     body.append(compressor.flush())
-    _write_signed(out, body, key)
+    _write_signed(out, body, signer)
 
 
-def _write_signed(out: Path, body: list[bytes], key: bytes) -> None:
-    """Write the header member (with the signature of ``body``, the payload member) then
-    ``body`` next to ``out``, then move into place: a failure never leaves half a bundle."""
-    digest = hmac.new(key, digestmod=hashlib.sha256)
+def _write_signed(out: Path, body: list[bytes], signer: Signer) -> None:
+    """Write the header member (with the place's signature of ``body``, the payload member)
+    then ``body`` next to ``out``, then move into place: a failure never leaves half a
+    bundle."""
+    digest = hashlib.sha256()
     for piece in body:
         digest.update(piece)
-    head = gzip.compress(header_line(digest.hexdigest()) + b"\n", mtime=0)
+    signature = signer.sign(signed_message(signer.site_id, digest.hexdigest()))
+    head = gzip.compress(header_line(signer.site_id, signature) + b"\n", mtime=0)
     partial = out.with_name(f".{out.name}.partiel")
     try:
         with open(partial, "wb") as handle:
@@ -122,8 +134,22 @@ def _write_signed(out: Path, body: list[bytes], key: bytes) -> None:
 def _refused() -> ComptoirError:
     return ComptoirError(
         _(
-            "Ce paquet est refusé : sa signature ne correspond pas à la clé du réseau "
-            "(fichier abîmé, modifié, ou venant d'un autre réseau). Rien n'a été importé."
+            "Ce paquet est refusé : sa signature ne correspond pas à la clé enregistrée pour "
+            "son lieu (fichier abîmé ou modifié, ou lieu qui a changé de clé). Rien n'a été "
+            "importé."
+        )
+    )
+
+
+def _signed_with_the_network_key() -> ComptoirError:
+    return ComptoirError(
+        _(
+            "Ce paquet est signé avec l'ancienne clé commune du réseau (cle-reseau.key), qui "
+            "n'est plus acceptée : n'importe quel lieu pouvait s'en servir pour modifier les "
+            "données des autres. Rien n'a été importé. Demandez au lieu de mettre Comptoir à "
+            "jour et de refaire son export : le paquet sera signé par la clé du lieu. Si ce "
+            "n'est pas déjà fait, ajoutez ici la clé publique du lieu après avoir comparé son "
+            "empreinte avec lui."
         )
     )
 
@@ -151,8 +177,9 @@ def _line_too_long() -> ComptoirError:
 
 # -- reading -------------------------------------------------------------------------------------
 @contextmanager
-def opened(path: Path, key: bytes) -> Iterator[Iterator[dict[str, Any]]]:
-    """The records of a bundle whose signature matches ``key``, read lazily.
+def opened(path: Path, key_for: KeyFor) -> Iterator[Iterator[dict[str, Any]]]:
+    """The records of a bundle signed by the place its header names, with the key
+    ``key_for`` gives for that place, read lazily.
 
     Entering checks the file's size and its signature, and refuses anything else in French
     before a row is touched; the records then come one by one as the payload inflates, so a
@@ -171,7 +198,7 @@ def opened(path: Path, key: bytes) -> Iterator[Iterator[dict[str, Any]]]:
     reading = False
     try:
         with open(path, "rb") as handle:
-            pieces = _verified(handle, key)
+            pieces = _verified(handle, key_for)
             reading = True
             yield _reading(path, _parse(pieces))
     except OSError as exc:
@@ -205,40 +232,34 @@ def _reading(path: Path, records: Iterator[dict[str, Any]]) -> Iterator[dict[str
         raise _unreadable(path, exc) from None
 
 
-def _verified(handle: IO[bytes], key: bytes) -> Iterator[bytes]:
+def _verified(handle: IO[bytes], key_for: KeyFor) -> Iterator[bytes]:
     """Checks the signature, then gives the inflating payload (lazily, in pieces)."""
     first = handle.read(CHUNK)
     header, rest, header_ended = _header(first)
     version = header.get("version")
-    signature = str(header.get("signature", ""))
-    if version == VERSION:
-        if not header_ended:
-            raise _refused()  # a second member must follow the header's own
-        payload_start = len(first) - len(rest)
-        handle.seek(payload_start)
-        digest = hmac.new(key, digestmod=hashlib.sha256)
-        for block in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(block)
-        if not hmac.compare_digest(digest.hexdigest(), signature):
-            raise _refused()
-        handle.seek(payload_start)
-        return _inflate(handle, skip_line=False)
-    if version == LEGACY_VERSION:
-        # Signed inflated: check by streaming (nothing kept), then read again to parse.
-        digest = hmac.new(key, digestmod=hashlib.sha256)
-        for block in _inflate(_reopened(handle), skip_line=True):
-            digest.update(block)
-        if not hmac.compare_digest(digest.hexdigest(), signature):
-            raise _refused()
-        return _inflate(_reopened(handle), skip_line=True)
-    raise ComptoirError(
-        _("Ce paquet vient d'une version de Comptoir que celle-ci ne sait pas lire.")
-    )
-
-
-def _reopened(handle: IO[bytes]) -> IO[bytes]:
-    handle.seek(0)
-    return handle
+    if version in HMAC_VERSIONS:
+        raise _signed_with_the_network_key()
+    if version != VERSION:
+        raise ComptoirError(
+            _("Ce paquet vient d'une version de Comptoir que celle-ci ne sait pas lire.")
+        )
+    try:
+        site_id = uuid.UUID(str(header["site_id"]))
+        signature = base64.b64decode(str(header["signature"]), validate=True)
+    except (KeyError, ValueError, binascii.Error):
+        raise _refused() from None
+    public_key = key_for(site_id)  # the place must be trusted before its file is read on
+    if not header_ended:
+        raise _refused()  # a second member must follow the header's own
+    payload_start = len(first) - len(rest)
+    handle.seek(payload_start)
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(CHUNK), b""):
+        digest.update(block)
+    if not verify(public_key, signature, signed_message(site_id, digest.hexdigest())):
+        raise _refused()
+    handle.seek(payload_start)
+    return _inflate(handle)
 
 
 def _header(first: bytes) -> tuple[dict[str, Any], bytes, bool]:
@@ -262,13 +283,12 @@ def _header(first: bytes) -> tuple[dict[str, Any], bytes, bool]:
     return header, inflater.unused_data if ended else b"", ended
 
 
-def _inflate(handle: IO[bytes], *, skip_line: bool) -> Iterator[bytes]:
+def _inflate(handle: IO[bytes]) -> Iterator[bytes]:
     """The inflated bytes of the gzip member at ``handle``'s position, in pieces of at most
-    :data:`CHUNK`, refusing past :data:`MAX_INFLATED_BYTES`; with ``skip_line``, without its
-    first line (a version 1 header). Anything after the member is refused."""
+    :data:`CHUNK`, refusing past :data:`MAX_INFLATED_BYTES`. Anything after the member is
+    refused."""
     inflater = zlib.decompressobj(_GZIP)
     total = 0
-    skipping = skip_line
     data = b""
     while not inflater.eof:
         if not data:
@@ -281,15 +301,8 @@ def _inflate(handle: IO[bytes], *, skip_line: bool) -> Iterator[bytes]:
             raise _refused()  # the file ends before its member does
         data = inflater.unconsumed_tail
         total += len(piece)
-        if total > MAX_INFLATED_BYTES + MAX_HEADER_BYTES:
+        if total > MAX_INFLATED_BYTES:
             raise _too_large_inflated()
-        if skipping:
-            end = piece.find(b"\n")
-            if end < 0:
-                if total > MAX_HEADER_BYTES:
-                    raise _refused()
-                continue
-            piece, skipping = piece[end + 1 :], False
         if piece:
             yield piece
     if inflater.unused_data.strip(b"\0") or handle.read(1).strip(b"\0"):
@@ -329,32 +342,3 @@ def _record(decode: Callable[[bytes], Any], line: bytes) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise _refused()
     return record
-
-
-# -- the network key --------------------------------------------------------------------------
-def load_key(path: Path) -> bytes:
-    """The network key stored as hexadecimal text in ``path``."""
-    try:
-        text = path.read_text(encoding="ascii").strip()
-        key = bytes.fromhex(text)
-    except FileNotFoundError:
-        raise ComptoirError(
-            _(
-                "Clé du réseau introuvable ({path}). Créez-la avec « tiers-lieu bundle key » "
-                "sur un lieu et copiez le fichier sur les autres."
-            ).format(path=path)
-        ) from None
-    except (OSError, ValueError):
-        raise ComptoirError(
-            _("La clé du réseau « {path} » est illisible.").format(path=path)
-        ) from None
-    if len(key) < 16:
-        raise ComptoirError(_("La clé du réseau « {path} » est trop courte.").format(path=path))
-    return key
-
-
-def new_key(path: Path) -> bytes:
-    key = os.urandom(KEY_BYTES)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(key.hex() + "\n", encoding="ascii")
-    return key

@@ -22,6 +22,14 @@ of another table it refers to.
 Tombstones are kept, compactly, until every row is merged, then delete their row unless it
 was edited after the deletion, children first.
 
+A bundle only speaks for the place that signed it (``site_id``): every row it inserts or
+updates, the row it would overwrite, and every row a tombstone would delete must belong to
+that place (the ``site`` row itself: its id is the place's), and no tombstone may name a
+``site`` row; an ``updated_at`` or a deletion later than the import plus :data:`FUTURE_SKEW`
+is refused too (a row dated 9999 would win every later conflict). Any of these refuses the
+whole bundle, naming the table and the row. A row the coordinator holds a tombstone of that
+place for is never inserted again, whatever the bundle (an older one imported late, say).
+
 The rows go in with Core statements, which the ORM's ``before_flush`` check of field shapes
 never sees: each incoming row is checked with :func:`tiers_lieu.validation.check_row` (text
 lengths, control characters, dates between 1900 and 2100), and a value that cannot even be
@@ -45,6 +53,7 @@ from sqlmodel import col
 from tiers_lieu.errors import ComptoirError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import BundleConflict, Tombstone
+from tiers_lieu.models.base import utcnow
 from tiers_lieu.services.bundles.tables import converter, local_references, travelling_tables
 from tiers_lieu.validation import check_row
 
@@ -52,6 +61,7 @@ CHUNK = 500  # ids in one ``IN (…)``
 BATCH = 2000  # rows decoded and written at once: what the merge holds in memory
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
+FUTURE_SKEW = timedelta(minutes=10)  # a place's clock may be a little ahead of ours
 
 
 @dataclass
@@ -60,6 +70,40 @@ class MergeCounts:
     updated: int = 0
     deleted: int = 0
     conflicts: int = 0
+    kept_deleted: int = 0  # rows not inserted again: a tombstone of the place says deleted
+
+
+def _refused(detail: str) -> ComptoirError:
+    return ComptoirError(
+        _("Ce paquet est refusé, rien n'a été importé : {detail}").format(detail=detail)
+    )
+
+
+def _not_the_signers(table: str, row_id: Any) -> ComptoirError:
+    return _refused(
+        _(
+            "la ligne {row} de la table « {table} » appartient à un autre lieu que celui qui "
+            "a signé le paquet."
+        ).format(row=_row_name(row_id), table=table)
+    )
+
+
+def _in_the_future(table: str, row_id: Any, at: datetime) -> ComptoirError:
+    return _refused(
+        _(
+            "la ligne {row} de la table « {table} » est datée du {at} (UTC), plus tard que "
+            "maintenant."
+        ).format(row=_row_name(row_id), table=table, at=at.strftime("%d/%m/%Y %H:%M"))
+    )
+
+
+def _row_name(row_id: Any) -> str:
+    return row_id.hex if isinstance(row_id, uuid.UUID) else str(row_id)[:40]
+
+
+def _owner(table: Table, row: Any) -> Any:
+    """The place a row belongs to: its ``site_id``, or its own id for a ``site`` row."""
+    return row["id"] if table.name == "site" else row.get("site_id")
 
 
 def refused_integrity(exc: IntegrityError) -> ComptoirError:
@@ -87,8 +131,9 @@ def merge_rows(
         # Rows of a bundle written in another order still merge (checked at the commit).
         session.execute(text("PRAGMA defer_foreign_keys=ON"))
     tables = {table.name: table for table in travelling_tables()}
-    merger = _Merger(session, bundle_id, site_id, last_import)
-    stones = _Tombstones(tables)
+    not_after = utcnow() + FUTURE_SKEW
+    merger = _Merger(session, bundle_id, site_id, last_import, not_after)
+    stones = _Tombstones(tables, site_id, not_after)
     try:
         batch: list[Any] = []
         batch_table: Table | None = None
@@ -107,7 +152,7 @@ def merge_rows(
         merger.merge(batch_table, batch)
         merger.later.apply(session)
         for table in reversed(tables.values()):
-            stones.apply(session, table, merger.counts, site_id)
+            stones.apply(session, table, merger.counts)
         session.flush()
     except ValidationError as exc:
         raise ComptoirError(
@@ -118,20 +163,25 @@ def merge_rows(
     return merger.counts
 
 
-def _decoder(table: Table) -> Callable[[Any], dict[str, Any]]:
-    """Turns a JSON row into bind values; references to local-only tables are emptied."""
+def _decoder(
+    table: Table, site_id: uuid.UUID, not_after: datetime
+) -> Callable[[Any], dict[str, Any]]:
+    """Turns a JSON row into bind values; references to local-only tables are emptied. A row
+    of another place than ``site_id``, or changed after ``not_after``, refuses the bundle."""
     converters = {column.name: converter(column) for column in table.c}
     emptied = local_references(table)
 
     def decode(raw: Any) -> dict[str, Any]:
         try:
-            row = {
+            row: dict[str, Any] = {
                 name: None if value is None else converters[name](value)
                 for name, value in raw.items()
                 if name in converters
             }
             if row.get("id") is None or row.get("updated_at") is None:
                 raise ValueError("a row without id or updated_at")
+            if row["updated_at"].utcoffset() is None:
+                raise ValueError("an instant without its offset")
         except (TypeError, ValueError, AttributeError):
             raise ValidationError(
                 table.name,
@@ -139,6 +189,10 @@ def _decoder(table: Table) -> Callable[[Any], dict[str, Any]]:
                     id=raw.get("id") if isinstance(raw, dict) else "?"
                 ),
             ) from None
+        if _owner(table, row) != site_id:
+            raise _not_the_signers(table.name, row["id"])
+        if row["updated_at"] > not_after:
+            raise _in_the_future(table.name, row["id"], row["updated_at"])
         for name in emptied:
             row[name] = None
         check_row(table, row)
@@ -161,7 +215,7 @@ class _LaterReferences:
             wanted = {row[name] for row in rows if row.get(name) is not None}
             if not wanted:
                 continue
-            present = {row_id for row_id, _at in _existing(session, table, list(wanted))}
+            present = {row_id for row_id, _at, _site in _existing(session, table, list(wanted))}
             for row in rows:
                 target = row.get(name)
                 if target is not None and target not in present:
@@ -185,12 +239,18 @@ class _Merger:
     """Merges one batch of rows of one table at a time, adding up what it did."""
 
     def __init__(
-        self, session: Session, bundle_id: uuid.UUID, site_id: uuid.UUID, last_import: datetime
+        self,
+        session: Session,
+        bundle_id: uuid.UUID,
+        site_id: uuid.UUID,
+        last_import: datetime,
+        not_after: datetime,
     ) -> None:
         self.session = session
         self.bundle_id = bundle_id
         self.site_id = site_id
         self.last_import = last_import
+        self.not_after = not_after
         self.counts = MergeCounts()
         self.later = _LaterReferences()
         self._decoders: dict[str, Callable[[Any], dict[str, Any]]] = {}
@@ -200,16 +260,26 @@ class _Merger:
             return
         decode = self._decoders.get(table.name)
         if decode is None:
-            decode = self._decoders[table.name] = _decoder(table)
+            decode = self._decoders[table.name] = _decoder(table, self.site_id, self.not_after)
         rows = [decode(raw) for raw in raw_rows]
-        existing = dict(_existing(self.session, table, [row["id"] for row in rows]))
+        existing: dict[uuid.UUID, datetime] = {}
+        for row_id, at, owner in _existing(self.session, table, [row["id"] for row in rows]):
+            if owner != self.site_id:  # the bundle would take another place's row over
+                raise _not_the_signers(table.name, row_id)
+            existing[row_id] = at
+        deleted = _tombstoned(
+            self.session, table, self.site_id, [r["id"] for r in rows if r["id"] not in existing]
+        )
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for row in rows:
             local = existing.get(row["id"])
             incoming = row["updated_at"]
             if local is None:
-                inserts.append(row)
+                if row["id"] in deleted:
+                    self.counts.kept_deleted += 1  # deleted here: an older copy stays away
+                else:
+                    inserts.append(row)
                 continue
             if local == incoming:
                 continue
@@ -247,11 +317,33 @@ class _Merger:
 
 def _existing(
     session: Session, table: Table, ids: list[uuid.UUID]
-) -> Iterable[tuple[uuid.UUID, datetime]]:
+) -> Iterable[tuple[uuid.UUID, datetime, uuid.UUID]]:
+    """(id, updated_at, place) of the rows of ``table`` among ``ids`` already in the base."""
+    owner = table.c.id if table.name == "site" else table.c.site_id
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        query = select(table.c.id, table.c.updated_at).where(table.c.id.in_(chunk))
-        yield from ((row.id, row.updated_at) for row in session.execute(query))
+        query = select(table.c.id, table.c.updated_at, owner.label("owner")).where(
+            table.c.id.in_(chunk)
+        )
+        yield from ((row.id, row.updated_at, row.owner) for row in session.execute(query))
+
+
+def _tombstoned(
+    session: Session, table: Table, site_id: uuid.UUID, ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Those of ``ids`` the base holds a tombstone of place ``site_id`` for."""
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(ids), CHUNK):
+        found.update(
+            session.execute(
+                select(col(Tombstone.row_id)).where(
+                    col(Tombstone.table_name) == table.name,
+                    col(Tombstone.site_id) == site_id,
+                    col(Tombstone.row_id).in_(ids[start : start + CHUNK]),
+                )
+            ).scalars()
+        )
+    return found
 
 
 def _instant(packed: bytes | bytearray) -> datetime:
@@ -263,14 +355,23 @@ class _Tombstones:
     and the deletion instant in microseconds), so even a bundle of deletions only stays small.
     """
 
-    def __init__(self, tables: dict[str, Table]) -> None:
+    def __init__(self, tables: dict[str, Table], site_id: uuid.UUID, not_after: datetime) -> None:
         self._tables = tables
+        self._site_id = site_id
+        self._not_after = not_after
         self._by_table: dict[str, bytearray] = {}
 
     def add(self, record: dict[str, Any]) -> None:
         name = str(record.get("table"))
         if name not in self._tables:
             return
+        if name == "site":
+            raise _refused(
+                _(
+                    "il supprimerait le lieu {row} (table « site ») : un paquet ne supprime "
+                    "jamais un lieu."
+                ).format(row=str(record.get("row_id", "?"))[:40])
+            )
         try:
             row_id = uuid.UUID(record["row_id"])
             deleted_at = datetime.fromisoformat(record["deleted_at"])
@@ -281,6 +382,8 @@ class _Tombstones:
                 name,
                 _("suppression illisible ({id})").format(id=record.get("row_id", "?")),
             ) from None
+        if deleted_at > self._not_after:
+            raise _in_the_future(name, row_id, deleted_at)
         self._by_table.setdefault(name, bytearray()).extend(packed)
 
     def _chunks(self, name: str) -> Iterable[list[tuple[uuid.UUID, datetime]]]:
@@ -294,10 +397,12 @@ class _Tombstones:
                 for at in range(0, len(piece), 24)
             ]
 
-    def apply(
-        self, session: Session, table: Table, counts: MergeCounts, site_id: uuid.UUID
-    ) -> None:
+    def apply(self, session: Session, table: Table, counts: MergeCounts) -> None:
+        site_id = self._site_id
         for chunk in self._chunks(table.name):
+            for row_id, _at, owner in _existing(session, table, [row_id for row_id, _d in chunk]):
+                if owner != site_id:
+                    raise _not_the_signers(table.name, row_id)
             known = set(
                 session.execute(
                     select(col(Tombstone.row_id)).where(

@@ -1,7 +1,8 @@
 """Which tables travel in a bundle, in foreign-key order, and how a row becomes JSON and back.
 
-Every site-owned table travels except accounts and the audit trail (local to a desk: password
-hashes never leave it); references to accounts are emptied on import. ``ANONYMOUS_BLANKS``
+Every site-owned table travels except accounts, the audit trail and the places' keys (local
+to a desk: password hashes and private keys never leave it); references to accounts are
+emptied on import. ``ANONYMOUS_BLANKS``
 lists the personal fields blanked in an "anonymous" bundle.
 """
 
@@ -20,7 +21,7 @@ from tiers_lieu.models import metadata
 from tiers_lieu.models.base import UTCDateTime
 
 LOCAL_TABLES = frozenset(
-    {"app_user", "audit_entry", "tombstone", "bundle_import", "bundle_conflict"}
+    {"app_user", "audit_entry", "tombstone", "bundle_import", "bundle_conflict", "place_key"}
 )
 
 # Table → columns emptied in "anonymous" mode (always, or only where a person is set).

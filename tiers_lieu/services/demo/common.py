@@ -156,6 +156,10 @@ class DemoContext:
             defaults = _static_defaults(model)
             self._defaults[model] = defaults
         fallback = self.at(self.start, time(9, 0))
+        # Rows planned ahead (next weeks' bookings, distributions) were still written before
+        # today: no stamp after today's midnight, or a coordinator would refuse the place's
+        # bundle (an ``updated_at`` in the future wins every conflict).
+        latest = self.at(self.today, time(0, 0))
         has_site = "site_id" in model.model_fields
         full = []
         for row in rows:
@@ -165,6 +169,8 @@ class DemoContext:
             if "id" not in record:
                 record["id"] = self.uid()
             stamp = record.setdefault("created_at", fallback)
+            if stamp > latest:
+                stamp = record["created_at"] = latest
             record.setdefault("updated_at", stamp)
             full.append(record)
         statement = insert(model)

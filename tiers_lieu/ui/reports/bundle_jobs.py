@@ -54,11 +54,11 @@ def export_job(
     site_id: uuid.UUID,
     path: Path,
     *,
-    key: bytes,
     mode: BundleMode,
     since_day: date | None,
 ) -> ExportResult:
-    """Write the site's bundle (computing the indicators first for « indicateurs seuls »)."""
+    """Write the site's bundle, signed with its key (computing the indicators first for
+    « indicateurs seuls »)."""
     indicators = ""
     if mode == "aggregates":
         # Imported here, for start-up time: the report's CSV is only needed now.
@@ -75,7 +75,6 @@ def export_job(
         path,
         since=since_instant(since_day, app.visits.time_zone(site_id)),
         mode=mode,
-        key=key,
         indicators_csv=indicators,
     )
 
@@ -91,7 +90,7 @@ class ImportOutcome:
 
 
 def import_job(
-    service: BundleService, paths: list[Path], *, key: bytes, progress: Progress
+    service: BundleService, paths: list[Path], *, progress: Progress
 ) -> list[ImportOutcome]:
     """Merge each file in its own transaction: a refused file stops no other. Anything but an
     expected refusal (the server gone, say) stops the batch and reaches the caller."""
@@ -99,7 +98,7 @@ def import_job(
     for done, path in enumerate(paths):
         progress(done, len(paths))
         try:
-            result = service.import_bundle(path, key=key)
+            result = service.import_bundle(path)
             written = None
             if result.mode == "aggregates":
                 written = path.with_suffix(".indicateurs.csv")

@@ -1,12 +1,14 @@
 """« Réseau de lieux »: what ``tiers-lieu bundle`` does, in the window. A site sends its
-data to the network's coordination in one signed file; the coordination takes in the files of
-every site; both read back what was merged and the conflicts.
+data to the network's coordination in one file signed with the place's own key; the
+coordination, which has added each place's public key once, takes in the files of every site;
+both read back what was merged and the conflicts.
 
 Exports and imports run through :func:`~tiers_lieu.ui.ops.run_op` (a large site's full bundle
 takes a while on the desk's laptop). Each file is imported in its own transaction, so a
-refused file (bad signature, another network) does not hold back the others; the summary names
-each file and what became of it. An « indicateurs seuls » bundle carries no row: as with the
-command line, its indicators are written next to it as a CSV file.
+refused file (bad signature, a place not trusted here) does not hold back the others; the
+summary names each file and what became of it. Before each import the service backs the base
+up. An « indicateurs seuls » bundle carries no row: as with the command line, its indicators
+are written next to it as a CSV file.
 """
 
 from __future__ import annotations
@@ -36,13 +38,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError, ValidationError
 from tiers_lieu.i18n import _, format_number, place_today
-from tiers_lieu.services.bundles import (
-    BundleMode,
-    BundleService,
-    ExportResult,
-    fileformat,
-)
-from tiers_lieu.services.bundles.keyfile import default_key_path
+from tiers_lieu.services.bundles import BundleMode, BundleService, ExportResult
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date, today_qdate
 from tiers_lieu.ui.date_range import bounded
@@ -56,7 +52,7 @@ from tiers_lieu.ui.reports.bundle_jobs import (
     export_job,
     import_job,
 )
-from tiers_lieu.ui.reports.bundle_key import NetworkKeyBox, documents_folder
+from tiers_lieu.ui.reports.bundle_key import PlaceKeysBox, documents_folder
 from tiers_lieu.ui.reports.bundle_models import (
     BundleConflictsModel,
     BundleImportsModel,
@@ -66,7 +62,7 @@ from tiers_lieu.ui.widgets import SubHeading
 
 
 class BundlesTab(QWidget):
-    """The network key, sending this site's bundle, taking in others', and their history."""
+    """The places' keys, sending this site's bundle, taking in others', and their history."""
 
     bundle_exported = Signal(object)
     """A bundle was written; carries its :class:`ExportResult`."""
@@ -80,15 +76,14 @@ class BundlesTab(QWidget):
         user: UserInfo | None,
         parent: QWidget | None = None,
         *,
-        key_path: Path | None = None,
+        legacy_key_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
         self._user = user
         self.service = BundleService(app.uow)
-        self.key_box = NetworkKeyBox(key_path or default_key_path(), self)
-        self.key_box.key_changed.connect(self.refresh)
+        self.key_box = PlaceKeysBox(app, site, self, legacy_path=legacy_key_path)
         exchange = QHBoxLayout()
         exchange.addWidget(self._build_export(), 1)
         exchange.addWidget(self._build_import(), 1)
@@ -218,7 +213,7 @@ class BundlesTab(QWidget):
 
     # -- state ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the key's state and both lists."""
+        """Reload the keys and both lists."""
         self.key_box.refresh()
         try:
             self.imports_model.set_rows(self.service.list_imports())
@@ -247,13 +242,9 @@ class BundlesTab(QWidget):
             raise ValidationError(_("Depuis le"), _("la date est dans l'avenir"))
         return day
 
-    def _load_key(self) -> bytes:
-        return fileformat.load_key(self.key_box.key_path)
-
     # -- export --------------------------------------------------------------------------
     def on_export_clicked(self) -> None:
         try:
-            key = self._load_key()
             since_day = self.since_day()
         except ComptoirError as exc:
             show_error(self, exc)
@@ -272,16 +263,15 @@ class BundlesTab(QWidget):
         path = Path(chosen)
         if path.suffix.lower() != BUNDLE_SUFFIX:
             path = path.with_name(path.name + BUNDLE_SUFFIX)
-        self.export_to(path, key=key, mode=mode, since_day=since_day)
+        self.export_to(path, mode=mode, since_day=since_day)
 
-    def export_to(
-        self, path: Path, *, key: bytes, mode: BundleMode, since_day: date | None
-    ) -> None:
-        """Write this site's bundle to ``path`` off the GUI thread."""
+    def export_to(self, path: Path, *, mode: BundleMode, since_day: date | None) -> None:
+        """Write this site's bundle to ``path`` off the GUI thread (its key is made the
+        first time)."""
         app, service, site_id = self._app, self.service, self._site.id
 
         def work(progress: Progress) -> ExportResult:
-            return export_job(app, service, site_id, path, key=key, mode=mode, since_day=since_day)
+            return export_job(app, service, site_id, path, mode=mode, since_day=since_day)
 
         self.export_status.setText(_("Export du paquet en cours…"))
         run_op(
@@ -307,6 +297,7 @@ class BundlesTab(QWidget):
                 path=result.path,
             )
         self.export_status.confirm(message)
+        self.key_box.refresh()  # the place's key may have been made by this export
         self.bundle_exported.emit(result)
 
     def on_export_failed(self, exc: BaseException) -> None:
@@ -315,11 +306,6 @@ class BundlesTab(QWidget):
 
     # -- import --------------------------------------------------------------------------
     def on_import_clicked(self) -> None:
-        try:
-            key = self._load_key()
-        except ComptoirError as exc:
-            show_error(self, exc)
-            return
         names, _filter = QFileDialog.getOpenFileNames(
             self,
             _("Importer des paquets"),
@@ -329,14 +315,14 @@ class BundlesTab(QWidget):
             ),
         )
         if names:
-            self.import_files([Path(name) for name in names], key=key)
+            self.import_files([Path(name) for name in names])
 
-    def import_files(self, paths: list[Path], *, key: bytes) -> None:
+    def import_files(self, paths: list[Path]) -> None:
         """Merge each file in turn off the GUI thread; one refused file stops no other."""
         service = self.service
 
         def work(progress: Progress) -> list[ImportOutcome]:
-            return import_job(service, paths, key=key, progress=progress)
+            return import_job(service, paths, progress=progress)
 
         self.import_status.setText(_("Import en cours…"))
         run_op(
