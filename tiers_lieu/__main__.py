@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tiers_lieu import __version__
+from tiers_lieu.cli_audit import add_audit_parser, run_audit
 from tiers_lieu.cli_backup import add_backup_parser, run_backup
 from tiers_lieu.cli_bookings import add_bookings_import, run_bookings_import
 from tiers_lieu.cli_bundle import add_bundle_parser, run_bundle
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
     add_backup_parser(sub)
     add_purge_parser(sub)
+    add_audit_parser(sub)
     add_bundle_parser(sub)
     add_encrypt_parser(sub)
     return parser
@@ -241,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_purge(args)
         if args.command == "bundle":
             return run_bundle(args)
+        if args.command == "audit":
+            return run_audit(args)
         if args.command == "encrypt":
             return run_encrypt(args)
         return _run_gui(args)

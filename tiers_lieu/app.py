@@ -14,6 +14,7 @@ from tiers_lieu.services.accounts import AccountService
 from tiers_lieu.services.agenda import AgendaServices, build_agenda
 from tiers_lieu.services.amap import AmapServices
 from tiers_lieu.services.assistance import AssistanceService
+from tiers_lieu.services.audit_chain import install_chain_listener
 from tiers_lieu.services.audit_log import AuditLogService
 from tiers_lieu.services.bundles import install_tombstone_listener
 from tiers_lieu.services.communes import CommuneService
@@ -86,6 +87,8 @@ def build(db: str | None = None) -> Comptoir:
     install_tombstone_listener()
     # Every row written through the ORM has its field shapes checked (lengths, dates, text).
     install_shape_listener()
+    # Every audit line is chained to the one before it in its site's chain (seq, hashes).
+    install_chain_listener()
     # What a crash cut short (encryption, backup, restore) is finished or undone first.
     tidy_at_start(url)
     engine = make_engine(url)

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -30,8 +30,11 @@ from sqlmodel import Session
 from tiers_lieu import encryption, held_files
 from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import _
+from tiers_lieu.private_files import new_private_file, private_folder
 
 if TYPE_CHECKING:
+    import uuid
+
     from tiers_lieu.services.access import Access
 
 APP_DIR_NAME = "comptoir"
@@ -113,8 +116,12 @@ def _on_sqlite_end(connection: Any) -> None:
 def make_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         key = encryption.engine_key(path)  # None for a plain file
+        # A new base is created 0600 before SQLite opens it: its WAL, shared-memory and
+        # journal files take the same mode (issue 15, point 8).
+        with suppress(OSError):  # a folder that refuses it: SQLite says why, as before
+            new_private_file(path)
         # isolation_level=None stops pysqlite from opening transactions on its own, so that
         # the "begin" listener decides how each one starts (SQLAlchemy's pysqlite recipe).
         # The factory counts the connection as holding the file, so that nothing in this
@@ -160,10 +167,21 @@ class UnitOfWork:
         self._read_only = read_only
         self.access = access
 
+    @property
+    def actor_id(self) -> uuid.UUID | None:
+        """Who makes this change: the account signed in, ``None`` for the system (command
+        line, demo, migrations). The only source of audit lines' and ``created_by_id``'s
+        author — services never take it from their caller."""
+        return None if self.access is None else self.access.user_id
+
     def __enter__(self) -> UnitOfWork:
         if self._read_only:
             _open_here.read_only = getattr(_open_here, "read_only", 0) + 1
         self.session = Session(self._engine, expire_on_commit=False)
+        options = () if self.access is None else self.access.place_filter()
+        if options:
+            # An account bound to one place: other places' rows are left out of every query.
+            event.listen(self.session, "do_orm_execute", _with_options(options))
         return self
 
     def __exit__(
@@ -190,6 +208,14 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def _with_options(options: tuple[Any, ...]) -> Any:
+    def add(state: Any) -> None:
+        if state.is_select or state.is_update or state.is_delete:
+            state.statement = state.statement.options(*options)
+
+    return add
 
 
 class UowFactory:
@@ -256,7 +282,7 @@ def one_at_a_time(db_path: Path) -> Iterator[None]:
 def backup_sqlite(source: Path, target: Path) -> Path:
     """A consistent copy of a live SQLite file, through SQLite's online backup API; the copy
     of an encrypted file is encrypted with the same key and gets a copy of its key file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     encryption.copy_database(source, target)
     encryption.copy_key_file(source, target)
     return target

@@ -32,7 +32,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from tiers_lieu.encryption_keys import PASSPHRASE, KeyFile, key_id_of, write_ato
 from tiers_lieu.errors import ComptoirError, DatabaseInUseError
 from tiers_lieu.held_files import PlainConnection, connection_class, raw_access
 from tiers_lieu.i18n import _
+from tiers_lieu.private_files import new_private_file, private_folder
 
 PASSPHRASE_ENV = "TIERS_LIEU_DB_PASSPHRASE"
 KEY_FILE_SUFFIX = ".cle.json"
@@ -158,13 +159,14 @@ def keep_bytes(db_path: Path, target: Path) -> None:
     """``target`` made a copy of ``db_path``'s bytes as they are (a damaged base, which the
     backup API cannot read): a hard link where the file system allows it, else a copy, made
     only when no connection of this process has the file open."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     target.unlink(missing_ok=True)
     try:
         os.link(db_path, target)
         return
     except OSError:
         pass
+    new_private_file(target)  # copyfile keeps the mode of the file it writes into
     with raw_access(db_path) as free:
         if not free:
             raise RuntimeError(f"{db_path} est ouvert par une connexion de ce processus")
@@ -285,6 +287,9 @@ def connect(path: Path, *, read_only: bool = False, key: bytes | None = _AUTO) -
     if key is _AUTO:
         key = database_key(path)
     target = f"file:{path}?mode=ro" if read_only else str(path)
+    if not read_only:
+        with suppress(OSError):  # a folder that refuses it: SQLite says why
+            new_private_file(path)  # a new file (a copy): 0600, as its side files then
     if key is None:
         return sqlite3.connect(target, uri=read_only, factory=PlainConnection)
     module = sqlcipher_module()
@@ -366,6 +371,8 @@ def copy_database(source: Path, target: Path, *, key: bytes | None = _AUTO) -> N
 def export(connection: Any, target: Path, key: bytes | None, *, begin: str = "BEGIN") -> None:
     """``sqlcipher_export`` of ``connection`` (SQLCipher, autocommit) into the new file
     ``target``, keyed with ``key`` (``None``: plain), in one read transaction."""
+    with suppress(OSError):
+        new_private_file(target)  # 0600 before SQLite creates it
     connection.execute(f"ATTACH DATABASE ? AS copie KEY {_sql_key(key)}", (str(target),))
     try:
         connection.execute(begin)

@@ -29,6 +29,7 @@ from typing import Any
 
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
+from tiers_lieu.private_files import private_folder, write_private
 
 FILE_FORMAT = "comptoir-cle-base"
 KEY_BYTES = 32
@@ -52,13 +53,10 @@ class WrongPassphraseError(ComptoirError):
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a power cut leaves the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     partial = path.with_name(path.name + ".partiel")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    # 0600 even over a partial file a killed write left readable.
+    write_private(partial, data, sync=True)
     os.replace(partial, path)
     sync_folder(path.parent)
 

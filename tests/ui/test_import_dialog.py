@@ -54,6 +54,8 @@ def choose(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
 def open_dialog(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, user: UserInfo | None, kind: ImportKind
 ) -> ImportDialog:
+    if user is not None:
+        app.access.sign_in(user)  # as the window does: the import is this account's
     dialog = ImportDialog(app, site, user, kind)
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):

@@ -55,6 +55,8 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> list[QMessageBox.StandardButton]
 def open_section(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, user: UserInfo | None
 ) -> VisitsSection:
+    if user is not None:
+        app.access.sign_in(user)  # as the window does: the services act for this account
     section = VisitsSection(app, site, user, today=TODAY)
     qtbot.addWidget(section)
     section.resize(1280, 800)
@@ -215,10 +217,8 @@ def test_a_workshop_head_count_becomes_visits_of_the_workshop_service(
 def test_changing_a_workshop_attendance_updates_its_visits(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, user: UserInfo
 ) -> None:
-    event = app.events.create(
-        site_id=site.id, user_id=user.id, title="Repair café", event_date=TODAY
-    )
-    app.events.set_head_counts(event.id, [HeadCountLine(4), HeadCountLine(2)], user_id=user.id)
+    event = app.events.create(site_id=site.id, title="Repair café", event_date=TODAY)
+    app.events.set_head_counts(event.id, [HeadCountLine(4), HeadCountLine(2)])
     section = open_section(qtbot, app, site, user)
     assert section.visits_tab.totals_label.text() == "Total : 6 visites en 2 lignes"
 

@@ -5,6 +5,7 @@ are throttled, and every change is audited without a secret in the log."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import col, select
@@ -152,23 +153,23 @@ def test_a_volunteer_changes_their_own_pin_with_the_current_one(app: Comptoir) -
 def test_five_wrong_secrets_block_the_account_for_thirty_seconds(app: Comptoir) -> None:
     jules = make(app, "jules", Role.VOLUNTEER, pin=PIN)
     paul = make(app, "paul", Role.HOST)
-    now = [1000.0]
-    app.accounts.throttle.clock = lambda: now[0]
+    now = [datetime(2026, 12, 7, 9, 0, tzinfo=UTC)]
+    app.accounts.clock = lambda: now[0]
     for _attempt in range(4):
         with pytest.raises(AuthenticationError, match="incorrect"):
             app.accounts.unlock(jules.id, "000000")
     with pytest.raises(AuthenticationError) as blocked:
         app.accounts.unlock(jules.id, "000000")
     assert "réessayez dans 30 secondes" in blocked.value.message
-    now[0] += 20
+    now[0] += timedelta(seconds=20)
     with pytest.raises(AuthenticationError, match="réessayez dans 10 secondes"):
         app.accounts.unlock(jules.id, PIN)  # even the right PIN waits
     with pytest.raises(AuthenticationError, match="réessayez dans 10 secondes"):
         app.accounts.authenticate("jules", PIN)
     assert app.accounts.authenticate("paul", PASSWORD).id == paul.id  # others unaffected
-    now[0] += 11
+    now[0] += timedelta(seconds=11)
     assert app.accounts.unlock(jules.id, PIN).id == jules.id
-    refused = [e for e in audit_lines(app) if e.action == "refused"]
+    refused = [e for e in audit_lines(app) if e.action == "lockout"]
     assert len(refused) == 1 and refused[0].entity_id == jules.id
 
 

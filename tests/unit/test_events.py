@@ -51,7 +51,7 @@ def workshop(app: Comptoir, site: SiteInfo, user: UserInfo, **changes: object) -
         "duration_min": 90,
     }
     values.update(changes)
-    return app.events.create(site_id=site.id, user_id=user.id, **values).id  # type: ignore[arg-type]
+    return app.events.create(site_id=site.id, **values).id  # type: ignore[arg-type]
 
 
 def test_a_new_workshop_counts_for_the_workshop_service(
@@ -60,7 +60,6 @@ def test_a_new_workshop_counts_for_the_workshop_service(
     digital = category(app, site, CategoryKind.EVENT_TYPE, "Atelier numérique")
     info = app.events.create(
         site_id=site.id,
-        user_id=user.id,
         title="  Premiers pas sur tablette ",
         event_type_id=digital,
         event_date=DAY,
@@ -83,10 +82,10 @@ def test_head_counts_become_visits_and_follow_every_change(
     event_id = workshop(app, site, user)
     women = category(app, site, CategoryKind.GENDER, "Féminin")
     seniors = category(app, site, CategoryKind.AGE_BAND, "70+")
+    app.access.sign_in(user)  # the visits say who counted them
     detail = app.events.set_head_counts(
         event_id,
         [HeadCountLine(5, gender_id=women, age_band_id=seniors), HeadCountLine(3)],
-        user_id=user.id,
     )
     assert detail.event.participants == 8
     assert detail.head_counts == (HeadCountLine(5, women, seniors), HeadCountLine(3))
@@ -100,14 +99,13 @@ def test_head_counts_become_visits_and_follow_every_change(
     assert {v.created_by_id for v in visits} == {user.id}
 
     # Saved again with one line fewer: the visits follow, nothing is counted twice.
-    app.events.set_head_counts(event_id, [HeadCountLine(6)], user_id=user.id)
+    app.events.set_head_counts(event_id, [HeadCountLine(6)])
     assert [v.count for v in event_visits(app, event_id)] == [6]
 
     # Moved to another day and service: the visits move with it.
     cafe = next(s.id for s in app.config.list_services(site.id) if s.name.startswith("Café"))
     app.events.update(
         event_id,
-        user_id=user.id,
         title="Premiers pas sur tablette",
         event_date=date(2026, 3, 19),
         start_time=time(10, 0),
@@ -122,7 +120,7 @@ def test_head_counts_become_visits_and_follow_every_change(
     )
 
     # No attendance left: no visits left.
-    app.events.set_head_counts(event_id, [], user_id=user.id)
+    app.events.set_head_counts(event_id, [])
     assert event_visits(app, event_id) == []
     assert app.events.get(event_id).event.participants == 0
 
@@ -144,9 +142,9 @@ def test_registered_people_count_one_visit_each(
         uow.session.add_all([louise, paul])
         uow.commit()
     event_id = workshop(app, site, user)
-    app.events.set_head_counts(event_id, [HeadCountLine(12)], user_id=user.id)
+    app.events.set_head_counts(event_id, [HeadCountLine(12)])
 
-    detail = app.events.set_registered(event_id, [paul.id, louise.id, paul.id], user_id=user.id)
+    detail = app.events.set_registered(event_id, [paul.id, louise.id, paul.id])
     assert [p.name for p in detail.registered] == ["Louise Martin", "Paul Bernard"]
     assert detail.head_counts == ()
     assert detail.event.participants == 2
@@ -162,7 +160,7 @@ def test_registered_people_count_one_visit_each(
         seen = uow.session.get(Person, louise.id)
         assert seen is not None and seen.last_activity_on == DAY
 
-    detail = app.events.set_registered(event_id, [louise.id], user_id=user.id)
+    detail = app.events.set_registered(event_id, [louise.id])
     assert [v.person_id for v in event_visits(app, event_id)] == [louise.id]
 
 
@@ -170,8 +168,8 @@ def test_deleting_a_workshop_removes_its_visits_and_is_audited(
     app: Comptoir, site: SiteInfo, user: UserInfo
 ) -> None:
     event_id = workshop(app, site, user)
-    app.events.set_head_counts(event_id, [HeadCountLine(4)], user_id=user.id)
-    app.events.delete(event_id, user_id=user.id)
+    app.events.set_head_counts(event_id, [HeadCountLine(4)])
+    app.events.delete(event_id)
     assert event_visits(app, event_id) == []
     with pytest.raises(NotFoundError):
         app.events.get(event_id)
@@ -190,8 +188,8 @@ def test_list_gives_the_period_with_participants_and_totals(
     early = workshop(app, site, user, title="Atelier CV", event_date=date(2026, 2, 1))
     late = workshop(app, site, user, title="Réunion des bénévoles", duration_min=30)
     workshop(app, site, user, title="Hors période", event_date=date(2025, 12, 31))
-    app.events.set_head_counts(early, [HeadCountLine(7), HeadCountLine(2)], user_id=user.id)
-    app.events.set_head_counts(late, [HeadCountLine(4)], user_id=user.id)
+    app.events.set_head_counts(early, [HeadCountLine(7), HeadCountLine(2)])
+    app.events.set_head_counts(late, [HeadCountLine(4)])
 
     listed = app.events.list(site.id, date(2026, 1, 1), date(2026, 12, 31))
     assert [(e.title, e.participants) for e in listed] == [
@@ -227,15 +225,15 @@ def test_a_wrong_workshop_names_the_field(
 
 def test_a_wrong_head_count_changes_nothing(app: Comptoir, site: SiteInfo, user: UserInfo) -> None:
     event_id = workshop(app, site, user)
-    app.events.set_head_counts(event_id, [HeadCountLine(3)], user_id=user.id)
+    app.events.set_head_counts(event_id, [HeadCountLine(3)])
     seniors = category(app, site, CategoryKind.AGE_BAND, "70+")
     with pytest.raises(ValidationError, match="Nombre : ligne 2"):
-        app.events.set_head_counts(event_id, [HeadCountLine(2), HeadCountLine(0)], user_id=user.id)
+        app.events.set_head_counts(event_id, [HeadCountLine(2), HeadCountLine(0)])
     with pytest.raises(ValidationError) as wrong_kind:
-        app.events.set_head_counts(event_id, [HeadCountLine(2, gender_id=seniors)], user_id=user.id)
+        app.events.set_head_counts(event_id, [HeadCountLine(2, gender_id=seniors)])
     assert wrong_kind.value.field == "Genre"
     with pytest.raises(ValidationError) as unknown:
-        app.events.set_registered(event_id, [uuid.uuid4()], user_id=user.id)
+        app.events.set_registered(event_id, [uuid.uuid4()])
     assert unknown.value.field == "Participants"
     assert [v.count for v in event_visits(app, event_id)] == [3]
 

@@ -352,7 +352,6 @@ def test_the_audit_log_csv_opens_as_text(app: Comptoir, site: SiteInfo, tmp_path
             entity=HOSTILE[4],
             entity_id=None,
             site_id=site.id,
-            user_id=None,
             details={HOSTILE[3]: HOSTILE[1]},
         )
         uow.commit()

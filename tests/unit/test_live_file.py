@@ -150,6 +150,7 @@ DATABASE_MODULES = [
     "encryption.py",
     "encryption_keys.py",
     "held_files.py",
+    "private_files.py",
     "cli_backup.py",
     "cli_encrypt.py",
     "services/backups.py",
@@ -173,6 +174,8 @@ ALLOWED = {
     ("encryption_keys.py", "sync_folder"): "a folder, for fsync",
     ("encryption_keys.py", "_read_key_file"): "a key file",
     ("services/encryption_swap.py", "load"): "the encryption's journal (JSON)",
+    ("private_files.py", "new_private_file"): "only a name nothing has (O_EXCL), in raw_access",
+    ("private_files.py", "open_private"): "key files, journals, JSON files: never a base",
     ("services/leftovers.py", "backup_under_way"): "the lock file of the backup folder",
     ("services/leftovers.py", "no_backup_under_way"): "the lock file of the backup folder",
 }
@@ -262,6 +265,7 @@ def test_the_base_itself_picked_as_a_file_to_import_is_refused_unopened(
     from tiers_lieu.errors import ComptoirError
     from tiers_lieu.services.agenda.ics_file import read_file
     from tiers_lieu.services.bundles import BundleService
+    from tiers_lieu.services.bundles.placekeys import read_public_file
 
     picked = Path(f"{db_path}{suffix}")
     picked.touch()  # a WAL may not exist yet at this moment
@@ -269,7 +273,8 @@ def test_the_base_itself_picked_as_a_file_to_import_is_refused_unopened(
         lambda: app.imports.import_visits(site.id, picked),
         lambda: app.imports.import_assistance(site.id, picked),
         lambda: read_file(picked),
-        lambda: BundleService(app.uow).import_bundle(picked, key=b"k" * 32),
+        lambda: BundleService(app.uow).import_bundle(picked),
+        lambda: read_public_file(picked),
     ]
     for attempt in attempts:
         with pytest.raises(ComptoirError, match="base de données ouverte par Comptoir"):

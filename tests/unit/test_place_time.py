@@ -130,7 +130,6 @@ def test_a_visit_corrected_to_today_at_the_place_is_not_in_the_future(
     with computer_zone():
         app.visit_log.update(
             visit.id,
-            user_id=None,
             service_id=service.id,
             activity_date=today,
             activity_time=time(10, 0),
@@ -139,7 +138,6 @@ def test_a_visit_corrected_to_today_at_the_place_is_not_in_the_future(
         with pytest.raises(ValidationError, match="futur"):
             app.visit_log.update(
                 visit.id,
-                user_id=None,
                 service_id=service.id,
                 activity_date=today + timedelta(days=1),
                 activity_time=None,

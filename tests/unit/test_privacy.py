@@ -175,7 +175,7 @@ def test_purge_spares_recent_people_and_honours_longer_settings(
 
 def test_purge_blanks_old_notes_and_drops_old_audit_lines(app: Comptoir, site: SiteInfo) -> None:
     privacy = PrivacyService(app.uow)
-    assisted_person(app, site, date(2023, 1, 10), "Passeport perdu")
+    # Written first, as lines are: the purge removes the start of the place's chain.
     with app.uow() as uow:
         uow.session.add(
             AuditEntry(
@@ -186,6 +186,7 @@ def test_purge_blanks_old_notes_and_drops_old_audit_lines(app: Comptoir, site: S
             )
         )
         uow.commit()
+    assisted_person(app, site, date(2023, 1, 10), "Passeport perdu")
     report = privacy.purge(site.id, dry_run=False, today=TODAY)
     assert report.assistance_notes == 1 and report.audit_entries == 1
     with app.uow() as uow:

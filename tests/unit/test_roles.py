@@ -92,9 +92,7 @@ ACTIONS: dict[str, tuple[Permission, Action]] = {
     ),
     "présence à un atelier": (
         Permission.DESK,
-        lambda app, t, _p: app.events.set_head_counts(
-            t.event_id, [HeadCountLine(count=3)], user_id=None
-        ),
+        lambda app, t, _p: app.events.set_head_counts(t.event_id, [HeadCountLine(count=3)]),
     ),
     "remettre un panier": (
         Permission.DESK,

@@ -180,9 +180,9 @@ def test_a_correction_is_saved_and_audited(app: Comptoir, site: SiteInfo, user: 
     (visit_id,) = add_visits(
         app, site, {"service_id": welcome, "activity_date": date(2026, 5, 4), "count": 1}
     )
+    app.access.sign_in(user)
     row = app.visit_log.update(
         visit_id,
-        user_id=user.id,
         service_id=coworking,
         activity_date=date(2026, 5, 3),
         activity_time=time(14, 20, 33),
@@ -207,7 +207,6 @@ def test_a_correction_that_changes_nothing_writes_no_audit_line(
     (visit_id,) = add_visits(app, site, {"service_id": welcome, "activity_date": date(2026, 5, 4)})
     app.visit_log.update(
         visit_id,
-        user_id=user.id,
         service_id=welcome,
         activity_date=date(2026, 5, 4),
         activity_time=None,
@@ -226,14 +225,15 @@ def test_a_deletion_removes_the_visit_and_is_audited(
         {"service_id": welcome, "activity_date": date(2026, 5, 4)},
         {"service_id": welcome, "activity_date": date(2026, 5, 5), "count": 6},
     )
-    app.visit_log.delete(gone, user_id=user.id)
+    app.access.sign_in(user)
+    app.visit_log.delete(gone)
     rows = app.visit_log.page(site_id=site.id, filters=YEAR, limit=10)
     assert [r.id for r in rows] == [keep]
     (entry,) = audit_lines(app, gone)
     assert (entry.action, entry.user_id, entry.site_id) == ("delete", user.id, site.id)
     assert json.loads(entry.details)["count"] == 6
     with pytest.raises(NotFoundError):
-        app.visit_log.delete(gone, user_id=user.id)
+        app.visit_log.delete(gone)
 
 
 @pytest.mark.parametrize(
@@ -262,7 +262,7 @@ def test_a_wrong_correction_names_the_field_and_changes_nothing(
         **changes,
     }
     with pytest.raises(ValidationError) as refused:
-        app.visit_log.update(visit_id, user_id=user.id, today=date(2026, 5, 5), **values)
+        app.visit_log.update(visit_id, today=date(2026, 5, 5), **values)
     assert refused.value.field == field
     assert app.visit_log.get(visit_id).count == 1
     assert audit_lines(app, visit_id) == []
@@ -272,17 +272,16 @@ def test_visits_of_a_workshop_are_corrected_through_the_workshop(
     app: Comptoir, site: SiteInfo, user: UserInfo
 ) -> None:
     event = app.events.create(
-        site_id=site.id, user_id=user.id, title="Atelier tablette", event_date=date(2026, 5, 4)
+        site_id=site.id, title="Atelier tablette", event_date=date(2026, 5, 4)
     )
-    app.events.set_head_counts(event.id, [HeadCountLine(5)], user_id=user.id)
+    app.events.set_head_counts(event.id, [HeadCountLine(5)])
     (row,) = app.visit_log.page(site_id=site.id, filters=YEAR, limit=10)
     assert row.source == VisitSource.EVENT
     with pytest.raises(ConflictError, match="Atelier tablette"):
-        app.visit_log.delete(row.id, user_id=user.id)
+        app.visit_log.delete(row.id)
     with pytest.raises(ConflictError):
         app.visit_log.update(
             row.id,
-            user_id=user.id,
             service_id=row.service_id,
             activity_date=row.activity_date,
             activity_time=None,

@@ -149,5 +149,6 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     PURGE = "purge"
     READ = "read"
-    REFUSED = "refused"
+    REFUSED = "refused"  # an account blocked after wrong secrets, before issue 15
     SWITCH = "switch"
+    LOCKOUT = "lockout"  # an account locked after wrong secrets (the delay grows)

@@ -8,11 +8,20 @@ The :class:`Access` of a :class:`~tiers_lieu.app.Comptoir` says who is acting. T
 acts as the *system* (whoever can type ``tiers-lieu`` can read the database file anyway); the
 desktop application signs the user in after the login dialog, and signs the next one in on a
 user switch.
+
+An account bound to one place (``AppUser.site_id``) sees that place only; an account with no
+place (the network) and the system see every place. Two mechanisms enforce it, both here:
+:func:`requires` (and :func:`in_place` for methods open to every role) refuses a method asked
+for another place through its ``site_id``/``site_ids`` argument, with a French message naming
+the place (:class:`SiteAccessDeniedError`), and fills an empty ``site_ids`` with the places the
+account may see; and :meth:`Access.place_filter` gives each unit of work a filter that leaves
+the rows of other places out of every ORM query (a row asked by its id is then « not found »).
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 import uuid
 from collections.abc import Callable
@@ -24,6 +33,7 @@ from tiers_lieu.i18n import N_, _
 from tiers_lieu.models.enums import Role
 
 if TYPE_CHECKING:
+    from tiers_lieu.db import UowFactory
     from tiers_lieu.services.readmodels import UserInfo
 
 
@@ -95,6 +105,25 @@ class AccessDeniedError(ComptoirError):
         self.permission = permission
 
 
+class SiteAccessDeniedError(AccessDeniedError):
+    """The account is bound to another place than the one asked; the message names both."""
+
+    def __init__(self, place: str, own_place: str | None) -> None:
+        if own_place is None:
+            message = _(
+                "Action refusée : les données du lieu « {place} » ne sont pas accessibles "
+                "sans connexion."
+            ).format(place=place)
+        else:
+            message = _(
+                "Action refusée : ce compte est rattaché au lieu « {own} » ; les données du "
+                "lieu « {place} » ne lui sont pas accessibles. Un compte du réseau (sans lieu) "
+                "voit tous les lieux."
+            ).format(own=own_place, place=place)
+        ComptoirError.__init__(self, message)
+        self.permission = None  # type: ignore[assignment]
+
+
 class Access:
     """Who acts through the services: the system (command line) or a signed-in account.
 
@@ -106,6 +135,7 @@ class Access:
         self._lock = threading.Lock()
         self._user: UserInfo | None = None
         self._system = True
+        self._filters: dict[frozenset[uuid.UUID], tuple[Any, ...]] = {}
 
     @property
     def user(self) -> UserInfo | None:
@@ -121,6 +151,49 @@ class Access:
     def is_system(self) -> bool:
         with self._lock:
             return self._system
+
+    @property
+    def sites(self) -> frozenset[uuid.UUID] | None:
+        """The places the account may see: ``None`` for every place (the system, or an
+        account of the network), its own place for a bound account, none when signed out."""
+        with self._lock:
+            if self._system:
+                return None
+            if self._user is None:
+                return frozenset()
+            if self._user.site_id is None:
+                return None
+            return frozenset({self._user.site_id})
+
+    def sees_site(self, site_id: uuid.UUID) -> bool:
+        allowed = self.sites
+        return allowed is None or site_id in allowed
+
+    def require_site(self, site_id: uuid.UUID, factory: UowFactory | None = None) -> None:
+        """Refuse (:class:`SiteAccessDeniedError`) a place the account may not see; the
+        places are named when ``factory`` gives a way to read them."""
+        if self.sees_site(site_id):
+            return
+        user = self.user
+        own = None if user is None else user.site_id
+        names = _place_names(factory, [site_id] if own is None else [site_id, own])
+        raise SiteAccessDeniedError(
+            names.get(site_id, str(site_id)),
+            None if own is None else names.get(own, str(own)),
+        )
+
+    def place_filter(self) -> tuple[Any, ...]:
+        """Query options leaving other places' rows out (empty when every place is seen)."""
+        allowed = self.sites
+        if allowed is None:
+            return ()
+        with self._lock:
+            cached = self._filters.get(allowed)
+        if cached is None:
+            cached = _place_options(tuple(sorted(allowed)))
+            with self._lock:
+                self._filters[allowed] = cached
+        return cached
 
     def sign_in(self, user: UserInfo) -> None:
         """From now on the services act for ``user`` and only allow what their role may."""
@@ -158,6 +231,36 @@ class Access:
             raise AccessDeniedError(permission, None if user is None else user.role)
 
 
+def _place_names(factory: UowFactory | None, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if factory is None:
+        return {}
+    from sqlmodel import col, select
+
+    from tiers_lieu.models import Site
+
+    with factory(read_only=True) as uow:
+        rows = uow.session.exec(select(Site.id, Site.name).where(col(Site.id).in_(ids))).all()
+    return dict(rows)
+
+
+def _place_options(allowed: tuple[uuid.UUID, ...]) -> tuple[Any, ...]:
+    """One ``with_loader_criteria`` per table of site-owned rows (every ``SiteRow``): the
+    ORM adds ``site_id IN (…)`` wherever such a table is read, joined, updated or deleted."""
+    from sqlalchemy.orm import with_loader_criteria
+    from sqlmodel import SQLModel
+
+    from tiers_lieu.models.base import SiteRow
+
+    owned = sorted(
+        (m.class_ for m in SQLModel._sa_registry.mappers if issubclass(m.class_, SiteRow)),
+        key=lambda cls: cls.__name__,
+    )
+    return tuple(
+        with_loader_criteria(cls, lambda c: c.site_id.in_(allowed), include_aliases=True)
+        for cls in owned
+    )
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 S = TypeVar("S")
@@ -175,15 +278,52 @@ def access_of(service: Any) -> Access:
 def requires(
     permission: Permission,
 ) -> Callable[[Callable[Concatenate[S, P], R]], Callable[Concatenate[S, P], R]]:
-    """Refuse the decorated service method unless the signed-in role has ``permission``."""
+    """Refuse the decorated service method unless the signed-in role has ``permission``, and
+    (like :func:`in_place`) unless the account may see the place it is asked for."""
 
     def decorate(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
-        @functools.wraps(method)
-        def guarded(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
-            access_of(self).require(permission)
-            return method(self, *args, **kwargs)
-
+        guarded = _scoped(method, permission)
         guarded.required_permission = permission  # type: ignore[attr-defined]
         return guarded
 
     return decorate
+
+
+def in_place(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """For a method every role may call (no permission): still refused for a place the
+    account may not see (its ``site_id``/``site_ids`` argument)."""
+    return _scoped(method, None)
+
+
+def _scoped(
+    method: Callable[Concatenate[S, P], R], permission: Permission | None
+) -> Callable[Concatenate[S, P], R]:
+    signature = inspect.signature(method)
+    one = "site_id" in signature.parameters
+    several = "site_ids" in signature.parameters
+
+    @functools.wraps(method)
+    def guarded(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        access = access_of(self)
+        if permission is not None:
+            access.require(permission)
+        if not (one or several):
+            return method(self, *args, **kwargs)
+        bound = signature.bind_partial(self, *args, **kwargs)
+        site_id = bound.arguments.get("site_id")
+        if site_id is not None:
+            access.require_site(site_id, self._uow)  # type: ignore[attr-defined]
+        if several:
+            site_ids = bound.arguments.get("site_ids")
+            if site_ids is None:
+                allowed = access.sites
+                if allowed is not None:  # « every place » is every place this account sees
+                    bound.arguments["site_ids"] = sorted(allowed)
+                    return method(*bound.args, **bound.kwargs)  # type: ignore[arg-type]
+            else:
+                for wanted in site_ids:
+                    access.require_site(wanted, self._uow)  # type: ignore[attr-defined]
+        return method(self, *args, **kwargs)
+
+    guarded.checks_place = one or several  # type: ignore[attr-defined]
+    return guarded

@@ -6,20 +6,17 @@ such an account stores :data:`PIN_ONLY` there: it is not an argon2 hash, ``verif
 ``InvalidHashError`` for it, and no password can ever match it (the ``!`` of a locked Unix
 account in ``/etc/shadow`` plays the same part).
 
-The throttle is in memory, per account: after :data:`MAX_ATTEMPTS` wrong secrets in a row the
-account is refused for :data:`WAIT_SECONDS` seconds, whatever is typed. A restart of the
-application clears it; a desk laptop has one process, so that is enough to make guessing a
-6-digit PIN take weeks instead of minutes.
+The throttle is kept in the database, per account (``app_user.failed_attempts``,
+``locked_until``, ``lock_count``; :mod:`tiers_lieu.services.account_signin` writes them): after
+:data:`MAX_ATTEMPTS` wrong secrets in a row the account is refused, whatever is typed, for
+:func:`lock_seconds` — 30 s the first time, then longer at each lock up to 15 minutes, until a
+right secret starts again from 30 s. A restart changes nothing, so guessing a 6-digit PIN
+takes years.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -32,7 +29,8 @@ PIN_LENGTH = 6
 PIN_ONLY = "!pin-only"
 """Stored as the password hash of a PIN-only account: never a valid argon2 hash."""
 MAX_ATTEMPTS = 5
-WAIT_SECONDS = 30
+LOCK_DELAYS = (30, 60, 120, 300, 600, 900)
+"""Seconds an account stays locked at its first, second… lock in a row (the last repeats)."""
 
 _hasher = PasswordHasher()
 
@@ -76,49 +74,26 @@ def looks_like_pin(secret: str) -> bool:
     return len(secret) == PIN_LENGTH and all(c in "0123456789" for c in secret)
 
 
-@dataclass
-class _Attempts:
-    failures: int = 0
-    blocked_until: float = 0.0
-
-
-class Throttle:
-    """Counts wrong secrets per account; ``clock`` is replaceable for tests."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._accounts: dict[uuid.UUID, _Attempts] = {}
-
-    def check(self, account_id: uuid.UUID) -> None:
-        """Refuse at once while the account is blocked (the message says how long)."""
-        with self._lock:
-            attempts = self._accounts.get(account_id)
-            wait = 0.0 if attempts is None else attempts.blocked_until - self.clock()
-        if wait > 0:
-            raise blocked_error(math.ceil(wait))
-
-    def failed(self, account_id: uuid.UUID) -> bool:
-        """Count a wrong secret; ``True`` when this one blocks the account."""
-        with self._lock:
-            attempts = self._accounts.setdefault(account_id, _Attempts())
-            attempts.failures += 1
-            if attempts.failures < MAX_ATTEMPTS:
-                return False
-            attempts.failures = 0
-            attempts.blocked_until = self.clock() + WAIT_SECONDS
-            return True
-
-    def succeeded(self, account_id: uuid.UUID) -> None:
-        with self._lock:
-            self._accounts.pop(account_id, None)
+def lock_seconds(lock_number: int) -> int:
+    """How long the ``lock_number``-th lock in a row lasts (1 is the first)."""
+    return LOCK_DELAYS[min(max(lock_number, 1), len(LOCK_DELAYS)) - 1]
 
 
 def blocked_error(seconds: int) -> AuthenticationError:
+    """« Réessayez dans … »: seconds under a minute, whole minutes (rounded up) above."""
+    if seconds < 60:
+        return AuthenticationError(
+            ngettext(
+                "Trop d'essais incorrects : ce compte est bloqué, réessayez dans {n} seconde.",
+                "Trop d'essais incorrects : ce compte est bloqué, réessayez dans {n} secondes.",
+                seconds,
+            ).format(n=seconds)
+        )
+    minutes = math.ceil(seconds / 60)
     return AuthenticationError(
         ngettext(
-            "Trop d'essais incorrects : ce compte est bloqué, réessayez dans {n} seconde.",
-            "Trop d'essais incorrects : ce compte est bloqué, réessayez dans {n} secondes.",
-            seconds,
-        ).format(n=seconds)
+            "Trop d'essais incorrects : ce compte est bloqué, réessayez dans {n} minute.",
+            "Trop d'essais incorrects : ce compte est bloqué, réessayez dans {n} minutes.",
+            minutes,
+        ).format(n=minutes)
     )

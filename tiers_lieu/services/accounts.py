@@ -27,7 +27,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import AppUser, SiteSetting
 from tiers_lieu.models.enums import AuditAction, Role
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.account_secrets import (
     MIN_PASSWORD_LENGTH,
     PIN_ONLY,
@@ -154,7 +154,6 @@ class AccountService(SignIn):
                 entity="app_user",
                 entity_id=user.id,
                 site_id=site_id,
-                user_id=None,
                 details={
                     "username": username,
                     "role": role,
@@ -166,10 +165,10 @@ class AccountService(SignIn):
             return user_info(user)
 
     @requires(Permission.ACCOUNTS)
-    def set_role(self, user_id: uuid.UUID, role: Role) -> AccountInfo:
+    def set_role(self, account_id: uuid.UUID, role: Role) -> AccountInfo:
         """A role leaving « Bénévole » loses its PIN (PINs are for volunteers only)."""
         role = Role(role)
-        if self._is_own(user_id):
+        if self._is_own(account_id):
             raise ConflictError(
                 _(
                     "Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre "
@@ -194,12 +193,12 @@ class AccountService(SignIn):
             row.role = role
             return details
 
-        return self._change(user_id, change)
+        return self._change(account_id, change)
 
     @requires(Permission.ACCOUNTS)
-    def set_active(self, user_id: uuid.UUID, active: bool) -> AccountInfo:
+    def set_active(self, account_id: uuid.UUID, active: bool) -> AccountInfo:
         """Deactivate (never delete) or reactivate an account."""
-        if not active and self._is_own(user_id):
+        if not active and self._is_own(account_id):
             raise ConflictError(
                 _(
                     "Vous ne pouvez pas désactiver votre propre compte : demandez-le à un "
@@ -213,11 +212,11 @@ class AccountService(SignIn):
             row.active = active
             return {"active": active}
 
-        return self._change(user_id, change)
+        return self._change(account_id, change)
 
-    def update_display_name(self, user_id: uuid.UUID, display_name: str) -> AccountInfo:
+    def update_display_name(self, account_id: uuid.UUID, display_name: str) -> AccountInfo:
         """One's own name, or anyone's for the administration."""
-        if not self._is_own(user_id):
+        if not self._is_own(account_id):
             self._access().require(Permission.ACCOUNTS)
         display_name = display_name.strip()
         if not display_name:
@@ -229,29 +228,29 @@ class AccountService(SignIn):
             row.display_name = display_name
             return {"changed": "display_name"}
 
-        return self._change(user_id, change)
+        return self._change(account_id, change)
 
     def set_password(
-        self, user_id: uuid.UUID, password: str, *, current: str | None = None
+        self, account_id: uuid.UUID, password: str, *, current: str | None = None
     ) -> AccountInfo:
         """One's own password (``current`` secret required) or anyone's (administration)."""
         check_password(password)
-        self._may_change_secret(user_id, current)
+        self._may_change_secret(account_id, current)
         new_hash = hash_secret(password)
 
         def change(row: AppUser, _session: Session) -> dict[str, Any]:
             row.password_hash = new_hash
             return {"changed": "password"}
 
-        return self._change(user_id, change)
+        return self._change(account_id, change)
 
     def set_pin(
-        self, user_id: uuid.UUID, pin: str | None, *, current: str | None = None
+        self, account_id: uuid.UUID, pin: str | None, *, current: str | None = None
     ) -> AccountInfo:
         """Set (or with ``None`` remove) a volunteer's PIN; same rule as :meth:`set_password`."""
         if pin is not None:
             check_pin(pin)
-        self._may_change_secret(user_id, current)
+        self._may_change_secret(account_id, current)
         new_hash = hash_secret(pin) if pin is not None else None
 
         def change(row: AppUser, _session: Session) -> dict[str, Any]:
@@ -267,9 +266,10 @@ class AccountService(SignIn):
             row.pin_hash = new_hash
             return {"changed": "pin" if pin is not None else "pin_removed"}
 
-        return self._change(user_id, change)
+        return self._change(account_id, change)
 
     # -- inactivity lock ------------------------------------------------------------------
+    @in_place
     def lock_minutes(self, site_id: uuid.UUID | None) -> int:
         """Minutes without a key press or a click before the desk locks (default 5)."""
         if site_id is None:
@@ -304,7 +304,6 @@ class AccountService(SignIn):
                 entity="setting",
                 entity_id=None,
                 site_id=site_id,
-                user_id=None,
                 details={LOCK_KEY: minutes},
             )
             uow.commit()
@@ -312,11 +311,11 @@ class AccountService(SignIn):
 
     # -- helpers --------------------------------------------------------------------------
     def _change(
-        self, user_id: uuid.UUID, change: Callable[[AppUser, Session], dict[str, Any]]
+        self, account_id: uuid.UUID, change: Callable[[AppUser, Session], dict[str, Any]]
     ) -> AccountInfo:
         """Apply ``change`` to the account and audit what it returns, in one transaction."""
         with self._uow() as uow:
-            row = uow.session.get(AppUser, user_id)
+            row = uow.session.get(AppUser, account_id)
             if row is None:
                 raise NotFoundError(_("Ce compte n'existe plus."))
             details = change(row, uow.session)
@@ -327,7 +326,6 @@ class AccountService(SignIn):
                 entity="app_user",
                 entity_id=row.id,
                 site_id=row.site_id,
-                user_id=None,
                 details=details,
             )
             uow.commit()

@@ -105,7 +105,6 @@ class AssistanceService:
         self,
         *,
         site_id: uuid.UUID,
-        user_id: uuid.UUID | None = None,
         activity_date: date,
         activity_time: time | None = None,
         operator_id: uuid.UUID,
@@ -196,7 +195,7 @@ class AssistanceService:
                         status_id=status_id,
                         person_id=person_id,
                         source=VisitSource.ASSISTANCE,
-                        created_by_id=user_id,
+                        created_by_id=uow.actor_id,
                     )
                     session.add(visit)
                     # No ORM relationship orders the inserts: the visit goes first.
@@ -224,7 +223,7 @@ class AssistanceService:
                 follow_up_due=due,
                 visit_id=visit_id,
                 source=source,
-                created_by_id=user_id,
+                created_by_id=uow.actor_id,
             )
             session.add(record)
             uow.commit()
@@ -306,7 +305,6 @@ class AssistanceService:
         *,
         outcome_id: uuid.UUID,
         orientation_id: uuid.UUID | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> None:
         """Close a follow-up with its final outcome (and orientation when « Orientée »).
 
@@ -342,7 +340,6 @@ class AssistanceService:
                 entity="assistance_record",
                 entity_id=record.id,
                 site_id=record.site_id,
-                user_id=user_id,
                 details={"follow_up_outcome": outcome},
             )
             uow.commit()
@@ -407,7 +404,6 @@ def _audit_read(uow: UnitOfWork, site_id: uuid.UUID, details: dict[str, object])
         entity="assistance_record",
         entity_id=None,
         site_id=site_id,
-        user_id=None,
         details=details,
     )
     uow.commit()

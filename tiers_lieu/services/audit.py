@@ -1,7 +1,10 @@
 """The audit log: who changed or removed which record, and when.
 
 Services call :func:`record` inside their own unit of work, so the audit line is committed
-with the change it describes, or not at all.
+with the change it describes, or not at all. Its author is always the unit of work's
+(``uow.actor_id``: the account signed in, ``None`` for the system), never a caller's word;
+only :func:`record_sign_in` names another account — the one signing in, the subject of the
+line, before the desk knows it.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import uuid
 from typing import Any
 
 from tiers_lieu.db import UnitOfWork
-from tiers_lieu.models import AuditEntry, utcnow
+from tiers_lieu.models import AppUser, AuditEntry, utcnow
 from tiers_lieu.models.enums import AuditAction
 
 
@@ -22,12 +25,30 @@ def record(
     entity: str,
     entity_id: uuid.UUID | None,
     site_id: uuid.UUID | None,
-    user_id: uuid.UUID | None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Add an audit line to the current transaction; ``details`` holds no personal data."""
-    if user_id is None and uow.access is not None:
-        user_id = uow.access.user_id  # the account signed in at the desk, if any
+    """Add an audit line to the current transaction, in the name of whoever the unit of work
+    acts for; ``details`` holds no personal data."""
+    _add(uow, uow.actor_id, action, entity, entity_id, site_id, details)
+
+
+def record_sign_in(
+    uow: UnitOfWork, account: AppUser, *, action: AuditAction, details: dict[str, Any]
+) -> None:
+    """A line about ``account`` signing in (or taking over the desk), written in its own name:
+    it is the one acting, though the desk has not signed it in yet."""
+    _add(uow, account.id, action, "app_user", account.id, account.site_id, details)
+
+
+def _add(
+    uow: UnitOfWork,
+    user_id: uuid.UUID | None,
+    action: AuditAction,
+    entity: str,
+    entity_id: uuid.UUID | None,
+    site_id: uuid.UUID | None,
+    details: dict[str, Any] | None,
+) -> None:
     text = json.dumps(details or {}, ensure_ascii=False, default=str, sort_keys=True)
     uow.session.add(
         AuditEntry(

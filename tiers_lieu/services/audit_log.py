@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement
@@ -31,7 +31,10 @@ from tiers_lieu.models import AppUser, AuditEntry, Site
 from tiers_lieu.models.enums import AuditAction, Role
 from tiers_lieu.reports.cells import safe_text  # the one formula-safe rule of every export
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, access_of, requires
+
+if TYPE_CHECKING:
+    from tiers_lieu.services.audit_verify import ChainReport
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 
@@ -45,6 +48,7 @@ ACTION_LABELS: dict[str, str] = {
     AuditAction.READ: N_("Consultation"),
     AuditAction.REFUSED: N_("Refus"),
     AuditAction.SWITCH: N_("Changement d'utilisateur"),
+    AuditAction.LOCKOUT: N_("Blocage de compte"),
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -61,12 +65,15 @@ ENTITY_LABELS: dict[str, str] = {
     "visit": N_("Visite"),
     "booking": N_("Réservation"),
     "sale": N_("Vente"),
+    "commune": N_("Commune"),
+    "pass_type": N_("Formule"),
 }
 
 
 # Names of the detail keys the services write most, and of some of their values.
 DETAIL_LABELS: dict[str, str] = {
     "username": N_("identifiant"),
+    "name": N_("nom"),
     "role": N_("rôle"),
     "previous_role": N_("rôle précédent"),
     "password": N_("mot de passe"),
@@ -78,6 +85,7 @@ DETAIL_LABELS: dict[str, str] = {
     "previous": N_("compte précédent"),
     "attempts": N_("essais"),
     "blocked_seconds": N_("bloqué (secondes)"),
+    "locks": N_("blocages successifs"),
     "records": N_("démarches"),
     "rows": N_("lignes"),
     "lines": N_("lignes"),
@@ -223,11 +231,18 @@ class AuditLogService:
                 entity="audit_entry",
                 entity_id=None,
                 site_id=site_id,
-                user_id=None,
                 details={key: value for key, value in details.items() if value is not None},
             )
             uow.commit()
         return len(lines)
+
+    @requires(Permission.AUDIT)
+    def verify(self) -> ChainReport:
+        """Whether the log's hash chains are whole and the database still guards it; where
+        it breaks otherwise (the chains of the places the account may read; not audited)."""
+        from tiers_lieu.services.audit_verify import verify
+
+        return verify(self._uow, sites=access_of(self).sites)
 
     def _lines(
         self,
@@ -245,6 +260,9 @@ class AuditLogService:
             .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
             .offset(offset)
         )
+        allowed = access_of(self).sites
+        if allowed is not None:  # an account of one place reads that place's lines only
+            query = query.where(col(AuditEntry.site_id).in_(allowed))
         if limit is not None:
             query = query.limit(limit)
         lines = []

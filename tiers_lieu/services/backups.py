@@ -37,6 +37,7 @@ from tiers_lieu import encryption
 from tiers_lieu.db import MIGRATIONS_DIR, backup_sqlite, one_at_a_time, sqlite_path
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.private_files import private_folder, write_private
 from tiers_lieu.services import leftovers
 from tiers_lieu.services.backup_thinning import (
     MIGRATION_PREFIX,
@@ -157,9 +158,9 @@ class BackupService:
                 data.pop(key, None)
             else:
                 data[key] = value
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)
         tmp = self._settings_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        write_private(tmp, json.dumps(data, indent=2).encode("utf-8"))
         os.replace(tmp, self._settings_path)
 
     def external_folder(self) -> Path | None:

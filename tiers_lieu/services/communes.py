@@ -20,7 +20,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Commune
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.readmodels import CommuneInfo
 from tiers_lieu.services.sites import INSEE_RE
 from tiers_lieu.services.tabular import normalise, read_table
@@ -44,6 +44,7 @@ class CommuneService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @in_place
     def list_communes(
         self, site_id: uuid.UUID, *, territory_only: bool = False
     ) -> list[CommuneInfo]:
@@ -92,15 +93,15 @@ class CommuneService:
                 entity="commune",
                 entity_id=row.id,
                 site_id=site_id,
-                user_id=None,
                 details={"name": row.name},
             )
             uow.commit()
             return _info(row)
 
+    @requires(Permission.DESK)
     def find_or_add(self, site_id: uuid.UUID, text: str) -> CommuneInfo:
         """The commune named (or coded) ``text``, accents and case ignored; a name the site
-        does not know yet is added outside the territory (free entry at the desk)."""
+        does not know yet is added outside the territory (free entry at the desk, audited)."""
         wanted = normalise(text)
         if not wanted:
             raise ValidationError(_("Commune"), _("ce champ est obligatoire"))
@@ -112,6 +113,14 @@ class CommuneService:
             name = check_text(_("Commune"), text.strip(), NAME_MAX)
             row = Commune(site_id=site_id, name=name, in_territory=False)
             uow.session.add(row)
+            audit.record(
+                uow,
+                action=AuditAction.CREATE,
+                entity="commune",
+                entity_id=row.id,
+                site_id=site_id,
+                details={"name": row.name},
+            )
             uow.commit()
             return _info(row)
 
@@ -190,7 +199,6 @@ class CommuneService:
                     entity="commune",
                     entity_id=None,
                     site_id=site_id,
-                    user_id=None,
                     details={"created": created, "updated": updated},
                 )
                 uow.commit()

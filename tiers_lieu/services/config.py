@@ -19,7 +19,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Category, Closure, OpeningHours, Service
 from tiers_lieu.models.enums import AuditAction, CategoryKind, ServiceKind
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.readmodels import CategoryInfo, ClosureInfo, OpeningRange, ServiceInfo
 
 
@@ -62,6 +62,7 @@ class ConfigService:
         self._uow = uow
 
     # -- services -------------------------------------------------------------------------
+    @in_place
     def list_services(
         self, site_id: uuid.UUID, *, include_inactive: bool = False
     ) -> list[ServiceInfo]:
@@ -95,7 +96,6 @@ class ConfigService:
                 entity="service",
                 entity_id=service.id,
                 site_id=site_id,
-                user_id=None,
                 details={"name": name},
             )
             uow.commit()
@@ -126,7 +126,6 @@ class ConfigService:
                 entity="service",
                 entity_id=service.id,
                 site_id=service.site_id,
-                user_id=None,
                 details={"name": name, "active": active},
             )
             uow.commit()
@@ -160,12 +159,12 @@ class ConfigService:
                 entity="service",
                 entity_id=service_id,
                 site_id=service.site_id,
-                user_id=None,
                 details={"position": target},
             )
             uow.commit()
 
     # -- categories -----------------------------------------------------------------------
+    @in_place
     def list_categories(
         self, site_id: uuid.UUID, kind: CategoryKind, *, include_inactive: bool = False
     ) -> list[CategoryInfo]:
@@ -201,13 +200,13 @@ class ConfigService:
                 entity="category",
                 entity_id=row.id,
                 site_id=site_id,
-                user_id=None,
                 details={"kind": str(kind), "label": label},
             )
             uow.commit()
             return _category_info(row)
 
     # -- opening hours --------------------------------------------------------------------
+    @in_place
     def opening_hours(self, site_id: uuid.UUID) -> list[OpeningRange]:
         with self._uow() as uow:
             rows = uow.session.exec(
@@ -242,7 +241,6 @@ class ConfigService:
                 entity="opening_hours",
                 entity_id=None,
                 site_id=site_id,
-                user_id=None,
                 details={
                     "weekday": weekday,
                     "ranges": [f"{o:%H:%M}-{c:%H:%M}" for o, c in ordered],
@@ -252,6 +250,7 @@ class ConfigService:
         return [OpeningRange(weekday, o, c) for o, c in ordered]
 
     # -- closures and holidays ------------------------------------------------------------
+    @in_place
     def list_closures(self, site_id: uuid.UUID) -> list[ClosureInfo]:
         with self._uow() as uow:
             rows = uow.session.exec(
@@ -278,7 +277,6 @@ class ConfigService:
                 entity="closure",
                 entity_id=row.id,
                 site_id=site_id,
-                user_id=None,
                 details={"start": start_date, "end": end_date},
             )
             uow.commit()
@@ -297,11 +295,11 @@ class ConfigService:
                 entity="closure",
                 entity_id=row.id,
                 site_id=row.site_id,
-                user_id=None,
                 details={"start": row.start_date, "end": row.end_date},
             )
             uow.commit()
 
+    @in_place
     def is_open_on(self, site_id: uuid.UUID, day: date) -> bool:
         """Open that day: it has opening hours, is no public holiday and no closure."""
         if day in public_holidays(day.year):

@@ -32,7 +32,7 @@ from tiers_lieu.models.enums import (
     VisitSource,
 )
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.events_read import (
     EventDetail,
     EventInfo,
@@ -65,11 +65,13 @@ class EventService:
         self._uow = uow
 
     # -- choices for the form ---------------------------------------------------------------
+    @in_place
     def default_service_id(self, site_id: uuid.UUID) -> uuid.UUID | None:
         """The « Atelier / animation » service (the first active one of kind workshop)."""
         with self._uow() as uow:
             return _default_service(uow, site_id)
 
+    @in_place
     def list_partners(self, site_id: uuid.UUID) -> list[PartnerChoice]:
         with self._uow() as uow:
             rows = uow.session.exec(
@@ -106,7 +108,6 @@ class EventService:
         self,
         *,
         site_id: uuid.UUID,
-        user_id: uuid.UUID | None,
         title: str,
         event_date: date,
         event_type_id: uuid.UUID | None = None,
@@ -148,7 +149,6 @@ class EventService:
                 entity="event",
                 entity_id=event.id,
                 site_id=site_id,
-                user_id=user_id,
             )
             info = event_infos(uow, site_id, [event])[0]
             uow.commit()
@@ -159,7 +159,6 @@ class EventService:
         self,
         event_id: uuid.UUID,
         *,
-        user_id: uuid.UUID | None,
         title: str,
         event_date: date,
         event_type_id: uuid.UUID | None = None,
@@ -199,14 +198,13 @@ class EventService:
             uow.session.add(event)
             uow.session.flush()
             if changed.keys() & {"event_date", "start_time", "service_id"}:
-                _mirror_visits(uow, event, user_id)
+                _mirror_visits(uow, event)
             audit.record(
                 uow,
                 action=AuditAction.UPDATE,
                 entity="event",
                 entity_id=event.id,
                 site_id=event.site_id,
-                user_id=user_id,
                 details={"changed": sorted(changed)},
             )
             info = event_infos(uow, event.site_id, [event])[0]
@@ -214,7 +212,7 @@ class EventService:
             return info
 
     @requires(Permission.BOOKINGS)
-    def delete(self, event_id: uuid.UUID, *, user_id: uuid.UUID | None) -> None:
+    def delete(self, event_id: uuid.UUID) -> None:
         """Remove the event, its attendance and the visits it counted."""
         with self._uow() as uow:
             event = _event(uow, event_id)
@@ -229,7 +227,6 @@ class EventService:
                 entity="event",
                 entity_id=event.id,
                 site_id=event.site_id,
-                user_id=user_id,
                 details={"title": event.title, "event_date": event.event_date},
             )
             session.delete(event)
@@ -240,8 +237,6 @@ class EventService:
         self,
         event_id: uuid.UUID,
         lines: Sequence[HeadCountLine],
-        *,
-        user_id: uuid.UUID | None,
     ) -> EventDetail:
         """Replace the attendance by anonymous head-count lines (and the visits with it)."""
         for number, line in enumerate(lines, start=1):
@@ -277,15 +272,13 @@ class EventService:
                 }
                 for line in lines
             ]
-            return self._replace_attendance(uow, event, AttendanceMode.ANONYMOUS, rows, user_id)
+            return self._replace_attendance(uow, event, AttendanceMode.ANONYMOUS, rows)
 
     @requires(Permission.DESK)
     def set_registered(
         self,
         event_id: uuid.UUID,
         person_ids: Sequence[uuid.UUID],
-        *,
-        user_id: uuid.UUID | None,
     ) -> EventDetail:
         """Replace the attendance by these people, one visit each (duplicates ignored)."""
         unique = list(dict.fromkeys(person_ids))
@@ -316,7 +309,7 @@ class EventService:
                 if person.last_activity_on is None or person.last_activity_on < event.event_date:
                     person.last_activity_on = event.event_date
                     uow.session.add(person)
-            return self._replace_attendance(uow, event, AttendanceMode.REGISTERED, rows, user_id)
+            return self._replace_attendance(uow, event, AttendanceMode.REGISTERED, rows)
 
     def _replace_attendance(
         self,
@@ -324,7 +317,6 @@ class EventService:
         event: Event,
         mode: AttendanceMode,
         rows: Sequence[dict[str, Any]],
-        user_id: uuid.UUID | None,
     ) -> EventDetail:
         session = uow.session
         session.execute(delete(EventAttendance).where(col(EventAttendance.event_id) == event.id))
@@ -348,14 +340,13 @@ class EventService:
         event.attendance_mode = mode
         session.add(event)
         session.flush()
-        _mirror_visits(uow, event, user_id)
+        _mirror_visits(uow, event)
         audit.record(
             uow,
             action=AuditAction.UPDATE,
             entity="event_attendance",
             entity_id=event.id,
             site_id=event.site_id,
-            user_id=user_id,
             details={
                 "mode": mode,
                 "lines": len(rows),
@@ -436,7 +427,7 @@ def _event(uow: UnitOfWork, event_id: uuid.UUID) -> Event:
     return event
 
 
-def _mirror_visits(uow: UnitOfWork, event: Event, user_id: uuid.UUID | None) -> None:
+def _mirror_visits(uow: UnitOfWork, event: Event) -> None:
     """Delete the event's visits and write them again from its attendance."""
     session = uow.session
     session.execute(delete(Visit).where(col(Visit.event_id) == event.id))
@@ -477,7 +468,7 @@ def _mirror_visits(uow: UnitOfWork, event: Event, user_id: uuid.UUID | None) -> 
                 "status_id": status_id,
                 "event_id": event.id,
                 "source": VisitSource.EVENT,
-                "created_by_id": user_id,
+                "created_by_id": uow.actor_id,
             }
             for count, person_id, gender_id, age_band_id, status_id, commune_id in lines
         ],

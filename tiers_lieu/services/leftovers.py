@@ -26,6 +26,7 @@ command line prints both; the log only keeps a trace.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -39,7 +40,9 @@ from sqlalchemy.exc import ArgumentError
 from tiers_lieu import encryption
 from tiers_lieu.db import sqlite_path
 from tiers_lieu.encryption import KEY_FILE_SUFFIX, key_file_for
+from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import format_number, ngettext
+from tiers_lieu.private_files import private_folder, tighten
 from tiers_lieu.services import encryption_swap as swap
 
 try:
@@ -54,6 +57,7 @@ FOLDER_NAME = "sauvegardes"
 LOCK_NAME = ".verrou-sauvegardes"
 PARTIAL_SUFFIX = ".partiel"
 RESTORE_SUFFIX = ".restauration"
+LOCK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
 
 
 @dataclass
@@ -123,9 +127,9 @@ def _lock(handle: IO[bytes], *, exclusive: bool, wait: bool) -> bool:
 @contextmanager
 def backup_under_way(folder: Path) -> Iterator[None]:
     """Held (shared) by a backup while its partial copy exists in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        handle = (folder / LOCK_NAME).open("ab")  # a lock file, never a database
+    private_folder(folder)
+    try:  # a lock file, never a database; empty, 0600 as everything in the folder
+        handle = os.fdopen(os.open(folder / LOCK_NAME, LOCK_FLAGS, 0o600), "ab")
     except OSError:
         yield
         return
@@ -151,7 +155,7 @@ def no_backup_under_way(folder: Path) -> Iterator[bool]:
     """Yields ``True`` when no backup is writing in ``folder`` (and none starts until the
     block ends); ``False`` when one is, or when it cannot be known."""
     try:
-        handle = (folder / LOCK_NAME).open("ab")
+        handle = os.fdopen(os.open(folder / LOCK_NAME, LOCK_FLAGS, 0o600), "ab")
     except OSError:
         yield False
         return
@@ -307,10 +311,52 @@ def tidy_at_start(url: str) -> StartNotes:
     except OSError as exc:
         log.warning("Nettoyage au démarrage incomplet : %s", exc)
     alerts += [swap.plain_copy_wiped_message(path) for path in done.wiped]
+    tighten_at_start(url, db_path)
     notes = StartNotes(tuple(alerts), removed_message(done) if done.removed else None)
     for note in notes:
         log.info("%s", note)
     return notes
+
+
+def tighten_at_start(url: str, db_path: Path) -> int:
+    """The base, its side files, key file and journal, its backup folder and the backups
+    in it (and in the external folder) made this account's only — 0600 files, 0700
+    folders — where an older Comptoir left them readable by every account of the computer;
+    the default data folder too. A folder the user chose for the base is left as it is.
+    Only logged; returns how many paths changed."""
+    from tiers_lieu.db import data_dir
+    from tiers_lieu.services.backup_thinning import MIGRATION_PREFIX, PREFIX, RESTORE_PREFIX
+    from tiers_lieu.services.backups import SETTINGS_NAME
+
+    copy_prefixes = (PREFIX, MIGRATION_PREFIX, RESTORE_PREFIX)
+
+    own = (SETTINGS_NAME, LOCK_NAME, "sauvegardes.tmp")
+    files = [db_path.with_name(db_path.name + suffix) for suffix in ("", *swap.SIDE_FILES)]
+    files += [key_file_for(db_path), swap.journal_for(db_path)]
+    folders: list[Path] = []
+    try:
+        if db_path.parent.resolve() == data_dir().resolve():
+            folders.append(db_path.parent)
+        for index, folder in enumerate(backup_folders(url)):
+            if not folder.is_dir():
+                continue
+            if index == 0:  # the backup folder beside the base; the external one is the user's
+                folders.append(folder)
+                files += [p for p in folder.iterdir() if ".sqlite" in p.name or p.name in own]
+            else:  # only our copies among the user's files
+                files += [p for p in folder.iterdir() if p.name.startswith(copy_prefixes)]
+        changed = tighten(files, folders=folders)
+    except (OSError, ComptoirError) as exc:
+        log.warning("Droits des fichiers non vérifiés : %s", exc)
+        return 0
+    if changed:
+        log.info(
+            "Fichiers de Comptoir lisibles par les autres comptes de l'ordinateur : %d "
+            "remis en 0600 (dossiers en 0700), autour de %s",
+            changed,
+            db_path,
+        )
+    return changed
 
 
 def removed_message(done: Cleanup) -> str:

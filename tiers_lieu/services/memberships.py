@@ -68,7 +68,6 @@ class MembershipService:
         period: MembershipPeriod,
         fee_cents: int,
         method: PaymentMethod | None,
-        user_id: uuid.UUID | None = None,
     ) -> MembershipInfo:
         """Record a membership and, when a fee is paid, its payment, together."""
         if period not in ("year", "rolling"):
@@ -110,7 +109,6 @@ class MembershipService:
                 entity="membership",
                 entity_id=membership.id,
                 site_id=person.site_id,
-                user_id=user_id,
             )
             uow.commit()
             return MembershipInfo(

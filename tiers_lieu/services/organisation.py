@@ -186,7 +186,6 @@ class OrganisationService:
         ended_on: date | None = None,
         contact: str = "",
         is_france_services_operator: bool = False,
-        user_id: uuid.UUID | None = None,
     ) -> PartnerInfo:
         """Add a partner, or update the one ``partner_id`` names."""
         values = {
@@ -199,13 +198,13 @@ class OrganisationService:
         }
         _ordered(started_on, ended_on, _("Fin du partenariat"))
         with self._uow() as uow:
-            row = self._save(uow, Partner, partner_id, site_id, values, user_id, "partner")
+            row = self._save(uow, Partner, partner_id, site_id, values, "partner")
             uow.commit()
             return _partner(row)
 
     @requires(Permission.REPORTS)
-    def delete_partner(self, partner_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> None:
-        self._delete(Partner, partner_id, user_id, "partner", _("Ce partenaire n'existe plus."))
+    def delete_partner(self, partner_id: uuid.UUID) -> None:
+        self._delete(Partner, partner_id, "partner", _("Ce partenaire n'existe plus."))
 
     # -- jobs -----------------------------------------------------------------------------
     @requires(Permission.REPORTS)
@@ -228,7 +227,6 @@ class OrganisationService:
         end_date: date | None = None,
         working_time_percent: int = 100,
         is_new: bool = True,
-        user_id: uuid.UUID | None = None,
     ) -> JobInfo:
         """Add a post, or update the one ``job_id`` names; a volunteer post counts no FTE."""
         try:
@@ -247,13 +245,13 @@ class OrganisationService:
             "is_new": is_new,
         }
         with self._uow() as uow:
-            row = self._save(uow, Job, job_id, site_id, values, user_id, "job")
+            row = self._save(uow, Job, job_id, site_id, values, "job")
             uow.commit()
             return _job(row)
 
     @requires(Permission.REPORTS)
-    def delete_job(self, job_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> None:
-        self._delete(Job, job_id, user_id, "job", _("Ce poste n'existe plus."))
+    def delete_job(self, job_id: uuid.UUID) -> None:
+        self._delete(Job, job_id, "job", _("Ce poste n'existe plus."))
 
     # -- volunteer time -------------------------------------------------------------------
     @requires(Permission.REPORTS)
@@ -280,7 +278,6 @@ class OrganisationService:
         minutes: int,
         activity: str = "",
         person_id: uuid.UUID | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> VolunteerTimeInfo:
         if not 1 <= minutes <= MAX_VOLUNTEER_MINUTES:
             raise ValidationError(_("Durée"), _("entre 1 minute et 24 heures"))
@@ -293,16 +290,14 @@ class OrganisationService:
         with self._uow() as uow:
             if person_id is not None and uow.session.get(Person, person_id) is None:
                 raise NotFoundError(_("Cette personne n'existe plus."))
-            row = self._save(uow, VolunteerTime, None, site_id, values, user_id, "volunteer_time")
+            row = self._save(uow, VolunteerTime, None, site_id, values, "volunteer_time")
             uow.commit()
             return VolunteerTimeInfo(row.id, row.person_id, row.on_date, row.minutes, row.activity)
 
     @requires(Permission.REPORTS)
-    def delete_volunteer_time(
-        self, entry_id: uuid.UUID, *, user_id: uuid.UUID | None = None
-    ) -> None:
+    def delete_volunteer_time(self, entry_id: uuid.UUID) -> None:
         message = _("Ce temps de bénévolat n'existe plus.")
-        self._delete(VolunteerTime, entry_id, user_id, "volunteer_time", message)
+        self._delete(VolunteerTime, entry_id, "volunteer_time", message)
 
     # -- operation and payment claims -----------------------------------------------------
     @requires(Permission.REPORTS)
@@ -328,7 +323,6 @@ class OrganisationService:
         leader_logo_path: str | None = None,
         region_logo_path: str | None = None,
         gal_logo_path: str | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> OperationDetail:
         """Create the site's operation or update it in place."""
         _ordered(start_date, end_date, _("Fin de l'opération"))
@@ -348,7 +342,7 @@ class OrganisationService:
         with self._uow() as uow:
             current = self._current_operation(uow, site_id)
             current_id = current.id if current is not None else None
-            row = self._save(uow, Operation, current_id, site_id, values, user_id, "operation")
+            row = self._save(uow, Operation, current_id, site_id, values, "operation")
             uow.commit()
             return _operation(row)
 
@@ -373,7 +367,6 @@ class OrganisationService:
         number: str,
         period_start: date,
         period_end: date,
-        user_id: uuid.UUID | None = None,
     ) -> ClaimInfo:
         """A payment claim of the site's operation, with the period it covers."""
         number = _text(number, _("Numéro de la demande"), 40, required=True)
@@ -401,7 +394,7 @@ class OrganisationService:
                 "period_start": period_start,
                 "period_end": period_end,
             }
-            row = self._save(uow, PaymentClaim, None, site_id, values, user_id, "payment_claim")
+            row = self._save(uow, PaymentClaim, None, site_id, values, "payment_claim")
             uow.commit()
             return ClaimInfo(row.id, row.operation_id, row.number, row.period_start, row.period_end)
 
@@ -421,7 +414,6 @@ class OrganisationService:
         row_id: uuid.UUID | None,
         site_id: uuid.UUID,
         values: dict[str, Any],
-        user_id: uuid.UUID | None,
         entity: str,
     ) -> Any:
         if row_id is None:
@@ -436,16 +428,13 @@ class OrganisationService:
             action = AuditAction.UPDATE
         uow.session.add(row)
         uow.session.flush()
-        audit.record(
-            uow, action=action, entity=entity, entity_id=row.id, site_id=site_id, user_id=user_id
-        )
+        audit.record(uow, action=action, entity=entity, entity_id=row.id, site_id=site_id)
         return row
 
     def _delete(
         self,
         model: Any,
         row_id: uuid.UUID,
-        user_id: uuid.UUID | None,
         entity: str,
         missing: str,
     ) -> None:
@@ -461,6 +450,5 @@ class OrganisationService:
                 entity=entity,
                 entity_id=row_id,
                 site_id=site_id,
-                user_id=user_id,
             )
             uow.commit()

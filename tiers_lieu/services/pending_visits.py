@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
+from tiers_lieu.private_files import private_folder, tighten, write_private
 
 if TYPE_CHECKING:
     from tiers_lieu.services.visits import VisitInfo, VisitService
@@ -97,6 +98,8 @@ class PendingVisit:
     """One key press not yet saved: what ``VisitService.count`` needs, and when it happened.
 
     ``id`` is the visit's own id (its primary key once saved), made when the key was pressed.
+    It is saved in the name of whoever is signed in when the server answers (files written
+    before issue 15 may still hold a ``user_id``: it is ignored).
     """
 
     site_id: uuid.UUID
@@ -104,7 +107,6 @@ class PendingVisit:
     service_name: str
     activity_date: date
     activity_time: time | None
-    user_id: uuid.UUID | None = None
     count: int = 1
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     queued_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -117,7 +119,6 @@ class PendingVisit:
             "service_name": self.service_name,
             "activity_date": self.activity_date.isoformat(),
             "activity_time": None if self.activity_time is None else self.activity_time.isoformat(),
-            "user_id": None if self.user_id is None else self.user_id.hex,
             "count": self.count,
             "queued_at": self.queued_at.isoformat(),
         }
@@ -125,7 +126,6 @@ class PendingVisit:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PendingVisit:
         moment = data.get("activity_time")
-        user = data.get("user_id")
         return cls(
             id=uuid.UUID(data["id"]),
             site_id=uuid.UUID(data["site_id"]),
@@ -133,7 +133,6 @@ class PendingVisit:
             service_name=str(data.get("service_name", "")),
             activity_date=date.fromisoformat(data["activity_date"]),
             activity_time=None if moment is None else time.fromisoformat(moment),
-            user_id=None if user is None else uuid.UUID(user),
             count=int(data.get("count", 1)),
             queued_at=datetime.fromisoformat(data["queued_at"]),
         )
@@ -145,7 +144,6 @@ def save_pending(visits: VisitService, visit: PendingVisit) -> VisitInfo:
     return visits.count(
         site_id=visit.site_id,
         service_id=visit.service_id,
-        user_id=visit.user_id,
         activity_date=visit.activity_date,
         activity_time=visit.activity_time,
         count=visit.count,
@@ -294,6 +292,9 @@ class PendingVisitQueue:
 
     # -- file ------------------------------------------------------------------------------
     def _load(self) -> list[PendingVisit]:
+        # Left readable by every account by an older Comptoir: this account's only now.
+        if tighten([self.path], folders=[self.path.parent]):
+            log.info("Visites en attente réservées à ce compte (0600) : %s", self.path)
         try:
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -324,8 +325,9 @@ class PendingVisitQueue:
         }
         partial = self.path.with_name(f".{self.path.name}.partiel")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
+            private_folder(self.path.parent)
+            text = json.dumps(document, ensure_ascii=False, indent=1)
+            write_private(partial, text.encode("utf-8"))  # 0600: names and times of visits
             os.replace(partial, self.path)
         except OSError as exc:
             partial.unlink(missing_ok=True)

@@ -11,7 +11,7 @@ built in :mod:`tiers_lieu.services.person_page`.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -72,9 +72,19 @@ def person_info(p: Person) -> PersonInfo:
     )
 
 
+def without_contact(p: Person) -> PersonInfo:
+    """What a role that may not edit people sees of a person: the name, no phone or e-mail."""
+    return replace(person_info(p), phone="", email="")
+
+
 class PeopleService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
+
+    def _shown(self, info: PersonInfo) -> PersonInfo:
+        if access_of(self).allows(Permission.PEOPLE_EDIT):
+            return info
+        return replace(info, phone="", email="")
 
     @requires(Permission.PEOPLE_SEARCH)
     def get(self, person_id: uuid.UUID) -> PersonInfo:
@@ -82,7 +92,7 @@ class PeopleService:
             person = uow.session.get(Person, person_id)
             if person is None or person.anonymized_at is not None:
                 raise NotFoundError(_("Cette personne n'existe plus."))
-            return person_info(person)
+            return self._shown(person_info(person))
 
     @requires(Permission.PEOPLE_EDIT)
     def create(
@@ -97,7 +107,6 @@ class PeopleService:
         commune_id: uuid.UUID | None = None,
         kinds: list[str] | None = None,
         consent: bool = False,
-        user_id: uuid.UUID | None = None,
     ) -> PersonInfo:
         """Register a person from a desk form (a booking, a household): the minimum only."""
         first, last, org = _checked(first_name, last_name, organisation, phone, email)
@@ -121,7 +130,6 @@ class PeopleService:
                 entity="person",
                 entity_id=person.id,
                 site_id=site_id,
-                user_id=user_id,
             )
             uow.commit()
             return person_info(person)
@@ -150,10 +158,14 @@ class PeopleService:
 
     @requires(Permission.PEOPLE_SEARCH)
     def search(self, site_id: uuid.UUID, text: str, *, limit: int = 20) -> list[PersonInfo]:
-        """People whose name, phone or email contains every word typed (accents ignored)."""
+        """People whose name, phone or email contains every word typed (accents ignored).
+
+        A role that may not edit people (the volunteer at the desk) finds them by name only
+        and gets no contact details: a name is enough to hand a basket or count a visit."""
         words = [w for w in normalise(text).split("_") if w]
         if not words:
             return []
+        contacts = access_of(self).allows(Permission.PEOPLE_EDIT)
         # Accents cannot be ignored in SQLite's LIKE, so the match is done in Python; a
         # site's register holds hundreds to a few thousand people, read in milliseconds.
         with self._uow() as uow:
@@ -168,13 +180,12 @@ class PeopleService:
             ).all()
             found: list[PersonInfo] = []
             for row in rows:
-                haystack = normalise(
-                    " ".join(
-                        (row.first_name, row.last_name, row.organisation, row.phone, row.email)
-                    )
-                ).replace("_", " ")
+                fields = [row.first_name, row.last_name, row.organisation]
+                if contacts:
+                    fields += [row.phone, row.email]
+                haystack = normalise(" ".join(fields)).replace("_", " ")
                 if all(word in haystack for word in words):
-                    found.append(person_info(row))
+                    found.append(person_info(row) if contacts else without_contact(row))
                     if len(found) >= limit:
                         break
             return found
@@ -195,7 +206,6 @@ class PeopleService:
                     entity="assistance_record",
                     entity_id=person_id,
                     site_id=None if person is None else person.site_id,
-                    user_id=None,
                     details={"records": len(page.assistance)},
                 )
                 uow.commit()
@@ -213,7 +223,6 @@ class PeopleService:
         email: str = "",
         commune_id: uuid.UUID | None = None,
         kinds: list[str] | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> PersonInfo:
         """Correct a person's identity and contact (the right to rectification)."""
         first, last, org = _checked(first_name, last_name, organisation, phone, email)
@@ -230,7 +239,6 @@ class PeopleService:
                 entity="person",
                 entity_id=person.id,
                 site_id=person.site_id,
-                user_id=user_id,
             )
             uow.commit()
             return person_info(person)
@@ -242,7 +250,6 @@ class PeopleService:
         person_id: uuid.UUID,
         given: bool,
         purpose: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> PersonInfo:
         """Record consent (with its date and purpose) or its withdrawal (dated too)."""
         if given and not purpose.strip():
@@ -261,7 +268,6 @@ class PeopleService:
                 entity="consent",
                 entity_id=person.id,
                 site_id=person.site_id,
-                user_id=user_id,
                 details={"given": given},
             )
             uow.commit()
@@ -303,9 +309,7 @@ class PeopleService:
             return found
 
     @requires(Permission.PEOPLE_EDIT)
-    def merge(
-        self, *, keep_id: uuid.UUID, merge_id: uuid.UUID, user_id: uuid.UUID | None = None
-    ) -> PersonInfo:
+    def merge(self, *, keep_id: uuid.UUID, merge_id: uuid.UUID) -> PersonInfo:
         """Move every reference of ``merge_id`` to ``keep_id``; the merged row stays as a
         tombstone pointing at the kept one. All in one transaction."""
         if keep_id == merge_id:
@@ -350,7 +354,6 @@ class PeopleService:
                 entity="person_merge",
                 entity_id=keep.id,
                 site_id=keep.site_id,
-                user_id=user_id,
                 details={"merged": str(gone.id)},
             )
             uow.commit()

@@ -53,7 +53,13 @@ from tiers_lieu.models import (
 )
 from tiers_lieu.models.enums import AuditAction, SubscriptionStatus
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.audit_chain import (
+    PURGED_TO_HASH,
+    PURGED_TO_SEQ,
+    PurgedPrefix,
+    purgeable_prefix,
+)
 from tiers_lieu.services.person_page import build_page, page_dict
 
 
@@ -110,14 +116,13 @@ class PrivacyService:
 
     # Retention settings -------------------------------------------------------------------
 
+    @in_place
     def retention(self, site_id: uuid.UUID) -> Retention:
         with self._uow() as uow:
             return _retention(uow.session, site_id)
 
     @requires(Permission.SETTINGS)
-    def set_retention(
-        self, *, site_id: uuid.UUID, retention: Retention, user_id: uuid.UUID | None = None
-    ) -> Retention:
+    def set_retention(self, *, site_id: uuid.UUID, retention: Retention) -> Retention:
         from tiers_lieu.errors import ValidationError
 
         for field, value in asdict(retention).items():
@@ -143,7 +148,6 @@ class PrivacyService:
                 entity="retention",
                 entity_id=None,
                 site_id=site_id,
-                user_id=user_id,
                 details=asdict(retention),
             )
             uow.commit()
@@ -152,9 +156,7 @@ class PrivacyService:
     # Right of access ----------------------------------------------------------------------
 
     @requires(Permission.PEOPLE_EXPORT)
-    def export_data(
-        self, person_id: uuid.UUID, *, user_id: uuid.UUID | None = None
-    ) -> dict[str, Any]:
+    def export_data(self, person_id: uuid.UUID) -> dict[str, Any]:
         """Everything held about the person, as JSON-ready data (the export is audited)."""
         with self._uow() as uow:
             page = build_page(uow.session, person_id, include_assistance=True)
@@ -188,33 +190,28 @@ class PrivacyService:
                 entity="person",
                 entity_id=person_id,
                 site_id=person.site_id,
-                user_id=user_id,
             )
             uow.commit()
             return data
 
     @requires(Permission.PEOPLE_EXPORT)
-    def export_json(
-        self, person_id: uuid.UUID, path: Path, *, user_id: uuid.UUID | None = None
-    ) -> Path:
-        data = self.export_data(person_id, user_id=user_id)
+    def export_json(self, person_id: uuid.UUID, path: Path) -> Path:
+        data = self.export_data(person_id)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return path
 
     @requires(Permission.PEOPLE_EXPORT)
-    def export_pdf(
-        self, person_id: uuid.UUID, path: Path, *, user_id: uuid.UUID | None = None
-    ) -> Path:
+    def export_pdf(self, person_id: uuid.UUID, path: Path) -> Path:
         # Imported here: reportlab is not needed to open the windows (start-up time).
         from tiers_lieu.services.privacy_documents import write_person_pdf
 
-        write_person_pdf(self.export_data(person_id, user_id=user_id), path)
+        write_person_pdf(self.export_data(person_id), path)
         return path
 
     # Right to erasure ---------------------------------------------------------------------
 
     @requires(Permission.PEOPLE_EXPORT)
-    def erase(self, *, person_id: uuid.UUID, user_id: uuid.UUID | None = None) -> None:
+    def erase(self, *, person_id: uuid.UUID) -> None:
         """Anonymise the person everywhere; every figure they contributed to stays."""
         from tiers_lieu.errors import NotFoundError
 
@@ -229,7 +226,6 @@ class PrivacyService:
                 entity="person",
                 entity_id=person_id,
                 site_id=person.site_id,
-                user_id=user_id,
                 details={"anonymised": True},
             )
             uow.commit()
@@ -243,7 +239,6 @@ class PrivacyService:
         *,
         dry_run: bool,
         today: date,
-        user_id: uuid.UUID | None = None,
     ) -> PurgeReport:
         """What the retention periods make due (``dry_run``), or anonymise/delete it."""
         with self._uow() as uow:
@@ -265,9 +260,17 @@ class PrivacyService:
                 else 0
             )
             audit_where: list[Any] = []
+            purged: PurgedPrefix | None = None
             if ret.audit_months:
                 limit = datetime.combine(months_before(today, ret.audit_months), time(), UTC)
-                audit_where = [AuditEntry.site_id == site_id, col(AuditEntry.at) < limit]
+                # The start of the site's chain only (lines older than the limit up to the
+                # first younger one): the purge line below anchors what is left.
+                purged = purgeable_prefix(session.connection(), site_id, limit)
+                if purged is not None:
+                    audit_where = [
+                        AuditEntry.site_id == site_id,
+                        col(AuditEntry.seq) <= purged.to_seq,
+                    ]
             audits = (
                 session.exec(select(func.count()).select_from(AuditEntry).where(*audit_where)).one()
                 if audit_where
@@ -287,8 +290,16 @@ class PrivacyService:
                 entity="retention",
                 entity_id=None,
                 site_id=site_id,
-                user_id=user_id,
-                details={"people": len(people), "notes": notes, "audit": audits},
+                details={
+                    "people": len(people),
+                    "notes": notes,
+                    "audit": audits,
+                    **(
+                        {PURGED_TO_SEQ: purged.to_seq, PURGED_TO_HASH: purged.to_hash}
+                        if purged is not None
+                        else {}
+                    ),
+                },
             )
             uow.commit()
             return report

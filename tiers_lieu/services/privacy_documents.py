@@ -17,7 +17,7 @@ from typing import Any
 from tiers_lieu.db import UowFactory
 from tiers_lieu.i18n import _, ngettext
 from tiers_lieu.models import Site
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.privacy import Retention, _retention
 
 
@@ -239,6 +239,7 @@ class PrivacyDocuments:
         name, address, ret = self._site_and_retention(site_id)
         return register_of_processing(name, address, ret)
 
+    @in_place
     def notice_pdf(self, site_id: uuid.UUID, path: Path) -> Path:
         name, address, ret = self._site_and_retention(site_id)
         write_notice_pdf(name, address, ret, path)

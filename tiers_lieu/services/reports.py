@@ -81,7 +81,6 @@ class ReportService:
         fmt: ReportFormat,
         path: Path,
         site_id: uuid.UUID | None = None,
-        user_id: uuid.UUID | None = None,
         progress: Progress | None = None,
     ) -> Path:
         """Render ``data`` to ``path`` and note the export in the audit log.
@@ -112,7 +111,6 @@ class ReportService:
                 entity="report",
                 entity_id=None,
                 site_id=site_id,
-                user_id=user_id,
                 details={
                     "format": fmt,
                     "from": data.period_start.isoformat(),
@@ -134,7 +132,6 @@ class ReportService:
         site_ids: list[uuid.UUID] | None = None,
         claim_number: str = "",
         summary_text: str = "",
-        user_id: uuid.UUID | None = None,
         progress: Progress | None = None,
     ) -> ReportData:
         """:meth:`compute` then :meth:`write`; returns the figures written."""
@@ -146,7 +143,7 @@ class ReportService:
             summary_text=summary_text,
         )
         site_id = site_ids[0] if site_ids and len(site_ids) == 1 else None
-        self.write(data, fmt=fmt, path=path, site_id=site_id, user_id=user_id, progress=progress)
+        self.write(data, fmt=fmt, path=path, site_id=site_id, progress=progress)
         return data
 
 

@@ -33,6 +33,7 @@ from tiers_lieu import encryption, held_files
 from tiers_lieu.db import one_at_a_time
 from tiers_lieu.errors import ComptoirError, DatabaseInUseError
 from tiers_lieu.i18n import _
+from tiers_lieu.private_files import private_folder
 from tiers_lieu.services import leftovers
 from tiers_lieu.services.backup_thinning import RESTORE_PREFIX, STAMP_FORMAT
 from tiers_lieu.services.encryption_swap import remove_copy
@@ -133,7 +134,7 @@ def _keep_through(live: Any, kept: Path, key: bytes | None, keyed_like: Path) ->
     """A copy of the base through the connection that holds it (the backup API), with
     ``keyed_like``'s key file, written as ``….partiel`` and named once whole."""
     partial = _partial(kept)
-    partial.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(partial.parent)
     remove_copy(partial)
     copy = encryption.connect(partial, key=key)
     try:

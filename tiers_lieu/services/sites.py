@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.defaults import DEFAULT_CATEGORIES, DEFAULT_OPENING_HOURS, DEFAULT_SERVICES
@@ -24,7 +24,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Category, Commune, OpeningHours, Service, Site
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, access_of, requires
 from tiers_lieu.services.readmodels import SiteInfo
 
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -56,9 +56,13 @@ class SiteService:
         self._uow = uow
 
     def list_sites(self) -> list[SiteInfo]:
+        """The places the account signed in may see (every place for the system)."""
+        allowed = access_of(self).sites
         with self._uow() as uow:
-            rows = uow.session.exec(select(Site).order_by(Site.name)).all()
-            return [site_info(s) for s in rows]
+            query = select(Site).order_by(Site.name)
+            if allowed is not None:
+                query = query.where(col(Site.id).in_(allowed))
+            return [site_info(s) for s in uow.session.exec(query).all()]
 
     def resolve(self, name: str | None = None) -> SiteInfo:
         """The site called ``name``, or the only one; French errors otherwise."""
@@ -167,7 +171,6 @@ class SiteService:
                 entity="site",
                 entity_id=site.id,
                 site_id=site.id,
-                user_id=None,
                 details={"name": site.name},
             )
             uow.commit()

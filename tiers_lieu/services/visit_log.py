@@ -176,7 +176,7 @@ class VisitLogService:
             keys.c.activity_date.desc(), keys.c.sort_time.desc(), keys.c.id.desc()
         )
         with self._uow() as uow:
-            return [_row(r) for r in uow.session.connection().execute(query).mappings()]
+            return [_row(r) for r in uow.session.execute(query).mappings()]
 
     @requires(Permission.DESK)
     def totals(self, *, site_id: uuid.UUID, filters: VisitFilter) -> VisitTotals:
@@ -198,7 +198,7 @@ class VisitLogService:
         with self._uow() as uow:
             by_service = tuple(
                 ServiceTotal(service_id, name, int(rows), int(people or 0))
-                for service_id, name, rows, people in uow.session.connection().execute(query)
+                for service_id, name, rows, people in uow.session.execute(query)
             )
         return VisitTotals(
             rows=sum(s.rows for s in by_service),
@@ -217,7 +217,6 @@ class VisitLogService:
         self,
         visit_id: uuid.UUID,
         *,
-        user_id: uuid.UUID | None,
         service_id: uuid.UUID,
         activity_date: date,
         activity_time: time | None,
@@ -283,7 +282,6 @@ class VisitLogService:
                     entity="visit",
                     entity_id=visit.id,
                     site_id=visit.site_id,
-                    user_id=user_id,
                     details={"changed": changed},
                 )
                 uow.session.flush()
@@ -292,7 +290,7 @@ class VisitLogService:
             return row
 
     @requires(Permission.DESK)
-    def delete(self, visit_id: uuid.UUID, *, user_id: uuid.UUID | None) -> None:
+    def delete(self, visit_id: uuid.UUID) -> None:
         with self._uow() as uow:
             visit = self._visit(uow, visit_id)
             self._refuse_event_visit(uow, visit)
@@ -302,7 +300,6 @@ class VisitLogService:
                 entity="visit",
                 entity_id=visit.id,
                 site_id=visit.site_id,
-                user_id=user_id,
                 details={
                     "activity_date": visit.activity_date,
                     "service_id": visit.service_id,
@@ -338,7 +335,7 @@ class VisitLogService:
 def _read(uow: UnitOfWork, visit_id: uuid.UUID) -> VisitRow:
     """One visit with its labels, as the list shows it (read inside ``uow``)."""
     query = _labelled().where(col(Visit.id) == visit_id)
-    found = uow.session.connection().execute(query).mappings().first()
+    found = uow.session.execute(query).mappings().first()
     if found is None:
         raise NotFoundError(_("Cette visite n'existe plus : la liste a été mise à jour."))
     return _row(found)

@@ -28,7 +28,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Category, Commune, Person, Service, Site, Tombstone, Visit
 from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.readmodels import ServiceInfo
 from tiers_lieu.validation import check_date
 
@@ -106,6 +106,7 @@ class VisitService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @in_place
     def time_zone(self, site_id: uuid.UUID) -> ZoneInfo:
         """The place's time zone: "today" and "now" at the desk are the place's."""
         with self._uow() as uow:
@@ -117,7 +118,6 @@ class VisitService:
         *,
         site_id: uuid.UUID,
         service_id: uuid.UUID,
-        user_id: uuid.UUID | None = None,
         activity_date: date | None = None,
         activity_time: time | None = None,
         count: int = 1,
@@ -136,9 +136,7 @@ class VisitService:
         if activity_date is not None:
             check_date(_("Date de l'activité"), activity_date)
         try:
-            return self._count(
-                site_id, service_id, user_id, activity_date, activity_time, count, visit_id
-            )
+            return self._count(site_id, service_id, activity_date, activity_time, count, visit_id)
         except IntegrityError:
             if visit_id is None:
                 raise
@@ -154,7 +152,6 @@ class VisitService:
         self,
         site_id: uuid.UUID,
         service_id: uuid.UUID,
-        user_id: uuid.UUID | None,
         activity_date: date | None,
         activity_time: time | None,
         count: int,
@@ -192,7 +189,7 @@ class VisitService:
                 activity_time=activity_time,
                 count=count,
                 source=VisitSource.DESK,
-                created_by_id=user_id,
+                created_by_id=uow.actor_id,
             )
             uow.session.add(visit)
             uow.commit()
@@ -230,7 +227,6 @@ class VisitService:
         status_id: uuid.UUID | None,
         person_id: uuid.UUID | None,
         count: int,
-        user_id: uuid.UUID | None = None,
     ) -> VisitInfo:
         """Give a counted visit its details (``None`` = « Non communiqué »); audited."""
         check_count(count)
@@ -283,7 +279,6 @@ class VisitService:
                 entity="visit",
                 entity_id=visit.id,
                 site_id=site_id,
-                user_id=user_id,
                 details={"fields": changed},
             )
             service_name = self._service_name(uow, visit.service_id)
@@ -291,7 +286,7 @@ class VisitService:
             return visit_info(visit, service_name)
 
     @requires(Permission.DESK)
-    def undo(self, visit_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> VisitInfo:
+    def undo(self, visit_id: uuid.UUID) -> VisitInfo:
         """Remove a visit counted by mistake; the audit log keeps who and when."""
         with self._uow() as uow:
             visit = uow.session.get(Visit, visit_id)
@@ -305,7 +300,6 @@ class VisitService:
                 entity="visit",
                 entity_id=visit.id,
                 site_id=visit.site_id,
-                user_id=user_id,
                 details={
                     "service": info.service_name,
                     "activity_date": info.activity_date.isoformat(),

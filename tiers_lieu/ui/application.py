@@ -56,6 +56,7 @@ def make_qapplication() -> QApplication:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
+    options.keep_private()  # the last user's name, for one: this account's only
     _install_resources(qapp)
     return qapp
 

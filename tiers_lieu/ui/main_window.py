@@ -33,6 +33,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.labels import role_label
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui import connection, options
+from tiers_lieu.ui.audit_check import ChainCheck, warn_if_broken
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.lock import DeskLock
 from tiers_lieu.ui.sections import SECTIONS, SectionContext, section_index
@@ -49,6 +50,18 @@ def window_title(site: SiteInfo | None) -> str:
 
 def section_shortcut(index: int) -> QKeySequence:
     return QKeySequence(f"Ctrl+{index + 1}")
+
+
+def shown_site(
+    site: SiteInfo | None, sites: list[SiteInfo], user: UserInfo | None
+) -> SiteInfo | None:
+    """``site`` if it is among the places the account may see, else the account's own
+    place, else the first one."""
+    ids = [s.id for s in sites]
+    if site is not None and site.id in ids:
+        return site
+    own = None if user is None else user.site_id
+    return next((s for s in sites if s.id == own), sites[0] if sites else None)
 
 
 class MainWindow(QMainWindow):
@@ -68,10 +81,10 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self._app = app
-        self._site = site
         self._user = user
         self._remember_geometry = remember_geometry
-        self._sites = app.sites.list_sites()
+        self._sites = app.sites.list_sites()  # those the account signed in may see
+        self._site = shown_site(site, self._sites, user)
         self._built: dict[int, QWidget] = {}
         self._page_layouts: list[QVBoxLayout] = []
 
@@ -124,6 +137,7 @@ class MainWindow(QMainWindow):
             self.resize(1180, 760)
         self.show_section(self._first_allowed())
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)  # arrow keys move between sections
+        self.check_audit_log()
 
     # -- public -----------------------------------------------------------------------------
     @property
@@ -151,10 +165,24 @@ class MainWindow(QMainWindow):
         self._app.access.sign_in(user)
         self._user = user
         self._show_user()
+        previous = self._site
+        self._reload_sites()  # an account bound to one place sees that place only
         self._discard_sections(keep=None)
+        self._show_site()
+        if self._site is not None and (previous is None or previous.id != self._site.id):
+            self.site_changed.emit(self._site)
         self._apply_permissions()
         current = self.stack.currentIndex()
         self.go_to_section(current if self.allowed(current) else self._first_allowed())
+        self.check_audit_log()
+
+    def check_audit_log(self) -> None:
+        """For whoever may read the audit log: check its hash chains in the background and
+        warn (dialog, status bar) if they are broken."""
+        previous: ChainCheck | None = getattr(self, "audit_check", None)
+        if previous is not None:
+            previous.deleteLater()  # a check still running then tells nobody
+        self.audit_check = warn_if_broken(self._app, self, self.audit_label)
 
     def show_section(self, which: int | str) -> QWidget:
         """Show a section, building it on first visit; errors propagate to the caller."""
@@ -200,6 +228,17 @@ class MainWindow(QMainWindow):
         self.site_changed.emit(site)
         self.go_to_section(self.stack.currentIndex())
 
+    def _reload_sites(self) -> None:
+        """Read the places again; the current one stays if the account may still see it."""
+        self._sites = self._app.sites.list_sites()
+        self._site = shown_site(self._site, self._sites, self._user)
+        with QSignalBlocker(self.site_combo):
+            self.site_combo.clear()
+            self.site_combo.addItems([s.name for s in self._sites])
+        several = len(self._sites) > 1
+        self.site_combo.setVisible(several)
+        self.change_site_action.setVisible(several)
+
     def _first_allowed(self) -> int:
         return next((i for i in range(len(SECTIONS)) if self.allowed(i)), 0)
 
@@ -240,16 +279,10 @@ class MainWindow(QMainWindow):
     def on_database_restored(self, _kept: object) -> None:
         """A backup replaced the base: every section is rebuilt from it, the place is looked
         up again, and the desk locks: the restored base has its own accounts and codes."""
-        self._sites = self._app.sites.list_sites()
+        self._reload_sites()
         ids = [s.id for s in self._sites]
-        if self._site is None or self._site.id not in ids:
-            self._site = self._sites[0] if self._sites else None
-        else:
+        if self._site is not None:  # the restored base's own copy of the place
             self._site = self._sites[ids.index(self._site.id)]
-        with QSignalBlocker(self.site_combo):
-            self.site_combo.clear()
-            self.site_combo.addItems([s.name for s in self._sites])
-        self.change_site_action.setVisible(len(self._sites) > 1)
         current = self.stack.currentIndex()
         self._discard_sections(keep=None)
         self._show_site()
@@ -315,15 +348,15 @@ class MainWindow(QMainWindow):
         for site in self._sites:
             self.site_combo.addItem(site.name)
         self.site_combo.activated.connect(self.on_site_combo_activated)
-        several = len(self._sites) > 1
         status.addWidget(self.place_label)
-        if several:
-            status.addWidget(self.site_combo)
-        else:
-            self.site_combo.hide()
+        status.addWidget(self.site_combo)
+        self.site_combo.setVisible(len(self._sites) > 1)
         self.backup_label = QLabel(self)
         self.backup_label.setStyleSheet("color: #a65f00;")
         status.addPermanentWidget(self.backup_label)
+        self.audit_label = QLabel(self)  # « Journal d'audit altéré… », hidden when intact
+        self.audit_label.hide()
+        status.addPermanentWidget(self.audit_label)
         self.show_backup_warning()
         self.user_label = QLabel(self)
         status.addPermanentWidget(self.user_label)

@@ -7,10 +7,16 @@ that every desk of a site shares them.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar, cast
 
 from PySide6.QtCore import QSettings
+
+from tiers_lieu import private_files
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T", str, int, bool)
 
@@ -46,3 +52,20 @@ DEMARCHE_THEME = Option("demarches/theme", "")
 DEMARCHE_HELP_TYPE = Option("demarches/help_type", "")
 DEMARCHE_PLACE = Option("demarches/place", "")
 DEMARCHE_DURATION = Option("demarches/duration_min", 15)
+
+
+def keep_private(settings: QSettings | None = None) -> None:
+    """The desk's settings file (the last user's name, the report's summary…) readable by
+    this account only: created 0600 before Qt first writes it (Qt keeps the mode of the file
+    it rewrites), put back to 0600 — its folder to 0700 — when an older Comptoir left it
+    readable by every account. Nothing on Windows (the registry)."""
+    if not private_files.POSIX:
+        return
+    path = Path((settings or QSettings()).fileName())
+    try:
+        private_files.private_folder(path.parent)
+        created = private_files.new_private_file(path)
+        if not created and private_files.tighten([path], folders=[path.parent]):
+            log.info("Réglages du poste réservés à ce compte (0600) : %s", path)
+    except OSError as exc:  # Qt says nothing either when it cannot write them
+        log.debug("Réglages du poste : droits non vérifiés (%s)", exc)

@@ -39,14 +39,12 @@ class NewPersonDialog(QDialog):
         parent: QWidget | None = None,
         *,
         kinds: list[str] | None = None,
-        user_id: uuid.UUID | None = None,
         name: str = "",
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site_id = site_id
         self._kinds = kinds or []
-        self._user_id = user_id
         self.created: PersonInfo | None = None
         self.setWindowTitle(_("Nouvelle personne"))
         self.first_name = QLineEdit(self)
@@ -96,7 +94,6 @@ class NewPersonDialog(QDialog):
                 email=self.email.text(),
                 kinds=self._kinds,
                 consent=self.consent.isChecked(),
-                user_id=self._user_id,
             )
         except Exception as exc:
             show_error(self, exc, _("Personne non enregistrée"))

@@ -155,7 +155,15 @@ class PersonEdit(QLineEdit):
     def on_text_edited(self, text: str) -> None:
         self._value = None
         people = self._app.people.search(self._site_id, text, limit=15) if len(text) >= 2 else []
-        self._choices = {self._label(p.display_name, p.phone, p.email): p.id for p in people}
+        self._choices = {}
+        for p in people:
+            # A volunteer gets no phone or e-mail: two people of the same name stay apart.
+            label = self._label(p.display_name, p.phone, p.email)
+            number = 2
+            while label in self._choices:
+                label = f"{self._label(p.display_name, p.phone, p.email)} ({number})"
+                number += 1
+            self._choices[label] = p.id
         self._model.setStringList(list(self._choices))
         if self._choices:
             self.completer().complete()

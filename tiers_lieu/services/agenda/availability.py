@@ -20,6 +20,7 @@ from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Resource
 from tiers_lieu.models.enums import ResourceKind
+from tiers_lieu.services.access import in_place
 from tiers_lieu.services.agenda.readmodels import SlotInfo
 from tiers_lieu.services.agenda.rules import (
     Candidate,
@@ -137,6 +138,7 @@ class AvailabilityService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @in_place
     def bookable_ranges(self, site_id: uuid.UUID, day: date) -> list[tuple[datetime, datetime]]:
         """The day's opening ranges as aware local datetimes; none when the place is closed."""
         with self._uow() as uow:
@@ -145,11 +147,13 @@ class AvailabilityService:
                 (calendar.local(day, o), calendar.local(day, c)) for o, c in calendar.ranges(day)
             ]
 
+    @in_place
     def closed_reason(self, site_id: uuid.UUID, day: date) -> str | None:
         """Why the place is closed that day (« jour férié : Noël », a closure), or None."""
         with self._uow() as uow:
             return SiteCalendar(uow, site_id).closed_reason(day)
 
+    @in_place
     def free_slots(
         self,
         *,

@@ -88,7 +88,6 @@ class BookingService:
         person_id: uuid.UUID | None = None,
         organisation: str = "",
         title: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> BookingInfo:
         """Book ``seats`` of a resource for a person or an organisation (one of them, or a
         title, is required). Refused with an :class:`AgendaConflict` saying why (capacity,
@@ -120,7 +119,7 @@ class BookingService:
                 person_id=person_id,
                 organisation=organisation.strip(),
                 title=title.strip(),
-                created_by_id=user_id,
+                created_by_id=uow.actor_id,
             )
             uow.session.add(row)
             audit.record(
@@ -129,7 +128,6 @@ class BookingService:
                 entity="booking",
                 entity_id=row.id,
                 site_id=site_id,
-                user_id=user_id,
             )
             uow.commit()
             return booking_info(row, resource.name, person, calendar)
@@ -142,7 +140,6 @@ class BookingService:
         person_id: uuid.UUID | None,
         organisation: str,
         title: str,
-        user_id: uuid.UUID | None = None,
     ) -> BookingInfo:
         """Change who a booking is for and its title (times and place: :meth:`move`).
 
@@ -193,7 +190,6 @@ class BookingService:
                 entity="booking",
                 entity_id=b.id,
                 site_id=b.site_id,
-                user_id=user_id,
                 details={"change": "edit", "fields": changed},
             )
             uow.commit()
@@ -208,7 +204,6 @@ class BookingService:
         end: datetime,
         resource_id: uuid.UUID | None = None,
         seats: int | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> BookingInfo:
         """Move a confirmed booking to new times (and another resource, or seat count);
         the same rules as a new booking apply, its own old place not counting."""
@@ -237,24 +232,23 @@ class BookingService:
                 entity="booking",
                 entity_id=b.id,
                 site_id=b.site_id,
-                user_id=user_id,
                 details={"change": "move"},
             )
             uow.commit()
             return self._info(uow, b, resource)
 
     @requires(Permission.BOOKINGS)
-    def cancel(self, booking_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> BookingInfo:
+    def cancel(self, booking_id: uuid.UUID) -> BookingInfo:
         """Cancel a confirmed booking; the cancellation instant is kept, the seats freed."""
-        return self._set_status(booking_id, BookingStatus.CANCELLED, user_id)
+        return self._set_status(booking_id, BookingStatus.CANCELLED)
 
     @requires(Permission.BOOKINGS)
-    def no_show(self, booking_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> BookingInfo:
+    def no_show(self, booking_id: uuid.UUID) -> BookingInfo:
         """Mark a confirmed booking whose person did not come (the seats stay counted)."""
-        return self._set_status(booking_id, BookingStatus.NO_SHOW, user_id)
+        return self._set_status(booking_id, BookingStatus.NO_SHOW)
 
     @requires(Permission.BOOKINGS)
-    def check_in(self, booking_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> CheckInResult:
+    def check_in(self, booking_id: uuid.UUID) -> CheckInResult:
         """The person is here: count one visit (``seats`` people) to the resource's service
         and take one unit of their valid coworking pass, all in one transaction.
 
@@ -292,7 +286,6 @@ class BookingService:
                 entity="booking",
                 entity_id=b.id,
                 site_id=b.site_id,
-                user_id=user_id,
                 details={"status": BookingStatus.CHECKED_IN},
             )
             uow.commit()
@@ -377,7 +370,6 @@ class BookingService:
         person_id: uuid.UUID | None = None,
         organisation: str = "",
         title: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> SeriesResult:
         """Book every occurrence but the ``skip`` dates, in one transaction: if any other
         occurrence collides, nothing is booked and the AgendaConflict lists the dates."""
@@ -396,7 +388,6 @@ class BookingService:
                 person_id=person_id,
                 organisation=organisation,
                 title=title,
-                user_id=user_id,
             )
             uow.commit()
             return result
@@ -466,9 +457,7 @@ class BookingService:
         person = uow.session.get(Person, b.person_id) if b.person_id else None
         return booking_info(b, resource.name, person, SiteCalendar(uow, b.site_id))
 
-    def _set_status(
-        self, booking_id: uuid.UUID, status: BookingStatus, user_id: uuid.UUID | None
-    ) -> BookingInfo:
+    def _set_status(self, booking_id: uuid.UUID, status: BookingStatus) -> BookingInfo:
         with self._uow() as uow:
             b, resource = self._load(uow, booking_id)
             if b.status != BookingStatus.CONFIRMED:
@@ -484,7 +473,6 @@ class BookingService:
                 entity="booking",
                 entity_id=b.id,
                 site_id=b.site_id,
-                user_id=user_id,
                 details={"status": status},
             )
             uow.commit()

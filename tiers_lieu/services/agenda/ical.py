@@ -186,7 +186,6 @@ class IcalService:
         skip_collisions: bool = False,
         outside_hours: bool = False,
         dry_run: bool = False,
-        user_id: uuid.UUID | None = None,
     ) -> IcsImportReport:
         """Turn an .ics file's events into bookings of the resource, all or nothing.
 
@@ -231,7 +230,7 @@ class IcalService:
                         title=w.summary or _("Réservation importée"),
                         ical_uid=w.uid,
                         source=VisitSource.IMPORT,
-                        created_by_id=user_id,
+                        created_by_id=uow.actor_id,
                     )
                 )
             if accepted:
@@ -241,7 +240,6 @@ class IcalService:
                     entity="booking_import",
                     entity_id=resource.id,
                     site_id=site_id,
-                    user_id=user_id,
                     details={
                         "bookings": len(accepted),
                         "skipped": len(collisions),

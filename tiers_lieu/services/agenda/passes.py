@@ -21,7 +21,7 @@ from tiers_lieu.i18n import _, place_today
 from tiers_lieu.models import CoworkingPass, PassType, PassUse, Payment, Person
 from tiers_lieu.models.enums import AuditAction, PassKind, PaymentMethod
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.agenda.readmodels import (
     PassHistory,
     PassInfo,
@@ -140,6 +140,7 @@ class PassService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @in_place
     def list_types(
         self, site_id: uuid.UUID, *, include_inactive: bool = False
     ) -> list[PassTypeInfo]:
@@ -161,7 +162,6 @@ class PassService:
         price_cents: int,
         units: int | None = None,
         validity_days: int | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> PassTypeInfo:
         """An offer; ``units`` defaults to 10 for a 10-pass card, else 1 (a monthly pass
         counts a unit per day of use, without limit but its month)."""
@@ -194,7 +194,6 @@ class PassService:
                 entity="pass_type",
                 entity_id=row.id,
                 site_id=site_id,
-                user_id=user_id,
             )
             uow.commit()
             return type_info(row)
@@ -206,6 +205,14 @@ class PassService:
             if row is None:
                 raise NotFoundError(_("Cette formule n'existe plus."))
             row.active = active
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="pass_type",
+                entity_id=row.id,
+                site_id=row.site_id,
+                details={"active": active},
+            )
             uow.commit()
             return type_info(row)
 
@@ -220,7 +227,6 @@ class PassService:
         paid_on: date | None = None,
         valid_from: date | None = None,
         reference: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> PassInfo:
         """Sell a pass to a person and record its payment, in one transaction."""
         if method not in {m.value for m in PaymentMethod}:
@@ -263,7 +269,6 @@ class PassService:
                 entity="coworking_pass",
                 entity_id=row.id,
                 site_id=site_id,
-                user_id=user_id,
             )
             uow.commit()
             return next(p for p in _passes(uow, person_id) if p.id == row.id)

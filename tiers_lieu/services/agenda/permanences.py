@@ -28,7 +28,7 @@ from tiers_lieu.models import (
 )
 from tiers_lieu.models.enums import AuditAction, BookingStatus
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.agenda.common import (
     aware,
     booking_info,
@@ -61,6 +61,7 @@ class PermanenceService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @in_place
     def list(
         self, site_id: uuid.UUID, *, practitioner_id: uuid.UUID | None = None
     ) -> list[PermanenceInfo]:
@@ -93,7 +94,6 @@ class PermanenceService:
         interval_weeks: int = 1,
         start_date: date,
         end_date: date | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> PermanenceInfo:
         """A practitioner's recurring presence in a room (weekday 0 = Monday)."""
         if not 0 <= weekday <= 6:
@@ -139,15 +139,12 @@ class PermanenceService:
                 entity="permanence",
                 entity_id=row.id,
                 site_id=site_id,
-                user_id=user_id,
             )
             uow.commit()
             return permanence_info(row, who, resource)
 
     @requires(Permission.SETTINGS)
-    def end(
-        self, permanence_id: uuid.UUID, *, end_date: date, user_id: uuid.UUID | None = None
-    ) -> PermanenceInfo:
+    def end(self, permanence_id: uuid.UUID, *, end_date: date) -> PermanenceInfo:
         """Stop a permanence after ``end_date`` (its past stays in the agenda)."""
         with self._uow() as uow:
             row = uow.session.get(Permanence, permanence_id)
@@ -162,7 +159,6 @@ class PermanenceService:
                 entity="permanence",
                 entity_id=row.id,
                 site_id=row.site_id,
-                user_id=user_id,
             )
             uow.commit()
             who = uow.session.get(Practitioner, row.practitioner_id)
@@ -200,7 +196,6 @@ class PermanenceService:
         start: datetime,
         *,
         person_id: uuid.UUID,
-        user_id: uuid.UUID | None = None,
     ) -> BookingInfo:
         """Book a person into the slot starting at ``start``; no reason is asked or kept.
 
@@ -248,7 +243,7 @@ class PermanenceService:
                 end_at=end,
                 person_id=person_id,
                 permanence_id=perm.id,
-                created_by_id=user_id,
+                created_by_id=uow.actor_id,
             )
             uow.session.add(row)
             audit.record(
@@ -257,7 +252,6 @@ class PermanenceService:
                 entity="booking",
                 entity_id=row.id,
                 site_id=perm.site_id,
-                user_id=user_id,
             )
             uow.commit()
             return booking_info(row, resource.name, person, calendar)
@@ -269,7 +263,6 @@ class PermanenceService:
         day: date,
         *,
         reason: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> CancelledDate:
         """Cancel one date of a permanence: its bookings are cancelled and the people
         booked returned (name, phone, e-mail) so that they can be called."""
@@ -329,7 +322,6 @@ class PermanenceService:
                 entity="permanence",
                 entity_id=perm.id,
                 site_id=perm.site_id,
-                user_id=user_id,
                 details={"cancelled_date": day.isoformat(), "bookings": len(to_call)},
             )
             uow.commit()

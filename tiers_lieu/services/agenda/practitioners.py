@@ -16,7 +16,7 @@ from tiers_lieu.models import (
 )
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.agenda.readmodels import (
     PractitionerInfo,
 )
@@ -36,6 +36,7 @@ class PractitionerService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @in_place
     def list(self, site_id: uuid.UUID) -> list[PractitionerInfo]:
         with self._uow() as uow:
             rows = uow.session.exec(
@@ -63,11 +64,8 @@ class PractitionerService:
         organisation: str = "",
         phone: str = "",
         email: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> PractitionerInfo:
-        return self._save(
-            None, site_id, name, profession, specialty, organisation, phone, email, user_id
-        )
+        return self._save(None, site_id, name, profession, specialty, organisation, phone, email)
 
     @requires(Permission.SETTINGS)
     def update(
@@ -80,10 +78,9 @@ class PractitionerService:
         organisation: str = "",
         phone: str = "",
         email: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> PractitionerInfo:
         return self._save(
-            practitioner_id, None, name, profession, specialty, organisation, phone, email, user_id
+            practitioner_id, None, name, profession, specialty, organisation, phone, email
         )
 
     def _save(
@@ -96,7 +93,6 @@ class PractitionerService:
         organisation: str,
         phone: str,
         email: str,
-        user_id: uuid.UUID | None,
     ) -> PractitionerInfo:
         values = {
             "name": check_text(name, _("Nom"), 120, required=True),
@@ -126,7 +122,6 @@ class PractitionerService:
                 entity="practitioner",
                 entity_id=row.id,
                 site_id=row.site_id,
-                user_id=user_id,
             )
             uow.commit()
             return practitioner_info(row)

@@ -18,7 +18,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Resource, Service
 from tiers_lieu.models.enums import AuditAction, ResourceKind
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.agenda.readmodels import ResourceInfo
 
 
@@ -73,6 +73,7 @@ class ResourceService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
+    @in_place
     def list(
         self, site_id: uuid.UUID, *, kind: str | None = None, include_inactive: bool = False
     ) -> list[ResourceInfo]:
@@ -93,6 +94,7 @@ class ResourceService:
                 raise NotFoundError(_("Cette ressource n'existe plus."))
             return resource_info(row)
 
+    @in_place
     def find(self, site_id: uuid.UUID, name: str) -> ResourceInfo:
         """The resource named ``name`` (accents and case as typed), for the command line."""
         wanted = name.strip().casefold()
@@ -115,7 +117,6 @@ class ResourceService:
         max_duration_min: int | None = None,
         buffer_min: int = 0,
         service_id: uuid.UUID | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> ResourceInfo:
         name = _check(
             name=name,
@@ -146,7 +147,6 @@ class ResourceService:
                 entity="resource",
                 entity_id=row.id,
                 site_id=site_id,
-                user_id=user_id,
             )
             uow.commit()
             return resource_info(row)
@@ -164,7 +164,6 @@ class ResourceService:
         buffer_min: int,
         service_id: uuid.UUID | None,
         active: bool = True,
-        user_id: uuid.UUID | None = None,
     ) -> ResourceInfo:
         """Change a resource's rules; existing bookings are kept as they are."""
         name = _check(
@@ -193,7 +192,6 @@ class ResourceService:
                 entity="resource",
                 entity_id=row.id,
                 site_id=row.site_id,
-                user_id=user_id,
             )
             uow.commit()
             return resource_info(row)

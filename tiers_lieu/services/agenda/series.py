@@ -155,7 +155,6 @@ def create(
     person_id: uuid.UUID | None,
     organisation: str,
     title: str,
-    user_id: uuid.UUID | None,
 ) -> SeriesResult:
     """Book the series in ``uow`` (the caller commits); all or nothing."""
 
@@ -217,7 +216,7 @@ def create(
             organisation=organisation.strip(),
             title=title.strip(),
             series_id=rule.id,
-            created_by_id=user_id,
+            created_by_id=uow.actor_id,
         )
         for o in planned
         if o.day not in skipped
@@ -229,7 +228,6 @@ def create(
         entity="booking_series",
         entity_id=rule.id,
         site_id=site_id,
-        user_id=user_id,
         details={"bookings": len(rows), "skipped": len(planned) - len(rows)},
     )
     uow.session.flush()

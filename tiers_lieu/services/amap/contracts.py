@@ -144,7 +144,6 @@ class ContractService:
         payment_schedule: str = PaymentSchedule.MONTHLY,
         max_absences: int = 2,
         capacity: int | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> ContractInfo:
         name = _check_contract(
             name,
@@ -180,7 +179,6 @@ class ContractService:
                 entity="amap_contract",
                 entity_id=contract.id,
                 site_id=site_id,
-                user_id=user_id,
             )
             uow.commit()
             return self._infos(uow, [contract])[0]
@@ -193,7 +191,6 @@ class ContractService:
         name: str,
         price_cents: int,
         solidarity_price_cents: int | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> BasketTypeInfo:
         name = _check_prices(name, price_cents, solidarity_price_cents)
         with self._uow() as uow:
@@ -212,7 +209,6 @@ class ContractService:
                 entity="basket_type",
                 entity_id=basket.id,
                 site_id=contract.site_id,
-                user_id=user_id,
             )
             uow.commit()
             return _basket_info(basket)

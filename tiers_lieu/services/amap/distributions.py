@@ -101,7 +101,7 @@ class DistributionService:
         self._uow = uow
 
     @requires(Permission.AMAP)
-    def generate(self, *, contract_id: uuid.UUID, user_id: uuid.UUID | None = None) -> int:
+    def generate(self, *, contract_id: uuid.UUID) -> int:
         """Create the planned distributions the calendar does not hold yet; returns how many."""
         with self._uow() as uow:
             contract = get_contract(uow, contract_id)
@@ -133,7 +133,6 @@ class DistributionService:
                 entity="distribution",
                 entity_id=contract.id,
                 site_id=contract.site_id,
-                user_id=user_id,
                 details={"generated": len(added)},
             )
             uow.commit()
@@ -193,9 +192,7 @@ class DistributionService:
             return None if row is None else _info(row[0], row[1])
 
     @requires(Permission.AMAP)
-    def add(
-        self, *, contract_id: uuid.UUID, on_date: date, user_id: uuid.UUID | None = None
-    ) -> DistributionInfo:
+    def add(self, *, contract_id: uuid.UUID, on_date: date) -> DistributionInfo:
         """An extra distribution (a replacement for a cancelled one, say)."""
         with self._uow() as uow:
             contract = get_contract(uow, contract_id)
@@ -214,7 +211,6 @@ class DistributionService:
                 entity="distribution",
                 entity_id=row.id,
                 site_id=contract.site_id,
-                user_id=user_id,
             )
             uow.commit()
             return _info(row, contract.name)
@@ -226,7 +222,6 @@ class DistributionService:
         distribution_id: uuid.UUID,
         on_date: date,
         note: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> DistributionInfo:
         """Move a distribution that has not been ticked yet to another (open) day."""
         with self._uow() as uow:
@@ -253,7 +248,6 @@ class DistributionService:
                 entity="distribution",
                 entity_id=row.id,
                 site_id=row.site_id,
-                user_id=user_id,
                 details={"from": previous.isoformat(), "to": on_date.isoformat()},
             )
             uow.commit()
@@ -266,7 +260,6 @@ class DistributionService:
         distribution_id: uuid.UUID,
         cancelled: bool,
         note: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> DistributionInfo:
         """Cancel a distribution (no basket that day) or restore it."""
         with self._uow() as uow:
@@ -287,7 +280,6 @@ class DistributionService:
                 entity="distribution",
                 entity_id=row.id,
                 site_id=row.site_id,
-                user_id=user_id,
                 details={"cancelled": cancelled},
             )
             uow.commit()

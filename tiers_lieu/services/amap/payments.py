@@ -63,7 +63,6 @@ class PaymentService:
         received: bool = True,
         method: str = PaymentMethod.CHEQUE,
         cheque_number: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> InstalmentInfo:
         """Tick an instalment as received (by cheque, with its number, or another way), or
         untick it when ticked by mistake."""
@@ -85,16 +84,13 @@ class PaymentService:
                 entity="amap_instalment",
                 entity_id=row.id,
                 site_id=row.site_id,
-                user_id=user_id,
                 details={"received": received, "method": method},
             )
             uow.commit()
             return self._instalment(uow, row)
 
     @requires(Permission.AMAP)
-    def hand_to_producer(
-        self, *, instalment_ids: Sequence[uuid.UUID], user_id: uuid.UUID | None = None
-    ) -> int:
+    def hand_to_producer(self, *, instalment_ids: Sequence[uuid.UUID]) -> int:
         """Mark received instalments as handed to the producer; returns how many were."""
         with self._uow() as uow:
             rows = uow.session.exec(
@@ -113,7 +109,6 @@ class PaymentService:
                     entity="amap_instalment",
                     entity_id=row.id,
                     site_id=row.site_id,
-                    user_id=user_id,
                     details={"handed_to_producer": True},
                 )
             uow.commit()

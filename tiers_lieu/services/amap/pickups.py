@@ -120,7 +120,6 @@ class PickupService:
         subscription_id: uuid.UUID,
         status: str,
         collected_by: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> SheetLine:
         """Note what became of one household's basket; returns its updated sheet line."""
         if status not in {s.value for s in PickupStatus}:
@@ -191,7 +190,6 @@ class PickupService:
                 entity="pickup",
                 entity_id=pickup.id,
                 site_id=distribution.site_id,
-                user_id=user_id,
                 details={"from": previous, "to": status},
             )
             uow.commit()
@@ -278,12 +276,14 @@ class PickupService:
             query = query.where(AmapSubscription.id == only)
         rows = uow.session.exec(query).all()
         absences = _absences(uow, [s.id for s, *_rest in rows])
+        # The volunteer handing baskets needs the names, not the phone numbers.
+        contacts = uow.access is None or uow.access.allows(Permission.PEOPLE_EDIT)
         lines = tuple(
             SheetLine(
                 subscription_id=s.id,
                 person_id=p.id,
                 household=household_name(p),
-                phone=p.phone,
+                phone=p.phone if contacts else "",
                 basket_name=b.name,
                 quantity=s.quantity,
                 solidarity=s.solidarity,

@@ -141,7 +141,6 @@ class SolidarityService:
         subscription_id: uuid.UUID,
         referred_by: str,
         eligible_until: date | None,
-        user_id: uuid.UUID | None = None,
     ) -> None:
         referred_by = referred_by.strip()
         if len(referred_by) > 120:
@@ -158,7 +157,6 @@ class SolidarityService:
                 entity="amap_subscription",
                 entity_id=sub.id,
                 site_id=sub.site_id,
-                user_id=user_id,
                 details={"eligibility": True},
             )
             uow.commit()
@@ -169,7 +167,6 @@ class SolidarityService:
         *,
         subscription_id: uuid.UUID,
         shares: Mapping[str, int],
-        user_id: uuid.UUID | None = None,
     ) -> tuple[tuple[str, int], ...]:
         """Replace the funding split of a solidarity subscription (percentages, sum 100)."""
         kept = check_shares(shares)
@@ -193,7 +190,6 @@ class SolidarityService:
                 entity="solidarity_funding",
                 entity_id=sub.id,
                 site_id=sub.site_id,
-                user_id=user_id,
                 details=kept,
             )
             uow.commit()

@@ -120,7 +120,6 @@ class SubscriptionService:
         solidarity: bool = False,
         referred_by: str = "",
         eligible_until: date | None = None,
-        user_id: uuid.UUID | None = None,
     ) -> SubscriptionInfo:
         """Subscribe a household; it waits (with a position) when the contract is full."""
         if not 1 <= quantity <= 20:
@@ -181,16 +180,13 @@ class SubscriptionService:
                 entity="amap_subscription",
                 entity_id=sub.id,
                 site_id=contract.site_id,
-                user_id=user_id,
                 details={"status": sub.status},
             )
             uow.commit()
             return self._infos(uow, [sub.id])[0]
 
     @requires(Permission.AMAP)
-    def end(
-        self, *, subscription_id: uuid.UUID, user_id: uuid.UUID | None = None
-    ) -> SubscriptionInfo | None:
+    def end(self, *, subscription_id: uuid.UUID) -> SubscriptionInfo | None:
         """End a subscription (or take a household off the waiting list); returns the
         household promoted from the waiting list into the freed place, if any."""
         with self._uow() as uow:
@@ -206,7 +202,6 @@ class SubscriptionService:
                 entity="amap_subscription",
                 entity_id=sub.id,
                 site_id=sub.site_id,
-                user_id=user_id,
                 details={"status": SubscriptionStatus.ENDED},
             )
             uow.session.flush()

@@ -157,7 +157,6 @@ class ProducerService:
         phone: str = "",
         email: str = "",
         supplies: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> ProducerInfo:
         fields = _check(name, commune_name, distance_km, contact, phone, email, supplies)
         with self._uow() as uow:
@@ -170,7 +169,6 @@ class ProducerService:
                 entity="producer",
                 entity_id=producer.id,
                 site_id=site_id,
-                user_id=user_id,
             )
             uow.commit()
             return producer_info(producer, threshold)
@@ -187,7 +185,6 @@ class ProducerService:
         phone: str = "",
         email: str = "",
         supplies: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> ProducerInfo:
         """Replace every field of a producer (a form saves all its fields at once)."""
         fields = _check(name, commune_name, distance_km, contact, phone, email, supplies)
@@ -205,7 +202,6 @@ class ProducerService:
                 entity="producer",
                 entity_id=producer.id,
                 site_id=producer.site_id,
-                user_id=user_id,
                 details={"fields": changed},
             )
             uow.commit()

@@ -320,7 +320,6 @@ class ProductService:
         alert_threshold_milli: int = 0,
         favourite: bool = False,
         active: bool = True,
-        user_id: uuid.UUID | None = None,
     ) -> ProductInfo:
         fields = _check(
             _Fields(
@@ -347,7 +346,6 @@ class ProductService:
                 entity="product",
                 entity_id=product.id,
                 site_id=site_id,
-                user_id=user_id,
             )
             uow.commit()
             return product_info(product, producer_name, 0)
@@ -368,7 +366,6 @@ class ProductService:
         alert_threshold_milli: int = 0,
         favourite: bool = False,
         active: bool = True,
-        user_id: uuid.UUID | None = None,
     ) -> ProductInfo:
         """Replace every field of a product; past sales keep the price they were sold at."""
         fields = _check(
@@ -401,7 +398,6 @@ class ProductService:
                 entity="product",
                 entity_id=product.id,
                 site_id=product.site_id,
-                user_id=user_id,
                 details={"fields": changed},
             )
             uow.commit()

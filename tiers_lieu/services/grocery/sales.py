@@ -201,7 +201,6 @@ class SaleService:
         person_id: uuid.UUID | None = None,
         solidarity: bool = False,
         confirm_beyond_stock: bool = False,
-        user_id: uuid.UUID | None = None,
     ) -> SaleInfo:
         """Record a sale with its payments and stock movements, all or nothing."""
         if not lines:
@@ -229,7 +228,7 @@ class SaleService:
                 total_cents=0,
                 person_id=person_id,
                 solidarity=at_solidarity,
-                created_by_id=user_id,
+                created_by_id=uow.actor_id,
             )
             uow.session.add(sale)
             infos: list[SaleLineInfo] = []
@@ -362,7 +361,7 @@ class SaleService:
             )
 
     @requires(Permission.SALES)
-    def cancel(self, sale_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> SaleInfo:
+    def cancel(self, sale_id: uuid.UUID) -> SaleInfo:
         """Cancel a sale: its products go back on the shelf (reversing movements), its
         payments no longer count in the Z (the money is handed back)."""
         with self._uow() as uow:
@@ -393,7 +392,6 @@ class SaleService:
                 entity="sale",
                 entity_id=sale.id,
                 site_id=sale.site_id,
-                user_id=user_id,
                 details={"total_cents": sale.total_cents},
             )
             uow.commit()

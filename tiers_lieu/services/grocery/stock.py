@@ -98,7 +98,6 @@ class StockService:
         quantity_milli: int,
         unit_cost_cents: int | None,
         note: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> MovementInfo:
         """A delivery: stock goes up; the purchase price per unit feeds the local share."""
         if unit_cost_cents is not None and unit_cost_cents < 0:
@@ -110,7 +109,6 @@ class StockService:
             quantity_milli,
             unit_cost_cents,
             note,
-            user_id,
         )
 
     @requires(Permission.SALES)
@@ -121,12 +119,9 @@ class StockService:
         product_id: uuid.UUID,
         quantity_milli: int,
         note: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> MovementInfo:
         """Loss or breakage (date passed, broken jar): stock goes down, never below zero."""
-        return self._move(
-            site_id, product_id, StockMovementKind.LOSS, quantity_milli, None, note, user_id
-        )
+        return self._move(site_id, product_id, StockMovementKind.LOSS, quantity_milli, None, note)
 
     @requires(Permission.SALES)
     def count(
@@ -136,7 +131,6 @@ class StockService:
         product_id: uuid.UUID,
         counted_milli: int,
         note: str = "",
-        user_id: uuid.UUID | None = None,
     ) -> MovementInfo | None:
         """An inventory: what is on the shelf becomes the level, by a correction movement of
         the difference (``None`` when the count already matched)."""
@@ -151,9 +145,7 @@ class StockService:
             difference = counted_milli - stock_levels(uow, [product_id])[product_id]
             if difference == 0:
                 return None
-            movement = self._add(
-                uow, product, StockMovementKind.INVENTORY, difference, None, note, user_id
-            )
+            movement = self._add(uow, product, StockMovementKind.INVENTORY, difference, None, note)
             uow.commit()
             return movement_info(movement)
 
@@ -174,7 +166,6 @@ class StockService:
         quantity_milli: int,
         unit_cost_cents: int | None,
         note: str,
-        user_id: uuid.UUID | None,
     ) -> MovementInfo:
         if len(note.strip()) > 200:
             raise ValidationError(_("Remarque"), _("{n} caractères au plus").format(n=200))
@@ -192,7 +183,7 @@ class StockService:
                         ).format(level=format_quantity(level, product.unit), name=product.name)
                     )
                 signed = -quantity_milli
-            movement = self._add(uow, product, kind, signed, unit_cost_cents, note, user_id)
+            movement = self._add(uow, product, kind, signed, unit_cost_cents, note)
             uow.commit()
             return movement_info(movement)
 
@@ -204,7 +195,6 @@ class StockService:
         quantity_milli: int,
         unit_cost_cents: int | None,
         note: str,
-        user_id: uuid.UUID | None,
     ) -> StockMovement:
         movement = StockMovement(
             site_id=product.site_id,
@@ -222,7 +212,6 @@ class StockService:
             entity="stock_movement",
             entity_id=movement.id,
             site_id=product.site_id,
-            user_id=user_id,
             details={"kind": str(kind), "quantity_milli": quantity_milli},
         )
         return movement

@@ -144,7 +144,7 @@ def add_communes(uow: UnitOfWork, site_id: uuid.UUID, new: dict[uuid.UUID, str])
     )
 
 
-def _stamps(site_id: uuid.UUID, user_id: uuid.UUID | None) -> dict[str, Any]:
+def _stamps(uow: UnitOfWork, site_id: uuid.UUID) -> dict[str, Any]:
     now = utcnow()
     return {
         "created_at": now,
@@ -152,7 +152,7 @@ def _stamps(site_id: uuid.UUID, user_id: uuid.UUID | None) -> dict[str, Any]:
         "site_id": site_id,
         "person_id": None,
         "source": VisitSource.IMPORT.value,
-        "created_by_id": user_id,
+        "created_by_id": uow.actor_id,
     }
 
 
@@ -161,7 +161,6 @@ def write_visits(
     site_id: uuid.UUID,
     rows: list[CheckedVisit],
     *,
-    user_id: uuid.UUID | None,
     progress: Progress | None = None,
     done: int = 0,
     total: int = 0,
@@ -179,7 +178,7 @@ def write_visits(
         "gender_id": [r.gender_id for r in rows],
         "status_id": [r.status_id for r in rows],
     }
-    constants = {**_stamps(site_id, user_id), "event_id": None, "booking_id": None}
+    constants = {**_stamps(uow, site_id), "event_id": None, "booking_id": None}
     bulk_insert(uow, _table(Visit), columns, constants, progress=progress, done=done, total=total)
 
 
@@ -188,7 +187,6 @@ def write_assistance(
     site_id: uuid.UUID,
     rows: list[CheckedRecord],
     *,
-    user_id: uuid.UUID | None,
     progress: Progress | None = None,
     done: int = 0,
     total: int = 0,
@@ -211,7 +209,7 @@ def write_assistance(
         "status_id": [r.status_id for r in rows],
     }
     constants = {
-        **_stamps(site_id, user_id),
+        **_stamps(uow, site_id),
         "note": "",
         "follow_up_due": None,
         "follow_up_closed_at": None,

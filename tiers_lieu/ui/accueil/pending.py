@@ -27,7 +27,6 @@ def pending_visit(
     site_id: uuid.UUID,
     service_id: uuid.UUID,
     services: Sequence[ServiceInfo],
-    user_id: uuid.UUID | None,
     chosen: tuple[date | None, time | None],
     pressed_at: datetime,
 ) -> PendingVisit:
@@ -44,7 +43,6 @@ def pending_visit(
         service_name=next((s.name for s in services if s.id == service_id), ""),
         activity_date=day,
         activity_time=moment,
-        user_id=user_id,
     )
 
 

@@ -253,7 +253,6 @@ class AccueilSection(QWidget):
             visit = self._app.visits.count(
                 site_id=self._site.id,
                 service_id=service_id,
-                user_id=self._user.id if self._user else None,
                 activity_date=day,
                 activity_time=moment,
                 visit_id=visit_id,
@@ -289,7 +288,7 @@ class AccueilSection(QWidget):
             self._take_back(visit)
             return None
         try:
-            self._app.visits.undo(visit.id, user_id=self._user.id if self._user else None)
+            self._app.visits.undo(visit.id)
         except Exception as exc:
             self._undo.pop()
             show_error(self, exc)
@@ -360,7 +359,6 @@ class AccueilSection(QWidget):
             site_id=self._site.id,
             service_id=service_id,
             services=self._services,
-            user_id=self._user.id if self._user else None,
             chosen=self.date_bar.value(),
             pressed_at=pressed_at,
         )
@@ -398,7 +396,6 @@ class AccueilSection(QWidget):
                 status_id=values.status_id,
                 person_id=values.person_id,
                 count=values.count,
-                user_id=self._user.id if self._user else None,
             )
         except Exception as exc:
             show_error(self, exc)

@@ -359,9 +359,7 @@ class AgendaTab(QWidget):
         if booking_id is None:
             return
         try:
-            result = self._app.agenda.bookings.check_in(
-                booking_id, user_id=self._user.id if self._user else None
-            )
+            result = self._app.agenda.bookings.check_in(booking_id)
         except Exception as exc:
             show_error(self, exc)
             return
@@ -399,12 +397,11 @@ class AgendaTab(QWidget):
         if booking_id is None:
             return
         bookings = self._app.agenda.bookings
-        user_id = self._user.id if self._user else None
         try:
             if status == BookingStatus.CANCELLED:
-                done = bookings.cancel(booking_id, user_id=user_id)
+                done = bookings.cancel(booking_id)
             else:
-                done = bookings.no_show(booking_id, user_id=user_id)
+                done = bookings.no_show(booking_id)
         except Exception as exc:
             show_error(self, exc)
             return

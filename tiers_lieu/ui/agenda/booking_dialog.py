@@ -74,7 +74,6 @@ class BookingDialog(QDialog):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user_id = user.id if user else None
         self._resources = resources
         self._booking = booking
         self._zone: ZoneInfo = site.zone  # the forms type in the place's wall clock
@@ -264,7 +263,6 @@ class BookingDialog(QDialog):
                     person_id=self.person.value(),
                     organisation=self.organisation.text().strip(),
                     title=self.title.text().strip(),
-                    user_id=self._user_id,
                 )
         except AgendaConflict as refused:
             self.show_refusal(refused.message, refused.alternatives)
@@ -308,7 +306,6 @@ class BookingDialog(QDialog):
                     person_id=person_id,
                     organisation=organisation,
                     title=title,
-                    user_id=self._user_id,
                 )
                 self._booking, self._edited = saved, True
             if move:
@@ -318,7 +315,6 @@ class BookingDialog(QDialog):
                     end=end,
                     resource_id=resource.id,
                     seats=seats,
-                    user_id=self._user_id,
                 )
         except AgendaConflict as refused:
             message = refused.message
@@ -392,7 +388,6 @@ class BookingDialog(QDialog):
             person_id=self.person.value(),
             organisation=self.organisation.text().strip(),
             title=self.title.text().strip(),
-            user_id=self._user_id,
         )
         if not result.booked:
             self.show_refusal(_("Aucune date n'est libre : rien n'a été réservé."), [])

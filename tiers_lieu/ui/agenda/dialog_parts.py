@@ -48,7 +48,6 @@ class PersonPicker(QWidget):
         super().__init__(parent)
         self._app = app
         self._site_id = site_id
-        self._user_id = user.id if user else None
         self.edit = PersonEdit(app, site_id, self)
         self.edit.setPlaceholderText(_("tapez un nom pour chercher"))
         self.new_button = QPushButton(_("No&uvelle personne…"), self)
@@ -76,9 +75,7 @@ class PersonPicker(QWidget):
         self.on_person_changed(person_id)
 
     def on_new_clicked(self) -> None:
-        self.new_dialog = NewPersonDialog(
-            self._app, self._site_id, self, user_id=self._user_id, name=self.edit.text()
-        )
+        self.new_dialog = NewPersonDialog(self._app, self._site_id, self, name=self.edit.text())
         self.new_dialog.person_created.connect(self.on_person_created)
         self.new_dialog.open()
 

@@ -39,7 +39,6 @@ class PassesTab(QWidget):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user_id = user.id if user else None
         self.person = PersonPicker(app, site.id, user, self)
         self.person.person_changed.connect(self.on_person_changed)
         self.balance = QLabel(self)
@@ -128,7 +127,6 @@ class PassesTab(QWidget):
                 person_id=person_id,
                 pass_type_id=pass_type_id,
                 method=self.method.currentData(),
-                user_id=self._user_id,
             )
         except Exception as exc:
             show_error(self, exc)

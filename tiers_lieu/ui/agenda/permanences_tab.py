@@ -56,7 +56,6 @@ class PermanencesTab(QWidget):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user_id = user.id if user else None
         self._editing: uuid.UUID | None = None
 
         # -- practitioners --
@@ -238,7 +237,6 @@ class PermanencesTab(QWidget):
                     organisation=organisation,
                     phone=phone,
                     email=email,
-                    user_id=self._user_id,
                 )
             else:
                 saved = service.update(
@@ -249,7 +247,6 @@ class PermanencesTab(QWidget):
                     organisation=organisation,
                     phone=phone,
                     email=email,
-                    user_id=self._user_id,
                 )
         except Exception as exc:
             show_error(self, exc)
@@ -281,7 +278,6 @@ class PermanencesTab(QWidget):
                 slot_min=self.slot.value(),
                 interval_weeks=self.interval.value(),
                 start_date=to_date(self.from_date.date()),
-                user_id=self._user_id,
             )
         except Exception as exc:
             show_error(self, exc)
@@ -296,7 +292,7 @@ class PermanencesTab(QWidget):
             return
         try:
             ended = self._app.agenda.permanences.end(
-                permanence_id, end_date=to_date(self.on_date.date()), user_id=self._user_id
+                permanence_id, end_date=to_date(self.on_date.date())
             )
         except Exception as exc:
             show_error(self, exc)
@@ -315,9 +311,7 @@ class PermanencesTab(QWidget):
             return
         day = to_date(self.on_date.date())
         try:
-            cancelled = self._app.agenda.permanences.cancel_date(
-                permanence_id, day, user_id=self._user_id
-            )
+            cancelled = self._app.agenda.permanences.cancel_date(permanence_id, day)
         except Exception as exc:
             show_error(self, exc)
             return

@@ -50,7 +50,6 @@ class ResourcesTab(QWidget):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user_id = user.id if user else None
         self._editing: uuid.UUID | None = None
 
         self.model = ResourcesModel(self)
@@ -162,7 +161,6 @@ class ResourcesTab(QWidget):
             "max_duration_min": self.max_duration.value() or None,
             "buffer_min": self.buffer.value(),
             "service_id": self.service.currentData(),
-            "user_id": self._user_id,
         }
         resources = self._app.agenda.resources
         try:

@@ -114,7 +114,6 @@ class ShareMenu(QMenu):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user_id = user.id if user else None
         self._owner = parent
         self._day = place_today(site.zone)
         self._resources: list[ResourceInfo] = []
@@ -265,7 +264,6 @@ class ShareMenu(QMenu):
                 data=read_file(path),  # its size checked before it is read
                 skip_collisions=skip_collisions,
                 outside_hours=outside_hours,
-                user_id=self._user_id,
             )
 
         def on_failure(exc: BaseException) -> None:

@@ -37,7 +37,6 @@ class SlotDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._app = app
-        self._user_id = user.id if user else None
         self._slot = slot
         self._start = slot.start
         self.setWindowTitle(_("Réserver un créneau de santé"))
@@ -100,7 +99,7 @@ class SlotDialog(QDialog):
             return
         try:
             booking = self._app.agenda.permanences.book_slot(
-                self._slot.permanence_id, self._start, person_id=person_id, user_id=self._user_id
+                self._slot.permanence_id, self._start, person_id=person_id
             )
         except AgendaConflict as refused:
             self.refusal.setText(refused.message)

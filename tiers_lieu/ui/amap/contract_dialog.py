@@ -60,12 +60,10 @@ class ContractDialog(QDialog):
         parent: QWidget | None = None,
         *,
         today: date,
-        user_id: uuid.UUID | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site_id = site_id
-        self._user_id = user_id
         self.setWindowTitle(_("Nouveau contrat AMAP"))
         self.producer = QComboBox(self)
         for producer in app.grocery.producers.list(site_id=site_id):
@@ -149,14 +147,12 @@ class ContractDialog(QDialog):
                 payment_schedule=str(self.schedule.currentData()),
                 max_absences=self.absences.value(),
                 capacity=self.capacity.value() or None,
-                user_id=self._user_id,
             )
             self._app.amap.contracts.add_basket_type(
                 contract_id=contract.id,
                 name=self.basket_name.text(),
                 price_cents=price,
                 solidarity_price_cents=solidarity,
-                user_id=self._user_id,
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Contrat non enregistré"))

@@ -82,7 +82,6 @@ class ContractsTab(QWidget):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user_id = user.id if user else None
 
         contracts_box = QGroupBox(_("Contrats"), self)
         self.contracts_model = ContractsModel(self)
@@ -220,7 +219,6 @@ class ContractsTab(QWidget):
             self._site.id,
             self,
             today=place_today(self._site.zone),
-            user_id=self._user_id,
         )
         dialog.contract_created.connect(self.on_contract_created)
         dialog.exec()
@@ -258,7 +256,6 @@ class ContractsTab(QWidget):
                 name=name,
                 price_cents=cents,
                 solidarity_price_cents=parse_cents(solidarity, _("Prix solidaire"), optional=True),
-                user_id=self._user_id,
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Panier non ajouté"))
@@ -272,9 +269,7 @@ class ContractsTab(QWidget):
         if contract_id is None:
             return
         try:
-            added = self._app.amap.distributions.generate(
-                contract_id=contract_id, user_id=self._user_id
-            )
+            added = self._app.amap.distributions.generate(contract_id=contract_id)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Calendrier non généré"))
             return
@@ -296,9 +291,7 @@ class ContractsTab(QWidget):
         if new is None:
             return
         try:
-            moved = self._app.amap.distributions.move(
-                distribution_id=day.id, on_date=new, user_id=self._user_id
-            )
+            moved = self._app.amap.distributions.move(distribution_id=day.id, on_date=new)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Distribution non déplacée"))
             return
@@ -324,7 +317,6 @@ class ContractsTab(QWidget):
                 distribution_id=day.id,
                 cancelled=not day.cancelled,
                 note=note,
-                user_id=self._user_id,
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Distribution non modifiée"))
@@ -345,9 +337,7 @@ class ContractsTab(QWidget):
         if new is None:
             return
         try:
-            added = self._app.amap.distributions.add(
-                contract_id=contract_id, on_date=new, user_id=self._user_id
-            )
+            added = self._app.amap.distributions.add(contract_id=contract_id, on_date=new)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Distribution non ajoutée"))
             return

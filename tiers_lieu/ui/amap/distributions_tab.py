@@ -64,7 +64,6 @@ class DistributionsTab(QWidget):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user_id = user.id if user else None
         self.sheet: DistributionSheet | None = None
 
         self.choice = QComboBox(self)
@@ -300,7 +299,6 @@ class DistributionsTab(QWidget):
                 subscription_id=subscription_id,
                 status=status,
                 collected_by=collected_by,
-                user_id=self._user_id,
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Retrait non enregistré"))

@@ -46,7 +46,6 @@ class MembersTab(QWidget):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user_id = user.id if user else None
         self._contracts: list[ContractInfo] = []
 
         self.contract = QComboBox(self)
@@ -211,9 +210,7 @@ class MembersTab(QWidget):
         contract = self._current_contract()
         if contract is None:
             return
-        dialog = SubscribeDialog(
-            self._app, contract, self, today=place_today(self._site.zone), user_id=self._user_id
-        )
+        dialog = SubscribeDialog(self._app, contract, self, today=place_today(self._site.zone))
         dialog.subscribed.connect(self.on_subscribed)
         dialog.exec()
 
@@ -247,9 +244,7 @@ class MembersTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            promoted = self._app.amap.subscriptions.end(
-                subscription_id=sub.id, user_id=self._user_id
-            )
+            promoted = self._app.amap.subscriptions.end(subscription_id=sub.id)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Abonnement non terminé"))
             return
@@ -284,7 +279,6 @@ class MembersTab(QWidget):
                 received=received,
                 method=method,
                 cheque_number=number,
-                user_id=self._user_id,
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Paiement non enregistré"))
@@ -297,7 +291,7 @@ class MembersTab(QWidget):
         if not isinstance(value, uuid.UUID):
             return
         try:
-            self._app.amap.payments.hand_to_producer(instalment_ids=[value], user_id=self._user_id)
+            self._app.amap.payments.hand_to_producer(instalment_ids=[value])
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Remise non enregistrée"))
             return

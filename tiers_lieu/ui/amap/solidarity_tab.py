@@ -53,7 +53,6 @@ class SolidarityTab(QWidget):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user_id = user.id if user else None
 
         self.model = EligibleModel(self)
         self.view = make_table(self.model, self, stretch=EligibleModel.Columns.FUNDING)
@@ -193,13 +192,11 @@ class SolidarityTab(QWidget):
             self._app.amap.solidarity.set_funding(
                 subscription_id=subscription_id,
                 shares={source: spin.value() for source, spin in self.shares.items()},
-                user_id=self._user_id,
             )
             self._app.amap.solidarity.set_eligibility(
                 subscription_id=subscription_id,
                 referred_by=self.referred_by.text(),
                 eligible_until=to_date(self.until.date()),
-                user_id=self._user_id,
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Panier solidaire non enregistré"))

@@ -49,12 +49,10 @@ class SubscribeDialog(QDialog):
         parent: QWidget | None = None,
         *,
         today: date,
-        user_id: uuid.UUID | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._contract = contract
-        self._user_id = user_id
         self.setWindowTitle(_("Inscrire un foyer — {contract}").format(contract=contract.name))
         self.person = PersonEdit(app, contract.site_id, self)
         self.new_person = QPushButton(_("&Nouvelle personne…"), self)
@@ -117,7 +115,6 @@ class SubscribeDialog(QDialog):
             self._contract.site_id,
             self,
             kinds=["amap"],
-            user_id=self._user_id,
             name=self.person.text(),
         )
         dialog.person_created.connect(self.on_person_created)
@@ -143,7 +140,6 @@ class SubscribeDialog(QDialog):
                 solidarity=self.solidarity.isChecked(),
                 referred_by=self.referred_by.text(),
                 eligible_until=to_date(self.until.date()) if self.solidarity.isChecked() else None,
-                user_id=self._user_id,
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Inscription non enregistrée"))

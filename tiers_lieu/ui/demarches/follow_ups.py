@@ -108,7 +108,6 @@ class CloseFollowUpDialog(QDialog):
                 self._follow_up.id,
                 outcome_id=outcome_id,
                 orientation_id=self.orientation.value() if self.orientation.isEnabled() else None,
-                user_id=self._user.id if self._user else None,
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Suivi non clos"))

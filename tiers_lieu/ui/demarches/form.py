@@ -318,7 +318,6 @@ class RecordForm(QWidget):
             outcome_id = self._required(self.outcome, _("Issue"))
             info = self._app.assistance.create(
                 site_id=self._site.id,
-                user_id=self._user.id if self._user else None,
                 activity_date=day,
                 activity_time=now.time().replace(second=0, microsecond=0)
                 if day == now.date()

@@ -378,7 +378,6 @@ class CashDeskTab(QWidget):
                 person_id=self.buyer.value(),
                 solidarity=self.solidarity.isChecked(),
                 confirm_beyond_stock=confirm,
-                user_id=self._user.id if self._user else None,
             )
         except StockWarning as warning:
             answer = QMessageBox.question(

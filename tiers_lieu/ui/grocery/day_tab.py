@@ -131,9 +131,7 @@ class DaySalesTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            sale = self._app.grocery.sales.cancel(
-                sale_id, user_id=self._user.id if self._user else None
-            )
+            sale = self._app.grocery.sales.cancel(sale_id)
         except Exception as exc:
             show_error(self, exc)
             return

@@ -85,7 +85,6 @@ class ProducerDialog(QDialog):
             "phone": self.phone.text(),
             "email": self.email.text(),
             "supplies": self.supplies.text(),
-            "user_id": self._user.id if self._user else None,
         }
         producers = self._app.grocery.producers
         try:

@@ -150,7 +150,6 @@ class ProductDialog(QDialog):
                 "alert_threshold_milli": threshold,
                 "favourite": self.favourite.isChecked(),
                 "active": self.active.isChecked(),
-                "user_id": self._user.id if self._user else None,
             }
             products = self._app.grocery.products
             if self._product is None:

@@ -195,7 +195,6 @@ class StockTab(QWidget):
         note: str,
     ) -> None:
         stock = self._app.grocery.stock
-        user_id = self._user.id if self._user else None
         if kind == StockMovementKind.RECEPTION:
             stock.receive(
                 site_id=self._site.id,
@@ -203,7 +202,6 @@ class StockTab(QWidget):
                 quantity_milli=quantity,
                 unit_cost_cents=cost,
                 note=note,
-                user_id=user_id,
             )
         elif kind == StockMovementKind.LOSS:
             stock.lose(
@@ -211,7 +209,6 @@ class StockTab(QWidget):
                 product_id=product.id,
                 quantity_milli=quantity,
                 note=note,
-                user_id=user_id,
             )
         else:
             stock.count(
@@ -219,5 +216,4 @@ class StockTab(QWidget):
                 product_id=product.id,
                 counted_milli=quantity,
                 note=note,
-                user_id=user_id,
             )

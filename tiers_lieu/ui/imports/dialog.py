@@ -191,7 +191,6 @@ class ImportDialog(QDialog):
 
     def _work(self, path: Path, *, dry_run: bool) -> Callable[[Progress], ImportResult]:
         imports, kind, site_id = self._app.imports, self._kind, self._site.id
-        user_id = self._user.id if self._user is not None else None
         url, again = self._app.url, self._again
 
         def backup() -> None:  # once the file is checked, before anything is written
@@ -204,7 +203,6 @@ class ImportDialog(QDialog):
                 kind,
                 site_id,
                 path,
-                user_id=user_id,
                 dry_run=dry_run,
                 again=again,
                 progress=progress,

@@ -84,12 +84,11 @@ class MembershipDialog(QDialog):
         app: Comptoir,
         person: PersonInfo,
         parent: QWidget | None,
-        user_id: uuid.UUID | None,
         *,
         today: date,
     ) -> None:
         super().__init__(parent)
-        self._app, self._person, self._user_id = app, person, user_id
+        self._app, self._person = app, person
         self.setWindowTitle(_("Adhésion de {name}").format(name=person.display_name))
         self.start = bounded(QDateEdit(QDate(today.year, today.month, today.day), self))
         self.start.setCalendarPopup(True)
@@ -128,7 +127,6 @@ class MembershipDialog(QDialog):
                 period=self.period.currentData(),
                 fee_cents=cents,
                 method=PaymentMethod(self.method.currentData()) if cents else None,
-                user_id=self._user_id,
             )
         except Exception as exc:
             show_error(self, exc, _("Adhésion non enregistrée"))
@@ -137,11 +135,9 @@ class MembershipDialog(QDialog):
 
 
 class ConsentDialog(QDialog):
-    def __init__(
-        self, app: Comptoir, person: PersonInfo, parent: QWidget | None, user_id: uuid.UUID | None
-    ) -> None:
+    def __init__(self, app: Comptoir, person: PersonInfo, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self._app, self._person, self._user_id = app, person, user_id
+        self._app, self._person = app, person
         self.setWindowTitle(_("Consentement de {name}").format(name=person.display_name))
         self.purpose = QComboBox(self)
         self.purpose.setEditable(True)
@@ -175,7 +171,6 @@ class ConsentDialog(QDialog):
                 person_id=self._person.id,
                 given=True,
                 purpose=self.purpose.currentText(),
-                user_id=self._user_id,
             )
         except Exception as exc:
             show_error(self, exc, _("Consentement non enregistré"))
@@ -192,10 +187,9 @@ class MergeDialog(QDialog):
         site_id: uuid.UUID,
         keep: PersonInfo,
         parent: QWidget | None,
-        user_id: uuid.UUID | None,
     ) -> None:
         super().__init__(parent)
-        self._app, self._keep, self._user_id = app, keep, user_id
+        self._app, self._keep = app, keep
         self.setWindowTitle(_("Fusionner avec {name}").format(name=keep.display_name))
         self.other = PersonEdit(app, site_id, self)
         self.other.setMinimumWidth(320)
@@ -223,7 +217,7 @@ class MergeDialog(QDialog):
                 from tiers_lieu.errors import ValidationError
 
                 raise ValidationError(_("Doublon"), _("choisissez une personne"))
-            self._app.people.merge(keep_id=self._keep.id, merge_id=other, user_id=self._user_id)
+            self._app.people.merge(keep_id=self._keep.id, merge_id=other)
         except Exception as exc:
             show_error(self, exc, _("Fusion impossible"))
             return

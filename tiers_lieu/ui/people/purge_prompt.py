@@ -26,4 +26,4 @@ def offer_purge_at_start(app: Comptoir, site: SiteInfo, parent: QWidget | None) 
         logging.getLogger(__name__).exception("purge check failed")
         return
     if due.anything:
-        confirm_and_purge(parent, app, site, None)
+        confirm_and_purge(parent, app, site)

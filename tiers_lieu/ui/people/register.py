@@ -50,7 +50,6 @@ class RegisterTab(QWidget):
     ) -> None:
         super().__init__(parent)
         self._app, self._site, self._user = app, site, user
-        self._user_id = user.id if user else None
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("Rechercher par nom, téléphone ou courriel…"))
         self.search.setClearButtonEnabled(True)
@@ -151,9 +150,7 @@ class RegisterTab(QWidget):
         self._show_page()
 
     def on_new_clicked(self) -> None:
-        dialog = RegisterPersonDialog(
-            self._app, self._site.id, self, user_id=self._user_id, name=self.search.text()
-        )
+        dialog = RegisterPersonDialog(self._app, self._site.id, self, name=self.search.text())
         if dialog.exec() and dialog.created is not None:
             self.search.clear()
             self.refresh(dialog.created.id)
@@ -173,7 +170,7 @@ class RegisterTab(QWidget):
         person = self._current_info()
         if person is None:
             return
-        if kind(self._app, person, self, self._user_id, **extra).exec():
+        if kind(self._app, person, self, **extra).exec():
             self.refresh(person.id)
             self.person_changed.emit()
 
@@ -181,7 +178,7 @@ class RegisterTab(QWidget):
         person = self._current_info()
         if person is None:
             return
-        if MergeDialog(self._app, self._site.id, person, self, self._user_id).exec():
+        if MergeDialog(self._app, self._site.id, person, self).exec():
             self.refresh(person.id)
             self.person_changed.emit()
 
@@ -202,8 +199,8 @@ class RegisterTab(QWidget):
 
         def work(_progress: object) -> list[Path]:
             return [
-                service.export_pdf(person_id, pdf, user_id=self._user_id),
-                service.export_json(person_id, json_path, user_id=self._user_id),
+                service.export_pdf(person_id, pdf),
+                service.export_json(person_id, json_path),
             ]
 
         def done(paths: list[Path]) -> None:
@@ -235,7 +232,7 @@ class RegisterTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            privacy(self._app).erase(person_id=person.id, user_id=self._user_id)
+            privacy(self._app).erase(person_id=person.id)
         except Exception as exc:
             show_error(self, exc, _("Effacement impossible"))
             return

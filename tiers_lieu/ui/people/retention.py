@@ -7,7 +7,6 @@ generated from those same periods so that what the place says is what the softwa
 
 from __future__ import annotations
 
-import uuid
 from enum import IntEnum
 from pathlib import Path
 
@@ -53,7 +52,6 @@ class RetentionTab(QWidget):
     ) -> None:
         super().__init__(parent)
         self._app, self._site = app, site
-        self._user_id = user.id if user else None
         self.spins: dict[str, QSpinBox] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -109,16 +107,14 @@ class RetentionTab(QWidget):
     def on_save_clicked(self) -> None:
         values = {field: spin.value() for field, spin in self.spins.items()}
         try:
-            privacy(self._app).set_retention(
-                site_id=self._site.id, retention=Retention(**values), user_id=self._user_id
-            )
+            privacy(self._app).set_retention(site_id=self._site.id, retention=Retention(**values))
         except Exception as exc:
             show_error(self, exc)
             return
         self.status.confirm(_("Durées de conservation enregistrées"))
 
     def on_purge_clicked(self) -> None:
-        done = confirm_and_purge(self, self._app, self._site, self._user_id)
+        done = confirm_and_purge(self, self._app, self._site)
         if done is not None:
             self.status.confirm(_("Purge faite"))
 
@@ -152,9 +148,7 @@ class RetentionTab(QWidget):
         )
 
 
-def confirm_and_purge(
-    parent: QWidget | None, app: Comptoir, site: SiteInfo, user_id: uuid.UUID | None
-) -> PurgeReport | None:
+def confirm_and_purge(parent: QWidget | None, app: Comptoir, site: SiteInfo) -> PurgeReport | None:
     """Show the dry run, purge on confirmation; the purge done (or None)."""
     service = privacy(app)
     try:
@@ -181,7 +175,6 @@ def confirm_and_purge(
             site.id,
             dry_run=False,
             today=place_today(site.zone),
-            user_id=user_id,
         )
     except Exception as exc:
         show_error(parent, exc, _("Purge impossible"))

@@ -153,10 +153,6 @@ class OperationTab(QWidget):
         self.claim_number_edit.returnPressed.connect(self.on_add_claim_clicked)
         self.refresh()
 
-    @property
-    def _user_id(self) -> object:
-        return self._user.id if self._user is not None else None
-
     def refresh(self) -> None:
         self._fill(self._app.organisation.get_operation(self._site.id))
         self.claims_model.set_rows(self._app.organisation.list_claims(self._site.id))
@@ -189,7 +185,6 @@ class OperationTab(QWidget):
                 leader_logo_path=self.leader_logo.value(),
                 region_logo_path=self.region_logo.value(),
                 gal_logo_path=self.gal_logo.value(),
-                user_id=self._user.id if self._user is not None else None,
             )
         except Exception as exc:
             show_error(self, exc)
@@ -205,7 +200,6 @@ class OperationTab(QWidget):
                 number=self.claim_number_edit.text(),
                 period_start=from_qdate(self.claim_start_edit.date()),
                 period_end=from_qdate(self.claim_end_edit.date()),
-                user_id=self._user.id if self._user is not None else None,
             )
         except Exception as exc:
             show_error(self, exc)

@@ -85,11 +85,10 @@ class PartnersTab(RecordTab[PartnerInfo]):
             ended_on=self.ended_edit.value(),
             contact=self.contact_edit.text(),
             is_france_services_operator=self.france_services_check.isChecked(),
-            user_id=self.user_id,
         )
 
     def delete(self, record_id: uuid.UUID) -> None:
-        self._app.organisation.delete_partner(record_id, user_id=self.user_id)
+        self._app.organisation.delete_partner(record_id)
 
     def describe(self, row: PartnerInfo) -> str:
         return row.name
@@ -158,11 +157,10 @@ class JobsTab(RecordTab[JobInfo]):
             end_date=self.end_edit.value(),
             working_time_percent=self.time_spin.value(),
             is_new=self.new_check.isChecked(),
-            user_id=self.user_id,
         )
 
     def delete(self, record_id: uuid.UUID) -> None:
-        self._app.organisation.delete_job(record_id, user_id=self.user_id)
+        self._app.organisation.delete_job(record_id)
 
     def describe(self, row: JobInfo) -> str:
         return row.post
@@ -218,11 +216,10 @@ class VolunteersTab(RecordTab[VolunteerTimeInfo]):
             minutes=self.hours_spin.value() * 60 + self.minutes_spin.value(),
             activity=self.activity_edit.text(),
             person_id=self.person_edit.value(),
-            user_id=self.user_id,
         )
 
     def delete(self, record_id: uuid.UUID) -> None:
-        self._app.organisation.delete_volunteer_time(record_id, user_id=self.user_id)
+        self._app.organisation.delete_volunteer_time(record_id)
 
     def describe(self, row: VolunteerTimeInfo) -> str:
         return _("{duration} le {day}").format(

@@ -139,10 +139,6 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         """A few words naming ``row`` in confirmations."""
 
     # -- shared behaviour -----------------------------------------------------------------
-    @property
-    def user_id(self) -> uuid.UUID | None:
-        return self._user.id if self._user is not None else None
-
     def refresh(self) -> None:
         self.model.set_rows(self.load())
         if self._editing is not None:

@@ -279,7 +279,6 @@ class ReportTab(QWidget):
         if path.suffix.lower() != "." + fmt:
             path = path.with_name(path.name + "." + fmt)
         site_ids = request.site_ids
-        user_id = self._user.id if self._user is not None else None
 
         def work(progress: Progress) -> tuple[ReportData, Path]:
             data = self._compute(request)
@@ -288,7 +287,6 @@ class ReportTab(QWidget):
                 fmt=fmt,
                 path=path,
                 site_id=site_ids[0] if site_ids else None,
-                user_id=user_id,
                 progress=progress,
             )
             return data, path

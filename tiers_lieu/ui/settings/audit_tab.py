@@ -4,7 +4,9 @@ Filters (period of the place's dates, account, action) apply as soon as they cha
 is lazy (a page, then more as it scrolls), newest first. The export writes the filtered lines
 to a CSV file off the GUI thread, and the service records that export in the log itself.
 There is nothing here to change or remove a line: the service offers no such thing and the
-database refuses it.
+database refuses it. A banner above the list says whether the log's hash chains are whole
+(« Journal intact (N lignes vérifiées) ») or where they break; the check runs off the GUI
+thread (:mod:`tiers_lieu.ui.audit_check`) when the tab is built and each time it is shown.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtCore import QDate, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,6 +34,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_number, ngettext, place_today
 from tiers_lieu.services.audit_log import ACTION_LABELS, AuditFilter, AuditLine
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.audit_check import ChainCheck, show_on
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date, today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
@@ -161,8 +164,16 @@ class AuditTab(QWidget):
             self,
         )
         intro.setWordWrap(True)
+        self.chain_label = QLabel(_("Vérification du journal…"), self)
+        self.chain_label.setObjectName("auditChainBanner")
+        self.chain_label.setWordWrap(True)
+        self.chain_label.setAccessibleName(_("État du journal"))
+        self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chain_check = ChainCheck(app, self)
+        self.chain_check.finished.connect(lambda outcome: show_on(self.chain_label, outcome))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.chain_label)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
@@ -177,6 +188,7 @@ class AuditTab(QWidget):
         self._shown_once = False
         self._load_accounts()
         self.refresh()
+        self.chain_check.start()
 
     def _load_accounts(self) -> None:
         self.account.blockSignals(True)
@@ -201,6 +213,7 @@ class AuditTab(QWidget):
         super().showEvent(event)
         if self._shown_once:
             self.refresh()
+            self.chain_check.start()
         self._shown_once = True
 
     def filters(self) -> AuditFilter:

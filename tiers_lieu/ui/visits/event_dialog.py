@@ -69,7 +69,6 @@ class EventDialog(QDialog):
         super().__init__(parent)
         self._app = app
         self._site_id = site.id
-        self._user_id = user.id if user else None
         self._event_id = detail.event.id if detail else None
         self.setWindowTitle(_("Modifier l'atelier") if detail else _("Nouvel atelier"))
 
@@ -210,23 +209,19 @@ class EventDialog(QDialog):
         events = self._app.events
         try:
             if self._event_id is None:
-                info = events.create(site_id=self._site_id, user_id=self._user_id, **values)
+                info = events.create(site_id=self._site_id, **values)
                 self._event_id = info.id
                 self.setWindowTitle(_("Modifier l'atelier"))
             else:
-                events.update(self._event_id, user_id=self._user_id, **values)
+                events.update(self._event_id, **values)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Atelier non enregistré"))
             return
         try:
             if self.attendance.mode() == AttendanceMode.REGISTERED:
-                detail = events.set_registered(
-                    self._event_id, self.attendance.person_ids(), user_id=self._user_id
-                )
+                detail = events.set_registered(self._event_id, self.attendance.person_ids())
             else:
-                detail = events.set_head_counts(
-                    self._event_id, self.attendance.head_counts(), user_id=self._user_id
-                )
+                detail = events.set_head_counts(self._event_id, self.attendance.head_counts())
         except Exception as exc:  # the event is saved; its attendance is to be fixed
             show_error(self, exc, _("Participation non enregistrée"))
             return

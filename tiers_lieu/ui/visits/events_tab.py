@@ -196,7 +196,7 @@ class EventsTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self._app.events.delete(event.id, user_id=self._user.id if self._user else None)
+            self._app.events.delete(event.id)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Atelier non supprimé"))
             return

@@ -151,7 +151,6 @@ class VisitDialog(QDialog):
         try:
             row = self._app.visit_log.update(
                 self._row.id,
-                user_id=self._user.id if self._user else None,
                 service_id=self.service_combo.currentData(),
                 activity_date=to_date(self.date_edit.date()),
                 activity_time=to_time(self.time_edit.time())

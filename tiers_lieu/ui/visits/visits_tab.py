@@ -322,7 +322,7 @@ class VisitsTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self._app.visit_log.delete(row.id, user_id=self._user.id if self._user else None)
+            self._app.visit_log.delete(row.id)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Visite non supprimée"))
             return

@@ -1,0 +1,369 @@
+"""Checking the audit log: are its hash chains whole, and is the database still guarding it?
+
+:func:`verify_chains` walks each chain (one per site, one for the lines without a site) in
+``seq`` order, streaming the lines (memory does not grow with the log), recomputes each line's
+hash (:func:`~.audit_chain.line_hash`) and stops at the first place a chain breaks: a line
+whose content no longer matches its hash (changed, or made up with SQL), a line missing
+(``seq`` gap, or ``prev_hash`` not the previous line's hash), two lines with one number, a
+chain whose start was removed otherwise than by the retention purge (the purge's own line
+names the last line it removed, :data:`~.audit_chain.PURGED_TO_SEQ`), and lines written
+around Comptoir without any hash. It also checks that the append-only triggers of migration
+0004 are there, unchanged and enabled: ``DROP TRIGGER`` leaves no line to break, this is how
+it is seen.
+
+Each problem is said in French with the place, the line's date and time on the place's clock
+and its action, e.g. « Le Comptoir : ligne du 12/03/2026 à 14:05 (Connexion) — les lignes
+n° 41 à 43 manquent juste avant celle-ci. ».
+
+What a hash chain without a secret cannot see: someone who rewrites every hash after their
+change, or removes the newest lines and puts the triggers back exactly as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Table, func, select, text
+
+from tiers_lieu.db import UowFactory
+from tiers_lieu.i18n import _, format_instant, format_number, ngettext
+from tiers_lieu.models import AuditEntry, Site
+from tiers_lieu.models.enums import AuditAction
+from tiers_lieu.services.audit_chain import GENESIS, PURGED_TO_HASH, PURGED_TO_SEQ, line_hash
+from tiers_lieu.services.audit_log import DEFAULT_TIMEZONE, action_label
+
+STREAM_ROWS = 2000
+_TABLE = cast(Table, AuditEntry.__table__)  # type: ignore[attr-defined]
+_SITES = cast(Table, Site.__table__)  # type: ignore[attr-defined]
+
+# The append-only triggers of migration 0004 (0006 wrote the same UPDATE trigger again), as
+# the database keeps them, whitespace collapsed.
+SQLITE_TRIGGERS = {
+    "audit_entry_no_update": (
+        "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry BEGIN "
+        "SELECT RAISE(ABORT, 'audit_entry is append-only'); END"
+    ),
+    "audit_entry_no_recent_delete": (
+        "CREATE TRIGGER audit_entry_no_recent_delete BEFORE DELETE ON audit_entry "
+        "WHEN OLD.at > datetime('now', '-28 days') BEGIN "
+        "SELECT RAISE(ABORT, 'audit_entry is append-only'); END"
+    ),
+}
+POSTGRES_TRIGGER = "audit_entry_append_only"
+POSTGRES_FUNCTION_BODY = (
+    "BEGIN IF TG_OP = 'UPDATE' OR OLD.at > (now() AT TIME ZONE 'UTC') - interval '28 days' "
+    "THEN RAISE EXCEPTION 'audit_entry is append-only'; END IF; RETURN OLD; END"
+)
+
+
+def _collapse(sql: str | None) -> str:
+    return " ".join((sql or "").split())
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where one chain breaks first."""
+
+    site_id: uuid.UUID | None
+    place: str
+    at: datetime | None
+    """The instant of the line named (aware UTC)."""
+    action: str
+    seq: int | None
+    problem: str
+    zone: ZoneInfo
+
+    def describe(self) -> str:
+        when = format_instant(self.at, self.zone) if self.at is not None else "?"
+        return _("{place} : ligne du {when} ({action}) — {problem}.").format(
+            place=self.place, when=when, action=action_label(self.action), problem=self.problem
+        )
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    lines: int
+    """Lines whose hash was checked."""
+    breaks: tuple[ChainBreak, ...]
+    protections: tuple[str, ...]
+    """What is wrong with the append-only triggers (French sentences)."""
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks and not self.protections
+
+    def problems(self) -> list[str]:
+        return [*self.protections, *(b.describe() for b in self.breaks)]
+
+    def summary(self) -> str:
+        """« Journal intact (N lignes vérifiées) », or what is wrong, one problem a line."""
+        if self.intact:
+            return ngettext(
+                "Journal intact ({n} ligne vérifiée)",
+                "Journal intact ({n} lignes vérifiées)",
+                self.lines,
+            ).format(n=format_number(self.lines))
+        return "\n".join([_("Le journal d'audit a été altéré :"), *self.problems()])
+
+
+def verify(uow: UowFactory, *, sites: frozenset[uuid.UUID] | None = None) -> ChainReport:
+    """Check the chains (of ``sites`` only, when given) and the triggers, in one read-only
+    snapshot of the database."""
+    with uow(read_only=True) as work:
+        connection = work.session.connection()
+        if connection.dialect.name == "postgresql":
+            # One snapshot for the walk and the look-ups that follow it.
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return verify_chains(connection, sites=sites)
+
+
+def verify_chains(
+    connection: Connection, *, sites: frozenset[uuid.UUID] | None = None
+) -> ChainReport:
+    places = {
+        row.id: (row.name, ZoneInfo(row.timezone or DEFAULT_TIMEZONE))
+        for row in connection.execute(select(_SITES.c.id, _SITES.c.name, _SITES.c.timezone))
+    }
+    t = _TABLE
+    chains = [row[0] for row in connection.execute(select(t.c.site_id).distinct())]
+    if sites is not None:
+        chains = [site for site in chains if site in sites]
+    chains.sort(key=lambda site: (site is not None, places.get(site, ("",))[0]))
+    lines = 0
+    breaks: list[ChainBreak] = []
+    for site_id in chains:
+        place, zone = places.get(site_id) or (
+            _("Journal commun (sans lieu)"),
+            ZoneInfo(DEFAULT_TIMEZONE),
+        )
+        walker = _Walk(connection, site_id, place, zone)
+        found = walker.run()
+        lines += walker.lines
+        if found is not None:
+            breaks.append(found)
+        unhashed = _unhashed(connection, site_id, place, zone)
+        if unhashed is not None:
+            breaks.append(unhashed)
+    return ChainReport(lines, tuple(breaks), tuple(_protections(connection)))
+
+
+def _of_chain(site_id: uuid.UUID | None) -> Any:
+    t = _TABLE
+    return t.c.site_id.is_(None) if site_id is None else t.c.site_id == site_id
+
+
+class _Walk:
+    def __init__(
+        self, connection: Connection, site_id: uuid.UUID | None, place: str, zone: ZoneInfo
+    ) -> None:
+        self.connection = connection
+        self.site_id = site_id
+        self.place = place
+        self.zone = zone
+        self.lines = 0
+
+    def _rows(self) -> Iterator[Any]:
+        t = _TABLE
+        query = (
+            select(
+                t.c.id,
+                t.c.at,
+                t.c.user_id,
+                t.c.action,
+                t.c.entity,
+                t.c.entity_id,
+                t.c.details,
+                t.c.seq,
+                t.c.prev_hash,
+                t.c.line_hash,
+            )
+            .where(_of_chain(self.site_id), t.c.seq.is_not(None), t.c.line_hash != "")
+            .order_by(t.c.seq, t.c.id)
+        )
+        streamed = self.connection.execution_options(yield_per=STREAM_ROWS)
+        yield from streamed.execute(query)
+
+    def _break(self, row: Any, problem: str) -> ChainBreak:
+        return ChainBreak(self.site_id, self.place, row.at, row.action, row.seq, problem, self.zone)
+
+    def run(self) -> ChainBreak | None:
+        previous: Any = None
+        for row in self._rows():
+            self.lines += 1
+            problem = (
+                self._start_problem(row) if previous is None else self._link_problem(previous, row)
+            )
+            if problem is None and row.line_hash != self._hash(row):
+                problem = _(
+                    "son contenu ne correspond plus à son empreinte : elle a été modifiée, ou "
+                    "ajoutée hors de Comptoir"
+                )
+            if problem is not None:
+                return self._break(row, problem)
+            previous = row
+        return None
+
+    def _hash(self, row: Any) -> str:
+        return line_hash(
+            prev_hash=row.prev_hash,
+            seq=row.seq,
+            line_id=row.id,
+            at=row.at,
+            site_id=self.site_id,
+            user_id=row.user_id,
+            action=row.action,
+            entity=row.entity,
+            entity_id=row.entity_id,
+            details=row.details,
+        )
+
+    def _start_problem(self, row: Any) -> str | None:
+        if row.seq == 1:
+            if row.prev_hash == GENESIS:
+                return None
+            return _("la première ligne du journal a été modifiée")
+        if self._purged_up_to(row.seq - 1, row.prev_hash):
+            return None  # the retention purge removed the lines before it, and said so
+        return _(
+            "des lignes ont été supprimées juste avant celle-ci, hors de la purge de conservation"
+        )
+
+    def _purged_up_to(self, seq: int, digest: str) -> bool:
+        """Whether a purge line of this chain records removing the lines up to ``seq``."""
+        t = _TABLE
+        query = (
+            select(t.c.details)
+            .where(
+                _of_chain(self.site_id),
+                t.c.action == str(AuditAction.PURGE),
+                t.c.entity == "retention",
+                t.c.seq.is_not(None),
+            )
+            .order_by(t.c.seq.desc())
+        )
+        for (details,) in self.connection.execution_options(yield_per=100).execute(query):
+            try:
+                data = json.loads(details or "{}")
+            except ValueError:
+                continue
+            if (
+                isinstance(data, dict)
+                and data.get(PURGED_TO_SEQ) == seq
+                and data.get(PURGED_TO_HASH) == digest
+            ):
+                return True
+        return False
+
+    def _link_problem(self, previous: Any, row: Any) -> str | None:
+        if row.seq == previous.seq:
+            return _(
+                "elle porte le même numéro ({seq}) que la ligne précédente : l'une des deux a "
+                "été ajoutée hors de Comptoir"
+            ).format(seq=row.seq)
+        if row.seq > previous.seq + 1:
+            first, last = previous.seq + 1, row.seq - 1
+            return ngettext(
+                "la ligne n° {first} manque juste avant celle-ci (après celle du {before})",
+                "les lignes n° {first} à {last} manquent juste avant celle-ci (après celle du "
+                "{before})",
+                last - first + 1,
+            ).format(first=first, last=last, before=format_instant(previous.at, self.zone))
+        if row.prev_hash != previous.line_hash:
+            return _(
+                "elle ne suit pas la ligne précédente (du {before}) : l'une des deux a été "
+                "remplacée"
+            ).format(before=format_instant(previous.at, self.zone))
+        return None
+
+
+def _unhashed(
+    connection: Connection, site_id: uuid.UUID | None, place: str, zone: ZoneInfo
+) -> ChainBreak | None:
+    """Lines with no place in the chain: written with SQL, around Comptoir."""
+    t = _TABLE
+    outside = [_of_chain(site_id), (t.c.seq.is_(None)) | (t.c.line_hash == "")]
+    count = connection.execute(select(func.count()).select_from(t).where(*outside)).scalar()
+    if not count:
+        return None
+    first = connection.execute(
+        select(t.c.at, t.c.action, t.c.seq).where(*outside).order_by(t.c.at, t.c.id).limit(1)
+    ).one()
+    problem = ngettext(
+        "elle n'a pas d'empreinte : elle a été ajoutée hors de Comptoir",
+        "elle et {others} autres n'ont pas d'empreinte : elles ont été ajoutées hors de Comptoir",
+        int(count),
+    ).format(others=format_number(int(count) - 1))
+    return ChainBreak(site_id, place, first.at, first.action, first.seq, problem, zone)
+
+
+def _protections(connection: Connection) -> list[str]:
+    if connection.dialect.name == "postgresql":
+        return _postgres_protections(connection)
+    if connection.dialect.name != "sqlite":
+        return []
+    found = {
+        name: _collapse(sql)
+        for name, sql in connection.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'trigger' AND tbl_name = 'audit_entry'"
+            )
+        )
+    }
+    problems = []
+    for name, expected in SQLITE_TRIGGERS.items():
+        if name not in found:
+            problems.append(_missing(name))
+        elif found[name] != expected:
+            problems.append(_changed(name))
+    return problems
+
+
+def _postgres_protections(connection: Connection) -> list[str]:
+    row = connection.execute(
+        text(
+            "SELECT t.tgenabled, p.prosrc, pg_get_triggerdef(t.oid) AS definition "
+            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE c.relname = 'audit_entry' AND c.relnamespace = to_regnamespace("
+            "current_schema()) AND t.tgname = :name AND NOT t.tgisinternal"
+        ),
+        {"name": POSTGRES_TRIGGER},
+    ).first()
+    if row is None:
+        return [_missing(POSTGRES_TRIGGER)]
+    definition = _collapse(row.definition)
+    if (
+        _collapse(row.prosrc) != POSTGRES_FUNCTION_BODY
+        or "BEFORE DELETE OR UPDATE ON" not in definition
+        or "FOR EACH ROW" not in definition
+    ):
+        return [_changed(POSTGRES_TRIGGER)]
+    if row.tgenabled not in ("O", "A"):
+        return [
+            _(
+                "La protection du journal est désactivée (déclencheur « {name} ») : des lignes "
+                "ont pu être modifiées ou effacées sans laisser de trace."
+            ).format(name=POSTGRES_TRIGGER)
+        ]
+    return []
+
+
+def _missing(name: str) -> str:
+    return _(
+        "La protection du journal a été retirée (déclencheur « {name} » absent) : des lignes "
+        "ont pu être modifiées ou effacées sans laisser de trace."
+    ).format(name=name)
+
+
+def _changed(name: str) -> str:
+    return _(
+        "La protection du journal a été modifiée (déclencheur « {name} ») : elle ne refuse "
+        "plus ce qu'elle doit refuser."
+    ).format(name=name)

@@ -1,0 +1,121 @@
+"""The audit log's check, off the GUI thread: the viewer's banner and the warning at sign-in.
+
+Walking the chains takes about 2.5 s for 100,000 lines, so :class:`ChainCheck` runs
+``app.audit_log.verify()`` in the pool (:func:`tiers_lieu.ui.ops.current_pool`, synchronous
+in UI tests) and hands the :class:`~tiers_lieu.services.audit_verify.ChainReport` back on the
+GUI thread. A check asked for while one runs is run once more when it ends.
+
+:func:`warn_if_broken` is what the main window does after a sign-in: for an account allowed
+to read the log, a broken log is said in a warning dialog and in the status bar; an intact
+one says nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, Signal
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import _
+from tiers_lieu.services.access import Permission
+from tiers_lieu.services.audit_verify import ChainReport
+from tiers_lieu.ui.ops import current_pool
+
+log = logging.getLogger(__name__)
+
+INTACT_STYLE = "color: #1b5e20;"
+BROKEN_STYLE = "color: #b00020; font-weight: bold;"
+
+
+class _Relay(QObject):
+    finished = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], object], relay: _Relay) -> None:
+        super().__init__()
+        self._work = work
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            outcome = self._work()
+        except Exception as exc:  # said on the GUI thread
+            outcome = exc
+        with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+            self._relay.finished.emit(outcome)
+
+
+class ChainCheck(QObject):
+    """Runs the verification in the background; ``finished`` gets the report, or the
+    exception that stopped it."""
+
+    finished = Signal(object)
+
+    def __init__(self, app: Comptoir, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._busy = False
+        self._again = False
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+
+    def start(self) -> None:
+        if self._busy:
+            self._again = True
+            return
+        self._busy = True
+        service = self._app.audit_log
+        current_pool().start(_Job(service.verify, self._relay))
+
+    def _on_done(self, outcome: object) -> None:
+        self._busy = False
+        if self._again:
+            self._again = False
+            self.start()
+            return
+        self.finished.emit(outcome)
+
+
+def show_on(label: QLabel, outcome: object) -> None:
+    """The banner of the viewer: « Journal intact (N lignes vérifiées) » or where it breaks."""
+    if isinstance(outcome, ChainReport):
+        label.setText(outcome.summary())
+        label.setStyleSheet(INTACT_STYLE if outcome.intact else BROKEN_STYLE)
+    else:
+        log.error("Vérification du journal impossible", exc_info=outcome)  # type: ignore[arg-type]
+        label.setText(
+            _("Le journal d'audit n'a pas pu être vérifié : {error}").format(
+                error=getattr(outcome, "message", None) or str(outcome)
+            )
+        )
+        label.setStyleSheet(BROKEN_STYLE)
+    label.show()
+
+
+def warn_if_broken(app: Comptoir, parent: QWidget, label: QLabel) -> ChainCheck | None:
+    """After a sign-in: check the log when the account may read it; if it is broken, say so
+    in a warning dialog and in ``label`` (a status bar label)."""
+    label.hide()
+    if not app.access.allows(Permission.AUDIT):
+        return None
+    check = ChainCheck(app, parent)
+
+    def done(outcome: object) -> None:
+        if not isinstance(outcome, ChainReport):
+            log.error("Vérification du journal impossible", exc_info=outcome)  # type: ignore[arg-type]
+            return
+        if outcome.intact:
+            return
+        label.setText(_("Journal d'audit altéré : voir Paramètres › Journal d'audit"))
+        label.setStyleSheet(BROKEN_STYLE)
+        label.show()
+        QMessageBox.warning(parent, _("Journal d'audit altéré"), outcome.summary())
+
+    check.finished.connect(done)
+    check.start()
+    return check
