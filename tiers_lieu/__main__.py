@@ -21,6 +21,7 @@ from tiers_lieu.cli_backup import add_backup_parser, run_backup
 from tiers_lieu.cli_bookings import add_bookings_import, run_bookings_import
 from tiers_lieu.cli_bundle import add_bundle_parser, run_bundle
 from tiers_lieu.cli_encrypt import add_encrypt_parser, run_encrypt
+from tiers_lieu.cli_parser import Parser, add_global_options, language_from_argv
 from tiers_lieu.cli_purge import add_purge_parser, run_purge
 from tiers_lieu.cli_report import add_report_parser, run_report
 from tiers_lieu.errors import ComptoirError, storage_error
@@ -30,35 +31,22 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 SCALES = ("small", "medium", "large")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(_("Erreur : {message}").format(message=message) + "\n")
-        raise SystemExit(EXIT_USAGE)
-
-
-def _language_from_argv(argv: Sequence[str]) -> str:
-    """``--lang`` must apply before the parser's own help texts are built."""
-    for index, arg in enumerate(argv):
-        if arg == "--lang" and index + 1 < len(argv):
-            return argv[index + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return os.environ.get("TIERS_LIEU_LANG", "fr")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    """The whole command line; ``--db`` and ``--lang`` are also accepted after any sub-command
+    (``cli_parser``)."""
+    parser = Parser(
         prog="tiers-lieu",
         description=_(
             "Comptoir : l'accueil, l'agenda, l'épicerie et les rapports d'un tiers-lieu."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"Comptoir {__version__}")
-    parser.add_argument("--db", metavar=_("CHEMIN_OU_URL"), help=_("base de données à utiliser"))
     parser.add_argument(
-        "--lang", choices=sorted(LANGUAGES), default=None, help=_("langue de l'interface")
+        "--version",
+        action="version",
+        version=f"Comptoir {__version__}",
+        help=_("affiche le numéro de version et quitte"),
     )
+    add_global_options(parser, top_level=True)
     parser.add_argument(
         "--smoke-test",
         action="store_true",
@@ -94,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _add_import_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     """``import visits FILE`` and ``import assistance FILE``, all-or-nothing, ``--dry-run``,
     ``--again`` for a file already imported, ``--feuille`` for one sheet of a workbook."""
     command = sub.add_parser(
@@ -219,7 +207,7 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    lang = _language_from_argv(argv)
+    lang = language_from_argv(argv, default=os.environ.get("TIERS_LIEU_LANG", "fr"))
     set_language(lang if lang in LANGUAGES else "fr")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
