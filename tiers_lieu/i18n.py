@@ -123,6 +123,16 @@ def format_number(value: int | float | Decimal, decimals: int | None = None) -> 
     return babel_numbers.format_decimal(value, format=pattern, locale=locale_name())
 
 
+def format_duration(minutes: int) -> str:
+    """A duration as every screen shows it: « 45 min », « 2 h », « 511 h 50 »."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return _("{m} min").format(m=rest)
+    if not rest:
+        return _("{h} h").format(h=format_number(hours))
+    return _("{h} h {m:02d}").format(h=format_number(hours), m=rest)
+
+
 def format_percent(value: float, decimals: int = 1) -> str:
     """``value`` is already a percentage (0–100)."""
     return format_number(value, decimals) + "\u202f%"

@@ -82,9 +82,14 @@ def test_xlsx_holds_the_same_real_numbers_as_the_csv(
     book = load_workbook(app.reports.write(report, fmt="xlsx", path=tmp_path / "r.xlsx"))
     sheet = book["Indicateurs"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("code", "libelle", "dimension", "valeur")
+    # The CSV's four columns, then the unit of each value (minutes, hours, euros…).
+    assert rows[0] == ("code", "libelle", "dimension", "valeur", "unité")
     assert len(rows) - 1 == len(csv_rows)
-    for (code, label, dimension, value), expected in zip(rows[1:], csv_rows, strict=True):
+    units = {row[0]: row[4] for row in rows[1:]}
+    assert units["assistance.minutes"] == "min"
+    assert units["coworking.hours_booked"] == "h"
+    assert units["grocery.sales_eur"] == "€"
+    for (code, label, dimension, value, _unit), expected in zip(rows[1:], csv_rows, strict=True):
         assert (code, label, dimension or "") == (
             expected["code"],
             expected["libelle"],

@@ -5,6 +5,7 @@ empty period, missing logos."""
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -203,3 +204,112 @@ def test_a_consolidated_report_names_its_sites(tmp_path: Path) -> None:
     text = pdf_text(path)
     assert "Rapport consolidé de 2 lieux" in text
     assert "Lieux : Le Comptoir de Felletin, La Grange de Vallière" in text
+
+
+FIVE_SITES = [
+    "Le Comptoir de Felletin",
+    "La Grange de Vallière",
+    "Tiers-lieu du Plateau de Millevaches",
+    "L'Atelier partagé d'Aubusson",
+    "La Maison des services de Crocq",
+]
+CODE = re.compile(r"\b[a-z_]+\.[a-z_]+\b")  # an indicator code: visits.by_month
+
+
+def three_year_report() -> ReportData:
+    """Three years, five places, every indicator: what a consolidated final claim holds."""
+    rows: list[Indicator] = []
+    for code, definition in INDICATORS.items():
+        if not definition.breakdown:
+            value: int | float = {"hours": 511 + 50 / 60, "minutes": 30710}.get(
+                definition.unit, 1234
+            )
+            rows.append(indicator(code, value))
+        elif code == "visits.by_month":
+            for year in (2024, 2025, 2026):
+                for month in range(1, 13):
+                    rows.append(indicator(code, 800 + 37 * month + year % 7, f"{year}-{month:02d}"))
+        elif code == "assistance.by_duration_bucket":
+            for bucket, n in (("0-29", 40), ("30-59", 30), ("60-119", 12), ("120+", 5)):
+                rows.append(indicator(code, n, bucket))
+        else:
+            rows += [indicator(code, 60, "Première catégorie"), indicator(code, 40, "Autre")]
+    return known_report(
+        period_start=date(2024, 1, 1),
+        period_end=date(2026, 12, 31),
+        site_names=FIVE_SITES,
+        indicators=rows,
+    )
+
+
+def test_the_annex_names_indicators_in_french_never_by_code(tmp_path: Path) -> None:
+    path = tmp_path / "rapport.pdf"
+    render_pdf(three_year_report(), path)
+    text = pdf_text(path)
+    assert CODE.findall(text) == []
+    annex = text[text.index("Annexe : tableau des indicateurs") :]
+    assert "Visites par mois" in annex and "janv. 2024" in annex
+    assert "Jours d'ouverture" in annex
+
+
+def test_durations_read_in_hours_and_minutes(tmp_path: Path) -> None:
+    path = tmp_path / "rapport.pdf"
+    render_pdf(three_year_report(), path)
+    text = pdf_text(path)
+    assert "511 h 50" in text  # hours and minutes, as the screens show durations
+    assert "30 710 min" not in text and "30 710" not in text
+    assert "511,8 h" not in text
+
+
+def _text_boxes(drawing: object) -> list[tuple[str, float, float, float, float, float]]:
+    """Every text of a chart: (text, font size, x0, y0, x1, y1) on the drawing, rotation
+    included."""
+    from reportlab.graphics.shapes import Group, String
+
+    boxes = []
+    for item in drawing.contents:  # type: ignore[attr-defined]
+        strings = (
+            [s for s in item.contents if isinstance(s, String)]
+            if isinstance(item, Group)
+            else [item]
+            if isinstance(item, String)
+            else []
+        )
+        for string in strings:
+            boxes.append((string.text, string.fontSize, *item.getBounds()))
+    return boxes
+
+
+def test_a_three_year_month_chart_keeps_every_label_and_value_readable() -> None:
+    from tiers_lieu.reports.pdf_parts.charts import month_bars
+    from tiers_lieu.reports.pdf_parts.fonts import register_fonts
+    from tiers_lieu.reports.pdf_parts.styles import CONTENT_WIDTH
+
+    register_fonts()
+    series = three_year_report().series("visits.by_month")
+    assert len(series) == 36
+    boxes = _text_boxes(month_bars(series, CONTENT_WIDTH))
+    texts = [text for text, *_rest in boxes]
+    for year in ("2024", "2025", "2026"):
+        assert year in texts
+    for _dim, value in series:  # each month's figure is written on the chart
+        assert f"{value:,}".replace(",", "\u202f") in texts
+    assert min(size for _text, size, *_box in boxes) >= 6.5
+    for index, (text, _size, x0, y0, x1, y1) in enumerate(boxes):
+        for other, _s, a0, b0, a1, b1 in boxes[index + 1 :]:
+            overlap = min(x1, a1) - max(x0, a0) > 0.5 and min(y1, b1) - max(y0, b0) > 0.5
+            assert not overlap, f"« {text} » overlaps « {other} »"
+
+
+def test_the_footer_is_entire_on_every_page_of_a_five_place_report(tmp_path: Path) -> None:
+    from tiers_lieu.reports.pdf_parts.text import period_text
+
+    path = tmp_path / "rapport.pdf"
+    render_pdf(three_year_report(), path)
+    pages = [" ".join(page.split()) for page in pdf_pages(path)]
+    period = period_text(date(2024, 1, 1), date(2026, 12, 31))
+    footer = "Rapport d'activité — {} — {}".format(", ".join(FIVE_SITES), period)
+    assert len(pages) > 3
+    for number, page in enumerate(pages, start=1):
+        assert footer in page, f"page {number}"
+        assert f"Page {number} / {len(pages)}" in page

@@ -34,7 +34,7 @@ def test_csv_xlsx_and_pdf_carry_the_same_figures(
     sheet = load_workbook(paths["xlsx"])["Indicateurs"]
     xlsx_totals = {
         code: value
-        for code, _label, dimension, value in sheet.iter_rows(min_row=2, values_only=True)
+        for code, _label, dimension, value, _unit in sheet.iter_rows(min_row=2, values_only=True)
         if not dimension
     }
 
@@ -46,4 +46,4 @@ def test_csv_xlsx_and_pdf_carry_the_same_figures(
     assert "Visites 13" in text
     assert "25,01 €" in text
     assert "40,0 %" in text
-    assert "235" in text
+    assert "3 h 55" in text  # 235 minutes of assistance, as the screens show a duration

@@ -25,7 +25,7 @@ def render_pdf(data: ReportData, path: Path, *, progress: Progress | None = None
 
     from tiers_lieu.reports.pdf_parts.cover import cover, cover_title
     from tiers_lieu.reports.pdf_parts.fonts import register_fonts
-    from tiers_lieu.reports.pdf_parts.page import make_document, numbered_canvas
+    from tiers_lieu.reports.pdf_parts.page import footer_lines, make_document, numbered_canvas
     from tiers_lieu.reports.pdf_parts.sections import annex, body
     from tiers_lieu.reports.pdf_parts.styles import Styles
     from tiers_lieu.reports.pdf_parts.text import period_text
@@ -41,6 +41,7 @@ def render_pdf(data: ReportData, path: Path, *, progress: Progress | None = None
     title = cover_title(data)
     footer = _("Rapport d'activité — {sites} — {period}").format(sites=sites, period=period)
     generated = format_date(to_place_time(data.generated_at, data.zone).date(), "short")
+    lines = footer_lines(footer, generated)
     parts = body(data, styles)
     total_steps = len(parts) + 3
     step(1, total_steps)
@@ -54,8 +55,9 @@ def render_pdf(data: ReportData, path: Path, *, progress: Progress | None = None
         str(path),
         title=_("Rapport d'activité — {title}").format(title=title),
         subject=period,
+        footer_lines=len(lines),
     )
     step(total_steps - 1, total_steps)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.build(story, canvasmaker=numbered_canvas(footer, generated))
+    doc.build(story, canvasmaker=numbered_canvas(lines, generated))
     step(total_steps, total_steps)

@@ -3,8 +3,9 @@
 Sheets: « Synthèse » (period as real dates, sites, operation, payment claim, summary text),
 then one sheet per section of :data:`~tiers_lieu.reports.model.SECTIONS` (a table of totals,
 then one small table per breakdown, months as real dates), then « Indicateurs », the four
-columns of the CSV. Percentages are numbers from 0 to 100 (the unit column says %), euros
-carry a euro number format. openpyxl is imported inside :func:`write_xlsx` (start-up time).
+columns of the CSV and the unit of each value. Percentages are numbers from 0 to 100 (the
+unit column says %), euros carry a euro number format. openpyxl is imported inside
+:func:`write_xlsx` (start-up time).
 
 Every cell is set through :func:`~tiers_lieu.reports.cells.put`: text (a commune, a service,
 the operation's title…) is neutralised and stored as text, never as a formula; figures and
@@ -167,17 +168,20 @@ def _number(cell: Any, indicator: Indicator) -> None:
 
 
 def _write_indicators(sheet: Any, data: ReportData) -> None:
-    for column, header in enumerate(("code", "libelle", "dimension", "valeur"), start=1):
+    # The CSV's columns, then the unit of each value: « valeur » mixes minutes, hours, euros.
+    headers = ("code", "libelle", "dimension", "valeur", _("unité"))
+    for column, header in enumerate(headers, start=1):
         _bold(put(sheet.cell(row=1, column=column), header))
-    widths = [6, 9, 10, 12]
+    widths = [6, 9, 10, 12, 10]
     for row, indicator in enumerate(data.indicators, start=2):
         put(sheet.cell(row=row, column=1), indicator.code)
         put(sheet.cell(row=row, column=2), indicator.label)
         put(sheet.cell(row=row, column=3), indicator.dimension)
         _number(sheet.cell(row=row, column=4), indicator)
+        put(sheet.cell(row=row, column=5), unit_label(indicator.unit))
         widths[0] = max(widths[0], len(indicator.code))
         widths[1] = max(widths[1], len(indicator.label))
         widths[2] = max(widths[2], len(indicator.dimension))
-    for letter, width in zip("ABCD", widths, strict=True):
+    for letter, width in zip("ABCDE", widths, strict=True):
         sheet.column_dimensions[letter].width = min(70, width + 2)
     sheet.freeze_panes = "A2"

@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tiers_lieu.errors import NotFoundError
-from tiers_lieu.i18n import _, format_eur, ngettext, time_zone
+from tiers_lieu.i18n import _, format_date, format_eur, ngettext, time_zone
 from tiers_lieu.models import (
     AmapContract,
     AmapSubscription,
@@ -85,7 +85,7 @@ def build_page(session: Session, person_id: uuid.UUID, *, include_assistance: bo
             m.start_date,
             _("Adhésion"),
             _("jusqu'au {end}, {fee}").format(
-                end=m.end_date.isoformat(), fee=format_eur(m.fee_cents)
+                end=format_date(m.end_date), fee=format_eur(m.fee_cents)
             ),
         )
         for m in session.exec(

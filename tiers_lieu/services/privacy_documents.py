@@ -11,11 +11,13 @@ the PDF writers (start-up time), with DejaVu Sans embedded through
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tiers_lieu.db import UowFactory
-from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.i18n import _, format_date, ngettext, to_place_time
 from tiers_lieu.models import Site
 from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.privacy import Retention, _retention
@@ -127,12 +129,25 @@ def write_notice_pdf(site: str, address: str, ret: Retention, path: Path) -> Non
     head, *rest = _notice_paragraphs(site, address, ret)
     story: list[Any] = [Paragraph(_escape(head), title)]
     story += [Paragraph(_escape(p), body) for p in rest]
-    doc = SimpleDocTemplate(str(path), pagesize=A4, title=head, author=site)
+    doc = SimpleDocTemplate(
+        str(path), pagesize=A4, title=head, author=site, initialFontName=REGULAR
+    )
     doc.build(story)
 
 
-def write_person_pdf(data: dict[str, Any], path: Path) -> None:
-    """The person's own copy of their data, in plain French sections."""
+def _day(iso: str) -> str:
+    """A day of the export's data (ISO text) as the screen shows it: « 10/01/2026 »."""
+    return format_date(date.fromisoformat(iso[:10]))
+
+
+def _instant_day(iso: str, zone: ZoneInfo, fmt: str = "long") -> str:
+    """The day of an instant of the export's data (ISO text, UTC) on the place's clock."""
+    return format_date(to_place_time(datetime.fromisoformat(iso), zone).date(), fmt)
+
+
+def write_person_pdf(data: dict[str, Any], path: Path, *, zone: ZoneInfo) -> None:
+    """The person's own copy of their data, in plain French sections; dates in words or
+    « 10/01/2026 » as on the screen, instants on the place's clock (``zone``)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -148,7 +163,10 @@ def write_person_pdf(data: dict[str, Any], path: Path) -> None:
     name = " ".join(x for x in (person["first_name"], person["last_name"]) if x)
     story: list[Any] = [
         Paragraph(_escape(_("Vos données enregistrées à {site}").format(site=data["site"])), h1),
-        Paragraph(_escape(_("Copie éditée le {day}").format(day=data["exported_at"][:10])), body),
+        Paragraph(
+            _escape(_("Copie éditée le {day}").format(day=_instant_day(data["exported_at"], zone))),
+            body,
+        ),
         Paragraph(_escape(_("Identité et coordonnées")), h2),
     ]
     for label, value in (
@@ -158,7 +176,7 @@ def write_person_pdf(data: dict[str, Any], path: Path) -> None:
         (_("Courriel"), person["email"]),
         (_("Commune"), person["commune"]),
         (_("Année de naissance"), str(person["birth_year"] or "")),
-        (_("Inscrit·e le"), person["registered_on"]),
+        (_("Inscrit·e le"), format_date(date.fromisoformat(person["registered_on"]), "long")),
     ):
         if value:
             story.append(Paragraph(_escape(f"{label} : {value}"), body))
@@ -169,7 +187,7 @@ def write_person_pdf(data: dict[str, Any], path: Path) -> None:
             Paragraph(
                 _escape(
                     _("Donné le {day} pour : {purpose}").format(
-                        day=consent["given_at"][:10], purpose=consent["purpose"]
+                        day=_instant_day(consent["given_at"], zone), purpose=consent["purpose"]
                     )
                 ),
                 body,
@@ -177,7 +195,12 @@ def write_person_pdf(data: dict[str, Any], path: Path) -> None:
         )
     if consent["withdrawn_at"]:
         story.append(
-            Paragraph(_escape(_("Retiré le {day}").format(day=consent["withdrawn_at"][:10])), body)
+            Paragraph(
+                _escape(
+                    _("Retiré le {day}").format(day=_instant_day(consent["withdrawn_at"], zone))
+                ),
+                body,
+            )
         )
     if not consent["given_at"]:
         story.append(Paragraph(_escape(_("Aucun consentement enregistré.")), body))
@@ -195,16 +218,16 @@ def write_person_pdf(data: dict[str, Any], path: Path) -> None:
             continue
         story.append(Paragraph(_escape(label), h2))
         for item in items:
-            text = " — ".join(x for x in (item["date"], item["what"], item["detail"]) if x)
+            text = " — ".join(x for x in (_day(item["date"]), item["what"], item["detail"]) if x)
             story.append(Paragraph(_escape(text), body))
     if data["visits"]:
         story.append(Paragraph(_escape(_("Passages")), h2))
         for v in data["visits"]:
-            story.append(Paragraph(_escape(f"{v['date']} — {v['service']}"), body))
+            story.append(Paragraph(_escape(f"{_day(v['date'])} — {v['service']}"), body))
     if data["events"]:
         story.append(Paragraph(_escape(_("Ateliers et animations")), h2))
         for e in data["events"]:
-            story.append(Paragraph(_escape(f"{e['date']} — {e['title']}"), body))
+            story.append(Paragraph(_escape(f"{_day(e['date'])} — {e['title']}"), body))
     story.append(Spacer(1, 6 * mm))
     story.append(
         Paragraph(
@@ -212,7 +235,12 @@ def write_person_pdf(data: dict[str, Any], path: Path) -> None:
         )
     )
     doc = SimpleDocTemplate(
-        str(path), pagesize=A4, title=_("Vos données"), leftMargin=18 * mm, rightMargin=18 * mm
+        str(path),
+        pagesize=A4,
+        title=_("Vos données"),
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        initialFontName=REGULAR,  # else Helvetica is declared, not embedded
     )
     doc.build(story)
 

@@ -131,6 +131,7 @@ def write_tally_sheet(
     grid.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT),
                 ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                 ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -160,6 +161,7 @@ def write_tally_sheet(
     groups.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -208,6 +210,7 @@ def write_tally_sheet(
         bottomMargin=margin,
         title=_("Feuille de comptage — {place}").format(place=place),
         author="Comptoir",
+        initialFontName=FONT,  # else Helvetica is declared, not embedded
     )
     document.build(story)
     return target

@@ -19,7 +19,12 @@ from tiers_lieu.i18n import _, format_number
 from tiers_lieu.reports.model import INDICATORS, ReportData
 from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR
 from tiers_lieu.reports.pdf_parts.styles import CONTENT_WIDTH, RULE, ZEBRA, Styles
-from tiers_lieu.reports.pdf_parts.text import format_share, format_value, month_abbr
+from tiers_lieu.reports.pdf_parts.text import (
+    dimension_text,
+    format_share,
+    format_value,
+    month_abbr,
+)
 
 
 def label_of(data: ReportData, code: str) -> str:
@@ -88,7 +93,7 @@ def breakdown_table(
     for dimension, value in rows_in:
         rows.append(
             [
-                Paragraph(escape(dimension), styles.cell),
+                Paragraph(escape(dimension_text(code, dimension)), styles.cell),
                 format_value(value, unit),
                 format_share(value, total),
             ]
@@ -138,23 +143,29 @@ def month_grid(data: ReportData, code: str) -> Table | None:
 
 
 def annex_table(data: ReportData, styles: Styles) -> LongTable:
-    """Every indicator row: code, label, dimension, value (the CSV, readable)."""
-    rows: list[list[object]] = [[_("Code"), _("Libellé"), _("Dimension"), _("Valeur")]]
+    """Every indicator row (the CSV, readable): the indicator's French name once, then each
+    category of a breakdown under it (months as « janv. 2026 »), and the value with its
+    unit. Codes stay in the CSV and the XLSX: a funder reads names."""
+    rows: list[list[object]] = [[_("Indicateur"), _("Catégorie"), _("Valeur")]]
+    previous = ""
     for indicator in data.indicators:
+        first = indicator.code != previous
+        previous = indicator.code
         rows.append(
             [
-                indicator.code,
-                Paragraph(escape(indicator.label), styles.small),
-                Paragraph(escape(indicator.dimension), styles.small),
+                Paragraph(escape(indicator.label), styles.small) if first else "",
+                Paragraph(
+                    escape(dimension_text(indicator.code, indicator.dimension)), styles.small
+                ),
                 format_value(indicator.value, indicator.unit),
             ]
         )
-    widths = [CONTENT_WIDTH * 0.25, CONTENT_WIDTH * 0.33, CONTENT_WIDTH * 0.28]
+    widths = [CONTENT_WIDTH * 0.44, CONTENT_WIDTH * 0.36]
     widths.append(CONTENT_WIDTH - sum(widths))
     table = LongTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    style = _style(True, len(rows), 3)
-    style.add("FONT", (0, 1), (0, -1), REGULAR, 7)
-    style.add("FONT", (3, 1), (3, -1), REGULAR, 7.5)
+    style = _style(True, len(rows), 2)
+    style.add("FONT", (2, 1), (2, -1), REGULAR, 7.5)
+    style.add("VALIGN", (0, 0), (-1, -1), "TOP")
     style.add("TOPPADDING", (0, 0), (-1, -1), 1.5)
     style.add("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)
     table.setStyle(style)

@@ -17,6 +17,7 @@ from tiers_lieu.defaults import UNKNOWN
 from tiers_lieu.i18n import (
     _,
     format_date,
+    format_duration,
     format_eur,
     format_number,
     format_percent,
@@ -46,14 +47,32 @@ def format_value(value: int | float, unit: str) -> str:
     if unit == "fte":
         return format_number(float(value), 2)
     if unit == "hours":
-        return _("{n} h").format(n=format_number(float(value), 1 if value % 1 else 0))
+        return format_duration(round(float(value) * 60))
     if unit == "minutes":
-        return _("{n} min").format(n=format_number(round(value)))
+        return format_duration(round(value))
     if unit == "km":
         return _("{n} km").format(n=format_number(value))
     if isinstance(value, float) and not value.is_integer():
         return format_number(value, 1)
     return format_number(round(value))
+
+
+def dimension_text(code: str, dimension: str) -> str:
+    """A breakdown's category as a reader says it: « janv. 2026 » for a month, « 1 h à
+    1 h 59 » for a duration bucket; other categories are already words."""
+    if code == "visits.by_month":
+        return month_label(dimension)
+    if code == "assistance.by_duration_bucket":
+        low, _sep, high = dimension.partition("-")
+        if dimension.endswith("+") and dimension[:-1].isdigit():
+            return _("{duration} ou plus").format(duration=format_duration(int(dimension[:-1])))
+        if low.isdigit() and high.isdigit():
+            if int(low) == 0:
+                return _("moins de {duration}").format(duration=format_duration(int(high) + 1))
+            return _("{low} à {high}").format(
+                low=format_duration(int(low)), high=format_duration(int(high))
+            )
+    return dimension
 
 
 def format_share(part: float, total: float) -> str:

@@ -94,6 +94,7 @@ def _document(
         bottomMargin=16 * mm,
         title=title,
         author="Comptoir",
+        initialFontName=REGULAR,  # else Helvetica is declared, not embedded
     )
     big = ParagraphStyle("big", fontName=BOLD, fontSize=22, leading=27)
     sub = ParagraphStyle("sub", fontName=REGULAR, fontSize=13, leading=17, textColor=colors.grey)
@@ -109,6 +110,7 @@ def _document(
         table.setStyle(
             TableStyle(
                 [
+                    ("FONT", (0, 0), (-1, -1), REGULAR),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.lightgrey),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("TOPPADDING", (0, 0), (-1, -1), 4),

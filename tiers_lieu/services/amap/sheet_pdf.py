@@ -167,6 +167,7 @@ def write_distribution_sheet(target: Path, sheet: DistributionSheet, *, place: s
             contract=sheet.contract_name, day=format_date(sheet.on_date)
         ),
         author="Comptoir",
+        initialFontName=REGULAR,  # else Helvetica is declared, not embedded
     )
     document.build(story, onFirstPage=footer, onLaterPages=footer)  # type: ignore[arg-type]
     return target

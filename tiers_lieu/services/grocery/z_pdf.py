@@ -141,6 +141,7 @@ def write_z_pdf(report: ZReport, path: Path, zone: ZoneInfo) -> Path:
         bottomMargin=20 * mm,
         title=_("Z de caisse du {day}").format(day=format_date(report.day)),
         author=report.site_name,
+        initialFontName=REGULAR,  # else Helvetica is declared, not embedded
     )
     document.build(story)  # type: ignore[arg-type]
     return path

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from tiers_lieu.i18n import _, format_date, format_number, format_time
+from tiers_lieu.i18n import _, format_date, format_duration, format_number, format_time
 from tiers_lieu.services.assistance import AssistanceRow, FollowUp, TotalLine
 from tiers_lieu.ui.models import ReadModelTable
 
@@ -26,13 +26,8 @@ _NO_INDEX = QModelIndex()
 
 
 def format_minutes(minutes: int) -> str:
-    """``45 min``, ``2 h``, ``3 h 05``."""
-    if minutes < 60:
-        return _("{m} min").format(m=minutes)
-    hours, rest = divmod(minutes, 60)
-    if not rest:
-        return _("{h} h").format(h=format_number(hours))
-    return _("{h} h {m:02d}").format(h=format_number(hours), m=rest)
+    """``45 min``, ``2 h``, ``3 h 05`` (the one rule, :func:`i18n.format_duration`)."""
+    return format_duration(minutes)
 
 
 class FollowUpsModel(ReadModelTable[FollowUp]):

@@ -23,6 +23,7 @@ from tiers_lieu.i18n import (
     _,
     format_date,
     format_datetime,
+    format_duration,
     format_number,
     format_time,
     ngettext,
@@ -57,13 +58,8 @@ def source_label(source: str) -> str:
 
 
 def duration_text(minutes: int) -> str:
-    """« 45 min », « 2 h », « 1 h 30 »."""
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return _("{m} min").format(m=minutes)
-    if not rest:
-        return _("{h} h").format(h=hours)
-    return _("{h} h {m:02d}").format(h=hours, m=rest)
+    """« 45 min », « 2 h », « 1 h 30 » (the one rule, :func:`i18n.format_duration`)."""
+    return format_duration(minutes)
 
 
 Fetch = Callable[[VisitCursor | None, int], list[VisitRow]]

@@ -1,0 +1,159 @@
+"""Every PDF Comptoir writes carries the programs of all its fonts (a printer or a funder's
+reader without Helvetica shows the text as written), and prints dates the French way."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import uuid
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+from pdftext import fonts_not_embedded, pdf_text
+from test_agenda_support import make_place, paris
+from test_report_pdf import known_report
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.i18n import format_date
+from tiers_lieu.models.enums import PickupStatus
+from tiers_lieu.reports.pdf import render_pdf
+from tiers_lieu.services.amap.pickups import DistributionSheet, SheetLine
+from tiers_lieu.services.amap.sheet_pdf import write_distribution_sheet
+from tiers_lieu.services.memberships import MembershipService
+from tiers_lieu.services.privacy import PrivacyService
+from tiers_lieu.services.privacy_documents import PrivacyDocuments
+from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.services.tally_sheet import write_tally_sheet
+
+DAY = date(2026, 3, 10)
+ISO_DATE = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b")
+
+
+def amap_sheet() -> DistributionSheet:
+    line = SheetLine(
+        subscription_id=uuid.uuid4(),
+        person_id=uuid.uuid4(),
+        household="ALARD Anne",
+        phone="06 12 34 56 78",
+        basket_name="Petit panier",
+        quantity=1,
+        solidarity=True,
+        status=PickupStatus.EXPECTED,
+        collected_by="",
+        absences_used=0,
+    )
+    return DistributionSheet(
+        distribution_id=uuid.uuid4(),
+        contract_id=uuid.uuid4(),
+        contract_name="Légumes bio",
+        producer_name="Ferme du Thym",
+        on_date=DAY,
+        start_time=time(17),
+        end_time=time(19),
+        cancelled=False,
+        note="",
+        max_absences=4,
+        lines=(line,),
+    )
+
+
+def person_export(app: Comptoir, site: SiteInfo, target: Path) -> Path:
+    person = app.people.create(site_id=site.id, first_name="Aline", last_name="Dubreuil")
+    MembershipService(app.uow).add(
+        person_id=person.id,
+        start_date=date(2026, 1, 10),
+        period="year",
+        fee_cents=1500,
+        method="cash",
+    )
+    return PrivacyService(app.uow).export_pdf(person.id, target)
+
+
+@pytest.fixture
+def every_pdf(app: Comptoir, site: SiteInfo, tmp_path: Path) -> dict[str, Path]:
+    """One file of each kind of PDF the desk can write."""
+    place = make_place(app, site)
+    who = app.agenda.practitioners.create(
+        site_id=site.id, name="Sophie Lavaud", profession="Infirmière"
+    )
+    app.agenda.permanences.create(
+        site_id=site.id,
+        practitioner_id=who.id,
+        resource_id=place.health.id,
+        weekday=1,
+        start_time=time(9),
+        end_time=time(12),
+        start_date=date(2026, 3, 3),
+    )
+    app.agenda.bookings.create(
+        site_id=site.id,
+        resource_id=place.room.id,
+        start=paris(2026, 3, 10, 14),
+        end=paris(2026, 3, 10, 16),
+        title="Conseil d'administration",
+    )
+    printing = app.agenda.printing
+    report = tmp_path / "rapport.pdf"
+    render_pdf(known_report(), report)
+    z = tmp_path / "z.pdf"
+    app.grocery.closing.write_z_pdf(site_id=site.id, day=DAY, path=z)
+    return {
+        "rapport d'activité": report,
+        "agenda de la porte": printing.day_sheet(
+            site_id=site.id, day=DAY, target=tmp_path / "porte.pdf"
+        ),
+        "liste du praticien": printing.practitioner_day(
+            practitioner_id=who.id, day=DAY, target=tmp_path / "praticien.pdf"
+        ),
+        "feuille AMAP": write_distribution_sheet(
+            tmp_path / "amap.pdf", amap_sheet(), place=site.name
+        ),
+        "Z de caisse": z,
+        "affiche RGPD": PrivacyDocuments(app.uow).notice_pdf(site.id, tmp_path / "notice.pdf"),
+        "export d'une personne": person_export(app, site, tmp_path / "personne.pdf"),
+        "feuille de comptage": write_tally_sheet(
+            tmp_path / "comptage.pdf",
+            place=site.name,
+            services=[s.name for s in app.config.list_services(site.id)],
+            ranges=app.config.opening_hours(site.id),
+        ),
+    }
+
+
+def test_every_pdf_embeds_all_its_fonts(every_pdf: dict[str, Path]) -> None:
+    missing = {name: fonts_not_embedded(path) for name, path in every_pdf.items()}
+    assert {name: fonts for name, fonts in missing.items() if fonts} == {}
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils absent")
+def test_pdffonts_agrees(every_pdf: dict[str, Path]) -> None:
+    """The same check through poppler, when the machine has it (``make test`` installs it)."""
+    for name, path in every_pdf.items():
+        out = subprocess.run(
+            ["pdffonts", str(path)], capture_output=True, text=True, check=True
+        ).stdout
+        rows = out.splitlines()[2:]
+        assert rows, name
+        for row in rows:
+            # name, type (1–2 words), encoding, emb, sub, uni, object ID (2 columns)
+            emb = row.split()[-5]
+            assert emb == "yes", f"{name}: {row}"
+
+
+def test_every_pdf_prints_dates_in_french(every_pdf: dict[str, Path]) -> None:
+    for name, path in every_pdf.items():
+        text = pdf_text(path)
+        assert not ISO_DATE.search(text), f"{name}: {ISO_DATE.search(text)}"
+
+
+def test_the_person_export_dates_read_in_french(
+    app: Comptoir, site: SiteInfo, tmp_path: Path
+) -> None:
+    text = pdf_text(person_export(app, site, tmp_path / "personne.pdf"))
+    today = datetime.now(app.visits.time_zone(site.id)).date()
+    assert f"Copie éditée le {format_date(today, 'long')}" in text
+    assert f"Inscrit·e le : {format_date(today, 'long')}" in text
+    assert "10/01/2026 — Adhésion — jusqu'au " in text
+    assert not ISO_DATE.search(text)
