@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QWizard
+from PySide6.QtWidgets import QDialog, QMessageBox, QWizard
 from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
@@ -44,6 +44,8 @@ def fill_place(qtbot: QtBot, assistant: FirstRunAssistant, insee: str = "23079")
     assert page is not None
     qtbot.keyClicks(page.name_edit, "Le Comptoir de Felletin")
     qtbot.keyClicks(page.commune_edit, "Felletin")
+    assert page.insee_edit.text() == "23079"  # filled from the official list
+    page.insee_edit.clear()
     qtbot.keyClicks(page.insee_edit, insee)
 
 
@@ -247,3 +249,113 @@ def test_real_demo_data_loads_from_the_assistant(
 def test_username_suggestion() -> None:
     assert username_from("Léa Dupont-Éluard") == "lea.dupont.eluard"
     assert username_from("  ") == ""
+
+
+# -- issue 16: quitting, the demo offer, the commune's INSEE code ---------------------------
+def answer(
+    monkeypatch: pytest.MonkeyPatch, boxes: Boxes, button: QMessageBox.StandardButton
+) -> None:
+    """Questions answered ``button`` (and recorded) instead of the conftest's plain Ok."""
+
+    def question(_parent: object, title: str, text: str, *_args: object) -> object:
+        boxes.append(("question", title, text))
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+
+
+def test_escape_asks_before_quitting(
+    qtbot: QtBot, app: Comptoir, message_boxes: Boxes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assistant = open_assistant(qtbot, app)
+    qtbot.keyClicks(assistant.place_page.name_edit, "Le Comptoir")
+    answer(monkeypatch, message_boxes, QMessageBox.StandardButton.No)
+    qtbot.keyClick(assistant, Qt.Key.Key_Escape)
+    assert [(title, kind) for kind, title, _t in message_boxes] == [
+        ("Quitter l'assistant ?", "question")
+    ]
+    assert assistant.isVisible() and assistant.place_page.name_edit.text() == "Le Comptoir"
+
+    answer(monkeypatch, message_boxes, QMessageBox.StandardButton.Yes)
+    qtbot.keyClick(assistant, Qt.Key.Key_Escape)
+    assert assistant.result() == QDialog.DialogCode.Rejected and not assistant.isVisible()
+    assert app.sites.list_sites() == []
+
+
+def test_no_demo_offer_for_a_place_that_has_data(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo
+) -> None:
+    service = app.config.list_services(site.id)[0]
+    app.visits.count(site_id=site.id, service_id=service.id)
+    assistant = open_assistant(qtbot, app, site=site)
+    assert assistant.demo_page is None
+    assert assistant.pageIds() == [assistant.startId()]  # the account page only
+    fill_account(qtbot, assistant)
+    finish(qtbot, assistant)
+    assert assistant.result() == QDialog.DialogCode.Accepted
+    assert app.accounts.authenticate("lea.dupont", PASSWORD).role == Role.ADMIN
+
+
+def test_a_place_without_activity_is_still_offered_the_demo(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo
+) -> None:
+    assistant = open_assistant(qtbot, app, site=site)
+    assert assistant.demo_page is not None
+
+
+def test_typing_the_commune_suggests_official_ones_and_fills_the_insee_code(
+    qtbot: QtBot, app: Comptoir, message_boxes: Boxes
+) -> None:
+    assistant = open_assistant(qtbot, app)
+    page = assistant.place_page
+    assert page is not None
+    qtbot.keyClicks(page.name_edit, "Le Comptoir d'Aubusson")
+    qtbot.keyClicks(page.commune_edit, "aubus")
+    labels = page.commune_suggestions.labels()
+    # Homonyms told apart by postal code and department.
+    assert labels[:2] == ["Aubusson — 23200, Creuse (23)", "Aubusson — 61100, Orne (61)"]
+    assert page.commune_suggestions.completer.popup().isVisible()
+    qtbot.keyClick(page.commune_suggestions.completer.popup(), Qt.Key.Key_Down)
+    qtbot.keyClick(page.commune_suggestions.completer.popup(), Qt.Key.Key_Down)
+    qtbot.keyClick(page.commune_suggestions.completer.popup(), Qt.Key.Key_Return)
+    assert (page.commune_edit.text(), page.insee_edit.text()) == ("Aubusson", "61011")
+
+    next_page(qtbot, assistant)
+    next_page(qtbot, assistant)
+    fill_account(qtbot, assistant)
+    next_page(qtbot, assistant)
+    finish(qtbot, assistant)
+    assert message_boxes == []
+    [site] = app.sites.list_sites()
+    assert (site.commune_name, site.insee_code) == ("Aubusson", "61011")
+
+
+def test_a_commune_typed_whole_gets_its_code_when_it_is_the_only_one(
+    qtbot: QtBot, app: Comptoir
+) -> None:
+    assistant = open_assistant(qtbot, app)
+    page = assistant.place_page
+    assert page is not None
+    qtbot.keyClicks(page.name_edit, "Le Comptoir de Felletin")
+    qtbot.keyClicks(page.commune_edit, "felletin")
+    qtbot.keyClick(page.commune_edit, Qt.Key.Key_Tab)
+    assert page.insee_edit.text() == "23079"
+
+
+def test_an_unknown_commune_is_asked_about(
+    qtbot: QtBot, app: Comptoir, message_boxes: Boxes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assistant = open_assistant(qtbot, app)
+    page = assistant.place_page
+    assert page is not None
+    qtbot.keyClicks(page.name_edit, "Le Comptoir")
+    qtbot.keyClicks(page.commune_edit, "Zzzville")
+    answer(monkeypatch, message_boxes, QMessageBox.StandardButton.No)
+    next_page(qtbot, assistant)
+    assert assistant.currentPage() is page
+    [(kind, _title, text)] = message_boxes
+    assert kind == "question" and "« Zzzville »" in text and "liste officielle" in text
+
+    answer(monkeypatch, message_boxes, QMessageBox.StandardButton.Yes)
+    next_page(qtbot, assistant)
+    assert assistant.currentPage() is assistant.services_page

@@ -4,29 +4,30 @@ person chosen by type-ahead.
 They hold ids, not text: ``value()`` gives the id to hand to a service (``None`` for
 « Non communiqué » or nothing chosen) and ``set_value`` shows a stored id again. A commune
 typed that the site does not know yet is added outside the territory when its value is read,
-as DOMAIN.md allows free entry.
+as DOMAIN.md allows free entry: with its INSEE code when the official list knows it, after a
+question when it does not.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections import Counter
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.defaults import UNKNOWN
+from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.services import official_communes
 from tiers_lieu.services.tabular import normalise
+from tiers_lieu.ui.commune_suggestions import CommuneSuggestions, confirm_unknown, is_unknown
 
-
-def _contains_completer(parent: QWidget, words: list[str]) -> QCompleter:
-    completer = QCompleter(words, parent)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    return completer
+OWN_SUGGESTIONS = 20
+_PICKED = re.compile(r"\((\d{5}|2[AB]\d{3})\)$")
 
 
 class CategoryCombo(QComboBox):
@@ -65,7 +66,10 @@ class CategoryCombo(QComboBox):
 
 
 class CommuneEdit(QLineEdit):
-    """A commune typed by name or INSEE code, with suggestions from the site's communes."""
+    """A commune typed by name or INSEE code, with suggestions from the site's communes first,
+    then from the official list of French communes (with postal code and department, so that
+    homonyms are told apart). A commune of the official list is added with its INSEE code;
+    one no list knows is added only once the user says so."""
 
     value_changed = Signal(object)
 
@@ -75,11 +79,16 @@ class CommuneEdit(QLineEdit):
         self._site_id = site_id
         self._by_key: dict[str, uuid.UUID] = {}
         self._labels: dict[uuid.UUID, str] = {}
+        self._codes: set[str] = set()
+        self._department: str | None = None
         self.setPlaceholderText(_("nom ou code INSEE"))
-        self._model = QStringListModel(self)
-        completer = _contains_completer(self, [])
-        completer.setModel(self._model)
-        self.setCompleter(completer)
+        self.suggestions = CommuneSuggestions(
+            self,
+            department=lambda: self._department,
+            extra=self._own_suggestions,
+            skip=lambda: self._codes,
+            inserted=lambda c: f"{c.name} ({c.code})",
+        )
         self.reload()
         self.editingFinished.connect(self.on_editing_finished)
 
@@ -87,17 +96,31 @@ class CommuneEdit(QLineEdit):
         """Read the site's communes again (after an import in Paramètres)."""
         self._by_key.clear()
         self._labels.clear()
-        labels: list[str] = []
+        self._codes.clear()
+        departments: Counter[str] = Counter()
         for commune in self._app.communes.list_communes(self._site_id):
             label = f"{commune.name} ({commune.insee_code})" if commune.insee_code else commune.name
-            labels.append(label)
             self._labels[commune.id] = label
+            if commune.insee_code:
+                self._codes.add(commune.insee_code)
+                if commune.in_territory:
+                    departments[commune.insee_code[:2]] += 1
             for key in (label, commune.name, commune.insee_code or ""):
                 if key:
                     self._by_key.setdefault(normalise(key), commune.id)
-        self._model.setStringList(labels)
+        self._department = departments.most_common(1)[0][0] if departments else None
+
+    def _own_suggestions(self, text: str) -> list[tuple[str, str, object]]:
+        wanted = normalise(text)
+        if not wanted:
+            return []
+        found = [label for label in self._labels.values() if wanted in normalise(label)]
+        found.sort(key=lambda label: (not normalise(label).startswith(wanted), label))
+        return [(label, label, None) for label in found[:OWN_SUGGESTIONS]]
 
     def value(self) -> uuid.UUID | None:
+        """The commune shown, added to the site if it is new to it; raises a
+        :class:`ValidationError` naming the field if the user declined to add an unknown one."""
         text = self.text().strip()
         if not text:
             return None
@@ -110,9 +133,28 @@ class CommuneEdit(QLineEdit):
         starting = {cid for k, cid in self._by_key.items() if k.startswith(key)}
         if len(starting) == 1:
             return starting.pop()
-        commune = self._app.communes.find_or_add(self._site_id, text)
-        self._by_key[normalise(text)] = commune.id
-        self._labels[commune.id] = commune.name
+        picked = _PICKED.search(text)  # « Limoges (87085) », an official suggestion picked
+        if picked is not None and official_communes.by_code(picked.group(1)) is not None:
+            wanted = picked.group(1)
+        else:
+            wanted = text
+            if is_unknown(text) and not confirm_unknown(self, text):
+                self.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.selectAll()
+                raise ValidationError(
+                    _("Commune"),
+                    _(
+                        "« {name} » n'a pas été ajoutée : corrigez le nom ou choisissez une "
+                        "commune proposée pendant la saisie"
+                    ).format(name=text),
+                )
+        commune = self._app.communes.find_or_add(self._site_id, wanted)
+        label = f"{commune.name} ({commune.insee_code})" if commune.insee_code else commune.name
+        for known_key in (key, normalise(label)):
+            self._by_key[known_key] = commune.id
+        self._labels[commune.id] = label
+        if commune.insee_code:
+            self._codes.add(commune.insee_code)
         return commune.id
 
     def set_value(self, value: uuid.UUID | None) -> None:

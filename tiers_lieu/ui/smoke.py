@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
@@ -104,7 +104,7 @@ def run_smoke_test(app: Comptoir, screenshots: Path | None = None) -> int:
             assistant = FirstRunAssistant(app)
             assistant.show()
             _save(assistant, screenshots, f"{len(SECTIONS) + 1:02d}-premier-demarrage.png")
-            assistant.reject()
+            assistant.done(QDialog.DialogCode.Rejected)  # reject() would ask first
             assistant.deleteLater()
 
             login = LoginDialog(app)

@@ -14,6 +14,7 @@ Each site is written in one unit of work, all or nothing, with bulk Core inserts
 from __future__ import annotations
 
 import random
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from tiers_lieu.i18n import (
     place_today,
     time_zone,
 )
-from tiers_lieu.models import Site, Visit
+from tiers_lieu.models import Person, Site, Visit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.demo import activity, agenda, amap, commerce, organisation, territory
 from tiers_lieu.services.demo.common import SCALES, DemoContext, months_before
@@ -181,6 +182,17 @@ class DemoService:
         return DemoSummary(
             sites=[s.name for s, _m in targets], counts=dict(counts), start=start, end=today
         )
+
+    @requires(Permission.SETTINGS)
+    def has_data(self, site_id: uuid.UUID) -> bool:
+        """Whether the place already holds visits or people: no demonstration data is
+        offered then (it would mix with real figures, and ``generate`` refuses visits)."""
+        with self._uow(read_only=True) as uow:
+            for model in (Visit, Person):
+                query = select(model.id).where(model.site_id == site_id).limit(1)
+                if uow.session.exec(query).first() is not None:
+                    return True
+        return False
 
     # -- sites ----------------------------------------------------------------------------
     def _targets(

@@ -9,13 +9,15 @@ data, if asked for, loads in the background behind a progress dialog.
 
 The pages shown depend on what the database already holds: a place made by
 ``tiers-lieu init`` skips the place and services pages; accounts without any place (rare)
-skip the account page, and the desk then signs in as usual.
+skip the account page, and the desk then signs in as usual. A place that already holds
+visits or people is not offered demonstration data. Escape, « Annuler » and closing the
+window ask « Quitter l'assistant ? » first: what was typed would be lost.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError, ValidationError
@@ -65,8 +67,10 @@ class FirstRunAssistant(QWizard):
         if ask_account:
             self.account_page = AccountPage(site.name if site else None, self)
             self.addPage(self.account_page)
-        self.demo_page = DemoPage(self)
-        self.addPage(self.demo_page)
+        self.demo_page: DemoPage | None = None
+        if site is None or not app.demo.has_data(site.id) or not self.pageIds():
+            self.demo_page = DemoPage(self)
+            self.addPage(self.demo_page)
         self.currentIdChanged.connect(self.on_current_id_changed)
 
     # -- what the pages collected -----------------------------------------------------------
@@ -92,7 +96,7 @@ class FirstRunAssistant(QWizard):
 
     @Slot(int)
     def on_current_id_changed(self, page_id: int) -> None:
-        if self.page(page_id) is self.demo_page:
+        if self.demo_page is not None and self.page(page_id) is self.demo_page:
             self.demo_page.set_summary(self._summary())
 
     # -- finishing --------------------------------------------------------------------------
@@ -128,10 +132,28 @@ class FirstRunAssistant(QWizard):
                 self._back_to(place)
                 show_error(self, exc)
                 return
-        if self.demo_page.demo_check.isChecked() and self.site is not None:
+        demo = self.demo_page is not None and self.demo_page.demo_check.isChecked()
+        if demo and self.site is not None:
             self._load_demo(self.site)
             return
         super().accept()
+
+    def reject(self) -> None:
+        """Escape, « Annuler » or the window's close button: quit only once confirmed."""
+        if self._busy:
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Quitter l'assistant ?"),
+            _(
+                "Rien n'a encore été enregistré : ce que vous avez saisi sera perdu et "
+                "l'assistant reviendra au prochain démarrage.\n\nQuitter l'assistant ?"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            super().reject()
 
     def _back_to(self, page: QWidget) -> None:
         while self.currentPage() is not page and self.currentId() != self.startId():

@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
 from tiers_lieu.defaults import DEFAULT_SERVICES
 from tiers_lieu.errors import ComptoirError, ValidationError
 from tiers_lieu.i18n import _
+from tiers_lieu.services import official_communes
 from tiers_lieu.services.accounts import MIN_PASSWORD_LENGTH
+from tiers_lieu.services.official_communes import OfficialCommune
 from tiers_lieu.services.sites import check_insee
+from tiers_lieu.ui.commune_suggestions import CommuneSuggestions, confirm_unknown, is_unknown
 from tiers_lieu.ui.errors import show_error
 
 
@@ -46,7 +49,9 @@ def username_from(display_name: str) -> str:
 
 
 class PlacePage(QWizardPage):
-    """The place: its name, commune and INSEE code."""
+    """The place: its name, commune and INSEE code. The commune is typed with suggestions
+    from the official list, which fill in the INSEE code; a commune the list does not know
+    is asked about before going on."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +69,11 @@ class PlacePage(QWizardPage):
         self.insee_edit = QLineEdit(self)
         self.insee_edit.setMaxLength(5)
         self.insee_edit.setPlaceholderText(_("5 caractères, par exemple 23079"))
+        self.commune_suggestions = CommuneSuggestions(self.commune_edit)
+        self.commune_suggestions.chosen.connect(self.on_commune_chosen)
+        self.commune_edit.textEdited.connect(self.on_commune_edited)
+        self._filled_code = ""  # the INSEE code the list filled in, cleared with the name
+        self._confirmed = ""  # an unknown commune the coordinator chose to keep
         form = QFormLayout()
         form.addRow(_("&Nom du lieu :"), self.name_edit)
         form.addRow(_("&Commune :"), self.commune_edit)
@@ -73,13 +83,36 @@ class PlacePage(QWizardPage):
         layout.addWidget(
             _explanation(
                 _(
-                    "Le code INSEE de la commune (facultatif) figure sur les rapports "
+                    "Tapez le début du nom de la commune et choisissez-la dans la liste : son "
+                    "code INSEE se remplit. Le code INSEE (facultatif) figure sur les rapports "
                     "d'activité ; il n'est pas le code postal."
                 ),
                 self,
             )
         )
         self.registerField("siteName*", self.name_edit)
+
+    def _fill_code(self, code: str) -> None:
+        self.insee_edit.setText(code)
+        self._filled_code = code
+
+    @Slot(object)
+    def on_commune_chosen(self, commune: OfficialCommune) -> None:
+        self._fill_code(commune.code)
+
+    @Slot(str)
+    def on_commune_edited(self, text: str) -> None:
+        """A name typed whole, without picking a suggestion, gets its code if the list has
+        one commune of that name (homonyms are left to the suggestions); the code filled for
+        the name typed before goes."""
+        if self._filled_code and self.insee_edit.text() == self._filled_code:
+            self.insee_edit.clear()
+            self._filled_code = ""
+        if self.insee_edit.text().strip():
+            return  # typed by the coordinator: left alone
+        found = [c for c in official_communes.named(text) if not c.former_name]
+        if len(found) == 1:
+            self._fill_code(found[0].code)
 
     def validatePage(self) -> bool:
         try:
@@ -88,6 +121,13 @@ class PlacePage(QWizardPage):
             show_error(self, exc)
             self.insee_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
+        commune = self.commune_edit.text().strip()
+        if commune and commune != self._confirmed and is_unknown(commune):
+            if not confirm_unknown(self, commune):
+                self.commune_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.commune_edit.selectAll()
+                return False
+            self._confirmed = commune
         return True
 
 

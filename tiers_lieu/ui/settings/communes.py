@@ -4,7 +4,8 @@ Visitors' communes are picked from this list at the desk, and the report estimat
 population served from it, so a coordinator usually imports the whole territory once from an
 INSEE table (``code_insee;nom;population``). The import runs through ``run_op`` (a big file
 must not freeze the desk) and is all-or-nothing: the service lists every faulty line and
-``show_error`` shows them.
+``show_error`` shows them. A commune typed by hand is suggested from the official list (which
+fills its INSEE code and population); one the list does not know is asked about first.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_number, ngettext
+from tiers_lieu.services import official_communes
 from tiers_lieu.services.communes import CommuneImportResult
+from tiers_lieu.services.official_communes import OfficialCommune
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id
+from tiers_lieu.ui.commune_suggestions import CommuneSuggestions, confirm_unknown, is_unknown
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.ops import Progress, run_op
 from tiers_lieu.ui.settings.table_models import CommunesModel
@@ -93,6 +97,8 @@ class CommunesTab(QWidget):
         self.population_edit = QLineEdit(add_box)
         self.population_edit.setValidator(QIntValidator(0, MAX_POPULATION, self.population_edit))
         self.population_edit.setPlaceholderText(_("facultatif"))
+        self.name_suggestions = CommuneSuggestions(self.name_edit, department=self._department)
+        self.name_suggestions.chosen.connect(self.on_official_chosen)
         for edit in (self.name_edit, self.insee_edit, self.population_edit):
             edit.returnPressed.connect(self.on_add_clicked)
         self.add_button = QPushButton(_("A&jouter la commune"), add_box)
@@ -177,7 +183,37 @@ class CommunesTab(QWidget):
     def on_import_failed(self, exc: BaseException) -> None:
         show_error(self, exc, _("Import des communes refusé"))
 
+    def _department(self) -> str | None:
+        return (self._site.insee_code or "")[:2] or None
+
+    def on_official_chosen(self, commune: OfficialCommune) -> None:
+        self.name_edit.setText(commune.name)  # « croze » typed is stored as « Croze »
+        self.insee_edit.setText(commune.code)
+        population = commune.population
+        self.population_edit.setText(str(population) if population is not None else "")
+
+    def _checked_name(self) -> bool:
+        """Without a code typed, a name of the official list gets its code (the place's
+        department first among homonyms); a name the list does not know is asked about."""
+        name = self.name_edit.text().strip()
+        if not name or self.insee_edit.text().strip():
+            return True
+        found = official_communes.named(name, near=self._department())
+        current = [c for c in found if c.former_name is None]
+        same_department = [c for c in current if c.department == self._department()]
+        for candidates in (same_department, current):
+            if len(candidates) == 1:
+                self.on_official_chosen(candidates[0])
+                return True
+        if is_unknown(name) and not confirm_unknown(self, name):
+            self.name_edit.setFocus()
+            self.name_edit.selectAll()
+            return False
+        return True
+
     def on_add_clicked(self) -> None:
+        if not self._checked_name():
+            return
         raw_population = "".join(self.population_edit.text().split())
         try:
             population = int(raw_population) if raw_population else None
