@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{total} bookings in the database; site « {site.name} »")
 
             def open_and_paint(_run: int) -> None:
-                tab = AgendaTab(app, site, None)
+                tab = AgendaTab(app, site)
                 tab.resize(1280, 800)
                 tab.grab()
                 tab.deleteLater()
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"median {median:.1f} ms, worst {worst:.1f} ms (budget 200 ms)"
             )
 
-            tab = AgendaTab(app, site, None)
+            tab = AgendaTab(app, site)
             tab.resize(1280, 800)
             tab.grab()
             columns, blocks = len(tab.grid.columns()), len(tab.grid.blocks())

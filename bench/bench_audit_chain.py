@@ -3,7 +3,9 @@
 Writes ``--lines`` audit lines (default 100,000) through the ORM, so the chain listener gives
 each its ``seq`` and hashes, spread over three places and the chain without a place, then
 times :func:`tiers_lieu.services.audit_verify.verify` and reports the peak of Python memory
-during it (tracemalloc): the walk streams, so the peak must not grow with the log.
+during it (tracemalloc): the walk streams, so the peak must not grow with the log. On SQLite
+it also times the service's verification, which reads and writes the desk's witness file
+(:mod:`tiers_lieu.services.audit_witness`).
 
 Run: ``.venv/bin/python bench/bench_audit_chain.py [--lines 100000] [--db URL]``
 """
@@ -66,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"lines written: {args.lines:,} in {written:.1f} s (batches of {batch})")
             print(f"verify: {report.lines:,} lines in {checked:.2f} s")
             print(f"peak Python memory while verifying: {peak / 1e6:.1f} MB")
+            if args.db is None:  # a server base's witness would go to the user's data folder
+                started = time.perf_counter()
+                app.audit_log.verify()  # as the desk does: writes what it saw…
+                seen = app.audit_log.verify()  # …then checks the chains reach it
+                each = (time.perf_counter() - started) / 2
+                state = "intact" if seen.intact else "ALTÉRÉ"
+                print(f"verify with this desk's witness file: {each:.2f} s ({state})")
             print(report.summary())
         finally:
             app.close()

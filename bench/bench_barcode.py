@@ -99,7 +99,7 @@ def widget_round_trip(app: Comptoir, site: SiteInfo, picks: list[str]) -> tuple[
     from tiers_lieu.ui.grocery.cash_desk import CashDeskTab
 
     qapp = QApplication.instance() or QApplication(sys.argv)
-    desk = CashDeskTab(app, site, None)
+    desk = CashDeskTab(app, site)
     desk.resize(1280, 800)
     desk.show()
     qapp.processEvents()

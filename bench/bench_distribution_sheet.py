@@ -119,7 +119,7 @@ def main() -> int:
         median, worst = timed(lambda: app.amap.pickups.sheet(distribution_id=distribution.id))
         print(f"service read of the sheet: median {median:.1f} ms, worst {worst:.1f} ms")
 
-        tab = DistributionsTab(app, site, None)
+        tab = DistributionsTab(app, site)
         tab.resize(1280, 800)
         tab.show()
         qt.processEvents()

@@ -115,7 +115,7 @@ def widget_level(app: Comptoir, presses: int) -> None:
     site = next(s for s in app.sites.list_sites() if s.id == raw_site)
 
     started = time.perf_counter()
-    section = AccueilSection(app, site, None)
+    section = AccueilSection(app, site)
     built = time.perf_counter() - started
     section.resize(1280, 800)
     section.show()

@@ -138,7 +138,7 @@ def bench_widget(app: Comptoir, site: SiteInfo, last: date) -> None:
     laps = []
     for _ in range(3):
         started = time.perf_counter()
-        section = VisitsSection(app, site, None, today=last)
+        section = VisitsSection(app, site, today=last)
         section.resize(1280, 800)
         section.show()
         qapp.processEvents()
@@ -148,7 +148,7 @@ def bench_widget(app: Comptoir, site: SiteInfo, last: date) -> None:
         qapp.processEvents()
     print(f"widget_open_ms first={laps[0]:.1f} then={statistics.median(laps[1:]):.1f}")
 
-    section = VisitsSection(app, site, None, today=last)
+    section = VisitsSection(app, site, today=last)
     section.resize(1280, 800)
     section.show()
     qapp.processEvents()

@@ -61,3 +61,33 @@ def site(app: Comptoir) -> SiteInfo:
     return app.sites.init_site(
         name="Le Comptoir de Felletin", commune_name="Felletin", insee_code="23079"
     )
+
+
+def _opened_copy(source: Path, folder: Path) -> Iterator[Comptoir]:
+    """The application on a copy of ``source`` in ``folder``: each test changes its own."""
+    copy = folder / source.name
+    shutil.copyfile(source, copy)
+    comptoir = build(str(copy))
+    yield comptoir
+    comptoir.close()
+
+
+@pytest.fixture
+def demo_app(demo_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
+    """The application on a copy of ``demo_db``, a fixture of the test's module (a demo
+    database built once for the module, e.g. by ``rolesdemo.make_demo``)."""
+    yield from _opened_copy(demo_db, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def two_sites_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two places and their accounts (``twosites.make_two_sites``), built once per module."""
+    from twosites import make_two_sites
+
+    return make_two_sites(template_db, tmp_path_factory.mktemp("two-sites") / "two.sqlite")
+
+
+@pytest.fixture
+def two(two_sites_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
+    """The application on a copy of :func:`two_sites_db`."""
+    yield from _opened_copy(two_sites_db, tmp_path)

@@ -4,14 +4,15 @@ shared by the per-place scope tests (issue 15, point 4)."""
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
+
+from rolesdemo import PASSWORD, TODAY, add_role_accounts
 
 from tiers_lieu.app import build
 from tiers_lieu.models.enums import Role
 
-TODAY = date(2026, 3, 15)
-PASSWORD = "correct horse battery"
+__all__ = ["PASSWORD", "PLACE_A", "PLACE_B", "TODAY", "make_two_sites"]
+
 PLACE_A = "Le Comptoir de Felletin"
 PLACE_B = "La Fabrique d'Aubusson"
 
@@ -26,14 +27,7 @@ def make_two_sites(template_db: Path, path: Path) -> Path:
     app.sites.init_site(name=PLACE_B, commune_name="Aubusson", insee_code="23008")
     app.demo.generate(scale="small", seed=3, site_name=PLACE_A, today=TODAY)
     app.demo.generate(scale="small", seed=4, site_name=PLACE_B, today=TODAY)
-    for role in Role:
-        app.accounts.create_user(
-            username=f"a.{role.value}",
-            display_name=f"A {role.value}",
-            password=PASSWORD,
-            role=role,
-            site_id=a.id,
-        )
+    add_role_accounts(app, "a", "A", site_id=a.id)
     app.accounts.create_user(
         username="reseau.admin", display_name="Réseau", password=PASSWORD, role=Role.ADMIN
     )

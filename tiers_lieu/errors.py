@@ -136,6 +136,12 @@ _SQLITE_MESSAGES = (
 )
 
 
+def file_error(message: str, path: str | os.PathLike[str], exc: OSError) -> ComptoirError:
+    """``message`` (translated, with ``{path}`` and ``{reason}``) about the file ``path`` the
+    system refused with ``exc``, its reason as the system words it."""
+    return ComptoirError(message.format(path=path, reason=exc.strerror or exc))
+
+
 def storage_error(
     exc: BaseException, path: str | os.PathLike[str] | None = None
 ) -> StorageError | None:

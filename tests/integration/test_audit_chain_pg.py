@@ -1,33 +1,40 @@
-"""The audit log's hash chains on PostgreSQL: two desks writing at once never fork a chain (an
-advisory lock per chain), and the verifier sees a line added or removed with SQL and a
-dropped or disabled trigger, as on SQLite."""
+"""The audit log's hash chains on PostgreSQL: two desks writing at once never fork a chain (one
+advisory lock for the log), TRUNCATE is refused, and the verifier sees a line added or removed
+with SQL, a dropped or disabled trigger, and the newest lines removed after this desk saw
+them, as on SQLite."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, insert, text
+from auditlines import TABLE, forged_line
+from sqlalchemy import delete, text
+from sqlalchemy.exc import DBAPIError
 
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.models import AuditEntry, utcnow
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services.readmodels import SiteInfo
 
-TABLE = AuditEntry.__table__  # type: ignore[attr-defined]
+
+@pytest.fixture(autouse=True)
+def _desk_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the desk keeps of the log (:mod:`~tiers_lieu.services.audit_witness`) goes to
+    the test's folder, not to the user's data directory."""
+    monkeypatch.setattr("tiers_lieu.db.data_dir", lambda: tmp_path / "donnees")
 
 
 @pytest.fixture
 def pg_app(pg_url: str) -> Iterator[Comptoir]:
-    app = build(pg_url)
-    try:
+    with contextlib.closing(build(pg_url)) as app:
         yield app
-    finally:
-        app.close()
 
 
 @pytest.fixture
@@ -114,18 +121,7 @@ def test_sql_around_comptoir_is_seen(pg_app: Comptoir, pg_site: SiteInfo) -> Non
         connection.execute(
             delete(TABLE).where(TABLE.c.site_id == pg_site.id, TABLE.c.seq == base + 2)
         )
-        connection.execute(
-            insert(TABLE).values(
-                id=uuid.uuid4(),
-                created_at=utcnow(),
-                updated_at=utcnow(),
-                site_id=pg_site.id,
-                at=datetime(2026, 1, 15, 10, 0, tzinfo=UTC),
-                action="login",
-                entity="app_user",
-                details="{}",
-            )
-        )
+        connection.execute(forged_line(pg_site.id, datetime(2026, 1, 15, 10, 0, tzinfo=UTC)))
     problems = pg_app.audit_log.verify().problems()
     assert problems == [
         "Le Comptoir de Felletin : ligne du 10/03/2026 à 12:00 (Consultation) — la ligne "
@@ -135,24 +131,82 @@ def test_sql_around_comptoir_is_seen(pg_app: Comptoir, pg_site: SiteInfo) -> Non
     ]
 
 
+def test_truncate_is_refused(pg_app: Comptoir, pg_site: SiteInfo) -> None:
+    """The row triggers do not fire on TRUNCATE: a statement trigger refuses it."""
+    add_line(pg_app, pg_site.id)
+    before = seqs(pg_app, pg_site.id)
+    with pytest.raises(DBAPIError, match="append-only"), pg_app.engine.begin() as connection:
+        connection.execute(text("TRUNCATE audit_entry"))
+    assert seqs(pg_app, pg_site.id) == before
+    assert pg_app.audit_log.verify().intact
+
+
 @pytest.mark.parametrize(
-    ("statement", "said"),
+    ("statement", "trigger", "said"),
     [
-        ("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only", "désactivée"),
-        ("DROP TRIGGER audit_entry_append_only ON audit_entry", "absent"),
+        (
+            "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only",
+            "audit_entry_append_only",
+            "désactivée",
+        ),
+        (
+            "DROP TRIGGER audit_entry_append_only ON audit_entry",
+            "audit_entry_append_only",
+            "absent",
+        ),
         (
             "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$ "
             "BEGIN RETURN OLD; END $$ LANGUAGE plpgsql",
+            "audit_entry_append_only",
+            "modifiée",
+        ),
+        (
+            "DROP TRIGGER audit_entry_no_truncate ON audit_entry",
+            "audit_entry_no_truncate",
+            "absent",
+        ),
+        (
+            "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_truncate",
+            "audit_entry_no_truncate",
+            "désactivée",
+        ),
+        (
+            "CREATE OR REPLACE FUNCTION audit_entry_no_truncate() RETURNS trigger AS $$ "
+            "BEGIN RETURN NULL; END $$ LANGUAGE plpgsql",
+            "audit_entry_no_truncate",
             "modifiée",
         ),
     ],
 )
 def test_a_trigger_dropped_or_disabled_is_seen(
-    pg_app: Comptoir, pg_site: SiteInfo, statement: str, said: str
+    pg_app: Comptoir, pg_site: SiteInfo, statement: str, trigger: str, said: str
 ) -> None:
     add_line(pg_app, pg_site.id)
     with pg_app.engine.begin() as connection:
         connection.execute(text(statement))
     report = pg_app.audit_log.verify()
     assert not report.intact and not report.breaks
-    assert "audit_entry_append_only" in report.summary() and said in report.summary()
+    [problem] = report.problems()
+    assert f"« {trigger} »" in problem and said in problem
+
+
+def test_the_newest_lines_removed_with_the_trigger_put_back_are_named(
+    pg_app: Comptoir, pg_site: SiteInfo, tmp_path: Path
+) -> None:
+    for hour in range(3):
+        add_line(pg_app, pg_site.id, datetime(2026, 4, 2, 12 + hour, 0, tzinfo=UTC))
+    newest = seqs(pg_app, pg_site.id)[-1]
+    assert pg_app.audit_log.verify().intact  # this desk saw the chain up to that line
+    [witness] = (tmp_path / "donnees").rglob("*.json")
+    assert oct(witness.stat().st_mode & 0o777) == "0o600"
+    with pg_app.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"))
+        connection.execute(
+            delete(TABLE).where(TABLE.c.site_id == pg_site.id, TABLE.c.seq >= newest - 1)
+        )
+        connection.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"))
+    assert pg_app.audit_log.verify().problems() == [
+        "Le Comptoir de Felletin : ligne du 02/04/2026 à 16:00 (Consultation) — ce poste "
+        "l'avait vue lors d'une vérification précédente, elle n'est plus dans le journal : "
+        f"les lignes n° {newest - 1} à {newest} ont été supprimées à la fin du journal."
+    ]

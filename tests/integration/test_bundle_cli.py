@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from otherkeys import write_new_key
 from sqlalchemy import func, select
 
 from tiers_lieu.app import build
@@ -159,23 +160,10 @@ def test_replacing_a_place_key_must_be_asked_and_is_audited(
     public = _trusted_setup(site_db, coord_db, tmp_path, capsys)
     # The place's key changes (a new computer, say): the same place, another key.
     other = tmp_path / "autre.cle-publique.txt"
-    from tiers_lieu.services.bundles.placekeys import (
-        PlaceKeyInfo,
-        Signer,
-        fingerprint,
-        public_file_text,
-        read_public_file,
-    )
+    from tiers_lieu.services.bundles.placekeys import read_public_file
 
     first = read_public_file(public)
-    new = Signer.generate(first.site_id)
-    new_print = fingerprint(new.public_raw())
-    other.write_text(
-        public_file_text(
-            PlaceKeyInfo(first.site_id, first.label, new.public_key(), new_print, False)
-        ),
-        encoding="utf-8",
-    )
+    new_print = write_new_key(first, other)
     args = ["--db", str(coord_db), "bundle", "trust", str(other), "--fingerprint", new_print]
     assert cli(args) == 2
     err = capsys.readouterr().err

@@ -4,12 +4,13 @@ PostgreSQL coordinators.
 Two places, A and B, each in its own SQLite file with its own key; the coordinator trusts
 both and holds B's people and visits. Place A (a holder of a trusted key, as any place of the
 network is) then forges bundles with its own key: a tombstone on B's ``site`` row, B's people
-renamed, B's row taken over under A's name, B's visit deleted, a row dated in the future. Each
-is refused whole, naming the table and the row, and the coordinator's base is unchanged. An
-older bundle imported after a deletion does not bring the row back; a place not trusted, a
-byte changed (refused before anything is inflated) and a bundle of the old shared key are
-refused; a backup of the base is taken before each import (SQLite; a PostgreSQL server keeps
-its own).
+renamed, B's row taken over under A's name, B's visit deleted, a row dated in the future, A's
+rows pointing at B's (a visit of B's person, a booking of B's room, a sale line of B's bread).
+Each is refused whole, naming the table and the row (and the column pointing), and the
+coordinator's base is unchanged. An older bundle imported after a deletion does not bring the
+row back; a place not trusted, a byte changed (refused before anything is inflated) and a
+bundle of the old shared key are refused; a backup of the base is taken before each import
+(SQLite; a PostgreSQL server keeps its own).
 """
 
 from __future__ import annotations
@@ -33,7 +34,19 @@ from sqlmodel import col
 
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.models import Person, Service, Site, Visit, metadata
+from tiers_lieu.models import (
+    Booking,
+    Category,
+    Person,
+    Product,
+    Resource,
+    Sale,
+    SaleLine,
+    Service,
+    Site,
+    Visit,
+    metadata,
+)
 from tiers_lieu.services.backups import BackupService
 from tiers_lieu.services.bundles import BundleService, fileformat
 from tiers_lieu.services.bundles.placekeys import (
@@ -41,6 +54,7 @@ from tiers_lieu.services.bundles.placekeys import (
     PublicKeyFile,
     Signer,
 )
+from tiers_lieu.services.bundles.tables import to_json
 
 PEOPLE = 4
 VISITS = 6
@@ -65,6 +79,8 @@ def _make_place(folder: Path, template: Path, name: str) -> Place:
         with app.uow() as uow:
             service = Service(site_id=site.id, name="Accueil libre", kind="welcome")
             uow.session.add(service)
+            uow.session.add(Resource(site_id=site.id, name="Salle du haut", kind="room"))
+            uow.session.add(Product(site_id=site.id, name="Pain de seigle", price_cents=450))
             uow.session.flush()
             for n in range(PEOPLE):
                 uow.session.add(
@@ -300,6 +316,149 @@ def test_rows_of_another_place_are_refused(
     assert b_rows(trusted, b) == names
     with trusted.uow() as uow:
         assert uow.session.get(Site, b.site_id).name == "Le Fournil"  # type: ignore[union-attr]
+
+
+def row_record(row: Any) -> dict[str, Any]:
+    """The bundle record of a model instance, as an export writes it."""
+    table = row.__table__
+    return {
+        "kind": "row",
+        "table": table.name,
+        "row": {column.name: to_json(getattr(row, column.name)) for column in table.c},
+    }
+
+
+def b_row_id(app: Comptoir, place: Place, model: Any) -> uuid.UUID:
+    with app.uow() as uow:
+        found: uuid.UUID = uow.session.execute(
+            select(col(model.id)).where(col(model.site_id) == place.site_id).limit(1)
+        ).scalar_one()
+    return found
+
+
+def test_rows_pointing_at_another_places_rows_are_refused(
+    trusted: Comptoir, places: dict[str, Place], tmp_path: Path
+) -> None:
+    """A's rows are A's, but one of them refers to one of B's: a visit of B's person, a
+    booking of B's room, a sale line of B's bread. Each refuses the whole bundle, naming the
+    row, the column and the row it points at."""
+    a, b = places["La Grange"], places["Le Fournil"]
+    own = records(export(a, tmp_path / "a.bundle"))
+    person = b_row_id(trusted, b, Person)
+    resource = b_row_id(trusted, b, Resource)
+    product = b_row_id(trusted, b, Product)
+    before = counts(trusted)
+
+    def refused_with(lines: list[dict[str, Any]], row: Any, column: str, target: str) -> None:
+        with pytest.raises(ComptoirError) as refused:
+            name = f"f{uuid.uuid4().hex[:6]}.bundle"
+            importing(trusted, forge(a, tmp_path / name, [meta(a), *lines]))
+        if isinstance(row, dict):
+            table, row_id = row["table"], row["row"]["id"]
+        else:
+            table, row_id = row.__table__.name, row.id.hex
+        pointed = {"person": person, "resource": resource, "product": product}[target]
+        assert refused.value.message == (
+            "Ce paquet est refusé, rien n'a été importé : la ligne "
+            f"{row_id} de la table « {table} » (colonne {column}) désigne la ligne "
+            f"{pointed.hex} de la table « {target} », qui appartient à un autre lieu que "
+            "celui qui a signé le paquet."
+        )
+        assert counts(trusted) == before
+
+    # A's visit, B's person.
+    visit = next(r for r in own if r.get("table") == "visit")
+    pointing = {**visit, "row": {**visit["row"], "person_id": person.hex}}
+    rest = [r for r in own[1:] if r is not visit]
+    refused_with([*rest, pointing], pointing, "person_id", "person")
+    # A's booking of B's room.
+    at = datetime(2026, 3, 3, 9, tzinfo=UTC)
+    booking = Booking(
+        site_id=a.site_id, resource_id=resource, start_at=at, end_at=at + timedelta(hours=1)
+    )
+    refused_with([*own[1:], row_record(booking)], booking, "resource_id", "resource")
+    # A's sale, one line of B's bread.
+    sale = Sale(site_id=a.site_id, sold_at=at, total_cents=450)
+    line = SaleLine(
+        site_id=a.site_id,
+        sale_id=sale.id,
+        product_id=product,
+        quantity_milli=1000,
+        unit_price_cents=450,
+        vat_rate_bp=550,
+        total_cents=450,
+    )
+    refused_with([*own[1:], row_record(sale), row_record(line)], line, "product_id", "product")
+    # A's person merged into B's (a reference within one table, set after the others).
+    mine = next(r for r in own if r.get("table") == "person")
+    merged = {**mine, "row": {**mine["row"], "merged_into_id": person.hex}}
+    rest = [r for r in own[1:] if r is not mine]
+    refused_with([*rest, merged], merged, "merged_into_id", "person")
+    # The same once A's rows are in: an update of A's visit pointing at B's person.
+    assert importing(trusted, forge(a, tmp_path / "a2.bundle", [meta(a), *own[1:]])).inserted
+    before = counts(trusted)
+    later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+    moved = {**pointing, "row": {**pointing["row"], "updated_at": later}}
+    refused_with([moved], moved, "person_id", "person")
+    # A's own references, to rows already here or in the same bundle, are taken.
+    person_a = mine["row"]["id"]
+    fine = {**moved, "row": {**moved["row"], "person_id": person_a}}
+    new_person = {**mine, "row": {**mine["row"], "id": uuid.uuid4().hex}}
+    new_visit = {**visit, "row": {**visit["row"], "id": uuid.uuid4().hex}}
+    new_visit["row"]["person_id"] = new_person["row"]["id"]
+    result = importing(
+        trusted, forge(a, tmp_path / "a3.bundle", [meta(a), new_person, fine, new_visit])
+    )
+    assert (result.inserted, result.updated) == (2, 1)
+    assert b_rows(trusted, b)[:2] == (PEOPLE, VISITS)
+
+
+def test_another_places_id_given_to_a_row_of_another_table_does_not_open_the_way(
+    trusted: Comptoir, places: dict[str, Place], tmp_path: Path
+) -> None:
+    """A's own category is given the id of B's person, and A's person refers to it (fine: the
+    category is A's); A's visit then names that id as its person: B's person, refused."""
+    a, b = places["La Grange"], places["Le Fournil"]
+    own = records(export(a, tmp_path / "a.bundle"))
+    person = b_row_id(trusted, b, Person)
+    category = Category(site_id=a.site_id, kind="gender", label="Autre libellé")
+    category.id = person
+    mine = next(r for r in own if r.get("table") == "person")
+    mine = {**mine, "row": {**mine["row"], "id": uuid.uuid4().hex, "gender_id": person.hex}}
+    visit = next(r for r in own if r.get("table") == "visit")
+    visit = {**visit, "row": {**visit["row"], "id": uuid.uuid4().hex, "person_id": person.hex}}
+    before = counts(trusted)
+    lines = [meta(a), *own[1:], row_record(category), mine, visit]
+    with pytest.raises(ComptoirError) as refused:
+        importing(trusted, forge(a, tmp_path / "f.bundle", lines))
+    assert (
+        f"la ligne {visit['row']['id']} de la table « visit » (colonne person_id) désigne la "
+        f"ligne {person.hex} de la table « person », qui appartient à un autre lieu"
+    ) in refused.value.message
+    assert counts(trusted) == before
+
+
+def test_a_reference_to_a_row_claimed_for_another_place_in_the_same_bundle_is_refused(
+    trusted: Comptoir, places: dict[str, Place], tmp_path: Path
+) -> None:
+    """B's row arriving in A's bundle, and A's row pointing at it: refused, whatever comes
+    first in the file."""
+    a, b = places["La Grange"], places["Le Fournil"]
+    own = records(export(a, tmp_path / "a.bundle"))
+    mine = next(r for r in own if r.get("table") == "person")
+    theirs = {**mine, "row": {**mine["row"], "id": uuid.uuid4().hex, "site_id": b.site_id.hex}}
+    visit = next(r for r in own if r.get("table") == "visit")
+    pointing = {**visit, "row": {**visit["row"], "person_id": theirs["row"]["id"]}}
+    rest = [r for r in own[1:] if r is not visit]
+    before = counts(trusted)
+    with pytest.raises(ComptoirError, match="appartient à un autre lieu"):
+        importing(trusted, forge(a, tmp_path / "f.bundle", [meta(a), *rest, theirs, pointing]))
+    assert counts(trusted) == before
+    # The other way round (Comptoir never writes it): PostgreSQL refuses the visit as it
+    # comes, before the person it names.
+    with pytest.raises(ComptoirError, match=r"autre lieu|référence manquante"):
+        importing(trusted, forge(a, tmp_path / "g.bundle", [meta(a), *rest, pointing, theirs]))
+    assert counts(trusted) == before
 
 
 def test_a_bundle_claiming_another_place_in_its_records_is_refused(

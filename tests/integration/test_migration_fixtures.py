@@ -171,3 +171,43 @@ def test_dumps_written_together_give_the_same_report(tmp_path: Path) -> None:
     assert any(len(reports) > 1 for reports in by_tag.values())
     for reports in by_tag.values():
         assert all(report == reports[0] for report in reports)
+
+
+def chains(path: Path) -> dict[str | None, list[tuple[int, str, str]]]:
+    """``(seq, prev_hash, line_hash)`` of each site's audit lines, read with plain sqlite3."""
+    connection = sqlite3.connect(path)
+    try:
+        found: dict[str | None, list[tuple[int, str, str]]] = {}
+        for site_id, seq, prev, digest in connection.execute(
+            "SELECT site_id, seq, prev_hash, line_hash FROM audit_entry ORDER BY site_id, seq"
+        ):
+            found.setdefault(site_id, []).append((seq, prev, digest))
+        return found
+    finally:
+        connection.close()
+
+
+def test_the_audit_lines_of_0005_become_an_intact_chain_that_new_lines_continue(
+    tmp_path: Path,
+) -> None:
+    """0006 chains the lines an older Comptoir wrote; the verifier calls that chain intact,
+    and the lines written after the upgrade follow it."""
+    dump = FIXTURES / "0005.sql"
+    path = load(dump, tmp_path / "ancienne.sqlite")
+    written = len(values(path)["audit"])
+    assert written > 0
+    app = build(str(path))
+    try:
+        report = app.audit_log.verify()
+        assert report.intact, report.summary()
+        assert report.lines == written
+        [(site_id, upgraded)] = chains(path).items()
+        assert [seq for seq, _prev, _hash in upgraded] == list(range(1, written + 1))
+        app.accounts.authenticate("lea", "motdepasse-lea")  # writes a « Connexion » line
+        after = app.audit_log.verify()
+        assert after.intact, after.summary()
+        assert after.lines == written + 1
+    finally:
+        app.close()
+    seq, prev, _digest = chains(path)[site_id][-1]
+    assert (seq, prev) == (written + 1, upgraded[-1][2])

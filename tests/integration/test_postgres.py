@@ -37,6 +37,7 @@ from tiers_lieu.db import UnitOfWork, _alembic_config, make_engine, migrate
 from tiers_lieu.models import AuditEntry, Booking, Person, Visit, metadata
 from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.reports.csv_export import csv_text
+from tiers_lieu.services.audit_verify import verify as verify_audit
 from tiers_lieu.services.bundles import BundleService
 from tiers_lieu.services.bundles.placekeys import PlaceKeyService, PublicKeyFile
 from tiers_lieu.services.privacy import PrivacyService
@@ -205,6 +206,8 @@ def test_an_older_database_moved_to_postgresql_upgrades_with_its_data(
         assert {t: after[t] for t in counts} == counts
         roles = {u.username: u.role for u in pg.accounts.list_users()}
         assert roles == {"claire": "admin", "marc": "coordinator", "lea": "host"}
+        chained = verify_audit(pg.uow)  # 0006 chained the lines, the trigger lifted and back
+        assert chained.intact and chained.lines == counts["audit_entry"] > 0
         on_pg = report(pg)
     with opened(str(tmp_path / "ancienne.sqlite")) as lite:
         assert report(lite) == on_pg

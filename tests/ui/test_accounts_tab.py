@@ -34,7 +34,7 @@ def admin(app: Comptoir) -> UserInfo:
 
 
 def open_settings(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> SettingsSection:
-    section = SettingsSection(app, site, app.access.user)
+    section = SettingsSection(app, site)
     qtbot.addWidget(section)
     section.resize(1100, 700)
     with qtbot.waitExposed(section):

@@ -35,7 +35,7 @@ def services(app: Comptoir, site: SiteInfo) -> list[ServiceInfo]:
 
 @pytest.fixture
 def section(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> AccueilSection:
-    widget = AccueilSection(app, site, None)
+    widget = AccueilSection(app, site)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
     with qtbot.waitExposed(widget):

@@ -54,7 +54,7 @@ def desk(app: Comptoir, site: SiteInfo) -> uuid.UUID:
 
 
 def open_section(qtbot: QtBot, app: Comptoir, site: SiteInfo, day: date) -> AgendaSection:
-    section = AgendaSection(app, site, None)
+    section = AgendaSection(app, site)
     qtbot.addWidget(section)
     section.resize(1280, 800)
     with qtbot.waitExposed(section):

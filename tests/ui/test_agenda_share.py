@@ -75,7 +75,7 @@ def menu_choosing(
 ) -> ShareMenu:
     owner = QWidget()
     qtbot.addWidget(owner)
-    menu = ShareMenu(app, site, None, owner)
+    menu = ShareMenu(app, site, owner)
     menu.set_resources([resource])
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(path), ""))
     monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: (resource.name, True))

@@ -48,7 +48,7 @@ def distribution_day(app: Comptoir, site: SiteInfo) -> date:
 
 
 def _panel(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> AmapPanel:
-    panel = AmapPanel(app, site, None)
+    panel = AmapPanel(app, site)
     qtbot.addWidget(panel)
     panel.resize(1280, 800)
     with qtbot.waitExposed(panel):

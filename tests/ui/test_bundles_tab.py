@@ -7,6 +7,7 @@ network key is said to be useless, and a host may do none of it."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -14,25 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from otherkeys import other_place, write_new_key
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.models import BundleImport, PlaceKey, Visit
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.access import AccessDeniedError
 from tiers_lieu.services.bundles import BundleService
-from tiers_lieu.services.bundles.placekeys import (
-    PlaceKeyInfo,
-    PlaceKeyService,
-    PublicKeyFile,
-    Signer,
-    fingerprint,
-    public_file_text,
-)
+from tiers_lieu.services.bundles.placekeys import PlaceKeyService
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.reports.bundle_jobs import default_bundle_name
 from tiers_lieu.ui.reports.bundle_models import BundleImportsModel
@@ -102,7 +98,7 @@ def visits_of(app: Comptoir, site_id: uuid.UUID) -> int:
     with app.uow() as uow:
         return int(
             uow.session.execute(
-                select(func.coalesce(func.sum(Visit.count), 0)).where(Visit.site_id == site_id)
+                select(func.coalesce(func.sum(Visit.count), 0)).where(col(Visit.site_id) == site_id)
             ).scalar_one()
         )
 
@@ -222,6 +218,40 @@ def test_export_then_import_into_a_second_database(
     assert not [box for box in message_boxes if box[0] in ("warning", "critical")]
 
 
+@pytest.mark.usefixtures("answers")
+def test_rows_deleted_here_are_counted_and_not_brought_back(
+    qtbot: QtBot,
+    app: Comptoir,
+    site_tab: BundlesTab,
+    site: SiteInfo,
+    coordination: Comptoir,
+    tmp_path: Path,
+    files: dict[str, Any],
+) -> None:
+    """An older bundle taken in after a newer one that deleted a visit: the visit stays away,
+    and the summary says how many rows were not brought back."""
+    public = save_public_key(qtbot, site_tab, files, tmp_path / "felletin")
+    older = export_bundle(qtbot, site_tab, files, tmp_path / "ancien.paquet")
+    with app.uow() as uow:
+        visit = uow.session.execute(select(Visit).where(col(Visit.site_id) == site.id)).scalars()
+        uow.session.delete(next(iter(visit)))  # leaves a tombstone
+        uow.commit()
+    newer = export_bundle(qtbot, site_tab, files, tmp_path / "nouveau.paquet")
+    tab = coordination_tab(qtbot, coordination, tmp_path)
+    add_key(qtbot, tab, files, public)
+    files["open"] = [newer]
+    click(qtbot, tab.import_button)
+    assert visits_of(coordination, site.id) == VISITS - 1
+    files["open"] = [older]
+    click(qtbot, tab.import_button)
+    said = (
+        "ancien.paquet : paquet de « Le Comptoir de Felletin » importé — ajouts : 0, mises à "
+        "jour : 0, suppressions : 0, conflits : 0, déjà supprimées ici (non réimportées) : 1."
+    )
+    assert re.fullmatch(re.escape(said) + r" \(\d\d:\d\d\)", tab.import_status.text())
+    assert visits_of(coordination, site.id) == VISITS - 1
+
+
 def test_a_key_not_confirmed_is_not_added_and_a_bundle_of_that_place_is_refused(
     qtbot: QtBot,
     site_tab: BundlesTab,
@@ -328,15 +358,8 @@ def test_another_key_for_a_known_place_is_asked_about_again_and_can_be_removed(
 
     first = site_tab.key_box.own_key()
     assert first is not None
-    new = Signer.generate(first.site_id)
-    new_print = fingerprint(new.public_raw())
     other = tmp_path / "nouvelle.cle-publique.txt"
-    other.write_text(
-        public_file_text(
-            PlaceKeyInfo(first.site_id, first.label, new.public_key(), new_print, False)
-        ),
-        encoding="utf-8",
-    )
+    new_print = write_new_key(first, other)
     add_key(qtbot, tab, files, other)
     assert new_print in answers[-2]  # the fingerprint question, then the replacement one
     assert first.fingerprint in answers[-1] and "Remplacer la clé ?" in answers[-1]
@@ -377,8 +400,7 @@ def test_a_host_may_neither_list_nor_export_bundles_nor_trust_keys(
     with pytest.raises(AccessDeniedError):
         service.import_bundle(tmp_path / "x")
     keys = PlaceKeyService(app.uow)
-    signer = Signer.generate(uuid.uuid4())
-    key = PublicKeyFile(signer.site_id, "Ailleurs", signer.public_key(), "")
+    _signer, key = other_place("Ailleurs")
     with pytest.raises(AccessDeniedError):
         keys.trust(key)
     with pytest.raises(AccessDeniedError):

@@ -50,7 +50,7 @@ def add_record(app: Comptoir, site: SiteInfo, outcome: str, **values: Any) -> An
 
 
 def open_section(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> DemarchesSection:
-    widget = DemarchesSection(app, site, None)
+    widget = DemarchesSection(app, site)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
     with qtbot.waitExposed(widget):
@@ -143,7 +143,7 @@ def test_a_new_form_remembers_the_desk_choices(qtbot: QtBot, app: Comptoir, site
     first.on_save_clicked()
     assert count(app, AssistanceRecord) == 1
 
-    again = DemarchesSection(app, site, None)
+    again = DemarchesSection(app, site)
     qtbot.addWidget(again)
     later = again.form
     assert later.operator.currentText() == "MSA"
@@ -303,7 +303,7 @@ def test_closing_dialog_refuses_orientee_without_orientation(
 ) -> None:
     add_record(app, site, "Doit revenir")
     follow_up = app.assistance.follow_ups(site.id)[0]
-    dialog = CloseFollowUpDialog(app, site, None, follow_up)
+    dialog = CloseFollowUpDialog(app, site, follow_up)
     qtbot.addWidget(dialog)
     assert not dialog.orientation.isEnabled()
     dialog.outcome.select_text("Orient")

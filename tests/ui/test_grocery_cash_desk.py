@@ -42,7 +42,7 @@ def products(app: Comptoir, site: SiteInfo) -> dict[str, ProductInfo]:
 
 @pytest.fixture
 def desk(qtbot: QtBot, app: Comptoir, site: SiteInfo, products: object) -> Iterator[CashDeskTab]:
-    panel = GroceryPanel(app, site, None)
+    panel = GroceryPanel(app, site)
     qtbot.addWidget(panel)
     panel.resize(1280, 800)
     with qtbot.waitExposed(panel):

@@ -33,7 +33,7 @@ def panel(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> Iterator[GroceryPanel]
         lines=[LineInput(bread.id, 2000)],
         payments=[PaymentInput("cash", 1000)],
     )
-    widget = GroceryPanel(app, site, None)
+    widget = GroceryPanel(app, site)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
     with qtbot.waitExposed(widget):

@@ -56,7 +56,7 @@ def open_dialog(
 ) -> ImportDialog:
     if user is not None:
         app.access.sign_in(user)  # as the window does: the import is this account's
-    dialog = ImportDialog(app, site, user, kind)
+    dialog = ImportDialog(app, site, kind)
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
         dialog.show()

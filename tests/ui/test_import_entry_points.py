@@ -36,7 +36,7 @@ def _open_import(qtbot: QtBot, button: object) -> ImportDialog:
 def test_visits_imported_from_the_visits_list_appear_in_it(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    section = VisitsSection(app, site, None)
+    section = VisitsSection(app, site)
     qtbot.addWidget(section)
     section.show()
     tab = section.visits_tab
@@ -56,7 +56,7 @@ def test_visits_imported_from_the_visits_list_appear_in_it(
 def test_assistance_import_is_offered_in_the_history(
     qtbot: QtBot, app: Comptoir, site: SiteInfo
 ) -> None:
-    section = DemarchesSection(app, site, None)
+    section = DemarchesSection(app, site)
     qtbot.addWidget(section)
     section.show()
     dialog = _open_import(qtbot, section.history.import_button)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import desk_window
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
@@ -44,11 +45,8 @@ def jules(app: Comptoir) -> UserInfo:
 
 
 def open_window(qtbot: QtBot, app: Comptoir, site: SiteInfo, user: UserInfo) -> MainWindow:
-    app.access.sign_in(user)
-    window = MainWindow(app, site, user, remember_geometry=False)
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
+    """Shown and active: the lock's shortcuts go to the active window."""
+    window = desk_window.open_window(qtbot, app, site, user)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     return window

@@ -3,35 +3,16 @@ a volunteer's person field works with names alone (point 5)."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
+from desk_window import open_window
 from pytestqt.qtbot import QtBot
-from twosites import PASSWORD, PLACE_A, PLACE_B, make_two_sites
+from twosites import PASSWORD, PLACE_A, PLACE_B
 
-from tiers_lieu.app import Comptoir, build
+from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Person
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
-from tiers_lieu.ui.main_window import MainWindow
 from tiers_lieu.ui.pickers import PersonEdit
 from tiers_lieu.ui.sections import SECTIONS
-
-
-@pytest.fixture(scope="module")
-def two_sites_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_two_sites(template_db, tmp_path_factory.mktemp("two-sites-ui") / "two.sqlite")
-
-
-@pytest.fixture
-def two(two_sites_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
-    copy = tmp_path / "two.sqlite"
-    shutil.copyfile(two_sites_db, copy)
-    app = build(str(copy))
-    yield app
-    app.close()
 
 
 def place(app: Comptoir, name: str) -> SiteInfo:
@@ -40,14 +21,6 @@ def place(app: Comptoir, name: str) -> SiteInfo:
 
 def account(app: Comptoir, username: str) -> UserInfo:
     return app.accounts.authenticate(username, PASSWORD)
-
-
-def open_window(qtbot: QtBot, app: Comptoir, site: SiteInfo, user: UserInfo) -> MainWindow:
-    app.access.sign_in(user)
-    window = MainWindow(app, site, user, remember_geometry=False)
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def test_an_account_of_one_place_sees_that_place_only(

@@ -55,7 +55,7 @@ def show(qtbot: QtBot, widget: object) -> None:
 def test_a_demarche_confirms_at_the_place_time_and_counts_its_visit_in_the_place_hour(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, elsewhere: str
 ) -> None:
-    section = DemarchesSection(app, site, None)
+    section = DemarchesSection(app, site)
     show(qtbot, section)
     form = section.form
     assert to_date(form.day.date()) == place_today()
@@ -99,7 +99,7 @@ def test_an_amap_pickup_confirms_at_the_place_time(
     app.amap.subscriptions.subscribe(
         contract_id=contract.id, person_id=person.id, basket_type_id=basket.id
     )
-    panel = AmapPanel(app, site, None)
+    panel = AmapPanel(app, site)
     show(qtbot, panel)
     tab = panel.distributions_tab
     assert tab.sheet is not None and tab.sheet.on_date == today, "today's sheet comes first"
@@ -123,7 +123,7 @@ def test_a_booking_confirms_at_the_place_time_and_the_agenda_opens_on_the_place_
         min_duration_min=30,
         service_id=coworking,
     )
-    section = AgendaSection(app, site, None)
+    section = AgendaSection(app, site)
     show(qtbot, section)
     tab = section.agenda
     assert tab._day == place_today()

@@ -5,8 +5,6 @@ operations run on the synchronous pool except where the test checks the window s
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +12,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 from pytestqt.qtbot import QtBot
+from rolesdemo import make_demo
 
-from tiers_lieu.app import Comptoir, build
+from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import format_number
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.ops import set_pool
@@ -31,25 +30,11 @@ END = date(2025, 6, 13)
 def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo, generated once for the module; each test works on a copy."""
     path = tmp_path_factory.mktemp("reports-demo") / "demo.sqlite"
-    shutil.copyfile(template_db, path)
-    app = build(str(path))
-    app.sites.init_site(name="Le Comptoir de Felletin", commune_name="Felletin", insee_code="23079")
-    app.demo.generate(scale="small", seed=3, today=TODAY)
-    app.close()
-    return path
-
-
-@pytest.fixture
-def demo_app(demo_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
-    copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_db, copy)
-    app = build(str(copy))
-    yield app
-    app.close()
+    return make_demo(template_db, path, seed=3, today=TODAY)
 
 
 def open_section(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> ReportsSection:
-    widget = ReportsSection(app, site, None)
+    widget = ReportsSection(app, site)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
     with qtbot.waitExposed(widget):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from desk_window import open_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -44,15 +45,6 @@ def coordinator(app: Comptoir) -> UserInfo:
     return app.accounts.create_user(
         username="lea", display_name="Léa Dupont", password=PASSWORD, role=Role.COORDINATOR
     )
-
-
-def open_window(qtbot: QtBot, app: Comptoir, site: SiteInfo, user: UserInfo) -> MainWindow:
-    app.access.sign_in(user)
-    window = MainWindow(app, site, user, remember_geometry=False)
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    return window
 
 
 def count(window: MainWindow, service_id: uuid.UUID) -> uuid.UUID:

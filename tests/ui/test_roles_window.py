@@ -4,16 +4,15 @@ shortcut is refused with the reason."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from desk_window import open_window
 from PySide6.QtWidgets import QTabWidget
 from pytestqt.qtbot import QtBot
 from rolesdemo import PASSWORD, make_roles_demo
 
-from tiers_lieu.app import Comptoir, build
+from tiers_lieu.app import Comptoir
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.access import ROLE_PERMISSIONS
 from tiers_lieu.ui.main_window import MainWindow
@@ -27,22 +26,9 @@ def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     )
 
 
-@pytest.fixture
-def demo_app(demo_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
-    copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_db, copy)
-    app = build(str(copy))
-    yield app
-    app.close()
-
-
 def open_as(qtbot: QtBot, app: Comptoir, role: Role) -> MainWindow:
     user = app.accounts.authenticate(f"compte.{role.value}", PASSWORD)
-    app.access.sign_in(user)
-    window = MainWindow(app, app.sites.list_sites()[0], user, remember_geometry=False)
-    qtbot.addWidget(window)
-    window.show()
-    return window
+    return open_window(qtbot, app, app.sites.list_sites()[0], user)
 
 
 def visit_every_tab(qtbot: QtBot, widget: object) -> int:

@@ -71,7 +71,7 @@ def sync_pool() -> Iterator[None]:
 def section(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, dialogs: Dialogs, sync_pool: None
 ) -> SettingsSection:
-    widget = SettingsSection(app, site, None)
+    widget = SettingsSection(app, site)
     qtbot.addWidget(widget)
     widget.resize(1100, 700)
     with qtbot.waitExposed(widget):
@@ -139,7 +139,7 @@ def test_several_sites_are_listed_read_only(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, dialogs: Dialogs
 ) -> None:
     app.sites.init_site(name="La Fabrique d'Aubusson", commune_name="Aubusson")
-    widget = SettingsSection(app, site, None)
+    widget = SettingsSection(app, site)
     qtbot.addWidget(widget)
     with qtbot.waitExposed(widget):
         widget.show()
@@ -457,6 +457,52 @@ def test_adding_a_commune_by_hand(
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
     assert "Code INSEE" in dialogs.texts("warning")[0]
     assert "Ailleurs" not in {c.name for c in app.communes.list_communes(site.id)}
+
+
+def test_a_territory_commune_is_picked_from_the_official_list(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
+) -> None:
+    tab = section.communes_tab
+    qtbot.keyClicks(tab.name_edit, "st sulpice les ch")
+    labels = tab.name_suggestions.labels()
+    assert labels[0] == "Saint-Sulpice-les-Champs — 23480, Creuse (23)"  # the place's department
+    tab.name_suggestions.choose(0)
+    assert (tab.name_edit.text(), tab.insee_edit.text()) == ("Saint-Sulpice-les-Champs", "23246")
+    assert int(tab.population_edit.text()) > 100
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    stored = {c.name: c for c in app.communes.list_communes(site.id)}
+    assert stored["Saint-Sulpice-les-Champs"].insee_code == "23246"
+    assert stored["Saint-Sulpice-les-Champs"].in_territory
+    assert dialogs.shown == []
+
+
+def test_a_commune_name_typed_whole_is_added_with_its_insee_code(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
+) -> None:
+    tab = section.communes_tab
+    qtbot.keyClicks(tab.name_edit, "croze")
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    stored = {c.name: c for c in app.communes.list_communes(site.id)}
+    assert stored["Croze"].insee_code == "23071" and (stored["Croze"].population or 0) > 0
+    assert dialogs.shown == []
+
+
+def test_an_unknown_territory_commune_is_asked_about(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
+) -> None:
+    tab = section.communes_tab
+    dialogs.answer = QMessageBox.StandardButton.No
+    qtbot.keyClicks(tab.name_edit, "Zzzville")
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    [question] = dialogs.texts("question")
+    assert "« Zzzville »" in question
+    assert "Zzzville" not in {c.name for c in app.communes.list_communes(site.id)}
+    assert tab.name_edit.text() == "Zzzville"  # left to correct
+
+    dialogs.answer = QMessageBox.StandardButton.Yes
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    stored = {c.name: c for c in app.communes.list_communes(site.id)}
+    assert stored["Zzzville"].insee_code is None
 
 
 # -- models and section ---------------------------------------------------------------

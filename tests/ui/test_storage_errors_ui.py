@@ -30,7 +30,7 @@ def test_a_full_disk_while_counting_is_said_in_french(
     site: SiteInfo,
     message_boxes: list[tuple[str, str, str]],
 ) -> None:
-    section = AccueilSection(app, site, None)
+    section = AccueilSection(app, site)
     qtbot.addWidget(section)
     with qtbot.waitExposed(section):
         section.show()

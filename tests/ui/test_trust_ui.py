@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from desk_window import open_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
@@ -18,7 +19,6 @@ from tiers_lieu.errors import AuthenticationError
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.login import LoginDialog
-from tiers_lieu.ui.main_window import MainWindow
 from tiers_lieu.ui.settings.audit_tab import AuditTab
 
 PASSWORD = "tilleul-2026"
@@ -92,14 +92,6 @@ def test_the_viewer_says_where_the_log_is_broken(
     qtbot.waitUntil(lambda: "altéré" in tab.chain_label.text())
     assert "« audit_entry_no_update » absent" in tab.chain_label.text()
     assert "b00020" in tab.chain_label.styleSheet()
-
-
-def open_window(qtbot: QtBot, app: Comptoir, site: SiteInfo, user: UserInfo) -> MainWindow:
-    app.access.sign_in(user)
-    window = MainWindow(app, site, user, remember_geometry=False)
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def test_the_administration_is_warned_of_a_broken_log_at_sign_in(

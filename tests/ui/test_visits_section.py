@@ -57,7 +57,7 @@ def open_section(
 ) -> VisitsSection:
     if user is not None:
         app.access.sign_in(user)  # as the window does: the services act for this account
-    section = VisitsSection(app, site, user, today=TODAY)
+    section = VisitsSection(app, site, today=TODAY)
     qtbot.addWidget(section)
     section.resize(1280, 800)
     with qtbot.waitExposed(section):

@@ -3,7 +3,9 @@ hash of the line before it in its place's chain, and the verifier names, in Fren
 the date and time (the place's clock) and the action of the line where a chain breaks: a
 back-dated line added with SQL, a line removed from the middle, a changed line, a removed
 start; ``DROP TRIGGER`` is said too. The retention purge removes the start of a chain and
-says so, which the verifier accepts."""
+says so, which the verifier accepts. What a chain alone cannot show — its newest lines
+removed, or every hash computed again — is said for the lines this desk already verified
+(its witness file), and a restore forgets that file."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, insert, text, update
+from auditlines import TABLE, forged_line
+from sqlalchemy import delete, text, update
 from sqlmodel import col, select
 
 from tiers_lieu.__main__ import main
@@ -24,8 +27,6 @@ from tiers_lieu.services.audit_chain import GENESIS, line_hash
 from tiers_lieu.services.audit_verify import SQLITE_TRIGGERS, ChainReport
 from tiers_lieu.services.privacy import PrivacyService, Retention
 from tiers_lieu.services.readmodels import SiteInfo
-
-TABLE = AuditEntry.__table__  # type: ignore[attr-defined]
 
 
 def add_lines(app: Comptoir, *lines: tuple[uuid.UUID | None, datetime, AuditAction]) -> None:
@@ -78,6 +79,16 @@ def hashed(row: AuditEntry) -> str:
     )
 
 
+def trigger_sql(app: Comptoir, name: str) -> str:
+    """The statement that made a trigger, as SQLite keeps it (to put it back as it was)."""
+    with app.engine.connect() as connection:
+        return str(
+            connection.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": name}
+            ).scalar_one()
+        )
+
+
 def recent(days: float) -> datetime:
     return (utcnow() - timedelta(days=days)).replace(microsecond=0)
 
@@ -115,19 +126,7 @@ def test_every_line_is_chained_per_place(app: Comptoir, site: SiteInfo, other: S
 
 def test_a_back_dated_line_inserted_with_sql_is_named(app: Comptoir, site: SiteInfo) -> None:
     add_lines(app, (site.id, recent(2), AuditAction.READ))
-    sql(
-        app,
-        insert(TABLE).values(
-            id=uuid.uuid4(),
-            created_at=utcnow(),
-            updated_at=utcnow(),
-            site_id=site.id,
-            at=datetime(2026, 1, 15, 10, 0, tzinfo=UTC),
-            action="login",
-            entity="app_user",
-            details="{}",
-        ),
-    )
+    sql(app, forged_line(site.id, datetime(2026, 1, 15, 10, 0, tzinfo=UTC)))
     report = verify(app)
     assert not report.intact
     assert report.problems() == [
@@ -144,15 +143,11 @@ def test_a_line_forged_with_a_number_and_a_wrong_hash_is_named(
     assert head.seq == 3
     sql(
         app,
-        insert(TABLE).values(
-            id=uuid.uuid4(),
-            created_at=utcnow(),
-            updated_at=utcnow(),
-            site_id=site.id,
-            at=datetime(2026, 2, 1, 8, 30, tzinfo=UTC),
+        forged_line(
+            site.id,
+            datetime(2026, 2, 1, 8, 30, tzinfo=UTC),
             action="export",
             entity="report",
-            details="{}",
             seq=4,
             prev_hash=head.line_hash,
             line_hash="f" * 64,
@@ -182,10 +177,7 @@ def test_a_recent_line_deleted_after_dropping_the_trigger(app: Comptoir, site: S
     add_lines(app, *[(site.id, recent(1), AuditAction.READ) for _n in range(3)])
     add_lines(app, (site.id, recent(0), AuditAction.EXPORT))
     rows = chain(app, site.id)
-    with app.engine.connect() as connection:
-        kept = connection.execute(
-            text("SELECT sql FROM sqlite_master WHERE name = 'audit_entry_no_recent_delete'")
-        ).scalar_one()
+    kept = trigger_sql(app, "audit_entry_no_recent_delete")
     sql(
         app,
         "DROP TRIGGER audit_entry_no_recent_delete",
@@ -205,10 +197,7 @@ def test_a_recent_line_deleted_after_dropping_the_trigger(app: Comptoir, site: S
 def test_a_changed_line_is_named(app: Comptoir, site: SiteInfo) -> None:
     add_lines(app, (site.id, recent(1), AuditAction.READ), (site.id, recent(0), AuditAction.READ))
     rows = chain(app, site.id)
-    with app.engine.connect() as connection:
-        kept = connection.execute(
-            text("SELECT sql FROM sqlite_master WHERE name = 'audit_entry_no_update'")
-        ).scalar_one()
+    kept = trigger_sql(app, "audit_entry_no_update")
     sql(
         app,
         "DROP TRIGGER audit_entry_no_update",
@@ -293,3 +282,120 @@ def test_the_command_line_says_where_it_breaks(
     captured = capsys.readouterr()
     assert "Le journal d'audit a été altéré" in captured.out
     assert "audit_entry_no_update" in captured.out
+
+
+# -- the newest lines removed: what this desk saw last ------------------------------------------
+
+
+def remove_tail(app: Comptoir, site_id: uuid.UUID, count: int) -> None:
+    """The newest ``count`` lines of a chain deleted, the delete trigger put back as it was."""
+    kept = trigger_sql(app, "audit_entry_no_recent_delete")
+    newest = [row.id for row in chain(app, site_id)[-count:]]
+    sql(
+        app,
+        "DROP TRIGGER audit_entry_no_recent_delete",
+        delete(TABLE).where(TABLE.c.id.in_(newest)),
+        kept,
+    )
+
+
+def test_the_newest_lines_removed_after_a_verification_are_named(
+    app: Comptoir, site: SiteInfo, db_path: Path
+) -> None:
+    add_lines(app, *[(site.id, recent(1), AuditAction.READ) for _n in range(3)])
+    add_lines(app, (site.id, datetime(2026, 4, 2, 14, 30, tzinfo=UTC), AuditAction.EXPORT))
+    add_lines(app, (site.id, datetime(2026, 4, 2, 14, 45, tzinfo=UTC), AuditAction.EXPORT))
+    newest = chain(app, site.id)[-1].seq
+    assert newest is not None
+    assert verify(app).intact  # this desk saw the chain up to its newest line
+    witness = db_path.with_name(db_path.name + ".audit-vu.json")
+    assert witness.exists() and oct(witness.stat().st_mode & 0o777) == "0o600"
+    remove_tail(app, site.id, 2)
+    report = verify(app)
+    assert report.problems() == [
+        "Le Comptoir de Felletin : ligne du 02/04/2026 à 16:45 (Export) — ce poste l'avait "
+        "vue lors d'une vérification précédente, elle n'est plus dans le journal : les lignes "
+        f"n° {newest - 1} à {newest} ont été supprimées à la fin du journal."
+    ]
+    assert not verify(app).intact  # said again: what was seen is not forgotten
+    add_lines(app, (site.id, recent(0), AuditAction.READ), (site.id, recent(0), AuditAction.READ))
+    [problem] = verify(app).problems()  # new lines under the numbers seen: not the lines seen
+    assert problem.endswith(
+        "(Consultation) — son empreinte n'est plus celle que ce poste a vue sous ce numéro lors "
+        "d'une vérification précédente : des lignes ont été remplacées ou réécrites."
+    )
+
+
+def test_lines_written_after_the_last_verification_are_not_claimed(
+    app: Comptoir, site: SiteInfo
+) -> None:
+    """What the desk never verified, it cannot miss: only lines it saw are watched."""
+    add_lines(app, (site.id, recent(1), AuditAction.READ))
+    assert verify(app).intact
+    add_lines(app, (site.id, recent(0), AuditAction.READ), (site.id, recent(0), AuditAction.UPDATE))
+    remove_tail(app, site.id, 2)
+    assert verify(app).intact
+
+
+def test_a_chain_emptied_after_a_verification_is_named(app: Comptoir, site: SiteInfo) -> None:
+    add_lines(app, (site.id, datetime(2026, 4, 2, 14, 30, tzinfo=UTC), AuditAction.EXPORT))
+    assert verify(app).intact
+    remove_tail(app, site.id, len(chain(app, site.id)))
+    [problem] = verify(app).problems()
+    assert problem == (
+        "Le Comptoir de Felletin : ligne du 02/04/2026 à 16:30 (Export) — ce poste l'avait vue "
+        "lors d'une vérification précédente, elle n'est plus dans le journal : ce journal est "
+        "maintenant vide."
+    )
+
+
+def test_a_restore_forgets_what_was_seen(app: Comptoir, site: SiteInfo, db_path: Path) -> None:
+    from tiers_lieu.services.backups import BackupService
+
+    add_lines(app, (site.id, recent(1), AuditAction.READ))
+    backups = BackupService(app.url, folder=db_path.parent / "sauv")
+    copy = backups.backup()
+    add_lines(app, (site.id, recent(0), AuditAction.READ))
+    assert verify(app).intact
+    app.close()
+    backups.restore(copy.path)
+    app.reopen()
+    assert verify(app).intact  # the log went back on purpose
+    remove_tail(app, site.id, 1)  # and what is seen from then on is watched again
+    assert "n'est plus dans le journal" in verify(app).summary()
+
+
+def test_a_chain_rewritten_hash_by_hash_is_named_up_to_the_line_seen(
+    app: Comptoir, site: SiteInfo
+) -> None:
+    """Changing a line and computing every hash after it again leaves a whole chain: the
+    line this desk saw last no longer has the hash it saw."""
+    add_lines(app, *[(site.id, recent(3 - n), AuditAction.READ) for n in range(3)])
+    assert verify(app).intact
+    rows = chain(app, site.id)
+    rows[0].action = AuditAction.EXPORT
+    prev = rows[0].prev_hash
+    statements: list[object] = ["DROP TRIGGER audit_entry_no_update"]
+    for row in rows:
+        row.prev_hash = prev
+        row.line_hash = prev = hashed(row)
+        statements.append(
+            update(TABLE)
+            .where(TABLE.c.id == row.id)
+            .values(action=row.action, prev_hash=row.prev_hash, line_hash=row.line_hash)
+        )
+    statements.append(SQLITE_TRIGGERS["audit_entry_no_update"])
+    sql(app, *statements)
+    [problem] = verify(app).problems()
+    assert "son empreinte n'est plus celle que ce poste a vue sous ce numéro" in problem
+
+
+def test_an_unreadable_witness_counts_as_empty(
+    app: Comptoir, site: SiteInfo, db_path: Path
+) -> None:
+    witness = db_path.with_name(db_path.name + ".audit-vu.json")
+    witness.write_text("{pas du json", encoding="utf-8")
+    add_lines(app, (site.id, recent(0), AuditAction.READ))
+    assert verify(app).intact
+    remove_tail(app, site.id, 1)  # the file was written again: the removal is seen
+    assert "n'est plus dans le journal" in verify(app).summary()

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from otherkeys import other_place
 from sqlalchemy import select
 
 from tiers_lieu.app import Comptoir
@@ -20,7 +21,6 @@ from tiers_lieu.services.bundles.placekeys import (
     KeyReplacementError,
     PlaceKeyInfo,
     PlaceKeyService,
-    PublicKeyFile,
     Signer,
     fingerprint,
     public_file_text,
@@ -29,12 +29,6 @@ from tiers_lieu.services.bundles.placekeys import (
     verify,
 )
 from tiers_lieu.services.readmodels import SiteInfo
-
-
-def other_place(label: str = "Le Fournil") -> tuple[Signer, PublicKeyFile]:
-    signer = Signer.generate(uuid.uuid4())
-    print_ = fingerprint(signer.public_raw())
-    return signer, PublicKeyFile(signer.site_id, label, signer.public_key(), print_)
 
 
 def audit_lines(app: Comptoir) -> list[tuple[str, str]]:
@@ -106,8 +100,7 @@ def test_a_place_key_is_added_once_and_replaced_only_when_asked(app: Comptoir) -
     _signer, key = other_place()
     assert keys.trust(key) == "added"
     assert keys.trust(key) == "unchanged"
-    _new_signer, new = other_place()
-    new = PublicKeyFile(key.site_id, key.label, new.public_key, new.fingerprint)
+    _new_signer, new = other_place(key.label, key.site_id)
     with pytest.raises(KeyReplacementError) as asked:
         keys.trust(new)
     assert key.fingerprint in asked.value.message and new.fingerprint in asked.value.message
@@ -129,10 +122,7 @@ def test_a_base_never_signs_for_a_place_it_only_trusts(
     app: Comptoir, site: SiteInfo, tmp_path: Path
 ) -> None:
     keys = PlaceKeyService(app.uow)
-    signer = Signer.generate(site.id)
-    keys.trust(
-        PublicKeyFile(site.id, site.name, signer.public_key(), fingerprint(signer.public_raw()))
-    )
+    keys.trust(other_place(site.name, site.id)[1])
     with pytest.raises(ComptoirError, match="n'a que la clé publique de « Le Comptoir"):
         BundleService(app.uow).export_bundle(site.id, tmp_path / "x", since=None, mode="full")
     assert not (tmp_path / "x").exists()
@@ -143,8 +133,7 @@ def test_the_key_of_a_place_of_this_base_is_neither_replaced_nor_removed(
 ) -> None:
     keys = PlaceKeyService(app.uow)
     own = keys.own_key(site.id)
-    _signer, other = other_place(site.name)
-    other = PublicKeyFile(site.id, site.name, other.public_key, other.fingerprint)
+    _signer, other = other_place(site.name, site.id)
     with pytest.raises(ComptoirError, match="signe elle-même les paquets"):
         keys.trust(other, replace=True)
     with pytest.raises(ComptoirError, match="ne peut pas être retirée"):

@@ -4,16 +4,15 @@ figure unchanged while the identifying data is gone, retention settings are hono
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pdftext import pdf_text
+from rolesdemo import make_demo
 from sqlmodel import col, select
 
-from tiers_lieu.app import Comptoir, build
+from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.models import AssistanceRecord, AuditEntry, Booking, Person, Visit
 from tiers_lieu.models.enums import CategoryKind, PaymentMethod
@@ -29,21 +28,7 @@ TODAY = date(2026, 3, 15)
 @pytest.fixture(scope="module")
 def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("privacy-demo") / "demo.sqlite"
-    shutil.copyfile(template_db, path)
-    app = build(str(path))
-    app.sites.init_site(name="Le Comptoir de Felletin", commune_name="Felletin", insee_code="23079")
-    app.demo.generate(scale="small", seed=3, today=TODAY)
-    app.close()
-    return path
-
-
-@pytest.fixture
-def demo_app(demo_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
-    copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_db, copy)
-    app = build(str(copy))
-    yield app
-    app.close()
+    return make_demo(template_db, path, seed=3, today=TODAY)
 
 
 def report_csv(app: Comptoir, tmp_path: Path, name: str) -> list[str]:

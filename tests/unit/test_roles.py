@@ -4,9 +4,8 @@ and a refused action writes nothing."""
 
 from __future__ import annotations
 
-import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from rolesdemo import PASSWORD, TODAY, make_roles_demo
 from sqlmodel import col, func, select
 
-from tiers_lieu.app import Comptoir, build
+from tiers_lieu.app import Comptoir
 from tiers_lieu.models import AssistanceRecord, AuditEntry, Visit
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.access import (
@@ -33,15 +32,6 @@ def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return make_roles_demo(
         template_db, tmp_path_factory.mktemp("roles-demo") / "demo.sqlite", seed=5
     )
-
-
-@pytest.fixture
-def demo_app(demo_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
-    copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_db, copy)
-    app = build(str(copy))
-    yield app
-    app.close()
 
 
 @dataclass(frozen=True)

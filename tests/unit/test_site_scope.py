@@ -7,37 +7,20 @@ An account with no place (the network) and the command line see every place."""
 from __future__ import annotations
 
 import inspect
-import shutil
 import uuid
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from serviceclasses import instantiate, public_methods, qualified, service_classes
 from sqlmodel import col, func, select
-from twosites import PASSWORD, PLACE_A, PLACE_B, TODAY, make_two_sites
+from twosites import PASSWORD, PLACE_A, PLACE_B, TODAY
 
-from tiers_lieu.app import Comptoir, build
+from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import NotFoundError
 from tiers_lieu.models import AssistanceRecord, AuditEntry, Person, Visit
 from tiers_lieu.services.access import AccessDeniedError, SiteAccessDeniedError
 from tiers_lieu.services.audit_log import AuditFilter
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
-
-
-@pytest.fixture(scope="module")
-def two_sites_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_two_sites(template_db, tmp_path_factory.mktemp("two-sites") / "two.sqlite")
-
-
-@pytest.fixture
-def two(two_sites_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
-    copy = tmp_path / "two.sqlite"
-    shutil.copyfile(two_sites_db, copy)
-    app = build(str(copy))
-    yield app
-    app.close()
 
 
 def places(app: Comptoir) -> tuple[SiteInfo, SiteInfo]:

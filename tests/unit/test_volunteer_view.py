@@ -4,15 +4,13 @@ signed in, with an audit line."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rolesdemo import PASSWORD, TODAY, make_roles_demo
 from sqlmodel import Session, col, func, select
 
-from tiers_lieu.app import Comptoir, build
+from tiers_lieu.app import Comptoir
 from tiers_lieu.models import AuditEntry, Commune, Person
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.access import AccessDeniedError
@@ -25,15 +23,6 @@ def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return make_roles_demo(
         template_db, tmp_path_factory.mktemp("volunteer-demo") / "demo.sqlite", seed=7
     )
-
-
-@pytest.fixture
-def demo_app(demo_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
-    copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_db, copy)
-    app = build(str(copy))
-    yield app
-    app.close()
 
 
 def sign_in(app: Comptoir, role: Role) -> UserInfo:

@@ -239,10 +239,21 @@ class AuditLogService:
     @requires(Permission.AUDIT)
     def verify(self) -> ChainReport:
         """Whether the log's hash chains are whole and the database still guards it; where
-        it breaks otherwise (the chains of the places the account may read; not audited)."""
+        it breaks otherwise (the chains of the places the account may read; not audited).
+        Each chain must still reach the last line this desk saw of it, which is then kept
+        for the next time (:mod:`.audit_witness`)."""
+        from tiers_lieu.services import audit_witness
         from tiers_lieu.services.audit_verify import verify
 
-        return verify(self._uow, sites=access_of(self).sites)
+        url = self._uow.engine.url
+        witness = audit_witness.witness_path(url)
+        report = verify(
+            self._uow, sites=access_of(self).sites, seen=audit_witness.read_seen(witness)
+        )
+        audit_witness.record_seen(
+            witness, report.heads, database=url.render_as_string(hide_password=True)
+        )
+        return report
 
     def _lines(
         self,

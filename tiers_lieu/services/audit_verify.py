@@ -8,23 +8,26 @@ whose content no longer matches its hash (changed, or made up with SQL), a line 
 chain whose start was removed otherwise than by the retention purge (the purge's own line
 names the last line it removed, :data:`~.audit_chain.PURGED_TO_SEQ`), and lines written
 around Comptoir without any hash. It also checks that the append-only triggers of migration
-0004 are there, unchanged and enabled: ``DROP TRIGGER`` leaves no line to break, this is how
-it is seen.
+0004 (and, on PostgreSQL, 0006's against ``TRUNCATE``) are there, unchanged and enabled:
+``DROP TRIGGER`` leaves no line to break, this is how it is seen.
 
 Each problem is said in French with the place, the line's date and time on the place's clock
 and its action, e.g. « Le Comptoir : ligne du 12/03/2026 à 14:05 (Connexion) — les lignes
 n° 41 à 43 manquent juste avant celle-ci. ».
 
 What a hash chain without a secret cannot see: someone who rewrites every hash after their
-change, or removes the newest lines and puts the triggers back exactly as they were.
+change, or removes the newest lines and puts the triggers back exactly as they were. Against
+those, the desk keeps what its last verification found (:mod:`.audit_witness`, given here as
+``seen``): a chain that now ends before that line, or whose line of that number has another
+hash, is said — for the lines this desk has verified, and as long as that file is left alone.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -37,6 +40,7 @@ from tiers_lieu.models import AuditEntry, Site
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services.audit_chain import GENESIS, PURGED_TO_HASH, PURGED_TO_SEQ, line_hash
 from tiers_lieu.services.audit_log import DEFAULT_TIMEZONE, action_label
+from tiers_lieu.services.audit_witness import SeenHead
 
 STREAM_ROWS = 2000
 _TABLE = cast(Table, AuditEntry.__table__)  # type: ignore[attr-defined]
@@ -55,11 +59,19 @@ SQLITE_TRIGGERS = {
         "SELECT RAISE(ABORT, 'audit_entry is append-only'); END"
     ),
 }
-POSTGRES_TRIGGER = "audit_entry_append_only"
-POSTGRES_FUNCTION_BODY = (
-    "BEGIN IF TG_OP = 'UPDATE' OR OLD.at > (now() AT TIME ZONE 'UTC') - interval '28 days' "
-    "THEN RAISE EXCEPTION 'audit_entry is append-only'; END IF; RETURN OLD; END"
-)
+# PostgreSQL: name → (body of the trigger's function, what its definition must say). 0004's
+# row trigger, and 0006's statement trigger against TRUNCATE (the row triggers never see it).
+POSTGRES_TRIGGERS = {
+    "audit_entry_append_only": (
+        "BEGIN IF TG_OP = 'UPDATE' OR OLD.at > (now() AT TIME ZONE 'UTC') - interval "
+        "'28 days' THEN RAISE EXCEPTION 'audit_entry is append-only'; END IF; RETURN OLD; END",
+        ("BEFORE DELETE OR UPDATE ON", "FOR EACH ROW"),
+    ),
+    "audit_entry_no_truncate": (
+        "BEGIN RAISE EXCEPTION 'audit_entry is append-only'; END",
+        ("BEFORE TRUNCATE ON", "FOR EACH STATEMENT"),
+    ),
+}
 
 
 def _collapse(sql: str | None) -> str:
@@ -93,6 +105,8 @@ class ChainReport:
     breaks: tuple[ChainBreak, ...]
     protections: tuple[str, ...]
     """What is wrong with the append-only triggers (French sentences)."""
+    heads: Mapping[uuid.UUID | None, SeenHead] = field(default_factory=dict)
+    """The last line of each chain found whole: what the desk keeps as seen."""
 
     @property
     def intact(self) -> bool:
@@ -112,19 +126,28 @@ class ChainReport:
         return "\n".join([_("Le journal d'audit a été altéré :"), *self.problems()])
 
 
-def verify(uow: UowFactory, *, sites: frozenset[uuid.UUID] | None = None) -> ChainReport:
+def verify(
+    uow: UowFactory,
+    *,
+    sites: frozenset[uuid.UUID] | None = None,
+    seen: Mapping[uuid.UUID | None, SeenHead] | None = None,
+) -> ChainReport:
     """Check the chains (of ``sites`` only, when given) and the triggers, in one read-only
-    snapshot of the database."""
+    snapshot of the database; each chain must still hold the line of ``seen`` (what this
+    desk's last verification found, :mod:`.audit_witness`)."""
     with uow(read_only=True) as work:
         connection = work.session.connection()
         if connection.dialect.name == "postgresql":
             # One snapshot for the walk and the look-ups that follow it.
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        return verify_chains(connection, sites=sites)
+        return verify_chains(connection, sites=sites, seen=seen)
 
 
 def verify_chains(
-    connection: Connection, *, sites: frozenset[uuid.UUID] | None = None
+    connection: Connection,
+    *,
+    sites: frozenset[uuid.UUID] | None = None,
+    seen: Mapping[uuid.UUID | None, SeenHead] | None = None,
 ) -> ChainReport:
     places = {
         row.id: (row.name, ZoneInfo(row.timezone or DEFAULT_TIMEZONE))
@@ -132,25 +155,31 @@ def verify_chains(
     }
     t = _TABLE
     chains = [row[0] for row in connection.execute(select(t.c.site_id).distinct())]
+    seen = seen or {}
+    # A chain seen before and now without any line (a deleted place takes its lines along).
+    chains += [c for c in seen if c not in chains and (c is None or c in places)]
     if sites is not None:
         chains = [site for site in chains if site in sites]
     chains.sort(key=lambda site: (site is not None, places.get(site, ("",))[0]))
     lines = 0
     breaks: list[ChainBreak] = []
+    heads: dict[uuid.UUID | None, SeenHead] = {}
     for site_id in chains:
         place, zone = places.get(site_id) or (
             _("Journal commun (sans lieu)"),
             ZoneInfo(DEFAULT_TIMEZONE),
         )
-        walker = _Walk(connection, site_id, place, zone)
+        walker = _Walk(connection, site_id, place, zone, seen.get(site_id))
         found = walker.run()
         lines += walker.lines
         if found is not None:
             breaks.append(found)
+        elif walker.head is not None:
+            heads[site_id] = walker.head
         unhashed = _unhashed(connection, site_id, place, zone)
         if unhashed is not None:
             breaks.append(unhashed)
-    return ChainReport(lines, tuple(breaks), tuple(_protections(connection)))
+    return ChainReport(lines, tuple(breaks), tuple(_protections(connection)), heads)
 
 
 def _of_chain(site_id: uuid.UUID | None) -> Any:
@@ -160,13 +189,20 @@ def _of_chain(site_id: uuid.UUID | None) -> Any:
 
 class _Walk:
     def __init__(
-        self, connection: Connection, site_id: uuid.UUID | None, place: str, zone: ZoneInfo
+        self,
+        connection: Connection,
+        site_id: uuid.UUID | None,
+        place: str,
+        zone: ZoneInfo,
+        seen: SeenHead | None,
     ) -> None:
         self.connection = connection
         self.site_id = site_id
         self.place = place
         self.zone = zone
+        self.seen = seen
         self.lines = 0
+        self.head: SeenHead | None = None
 
     def _rows(self) -> Iterator[Any]:
         t = _TABLE
@@ -204,10 +240,46 @@ class _Walk:
                     "son contenu ne correspond plus à son empreinte : elle a été modifiée, ou "
                     "ajoutée hors de Comptoir"
                 )
+            if problem is None and self.seen is not None and row.seq == self.seen.seq:
+                problem = self._seen_problem(row)
             if problem is not None:
                 return self._break(row, problem)
             previous = row
+        if self.seen is not None and (previous is None or previous.seq < self.seen.seq):
+            return self._tail_removed(previous)
+        if previous is not None:
+            self.head = SeenHead(previous.seq, previous.line_hash, previous.at, previous.action)
         return None
+
+    def _seen_problem(self, row: Any) -> str | None:
+        if self.seen is None or row.line_hash == self.seen.line_hash:
+            return None
+        return _(
+            "son empreinte n'est plus celle que ce poste a vue sous ce numéro lors d'une "
+            "vérification précédente : des lignes ont été remplacées ou réécrites"
+        )
+
+    def _tail_removed(self, last: Any) -> ChainBreak:
+        """The chain ends before the line this desk saw last: the break names that line."""
+        assert self.seen is not None
+        seen = self.seen
+        said = _(
+            "ce poste l'avait vue lors d'une vérification précédente, elle n'est plus dans le "
+            "journal"
+        )
+        if last is None:
+            gone = _("ce journal est maintenant vide")
+        else:
+            first = last.seq + 1
+            gone = ngettext(
+                "la ligne n° {first} a été supprimée à la fin du journal",
+                "les lignes n° {first} à {last} ont été supprimées à la fin du journal",
+                seen.seq - first + 1,
+            ).format(first=first, last=seen.seq)
+        problem = _("{said} : {gone}").format(said=said, gone=gone)
+        return ChainBreak(
+            self.site_id, self.place, seen.at, seen.action, seen.seq, problem, self.zone
+        )
 
     def _hash(self, row: Any) -> str:
         return line_hash(
@@ -319,51 +391,56 @@ def _protections(connection: Connection) -> list[str]:
     problems = []
     for name, expected in SQLITE_TRIGGERS.items():
         if name not in found:
-            problems.append(_missing(name))
+            problems.append(_protection_problem(_MISSING, name))
         elif found[name] != expected:
-            problems.append(_changed(name))
+            problems.append(_protection_problem(_CHANGED, name))
     return problems
 
 
 def _postgres_protections(connection: Connection) -> list[str]:
-    row = connection.execute(
-        text(
-            "SELECT t.tgenabled, p.prosrc, pg_get_triggerdef(t.oid) AS definition "
-            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "JOIN pg_proc p ON p.oid = t.tgfoid "
-            "WHERE c.relname = 'audit_entry' AND c.relnamespace = to_regnamespace("
-            "current_schema()) AND t.tgname = :name AND NOT t.tgisinternal"
+    found = {
+        row.tgname: row
+        for row in connection.execute(
+            text(
+                "SELECT t.tgname, t.tgenabled, p.prosrc, pg_get_triggerdef(t.oid) AS definition "
+                "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_proc p ON p.oid = t.tgfoid "
+                "WHERE c.relname = 'audit_entry' AND c.relnamespace = to_regnamespace("
+                "current_schema()) AND NOT t.tgisinternal"
+            )
+        )
+    }
+    problems = []
+    for name, (body, wording) in POSTGRES_TRIGGERS.items():
+        row = found.get(name)
+        if row is None:
+            problems.append(_protection_problem(_MISSING, name))
+        elif _collapse(row.prosrc) != body or not all(
+            part in _collapse(row.definition) for part in wording
+        ):
+            problems.append(_protection_problem(_CHANGED, name))
+        elif row.tgenabled not in ("O", "A"):
+            problems.append(_protection_problem(_DISABLED, name))
+    return problems
+
+
+_MISSING, _CHANGED, _DISABLED = "missing", "changed", "disabled"
+
+
+def _protection_problem(state: str, name: str) -> str:
+    """What is wrong with the append-only trigger ``name``, in French."""
+    messages = {
+        _MISSING: _(
+            "La protection du journal a été retirée (déclencheur « {name} » absent) : des "
+            "lignes ont pu être modifiées ou effacées sans laisser de trace."
         ),
-        {"name": POSTGRES_TRIGGER},
-    ).first()
-    if row is None:
-        return [_missing(POSTGRES_TRIGGER)]
-    definition = _collapse(row.definition)
-    if (
-        _collapse(row.prosrc) != POSTGRES_FUNCTION_BODY
-        or "BEFORE DELETE OR UPDATE ON" not in definition
-        or "FOR EACH ROW" not in definition
-    ):
-        return [_changed(POSTGRES_TRIGGER)]
-    if row.tgenabled not in ("O", "A"):
-        return [
-            _(
-                "La protection du journal est désactivée (déclencheur « {name} ») : des lignes "
-                "ont pu être modifiées ou effacées sans laisser de trace."
-            ).format(name=POSTGRES_TRIGGER)
-        ]
-    return []
-
-
-def _missing(name: str) -> str:
-    return _(
-        "La protection du journal a été retirée (déclencheur « {name} » absent) : des lignes "
-        "ont pu être modifiées ou effacées sans laisser de trace."
-    ).format(name=name)
-
-
-def _changed(name: str) -> str:
-    return _(
-        "La protection du journal a été modifiée (déclencheur « {name} ») : elle ne refuse "
-        "plus ce qu'elle doit refuser."
-    ).format(name=name)
+        _CHANGED: _(
+            "La protection du journal a été modifiée (déclencheur « {name} ») : elle ne "
+            "refuse plus ce qu'elle doit refuser."
+        ),
+        _DISABLED: _(
+            "La protection du journal est désactivée (déclencheur « {name} ») : des lignes "
+            "ont pu être modifiées ou effacées sans laisser de trace."
+        ),
+    }
+    return messages[state].format(name=name)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from tiers_lieu.db import UowFactory
+from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, ImportFileError, LineError, ValidationError
 from tiers_lieu.i18n import _
-from tiers_lieu.models import Commune
+from tiers_lieu.models import Commune, Site
 from tiers_lieu.models.enums import AuditAction
-from tiers_lieu.services import audit
+from tiers_lieu.services import audit, official_communes
 from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.readmodels import CommuneInfo
 from tiers_lieu.services.sites import INSEE_RE
@@ -38,6 +38,34 @@ class CommuneImportResult:
 
 def _info(c: Commune) -> CommuneInfo:
     return CommuneInfo(c.id, c.insee_code, c.name, c.population, c.in_territory)
+
+
+def _added(uow: UnitOfWork, row: Commune) -> CommuneInfo:
+    """``row`` saved with its audit line (a commune added in the settings or at the desk)."""
+    uow.session.add(row)
+    audit.record(
+        uow,
+        action=AuditAction.CREATE,
+        entity="commune",
+        entity_id=row.id,
+        site_id=row.site_id,
+        details={"name": row.name},
+    )
+    uow.commit()
+    return _info(row)
+
+
+def _official(text: str, department: str | None) -> official_communes.OfficialCommune | None:
+    """The one official commune ``text`` names (by INSEE code or name), if there is one."""
+    if INSEE_RE.match(text.strip().upper()):
+        return official_communes.by_code(text)
+    named = official_communes.named(text)
+    # A current commune of that name first; else the former one (« Arbignieu ») leads to
+    # the commune it belongs to now.
+    found = [c for c in named if c.former_name is None] or named
+    if len(found) > 1:
+        found = [c for c in found if c.department == department]
+    return found[0] if len(found) == 1 else None
 
 
 class CommuneService:
@@ -86,22 +114,14 @@ class CommuneService:
                 population=population,
                 in_territory=in_territory,
             )
-            uow.session.add(row)
-            audit.record(
-                uow,
-                action=AuditAction.CREATE,
-                entity="commune",
-                entity_id=row.id,
-                site_id=site_id,
-                details={"name": row.name},
-            )
-            uow.commit()
-            return _info(row)
+            return _added(uow, row)
 
     @requires(Permission.DESK)
     def find_or_add(self, site_id: uuid.UUID, text: str) -> CommuneInfo:
         """The commune named (or coded) ``text``, accents and case ignored; a name the site
-        does not know yet is added outside the territory (free entry at the desk, audited)."""
+        does not know yet is added outside the territory (free entry at the desk, audited),
+        with its INSEE code and population when the official list knows it (a homonym is
+        taken in the place's department; several elsewhere leave the code empty)."""
         wanted = normalise(text)
         if not wanted:
             raise ValidationError(_("Commune"), _("ce champ est obligatoire"))
@@ -110,19 +130,23 @@ class CommuneService:
             for row in rows:
                 if (row.insee_code or "").casefold() == wanted or normalise(row.name) == wanted:
                     return _info(row)
+            site = uow.session.get(Site, site_id)
+            official = _official(text, (site.insee_code or "")[:2] if site else None)
+            if official is not None:
+                for row in rows:
+                    if row.insee_code == official.code:
+                        return _info(row)
+                row = Commune(
+                    site_id=site_id,
+                    name=official.name,
+                    insee_code=official.code,
+                    population=official.population,
+                    in_territory=False,
+                )
+                return _added(uow, row)
             name = check_text(_("Commune"), text.strip(), NAME_MAX)
             row = Commune(site_id=site_id, name=name, in_territory=False)
-            uow.session.add(row)
-            audit.record(
-                uow,
-                action=AuditAction.CREATE,
-                entity="commune",
-                entity_id=row.id,
-                site_id=site_id,
-                details={"name": row.name},
-            )
-            uow.commit()
-            return _info(row)
+            return _added(uow, row)
 
     @requires(Permission.SETTINGS)
     def import_csv(

@@ -34,7 +34,7 @@ from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
-from tiers_lieu.i18n import N_, _
+from tiers_lieu.i18n import N_, _, time_zone
 from tiers_lieu.models import (
     AmapSubscription,
     AssistanceRecord,
@@ -205,7 +205,13 @@ class PrivacyService:
         # Imported here: reportlab is not needed to open the windows (start-up time).
         from tiers_lieu.services.privacy_documents import write_person_pdf
 
-        write_person_pdf(self.export_data(person_id), path)
+        data = self.export_data(person_id)
+        with self._uow(read_only=True) as uow:
+            person = uow.session.get(Person, person_id)
+            assert person is not None
+            site = uow.session.get(Site, person.site_id)
+            zone = time_zone(site.timezone if site else None)
+        write_person_pdf(data, path, zone=zone)  # dates on the place's clock
         return path
 
     # Right to erasure ---------------------------------------------------------------------

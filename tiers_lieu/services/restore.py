@@ -34,7 +34,7 @@ from tiers_lieu.db import one_at_a_time
 from tiers_lieu.errors import ComptoirError, DatabaseInUseError
 from tiers_lieu.i18n import _
 from tiers_lieu.private_files import private_folder
-from tiers_lieu.services import leftovers
+from tiers_lieu.services import audit_witness, leftovers
 from tiers_lieu.services.backup_thinning import RESTORE_PREFIX, STAMP_FORMAT
 from tiers_lieu.services.encryption_swap import remove_copy
 
@@ -70,6 +70,8 @@ def restore_into(db_path: Path, folder: Path, source: Path, now: datetime) -> Pa
                 _swap_in(db_path, partial, kept, keyed_like)
         finally:
             _remove(partial)
+        # The log went back with the base: what this desk saw of it no longer holds.
+        audit_witness.forget_beside(db_path)
     return kept
 
 

@@ -12,42 +12,21 @@ one says nothing.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.access import Permission
 from tiers_lieu.services.audit_verify import ChainReport
-from tiers_lieu.ui.ops import current_pool
+from tiers_lieu.ui.ops import RelayedJob, ResultRelay, current_pool
 
 log = logging.getLogger(__name__)
 
 INTACT_STYLE = "color: #1b5e20;"
 BROKEN_STYLE = "color: #b00020; font-weight: bold;"
-
-
-class _Relay(QObject):
-    finished = Signal(object)
-
-
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], object], relay: _Relay) -> None:
-        super().__init__()
-        self._work = work
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            outcome = self._work()
-        except Exception as exc:  # said on the GUI thread
-            outcome = exc
-        with contextlib.suppress(RuntimeError):  # the window closed meanwhile
-            self._relay.finished.emit(outcome)
 
 
 class ChainCheck(QObject):
@@ -61,7 +40,7 @@ class ChainCheck(QObject):
         self._app = app
         self._busy = False
         self._again = False
-        self._relay = _Relay(self)
+        self._relay = ResultRelay(self)
         self._relay.finished.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
@@ -70,7 +49,7 @@ class ChainCheck(QObject):
             return
         self._busy = True
         service = self._app.audit_log
-        current_pool().start(_Job(service.verify, self._relay))
+        current_pool().start(RelayedJob(service.verify, self._relay))
 
     def _on_done(self, outcome: object) -> None:
         self._busy = False

@@ -15,7 +15,6 @@ monitor through their window (:func:`monitor_of`), so they need no wiring of the
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -41,7 +40,7 @@ from tiers_lieu.services.pending_visits import (
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.visits import VisitInfo
 from tiers_lieu.ui.common import add_shortcut
-from tiers_lieu.ui.ops import current_pool
+from tiers_lieu.ui.ops import RelayedJob, ResultRelay, current_pool
 
 log = logging.getLogger(__name__)
 
@@ -71,25 +70,10 @@ class CheckOutcome:
     flushed: FlushResult[VisitInfo] = field(default_factory=FlushResult)
 
 
-class _Relay(QObject):
-    finished = Signal(object)
-
-
-class _CheckJob(QRunnable):
-    def __init__(self, work: Callable[[], CheckOutcome], relay: _Relay) -> None:
-        super().__init__()
-        self._work = work
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            outcome = self._work()
-        except Exception:  # a check must never take the desk down; it is tried again
-            log.exception("Connection check failed unexpectedly")
-            outcome = CheckOutcome(reachable=False)
-        # RuntimeError: the window closed during the check, nobody is left to tell.
-        with contextlib.suppress(RuntimeError):
-            self._relay.finished.emit(outcome)
+def _check_failed(_exc: Exception) -> CheckOutcome:
+    """A check must never take the desk down: it counts as unreachable and is tried again."""
+    log.exception("Connection check failed unexpectedly")
+    return CheckOutcome(reachable=False)
 
 
 class ConnectionMonitor(QObject):
@@ -120,7 +104,7 @@ class ConnectionMonitor(QObject):
         self._offline_since: datetime | None = None
         self._busy = False
         self._again = False
-        self._relay = _Relay(self)
+        self._relay = ResultRelay(self)
         self._relay.finished.connect(self.on_check_finished, Qt.ConnectionType.QueuedConnection)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -179,7 +163,7 @@ class ConnectionMonitor(QObject):
                 log.warning("Pending visits not saved yet: %s", flushed.stopped_by)
             return CheckOutcome(reachable=not flushed.connection_lost, flushed=flushed)
 
-        current_pool().start(_CheckJob(work, self._relay))
+        current_pool().start(RelayedJob(work, self._relay, failed=_check_failed))
 
     def report_failure(self) -> None:
         """A write failed because the server went away: say so now, and check at once."""

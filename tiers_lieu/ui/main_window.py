@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         self._app.access.require(SECTIONS[index].permission)
         widget = self._built.get(index)
         if widget is None:
-            widget = SECTIONS[index].build(SectionContext(self._app, self._site, self._user))
+            widget = SECTIONS[index].build(SectionContext(self._app, self._site))
             self._page_layouts[index].addWidget(widget)
             self._built[index] = widget
             site_updated = getattr(widget, "site_updated", None)

@@ -8,6 +8,7 @@ with :class:`SynchronousPool` so that operations finish before the call returns.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
@@ -62,6 +63,39 @@ class _Runnable(QRunnable):
             self._relay.failed.emit(exc)
         else:
             self._relay.succeeded.emit(result)
+
+
+class ResultRelay(QObject):
+    """Carries a :class:`RelayedJob`'s outcome to the GUI thread (connect ``finished`` with a
+    queued connection)."""
+
+    finished = Signal(object)
+
+
+class RelayedJob(QRunnable):
+    """Runs ``work`` in the pool and emits what it returned through ``relay``; when it raises,
+    what ``failed`` makes of the exception (by default the exception itself). Nothing is
+    emitted once the relay is gone (its window closed meanwhile)."""
+
+    def __init__(
+        self,
+        work: Callable[[], object],
+        relay: ResultRelay,
+        *,
+        failed: Callable[[Exception], object] | None = None,
+    ) -> None:
+        super().__init__()
+        self._work = work
+        self._relay = relay
+        self._failed = failed
+
+    def run(self) -> None:
+        try:
+            outcome = self._work()
+        except Exception as exc:  # handed to the GUI thread
+            outcome = exc if self._failed is None else self._failed(exc)
+        with contextlib.suppress(RuntimeError):
+            self._relay.finished.emit(outcome)
 
 
 def run_op(

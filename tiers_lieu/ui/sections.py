@@ -20,17 +20,17 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import N_, _
 from tiers_lieu.services.access import Permission
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.widgets import EmptyState
 
 
 @dataclass(frozen=True)
 class SectionContext:
-    """What every section is built from: the wired services, the place and who is signed in."""
+    """What every section is built from: the wired services and the place. Who is signed in
+    is ``app.access.user`` (the services act for that account)."""
 
     app: Comptoir
     site: SiteInfo | None
-    user: UserInfo | None
 
 
 @dataclass(frozen=True)
@@ -60,18 +60,18 @@ def _home(context: SectionContext) -> QWidget:
         return no_site_state()
     from tiers_lieu.ui.accueil import AccueilSection  # the first screen: built at start-up
 
-    return AccueilSection(context.app, context.site, context.user)
+    return AccueilSection(context.app, context.site)
 
 
 def _lazy(package: str, widget: str) -> Callable[[SectionContext], QWidget]:
     """A builder that imports ``tiers_lieu.ui.<package>`` on the section's first visit only
-    (start-up stays fast) and builds its ``widget(app, site, user)``."""
+    (start-up stays fast) and builds its ``widget(app, site)``."""
 
     def build(context: SectionContext) -> QWidget:
         if context.site is None:
             return no_site_state()
         module = import_module(f"tiers_lieu.ui.{package}")
-        section: QWidget = getattr(module, widget)(context.app, context.site, context.user)
+        section: QWidget = getattr(module, widget)(context.app, context.site)
         return section
 
     return build
@@ -86,8 +86,8 @@ def _shop(context: SectionContext) -> QWidget:
 
     tabs = QTabWidget()
     if context.app.access.allows(Permission.SALES):  # volunteers only hand out baskets
-        tabs.addTab(GroceryPanel(context.app, context.site, context.user, tabs), _("Épicerie"))
-    tabs.addTab(AmapPanel(context.app, context.site, context.user, tabs), _("AMAP"))
+        tabs.addTab(GroceryPanel(context.app, context.site, tabs), _("Épicerie"))
+    tabs.addTab(AmapPanel(context.app, context.site, tabs), _("AMAP"))
     return tabs
 
 

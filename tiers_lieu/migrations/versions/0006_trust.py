@@ -10,6 +10,10 @@ Three things issue « trust » needs in the schema:
   line before it in its site's chain. Lines written before this revision are chained here, in
   the order of their instant (then id); the append-only trigger is lifted for that update only.
 
+On PostgreSQL it also refuses ``TRUNCATE audit_entry``, which the row triggers of 0004 never
+see (a statement trigger, ``audit_entry_no_truncate``). SQLite has no TRUNCATE: its
+``DELETE`` without ``WHERE`` runs the row triggers.
+
 Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-06
@@ -35,6 +39,21 @@ _SQLITE_NO_UPDATE = """
         SELECT RAISE(ABORT, 'audit_entry is append-only');
     END
     """
+
+# PostgreSQL: the row triggers of 0004 do not fire on TRUNCATE.
+_POSTGRES_NO_TRUNCATE = (
+    """
+    CREATE FUNCTION audit_entry_no_truncate() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'audit_entry is append-only';
+    END
+    $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_no_truncate()
+    """,
+)
 
 
 def _chain_existing_lines(bind: sa.Connection) -> None:
@@ -139,9 +158,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_audit_entry_site_seq", "audit_entry", ["site_id", "seq"])
     _chain_existing_lines(op.get_bind())
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in _POSTGRES_NO_TRUNCATE:
+            op.execute(statement)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER audit_entry_no_truncate ON audit_entry")
+        op.execute("DROP FUNCTION audit_entry_no_truncate()")
     op.drop_index("ix_audit_entry_site_seq", table_name="audit_entry")
     # Plain DROP COLUMN (SQLite 3.35+): a batch copy of audit_entry would lose its triggers.
     for column in ("line_hash", "prev_hash", "seq"):

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tiers_lieu import held_files
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, file_error
 from tiers_lieu.i18n import _, format_number
 from tiers_lieu.services.bundles.placekeys import Signer, verify
 
@@ -217,11 +217,7 @@ def _size(path: Path) -> int:
 
 
 def _unreadable(path: Path, exc: OSError) -> ComptoirError:
-    return ComptoirError(
-        _("Le fichier « {path} » est illisible : {reason}").format(
-            path=path, reason=exc.strerror or exc
-        )
-    )
+    return file_error(_("Le fichier « {path} » est illisible : {reason}"), path, exc)
 
 
 def _reading(path: Path, records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -24,11 +24,14 @@ was edited after the deletion, children first.
 
 A bundle only speaks for the place that signed it (``site_id``): every row it inserts or
 updates, the row it would overwrite, and every row a tombstone would delete must belong to
-that place (the ``site`` row itself: its id is the place's), and no tombstone may name a
+that place (the ``site`` row itself: its id is the place's), and so must every row an
+incoming row refers to (a visit of another place's person, a booking of its room: one lookup
+per table referred to and batch, of the ids that are another place's); no tombstone may name a
 ``site`` row; an ``updated_at`` or a deletion later than the import plus :data:`FUTURE_SKEW`
 is refused too (a row dated 9999 would win every later conflict). Any of these refuses the
-whole bundle, naming the table and the row. A row the coordinator holds a tombstone of that
-place for is never inserted again, whatever the bundle (an older one imported late, say).
+whole bundle, naming the table and the row (and the column referring). A row the coordinator
+holds a tombstone of that place for is never inserted again, whatever the bundle (an older one
+imported late, say).
 
 The rows go in with Core statements, which the ORM's ``before_flush`` check of field shapes
 never sees: each incoming row is checked with :func:`tiers_lieu.validation.check_row` (text
@@ -43,6 +46,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, select, text, update
@@ -54,11 +58,17 @@ from tiers_lieu.errors import ComptoirError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import BundleConflict, Tombstone
 from tiers_lieu.models.base import utcnow
-from tiers_lieu.services.bundles.tables import converter, local_references, travelling_tables
+from tiers_lieu.services.bundles.tables import (
+    LOCAL_TABLES,
+    converter,
+    local_references,
+    travelling_tables,
+)
 from tiers_lieu.validation import check_row
 
 CHUNK = 500  # ids in one ``IN (…)``
 BATCH = 2000  # rows decoded and written at once: what the merge holds in memory
+KNOWN = 20_000  # ids a row points at, found to be the signer's, remembered (about 2 MB)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 FUTURE_SKEW = timedelta(minutes=10)  # a place's clock may be a little ahead of ours
@@ -88,6 +98,24 @@ def _not_the_signers(table: str, row_id: Any) -> ComptoirError:
     )
 
 
+def _pointing_elsewhere(
+    table: str, row_id: Any, column: str, target: str, target_id: Any
+) -> ComptoirError:
+    return _refused(
+        _(
+            "la ligne {row} de la table « {table} » (colonne {column}) désigne la ligne "
+            "{target_row} de la table « {target} », qui appartient à un autre lieu que celui "
+            "qui a signé le paquet."
+        ).format(
+            row=_row_name(row_id),
+            table=table,
+            column=column,
+            target_row=_row_name(target_id),
+            target=target,
+        )
+    )
+
+
 def _in_the_future(table: str, row_id: Any, at: datetime) -> ComptoirError:
     return _refused(
         _(
@@ -104,6 +132,68 @@ def _row_name(row_id: Any) -> str:
 def _owner(table: Table, row: Any) -> Any:
     """The place a row belongs to: its ``site_id``, or its own id for a ``site`` row."""
     return row["id"] if table.name == "site" else row.get("site_id")
+
+
+def _owner_column(table: Table) -> Any:
+    return table.c.id if table.name == "site" else table.c.site_id
+
+
+@cache
+def _pointers(table: Table) -> tuple[tuple[Table, tuple[str, ...]], ...]:
+    """The columns of ``table`` that point at a row of a place, by the table they point at:
+    every reference but the row's own ``site_id`` (checked with the row) and those to tables
+    that never travel (emptied)."""
+    by_target: dict[Table, list[str]] = {}
+    for column in table.c:
+        if column.name == "site_id":
+            continue
+        for fk in column.foreign_keys:
+            target = fk.column.table
+            if target.name not in LOCAL_TABLES and (target.name == "site" or "site_id" in target.c):
+                by_target.setdefault(target, []).append(column.name)
+    return tuple((target, tuple(names)) for target, names in by_target.items())
+
+
+class _References:
+    """Refuses the bundle when a row points at a row of another place than the signer's: one
+    lookup per table pointed at and batch (:data:`CHUNK` ids a query). A row pointed at that
+    is not in the base yet comes in this bundle, which only brings the signer's rows. The ids
+    found fine are remembered, up to :data:`KNOWN` of them, and not looked up again (visits of
+    the same people, batch after batch)."""
+
+    def __init__(self, session: Session, site_id: uuid.UUID) -> None:
+        self._session = session
+        self._site_id = site_id
+        self._known: dict[str, set[Any]] = {}  # by table: an id is only fine in its own
+        self._count = 0
+
+    def check(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        for target, names in _pointers(table):
+            known = self._known.setdefault(target.name, set())
+            wanted: dict[Any, tuple[Any, str]] = {}
+            for row in rows:
+                for name in names:
+                    value = row.get(name)
+                    if value is not None and value not in wanted and value not in known:
+                        wanted[value] = (row["id"], name)
+            ids = list(wanted)
+            owner = _owner_column(target)
+            for start in range(0, len(ids), CHUNK):
+                query = (
+                    select(target.c.id)
+                    .where(target.c.id.in_(ids[start : start + CHUNK]), owner != self._site_id)
+                    .limit(1)
+                )
+                found = self._session.execute(query).scalar()
+                if found is not None:
+                    row_id, name = wanted[found]
+                    raise _pointing_elsewhere(table.name, row_id, name, target.name, found)
+            if self._count + len(ids) > KNOWN:
+                self._known = {target.name: known}
+                known.clear()
+                self._count = 0
+            known.update(ids)
+            self._count += len(ids)
 
 
 def refused_integrity(exc: IntegrityError) -> ComptoirError:
@@ -253,6 +343,7 @@ class _Merger:
         self.not_after = not_after
         self.counts = MergeCounts()
         self.later = _LaterReferences()
+        self.references = _References(session, site_id)
         self._decoders: dict[str, Callable[[Any], dict[str, Any]]] = {}
 
     def merge(self, table: Table | None, raw_rows: list[Any]) -> None:
@@ -267,6 +358,7 @@ class _Merger:
             if owner != self.site_id:  # the bundle would take another place's row over
                 raise _not_the_signers(table.name, row_id)
             existing[row_id] = at
+        self.references.check(table, rows)
         deleted = _tombstoned(
             self.session, table, self.site_id, [r["id"] for r in rows if r["id"] not in existing]
         )
@@ -319,7 +411,7 @@ def _existing(
     session: Session, table: Table, ids: list[uuid.UUID]
 ) -> Iterable[tuple[uuid.UUID, datetime, uuid.UUID]]:
     """(id, updated_at, place) of the rows of ``table`` among ``ids`` already in the base."""
-    owner = table.c.id if table.name == "site" else table.c.site_id
+    owner = _owner_column(table)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         query = select(table.c.id, table.c.updated_at, owner.label("owner")).where(

@@ -37,7 +37,7 @@ from sqlmodel import col
 
 from tiers_lieu import held_files
 from tiers_lieu.db import UnitOfWork, UowFactory
-from tiers_lieu.errors import ComptoirError, NotFoundError
+from tiers_lieu.errors import ComptoirError, NotFoundError, file_error
 from tiers_lieu.i18n import _
 from tiers_lieu.models import PlaceKey, Site
 from tiers_lieu.models.enums import AuditAction
@@ -178,11 +178,8 @@ def write_public_file(path: Path, info: PlaceKeyInfo) -> None:
     try:
         path.write_text(public_file_text(info), encoding="utf-8")
     except OSError as exc:
-        raise ComptoirError(
-            _("Impossible d'écrire la clé dans « {path} » : {reason}").format(
-                path=path, reason=exc.strerror or exc
-            )
-        ) from None
+        message = _("Impossible d'écrire la clé dans « {path} » : {reason}")
+        raise file_error(message, path, exc) from None
 
 
 def read_public_file(path: Path) -> PublicKeyFile:
@@ -194,11 +191,7 @@ def read_public_file(path: Path) -> PublicKeyFile:
     except FileNotFoundError:
         raise ComptoirError(_("Le fichier « {path} » n'existe pas.").format(path=path)) from None
     except OSError as exc:
-        raise ComptoirError(
-            _("Le fichier « {path} » est illisible : {reason}").format(
-                path=path, reason=exc.strerror or exc
-            )
-        ) from None
+        raise file_error(_("Le fichier « {path} » est illisible : {reason}"), path, exc) from None
 
     def refused(detail: str) -> ComptoirError:
         return ComptoirError(

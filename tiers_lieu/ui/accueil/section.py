@@ -42,7 +42,6 @@ from tiers_lieu.services.readmodels import (
     OpeningRange,
     ServiceInfo,
     SiteInfo,
-    UserInfo,
 )
 from tiers_lieu.services.visits import VisitInfo, desk_keys
 from tiers_lieu.ui.accueil.activity_date import ActivityDateBar
@@ -78,13 +77,11 @@ class AccueilSection(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self._services: list[ServiceInfo] = []
         self._keys: dict[uuid.UUID, int] = {}
         self._opening: list[OpeningRange] = []

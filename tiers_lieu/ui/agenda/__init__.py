@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.agenda_tab import AgendaTab
 from tiers_lieu.ui.agenda.passes_tab import PassesTab
 from tiers_lieu.ui.agenda.permanences_tab import PermanencesTab
@@ -26,14 +26,13 @@ class AgendaSection(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.agenda = AgendaTab(app, site, user, self)
-        self.passes = PassesTab(app, site, user, self)
-        self.resources = ResourcesTab(app, site, user, self)
-        self.permanences = PermanencesTab(app, site, user, self)
+        self.agenda = AgendaTab(app, site, self)
+        self.passes = PassesTab(app, site, self)
+        self.resources = ResourcesTab(app, site, self)
+        self.permanences = PermanencesTab(app, site, self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.agenda, _("A&genda"))

@@ -34,7 +34,7 @@ from tiers_lieu.services.agenda.readmodels import (
     PermanenceSlot,
     ResourceInfo,
 )
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.booking_dialog import BookingDialog, default_end
 from tiers_lieu.ui.agenda.content import ViewMode, build_content, status_label, time_range
 from tiers_lieu.ui.agenda.grid import AgendaGrid, BlockKind, CellRange, GridBlock
@@ -63,13 +63,10 @@ class AgendaTab(QWidget):
     bookings_changed = Signal()
     """A booking was made, moved, checked in, marked absent or cancelled."""
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self._day = place_today(site.zone)
         self._resources: list[ResourceInfo] = []
         self.view: AgendaView | None = None
@@ -125,7 +122,7 @@ class AgendaTab(QWidget):
         self.check_in_button = QPushButton(_("&Arrivé·e"), self)
         self.no_show_button = QPushButton(_("A&bsent·e"), self)
         self.cancel_button = QPushButton(_("Annu&ler…"), self)
-        self.share = ShareMenu(app, site, user, self)
+        self.share = ShareMenu(app, site, self)
         self.share_button = QPushButton(_("&Imprimer et partager"), self)
         self.share_button.setMenu(self.share)
         self.import_button = QPushButton(_("Importer un &calendrier (.ics)…"), self)
@@ -298,7 +295,6 @@ class AgendaTab(QWidget):
             BookingDialog(
                 self._app,
                 self._site,
-                self._user,
                 self,
                 resources=self._resources,
                 resource_id=resource_id,
@@ -310,7 +306,7 @@ class AgendaTab(QWidget):
 
     def on_block_activated(self, block: GridBlock) -> None:
         if block.kind == BlockKind.SLOT_FREE and isinstance(block.payload, PermanenceSlot):
-            self._open(SlotDialog(self._app, self._site, self._user, block.payload, self))
+            self._open(SlotDialog(self._app, self._site, block.payload, self))
             return
         booking_id = self._booking_of(block)
         if booking_id is None:
@@ -324,7 +320,6 @@ class AgendaTab(QWidget):
             BookingDialog(
                 self._app,
                 self._site,
-                self._user,
                 self,
                 resources=self._resources,
                 booking=booking,

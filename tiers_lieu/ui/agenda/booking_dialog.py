@@ -39,7 +39,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, ngettext, place_today, weekday_name
 from tiers_lieu.services.agenda.errors import AgendaConflict
 from tiers_lieu.services.agenda.readmodels import BookingInfo, ResourceInfo, SlotInfo
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.content import HEALTH_KINDS
 from tiers_lieu.ui.agenda.dialog_parts import (
     PersonPicker,
@@ -61,7 +61,6 @@ class BookingDialog(QDialog):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
         *,
         resources: list[ResourceInfo],
@@ -82,7 +81,7 @@ class BookingDialog(QDialog):
         self.setWindowTitle(_("Modifier la réservation") if booking else _("Nouvelle réservation"))
         self.setMinimumWidth(560)
 
-        self.person = PersonPicker(app, site.id, user, self)
+        self.person = PersonPicker(app, site.id, self)
         self.organisation = QLineEdit(self)
         self.organisation.setMaxLength(120)
         self.organisation.setPlaceholderText(_("ou une association, une entreprise…"))

@@ -26,7 +26,6 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time, ngettext
 from tiers_lieu.services.agenda.readmodels import SlotInfo
 from tiers_lieu.services.people import PersonInfo
-from tiers_lieu.services.readmodels import UserInfo
 from tiers_lieu.ui.common import to_date
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.person_dialog import NewPersonDialog
@@ -42,7 +41,6 @@ class PersonPicker(QWidget):
         self,
         app: Comptoir,
         site_id: uuid.UUID,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

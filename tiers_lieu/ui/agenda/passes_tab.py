@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_eur, ngettext
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.dialog_parts import PersonPicker
 from tiers_lieu.ui.agenda.labels import PAYMENT_METHODS
 from tiers_lieu.ui.agenda.table_models import PassesModel, PassUsesModel
@@ -33,13 +33,11 @@ from tiers_lieu.ui.errors import show_error
 
 
 class PassesTab(QWidget):
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self.person = PersonPicker(app, site.id, user, self)
+        self.person = PersonPicker(app, site.id, self)
         self.person.person_changed.connect(self.on_person_changed)
         self.balance = QLabel(self)
         font = self.balance.font()

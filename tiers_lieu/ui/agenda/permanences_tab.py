@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time, weekday_name
 from tiers_lieu.models.enums import ResourceKind
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.table_models import PermanencesModel, PractitionersModel
 from tiers_lieu.ui.common import (
     StatusLabel,
@@ -50,9 +50,7 @@ from tiers_lieu.ui.errors import show_error
 class PermanencesTab(QWidget):
     permanences_changed = Signal()
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.labels import RESOURCE_KINDS
 from tiers_lieu.ui.agenda.table_models import ResourcesModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
@@ -44,9 +44,7 @@ def _index_of(combo: QComboBox, value: object) -> int:
 class ResourcesTab(QWidget):
     resources_changed = Signal()
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site

@@ -34,7 +34,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, ngettext, place_today
 from tiers_lieu.services.agenda.errors import IcsCollisionError
 from tiers_lieu.services.agenda.readmodels import IcsEvent, IcsImportReport, ResourceInfo
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.table_models import IcsEventsModel
 from tiers_lieu.ui.common import make_table
 from tiers_lieu.ui.errors import show_error
@@ -108,9 +108,7 @@ class ShareMenu(QMenu):
 
     imported = Signal()
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site

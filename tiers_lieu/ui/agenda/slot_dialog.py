@@ -17,7 +17,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time
 from tiers_lieu.services.agenda.errors import AgendaConflict
 from tiers_lieu.services.agenda.readmodels import PermanenceSlot, SlotInfo
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.dialog_parts import PersonPicker, ProposalsBox
 from tiers_lieu.ui.errors import show_error
 
@@ -31,7 +31,6 @@ class SlotDialog(QDialog):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         slot: PermanenceSlot,
         parent: QWidget | None = None,
     ) -> None:
@@ -44,7 +43,7 @@ class SlotDialog(QDialog):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self._show_summary(slot.start, slot.end)
-        self.person = PersonPicker(app, site.id, user, self)
+        self.person = PersonPicker(app, site.id, self)
         note = QLabel(_("Aucun motif n'est demandé ni enregistré pour un créneau de santé."), self)
         note.setWordWrap(True)
         self.refusal = QLabel(self)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.access import Permission
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.amap.contracts_tab import ContractsTab
 from tiers_lieu.ui.amap.distributions_tab import DistributionsTab
 from tiers_lieu.ui.amap.members_tab import MembersTab
@@ -27,11 +27,10 @@ class AmapPanel(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.distributions_tab = DistributionsTab(app, site, user, self)
+        self.distributions_tab = DistributionsTab(app, site, self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.distributions_tab, _("Distributions"))
@@ -44,9 +43,9 @@ class AmapPanel(QWidget):
         self.manages = app.access.allows(Permission.AMAP)
         if not self.manages:
             return
-        self.contracts_tab = ContractsTab(app, site, user, self)
-        self.members_tab = MembersTab(app, site, user, self)
-        self.solidarity_tab = SolidarityTab(app, site, user, self)
+        self.contracts_tab = ContractsTab(app, site, self)
+        self.members_tab = MembersTab(app, site, self)
+        self.solidarity_tab = SolidarityTab(app, site, self)
         self.tabs.addTab(self.contracts_tab, _("Contrats"))
         self.tabs.addTab(self.members_tab, _("Adhérents AMAP"))
         self.tabs.addTab(self.solidarity_tab, _("Paniers solidaires"))

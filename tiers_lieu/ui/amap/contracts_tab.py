@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_eur, ngettext, place_today
 from tiers_lieu.services.amap import DistributionInfo
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.amap.contract_dialog import ContractDialog, parse_cents
 from tiers_lieu.ui.amap.table_models import CalendarModel, ContractsModel
 from tiers_lieu.ui.common import (
@@ -76,7 +76,6 @@ class ContractsTab(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

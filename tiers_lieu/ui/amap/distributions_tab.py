@@ -31,7 +31,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time, ngettext, place_today
 from tiers_lieu.models.enums import PickupStatus
 from tiers_lieu.services.amap import DistributionSheet
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.tabular import normalise
 from tiers_lieu.ui.amap.table_models import SheetModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id
@@ -58,7 +58,6 @@ class DistributionsTab(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

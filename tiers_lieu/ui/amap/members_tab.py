@@ -28,7 +28,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, place_today
 from tiers_lieu.models.enums import PaymentMethod, SubscriptionStatus
 from tiers_lieu.services.amap import ContractInfo, SubscriptionInfo
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.amap.subscribe_dialog import SubscribeDialog
 from tiers_lieu.ui.amap.table_models import InstalmentsModel, SubscriptionsModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
@@ -40,7 +40,6 @@ class MembersTab(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

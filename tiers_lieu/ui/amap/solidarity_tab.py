@@ -28,7 +28,7 @@ from tiers_lieu.i18n import _, format_eur, ngettext, place_today
 from tiers_lieu.models.enums import FundingSource
 from tiers_lieu.services.amap import EligibleHousehold
 from tiers_lieu.services.amap.common import FUNDING_LABELS, label
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.amap.table_models import EligibleModel
 from tiers_lieu.ui.common import (
     StatusLabel,
@@ -47,7 +47,6 @@ class SolidarityTab(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.demarches.follow_ups import FollowUpsTab
 from tiers_lieu.ui.demarches.form import RecordForm
 from tiers_lieu.ui.demarches.history import HistoryTab
@@ -30,13 +30,12 @@ class DemarchesSection(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.form = RecordForm(app, site, user, self)
-        self.follow_ups = FollowUpsTab(app, site, user, self)
-        self.history = HistoryTab(app, site, self, user)
+        self.form = RecordForm(app, site, self)
+        self.follow_ups = FollowUpsTab(app, site, self)
+        self.history = HistoryTab(app, site, self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.form, _("&Nouvelle démarche"))

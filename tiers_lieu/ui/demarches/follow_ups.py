@@ -27,7 +27,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, ngettext, place_today
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.assistance import FollowUp, follow_up_days, is_oriented
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id
 from tiers_lieu.ui.demarches.fields import ChoiceCombo
 from tiers_lieu.ui.demarches.table_models import FollowUpsModel
@@ -41,13 +41,11 @@ class CloseFollowUpDialog(QDialog):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         follow_up: FollowUp,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
-        self._user = user
         self._follow_up = follow_up
         self.setWindowTitle(_("Clore le suivi"))
         self.setMinimumWidth(480)
@@ -124,13 +122,11 @@ class FollowUpsTab(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self.model = FollowUpsModel(self, today=place_today(site.zone))
         self.view = make_table(self.model, self, stretch=FollowUpsModel.Columns.NOTE)
         self.view.activated.connect(self.on_close_clicked)
@@ -189,7 +185,7 @@ class FollowUpsTab(QWidget):
         follow_up = self._selected()
         if follow_up is None:
             return
-        dialog = CloseFollowUpDialog(self._app, self._site, self._user, follow_up, self)
+        dialog = CloseFollowUpDialog(self._app, self._site, follow_up, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.refresh()

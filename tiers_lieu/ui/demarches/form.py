@@ -29,7 +29,7 @@ from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_date, place_now
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.assistance import AssistanceInfo, follow_up_days, is_oriented
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui import options
 from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, DurationField, NoteField, date_edit
@@ -55,13 +55,11 @@ class RecordForm(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
 
         def combo(kind: CategoryKind, *, with_unknown: bool) -> ChoiceCombo:
             return ChoiceCombo(app, site.id, kind, self, with_unknown=with_unknown)

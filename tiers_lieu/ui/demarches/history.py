@@ -32,7 +32,7 @@ from tiers_lieu.i18n import N_, _, format_number, ngettext
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services import assistance_export
 from tiers_lieu.services.assistance import AssistanceTotals
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, date_edit
 from tiers_lieu.ui.demarches.table_models import HistoryModel, TotalsModel, format_minutes
@@ -72,12 +72,10 @@ class HistoryTab(QWidget):
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
-        user: UserInfo | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         today = today_qdate(site.zone)
         self.start = date_edit(self, QDate(today.year(), 1, 1))
         self.end = date_edit(self, today)
@@ -227,7 +225,7 @@ class HistoryTab(QWidget):
     def on_import_clicked(self) -> None:
         from tiers_lieu.ui.imports import ImportDialog  # only when asked: keeps opening fast
 
-        dialog = ImportDialog(self._app, self._site, self._user, "assistance", self)
+        dialog = ImportDialog(self._app, self._site, "assistance", self)
         dialog.file_imported.connect(self.on_file_imported)
         dialog.open()
 

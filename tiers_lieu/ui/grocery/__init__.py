@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.grocery.cash_desk import CashDeskTab
 from tiers_lieu.ui.grocery.day_tab import DaySalesTab
 from tiers_lieu.ui.grocery.producers_tab import ProducersTab
@@ -27,15 +27,14 @@ class GroceryPanel(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.cash_desk = CashDeskTab(app, site, user, self)
-        self.products_tab = ProductsTab(app, site, user, self)
-        self.stock_tab = StockTab(app, site, user, self)
-        self.producers_tab = ProducersTab(app, site, user, self)
-        self.day_tab = DaySalesTab(app, site, user, self)
+        self.cash_desk = CashDeskTab(app, site, self)
+        self.products_tab = ProductsTab(app, site, self)
+        self.stock_tab = StockTab(app, site, self)
+        self.producers_tab = ProducersTab(app, site, self)
+        self.day_tab = DaySalesTab(app, site, self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.cash_desk, _("&Caisse"))

@@ -35,7 +35,7 @@ from tiers_lieu.i18n import _, format_eur
 from tiers_lieu.services.grocery.products import ProductInfo
 from tiers_lieu.services.grocery.sales import LineInput, PaymentInput, SaleInfo, StockWarning
 from tiers_lieu.services.grocery.stock import format_quantity
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.common import parse_milli
@@ -58,13 +58,10 @@ class CashDeskTab(QWidget):
     sale_recorded = Signal(object)
     """A sale was recorded; carries its :class:`SaleInfo`."""
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self._pending: int | None = None
         self.payment_dialog: PaymentDialog | None = None
 

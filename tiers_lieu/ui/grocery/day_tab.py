@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_eur, ngettext
 from tiers_lieu.services.grocery.labels import method_label
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, selected_id, to_date
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
@@ -37,13 +37,10 @@ class DaySalesTab(QWidget):
     z_saved = Signal(object)
     """The Z PDF was written; carries its path."""
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         today = datetime.now(app.visits.time_zone(site.id)).date()
         self.day = bounded(QDateEdit(QDate(today.year, today.month, today.day), self))
         self.day.setCalendarPopup(True)

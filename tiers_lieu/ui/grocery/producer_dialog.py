@@ -17,7 +17,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
 from tiers_lieu.services.grocery.producers import MAX_DISTANCE_KM, ProducerInfo
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.errors import show_error
 
 
@@ -26,14 +26,12 @@ class ProducerDialog(QDialog):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         producer: ProducerInfo | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self._producer = producer
         self.saved: ProducerInfo | None = None
         self.setWindowTitle(_("Modifier le producteur") if producer else _("Nouveau producteur"))

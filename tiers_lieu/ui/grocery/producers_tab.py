@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, ngettext
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.grocery.producer_dialog import ProducerDialog
 from tiers_lieu.ui.grocery.table_models import ProducersModel
@@ -19,13 +19,10 @@ from tiers_lieu.ui.grocery.table_models import ProducersModel
 class ProducersTab(QWidget):
     producers_changed = Signal()
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self.model = ProducersModel(self)
         self.view = make_table(self.model, self, stretch=ProducersModel.Columns.SUPPLIES)
         self.view.activated.connect(self.edit_selected)
@@ -71,7 +68,7 @@ class ProducersTab(QWidget):
 
     def _open(self, producer_id: uuid.UUID | None) -> None:
         producer = self._app.grocery.producers.get(producer_id) if producer_id else None
-        dialog = ProducerDialog(self._app, self._site, self._user, producer, self)
+        dialog = ProducerDialog(self._app, self._site, producer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.refresh()
             select_id(self.view, dialog.saved.id)

@@ -25,7 +25,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models.enums import ProductUnit
 from tiers_lieu.services.grocery.labels import unit_label, vat_label
 from tiers_lieu.services.grocery.products import VAT_RATES_BP, ProductInfo
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.common import cents_text, parse_cents, parse_milli
 
@@ -35,14 +35,12 @@ class ProductDialog(QDialog):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         product: ProductInfo | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self._product = product
         self.saved: ProductInfo | None = None
         self.setWindowTitle(_("Modifier le produit") if product else _("Nouveau produit"))

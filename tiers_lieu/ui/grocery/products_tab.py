@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, ngettext
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.grocery.product_dialog import ProductDialog
 from tiers_lieu.ui.grocery.table_models import ProductsModel
@@ -28,13 +28,10 @@ from tiers_lieu.ui.grocery.table_models import ProductsModel
 class ProductsTab(QWidget):
     products_changed = Signal()
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("nom, rayon, producteur ou code-barres"))
         self.search.setClearButtonEnabled(True)
@@ -106,7 +103,7 @@ class ProductsTab(QWidget):
 
     def _open(self, product_id: uuid.UUID | None) -> None:
         product = self._app.grocery.products.get(product_id) if product_id else None
-        dialog = ProductDialog(self._app, self._site, self._user, product, self)
+        dialog = ProductDialog(self._app, self._site, product, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.refresh()
             select_id(self.view, dialog.saved.id)

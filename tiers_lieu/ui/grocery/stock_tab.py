@@ -27,7 +27,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models.enums import StockMovementKind
 from tiers_lieu.services.grocery.labels import movement_label, unit_label
 from tiers_lieu.services.grocery.products import ProductInfo
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.common import parse_cents, parse_milli
@@ -85,13 +85,10 @@ class MovementDialog(QDialog):
 class StockTab(QWidget):
     stock_changed = Signal()
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self.low_only = QCheckBox(_("Seulement les produits sous le &seuil d'alerte"), self)
         self.low_only.toggled.connect(self.refresh)
         self.model = ProductsModel(self)

@@ -42,7 +42,7 @@ from tiers_lieu.services.imports import (
     FileRefusedError,
     ImportResult,
 )
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.imports.table_models import (
@@ -88,7 +88,6 @@ class ImportDialog(QDialog):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         kind: ImportKind,
         parent: QWidget | None = None,
     ) -> None:
@@ -97,7 +96,6 @@ class ImportDialog(QDialog):
             raise ValueError(kind)
         self._app = app
         self._site = site
-        self._user = user
         self._kind: ImportKind = kind
         self._path: Path | None = None
         self._again = False  # the coordinator said to import a file already imported

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.people.register import RegisterTab
 from tiers_lieu.ui.people.retention import RenewalsTab, RetentionTab
 
@@ -19,14 +19,12 @@ __all__ = ["PeopleSection"]
 
 
 class PeopleSection(QWidget):
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tabs = QTabWidget(self)
-        self.register = RegisterTab(app, site, user, self.tabs)
+        self.register = RegisterTab(app, site, self.tabs)
         self.renewals = RenewalsTab(app, site, self.tabs)
-        self.retention = RetentionTab(app, site, user, self.tabs)
+        self.retention = RetentionTab(app, site, self.tabs)
         self.tabs.addTab(self.register, _("Registre"))
         self.tabs.addTab(self.renewals, _("Adhésions à renouveler"))
         self.tabs.addTab(self.retention, _("Conservation (RGPD)"))

@@ -11,13 +11,11 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.models.enums import Role
-from tiers_lieu.services.access import ROLE_PERMISSIONS, Permission
+from tiers_lieu.services.access import Permission
 from tiers_lieu.services.memberships import MembershipService
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.services.privacy import PrivacyService
 from tiers_lieu.services.privacy_documents import PrivacyDocuments
-from tiers_lieu.services.readmodels import UserInfo
 from tiers_lieu.ui.models import ReadModelTable
 
 PAGE_SIZE = 100
@@ -38,17 +36,10 @@ def documents(app: Comptoir) -> PrivacyDocuments:
     return PrivacyDocuments(app.uow)
 
 
-def may_read_assistance(app: Comptoir, user: UserInfo | None) -> bool:
-    """Whether the page shows assistance notes: the services' own rule (the permission of
-    whoever is signed in), and the role of the screen's user when it was built for one."""
-    if not app.access.allows(Permission.ASSISTANCE):
-        return False
-    if user is None:
-        return app.access.user is not None  # the command line's system reads no pages
-    try:
-        return Permission.ASSISTANCE in ROLE_PERMISSIONS[Role(user.role)]
-    except ValueError:
-        return False
+def may_read_assistance(app: Comptoir) -> bool:
+    """Whether the page shows assistance notes: the services' own rule, the permission of
+    whoever is signed in (the command line's system reads no pages)."""
+    return app.access.user is not None and app.access.allows(Permission.ASSISTANCE)
 
 
 class PeopleModel(ReadModelTable[PersonInfo]):

@@ -29,7 +29,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_datetime, place_today
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.services.person_page import PageLine, PersonPage
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.ops import run_op
@@ -45,11 +45,9 @@ from tiers_lieu.ui.people.dialogs import (
 class RegisterTab(QWidget):
     person_changed = Signal()
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._app, self._site, self._user = app, site, user
+        self._app, self._site = app, site
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("Rechercher par nom, téléphone ou courriel…"))
         self.search.setClearButtonEnabled(True)
@@ -135,7 +133,7 @@ class RegisterTab(QWidget):
             return
         try:
             page = self._app.people.person_page(
-                person_id, include_assistance=may_read_assistance(self._app, self._user)
+                person_id, include_assistance=may_read_assistance(self._app)
             )
         except Exception as exc:
             show_error(self, exc)

@@ -26,7 +26,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, place_today
 from tiers_lieu.services.memberships import RenewalDue
 from tiers_lieu.services.privacy import RETENTION_LABELS, PurgeReport, Retention
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.models import ReadModelTable
@@ -47,9 +47,7 @@ def purge_summary(report: PurgeReport, limit: int = 15) -> str:
 
 
 class RetentionTab(QWidget):
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app, self._site = app, site
         self.spins: dict[str, QSpinBox] = {}

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.reports.bundles_tab import BundlesTab
 from tiers_lieu.ui.reports.operation_tab import OperationTab
 from tiers_lieu.ui.reports.record_tabs import JobsTab, PartnersTab, VolunteersTab
@@ -29,19 +29,17 @@ class ReportsSection(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
-        self.report_tab = ReportTab(app, site, user, self)
-        self.operation_tab = OperationTab(app, site, user, self)
-        self.partners_tab = PartnersTab(app, site, user, self)
-        self.jobs_tab = JobsTab(app, site, user, self)
-        self.volunteers_tab = VolunteersTab(app, site, user, self)
-        self.bundles_tab = BundlesTab(app, site, user, self)
+        self.report_tab = ReportTab(app, site, self)
+        self.operation_tab = OperationTab(app, site, self)
+        self.partners_tab = PartnersTab(app, site, self)
+        self.jobs_tab = JobsTab(app, site, self)
+        self.volunteers_tab = VolunteersTab(app, site, self)
+        self.bundles_tab = BundlesTab(app, site, app.access.user, self)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, file_error
 from tiers_lieu.i18n import _, format_number, place_today
 from tiers_lieu.services.bundles import (
     BundleMode,
@@ -120,11 +120,8 @@ def write_indicators(path: Path, csv_text: str) -> None:
     try:
         write_received(path, csv_text)
     except OSError as exc:
-        raise ComptoirError(
-            _("Les indicateurs n'ont pas pu être écrits dans {path} : {reason}").format(
-                path=path, reason=exc.strerror or exc
-            )
-        ) from None
+        message = _("Les indicateurs n'ont pas pu être écrits dans {path} : {reason}")
+        raise file_error(message, path, exc) from None
 
 
 def describe_outcome(outcome: ImportOutcome) -> str:
@@ -142,7 +139,8 @@ def describe_outcome(outcome: ImportOutcome) -> str:
         return _("{file} : déjà importé, rien n'a changé.").format(file=name)
     return _(
         "{file} : paquet de « {site} » importé — ajouts : {inserted}, mises à jour : "
-        "{updated}, suppressions : {deleted}, conflits : {conflicts}."
+        "{updated}, suppressions : {deleted}, conflits : {conflicts}, déjà supprimées ici "
+        "(non réimportées) : {kept_deleted}."
     ).format(
         file=name,
         site=result.site_name,
@@ -150,4 +148,5 @@ def describe_outcome(outcome: ImportOutcome) -> str:
         updated=format_number(result.updated),
         deleted=format_number(result.deleted),
         conflicts=format_number(result.conflicts),
+        kept_deleted=format_number(result.kept_deleted),
     )

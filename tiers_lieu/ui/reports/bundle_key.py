@@ -49,6 +49,18 @@ def documents_folder() -> Path:
     return Path(folder) if folder else Path.home()
 
 
+def asked_yes(parent: QWidget, title: str, text: str) -> bool:
+    """Whether the question was answered « Oui » (« Non » is the default: Enter says no)."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return bool(answer == QMessageBox.StandardButton.Yes)
+
+
 def legacy_key_path() -> Path:
     """Where the shared network key of older versions was kept (now unused)."""
     from tiers_lieu.db import data_dir
@@ -249,7 +261,7 @@ class PlaceKeysBox(QGroupBox):
         except Exception as exc:
             show_error(self, exc)
             return
-        answer = QMessageBox.question(
+        if not asked_yes(
             self,
             _("Ajouter la clé d'un lieu"),
             _(
@@ -259,16 +271,13 @@ class PlaceKeysBox(QGroupBox):
                 "(par téléphone) ou de vous la donner sur papier : elle doit être identique, "
                 "groupe par groupe. Sinon, répondez Non."
             ).format(place=key.label, fingerprint=key.fingerprint),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             try:
                 outcome = self.keys.trust(key)
             except KeyReplacementError as exc:
-                again = QMessageBox.question(
+                if not asked_yes(
                     self,
                     _("Remplacer la clé d'un lieu"),
                     exc.message
@@ -276,10 +285,7 @@ class PlaceKeysBox(QGroupBox):
                     + _(
                         "Remplacer la clé ? Les paquets signés avec l'ancienne clé seront refusés."
                     ),
-                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                    QMessageBox.StandardButton.No,
-                )
-                if again != QMessageBox.StandardButton.Yes:
+                ):
                     return
                 outcome = self.keys.trust(key, replace=True)
         except Exception as exc:
@@ -297,17 +303,14 @@ class PlaceKeysBox(QGroupBox):
         chosen = self.selected()
         if chosen is None or chosen.own:
             return
-        answer = QMessageBox.question(
+        if not asked_yes(
             self,
             _("Retirer la clé d'un lieu"),
             _(
                 "Ne plus accepter les paquets de « {place} » (empreinte {fingerprint}) ? Il "
                 "faudra ajouter sa clé à nouveau pour recevoir ses paquets."
             ).format(place=chosen.label, fingerprint=chosen.fingerprint),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.keys.untrust(chosen.site_id)

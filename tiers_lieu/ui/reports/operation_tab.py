@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, place_today
 from tiers_lieu.services.organisation import OperationDetail
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.reports.forms import OptionalDateEdit, add_row, date_edit
@@ -72,13 +72,10 @@ class OperationTab(QWidget):
     """Carries the saved :class:`OperationDetail`."""
     claims_changed = Signal()
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
 
         op_box = QGroupBox(_("Opération (dossier LEADER)"), self)
         form = QFormLayout(op_box)

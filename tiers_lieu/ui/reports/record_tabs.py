@@ -28,7 +28,7 @@ from tiers_lieu.services.organisation import (
     VolunteerTimeInfo,
     contract_type_label,
 )
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.pickers import PersonEdit
 from tiers_lieu.ui.reports.forms import OptionalDateEdit, add_row, date_edit
 from tiers_lieu.ui.reports.period import from_qdate, to_qdate
@@ -40,10 +40,8 @@ class PartnersTab(RecordTab[PartnerInfo]):
     list_title = N_("Partenaires du lieu")
     form_title = N_("Partenaire")
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(app, site, user, PartnersModel(), parent)
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+        super().__init__(app, site, PartnersModel(), parent)
 
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
         self.name_edit = QLineEdit(parent)
@@ -98,10 +96,8 @@ class JobsTab(RecordTab[JobInfo]):
     list_title = N_("Emplois du lieu")
     form_title = N_("Poste")
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(app, site, user, JobsModel(), parent)
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+        super().__init__(app, site, JobsModel(), parent)
 
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
         self.post_edit = QLineEdit(parent)
@@ -171,10 +167,8 @@ class VolunteersTab(RecordTab[VolunteerTimeInfo]):
     form_title = N_("Ajouter du temps")
     stretch_column = 2
 
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, user: UserInfo | None, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(app, site, user, VolunteerTimeModel(), parent)
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+        super().__init__(app, site, VolunteerTimeModel(), parent)
 
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
         self.date_edit = date_edit(parent, place_today(self._site.zone))

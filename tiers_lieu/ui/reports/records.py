@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import (
     StatusLabel,
     add_shortcut,
@@ -54,14 +54,12 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         model: ReadModelTable[RowT],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self._editing: uuid.UUID | None = None
         self.model = model
         self.model.setParent(self)

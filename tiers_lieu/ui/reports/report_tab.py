@@ -35,7 +35,7 @@ from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_number, ngettext, place_today
 from tiers_lieu.reports.model import ReportData
 from tiers_lieu.reports.pdf_parts.text import period_text
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.ops import Progress, run_op
@@ -75,13 +75,11 @@ class ReportTab(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self._summary_scope = ""
 
         self.period_picker = PeriodPicker(self, today=place_today(site.zone))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.access import Permission
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.settings.accounts_tab import AccountsTab
 from tiers_lieu.ui.settings.audit_tab import AuditTab
 from tiers_lieu.ui.settings.backups_tab import BackupsTab
@@ -42,13 +42,11 @@ class SettingsSection(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self.place_tab = PlaceTab(app, site, self)
         self.hours_tab = HoursTab(app, site, self)
         self.closures_tab = ClosuresTab(app, site, self)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.visits.events_tab import EventsTab
 from tiers_lieu.ui.visits.visits_tab import VisitsTab
 
@@ -30,14 +30,13 @@ class VisitsSection(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
         *,
         today: date | None = None,
     ) -> None:
         super().__init__(parent)
-        self.visits_tab = VisitsTab(app, site, user, self, today=today)
-        self.events_tab = EventsTab(app, site, user, self, today=today)
+        self.visits_tab = VisitsTab(app, site, self, today=today)
+        self.events_tab = EventsTab(app, site, self, today=today)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.visits_tab, _("Visites"))

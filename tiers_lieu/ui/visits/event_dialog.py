@@ -37,7 +37,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, place_today
 from tiers_lieu.models.enums import AttendanceMode, CategoryKind
 from tiers_lieu.services.events import MAX_DURATION_MIN, EventDetail
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CategoryCombo
@@ -60,7 +60,6 @@ class EventDialog(QDialog):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         detail: EventDetail | None = None,
         parent: QWidget | None = None,
         *,

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_number, ngettext
 from tiers_lieu.services.events import EventDetail, event_totals
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import (
     StatusLabel,
     add_shortcut,
@@ -46,7 +46,6 @@ class EventsTab(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
         *,
         today: date | None = None,
@@ -54,7 +53,6 @@ class EventsTab(QWidget):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self._today = today
         self.dialog: EventDialog | None = None
 
@@ -137,7 +135,7 @@ class EventsTab(QWidget):
         self.delete_button.setEnabled(chosen)
 
     def _open(self, detail: EventDetail | None) -> None:
-        self.dialog = EventDialog(self._app, self._site, self._user, detail, self, day=self._today)
+        self.dialog = EventDialog(self._app, self._site, detail, self, day=self._today)
         self.dialog.event_saved.connect(self.on_event_saved)
         # Even a cancelled dialog may have saved the event before its attendance was refused.
         self.dialog.finished.connect(self.on_dialog_finished)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, to_place_time
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.visit_log import MAX_COUNT, VisitRow
 from tiers_lieu.ui.common import today_qdate
 from tiers_lieu.ui.date_range import bounded
@@ -46,13 +46,11 @@ class VisitDialog(QDialog):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         row: VisitRow,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
-        self._user = user
         self._row = row
         self.setWindowTitle(_("Corriger une visite"))
         site_id = site.id

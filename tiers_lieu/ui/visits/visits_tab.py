@@ -30,7 +30,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.defaults import UNKNOWN
 from tiers_lieu.i18n import _, format_date, format_number, ngettext
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.visit_log import UNKNOWN_FILTER, VisitCursor, VisitFilter, VisitRow
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, selected_id
 from tiers_lieu.ui.errors import show_error
@@ -60,7 +60,6 @@ class VisitsTab(QWidget):
         self,
         app: Comptoir,
         site: SiteInfo,
-        user: UserInfo | None,
         parent: QWidget | None = None,
         *,
         today: date | None = None,
@@ -68,7 +67,6 @@ class VisitsTab(QWidget):
         super().__init__(parent)
         self._app = app
         self._site = site
-        self._user = user
         self.dialog: VisitDialog | None = None
 
         self.period = PeriodPicker(self, initial=Period.MONTH, zone=site.zone, today=today)
@@ -278,14 +276,14 @@ class VisitsTab(QWidget):
         row = self.selected_row()
         if row is None:
             return
-        self.dialog = VisitDialog(self._app, self._site, self._user, row, self)
+        self.dialog = VisitDialog(self._app, self._site, row, self)
         self.dialog.visit_saved.connect(self.on_visit_saved)
         self.dialog.open()
 
     def on_import_clicked(self, *_args: object) -> None:
         from tiers_lieu.ui.imports import ImportDialog  # only when asked: keeps opening fast
 
-        dialog = ImportDialog(self._app, self._site, self._user, "visits", self)
+        dialog = ImportDialog(self._app, self._site, "visits", self)
         dialog.file_imported.connect(self.on_file_imported)
         dialog.open()
 
