@@ -124,6 +124,18 @@ class SiteAccessDeniedError(AccessDeniedError):
         self.permission = None  # type: ignore[assignment]
 
 
+class NetworkOnlyError(AccessDeniedError):
+    """Something only an account of the whole network (no place) may do."""
+
+    def __init__(self, action: str, own_place: str) -> None:
+        message = _(
+            "Action refusée : ce compte est rattaché au lieu « {own} » ; seul un compte du "
+            "réseau (sans lieu) peut {action}."
+        ).format(own=own_place, action=action)
+        ComptoirError.__init__(self, message)
+        self.permission = None  # type: ignore[assignment]
+
+
 class Access:
     """Who acts through the services: the system (command line) or a signed-in account.
 
@@ -181,6 +193,18 @@ class Access:
             names.get(site_id, str(site_id)),
             None if own is None else names.get(own, str(own)),
         )
+
+    def require_network(self, action: str, factory: UowFactory | None = None) -> None:
+        """Refuse (:class:`NetworkOnlyError`, naming ``action``) unless the account sees every
+        place: the system, or an account of the network."""
+        if self.sites is None:
+            return
+        user = self.user
+        own = None if user is None else user.site_id
+        if own is None:
+            raise SiteAccessDeniedError(_("tous les lieux"), None)
+        names = _place_names(factory, [own])
+        raise NetworkOnlyError(action, names.get(own, str(own)))
 
     def place_filter(self) -> tuple[Any, ...]:
         """Query options leaving other places' rows out (empty when every place is seen)."""

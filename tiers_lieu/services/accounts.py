@@ -27,7 +27,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import AppUser, SiteSetting
 from tiers_lieu.models.enums import AuditAction, Role
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.access import Permission, access_of, in_place, requires
 from tiers_lieu.services.account_secrets import (
     MIN_PASSWORD_LENGTH,
     PIN_ONLY,
@@ -96,9 +96,13 @@ class AccountService(SignIn):
     @requires(Permission.ACCOUNTS)
     def list_accounts(self) -> list[AccountInfo]:
         """Every account, deactivated ones last."""
+        query = select(AppUser)
+        allowed = access_of(self).sites
+        if allowed is not None:  # a place's administrator: the accounts of that place
+            query = query.where(col(AppUser.site_id).in_(allowed))
         with self._uow(read_only=True) as uow:
             rows = uow.session.exec(
-                select(AppUser).order_by(
+                query.order_by(
                     col(AppUser.active).desc(), col(AppUser.display_name), col(AppUser.username)
                 )
             )
@@ -132,6 +136,12 @@ class AccountService(SignIn):
             check_pin(pin)
         if password or not pin:
             check_password(password)
+        allowed = access_of(self).sites
+        if site_id is None and allowed is not None:
+            # A place's administrator makes accounts of its place, never of the network.
+            site_id = next(iter(allowed), None)
+            if site_id is None:
+                access_of(self).require_network(_("créer un compte"), self._uow)
         password_hash = hash_secret(password) if password else PIN_ONLY
         pin_hash = hash_secret(pin) if pin else None
         with self._uow() as uow:
@@ -318,6 +328,11 @@ class AccountService(SignIn):
             row = uow.session.get(AppUser, account_id)
             if row is None:
                 raise NotFoundError(_("Ce compte n'existe plus."))
+            access = access_of(self)
+            if row.site_id is None:
+                access.require_network(_("modifier un compte du réseau"), self._uow)
+            else:
+                access.require_site(row.site_id, self._uow)
             details = change(row, uow.session)
             uow.session.add(row)
             audit.record(

@@ -93,6 +93,7 @@ class SiteService:
         services: list[str] | None = None,
     ) -> SiteInfo:
         """Create a place with DOMAIN.md's defaults; ``services`` keeps only those named."""
+        access_of(self).require_network(_("créer un lieu"), self._uow)
         name = name.strip()
         if not name:
             raise ValidationError(_("Nom du lieu"), _("ce champ est obligatoire"))
