@@ -18,7 +18,12 @@ from pathlib import Path
 from tiers_lieu import __version__
 from tiers_lieu.cli_audit import add_audit_parser, run_audit
 from tiers_lieu.cli_backup import add_backup_parser, run_backup
-from tiers_lieu.cli_bookings import add_bookings_import, run_bookings_import
+from tiers_lieu.cli_bookings import (
+    add_bookings_import,
+    add_bookings_parser,
+    run_bookings,
+    run_bookings_import,
+)
 from tiers_lieu.cli_bundle import add_bundle_parser, run_bundle
 from tiers_lieu.cli_encrypt import add_encrypt_parser, run_encrypt
 from tiers_lieu.cli_parser import Parser, add_global_options, language_from_argv
@@ -79,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_audit_parser(sub)
     add_bundle_parser(sub)
     add_encrypt_parser(sub)
+    add_bookings_parser(sub)
     return parser
 
 
@@ -235,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_audit(args)
         if args.command == "encrypt":
             return run_encrypt(args)
+        if args.command == "bookings":
+            return run_bookings(args)
         return _run_gui(args)
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")

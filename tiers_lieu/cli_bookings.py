@@ -8,17 +8,27 @@ way unless ``--hors-horaires`` books them anyway, as a calendar migration needs.
 all-day or a recurring event becomes, and the limits on the file, are decided in
 :mod:`tiers_lieu.services.agenda.ics_read`. Errors are handled here too (French message,
 exit 2), so the command behaves the same whoever dispatches it.
+
+``tiers-lieu bookings export-ics --out F (--resource NOM | --practitioner NOM) [--du J]
+[--au J]`` writes the same .ics as the agenda's « Imprimer et partager » menu;
+``tiers-lieu bookings fermeture --du J --au J [--motif T]`` closes the place and prints the
+bookings still standing on those days, with whom to call.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tiers_lieu.errors import ComptoirError
-from tiers_lieu.i18n import _, format_datetime, ngettext
+from tiers_lieu.errors import ComptoirError, NotFoundError, ValidationError
+from tiers_lieu.i18n import _, format_date, format_datetime, ngettext
+
+if TYPE_CHECKING:
+    from tiers_lieu.services.agenda.readmodels import BookedPerson
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -135,4 +145,162 @@ def run_bookings_import(args: argparse.Namespace) -> int:
             )
     for line in report.ignored:
         print(_("  ignoré : {why}").format(why=line))
+    return EXIT_OK
+
+
+# -- ``tiers-lieu bookings …`` ------------------------------------------------------------------
+def add_bookings_parser(sub: Any) -> None:
+    """``bookings export-ics`` (a resource's or a practitioner's bookings as .ics) and
+    ``bookings fermeture`` (close the place and list the people to call)."""
+    command = sub.add_parser("bookings", help=_("agenda : export .ics, fermetures"))
+    actions = command.add_subparsers(dest="bookings_action", metavar=_("ACTION"), required=True)
+    export = actions.add_parser(
+        "export-ics",
+        help=_("écrit les réservations d'une ressource ou d'un praticien au format .ics"),
+    )
+    export.add_argument("--out", required=True, type=Path, metavar=_("FICHIER"))
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--resource", metavar=_("NOM"), help=_("ressource à exporter"))
+    which.add_argument(
+        "--practitioner", metavar=_("NOM"), help=_("praticien dont exporter les créneaux")
+    )
+    export.add_argument("--site", default=None, metavar=_("NOM"), help=_("lieu"))
+    export.add_argument(
+        "--du",
+        "--from",
+        dest="first",
+        default=None,
+        metavar=_("AAAA-MM-JJ"),
+        help=_("premier jour (par défaut : tout)"),
+    )
+    export.add_argument(
+        "--au",
+        "--to",
+        dest="last",
+        default=None,
+        metavar=_("AAAA-MM-JJ"),
+        help=_("dernier jour (par défaut : tout)"),
+    )
+    closure = actions.add_parser(
+        "fermeture",
+        help=_("ferme le lieu du … au … et liste les personnes à prévenir"),
+    )
+    closure.add_argument("--site", default=None, metavar=_("NOM"), help=_("lieu"))
+    closure.add_argument(
+        "--du",
+        "--from",
+        dest="first",
+        required=True,
+        metavar=_("AAAA-MM-JJ"),
+        help=_("premier jour fermé"),
+    )
+    closure.add_argument(
+        "--au",
+        "--to",
+        dest="last",
+        required=True,
+        metavar=_("AAAA-MM-JJ"),
+        help=_("dernier jour fermé"),
+    )
+    closure.add_argument("--motif", default="", metavar=_("TEXTE"), help=_("motif affiché"))
+
+
+def _day(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            option, _("date invalide « {value} » (attendu AAAA-MM-JJ)").format(value=text)
+        ) from None
+
+
+def run_bookings(args: argparse.Namespace) -> int:
+    from tiers_lieu.app import build
+
+    try:
+        first, last = _day("--du", args.first), _day("--au", args.last)
+        if first is not None and last is not None and last < first:
+            raise ValidationError("--au", _("le dernier jour précède le premier"))
+        app = build(args.db)
+        try:
+            site = app.sites.resolve(args.site)
+            if args.bookings_action == "export-ics":
+                return _export_ics(app, site.id, args, first, last)
+            assert first is not None and last is not None
+            closure = app.config.add_closure(
+                site.id, start_date=first, end_date=last, reason=args.motif
+            )
+        finally:
+            app.close()
+    except ComptoirError as exc:
+        sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
+        return EXIT_USAGE
+    print(
+        _("Lieu fermé du {first} au {last}.").format(
+            first=format_date(first), last=format_date(last)
+        )
+    )
+    print_people_to_call(closure.to_call)
+    return EXIT_OK
+
+
+def print_people_to_call(people: Sequence[BookedPerson]) -> None:
+    """One line per booking still standing: when, where, who, phone."""
+    if not people:
+        print(_("Aucune réservation n'est concernée."))
+        return
+    print(
+        ngettext(
+            "{n} réservation reste à déplacer ou annuler ; personne à prévenir :",
+            "{n} réservations restent à déplacer ou annuler ; personnes à prévenir :",
+            len(people),
+        ).format(n=len(people))
+    )
+    from tiers_lieu.services.agenda.to_call import describe
+
+    for person in people:
+        print("  " + describe(person))
+
+
+def _export_ics(
+    app: Any, site_id: Any, args: argparse.Namespace, first: date | None, last: date | None
+) -> int:
+    ical = app.agenda.ical
+    if args.resource is not None:
+        resource = app.agenda.resources.find(site_id, args.resource)
+        data = ical.export_resource(resource.id, first=first, last=last)
+        name = resource.name
+    else:
+        wanted = args.practitioner.strip().casefold()
+        who = next(
+            (p for p in app.agenda.practitioners.list(site_id) if p.name.casefold() == wanted),
+            None,
+        )
+        if who is None:
+            raise NotFoundError(
+                _("Aucun praticien ne s'appelle « {name} » dans ce lieu.").format(
+                    name=args.practitioner
+                )
+            )
+        data = ical.export_practitioner(who.id, first=first, last=last)
+        name = who.name
+    try:
+        Path(args.out).write_bytes(data)
+    except OSError as exc:
+        raise ValidationError(
+            "--out",
+            _("impossible d'écrire « {path} » ({why})").format(
+                path=args.out, why=exc.strerror or exc
+            ),
+        ) from None
+    events = data.count(b"BEGIN:VEVENT")
+    print(
+        ngettext(
+            "{n} réservation de « {name} » écrite dans {path}.",
+            "{n} réservations de « {name} » écrites dans {path}.",
+            events,
+        ).format(n=events, name=name, path=args.out)
+    )
     return EXIT_OK

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.i18n import _, place_today
+from tiers_lieu.i18n import _, ngettext, place_today
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -284,14 +284,12 @@ def _export(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(
-        _(
-            "Paquet « {site} » ({mode}) écrit dans {path} : {rows} lignes, {stones} suppressions."
-        ).format(
+        _("Paquet « {site} » ({mode}) écrit dans {path} : {rows}, {stones}.").format(
             site=site.name,
             mode=result.mode,
             path=out,
-            rows=result.rows,
-            stones=result.tombstones,
+            rows=ngettext("{n} ligne", "{n} lignes", result.rows).format(n=result.rows),
+            stones=_deletions(result.tombstones),
         )
     )
     return EXIT_OK
@@ -322,14 +320,22 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(
         _(
-            "Paquet de « {site} » importé : {inserted} ajouts, {updated} mises à jour, "
-            "{deleted} suppressions, {conflicts} conflits (voir le journal des conflits)."
+            "Paquet de « {site} » importé : {inserted}, {updated}, {deleted}, {conflicts} "
+            "(voir le journal des conflits)."
         ).format(
             site=result.site_name,
-            inserted=result.inserted,
-            updated=result.updated,
-            deleted=result.deleted,
-            conflicts=result.conflicts,
+            inserted=ngettext("{n} ajout", "{n} ajouts", result.inserted).format(n=result.inserted),
+            updated=ngettext("{n} mise à jour", "{n} mises à jour", result.updated).format(
+                n=result.updated
+            ),
+            deleted=_deletions(result.deleted),
+            conflicts=ngettext("{n} conflit", "{n} conflits", result.conflicts).format(
+                n=result.conflicts
+            ),
         )
     )
     return EXIT_OK
+
+
+def _deletions(count: int) -> str:
+    return ngettext("{n} suppression", "{n} suppressions", count).format(n=count)

@@ -10,7 +10,7 @@ import errno
 import os
 from dataclasses import dataclass
 
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, ngettext
 
 
 class ComptoirError(Exception):
@@ -198,7 +198,9 @@ class ImportFileError(ComptoirError):
         shown = "\n".join(str(e) for e in lines[:50])
         more = len(lines) - 50
         if more > 0:
-            shown += "\n" + _("… et {n} autres erreurs.").format(n=more)
+            shown += "\n" + ngettext(
+                "… et {n} autre erreur.", "… et {n} autres erreurs.", more
+            ).format(n=more)
         super().__init__(
             _("Import refusé, rien n'a été enregistré :\n{errors}").format(errors=shown)
         )

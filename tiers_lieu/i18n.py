@@ -63,6 +63,10 @@ def _(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural message for ``n``. French puts 0 in the singular (« 0 visite
+    comptée », CLDR's rule), which gettext's rule without a catalog (``n != 1``) does not."""
+    if _language == DEFAULT_LANGUAGE:
+        return singular if abs(n) < 2 else plural
     return _translation.ngettext(singular, plural, n)
 
 

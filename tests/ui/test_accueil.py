@@ -136,7 +136,10 @@ def test_completing_the_details_changes_the_stored_visit(
     qtbot: QtBot, app: Comptoir, section: AccueilSection, services: list[ServiceInfo]
 ) -> None:
     press(qtbot, section, Qt.Key.Key_5)
+    # The details share the column beside the buttons with today's figures: Alt+V shows them.
+    press(qtbot, section, Qt.Key.Key_V, modifier=Qt.KeyboardModifier.AltModifier)
     panel = section.details
+    assert panel.isVisible() and not section.today_panel.isVisible()
     assert panel.commune_edit.isEnabled()
 
     panel.commune_edit.setFocus()
@@ -165,8 +168,10 @@ def test_keys_typed_in_the_commune_field_do_not_count_visits(
     qtbot: QtBot, app: Comptoir, section: AccueilSection
 ) -> None:
     press(qtbot, section, Qt.Key.Key_1)
+    press(qtbot, section, Qt.Key.Key_V, modifier=Qt.KeyboardModifier.AltModifier)
     field = section.details.commune_edit
     field.setFocus()
+    assert field.hasFocus()
     qtbot.keyClicks(field, "23008")
     qtbot.keyClicks(section.details.count_spin, "4")
 
@@ -226,7 +231,8 @@ def test_the_tally_sheet_is_saved_where_the_host_chooses(
         return str(target), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
-    press(qtbot, section, Qt.Key.Key_P, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert section.pdf_button.text().replace("&", "") == "Enregistrer la feuille en PDF…"
+    section.pdf_button.click()  # beside « Imprimer… » (Ctrl+P), which prints
 
     assert Path(asked[0]).name == "feuille-de-comptage.pdf"
     qtbot.waitUntil(lambda: "Feuille de comptage enregistrée" in section.status_label.text())

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from tiers_lieu.models.enums import PassKind, PaymentMethod, ResourceKind
 from tiers_lieu.services.agenda.readmodels import (
@@ -18,6 +19,7 @@ from tiers_lieu.services.agenda.readmodels import (
     PermanenceInfo,
     ResourceInfo,
 )
+from tiers_lieu.ui.agenda.dialog_parts import WeeksBox
 from tiers_lieu.ui.agenda.table_models import (
     IcsEventsModel,
     OccurrencesModel,
@@ -132,3 +134,46 @@ def test_models_pass_the_qt_model_checks_and_read_in_french(qtmodeltester: Model
     events.set_rows([IcsEvent("uid-1", "Réunion", start, end, "déjà réservé")])
     qtmodeltester.check(events)
     assert events.index(0, IcsEventsModel.Columns.WHEN).data() == "01/12/2026, 10:00–11:00"
+
+
+def test_weeks_agree_with_their_number(qtbot: QtBot) -> None:
+    """« chaque semaine » for 1, « toutes les 2 semaines » for 2: in the permanence list and
+    in the box that sets the rhythm (a permanence, a weekly booking)."""
+    permanences = PermanencesModel()
+    rows = []
+    for every in (1, 2):
+        rows.append(
+            PermanenceInfo(
+                uuid.uuid4(),
+                SITE,
+                uuid.uuid4(),
+                "Sophie Lavaud",
+                "Infirmière",
+                uuid.uuid4(),
+                "Cabinet de santé",
+                1,
+                time(9),
+                time(12),
+                20,
+                every,
+                date(2026, 1, 6),
+                None,
+            )
+        )
+    permanences.set_rows(rows)
+    when = [permanences.index(r, PermanencesModel.Columns.WHEN).data() for r in (0, 1)]
+    assert when == ["chaque mardi, 09:00–12:00", "mardi, toutes les 2 semaines, 09:00–12:00"]
+
+    box = WeeksBox()
+    qtbot.addWidget(box)
+    shown = []
+    for weeks in (1, 2, 3, 1):
+        box.setValue(weeks)
+        shown.append(box.text())
+    assert shown == [
+        "chaque semaine",
+        "toutes les 2 semaines",
+        "toutes les 3 semaines",
+        "chaque semaine",
+    ]
+    assert "semaine(s)" not in box.text()

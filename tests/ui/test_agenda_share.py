@@ -1,7 +1,9 @@
 """Importing a calendar from the agenda's « Imprimer et partager » menu, as a host moving the
 place's own export into an emptied room: the events outside the opening hours are listed with
 why, the window asks whether to import them anyway, and they land in the room; a broken file
-is explained in French and nothing is written. (File and resource choosers are patched.)"""
+is explained in French and nothing is written. (File and resource choosers are patched.)
+The same menu prints the day's agenda and a practitioner's list on the printer chosen in Qt's
+print dialog (``printer_double``), beside its « Enregistrer … en PDF… » entries."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from printer_double import fake_printer, printed_pages
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
@@ -19,6 +22,7 @@ from tiers_lieu.models import Booking
 from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.services.agenda.readmodels import ResourceInfo
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.agenda import AgendaSection
 from tiers_lieu.ui.agenda.share import ShareMenu
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -139,3 +143,54 @@ def test_a_broken_calendar_is_explained_and_nothing_written(
     assert kind == "warning"
     assert "« Vieux » (ligne 2) : DTSTART en l'an 1 : les dates vont de 1900 à 2100" in text
     assert titles_in(app, new) == []
+
+
+def test_the_day_and_a_practitioner_list_go_to_the_chosen_printer(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    rooms: tuple[ResourceInfo, ResourceInfo],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    app.agenda.practitioners.create(site_id=site.id, name="Claire Dumas", profession="Infirmière")
+    section = AgendaSection(app, site)
+    qtbot.addWidget(section)
+    tab = section.agenda
+    tab._day = datetime(2026, 3, 11).date()  # the day of the « Atelier »
+    tab.refresh()
+    entries = [a.text().replace("&", "") for a in tab.share.actions() if a.text()]
+    assert entries[:4] == [
+        "Imprimer l'agenda du jour (pour la porte)…",
+        "Enregistrer l'agenda du jour en PDF…",
+        "Imprimer la liste du jour d'un·e intervenant·e…",
+        "Enregistrer la liste d'un·e intervenant·e en PDF…",
+    ]
+    paper = tmp_path / "imprimante.pdf"
+    asked = fake_printer(monkeypatch, paper)
+    tab.share.actions()[0].trigger()
+    assert asked == ["Agenda du jour"]
+    qtbot.waitUntil(lambda: "1 page envoyée à l'imprimante." in tab.status.text())
+    assert printed_pages(paper) == 1
+
+    paper.unlink()
+    monkeypatch.setattr(
+        QInputDialog, "getItem", lambda *_a, **_k: ("Claire Dumas (Infirmière)", True)
+    )
+    tab.share.actions()[2].trigger()
+    assert asked[-1] == "Liste du jour d'un·e intervenant·e"
+    qtbot.waitUntil(paper.exists)
+    assert printed_pages(paper) == 1
+
+
+def test_closing_the_print_dialog_prints_nothing_from_the_agenda(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    section = AgendaSection(app, site)
+    qtbot.addWidget(section)
+    paper = tmp_path / "imprimante.pdf"
+    fake_printer(monkeypatch, paper, accept=False)
+    section.agenda.share.on_day_print_triggered()
+    qtbot.wait(50)
+    assert not paper.exists()
+    assert section.agenda.status.text() == ""

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 from pdftext import pdf_text
+from printer_double import fake_printer, printed_pages
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
+from sqlalchemy import update
 
 from tiers_lieu.app import Comptoir
+from tiers_lieu.models import AmapContract
 from tiers_lieu.models.enums import PickupStatus
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.amap import AmapPanel
@@ -70,7 +73,7 @@ def test_tick_a_pickup_by_keyboard(
     status = tab.model.index(1, SheetModel.Columns.STATUS).data()
     assert status == "Retiré"
     assert "BLANC Bruno" in tab.status.text()
-    assert "1 retirés" in tab.summary.text()
+    assert "1 retiré, 0 absence prévenue, 2 à noter" in tab.summary.text()
     sheet = app.amap.pickups.sheet(distribution_id=tab.sheet.distribution_id)  # type: ignore[union-attr]
     stored = {line.household: line.status for line in sheet.lines}
     assert stored == {
@@ -80,6 +83,24 @@ def test_tick_a_pickup_by_keyboard(
     }
     qtbot.keyClick(view, Qt.Key.Key_D)
     assert tab.model.index(1, SheetModel.Columns.STATUS).data() == "Non retiré, donné"
+
+
+def test_the_summary_counts_absences_with_their_plural(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, distribution_day: date
+) -> None:
+    with app.uow() as uow:  # a contract allowing absences
+        uow.session.execute(update(AmapContract).values(max_absences=2))
+        uow.commit()
+    panel = _panel(qtbot, app, site)
+    tab = panel.distributions_tab
+    view = tab.view
+    view.setFocus()
+    view.selectRow(0)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    assert "0 retiré, 1 absence prévenue, 2 à noter" in tab.summary.text()
+    view.selectRow(1)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    assert "0 retiré, 2 absences prévenues, 1 à noter" in tab.summary.text()
 
 
 def test_absence_beyond_the_contract_is_refused_on_screen(
@@ -106,15 +127,35 @@ def test_print_the_sheet(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    paper = tmp_path / "imprimante.pdf"  # the chosen printer prints to this file
+    chosen = fake_printer(monkeypatch, paper)
+    panel = _panel(qtbot, app, site)
+    tab = panel.distributions_tab
+    assert tab.print_button.text().replace("&", "") == "Imprimer…"
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert chosen == ["Feuille de distribution"]  # Qt's print dialog was asked
+    qtbot.waitUntil(lambda: "1 page envoyée à l'imprimante" in tab.status.text())
+    assert printed_pages(paper) == 1
+
+
+def test_save_the_sheet_as_pdf(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    distribution_day: date,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     target = tmp_path / "feuille.pdf"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *_args, **_kw: (str(target), "PDF (*.pdf)")
     )
     panel = _panel(qtbot, app, site)
     tab = panel.distributions_tab
-    tab.view.setFocus()
-    qtbot.keyClick(tab.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    assert target.exists()
+    assert tab.pdf_button.text().replace("&", "") == "Enregistrer en PDF…"
+    tab.pdf_button.click()
+    qtbot.waitUntil(target.exists)
     text = pdf_text(target)
     for household in ("ALARD Anne", "BLANC Bruno", "CAZAL Chloe"):
         assert household in text

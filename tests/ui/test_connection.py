@@ -312,7 +312,8 @@ def test_a_kept_visit_refused_on_return_is_reported_not_dropped_silently(
     monitor.check_now()
     QApplication.processEvents()
     kind, title, text = message_boxes[-1]
-    assert (kind, title) == ("warning", "Visites non enregistrées")
+    assert (kind, title) == ("warning", "Visite non enregistrée")  # one visit: singular
+    assert text.startswith("Cette visite comptée pendant la coupure du serveur a été refusée")
     assert service.name in text and "à l'avance" in text
     assert len(queue) == 0
 

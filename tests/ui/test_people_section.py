@@ -148,6 +148,7 @@ def test_new_person_warns_about_a_duplicate(
     dialogs.answer = QMessageBox.StandardButton.No
     reg.new_button.click()
     assert "Marc Tixier" in dialogs.texts("question")[0]
+    assert dialogs.texts("question")[0].startswith("Cette personne ressemble")  # one match
     assert created == [None] and reg.model.rowCount() == 1
     dialogs.answer = QMessageBox.StandardButton.Yes
     reg.new_button.click()

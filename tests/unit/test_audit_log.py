@@ -83,7 +83,7 @@ def test_filters_dates_of_the_place_account_and_action(
     read = april[1]
     assert read.when == "01/04/2026 à 01:30"
     assert (read.account, read.action_label, read.what) == ("Paul", "Consultation", "Personne")
-    assert read.details == "rôle : Agent d'accueil"
+    assert read.details == "Rôle : Agent d'accueil."
     march = log.page(AuditFilter(start=date(2026, 3, 1), end=date(2026, 3, 31)), site_id=site.id)
     assert [line.action_label for line in march] == ["Export"]
     by_paul = log.page(AuditFilter(user_id=host.id))
@@ -112,8 +112,10 @@ def test_reading_is_not_audited_but_the_csv_export_is(
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheet programs read UTF-8
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Date;Compte;Action;Objet;Détails"
-    assert lines[1] == "02/04/2026 à 10:00;Système;Purge;'=cmd;rôle : Agent d'accueil"
+    assert lines[0] == "Date;Compte;Action;Objet;Détails;Données"
+    assert lines[1] == (
+        '02/04/2026 à 10:00;Système;Purge;\'=cmd;Rôle : Agent d\'accueil.;"{""role"": ""host""}"'
+    )
     assert not list(tmp_path.glob("*.partiel"))
     assert count_lines(app) == before + 1
     [export] = app.audit_log.page(AuditFilter(action=AuditAction.EXPORT))

@@ -162,7 +162,7 @@ def test_a_lockout_is_in_the_audit_log(app: Comptoir, clock: Clock) -> None:
     assert all(line.entity_id == jules.id and line.user_id is None for line in lines)
     page = app.audit_log.page(AuditFilter(action="lockout"))
     assert [line.action_label for line in page] == ["Blocage de compte"] * 2
-    assert "blocages successifs : 2" in page[0].details
+    assert "2 blocages successifs" in page[0].details
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

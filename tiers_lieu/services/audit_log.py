@@ -12,13 +12,12 @@ starts and ends.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement
@@ -26,11 +25,10 @@ from sqlmodel import Session, col, select
 
 from tiers_lieu.db import UowFactory
 from tiers_lieu.i18n import N_, _, format_date, format_time
-from tiers_lieu.labels import role_label
 from tiers_lieu.models import AppUser, AuditEntry, Site
-from tiers_lieu.models.enums import AuditAction, Role
+from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.reports.cells import safe_text  # the one formula-safe rule of every export
-from tiers_lieu.services import audit
+from tiers_lieu.services import audit, audit_text
 from tiers_lieu.services.access import Permission, access_of, requires
 
 if TYPE_CHECKING:
@@ -67,38 +65,30 @@ ENTITY_LABELS: dict[str, str] = {
     "sale": N_("Vente"),
     "commune": N_("Commune"),
     "pass_type": N_("Formule"),
-}
-
-
-# Names of the detail keys the services write most, and of some of their values.
-DETAIL_LABELS: dict[str, str] = {
-    "username": N_("identifiant"),
-    "name": N_("nom"),
-    "role": N_("rôle"),
-    "previous_role": N_("rôle précédent"),
-    "password": N_("mot de passe"),
-    "pin": N_("code PIN"),
-    "pin_removed": N_("code PIN retiré"),
-    "method": N_("par"),
-    "active": N_("actif"),
-    "changed": N_("modifié"),
-    "previous": N_("compte précédent"),
-    "attempts": N_("essais"),
-    "blocked_seconds": N_("bloqué (secondes)"),
-    "locks": N_("blocages successifs"),
-    "records": N_("démarches"),
-    "rows": N_("lignes"),
-    "lines": N_("lignes"),
-    "lock_minutes": N_("verrouillage (minutes)"),
-    "start": N_("du"),
-    "end": N_("au"),
-    "account": N_("compte"),
-}
-VALUE_LABELS: dict[str, str] = {
-    "password": N_("mot de passe"),
-    "pin": N_("code PIN"),
-    "pin_removed": N_("code PIN retiré"),
-    "display_name": N_("nom affiché"),
+    "amap_contract": N_("Contrat AMAP"),
+    "amap_instalment": N_("Échéance AMAP"),
+    "amap_subscription": N_("Adhésion AMAP"),
+    "basket_type": N_("Type de panier"),
+    "booking_import": N_("Import de calendrier"),
+    "booking_series": N_("Série de réservations"),
+    "category": N_("Liste de choix"),
+    "closure": N_("Fermeture"),
+    "coworking_pass": N_("Pass coworking"),
+    "distribution": N_("Distribution AMAP"),
+    "event": N_("Événement"),
+    "event_attendance": N_("Participation à un événement"),
+    "opening_hours": N_("Horaires d'ouverture"),
+    "permanence": N_("Permanence"),
+    "pickup": N_("Retrait de panier"),
+    "place_key": N_("Clé du lieu"),
+    "practitioner": N_("Intervenant·e"),
+    "producer": N_("Producteur"),
+    "product": N_("Produit"),
+    "resource": N_("Ressource"),
+    "service": N_("Service"),
+    "site": N_("Lieu"),
+    "solidarity_funding": N_("Financement solidaire"),
+    "stock_movement": N_("Mouvement de stock"),
 }
 
 
@@ -109,7 +99,7 @@ def action_label(action: str) -> str:
 
 def entity_label(entity: str) -> str:
     label = ENTITY_LABELS.get(entity)
-    return _(label) if label else entity
+    return _(label) if label else entity.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -135,6 +125,9 @@ class AuditLine:
     what: str
     entity_id: uuid.UUID | None
     details: str
+    """The details as a French sentence."""
+    raw_details: str = ""
+    """The details as stored (JSON, English keys): the CSV keeps them for auditors."""
 
 
 @dataclass(frozen=True)
@@ -144,32 +137,9 @@ class AuditAccount:
     active: bool
 
 
-def describe_details(text: str) -> str:
-    """The stored JSON as « clé : valeur » pairs, for reading."""
-    try:
-        data = json.loads(text) if text else {}
-    except ValueError:
-        return text
-    if not isinstance(data, dict):
-        return str(data)
-    return " ; ".join(
-        f"{_(DETAIL_LABELS[key]) if key in DETAIL_LABELS else key} : {_value(key, value)}"
-        for key, value in data.items()
-    )
-
-
-def _value(key: str, value: Any) -> str:
-    if key in ("role", "previous_role") and value in set(Role):
-        return role_label(value)
-    if isinstance(value, str) and value in VALUE_LABELS:
-        return _(VALUE_LABELS[value])
-    if isinstance(value, bool):
-        return _("oui") if value else _("non")
-    if value is None:
-        return "—"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+def describe_details(text: str, zone: ZoneInfo | None = None) -> str:
+    """The stored JSON as a French sentence (:mod:`.audit_text`)."""
+    return audit_text.describe(text, zone or ZoneInfo(DEFAULT_TIMEZONE))
 
 
 class AuditLogService:
@@ -208,9 +178,18 @@ class AuditLogService:
         # Written aside then renamed: a failure never leaves half a file under the real name.
         with partial.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-            writer.writerow([_("Date"), _("Compte"), _("Action"), _("Objet"), _("Détails")])
+            writer.writerow(
+                [_("Date"), _("Compte"), _("Action"), _("Objet"), _("Détails"), _("Données")]
+            )
             for line in lines:
-                cells = [line.when, line.account, line.action_label, line.what, line.details]
+                cells = [
+                    line.when,
+                    line.account,
+                    line.action_label,
+                    line.what,
+                    line.details,
+                    line.raw_details,
+                ]
                 writer.writerow([safe_text(value) for value in cells])
         os.replace(partial, path)
         with self._uow() as uow:
@@ -292,7 +271,8 @@ class AuditLogService:
                     entity=entry.entity,
                     what=entity_label(entry.entity),
                     entity_id=entry.entity_id,
-                    details=describe_details(entry.details),
+                    details=describe_details(entry.details, zone),
+                    raw_details=entry.details,
                 )
             )
         return lines

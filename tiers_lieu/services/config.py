@@ -262,6 +262,11 @@ class ConfigService:
     def add_closure(
         self, site_id: uuid.UUID, *, start_date: date, end_date: date, reason: str = ""
     ) -> ClosureInfo:
+        """Close the place from ``start_date`` to ``end_date``; the bookings still standing
+        on those days are returned in ``to_call`` (nothing is cancelled by itself)."""
+        from tiers_lieu.services.agenda import to_call
+        from tiers_lieu.services.agenda.rules import SiteCalendar
+
         if end_date < start_date:
             raise ValidationError(_("Fin"), _("la fin de fermeture précède son début"))
         if len(reason) > 200:
@@ -280,7 +285,8 @@ class ConfigService:
                 details={"start": start_date, "end": end_date},
             )
             uow.commit()
-            return ClosureInfo(row.id, row.start_date, row.end_date, row.reason)
+            people = to_call.on_days(uow, SiteCalendar(uow, site_id), start_date, end_date)
+            return ClosureInfo(row.id, row.start_date, row.end_date, row.reason, people)
 
     @requires(Permission.SETTINGS)
     def delete_closure(self, closure_id: uuid.UUID) -> None:

@@ -111,7 +111,7 @@ def build_page(session: Session, person_id: uuid.UUID, *, include_assistance: bo
         PageLine(
             c.purchased_on,
             name,
-            _("{units} unités, {price}").format(
+            ngettext("{units} unité, {price}", "{units} unités, {price}", c.units_total).format(
                 units=c.units_total, price=format_eur(c.price_cents)
             ),
         )

@@ -29,7 +29,7 @@ def _months(n: int) -> str:
     if n % 12 == 0:
         years = n // 12
         return ngettext("{n} an", "{n} ans", years).format(n=years)
-    return _("{n} mois").format(n=n)
+    return ngettext("{n} mois", "{n} mois", n).format(n=n)  # English: 1 month, 5 months
 
 
 def register_of_processing(site: str, address: str, ret: Retention) -> str:

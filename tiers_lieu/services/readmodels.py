@@ -5,9 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tiers_lieu.i18n import DEFAULT_TIME_ZONE, time_zone
+
+if TYPE_CHECKING:
+    from tiers_lieu.services.agenda.readmodels import BookedPerson
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class ClosureInfo:
     start_date: date
     end_date: date
     reason: str
+    to_call: tuple[BookedPerson, ...] = ()
+    """Set by ``add_closure``: the bookings still standing on the closed days."""
 
 
 @dataclass(frozen=True)

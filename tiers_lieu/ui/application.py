@@ -15,6 +15,7 @@ one has to click through.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import _, language, locale_name
 from tiers_lieu.resources import resource
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
-from tiers_lieu.ui import options
+from tiers_lieu.ui import fit, options
 from tiers_lieu.ui.errors import show_error
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 ORGANIZATION = APPLICATION = "Comptoir"
 START_NOTE_MS = 2 * 60 * 1000  # how long the status bar says what the start cleaned
+QT_LANGUAGES = {"fr": "fr_FR:fr", "en": "en_GB:en"}  # LANGUAGE for Qt's system locale
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,28 @@ class DeskSession:
 
 def make_qapplication() -> QApplication:
     existing = QApplication.instance()
+    if not isinstance(existing, QApplication):
+        _system_locale_follows_language()
     qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     options.keep_private()  # the last user's name, for one: this account's only
     _install_resources(qapp)
+    fit.install_style(qapp)  # tabs tall enough for « É »
     return qapp
+
+
+def _system_locale_follows_language() -> None:
+    """Make Qt's *system* locale speak the interface language, before ``QApplication`` reads it.
+
+    Some texts of Qt's own dialogs come from the system locale, not from the default one nor
+    from ``qtbase_fr``: the sizes in a file dialog (« 12 octets », « 200 Kio ») on a computer
+    left in English or ``C`` would stay « bytes », « KiB ». Qt reads the environment once, so
+    ``LANGUAGE`` (messages only: the C library's number and date formats stay untouched,
+    unlike ``LC_ALL``) is set for this process and what it starts.
+    """
+    os.environ["LANGUAGE"] = QT_LANGUAGES.get(language(), "")
 
 
 def _install_resources(qapp: QApplication) -> None:

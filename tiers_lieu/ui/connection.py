@@ -309,10 +309,13 @@ class ConnectionStatus(QWidget):
         ]
         QMessageBox.warning(
             self,
-            _("Visites non enregistrées"),
-            _(
+            ngettext("Visite non enregistrée", "Visites non enregistrées", len(lines)),
+            ngettext(
+                "Cette visite comptée pendant la coupure du serveur a été refusée et n'est "
+                "pas enregistrée ; comptez-la de nouveau si besoin :\n\n{visits}",
                 "Ces visites comptées pendant la coupure du serveur ont été refusées et ne "
-                "sont pas enregistrées ; comptez-les de nouveau si besoin :\n\n{visits}"
+                "sont pas enregistrées ; comptez-les de nouveau si besoin :\n\n{visits}",
+                len(lines),
             ).format(visits="\n".join(lines)),
         )
 

@@ -10,8 +10,18 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSignalBlocker, Qt, Signal, SignalInstance, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import (
+    QByteArray,
+    QPoint,
+    QRect,
+    QSignalBlocker,
+    QSize,
+    Qt,
+    Signal,
+    SignalInstance,
+    Slot,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -31,8 +41,9 @@ from tiers_lieu import __version__
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.labels import role_label
+from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
-from tiers_lieu.ui import connection, options
+from tiers_lieu.ui import connection, mnemonic_select, ops, options, tab_keys
 from tiers_lieu.ui.audit_check import ChainCheck, warn_if_broken
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.lock import DeskLock
@@ -48,8 +59,58 @@ def window_title(site: SiteInfo | None) -> str:
     return _("Comptoir — {place}").format(place=site.name)
 
 
+NEXT_TAB_KEYS = ("Ctrl+Tab", "Ctrl+PgDown")
+PREVIOUS_TAB_KEYS = ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp")
+TILL_KEY = "F12"  # F1–F9 are the till's own (favourites, pay)
+
+
+SECTION_PAGE = "sectionPage"  # the scroll area around each section
+DEFAULT_SIZE = QSize(1180, 760)
+FRAME_ROOM = QSize(40, 60)  # title bar, borders: what the window manager adds around it
+
+
+def fits_default(available: QRect) -> bool:
+    """Whether the default size and its frame fit in the screen's available area."""
+    room = DEFAULT_SIZE + FRAME_ROOM
+    return available.width() >= room.width() and available.height() >= room.height()
+
+
+def inside(rect: QRect, available: QRect) -> QRect:
+    """``rect`` shrunk to ``available`` if larger, then moved into it."""
+    size = rect.size().boundedTo(available.size())
+    left = min(max(rect.left(), available.left()), available.right() + 1 - size.width())
+    top = min(max(rect.top(), available.top()), available.bottom() + 1 - size.height())
+    return QRect(QPoint(left, top), size)
+
+
 def section_shortcut(index: int) -> QKeySequence:
     return QKeySequence(f"Ctrl+{index + 1}")
+
+
+def keys(texts: tuple[str, ...]) -> list[QKeySequence]:
+    return [QKeySequence(text) for text in texts]
+
+
+def keys_help_text() -> str:
+    """The window's keys, for Aide › Raccourcis clavier."""
+    return "\n".join(
+        (
+            _("Ctrl+1 à Ctrl+8 : aller à une section (dans l'ordre de la liste)"),
+            _("Ctrl+Tab ou Ctrl+Pg suiv. : onglet suivant de la section"),
+            _("Ctrl+Maj+Tab ou Ctrl+Pg préc. : onglet précédent"),
+            _("F12 : caisse de l'épicerie, depuis n'importe quelle section"),
+            _("Accueil : touches 1 à 9 et 0 : compter une visite ; Ctrl+Z : l'annuler"),
+            _(
+                "Accueil : la date et l'heure se modifient après un clic, Alt+D ou F2 ; "
+                "Entrée revient aux touches des services"
+            ),
+            _("Alt+lettre soulignée : aller au champ ou au bouton"),
+            _(
+                "Ctrl+L : changer de lieu · Ctrl+Maj+L : verrouiller · Ctrl+Maj+C : changer "
+                "d'utilisateur"
+            ),
+        )
+    )
 
 
 def shown_site(
@@ -101,6 +162,7 @@ class MainWindow(QMainWindow):
             # Each section scrolls rather than forcing its minimum size on the window: the
             # desk's laptop may have a small screen.
             page = QScrollArea(self.stack)
+            page.setObjectName(SECTION_PAGE)
             page.setWidgetResizable(True)
             page.setFrameShape(QFrame.Shape.NoFrame)
             inner = QWidget(page)
@@ -128,13 +190,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.desk_lock = DeskLock(app, self)  # the lock screen stacked over the content
+        mnemonic_select.install()  # Alt+letter on a label selects its field's text
 
         self._build_menus()
         self._build_status_bar()
         self._show_site()
         self._apply_permissions()
-        if not (remember_geometry and self._restore_geometry()):
-            self.resize(1180, 760)
+        self._place_on_screen()
         self.show_section(self._first_allowed())
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)  # arrow keys move between sections
         self.check_audit_log()
@@ -251,6 +313,9 @@ class MainWindow(QMainWindow):
                 item.setHidden(not allowed)
             self.section_actions[index].setEnabled(allowed)
             self.section_actions[index].setVisible(allowed)
+        till = self.allowed(section_index("epicerie")) and self._app.access.allows(Permission.SALES)
+        self.till_action.setEnabled(till)
+        self.till_action.setVisible(till)
 
     def _discard_sections(self, keep: int | None) -> None:
         for index in [i for i in self._built if i != keep]:
@@ -313,6 +378,38 @@ class MainWindow(QMainWindow):
             ).format(version=__version__, database=self._app.url),
         )
 
+    @Slot()
+    def on_next_tab_triggered(self) -> None:
+        tab_keys.step(self._built.get(self.stack.currentIndex()), 1)
+
+    @Slot()
+    def on_previous_tab_triggered(self) -> None:
+        tab_keys.step(self._built.get(self.stack.currentIndex()), -1)
+
+    @Slot()
+    def on_till_triggered(self) -> None:
+        self.go_to_till()
+
+    @Slot()
+    def on_keys_help_triggered(self) -> None:
+        QMessageBox.information(self, _("Raccourcis clavier"), keys_help_text())
+
+    def go_to_till(self) -> bool:
+        """Épicerie › Caisse, the focus in its article field, from any section."""
+        from tiers_lieu.ui.grocery.cash_desk import CashDeskTab  # built on first visit
+
+        if not self.till_action.isEnabled():
+            return False
+        self.go_to_section(section_index("epicerie"))
+        if self.current_section_key() != "epicerie":
+            return False
+        for stop in tab_keys.tab_stops(self._built.get(self.stack.currentIndex())):
+            tabs, index = stop[-1]
+            if isinstance(tabs.widget(index), CashDeskTab):
+                tab_keys.show_stop(stop)
+                return True
+        return False
+
     # -- building ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -330,11 +427,29 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        go_menu = bar.addMenu(_("A&ller à"))
+        go_menu = bar.addMenu(_("&Aller à"))
         for action in self.section_actions:
             go_menu.addAction(action)
+        go_menu.addSeparator()
+        # Window shortcuts: whatever has the focus in the section (QTabWidget moves on
+        # Ctrl+Tab only when the focus is inside it); plain PgDn stays with tables and grids.
+        self.next_tab_action = QAction(_("Onglet &suivant"), self)
+        self.next_tab_action.setShortcuts(keys(NEXT_TAB_KEYS))
+        self.next_tab_action.triggered.connect(self.on_next_tab_triggered)
+        self.previous_tab_action = QAction(_("Onglet &précédent"), self)
+        self.previous_tab_action.setShortcuts(keys(PREVIOUS_TAB_KEYS))
+        self.previous_tab_action.triggered.connect(self.on_previous_tab_triggered)
+        self.till_action = QAction(_("&Caisse de l'épicerie"), self)
+        self.till_action.setShortcut(QKeySequence(TILL_KEY))
+        self.till_action.triggered.connect(self.on_till_triggered)
+        for action in (self.next_tab_action, self.previous_tab_action, self.till_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            go_menu.addAction(action)
 
-        help_menu = bar.addMenu(_("&Aide"))
+        help_menu = bar.addMenu(_("A&ide"))
+        keys_help = QAction(_("&Raccourcis clavier"), self)
+        keys_help.triggered.connect(self.on_keys_help_triggered)
+        help_menu.addAction(keys_help)
         about = QAction(_("À &propos de Comptoir"), self)
         about.triggered.connect(self.on_about_triggered)
         help_menu.addAction(about)
@@ -403,13 +518,38 @@ class MainWindow(QMainWindow):
             self.place_label.setText(_("Lieu : {place}").format(place=site.name))
 
     # -- geometry ---------------------------------------------------------------------------
-    def _restore_geometry(self) -> bool:
-        saved = options.WINDOW_GEOMETRY.get()
+    def _place_on_screen(self) -> None:
+        """Within the available area of the screen the window starts on: the size it had
+        last time on a screen of this size, else 1180×760, or maximised on a small screen
+        (a 1024×600 netbook, a 1366×768 laptop whose panel takes some height)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        if self._remember_geometry and self._restore_geometry(available):
+            return
+        if fits_default(available):
+            self.resize(DEFAULT_SIZE)
+            self.move(available.center() - self.rect().center())
+        else:
+            self.setGeometry(available)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _restore_geometry(self, available: QRect) -> bool:
+        saved = options.window_geometry(available.size()).get()
         if not saved:
             return False
-        return self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+        if not self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+            return False
+        if self.isMaximized() or self.isFullScreen():
+            return True
+        self.setGeometry(inside(self.geometry(), available))  # never off-screen
+        return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not ops.may_close(self, event):  # an export at work: wait for it, or stay
+            return
         if self._remember_geometry:
-            options.WINDOW_GEOMETRY.set(bytes(self.saveGeometry().toBase64().data()).decode())
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            options.window_geometry(screen.availableGeometry().size()).set(
+                bytes(self.saveGeometry().toBase64().data()).decode()
+            )
         super().closeEvent(event)

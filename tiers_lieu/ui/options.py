@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar, cast
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSize
 
 from tiers_lieu import private_files
 
@@ -43,7 +43,13 @@ class Option(Generic[T]):
 
 LAST_USERNAME = Option("session/last_username", "")
 LAST_SITE = Option("session/last_site", "")
-WINDOW_GEOMETRY = Option("window/geometry", "")
+
+
+def window_geometry(screen: QSize) -> Option[str]:
+    """The main window's geometry on a screen whose available area has this size: a
+    laptop's own screen and the big one on the desk each keep theirs."""
+    return Option(f"window/geometry-{screen.width()}x{screen.height()}", "")
+
 
 # « Démarches »: what the assistance desk last chose, pre-filled in the next record (ids as
 # text; an id this database does not know leaves the field empty).

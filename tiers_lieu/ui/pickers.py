@@ -220,6 +220,10 @@ class PersonEdit(QLineEdit):
             self._value = self._choices[self.text()]
         return self._value
 
+    def only_choice(self) -> uuid.UUID | None:
+        """The one person the typed text finds, when it finds exactly one."""
+        return next(iter(self._choices.values())) if len(self._choices) == 1 else None
+
     def set_value(self, value: uuid.UUID | None) -> None:
         self._value = value
         if value is None:

@@ -1,7 +1,8 @@
 """``tiers-lieu --smoke-test [--screenshots DIR]``: is this installation able to show its
 windows? Used by the tests and by the installer's final check, so it never waits for anyone:
 no sign-in, no assistant; it opens the main window on the first place (or on none), visits
-every section, and with ``DIR`` saves one PNG per section plus the dialogs a new desk sees.
+every section, and with ``DIR`` saves one PNG per section plus the dialogs a new desk sees,
+and each section again at 1024×600 in ``DIR/1024x600/`` (the smallest screen it must fit).
 
 Exceptions raised inside Qt slots do not reach the caller, so the hook that Python calls for
 them is swapped for one that records them: any of them makes the exit code nonzero.
@@ -16,17 +17,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.readmodels import UserInfo
+from tiers_lieu.ui.fit import SMALL_SCREEN
 from tiers_lieu.ui.sections import SECTIONS
 
 log = logging.getLogger(__name__)
 
 SCREEN_SIZE = (1280, 800)
+SMALL_FOLDER = f"{SMALL_SCREEN[0]}x{SMALL_SCREEN[1]}"  # DIR/1024x600/01-accueil.png …
 EXIT_OK, EXIT_FAILURE = 0, 1
 
 
@@ -87,6 +91,7 @@ def run_smoke_test(app: Comptoir, screenshots: Path | None = None) -> int:
             if user is not None:
                 app.access.sign_in(user)
             window = MainWindow(app, sites[0] if sites else None, user, remember_geometry=False)
+            window.setWindowState(Qt.WindowState.WindowNoState)  # maximised on a small screen
             window.resize(*SCREEN_SIZE)
             window.show()
             _settle(window)
@@ -94,6 +99,16 @@ def run_smoke_test(app: Comptoir, screenshots: Path | None = None) -> int:
                 window.show_section(index)
                 _settle(window)
                 _save(window, screenshots, name)
+            # The same on a netbook's screen: nothing may be cut off there either.
+            small = None if screenshots is None else screenshots / SMALL_FOLDER
+            if small is not None:
+                small.mkdir(exist_ok=True)
+            window.resize(*SMALL_SCREEN)
+            for index, name in enumerate(screenshot_names()):
+                window.show_section(index)
+                _settle(window)
+                _save(window, small, name)
+            window.resize(*SCREEN_SIZE)
             # The inactivity lock: nothing of the sections may show through.
             window.desk_lock.lock()
             _save(window, screenshots, f"{len(SECTIONS) + 3:02d}-verrouillage.png")

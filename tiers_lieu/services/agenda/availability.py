@@ -20,8 +20,8 @@ from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Resource
 from tiers_lieu.models.enums import ResourceKind
-from tiers_lieu.services.access import in_place
-from tiers_lieu.services.agenda.readmodels import SlotInfo
+from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.agenda.readmodels import PermanenceSlot, SlotInfo
 from tiers_lieu.services.agenda.rules import (
     Candidate,
     SiteCalendar,
@@ -212,6 +212,50 @@ class AvailabilityService:
                 limit=limit,
                 not_before=start,
                 horizon_days=horizon,
+            )
+
+    @requires(Permission.BOOKINGS)
+    def next_free(
+        self,
+        site_id: uuid.UUID,
+        *,
+        resource_id: uuid.UUID | None = None,
+        practitioner_id: uuid.UUID | None = None,
+        after: datetime | None = None,
+        duration_min: int | None = None,
+    ) -> SlotInfo | PermanenceSlot | None:
+        """« Prochain créneau libre » from ``after`` (default: now): the practitioner's next
+        free permanence slot, or the resource's soonest free time (a permanence slot in it,
+        or its shortest booking length, ``duration_min`` if given, inside the opening hours).
+        ``None`` when nothing is free within four months."""
+        from tiers_lieu.services.agenda.next_free import next_free
+
+        if (resource_id is None) == (practitioner_id is None):
+            raise ValidationError(_("Ressource"), _("choisissez une ressource ou un praticien"))
+        if duration_min is not None and duration_min < 1:
+            raise ValidationError(_("Durée"), _("au moins une minute"))
+        if after is not None and after.tzinfo is None:
+            raise ValidationError(_("Début"), _("heure sans fuseau horaire"))
+        with self._uow(read_only=True) as uow:
+            calendar = SiteCalendar(uow, site_id)
+            resource = None
+            if resource_id is not None:
+                resource = uow.session.get(Resource, resource_id)
+                if resource is None or resource.site_id != site_id or not resource.active:
+                    raise NotFoundError(_("Cette ressource n'existe plus."))
+            elif practitioner_id is not None:
+                from tiers_lieu.models import Practitioner
+
+                who = uow.session.get(Practitioner, practitioner_id)
+                if who is None or who.site_id != site_id:
+                    raise NotFoundError(_("Ce praticien n'existe pas dans ce lieu."))
+            return next_free(
+                uow,
+                calendar,
+                (after or datetime.now(UTC)).astimezone(calendar.zone),
+                resource=resource,
+                practitioner_id=practitioner_id,
+                duration=None if duration_min is None else timedelta(minutes=duration_min),
             )
 
 

@@ -39,6 +39,7 @@ from tiers_lieu.services.agenda.common import (
     count_visit,
     display_name,
     ensure_bookable,
+    refuse_past,
 )
 from tiers_lieu.services.agenda.readmodels import (
     AgendaView,
@@ -88,10 +89,13 @@ class BookingService:
         person_id: uuid.UUID | None = None,
         organisation: str = "",
         title: str = "",
+        allow_past: bool = True,
     ) -> BookingInfo:
         """Book ``seats`` of a resource for a person or an organisation (one of them, or a
         title, is required). Refused with an :class:`AgendaConflict` saying why (capacity,
-        closed day or hours, buffer, duration) and proposing the nearest free slots."""
+        closed day or hours, buffer, duration) and proposing the nearest free slots.
+        With ``allow_past=False`` a booking already over is refused with a
+        :class:`PastBookingError` (the desk asks, then sends it again)."""
         start, end = check_request(start, end, seats, title, organisation)
         if person_id is None and not organisation.strip() and not title.strip():
             raise ValidationError(
@@ -109,6 +113,8 @@ class BookingService:
                 )
             person = check_person(uow, person_id, site_id)
             calendar = SiteCalendar(uow, site_id)
+            if not allow_past:
+                refuse_past(calendar, start, end)
             ensure_bookable(uow, calendar, Candidate(resource, start, end, seats))
             row = Booking(
                 site_id=site_id,
@@ -204,9 +210,11 @@ class BookingService:
         end: datetime,
         resource_id: uuid.UUID | None = None,
         seats: int | None = None,
+        allow_past: bool = True,
     ) -> BookingInfo:
         """Move a confirmed booking to new times (and another resource, or seat count);
-        the same rules as a new booking apply, its own old place not counting."""
+        the same rules as a new booking apply, its own old place not counting
+        (``allow_past``: as for :meth:`create`)."""
         with self._uow() as uow:
             b = uow.session.get(Booking, booking_id)
             if b is None:
@@ -218,6 +226,8 @@ class BookingService:
             if resource.site_id != b.site_id:
                 raise NotFoundError(_("Cette ressource n'existe pas dans ce lieu."))
             calendar = SiteCalendar(uow, b.site_id)
+            if not allow_past:
+                refuse_past(calendar, start, end)
             ensure_bookable(
                 uow,
                 calendar,

@@ -20,7 +20,7 @@ from tiers_lieu.models.enums import (
     VisitSource,
 )
 from tiers_lieu.services.agenda.availability import search
-from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.errors import AgendaConflict, PastBookingError
 from tiers_lieu.services.agenda.readmodels import (
     BookingInfo,
 )
@@ -154,6 +154,14 @@ def ensure_bookable(
             exclude=exclude,
         )
     raise AgendaConflict(reason, alternatives)
+
+
+def refuse_past(calendar: SiteCalendar, start: datetime, end: datetime) -> None:
+    """A booking already over (it ended before now, on the place's clock) is refused with a
+    :class:`PastBookingError`; the desk asks and sends it again when it is re-keying."""
+    now = datetime.now(calendar.zone)
+    if end <= now:
+        raise PastBookingError(start.astimezone(calendar.zone), end.astimezone(calendar.zone))
 
 
 def check_person(uow: UnitOfWork, person_id: uuid.UUID | None, site_id: uuid.UUID) -> Person | None:

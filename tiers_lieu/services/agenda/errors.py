@@ -7,9 +7,10 @@ refused calendar import carries every colliding event so the user can accept to 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from tiers_lieu.errors import ConflictError
-from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.i18n import _, format_date, format_time, ngettext
 from tiers_lieu.services.agenda.readmodels import IcsEvent, SlotInfo
 
 
@@ -20,6 +21,24 @@ class AgendaConflict(ConflictError):  # noqa: N818 (the name the issue gives it)
     def __init__(self, message: str, alternatives: Sequence[SlotInfo] = ()) -> None:
         super().__init__(message)
         self.alternatives: list[SlotInfo] = list(alternatives)
+
+
+class PastBookingError(ConflictError):
+    """A booking asked with ``allow_past=False`` that is already over: the desk asks whether
+    it is a booking keyed in afterwards, then sends it again with ``allow_past=True``."""
+
+    def __init__(self, start: datetime, end: datetime) -> None:
+        super().__init__(
+            _(
+                "Ce créneau est déjà passé ({day}, {start}–{end}). Enregistrer quand même "
+                "cette réservation saisie après coup ?"
+            ).format(
+                day=format_date(start.date(), "full"),
+                start=format_time(start.time()),
+                end=format_time(end.time()),
+            )
+        )
+        self.start, self.end = start, end
 
 
 class IcsCollisionError(ConflictError):
@@ -35,7 +54,9 @@ class IcsCollisionError(ConflictError):
         )
         more = len(collisions) - 50
         if more > 0:
-            shown += "\n" + _("… et {n} autres conflits.").format(n=more)
+            shown += "\n" + ngettext(
+                "… et {n} autre conflit.", "… et {n} autres conflits.", more
+            ).format(n=more)
         outside = sum(e.outside_hours for e in collisions)
         if outside:
             shown += "\n" + ngettext(

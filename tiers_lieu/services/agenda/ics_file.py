@@ -43,7 +43,8 @@ class IcsFileError(ComptoirError):
     def __init__(self, problems: list[str]) -> None:
         shown = "\n".join(problems[:50])
         if len(problems) > 50:
-            shown += "\n" + _("… et {n} autres.").format(n=len(problems) - 50)
+            more = len(problems) - 50
+            shown += "\n" + ngettext("… et {n} autre.", "… et {n} autres.", more).format(n=more)
         super().__init__(
             ngettext(
                 "Import refusé, rien n'a été enregistré : {n} événement est illisible.\n{events}",
@@ -95,7 +96,11 @@ def check_size(data: bytes) -> None:
     if len(data) > MAX_ICS_BYTES:
         raise _too_big(_("{n} Mo").format(n=format_number(MAX_ICS_BYTES // (1024 * 1024))))
     if max(data.count(b"\n"), data.count(b"\r")) > MAX_ICS_LINES:
-        raise _too_big(_("{n} lignes").format(n=format_number(MAX_ICS_LINES)))
+        raise _too_big(
+            ngettext("{n} ligne", "{n} lignes", MAX_ICS_LINES).format(
+                n=format_number(MAX_ICS_LINES)
+            )
+        )
     listed = 0
     inside = False
     for line in data.split(b"\n"):
@@ -105,7 +110,11 @@ def check_size(data: bytes) -> None:
         inside = line[:6].upper().startswith((b"EXDATE", b"RDATE"))
         listed += line.count(b",") + 1 if inside else 0
     if listed > MAX_ICS_DATES:
-        raise _too_big(_("{n} dates en RDATE et EXDATE").format(n=format_number(MAX_ICS_DATES)))
+        raise _too_big(
+            ngettext(
+                "{n} date en RDATE et EXDATE", "{n} dates en RDATE et EXDATE", MAX_ICS_DATES
+            ).format(n=format_number(MAX_ICS_DATES))
+        )
 
 
 def decode(data: bytes) -> str:

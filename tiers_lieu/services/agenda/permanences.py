@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
@@ -29,12 +30,14 @@ from tiers_lieu.models import (
 from tiers_lieu.models.enums import AuditAction, BookingStatus
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.agenda import to_call
 from tiers_lieu.services.agenda.common import (
     aware,
     booking_info,
     check_person,
     display_name,
     ensure_bookable,
+    refuse_past,
 )
 from tiers_lieu.services.agenda.errors import AgendaConflict
 from tiers_lieu.services.agenda.practitioners import PractitionerService, check_text
@@ -95,7 +98,8 @@ class PermanenceService:
         start_date: date,
         end_date: date | None = None,
     ) -> PermanenceInfo:
-        """A practitioner's recurring presence in a room (weekday 0 = Monday)."""
+        """A practitioner's recurring presence in a room (weekday 0 = Monday). Bookings
+        already in the room during its hours are returned in ``to_call`` (not cancelled)."""
         if not 0 <= weekday <= 6:
             raise ValidationError(_("Jour"), _("jour de la semaine inconnu"))
         if start_time >= end_time:
@@ -141,7 +145,8 @@ class PermanenceService:
                 site_id=site_id,
             )
             uow.commit()
-            return permanence_info(row, who, resource)
+            people = to_call.under_permanence(uow, SiteCalendar(uow, site_id), row)
+            return replace(permanence_info(row, who, resource), to_call=people)
 
     @requires(Permission.SETTINGS)
     def end(self, permanence_id: uuid.UUID, *, end_date: date) -> PermanenceInfo:
@@ -196,11 +201,13 @@ class PermanenceService:
         start: datetime,
         *,
         person_id: uuid.UUID,
+        allow_past: bool = True,
     ) -> BookingInfo:
         """Book a person into the slot starting at ``start``; no reason is asked or kept.
 
         A taken slot is refused with an AgendaConflict proposing the next free slots of the
-        same permanence.
+        same permanence. With ``allow_past=False`` a slot already over is refused with a
+        :class:`PastBookingError` (the desk asks first).
         """
 
         start = aware(start, _("Créneau"))
@@ -233,6 +240,8 @@ class PermanenceService:
                     _("Ce créneau est déjà pris."), self._next_free(uow, calendar, perm, day)
                 )
             end = start + timedelta(minutes=perm.slot_min)
+            if not allow_past:
+                refuse_past(calendar, start, end)
             ensure_bookable(
                 uow, calendar, Candidate(resource, start, end, 1, permanence_id=perm.id)
             )

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import NotFoundError, ValidationError
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, ngettext
 from tiers_lieu.models import (
     Practitioner,
 )
@@ -28,7 +28,10 @@ def check_text(value: str, field: str, limit: int, *, required: bool = False) ->
     if required and not value:
         raise ValidationError(field, _("ce champ est obligatoire"))
     if len(value) > limit:
-        raise ValidationError(field, _("{n} caractères au plus").format(n=limit))
+        raise ValidationError(
+            field,
+            ngettext("{n} caractère au plus", "{n} caractères au plus", limit).format(n=limit),
+        )
     return value
 
 

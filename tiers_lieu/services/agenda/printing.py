@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import NotFoundError
-from tiers_lieu.i18n import _, format_date, format_time
+from tiers_lieu.i18n import _, format_date, format_time, ngettext
 from tiers_lieu.models import Practitioner, Site
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda import views
@@ -177,8 +177,10 @@ class PrintingService:
         return _document(
             target,
             _("{name} — {day}").format(name=name, day=format_date(day, "full")),
-            _("{profession} — {taken} rendez-vous sur {total} créneaux").format(
-                profession=profession, taken=taken, total=len(slots)
-            ),
+            ngettext(
+                "{profession} — {taken} rendez-vous sur {total} créneau",
+                "{profession} — {taken} rendez-vous sur {total} créneaux",
+                len(slots),
+            ).format(profession=profession, taken=taken, total=len(slots)),
             [(_("Rendez-vous"), lines)],
         )

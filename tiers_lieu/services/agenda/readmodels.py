@@ -149,6 +149,8 @@ class PermanenceInfo:
     interval_weeks: int
     start_date: date
     end_date: date | None
+    to_call: tuple[BookedPerson, ...] = ()
+    """Set by ``create``: bookings already in the room during the permanence's hours."""
 
     @property
     def slots_per_day(self) -> int:
@@ -183,7 +185,8 @@ class PermanenceSlot:
 
 @dataclass(frozen=True)
 class BookedPerson:
-    """Someone to call because their slot is cancelled."""
+    """Someone to call because their slot is cancelled, or the place closed or a permanence
+    set over their booking (phone and e-mail empty for a role that may not see them)."""
 
     booking_id: uuid.UUID
     person_id: uuid.UUID | None
@@ -191,6 +194,8 @@ class BookedPerson:
     phone: str
     email: str
     start: datetime
+    end: datetime | None = None
+    resource_name: str = ""
 
 
 @dataclass(frozen=True)

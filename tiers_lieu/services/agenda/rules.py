@@ -289,13 +289,17 @@ def static_reason(calendar: SiteCalendar, c: Candidate) -> str:
     minutes = int((c.end - c.start).total_seconds() // 60)
     if c.permanence_id is None and c.check_durations:
         if minutes < r.min_duration_min:
-            return _("Une réservation de « {name} » dure au moins {n} minutes.").format(
-                name=r.name, n=r.min_duration_min
-            )
+            return ngettext(
+                "Une réservation de « {name} » dure au moins {n} minute.",
+                "Une réservation de « {name} » dure au moins {n} minutes.",
+                r.min_duration_min,
+            ).format(name=r.name, n=r.min_duration_min)
         if r.max_duration_min is not None and minutes > r.max_duration_min:
-            return _("Une réservation de « {name} » dure au plus {n} minutes.").format(
-                name=r.name, n=r.max_duration_min
-            )
+            return ngettext(
+                "Une réservation de « {name} » dure au plus {n} minute.",
+                "Une réservation de « {name} » dure au plus {n} minutes.",
+                r.max_duration_min,
+            ).format(name=r.name, n=r.max_duration_min)
     if (end - timedelta(microseconds=1)).date() != start.date():
         return _("Une réservation commence et finit le même jour.")
     day = start.date()
@@ -354,9 +358,12 @@ def occupancy_reason(
         pad = timedelta(minutes=r.buffer_min)
         peak, first = _peak(bookings, c.start, c.end, pad)
         if peak + c.seats > r.capacity and first is not None:
-            return _(
+            return ngettext(
+                "« {name} » demande {n} minute de battement entre deux réservations "
+                "(nettoyage) : la réservation de {start} à {end} est trop proche.",
                 "« {name} » demande {n} minutes de battement entre deux réservations "
-                "(nettoyage) : la réservation de {start} à {end} est trop proche."
+                "(nettoyage) : la réservation de {start} à {end} est trop proche.",
+                r.buffer_min,
             ).format(
                 name=r.name,
                 n=r.buffer_min,

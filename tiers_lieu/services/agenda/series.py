@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from tiers_lieu.db import UnitOfWork
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
-from tiers_lieu.i18n import _, format_date
+from tiers_lieu.i18n import _, format_date, ngettext
 from tiers_lieu.models import Booking, BookingSeries, Resource
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
@@ -65,7 +65,10 @@ def occurrences(
     while (count is None or len(found) < count) and (until is None or day <= until):
         if len(found) >= MAX_OCCURRENCES:
             raise ValidationError(
-                _("Jusqu'au"), _("{n} rendez-vous au plus").format(n=MAX_OCCURRENCES)
+                _("Jusqu'au"),
+                ngettext(
+                    "{n} rendez-vous au plus", "{n} rendez-vous au plus", MAX_OCCURRENCES
+                ).format(n=MAX_OCCURRENCES),
             )
         found.append(
             (

@@ -25,7 +25,7 @@ from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, format_eur
 from tiers_lieu.models import Producer, Product, StockMovement
 from tiers_lieu.models.enums import AuditAction, ProductUnit
 from tiers_lieu.services import audit
@@ -169,7 +169,7 @@ def _check(fields: _Fields) -> _Fields:
     if solidarity is not None and not 0 <= solidarity <= fields.price_cents:
         raise ValidationError(
             _("Prix solidaire"),
-            _("entre 0 et le prix normal ({n} centimes)").format(n=fields.price_cents),
+            _("entre 0 et le prix normal ({price})").format(price=format_eur(fields.price_cents)),
         )
     if not 0 <= fields.vat_rate_bp <= 10000:
         raise ValidationError(_("TVA"), _("taux entre 0 et 100 %"))

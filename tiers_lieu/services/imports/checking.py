@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from tiers_lieu.errors import ImportFileError, LineError
-from tiers_lieu.i18n import _, format_number
+from tiers_lieu.i18n import _, format_number, ngettext
 from tiers_lieu.services.imports.parsing import CellError, ColumnMap, InvalidCellError
 
 T = TypeVar("T")
@@ -54,7 +54,9 @@ class ProblemsError(ImportFileError):
         if self.total > len(lines):
             shown = "\n".join(str(e) for e in lines[:50])
             more = self.total - min(len(lines), 50)
-            shown += "\n" + _("… et {n} autres erreurs.").format(n=format_number(more))
+            shown += "\n" + ngettext(
+                "… et {n} autre erreur.", "… et {n} autres erreurs.", more
+            ).format(n=format_number(more))
             self.message = _("Import refusé, rien n'a été enregistré :\n{errors}").format(
                 errors=shown
             )

@@ -5,6 +5,12 @@ the service stamps each visit with the place's current time. When the host re-ke
 tally sheet, they set a date and time; the bar then stays fixed and turns a warning colour as
 long as the date is not today, because counting yesterday's visits by mistake would go
 unnoticed otherwise. « Maintenant » goes back to following the clock.
+
+The two fields change only deliberately: a click in them, Alt+D or F2 starts an edit, which
+lasts while the focus stays in them and ends with Entrée, Échap, a day picked in the calendar
+or the focus going elsewhere. Outside an edit a digit is left to the window, where it is a
+service key: Qt gives these fields the focus by itself (coming back with Ctrl+1, Tab), and a
+« 3 » used to move the date to the 3rd instead of counting a visit.
 """
 
 from __future__ import annotations
@@ -12,12 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QDateEdit,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTimeEdit,
     QWidget,
@@ -37,6 +46,21 @@ def _to_date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+_COMMAND = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
+_ARMING_REASONS = (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.ShortcutFocusReason)
+_KEEPING_REASONS = (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason)
+_ENDING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
+
+
+def is_digit(event: QKeyEvent) -> bool:
+    """A number key (top row or keypad) without Ctrl, Alt or Meta: a service key."""
+    return Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_9 and not event.modifiers() & _COMMAND
+
+
 class ActivityDateBar(QWidget):
     """The date and time given to the next visits; ``value()`` is ``(None, None)`` for now."""
 
@@ -44,6 +68,8 @@ class ActivityDateBar(QWidget):
     """The day or the mode changed (the counts on the buttons follow the chosen day)."""
     day_changed = Signal()
     """Midnight passed while the bar followed the clock."""
+    editing_done = Signal()
+    """A deliberate edit of the date or time ended (Entrée, Échap, a day picked)."""
 
     def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +77,7 @@ class ActivityDateBar(QWidget):
         self._live = True
         self._setting = False
         self._today = clock().date()
+        self._editing = False
 
         self.date_edit = bounded(QDateEdit(self))
         self.date_edit.setCalendarPopup(True)
@@ -75,6 +102,15 @@ class ActivityDateBar(QWidget):
         layout.addWidget(self.time_edit)
         layout.addWidget(self.now_button)
         layout.addWidget(self.note, 1)
+
+        hint = _("Cliquez, ou Alt+D ou F2, pour changer ; Entrée revient aux touches des services")
+        for edit in (self.date_edit, self.time_edit):
+            edit.setToolTip(hint)
+            edit.installEventFilter(self)
+            inner = edit.findChild(QLineEdit)
+            if inner is not None:  # a click in the text lands on the spin box's own field
+                inner.installEventFilter(self)
+        self.date_edit.calendarWidget().clicked.connect(self.on_calendar_clicked)
 
         self.date_edit.dateChanged.connect(self.on_date_changed)
         self.time_edit.timeChanged.connect(self.on_time_changed)
@@ -113,7 +149,48 @@ class ActivityDateBar(QWidget):
         if not was_live:
             self.changed.emit()
 
+    def is_editing(self) -> bool:
+        """Whether the host is changing the date or time (the fields then keep the digits)."""
+        return self._editing
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        edit = watched if isinstance(watched, QAbstractSpinBox) else watched.parent()
+        if edit not in (self.date_edit, self.time_edit):
+            return super().eventFilter(watched, event)
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            self._editing = True
+        elif kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent):
+            if event.reason() in _ARMING_REASONS:
+                self._editing = True
+        elif kind == QEvent.Type.FocusOut and isinstance(event, QFocusEvent):
+            if event.reason() not in _KEEPING_REASONS and not self._holds(
+                QApplication.focusWidget()
+            ):
+                self._editing = False
+        elif kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_F2 and not self._editing:
+                self._editing = True
+                return True
+            if self._editing and event.key() in _ENDING_KEYS:
+                self._end_edit()
+            elif not self._editing and is_digit(event):
+                return True  # not a service key here either: dropped, the date stays
+        elif (
+            kind == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and not self._editing
+            and is_digit(event)
+        ):
+            event.ignore()  # the window's service key takes it
+            return True
+        return super().eventFilter(watched, event)
+
     # -- slots ----------------------------------------------------------------------------
+    def on_calendar_clicked(self, _value: QDate) -> None:
+        # After the popup has closed and given the focus back to the field.
+        QTimer.singleShot(0, self._end_edit)
+
     def on_now_clicked(self) -> None:
         self.follow_clock()
 
@@ -141,6 +218,18 @@ class ActivityDateBar(QWidget):
             self.day_changed.emit()
 
     # -- inside ---------------------------------------------------------------------------
+    def _holds(self, widget: QWidget | None) -> bool:
+        return widget is not None and (
+            widget in (self.date_edit, self.time_edit)
+            or self.date_edit.isAncestorOf(widget)
+            or self.time_edit.isAncestorOf(widget)
+        )
+
+    def _end_edit(self) -> None:
+        if self._editing:
+            self._editing = False
+            self.editing_done.emit()
+
     def _set_edits(self, day: date, moment: time) -> None:
         self._setting = True
         try:

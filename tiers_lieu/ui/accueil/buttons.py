@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from tiers_lieu.i18n import _, format_number, ngettext
@@ -73,6 +74,13 @@ class ServiceButton(QPushButton):
     @property
     def count(self) -> int:
         return self._count
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """A double click arrives as press, release, double click, release; Qt takes the
+        double click for a second press, so the button would be clicked twice. One click
+        counts one visit: the second half of a double click is ignored (by its kind, not by
+        a delay, so quick single clicks each count)."""
+        event.accept()
 
     def set_count(self, count: int) -> None:
         self._count = count

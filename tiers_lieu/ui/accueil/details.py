@@ -18,7 +18,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -56,13 +55,16 @@ def describe_visit(visit: VisitInfo, today: date | None = None) -> str:
     return " — ".join(parts)
 
 
-class DetailsPanel(QGroupBox):
-    """Completes the last visit; emits ``save_requested`` when the host confirms."""
+class DetailsPanel(QWidget):
+    """Completes the last visit; emits ``save_requested`` when the host confirms.
+
+    One column, each label above its field: the panel is a tab of the narrow column beside
+    the service buttons (issue 16: the buttons keep the height of a 1024×600 screen)."""
 
     save_requested = Signal()
 
     def __init__(self, app: Comptoir, site_id: uuid.UUID, parent: QWidget | None = None) -> None:
-        super().__init__(_("Compléter la dernière visite (facultatif)"), parent)
+        super().__init__(parent)
         self._visit: VisitInfo | None = None
         self._dirty = False
         self._loading = False
@@ -81,26 +83,25 @@ class DetailsPanel(QGroupBox):
         self.save_button.setToolTip(_("Enregistrer les détails de la visite (Entrée)"))
         self.save_button.clicked.connect(self.on_save_clicked)
 
-        left = QFormLayout()
-        right = QFormLayout()
-        for layout in (left, right):
-            layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        left.addRow(self._label(_("&Commune :"), self.commune_edit), self.commune_edit)
-        left.addRow(self._label(_("&Personne connue :"), self.person_edit), self.person_edit)
-        left.addRow(self._label(_("&Nombre de personnes :"), self.count_spin), self.count_spin)
-        right.addRow(self._label(_("&Tranche d'âge :"), self.age_combo), self.age_combo)
-        right.addRow(self._label(_("&Genre :"), self.gender_combo), self.gender_combo)
-        right.addRow(self._label(_("&Statut :"), self.status_combo), self.status_combo)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addSpacing(12)
-        columns.addLayout(right, 1)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(4)
+        form.addRow(self._label(_("&Commune :"), self.commune_edit), self.commune_edit)
+        form.addRow(self._label(_("&Personne connue :"), self.person_edit), self.person_edit)
+        form.addRow(self._label(_("&Nombre de personnes :"), self.count_spin), self.count_spin)
+        form.addRow(self._label(_("&Tranche d'âge :"), self.age_combo), self.age_combo)
+        form.addRow(self._label(_("&Genre :"), self.gender_combo), self.gender_combo)
+        form.addRow(self._label(_("&Statut :"), self.status_combo), self.status_combo)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.visit_label, 1)
+        bottom.addStretch(1)
         bottom.addWidget(self.save_button)
         outer = QVBoxLayout(self)
-        outer.addLayout(columns)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.addWidget(self.visit_label)
+        outer.addLayout(form)
         outer.addLayout(bottom)
+        outer.addStretch(1)
 
         for edit in (self.commune_edit, self.person_edit):
             edit.textEdited.connect(self.on_value_edited)

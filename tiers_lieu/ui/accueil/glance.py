@@ -19,7 +19,6 @@ from tiers_lieu.i18n import _, format_number, format_time, ngettext, weekday_nam
 from tiers_lieu.services.config import public_holidays
 from tiers_lieu.services.readmodels import OpeningRange
 from tiers_lieu.services.today import BookingDue, TodaySummary
-from tiers_lieu.ui.widgets import SectionHeader
 
 NEXT_BOOKINGS = 4
 BAR_COLOUR = QColor("#3f7fbf")
@@ -118,24 +117,26 @@ def today_hours_text(ranges: list[OpeningRange], day: date, closure: str | None 
 
 
 class TodayPanel(QWidget):
-    """The right-hand column of the Accueil screen."""
+    """The « Aujourd'hui » tab of the column beside the service buttons."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = SectionHeader(_("Aujourd'hui"), self)
         self.hours_label = QLabel(self)
         self.hours_label.setWordWrap(True)
         self.hours_label.setObjectName("todayHours")
         self.total_label = QLabel(self)
         self.total_label.setObjectName("todayTotal")
+        self.total_label.setWordWrap(True)
         font = self.total_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.total_label.setFont(font)
         self.chart_title = QLabel(_("Personnes accueillies par heure"), self)
+        self.chart_title.setWordWrap(True)
         self.chart = HourChart(self)
         self.untimed_label = QLabel(self)
         self.bookings_title = _bold(QLabel(self))
+        self.bookings_title.setWordWrap(True)
         self.bookings_label = QLabel(self)
         self.bookings_label.setWordWrap(True)
         self.bookings_label.setTextFormat(Qt.TextFormat.RichText)
@@ -145,7 +146,6 @@ class TodayPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(self.heading)
         layout.addWidget(self.hours_label)
         layout.addWidget(self.total_label)
         layout.addSpacing(4)

@@ -25,10 +25,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -56,13 +56,16 @@ from tiers_lieu.ui.accueil.pending import (
     taken_back_text,
     with_saved,
 )
-from tiers_lieu.ui.accueil.tally import save_tally_sheet
+from tiers_lieu.ui.accueil.tally import print_tally_sheet, save_tally_sheet
 from tiers_lieu.ui.connection import ConnectionMonitor, monitor_of
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.fit import scrolled
+from tiers_lieu.ui.printing import printed_text
 from tiers_lieu.ui.widgets import SectionHeader
 
 UNDO_DEPTH = 200
 GLANCE_REFRESH_MS = 60_000
+SIDE_WIDTH = (280, 340)  # the column beside the buttons, narrowest and widest
 
 
 class AccueilSection(QWidget):
@@ -107,9 +110,13 @@ class AccueilSection(QWidget):
         self.undo_button.setToolTip(_("Retirer la dernière visite comptée à ce poste (Ctrl+Z)"))
         self.details = DetailsPanel(app, site.id, self)
         self.today_panel = TodayPanel(self)
-        self.print_button = QPushButton(_("&Imprimer une feuille de comptage…"), self)
+        self.print_button = QPushButton(_("Imp&rimer une feuille de comptage…"), self)
         self.print_button.setToolTip(
             _("Une feuille à cocher pour les jours où l'ordinateur est éteint (Ctrl+P)")
+        )
+        self.pdf_button = QPushButton(_("Enregistrer &la feuille en PDF…"), self)
+        self.pdf_button.setToolTip(
+            _("La même feuille, enregistrée en PDF pour l'imprimer ailleurs")
         )
 
         self._build_layout()
@@ -131,30 +138,37 @@ class AccueilSection(QWidget):
         status.addWidget(self.status_label, 1)
         status.addWidget(self.undo_button)
 
+        # The buttons take the whole height; the details of the last visit share the column
+        # beside them with today's figures, as two tabs that scroll inside when the screen
+        # is short (issue 16: at 1024×600 the details below the buttons were cut off).
         left = QVBoxLayout()
         left.setSpacing(8)
         left.addWidget(self.date_bar)
         left.addWidget(self.pad, 1)
         left.addWidget(self.pad_hint)
         left.addLayout(status)
-        left.addWidget(self.details)
 
-        rule = QFrame(self)
-        rule.setFrameShape(QFrame.Shape.VLine)
-        rule.setFrameShadow(QFrame.Shadow.Sunken)
-        right = QVBoxLayout()
-        right.addWidget(self.today_panel, 1)
-        right.addWidget(self.print_button)
-        right_box = QWidget(self)
-        right_box.setLayout(right)
-        right_box.setFixedWidth(300)
-        right.setContentsMargins(0, 0, 0, 0)
+        today_page = QWidget(self)
+        today = QVBoxLayout(today_page)
+        today.setContentsMargins(8, 8, 8, 8)
+        today.addWidget(self.today_panel, 1)
+        today.addWidget(self.print_button)
+        today.addWidget(self.pdf_button)
+        # Not ``tabs``: Ctrl+Tab would put the focus in the commune field, which keeps the
+        # digits typed, and the next service key would not count (``ui/tab_keys``).
+        self.side_tabs = QTabWidget(self)
+        self.side_tabs.setObjectName("accueilSide")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(scrolled(today_page), _("Aujourd'&hui"))
+        self.side_tabs.addTab(scrolled(self.details), _("Compléter la &visite"))
+        self.side_tabs.setTabToolTip(1, _("Compléter la dernière visite (facultatif)"))
+        self.side_tabs.setMinimumWidth(SIDE_WIDTH[0])
+        self.side_tabs.setMaximumWidth(SIDE_WIDTH[1])
 
         body = QHBoxLayout()
         body.setSpacing(14)
-        body.addLayout(left, 1)
-        body.addWidget(rule)
-        body.addWidget(right_box)
+        body.addLayout(left, 3)
+        body.addWidget(self.side_tabs, 1)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 14, 18, 14)
@@ -168,12 +182,14 @@ class AccueilSection(QWidget):
         self.details.save_requested.connect(self.on_details_save_requested)
         self.date_bar.changed.connect(self.on_activity_date_changed)
         self.date_bar.day_changed.connect(self.on_glance_timer_timeout)
+        self.date_bar.editing_done.connect(self.pad.focus_first)  # back to the service keys
         # Bookings move from "next" to "past" as the day goes; another desk may count too.
         self.glance_timer = QTimer(self)
         self.glance_timer.setInterval(GLANCE_REFRESH_MS)
         self.glance_timer.timeout.connect(self.on_glance_timer_timeout)
         self.glance_timer.start()
         self.print_button.clicked.connect(self.on_print_clicked)
+        self.pdf_button.clicked.connect(self.on_save_pdf_clicked)
         self.key_shortcuts: dict[int, QShortcut] = {}
         for key in range(10):
             self.key_shortcuts[key] = self._shortcut(
@@ -337,6 +353,12 @@ class AccueilSection(QWidget):
             self._reload_figures()
 
     def on_print_clicked(self) -> None:
+        print_tally_sheet(self, self._app, self._site, self.on_tally_sheet_printed)
+
+    def on_tally_sheet_printed(self, pages: int) -> None:
+        self._show_status(printed_text(pages))
+
+    def on_save_pdf_clicked(self) -> None:
         save_tally_sheet(self, self._app, self._site, self.on_tally_sheet_written)
 
     def on_tally_sheet_written(self, path: Path) -> None:

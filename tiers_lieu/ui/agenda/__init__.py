@@ -8,7 +8,9 @@ agenda; a booking checked in refreshes the passes (a unit was used).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import QListWidget, QTabWidget, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
@@ -29,6 +31,7 @@ class AgendaSection(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._nav: QListWidget | None = None
         self.agenda = AgendaTab(app, site, self)
         self.passes = PassesTab(app, site, self)
         self.resources = ResourcesTab(app, site, self)
@@ -46,6 +49,34 @@ class AgendaSection(QWidget):
         self.agenda.bookings_changed.connect(self.passes.refresh)
         self.resources.resources_changed.connect(self.on_resources_changed)
         self.permanences.permanences_changed.connect(self.agenda.refresh)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The window's side list keeps the focus after choosing « Agenda »: its PgUp/PgDn
+        would jump to the first or last section; here they turn the agenda's page."""
+        super().showEvent(event)
+        nav = self.window().findChild(QListWidget, "sectionNavigation")
+        if nav is not None and nav is not self._nav:
+            self._nav = nav
+            nav.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self._nav
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and self.isVisible()
+        ):
+            self.page(-1 if event.key() == Qt.Key.Key_PageUp else 1)
+            return True
+        return super().eventFilter(watched, event)
+
+    def page(self, step: int) -> None:
+        """PgUp/PgDn: the agenda's previous or next page (the other tabs have no pages: the
+        key does nothing there, it never leaves the section)."""
+        if self.tabs.currentWidget() is self.agenda:
+            self.agenda.on_page_requested(step)
 
     def refresh(self) -> None:
         """Reload what others may have changed (another desk, the command line)."""

@@ -10,10 +10,10 @@ painting behind it and the tests drive it like a host would.
 from __future__ import annotations
 
 import uuid
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -54,8 +55,10 @@ def period_title(mode: ViewMode, day: date) -> str:
         return _("Semaine du {first} au {last} {month} {year}").format(
             first=monday.day, last=sunday.day, month=month_name(sunday.month), year=sunday.year
         )
+    # « Semaine du 30 nov. au 6 déc. 2026 »: short enough for the bar at 1024 pixels.
     return _("Semaine du {first} au {last}").format(
-        first=format_date(monday, "long"), last=format_date(sunday, "long")
+        first=format_date(monday, "d MMM" if monday.year == sunday.year else "medium"),
+        last=format_date(sunday, "medium"),
     )
 
 
@@ -86,12 +89,23 @@ class AgendaTab(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.period.setFont(font)
+        self.period.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.mode = QComboBox(self)
         self.mode.addItem(_("Jour"), ViewMode.DAY)
         self.mode.addItem(_("Semaine"), ViewMode.WEEK)
         self.mode.setCurrentIndex(1)
         self.resource = QComboBox(self)
-        self.resource.setMinimumContentsLength(18)
+        self.resource.setMinimumContentsLength(16)
+        # As wide as 16 letters, not as the longest name: the period's title needs the room.
+        self.resource.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.resource.setToolTip(
+            _(
+                "Une ressource, un praticien (ses permanences) ou toutes les ressources "
+                "(le jour, ou la semaine sur demande)"
+            )
+        )
         mode_label = QLabel(_("V&ue :"), self)
         mode_label.setBuddy(self.mode)
         resource_label = QLabel(_("&Ressource :"), self)
@@ -99,8 +113,7 @@ class AgendaTab(QWidget):
         bar = QHBoxLayout()
         for button in (self.previous_button, self.today_button, self.next_button):
             bar.addWidget(button)
-        bar.addSpacing(12)
-        bar.addWidget(self.period, 1)
+        bar.addStretch(1)
         for widget in (mode_label, self.mode, resource_label, self.resource):
             bar.addWidget(widget)
 
@@ -117,23 +130,32 @@ class AgendaTab(QWidget):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = StatusLabel(self, zone=self._site.zone)
 
+        self.next_free_button = QPushButton(_("Prochain créneau libr&e"), self)
+        self.next_free_button.setToolTip(
+            _("Le prochain créneau libre de la ressource ou du praticien choisi (L)")
+        )
+        self.next_free_button.clicked.connect(self.on_next_free_requested)
         self.new_button = QPushButton(_("&Nouvelle réservation…"), self)
         self.edit_button = QPushButton(_("Mo&difier…"), self)
-        self.check_in_button = QPushButton(_("&Arrivé·e"), self)
+        self.check_in_button = QPushButton(_("Arriv&é·e"), self)
         self.no_show_button = QPushButton(_("A&bsent·e"), self)
         self.cancel_button = QPushButton(_("Annu&ler…"), self)
         self.share = ShareMenu(app, site, self)
-        self.share_button = QPushButton(_("&Imprimer et partager"), self)
+        self.share_button = QPushButton(_("Imprimer et par&tager"), self)
         self.share_button.setMenu(self.share)
-        self.import_button = QPushButton(_("Importer un &calendrier (.ics)…"), self)
         self.new_button.clicked.connect(self.on_new_clicked)
         self.edit_button.clicked.connect(self.on_edit_clicked)
         self.check_in_button.clicked.connect(self.on_check_in_clicked)
         self.no_show_button.clicked.connect(self.on_no_show_clicked)
         self.cancel_button.clicked.connect(self.on_cancel_clicked)
-        self.import_button.clicked.connect(self.share.on_import_triggered)
         add_shortcut(self, QKeySequence("Ctrl+N"), self.on_new_clicked, self.new_button)
+        for key, step in ((Qt.Key.Key_PageUp, -1), (Qt.Key.Key_PageDown, 1)):
+            # Wherever the focus is in the tab (a combo, a button), PgUp/PgDn turn the page.
+            paging = QShortcut(QKeySequence(key), self)
+            paging.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            paging.activated.connect(lambda s=step: self.on_page_requested(s))
         actions = QHBoxLayout()
+        actions.addWidget(self.next_free_button)
         for button in (
             self.new_button,
             self.edit_button,
@@ -143,10 +165,14 @@ class AgendaTab(QWidget):
         ):
             actions.addWidget(button)
         actions.addStretch(1)
-        actions.addWidget(self.share_button)
-        actions.addWidget(self.import_button)
+        # Printing is about the page shown: on the title's line, which leaves the row of
+        # actions narrow enough for a 1024-pixel screen.
+        title = QHBoxLayout()
+        title.addWidget(self.period, 1)  # its own room: never cut at 1024 pixels
+        title.addWidget(self.share_button)
 
         layout = QVBoxLayout(self)
+        layout.addLayout(title)
         layout.addLayout(bar)
         layout.addWidget(self.scroller, 1)
         layout.addWidget(self.help)
@@ -160,8 +186,13 @@ class AgendaTab(QWidget):
         self.grid.block_activated.connect(self.on_block_activated)
         self.grid.cancel_requested.connect(self.on_cancel_requested)
         self.grid.current_changed.connect(self.on_current_changed)
+        self.grid.next_free_requested.connect(self.on_next_free_requested)
         self.share.imported.connect(self.on_bookings_changed)
+        self.share.printed.connect(self.status.confirm)
         self.reload_resources()
+        # One resource's week, or the day of every resource: the week of every resource is
+        # shown only when asked for (its columns are narrow).
+        self.mode.setCurrentIndex(1 if len(self._resources) <= 1 else 0)
         self.mode.currentIndexChanged.connect(self.refresh)
         self.resource.currentIndexChanged.connect(self.refresh)
         self.refresh()
@@ -175,19 +206,37 @@ class AgendaTab(QWidget):
         return ViewMode(self.mode.currentData())
 
     def resource_filter(self) -> uuid.UUID | None:
+        """The resource shown: the one chosen, or the room of the practitioner chosen."""
         value = self.resource.currentData()
+        if isinstance(value, tuple):
+            return value[2]
         return value if isinstance(value, uuid.UUID) else None
 
+    def practitioner_filter(self) -> uuid.UUID | None:
+        value = self.resource.currentData()
+        return value[1] if isinstance(value, tuple) else None
+
     def reload_resources(self) -> None:
-        chosen = self.resource_filter()
+        chosen = self.resource.currentData()
         self._resources = self._app.agenda.resources.list(self._site.id)
         self.share.set_resources(self._resources)
+        active = {r.id for r in self._resources}
+        rooms: dict[uuid.UUID, tuple[str, uuid.UUID]] = {}
+        today = place_today(self._site.zone)
+        for perm in self._app.agenda.permanences.list(self._site.id):
+            if perm.resource_id in active and (perm.end_date is None or perm.end_date >= today):
+                rooms.setdefault(perm.practitioner_id, (perm.practitioner_name, perm.resource_id))
         self.resource.blockSignals(True)
         self.resource.clear()
         self.resource.addItem(_("Toutes les ressources"), None)
-        for resource in self._resources:
-            self.resource.addItem(resource.name, resource.id)
-            if resource.id == chosen:
+        choices: list[tuple[str, object]] = [(r.name, r.id) for r in self._resources]
+        choices += [
+            (_("Permanence : {name}").format(name=name), ("practitioner", who, room))
+            for who, (name, room) in sorted(rooms.items(), key=lambda item: item[1][0])
+        ]
+        for text, data in choices:
+            self.resource.addItem(text, data)
+            if data == chosen:
                 self.resource.setCurrentIndex(self.resource.count() - 1)
         self.resource.blockSignals(False)
 
@@ -215,15 +264,78 @@ class AgendaTab(QWidget):
         self._day = day
         self.grid.go_to(day, resource_id=was_on)
         self.period.setText(period_title(mode, self._day))
+        self.period.setToolTip(self.period.text())
         self.share.set_day(self._day)
         self.on_current_changed()
 
     def _ensure_current_visible(self) -> None:
         column, row = self.grid.current_cell()
         rect = self.grid.cell_rect(column, row)
+        # Not under the header, which stays at the top when the hours scroll.
         self.scroller.ensureVisible(
-            rect.center().x(), rect.center().y(), rect.width(), rect.height()
+            rect.center().x(),
+            rect.center().y(),
+            rect.width(),
+            rect.height() // 2 + self.grid.header_height() + 2,
         )
+
+    # -- « Prochain créneau libre » -------------------------------------------------------
+    def on_next_free_requested(self) -> None:
+        """Move to the next free slot of the practitioner chosen (or under the cursor), else
+        of the resource of the current column, and open the booking form on it: the person
+        waiting is then typed, and Entrée books."""
+        block = self.grid.current_block()
+        practitioner_id = self.practitioner_filter()
+        if (
+            practitioner_id is None
+            and block is not None
+            and isinstance(block.payload, PermanenceSlot)
+        ):
+            practitioner_id = block.payload.practitioner_id
+        column, _row = self.grid.current_cell()
+        shown = self.grid.columns()
+        resource_id = shown[column].resource_id if column < len(shown) else None
+        if not isinstance(resource_id, uuid.UUID):
+            resource_id = self.resource_filter()
+        if practitioner_id is None and resource_id is None:
+            self.status.setText(_("Choisissez d'abord une ressource ou un praticien."))
+            return
+        try:
+            found = self._app.agenda.availability.next_free(
+                self._site.id,
+                practitioner_id=practitioner_id,
+                resource_id=None if practitioner_id else resource_id,
+                after=place_now(self._site.zone),
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        if found is None:
+            self.status.setText(_("Aucun créneau libre dans les quatre prochains mois."))
+            return
+        self._show_slot(found.resource_id, found.start)
+        if isinstance(found, PermanenceSlot):
+            self._open(SlotDialog(self._app, self._site, found, self))
+            return
+        self._open(
+            BookingDialog(
+                self._app,
+                self._site,
+                self,
+                resources=self._resources,
+                resource_id=found.resource_id,
+                day=found.start.date(),
+                start=found.start.time(),
+                end=found.end.time(),
+            )
+        )
+
+    def _show_slot(self, resource_id: uuid.UUID, start: datetime) -> None:
+        """Turn to the page of ``start`` and put the cursor on it, in ``resource_id``'s
+        column when the view shows it."""
+        self._day = start.date()
+        self.refresh()
+        self.grid.go_to(self._day, start.time(), resource_id=resource_id)
 
     # -- navigation -----------------------------------------------------------------------
     def on_page_requested(self, step: int) -> None:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, ngettext, place_today, weekday_name
-from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.errors import AgendaConflict, PastBookingError
 from tiers_lieu.services.agenda.readmodels import BookingInfo, ResourceInfo, SlotInfo
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.content import HEALTH_KINDS
@@ -45,6 +45,7 @@ from tiers_lieu.ui.agenda.dialog_parts import (
     PersonPicker,
     ProposalsBox,
     RepeatBox,
+    confirm_past,
 )
 from tiers_lieu.ui.agenda.table_models import OccurrencesModel
 from tiers_lieu.ui.common import make_table, to_date, to_time
@@ -78,6 +79,7 @@ class BookingDialog(QDialog):
         self._zone: ZoneInfo = site.zone  # the forms type in the place's wall clock
         self._planned_for: tuple[object, ...] | None = None
         self._edited = False  # an edit was saved but the dialog is still open (move refused)
+        self._past_ok = False  # the host said a booking already over is keyed in afterwards
         self.setWindowTitle(_("Modifier la réservation") if booking else _("Nouvelle réservation"))
         self.setMinimumWidth(560)
 
@@ -149,7 +151,7 @@ class BookingDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(_("&Réserver") if booking is None else _("&Enregistrer"))
+        self.save_button.setText(_("Réser&ver") if booking is None else _("&Enregistrer"))
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.on_save_clicked)
         self.buttons.rejected.connect(self.reject)
@@ -262,7 +264,13 @@ class BookingDialog(QDialog):
                     person_id=self.person.value(),
                     organisation=self.organisation.text().strip(),
                     title=self.title.text().strip(),
+                    allow_past=self._past_ok,
                 )
+        except PastBookingError as refused:
+            if confirm_past(self, refused):
+                self._past_ok = True
+                self.on_save_clicked()
+            return
         except AgendaConflict as refused:
             self.show_refusal(refused.message, refused.alternatives)
             return
@@ -314,7 +322,13 @@ class BookingDialog(QDialog):
                     end=end,
                     resource_id=resource.id,
                     seats=seats,
+                    allow_past=self._past_ok,
                 )
+        except PastBookingError as refused:
+            if confirm_past(self, refused):
+                self._past_ok = True
+                self._save_changes(resource, start, end)
+            return
         except AgendaConflict as refused:
             message = refused.message
             if edit:
@@ -362,14 +376,19 @@ class BookingDialog(QDialog):
             self._planned_for = request
             colliding = [o for o in planned if o.collides]
             if colliding:
+                ok = len(planned) - len(colliding)
                 self.show_refusal(
                     ngettext(
-                        "{n} date en conflit, en rouge ci-dessous : elle sera ignorée. "
-                        "Appuyez de nouveau sur Entrée pour réserver les {ok} autres.",
-                        "{n} dates en conflit, en rouge ci-dessous : elles seront ignorées. "
-                        "Appuyez de nouveau sur Entrée pour réserver les {ok} autres.",
+                        "{n} date en conflit, en rouge ci-dessous : elle sera ignorée.",
+                        "{n} dates en conflit, en rouge ci-dessous : elles seront ignorées.",
                         len(colliding),
-                    ).format(n=len(colliding), ok=len(planned) - len(colliding)),
+                    ).format(n=len(colliding))
+                    + " "
+                    + ngettext(
+                        "Appuyez de nouveau sur Entrée pour réserver {ok} autre date.",
+                        "Appuyez de nouveau sur Entrée pour réserver les {ok} autres.",
+                        ok,
+                    ).format(ok=ok),
                     [],
                 )
                 return None

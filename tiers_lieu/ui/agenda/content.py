@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from tiers_lieu.i18n import _, format_date, format_time, weekday_name
+from tiers_lieu.i18n import _, format_date, format_time, ngettext, weekday_name
 from tiers_lieu.models.enums import BookingStatus, ResourceKind
 from tiers_lieu.services.agenda.readmodels import (
     AgendaView,
@@ -91,7 +91,7 @@ def booking_tooltip(booking: BookingInfo, health: bool) -> str:
     if booking.title and not health:
         parts.append(booking.title)
     if booking.seats > 1:
-        parts.append(_("{n} places").format(n=booking.seats))
+        parts.append(ngettext("{n} place", "{n} places", booking.seats).format(n=booking.seats))
     parts.append(status_label(booking.status))
     return "\n".join(parts)
 
@@ -210,6 +210,11 @@ def build_content(
                 closed=closed,
                 open_ranges=tuple(ranges),
                 today=day == today,
+                slots=tuple(
+                    (slot.start.time(), slot.end.time())
+                    for slot in agenda.permanence_slots
+                    if slot.day == day
+                ),
             )
             blocks.extend(_blocks_for(agenda, day, len(columns)))
             columns.append(column)

@@ -6,6 +6,7 @@ repetition box.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -24,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time, ngettext
-from tiers_lieu.services.agenda.readmodels import SlotInfo
+from tiers_lieu.services.agenda.errors import PastBookingError
+from tiers_lieu.services.agenda.readmodels import BookedPerson, SlotInfo
+from tiers_lieu.services.agenda.to_call import describe
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.ui.common import to_date
 from tiers_lieu.ui.date_range import bounded
@@ -66,7 +70,11 @@ class PersonPicker(QWidget):
         self.new_dialog: NewPersonDialog | None = None
 
     def value(self) -> uuid.UUID | None:
-        return self.edit.value()
+        """The person chosen, or the only one the typed name finds (Entrée books)."""
+        found = self.edit.value() or self.edit.only_choice()
+        if found is not None and self.edit.value() is None:
+            self.set_value(found)
+        return found
 
     def set_value(self, person_id: uuid.UUID | None) -> None:
         self.edit.set_value(person_id)
@@ -94,11 +102,14 @@ class PersonPicker(QWidget):
             ).format(n=history.bookings)
             self.history.setStyleSheet("")
         else:
+            booked = ngettext(
+                "{n} réservation passée", "{n} réservations passées", history.bookings
+            ).format(n=history.bookings)
             text = ngettext(
-                "Attention : {k} absence sans prévenir sur {n} réservations passées",
-                "Attention : {k} absences sans prévenir sur {n} réservations passées",
+                "Attention : {k} absence sans prévenir sur {booked}",
+                "Attention : {k} absences sans prévenir sur {booked}",
                 history.no_shows,
-            ).format(k=history.no_shows, n=history.bookings)
+            ).format(k=history.no_shows, booked=booked)
             if history.recent:
                 text += _(" (dernière le {date}).").format(
                     date=format_date(history.recent[0].start.date())
@@ -107,6 +118,40 @@ class PersonPicker(QWidget):
         self.history.setText(text)
         self.history.show()
         self.person_changed.emit(person_id)
+
+
+def confirm_past(parent: QWidget, refused: PastBookingError) -> bool:
+    """Ask before booking a slot already over: it is a booking keyed in afterwards only
+    when the host says so (« Non » by default)."""
+    answer = QMessageBox.question(
+        parent,
+        _("Réservation dans le passé"),
+        refused.message,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def show_people_to_call(parent: QWidget, title: str, people: Sequence[BookedPerson]) -> None:
+    """The bookings still standing where the place closes or a permanence now sits: one line
+    each (when, where, who, phone), so the host calls them; nothing was cancelled."""
+    if not people:
+        return
+    lines = "\n".join(describe(p) for p in people)
+    QMessageBox.warning(
+        parent,
+        title,
+        ngettext(
+            "{n} réservation est déjà prise sur cette période : elle n'est pas annulée. "
+            "Prévenez la personne, puis déplacez ou annulez la réservation dans l'agenda :\n\n"
+            "{lines}",
+            "{n} réservations sont déjà prises sur cette période : elles ne sont pas annulées. "
+            "Prévenez les personnes, puis déplacez ou annulez les réservations dans l'agenda :"
+            "\n\n{lines}",
+            len(people),
+        ).format(n=len(people), lines=lines),
+    )
 
 
 class ProposalsBox(QGroupBox):
@@ -140,19 +185,37 @@ class ProposalsBox(QGroupBox):
         self.setVisible(bool(slots))
 
 
+class WeeksBox(QSpinBox):
+    """Every how many weeks: « chaque semaine », « toutes les 2 semaines » … (1 to 12)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(1, 12)
+        self.setSpecialValueText(_("chaque semaine"))  # the minimum, 1
+        self.setPrefix(_("toutes les "))
+        self._agree(self.minimum() + 1)
+        self.valueChanged.connect(self._agree)
+
+    def _agree(self, weeks: int) -> None:
+        """« semaine » agrees with the number shown (1 shows the special text instead).
+        The suffix is set only when it changes: setting it rewrites the text being typed."""
+        if weeks == self.minimum():
+            return
+        suffix = ngettext(" semaine", " semaines", weeks)
+        if suffix != self.suffix():
+            self.setSuffix(suffix)
+
+
 class RepeatBox(QGroupBox):
     """« Répéter chaque semaine »: every N weeks, until a date or N times."""
 
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, today: date) -> None:
-        super().__init__(_("Ré&péter chaque semaine"), parent)
+        super().__init__(_("Répéter chaque &semaine"), parent)
         self.setCheckable(True)
         self.setChecked(False)
-        self.interval = QSpinBox(self)
-        self.interval.setRange(1, 12)
-        self.interval.setPrefix(_("toutes les "))
-        self.interval.setSuffix(_(" semaine(s)"))
+        self.interval = WeeksBox(self)
         self.until_choice = QRadioButton(_("jusqu'au"), self)
         self.count_choice = QRadioButton(_("nombre de fois :"), self)
         self.count_choice.setChecked(True)

@@ -13,6 +13,7 @@ what the host asked for through signals; it never books or cancels anything itse
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date, datetime, time
 
@@ -23,6 +24,7 @@ from PySide6.QtGui import (
     QFontMetrics,
     QKeyEvent,
     QMouseEvent,
+    QMoveEvent,
     QPainter,
     QPaintEvent,
     QPen,
@@ -48,6 +50,9 @@ GUTTER = 52
 MIN_ROW = 20
 MIN_COLUMN = 36
 NARROW_TEXT = 26
+READABLE = "Cabinet de sa…"
+"""A column is never narrower than this text: below it, the grid scrolls sideways rather
+than cut every resource name to « Ca…té » (the week of every resource)."""
 
 
 class AgendaGrid(QWidget):
@@ -62,6 +67,8 @@ class AgendaGrid(QWidget):
     page_requested = Signal(int)
     """PgUp/PgDn: -1 or +1 page (a week in the week view, a day in the day view)."""
     today_requested = Signal()
+    next_free_requested = Signal()
+    """L: the next free slot of the resource or practitioner."""
     current_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -77,6 +84,7 @@ class AgendaGrid(QWidget):
         self._col = 0
         self._row = 0
         self._anchor = 0
+        self._bounds: list[list[int]] = []  # each column's row boundaries, in minutes
         self._dragging = False
         self._now: datetime | None = None
         self.setAccessibleName(_("Agenda"))
@@ -98,6 +106,7 @@ class AgendaGrid(QWidget):
         self._first = minutes_of(first) - minutes_of(first) % step_min
         self._last = max(minutes_of(last), self._first + step_min)
         self._now = now
+        self._bounds = [self._column_bounds(c) for c in self._columns]
         self._col = min(self._col, max(len(self._columns) - 1, 0))
         self._row = min(self._row, self.row_count() - 1)
         self._anchor = self._row
@@ -110,11 +119,45 @@ class AgendaGrid(QWidget):
     def blocks(self) -> list[GridBlock]:
         return list(self._blocks)
 
-    def row_count(self) -> int:
+    def _column_bounds(self, column: GridColumn) -> list[int]:
+        """The rows of a column follow its permanence's slots (09:00, 09:20, 09:40…) during
+        the permanence and the grid's step elsewhere."""
+        spans = [
+            (minutes_of(s), minutes_of(e))
+            for s, e in column.slots
+            if minutes_of(s) < self._last and minutes_of(e) > self._first
+        ]
+        marks = {
+            m
+            for m in range(self._first, self._last + 1, self._step)
+            if not any(s < m < e for s, e in spans)
+        }
+        for s, e in spans:
+            marks.update(m for m in (s, e) if self._first <= m <= self._last)
+        marks.update((self._first, self._last))
+        return sorted(marks)
+
+    def _rows_of(self, column: int | None = None) -> list[int]:
+        column = self._col if column is None else column
+        if 0 <= column < len(self._bounds):
+            return self._bounds[column]
+        return list(range(self._first, self._last + 1, self._step))
+
+    def _base_rows(self) -> int:
         return max((self._last - self._first) // self._step, 1)
 
-    def row_time(self, row: int) -> time:
-        return time_of(self._first + row * self._step)
+    def row_count(self, column: int | None = None) -> int:
+        return max(len(self._rows_of(column)) - 1, 1)
+
+    def row_time(self, row: int, column: int | None = None) -> time:
+        bounds = self._rows_of(column)
+        row = max(0, min(row, len(bounds) - 1))
+        return time_of(bounds[row])
+
+    def _row_at(self, minute: int, column: int | None = None) -> int:
+        """The row of ``column`` that holds ``minute``."""
+        bounds = self._rows_of(column)
+        return max(0, min(bisect_right(bounds, minute) - 1, len(bounds) - 2))
 
     # -- current cell and selection -------------------------------------------------------
     def current_cell(self) -> tuple[int, int]:
@@ -125,7 +168,9 @@ class AgendaGrid(QWidget):
             return
         self._col = max(0, min(column, len(self._columns) - 1))
         self._row = max(0, min(row, self.row_count() - 1))
-        if not extend:
+        if extend:
+            self._anchor = min(self._anchor, self.row_count() - 1)
+        else:
             self._anchor = self._row
         self.update()
         self.current_changed.emit()
@@ -137,11 +182,16 @@ class AgendaGrid(QWidget):
         if not of_day:
             return
         same = [n for n in of_day if self._columns[n].resource_id == resource_id]
-        row = self._col_row_for(at) if at is not None else self._row
-        self.set_current((same or of_day)[0], row)
+        column = (same or of_day)[0]
+        minute = minutes_of(at) if at is not None else minutes_of(self.row_time(self._row))
+        self.set_current(column, self._row_at(minute, column))
 
-    def _col_row_for(self, at: time) -> int:
-        return (minutes_of(at) - self._first) // self._step
+    def move_to_column(self, column: int) -> None:
+        """Left/right: the row of the other column at the same time of day."""
+        if not self._columns:
+            return
+        column = max(0, min(column, len(self._columns) - 1))
+        self.set_current(column, self._row_at(minutes_of(self.row_time(self._row)), column))
 
     def selected_range(self) -> CellRange | None:
         if not self._columns:
@@ -170,29 +220,55 @@ class AgendaGrid(QWidget):
         lines = 2 if any(c.group for c in self._columns) else 1
         return lines * (self.fontMetrics().height() + 6) + 4
 
+    def header_height(self) -> int:
+        """The header's height: it stays at the top of the scroll area and hides what is
+        under it (see :meth:`_scrolled_by`)."""
+        return self._header_height()
+
+    def _scrolled_by(self) -> int:
+        """How far the grid is scrolled up in its scroll area (on a short screen its hours
+        scroll): the header is drawn that much lower, so the names of the columns stay in
+        sight."""
+        return max(0, -self.y())
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        self.update()  # scrolling moves the grid: its header is drawn again where it stays
+
     def _row_height(self) -> float:
+        """The height of ``step`` minutes (a row of the plain grid)."""
         free = self.height() - self._header_height()
-        return max(float(MIN_ROW), free / self.row_count())
+        return max(float(MIN_ROW), free / self._base_rows())
+
+    def _least_column(self) -> int:
+        """Columns of resources are never narrower than a readable name; a day's column in
+        one resource's week may be narrow (its date is short)."""
+        one_day = len({c.day for c in self._columns}) == 1
+        if any(c.group for c in self._columns) or (one_day and len(self._columns) > 1):
+            return max(MIN_COLUMN, self.fontMetrics().horizontalAdvance(READABLE) + 12)
+        return MIN_COLUMN
 
     def _column_width(self) -> float:
         count = max(len(self._columns), 1)
-        return max(float(MIN_COLUMN), (self.width() - GUTTER) / count)
+        return max(float(self._least_column()), (self.width() - GUTTER) / count)
 
     def sizeHint(self) -> QSize:
         count = max(len(self._columns), 1)
-        return QSize(GUTTER + count * 120, self._header_height() + self.row_count() * 26)
+        return QSize(GUTTER + count * 120, self._header_height() + self._base_rows() * 26)
 
     def minimumSizeHint(self) -> QSize:
         count = max(len(self._columns), 1)
         return QSize(
-            GUTTER + count * MIN_COLUMN, self._header_height() + self.row_count() * MIN_ROW
+            GUTTER + count * self._least_column(),
+            self._header_height() + self._base_rows() * MIN_ROW,
         )
 
     def cell_rect(self, column: int, row: int) -> QRect:
-        width, height = self._column_width(), self._row_height()
-        return QRectF(
-            GUTTER + column * width, self._header_height() + row * height, width, height
-        ).toRect()
+        width = self._column_width()
+        bounds = self._rows_of(column)
+        row = max(0, min(row, len(bounds) - 2))
+        top, bottom = self._y_of(bounds[row]), self._y_of(bounds[row + 1])
+        return QRectF(GUTTER + column * width, top, width, bottom - top).toRect()
 
     def _y_of(self, minutes: int) -> float:
         return self._header_height() + (minutes - self._first) / self._step * self._row_height()
@@ -206,13 +282,17 @@ class AgendaGrid(QWidget):
         return QRectF(x, top + 1, lane_width - 1, max(bottom - top - 2, 4.0))
 
     def _cell_at(self, point: QPoint) -> tuple[int, int, float] | None:
-        if point.x() < GUTTER or point.y() < self._header_height() or not self._columns:
+        top = self._scrolled_by() + self._header_height()
+        if point.x() < GUTTER or point.y() < top or not self._columns:
             return None
         width = self._column_width()
         column = int((point.x() - GUTTER) // width)
-        row = int((point.y() - self._header_height()) // self._row_height())
-        if not (0 <= column < len(self._columns) and 0 <= row < self.row_count()):
+        minute = self._first + (point.y() - self._header_height()) / self._row_height() * (
+            self._step
+        )
+        if not (0 <= column < len(self._columns) and minute < self._last):
             return None
+        row = self._row_at(int(minute), column)
         lane_x = ((point.x() - GUTTER) - column * width) / width
         return column, row, lane_x
 
@@ -226,6 +306,7 @@ class AgendaGrid(QWidget):
             self._paint_selection(painter)
             self._paint_blocks(painter)
             self._paint_now(painter)
+            painter.translate(0, self._scrolled_by())
             self._paint_header(painter)
         finally:
             painter.end()
@@ -245,9 +326,11 @@ class AgendaGrid(QWidget):
                 if y1 > y0:
                     painter.fillRect(QRectF(x, y0, width, y1 - y0), fill)
         painter.setPen(QPen(QColor("#dddddd")))
-        for row in range(self.row_count() + 1):
-            y = self._y_of(self._first + row * self._step)
-            painter.drawLine(int(GUTTER), int(y), self.width(), int(y))
+        for number, bounds in enumerate(self._bounds):
+            x = GUTTER + number * width
+            for minute in bounds:
+                y = int(self._y_of(minute))
+                painter.drawLine(int(x), y, int(x + width), y)
         for number, column in enumerate(self._columns):
             x = int(GUTTER + number * width)
             new_day = number == 0 or self._columns[number - 1].day != column.day
@@ -266,7 +349,7 @@ class AgendaGrid(QWidget):
         painter.fillRect(QRect(0, 0, GUTTER, self.height()), QColor("#f4f4f4"))
         painter.setPen(QColor("#444444"))
         metrics = self.fontMetrics()
-        for row in range(self.row_count()):
+        for row in range(self._base_rows()):
             minutes = self._first + row * self._step
             if minutes % 60 and self._row_height() < metrics.height() * 1.6:
                 continue
@@ -298,9 +381,7 @@ class AgendaGrid(QWidget):
             painter.setFont(font)
             title_rect = QRectF(x + 2, (line if grouped else 0) + 2, width - 4, line)
             elided = QFontMetrics(font).elidedText(
-                column.title,
-                Qt.TextElideMode.ElideMiddle if grouped else Qt.TextElideMode.ElideRight,
-                int(width - 4),
+                column.title, Qt.TextElideMode.ElideRight, int(width - 4)
             )
             painter.drawText(title_rect, int(Qt.AlignmentFlag.AlignCenter), elided)
             last_of_group = (
@@ -402,9 +483,9 @@ class AgendaGrid(QWidget):
         elif action == GridKeys.DOWN:
             self.set_current(self._col, self._row + 1, extend=extend)
         elif action == GridKeys.LEFT:
-            self.set_current(self._col - 1, self._row)
+            self.move_to_column(self._col - 1)
         elif action == GridKeys.RIGHT:
-            self.set_current(self._col + 1, self._row)
+            self.move_to_column(self._col + 1)
         elif action == GridKeys.HOME:
             self.set_current(self._col, 0)
         elif action == GridKeys.END:
@@ -415,6 +496,8 @@ class AgendaGrid(QWidget):
             self.page_requested.emit(1)
         elif action == GridKeys.TODAY:
             self.today_requested.emit()
+        elif action == GridKeys.NEXT_FREE:
+            self.next_free_requested.emit()
         elif action == GridKeys.ACTIVATE:
             self._activate_current()
         elif action == GridKeys.CANCEL:
@@ -446,13 +529,28 @@ class AgendaGrid(QWidget):
         hit = self._cell_at(event.position().toPoint())
         if self._dragging and hit is not None and hit[0] == self._col:
             self.set_current(self._col, hit[1], extend=True)
+        elif not self._dragging and hit is None and self._columns:
+            QToolTip.showText(
+                event.globalPosition().toPoint(), self.header_tip(event.position().toPoint()), self
+            )
         elif not self._dragging and hit is not None:
-            block = self.block_at(hit[0], self.row_time(hit[1]), hit[2])
+            block = self.block_at(hit[0], self.row_time(hit[1], hit[0]), hit[2])
             tip = block.tooltip if block is not None else ""
             if tip:
                 QToolTip.showText(event.globalPosition().toPoint(), tip, self)
             else:
                 QToolTip.hideText()
+
+    def header_tip(self, point: QPoint) -> str:
+        """The whole name of the column under ``point`` in the header (it may be cut)."""
+        below = point.y() - self._scrolled_by()
+        if not 0 <= below < self._header_height() or point.x() < GUTTER or not self._columns:
+            return ""
+        column = int((point.x() - GUTTER) // self._column_width())
+        if not 0 <= column < len(self._columns):
+            return ""
+        found = self._columns[column]
+        return " — ".join(t for t in (found.group, found.title, found.closed) if t)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if not self._dragging:
@@ -465,7 +563,7 @@ class AgendaGrid(QWidget):
                 self.cell_activated.emit(selected)
             return
         if hit is not None:
-            block = self.block_at(hit[0], self.row_time(hit[1]), hit[2])
+            block = self.block_at(hit[0], self.row_time(hit[1], hit[0]), hit[2])
             if block is not None and block.kind == BlockKind.SLOT_FREE:
                 self.block_activated.emit(block)
 
@@ -473,7 +571,7 @@ class AgendaGrid(QWidget):
         hit = self._cell_at(event.position().toPoint())
         if hit is None:
             return
-        block = self.block_at(hit[0], self.row_time(hit[1]), hit[2])
+        block = self.block_at(hit[0], self.row_time(hit[1], hit[0]), hit[2])
         if block is not None:
             if block.kind != BlockKind.SLOT_FREE:  # a free slot opened on the first click
                 self.block_activated.emit(block)

@@ -31,6 +31,7 @@ class GridColumn:
     closed: str = ""  # why the place is shut that day (« Fermé », a holiday's name)
     open_ranges: tuple[tuple[time, time], ...] = ()
     today: bool = False
+    slots: tuple[tuple[time, time], ...] = ()  # permanence slots: the rows follow them
 
 
 @dataclass(frozen=True)

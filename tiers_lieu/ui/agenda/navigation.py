@@ -3,6 +3,7 @@ names them under the grid.
 
 The front desk lives on the keyboard: arrows move the current cell, Shift+arrows stretch a
 time range, PgUp/PgDn turn the page (a week, or a day in the day view), T comes back to today,
+L jumps to the next free slot of the resource or practitioner and opens the form on it,
 Entrée opens the booking under the cell or creates one on free time, Suppr cancels (after a
 confirmation). Keeping the table here lets the grid and its help never disagree, and keeps
 ``grid.py`` about drawing.
@@ -29,6 +30,7 @@ class GridKeys(Enum):
     PAGE_UP = auto()
     PAGE_DOWN = auto()
     TODAY = auto()
+    NEXT_FREE = auto()
     ACTIVATE = auto()
     CANCEL = auto()
 
@@ -43,6 +45,7 @@ _KEYS: dict[int, GridKeys] = {
     Qt.Key.Key_PageUp: GridKeys.PAGE_UP,
     Qt.Key.Key_PageDown: GridKeys.PAGE_DOWN,
     Qt.Key.Key_T: GridKeys.TODAY,
+    Qt.Key.Key_L: GridKeys.NEXT_FREE,
     Qt.Key.Key_Return: GridKeys.ACTIVATE,
     Qt.Key.Key_Enter: GridKeys.ACTIVATE,
     Qt.Key.Key_Delete: GridKeys.CANCEL,
@@ -67,5 +70,6 @@ def week_start(day: date) -> date:
 def keys_help() -> str:
     return _(
         "Flèches : se déplacer · Maj+flèches : choisir une plage · Pg préc./Pg suiv. : page "
-        "précédente/suivante · T : aujourd'hui · Entrée : ouvrir ou réserver · Suppr : annuler"
+        "précédente/suivante · T : aujourd'hui · L : prochain créneau libre · Entrée : ouvrir "
+        "ou réserver · Suppr : annuler"
     )

@@ -27,6 +27,7 @@ from tiers_lieu.i18n import _, format_eur, ngettext
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.dialog_parts import PersonPicker
 from tiers_lieu.ui.agenda.labels import PAYMENT_METHODS
+from tiers_lieu.ui.agenda.side_form import bounded_combo
 from tiers_lieu.ui.agenda.table_models import PassesModel, PassUsesModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
 from tiers_lieu.ui.errors import show_error
@@ -44,7 +45,7 @@ class PassesTab(QWidget):
         font.setBold(True)
         self.balance.setFont(font)
 
-        self.pass_type = QComboBox(self)
+        self.pass_type = bounded_combo(QComboBox(self), 24)  # « name — price »
         self.method = QComboBox(self)
         for code, label in PAYMENT_METHODS.items():
             self.method.addItem(_(label), code)
@@ -54,7 +55,7 @@ class PassesTab(QWidget):
         self.status = StatusLabel(self, zone=self._site.zone)
         sale = QGroupBox(_("Vendre un pass"), self)
         form = QFormLayout(sale)
-        form.addRow(_("&Formule :"), self.pass_type)
+        form.addRow(_("Fo&rmule :"), self.pass_type)
         form.addRow(_("&Paiement :"), self.method)
         form.addRow("", self.sell_button)
         form.addRow(self.status)
@@ -69,7 +70,7 @@ class PassesTab(QWidget):
         QVBoxLayout(uses_box).addWidget(self.uses_view)
 
         who = QFormLayout()
-        who.addRow(_("&Membre :"), self.person)
+        who.addRow(_("M&embre :"), self.person)
         left = QVBoxLayout()
         left.addLayout(who)
         left.addWidget(self.balance)

@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date, format_time, weekday_name
+from tiers_lieu.i18n import _, format_date, format_time, ngettext, weekday_name
 from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.agenda.dialog_parts import WeeksBox, show_people_to_call
+from tiers_lieu.ui.agenda.side_form import SideForm, bounded_combo
 from tiers_lieu.ui.agenda.table_models import PermanencesModel, PractitionersModel
 from tiers_lieu.ui.common import (
     StatusLabel,
@@ -73,9 +75,9 @@ class PermanencesTab(QWidget):
         self.email = QLineEdit(self)
         who = QFormLayout()
         who.addRow(_("&Nom :"), self.name)
-        who.addRow(_("Pro&fession :"), self.profession)
+        who.addRow(_("Prof&ession :"), self.profession)
         who.addRow(_("Spécialit&é :"), self.specialty)
-        who.addRow(_("Str&ucture :"), self.organisation)
+        who.addRow(_("Structure :"), self.organisation)
         who.addRow(_("&Téléphone :"), self.phone)
         who.addRow(_("Co&urriel :"), self.email)
         self.new_practitioner_button = QPushButton(_("Nou&vel·le intervenant·e"), self)
@@ -95,17 +97,18 @@ class PermanencesTab(QWidget):
         who_side = QVBoxLayout()
         who_side.addLayout(who)
         who_side.addLayout(who_buttons)
+        who_side.addStretch(1)
         top = QGroupBox(_("Intervenant·es"), self)
         top_layout = QHBoxLayout(top)
         top_layout.addWidget(self.practitioners_view, 3)
-        top_layout.addLayout(who_side, 2)
+        top_layout.addWidget(SideForm(who_side, top), 2)  # scrolls on its own when short
 
         # -- permanences --
         self.permanences = PermanencesModel(self)
         self.permanences_view = make_table(
             self.permanences, self, stretch=PermanencesModel.Columns.WHEN
         )
-        self.resource = QComboBox(self)
+        self.resource = bounded_combo(QComboBox(self))
         self.weekday = QComboBox(self)
         for number in range(7):
             self.weekday.addItem(weekday_name(number), number)
@@ -115,10 +118,7 @@ class PermanencesTab(QWidget):
         self.slot.setRange(5, 240)
         self.slot.setValue(20)
         self.slot.setSuffix(_(" min"))
-        self.interval = QSpinBox(self)
-        self.interval.setRange(1, 12)
-        self.interval.setPrefix(_("toutes les "))
-        self.interval.setSuffix(_(" semaine(s)"))
+        self.interval = WeeksBox(self)
         self.from_date = bounded(QDateEdit(today_qdate(site.zone), self))
         self.from_date.setCalendarPopup(True)
         self.from_date.setDisplayFormat("dd/MM/yyyy")
@@ -134,34 +134,36 @@ class PermanencesTab(QWidget):
         when.addRow(_("Créneaux de :"), self.slot)
         when.addRow(_("&Rythme :"), self.interval)
         when.addRow(_("À partir du :"), self.from_date)
-        self.add_button = QPushButton(_("&Ajouter la permanence"), self)
+        self.add_button = QPushButton(_("Ajouter la &permanence"), self)
         self.add_button.clicked.connect(self.on_add_clicked)
         self.on_date = bounded(QDateEdit(today_qdate(site.zone), self))
         self.on_date.setCalendarPopup(True)
         self.on_date.setDisplayFormat("dd/MM/yyyy")
         self.cancel_date_button = QPushButton(_("Annuler &ce jour-là…"), self)
-        self.end_button = QPushButton(_("&Terminer à cette date"), self)
+        self.end_button = QPushButton(_("Terminer à cette date"), self)
         self.cancel_date_button.clicked.connect(self.on_cancel_date_clicked)
         self.end_button.clicked.connect(self.on_end_clicked)
         day_actions = QFormLayout()
         day_actions.addRow(_("&Date :"), self.on_date)
-        day_actions.addRow(self.cancel_date_button)
-        day_actions.addRow(self.end_button)
+        day_buttons = QHBoxLayout()  # side by side: one line less on a short screen
+        day_buttons.addWidget(self.cancel_date_button)
+        day_buttons.addWidget(self.end_button)
+        day_actions.addRow(day_buttons)
         side = QVBoxLayout()
         side.addLayout(when)
         side.addWidget(self.add_button)
-        side.addSpacing(12)
+        side.addSpacing(6)
         side.addLayout(day_actions)
         side.addStretch(1)
         bottom = QGroupBox(_("Permanences de l'intervenant·e choisi·e"), self)
         bottom_layout = QHBoxLayout(bottom)
         bottom_layout.addWidget(self.permanences_view, 3)
-        bottom_layout.addLayout(side, 2)
+        bottom_layout.addWidget(SideForm(side, bottom), 2)  # scrolls on its own when short
 
         self.status = StatusLabel(self, zone=self._site.zone)
         layout = QVBoxLayout(self)
-        layout.addWidget(top, 2)
-        layout.addWidget(bottom, 3)
+        layout.addWidget(top, 4)  # about what each form needs: both in sight at 1024×600
+        layout.addWidget(bottom, 5)
         layout.addWidget(self.status)
         self.refresh()
 
@@ -266,7 +268,7 @@ class PermanencesTab(QWidget):
         if self._editing is None:
             return
         try:
-            self._app.agenda.permanences.create(
+            added = self._app.agenda.permanences.create(
                 site_id=self._site.id,
                 practitioner_id=self._editing,
                 resource_id=self.resource.currentData(),
@@ -283,6 +285,7 @@ class PermanencesTab(QWidget):
         self._load_permanences()
         self.status.confirm(_("Permanence ajoutée."))
         self.permanences_changed.emit()
+        show_people_to_call(self, _("Permanence ajoutée"), added.to_call)
 
     def on_end_clicked(self) -> None:
         permanence_id = self._selected_permanence()
@@ -322,9 +325,11 @@ class PermanencesTab(QWidget):
                 )
                 for p in cancelled.to_call
             )
-            text = _("Permanence du {date} annulée. Personnes à prévenir :\n{people}").format(
-                date=format_date(day, "full"), people=people
-            )
+            text = ngettext(
+                "Permanence du {date} annulée. Personne à prévenir :\n{people}",
+                "Permanence du {date} annulée. Personnes à prévenir :\n{people}",
+                len(cancelled.to_call),
+            ).format(date=format_date(day, "full"), people=people)
         else:
             text = _("Permanence du {date} annulée. Personne n'était inscrit.").format(
                 date=format_date(day, "full")

@@ -28,6 +28,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.labels import RESOURCE_KINDS
+from tiers_lieu.ui.agenda.side_form import SideForm, bounded_combo
 from tiers_lieu.ui.agenda.table_models import ResourcesModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.errors import show_error
@@ -75,20 +76,20 @@ class ResourcesTab(QWidget):
         self.buffer.setRange(0, 240)
         self.buffer.setSingleStep(5)
         self.buffer.setSuffix(_(" min"))
-        self.service = QComboBox(self)
+        self.service = bounded_combo(QComboBox(self))
         self.active = QCheckBox(_("Réservable (décochez pour désactiver)"), self)
 
         form = QFormLayout()
         form.addRow(_("&Nom :"), self.name)
         form.addRow(_("&Type :"), self.kind)
         form.addRow(_("&Places :"), self.capacity)
-        form.addRow(_("Durée m&inimale :"), self.min_duration)
+        form.addRow(_("&Durée minimale :"), self.min_duration)
         form.addRow(_("Durée ma&ximale :"), self.max_duration)
         form.addRow(_("&Battement après :"), self.buffer)
         form.addRow(_("Compte les &visites dans :"), self.service)
         form.addRow("", self.active)
 
-        self.new_button = QPushButton(_("&Nouvelle ressource"), self)
+        self.new_button = QPushButton(_("Nouvelle re&ssource"), self)
         self.save_button = QPushButton(_("&Enregistrer"), self)
         self.new_button.clicked.connect(self.on_new_clicked)
         self.save_button.clicked.connect(self.on_save_clicked)
@@ -107,7 +108,7 @@ class ResourcesTab(QWidget):
         side.addStretch(1)
         layout = QHBoxLayout(self)
         layout.addWidget(self.view, 3)
-        layout.addLayout(side, 2)
+        layout.addWidget(SideForm(side, self), 2)  # scrolls on its own on a short window
         self.refresh()
         self.on_new_clicked()
 

@@ -1,6 +1,7 @@
-"""Printing and calendar exchange from the agenda: the day's agenda as a PDF for the door, a
-practitioner's list of the day, a resource's or a practitioner's bookings as an .ics file
-that real calendar clients read, and the import of a shared calendar.
+"""Printing and calendar exchange from the agenda: the day's agenda for the door and a
+practitioner's list of the day, each printed (Qt's print dialog, ``ui/printing``) or saved as
+a PDF, a resource's or a practitioner's bookings as an .ics file that real calendar clients
+read, and the import of a shared calendar.
 
 Everything here can take a few seconds on the desk's laptop (a year of bookings, a large
 .ics), so it runs through :func:`~tiers_lieu.ui.ops.run_op`. The import is all or nothing: if
@@ -39,6 +40,7 @@ from tiers_lieu.ui.agenda.table_models import IcsEventsModel
 from tiers_lieu.ui.common import make_table
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.ops import run_op
+from tiers_lieu.ui.printing import print_sheet, printed_text
 
 
 class CollisionsDialog(QDialog):
@@ -107,6 +109,8 @@ class ShareMenu(QMenu):
     """The « Imprimer et partager » menu; also runs « Importer un calendrier (.ics)… »."""
 
     imported = Signal()
+    printed = Signal(str)
+    """What was sent to the printer (« 2 pages envoyées à l'imprimante. »), for the status."""
 
     def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget) -> None:
         super().__init__(parent)
@@ -116,15 +120,25 @@ class ShareMenu(QMenu):
         self._day = place_today(site.zone)
         self._resources: list[ResourceInfo] = []
         self.collisions: CollisionsDialog | None = None
-        self.addAction(_("Agenda du &jour (PDF pour la porte)…"), self.on_day_pdf_triggered)
         self.addAction(
-            _("&Liste du jour d'un·e intervenant·e (PDF)…"), self.on_practitioner_pdf_triggered
+            _("Imprimer l'agenda du &jour (pour la porte)…"), self.on_day_print_triggered
+        )
+        self.addAction(_("Enregistrer l'agenda du jour en &PDF…"), self.on_day_pdf_triggered)
+        self.addAction(
+            _("Imprimer la &liste du jour d'un·e intervenant·e…"),
+            self.on_practitioner_print_triggered,
+        )
+        self.addAction(
+            _("Enregistrer la liste d'un·e intervenant·e en P&DF…"),
+            self.on_practitioner_pdf_triggered,
         )
         self.addSeparator()
         self.addAction(_("Exporter une &ressource (.ics)…"), self.on_resource_ics_triggered)
         self.addAction(
             _("Exporter un·e &intervenant·e (.ics)…"), self.on_practitioner_ics_triggered
         )
+        self.addSeparator()
+        self.addAction(_("Importer un &calendrier (.ics)…"), self.on_import_triggered)
 
     def set_day(self, day: date) -> None:
         self._day = day
@@ -158,6 +172,39 @@ class ShareMenu(QMenu):
         run_op(self._owner, work, on_success, label=_("Préparation du fichier…"))
 
     # -- printing -------------------------------------------------------------------------
+    def _print(self, title: str, label: str, write: Callable[[Path], object]) -> None:
+        print_sheet(
+            self._owner,
+            write,
+            title=title,
+            label=label,
+            on_printed=lambda pages: self.printed.emit(printed_text(pages)),
+        )
+
+    def on_day_print_triggered(self) -> None:
+        day, site_id = self._day, self._site.id
+        printing = self._app.agenda.printing
+        self._print(
+            _("Agenda du jour"),
+            _("Impression de l'agenda du jour…"),
+            lambda target: printing.day_sheet(site_id=site_id, day=day, target=target),
+        )
+
+    def on_practitioner_print_triggered(self) -> None:
+        title = _("Liste du jour d'un·e intervenant·e")
+        chosen = self._choose(title, _("Intervenant·e :"), self._practitioners())
+        if chosen is None:
+            return
+        day = self._day
+        printing = self._app.agenda.printing
+        self._print(
+            title,
+            _("Impression de la liste du jour…"),
+            lambda target: printing.practitioner_day(
+                practitioner_id=chosen, day=day, target=target
+            ),
+        )
+
     def on_day_pdf_triggered(self) -> None:
         day = self._day
         path = self._save_path(

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time
-from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.errors import AgendaConflict, PastBookingError
 from tiers_lieu.services.agenda.readmodels import PermanenceSlot, SlotInfo
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.agenda.dialog_parts import PersonPicker, ProposalsBox
+from tiers_lieu.ui.agenda.dialog_parts import PersonPicker, ProposalsBox, confirm_past
 from tiers_lieu.ui.errors import show_error
 
 
@@ -38,6 +38,7 @@ class SlotDialog(QDialog):
         self._app = app
         self._slot = slot
         self._start = slot.start
+        self._past_ok = False  # the host said a slot already over is keyed in afterwards
         self.setWindowTitle(_("Réserver un créneau de santé"))
         self.setMinimumWidth(460)
         self.summary = QLabel(self)
@@ -56,7 +57,7 @@ class SlotDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(_("&Réserver"))
+        self.save_button.setText(_("Réser&ver"))
         self.save_button.setDefault(True)
         buttons.accepted.connect(self.on_save_clicked)
         buttons.rejected.connect(self.reject)
@@ -98,8 +99,16 @@ class SlotDialog(QDialog):
             return
         try:
             booking = self._app.agenda.permanences.book_slot(
-                self._slot.permanence_id, self._start, person_id=person_id
+                self._slot.permanence_id,
+                self._start,
+                person_id=person_id,
+                allow_past=self._past_ok,
             )
+        except PastBookingError as refused:
+            if confirm_past(self, refused):
+                self._past_ok = True
+                self.on_save_clicked()
+            return
         except AgendaConflict as refused:
             self.refusal.setText(refused.message)
             self.refusal.show()

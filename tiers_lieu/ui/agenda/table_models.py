@@ -14,7 +14,15 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from tiers_lieu.i18n import _, format_date, format_eur, format_number, format_time, weekday_name
+from tiers_lieu.i18n import (
+    _,
+    format_date,
+    format_eur,
+    format_number,
+    format_time,
+    ngettext,
+    weekday_name,
+)
 from tiers_lieu.services.agenda.readmodels import (
     IcsEvent,
     Occurrence,
@@ -128,10 +136,8 @@ class PermanencesModel(ReadModelTable[PermanenceInfo]):
         if column == c.PRACTITIONER:
             return f"{row.practitioner_name} ({row.profession})"
         if column == c.WHEN:
-            every = (
-                _("chaque {weekday}")
-                if row.interval_weeks == 1
-                else _("{weekday}, toutes les {n} semaines")
+            every = ngettext(
+                "chaque {weekday}", "{weekday}, toutes les {n} semaines", row.interval_weeks
             ).format(weekday=weekday_name(row.weekday), n=row.interval_weeks)
             return _("{every}, {start}–{end}").format(
                 every=every, start=format_time(row.start_time), end=format_time(row.end_time)

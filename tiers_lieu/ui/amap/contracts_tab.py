@@ -113,9 +113,9 @@ class ContractsTab(QWidget):
         self.generate_button.clicked.connect(self.on_generate_clicked)
         self.move_button = QPushButton(_("&Déplacer…"), calendar_box)
         self.move_button.clicked.connect(self.on_move_clicked)
-        self.cancel_button = QPushButton(_("&Annuler la distribution"), calendar_box)
+        self.cancel_button = QPushButton(_("Annu&ler la distribution"), calendar_box)
         self.cancel_button.clicked.connect(self.on_cancel_clicked)
-        self.add_button = QPushButton(_("Ajouter une &date…"), calendar_box)
+        self.add_button = QPushButton(_("A&jouter une date…"), calendar_box)
         self.add_button.clicked.connect(self.on_add_clicked)
         buttons = QHBoxLayout()
         for button in (
@@ -203,7 +203,7 @@ class ContractsTab(QWidget):
         self.cancel_button.setText(
             _("&Rétablir la distribution")
             if day is not None and day.cancelled
-            else _("&Annuler la distribution")
+            else _("Annu&ler la distribution")
         )
 
     def _day(self) -> DistributionInfo | None:

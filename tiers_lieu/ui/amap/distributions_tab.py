@@ -37,6 +37,7 @@ from tiers_lieu.ui.amap.table_models import SheetModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.ops import run_op
+from tiers_lieu.ui.printing import print_sheet, printed_text
 
 KEYS: dict[int, str] = {
     Qt.Key.Key_Space: PickupStatus.COLLECTED,
@@ -75,13 +76,17 @@ class DistributionsTab(QWidget):
         self.find_edit.setClearButtonEnabled(True)
         self.find_edit.textChanged.connect(self.on_find_changed)
         self.find_edit.returnPressed.connect(self.on_find_validated)
-        self.print_button = QPushButton(_("&Imprimer la feuille"), self)
+        self.print_button = QPushButton(_("Imp&rimer…"), self)
+        self.print_button.setToolTip(_("Imprimer la feuille de distribution (Ctrl+P)"))
         self.print_button.clicked.connect(self.on_print_clicked)
+        self.pdf_button = QPushButton(_("Enregistrer en &PDF…"), self)
+        self.pdf_button.clicked.connect(self.on_save_pdf_clicked)
         top = QHBoxLayout()
         top.addWidget(choice_label)
         top.addWidget(self.choice, 2)
         top.addWidget(self.find_edit, 1)
         top.addWidget(self.print_button)
+        top.addWidget(self.pdf_button)
 
         self.title = QLabel(self)
         self.title.setObjectName("sectionTitle")
@@ -228,8 +233,14 @@ class DistributionsTab(QWidget):
         text = ngettext(
             "{n} foyer, {baskets} paniers", "{n} foyers, {baskets} paniers", households
         ).format(n=households, baskets=baskets)
-        text += _(" — {picked} retirés, {absent} absences prévenues, {left} à noter").format(
-            picked=picked, absent=absent, left=households - done
+        text += " — " + ", ".join(
+            (
+                ngettext("{n} retiré", "{n} retirés", picked).format(n=picked),
+                ngettext("{n} absence prévenue", "{n} absences prévenues", absent).format(n=absent),
+                ngettext("{n} à noter", "{n} à noter", households - done).format(
+                    n=households - done
+                ),
+            )
         )
         if sheet.producer_name:
             text += _(" — producteur : {name}").format(name=sheet.producer_name)
@@ -241,6 +252,7 @@ class DistributionsTab(QWidget):
         for button in self.buttons.values():
             button.setEnabled(has_row)
         self.print_button.setEnabled(self.sheet is not None)
+        self.pdf_button.setEnabled(self.sheet is not None)
 
     # -- keyboard --------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -316,9 +328,28 @@ class DistributionsTab(QWidget):
         sheet = self.sheet
         if sheet is None:
             return
+        place = self._site.name
+
+        def write(target: Path) -> Path:
+            from tiers_lieu.services.amap.sheet_pdf import write_distribution_sheet
+
+            return write_distribution_sheet(target, sheet, place=place)
+
+        print_sheet(
+            self,
+            write,
+            title=_("Feuille de distribution"),
+            label=_("Impression de la feuille de distribution…"),
+            on_printed=lambda pages: self.status.confirm(printed_text(pages)),
+        )
+
+    def on_save_pdf_clicked(self) -> None:
+        sheet = self.sheet
+        if sheet is None:
+            return
         suggested = Path.home() / _("distribution-{day}.pdf").format(day=sheet.on_date.isoformat())
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("Imprimer la feuille de distribution"), str(suggested), _("PDF (*.pdf)")
+            self, _("Enregistrer la feuille de distribution"), str(suggested), _("PDF (*.pdf)")
         )
         if not path:
             return

@@ -52,7 +52,7 @@ class MembersTab(QWidget):
         self.contract.currentIndexChanged.connect(self.on_contract_changed)
         contract_label = QLabel(_("&Contrat :"), self)
         contract_label.setBuddy(self.contract)
-        self.subscribe_button = QPushButton(_("&Inscrire un foyer…"), self)
+        self.subscribe_button = QPushButton(_("I&nscrire un foyer…"), self)
         self.subscribe_button.clicked.connect(self.on_subscribe_clicked)
         self.end_button = QPushButton(_("&Terminer l'abonnement"), self)
         self.end_button.clicked.connect(self.on_end_clicked)

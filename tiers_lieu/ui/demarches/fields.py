@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -172,7 +173,10 @@ class DurationField(QWidget):
         self.presets.setExclusive(False)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.spin)
+        row.addWidget(self.spin, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = QGridLayout()  # two lines of four: the form fits a 1024×600 screen
+        buttons.setSpacing(4)
+        row.addLayout(buttons)
         for number, minutes in enumerate(DURATION_PRESETS_MIN, start=1):
             button = QPushButton(str(minutes), self)
             button.setCheckable(True)
@@ -185,7 +189,7 @@ class DurationField(QWidget):
                 )
             )
             self.presets.addButton(button, minutes)
-            row.addWidget(button)
+            buttons.addWidget(button, (number - 1) // 4, (number - 1) % 4)
             shortcut = QShortcut(keys, self, context=Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(lambda m=minutes: self.set_value(m))
         row.addStretch(1)
@@ -224,10 +228,9 @@ class NoteField(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.edit)
-        under = QHBoxLayout()
-        under.addWidget(self.reminder, 1)
-        under.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(under)
+        # The counter on its own line, under the note: the reminder keeps the whole width.
+        layout.addWidget(self.counter)
+        layout.addWidget(self.reminder)
         self.on_text_changed()
 
     def text(self) -> str:

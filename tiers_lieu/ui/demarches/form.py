@@ -100,7 +100,7 @@ class RecordForm(QWidget):
             (_("T&ype d'aide :"), self.help_type),
             (_("&Durée :"), self.duration),
             (_("&Lieu :"), self.place),
-            (_("&Issue :"), self.outcome),
+            (_("Iss&ue :"), self.outcome),
             (_("O&rientation :"), self.orientation),
             (_("À re&voir le :"), self.due),
         ):
@@ -118,8 +118,8 @@ class RecordForm(QWidget):
             (_("&Commune :"), self.commune),
             (_("Tranche d'â&ge :"), self.age_band),
             (_("G&enre :"), self.gender),
-            (_("St&atut :"), self.status_combo),
-            (_("Note (objecti&f) :"), self.note),
+            (_("Statut :"), self.status_combo),
+            (_("Note (ob&jectif) :"), self.note),
         ):
             label = QLabel(text, person_box)
             label.setBuddy(self.note.edit if field is self.note else field)

@@ -108,7 +108,7 @@ class HistoryTab(QWidget):
                 "numérique ; ni nom ni note."
             )
         )
-        self.france_services_button = QPushButton(_("Tableau &France Services…"), self)
+        self.france_services_button = QPushButton(_("Tableau France Ser&vices…"), self)
         self.france_services_button.setToolTip(
             _("Nombre de démarches par organisme et par mois de la période.")
         )
@@ -120,23 +120,27 @@ class HistoryTab(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(16)
-        filters = QHBoxLayout()
-        for text, field in (
-            (_("&Du"), self.start),
-            (_("&au"), self.end),
-            (_("&Organisme"), self.operator),
-            (_("&Thème"), self.theme),
-            (_("&Issue"), self.outcome),
+        filters = QVBoxLayout()  # two lines: the period, then the categories (1024 px wide)
+        for line_fields in (
+            ((_("&Du"), self.start), (_("au"), self.end)),
+            (
+                (_("&Organisme"), self.operator),
+                (_("&Thème"), self.theme),
+                (_("Issu&e"), self.outcome),
+            ),
         ):
-            label = QLabel(text, self)
-            label.setBuddy(field)
-            filters.addWidget(label)
-            filters.addWidget(field)
-        filters.addStretch(1)
+            line = QHBoxLayout()
+            for text, field in line_fields:
+                label = QLabel(text, self)
+                label.setBuddy(field)
+                line.addWidget(label)
+                line.addWidget(field)
+            line.addStretch(1)
+            filters.addLayout(line)
 
         side = QVBoxLayout()
         group_line = QHBoxLayout()
-        group_label = QLabel(_("T&otaux"), self)
+        group_label = QLabel(_("Tota&ux"), self)
         group_label.setBuddy(self.group)
         group_line.addWidget(group_label)
         group_line.addWidget(self.group, 1)

@@ -76,7 +76,7 @@ class CashDeskTab(QWidget):
         self.scan.returnPressed.connect(self.on_scan_returned)
         self.scan.textEdited.connect(self.on_scan_edited)
         self.scan.installEventFilter(self)
-        scan_label = QLabel(_("&Article :"), self)
+        scan_label = QLabel(_("A&rticle :"), self)
         scan_label.setBuddy(self.scan)
 
         self.matches_model = ProductsModel(self)

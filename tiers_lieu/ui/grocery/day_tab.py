@@ -54,7 +54,7 @@ class DaySalesTab(QWidget):
         self.summary.setWordWrap(True)
         self.methods = QLabel(self)
         self.methods.setWordWrap(True)
-        cancel = QPushButton(_("&Annuler la vente"), self)
+        cancel = QPushButton(_("Annu&ler la vente"), self)
         cancel.clicked.connect(self.cancel_selected)
         add_shortcut(self, "Del", self.cancel_selected, cancel)
         z = QPushButton(_("&Z de caisse (PDF)…"), self)

@@ -37,7 +37,7 @@ class ProductsTab(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.on_search_changed)
         self.search.returnPressed.connect(self.on_search_returned)
-        search_label = QLabel(_("&Chercher :"), self)
+        search_label = QLabel(_("C&hercher :"), self)
         search_label.setBuddy(self.search)
         self.inactive = QCheckBox(_("Afficher les produits &retirés de la vente"), self)
         self.inactive.toggled.connect(self.refresh)

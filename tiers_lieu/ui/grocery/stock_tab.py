@@ -109,7 +109,7 @@ class StockTab(QWidget):
         for text, keys, kind in (
             (_("&Réception"), "Ctrl+R", StockMovementKind.RECEPTION),
             (_("&Perte / casse"), "Ctrl+L", StockMovementKind.LOSS),
-            (_("&Inventaire"), "Ctrl+I", StockMovementKind.INVENTORY),
+            (_("I&nventaire"), "Ctrl+I", StockMovementKind.INVENTORY),
         ):
             button = QPushButton(text, self)
             button.clicked.connect(partial(self.record, kind))

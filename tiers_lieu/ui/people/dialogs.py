@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, ngettext
 from tiers_lieu.models.enums import PaymentMethod
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.ui.common import to_date
@@ -58,9 +58,12 @@ class RegisterPersonDialog(NewPersonDialog):
             answer = QMessageBox.question(
                 self,
                 _("Personne déjà connue ?"),
-                _(
+                ngettext(
+                    "Cette personne ressemble à celle que vous créez :\n{names}\n\n"
+                    "Créer quand même une nouvelle fiche ?",
                     "Ces personnes ressemblent à celle que vous créez :\n{names}\n\n"
-                    "Créer quand même une nouvelle fiche ?"
+                    "Créer quand même une nouvelle fiche ?",
+                    len(found),
                 ).format(names=names),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
@@ -109,7 +112,7 @@ class MembershipDialog(QDialog):
             self.method.addItem(label, method.value)
         form = QFormLayout()
         form.addRow(_("&Début :"), self.start)
-        form.addRow(_("&Durée :"), self.period)
+        form.addRow(_("D&urée :"), self.period)
         form.addRow(_("&Cotisation :"), self.fee)
         form.addRow(_("&Paiement :"), self.method)
         buttons = _buttons(self)

@@ -12,10 +12,11 @@ from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -54,13 +55,19 @@ class RegisterTab(QWidget):
         self.search.textChanged.connect(self.on_search_text_changed)
         self.model = PeopleModel(app, site.id, self)
         self.table = make_table(self.model, self, stretch=0)
+        # « Nom » takes the width the other columns leave, but never less than a name: a
+        # stretched column alone shrinks to 25 px when long e-mail addresses fill the rest.
+        names = self.table.horizontalHeader()
+        names.setSectionResizeMode(PeopleModel.Columns.NAME, QHeaderView.ResizeMode.Interactive)
+        names.sectionResized.connect(self.on_column_resized)
+        self.table.viewport().installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
         self.page = QTextBrowser(self)
         self.page.setOpenLinks(False)
         self.new_button = QPushButton(_("&Nouvelle personne"), self)
-        self.membership_button = QPushButton(_("&Adhésion…"), self)
+        self.membership_button = QPushButton(_("A&dhésion…"), self)
         self.consent_button = QPushButton(_("&Consentement…"), self)
-        self.merge_button = QPushButton(_("&Fusionner un doublon…"), self)
+        self.merge_button = QPushButton(_("F&usionner un doublon…"), self)
         self.export_button = QPushButton(_("&Exporter ses données"), self)
         self.erase_button = QPushButton(_("Effacer cette personne"), self)
         for button, slot in (
@@ -97,10 +104,37 @@ class RegisterTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([480, 720])
+        splitter.setSizes([560, 640])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.refresh()
+
+    # -- columns -------------------------------------------------------------------------
+    def name_width(self) -> int:
+        """The least width of « Nom »: a usual first and last name."""
+        return self.table.fontMetrics().horizontalAdvance("Marie-Christine Dupont-Moreau")
+
+    def fit_name_column(self) -> None:
+        header = self.table.horizontalHeader()
+        name = PeopleModel.Columns.NAME
+        others = sum(
+            header.sectionSize(column)
+            for column in range(header.count())
+            if column != name and not header.isSectionHidden(column)
+        )
+        spare = self.table.viewport().width() - others
+        width = max(self.name_width(), spare)
+        if header.sectionSize(name) != width:
+            header.resizeSection(name, width)
+
+    def on_column_resized(self, column: int, _old: int, _new: int) -> None:
+        if column != PeopleModel.Columns.NAME:  # a phone or an e-mail longer than before
+            self.fit_name_column()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_name_column()
+        return super().eventFilter(watched, event)
 
     # -- data ----------------------------------------------------------------------------
     def refresh(self, keep: object | None = None) -> None:

@@ -43,6 +43,7 @@ from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date, today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.fit import scrolled
 from tiers_lieu.ui.ops import Progress, run_op
 from tiers_lieu.ui.reports.bundle_jobs import (
     BUNDLE_SUFFIX,
@@ -87,10 +88,14 @@ class BundlesTab(QWidget):
         exchange = QHBoxLayout()
         exchange.addWidget(self._build_export(), 1)
         exchange.addWidget(self._build_import(), 1)
-        layout = QVBoxLayout(self)
+        content = QWidget(self)  # scrolls inside the tab on a small screen
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.key_box)
         layout.addLayout(exchange)
         layout.addWidget(self._build_history(), 1)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scrolled(content, self))
         self.refresh()
 
     # -- building ------------------------------------------------------------------------
@@ -115,7 +120,7 @@ class BundlesTab(QWidget):
         self.mode_radios: dict[BundleMode, QRadioButton] = {}
         explanations: dict[BundleMode, tuple[str, str]] = {
             "aggregates": (
-                _("&Indicateurs seuls"),
+                _("Indicateurs &seuls"),
                 _(
                     "Les chiffres du rapport d'activité, sans aucune fiche : pour un réseau "
                     "de financeurs."

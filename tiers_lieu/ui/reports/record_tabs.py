@@ -53,11 +53,11 @@ class PartnersTab(RecordTab[PartnerInfo]):
         self.ended_edit = OptionalDateEdit(parent)
         self.contact_edit = QLineEdit(parent)
         self.contact_edit.setMaxLength(160)
-        self.france_services_check = QCheckBox(_("Opérateur &France Services"), parent)
+        self.france_services_check = QCheckBox(_("Opérateur France Ser&vices"), parent)
         add_row(form, _("N&om :"), self.name_edit)
         add_row(form, _("&Type :"), self.kind_edit)
         add_row(form, _("&Début du partenariat :"), self.started_edit)
-        add_row(form, _("F&in :"), self.ended_edit)
+        add_row(form, _("Fin :"), self.ended_edit)
         add_row(form, _("&Contact :"), self.contact_edit)
         form.addRow("", self.france_services_check)
 
@@ -117,7 +117,7 @@ class JobsTab(RecordTab[JobInfo]):
         add_row(form, _("P&oste :"), self.post_edit)
         add_row(form, _("&Type de contrat :"), self.contract_combo)
         add_row(form, _("&Début :"), self.start_edit)
-        add_row(form, _("F&in (vide si en cours) :"), self.end_edit)
+        add_row(form, _("Fin (vide si en cours) :"), self.end_edit)
         add_row(form, _("Temps de tra&vail :"), self.time_spin)
         form.addRow("", self.new_check)
         hint = QLabel(
@@ -188,7 +188,7 @@ class VolunteersTab(RecordTab[VolunteerTimeInfo]):
         add_row(form, _("&Date :"), self.date_edit)
         add_row(form, _("D&urée :"), self.hours_spin)
         add_row(form, _("&Minutes :"), self.minutes_spin)
-        add_row(form, _("&Activité :"), self.activity_edit)
+        add_row(form, _("Ac&tivité :"), self.activity_edit)
         add_row(form, _("&Bénévole :"), self.person_edit)
 
     def load(self) -> list[VolunteerTimeInfo]:

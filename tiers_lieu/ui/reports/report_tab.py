@@ -98,7 +98,7 @@ class ReportTab(QWidget):
         self.summary_edit.setTabChangesFocus(True)
         self.compute_button = QPushButton(_("&Calculer"), self)
         self.compute_button.setDefault(True)
-        self.pdf_button = QPushButton(_("Exporter en PD&F…"), self)
+        self.pdf_button = QPushButton(_("Exporter en P&DF…"), self)
         self.xlsx_button = QPushButton(_("Exporter en &XLSX…"), self)
         self.csv_button = QPushButton(_("Exporter en C&SV…"), self)
         self.status_label = QLabel(self)

@@ -123,7 +123,7 @@ class AccountsTab(QWidget):
         self.lock_spin.setValue(self._app.accounts.lock_minutes(self._site.id))
         self.lock_save_button = QPushButton(_("&Enregistrer le délai"), box)
         self.lock_status = StatusLabel(box, zone=self._site.zone)
-        label = QLabel(_("Verrouiller après &inactivité de :"), box)
+        label = QLabel(_("&Verrouiller après inactivité de :"), box)
         label.setBuddy(self.lock_spin)
         row = QHBoxLayout()
         row.addWidget(self.lock_spin)
@@ -172,7 +172,7 @@ class AccountsTab(QWidget):
         self.new_button = QPushButton(_("&Nouveau compte…"), box)
         self.role_button = QPushButton(_("Changer le &rôle…"), box)
         self.secret_button = QPushButton(_("Nouveau mot de &passe ou PIN…"), box)
-        self.rename_button = QPushButton(_("Re&nommer…"), box)
+        self.rename_button = QPushButton(_("Reno&mmer…"), box)
         self.active_button = QPushButton(_("&Désactiver"), box)
         buttons = QVBoxLayout()
         for button in (

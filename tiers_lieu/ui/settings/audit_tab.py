@@ -145,7 +145,7 @@ class AuditTab(QWidget):
             (_("&Du :"), self.start),
             (_("a&u :"), self.end),
             (_("&Compte :"), self.account),
-            (_("&Action :"), self.action),
+            (_("Ac&tion :"), self.action),
         ):
             buddy = QLabel(text, self)
             buddy.setBuddy(field)

@@ -155,7 +155,7 @@ class BackupsTab(QWidget):
         add_shortcut(self, "Ctrl+S", self.on_backup_clicked, self.backup_button)
         self.restore_button = QPushButton(_("&Restaurer la sauvegarde choisie…"), box)
         self.restore_button.clicked.connect(self.on_restore_clicked)
-        self.restore_file_button = QPushButton(_("Restaurer depuis un &fichier…"), box)
+        self.restore_file_button = QPushButton(_("Restaurer depuis un fic&hier…"), box)
         self.restore_file_button.clicked.connect(self.on_restore_file_clicked)
         add_shortcut(self, QKeySequence("Ctrl+R"), self.on_restore_clicked, self.restore_button)
         self.status = StatusLabel(box, zone=self._site.zone)

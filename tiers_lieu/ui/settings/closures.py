@@ -33,6 +33,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, place_today
 from tiers_lieu.services.config import public_holidays
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.agenda.dialog_parts import show_people_to_call
 from tiers_lieu.ui.common import (
     StatusLabel,
     add_shortcut,
@@ -94,8 +95,8 @@ class ClosuresTab(QWidget):
         self.reason_edit.returnPressed.connect(self.on_add_clicked)
         form = QFormLayout()
         for text, field in (
-            (_("D&u :"), self.start_edit),
-            (_("&Au :"), self.end_edit),
+            (_("&Du :"), self.start_edit),
+            (_("A&u :"), self.end_edit),
             (_("&Motif :"), self.reason_edit),
         ):
             label = QLabel(text, box)
@@ -193,6 +194,7 @@ class ClosuresTab(QWidget):
         select_id(self.closures_view, closure.id)
         self.status.confirm(_("Fermeture ajoutée : {period}.").format(period=_period(start, end)))
         self.closures_changed.emit()
+        show_people_to_call(self, _("Fermeture ajoutée"), closure.to_call)
 
     def on_delete_clicked(self) -> None:
         closure_id = selected_id(self.closures_view)

@@ -79,7 +79,7 @@ class CommunesTab(QWidget):
             self,
         )
         explanation.setWordWrap(True)
-        self.import_button = QPushButton(_("&Importer un CSV…"), self)
+        self.import_button = QPushButton(_("Impo&rter un CSV…"), self)
         self.import_button.clicked.connect(self.on_import_clicked)
         add_shortcut(
             self, QKeySequence.StandardKey.Open, self.on_import_clicked, self.import_button
@@ -106,7 +106,7 @@ class CommunesTab(QWidget):
         form = QFormLayout(add_box)
         for text, field in (
             (_("&Nom :"), self.name_edit),
-            (_("Code I&NSEE :"), self.insee_edit),
+            (_("&Code INSEE :"), self.insee_edit),
             (_("&Population :"), self.population_edit),
         ):
             label = QLabel(text, add_box)

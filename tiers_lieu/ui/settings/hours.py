@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_number, weekday_name
+from tiers_lieu.i18n import _, format_number, ngettext, weekday_name
 from tiers_lieu.services.config import check_opening_ranges
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, to_time
@@ -151,7 +151,7 @@ class HoursTab(QWidget):
         self.save_button = QPushButton(_("&Enregistrer"), self)
         self.save_button.clicked.connect(self.on_save_clicked)
         add_shortcut(self, QKeySequence.StandardKey.Save, self.on_save_clicked, self.save_button)
-        self.revert_button = QPushButton(_("&Annuler les modifications"), self)
+        self.revert_button = QPushButton(_("Annu&ler les modifications"), self)
         self.revert_button.clicked.connect(self.refresh)
         self.status = StatusLabel(self, zone=self._site.zone)
         buttons = QHBoxLayout()
@@ -182,9 +182,11 @@ class HoursTab(QWidget):
         minutes = sum(_minutes(day.ranges()) for day in self.days)
         open_days = sum(1 for day in self.days if day.ranges())
         self.total_label.setText(
-            _("Ouvert {days} jours sur 7, {hours} h par semaine.").format(
-                days=open_days, hours=format_number(minutes / 60, 1 if minutes % 60 else 0)
-            )
+            ngettext(
+                "Ouvert {days} jour sur 7, {hours} h par semaine.",
+                "Ouvert {days} jours sur 7, {hours} h par semaine.",
+                open_days,
+            ).format(days=open_days, hours=format_number(minutes / 60, 1 if minutes % 60 else 0))
         )
         changed = any(day.is_changed() for day in self.days)
         self.revert_button.setEnabled(changed)

@@ -63,7 +63,7 @@ class PlaceTab(QWidget):
         form = QFormLayout(form_box)
         form.addRow(self._buddy(_("&Nom du lieu :"), self.name_edit), self.name_edit)
         form.addRow(self._buddy(_("Co&mmune :"), self.commune_edit), self.commune_edit)
-        form.addRow(self._buddy(_("Code &INSEE :"), self.insee_edit), self.insee_edit)
+        form.addRow(self._buddy(_("&Code INSEE :"), self.insee_edit), self.insee_edit)
         form.addRow(self._buddy(_("Ad&resse :"), self.address_edit), self.address_edit)
         form.addRow(
             self._buddy(_("Producteur local à moins &de :"), self.distance_spin),

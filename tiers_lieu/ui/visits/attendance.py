@@ -13,6 +13,7 @@ import uuid
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -104,6 +105,11 @@ class AttendanceEditor(QWidget):
             label.setBuddy(field)
             grid.addWidget(label, 0, column)
             grid.addWidget(field, 1, column)
+            if isinstance(field, QComboBox):  # long category names must not widen the dialog
+                field.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                field.setMinimumContentsLength(8)
         grid.addWidget(self.add_line_button, 1, 4)
 
         self.lines_model = HeadCountsModel(labels, self)

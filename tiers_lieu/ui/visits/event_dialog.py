@@ -159,8 +159,8 @@ class EventDialog(QDialog):
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
             button.setDefault(False)
-        box.setMinimumWidth(440)
-        self.resize(1000, 540)
+        box.setMinimumWidth(360)
+        self.resize(1000, 540)  # within a 1024×600 screen
         if detail is not None:
             self._show(detail)
 

@@ -119,7 +119,7 @@ class VisitsTab(QWidget):
             )
         self.delete_button.setToolTip(_("Supprimer la visite choisie (Suppr dans la liste)"))
         self.status = StatusLabel(self, zone=self._site.zone)
-        self.import_button = QPushButton(_("&Importer un tableur…"), self)
+        self.import_button = QPushButton(_("Impo&rter un tableur…"), self)
         self.import_button.setToolTip(
             _("Reprendre les visites d'un fichier CSV ou XLSX tenu avant Comptoir")
         )

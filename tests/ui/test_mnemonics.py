@@ -1,0 +1,212 @@
+"""No two Alt+letter mnemonics in one window (issue 16): Alt+F for « Note » opened Fichier and
+the text typed next locked the desk. The main window is walked section by section and tab by
+tab (menu bar titles included), then every dialog the desk opens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from desk_window import open_window
+from mnemonics import clashes, menu_clashes
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+from rolesdemo import PASSWORD, TODAY, make_roles_demo
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.models.enums import Role
+from tiers_lieu.ui import tab_keys
+from tiers_lieu.ui.main_window import MainWindow
+from tiers_lieu.ui.sections import SECTIONS
+
+
+@pytest.fixture(scope="module")
+def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_roles_demo(
+        template_db, tmp_path_factory.mktemp("mnemonics") / "demo.sqlite", seed=3
+    )
+
+
+def window_as(qtbot: QtBot, app: Comptoir, role: Role) -> MainWindow:
+    user = app.accounts.authenticate(f"compte.{role.value}", PASSWORD)
+    return open_window(qtbot, app, app.sites.list_sites()[0], user)
+
+
+def window_clashes(qtbot: QtBot, window: MainWindow) -> dict[str, dict[str, list[str]]]:
+    found: dict[str, dict[str, list[str]]] = {}
+    menus = menu_clashes(window)
+    if menus:
+        found["menus"] = menus
+    for index, section in enumerate(SECTIONS):
+        if not window.allowed(index):
+            continue
+        widget = window.show_section(index)
+        stops = tab_keys.tab_stops(widget) or [()]
+        for stop in stops:
+            for tabs, tab in stop:
+                tabs.setCurrentIndex(tab)
+            QApplication.processEvents()
+            where = " › ".join([section.key, *(t.tabText(i) for t, i in stop)])
+            here = clashes(window)
+            if here:
+                found[where] = here
+    return found
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.VOLUNTEER])
+def test_no_two_mnemonics_share_a_letter_in_the_main_window(
+    qtbot: QtBot, demo_app: Comptoir, role: Role
+) -> None:
+    window = window_as(qtbot, demo_app, role)
+    assert window_clashes(qtbot, window) == {}
+
+
+def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
+    """Every dialog the desk opens, built on the demo place (as its tab would)."""
+    from tiers_lieu.models.enums import StockMovementKind
+    from tiers_lieu.services.visit_log import VisitFilter
+    from tiers_lieu.ui.agenda.booking_dialog import BookingDialog
+    from tiers_lieu.ui.amap.contract_dialog import ContractDialog
+    from tiers_lieu.ui.amap.subscribe_dialog import SubscribeDialog
+    from tiers_lieu.ui.demarches.follow_ups import CloseFollowUpDialog
+    from tiers_lieu.ui.grocery.payment_dialog import PaymentDialog
+    from tiers_lieu.ui.grocery.producer_dialog import ProducerDialog
+    from tiers_lieu.ui.grocery.product_dialog import ProductDialog
+    from tiers_lieu.ui.grocery.stock_tab import MovementDialog
+    from tiers_lieu.ui.imports.dialog import ImportDialog
+    from tiers_lieu.ui.login import LoginDialog
+    from tiers_lieu.ui.passphrase import PassphraseDialog
+    from tiers_lieu.ui.people.dialogs import (
+        ConsentDialog,
+        MembershipDialog,
+        MergeDialog,
+        RegisterPersonDialog,
+    )
+    from tiers_lieu.ui.person_dialog import NewPersonDialog
+    from tiers_lieu.ui.settings.account_dialogs import NewAccountDialog, SecretDialog
+    from tiers_lieu.ui.visits.event_dialog import EventDialog
+    from tiers_lieu.ui.visits.visit_dialog import VisitDialog
+
+    site = app.sites.list_sites()[0]
+    person = app.people.search(site.id, "a")[0]
+    product = app.grocery.products.list(site_id=site.id)[0]
+    producer = app.grocery.producers.list(site_id=site.id)[0]
+    follow_up = app.assistance.follow_ups(site.id)[0]
+    visit = app.visit_log.page(
+        site_id=site.id, filters=VisitFilter(start=TODAY.replace(year=TODAY.year - 2), end=TODAY)
+    )[0]
+    contract = app.amap.contracts.list_contracts(site_id=site.id)[0]
+    accounts = {a.username: a for a in app.accounts.list_accounts()}
+    admin, volunteer = accounts["compte.admin"], accounts[f"compte.{Role.VOLUNTEER.value}"]
+    return {
+        "connexion": lambda: LoginDialog(app),
+        "nouvelle personne": lambda: NewPersonDialog(app, site.id),
+        "adhésion": lambda: MembershipDialog(app, person, None, today=TODAY),
+        "consentement": lambda: ConsentDialog(app, person, None),
+        "import visites": lambda: ImportDialog(app, site, "visits"),
+        "import démarches": lambda: ImportDialog(app, site, "assistance"),
+        "produit": lambda: ProductDialog(app, site),
+        "produit existant": lambda: ProductDialog(app, site, product),
+        "producteur": lambda: ProducerDialog(app, site, producer),
+        "mouvement de stock": lambda: MovementDialog(
+            StockMovementKind.RECEPTION, product, _PARENTS[0]
+        ),
+        "paiement": lambda: PaymentDialog(1234),
+        "atelier": lambda: EventDialog(app, site, day=TODAY),
+        "réservation": lambda: BookingDialog(
+            app, site, resources=app.agenda.resources.list(site.id)
+        ),
+        "contrat AMAP": lambda: ContractDialog(app, site.id, today=TODAY),
+        "nouveau compte": lambda: NewAccountDialog(app, site),
+        "clore un suivi": lambda: CloseFollowUpDialog(app, site, follow_up),
+        "corriger une visite": lambda: VisitDialog(app, site, visit),
+        "nouvelle personne du registre": lambda: RegisterPersonDialog(app, site.id, None),
+        "fusionner": lambda: MergeDialog(app, site.id, person, None),
+        "mot de passe (le sien)": lambda: SecretDialog(app, admin, own=True),
+        "mot de passe ou PIN (bénévole)": lambda: SecretDialog(app, volunteer, own=False),
+        "code PIN (bénévole)": lambda: _pin(SecretDialog(app, volunteer, own=False)),
+        "phrase de passe": lambda: PassphraseDialog(Path("comptoir.sqlite")),
+        "inscrire un foyer": lambda: SubscribeDialog(app, contract, today=TODAY),
+    }
+
+
+def _pin(dialog: Any) -> QWidget:
+    """The secret dialog switched to a PIN: its field's label changes letter."""
+    dialog.secret.pin_radio.setChecked(True)
+    return dialog
+
+
+DIALOGS = [
+    "connexion",
+    "nouvelle personne",
+    "adhésion",
+    "consentement",
+    "import visites",
+    "import démarches",
+    "produit",
+    "produit existant",
+    "producteur",
+    "mouvement de stock",
+    "paiement",
+    "atelier",
+    "réservation",
+    "contrat AMAP",
+    "nouveau compte",
+    "clore un suivi",
+    "corriger une visite",
+    "nouvelle personne du registre",
+    "fusionner",
+    "mot de passe (le sien)",
+    "mot de passe ou PIN (bénévole)",
+    "code PIN (bénévole)",
+    "phrase de passe",
+    "inscrire un foyer",
+]
+
+
+_PARENTS: list[QWidget] = []
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+def test_no_two_mnemonics_share_a_letter_in_a_dialog(
+    qtbot: QtBot, demo_app: Comptoir, name: str
+) -> None:
+    demo_app.access.sign_in(demo_app.accounts.authenticate("compte.admin", PASSWORD))
+    parent = QWidget()  # the tab a dialog needs as its parent
+    qtbot.addWidget(parent)
+    _PARENTS[:] = [parent]
+    dialog = _dialogs(demo_app)[name]()
+    if dialog.parent() is None:
+        qtbot.addWidget(dialog)
+    dialog.show()
+    QApplication.processEvents()
+    assert clashes(dialog) == {}
+
+
+def test_no_two_mnemonics_share_a_letter_on_a_page_of_the_first_run_assistant(
+    qtbot: QtBot, app: Comptoir
+) -> None:
+    from tiers_lieu.ui.first_run.assistant import FirstRunAssistant
+
+    assistant = FirstRunAssistant(app)
+    qtbot.addWidget(assistant)
+    found = {}
+    for page in assistant.pageIds():
+        assistant.setStartId(page)
+        assistant.restart()
+        assistant.show()
+        QApplication.processEvents()
+        if clashes(assistant):
+            found[assistant.currentPage().title()] = clashes(assistant)
+    assert found == {}
+
+
+def test_no_two_mnemonics_share_a_letter_on_the_lock_screen(
+    qtbot: QtBot, demo_app: Comptoir
+) -> None:
+    window = window_as(qtbot, demo_app, Role.ADMIN)
+    window.desk_lock.lock()
+    QApplication.processEvents()
+    assert clashes(window) == {}
