@@ -164,45 +164,37 @@ def add_bookings_parser(sub: Any) -> None:
     which.add_argument(
         "--practitioner", metavar=_("NOM"), help=_("praticien dont exporter les créneaux")
     )
-    export.add_argument("--site", default=None, metavar=_("NOM"), help=_("lieu"))
-    export.add_argument(
-        "--du",
-        "--from",
-        dest="first",
-        default=None,
-        metavar=_("AAAA-MM-JJ"),
-        help=_("premier jour (par défaut : tout)"),
-    )
-    export.add_argument(
-        "--au",
-        "--to",
-        dest="last",
-        default=None,
-        metavar=_("AAAA-MM-JJ"),
-        help=_("dernier jour (par défaut : tout)"),
+    _add_days(
+        export,
+        required=False,
+        first=_("premier jour (par défaut : tout)"),
+        last=_("dernier jour (par défaut : tout)"),
     )
     closure = actions.add_parser(
         "fermeture",
         help=_("ferme le lieu du … au … et liste les personnes à prévenir"),
     )
-    closure.add_argument("--site", default=None, metavar=_("NOM"), help=_("lieu"))
-    closure.add_argument(
-        "--du",
-        "--from",
-        dest="first",
-        required=True,
-        metavar=_("AAAA-MM-JJ"),
-        help=_("premier jour fermé"),
-    )
-    closure.add_argument(
-        "--au",
-        "--to",
-        dest="last",
-        required=True,
-        metavar=_("AAAA-MM-JJ"),
-        help=_("dernier jour fermé"),
-    )
+    _add_days(closure, required=True, first=_("premier jour fermé"), last=_("dernier jour fermé"))
     closure.add_argument("--motif", default="", metavar=_("TEXTE"), help=_("motif affiché"))
+
+
+def _add_days(parser: argparse.ArgumentParser, *, required: bool, first: str, last: str) -> None:
+    """``--site`` and the ``--du``/``--au`` days (``args.first``/``args.last``), whose help
+    texts are ``first`` and ``last``."""
+    parser.add_argument("--site", default=None, metavar=_("NOM"), help=_("lieu"))
+    for option, english, dest, help_text in (
+        ("--du", "--from", "first", first),
+        ("--au", "--to", "last", last),
+    ):
+        parser.add_argument(
+            option,
+            english,
+            dest=dest,
+            default=None,
+            required=required,
+            metavar=_("AAAA-MM-JJ"),
+            help=help_text,
+        )
 
 
 def _day(option: str, text: str | None) -> date | None:

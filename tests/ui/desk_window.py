@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
+from rolesdemo import PASSWORD
 
 from tiers_lieu.app import Comptoir
+from tiers_lieu.models.enums import Role
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.main_window import MainWindow
 
@@ -17,3 +19,10 @@ def open_window(qtbot: QtBot, app: Comptoir, site: SiteInfo, user: UserInfo) -> 
     with qtbot.waitExposed(window):
         window.show()
     return window
+
+
+def open_window_as(qtbot: QtBot, app: Comptoir, role: Role) -> MainWindow:
+    """The window of the first site once the roles demo's account of ``role`` has signed in
+    (see rolesdemo.make_roles_demo), shown."""
+    user = app.accounts.authenticate(f"compte.{role.value}", PASSWORD)
+    return open_window(qtbot, app, app.sites.list_sites()[0], user)

@@ -10,8 +10,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from accueil_window import shown_accueil
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
@@ -35,14 +36,7 @@ def services(app: Comptoir, site: SiteInfo) -> list[ServiceInfo]:
 
 @pytest.fixture
 def section(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> AccueilSection:
-    widget = AccueilSection(app, site)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    with qtbot.waitExposed(widget):
-        widget.show()
-    widget.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
-    return widget
+    return shown_accueil(qtbot, app, site)
 
 
 def press(

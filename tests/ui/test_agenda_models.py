@@ -32,6 +32,27 @@ PARIS = ZoneInfo("Europe/Paris")
 SITE = uuid.uuid4()
 
 
+def _tuesday_permanence(every: int) -> PermanenceInfo:
+    """Sophie Lavaud's Tuesday permanence, 09:00–12:00 in 20-minute slots, every ``every``
+    weeks."""
+    return PermanenceInfo(
+        uuid.uuid4(),
+        SITE,
+        uuid.uuid4(),
+        "Sophie Lavaud",
+        "Infirmière",
+        uuid.uuid4(),
+        "Cabinet de santé",
+        1,
+        time(9),
+        time(12),
+        20,
+        every,
+        date(2026, 1, 6),
+        None,
+    )
+
+
 def test_models_pass_the_qt_model_checks_and_read_in_french(qtmodeltester: ModelTester) -> None:
     resources = ResourcesModel()
     resources.set_rows(
@@ -70,26 +91,7 @@ def test_models_pass_the_qt_model_checks_and_read_in_french(qtmodeltester: Model
     assert resources.index(1, ResourcesModel.Columns.ACTIVE).data() == "Désactivée"
 
     permanences = PermanencesModel()
-    permanences.set_rows(
-        [
-            PermanenceInfo(
-                uuid.uuid4(),
-                SITE,
-                uuid.uuid4(),
-                "Sophie Lavaud",
-                "Infirmière",
-                uuid.uuid4(),
-                "Cabinet de santé",
-                1,
-                time(9),
-                time(12),
-                20,
-                2,
-                date(2026, 1, 6),
-                None,
-            )
-        ]
-    )
+    permanences.set_rows([_tuesday_permanence(every=2)])
     qtmodeltester.check(permanences)
     assert permanences.index(0, PermanencesModel.Columns.WHEN).data() == (
         "mardi, toutes les 2 semaines, 09:00–12:00"
@@ -140,27 +142,7 @@ def test_weeks_agree_with_their_number(qtbot: QtBot) -> None:
     """« chaque semaine » for 1, « toutes les 2 semaines » for 2: in the permanence list and
     in the box that sets the rhythm (a permanence, a weekly booking)."""
     permanences = PermanencesModel()
-    rows = []
-    for every in (1, 2):
-        rows.append(
-            PermanenceInfo(
-                uuid.uuid4(),
-                SITE,
-                uuid.uuid4(),
-                "Sophie Lavaud",
-                "Infirmière",
-                uuid.uuid4(),
-                "Cabinet de santé",
-                1,
-                time(9),
-                time(12),
-                20,
-                every,
-                date(2026, 1, 6),
-                None,
-            )
-        )
-    permanences.set_rows(rows)
+    permanences.set_rows([_tuesday_permanence(every=1), _tuesday_permanence(every=2)])
     when = [permanences.index(r, PermanencesModel.Columns.WHEN).data() for r in (0, 1)]
     assert when == ["chaque mardi, 09:00–12:00", "mardi, toutes les 2 semaines, 09:00–12:00"]
 

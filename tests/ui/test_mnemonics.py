@@ -4,12 +4,14 @@ tab (menu bar titles included), then every dialog the desk opens."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_window import open_window
+from desk_window import open_window_as
 from mnemonics import clashes, menu_clashes
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -17,6 +19,7 @@ from rolesdemo import PASSWORD, TODAY, make_roles_demo
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models.enums import Role
+from tiers_lieu.services.agenda.readmodels import IcsEvent, PermanenceSlot
 from tiers_lieu.ui import tab_keys
 from tiers_lieu.ui.main_window import MainWindow
 from tiers_lieu.ui.sections import SECTIONS
@@ -27,11 +30,6 @@ def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return make_roles_demo(
         template_db, tmp_path_factory.mktemp("mnemonics") / "demo.sqlite", seed=3
     )
-
-
-def window_as(qtbot: QtBot, app: Comptoir, role: Role) -> MainWindow:
-    user = app.accounts.authenticate(f"compte.{role.value}", PASSWORD)
-    return open_window(qtbot, app, app.sites.list_sites()[0], user)
 
 
 def window_clashes(qtbot: QtBot, window: MainWindow) -> dict[str, dict[str, list[str]]]:
@@ -59,7 +57,7 @@ def window_clashes(qtbot: QtBot, window: MainWindow) -> dict[str, dict[str, list
 def test_no_two_mnemonics_share_a_letter_in_the_main_window(
     qtbot: QtBot, demo_app: Comptoir, role: Role
 ) -> None:
-    window = window_as(qtbot, demo_app, role)
+    window = open_window_as(qtbot, demo_app, role)
     assert window_clashes(qtbot, window) == {}
 
 
@@ -68,6 +66,8 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
     from tiers_lieu.models.enums import StockMovementKind
     from tiers_lieu.services.visit_log import VisitFilter
     from tiers_lieu.ui.agenda.booking_dialog import BookingDialog
+    from tiers_lieu.ui.agenda.share import CollisionsDialog
+    from tiers_lieu.ui.agenda.slot_dialog import SlotDialog
     from tiers_lieu.ui.amap.contract_dialog import ContractDialog
     from tiers_lieu.ui.amap.subscribe_dialog import SubscribeDialog
     from tiers_lieu.ui.demarches.follow_ups import CloseFollowUpDialog
@@ -129,7 +129,34 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
         "code PIN (bénévole)": lambda: _pin(SecretDialog(app, volunteer, own=False)),
         "phrase de passe": lambda: PassphraseDialog(Path("comptoir.sqlite")),
         "inscrire un foyer": lambda: SubscribeDialog(app, contract, today=TODAY),
+        "créneau de santé": lambda: SlotDialog(app, site, _slot(app, site.id)),
+        "conflits d'un calendrier importé": lambda: CollisionsDialog(
+            [
+                IcsEvent("a", "Réunion", *_hours(10, 11), "déjà réservé"),
+                IcsEvent("b", "Soirée", *_hours(20, 22), "hors des horaires", True),
+            ]
+        ),
     }
+
+
+def _hours(start: int, end: int) -> tuple[datetime, datetime]:
+    day = datetime.combine(TODAY, time(0), tzinfo=UTC)
+    return day + timedelta(hours=start), day + timedelta(hours=end)
+
+
+def _slot(app: Comptoir, site_id: uuid.UUID) -> PermanenceSlot:
+    """A free health slot: the resource is the place's first, the practitioner made up."""
+    resource = app.agenda.resources.list(site_id)[0]
+    start, end = _hours(9, 10)
+    return PermanenceSlot(
+        permanence_id=uuid.uuid4(),
+        practitioner_id=uuid.uuid4(),
+        practitioner_name="Infirmière",
+        resource_id=resource.id,
+        day=TODAY,
+        start=start,
+        end=end,
+    )
 
 
 def _pin(dialog: Any) -> QWidget:
@@ -163,6 +190,8 @@ DIALOGS = [
     "code PIN (bénévole)",
     "phrase de passe",
     "inscrire un foyer",
+    "créneau de santé",
+    "conflits d'un calendrier importé",
 ]
 
 
@@ -206,7 +235,7 @@ def test_no_two_mnemonics_share_a_letter_on_a_page_of_the_first_run_assistant(
 def test_no_two_mnemonics_share_a_letter_on_the_lock_screen(
     qtbot: QtBot, demo_app: Comptoir
 ) -> None:
-    window = window_as(qtbot, demo_app, Role.ADMIN)
+    window = open_window_as(qtbot, demo_app, Role.ADMIN)
     window.desk_lock.lock()
     QApplication.processEvents()
     assert clashes(window) == {}

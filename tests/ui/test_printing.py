@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from accueil_window import shown_accueil
 from printer_double import fake_printer, printed_pages
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
@@ -22,13 +22,7 @@ from tiers_lieu.ui.printing import print_pdf_file
 
 @pytest.fixture
 def section(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> AccueilSection:
-    widget = AccueilSection(app, site)
-    qtbot.addWidget(widget)
-    with qtbot.waitExposed(widget):
-        widget.show()
-    widget.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
-    return widget
+    return shown_accueil(qtbot, app, site)
 
 
 def test_ctrl_p_prints_the_tally_sheet_on_the_chosen_printer(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from desk_window import open_window
+from desk_window import open_window_as
 from PySide6.QtWidgets import QTabWidget
 from pytestqt.qtbot import QtBot
 from rolesdemo import PASSWORD, make_roles_demo
@@ -15,7 +15,6 @@ from rolesdemo import PASSWORD, make_roles_demo
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.access import ROLE_PERMISSIONS
-from tiers_lieu.ui.main_window import MainWindow
 from tiers_lieu.ui.sections import SECTIONS
 
 
@@ -24,11 +23,6 @@ def demo_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return make_roles_demo(
         template_db, tmp_path_factory.mktemp("roles-window") / "demo.sqlite", seed=7
     )
-
-
-def open_as(qtbot: QtBot, app: Comptoir, role: Role) -> MainWindow:
-    user = app.accounts.authenticate(f"compte.{role.value}", PASSWORD)
-    return open_window(qtbot, app, app.sites.list_sites()[0], user)
 
 
 def visit_every_tab(qtbot: QtBot, widget: object) -> int:
@@ -46,7 +40,7 @@ def visit_every_tab(qtbot: QtBot, widget: object) -> int:
 def test_every_section_offered_to_a_role_opens_without_a_refusal(
     qtbot: QtBot, demo_app: Comptoir, role: Role, message_boxes: list[tuple[str, str, str]]
 ) -> None:
-    window = open_as(qtbot, demo_app, role)
+    window = open_window_as(qtbot, demo_app, role)
     offered = []
     for index, section in enumerate(SECTIONS):
         allowed = section.permission in ROLE_PERMISSIONS[role]
@@ -67,7 +61,7 @@ def test_every_section_offered_to_a_role_opens_without_a_refusal(
 def test_a_volunteer_gets_the_basket_sheet_but_not_the_till(
     qtbot: QtBot, demo_app: Comptoir
 ) -> None:
-    window = open_as(qtbot, demo_app, Role.VOLUNTEER)
+    window = open_window_as(qtbot, demo_app, Role.VOLUNTEER)
     shop = window.show_section("epicerie")
     assert isinstance(shop, QTabWidget)
     assert [shop.tabText(i) for i in range(shop.count())] == ["AMAP"]
@@ -78,7 +72,7 @@ def test_a_volunteer_gets_the_basket_sheet_but_not_the_till(
 def test_a_hidden_section_forced_open_is_refused_with_the_reason(
     qtbot: QtBot, demo_app: Comptoir, message_boxes: list[tuple[str, str, str]]
 ) -> None:
-    window = open_as(qtbot, demo_app, Role.HOST)
+    window = open_window_as(qtbot, demo_app, Role.HOST)
     before = window.current_section_key()
     window.go_to_section([s.key for s in SECTIONS].index("rapports"))
     assert window.current_section_key() == before
@@ -89,7 +83,7 @@ def test_a_hidden_section_forced_open_is_refused_with_the_reason(
 def test_a_user_switch_rebuilds_the_window_for_the_new_role(
     qtbot: QtBot, demo_app: Comptoir
 ) -> None:
-    window = open_as(qtbot, demo_app, Role.COORDINATOR)
+    window = open_window_as(qtbot, demo_app, Role.COORDINATOR)
     window.show_section("rapports")
     volunteer = demo_app.accounts.authenticate("compte.volunteer", PASSWORD)
     window.set_user(volunteer)

@@ -7,15 +7,14 @@ from __future__ import annotations
 import errno
 from typing import Any
 
+from accueil_window import shown_accueil
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event, func, select
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Visit
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.accueil import AccueilSection
 from tiers_lieu.ui.errors import show_error
 
 
@@ -30,12 +29,7 @@ def test_a_full_disk_while_counting_is_said_in_french(
     site: SiteInfo,
     message_boxes: list[tuple[str, str, str]],
 ) -> None:
-    section = AccueilSection(app, site)
-    qtbot.addWidget(section)
-    with qtbot.waitExposed(section):
-        section.show()
-    section.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is section)
+    section = shown_accueil(qtbot, app, site)
     welcome = app.config.list_services(site.id)[0]
 
     def full_soon(connection: Any, _record: Any) -> None:

@@ -8,6 +8,7 @@ from datetime import date, time
 
 import pytest
 from test_agenda_support import Place, make_place, paris
+from test_agenda_support import nurse as support_nurse
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
@@ -26,19 +27,7 @@ def place(app: Comptoir, site: SiteInfo) -> Place:
 
 
 def nurse(app: Comptoir, place: Place) -> PermanenceInfo:
-    who = app.agenda.practitioners.create(
-        site_id=place.site.id, name="Sophie Lavaud", profession="Infirmière", phone="0555"
-    )
-    return app.agenda.permanences.create(
-        site_id=place.site.id,
-        practitioner_id=who.id,
-        resource_id=place.health.id,
-        weekday=1,  # Tuesday, 9:00–12:00 in 20-minute slots
-        start_time=time(9),
-        end_time=time(12),
-        slot_min=20,
-        start_date=date(2030, 3, 5),
-    )
+    return support_nurse(app, place, start_date=date(2030, 3, 5))
 
 
 def person(app: Comptoir, place: Place, first: str, phone: str = ""):  # type: ignore[no-untyped-def]

@@ -3,10 +3,11 @@ cancelled with the people to call; no medical reason anywhere."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 import pytest
 from test_agenda_support import Place, make_place, paris
+from test_agenda_support import nurse as support_nurse
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Booking
@@ -21,20 +22,7 @@ def place(app: Comptoir, site: SiteInfo) -> Place:
 
 
 def nurse(app: Comptoir, place: Place, every: int = 1) -> PermanenceInfo:
-    who = app.agenda.practitioners.create(
-        site_id=place.site.id, name="Sophie Lavaud", profession="Infirmière", phone="0555"
-    )
-    return app.agenda.permanences.create(
-        site_id=place.site.id,
-        practitioner_id=who.id,
-        resource_id=place.health.id,
-        weekday=1,  # Tuesday
-        start_time=time(9),
-        end_time=time(12),
-        slot_min=20,
-        interval_weeks=every,
-        start_date=date(2026, 3, 3),
-    )
+    return support_nurse(app, place, start_date=date(2026, 3, 3), every=every)
 
 
 def test_tuesday_morning_in_twenty_minute_slots_gives_nine(app: Comptoir, place: Place) -> None:

@@ -317,17 +317,8 @@ class AgendaTab(QWidget):
         if isinstance(found, PermanenceSlot):
             self._open(SlotDialog(self._app, self._site, found, self))
             return
-        self._open(
-            BookingDialog(
-                self._app,
-                self._site,
-                self,
-                resources=self._resources,
-                resource_id=found.resource_id,
-                day=found.start.date(),
-                start=found.start.time(),
-                end=found.end.time(),
-            )
+        self._open_new_booking(
+            found.resource_id, found.start.date(), found.start.time(), found.end.time()
         )
 
     def _show_slot(self, resource_id: uuid.UUID, start: datetime) -> None:
@@ -386,6 +377,23 @@ class AgendaTab(QWidget):
         dialog.finished.connect(self.grid.setFocus)
         dialog.open()
 
+    def _open_new_booking(
+        self, resource_id: uuid.UUID | None, day: date, start: time, end: time
+    ) -> None:
+        """The booking dialog on a new booking of ``resource_id``, ``day`` ``start``-``end``."""
+        self._open(
+            BookingDialog(
+                self._app,
+                self._site,
+                self,
+                resources=self._resources,
+                resource_id=resource_id,
+                day=day,
+                start=start,
+                end=end,
+            )
+        )
+
     def on_new_clicked(self) -> None:
         selected = self.grid.selected_range()
         if selected is None:
@@ -403,18 +411,7 @@ class AgendaTab(QWidget):
             selected.start.hour * 60 + selected.start.minute
         ) < least:
             end = default_end(selected.start, least)
-        self._open(
-            BookingDialog(
-                self._app,
-                self._site,
-                self,
-                resources=self._resources,
-                resource_id=resource_id,
-                day=selected.column.day,
-                start=selected.start,
-                end=end,
-            )
-        )
+        self._open_new_booking(resource_id, selected.column.day, selected.start, end)
 
     def on_block_activated(self, block: GridBlock) -> None:
         if block.kind == BlockKind.SLOT_FREE and isinstance(block.payload, PermanenceSlot):
@@ -429,13 +426,7 @@ class AgendaTab(QWidget):
             show_error(self, exc)
             return
         self._open(
-            BookingDialog(
-                self._app,
-                self._site,
-                self,
-                resources=self._resources,
-                booking=booking,
-            )
+            BookingDialog(self._app, self._site, self, resources=self._resources, booking=booking)
         )
 
     def on_edit_clicked(self) -> None:
