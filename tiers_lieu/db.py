@@ -8,7 +8,8 @@ starts with ``BEGIN IMMEDIATE`` so two desks writing at once wait for each other
 failing with "database is locked". A file with a key file beside it is opened through
 SQLCipher, keyed first on every connection (``tiers_lieu.encryption``).
 Migrations (Alembic, batch mode on SQLite) are applied at start, after a verified copy of the
-file is kept when there is anything to migrate (the backup service writes it, as a backup).
+file is kept when there is anything to migrate (the backup service writes it, as a backup);
+a base already at :data:`HEAD_REVISION` is read with one SELECT and Alembic is not imported.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_path
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from tiers_lieu import encryption, held_files
@@ -41,6 +43,10 @@ APP_DIR_NAME = "comptoir"
 ENV_VAR = "TIERS_LIEU_DB"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x436F6D70  # "Comp": the PostgreSQL advisory lock one migration holds
+# The newest migration's revision, known without importing Alembic (and Mako, Pygments), so
+# that a start on an up-to-date base never loads them. tests/integration/test_storage.py
+# checks it is Alembic's head: a new migration must update it.
+HEAD_REVISION = "0006"
 
 
 def data_dir() -> Path:
@@ -288,8 +294,29 @@ def backup_sqlite(source: Path, target: Path) -> Path:
     return target
 
 
+def stored_revision(engine: Engine) -> str | None:
+    """The one revision ``alembic_version`` holds, read with one SELECT; ``None`` when the
+    table is missing (a new base), unreadable or not a single row: Alembic then decides."""
+    # A read that must not wait for a desk's write lock (SQLite: a deferred transaction).
+    _open_here.read_only = getattr(_open_here, "read_only", 0) + 1
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:
+        return None
+    finally:
+        _open_here.read_only -= 1
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
 def migrate(engine: Engine, backup_dir: Path | None = None) -> Path | None:
-    """Bring the schema to the newest revision; returns the backup made first, if any."""
+    """Bring the schema to the newest revision; returns the backup made first, if any.
+
+    A base already at :data:`HEAD_REVISION` costs one SELECT: Alembic is imported only when
+    there is something to migrate, an empty base or a revision this Comptoir does not know.
+    """
+    if stored_revision(engine) == HEAD_REVISION:
+        return None
     from alembic import command
 
     current, head = _current_and_head(engine)
