@@ -2,8 +2,10 @@
 much of it is on the shelf.
 
 The stock level is never stored: it is the sum of the product's movements, summed by SQL
-(grouped, over the ``product_id`` index), so a list of products with their stock is one query
-and can never disagree with the movements. A scanner lookup is one read through the
+and can never disagree with the movements. It is summed only for the products a call
+returns, once they are chosen (a second query, over the ``stock_movement.product_id`` index):
+summing every movement of every place and then joining would cost the whole history on each
+letter typed at the counter. A scanner lookup is one read through the
 ``(site_id, barcode)`` unique index plus the sum for that one product, which keeps the
 counter's « scan → line » well inside its budget with thousands of products.
 
@@ -79,30 +81,34 @@ class ProductInfo:
         return self.stock_milli <= self.alert_threshold_milli
 
 
+_IDS_PER_QUERY = 500
+"""Product ids per ``IN (…)`` of a stock sum (well under SQLite's bound on parameters)."""
+
+
+_MOVES = StockMovement.__table__  # type: ignore[attr-defined]
+
+
 def stock_levels(uow: UnitOfWork, product_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """The stock of each product (sum of its movements, 0 when it has none)."""
-    ids = builtins.list(set(product_ids))
-    if not ids:
-        return {}
-    rows = uow.session.exec(
-        select(StockMovement.product_id, func.sum(StockMovement.quantity_milli))
-        .where(col(StockMovement.product_id).in_(ids))
-        .group_by(col(StockMovement.product_id))
-    ).all()
+    """The stock of each product (sum of its movements, 0 when it has none): only these
+    products' movements are read, through the ``stock_movement.product_id`` index.
+
+    The movements are reached through their product: the product is an ORM entity, so an
+    account bound to one place gets ``product.site_id IN (…)`` (a product of another place
+    reads as 0), while the movements' table, named as a plain table, gets no ``site_id``
+    condition of its own, which would let SQLite walk the place's whole history through
+    ``ix_stock_movement_site_id`` instead of the product's movements."""
+    ids = builtins.list(dict.fromkeys(product_ids))
     levels = dict.fromkeys(ids, 0)
-    levels.update({pid: int(total or 0) for pid, total in rows})
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        rows = uow.session.exec(
+            select(_MOVES.c.product_id, func.sum(_MOVES.c.quantity_milli))
+            .select_from(Product)
+            .join(_MOVES, _MOVES.c.product_id == col(Product.id))
+            .where(col(Product.id).in_(ids[start : start + _IDS_PER_QUERY]))
+            .group_by(_MOVES.c.product_id)
+        ).all()
+        levels.update({pid: int(total or 0) for pid, total in rows})
     return levels
-
-
-def _stock_subquery() -> Any:
-    return (
-        select(
-            col(StockMovement.product_id).label("product_id"),
-            func.sum(StockMovement.quantity_milli).label("level"),
-        )
-        .group_by(col(StockMovement.product_id))
-        .subquery()
-    )
 
 
 def product_info(product: Product, producer_name: str, stock: int) -> ProductInfo:
@@ -125,16 +131,31 @@ def product_info(product: Product, producer_name: str, stock: int) -> ProductInf
     )
 
 
-def _with_stock(uow: UnitOfWork, where: builtins.list[Any]) -> builtins.list[ProductInfo]:
-    stock = _stock_subquery()
-    rows = uow.session.exec(
-        select(Product, Producer.name, stock.c.level)
+def _products(
+    uow: UnitOfWork, where: builtins.list[Any], limit: int | None = None
+) -> builtins.list[tuple[Product, str]]:
+    """The products matching ``where`` by name, each with its producer's name (no stock)."""
+    query = (
+        select(Product, Producer.name)
         .outerjoin(Producer, col(Producer.id) == col(Product.producer_id))
-        .outerjoin(stock, stock.c.product_id == col(Product.id))
         .where(*where)
         .order_by(col(Product.name))
-    ).all()
-    return [product_info(p, name or "", int(level or 0)) for p, name, level in rows]
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [(p, name or "") for p, name in uow.session.exec(query).all()]
+
+
+def _with_stock(
+    uow: UnitOfWork, chosen: builtins.list[tuple[Product, str]]
+) -> builtins.list[ProductInfo]:
+    """The chosen products with their stock, summed for them only."""
+    levels = stock_levels(uow, [p.id for p, _name in chosen])
+    return [product_info(p, name, levels[p.id]) for p, name in chosen]
+
+
+def _text_of(product: Product, producer_name: str) -> str:
+    return match_key(f"{product.name} {product.category} {producer_name} {product.barcode or ''}")
 
 
 @dataclass(frozen=True)
@@ -208,24 +229,19 @@ class ProductService:
         where: builtins.list[Any] = [Product.site_id == site_id]
         if not include_inactive:
             where.append(col(Product.active).is_(True))
-        with self._uow() as uow:
-            products = _with_stock(uow, where)
         words = [w for w in match_key(text).split("_") if w]
-        if not words:
-            return products
-        return [
-            p
-            for p in products
-            if all(
-                w in match_key(f"{p.name} {p.category} {p.producer_name} {p.barcode or ''}")
-                for w in words
-            )
-        ]
+        with self._uow() as uow:
+            chosen = [
+                (p, name)
+                for p, name in _products(uow, where)
+                if all(w in _text_of(p, name) for w in words)
+            ]
+            return _with_stock(uow, chosen)
 
     @requires(Permission.SALES)
     def get(self, product_id: uuid.UUID) -> ProductInfo:
         with self._uow() as uow:
-            found = _with_stock(uow, [Product.id == product_id])
+            found = _with_stock(uow, _products(uow, [Product.id == product_id]))
         if not found:
             raise NotFoundError(_("Ce produit n'existe plus."))
         return found[0]
@@ -275,22 +291,24 @@ class ProductService:
             chosen = [pid for _n, pid in sorted(starting) + sorted(containing)][:limit]
             if not chosen:
                 return []
-            by_id = {p.id: p for p in _with_stock(uow, [col(Product.id).in_(chosen)])}
+            found = _with_stock(uow, _products(uow, [col(Product.id).in_(chosen)]))
+            by_id = {p.id: p for p in found}
         return [by_id[pid] for pid in chosen if pid in by_id]
 
     @requires(Permission.SALES)
     def favourites(self, *, site_id: uuid.UUID, limit: int = 8) -> builtins.list[ProductInfo]:
         """The counter's favourite buttons, by name (the first ``limit`` get F-keys)."""
         with self._uow() as uow:
-            found = _with_stock(
+            favourites = _products(
                 uow,
                 [
                     Product.site_id == site_id,
                     col(Product.active).is_(True),
                     col(Product.favourite).is_(True),
                 ],
+                limit=limit,
             )
-        return found[:limit]
+            return _with_stock(uow, favourites)
 
     @requires(Permission.SALES)
     def categories(self, *, site_id: uuid.UUID) -> builtins.list[str]:
