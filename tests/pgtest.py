@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.pool import NullPool
 
 ENV = "TIERS_LIEU_TEST_PG"
@@ -60,7 +62,17 @@ def _execute(server: str, statement: str) -> list[str]:
 
 
 def _drop(server: str, name: str) -> None:
-    _execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """Drop a test database. ``WITH (FORCE)`` may not end a server process of another role
+    (an autovacuum worker that happened to be on it): wait for it, and if it stays, leave the
+    database to the next run's :func:`_drop_leftovers` rather than fail the test."""
+    for _attempt in range(20):
+        try:
+            _execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except ProgrammingError as exc:
+            if "pg_signal_backend" not in str(exc):
+                raise
+            time.sleep(0.25)
 
 
 def _drop_leftovers(server: str) -> None:

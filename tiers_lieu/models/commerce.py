@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field
 
 from tiers_lieu.models.base import SiteRow, UTCDateTime
@@ -72,6 +72,10 @@ class SaleLine(SiteRow, table=True):
 
 class StockMovement(SiteRow, table=True):
     __tablename__ = "stock_movement"
+    # The till sums a product's movements at each typed letter: read from the index alone.
+    __table_args__ = (
+        Index("ix_stock_movement_product_stock", "product_id", "site_id", "quantity_milli"),
+    )
 
     product_id: uuid.UUID = Field(foreign_key="product.id", index=True)
     kind: str = Field(max_length=12)
