@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 _held: dict[str, int] = {}
 _held_lock = threading.Lock()
@@ -39,6 +39,13 @@ def _held_name(database: object) -> str:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     return os.path.realpath(text)
+
+
+def open_input(path: Path) -> BinaryIO:
+    """Open an input file (a spreadsheet, a calendar, a bundle) for reading, after
+    :func:`refuse_held`: the one way Comptoir opens a file it was given."""
+    refuse_held(path)
+    return open(path, "rb")
 
 
 def refuse_held(path: Path) -> None:

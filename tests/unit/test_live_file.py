@@ -178,6 +178,7 @@ ALLOWED = {
     ("private_files.py", "open_private"): "key files, journals, JSON files: never a base",
     ("services/leftovers.py", "backup_under_way"): "the lock file of the backup folder",
     ("services/leftovers.py", "no_backup_under_way"): "the lock file of the backup folder",
+    ("held_files.py", "open_input"): "an input file, refused first when it is a held base",
 }
 COPIES = {"copy", "copy2", "copyfile", "copyfileobj", "move"}
 

@@ -121,7 +121,7 @@ def fingerprint(path: Path, limits: Limits = LIMITS) -> str:
     check_size(path, limits)
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
+        with held_files.open_input(path) as handle:
             for chunk in iter(lambda: handle.read(MIB), b""):
                 digest.update(chunk)
     except OSError as exc:

@@ -75,9 +75,8 @@ def _too_big(limit: str) -> ComptoirError:
 
 def read_file(path: Path) -> bytes:
     """The bytes of an .ics file, never reading more than the limit."""
-    held_files.refuse_held(path)
     try:
-        with path.open("rb") as handle:
+        with held_files.open_input(path) as handle:
             data = handle.read(MAX_ICS_BYTES + 1)
     except OSError as error:
         raise ComptoirError(

@@ -197,7 +197,7 @@ def opened(path: Path, key_for: KeyFor) -> Iterator[Iterator[dict[str, Any]]]:
         )
     reading = False
     try:
-        with open(path, "rb") as handle:
+        with held_files.open_input(path) as handle:
             pieces = _verified(handle, key_for)
             reading = True
             yield _reading(path, _parse(pieces))

@@ -18,6 +18,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TextIO
 
+from tiers_lieu import held_files
 from tiers_lieu.i18n import _, format_number
 from tiers_lieu.services.tabular import (
     LIMITS,
@@ -64,7 +65,7 @@ class CsvBook:
         undefined: int | None = None  # first byte Windows-1252 does not define
         line = 0
         position = 0
-        with self.path.open("rb") as handle:
+        with held_files.open_input(self.path) as handle:
             bom = handle.read(3) == codecs.BOM_UTF8
             handle.seek(0)
             for chunk in iter(lambda: handle.read(MIB), b""):
@@ -97,7 +98,7 @@ class CsvBook:
         if bom or utf8:
             return "utf-8-sig"
         if undefined is not None:
-            with self.path.open("rb") as handle:
+            with held_files.open_input(self.path) as handle:
                 handle.seek(undefined)
                 byte = handle.read(1)
             raise FileRefusedError(

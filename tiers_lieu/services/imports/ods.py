@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from tiers_lieu import held_files
 from tiers_lieu.i18n import _, format_number
 from tiers_lieu.services.imports.cells import number_text
 from tiers_lieu.services.imports.zipparts import (
@@ -237,7 +238,7 @@ class OdsBook:
 
     def _open(self) -> IO[bytes]:
         if self.archive is None:
-            return self.path.open("rb")
+            return held_files.open_input(self.path)
         return self.archive.open("content.xml")
 
     def sheets(self) -> Iterator[tuple[str, Iterator[Row]]]:

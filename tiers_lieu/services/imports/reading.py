@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
+from tiers_lieu import held_files
 from tiers_lieu.i18n import _
 from tiers_lieu.services.imports.csvfile import CsvBook
 from tiers_lieu.services.imports.ods import MIMETYPE, OdsBook
@@ -62,7 +63,7 @@ def open_book(path: Path, limits: Limits = LIMITS) -> Iterator[Book]:
     read or is past a limit."""
     check_size(path, limits)
     try:
-        with path.open("rb") as handle:
+        with held_files.open_input(path) as handle:
             head = handle.read(512)
     except OSError as exc:
         raise FileRefusedError(path, _("illisible ({error})").format(error=exc.strerror)) from exc

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 from xml.parsers import expat
 
+from tiers_lieu import held_files
 from tiers_lieu.i18n import _, format_number
 from tiers_lieu.services.tabular import (
     LIMITS,
@@ -71,7 +72,7 @@ def is_zip(head: bytes) -> bool:
 
 def open_archive(path: Path, limits: Limits = LIMITS) -> zipfile.ZipFile:
     """The archive, once its end record says its directory is of a sane size."""
-    with path.open("rb") as handle:
+    with held_files.open_input(path) as handle:
         size = handle.seek(0, 2)
         tail_size = min(size, 65_535 + _END_SIZE)
         handle.seek(size - tail_size)
