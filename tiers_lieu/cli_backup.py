@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tiers_lieu.db import resolve_db_url
+from tiers_lieu.db_location import resolve_db_url
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_number
 

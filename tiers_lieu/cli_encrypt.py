@@ -19,7 +19,7 @@ from typing import Any
 
 from tiers_lieu import encryption
 from tiers_lieu import encryption_keys as keys
-from tiers_lieu.db import resolve_db_url
+from tiers_lieu.db_location import resolve_db_url
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, ngettext
 

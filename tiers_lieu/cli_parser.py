@@ -18,9 +18,11 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import functools
 import gettext
 import io
+import struct
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,16 +38,82 @@ GLOBAL_OPTIONS = ("--db", "--lang")
 
 @functools.cache
 def _argparse_french() -> gettext.GNUTranslations:
-    """``argparse_fr.po`` compiled in memory (gettext's own lookup and plural rule)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    """``argparse_fr.po`` compiled in memory (gettext's own lookup and plural rule).
 
-    with ARGPARSE_CATALOG.open("rb") as po:
-        catalog = read_po(po)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
+    Read by :func:`read_po` rather than babel's reader, which imports babel's catalog
+    machinery and the ``email`` package: 40 ms at every start of the window (issue 17)."""
+    compiled = io.BytesIO(compile_mo(read_po(ARGPARSE_CATALOG.read_text(encoding="utf-8"))))
     return gettext.GNUTranslations(compiled)
+
+
+def read_po(text: str) -> dict[str, str]:
+    """The entries of a simple ``.po`` file (no context, no obsolete entries), as the keys
+    and values of a ``.mo`` file: a plural entry is ``singular\\0plural`` →
+    ``form0\\0form1…``; fuzzy entries are left out, as ``msgfmt`` does."""
+    entries: dict[str, str] = {}
+    fields: dict[str, str] = {}
+    current: str | None = None
+    fuzzy = False
+
+    def flush() -> None:
+        nonlocal fuzzy
+        if "msgid" in fields and not fuzzy:
+            if "msgid_plural" in fields:
+                forms = sorted(k for k in fields if k.startswith("msgstr["))
+                key = fields["msgid"] + "\0" + fields["msgid_plural"]
+                entries[key] = "\0".join(fields[k] for k in forms)
+            else:
+                entries[fields["msgid"]] = fields.get("msgstr", "")
+        fields.clear()
+        fuzzy = False
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("#"):
+            if any(k.startswith("msgstr") for k in fields):
+                flush()  # the comments of the next entry
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+            continue
+        if not line:
+            continue
+        if line.startswith('"'):
+            if current is None:
+                raise ValueError(f"argparse_fr.po: ligne inattendue : {raw}")
+            fields[current] += ast.literal_eval(line)
+            continue
+        keyword, _space, value = line.partition(" ")
+        if keyword == "msgid" and "msgid" in fields:
+            flush()
+        current = keyword
+        fields[keyword] = ast.literal_eval(value)
+    flush()
+    return entries
+
+
+def compile_mo(entries: dict[str, str]) -> bytes:
+    """A GNU ``.mo`` file (little-endian, no hash table) of ``entries``."""
+    keys = sorted(entries)
+    ids = [k.encode("utf-8") for k in keys]
+    strs = [entries[k].encode("utf-8") for k in keys]
+    header = 7 * 4
+    ids_start = header + 16 * len(keys)
+    ids_table: list[int] = []
+    offset = ids_start
+    for data in ids:
+        ids_table += [len(data), offset]
+        offset += len(data) + 1
+    strs_table: list[int] = []
+    for data in strs:
+        strs_table += [len(data), offset]
+        offset += len(data) + 1
+    return (
+        struct.pack("<7I", 0x950412DE, 0, len(keys), header, header + 8 * len(keys), 0, 0)
+        + struct.pack(f"<{len(ids_table)}I", *ids_table)
+        + struct.pack(f"<{len(strs_table)}I", *strs_table)
+        + b"".join(data + b"\0" for data in ids)
+        + b"".join(data + b"\0" for data in strs)
+    )
 
 
 def _argparse_translation() -> gettext.NullTranslations:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_date, ngettext, place_today
-from tiers_lieu.services.privacy import PurgeReport
+
+if TYPE_CHECKING:  # the models, only when a purge runs (the window starts without them)
+    from tiers_lieu.services.privacy import PurgeReport
 
 EXIT_OK, EXIT_USAGE = 0, 2
 

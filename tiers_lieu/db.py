@@ -23,13 +23,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from tiers_lieu import encryption, held_files
+
+# Light, re-exported: the window's start reads them before SQLAlchemy is imported.
+from tiers_lieu.db_location import APP_DIR_NAME as APP_DIR_NAME
+from tiers_lieu.db_location import ENV_VAR as ENV_VAR
+from tiers_lieu.db_location import data_dir as data_dir
+from tiers_lieu.db_location import resolve_db_url, sqlite_path
 from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import _
 from tiers_lieu.private_files import new_private_file, private_folder
@@ -39,36 +44,12 @@ if TYPE_CHECKING:
 
     from tiers_lieu.services.access import Access
 
-APP_DIR_NAME = "comptoir"
-ENV_VAR = "TIERS_LIEU_DB"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x436F6D70  # "Comp": the PostgreSQL advisory lock one migration holds
 # The newest migration's revision, known without importing Alembic (and Mako, Pygments), so
 # that a start on an up-to-date base never loads them. tests/integration/test_storage.py
 # checks it is Alembic's head: a new migration must update it.
-HEAD_REVISION = "0007"
-
-
-def data_dir() -> Path:
-    return user_data_path(APP_DIR_NAME, appauthor=False)
-
-
-def resolve_db_url(db: str | None = None) -> str:
-    """``--db`` first, then ``TIERS_LIEU_DB``, then the file in the user's data directory."""
-    value = db or os.environ.get(ENV_VAR) or str(data_dir() / "comptoir.sqlite")
-    if "://" in value:
-        return value
-    path = Path(value).expanduser().resolve()
-    return f"sqlite:///{path}"
-
-
-def sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
-        return None
-    if parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
+HEAD_REVISION = "0008"
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -21,10 +21,11 @@ import gettext
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
+if TYPE_CHECKING:
+    from types import ModuleType
 
 DOMAIN = "comptoir"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -33,6 +34,22 @@ DEFAULT_LANGUAGE = "fr"
 DEFAULT_TIME_ZONE = "Europe/Paris"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
+
+
+def _babel_dates() -> ModuleType:
+    """Babel, at the first date or number formatted: not for the start's first window
+    (about 20 ms of imports, issue 17)."""
+    from babel import dates
+
+    return dates
+
+
+def _babel_numbers() -> ModuleType:
+    from babel import numbers
+
+    return numbers
+
+
 _language = DEFAULT_LANGUAGE
 
 
@@ -77,11 +94,11 @@ def N_(message: str) -> str:
 
 def format_date(value: date, fmt: str = "short") -> str:
     """``short`` 22/11/2026, ``medium`` 22 nov. 2026, ``long`` 22 novembre 2026, ``full``."""
-    return babel_dates.format_date(value, format=fmt, locale=locale_name())
+    return _babel_dates().format_date(value, format=fmt, locale=locale_name())
 
 
 def format_time(value: time) -> str:
-    return babel_dates.format_time(value, format="HH:mm", locale=locale_name())
+    return _babel_dates().format_time(value, format="HH:mm", locale=locale_name())
 
 
 def time_zone(name: str | None) -> ZoneInfo:
@@ -109,7 +126,7 @@ def to_place_time(instant: datetime, zone: ZoneInfo) -> datetime:
 def format_datetime(value: datetime, zone: ZoneInfo, fmt: str = "short") -> str:
     """An instant on the place's clock, « 22/11/2026 15:00 » (babel's ``fmt``)."""
     local = to_place_time(value, zone)
-    return babel_dates.format_datetime(local, format=fmt, locale=locale_name())
+    return _babel_dates().format_datetime(local, format=fmt, locale=locale_name())
 
 
 def format_instant(value: datetime, zone: ZoneInfo, fmt: str = "short") -> str:
@@ -122,9 +139,9 @@ def format_instant(value: datetime, zone: ZoneInfo, fmt: str = "short") -> str:
 
 def format_number(value: int | float | Decimal, decimals: int | None = None) -> str:
     if decimals is None:
-        return babel_numbers.format_decimal(value, locale=locale_name())
+        return _babel_numbers().format_decimal(value, locale=locale_name())
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return babel_numbers.format_decimal(value, format=pattern, locale=locale_name())
+    return _babel_numbers().format_decimal(value, format=pattern, locale=locale_name())
 
 
 def format_duration(minutes: int) -> str:
@@ -143,13 +160,13 @@ def format_percent(value: float, decimals: int = 1) -> str:
 
 
 def format_eur(cents: int) -> str:
-    return babel_numbers.format_currency(Decimal(cents) / 100, "EUR", locale=locale_name())
+    return _babel_numbers().format_currency(Decimal(cents) / 100, "EUR", locale=locale_name())
 
 
 def month_name(month: int) -> str:
-    return babel_dates.get_month_names("wide", locale=locale_name())[month]
+    return _babel_dates().get_month_names("wide", locale=locale_name())[month]
 
 
 def weekday_name(weekday: int) -> str:
     """0 = Monday, as ``date.weekday()``."""
-    return babel_dates.get_day_names("wide", locale=locale_name())[weekday]
+    return _babel_dates().get_day_names("wide", locale=locale_name())[weekday]

@@ -130,7 +130,8 @@ def test_auto_backups_copy_at_start_then_only_after_changes(
     from PySide6.QtCore import QObject
 
     owner = QObject()
-    timer = install_auto_backups(app, owner)
+    # Nobody at this desk: idle after 1 ms (tests/ui/test_start_checks.py: a key press waits).
+    timer = install_auto_backups(app, owner, idle_ms=1)
     assert timer is not None and timer.isActive()
     folder = db_path.parent / "sauvegardes"
     qtbot.waitUntil(lambda: len(list(folder.glob("comptoir-*.sqlite"))) == 1, timeout=5000)

@@ -104,7 +104,7 @@ def test_leftovers_removed_at_start_are_said_in_the_status_bar(
         (folder / f"comptoir-2026112{minute}-0900.sqlite.partiel").write_bytes(b"\x01" * 3_000_000)
     shown: list[str] = []
 
-    def signed_in(comptoir: Comptoir) -> application.DeskSession:
+    def signed_in(comptoir: Comptoir, **_shown: object) -> application.DeskSession:
         comptoir.access.sign_in(user)
         return application.DeskSession(site, user)
 

@@ -5,11 +5,18 @@ password field is cleared for another try; the last username is remembered on th
 that the usual host only types a password. The username field completes from the accounts
 of the database, and the secret may be a volunteer's 6-digit PIN (the service tries the
 password, then the PIN).
+
+At start the dialog is shown before the application is built (issue 17): ``app`` is then
+``None`` and the usernames come from a light read of the base. The form takes the keyboard at
+once; « Se connecter » pressed before the base is open waits for it (« Ouverture de la base
+de données… ») and signs in as soon as :meth:`LoginDialog.set_app` hands it over.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
@@ -21,12 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import AuthenticationError
 from tiers_lieu.i18n import _
-from tiers_lieu.services.readmodels import UserInfo
 from tiers_lieu.ui import options
 from tiers_lieu.ui.errors import show_error
+
+if TYPE_CHECKING:  # the window's start shows this dialog before they are imported
+    from tiers_lieu.app import Comptoir
+    from tiers_lieu.services.readmodels import UserInfo
 
 
 class LoginDialog(QDialog):
@@ -34,9 +43,16 @@ class LoginDialog(QDialog):
 
     signed_in = Signal(object)
 
-    def __init__(self, app: Comptoir, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir | None,
+        parent: QWidget | None = None,
+        *,
+        usernames: list[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._app = app
+        self._waiting = False  # « Se connecter » pressed before the base was open
         self.user: UserInfo | None = None
         self.setWindowTitle(_("Comptoir — connexion"))
         self.setMinimumWidth(380)
@@ -51,11 +67,10 @@ class LoginDialog(QDialog):
         intro.setWordWrap(True)
         self.username_edit = QLineEdit(self)
         self.username_edit.setMaxLength(60)
-        try:
-            usernames = [u.username for u in app.accounts.list_users()]
-        except Exception:  # a list to choose from is a help, not a condition
-            usernames = []
-        completer = QCompleter(usernames, self.username_edit)
+        if usernames is None:
+            usernames = self._usernames()
+        self._names = QStringListModel(usernames, self)
+        completer = QCompleter(self._names, self.username_edit)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.username_edit.setCompleter(completer)
@@ -67,6 +82,9 @@ class LoginDialog(QDialog):
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setAccessibleName(_("Erreur de connexion"))
         self.error_label.hide()
+        self.wait_label = QLabel(_("Ouverture de la base de données…"), self)
+        self.wait_label.setObjectName("loginWait")
+        self.wait_label.hide()
 
         form = QFormLayout()
         form.addRow(_("&Identifiant :"), self.username_edit)
@@ -84,6 +102,7 @@ class LoginDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.wait_label)
         layout.addWidget(self.buttons)
 
         last = options.LAST_USERNAME.get()
@@ -91,8 +110,33 @@ class LoginDialog(QDialog):
         focus = self.password_edit if last else self.username_edit
         focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _usernames(self) -> list[str]:
+        if self._app is None:
+            return []
+        try:
+            return [u.username for u in self._app.accounts.list_users()]
+        except Exception:  # a list to choose from is a help, not a condition
+            return []
+
+    def set_app(self, app: Comptoir) -> None:
+        """The base is open: a sign-in asked meanwhile goes on (from the event loop)."""
+        self._app = app
+        if not self._names.stringList():
+            self._names.setStringList(self._usernames())
+        if self._waiting:
+            QTimer.singleShot(0, self.on_buttons_accepted)
+
     @Slot()
     def on_buttons_accepted(self) -> None:
+        if self._app is None:  # the base is being opened: sign in as soon as it is
+            self._waiting = True
+            self.wait_label.show()
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            return
+        if self._waiting:
+            self._waiting = False
+            self.wait_label.hide()
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         username = self.username_edit.text().strip()
         try:
             user = self._app.accounts.authenticate(username, self.password_edit.text())

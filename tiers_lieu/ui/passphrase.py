@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu import encryption
 from tiers_lieu import encryption_keys as keys
-from tiers_lieu.db import resolve_db_url, sqlite_path
+from tiers_lieu.db_location import resolve_db_url, sqlite_path
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
 from tiers_lieu.ui.errors import show_error

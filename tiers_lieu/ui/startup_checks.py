@@ -1,44 +1,123 @@
-"""The check of the database file at start: a damaged file is said so, in French, and the
-latest good backup is offered instead of a crash with a SQLite traceback.
+"""What the start does off the GUI thread (issue 17): opening the database, checking its file,
+and the automatic backups.
 
-``check_database_file`` runs ``PRAGMA quick_check`` (a few seconds on a large base, far less
-than ``integrity_check``) before the application is built, so before any engine exists: a
-restore accepted there replaces the file that the engine built next opens. It returns
-``True`` when the application may go on. (A restore while the desk runs closes the engine and
-opens a new one: :func:`tiers_lieu.ui.settings.backups_tab.restore_closed`.)
+:class:`DeskStart` builds the application (imports, clean-up of what a crash left, services)
+in a background thread while the first window (the sign-in, shown at once) already takes the
+keyboard, and checks the file with ``PRAGMA quick_check`` in a second thread, on its own
+SQLite connection (0.45 s on the large demo, 2 s with a million visits: it grows with the
+file, so it never holds the window back). A base with something to migrate is checked
+before it is migrated. Both results come back to the GUI thread through queued signals.
 
-``install_auto_backups`` makes the start-up backup (after a change) and starts the timer that
-backs up every 30 minutes while changes happen. The copy runs in a plain background thread,
-silently (a 280 MB base takes about 4 s with its verification): a failure is logged, never
-shown, since the desk is in the middle of something else.
+A damaged file is said in French and the latest good backup offered (:func:`offer_restore`),
+wherever the start then is: before the window (the engine is closed first, a restore
+accepted there replaces the file that the next build opens), or once the main window is open
+(:func:`watch_file_check`: the same restore as the « Sauvegardes » tab, through
+:func:`tiers_lieu.ui.settings.backups_tab.restore_closed`, then the desk locks). A sound
+file is said in the status bar. :func:`check_database_file` does the whole check in the
+calling thread, for callers that have nothing else to show meanwhile.
+
+:func:`install_auto_backups` backs up after a change: at start, then every 30 minutes while
+changes happen (checked every 5 minutes). A copy of the large demo takes about 4 s of two
+cores' time, so it waits until nobody has touched the desk for :data:`IDLE_MS` (a key press
+or a click starts the wait again) and its thread runs at a lower priority (Linux: a thread
+has its own nice value). A failure is logged, never shown: the desk is in the middle of
+something else.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import _
-from tiers_lieu.services.backups import BackupService
 from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.settings.backups_tab import describe_instant
+
+if TYPE_CHECKING:
+    from tiers_lieu.app import Comptoir
+    from tiers_lieu.services.backups import BackupInfo, BackupService
+    from tiers_lieu.services.leftovers import StartNotes
+    from tiers_lieu.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 CHECK_INTERVAL_MS = 5 * 60 * 1000
+IDLE_MS = 60 * 1000  # no key press nor click for a minute: the desk is idle, a backup may run
+BACKGROUND_NICE = 10  # what a background thread adds to its nice value (Linux)
+CHECK_NOTE_MS = 60 * 1000  # how long the status bar says the file was found sound
+CHECK_LABEL = "fileCheckLabel"
+
+
+def lower_priority() -> None:
+    """Let the desk's threads go first: on Linux a thread has its own nice value, raised
+    here for the calling thread only. Elsewhere (or where it is refused) nothing changes."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "setpriority"):
+        return
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), current + BACKGROUND_NICE)
+    except OSError as exc:
+        log.debug("Priorité inchangée : %s", exc)
+
+
+# -- the check of the file ----------------------------------------------------------------
+@dataclass(frozen=True)
+class FileCheck:
+    """What ``PRAGMA quick_check`` found (nothing: sound), and when it found something, the
+    newest backup that is itself sound (``None``: none)."""
+
+    problems: tuple[str, ...] = ()
+    latest: BackupInfo | None = None
+
+    @property
+    def damaged(self) -> bool:
+        return bool(self.problems)
+
+
+def check_file(service: BackupService) -> FileCheck:
+    """The check, in the calling thread: ``quick_check``, then (only when it fails) the
+    latest good backup, each verified in full."""
+    problems = tuple(service.quick_check())
+    if not problems:
+        return FileCheck()
+    return FileCheck(problems, service.latest_good_backup())
 
 
 def check_database_file(service: BackupService, parent: QWidget | None) -> bool:
     """``True`` if the database file is sound (or was replaced by a good backup); to run
-    before the application is built (nothing of this process holds the file)."""
-    problems = service.quick_check()
-    if not problems:
-        return True
-    latest = service.latest_good_backup()
+    when nothing of this process holds the file."""
+    found = check_file(service)
+    return not found.damaged or offer_restore(service, found, parent)
+
+
+def offer_restore(service: BackupService, found: FileCheck, parent: QWidget | None) -> bool:
+    """Say the file is damaged and offer its latest good backup; ``True`` once restored.
+    Nothing of this process may hold the file (the restore would be refused)."""
+    source = _ask_restore(service, found, parent)
+    if source is None:
+        return False
+    try:
+        service.restore(source.path)
+    except Exception as exc:  # expected ones shown, unexpected ones also logged
+        show_error(parent, exc, _("Restauration impossible"))
+        return False
+    _say_restored(source, parent)
+    return True
+
+
+def _ask_restore(
+    service: BackupService, found: FileCheck, parent: QWidget | None
+) -> BackupInfo | None:
+    from tiers_lieu.ui.settings.backups_tab import describe_instant
+
+    latest = found.latest
     if latest is None:
         QMessageBox.critical(
             parent,
@@ -47,9 +126,9 @@ def check_database_file(service: BackupService, parent: QWidget | None) -> bool:
                 "La base de données « {path} » est endommagée ({detail}) et aucune sauvegarde "
                 "valide n'a été trouvée. Ne supprimez pas le fichier : faites-en une copie et "
                 "demandez de l'aide."
-            ).format(path=service.db_path, detail=problems[0]),
+            ).format(path=service.db_path, detail=found.problems[0]),
         )
-        return False
+        return None
     answer = QMessageBox.question(
         parent,
         _("Base de données endommagée"),
@@ -57,32 +136,283 @@ def check_database_file(service: BackupService, parent: QWidget | None) -> bool:
             "La base de données est endommagée ({detail}). Restaurer la dernière sauvegarde "
             "valide, du {when} ? Ce qui a été saisi depuis devra être saisi de nouveau ; le "
             "fichier endommagé est gardé de côté."
-        ).format(detail=problems[0], when=describe_instant(latest.taken_at)),
+        ).format(detail=found.problems[0], when=describe_instant(latest.taken_at)),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.Yes,
     )
-    if answer != QMessageBox.StandardButton.Yes:
-        return False
-    try:
-        service.restore(latest.path)
-    except Exception as exc:  # expected ones shown, unexpected ones also logged
-        show_error(parent, exc, _("Restauration impossible"))
-        return False
+    return latest if answer == QMessageBox.StandardButton.Yes else None
+
+
+def _say_restored(source: BackupInfo, parent: QWidget | None) -> None:
+    from tiers_lieu.ui.settings.backups_tab import describe_instant
+
     QMessageBox.information(
         parent,
         _("Base restaurée"),
         _("La sauvegarde du {when} a été restaurée.").format(
-            when=describe_instant(latest.taken_at)
+            when=describe_instant(source.taken_at)
         ),
     )
-    return True
 
 
+# -- the start off the GUI thread ----------------------------------------------------------
+class _Failed:
+    """What a background step raised, carried to the GUI thread."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+class DeskStart(QObject):
+    """Opens the application and checks its file in two background threads.
+
+    ``tidy``: the clean-up of what a crash left (:func:`tidy_at_start`) is still to do (the
+    caller did it itself when it had to say something before any window). ``check``: the
+    file is checked (SQLite only; a restore just made was verified in full already).
+    Results are read on the GUI thread once their signal came: ``app`` or ``failure``
+    (both ``None``: not built, the file being damaged), ``file_check`` (``None``: no check),
+    ``notes`` (what the clean-up did).
+    """
+
+    # Emitted by the background threads, received on the GUI thread (queued):
+    built = Signal(object)  # the Comptoir, None (damaged: not built) or _Failed
+    checked = Signal(object)  # FileCheck, None (no check) or _Failed (the check could not run)
+    tidied = Signal(object)  # StartNotes
+    # Emitted on the GUI thread once the attributes say it: connect these, not the above (a
+    # plain function connected to a signal emitted by another thread runs in that thread).
+    build_known = Signal()
+    check_known = Signal()
+
+    def __init__(
+        self,
+        db: str | None,
+        url: str,
+        *,
+        tidy: bool,
+        check: bool = True,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._url = url
+        self._tidy = tidy
+        self._want_check = check
+        self.app: Comptoir | None = None
+        self.failure: BaseException | None = None
+        self.file_check: FileCheck | None = None
+        self.notes: StartNotes | None = None
+        self.service: BackupService | None = None  # set before ``checked`` is emitted
+        self.is_built = False
+        self.is_checked = False
+        self.offered = False  # a damaged file's restore was offered (by the main window)
+        self._check_done = threading.Event()
+        self._result: FileCheck | _Failed | None = None
+        self._loader: threading.Thread | None = None
+        self.built.connect(self._on_built)
+        self.checked.connect(self._on_checked)
+        self.tidied.connect(self._on_tidied)
+
+    # -- background ---------------------------------------------------------------------
+    def begin(self) -> None:
+        """Start the work; returns at once."""
+        self._loader = threading.Thread(target=self._load, name="comptoir-ouverture", daemon=True)
+        self._loader.start()
+
+    def _load(self) -> None:
+        try:
+            if self._tidy:
+                from tiers_lieu.services.leftovers import tidy_at_start
+
+                self.tidied.emit(tidy_at_start(self._url))
+            self._start_check()
+            if self._must_wait_for_check():
+                self._check_done.wait()
+                if isinstance(self._result, FileCheck) and self._result.damaged:
+                    self.built.emit(None)  # nothing migrated on a damaged file
+                    return
+            from tiers_lieu.app import build
+
+            self.built.emit(build(self._db))
+        except BaseException as exc:  # handed to the GUI thread, said there
+            if not self._check_done.is_set() and self.service is None:
+                self._no_check()
+            self.built.emit(_Failed(exc))
+
+    def _start_check(self) -> None:
+        if self._want_check:
+            from tiers_lieu.services.backups import BackupService
+
+            try:
+                self.service = BackupService(self._url)
+            except ComptoirError:
+                self.service = None  # PostgreSQL: the server checks its own files
+        if self.service is None:
+            self._no_check()
+            return
+        threading.Thread(target=self._check, name="comptoir-verification", daemon=True).start()
+
+    def _no_check(self) -> None:
+        self._check_done.set()
+        self.checked.emit(None)
+
+    def _check(self) -> None:
+        lower_priority()  # the desk's key presses first
+        assert self.service is not None
+        try:
+            self._result = check_file(self.service)
+        except BaseException as exc:
+            self._result = _Failed(exc)
+        self._check_done.set()
+        self.checked.emit(self._result)
+
+    def _must_wait_for_check(self) -> bool:
+        """A base with something to migrate is checked first (never migrate a damaged
+        file); one at the newest schema opens while its check runs."""
+        if self.service is None:
+            return False
+        from tiers_lieu.db import HEAD_REVISION
+        from tiers_lieu.encryption import connect, database_errors
+
+        try:
+            connection = connect(self.service.db_path, read_only=True)
+            try:
+                rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+            finally:
+                connection.close()
+        except database_errors():
+            return True
+        return rows != [(HEAD_REVISION,)]
+
+    # -- GUI thread ---------------------------------------------------------------------
+    @Slot(object)
+    def _on_built(self, outcome: object) -> None:
+        self.is_built = True
+        if isinstance(outcome, _Failed):
+            self.failure = outcome.error
+        else:
+            self.app = outcome  # type: ignore[assignment]
+        self.build_known.emit()
+
+    @Slot(object)
+    def _on_checked(self, outcome: object) -> None:
+        self.is_checked = True
+        if isinstance(outcome, _Failed):
+            # Not a verdict on the file: the start goes on.
+            log.warning("Vérification de la base impossible : %s", outcome.error)
+        else:
+            self.file_check = outcome  # type: ignore[assignment]
+        self.check_known.emit()
+
+    @Slot(object)
+    def _on_tidied(self, notes: StartNotes) -> None:
+        self.notes = notes
+
+    @property
+    def damaged(self) -> bool:
+        return self.file_check is not None and self.file_check.damaged
+
+    def wait_built(self, *, give_up: Any = None) -> bool:
+        """Process events until the application is built (or failed); ``False`` when the
+        signal ``give_up`` came first (the user closed the window shown meanwhile)."""
+        return self._wait(lambda: self.is_built, self.build_known, give_up)
+
+    def wait_checked(self) -> None:
+        """Process events until the check's outcome is here."""
+        self._wait(lambda: self.is_checked, self.check_known)
+
+    def _wait(self, done: Callable[[], bool], signal: Any, give_up: Any = None) -> bool:
+        if done():
+            return True
+        loop = QEventLoop()
+        gave_up: list[bool] = []
+
+        def stop(*_args: object) -> None:
+            gave_up.append(True)
+            loop.quit()
+
+        signal.connect(loop.quit)
+        if give_up is not None:
+            give_up.connect(stop)
+        try:
+            while not done() and not gave_up:
+                loop.exec()
+        finally:
+            signal.disconnect(loop.quit)
+            if give_up is not None:
+                give_up.disconnect(stop)
+        return done()
+
+    def finish(self) -> None:
+        """The start ends here: wait for the building thread (a migration is never cut in
+        the middle), then close what it opened."""
+        if self._loader is not None:
+            self._loader.join()
+        self.wait_built()
+        if self.app is not None:
+            self.app.close()
+            self.app = None
+
+
+def watch_file_check(start: DeskStart, window: MainWindow, app: Comptoir) -> QLabel:
+    """The status bar says when the file was found sound (or that it is being checked);
+    a damaged file found once the window is open offers its latest good backup there."""
+    label = QLabel(window)
+    label.setObjectName(CHECK_LABEL)
+    window.statusBar().addPermanentWidget(label)
+
+    def show(found: FileCheck | None) -> None:
+        if found is None:
+            label.setText(_("Vérification de la base…"))
+            return
+        if not found.damaged:
+            label.setText(_("Base vérifiée : aucun problème"))
+            QTimer.singleShot(CHECK_NOTE_MS, label.hide)
+            return
+        label.setText(_("Base endommagée"))
+        label.setStyleSheet("color: #b00020; font-weight: bold;")
+        start.offered = True
+        _restore_from_window(start, found, window, app)
+
+    def outcome() -> None:
+        if start.file_check is None:
+            label.hide()  # no check (PostgreSQL), or it could not run (logged)
+        else:
+            show(start.file_check)
+
+    if start.is_checked:
+        outcome()
+    else:
+        show(None)
+        start.check_known.connect(outcome)
+    return label
+
+
+def _restore_from_window(
+    start: DeskStart, found: FileCheck, window: MainWindow, app: Comptoir
+) -> None:
+    from tiers_lieu.ui.settings.backups_tab import restore_closed
+
+    service = start.service
+    assert service is not None
+    source = _ask_restore(service, found, window)
+    if source is None:
+        return
+    try:
+        kept = restore_closed(app, service, source.path)
+    except Exception as exc:
+        show_error(window, exc, _("Restauration impossible"))
+        return
+    _say_restored(source, window)
+    window.on_database_restored(kept)
+
+
+# -- automatic backups ------------------------------------------------------------------
 def _backup_in_background(service: BackupService, reason: str, lock: threading.Lock) -> None:
     def work() -> None:
         if not lock.acquire(blocking=False):
             return  # the previous copy is still running
         try:
+            lower_priority()
             service.maybe_backup(reason)
         except Exception as exc:
             storage = storage_error(exc)
@@ -96,17 +426,54 @@ def _backup_in_background(service: BackupService, reason: str, lock: threading.L
     threading.Thread(target=work, name="comptoir-sauvegarde", daemon=True).start()
 
 
-def install_auto_backups(app: Comptoir, parent: QObject) -> QTimer | None:
-    """Back up now if the base changed since the last copy, then check every 5 minutes
-    (a backup is made when changes happened and the last one is 30 minutes old)."""
+class IdleBackups(QObject):
+    """Runs the backup that is due once the desk has been idle for ``idle_ms``."""
+
+    def __init__(self, service: BackupService, parent: QObject, *, idle_ms: int) -> None:
+        from tiers_lieu.ui.lock import InactivityWatcher
+
+        super().__init__(parent)
+        self._service = service
+        self._lock = threading.Lock()
+        self.due: str | None = None
+        self.watcher = InactivityWatcher(self)
+        self.watcher.timed_out.connect(self.on_idle)
+        self._idle_ms = idle_ms
+
+    def want(self, reason: str) -> None:
+        """A backup is due: it runs after the next ``idle_ms`` without any input."""
+        if self.due is None:
+            self.due = reason
+        if self.watcher.running:
+            return
+        if self.watcher.delay_ms:
+            self.watcher.resume()
+        else:
+            self.watcher.start(self._idle_ms)
+
+    @Slot()
+    def on_idle(self) -> None:
+        reason, self.due = self.due, None
+        if reason is not None:
+            _backup_in_background(self._service, reason, self._lock)
+
+
+def install_auto_backups(
+    app: Comptoir, parent: QObject, *, idle_ms: int = IDLE_MS
+) -> QTimer | None:
+    """Back up after the start once the desk is idle if the base changed since the last
+    copy, then check every 5 minutes (a backup is made, again once the desk is idle, when
+    changes happened and the last one is 30 minutes old). Returns the 5-minute timer."""
+    from tiers_lieu.services.backups import BackupService
+
     try:
         service = BackupService(app.url)
     except ComptoirError:
         return None
-    lock = threading.Lock()
-    _backup_in_background(service, "start", lock)
-    timer = QTimer(parent)
+    backups = IdleBackups(service, parent, idle_ms=idle_ms)
+    backups.want("start")
+    timer = QTimer(backups)
     timer.setInterval(CHECK_INTERVAL_MS)
-    timer.timeout.connect(lambda: _backup_in_background(service, "timer", lock))
+    timer.timeout.connect(lambda: backups.want("timer"))
     timer.start()
     return timer
