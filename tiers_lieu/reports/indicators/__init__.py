@@ -1,8 +1,10 @@
 """Indicator computation of the activity report, one module per section of DOMAIN.md.
 
 :func:`compute` runs inside the caller's session and returns the indicators in report order
-(:data:`tiers_lieu.reports.model.SECTIONS`). Every figure is a SQL aggregate; Python only
-walks the days of the period (calendar) and a few configuration rows.
+(:data:`tiers_lieu.reports.model.SECTIONS`). Every figure is a SQL aggregate, but those of
+the visits: one grouped pass over ``visit`` rolled up in Python into every breakdown
+(:mod:`.visits`, issue 17). Python otherwise walks the days of the period (calendar) and a
+few configuration rows.
 """
 
 from __future__ import annotations
