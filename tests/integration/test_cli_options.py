@@ -136,7 +136,7 @@ def test_help_in_french(capsys: pytest.CaptureFixture[str]) -> None:
             ["demo", "--scale", "xl"],
             "utilisation : tiers-lieu demo ",
             "Erreur : argument --scale : choix invalide : 'xl' "
-            "(choisir parmi 'small', 'medium', 'large')",
+            "(choisir parmi 'small', 'medium', 'large', 'network')",
         ),
         (
             ["demox"],
@@ -194,7 +194,7 @@ def test_usage_errors_in_french(
         (
             ["--lang", "en", "demo", "--scale", "xl"],
             "Error: argument --scale: invalid choice: 'xl' "
-            "(choose from 'small', 'medium', 'large')",
+            "(choose from 'small', 'medium', 'large', 'network')",
         ),
         (["init", "--lang", "en"], "Error: the following arguments are required: --site"),
     ],

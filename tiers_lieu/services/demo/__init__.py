@@ -5,10 +5,11 @@ one site (or creates the demo sites of an empty database) with months of activit
 Felletin and Aubusson, so a coordinator can try every screen and report, and so benchmarks
 have a realistic volume: the large scale writes about 250 000 visits over five sites.
 
-Each site is written in one unit of work, all or nothing, with bulk Core inserts (see
-:mod:`.common`); the generators are split by area (:mod:`.territory`, :mod:`.organisation`,
-:mod:`.agenda`, :mod:`.activity`, :mod:`.commerce`, :mod:`.amap`). Same seed and same
-``today`` give the same data.
+Each site is written in one unit of work, all or nothing, as plain tuples handed to the
+driver's ``executemany`` (see :mod:`.common` and :mod:`.bulk`; ``bench/bench_demo.py`` sets
+its time beside a bare ``sqlite3`` insert of the same rows). The generators are split by area
+(:mod:`.territory`, :mod:`.organisation`, :mod:`.agenda`, :mod:`.activity`, :mod:`.commerce`,
+:mod:`.amap`). Same seed and same ``today`` give the same data.
 """
 
 from __future__ import annotations
@@ -37,7 +38,12 @@ from tiers_lieu.i18n import (
 from tiers_lieu.models import Person, Site, Visit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.demo import activity, agenda, amap, commerce, organisation, territory
-from tiers_lieu.services.demo.common import SCALES, DemoContext, months_before
+from tiers_lieu.services.demo.common import (
+    SCALES,
+    DemoContext,
+    cycle_collector_paused,
+    months_before,
+)
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.sites import SiteService
 
@@ -50,6 +56,12 @@ DEMO_SITES: list[tuple[str, str, str, int]] = [
     ("Le Relais du plateau", "Gentioux-Pigerolles", "23090", 2),
     ("L'Atelier des sources", "Faux-la-Montagne", "23077", 1),
     ("La Grange de Vallière", "Vallière", "23257", 3),
+    # The network scale's five more places.
+    ("Le Fournil de Blessac", "Blessac", "23024", 2),
+    ("La Maison du Rozeille", "Moutier-Rozeille", "23140", 3),
+    ("Le Bistrot de la Chabanne", "Saint-Quentin-la-Chabanne", "23238", 4),
+    ("L'Escale de Saint-Frion", "Saint-Frion", "23196", 5),
+    ("Le Préau de Croze", "Croze", "23071", 1),
 ]
 
 # What the summary lists, in this order (table name, French label).
@@ -151,7 +163,7 @@ class DemoService:
         try:
             for index, (site, market) in enumerate(targets):
                 rng = random.Random(f"comptoir-demo:{seed}:{index}")
-                with self._uow() as uow:
+                with cycle_collector_paused(), self._uow() as uow:
                     conn = uow.session.connection()
                     ctx = DemoContext(
                         conn=conn,

@@ -17,7 +17,7 @@ from typing import Any
 
 from tiers_lieu.models import AssistanceRecord, Event, EventAttendance, Visit
 from tiers_lieu.models.enums import AttendanceMode, CategoryKind, ServiceKind, VisitSource
-from tiers_lieu.services.demo.common import DemoContext, PersonRef, poisson
+from tiers_lieu.services.demo.common import BATCH, DemoContext, PersonRef, Weighted, poisson
 
 MONTH_FACTOR = {
     1: 0.85,
@@ -120,13 +120,32 @@ OUTCOME_WEIGHT = {
 PLACE_WEIGHT = {"Sur place": 85, "À domicile": 4, "À distance": 8, "Permanence extérieure": 3}
 FOLLOW_UP = ("doit revenir", "à finaliser en autonomie")
 DURATIONS = [5, 10, 15, 15, 30, 30, 30, 45, 45, 60, 90, 120]
+MINUTES = [time(minute // 60, minute % 60) for minute in range(24 * 60)]  # the clock's times
+NOON = time(12, 0)
+# The columns of a desk visit, in the order ``add_desk_visits`` gives them.
+DESK_VISIT = (
+    "id",
+    "created_at",
+    "service_id",
+    "activity_date",
+    "activity_time",
+    "count",
+    "commune_id",
+    "age_band_id",
+    "gender_id",
+    "status_id",
+    "person_id",
+    "source",
+)
 
 
 class Clock:
     """Weighted visit times per weekday, drawn in five-minute steps within opening hours."""
 
     def __init__(self, ctx: DemoContext) -> None:
-        self.tables: dict[int, tuple[list[int], list[float]]] = {}
+        self.tables: dict[int, Weighted] = {}
+        # ``rng.randrange(n)`` is ``rng._randbelow(n)`` after checking its arguments.
+        self._below = ctx.rng._randbelow  # type: ignore[attr-defined]
         for weekday, ranges in ctx.hours.items():
             minutes: list[int] = []
             cumulative: list[float] = []
@@ -139,14 +158,13 @@ class Clock:
                     minutes.append(minute)
                     cumulative.append(total)
             if minutes:
-                self.tables[weekday] = (minutes, cumulative)
+                self.tables[weekday] = Weighted(ctx.rng, minutes, cumulative)
 
     def draw(self, ctx: DemoContext, weekday: int) -> time | None:
         table = self.tables.get(weekday)
         if table is None:
             return None
-        minute = ctx.rng.choices(table[0], cum_weights=table[1])[0] + ctx.rng.randrange(5)
-        return time(minute // 60, minute % 60)
+        return MINUTES[table() + self._below(5)]
 
 
 def _day_factor(ctx: DemoContext, day: date) -> float:
@@ -158,17 +176,18 @@ def _day_factor(ctx: DemoContext, day: date) -> float:
     return factor * (0.8 + 0.35 * ctx.progress_of(day))
 
 
-def _weights(
-    ctx: DemoContext, kind: str, weights: dict[str, int]
-) -> tuple[list[uuid.UUID], list[float]]:
+def _weighted(ctx: DemoContext, kind: str, weights: dict[str, int]) -> Weighted | None:
+    """A weighted draw among the categories of ``kind``, ``None`` if the site has none."""
     options = ctx.categories.get(kind, [])
+    if not options:
+        return None
     ids = [cid for cid, _label in options]
     cumulative: list[float] = []
     total = 0.0
     for _cid, label in options:
         total += weights.get(label, 1)
         cumulative.append(total)
-    return ids, cumulative
+    return Weighted(ctx.rng, ids, cumulative)
 
 
 def add_desk_visits(ctx: DemoContext) -> None:
@@ -179,21 +198,25 @@ def add_desk_visits(ctx: DemoContext) -> None:
     extra = [k for k in ctx.services if k not in SERVICE_WEIGHT]
     services = [ctx.services[k] for k in kinds] + [ctx.services[k] for k in extra]
     service_cw = list(accumulate([float(SERVICE_WEIGHT[k]) for k in kinds] + [1.0] * len(extra)))
+    pick_service = Weighted(rng, services, service_cw)
     amap_service = ctx.services.get(ServiceKind.AMAP)
-    ages = _weights(ctx, CategoryKind.AGE_BAND, AGE_WEIGHT)
-    genders = _weights(ctx, CategoryKind.GENDER, GENDER_WEIGHT)
-    statuses = _weights(ctx, CategoryKind.STATUS, STATUS_WEIGHT)
-    communes, commune_cw = ctx.communes, list(accumulate(ctx.commune_weights))
+    # Each draw as ``rng.choices(…)[0]`` would make it; ``None`` when there is nothing to draw.
+    pick_age = _weighted(ctx, CategoryKind.AGE_BAND, AGE_WEIGHT)
+    pick_gender = _weighted(ctx, CategoryKind.GENDER, GENDER_WEIGHT)
+    pick_status = _weighted(ctx, CategoryKind.STATUS, STATUS_WEIGHT)
+    pick_commune = (
+        Weighted(rng, ctx.communes, list(accumulate(ctx.commune_weights))) if ctx.communes else None
+    )
     known = [p for p in ctx.people if p.since <= ctx.today]
-    rows: list[dict[str, Any]] = []
-    random, choices = rng.random, rng.choices
+    rows: list[tuple[Any, ...]] = []
+    random = rng.random
     for day in ctx.open_days:
         n = poisson(rng, ctx.scale.visits_per_day * _day_factor(ctx, day))
         weekday = day.weekday()
         for _ in range(n):
             moment = clock.draw(ctx, weekday)
-            service = choices(services, cum_weights=service_cw)[0]
-            if service == amap_service and weekday != 3:
+            service = pick_service()
+            if service is amap_service and weekday != 3:  # the same object: no UUID.__eq__
                 service = services[0]
             count = 1 if random() >= 0.04 else rng.randint(2, 12)
             person: PersonRef | None = None
@@ -210,43 +233,30 @@ def add_desk_visits(ctx: DemoContext) -> None:
                 )
                 ctx.touch(person.id, day)
             else:
-                commune = (
-                    choices(communes, cum_weights=commune_cw)[0]
-                    if communes and random() < 0.55
-                    else None
-                )
-                age = (
-                    choices(ages[0], cum_weights=ages[1])[0] if ages[0] and random() < 0.3 else None
-                )
-                gender = (
-                    choices(genders[0], cum_weights=genders[1])[0]
-                    if genders[0] and random() < 0.35
-                    else None
-                )
-                status = (
-                    choices(statuses[0], cum_weights=statuses[1])[0]
-                    if statuses[0] and random() < 0.25
-                    else None
-                )
+                commune = pick_commune() if pick_commune and random() < 0.55 else None
+                age = pick_age() if pick_age and random() < 0.3 else None
+                gender = pick_gender() if pick_gender and random() < 0.35 else None
+                status = pick_status() if pick_status and random() < 0.25 else None
             rows.append(
-                {
-                    "id": ctx.uid(),
-                    "created_at": ctx.at(day, moment or time(12, 0)),
-                    "service_id": service,
-                    "activity_date": day,
-                    "activity_time": moment,
-                    "count": count,
-                    "commune_id": commune,
-                    "age_band_id": age,
-                    "gender_id": gender,
-                    "status_id": status,
-                    "person_id": person.id if person else None,
-                    "event_id": None,
-                    "booking_id": None,
-                    "source": VisitSource.DEMO,
-                }
+                (
+                    ctx.uid(),
+                    ctx.at(day, moment or NOON),
+                    service,
+                    day,
+                    moment,
+                    count,
+                    commune,
+                    age,
+                    gender,
+                    status,
+                    person.id if person else None,
+                    VisitSource.DEMO,
+                )
             )
-    ctx.insert(Visit, rows)
+        if len(rows) >= BATCH:  # written as they come: memory stays bounded
+            ctx.insert_rows(Visit, DESK_VISIT, rows)
+            rows = []
+    ctx.insert_rows(Visit, DESK_VISIT, rows)
 
 
 def add_events(ctx: DemoContext) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from tiers_lieu.models import Payment, Producer, Product, Sale, SaleLine, StockMovement
 from tiers_lieu.models.enums import PaymentMethod, ProductUnit, StockMovementKind
 from tiers_lieu.services.demo.activity import Clock
-from tiers_lieu.services.demo.common import DemoContext, poisson
+from tiers_lieu.services.demo.common import DemoContext, Weighted, poisson
 
 # (name, commune, distance in km, what they supply, delivery weekday)
 PRODUCERS: list[tuple[str, str, int, str, int]] = [
@@ -60,6 +60,31 @@ PRODUCTS: list[tuple[str, str, str, int, int | None, int, int | None, int]] = [
 PERISHABLE = {"Frais", "Légumes", "Fromages", "Boulangerie", "Boucherie"}
 METHODS = [PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CHEQUE, PaymentMethod.VOUCHER]
 METHOD_WEIGHT = [45, 45, 3, 7]
+
+# The columns of the simulation's rows, in the order it gives them (ids of movements and
+# payments are drawn when they are written, as ``DemoContext.insert`` does).
+SALE = ("id", "created_at", "sold_at", "total_cents", "person_id", "solidarity")
+SALE_LINE = (
+    "id",
+    "created_at",
+    "sale_id",
+    "product_id",
+    "quantity_milli",
+    "unit_price_cents",
+    "vat_rate_bp",
+    "total_cents",
+)
+MOVE = (
+    "created_at",
+    "product_id",
+    "kind",
+    "quantity_milli",
+    "unit_cost_cents",
+    "occurred_at",
+    "sale_line_id",
+    "note",
+)
+PAYMENT = ("created_at", "amount_cents", "method", "paid_on", "sale_id", "reference")
 
 
 def ean13(body: str) -> str:
@@ -149,11 +174,14 @@ def add_grocery(ctx: DemoContext) -> dict[str, uuid.UUID]:
 def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
     rng = ctx.rng
     clock = Clock(ctx)
-    sales: list[dict[str, Any]] = []
-    lines: list[dict[str, Any]] = []
-    moves: list[dict[str, Any]] = []
-    payments: list[dict[str, Any]] = []
-    weights = [s.popularity for s in shelves]
+    # Tuples of the columns named below (SALE, SALE_LINE, MOVE, PAYMENT): no dict per row.
+    sales: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
+    moves: list[tuple[Any, ...]] = []
+    payments: list[tuple[Any, ...]] = []
+    pick_shelves = Weighted.of(rng, shelves, [s.popularity for s in shelves]).many
+    pick_size = Weighted.of(rng, [1, 2, 3, 4, 5], [35, 30, 18, 10, 7])
+    pick_method = Weighted.of(rng, METHODS, METHOD_WEIGHT)
     buyers = [p for p in ctx.people if "coworker" not in p.kinds]
     opening = ctx.start - timedelta(days=1)
     for shelf in shelves:
@@ -172,9 +200,9 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
             solidarity = person is not None and rng.random() < 0.3
             sale_id = ctx.uid()
             total = 0
-            size = rng.choices([1, 2, 3, 4, 5], [35, 30, 18, 10, 7])[0]
+            size = pick_size()
             picked: list[_Shelf] = []
-            for shelf in rng.choices(shelves, weights, k=size):
+            for shelf in pick_shelves(size):
                 if shelf not in picked:
                     picked.append(shelf)
             for shelf in picked:
@@ -193,45 +221,28 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
                 total += amount
                 line_id = ctx.uid()
                 lines.append(
-                    {
-                        "id": line_id,
-                        "created_at": sold_at,
-                        "sale_id": sale_id,
-                        "product_id": shelf.id,
-                        "quantity_milli": quantity,
-                        "unit_price_cents": price,
-                        "vat_rate_bp": shelf.vat,
-                        "total_cents": amount,
-                    }
+                    (line_id, sold_at, sale_id, shelf.id, quantity, price, shelf.vat, amount)
                 )
                 moves.append(
-                    {
-                        "created_at": sold_at,
-                        "product_id": shelf.id,
-                        "kind": StockMovementKind.SALE,
-                        "quantity_milli": -quantity,
-                        "unit_cost_cents": None,
-                        "occurred_at": sold_at,
-                        "sale_line_id": line_id,
-                        "note": "",
-                    }
+                    (
+                        sold_at,
+                        shelf.id,
+                        StockMovementKind.SALE,
+                        -quantity,
+                        None,
+                        sold_at,
+                        line_id,
+                        "",
+                    )
                 )
             if total == 0:
                 continue
             if person is not None:
                 ctx.touch(person.id, day)
             sales.append(
-                {
-                    "id": sale_id,
-                    "created_at": sold_at,
-                    "sold_at": sold_at,
-                    "total_cents": total,
-                    "person_id": person.id if person else None,
-                    "solidarity": solidarity,
-                    "cancelled_at": None,
-                }
+                (sale_id, sold_at, sold_at, total, person.id if person else None, solidarity)
             )
-            method = rng.choices(METHODS, METHOD_WEIGHT)[0]
+            method = pick_method()
             if method == PaymentMethod.VOUCHER and total > 500:
                 # A food voucher rarely covers the whole basket: the rest in cash.
                 payments.append(_payment(sale_id, 500, PaymentMethod.VOUCHER, day, sold_at))
@@ -243,22 +254,14 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
                 lost = min(shelf.stock, 1000 if shelf.unit != ProductUnit.KG else 500)
                 shelf.stock -= lost
                 stamp = ctx.at(day, time(18, 30))
+                note = rng.choice(["Date dépassée", "Abîmé", "Casse"])
                 moves.append(
-                    {
-                        "created_at": stamp,
-                        "product_id": shelf.id,
-                        "kind": StockMovementKind.LOSS,
-                        "quantity_milli": -lost,
-                        "unit_cost_cents": shelf.cost,
-                        "occurred_at": stamp,
-                        "sale_line_id": None,
-                        "note": rng.choice(["Date dépassée", "Abîmé", "Casse"]),
-                    }
+                    (stamp, shelf.id, StockMovementKind.LOSS, -lost, shelf.cost, stamp, None, note)
                 )
-    ctx.insert(Sale, sales)
-    ctx.insert(SaleLine, lines)
-    ctx.insert(StockMovement, moves)
-    ctx.insert(Payment, payments)
+    ctx.insert_rows(Sale, SALE, sales)
+    ctx.insert_rows(SaleLine, SALE_LINE, lines)
+    ctx.insert_rows(StockMovement, MOVE, moves)
+    ctx.insert_rows(Payment, PAYMENT, payments)
 
 
 def _season(day: date) -> float:
@@ -274,7 +277,7 @@ def _quantity(rng: Any, shelf: _Shelf) -> int:
 
 
 def _receive(
-    ctx: DemoContext, moves: list[dict[str, Any]], shelf: _Shelf, day: date, quantity: int
+    ctx: DemoContext, moves: list[tuple[Any, ...]], shelf: _Shelf, day: date, quantity: int
 ) -> None:
     if shelf.unit != ProductUnit.KG:
         quantity = quantity // 1000 * 1000
@@ -283,25 +286,20 @@ def _receive(
     shelf.stock += quantity
     stamp = ctx.at(day, time(8, 30))
     moves.append(
-        {
-            "created_at": stamp,
-            "product_id": shelf.id,
-            "kind": StockMovementKind.RECEPTION,
-            "quantity_milli": quantity,
-            "unit_cost_cents": shelf.cost,
-            "occurred_at": stamp,
-            "sale_line_id": None,
-            "note": "Livraison",
-        }
+        (
+            stamp,
+            shelf.id,
+            StockMovementKind.RECEPTION,
+            quantity,
+            shelf.cost,
+            stamp,
+            None,
+            "Livraison",
+        )
     )
 
 
-def _payment(sale_id: uuid.UUID, amount: int, method: str, day: date, stamp: Any) -> dict[str, Any]:
-    return {
-        "created_at": stamp,
-        "amount_cents": amount,
-        "method": method,
-        "paid_on": day,
-        "sale_id": sale_id,
-        "reference": "",
-    }
+def _payment(
+    sale_id: uuid.UUID, amount: int, method: str, day: date, stamp: Any
+) -> tuple[Any, ...]:
+    return (stamp, amount, method, day, sale_id, "")

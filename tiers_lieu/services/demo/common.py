@@ -3,31 +3,39 @@ bulk writer.
 
 Demo data must be reproducible (same seed and same ``today`` give the same data), so every
 draw, every UUID and every timestamp comes from one ``random.Random``; nothing here reads the
-clock or the global random, and nothing iterates over a set. Rows are written with SQLAlchemy
-Core ``executemany`` on the connection of the caller's unit of work: building ORM objects
-would take minutes for the large scale (≈ 250 000 visits), Core takes seconds.
+clock or the global random, and nothing iterates over a set. Rows are written as plain tuples
+by the driver's ``executemany`` on the connection of the caller's unit of work (see
+:mod:`.bulk`): ORM objects would take minutes for the large scale (≈ 250 000 visits), and
+even Core's per-row parameter processing took two thirds of the time.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 import uuid
+from bisect import bisect
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic_core import PydanticUndefined
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 from sqlmodel import SQLModel, col, select
 
 from tiers_lieu.models import Category, Closure, Commune, OpeningHours, Service, Site
 from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.demo.bulk import Same, TablePlan
 
 BATCH = 5000
+KEPT_INSTANTS = 300_000  # moments ``DemoContext.at`` remembers (≈ 40 000 a large site)
+_MISSING = object()  # a key some rows of one insert give and others do not
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,63 @@ SCALES: dict[str, Scale] = {
     "small": Scale("small", 1, 3, 22, 120, 6, 2.5, 1.5, 6, 6, 5, 14),
     "medium": Scale("medium", 1, 12, 30, 350, 8, 3.5, 2.0, 8, 10, 8, 22),
     "large": Scale("large", 5, 36, 50, 600, 7, 4.0, 2.0, 8, 12, 10, 26),
+    # A regional network: 10 places × 10 years (≈ 1.7 million visits), for the benchmarks.
+    "network": Scale("network", 10, 120, 50, 1500, 7, 4.0, 2.0, 8, 12, 10, 26),
 }
+
+
+# ``uuid.UUID(int=bits, version=4)`` spends most of its time checking its arguments; the demo
+# draws one per row. Same variant and version bits, same value (tests/unit/test_demo_bulk.py).
+_V4_KEEP = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_V4_SET = (0x8000 << 48) | (4 << 76)
+_UNKNOWN = uuid.SafeUUID.unknown
+
+
+_new_object = object.__new__
+_set_slot = object.__setattr__
+
+
+def uuid4_of(bits: int) -> uuid.UUID:
+    """The version-4 UUID made of 128 random ``bits``, as ``uuid.UUID(int=…, version=4)``."""
+    value = _new_object(uuid.UUID)
+    _set_slot(value, "int", (bits & _V4_KEEP) | _V4_SET)
+    _set_slot(value, "is_safe", _UNKNOWN)
+    return value
+
+
+class Weighted:
+    """``rng.choices(options, cum_weights=…)[0]`` for a draw repeated many times: the same
+    ``random()`` call and the same bisection, without the checks made at every call."""
+
+    __slots__ = ("_cum", "_hi", "_options", "_random", "_total")
+
+    def __init__(self, rng: random.Random, options: Sequence[Any], cum_weights: list[float]):
+        if not options or len(options) != len(cum_weights):
+            raise ValueError("options and cumulative weights of the same, non-zero length")
+        self._options = options
+        self._cum = cum_weights
+        self._total = cum_weights[-1] + 0.0
+        self._hi = len(options) - 1
+        self._random = rng.random
+
+    @classmethod
+    def of(cls, rng: random.Random, options: Sequence[Any], weights: Sequence[float]) -> Weighted:
+        """As ``rng.choices(options, weights)``."""
+        return cls(rng, options, list(accumulate(weights)))
+
+    def __call__(self) -> Any:
+        return self._options[bisect(self._cum, self._random() * self._total, 0, self._hi)]
+
+    def many(self, k: int) -> list[Any]:
+        """As ``rng.choices(…, k=k)``: ``k`` draws with replacement."""
+        options, cum, total, hi, rand = (
+            self._options,
+            self._cum,
+            self._total,
+            self._hi,
+            self._random,
+        )
+        return [options[bisect(cum, rand() * total, 0, hi)] for _ in range(k)]
 
 
 @dataclass(frozen=True)
@@ -68,6 +132,24 @@ class PersonRef:
     status_id: uuid.UUID | None
     kinds: tuple[str, ...]
     since: date
+
+
+@contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while one site is filled.
+
+    The demo makes millions of short-lived tuples, lists and dicts and holds hundreds of
+    thousands of UUIDs and datetimes; each full collection walks all of them. On the large
+    demo the collector took 2.1 of 14.6 s of processor time, for no cycle worth collecting
+    (reference counting frees the rows). Process-wide, hence one site at a time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -102,13 +184,19 @@ def daterange(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def _static_defaults(model: type[SQLModel]) -> dict[str, Any]:
-    """Column defaults declared on the model (SQLModel keeps them Python-side only)."""
-    defaults: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        if info.default_factory is None and info.default is not PydanticUndefined:
-            defaults[name] = info.default
-    return defaults
+def _by_column(rows: list[dict[str, Any]]) -> tuple[dict[str, list[Any]], bool]:
+    """The values of ``rows`` key by key, and whether some rows lack keys others have (their
+    missing values are then ``_MISSING``)."""
+    if not rows:
+        return {}, False
+    width = len(rows[0])
+    if all(len(row) == width for row in rows):
+        try:
+            return {key: list(map(itemgetter(key), rows)) for key in rows[0]}, False
+        except KeyError:  # rows of one length with other keys
+            pass
+    keys = dict.fromkeys(key for row in rows for key in row)
+    return {key: [row.get(key, _MISSING) for row in rows] for key in keys}, True
 
 
 @dataclass
@@ -136,47 +224,112 @@ class DemoContext:
     partners: list[uuid.UUID] = field(default_factory=list)
     last_activity: dict[uuid.UUID, date] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
-    _defaults: dict[type[SQLModel], dict[str, Any]] = field(default_factory=dict)
+    _plans: dict[type[SQLModel], TablePlan] = field(default_factory=dict)
     _open: set[date] = field(default_factory=set)
+    _instants: dict[tuple[date, time], datetime] = field(default_factory=dict)
+    _pickers: dict[tuple[str, int], tuple[Mapping[str, float], Weighted]] = field(
+        default_factory=dict
+    )
 
     # -- writing ------------------------------------------------------------------------
     def uid(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+        return uuid4_of(self.rng.getrandbits(128))
 
     def at(self, day: date, moment: time) -> datetime:
-        """A local wall-clock moment of the site, as an aware UTC instant."""
-        return datetime.combine(day, moment, tzinfo=self.tz).astimezone(UTC)
+        """A local wall-clock moment of the site, as an aware UTC instant.
+
+        The same moment gives the same object (a sale's moment stamps its lines, movements
+        and payment; many visits share a minute): made once, and its hash, kept in it, makes
+        the writer's lookups of its text cheap (``bulk._Remembered``).
+        """
+        key = (day, moment)
+        instant = self._instants.get(key)
+        if instant is None:
+            if len(self._instants) >= KEPT_INSTANTS:
+                self._instants.clear()
+            instant = datetime.combine(day, moment, tzinfo=self.tz).astimezone(UTC)
+            self._instants[key] = instant
+        return instant
 
     def insert(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
-        """Bulk-insert ``rows``: defaults, ``site_id`` and stamps filled where missing."""
-        if not rows:
+        """Bulk-insert ``rows``: defaults, ``site_id`` and stamps filled where missing.
+
+        A row without ``id`` gets the next :meth:`uid`, in row order; ``created_at`` defaults
+        to the period's first morning and is capped at today's midnight; ``updated_at``
+        defaults to ``created_at``. Rows go to the driver as tuples, in batches.
+        """
+        plan = self._plan(model)
+        for offset in range(0, len(rows), BATCH):
+            batch = rows[offset : offset + BATCH]
+            given, sparse = _by_column(batch)
+            self._write(plan, given, len(batch), sparse)
+
+    def insert_rows(
+        self, model: type[SQLModel], columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """:meth:`insert` for rows given as tuples of the values of ``columns``: the busiest
+        generators make no dictionary per row, and call it every :data:`BATCH` rows."""
+        plan = self._plan(model)
+        for offset in range(0, len(rows), BATCH):
+            batch = rows[offset : offset + BATCH]
+            self._write(plan, dict(zip(columns, zip(*batch, strict=True), strict=True)), len(batch))
+
+    def send(self, plan: TablePlan, rows: list[tuple[Any, ...]]) -> None:
+        """The one place demo rows reach the driver (``bench/bench_demo.py`` watches it)."""
+        self.conn.exec_driver_sql(plan.sql, rows)
+
+    def _plan(self, model: type[SQLModel]) -> TablePlan:
+        plan = self._plans.get(model)
+        if plan is None:
+            plan = self._plans[model] = TablePlan.of(model, self.conn.dialect)
+        return plan
+
+    def _write(
+        self, plan: TablePlan, given: Mapping[str, Sequence[Any]], count: int, sparse: bool = False
+    ) -> None:
+        """Send ``count`` rows given column by column (``sparse``: holding ``_MISSING``)."""
+        if not count:
             return
-        defaults = self._defaults.get(model)
-        if defaults is None:
-            defaults = _static_defaults(model)
-            self._defaults[model] = defaults
-        fallback = self.at(self.start, time(9, 0))
+        unknown = set(given) - set(plan.columns)
+        if unknown:
+            raise ValueError(f"{plan.table}: {sorted(unknown)}")
         # Rows planned ahead (next weeks' bookings, distributions) were still written before
         # today: no stamp after today's midnight, or a coordinator would refuse the place's
         # bundle (an ``updated_at`` in the future wins every conflict).
         latest = self.at(self.today, time(0, 0))
-        has_site = "site_id" in model.model_fields
-        full = []
-        for row in rows:
-            record = {**defaults, **row}
-            if has_site:
-                record["site_id"] = self.site_id
-            if "id" not in record:
-                record["id"] = self.uid()
-            stamp = record.setdefault("created_at", fallback)
-            if stamp > latest:
-                stamp = record["created_at"] = latest
-            record.setdefault("updated_at", stamp)
-            full.append(record)
-        statement = insert(model)
-        for offset in range(0, len(full), BATCH):
-            self.conn.execute(statement, full[offset : offset + BATCH])
-        self.counts[str(model.__tablename__)] += len(full)
+        fallback = min(self.at(self.start, time(9, 0)), latest)
+        columns: list[Sequence[Any] | Same] = []
+        created: Sequence[Any] | Same = Same(fallback)
+        for name, default in zip(plan.columns, plan.defaults, strict=True):
+            values = given.get(name)
+            column: Sequence[Any] | Same
+            if name == "site_id" and plan.has_site:
+                column = Same(self.site_id)
+            elif values is None:  # no row gives it
+                if name == "id":
+                    column = [self.uid() for _ in range(count)]
+                elif name in ("created_at", "updated_at"):
+                    column = created
+                else:
+                    column = Same(default)
+            elif name == "id":
+                column = [self.uid() if v is _MISSING else v for v in values] if sparse else values
+            elif name == "created_at":
+                if sparse or max(values) > latest:
+                    values = [
+                        fallback if v is _MISSING else v if v <= latest else latest for v in values
+                    ]
+                column = created = values
+            elif name == "updated_at" and sparse:
+                stamps = [created.value] * count if isinstance(created, Same) else created
+                column = [c if v is _MISSING else v for v, c in zip(values, stamps, strict=True)]
+            elif sparse:
+                column = [default if v is _MISSING else v for v in values]
+            else:
+                column = values
+            columns.append(column)
+        self.send(plan, plan.convert(columns, count))
+        self.counts[plan.table] += count
 
     # -- configuration ------------------------------------------------------------------
     def load_configuration(self) -> None:
@@ -204,6 +357,8 @@ class DemoContext:
             self.hours.setdefault(weekday, []).append((opens, closes))
         tz_name = conn.execute(select(Site.timezone).where(Site.id == self.site_id)).scalar()
         self.tz = ZoneInfo(tz_name or "Europe/Paris")
+        self._instants.clear()
+        self._pickers.clear()
 
     def existing_communes(self) -> dict[str, tuple[uuid.UUID, int | None]]:
         rows = self.conn.execute(
@@ -256,8 +411,14 @@ class DemoContext:
             return None
         if weights is None:
             return self.rng.choice(options)[0]
-        chosen = self.rng.choices(options, [weights.get(label, 1.0) for _i, label in options])
-        return chosen[0][0]
+        # As ``rng.choices(options, [weights.get(label, 1.0) …])``, the sums made once.
+        key = (kind, id(weights))
+        known = self._pickers.get(key)
+        if known is None or known[0] is not weights:
+            picker = Weighted.of(self.rng, options, [weights.get(lb, 1.0) for _i, lb in options])
+            known = self._pickers[key] = (weights, picker)
+        chosen: tuple[uuid.UUID, str] = known[1]()
+        return chosen[0]
 
     def pick_commune(self) -> uuid.UUID | None:
         if not self.communes:
