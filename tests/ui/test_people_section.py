@@ -12,16 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
+from sqlmodel import Session, select
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.models import AssistanceRecord, Person
+from tiers_lieu.models import AssistanceRecord, AuditEntry, Person
 from tiers_lieu.models.enums import CategoryKind, Role
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.common import select_id
 from tiers_lieu.ui.people import PeopleSection
 from tiers_lieu.ui.people.purge_prompt import offer_purge_at_start
+from tiers_lieu.ui.people.register import SEARCH_DELAY_MS
 
 SHOTS = Path("/tmp/people-shots")
 
@@ -103,6 +106,7 @@ def test_search_page_and_assistance_only_for_mediation(
         reg = people.register
         assert reg.model.rowCount() == 2
         qtbot.keyClicks(reg.search, "roux")
+        qtbot.keyClick(reg.search, Qt.Key.Key_Return)  # Entrée searches without waiting
         assert [r.display_name for r in reg.model.rows()] == ["Léa Roux"]
         reg.table.selectRow(0)
         text = reg.page.toPlainText()
@@ -111,6 +115,70 @@ def test_search_page_and_assistance_only_for_mediation(
         if sees:
             SHOTS.mkdir(exist_ok=True)
             people.grab().save(str(SHOTS / "registre.png"))
+
+
+def consultations(app: Comptoir) -> int:
+    """« Consultation » lines of assistance notes in the audit log."""
+    with Session(app.engine) as session:
+        return len(
+            session.exec(select(AuditEntry).where(AuditEntry.entity == "assistance_record")).all()
+        )
+
+
+def test_the_register_is_searched_when_typing_pauses(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for first, last in (("Léa", "Roux"), ("Louis", "Rousseau"), ("Paul", "Vidal")):
+        app.people.create(site_id=site.id, first_name=first, last_name=last)
+    people = section(qtbot, app, site, Role.HOST)
+    reg = people.register
+    searched: list[str] = []
+    browse = app.people.browse
+    monkeypatch.setattr(
+        app.people,
+        "browse",
+        lambda site_id, text="", **kw: searched.append(text) or browse(site_id, text, **kw),
+    )
+    qtbot.keyClicks(reg.search, "rou")
+    # Letters typed quickly: the list waits for the pause, it is not searched at each one.
+    assert searched == [] and reg.model.rowCount() == 3
+    assert reg.search_timer.isActive() and 150 <= reg.search_timer.interval() <= 250
+    assert reg.search_timer.interval() == SEARCH_DELAY_MS
+    reg.search_timer.timeout.emit()  # the pause after the last key
+    assert searched == ["rou"]
+    assert [r.display_name for r in reg.model.rows()] == ["Louis Rousseau", "Léa Roux"]
+    assert not reg.search_timer.isActive()
+    qtbot.keyClicks(reg.search, "x")
+    qtbot.keyClick(reg.search, Qt.Key.Key_Return)  # Entrée: at once, and only once
+    assert searched == ["rou", "roux"] and not reg.search_timer.isActive()
+    assert [r.display_name for r in reg.model.rows()] == ["Léa Roux"]
+    reg.search.clear()
+    reg.search_timer.timeout.emit()
+    assert reg.model.rowCount() == 3
+
+
+def test_typing_on_does_not_reopen_the_selected_page(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo
+) -> None:
+    """The page of the person chosen stays as it is while the search is refined: reading
+    their notes again at each search would write one more « Consultation » line each time."""
+    lea = app.people.create(site_id=site.id, first_name="Léa", last_name="Roux")
+    app.people.create(site_id=site.id, first_name="Paul", last_name="Vidal")
+    with_note(app, site, lea.id, "Dossier retraite")
+    people = section(qtbot, app, site, Role.MEDIATOR)
+    reg = people.register
+    select_id(reg.table, lea.id)
+    assert "Dossier retraite" in reg.page.toPlainText()
+    consulted = consultations(app)
+    assert consulted >= 1
+    for text in ("r", "ro", "roux"):
+        reg.search.setText(text)
+        reg.search_now()
+    assert reg.current_id() == lea.id and "Dossier retraite" in reg.page.toPlainText()
+    assert consultations(app) == consulted
+    reg.search.setText("vidal")
+    reg.search_now()
+    assert reg.current_id() is None and "Choisissez une personne" in reg.page.toPlainText()
 
 
 def test_register_lists_lazily(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> None:

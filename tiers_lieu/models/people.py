@@ -19,6 +19,9 @@ from tiers_lieu.models.base import Row, SiteRow, UTCDateTime
 
 class Person(SiteRow, table=True):
     __tablename__ = "person"
+    # People search and the register's list, alphabetical a page at a time (migration 0008;
+    # first letter typed at 10 × 10: 3 → 0.3 ms, no sort of the place's people).
+    __table_args__ = (Index("ix_person_site_name", "site_id", "last_name", "first_name", "id"),)
 
     first_name: str = Field(default="", max_length=80)
     last_name: str = Field(default="", max_length=80, index=True)

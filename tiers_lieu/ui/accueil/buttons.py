@@ -83,6 +83,8 @@ class ServiceButton(QPushButton):
         event.accept()
 
     def set_count(self, count: int) -> None:
+        if count == self._count:
+            return  # nothing to redraw (the other buttons, after a key press)
         self._count = count
         self.count_label.setText(format_number(count))
         self._describe()
@@ -176,6 +178,12 @@ class ServicePad(QWidget):
     def set_counts(self, counts: Mapping[uuid.UUID, int]) -> None:
         for service_id, button in self._buttons.items():
             button.set_count(counts.get(service_id, 0))
+
+    def set_count(self, service_id: uuid.UUID, count: int) -> None:
+        """One button's count (the one whose visit was just counted)."""
+        button = self._buttons.get(service_id)
+        if button is not None:
+            button.set_count(count)
 
     def button(self, service_id: uuid.UUID) -> ServiceButton | None:
         return self._buttons.get(service_id)

@@ -55,6 +55,17 @@ def describe_visit(visit: VisitInfo, today: date | None = None) -> str:
     return " — ".join(parts)
 
 
+def _details_of(visit: VisitInfo) -> tuple[object, ...]:
+    return (
+        visit.commune_id,
+        visit.person_id,
+        visit.age_band_id,
+        visit.gender_id,
+        visit.status_id,
+        visit.count,
+    )
+
+
 class DetailsPanel(QWidget):
     """Completes the last visit; emits ``save_requested`` when the host confirms.
 
@@ -129,7 +140,28 @@ class DetailsPanel(QWidget):
 
     def set_visit(self, visit: VisitInfo | None, today: date | None = None) -> None:
         """Refer to ``visit`` (or to none) and show its stored details."""
+        shown = self._visit
         self._visit = visit
+        unchanged = (
+            not self._dirty
+            and visit is not None
+            and shown is not None
+            and _details_of(visit) == _details_of(shown)
+        )
+        if not unchanged:  # (after a key press, the fields already show a new visit's blanks)
+            self._show_details(visit)
+        self._dirty = False
+        self.save_button.setEnabled(False)
+        if visit is None:
+            self.visit_label.setText(
+                _("Comptez une visite : ses détails pourront être complétés ici.")
+            )
+        else:
+            self.visit_label.setText(
+                _("Détails de : {visit}").format(visit=describe_visit(visit, today))
+            )
+
+    def _show_details(self, visit: VisitInfo | None) -> None:
         self._loading = True
         try:
             if visit is None:
@@ -147,7 +179,6 @@ class DetailsPanel(QWidget):
                 self.count_spin.setValue(visit.count)
         finally:
             self._loading = False
-        self._dirty = False
         enabled = visit is not None
         for widget in (
             self.commune_edit,
@@ -158,15 +189,6 @@ class DetailsPanel(QWidget):
             self.count_spin,
         ):
             widget.setEnabled(enabled)
-        self.save_button.setEnabled(False)
-        if visit is None:
-            self.visit_label.setText(
-                _("Comptez une visite : ses détails pourront être complétés ici.")
-            )
-        else:
-            self.visit_label.setText(
-                _("Détails de : {visit}").format(visit=describe_visit(visit, today))
-            )
 
     def details(self) -> VisitDetails:
         """The values shown; a commune typed freely is added to the site here."""

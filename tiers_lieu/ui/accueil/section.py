@@ -47,6 +47,7 @@ from tiers_lieu.services.visits import VisitInfo, desk_keys
 from tiers_lieu.ui.accueil.activity_date import ActivityDateBar
 from tiers_lieu.ui.accueil.buttons import ServicePad
 from tiers_lieu.ui.accueil.details import DetailsPanel, describe_visit
+from tiers_lieu.ui.accueil.figures import SETTLE_MS, FiguresOnScreen, ShownFigures
 from tiers_lieu.ui.accueil.glance import TodayPanel, opening_hours_span, today_hours_text
 from tiers_lieu.ui.accueil.pending import (
     UndoEntry,
@@ -110,6 +111,7 @@ class AccueilSection(QWidget):
         self.undo_button.setToolTip(_("Retirer la dernière visite comptée à ce poste (Ctrl+Z)"))
         self.details = DetailsPanel(app, site.id, self)
         self.today_panel = TodayPanel(self)
+        self.figures = FiguresOnScreen(app, site.id, self.pad, self.today_panel, self._opening_span)
         self.print_button = QPushButton(_("Imp&rimer une feuille de comptage…"), self)
         self.print_button.setToolTip(
             _("Une feuille à cocher pour les jours où l'ordinateur est éteint (Ctrl+P)")
@@ -188,6 +190,12 @@ class AccueilSection(QWidget):
         self.glance_timer.setInterval(GLANCE_REFRESH_MS)
         self.glance_timer.timeout.connect(self.on_glance_timer_timeout)
         self.glance_timer.start()
+        # A key press adds its visit to the figures shown; the day is read again once the desk
+        # pauses, so that visits counted at another desk show too.
+        self.settle_timer = QTimer(self)
+        self.settle_timer.setSingleShot(True)
+        self.settle_timer.setInterval(SETTLE_MS)
+        self.settle_timer.timeout.connect(self.on_settle_timer_timeout)
         self.print_button.clicked.connect(self.on_print_clicked)
         self.pdf_button.clicked.connect(self.on_save_pdf_clicked)
         self.key_shortcuts: dict[int, QShortcut] = {}
@@ -284,7 +292,7 @@ class AccueilSection(QWidget):
         self._show_status(
             _("Visite comptée : {visit}").format(visit=describe_visit(visit, self.now().date()))
         )
-        self._reload_figures()
+        self._count_in(visit)
         self.pad.flash(service_id)
         self.visit_counted.emit(visit)
         return visit
@@ -342,6 +350,11 @@ class AccueilSection(QWidget):
         monitor = monitor_of(self)
         if self.isVisible() and (monitor is None or not monitor.offline):
             self._reload_glance()
+
+    def on_settle_timer_timeout(self) -> None:
+        monitor = monitor_of(self)
+        if self.isVisible() and (monitor is None or not monitor.offline):
+            self._reload_figures()
 
     def on_pending_visits_saved(self, saved: object) -> None:
         """The server came back and took the visits kept meanwhile."""
@@ -439,24 +452,20 @@ class AccueilSection(QWidget):
         self.status_label.setText(message)
         self.undo_button.setEnabled(bool(self._undo))
 
+    def _count_in(self, visit: VisitInfo) -> None:
+        """Add the visit just committed to the figures shown, without reading the day again
+        (read once the desk pauses, :data:`~tiers_lieu.ui.accueil.figures.SETTLE_MS`)."""
+        if self.figures.count_in(visit, self.now().date(), self.date_bar.day()):
+            self.settle_timer.start()
+        else:
+            self._reload_figures()
+
     def _reload_figures(self) -> None:
-        """After a key press: the counts on the buttons and today's visit figures only."""
-        today = self.now().date()
-        day = self.date_bar.day()
+        """The counts on the buttons and today's visit figures only, read from the base."""
         try:
-            visits = self._app.today.visits(self._site.id, today)
-            counts = (
-                visits.by_service
-                if day == today
-                else self._app.visits.counts_for_day(self._site.id, day)
-            )
+            self.figures.read(self.now().date(), self.date_bar.day())
         except Exception as exc:
             show_error(self, exc)
-            return
-        self.pad.set_counts(counts)
-        self.today_panel.show_visits(
-            visits.by_hour, visits.untimed, visits.total, self._opening_span(today)
-        )
 
     def _reload_glance(self) -> None:
         """Everything the section shows about today, bookings and follow-ups included."""
@@ -475,10 +484,7 @@ class AccueilSection(QWidget):
         except Exception as exc:
             show_error(self, exc)
             return
-        self.pad.set_counts(counts)
-        self.today_panel.show_visits(
-            summary.visits_by_hour, summary.untimed, summary.total, self._opening_span(today)
-        )
+        self.figures.show(ShownFigures.of_summary(summary, day, counts))
         self.today_panel.show_agenda(summary, now)
         closure = next(
             (c.reason for c in self._closures if c.start_date <= today <= c.end_date), None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
@@ -16,10 +16,13 @@ from tiers_lieu.services.memberships import MembershipService
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.services.privacy import PrivacyService
 from tiers_lieu.services.privacy_documents import PrivacyDocuments
-from tiers_lieu.ui.models import ReadModelTable
+from tiers_lieu.ui.models import ID_ROLE, SORT_ROLE, ReadModelTable
 
 PAGE_SIZE = 100
 _NO_INDEX = QModelIndex()
+_ANSWERED = frozenset(
+    {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, ID_ROLE, SORT_ROLE}
+)
 
 
 def privacy(app: Comptoir) -> PrivacyService:
@@ -66,6 +69,15 @@ class PeopleModel(ReadModelTable[PersonInfo]):
             c.EMAIL: _("Courriel"),
             c.CONSENT: _("Consentement"),
         }
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> object:
+        # Qt asks a dozen roles of every cell it shows or measures, at each letter searched;
+        # this list answers four of them, the others at once.
+        return super().data(index, role) if role in _ANSWERED else None
 
     def display(self, row: PersonInfo, column: Any) -> str:
         c = self.Columns

@@ -1,6 +1,9 @@
 """« Registre »: find a person (type-ahead, list fetched page by page), see their page, and
 act on it: new person, membership, consent, merge, export of their data, erasure.
 
+The list is searched when typing pauses (:data:`SEARCH_DELAY_MS` after the last key), or at
+once on Entrée: a name typed quickly is one search, not one per letter.
+
 The page is plain rich text rebuilt from :meth:`PeopleService.person_page`; assistance
 records appear only for the roles allowed to read them.
 """
@@ -12,7 +15,7 @@ from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -42,6 +45,9 @@ from tiers_lieu.ui.people.dialogs import (
     RegisterPersonDialog,
 )
 
+SEARCH_DELAY_MS = 200
+"""The pause after the last key before the list is searched (Entrée searches at once)."""
+
 
 class RegisterTab(QWidget):
     person_changed = Signal()
@@ -53,6 +59,13 @@ class RegisterTab(QWidget):
         self.search.setPlaceholderText(_("Rechercher par nom, téléphone ou courriel…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.on_search_text_changed)
+        self.search.returnPressed.connect(self.search_now)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.search_now)
+        self._page_id: uuid.UUID | None = None
+        self._listing = False
         self.model = PeopleModel(app, site.id, self)
         self.table = make_table(self.model, self, stretch=0)
         # « Nom » takes the width the other columns leave, but never less than a name: a
@@ -138,18 +151,36 @@ class RegisterTab(QWidget):
 
     # -- data ----------------------------------------------------------------------------
     def refresh(self, keep: object | None = None) -> None:
-        keep = keep if keep is not None else selected_id(self.table)
-        self.model.load(self.search.text())
-        if keep is not None:
-            select_id(self.table, keep)
+        """List the people matching the search again and rebuild the selected person's page
+        (a dialog may have changed it)."""
+        self._list(keep)
         self._show_page()
+
+    def search_now(self) -> None:
+        """Search for the text typed now; the page is rebuilt only if the selection moved."""
+        self._list(None)
+        self._show_page(again=False)
+
+    def _list(self, keep: object | None) -> None:
+        self.search_timer.stop()  # whatever was waiting is listed now
+        keep = keep if keep is not None else selected_id(self.table)
+        self._listing = True
+        try:
+            self.model.load(self.search.text())
+            if keep is not None:
+                select_id(self.table, keep)
+        finally:
+            self._listing = False
 
     def current_id(self) -> uuid.UUID | None:
         value = selected_id(self.table)
         return value if isinstance(value, uuid.UUID) else None
 
-    def _show_page(self) -> None:
+    def _show_page(self, *, again: bool = True) -> None:
         person_id = self.current_id()
+        if not again and person_id == self._page_id:
+            return
+        self._page_id = person_id
         for button in (
             self.membership_button,
             self.consent_button,
@@ -170,16 +201,18 @@ class RegisterTab(QWidget):
                 person_id, include_assistance=may_read_assistance(self._app)
             )
         except Exception as exc:
+            self._page_id = None  # shown again at the next search
             show_error(self, exc)
             return
         self.page.setHtml(page_html(page, self._site.zone))
 
     # -- slots ---------------------------------------------------------------------------
     def on_search_text_changed(self, _text: str) -> None:
-        self.refresh()
+        self.search_timer.start()  # (re)started: the search waits for a pause
 
     def on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        self._show_page()
+        if not self._listing:  # a new list shows its page once, when it is complete
+            self._show_page()
 
     def on_new_clicked(self) -> None:
         dialog = RegisterPersonDialog(self._app, self._site.id, self, name=self.search.text())

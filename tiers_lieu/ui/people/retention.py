@@ -3,6 +3,9 @@
 The retention tab edits the periods (stored per site), runs the purge after showing the
 dry-run list, and exports the register of processing and the desk's information notice, both
 generated from those same periods so that what the place says is what the software does.
+
+Both tabs read the database when they are first shown, not when the section opens on
+« Registre » (issue 17: the renewals alone took 60 ms of the section's first opening).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from enum import IntEnum
 from pathlib import Path
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -95,9 +99,21 @@ class RetentionTab(QWidget):
         layout.addWidget(SubHeading(_("Documents RGPD"), self))
         layout.addLayout(documents_row)
         layout.addStretch(1)
-        self.refresh()
+        self._stale = True
 
     def refresh(self) -> None:
+        """Read the periods again now if the tab is shown, else when it is."""
+        self._stale = True
+        if self.isVisible():
+            self._load()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._load()
+
+    def _load(self) -> None:
+        self._stale = False
         current = privacy(self._app).retention(self._site.id)
         for field, spin in self.spins.items():
             spin.setValue(getattr(current, field))
@@ -213,9 +229,21 @@ class RenewalsTab(QWidget):
         )
         layout.addWidget(self.table)
         layout.addWidget(self.empty)
-        self.refresh()
+        self._stale = True
 
     def refresh(self) -> None:
+        """List the renewals again now if the tab is shown, else when it is."""
+        self._stale = True
+        if self.isVisible():
+            self._load()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._load()
+
+    def _load(self) -> None:
+        self._stale = False
         rows = memberships(self._app).renewals_due(
             site_id=self._site.id, today=place_today(self._site.zone)
         )
