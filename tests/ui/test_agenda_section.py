@@ -8,6 +8,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from placetime import place_today
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -287,24 +288,24 @@ def test_page_down_moves_one_week_and_t_returns_to_today(
     qtbot: QtBot, app: Comptoir, place: SiteInfo
 ) -> None:
     desk(app, place)
-    section = open_section(qtbot, app, place, date.today())
+    section = open_section(qtbot, app, place, place_today())
     tab, grid = section.agenda, section.agenda.grid
     QTest.keyClick(grid, Qt.Key.Key_PageDown)
-    assert tab.current_day() == date.today() + timedelta(days=7)
-    assert grid.columns()[0].day == week_start(date.today() + timedelta(days=7))
+    assert tab.current_day() == place_today() + timedelta(days=7)
+    assert grid.columns()[0].day == week_start(place_today() + timedelta(days=7))
     assert "Semaine du" in tab.period.text()
     QTest.keyClick(grid, Qt.Key.Key_PageUp)
     QTest.keyClick(grid, Qt.Key.Key_PageUp)
-    assert tab.current_day() == date.today() - timedelta(days=7)
+    assert tab.current_day() == place_today() - timedelta(days=7)
     QTest.keyClick(grid, Qt.Key.Key_T)
-    assert tab.current_day() == date.today()
+    assert tab.current_day() == place_today()
     column = grid.columns()[grid.current_cell()[0]]
-    assert column.day == date.today() and column.today
+    assert column.day == place_today() and column.today
 
     tab.mode.setCurrentIndex(0)  # the day view: a page is a day
     QTest.keyClick(grid, Qt.Key.Key_PageDown)
-    assert tab.current_day() == date.today() + timedelta(days=1)
-    assert {c.day for c in grid.columns()} == {date.today() + timedelta(days=1)}
+    assert tab.current_day() == place_today() + timedelta(days=1)
+    assert {c.day for c in grid.columns()} == {place_today() + timedelta(days=1)}
 
 
 def test_a_weekly_booking_lists_the_colliding_date_and_books_the_others(

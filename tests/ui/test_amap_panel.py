@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pdftext import pdf_text
+from placetime import place_today
 from printer_double import fake_printer, printed_pages
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
@@ -25,7 +26,7 @@ from tiers_lieu.ui.amap.table_models import SheetModel
 @pytest.fixture
 def distribution_day(app: Comptoir, site: SiteInfo) -> date:
     """A contract whose distribution is today, with three households subscribed."""
-    today = date.today()
+    today = place_today()
     producer = app.grocery.producers.create(site_id=site.id, name="GAEC des Combes")
     contract = app.amap.contracts.create_contract(
         site_id=site.id,
@@ -167,9 +168,11 @@ def test_contracts_and_members_tabs_show_the_contract(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, distribution_day: date
 ) -> None:
     panel = _panel(qtbot, app, site)
+    panel.tabs.setCurrentWidget(panel.contracts_tab)  # each tab reads when it is shown
     contracts = panel.contracts_tab.contracts_model
     assert contracts.index(0, 0).data() == "Légumes bio"
     assert panel.contracts_tab.calendar_model.rowCount() == 1
+    panel.tabs.setCurrentWidget(panel.members_tab)
     members = panel.members_tab.subs_model
     assert [members.index(r, 0).data() for r in range(members.rowCount())] == [
         "ALARD Anne",

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from otherkeys import other_place, write_new_key
+from placetime import place_today
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
@@ -413,6 +414,5 @@ def test_a_host_may_neither_list_nor_export_bundles_nor_trust_keys(
 
 
 def _today() -> Any:
-    from datetime import date
 
-    return date.today()
+    return place_today()

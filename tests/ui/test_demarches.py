@@ -8,11 +8,12 @@ is typed (QTest aborts on accented characters): the lists accept a few letters a
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from placetime import place_today
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
@@ -39,7 +40,7 @@ def count(app: Comptoir, model: Any) -> int:
 def add_record(app: Comptoir, site: SiteInfo, outcome: str, **values: Any) -> Any:
     return app.assistance.create(
         site_id=site.id,
-        activity_date=values.pop("activity_date", date.today() - timedelta(days=10)),
+        activity_date=values.pop("activity_date", place_today() - timedelta(days=10)),
         operator_id=category(app, site, CategoryKind.OPERATOR, values.pop("operator", "CAF")),
         theme_id=category(app, site, CategoryKind.THEME, "Logement"),
         help_type_id=category(app, site, CategoryKind.HELP_TYPE, "Information / orientation"),
@@ -105,7 +106,7 @@ def test_a_record_typed_with_the_keyboard_only_is_stored_with_its_visit(
     assert focused() is form.note.edit
     qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    rows = app.assistance.page(site.id, start=date.today(), end=date.today())
+    rows = app.assistance.page(site.id, start=place_today(), end=place_today())
     assert len(rows) == 1
     row = rows[0]
     assert (row.operator, row.theme, row.help_type) == (
@@ -129,7 +130,8 @@ def test_a_record_typed_with_the_keyboard_only_is_stored_with_its_visit(
     assert (form.operator.currentText(), form.theme.currentText()) == ("CAF", "Logement")
     assert form.duration.value() == 30
     assert has_focus(form.operator)
-    # The other tabs follow.
+    # The other tabs follow (read when shown).
+    section.tabs.setCurrentWidget(section.history)
     assert section.history.model.rowCount() == 1
 
 
@@ -169,9 +171,9 @@ def test_orientation_and_due_date_follow_the_outcome(
     form.outcome.select_text("Doit revenir")
     assert not form.orientation.isEnabled()
     assert form.due.isEnabled()
-    assert form.due.date().toPython() == date.today() + timedelta(days=7)
+    assert form.due.date().toPython() == place_today() + timedelta(days=7)
     form.outcome.select_text("finaliser")
-    assert form.due.date().toPython() == date.today() + timedelta(days=14)
+    assert form.due.date().toPython() == place_today() + timedelta(days=14)
 
 
 def test_an_oriented_record_without_orientation_is_refused(
@@ -265,7 +267,7 @@ def test_a_follow_up_is_closed_from_the_suivis_tab(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     late = add_record(app, site, "Doit revenir")
-    add_record(app, site, "À finaliser en autonomie", activity_date=date.today())
+    add_record(app, site, "À finaliser en autonomie", activity_date=place_today())
     section = open_section(qtbot, app, site)
     assert section.tabs.tabText(1) == "&Suivis (2)"
     qtbot.keyClick(focused(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
@@ -320,11 +322,12 @@ def test_history_filters_totals_and_lazy_pages(qtbot: QtBot, app: Comptoir, site
             site,
             "Finalisée",
             operator="MSA" if number % 5 == 0 else "CAF",
-            activity_date=date.today() - timedelta(days=number % 40),
+            activity_date=place_today() - timedelta(days=number % 40),
             count_visit=False,
         )
     section = open_section(qtbot, app, site)
     history = section.history
+    section.tabs.setCurrentWidget(history)
     history.start.setDate(history.start.date().addYears(-1))
     model = history.model
     assert model.rowCount() == PAGE_SIZE and model.canFetchMore()
@@ -350,7 +353,7 @@ def test_history_exports_csv_and_france_services(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    add_record(app, site, "Finalisée", activity_date=date.today(), note="Secret")
+    add_record(app, site, "Finalisée", activity_date=place_today(), note="Secret")
     section = open_section(qtbot, app, site)
     history = section.history
     answers = iter(
@@ -382,7 +385,9 @@ def test_models_pass_the_model_tester(
 ) -> None:
     add_record(app, site, "Doit revenir", person_id=None)
     section = open_section(qtbot, app, site)
+    section.tabs.setCurrentWidget(section.follow_ups)
     qtmodeltester.check(section.follow_ups.model)
+    section.tabs.setCurrentWidget(section.history)
     qtmodeltester.check(section.history.model)
     qtmodeltester.check(section.history.totals_model)
 
@@ -418,6 +423,8 @@ def test_a_consenting_person_is_attached_and_named_in_the_follow_ups(
     assert not form.consent_label.isVisible()
     form.on_save_clicked()
 
+    assert section.tabs.tabText(section.tabs.indexOf(section.follow_ups)) == "&Suivis (1)"
+    section.tabs.setCurrentWidget(section.follow_ups)
     assert section.follow_ups.model.rowCount() == 1
     assert section.follow_ups.model.row_at(0).person_name == "Lucie Marchand"
     assert "À revoir le" in form.status.text()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTime
@@ -77,6 +77,15 @@ def section(
     with qtbot.waitExposed(widget):
         widget.show()
     return widget
+
+
+TabT = TypeVar("TabT", bound=QWidget)
+
+
+def on_screen(section: SettingsSection, tab: TabT) -> TabT:
+    """``tab`` shown, as the user opens it: each tab reads when it is first shown."""
+    section.tabs.setCurrentWidget(tab)
+    return tab
 
 
 def column_texts(model: ReadModelTable[Any], column: int) -> list[str]:
@@ -157,7 +166,7 @@ def test_closing_saturday_removes_its_hours(
 ) -> None:
     before = [r for r in app.config.opening_hours(site.id) if r.weekday != SATURDAY]
     assert any(r.weekday == SATURDAY for r in app.config.opening_hours(site.id))
-    tab = section.hours_tab
+    tab = on_screen(section, section.hours_tab)
     qtbot.mouseClick(tab.days[SATURDAY].closed, Qt.MouseButton.LeftButton)
     assert not tab.days[SATURDAY].opens[0].isEnabled()
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
@@ -186,7 +195,7 @@ def test_ctrl_s_on_the_hours_tab_saves_hours_not_the_place(
 def test_two_ranges_are_saved_for_a_day(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection
 ) -> None:
-    sunday = section.hours_tab.days[6]
+    sunday = on_screen(section, section.hours_tab).days[6]
     sunday.closed.setChecked(False)
     sunday.opens[0].setTime(QTime(10, 0))
     sunday.closes[0].setTime(QTime(12, 0))
@@ -205,7 +214,7 @@ def test_an_overlapping_range_is_refused_naming_the_day_and_saves_no_day(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
 ) -> None:
     before = app.config.opening_hours(site.id)
-    tab = section.hours_tab
+    tab = on_screen(section, section.hours_tab)
     tab.days[SATURDAY].closed.setChecked(True)  # a valid change, listed before Monday's error
     monday = tab.days[0]
     monday.second.setChecked(True)
@@ -222,7 +231,7 @@ def test_an_overlapping_range_is_refused_naming_the_day_and_saves_no_day(
 def test_adding_then_deleting_a_closure(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
 ) -> None:
-    tab = section.closures_tab
+    tab = on_screen(section, section.closures_tab)
     tab.start_edit.setDate(QDate(2026, 8, 3))
     tab.end_edit.setDate(QDate(2026, 8, 21))
     tab.reason_edit.insert("Congés d'été")  # QTest only types ASCII keys
@@ -253,7 +262,7 @@ def test_adding_then_deleting_a_closure(
 def test_a_closure_ending_before_it_starts_is_refused(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
 ) -> None:
-    tab = section.closures_tab
+    tab = on_screen(section, section.closures_tab)
     tab.start_edit.setDate(QDate(2026, 8, 3))
     tab.end_edit.setDate(QDate(2026, 8, 1))
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
@@ -262,7 +271,7 @@ def test_a_closure_ending_before_it_starts_is_refused(
 
 
 def test_public_holidays_of_2026(section: SettingsSection) -> None:
-    tab = section.closures_tab
+    tab = on_screen(section, section.closures_tab)
     tab.year_spin.setValue(2026)
     model = tab.holidays_model
     days = dict(
@@ -282,7 +291,7 @@ def test_public_holidays_of_2026(section: SettingsSection) -> None:
 def test_adding_and_deactivating_a_service_keeps_its_history(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection
 ) -> None:
-    tab = section.services_tab
+    tab = on_screen(section, section.services_tab)
     with qtbot.waitSignal(section.services_changed):
         tab.name_edit.insert("Repair café")  # QTest only types ASCII keys
         qtbot.keyClick(tab.name_edit, Qt.Key.Key_Return)
@@ -306,7 +315,7 @@ def test_adding_and_deactivating_a_service_keeps_its_history(
 
 
 def test_the_first_nine_active_services_show_their_desk_key(section: SettingsSection) -> None:
-    keys = column_texts(section.services_tab.model, ServicesModel.Columns.KEY)
+    keys = column_texts(on_screen(section, section.services_tab).model, ServicesModel.Columns.KEY)
     assert keys[:10] == [str(n) for n in range(1, 10)] + ["0"]
     assert set(keys[10:]) == {""}
 
@@ -315,7 +324,7 @@ def test_moving_a_service_down_changes_the_desk_order(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection
 ) -> None:
     first, second = app.config.list_services(site.id)[:2]
-    tab = section.services_tab
+    tab = on_screen(section, section.services_tab)
     tab.view.selectRow(0)
     assert not tab.up_button.isEnabled()
     qtbot.mouseClick(tab.down_button, Qt.MouseButton.LeftButton)
@@ -335,7 +344,7 @@ def test_renaming_a_service(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Bureau de poste", True))
-    tab = section.services_tab
+    tab = on_screen(section, section.services_tab)
     select_row_named(tab.view, tab.model, ServicesModel.Columns.NAME, "Relais colis / poste")
     qtbot.mouseClick(tab.rename_button, Qt.MouseButton.LeftButton)
     names = [s.name for s in app.config.list_services(site.id)]
@@ -347,7 +356,7 @@ def test_a_duplicate_service_is_refused(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
 ) -> None:
     count = len(app.config.list_services(site.id, include_inactive=True))
-    tab = section.services_tab
+    tab = on_screen(section, section.services_tab)
     tab.name_edit.setText("Coworking")
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
     assert "existe déjà" in dialogs.texts("warning")[0]
@@ -384,7 +393,7 @@ def test_importing_a_good_csv_lists_the_communes(
             ],
         ),
     )
-    tab = section.communes_tab
+    tab = on_screen(section, section.communes_tab)
     qtbot.mouseClick(tab.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.model.rowCount() == 3)
 
@@ -419,7 +428,7 @@ def test_a_bad_csv_names_its_line_and_imports_nothing(
             ["code_insee;nom;population", "23096;Guéret;12345", "2309;Faux;10"],
         ),
     )
-    tab = section.communes_tab
+    tab = on_screen(section, section.communes_tab)
     qtbot.mouseClick(tab.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(dialogs.shown))
 
@@ -433,14 +442,16 @@ def test_cancelling_the_file_dialog_imports_nothing(
     qtbot: QtBot, section: SettingsSection, dialogs: Dialogs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: ("", ""))
-    qtbot.mouseClick(section.communes_tab.import_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        on_screen(section, section.communes_tab).import_button, Qt.MouseButton.LeftButton
+    )
     assert dialogs.shown == []
 
 
 def test_adding_a_commune_by_hand(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
 ) -> None:
-    tab = section.communes_tab
+    tab = on_screen(section, section.communes_tab)
     qtbot.keyClicks(tab.name_edit, "Croze")
     qtbot.keyClicks(tab.insee_edit, "23069")
     qtbot.keyClicks(tab.population_edit, "180")
@@ -462,7 +473,7 @@ def test_adding_a_commune_by_hand(
 def test_a_territory_commune_is_picked_from_the_official_list(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
 ) -> None:
-    tab = section.communes_tab
+    tab = on_screen(section, section.communes_tab)
     qtbot.keyClicks(tab.name_edit, "st sulpice les ch")
     labels = tab.name_suggestions.labels()
     assert labels[0] == "Saint-Sulpice-les-Champs — 23480, Creuse (23)"  # the place's department
@@ -479,7 +490,7 @@ def test_a_territory_commune_is_picked_from_the_official_list(
 def test_a_commune_name_typed_whole_is_added_with_its_insee_code(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
 ) -> None:
-    tab = section.communes_tab
+    tab = on_screen(section, section.communes_tab)
     qtbot.keyClicks(tab.name_edit, "croze")
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
     stored = {c.name: c for c in app.communes.list_communes(site.id)}
@@ -490,7 +501,7 @@ def test_a_commune_name_typed_whole_is_added_with_its_insee_code(
 def test_an_unknown_territory_commune_is_asked_about(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection, dialogs: Dialogs
 ) -> None:
-    tab = section.communes_tab
+    tab = on_screen(section, section.communes_tab)
     dialogs.answer = QMessageBox.StandardButton.No
     qtbot.keyClicks(tab.name_edit, "Zzzville")
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
@@ -512,6 +523,8 @@ def test_table_models_pass_the_model_tester(
     app.config.add_closure(site.id, start_date=date(2026, 5, 2), end_date=date(2026, 5, 3))
     app.communes.add_commune(site.id, name="Sans code")
     section.refresh()
+    for tab in (section.closures_tab, section.services_tab, section.communes_tab):
+        on_screen(section, tab)
     models: list[ReadModelTable[Any]] = [
         section.place_tab.sites_model,
         section.closures_tab.closures_model,
@@ -525,7 +538,7 @@ def test_table_models_pass_the_model_tester(
 
 
 def test_rows_carry_their_id(section: SettingsSection, app: Comptoir, site: SiteInfo) -> None:
-    model = section.services_tab.model
+    model = on_screen(section, section.services_tab).model
     ids = [model.index(row, 0).data(ID_ROLE) for row in range(model.rowCount())]
     assert all(isinstance(i, uuid.UUID) for i in ids)
     assert ids == [s.id for s in app.config.list_services(site.id, include_inactive=True)]

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import format_date
+from tiers_lieu.i18n import format_date, place_today, time_zone
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.readmodels import OpeningRange, SiteInfo, UserInfo
 from tiers_lieu.ui import application, options
@@ -126,7 +126,7 @@ def test_home_shows_the_place_today_and_its_opening_hours(
     assert isinstance(home, AccueilSection)
     text = label_texts(home)
     assert "Le Comptoir de Felletin" in text
-    assert format_date(date.today(), "full")[1:] in text
+    assert format_date(place_today(time_zone(site.timezone)), "full")[1:] in text
     hours = home.today_panel.hours_label.text()
     assert hours.startswith(("Ouvert aujourd'hui", "Fermé aujourd'hui", "Le lieu n'ouvre pas"))
 

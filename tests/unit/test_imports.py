@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from placetime import place_today
 from sqlalchemy import func, select
 
 from tiers_lieu.app import Comptoir
@@ -183,7 +184,7 @@ def test_each_kind_of_bad_cell_is_reported_with_its_line_and_column(
 
 
 def test_a_future_date_is_refused(app: Comptoir, site: SiteInfo, tmp_path: Path) -> None:
-    tomorrow = (date.today() + timedelta(days=1)).strftime("%d/%m/%Y")
+    tomorrow = (place_today() + timedelta(days=1)).strftime("%d/%m/%Y")
     path = write(tmp_path, f"date;service\n{tomorrow};Coworking\n")
     with pytest.raises(ImportFileError) as caught:
         app.imports.import_visits(site.id, path)

@@ -98,6 +98,11 @@ class AssistanceRecord(SiteRow, table=True):
     __table_args__ = (
         CheckConstraint("duration_min >= 0", name="duration_positive"),
         Index("ix_assistance_record_site_date", "site_id", "activity_date"),
+        # « Suivis »: a place's open follow-ups by due date, and their count in the tab title
+        # (10 × 10: the count 15 → 0.03 ms, the list 19 → 8 ms; migration 0008).
+        Index(
+            "ix_assistance_record_open_follow_up", "site_id", "follow_up_closed_at", "follow_up_due"
+        ),
     )
 
     activity_date: date

@@ -87,6 +87,12 @@ class Booking(SiteRow, table=True):
         CheckConstraint("start_at < end_at", name="times_ordered"),
         CheckConstraint("seats >= 1", name="seats_positive"),
         Index("ix_booking_resource_start", "resource_id", "start_at"),
+        # The agenda's day or week for an account bound to its place: the place filter's
+        # ``site_id IN (…)`` made SQLite walk the place's bookings through ix_booking_site_id
+        # (10 × 10: 30 → 0.02 ms for the resources' bookings, 22 → 0.01 ms for the
+        # permanences'; migration 0008).
+        Index("ix_booking_resource_site_start", "resource_id", "site_id", "start_at"),
+        Index("ix_booking_permanence_site_start", "permanence_id", "site_id", "start_at"),
     )
 
     resource_id: uuid.UUID = Field(foreign_key="resource.id")

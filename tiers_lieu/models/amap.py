@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field
 
 from tiers_lieu.models.base import SiteRow, UTCDateTime
@@ -42,6 +42,11 @@ class BasketType(SiteRow, table=True):
 
 class AmapSubscription(SiteRow, table=True):
     __tablename__ = "amap_subscription"
+    # A contract's households by status for an account bound to its place (the place filter
+    # made SQLite prefer ix_amap_subscription_site_id; 10 × 10: 8.7 → 3 ms; migration 0008).
+    __table_args__ = (
+        Index("ix_amap_subscription_contract_site", "contract_id", "site_id", "status"),
+    )
 
     contract_id: uuid.UUID = Field(foreign_key="amap_contract.id", index=True, ondelete="CASCADE")
     basket_type_id: uuid.UUID = Field(foreign_key="basket_type.id")
@@ -71,6 +76,8 @@ class AmapInstalment(SiteRow, table=True):
     """One scheduled payment of a subscription (a cheque per month, or all at once)."""
 
     __tablename__ = "amap_instalment"
+    # The households' payments, same trap (10 × 10: 13.6 → < 1 ms; migration 0008).
+    __table_args__ = (Index("ix_amap_instalment_subscription_site", "subscription_id", "site_id"),)
 
     subscription_id: uuid.UUID = Field(
         foreign_key="amap_subscription.id", index=True, ondelete="CASCADE"
@@ -99,7 +106,13 @@ class Pickup(SiteRow, table=True):
     """What became of one subscription's basket at one distribution."""
 
     __tablename__ = "pickup"
-    __table_args__ = (UniqueConstraint("distribution_id", "subscription_id"),)
+    __table_args__ = (
+        UniqueConstraint("distribution_id", "subscription_id"),
+        # Baskets collected per household, in every AMAP tab: for an account bound to its
+        # place, SQLite walked the place's pickups through ix_pickup_site_id (10 × 10:
+        # 25 → 4.5 ms; migration 0008).
+        Index("ix_pickup_subscription_site", "subscription_id", "site_id", "status"),
+    )
 
     distribution_id: uuid.UUID = Field(
         foreign_key="distribution.id", index=True, ondelete="CASCADE"

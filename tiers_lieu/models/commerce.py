@@ -48,6 +48,9 @@ class Product(SiteRow, table=True):
 
 class Sale(SiteRow, table=True):
     __tablename__ = "sale"
+    # « Ventes du jour » and the Z: one place's day of sales, joined to its lines and payments
+    # from here (10 × 10: each per-rate and per-method sum 230 → 0.05 ms; migration 0008).
+    __table_args__ = (Index("ix_sale_site_sold_at", "site_id", "sold_at"),)
 
     sold_at: datetime = Field(sa_type=UTCDateTime, index=True)
     total_cents: int
@@ -75,6 +78,8 @@ class StockMovement(SiteRow, table=True):
     # The till sums a product's movements at each typed letter: read from the index alone.
     __table_args__ = (
         Index("ix_stock_movement_product_stock", "product_id", "site_id", "quantity_milli"),
+        # « Stock »: a product's latest movements (10 × 10: 24 → 0.6 ms; migration 0008).
+        Index("ix_stock_movement_product_occurred", "product_id", "occurred_at"),
     )
 
     product_id: uuid.UUID = Field(foreign_key="product.id", index=True)
@@ -92,7 +97,11 @@ class Payment(SiteRow, table=True):
     """Money received, for a sale, a coworking pass, a membership or an AMAP instalment."""
 
     __tablename__ = "payment"
-    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents >= 0", name="amount_positive"),
+        # A sale's payments (the day's sums per method, a sale cancelled or deleted).
+        Index("ix_payment_sale_id", "sale_id"),
+    )
 
     amount_cents: int
     method: str = Field(max_length=10)

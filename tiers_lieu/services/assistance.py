@@ -40,6 +40,7 @@ from tiers_lieu.services.assistance_history import (
     AssistanceTotals,
     FollowUp,
     TotalLine,
+    count_open_follow_ups,
     history_filter,
     history_page,
     history_totals,
@@ -297,6 +298,13 @@ class AssistanceService:
             if rows:  # people's names and notes are shown: audited, once per list
                 _audit_read(uow, site_id, {"follow_ups": len(rows)})
             return rows
+
+    @requires(Permission.ASSISTANCE)
+    def count_follow_ups(self, site_id: uuid.UUID) -> int:
+        """How many follow-ups are open (the « Suivis (n) » tab title): one indexed count,
+        no names read, so not a consultation."""
+        with self._uow(read_only=True) as uow:
+            return count_open_follow_ups(uow.session, site_id)
 
     @requires(Permission.ASSISTANCE)
     def close_follow_up(

@@ -121,14 +121,25 @@ def history_filter(
     return and_(*conditions)
 
 
+def _open(site_id: uuid.UUID) -> ColumnElement[bool]:
+    """Open follow-ups of a place (served by ``ix_assistance_record_open_follow_up``)."""
+    return and_(
+        col(AssistanceRecord.site_id) == site_id,
+        col(AssistanceRecord.follow_up_closed_at).is_(None),
+        col(AssistanceRecord.follow_up_due).is_not(None),
+    )
+
+
+def count_open_follow_ups(session: Session, site_id: uuid.UUID) -> int:
+    return int(
+        session.exec(select(func.count()).select_from(AssistanceRecord).where(_open(site_id))).one()
+    )
+
+
 def open_follow_ups(
     session: Session, site_id: uuid.UUID, due_before: date | None
 ) -> list[FollowUp]:
-    query = select(AssistanceRecord).where(
-        AssistanceRecord.site_id == site_id,
-        col(AssistanceRecord.follow_up_due).is_not(None),
-        col(AssistanceRecord.follow_up_closed_at).is_(None),
-    )
+    query = select(AssistanceRecord).where(_open(site_id))
     if due_before is not None:
         query = query.where(col(AssistanceRecord.follow_up_due) <= due_before)
     rows = session.exec(

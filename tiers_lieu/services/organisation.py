@@ -256,15 +256,29 @@ class OrganisationService:
     # -- volunteer time -------------------------------------------------------------------
     @requires(Permission.REPORTS)
     def list_volunteer_time(
-        self, site_id: uuid.UUID, *, start: date | None = None, end: date | None = None
+        self,
+        site_id: uuid.UUID,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        limit: int | None = None,
     ) -> list[VolunteerTimeInfo]:
+        """Entries newest first; ``limit`` keeps the most recent ones (the tab lists 200: ten
+        years of a place are ~5,000 entries, 0.86 s to list them all on the GUI thread)."""
         query = select(VolunteerTime).where(VolunteerTime.site_id == site_id)
         if start is not None:
             query = query.where(VolunteerTime.on_date >= start)
         if end is not None:
             query = query.where(VolunteerTime.on_date <= end)
-        with self._uow() as uow:
-            rows = uow.session.exec(query.order_by(col(VolunteerTime.on_date).desc()))
+        query = query.order_by(
+            col(VolunteerTime.on_date).desc(),
+            col(VolunteerTime.created_at).desc(),
+            col(VolunteerTime.id),
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self._uow(read_only=True) as uow:
+            rows = uow.session.exec(query)
             return [
                 VolunteerTimeInfo(r.id, r.person_id, r.on_date, r.minutes, r.activity) for r in rows
             ]

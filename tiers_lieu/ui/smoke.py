@@ -60,6 +60,21 @@ def _settle(widget: QWidget) -> None:
     widget.repaint()
 
 
+def _visit_tabs(section: QWidget) -> None:
+    """Show each tab of ``section`` once (a tab reads when first shown, some of them off the
+    GUI thread: wait for those reads), then its first tab again for the screenshot."""
+    from PySide6.QtCore import QThreadPool
+
+    from tiers_lieu.ui.tab_keys import show_stop, tab_stops
+
+    stops = tab_stops(section)
+    for stop in [*stops[1:], *stops[:1]]:
+        show_stop(stop)
+        _settle(section)
+        QThreadPool.globalInstance().waitForDone(30_000)
+        _settle(section)
+
+
 def _save(widget: QWidget, folder: Path | None, name: str) -> None:
     if folder is None:
         return
@@ -96,7 +111,7 @@ def run_smoke_test(app: Comptoir, screenshots: Path | None = None) -> int:
             window.show()
             _settle(window)
             for index, name in enumerate(screenshot_names()):
-                window.show_section(index)
+                _visit_tabs(window.show_section(index))
                 _settle(window)
                 _save(window, screenshots, name)
             # The same on a netbook's screen: nothing may be cut off there either.

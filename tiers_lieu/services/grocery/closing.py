@@ -81,6 +81,10 @@ class ZReport:
         return sum(v.vat_cents for v in self.by_vat)
 
 
+_LINES = SaleLine.__table__  # type: ignore[attr-defined]
+_PAYMENTS = Payment.__table__  # type: ignore[attr-defined]
+
+
 class ClosingService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
@@ -88,24 +92,30 @@ class ClosingService:
     @requires(Permission.SALES)
     def day_sales(self, *, site_id: uuid.UUID, day: date) -> list[DaySale]:
         """The day's sales, latest first, cancelled ones included (and marked)."""
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             start, end = day_bounds(uow, site_id, day)
             zone = site_zone(uow, site_id)
+            # Counted for the day's sales only, through ``ix_sale_line_sale_id`` (a grouped
+            # subquery counted every line of every place's history: 535 ms at 10 × 10). The
+            # lines are named as a plain table: the place filter's ``site_id IN (…)`` on an
+            # entity made SQLite read the place's lines through ix_sale_line_site_id for each
+            # sale; the sales themselves are this checked place's.
             items = (
-                select(col(SaleLine.sale_id).label("sale_id"), func.count().label("n"))
-                .group_by(col(SaleLine.sale_id))
-                .subquery()
+                sa_select(func.count())
+                .select_from(_LINES)
+                .where(_LINES.c.sale_id == col(Sale.id))
+                .correlate(Sale)
+                .scalar_subquery()
             )
             # More columns than sqlmodel's select() types: SQLAlchemy's own.
             rows = uow.session.execute(
                 sa_select(
                     Sale,
-                    items.c.n,
+                    items,
                     col(Person.first_name),
                     col(Person.last_name),
                     col(Person.organisation),
                 )
-                .outerjoin(items, items.c.sale_id == col(Sale.id))
                 .outerjoin(Person, col(Person.id) == col(Sale.person_id))
                 .where(
                     col(Sale.site_id) == site_id,
@@ -117,9 +127,9 @@ class ClosingService:
             ids = [sale.id for sale, *_rest in rows]
             methods: dict[uuid.UUID, list[str]] = {}
             if ids:
-                for sale_id, method in uow.session.exec(
-                    select(Payment.sale_id, Payment.method)
-                    .where(col(Payment.sale_id).in_(ids))
+                for sale_id, method in uow.session.exec(  # by ix_payment_sale_id, as above
+                    select(_PAYMENTS.c.sale_id, _PAYMENTS.c.method)
+                    .where(_PAYMENTS.c.sale_id.in_(ids))
                     .distinct()
                 ).all():
                     if sale_id is not None:
@@ -141,7 +151,7 @@ class ClosingService:
     @requires(Permission.SALES)
     def z_report(self, *, site_id: uuid.UUID, day: date) -> ZReport:
         """The closing summary of ``day``: turnover, per payment method, per VAT rate."""
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             site = uow.session.get(Site, site_id)
             if site is None:
                 raise NotFoundError(_("Ce lieu n'existe plus."))

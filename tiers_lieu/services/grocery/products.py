@@ -230,7 +230,9 @@ class ProductService:
         if not include_inactive:
             where.append(col(Product.active).is_(True))
         words = [w for w in match_key(text).split("_") if w]
-        with self._uow() as uow:
+        # Read-only (a deferred SQLite transaction): « Produits » and « Stock » read it off
+        # the GUI thread, and a key press at the desk must never wait for it.
+        with self._uow(read_only=True) as uow:
             chosen = [
                 (p, name)
                 for p, name in _products(uow, where)

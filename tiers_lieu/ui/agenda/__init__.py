@@ -46,7 +46,8 @@ class AgendaSection(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
-        self.agenda.bookings_changed.connect(self.passes.refresh)
+        # The other tabs read when first shown, and again when shown after a change.
+        self.agenda.bookings_changed.connect(self.passes.shown.invalidate)
         self.resources.resources_changed.connect(self.on_resources_changed)
         self.permanences.permanences_changed.connect(self.agenda.refresh)
 
@@ -82,9 +83,9 @@ class AgendaSection(QWidget):
         """Reload what others may have changed (another desk, the command line)."""
         self.agenda.reload_resources()
         self.agenda.refresh()
-        self.passes.refresh()
+        self.passes.shown.invalidate()
 
     def on_resources_changed(self) -> None:
         self.agenda.reload_resources()
         self.agenda.refresh()
-        self.permanences.refresh()
+        self.permanences.shown.invalidate()

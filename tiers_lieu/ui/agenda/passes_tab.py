@@ -31,6 +31,7 @@ from tiers_lieu.ui.agenda.side_form import bounded_combo
 from tiers_lieu.ui.agenda.table_models import PassesModel, PassUsesModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 
 
 class PassesTab(QWidget):
@@ -82,7 +83,7 @@ class PassesTab(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 2)
         layout.addLayout(right, 3)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
         self.on_person_changed(None)
 
     def refresh(self) -> None:

@@ -47,6 +47,7 @@ from tiers_lieu.ui.common import (
 )
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 
 
 class PermanencesTab(QWidget):
@@ -165,7 +166,7 @@ class PermanencesTab(QWidget):
         layout.addWidget(top, 4)  # about what each form needs: both in sight at 1024×600
         layout.addWidget(bottom, 5)
         layout.addWidget(self.status)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     def refresh(self) -> None:
         chosen = self._editing

@@ -32,6 +32,7 @@ from tiers_lieu.ui.agenda.side_form import SideForm, bounded_combo
 from tiers_lieu.ui.agenda.table_models import ResourcesModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 
 
 def _index_of(combo: QComboBox, value: object) -> int:
@@ -109,7 +110,7 @@ class ResourcesTab(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(self.view, 3)
         layout.addWidget(SideForm(side, self), 2)  # scrolls on its own on a short window
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
         self.on_new_clicked()
 
     def refresh(self) -> None:

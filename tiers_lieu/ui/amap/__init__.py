@@ -37,7 +37,6 @@ class AmapPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-        self.tabs.currentChanged.connect(self.on_tab_changed)
         # A volunteer hands out baskets; contracts, households and payments are for the roles
         # that manage the AMAP (the services refuse them to the others anyway).
         self.manages = app.access.allows(Permission.AMAP)
@@ -49,25 +48,19 @@ class AmapPanel(QWidget):
         self.tabs.addTab(self.contracts_tab, _("Contrats"))
         self.tabs.addTab(self.members_tab, _("Adhérents AMAP"))
         self.tabs.addTab(self.solidarity_tab, _("Paniers solidaires"))
+        # Subscriptions change the sheet and the solidarity list: those two tabs read again
+        # each time they come on screen (``refresh_when_shown``), the others when first shown.
         self.contracts_tab.contracts_changed.connect(self.on_contracts_changed)
-        self.contracts_tab.calendar_changed.connect(self.distributions_tab.refresh)
+        self.contracts_tab.calendar_changed.connect(self.distributions_tab.shown.invalidate)
 
     def refresh(self) -> None:
-        """Reload every tab from the services."""
-        self.distributions_tab.refresh()
+        """Reload every tab from the services (a tab not on screen reads when shown)."""
+        self.distributions_tab.shown.invalidate()
         if self.manages:
-            self.contracts_tab.refresh()
-            self.members_tab.refresh()
-            self.solidarity_tab.refresh()
+            self.contracts_tab.shown.invalidate()
+            self.members_tab.shown.invalidate()
+            self.solidarity_tab.shown.invalidate()
 
     def on_contracts_changed(self) -> None:
-        self.members_tab.refresh()
-        self.distributions_tab.refresh()
-
-    def on_tab_changed(self, index: int) -> None:
-        # Subscriptions change the sheet and the solidarity list: show them fresh.
-        page = self.tabs.widget(index)
-        if page is self.distributions_tab:
-            self.distributions_tab.refresh()
-        elif self.manages and page is self.solidarity_tab:
-            self.solidarity_tab.refresh()
+        self.members_tab.shown.invalidate()
+        self.distributions_tab.shown.invalidate()

@@ -44,6 +44,7 @@ from tiers_lieu.ui.common import (
 )
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 
 
 def ask_date(parent: QWidget, title: str, text: str, initial: date) -> date | None:
@@ -139,7 +140,7 @@ class ContractsTab(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
         add_shortcut(self, QKeySequence.StandardKey.New, self.on_new_clicked, self.new_button)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     # -- data ------------------------------------------------------------------------------
     def refresh(self) -> None:

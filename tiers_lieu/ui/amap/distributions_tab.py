@@ -36,6 +36,7 @@ from tiers_lieu.services.tabular import normalise
 from tiers_lieu.ui.amap.table_models import SheetModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import run_op
 from tiers_lieu.ui.printing import print_sheet, printed_text
 
@@ -152,7 +153,7 @@ class DistributionsTab(QWidget):
 
         add_shortcut(self, QKeySequence.StandardKey.Print, self.on_print_clicked, self.print_button)
         add_shortcut(self, QKeySequence.StandardKey.Find, self.find_edit.setFocus)
-        self.refresh()
+        self.shown = refresh_when_shown(self, every_time=True)  # read each time on screen
 
     # -- data ------------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -33,6 +33,7 @@ from tiers_lieu.ui.amap.subscribe_dialog import SubscribeDialog
 from tiers_lieu.ui.amap.table_models import InstalmentsModel, SubscriptionsModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 
 
 class MembersTab(QWidget):
@@ -118,7 +119,7 @@ class MembersTab(QWidget):
             self, QKeySequence.StandardKey.New, self.on_subscribe_clicked, self.subscribe_button
         )
         add_shortcut(self, "Ctrl+R", self.on_received_clicked, self.received_button)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     # -- data ------------------------------------------------------------------------------
     def refresh(self) -> None:

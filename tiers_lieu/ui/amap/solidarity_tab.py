@@ -40,6 +40,7 @@ from tiers_lieu.ui.common import (
 )
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 
 
 class SolidarityTab(QWidget):
@@ -112,7 +113,7 @@ class SolidarityTab(QWidget):
         layout.addWidget(figures)
         layout.addWidget(self.status)
         add_shortcut(self, QKeySequence.StandardKey.Save, self.on_save_clicked, self.save_button)
-        self.refresh()
+        self.shown = refresh_when_shown(self, every_time=True)  # read each time on screen
 
     def refresh(self) -> None:
         chosen = selected_id(self.view)

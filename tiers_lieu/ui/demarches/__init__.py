@@ -33,6 +33,8 @@ class DemarchesSection(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._app = app
+        self._site = site
         self.form = RecordForm(app, site, self)
         self.follow_ups = FollowUpsTab(app, site, self)
         self.history = HistoryTab(app, site, self)
@@ -48,19 +50,23 @@ class DemarchesSection(QWidget):
         self.form.record_saved.connect(self.on_record_saved)
         self.follow_ups.follow_up_closed.connect(self.on_follow_up_closed)
         self.follow_ups.count_changed.connect(self.on_follow_up_count_changed)
-        self.on_follow_up_count_changed(self.follow_ups.model.rowCount())
+        # The lists are read when their tab is shown; the title's count is one indexed count.
+        self.on_follow_up_count_changed(app.assistance.count_follow_ups(site.id))
 
     def refresh(self) -> None:
-        """Reload the lists (the form keeps what is being typed)."""
-        self.follow_ups.refresh()
-        self.history.refresh()
+        """Reload the lists (the form keeps what is being typed); a list not on screen is
+        read when its tab is next shown."""
+        self.follow_ups.shown.invalidate()
+        self.history.shown.invalidate()
+        if not self.follow_ups.isVisible():
+            self.on_follow_up_count_changed(self._app.assistance.count_follow_ups(self._site.id))
 
     def on_record_saved(self, info: object) -> None:
         self.refresh()
         self.record_saved.emit(info)
 
     def on_follow_up_closed(self) -> None:
-        self.history.refresh()
+        self.history.shown.invalidate()
         self.follow_up_closed.emit()
 
     def on_follow_up_count_changed(self, count: int) -> None:

@@ -32,6 +32,7 @@ from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected
 from tiers_lieu.ui.demarches.fields import ChoiceCombo
 from tiers_lieu.ui.demarches.table_models import FollowUpsModel
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import BackgroundLoad, refresh_when_shown
 
 
 class CloseFollowUpDialog(QDialog):
@@ -153,12 +154,19 @@ class FollowUpsTab(QWidget):
         layout.addWidget(hint)
         layout.addWidget(self.status)
         self.view.selectionModel().selectionChanged.connect(self.on_selection_changed)
-        self.refresh()
+        # Read when first shown (names are shown: that read is a consultation, audited) and
+        # off the GUI thread: ten years of a place leave hundreds open.
+        self.loader = BackgroundLoad(self, self.view)
+        self.shown = refresh_when_shown(self)
 
     def refresh(self) -> None:
+        service, site_id = self._app.assistance, self._site.id
+        self.loader.start(lambda: service.follow_ups(site_id), self.show_rows)
+
+    def show_rows(self, follow_ups: list[FollowUp]) -> None:
         self.model.today = place_today(self._site.zone)
         chosen = selected_id(self.view)
-        self.model.set_rows(self._app.assistance.follow_ups(self._site.id))
+        self.model.set_rows(follow_ups)
         row = self.model.find_row(chosen) if chosen is not None else -1
         if self.model.rowCount():
             self.view.selectRow(max(row, 0))

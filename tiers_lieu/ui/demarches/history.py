@@ -31,11 +31,17 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import N_, _, format_number, ngettext
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services import assistance_export
-from tiers_lieu.services.assistance import AssistanceTotals
+from tiers_lieu.services.assistance import AssistanceRow, AssistanceTotals
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, date_edit
-from tiers_lieu.ui.demarches.table_models import HistoryModel, TotalsModel, format_minutes
+from tiers_lieu.ui.demarches.table_models import (
+    PAGE_SIZE,
+    HistoryModel,
+    TotalsModel,
+    format_minutes,
+)
+from tiers_lieu.ui.loading import BackgroundLoad, refresh_when_shown
 from tiers_lieu.ui.ops import Progress, run_op
 
 FILE_FILTERS = N_("Tableur CSV (*.csv);;Classeur Excel (*.xlsx)")
@@ -178,12 +184,15 @@ class HistoryTab(QWidget):
         self.group.currentIndexChanged.connect(self.on_group_changed)
         self.export_button.clicked.connect(self.on_export_clicked)
         self.france_services_button.clicked.connect(self.on_france_services_clicked)
-        self.refresh()
+        self.loader = BackgroundLoad(self, self.view)
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     def period(self) -> tuple[date, date]:
         return to_date(self.start.date()), to_date(self.end.date())
 
     def refresh(self) -> None:
+        """Read the period's totals and first page off the GUI thread (a busy place's year
+        is thousands of records); the next pages are read as the list scrolls."""
         start, end = self.period()
         filters = {
             "operator_id": self.operator.value(),
@@ -192,14 +201,29 @@ class HistoryTab(QWidget):
         }
         service = self._app.assistance
         site_id = self._site.id
-        self._totals = service.totals(site_id, start=start, end=end, **filters)
 
-        def fetch(offset: int, limit: int) -> list:  # type: ignore[type-arg]
+        def fetch(offset: int, limit: int) -> list[AssistanceRow]:
             return service.page(
                 site_id, start=start, end=end, offset=offset, limit=limit, **filters
             )
 
-        self.model.load(fetch, self._totals.records)
+        def read() -> tuple[AssistanceTotals, list[AssistanceRow]]:
+            totals = service.totals(site_id, start=start, end=end, **filters)
+            return totals, fetch(0, PAGE_SIZE) if totals.records else []
+
+        def show(read_back: tuple[AssistanceTotals, list[AssistanceRow]]) -> None:
+            self.show_totals(fetch, *read_back)
+
+        self.loader.start(read, show)
+
+    def show_totals(
+        self,
+        fetch: Callable[[int, int], list[AssistanceRow]],
+        totals: AssistanceTotals,
+        first: list[AssistanceRow],
+    ) -> None:
+        self._totals = totals
+        self.model.load(fetch, totals.records, first=first)
         self.total_label.setText(
             ngettext(
                 "{n} démarche, {duration} au total.",

@@ -1,9 +1,10 @@
 """The grocery half of « Épicerie et AMAP »: the counter, products, stock, producers and the
 day's sales, one tab each.
 
-This module only assembles the tabs: each tab reloads from its service when it comes on
-screen (so a sale shows in « Stock » and « Ventes du jour » without the counter knowing those
-tabs), and a product starred in « Produits » reloads the counter's favourite buttons.
+This module only assembles the tabs: each tab reads from its service when it comes on screen,
+never before (so a sale shows in « Stock » and « Ventes du jour » without the counter knowing
+those tabs, and opening the section reads the counter alone), and a product starred in
+« Produits » reloads the counter's favourite buttons.
 """
 
 from __future__ import annotations
@@ -52,19 +53,12 @@ class GroceryPanel(QWidget):
         self.tabs.currentChanged.connect(self.on_tab_changed)
 
     def refresh(self) -> None:
-        for tab in (
-            self.cash_desk,
-            self.products_tab,
-            self.stock_tab,
-            self.producers_tab,
-            self.day_tab,
-        ):
-            tab.refresh()
+        self.cash_desk.refresh()
+        for tab in (self.products_tab, self.stock_tab, self.producers_tab, self.day_tab):
+            tab.shown.invalidate()
 
     def on_tab_changed(self, index: int) -> None:
+        # Each tab but the counter reads again when it comes on screen (``refresh_when_shown``).
         page = self.tabs.widget(index)
-        refresh = getattr(page, "refresh", None)
-        if refresh is not None and page is not self.cash_desk:
-            refresh()
         if page is not None:
             page.setFocus()

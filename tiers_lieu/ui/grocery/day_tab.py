@@ -28,6 +28,7 @@ from tiers_lieu.ui.common import add_shortcut, make_table, selected_id, to_date
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.table_models import DaySalesModel
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import run_op
 from tiers_lieu.ui.widgets import SubHeading
 
@@ -76,7 +77,7 @@ class DaySalesTab(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
         self.setFocusProxy(self.view)
-        self.refresh()
+        self.shown = refresh_when_shown(self, every_time=True)  # read each time on screen
 
     def selected_day(self) -> date:
         return to_date(self.day.date())

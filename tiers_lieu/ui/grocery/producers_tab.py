@@ -14,6 +14,7 @@ from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.grocery.producer_dialog import ProducerDialog
 from tiers_lieu.ui.grocery.table_models import ProducersModel
+from tiers_lieu.ui.loading import refresh_when_shown
 
 
 class ProducersTab(QWidget):
@@ -41,7 +42,7 @@ class ProducersTab(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self.setFocusProxy(self.view)
-        self.refresh()
+        self.shown = refresh_when_shown(self, every_time=True)  # read each time on screen
 
     def refresh(self) -> None:
         current = selected_id(self.view)

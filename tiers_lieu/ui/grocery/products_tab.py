@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.services.grocery.products import ProductInfo
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.grocery.product_dialog import ProductDialog
 from tiers_lieu.ui.grocery.table_models import ProductsModel
+from tiers_lieu.ui.loading import BackgroundLoad, refresh_when_shown
 
 
 class ProductsTab(QWidget):
@@ -65,15 +67,21 @@ class ProductsTab(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self.setFocusProxy(self.search)
-        self.refresh()
+        self.loader = BackgroundLoad(self, self.view)
+        self.shown = refresh_when_shown(self, every_time=True)  # read each time on screen
 
-    def refresh(self) -> None:
-        current = selected_id(self.view)
-        rows = self._app.grocery.products.list(
-            site_id=self._site.id,
-            text=self.search.text(),
-            include_inactive=self.inactive.isChecked(),
+    def refresh(self, *_args: object, select: uuid.UUID | None = None) -> None:
+        """Read the products off the GUI thread (each one's stock sums its movements), then
+        select ``select`` or the product selected now."""
+        products, site_id = self._app.grocery.products, self._site.id
+        text, inactive = self.search.text(), self.inactive.isChecked()
+        current = select if select is not None else selected_id(self.view)
+        self.loader.start(
+            lambda: products.list(site_id=site_id, text=text, include_inactive=inactive),
+            lambda rows: self.show_rows(rows, current),
         )
+
+    def show_rows(self, rows: list[ProductInfo], current: object | None) -> None:
         self.model.set_rows(rows)
         low = sum(1 for p in rows if p.low_stock and p.active)
         text = ngettext("{n} produit", "{n} produits", len(rows)).format(n=len(rows))
@@ -105,7 +113,6 @@ class ProductsTab(QWidget):
         product = self._app.grocery.products.get(product_id) if product_id else None
         dialog = ProductDialog(self._app, self._site, product, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
-            self.refresh()
-            select_id(self.view, dialog.saved.id)
+            self.refresh(select=dialog.saved.id)
             self.products_changed.emit()
         dialog.deleteLater()

@@ -5,6 +5,7 @@ inventory count (Ctrl+I). « Sous le seuil » keeps only what must be re-ordered
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
@@ -32,6 +33,7 @@ from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_i
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.common import parse_cents, parse_milli
 from tiers_lieu.ui.grocery.table_models import MovementsModel, ProductsModel
+from tiers_lieu.ui.loading import BackgroundLoad, refresh_when_shown
 from tiers_lieu.ui.widgets import SubHeading
 
 
@@ -132,20 +134,28 @@ class StockTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(splitter, 1)
         self.setFocusProxy(self.view)
-        self.refresh()
+        self.loader = BackgroundLoad(self, self.view)
+        self.shown = refresh_when_shown(self, every_time=True)  # read each time on screen
 
-    def refresh(self) -> None:
+    def refresh(self, *_args: object) -> None:
+        """Read the levels off the GUI thread: each sums every movement of its product."""
+        grocery, site_id = self._app.grocery, self._site.id
+        read: Callable[[], list[ProductInfo]] = (
+            (lambda: grocery.stock.low_stock(site_id=site_id))
+            if self.low_only.isChecked()
+            else (lambda: grocery.products.list(site_id=site_id))
+        )
         current = selected_id(self.view)
-        if self.low_only.isChecked():
-            rows = self._app.grocery.stock.low_stock(site_id=self._site.id)
-        else:
-            rows = self._app.grocery.products.list(site_id=self._site.id)
+        self.loader.start(read, lambda rows: self.show_rows(rows, current))
+
+    def show_rows(self, rows: list[ProductInfo], current: object | None) -> None:
         self.model.set_rows(rows)
         if current is not None:
             select_id(self.view, current)
         if selected_id(self.view) is None and rows:
             self.view.selectRow(0)
-        self.on_selection_changed()
+        if selected_id(self.view) is None:
+            self.on_selection_changed()  # a selection read the history already
 
     def _selected(self) -> ProductInfo | None:
         product_id = selected_id(self.view)

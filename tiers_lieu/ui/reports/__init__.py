@@ -63,13 +63,14 @@ class ReportsSection(QWidget):
         return self._site
 
     def refresh(self) -> None:
-        """Reload every tab from the services (the figures on screen stay until recomputed)."""
+        """Reload every tab from the services (the figures on screen stay until recomputed);
+        a tab not on screen reads when it is next shown."""
         self.report_tab.refresh()
-        self.operation_tab.refresh()
-        self.partners_tab.refresh()
-        self.jobs_tab.refresh()
-        self.volunteers_tab.refresh()
-        self.bundles_tab.refresh()
+        self.operation_tab.shown.invalidate()
+        self.partners_tab.shown.invalidate()
+        self.jobs_tab.shown.invalidate()
+        self.volunteers_tab.shown.invalidate()
+        self.bundles_tab.shown.invalidate()
 
     def on_records_changed(self, *_args: object) -> None:
         self.report_tab.refresh()

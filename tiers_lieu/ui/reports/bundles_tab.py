@@ -44,6 +44,7 @@ from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date,
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.fit import scrolled
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import Progress, run_op
 from tiers_lieu.ui.reports.bundle_jobs import (
     BUNDLE_SUFFIX,
@@ -96,7 +97,7 @@ class BundlesTab(QWidget):
         layout.addWidget(self._build_history(), 1)
         outer = QVBoxLayout(self)
         outer.addWidget(scrolled(content, self))
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     # -- building ------------------------------------------------------------------------
     def _build_export(self) -> QWidget:

@@ -30,6 +30,7 @@ from tiers_lieu.services.organisation import OperationDetail
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.reports.forms import OptionalDateEdit, add_row, date_edit
 from tiers_lieu.ui.reports.period import from_qdate
 from tiers_lieu.ui.reports.table_models import ClaimsModel
@@ -148,7 +149,7 @@ class OperationTab(QWidget):
         self.save_button.clicked.connect(self.on_save_clicked)
         self.add_claim_button.clicked.connect(self.on_add_claim_clicked)
         self.claim_number_edit.returnPressed.connect(self.on_add_claim_clicked)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     def refresh(self) -> None:
         self._fill(self._app.organisation.get_operation(self._site.id))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import N_, _, format_date, place_today
+from tiers_lieu.i18n import N_, _, format_date, ngettext, place_today
 from tiers_lieu.models.enums import ContractType
 from tiers_lieu.reports.pdf_parts.text import format_value
 from tiers_lieu.services.organisation import (
@@ -162,6 +162,10 @@ class JobsTab(RecordTab[JobInfo]):
         return row.post
 
 
+SHOWN_ENTRIES = 200
+"""Volunteer time entries listed (the newest); the report sums all of them in SQL."""
+
+
 class VolunteersTab(RecordTab[VolunteerTimeInfo]):
     list_title = N_("Temps de bénévolat")
     form_title = N_("Ajouter du temps")
@@ -192,7 +196,18 @@ class VolunteersTab(RecordTab[VolunteerTimeInfo]):
         add_row(form, _("&Bénévole :"), self.person_edit)
 
     def load(self) -> list[VolunteerTimeInfo]:
-        return self._app.organisation.list_volunteer_time(self._site.id)
+        # The latest entries only: ten years of a place are thousands of lines.
+        rows = self._app.organisation.list_volunteer_time(self._site.id, limit=SHOWN_ENTRIES)
+        self.list_box.setTitle(
+            ngettext(
+                "Temps de bénévolat ({n} saisie la plus récente)",
+                "Temps de bénévolat ({n} saisies les plus récentes)",
+                len(rows),
+            ).format(n=len(rows))
+            if len(rows) >= SHOWN_ENTRIES
+            else _(self.list_title)
+        )
+        return rows
 
     def fill(self, row: VolunteerTimeInfo | None) -> None:
         # Entries are added, not edited: a chosen row only pre-fills the next one.

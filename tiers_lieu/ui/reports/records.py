@@ -36,6 +36,7 @@ from tiers_lieu.ui.common import (
     selected_id,
 )
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.models import QtABCMeta, ReadModelTable
 
 RowT = TypeVar("RowT")
@@ -70,6 +71,7 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         self.status = StatusLabel(self, zone=self._site.zone)
 
         list_box = QGroupBox(_(self.list_title), self)
+        self.list_box = list_box
         list_layout = QVBoxLayout(list_box)
         list_layout.addWidget(self.view)
         buttons = QHBoxLayout()
@@ -109,7 +111,7 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         self.save_button.clicked.connect(self.on_save_clicked)
         self.delete_button.clicked.connect(self.on_delete_clicked)
         self.view.selectionModel().selectionChanged.connect(self.on_selection_changed)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     # -- what subclasses provide ----------------------------------------------------------
     @abstractmethod

@@ -86,12 +86,11 @@ class SettingsSection(QWidget):
         return self._site
 
     def refresh(self) -> None:
-        """Reload every tab from the services (after an import or a restore, say)."""
+        """Reload every tab from the services (after an import or a restore, say); a tab
+        not on screen reads when it is next shown (each reads when first shown)."""
         self.place_tab.refresh()
-        self.hours_tab.refresh()
-        self.closures_tab.refresh()
-        self.services_tab.refresh()
-        self.communes_tab.refresh()
+        for tab in (self.hours_tab, self.closures_tab, self.services_tab, self.communes_tab):
+            tab.shown.invalidate()
 
     def on_place_saved(self, site: SiteInfo) -> None:
         self._site = site

@@ -37,6 +37,7 @@ from tiers_lieu.services.backups import BackupInfo, BackupService
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.models import ReadModelTable
 from tiers_lieu.ui.ops import current_pool, run_op
 
@@ -143,7 +144,7 @@ class BackupsTab(QWidget):
             return
         layout.addWidget(self._build_list())
         layout.addWidget(self._build_external())
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     def _build_list(self) -> QWidget:
         box = QGroupBox(_("Sauvegardes de la base de données"), self)

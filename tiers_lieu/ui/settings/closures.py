@@ -44,6 +44,7 @@ from tiers_lieu.ui.common import (
 )
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.settings.table_models import ClosuresModel, Holiday, HolidaysModel
 
 
@@ -74,7 +75,7 @@ class ClosuresTab(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     # -- building ------------------------------------------------------------------------
     def _build_closures(self, parent: QWidget) -> QWidget:

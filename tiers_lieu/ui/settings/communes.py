@@ -36,6 +36,7 @@ from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id
 from tiers_lieu.ui.commune_suggestions import CommuneSuggestions, confirm_unknown, is_unknown
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import Progress, run_op
 from tiers_lieu.ui.settings.table_models import CommunesModel
 
@@ -127,7 +128,7 @@ class CommunesTab(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(table_side, 3)
         layout.addLayout(side, 2)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     def set_site(self, site: SiteInfo) -> None:
         self._site = site

@@ -30,6 +30,7 @@ from tiers_lieu.services.config import check_opening_ranges
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, to_time
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 
 Ranges = list[tuple[time, time]]
 
@@ -165,7 +166,7 @@ class HoursTab(QWidget):
         layout.addWidget(note)
         layout.addLayout(buttons)
         layout.addStretch(1)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     def set_site(self, site: SiteInfo) -> None:
         self._site = site

@@ -34,6 +34,7 @@ from tiers_lieu.ui.common import (
     selected_id,
 )
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.settings.table_models import ServicesModel
 
 
@@ -104,7 +105,7 @@ class ServicesTab(QWidget):
         layout.addWidget(box, 1)
         layout.addWidget(note)
         layout.addWidget(self.status)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     def set_site(self, site: SiteInfo) -> None:
         self._site = site

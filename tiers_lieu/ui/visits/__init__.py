@@ -49,9 +49,10 @@ class VisitsSection(QWidget):
         self.events_tab.events_changed.connect(self.on_events_changed)
 
     def refresh(self) -> None:
-        """Read both lists again (visits counted at the desk since, a new service…)."""
+        """Read both lists again (visits counted at the desk since, a new service…); the
+        tab not on screen reads when it is next shown."""
         self.visits_tab.refresh()
-        self.events_tab.refresh()
+        self.events_tab.shown.invalidate()
 
     def on_events_changed(self) -> None:
         self.visits_tab.reload()

@@ -33,6 +33,7 @@ from tiers_lieu.ui.common import (
     selected_id,
 )
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.visits.event_dialog import EventDialog
 from tiers_lieu.ui.visits.period import Period, PeriodPicker
 from tiers_lieu.ui.visits.table_models import EventsModel, duration_text
@@ -99,7 +100,7 @@ class EventsTab(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.totals_label)
         layout.addLayout(buttons)
-        self.refresh()
+        self.shown = refresh_when_shown(self)  # read when first on screen
 
     def refresh(self) -> None:
         start, end = self.period.range()
