@@ -32,6 +32,20 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _journal_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The journal (tiers_lieu/journal.py) of every test, and of the processes they start,
+    in a temporary folder rather than the user's log folder."""
+    folder = tmp_path_factory.mktemp("journal")
+    before = os.environ.get("TIERS_LIEU_LOG_DIR")
+    os.environ["TIERS_LIEU_LOG_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("TIERS_LIEU_LOG_DIR", None)
+    else:
+        os.environ["TIERS_LIEU_LOG_DIR"] = before
+
+
 @pytest.fixture(autouse=True)
 def _french() -> Iterator[None]:
     set_language("fr")

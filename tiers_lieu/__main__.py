@@ -33,7 +33,7 @@ from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import LANGUAGES, _, ngettext, set_language
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-SCALES = ("small", "medium", "large")
+SCALES = ("small", "medium", "large", "network")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,16 +206,33 @@ def _tidy_at_start(args: argparse.Namespace) -> None:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
-    from tiers_lieu.ui.application import run_gui
+    from tiers_lieu.ui.errors import install_crash_reporting, uninstall_crash_reporting
 
-    return run_gui(db=args.db, smoke_test=args.smoke_test, screenshots=args.screenshots)
+    # An exception no window caught is logged, then shown calmly (a smoke test never waits).
+    install_crash_reporting(dialogs=not args.smoke_test)
+    log = logging.getLogger("tiers_lieu")
+    log.info("Comptoir %s démarre (Python %s)", __version__, sys.version.split()[0])
+    code = EXIT_FAILURE
+    try:
+        from tiers_lieu.ui.application import run_gui
+
+        code = run_gui(db=args.db, smoke_test=args.smoke_test, screenshots=args.screenshots)
+    finally:
+        log.info("Comptoir s'arrête (code %s)", code)
+        uninstall_crash_reporting()  # plantages.log stays armed: PySide may crash at exit
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    own_process = argv is None  # the command itself (console script, python -m), not a test
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = language_from_argv(argv, default=os.environ.get("TIERS_LIEU_LANG", "fr"))
     set_language(lang if lang in LANGUAGES else "fr")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from tiers_lieu import journal
+
+    # Warnings on stderr as before; the journal file (issue 18) gets Comptoir's records too,
+    # opened only when something is logged.
+    journal.start()
     args = build_parser().parse_args(argv)
     if args.screenshots and not args.smoke_test:
         sys.stderr.write(_("Erreur : --screenshots va avec --smoke-test.") + "\n")
@@ -230,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import":
             return _run_import(args)
         if args.command == "report":
-            return run_report(args)
+            return run_report(args, last_work=own_process)
         if args.command in ("backup", "restore"):
             return run_backup(args)
         if args.command == "purge":

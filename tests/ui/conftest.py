@@ -1,5 +1,6 @@
 """Fixtures of the window tests: operations run synchronously, each test has its own desk
-settings (QSettings in a temporary folder), and message boxes are recorded, never shown."""
+settings (QSettings in a temporary folder), and message boxes are recorded, never shown (the
+unexpected error's dialog too, as a « critical » box)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from tiers_lieu.ui.errors import ErrorReportDialog
 from tiers_lieu.ui.ops import SynchronousPool, set_pool
 
 
@@ -47,4 +49,10 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]
 
     for kind in ("warning", "critical", "information", "question", "about"):
         monkeypatch.setattr(QMessageBox, kind, recorder(kind))
+
+    def report(dialog: ErrorReportDialog) -> int:  # the unexpected error's calm message
+        boxes.append(("critical", dialog.windowTitle(), dialog.text()))
+        return QDialog.DialogCode.Rejected.value
+
+    monkeypatch.setattr(ErrorReportDialog, "exec", report)
     return boxes

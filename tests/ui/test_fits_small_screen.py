@@ -277,6 +277,25 @@ def test_the_agenda_dialogs_fit_1024x600(
     assert {name: cut for name, cut in check.seen.items() if cut} == {}
 
 
+def test_the_help_dialogs_fit_1024x600(
+    qtbot: QtBot, demo_app: Comptoir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Aide › Journal, Aide › À propos, and the unexpected error's message."""
+    from tiers_lieu.ui.errors import ErrorReportDialog
+
+    check = DialogCheck()
+    monkeypatch.setattr(QDialog, "exec", lambda dialog, *_a: check(dialog))
+    window = small_window(qtbot, demo_app)
+    window.journal_action.trigger()
+    window.about_action.trigger()
+    report = ErrorReportDialog(window, "rapport", "RuntimeError: " + "panne " * 40)
+    check(report)
+    names = " ".join(check.seen)
+    for expected in ("JournalDialog", "AboutDialog", "ErrorReportDialog"):
+        assert expected in names
+    assert {name: cut for name, cut in check.seen.items() if cut} == {}
+
+
 # -- the window on its screen --------------------------------------------------------------
 def test_inside_shrinks_and_moves_a_rectangle_onto_the_screen() -> None:
     screen = QRect(0, 0, 1024, 600)

@@ -65,17 +65,20 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
     """Every dialog the desk opens, built on the demo place (as its tab would)."""
     from tiers_lieu.models.enums import StockMovementKind
     from tiers_lieu.services.visit_log import VisitFilter
+    from tiers_lieu.ui.about import AboutDialog
     from tiers_lieu.ui.agenda.booking_dialog import BookingDialog
     from tiers_lieu.ui.agenda.share import CollisionsDialog
     from tiers_lieu.ui.agenda.slot_dialog import SlotDialog
     from tiers_lieu.ui.amap.contract_dialog import ContractDialog
     from tiers_lieu.ui.amap.subscribe_dialog import SubscribeDialog
     from tiers_lieu.ui.demarches.follow_ups import CloseFollowUpDialog
+    from tiers_lieu.ui.errors import ErrorReportDialog
     from tiers_lieu.ui.grocery.payment_dialog import PaymentDialog
     from tiers_lieu.ui.grocery.producer_dialog import ProducerDialog
     from tiers_lieu.ui.grocery.product_dialog import ProductDialog
     from tiers_lieu.ui.grocery.stock_tab import MovementDialog
     from tiers_lieu.ui.imports.dialog import ImportDialog
+    from tiers_lieu.ui.journal_dialog import JournalDialog
     from tiers_lieu.ui.login import LoginDialog
     from tiers_lieu.ui.passphrase import PassphraseDialog
     from tiers_lieu.ui.people.dialogs import (
@@ -136,6 +139,9 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
                 IcsEvent("b", "Soirée", *_hours(20, 22), "hors des horaires", True),
             ]
         ),
+        "à propos": lambda: AboutDialog(app),
+        "journal": lambda: JournalDialog(),
+        "erreur inattendue": lambda: ErrorReportDialog(None, "rapport", "RuntimeError: panne"),
     }
 
 
@@ -192,6 +198,9 @@ DIALOGS = [
     "inscrire un foyer",
     "créneau de santé",
     "conflits d'un calendrier importé",
+    "à propos",
+    "journal",
+    "erreur inattendue",
 ]
 
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     SignalInstance,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tiers_lieu import __version__
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.labels import role_label
@@ -62,6 +61,7 @@ def window_title(site: SiteInfo | None) -> str:
 NEXT_TAB_KEYS = ("Ctrl+Tab", "Ctrl+PgDown")
 PREVIOUS_TAB_KEYS = ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp")
 TILL_KEY = "F12"  # F1–F9 are the till's own (favourites, pay)
+GUIDE_KEY = "F1"  # everywhere but at the till (MainWindow.keyPressEvent)
 
 
 SECTION_PAGE = "sectionPage"  # the scroll area around each section
@@ -99,6 +99,7 @@ def keys_help_text() -> str:
             _("Ctrl+Tab ou Ctrl+Pg suiv. : onglet suivant de la section"),
             _("Ctrl+Maj+Tab ou Ctrl+Pg préc. : onglet précédent"),
             _("F12 : caisse de l'épicerie, depuis n'importe quelle section"),
+            _("F1 : guide d'utilisation (à la caisse, F1 à F8 ajoutent les favoris)"),
             _("Accueil : touches 1 à 9 et 0 : compter une visite ; Ctrl+Z : l'annuler"),
             _(
                 "Accueil : la date et l'heure se modifient après un clic, Alt+D ou F2 ; "
@@ -368,15 +369,39 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            _("À propos de Comptoir"),
-            _(
-                "Comptoir {version}\n\nL'accueil, l'agenda, l'épicerie et les rapports d'un "
-                "tiers-lieu multiservice, sans connexion à internet.\n\nLogiciel libre sous "
-                "licence AGPL-3.0 ou ultérieure.\n\nBase de données : {database}"
-            ).format(version=__version__, database=self._app.url),
-        )
+        from tiers_lieu.ui.about import AboutDialog
+
+        dialog = AboutDialog(self._app, self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    @Slot()
+    def on_journal_triggered(self) -> None:
+        from tiers_lieu.ui.journal_dialog import JournalDialog
+
+        dialog = JournalDialog(self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    @Slot()
+    def on_guide_triggered(self) -> None:
+        from tiers_lieu.ui.guide import show_guide  # the bundled HTML guide, on demand
+
+        show_guide(self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """F1 opens the guide when nothing else took it: at the till F1–F8 add the favourites
+        (their shortcuts come first), and a window shortcut F1 beside them would make both
+        ambiguous, so neither would work."""
+        if (
+            event.key() == Qt.Key.Key_F1
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self.guide_action.isEnabled()  # not while the desk is locked
+        ):
+            event.accept()
+            self.guide_action.trigger()
+            return
+        super().keyPressEvent(event)
 
     @Slot()
     def on_next_tab_triggered(self) -> None:
@@ -447,12 +472,20 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
 
         help_menu = bar.addMenu(_("A&ide"))
+        # F1 is shown but handled by keyPressEvent (the till's favourites keep F1–F8).
+        self.guide_action = QAction(_("&Guide d'utilisation") + "\t" + GUIDE_KEY, self)
+        self.guide_action.triggered.connect(self.on_guide_triggered)
+        help_menu.addAction(self.guide_action)
         keys_help = QAction(_("&Raccourcis clavier"), self)
         keys_help.triggered.connect(self.on_keys_help_triggered)
         help_menu.addAction(keys_help)
-        about = QAction(_("À &propos de Comptoir"), self)
-        about.triggered.connect(self.on_about_triggered)
-        help_menu.addAction(about)
+        help_menu.addSeparator()
+        self.journal_action = QAction(_("&Journal"), self)
+        self.journal_action.triggered.connect(self.on_journal_triggered)
+        help_menu.addAction(self.journal_action)
+        self.about_action = QAction(_("À &propos de Comptoir"), self)
+        self.about_action.triggered.connect(self.on_about_triggered)
+        help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
