@@ -15,7 +15,7 @@ QT_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-ran
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 \
 	libegl1 libgl1 libfontconfig1 libdbus-1-3
 
-.PHONY: run test lint typecheck pytest demo bench screenshots catalog clean qt-libs
+.PHONY: run test lint typecheck pytest demo bench screenshots catalog clean qt-libs package
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,17 @@ qt-libs:
 	if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$missing; \
 	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -q && sudo apt-get install -y -q $$missing; \
 	else echo "Installez-les : apt-get install $$missing"; exit 1; fi
+
+# The Debian package (installer/build.sh, then installer/build_deb.sh): dist/comptoir_*.deb.
+# Its dependencies are read off the bundle's libraries, so those must be on this machine: the
+# Qt ones above and DEB_EXTRA (Qt's Wayland plugin's, and libpq, which psycopg loads by name).
+# installer/check_deb.sh (as root) installs it and tries it as a new user.
+DEB_EXTRA := libwayland-cursor0 libwayland-egl1 libpq5
+
+package: $(STAMP) $(MO)
+	@$(MAKE) --no-print-directory qt-libs QT_DEBS="$(QT_DEBS) $(DEB_EXTRA)"
+	bash installer/build.sh
+	DEB_EXTRA="$(DEB_EXTRA)" bash installer/build_deb.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check tiers_lieu tests bench

@@ -4,6 +4,7 @@ its INSEE code, homonyms are told apart, and the list is read only when needed, 
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import subprocess
 import sys
@@ -75,8 +76,15 @@ def test_the_file_says_where_it_comes_from_and_is_shipped_by_the_installer() -> 
     assert "installer/extract_communes.py" in header
     readme = (path.parent / "LISEZMOI.md").read_text(encoding="utf-8")
     assert "Licence Ouverte" in readme and "extract_communes.py" in readme
-    spec = (ROOT / "installer" / "comptoir.spec").read_text(encoding="utf-8")
-    assert '(str(ROOT / "resources"), "resources")' in spec
+    # The bundle takes resources/ whole, from the list the spec reads.
+    loader = importlib.util.spec_from_file_location(
+        "installer_bundle_contents", ROOT / "installer" / "bundle_contents.py"
+    )
+    assert loader is not None and loader.loader is not None
+    contents = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(contents)
+    shipped = {Path(source).resolve(): dest for source, dest in contents.package_datas()}
+    assert shipped[path.parent.parent.resolve()] == "resources"
 
 
 MEASURE = """
