@@ -14,8 +14,9 @@ connection, backup and check of the session reuses it. It comes from the environ
 (``TIERS_LIEU_DB_PASSPHRASE``), else from the prompt installed with :func:`set_prompt`, else
 from a terminal; the windows unlock the base in their own dialog before anything opens it.
 
-``sqlcipher3`` has wheels for Linux only: elsewhere plain databases work as before, and an
-encrypted one is refused with a French message. Plain files keep going through the
+The module ``sqlcipher3`` comes from ``sqlcipher3-binary`` on Linux and from ``sqlcipher3``'s
+own wheels on Windows and macOS; where it cannot be imported, plain databases work as before
+and an encrypted one is refused with a French message. Plain files keep going through the
 standard library's ``sqlite3``.
 
 Every connection made here is counted in :mod:`tiers_lieu.held_files`; a base's bytes are read

@@ -370,3 +370,14 @@ def test_database_error_hides_the_password() -> None:
         "postgresql+psycopg://comptoir:secret@serveur/comptoir", OSError("refusé")
     )
     assert "secret" not in error.message and "serveur" in error.message
+
+
+def test_the_window_is_matched_with_its_desktop_entry(qtbot: QtBot) -> None:
+    """On Wayland the dock shows the entry's icon and name only when the application names
+    the desktop file the package installs."""
+    from PySide6.QtGui import QGuiApplication
+
+    application.make_qapplication()
+    installed = Path(__file__).resolve().parents[2] / "installer"
+    entries = [p.name.removesuffix(".desktop") for p in installed.glob("*.desktop")]
+    assert entries == [QGuiApplication.desktopFileName()]

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
-from PySide6.QtGui import QFontDatabase, QIcon
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from tiers_lieu import __version__
@@ -75,6 +75,8 @@ def make_qapplication() -> QApplication:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
+    # Wayland matches a window with its menu entry (icon, name) through the desktop file.
+    QGuiApplication.setDesktopFileName("fr.comptoir.TiersLieu")
     options.keep_private()  # the last user's name, for one: this account's only
     _install_resources(qapp)
     fit.install_style(qapp)  # tabs tall enough for « É »
