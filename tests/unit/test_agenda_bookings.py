@@ -219,3 +219,14 @@ def test_week_view_lists_bookings_per_resource(app: Comptoir, place: Place) -> N
     assert [b.title for b in room.bookings] == ["CA"]
     assert room.bookings[0].start.tzinfo is not None and room.bookings[0].start.hour == 9
     assert date(2026, 3, 15) in week.closed_days  # Sunday
+
+
+def test_today_counts_the_bookings_already_arrived(app: Comptoir, place: Place) -> None:
+    """The Accueil says how many of the day's bookings arrived, so a day whose bookings were
+    all pointed does not read « Aucune réservation aujourd'hui »."""
+    first = book(app, place, place.room.id, paris(*DAY, 9), paris(*DAY, 10), title="CA")
+    book(app, place, place.room.id, paris(*DAY, 11), paris(*DAY, 12), title="Bureau")
+    app.agenda.bookings.check_in(first.id)
+    summary = app.today.summary(place.site.id, date(*DAY))
+    assert [b.resource_name for b in summary.bookings_today] == [place.room.name]
+    assert summary.bookings_arrived == 1

@@ -47,6 +47,9 @@ class TodaySummary:
     untimed: int = 0
     total: int = 0
     bookings_today: tuple[BookingDue, ...] = ()
+    """The day's bookings still expected (confirmed)."""
+    bookings_arrived: int = 0
+    """The day's bookings already pointed as arrived."""
     follow_ups_due: int = 0
 
 
@@ -136,6 +139,17 @@ class TodayService:
                 for booking, resource_name, person in bookings
             )
 
+            arrived = uow.session.exec(
+                select(func.count())
+                .select_from(Booking)
+                .where(
+                    Booking.site_id == site_id,
+                    Booking.status == BookingStatus.CHECKED_IN,
+                    col(Booking.start_at) >= start,
+                    col(Booking.start_at) < end,
+                )
+            ).one()
+
             follow_ups = uow.session.exec(
                 select(func.count())
                 .select_from(AssistanceRecord)
@@ -154,5 +168,6 @@ class TodayService:
                 untimed=visits.untimed,
                 total=visits.total,
                 bookings_today=due,
+                bookings_arrived=int(arrived or 0),
                 follow_ups_due=int(follow_ups or 0),
             )

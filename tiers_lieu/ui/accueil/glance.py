@@ -188,14 +188,24 @@ class TodayPanel(QWidget):
         """The bookings still expected and the follow-ups due (reloaded every minute)."""
         bookings = summary.bookings_today
         upcoming = [b for b in bookings if b.end > now.time()][:NEXT_BOOKINGS]
+        arrived = summary.bookings_arrived
         self.bookings_label.setVisible(bool(bookings))
-        if not bookings:
+        if not bookings and not arrived:
             self.bookings_title.setText(_("Aucune réservation aujourd'hui"))
-        else:
+        elif not bookings:
             self.bookings_title.setText(
                 ngettext(
-                    "{n} réservation aujourd'hui", "{n} réservations aujourd'hui", len(bookings)
-                ).format(n=len(bookings))
+                    "{n} réservation arrivée, plus aucune attendue",
+                    "{n} réservations arrivées, plus aucune attendue",
+                    arrived,
+                ).format(n=arrived)
+            )
+        else:
+            day_total = len(bookings) + arrived
+            self.bookings_title.setText(
+                ngettext(
+                    "{n} réservation aujourd'hui", "{n} réservations aujourd'hui", day_total
+                ).format(n=day_total)
             )
         if not bookings:
             self.bookings_label.clear()
