@@ -1,19 +1,31 @@
 """The till's type-ahead, the product list and the favourites read the stock of the products
 they show, and only theirs (issue 17): a place's whole stock history was summed — every
 movement of every place — on each letter typed at the counter, so each letter got slower as
-the history grew. The figures shown stay the sums of each product's movements."""
+the history grew. Each product's level is now one row of ``stock_level``, kept by the
+database in the transaction of each movement; the figures shown stay the sums of each
+product's movements, whoever wrote them (the services, a cascade, a bundle merge), on SQLite
+and on PostgreSQL."""
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+import pytest
+from sqlalchemy import event, text
+from sqlmodel import col, select
 from twosites import PASSWORD, PLACE_A, PLACE_B
 
-from tiers_lieu.app import Comptoir
+from tiers_lieu.app import Comptoir, build
+from tiers_lieu.models import Sale, StockMovement
+from tiers_lieu.services.bundles import BundleService
+from tiers_lieu.services.bundles.placekeys import PlaceKeyService, PublicKeyFile
+from tiers_lieu.services.grocery.sales import LineInput, PaymentInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 
@@ -41,11 +53,11 @@ def shelf(app: Comptoir, site: SiteInfo, names: list[str], moves: int) -> dict[s
 @contextmanager
 def stock_reads(app: Comptoir) -> Iterator[list[str]]:
     """The query plans (SQLite ``EXPLAIN QUERY PLAN``) of the statements reading
-    ``stock_movement`` while the block runs, one line per step."""
+    ``stock_movement`` or ``stock_level`` while the block runs, one line per step."""
     seen: list[tuple[str, Any]] = []
 
     def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        if "stock_movement" in statement:
+        if "stock_movement" in statement or "stock_level" in statement:
             seen.append((statement, parameters))
 
     event.listen(app.engine, "before_cursor_execute", keep)
@@ -61,13 +73,14 @@ def stock_reads(app: Comptoir) -> Iterator[list[str]]:
 
 
 def reads_only_chosen_products(plans: list[str]) -> None:
-    """Every read of the movements goes to the chosen products' own, by the product index;
-    none walks the whole table (or a whole place's movements)."""
-    steps = [line for line in plans if "stock_movement" in line]
+    """The stock is read from each chosen product's own level, by its key; no read of the
+    movements at all (their number grows with the history), nor of a whole table."""
+    assert not [line for line in plans if "stock_movement" in line], plans
+    steps = [line for line in plans if "stock_level" in line]
     assert steps, "the stock was not read at all"
     for line in steps:
         assert line.startswith("SEARCH"), line
-        assert "product_id" in line, line
+        assert "product_id=?" in line, line
 
 
 def levels(found: list[Any]) -> dict[str, int]:
@@ -116,3 +129,143 @@ def test_an_account_of_one_place_reads_its_products_stock_only(two: Comptoir) ->
     with stock_reads(two) as plans:
         assert two.grocery.products.get(ids["Bocal de cornichons"]).stock_milli == 2000
     reads_only_chosen_products(plans)
+
+
+# -- the levels kept by the database agree with the movements -----------------------------------
+
+
+def levels_agree(app: Comptoir) -> int:
+    """Every ``stock_level`` row equals the sum of its product's movements, and every product
+    with movements has its row; returns how many products have movements."""
+    with app.engine.connect() as conn:
+        sums: dict[Any, int] = dict(
+            conn.execute(
+                text(
+                    "SELECT product_id, SUM(quantity_milli) FROM stock_movement GROUP BY product_id"
+                )
+            ).all()
+        )
+        kept: dict[Any, int] = dict(
+            conn.execute(text("SELECT product_id, quantity_milli FROM stock_level")).all()
+        )
+    assert set(sums) <= set(kept)
+    assert {pid: kept[pid] for pid in sums} == sums
+    assert all(q == 0 for pid, q in kept.items() if pid not in sums)
+    return len(sums)
+
+
+def trade(app: Comptoir, site_id: uuid.UUID, name: str) -> dict[str, Any]:
+    """A shelf's life through the services: receptions, sales (one cancelled, one deleted with
+    its lines and their movements, by cascade), an inventory, a loss, a movement deleted and
+    one corrected. Returns the products' ids and the final stock a user sees."""
+    grocery = app.grocery
+    jam = grocery.products.create(site_id=site_id, name=f"{name} confiture", price_cents=450)
+    flour = grocery.products.create(
+        site_id=site_id, name=f"{name} farine", price_cents=200, unit="kg"
+    )
+    for product in (jam, flour):
+        grocery.stock.receive(
+            site_id=site_id, product_id=product.id, quantity_milli=10000, unit_cost_cents=100
+        )
+    paid = [PaymentInput(method="cash", amount_cents=10000)]
+    grocery.sales.record(
+        site_id=site_id,
+        lines=[LineInput(jam.id, 2000), LineInput(flour.id, 1500)],
+        payments=paid,
+    )
+    cancelled = grocery.sales.record(
+        site_id=site_id, lines=[LineInput(jam.id, 3000)], payments=paid
+    )
+    grocery.sales.cancel(cancelled.id)
+    deleted = grocery.sales.record(site_id=site_id, lines=[LineInput(flour.id, 500)], payments=paid)
+    grocery.stock.count(site_id=site_id, product_id=jam.id, counted_milli=7000)  # one broke
+    grocery.stock.lose(site_id=site_id, product_id=flour.id, quantity_milli=1000)
+    extra = grocery.stock.receive(
+        site_id=site_id, product_id=jam.id, quantity_milli=4000, unit_cost_cents=None
+    )
+    typo = grocery.stock.receive(
+        site_id=site_id, product_id=flour.id, quantity_milli=9000, unit_cost_cents=None
+    )
+    with app.uow() as uow:
+        uow.session.delete(uow.session.get(StockMovement, extra.id))  # received by mistake
+        fixed = uow.session.get(StockMovement, typo.id)
+        assert fixed is not None
+        fixed.quantity_milli = 900  # 0,9 kg, not 9 kg
+        uow.session.add(fixed)
+        uow.session.delete(uow.session.get(Sale, deleted.id))  # lines and movements follow
+        uow.commit()
+    return {
+        "ids": (jam.id, flour.id),
+        "levels": (grocery.stock.level(jam.id), grocery.stock.level(flour.id)),
+    }
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def coordination(
+    request: pytest.FixtureRequest, template_db: Path, tmp_path: Path
+) -> Iterator[Comptoir]:
+    """An empty coordinator's base, in a SQLite file or on the PostgreSQL test server."""
+    if request.param == "sqlite":
+        target = tmp_path / "coordination.sqlite"
+        shutil.copyfile(template_db, target)
+        url = str(target)
+    else:
+        url = request.getfixturevalue("pg_url")
+    app = build(url)
+    yield app
+    app.close()
+
+
+def test_every_level_is_the_sum_of_its_movements_whoever_writes_them(
+    coordination: Comptoir, template_db: Path, tmp_path: Path
+) -> None:
+    desk_file = tmp_path / "felletin.sqlite"
+    shutil.copyfile(template_db, desk_file)
+    desk = build(str(desk_file))
+    try:
+        place = desk.sites.init_site(name=PLACE_A, commune_name="Felletin", insee_code="23079")
+        sold = trade(desk, place.id, "Bocal")
+        # 10 − 2 (sold) − 3 + 3 (cancelled) → 8, counted 7; 10 − 1,5 − 0,5 (deleted sale,
+        # back) − 1 (lost) + 0,9 (corrected) → 8,4 kg.
+        assert sold["levels"] == (7000, 8400)
+        assert levels_agree(desk) == 2
+        bundle = tmp_path / "felletin.bundle"
+        BundleService(desk.uow).export_bundle(place.id, bundle, since=None, mode="full")
+        key = PlaceKeyService(desk.uow).own_key(place.id)
+
+        # The coordinator trades at its own place, then merges the desk's rows (Core inserts).
+        own = coordination.sites.init_site(name=PLACE_B, commune_name="Aubusson")
+        kept = trade(coordination, own.id, "Pot")
+        assert kept["levels"] == (7000, 8400)
+        assert levels_agree(coordination) == 2
+        PlaceKeyService(coordination.uow).trust(
+            PublicKeyFile(place.id, key.label, key.public_key, key.fingerprint)
+        )
+        BundleService(coordination.uow).import_bundle(bundle)
+        assert levels_agree(coordination) == 4
+        jam, flour = sold["ids"]
+        assert (coordination.grocery.stock.level(jam), coordination.grocery.stock.level(flour)) == (
+            7000,
+            8400,
+        )
+
+        # Later at the desk: a correction and a deletion travel as an update and a tombstone.
+        since = datetime.now(UTC)
+        with desk.uow() as uow:
+            moves = uow.session.exec(
+                select(StockMovement).where(col(StockMovement.product_id) == flour)
+            ).all()
+            reception = next(m for m in moves if m.quantity_milli == 10000)
+            reception.quantity_milli = 12000
+            uow.session.add(reception)
+            uow.session.delete(next(m for m in moves if m.quantity_milli == -1000))  # not lost
+            uow.commit()
+        assert desk.grocery.stock.level(flour) == 11400
+        later = tmp_path / "felletin-2.bundle"
+        BundleService(desk.uow).export_bundle(place.id, later, since=since, mode="full")
+        BundleService(coordination.uow).import_bundle(later)
+        assert coordination.grocery.stock.level(flour) == 11400
+        assert levels_agree(coordination) == 4
+        assert levels_agree(desk) == 2
+    finally:
+        desk.close()

@@ -23,7 +23,15 @@ from tiers_lieu.models.amap import (
 )
 from tiers_lieu.models.base import metadata, utcnow
 from tiers_lieu.models.bundles import BundleConflict, BundleImport, PlaceKey, Tombstone
-from tiers_lieu.models.commerce import Payment, Producer, Product, Sale, SaleLine, StockMovement
+from tiers_lieu.models.commerce import (
+    Payment,
+    Producer,
+    Product,
+    Sale,
+    SaleLine,
+    StockLevel,
+    StockMovement,
+)
 from tiers_lieu.models.imports import ImportedFile
 from tiers_lieu.models.organisation import Job, Partner, VolunteerTime
 from tiers_lieu.models.people import AppUser, AuditEntry, Membership, Person
@@ -83,6 +91,7 @@ __all__ = [
     "Site",
     "SiteSetting",
     "SolidarityFunding",
+    "StockLevel",
     "StockMovement",
     "Tombstone",
     "Visit",

@@ -11,6 +11,7 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
@@ -51,11 +52,84 @@ INDEXES: list[tuple[str, str, list[str]]] = [
 ]
 
 
+# The till's stock per product (model ``StockLevel``): the sum of the product's movements, kept
+# by triggers in the transaction of each movement, whoever writes it (services, the demo's bulk
+# inserts, a bundle merge, a cascade). A delete only subtracts (an UPDATE, never an insert): in
+# a cascade from the place or the product, the level may already be gone. The till then reads
+# one row per product shown instead of summing its history (10 × 10: 1.84 → 1.05 ms a letter,
+# 3.59 → 1.04 ms with 4× the history: flat). Backfill: 0.3 s on 10 × 10.
+_LEVEL_ADD_SQLITE = """
+    INSERT INTO stock_level (product_id, site_id, quantity_milli)
+    VALUES (NEW.product_id, NEW.site_id, NEW.quantity_milli)
+    ON CONFLICT (product_id) DO UPDATE
+    SET quantity_milli = stock_level.quantity_milli + excluded.quantity_milli;"""
+_LEVEL_SUBTRACT_SQLITE = """
+    UPDATE stock_level SET quantity_milli = quantity_milli - OLD.quantity_milli
+    WHERE product_id = OLD.product_id;"""
+SQLITE_TRIGGERS = {
+    "trg_stock_level_insert": f"AFTER INSERT ON stock_movement BEGIN {_LEVEL_ADD_SQLITE} END",
+    "trg_stock_level_delete": f"AFTER DELETE ON stock_movement BEGIN {_LEVEL_SUBTRACT_SQLITE} END",
+    "trg_stock_level_update": "AFTER UPDATE OF quantity_milli, product_id ON stock_movement"
+    f" BEGIN {_LEVEL_SUBTRACT_SQLITE} {_LEVEL_ADD_SQLITE} END",
+}
+PG_FUNCTION = """
+CREATE FUNCTION stock_level_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        UPDATE stock_level SET quantity_milli = quantity_milli - OLD.quantity_milli
+        WHERE product_id = OLD.product_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO stock_level (product_id, site_id, quantity_milli)
+        VALUES (NEW.product_id, NEW.site_id, NEW.quantity_milli)
+        ON CONFLICT (product_id) DO UPDATE
+        SET quantity_milli = stock_level.quantity_milli + excluded.quantity_milli;
+    END IF;
+    RETURN NULL;
+END $$"""
+PG_TRIGGER = (
+    "CREATE TRIGGER trg_stock_level AFTER INSERT OR DELETE OR UPDATE OF quantity_milli, product_id"
+    " ON stock_movement FOR EACH ROW EXECUTE FUNCTION stock_level_keep()"
+)
+
+
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
+    op.create_table(
+        "stock_level",
+        sa.Column(
+            "product_id",
+            sa.Uuid(),
+            sa.ForeignKey("product.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(
+            "site_id", sa.Uuid(), sa.ForeignKey("site.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("quantity_milli", sa.BigInteger(), nullable=False, server_default="0"),
+    )
+    op.execute(
+        "INSERT INTO stock_level (product_id, site_id, quantity_milli)"
+        " SELECT m.product_id, p.site_id, SUM(m.quantity_milli)"
+        " FROM stock_movement AS m JOIN product AS p ON p.id = m.product_id"
+        " GROUP BY m.product_id, p.site_id"
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PG_FUNCTION)
+        op.execute(PG_TRIGGER)
+    else:
+        for name, body in SQLITE_TRIGGERS.items():
+            op.execute(f"CREATE TRIGGER {name} {body}")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER trg_stock_level ON stock_movement")
+        op.execute("DROP FUNCTION stock_level_keep()")
+    else:
+        for name in SQLITE_TRIGGERS:
+            op.execute(f"DROP TRIGGER {name}")
+    op.drop_table("stock_level")
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)

@@ -1,8 +1,8 @@
 """Which tables travel in a bundle, in foreign-key order, and how a row becomes JSON and back.
 
 Every site-owned table travels except accounts, the audit trail and the places' keys (local
-to a desk: password hashes and private keys never leave it); references to accounts are
-emptied on import. ``ANONYMOUS_BLANKS``
+to a desk: password hashes and private keys never leave it) and the tables the database derives
+(``DERIVED_TABLES``); references to accounts are emptied on import. ``ANONYMOUS_BLANKS``
 lists the personal fields blanked in an "anonymous" bundle.
 """
 
@@ -23,6 +23,10 @@ from tiers_lieu.models.base import UTCDateTime
 LOCAL_TABLES = frozenset(
     {"app_user", "audit_entry", "tombstone", "bundle_import", "bundle_conflict", "place_key"}
 )
+
+DERIVED_TABLES = frozenset({"stock_level"})
+"""Kept by the database itself from the rows that travel (triggers on ``stock_movement``):
+never exported nor merged, the receiving base derives them from the movements it merges."""
 
 # Table → columns emptied in "anonymous" mode (always, or only where a person is set).
 ANONYMOUS_BLANKS: dict[str, tuple[str, ...]] = {
@@ -45,7 +49,8 @@ def travelling_tables() -> tuple[Table, ...]:
     return tuple(
         table
         for table in metadata.sorted_tables
-        if table.name not in LOCAL_TABLES and ("site_id" in table.c or table.name == "site")
+        if table.name not in LOCAL_TABLES | DERIVED_TABLES
+        and ("site_id" in table.c or table.name == "site")
     )
 
 

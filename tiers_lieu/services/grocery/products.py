@@ -1,13 +1,12 @@
 """The grocery's products: what is sold, at which price and VAT, under which barcode, and how
 much of it is on the shelf.
 
-The stock level is never stored: it is the sum of the product's movements, summed by SQL
-and can never disagree with the movements. It is summed only for the products a call
-returns, once they are chosen (a second query, over the ``stock_movement.product_id`` index):
-summing every movement of every place and then joining would cost the whole history on each
-letter typed at the counter. A scanner lookup is one read through the
-``(site_id, barcode)`` unique index plus the sum for that one product, which keeps the
-counter's « scan → line » well inside its budget with thousands of products.
+The stock level is the sum of the product's movements, kept by the database in
+``stock_level`` (triggers on ``stock_movement``, in the transaction of each movement, so it
+cannot disagree with them). It is read only for the products a call returns, once they are
+chosen (a second query, one primary-key row per product): the cost of a letter typed at the
+counter does not grow with the history. A scanner lookup is one read through the
+``(site_id, barcode)`` unique index plus that one product's level.
 
 Searching by a few letters ignores accents (« oeuf » finds « Œufs »), which SQLite's LIKE
 cannot do, so names are matched in Python over a narrow (id, name) read; a grocery shelf is
@@ -22,13 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import _, format_eur
-from tiers_lieu.models import Producer, Product, StockMovement
+from tiers_lieu.models import Producer, Product, StockLevel
 from tiers_lieu.models.enums import AuditAction, ProductUnit
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
@@ -82,30 +80,28 @@ class ProductInfo:
 
 
 _IDS_PER_QUERY = 500
-"""Product ids per ``IN (…)`` of a stock sum (well under SQLite's bound on parameters)."""
+"""Product ids per ``IN (…)`` of a stock read (well under SQLite's bound on parameters)."""
 
 
-_MOVES = StockMovement.__table__  # type: ignore[attr-defined]
+_LEVELS = StockLevel.__table__  # type: ignore[attr-defined]
 
 
 def stock_levels(uow: UnitOfWork, product_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """The stock of each product (sum of its movements, 0 when it has none): only these
-    products' movements are read, through the ``stock_movement.product_id`` index.
+    """The stock of each product (0 when it has no movement): its ``stock_level`` row, one
+    primary-key lookup per product, however long its history.
 
-    The movements are reached through their product: the product is an ORM entity, so an
-    account bound to one place gets ``product.site_id IN (…)`` (a product of another place
-    reads as 0), while the movements' table, named as a plain table, gets no ``site_id``
-    condition of its own, which would let SQLite walk the place's whole history through
-    ``ix_stock_movement_site_id`` instead of the product's movements."""
+    The level is reached through its product: the product is an ORM entity, so an account
+    bound to one place gets ``product.site_id IN (…)`` (a product of another place reads as
+    0), while ``stock_level``, named as a plain table, gets no ``site_id`` condition of its
+    own that could lead SQLite away from the product's row."""
     ids = builtins.list(dict.fromkeys(product_ids))
     levels = dict.fromkeys(ids, 0)
     for start in range(0, len(ids), _IDS_PER_QUERY):
         rows = uow.session.exec(
-            select(_MOVES.c.product_id, func.sum(_MOVES.c.quantity_milli))
+            select(_LEVELS.c.product_id, _LEVELS.c.quantity_milli)
             .select_from(Product)
-            .join(_MOVES, _MOVES.c.product_id == col(Product.id))
+            .join(_LEVELS, _LEVELS.c.product_id == col(Product.id))
             .where(col(Product.id).in_(ids[start : start + _IDS_PER_QUERY]))
-            .group_by(_MOVES.c.product_id)
         ).all()
         levels.update({pid: int(total or 0) for pid, total in rows})
     return levels
@@ -149,7 +145,7 @@ def _products(
 def _with_stock(
     uow: UnitOfWork, chosen: builtins.list[tuple[Product, str]]
 ) -> builtins.list[ProductInfo]:
-    """The chosen products with their stock, summed for them only."""
+    """The chosen products with their stock, read for them only."""
     levels = stock_levels(uow, [p.id for p, _name in chosen])
     return [product_info(p, name, levels[p.id]) for p, name in chosen]
 
