@@ -56,3 +56,20 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]
 
     monkeypatch.setattr(ErrorReportDialog, "exec", report)
     return boxes
+
+
+@pytest.fixture
+def shown_main_windows(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every ``MainWindow`` shown during the test, in order. (Telling a new window from other
+    tests' windows by ``id()`` fails when a deleted window's address is reused.)"""
+    from tiers_lieu.ui.main_window import MainWindow
+
+    shown: list[Any] = []
+    original = MainWindow.show
+
+    def show(self: MainWindow) -> None:
+        shown.append(self)
+        original(self)
+
+    monkeypatch.setattr(MainWindow, "show", show)
+    return shown

@@ -93,6 +93,7 @@ def test_leftovers_removed_at_start_are_said_in_the_status_bar(
     db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     message_boxes: list[tuple[str, str, str]],
+    shown_main_windows: list[MainWindow],
 ) -> None:
     user = app.accounts.create_user(
         username="lea", display_name="Léa", password="tilleul-2026", role=Role.COORDINATOR
@@ -108,14 +109,8 @@ def test_leftovers_removed_at_start_are_said_in_the_status_bar(
         comptoir.access.sign_in(user)
         return application.DeskSession(site, user)
 
-    earlier = {id(w) for w in QApplication.topLevelWidgets()}  # other tests' windows
-
     def event_loop(_qapp: object) -> int:
-        [window] = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, MainWindow) and id(w) not in earlier
-        ]
+        [window] = shown_main_windows
         qtbot.addWidget(window)
         shown.append(window.statusBar().currentMessage())
         return 0

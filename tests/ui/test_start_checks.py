@@ -54,14 +54,6 @@ def damage(db_path: Path, offset: int) -> None:
         handle.write(b"\x00garbage\xff" * 4000)
 
 
-def new_windows(earlier: set[int]) -> list[MainWindow]:
-    return [
-        w
-        for w in QApplication.topLevelWidgets()
-        if isinstance(w, MainWindow) and id(w) not in earlier
-    ]
-
-
 def test_the_sign_in_shows_while_the_file_is_still_being_checked(
     qtbot: QtBot,
     app: Comptoir,
@@ -69,6 +61,7 @@ def test_the_sign_in_shows_while_the_file_is_still_being_checked(
     db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     message_boxes: list[tuple[str, str, str]],
+    shown_main_windows: list[MainWindow],
 ) -> None:
     app.close()
     released = threading.Event()
@@ -91,10 +84,8 @@ def test_the_sign_in_shows_while_the_file_is_still_being_checked(
         released.set()  # the check ends once the desk is open
         return dialog.result()
 
-    earlier = {id(w) for w in QApplication.topLevelWidgets()}
-
     def event_loop(_qapp: object) -> int:
-        [window] = new_windows(earlier)
+        [window] = shown_main_windows
         qtbot.addWidget(window)
         label = window.statusBar().findChild(QLabel, checks.CHECK_LABEL)
         assert label is not None
