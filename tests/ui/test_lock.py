@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import desk_window
 import pytest
@@ -117,17 +118,38 @@ def test_the_desk_locks_after_the_delay_and_the_same_person_finds_their_form(
     assert switches(app) == []  # the same person came back
 
 
+class StepClock:
+    """The watcher's clock, moved by the test: a slow machine cannot stretch an idle time."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def test_activity_keeps_the_desk_open(
-    qtbot: QtBot, app: Comptoir, site: SiteInfo, lea: UserInfo
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    lea: UserInfo,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    clock = StepClock()
+    monkeypatch.setattr("tiers_lieu.ui.lock.time", SimpleNamespace(monotonic=clock))
     window = open_window(qtbot, app, site, lea)
     lock = window.desk_lock
     lock.start_watching(400)
-    for _step in range(8):
-        qtbot.wait(100)
+    for _step in range(8):  # 2 s in all, never 0.4 s without a key press
+        clock.advance(0.25)
         qtbot.keyClick(window.nav, Qt.Key.Key_Shift)
-    assert not lock.is_locked
-    qtbot.waitUntil(lambda: lock.is_locked, timeout=3000)
+        lock.watcher.on_timer_timeout()  # the delay's check, as its timer makes it
+        assert not lock.is_locked
+    clock.advance(0.5)  # then 0.5 s without a key press: the timer locks the desk
+    qtbot.waitUntil(lambda: lock.is_locked, timeout=10_000)
 
 
 def test_the_lock_waits_for_an_open_dialog(

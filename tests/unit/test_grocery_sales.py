@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from pdftext import pdf_text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.errors import ConflictError
+from tiers_lieu.errors import ConflictError, NotFoundError
 from tiers_lieu.models import Payment, Sale, SaleLine, StockMovement
 from tiers_lieu.models.enums import ProductUnit, StockMovementKind
 from tiers_lieu.services.grocery import sales as sales_module
@@ -104,7 +105,7 @@ def test_failure_while_writing_payments_leaves_no_sale(
         return [PaymentInput("card", -1)], 0
 
     monkeypatch.setattr(sales_module, "_settle", broken)
-    with pytest.raises(Exception, match=r"amount_positive|CHECK"):
+    with pytest.raises(IntegrityError, match=r"amount_positive|CHECK"):
         app.grocery.sales.record(site_id=site.id, lines=[LineInput(bread.id, 1000)], payments=[])
     assert counts(app) == before
     assert app.grocery.stock.level(bread.id) == 20000
@@ -226,9 +227,14 @@ def test_z_per_method_and_vat_breakdown_exact(
 
 
 def test_unknown_product_refused(app: Comptoir, site: SiteInfo) -> None:
-    with pytest.raises(Exception, match="n'existe plus"):
+    bread = product(app, site, "Pain", 480)
+    before = counts(app)
+    with pytest.raises(NotFoundError) as refused:
         app.grocery.sales.record(
             site_id=site.id,
-            lines=[LineInput(uuid.uuid4(), 1000)],
-            payments=[PaymentInput("cash", 100)],
+            lines=[LineInput(bread.id, 1000), LineInput(uuid.uuid4(), 1000)],
+            payments=[PaymentInput("cash", 1000)],
         )
+    assert str(refused.value) == "Un produit de la vente n'existe plus."
+    assert counts(app) == before  # nothing of the sale is kept, not even the bread
+    assert app.grocery.stock.level(bread.id) == 20000
