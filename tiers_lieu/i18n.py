@@ -155,12 +155,56 @@ def format_duration(minutes: int) -> str:
 
 
 def format_percent(value: float, decimals: int = 1) -> str:
-    """``value`` is already a percentage (0–100)."""
-    return format_number(value, decimals) + "\u202f%"
+    """``value`` is already a percentage (0–100): « 12,5 % » in French (a no-break space
+    before the sign), "12.5%" in English: the language's CLDR pattern with ``decimals``."""
+    from babel import Locale
+
+    pattern = Locale.parse(locale_name()).percent_formats[None].pattern
+    if decimals:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
+    return _babel_numbers().format_percent(
+        Decimal(str(value)) / 100, format=pattern, locale=locale_name()
+    )
 
 
 def format_eur(cents: int) -> str:
     return _babel_numbers().format_currency(Decimal(cents) / 100, "EUR", locale=locale_name())
+
+
+_AMOUNT_CHARACTERS = frozenset("0123456789,. \u00a0\u202f")
+_SPACES = (" ", "\u00a0", "\u202f")
+MAX_EURO_DIGITS = 7
+"""Whole euros an amount may have: under ten million euros, so cents fit a 32-bit column."""
+
+
+def parse_euros(text: str) -> int:
+    """An amount typed in euros, as integer cents, read in the current language by babel:
+    « 12 », « 12,5 », « 12,50 € », « 1 234,50 » (space, no-break or narrow no-break space
+    between thousands) in French, "12.50", "€1,234.50" in English; a decimal point is also
+    read in French (a numeric keypad types one). Never through a float.
+
+    Raises ``ValueError`` on anything else: empty text, a sign (amounts typed here are never
+    negative), letters or an exponent, badly placed group separators, more than two decimals,
+    more than :data:`MAX_EURO_DIGITS` whole digits.
+    """
+    cleaned = text.strip().removesuffix("€").removeprefix("€").strip()
+    if not cleaned or not set(cleaned) <= _AMOUNT_CHARACTERS or not cleaned[0].isdigit():
+        raise ValueError(f"not an amount in euros: {text!r}")
+    numbers = _babel_numbers()
+    group = numbers.get_group_symbol(locale_name())
+    if group in _SPACES:
+        for space in _SPACES:
+            cleaned = cleaned.replace(space, group)
+    try:
+        value = numbers.parse_decimal(cleaned, locale=locale_name(), strict=True)
+    except numbers.NumberFormatError:
+        raise ValueError(f"not an amount in euros: {text!r}") from None
+    exponent = value.as_tuple().exponent
+    if not value.is_finite() or not isinstance(exponent, int) or exponent < -2:
+        raise ValueError(f"more than two decimals: {text!r}")
+    if value >= 10**MAX_EURO_DIGITS:
+        raise ValueError(f"amount too large: {text!r}")
+    return int(value * 100)
 
 
 def month_name(month: int) -> str:

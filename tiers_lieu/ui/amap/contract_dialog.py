@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
-from tiers_lieu.i18n import _, weekday_name
+from tiers_lieu.i18n import _, parse_euros, weekday_name
 from tiers_lieu.models.enums import PaymentSchedule
 from tiers_lieu.services.amap.common import SCHEDULE_LABELS, label
 from tiers_lieu.ui.common import to_date, to_time
@@ -36,18 +35,17 @@ from tiers_lieu.ui.errors import show_error
 
 def parse_cents(text: str, field: str, *, optional: bool = False) -> int | None:
     """« 12,50 » or « 12.5 € » as 1250 cents; empty gives ``None`` when ``optional``."""
-    cleaned = text.replace("€", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+    cleaned = text.strip()
     if not cleaned:
         if optional:
             return None
         raise ValidationError(field, _("indiquez un montant"))
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValidationError(field, _("montant invalide (par exemple 12,50)")) from None
-    if value < 0:
+    if cleaned.startswith("-"):
         raise ValidationError(field, _("un montant positif"))
-    return int((value * 100).quantize(Decimal(1)))
+    try:
+        return parse_euros(cleaned)
+    except ValueError:
+        raise ValidationError(field, _("montant invalide (par exemple 12,50)")) from None
 
 
 class ContractDialog(QDialog):

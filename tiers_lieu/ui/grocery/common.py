@@ -1,12 +1,15 @@
 """Reading what the host types at the grocery: euros and quantities with a decimal comma.
 
 Money stays integer cents and quantities integer thousandths from the keyboard on: the text
-is parsed digit by digit (never through a float), so « 7,35 » is exactly 735 cents.
+is parsed digit by digit (never through a float), so « 7,35 » is exactly 735 cents. Euros go
+through :func:`tiers_lieu.i18n.parse_euros`, as in every other amount field.
 """
 
 from __future__ import annotations
 
 import re
+
+from tiers_lieu.i18n import parse_euros
 
 _DECIMAL = re.compile(r"^\s*(\d{1,7})(?:[.,](\d*))?\s*(?:€|kg|l)?\s*$", re.IGNORECASE)
 
@@ -22,8 +25,12 @@ def _parse(text: str, places: int) -> int | None:
 
 
 def parse_cents(text: str) -> int | None:
-    """« 10 », « 7,35 », « 7.3 € » → cents; ``None`` when it is not an amount."""
-    return _parse(text, 2)
+    """« 10 », « 7,35 », « 7.3 € » → cents (:func:`tiers_lieu.i18n.parse_euros`, the one
+    euro parser); ``None`` when it is not an amount."""
+    try:
+        return parse_euros(text)
+    except ValueError:
+        return None
 
 
 def parse_milli(text: str) -> int | None:

@@ -15,16 +15,17 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.errors import ValidationError
+from tiers_lieu.i18n import _, format_eur, ngettext, parse_euros
 from tiers_lieu.models.enums import PaymentMethod
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.ui.common import to_date
@@ -98,10 +99,9 @@ class MembershipDialog(QDialog):
         self.period = QComboBox(self)
         self.period.addItem(_("Année civile"), "year")
         self.period.addItem(_("12 mois glissants"), "rolling")
-        self.fee = QDoubleSpinBox(self)
-        self.fee.setRange(0, 10000)
-        self.fee.setDecimals(2)
-        self.fee.setSuffix(" €")
+        self.fee = QLineEdit(self)
+        self.fee.setMaxLength(20)
+        self.fee.setPlaceholderText(format_eur(0))
         self.method = QComboBox(self)
         for label, method in (
             (_("Espèces"), PaymentMethod.CASH),
@@ -122,7 +122,12 @@ class MembershipDialog(QDialog):
         layout.addWidget(buttons)
 
     def on_save_clicked(self) -> None:
-        cents = round(self.fee.value() * 100)
+        try:
+            cents = parse_euros(self.fee.text()) if self.fee.text().strip() else 0
+        except ValueError:
+            error = ValidationError(_("Cotisation"), _("montant invalide (par exemple 12,50)"))
+            show_error(self, error, _("Adhésion non enregistrée"))
+            return
         try:
             memberships(self._app).add(
                 person_id=self._person.id,
