@@ -96,6 +96,15 @@ def open_folder(folder: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
+def open_journal_folder(folder: Path) -> str:
+    """Open the journal's ``folder``; what to tell the user, whether it opened or not."""
+    if open_folder(folder):
+        return _("Le dossier du journal est ouvert : {folder}").format(folder=folder)
+    return _("Le dossier n'a pas pu être ouvert. Le journal se trouve dans : {folder}").format(
+        folder=folder
+    )
+
+
 class ErrorReportDialog(QDialog):
     """The calm message of an unexpected error: nothing saved is lost, carry on; the report
     to send (no personal data in it) goes to the clipboard, the journal's folder opens."""
@@ -174,16 +183,7 @@ class ErrorReportDialog(QDialog):
 
     @Slot()
     def on_folder_clicked(self) -> None:
-        if open_folder(self.folder):
-            self.note.setText(
-                _("Le dossier du journal est ouvert : {folder}").format(folder=self.folder)
-            )
-        else:
-            self.note.setText(
-                _("Le dossier n'a pas pu être ouvert. Le journal se trouve dans : {folder}").format(
-                    folder=self.folder
-                )
-            )
+        self.note.setText(open_journal_folder(self.folder))
 
 
 _showing = False

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu import journal
 from tiers_lieu.i18n import _
-from tiers_lieu.ui.errors import open_folder
+from tiers_lieu.ui.errors import open_journal_folder
 
 
 class JournalDialog(QDialog):
@@ -93,13 +93,4 @@ class JournalDialog(QDialog):
 
     @Slot()
     def on_folder_clicked(self) -> None:
-        if open_folder(self.folder):
-            self.note.setText(
-                _("Le dossier du journal est ouvert : {folder}").format(folder=self.folder)
-            )
-        else:
-            self.note.setText(
-                _("Le dossier n'a pas pu être ouvert. Le journal se trouve dans : {folder}").format(
-                    folder=self.folder
-                )
-            )
+        self.note.setText(open_journal_folder(self.folder))
