@@ -40,8 +40,9 @@ from tiers_lieu.i18n import place_now
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui import options
 from tiers_lieu.ui.fit import SMALL_SCREEN, RoomyTabs, install_style
-from tiers_lieu.ui.main_window import SECTION_PAGE, MainWindow, inside
+from tiers_lieu.ui.main_window import SECTION_PAGE, MainWindow
 from tiers_lieu.ui.sections import SECTIONS
+from tiers_lieu.ui.window_geometry import inside
 
 SMALL = QSize(*SMALL_SCREEN)
 TITLE_BAR = 30  # what a window manager draws above a dialog

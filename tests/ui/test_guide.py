@@ -23,9 +23,10 @@ import tiers_lieu
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models.enums import Role
 from tiers_lieu.ui import guide, tab_keys
-from tiers_lieu.ui.guide import FRAME_ROOM, GuideDialog, guide_path, guide_size, show_guide
+from tiers_lieu.ui.guide import GuideDialog, guide_path, guide_size, show_guide
 from tiers_lieu.ui.main_window import MainWindow
 from tiers_lieu.ui.sections import SECTIONS
+from tiers_lieu.ui.window_geometry import FRAME_ROOM
 
 TITLE = "Guide d'utilisation de Comptoir"
 MAX_BYTES = 1_500_000  # the whole folder: it ships in every bundle and package

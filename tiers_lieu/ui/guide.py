@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.i18n import _
 from tiers_lieu.resources import resource
+from tiers_lieu.ui.window_geometry import FRAME_ROOM
 
 log = logging.getLogger(__name__)
 
 GUIDE_PAGE = ("guide", "index.html")
 PREFERRED_SIZE = QSize(940, 720)  # the captures are 837 px wide: no sideways scrolling
-FRAME_ROOM = QSize(40, 60)  # title bar and borders the window manager adds
 
 
 def guide_path() -> Path:

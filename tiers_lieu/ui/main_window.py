@@ -11,17 +11,13 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import (
-    QByteArray,
-    QPoint,
-    QRect,
     QSignalBlocker,
-    QSize,
     Qt,
     Signal,
     SignalInstance,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -48,6 +44,7 @@ from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.lock import DeskLock
 from tiers_lieu.ui.sections import SECTIONS, SectionContext, section_index
 from tiers_lieu.ui.settings.backups_tab import BackupsTab
+from tiers_lieu.ui.window_geometry import place_on_screen, remember_geometry
 
 log = logging.getLogger(__name__)
 
@@ -65,22 +62,6 @@ GUIDE_KEY = "F1"  # everywhere but at the till (MainWindow.keyPressEvent)
 
 
 SECTION_PAGE = "sectionPage"  # the scroll area around each section
-DEFAULT_SIZE = QSize(1180, 760)
-FRAME_ROOM = QSize(40, 60)  # title bar, borders: what the window manager adds around it
-
-
-def fits_default(available: QRect) -> bool:
-    """Whether the default size and its frame fit in the screen's available area."""
-    room = DEFAULT_SIZE + FRAME_ROOM
-    return available.width() >= room.width() and available.height() >= room.height()
-
-
-def inside(rect: QRect, available: QRect) -> QRect:
-    """``rect`` shrunk to ``available`` if larger, then moved into it."""
-    size = rect.size().boundedTo(available.size())
-    left = min(max(rect.left(), available.left()), available.right() + 1 - size.width())
-    top = min(max(rect.top(), available.top()), available.bottom() + 1 - size.height())
-    return QRect(QPoint(left, top), size)
 
 
 def section_shortcut(index: int) -> QKeySequence:
@@ -197,7 +178,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._show_site()
         self._apply_permissions()
-        self._place_on_screen()
+        place_on_screen(self, remember=self._remember_geometry)
         self.show_section(self._first_allowed())
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)  # arrow keys move between sections
         self.check_audit_log()
@@ -550,39 +531,9 @@ class MainWindow(QMainWindow):
         else:
             self.place_label.setText(_("Lieu : {place}").format(place=site.name))
 
-    # -- geometry ---------------------------------------------------------------------------
-    def _place_on_screen(self) -> None:
-        """Within the available area of the screen the window starts on: the size it had
-        last time on a screen of this size, else 1180×760, or maximised on a small screen
-        (a 1024×600 netbook, a 1366×768 laptop whose panel takes some height)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        available = screen.availableGeometry()
-        if self._remember_geometry and self._restore_geometry(available):
-            return
-        if fits_default(available):
-            self.resize(DEFAULT_SIZE)
-            self.move(available.center() - self.rect().center())
-        else:
-            self.setGeometry(available)
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-
-    def _restore_geometry(self, available: QRect) -> bool:
-        saved = options.window_geometry(available.size()).get()
-        if not saved:
-            return False
-        if not self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
-            return False
-        if self.isMaximized() or self.isFullScreen():
-            return True
-        self.setGeometry(inside(self.geometry(), available))  # never off-screen
-        return True
-
     def closeEvent(self, event: QCloseEvent) -> None:
         if not ops.may_close(self, event):  # an export at work: wait for it, or stay
             return
         if self._remember_geometry:
-            screen = self.screen() or QGuiApplication.primaryScreen()
-            options.window_geometry(screen.availableGeometry().size()).set(
-                bytes(self.saveGeometry().toBase64().data()).decode()
-            )
+            remember_geometry(self)
         super().closeEvent(event)
