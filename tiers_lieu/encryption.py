@@ -104,7 +104,7 @@ def has_plain_header(db_path: Path) -> bool:
     with raw_access(db_path) as free:
         if free:
             try:
-                with db_path.open("rb") as handle:
+                with db_path.open("rb") as handle:  # held by no connection here
                     return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
             except OSError:
                 return False

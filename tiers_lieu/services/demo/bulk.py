@@ -139,7 +139,7 @@ def _converter(column: Column[Any], dialect: Dialect) -> ColumnConverter | None:
     return _each(processor)
 
 
-def _placeholders(dialect: Dialect, count: int) -> str:
+def _parameter_marks(dialect: Dialect, count: int) -> str:
     style = dialect.paramstyle
     if style == "qmark":
         marks = ["?"] * count
@@ -148,7 +148,7 @@ def _placeholders(dialect: Dialect, count: int) -> str:
     elif style == "numeric":
         marks = [f":{n}" for n in range(1, count + 1)]
     else:  # "named" would need dicts, which is what this module avoids
-        raise NotImplementedError(f"paramstyle {style!r}")
+        raise ValueError(f"paramstyle {style!r} is not one the demo writer knows")
     return ", ".join(marks)
 
 
@@ -185,13 +185,15 @@ class TablePlan:
             elif info is not None and column.name not in STAMPS:
                 # A value made per row (a new id, the clock) that the writer cannot make
                 # reproducibly: a generator must give it.
-                raise NotImplementedError(f"{table.name}.{column.name}: default_factory")
+                raise ValueError(
+                    f"{table.name}.{column.name}: a default_factory the demo writer cannot fill"
+                )
             defaults.append(default)
         quote = dialect.identifier_preparer.quote
         sql = "INSERT INTO {} ({}) VALUES ({})".format(
             dialect.identifier_preparer.format_table(table),
             ", ".join(quote(name) for name in columns),
-            _placeholders(dialect, len(columns)),
+            _parameter_marks(dialect, len(columns)),
         )
         return cls(
             table=str(table.name),
