@@ -38,8 +38,9 @@ from tiers_lieu.models import BundleImport, Site, Tombstone
 from tiers_lieu.models.base import utcnow
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.bundles import fileformat, history
-from tiers_lieu.services.bundles.merge import merge_rows, refused_integrity
+from tiers_lieu.services.bundles.merge import merge_rows
 from tiers_lieu.services.bundles.placekeys import PlaceKeyService, trusted_public_key
+from tiers_lieu.services.bundles.refusals import refused_integrity
 from tiers_lieu.services.bundles.tables import anonymise, to_json, travelling_tables
 
 BundleMode = Literal["aggregates", "anonymous", "full"]

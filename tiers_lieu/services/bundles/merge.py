@@ -46,7 +46,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, select, text, update
@@ -58,17 +57,24 @@ from tiers_lieu.errors import ComptoirError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import BundleConflict, Tombstone
 from tiers_lieu.models.base import utcnow
+from tiers_lieu.services.bundles.refusals import (
+    CHUNK,
+    References,
+    in_the_future,
+    not_the_signers,
+    owner_column,
+    owner_of,
+    refused,
+    refused_integrity,
+)
 from tiers_lieu.services.bundles.tables import (
-    LOCAL_TABLES,
     converter,
     local_references,
     travelling_tables,
 )
 from tiers_lieu.validation import check_row
 
-CHUNK = 500  # ids in one ``IN (…)``
 BATCH = 2000  # rows decoded and written at once: what the merge holds in memory
-KNOWN = 20_000  # ids a row points at, found to be the signer's, remembered (about 2 MB)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 FUTURE_SKEW = timedelta(minutes=10)  # a place's clock may be a little ahead of ours
@@ -81,130 +87,6 @@ class MergeCounts:
     deleted: int = 0
     conflicts: int = 0
     kept_deleted: int = 0  # rows not inserted again: a tombstone of the place says deleted
-
-
-def _refused(detail: str) -> ComptoirError:
-    return ComptoirError(
-        _("Ce paquet est refusé, rien n'a été importé : {detail}").format(detail=detail)
-    )
-
-
-def _not_the_signers(table: str, row_id: Any) -> ComptoirError:
-    return _refused(
-        _(
-            "la ligne {row} de la table « {table} » appartient à un autre lieu que celui qui "
-            "a signé le paquet."
-        ).format(row=_row_name(row_id), table=table)
-    )
-
-
-def _pointing_elsewhere(
-    table: str, row_id: Any, column: str, target: str, target_id: Any
-) -> ComptoirError:
-    return _refused(
-        _(
-            "la ligne {row} de la table « {table} » (colonne {column}) désigne la ligne "
-            "{target_row} de la table « {target} », qui appartient à un autre lieu que celui "
-            "qui a signé le paquet."
-        ).format(
-            row=_row_name(row_id),
-            table=table,
-            column=column,
-            target_row=_row_name(target_id),
-            target=target,
-        )
-    )
-
-
-def _in_the_future(table: str, row_id: Any, at: datetime) -> ComptoirError:
-    return _refused(
-        _(
-            "la ligne {row} de la table « {table} » est datée du {at} (UTC), plus tard que "
-            "maintenant."
-        ).format(row=_row_name(row_id), table=table, at=at.strftime("%d/%m/%Y %H:%M"))
-    )
-
-
-def _row_name(row_id: Any) -> str:
-    return row_id.hex if isinstance(row_id, uuid.UUID) else str(row_id)[:40]
-
-
-def _owner(table: Table, row: Any) -> Any:
-    """The place a row belongs to: its ``site_id``, or its own id for a ``site`` row."""
-    return row["id"] if table.name == "site" else row.get("site_id")
-
-
-def _owner_column(table: Table) -> Any:
-    return table.c.id if table.name == "site" else table.c.site_id
-
-
-@cache
-def _pointers(table: Table) -> tuple[tuple[Table, tuple[str, ...]], ...]:
-    """The columns of ``table`` that point at a row of a place, by the table they point at:
-    every reference but the row's own ``site_id`` (checked with the row) and those to tables
-    that never travel (emptied)."""
-    by_target: dict[Table, list[str]] = {}
-    for column in table.c:
-        if column.name == "site_id":
-            continue
-        for fk in column.foreign_keys:
-            target = fk.column.table
-            if target.name not in LOCAL_TABLES and (target.name == "site" or "site_id" in target.c):
-                by_target.setdefault(target, []).append(column.name)
-    return tuple((target, tuple(names)) for target, names in by_target.items())
-
-
-class _References:
-    """Refuses the bundle when a row points at a row of another place than the signer's: one
-    lookup per table pointed at and batch (:data:`CHUNK` ids a query). A row pointed at that
-    is not in the base yet comes in this bundle, which only brings the signer's rows. The ids
-    found fine are remembered, up to :data:`KNOWN` of them, and not looked up again (visits of
-    the same people, batch after batch)."""
-
-    def __init__(self, session: Session, site_id: uuid.UUID) -> None:
-        self._session = session
-        self._site_id = site_id
-        self._known: dict[str, set[Any]] = {}  # by table: an id is only fine in its own
-        self._count = 0
-
-    def check(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        for target, names in _pointers(table):
-            known = self._known.setdefault(target.name, set())
-            wanted: dict[Any, tuple[Any, str]] = {}
-            for row in rows:
-                for name in names:
-                    value = row.get(name)
-                    if value is not None and value not in wanted and value not in known:
-                        wanted[value] = (row["id"], name)
-            ids = list(wanted)
-            owner = _owner_column(target)
-            for start in range(0, len(ids), CHUNK):
-                query = (
-                    select(target.c.id)
-                    .where(target.c.id.in_(ids[start : start + CHUNK]), owner != self._site_id)
-                    .limit(1)
-                )
-                found = self._session.execute(query).scalar()
-                if found is not None:
-                    row_id, name = wanted[found]
-                    raise _pointing_elsewhere(table.name, row_id, name, target.name, found)
-            if self._count + len(ids) > KNOWN:
-                self._known = {target.name: known}
-                known.clear()
-                self._count = 0
-            known.update(ids)
-            self._count += len(ids)
-
-
-def refused_integrity(exc: IntegrityError) -> ComptoirError:
-    """The French refusal of a row the database would not take (also raised at commit, where
-    SQLite checks the references it deferred)."""
-    return ComptoirError(
-        _(
-            "Ce paquet ne peut pas être fusionné avec cette base (donnée en double ou "
-            "référence manquante : {detail}). Rien n'a été importé."
-        ).format(detail=str(exc.orig)[:200])
-    )
 
 
 def merge_rows(
@@ -279,10 +161,10 @@ def _decoder(
                     id=raw.get("id") if isinstance(raw, dict) else "?"
                 ),
             ) from None
-        if _owner(table, row) != site_id:
-            raise _not_the_signers(table.name, row["id"])
+        if owner_of(table, row) != site_id:
+            raise not_the_signers(table.name, row["id"])
         if row["updated_at"] > not_after:
-            raise _in_the_future(table.name, row["id"], row["updated_at"])
+            raise in_the_future(table.name, row["id"], row["updated_at"])
         for name in emptied:
             row[name] = None
         check_row(table, row)
@@ -343,7 +225,7 @@ class _Merger:
         self.not_after = not_after
         self.counts = MergeCounts()
         self.later = _LaterReferences()
-        self.references = _References(session, site_id)
+        self.references = References(session, site_id)
         self._decoders: dict[str, Callable[[Any], dict[str, Any]]] = {}
 
     def merge(self, table: Table | None, raw_rows: list[Any]) -> None:
@@ -356,7 +238,7 @@ class _Merger:
         existing: dict[uuid.UUID, datetime] = {}
         for row_id, at, owner in _existing(self.session, table, [row["id"] for row in rows]):
             if owner != self.site_id:  # the bundle would take another place's row over
-                raise _not_the_signers(table.name, row_id)
+                raise not_the_signers(table.name, row_id)
             existing[row_id] = at
         self.references.check(table, rows)
         deleted = _tombstoned(
@@ -411,7 +293,7 @@ def _existing(
     session: Session, table: Table, ids: list[uuid.UUID]
 ) -> Iterable[tuple[uuid.UUID, datetime, uuid.UUID]]:
     """(id, updated_at, place) of the rows of ``table`` among ``ids`` already in the base."""
-    owner = _owner_column(table)
+    owner = owner_column(table)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         query = select(table.c.id, table.c.updated_at, owner.label("owner")).where(
@@ -458,7 +340,7 @@ class _Tombstones:
         if name not in self._tables:
             return
         if name == "site":
-            raise _refused(
+            raise refused(
                 _(
                     "il supprimerait le lieu {row} (table « site ») : un paquet ne supprime "
                     "jamais un lieu."
@@ -475,7 +357,7 @@ class _Tombstones:
                 _("suppression illisible ({id})").format(id=record.get("row_id", "?")),
             ) from None
         if deleted_at > self._not_after:
-            raise _in_the_future(name, row_id, deleted_at)
+            raise in_the_future(name, row_id, deleted_at)
         self._by_table.setdefault(name, bytearray()).extend(packed)
 
     def _chunks(self, name: str) -> Iterable[list[tuple[uuid.UUID, datetime]]]:
@@ -494,7 +376,7 @@ class _Tombstones:
         for chunk in self._chunks(table.name):
             for row_id, _at, owner in _existing(session, table, [row_id for row_id, _d in chunk]):
                 if owner != site_id:
-                    raise _not_the_signers(table.name, row_id)
+                    raise not_the_signers(table.name, row_id)
             known = set(
                 session.execute(
                     select(col(Tombstone.row_id)).where(
