@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from tiers_lieu.db import UowFactory, make_engine, migrate, resolve_db_url
+from tiers_lieu.db import UowFactory, make_engine, migrate, resolve_db_url, sqlite_path
 from tiers_lieu.services.access import Access
 from tiers_lieu.services.accounts import AccountService
 from tiers_lieu.services.agenda import AgendaServices, build_agenda
@@ -16,7 +16,8 @@ from tiers_lieu.services.amap import AmapServices
 from tiers_lieu.services.assistance import AssistanceService
 from tiers_lieu.services.audit_chain import install_chain_listener
 from tiers_lieu.services.audit_log import AuditLogService
-from tiers_lieu.services.bundles import install_tombstone_listener
+from tiers_lieu.services.backups import BackupService
+from tiers_lieu.services.bundles import BundleService, install_tombstone_listener
 from tiers_lieu.services.communes import CommuneService
 from tiers_lieu.services.config import ConfigService
 from tiers_lieu.services.demo import DemoService
@@ -59,6 +60,9 @@ class Comptoir:
     amap: AmapServices
     agenda: AgendaServices
     audit_log: AuditLogService
+    bundles: BundleService
+    backups: BackupService | None
+    """The file's backups; ``None`` on PostgreSQL, where the server keeps its own."""
 
     @property
     def access(self) -> Access:
@@ -117,4 +121,6 @@ def build(db: str | None = None) -> Comptoir:
         amap=AmapServices.build(uow),
         agenda=build_agenda(uow),
         audit_log=AuditLogService(uow),
+        bundles=BundleService(uow),
+        backups=BackupService(url) if sqlite_path(url) is not None else None,
     )
