@@ -29,8 +29,10 @@ from sqlalchemy import func, select
 
 from tiers_lieu.app import build
 from tiers_lieu.models import Booking
-from tiers_lieu.services.agenda import AgendaConflict
+from tiers_lieu.reports.documents.agenda_sheet import write_agenda_sheet
 from tiers_lieu.services.agenda.availability import HEALTH_KINDS
+from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.inputs import BookingRequest
 
 RUNS = 15
 
@@ -115,11 +117,13 @@ def main() -> int:
                 try:
                     for _ in range(room.capacity + 1):
                         bookings.create(
-                            site_id=site_id,
-                            resource_id=room.id,
-                            start=taken.start,
-                            end=taken.end,
-                            organisation="Bench",
+                            site_id,
+                            BookingRequest(
+                                resource_id=room.id,
+                                start=taken.start,
+                                end=taken.end,
+                                organisation="Bench",
+                            ),
                         )
                 except AgendaConflict:
                     pass
@@ -128,8 +132,9 @@ def main() -> int:
             median, worst = timed(lambda: refused())
             print(f"refused booking with proposals: median {median:.1f} ms, worst {worst:.1f} ms")
         started = time.perf_counter()
-        app.agenda.printing.day_sheet(
-            site_id=site_id, day=monday + timedelta(days=1), target=workdir / "door.pdf"
+        write_agenda_sheet(
+            app.agenda.printing.day_sheet(site_id=site_id, day=monday + timedelta(days=1)),
+            workdir / "door.pdf",
         )
         print(f"door PDF of a day: {(time.perf_counter() - started) * 1000:.0f} ms")
     finally:

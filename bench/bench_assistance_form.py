@@ -24,7 +24,8 @@ from tiers_lieu.app import build
 from tiers_lieu.db import backup_sqlite
 from tiers_lieu.models import AssistanceRecord
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.services.assistance_export import write_activity_xlsx, write_monthly_csv
+from tiers_lieu.reports.documents.assistance import write_activity_xlsx, write_monthly_csv
+from tiers_lieu.services.assistance import AssistanceInput
 
 
 def timed(runs: int, work: Callable[[int], object]) -> tuple[float, float]:
@@ -77,10 +78,12 @@ def main(argv: list[str] | None = None) -> int:
             median, worst = timed(
                 args.runs,
                 lambda _run: app.assistance.create(
-                    site_id=site_id,
-                    activity_date=end - timedelta(days=1),
-                    duration_min=15,
-                    **values,  # type: ignore[arg-type]
+                    site_id,
+                    AssistanceInput(
+                        activity_date=end - timedelta(days=1),
+                        duration_min=15,
+                        **values,  # type: ignore[arg-type]
+                    ),
                 ),
             )
             print(f"save one démarche (+ its visit): median {median:.1f} ms, worst {worst:.1f} ms")

@@ -27,6 +27,7 @@ from tiers_lieu.app import Comptoir, build
 from tiers_lieu.models import AmapSubscription, Person
 from tiers_lieu.models.enums import PickupStatus
 from tiers_lieu.services.amap import DistributionInfo
+from tiers_lieu.services.amap.contracts import ContractInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 HOUSEHOLDS = 150
@@ -48,14 +49,16 @@ def fill(app: Comptoir) -> tuple[SiteInfo, DistributionInfo]:
     today = date.today()
     producer = app.grocery.producers.create(site_id=site.id, name="GAEC des Combes")
     contract = app.amap.contracts.create_contract(
-        site_id=site.id,
-        producer_id=producer.id,
-        name="Légumes bio",
-        season_start=today,
-        season_end=today,
-        weekday=today.weekday(),
-        start_time=clock(17, 0),
-        end_time=clock(19, 0),
+        site.id,
+        ContractInput(
+            producer_id=producer.id,
+            name="Légumes bio",
+            season_start=today,
+            season_end=today,
+            weekday=today.weekday(),
+            start_time=clock(17, 0),
+            end_time=clock(19, 0),
+        ),
     )
     basket = app.amap.contracts.add_basket_type(
         contract_id=contract.id, name="Petit panier", price_cents=1200, solidarity_price_cents=600
@@ -107,7 +110,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     qt = QApplication(sys.argv)
-    from tiers_lieu.services.amap.sheet_pdf import write_distribution_sheet
+    from tiers_lieu.reports.documents.amap_sheet import write_distribution_sheet
     from tiers_lieu.ui.amap.distributions_tab import DistributionsTab
 
     with tempfile.TemporaryDirectory() as folder:

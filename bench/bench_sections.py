@@ -228,6 +228,7 @@ def report(label: str, figures: Figures, floor: float) -> None:
 
 def run(app: Comptoir, qapp: QApplication, runs: int, only: set[str] | None) -> None:
     from tiers_lieu.i18n import _
+    from tiers_lieu.ui.data_changed import DataChanged
     from tiers_lieu.ui.sections import SECTIONS, SectionContext
     from tiers_lieu.ui.tab_keys import tab_stops
 
@@ -255,7 +256,7 @@ def run(app: Comptoir, qapp: QApplication, runs: int, only: set[str] | None) -> 
             built: list[QWidget] = []
 
             def open_section(section=section, built=built) -> object:  # type: ignore[no-untyped-def]
-                widget = section.build(SectionContext(app, site))
+                widget = section.build(SectionContext(app, site, DataChanged()))
                 host.layout().addWidget(widget)
                 widget.show()
                 built.append(widget)

@@ -49,7 +49,7 @@ CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from tiers_lieu.app import build
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.public_holidays import public_holidays
 t1 = time.perf_counter()
 app = build(sys.argv[1])
 t2 = time.perf_counter()

@@ -89,7 +89,7 @@ EXCLUDES = [
     "sqlalchemy.dialects.oracle",
     "pydantic.v1",
     # holidays' 250 countries and its stock exchanges (1 MB): France's calendar is loaded
-    # from its file, travelling as data (services/config._france, comptoir.spec).
+    # from its file, travelling as data (services/public_holidays._france, comptoir.spec).
     "holidays.countries",
     "holidays.financial",
     # Process pools (only concurrent.futures.ProcessPoolExecutor would import it; Comptoir

@@ -130,7 +130,7 @@ app = build(db)
 baseline = peak_kib()
 started = time.perf_counter()
 try:
-    BundleService(app.uow).import_bundle(bundle)
+    app.bundles.import_bundle(bundle)
     message = ""
 except ComptoirError as exc:
     message = exc.message

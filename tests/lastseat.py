@@ -16,7 +16,10 @@ from sqlalchemy import func, select
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.models import Booking
 from tiers_lieu.models.enums import ResourceKind
-from tiers_lieu.services.agenda import AgendaConflict, rules
+from tiers_lieu.services.agenda import rules
+from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.resources import ResourceFields
 
 PARIS = ZoneInfo("Europe/Paris")
 FULL = "« Espace partagé » est complet sur ce créneau : 2 places prises sur 2."
@@ -28,11 +31,11 @@ def race_for_the_last_seat(
     """Two desks (two engines on ``url``) book the last of two seats at once; returns what
     each desk was told, and the seats taken in the end."""
     space = app.agenda.resources.create(
-        site_id=site_id, name="Espace partagé", kind=ResourceKind.OPEN_SPACE, capacity=2
+        site_id, ResourceFields(name="Espace partagé", kind=ResourceKind.OPEN_SPACE, capacity=2)
     )
     start, end = datetime(2026, 3, 10, 9, tzinfo=PARIS), datetime(2026, 3, 10, 12, tzinfo=PARIS)
     app.agenda.bookings.create(
-        site_id=site_id, resource_id=space.id, start=start, end=end, organisation="Déjà là"
+        site_id, BookingRequest(resource_id=space.id, start=start, end=end, organisation="Déjà là")
     )
     desks = [build(url), build(url)]
     # Both desks reach the count of seats before either commits: without the lock, both
@@ -52,7 +55,8 @@ def race_for_the_last_seat(
     def desk(comptoir: Comptoir, name: str) -> None:
         try:
             comptoir.agenda.bookings.create(
-                site_id=site_id, resource_id=space.id, start=start, end=end, organisation=name
+                site_id,
+                BookingRequest(resource_id=space.id, start=start, end=end, organisation=name),
             )
             outcomes.append("booked")
         except AgendaConflict as refused:

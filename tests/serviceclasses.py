@@ -57,7 +57,12 @@ def instantiate(cls: type, app: Any) -> Any:
     """An instance wired to ``app``'s units of work (extra collaborators from ``app``)."""
     from tiers_lieu.services.grocery.products import ProductService
 
-    extra = {"sites": app.sites, "products": ProductService(app.uow)}
+    extra = {
+        "sites": app.sites,
+        "products": ProductService(app.uow),
+        "place_keys": app.place_keys,
+        "backups": app.backups,
+    }
     kwargs: dict[str, Any] = {}
     for name, parameter in inspect.signature(cls.__init__).parameters.items():
         if name == "self" or parameter.default is not inspect.Parameter.empty:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from tiers_lieu.db import UowFactory, make_engine, migrate, resolve_db_url, sqlite_path
+from tiers_lieu.db import UowFactory, make_engine, resolve_db_url
 from tiers_lieu.services.access import Access
 from tiers_lieu.services.accounts import AccountService
 from tiers_lieu.services.agenda import AgendaServices, build_agenda
@@ -16,8 +16,9 @@ from tiers_lieu.services.amap import AmapServices
 from tiers_lieu.services.assistance import AssistanceService
 from tiers_lieu.services.audit_chain import install_chain_listener
 from tiers_lieu.services.audit_log import AuditLogService
-from tiers_lieu.services.backups import BackupService
+from tiers_lieu.services.backups import BackupService, backups_for
 from tiers_lieu.services.bundles import BundleService, install_tombstone_listener
+from tiers_lieu.services.bundles.placekeys import PlaceKeyService
 from tiers_lieu.services.communes import CommuneService
 from tiers_lieu.services.config import ConfigService
 from tiers_lieu.services.demo import DemoService
@@ -25,8 +26,11 @@ from tiers_lieu.services.events import EventService
 from tiers_lieu.services.grocery import GroceryServices
 from tiers_lieu.services.imports import ImportService
 from tiers_lieu.services.leftovers import tidy_at_start
+from tiers_lieu.services.memberships import MembershipService
+from tiers_lieu.services.migration import migrate
 from tiers_lieu.services.organisation import OrganisationService
 from tiers_lieu.services.people import PeopleService
+from tiers_lieu.services.privacy import PrivacyService
 from tiers_lieu.services.reports import ReportService
 from tiers_lieu.services.sites import SiteService
 from tiers_lieu.services.today import TodayService
@@ -48,6 +52,8 @@ class Comptoir:
     accounts: AccountService
     demo: DemoService
     people: PeopleService
+    privacy: PrivacyService
+    memberships: MembershipService
     visits: VisitService
     visit_log: VisitLogService
     events: EventService
@@ -61,16 +67,26 @@ class Comptoir:
     agenda: AgendaServices
     audit_log: AuditLogService
     bundles: BundleService
+    place_keys: PlaceKeyService
     backups: BackupService | None
     """The file's backups; ``None`` on PostgreSQL, where the server keeps its own."""
 
     @property
     def access(self) -> Access:
         """Who acts through the services: the system until the desk signs someone in."""
-        return self.uow.access
+        access = self.uow.access
+        assert isinstance(access, Access)  # build gives the units of work this one
+        return access
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def __enter__(self) -> Comptoir:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """``with build(db) as app:`` closes the base whatever happens inside."""
+        self.close()
 
     def reopen(self) -> None:
         """A new engine on the same database, after a restore replaced its content: the
@@ -97,8 +113,10 @@ def build(db: str | None = None) -> Comptoir:
     tidy_at_start(url)
     engine = make_engine(url)
     migrate(engine)
-    uow = UowFactory(engine)
+    uow = UowFactory(engine, Access())
     sites = SiteService(uow)
+    place_keys = PlaceKeyService(uow)
+    backups = backups_for(url)
     return Comptoir(
         url=url,
         engine=engine,
@@ -109,6 +127,8 @@ def build(db: str | None = None) -> Comptoir:
         accounts=AccountService(uow),
         demo=DemoService(uow, sites),
         people=PeopleService(uow),
+        privacy=PrivacyService(uow),
+        memberships=MembershipService(uow),
         visits=VisitService(uow),
         visit_log=VisitLogService(uow),
         events=EventService(uow),
@@ -121,6 +141,7 @@ def build(db: str | None = None) -> Comptoir:
         amap=AmapServices.build(uow),
         agenda=build_agenda(uow),
         audit_log=AuditLogService(uow),
-        bundles=BundleService(uow),
-        backups=BackupService(url) if sqlite_path(url) is not None else None,
+        bundles=BundleService(uow, place_keys=place_keys, backups=backups),
+        place_keys=place_keys,
+        backups=backups,
     )

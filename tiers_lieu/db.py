@@ -7,9 +7,13 @@ timeout for a second desk reading while the first writes; a thread's outermost t
 starts with ``BEGIN IMMEDIATE`` so two desks writing at once wait for each other instead of
 failing with "database is locked". A file with a key file beside it is opened through
 SQLCipher, keyed first on every connection (``tiers_lieu.encryption``).
-Migrations (Alembic, batch mode on SQLite) are applied at start, after a verified copy of the
-file is kept when there is anything to migrate (the backup service writes it, as a backup);
-a base already at :data:`HEAD_REVISION` is read with one SELECT and Alembic is not imported.
+Migrations (Alembic, batch mode on SQLite) are applied at start by
+:mod:`tiers_lieu.services.migration`, after a verified copy of the file is kept when there is
+anything to migrate; a base already at :data:`HEAD_REVISION` is read with one SELECT
+(:func:`stored_revision`) and Alembic is not imported.
+
+This module knows no service: who acts through a unit of work is an :class:`Actor`, the
+composition root's :class:`~tiers_lieu.services.access.Access`.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -34,7 +38,8 @@ from tiers_lieu import encryption, held_files
 from tiers_lieu.db_location import APP_DIR_NAME as APP_DIR_NAME
 from tiers_lieu.db_location import ENV_VAR as ENV_VAR
 from tiers_lieu.db_location import data_dir as data_dir
-from tiers_lieu.db_location import resolve_db_url, sqlite_path
+from tiers_lieu.db_location import resolve_db_url as resolve_db_url
+from tiers_lieu.db_location import sqlite_path
 from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import _
 from tiers_lieu.private_files import new_private_file, private_folder
@@ -42,14 +47,24 @@ from tiers_lieu.private_files import new_private_file, private_folder
 if TYPE_CHECKING:
     import uuid
 
-    from tiers_lieu.services.access import Access
-
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x436F6D70  # "Comp": the PostgreSQL advisory lock one migration holds
 # The newest migration's revision, known without importing Alembic (and Mako, Pygments), so
 # that a start on an up-to-date base never loads them. tests/integration/test_storage.py
 # checks it is Alembic's head: a new migration must update it.
 HEAD_REVISION = "0008"
+
+
+class Actor(Protocol):
+    """Who acts through the units of work: what this module and the services ask of the
+    :class:`~tiers_lieu.services.access.Access` the composition root gives the factory."""
+
+    @property
+    def user_id(self) -> uuid.UUID | None: ...
+
+    def place_filter(self) -> tuple[Any, ...]: ...
+
+    def allows(self, permission: Any) -> bool: ...
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -148,7 +163,7 @@ class UnitOfWork:
     session: Session
 
     def __init__(
-        self, engine: Engine, *, read_only: bool = False, access: Access | None = None
+        self, engine: Engine, *, read_only: bool = False, access: Actor | None = None
     ) -> None:
         self._engine = engine
         self._read_only = read_only
@@ -208,11 +223,9 @@ def _with_options(options: tuple[Any, ...]) -> Any:
 class UowFactory:
     """Makes the units of work of one application; ``access`` says who acts through them."""
 
-    def __init__(self, engine: Engine, access: Access | None = None) -> None:
-        from tiers_lieu.services.access import Access
-
+    def __init__(self, engine: Engine, access: Actor) -> None:
         self.engine = engine
-        self.access = access if access is not None else Access()
+        self.access = access
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         return UnitOfWork(self.engine, read_only=read_only, access=self.access)
@@ -288,43 +301,3 @@ def stored_revision(engine: Engine) -> str | None:
     finally:
         _open_here.read_only -= 1
     return str(rows[0][0]) if len(rows) == 1 else None
-
-
-def migrate(engine: Engine, backup_dir: Path | None = None) -> Path | None:
-    """Bring the schema to the newest revision; returns the backup made first, if any.
-
-    A base already at :data:`HEAD_REVISION` costs one SELECT: Alembic is imported only when
-    there is something to migrate, an empty base or a revision this Comptoir does not know.
-    """
-    if stored_revision(engine) == HEAD_REVISION:
-        return None
-    from alembic import command
-
-    current, head = _current_and_head(engine)
-    if current == head:
-        return None
-    backup = None
-    path = sqlite_path(str(engine.url))
-    if current is not None and path is not None and path.exists():
-        # Imported here, as UowFactory imports Access: the copy is a backup like the others
-        # (verified, written under the backup folder's lock, thinned), the backup service's.
-        from tiers_lieu.services.backups import keep_before_migration
-
-        backup = keep_before_migration(path, current, backup_dir)
-    config = _alembic_config(engine)
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Two desks started at once: the second waits here for the first to commit, and
-            # Alembic then reads the new revision and has nothing left to do. (SQLite's
-            # BEGIN IMMEDIATE does the same.)
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    return backup
-
-
-def open_database(db: str | None = None) -> Engine:
-    """Engine for ``db`` (see :func:`resolve_db_url`), migrated to the newest schema."""
-    engine = make_engine(resolve_db_url(db))
-    migrate(engine)
-    return engine

@@ -37,11 +37,11 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from tiers_lieu.encryption_keys import PASSPHRASE, KeyFile, key_id_of, write_atomically
+from tiers_lieu.encryption_keys import PASSPHRASE, KeyFile, key_id_of
 from tiers_lieu.errors import ComptoirError, DatabaseInUseError
 from tiers_lieu.held_files import PlainConnection, connection_class, raw_access
 from tiers_lieu.i18n import _
-from tiers_lieu.private_files import new_private_file, private_folder
+from tiers_lieu.private_files import new_private_file, private_folder, write_whole
 
 PASSPHRASE_ENV = "TIERS_LIEU_DB_PASSPHRASE"
 KEY_FILE_SUFFIX = ".cle.json"
@@ -299,6 +299,24 @@ def connect(path: Path, *, read_only: bool = False, key: bytes | None = _AUTO) -
     return connection
 
 
+def integrity_problems(path: Path, *, quick: bool = False) -> list[str]:
+    """What SQLite finds wrong with ``path`` (empty list: sound); a file without its key
+    file says so."""
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        connection = connect(path, read_only=True)
+        try:
+            rows = connection.execute(f"PRAGMA {pragma}").fetchall()
+        finally:
+            connection.close()
+    except database_errors() as exc:
+        if lacks_key_file(path):
+            return [missing_key_file_message(path)]
+        return [str(exc)]
+    problems = [str(row[0]) for row in rows]
+    return [] if problems == ["ok"] else problems
+
+
 @contextmanager
 def exclusive_connection(db_path: Path, *, key: bytes | None = _AUTO) -> Iterator[Any]:
     """A connection (autocommit) that holds ``db_path`` alone until the block ends: no other
@@ -393,7 +411,8 @@ def copy_key_file(source_db: Path, target_db: Path) -> None:
     if source_file.resolve() == target_file.resolve():
         return
     if source_file.is_file():
-        write_atomically(target_file, source_file.read_bytes())
+        private_folder(target_file.parent)
+        write_whole(target_file, source_file.read_bytes())
     else:
         target_file.unlink(missing_ok=True)
 

@@ -20,7 +20,6 @@ import base64
 import dataclasses
 import hashlib
 import json
-import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from typing import Any
 
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
-from tiers_lieu.private_files import private_folder, write_private
+from tiers_lieu.private_files import private_folder, write_whole
 
 FILE_FORMAT = "comptoir-cle-base"
 KEY_BYTES = 32
@@ -49,26 +48,6 @@ SALT_BYTES, NONCE_BYTES, SEALED_BYTES = (8, 64), 12, KEY_BYTES + 16
 
 class WrongPassphraseError(ComptoirError):
     """The passphrase (or recovery code) does not open the key file."""
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a power cut leaves the old or the new file."""
-    private_folder(path.parent)
-    partial = path.with_name(path.name + ".partiel")
-    # 0600 even over a partial file a killed write left readable.
-    write_private(partial, data, sync=True)
-    os.replace(partial, path)
-    sync_folder(path.parent)
-
-
-def sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # -- codes and passphrases ------------------------------------------------------------------
@@ -335,7 +314,8 @@ class KeyFile:
             "key_id": self.key_id,
             "seals": {PASSPHRASE: self.passphrase.as_json(), RECOVERY: self.recovery.as_json()},
         }
-        write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+        private_folder(path.parent)
+        write_whole(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
 
     def open(self, kind: str, secret: str, *, name: str) -> bytes:
         seal = self.passphrase if kind == PASSPHRASE else self.recovery

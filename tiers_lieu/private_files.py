@@ -21,17 +21,25 @@ there (:data:`POSIX`).
 A database file is never opened here once it exists: :func:`new_private_file` checks that
 the name is free first and creates it with ``O_EXCL``, under :func:`held_files.raw_access`
 so that no connection of this process opens it meanwhile.
+
+A whole file that must never be seen half-written (a key file, a journal, a JSON list, an
+export) is written by :func:`write_whole` or :func:`writing_whole`: to a partial file beside
+it, synced to the disk, renamed over it (``os.replace``), then the folder synced, so that a
+crash or a power cut leaves the old file or the new one; the partial file goes if the
+writing fails. They refuse a base this process holds, never replacing it.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
-from collections.abc import Iterable
-from contextlib import suppress
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
-from tiers_lieu.held_files import raw_access
+from tiers_lieu.held_files import held_here, raw_access
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +103,100 @@ def open_private(path: Path) -> int:
     return fd
 
 
-def write_private(path: Path, data: bytes, *, sync: bool = False) -> None:
-    """``path`` holding ``data``, 0600 (not atomic: write a partial file, then replace)."""
+def write_private(path: Path, data: bytes) -> None:
+    """``path`` holding ``data``, 0600, not atomically (:func:`write_whole` is)."""
     fd = open_private(path)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
-        if sync:
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename or a removal in ``folder`` survive a power cut, where the system can:
+    Windows has no such call and some file systems (network shares) refuse it."""
+    if not POSIX:
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def partial_of(path: Path, *, hidden: bool = False) -> Path:
+    """Where the whole of ``path`` is written before it takes its name: ``NAME.partiel``
+    beside it (``.NAME.partiel``, hidden, in a folder the user chose)."""
+    return path.with_name(f".{path.name}.partiel" if hidden else f"{path.name}.partiel")
+
+
+def _open_partial(path: Path, mode: int | None, hidden: bool) -> tuple[Path, int]:
+    if held_here(path):
+        raise RuntimeError(f"{path} est ouvert par une connexion de ce processus")
+    partial = partial_of(path, hidden=hidden)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | BINARY
+    fd = os.open(partial, flags, 0o666 if mode is None else mode)
+    if POSIX and mode is not None:
+        with suppress(OSError):
+            os.fchmod(fd, mode)  # a partial file a killed write left with other rights
+    return partial, fd
+
+
+def _put_in_place(partial: Path, path: Path) -> None:
+    os.replace(partial, path)
+    sync_folder(path.parent)
+
+
+@contextmanager
+def writing_whole(
+    path: Path, *, mode: int | None = FILE_MODE, hidden: bool = False
+) -> Iterator[IO[bytes]]:
+    """A binary handle on the partial file of ``path`` (:func:`partial_of`); when the block
+    ends, the bytes are synced to the disk and the file takes the name ``path``, replacing
+    what was there, the folder synced; if the block raises, the partial file is removed
+    and ``path`` is left as it was. ``mode`` is the file's mode (0600 by default); None
+    for a document of the user's (0666 less the umask, as any program makes them).
+    Refuses (``RuntimeError``) a base this process holds."""
+    partial, fd = _open_partial(path, mode, hidden)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        _put_in_place(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def writing_whole_by_name(
+    path: Path, *, mode: int | None = FILE_MODE, hidden: bool = False
+) -> Iterator[Path]:
+    """:func:`writing_whole` for a writer that takes a file name (reportlab, a report):
+    the block writes the partial file it is given, created empty with ``mode``."""
+    partial, fd = _open_partial(path, mode, hidden)
+    os.close(fd)
+    try:
+        yield partial
+        fd = os.open(partial, os.O_RDWR | BINARY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _put_in_place(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def write_whole(
+    path: Path, data: bytes, *, mode: int | None = FILE_MODE, hidden: bool = False
+) -> None:
+    """``path`` replaced by ``data`` whole or not at all (:func:`writing_whole`)."""
+    with writing_whole(path, mode=mode, hidden=hidden) as handle:
+        handle.write(data)
 
 
 def _owned_and_loose(path: Path, allowed: int) -> bool:

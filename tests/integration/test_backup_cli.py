@@ -4,7 +4,6 @@ PostgreSQL URL is sent to pg_dump."""
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import subprocess
 import sys
@@ -13,29 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from tiers_lieu.__main__ import main
 from tiers_lieu.app import build
-from tiers_lieu.cli_backup import add_backup_parser, run_backup
-
-
-def backup_is_hooked() -> bool:
-    from tiers_lieu.__main__ import build_parser
-
-    for action in build_parser()._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return "backup" in action.choices
-    return False
 
 
 def cli(argv: Sequence[str]) -> int:
-    """Through ``tiers_lieu.__main__.main`` once ``backup`` is wired there."""
-    if backup_is_hooked():
-        from tiers_lieu.__main__ import main
-
-        return main(list(argv))
-    parser = argparse.ArgumentParser(prog="tiers-lieu")
-    parser.add_argument("--db")
-    add_backup_parser(parser.add_subparsers(dest="command"))
-    return run_backup(parser.parse_args(list(argv)))
+    """As the ``tiers-lieu`` command runs it."""
+    return main(list(argv))
 
 
 def names(path: Path) -> list[str]:

@@ -12,6 +12,9 @@ import pytest
 from tiers_lieu.__main__ import main
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models.enums import ResourceKind
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.resources import ResourceFields
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -26,18 +29,20 @@ def room(app: Comptoir, site: SiteInfo):  # type: ignore[no-untyped-def]
     for weekday in range(5):
         app.config.set_opening_hours(site.id, weekday, [(time(9), time(18))])
     room = app.agenda.resources.create(
-        site_id=site.id, name="Salle de réunion", kind=ResourceKind.MEETING_ROOM
+        site.id, ResourceFields(name="Salle de réunion", kind=ResourceKind.MEETING_ROOM)
     )
     lea = app.people.create(
-        site_id=site.id, first_name="Léa", last_name="Martin", phone="06 12 34 56 78"
+        site.id, PersonInput(first_name="Léa", last_name="Martin", phone="06 12 34 56 78")
     )
     for day in (6, 7):
         app.agenda.bookings.create(
-            site_id=site.id,
-            resource_id=room.id,
-            start=paris(2030, 8, day, 10),
-            end=paris(2030, 8, day, 11),
-            person_id=lea.id,
+            site.id,
+            BookingRequest(
+                resource_id=room.id,
+                start=paris(2030, 8, day, 10),
+                end=paris(2030, 8, day, 11),
+                person_id=lea.id,
+            ),
         )
     return room
 

@@ -19,8 +19,8 @@ from otherkeys import write_new_key
 from sqlalchemy import func, select
 
 from tiers_lieu.app import build
-from tiers_lieu.cli_bundle import add_bundle_parser
-from tiers_lieu.cli_report import add_report_parser
+from tiers_lieu.cli.bundle import add_bundle_parser
+from tiers_lieu.cli.report import add_report_parser
 from tiers_lieu.models import AuditEntry, BundleImport, PlaceKey, Service, Visit
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from tiers_lieu.app import build
 from tiers_lieu.models import metadata
-from tiers_lieu.services.bundles import BundleService, fileformat
+from tiers_lieu.services.bundles import fileformat
 from tiers_lieu.services.bundles.placekeys import (
     PlaceKeyService,
     PublicKeyFile,
@@ -128,7 +128,7 @@ def medium_bundle(
             activity_time=time(10, 30),
         )
         exported = folder / "export.bundle"
-        BundleService(app.uow).export_bundle(site.id, exported, since=None, mode="full")
+        app.bundles.export_bundle(site.id, exported, since=None, mode="full")
         signer = PlaceKeyService(app.uow).signer(site.id)
     finally:
         app.close()

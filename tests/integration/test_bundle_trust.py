@@ -48,7 +48,7 @@ from tiers_lieu.models import (
     metadata,
 )
 from tiers_lieu.services.backups import BackupService
-from tiers_lieu.services.bundles import BundleService, fileformat
+from tiers_lieu.services.bundles import fileformat
 from tiers_lieu.services.bundles.placekeys import (
     PlaceKeyService,
     PublicKeyFile,
@@ -176,7 +176,7 @@ def signer(place: Place) -> Signer:
 def export(place: Place, out: Path, *, since: datetime | None = None) -> Path:
     app = place.app()
     try:
-        BundleService(app.uow).export_bundle(place.site_id, out, since=since, mode="full")
+        app.bundles.export_bundle(place.site_id, out, since=since, mode="full")
     finally:
         app.close()
     return out
@@ -214,7 +214,7 @@ def counts(app: Comptoir) -> dict[str, int]:
 
 
 def importing(app: Comptoir, bundle: Path) -> Any:
-    return BundleService(app.uow).import_bundle(bundle)
+    return app.bundles.import_bundle(bundle)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tiers_lieu import encryption
 from tiers_lieu import encryption_keys as keys
 from tiers_lieu.__main__ import main
 from tiers_lieu.app import build
-from tiers_lieu.cli_encrypt import NEW_PASSPHRASE_ENV
+from tiers_lieu.cli.encrypt import NEW_PASSPHRASE_ENV
 from tiers_lieu.encryption import PASSPHRASE_ENV, SQLITE_HEADER, key_file_for
 
 pytestmark = pytest.mark.skipif(not encryption.available(), reason="sqlcipher3 absent")
@@ -376,7 +376,7 @@ def test_passphrases_typed_on_the_terminal_must_match(
     plain: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answers = iter(["une première phrase", "une autre phrase"])
-    monkeypatch.setattr("tiers_lieu.cli_encrypt._terminal", lambda: True)
+    monkeypatch.setattr("tiers_lieu.cli.encrypt._terminal", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(answers))
 
     assert cli(["--db", str(plain), "encrypt"]) == 2

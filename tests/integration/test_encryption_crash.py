@@ -23,7 +23,7 @@ from tiers_lieu import encryption
 from tiers_lieu import encryption_keys as keys
 from tiers_lieu.__main__ import main
 from tiers_lieu.app import build
-from tiers_lieu.cli_encrypt import NEW_PASSPHRASE_ENV
+from tiers_lieu.cli.encrypt import NEW_PASSPHRASE_ENV
 from tiers_lieu.encryption import PASSPHRASE_ENV, SQLITE_HEADER, key_file_for
 from tiers_lieu.services.backups import BackupService
 from tiers_lieu.services.encryption_swap import CRASH_ENV

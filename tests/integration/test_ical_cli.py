@@ -16,13 +16,16 @@ from sqlalchemy import func, select
 
 from tiers_lieu.__main__ import main
 from tiers_lieu.app import build
-from tiers_lieu.cli_bookings import add_bookings_import, run_bookings_import
+from tiers_lieu.cli.bookings import add_bookings_import, run_bookings_import
 from tiers_lieu.models import Booking
 from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.services.agenda import ics_read
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "unit"))
 from ics_hostile import calendar, write_hostile_ics
+
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.resources import ResourceFields
 
 SHARED = str(Path(__file__).parent.parent / "data" / "agenda" / "shared_calendar.ics")
 
@@ -54,7 +57,7 @@ def db(tmp_path: Path) -> Path:
     try:
         site = app.sites.resolve(None)
         app.agenda.resources.create(
-            site_id=site.id, name="Salle de réunion", kind=ResourceKind.MEETING_ROOM
+            site.id, ResourceFields(name="Salle de réunion", kind=ResourceKind.MEETING_ROOM)
         )
     finally:
         app.close()
@@ -82,11 +85,13 @@ def test_collisions_are_listed_and_nothing_saved(
         room = app.agenda.resources.find(site.id, "Salle de réunion")
         paris = ZoneInfo("Europe/Paris")
         app.agenda.bookings.create(
-            site_id=site.id,
-            resource_id=room.id,
-            start=datetime(2026, 3, 24, 10, tzinfo=paris),
-            end=datetime(2026, 3, 24, 11, tzinfo=paris),
-            organisation="Mairie",
+            site.id,
+            BookingRequest(
+                resource_id=room.id,
+                start=datetime(2026, 3, 24, 10, tzinfo=paris),
+                end=datetime(2026, 3, 24, 11, tzinfo=paris),
+                organisation="Mairie",
+            ),
         )
     finally:
         app.close()
@@ -143,7 +148,7 @@ def test_own_export_moves_to_an_empty_resource_with_outside_hours(
                 )
             uow.commit()
         app.agenda.resources.create(
-            site_id=site.id, name="Nouvelle salle", kind=ResourceKind.MEETING_ROOM
+            site.id, ResourceFields(name="Nouvelle salle", kind=ResourceKind.MEETING_ROOM)
         )
         exported = tmp_path / "salle.ics"
         exported.write_bytes(app.agenda.ical.export_resource(room.id))

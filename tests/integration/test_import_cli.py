@@ -6,6 +6,7 @@ memory and time are measured."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from tiers_lieu.__main__ import main
 from tiers_lieu.app import build
 from tiers_lieu.models import AssistanceRecord, Visit
+from tiers_lieu.services.backups import backups_for
 from tiers_lieu.services.imports import ImportService
 
 DATA = Path(__file__).parent.parent / "data" / "imports"
@@ -250,3 +252,20 @@ def test_a_hostile_file_is_refused_in_seconds_within_300_mb(
     assert run.peak_mb < 300, f"{case}: {run.peak_mb:.0f} Mo"
     assert run.seconds < 120, f"{case}: {run.seconds:.0f} s"  # generous: the machine may be busy
     assert visits_by_site(db) == {}
+
+
+def test_an_import_is_preceded_by_a_verified_backup_and_a_dry_run_is_not(db: Path) -> None:
+    backups = backups_for(f"sqlite:///{db}")
+    assert backups is not None and backups.list_backups() == []
+    assert main(["--db", str(db), "import", "visits", VISITS, "--dry-run"]) == 0
+    assert backups.list_backups() == []
+    assert main(["--db", str(db), "import", "visits", VISITS]) == 0
+    made = backups.list_backups()
+    assert len(made) == 1
+    copy = sqlite3.connect(made[0].path)
+    try:  # taken once the file was checked, before the visits were written
+        assert copy.execute("SELECT name FROM site").fetchall() == [("Le Comptoir",)]
+        assert copy.execute("SELECT count(*) FROM visit").fetchone() == (0,)
+    finally:
+        copy.close()
+    assert visits_by_site(db) == {"Le Comptoir": 9}

@@ -23,6 +23,7 @@ import pytest
 from tiers_lieu import encryption
 from tiers_lieu import encryption_keys as keys
 from tiers_lieu.app import Comptoir
+from tiers_lieu.services.backups import backups_for
 from tiers_lieu.services.encryption import EncryptionService
 from tiers_lieu.services.readmodels import SiteInfo
 
@@ -71,7 +72,7 @@ def desk(
         # A cheap key derivation: the desks read its cost from the key file.
         monkeypatch.setattr(keys, "ARGON2_TIME_COST", 1)
         monkeypatch.setattr(keys, "ARGON2_MEMORY_KIB", 1024)
-        EncryptionService(f"sqlite:///{db_path}").encrypt(PASSPHRASE)
+        EncryptionService(backups_for(f"sqlite:///{db_path}")).encrypt(PASSPHRASE)
         key = encryption.cached_key(db_path)
         monkeypatch.setenv(encryption.PASSPHRASE_ENV, PASSPHRASE)  # the desks inherit it
     worker = Worker([str(db_path), str(site.id), str(service.id), "1", str(tmp_path)])

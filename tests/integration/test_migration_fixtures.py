@@ -18,8 +18,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tiers_lieu.app import build
-from tiers_lieu.db import _alembic_config, make_engine, migrate, resolve_db_url
+from tiers_lieu.db import _alembic_config, make_engine, resolve_db_url
 from tiers_lieu.reports.csv_export import csv_text
+from tiers_lieu.services.migration import migrate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 DUMPS = sorted(FIXTURES.glob("*.sql"))

@@ -33,13 +33,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
 from tiers_lieu.app import Comptoir, build
-from tiers_lieu.db import UnitOfWork, _alembic_config, make_engine, migrate
+from tiers_lieu.db import UnitOfWork, _alembic_config, make_engine
 from tiers_lieu.models import AuditEntry, Booking, Person, Visit, metadata
 from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.reports.csv_export import csv_text
+from tiers_lieu.services.agenda.resources import ResourceFields
 from tiers_lieu.services.audit_verify import verify as verify_audit
-from tiers_lieu.services.bundles import BundleService
 from tiers_lieu.services.bundles.placekeys import PlaceKeyService, PublicKeyFile
+from tiers_lieu.services.migration import migrate
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.privacy import PrivacyService
 from tiers_lieu.services.visits import VisitService
 
@@ -264,12 +266,12 @@ def test_a_bundle_from_a_sqlite_desk_merges_into_postgresql(
         site = desk.sites.list_sites()[0]
         # A merged person refers to the kept one, which the bundle carries after it (rows go
         # by id): the database must accept the reference before its target arrives.
-        a = desk.people.create(site_id=site.id, first_name="Aline", last_name="Dubreuil")
-        b = desk.people.create(site_id=site.id, first_name="Aline", last_name="DUBREUIL")
+        a = desk.people.create(site.id, PersonInput(first_name="Aline", last_name="Dubreuil"))
+        b = desk.people.create(site.id, PersonInput(first_name="Aline", last_name="DUBREUIL"))
         low, high = sorted((a.id, b.id))
         desk.people.merge(keep_id=high, merge_id=low)
         bundle = tmp_path / "bureau.bundle"
-        BundleService(desk.uow).export_bundle(site.id, bundle, since=None, mode="full")
+        desk.bundles.export_bundle(site.id, bundle, since=None, mode="full")
         key = PlaceKeyService(desk.uow).own_key(site.id)  # made by the export
         expected = csv_text(
             desk.reports.compute(period_start=PERIOD[0], period_end=PERIOD[1], site_ids=[site.id])
@@ -277,11 +279,11 @@ def test_a_bundle_from_a_sqlite_desk_merges_into_postgresql(
     PlaceKeyService(pg_app.uow).trust(
         PublicKeyFile(site.id, key.label, key.public_key, key.fingerprint)
     )
-    result = BundleService(pg_app.uow).import_bundle(bundle)
+    result = pg_app.bundles.import_bundle(bundle)
     assert result.inserted > 100 and result.conflicts == 0
     assert report(pg_app) == expected
     once = row_counts(pg_app)
-    BundleService(pg_app.uow).import_bundle(bundle)  # twice changes nothing
+    pg_app.bundles.import_bundle(bundle)  # twice changes nothing
     again = row_counts(pg_app)
     assert {k: v for k, v in again.items() if k != "bundle_import"} == {
         k: v for k, v in once.items() if k != "bundle_import"
@@ -294,7 +296,8 @@ def test_a_bundle_from_a_sqlite_desk_merges_into_postgresql(
 def test_the_audit_log_is_append_only(pg_app: Comptoir) -> None:
     site = pg_app.sites.init_site(name="Le Comptoir de Felletin")
     pg_app.agenda.resources.create(
-        site_id=site.id, name="Salle du conseil", kind=ResourceKind.MEETING_ROOM, capacity=12
+        site.id,
+        ResourceFields(name="Salle du conseil", kind=ResourceKind.MEETING_ROOM, capacity=12),
     )
     with pg_app.engine.begin() as connection:
         assert connection.execute(select(func.count()).select_from(AuditEntry)).scalar_one() > 0
@@ -441,7 +444,8 @@ def test_every_section_opens_on_the_demo(server: str, demo: str, tmp_path: Path)
 
 STARTING_DESK = """
 import sys
-from tiers_lieu.db import make_engine, migrate
+from tiers_lieu.db import make_engine
+from tiers_lieu.services.migration import migrate
 
 engine = make_engine(sys.argv[1])
 print("ready", flush=True)

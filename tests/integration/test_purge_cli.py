@@ -3,7 +3,6 @@ anonymises, a bad site name exits 2 with a French message."""
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -11,30 +10,15 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from tiers_lieu.__main__ import main
 from tiers_lieu.app import build
-from tiers_lieu.cli_purge import add_purge_parser, run_purge
 from tiers_lieu.models import Person
-
-
-def purge_is_hooked() -> bool:
-    from tiers_lieu.__main__ import build_parser
-
-    for action in build_parser()._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return "purge" in action.choices
-    return False
+from tiers_lieu.services.people import PersonInput
 
 
 def cli(argv: Sequence[str]) -> int:
-    """Through ``tiers_lieu.__main__.main`` once ``purge`` is wired there."""
-    if purge_is_hooked():
-        from tiers_lieu.__main__ import main
-
-        return main(list(argv))
-    parser = argparse.ArgumentParser(prog="tiers-lieu")
-    parser.add_argument("--db")
-    add_purge_parser(parser.add_subparsers(dest="command"))
-    return run_purge(parser.parse_args(list(argv)))
+    """As the ``tiers-lieu`` command runs it."""
+    return main(list(argv))
 
 
 def names(db: Path) -> list[str]:
@@ -51,7 +35,7 @@ def old_register(db_path: Path) -> Path:
     app = build(str(db_path))
     site = app.sites.init_site(name="Le Comptoir", commune_name="Felletin", insee_code="23079")
     for last, day in (("Ancien", date(2021, 5, 1)), ("Actif", date(2026, 2, 1))):
-        person = app.people.create(site_id=site.id, first_name="Test", last_name=last)
+        person = app.people.create(site.id, PersonInput(first_name="Test", last_name=last))
         with app.uow() as uow:
             row = uow.session.get(Person, person.id)
             assert row is not None

@@ -4,7 +4,6 @@ real SQLite file: the figures written, exit 2 with a French message and no file 
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 from collections.abc import Sequence
@@ -14,30 +13,14 @@ from pathlib import Path
 import pytest
 from pdftext import pdf_text
 
+from tiers_lieu.__main__ import main
 from tiers_lieu.app import build
-from tiers_lieu.cli_report import add_report_parser, run_report
 from tiers_lieu.models import Service, Visit
 
 
-def report_is_hooked() -> bool:
-    from tiers_lieu.__main__ import build_parser
-
-    for action in build_parser()._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return "report" in action.choices
-    return False
-
-
 def cli(argv: Sequence[str]) -> int:
-    """Through ``tiers_lieu.__main__.main`` once ``report`` is wired there."""
-    if report_is_hooked():
-        from tiers_lieu.__main__ import main
-
-        return main(list(argv))
-    parser = argparse.ArgumentParser(prog="tiers-lieu")
-    parser.add_argument("--db")
-    add_report_parser(parser.add_subparsers(dest="command"))
-    return run_report(parser.parse_args(list(argv)))
+    """As the ``tiers-lieu`` command runs it."""
+    return main(list(argv))
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import text
 
 from tiers_lieu.app import build
-from tiers_lieu.db import HEAD_REVISION, make_engine, migrate, resolve_db_url, stored_revision
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.db import HEAD_REVISION, make_engine, resolve_db_url, stored_revision
+from tiers_lieu.services.migration import migrate
+from tiers_lieu.services.public_holidays import public_holidays
 
 
 def test_head_revision_is_the_newest_migration(tmp_path: Path) -> None:
@@ -44,7 +45,7 @@ def test_the_stored_revision_is_read_without_alembic(tmp_path: Path) -> None:
 START = r"""
 import sys
 from tiers_lieu.app import build
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.public_holidays import public_holidays
 
 app = build(sys.argv[1])
 assert [s.name for s in app.sites.list_sites()] == ["Felletin"]
@@ -89,12 +90,12 @@ def test_public_holidays_are_the_packages_french_ones(year: int) -> None:
 def test_a_holidays_package_laid_out_otherwise_still_gives_the_french_days(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tiers_lieu.services import config
+    from tiers_lieu.services import public_holidays as calendar
 
     monkeypatch.setattr(holidays, "__file__", str(tmp_path / "__init__.py"))
-    config._france.cache_clear()
+    calendar._france.cache_clear()
     try:
-        days = config._france()(years=2026, language="fr")
+        days = calendar._france()(years=2026, language="fr")
         assert dict(days) == dict(holidays.country_holidays("FR", years=2026, language="fr"))
     finally:
-        config._france.cache_clear()
+        calendar._france.cache_clear()

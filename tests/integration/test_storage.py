@@ -11,8 +11,9 @@ from sqlalchemy import inspect, text
 from sqlmodel import select
 
 from tiers_lieu.app import build
-from tiers_lieu.db import _current_and_head, make_engine, migrate, resolve_db_url
+from tiers_lieu.db import _current_and_head, make_engine, resolve_db_url
 from tiers_lieu.models import Closure, Site, Visit, metadata
+from tiers_lieu.services.migration import migrate
 from tiers_lieu.services.readmodels import SiteInfo
 
 

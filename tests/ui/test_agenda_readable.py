@@ -21,7 +21,11 @@ from pytestqt.qtbot import QtBot
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import DEFAULT_TIME_ZONE, time_zone
 from tiers_lieu.models.enums import BookingStatus, ResourceKind, Role
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.permanences import PermanenceInput
 from tiers_lieu.services.agenda.readmodels import PermanenceInfo
+from tiers_lieu.services.agenda.resources import ResourceFields
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
 from tiers_lieu.ui.agenda.booking_dialog import BookingDialog
@@ -60,7 +64,7 @@ def resources(app: Comptoir, site: SiteInfo) -> dict[str, uuid.UUID]:
         ResourceKind.OTHER,
     )
     return {
-        name: app.agenda.resources.create(site_id=site.id, name=name, kind=kind).id
+        name: app.agenda.resources.create(site.id, ResourceFields(name=name, kind=kind)).id
         for name, kind in zip(NAMES, kinds, strict=True)
     }
 
@@ -75,14 +79,16 @@ def nurse_every_day(app: Comptoir, site: SiteInfo, room: uuid.UUID) -> Permanenc
     first = None
     for weekday in range(7):
         perm = app.agenda.permanences.create(
-            site_id=site.id,
-            practitioner_id=who.id,
-            resource_id=room,
-            weekday=weekday,
-            start_time=time(9),
-            end_time=time(12),
-            slot_min=20,
-            start_date=today,
+            site.id,
+            PermanenceInput(
+                practitioner_id=who.id,
+                resource_id=room,
+                weekday=weekday,
+                start_time=time(9),
+                end_time=time(12),
+                slot_min=20,
+                start_date=today,
+            ),
         )
         first = first or perm
     assert first is not None
@@ -183,7 +189,7 @@ def test_a_health_slot_for_someone_waiting_takes_three_actions(
 ) -> None:
     rooms = resources(app, place)
     nurse_every_day(app, place, rooms["Cabinet de santé"])
-    lea = app.people.create(site_id=place.id, first_name="Lea", last_name="Martin")
+    lea = app.people.create(place.id, PersonInput(first_name="Lea", last_name="Martin"))
     section = open_section(qtbot, app, place)
     tab = section.agenda
     index = next(
@@ -260,14 +266,16 @@ def test_a_closure_over_bookings_lists_whom_to_call(
 ) -> None:
     rooms = resources(app, place)
     lea = app.people.create(
-        site_id=place.id, first_name="Léa", last_name="Martin", phone="06 12 34 56 78"
+        place.id, PersonInput(first_name="Léa", last_name="Martin", phone="06 12 34 56 78")
     )
     app.agenda.bookings.create(
-        site_id=place.id,
-        resource_id=rooms["Salle de réunion"],
-        start=at(date(2030, 8, 6), 10),
-        end=at(date(2030, 8, 6), 11),
-        person_id=lea.id,
+        place.id,
+        BookingRequest(
+            resource_id=rooms["Salle de réunion"],
+            start=at(date(2030, 8, 6), 10),
+            end=at(date(2030, 8, 6), 11),
+            person_id=lea.id,
+        ),
     )
     closures = ClosuresTab(app, place)
     qtbot.addWidget(closures)

@@ -18,6 +18,10 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import DEFAULT_TIME_ZONE, time_zone
 from tiers_lieu.models import AuditEntry, Visit
 from tiers_lieu.models.enums import BookingStatus, ResourceKind, ServiceKind
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.permanences import PermanenceInput
+from tiers_lieu.services.agenda.resources import ResourceFields
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
 from tiers_lieu.ui.agenda.booking_dialog import BookingDialog
@@ -46,11 +50,13 @@ def service_of(app: Comptoir, site: SiteInfo, kind: str) -> uuid.UUID | None:
 
 def desk(app: Comptoir, site: SiteInfo) -> uuid.UUID:
     return app.agenda.resources.create(
-        site_id=site.id,
-        name="Bureau 1",
-        kind=ResourceKind.DESK,
-        min_duration_min=30,
-        service_id=service_of(app, site, ServiceKind.COWORKING),
+        site.id,
+        ResourceFields(
+            name="Bureau 1",
+            kind=ResourceKind.DESK,
+            min_duration_min=30,
+            service_id=service_of(app, site, ServiceKind.COWORKING),
+        ),
     ).id
 
 
@@ -106,11 +112,10 @@ def test_a_refused_booking_says_why_and_one_click_takes_a_proposed_slot(
 ) -> None:
     desk_id = desk(app, place)
     app.agenda.bookings.create(
-        site_id=place.id,
-        resource_id=desk_id,
-        start=at(TUESDAY, 10),
-        end=at(TUESDAY, 11),
-        organisation="Déjà là",
+        place.id,
+        BookingRequest(
+            resource_id=desk_id, start=at(TUESDAY, 10), end=at(TUESDAY, 11), organisation="Déjà là"
+        ),
     )
     section = open_section(qtbot, app, place, TUESDAY)
     grid = section.agenda.grid
@@ -160,15 +165,17 @@ def test_an_existing_booking_opens_to_change_its_title_and_person(
     qtbot: QtBot, app: Comptoir, place: SiteInfo
 ) -> None:
     desk_id = desk(app, place)
-    first = app.people.create(site_id=place.id, first_name="Alice", last_name="Martin")
-    second = app.people.create(site_id=place.id, first_name="Bruno", last_name="Roche")
+    first = app.people.create(place.id, PersonInput(first_name="Alice", last_name="Martin"))
+    second = app.people.create(place.id, PersonInput(first_name="Bruno", last_name="Roche"))
     booked = app.agenda.bookings.create(
-        site_id=place.id,
-        resource_id=desk_id,
-        start=at(TUESDAY, 10),
-        end=at(TUESDAY, 11),
-        person_id=first.id,
-        title="Rédaction",
+        place.id,
+        BookingRequest(
+            resource_id=desk_id,
+            start=at(TUESDAY, 10),
+            end=at(TUESDAY, 11),
+            person_id=first.id,
+            title="Rédaction",
+        ),
     )
     section = open_section(qtbot, app, place, TUESDAY)
     grid = section.agenda.grid
@@ -211,14 +218,11 @@ def test_an_existing_booking_opens_to_change_its_title_and_person(
 
 def test_checking_a_person_in_counts_a_visit(qtbot: QtBot, app: Comptoir, place: SiteInfo) -> None:
     desk_id = desk(app, place)
-    person = app.people.create(site_id=place.id, first_name="Alice", last_name="Martin")
+    person = app.people.create(place.id, PersonInput(first_name="Alice", last_name="Martin"))
     day = date(2025, 3, 11)
     app.agenda.bookings.create(
-        site_id=place.id,
-        resource_id=desk_id,
-        start=at(day, 9),
-        end=at(day, 12),
-        person_id=person.id,
+        place.id,
+        BookingRequest(resource_id=desk_id, start=at(day, 9), end=at(day, 12), person_id=person.id),
     )
     section = open_section(qtbot, app, place, day)
     grid = section.agenda.grid
@@ -244,26 +248,30 @@ def test_a_health_slot_is_booked_in_two_clicks_and_shows_taken_without_reason(
     qtbot: QtBot, app: Comptoir, place: SiteInfo
 ) -> None:
     room = app.agenda.resources.create(
-        site_id=place.id,
-        name="Cabinet de santé",
-        kind=ResourceKind.HEALTH_ROOM,
-        min_duration_min=15,
-        service_id=service_of(app, place, ServiceKind.HEALTH),
+        place.id,
+        ResourceFields(
+            name="Cabinet de santé",
+            kind=ResourceKind.HEALTH_ROOM,
+            min_duration_min=15,
+            service_id=service_of(app, place, ServiceKind.HEALTH),
+        ),
     )
     nurse = app.agenda.practitioners.create(
         site_id=place.id, name="Sophie Lavaud", profession="Infirmière"
     )
     app.agenda.permanences.create(
-        site_id=place.id,
-        practitioner_id=nurse.id,
-        resource_id=room.id,
-        weekday=1,
-        start_time=time(9, 0),
-        end_time=time(12, 0),
-        slot_min=20,
-        start_date=date(2030, 1, 1),
+        place.id,
+        PermanenceInput(
+            practitioner_id=nurse.id,
+            resource_id=room.id,
+            weekday=1,
+            start_time=time(9, 0),
+            end_time=time(12, 0),
+            slot_min=20,
+            start_date=date(2030, 1, 1),
+        ),
     )
-    person = app.people.create(site_id=place.id, first_name="Jean", last_name="Dupuy")
+    person = app.people.create(place.id, PersonInput(first_name="Jean", last_name="Dupuy"))
     section = open_section(qtbot, app, place, TUESDAY)
     grid = section.agenda.grid
     free = [b for b in grid.blocks() if b.kind == BlockKind.SLOT_FREE and b.start == time(9, 20)]
@@ -313,11 +321,13 @@ def test_a_weekly_booking_lists_the_colliding_date_and_books_the_others(
 ) -> None:
     desk_id = desk(app, place)
     app.agenda.bookings.create(
-        site_id=place.id,
-        resource_id=desk_id,
-        start=at(TUESDAY + timedelta(days=7), 10),
-        end=at(TUESDAY + timedelta(days=7), 11),
-        organisation="Déjà là",
+        place.id,
+        BookingRequest(
+            resource_id=desk_id,
+            start=at(TUESDAY + timedelta(days=7), 10),
+            end=at(TUESDAY + timedelta(days=7), 11),
+            organisation="Déjà là",
+        ),
     )
     section = open_section(qtbot, app, place, TUESDAY)
     section.agenda.grid.go_to(TUESDAY, time(10, 0))

@@ -20,7 +20,9 @@ from sqlmodel import select
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Booking
 from tiers_lieu.models.enums import ResourceKind
+from tiers_lieu.services.agenda.inputs import BookingRequest
 from tiers_lieu.services.agenda.readmodels import ResourceInfo
+from tiers_lieu.services.agenda.resources import ResourceFields
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
 from tiers_lieu.ui.agenda.share import ShareMenu
@@ -42,10 +44,10 @@ def titles_in(app: Comptoir, resource: ResourceInfo) -> list[str]:
 @pytest.fixture
 def rooms(app: Comptoir, site: SiteInfo) -> tuple[ResourceInfo, ResourceInfo]:
     old = app.agenda.resources.create(
-        site_id=site.id, name="Salle de réunion", kind=ResourceKind.MEETING_ROOM
+        site.id, ResourceFields(name="Salle de réunion", kind=ResourceKind.MEETING_ROOM)
     )
     new = app.agenda.resources.create(
-        site_id=site.id, name="Nouvelle salle", kind=ResourceKind.MEETING_ROOM
+        site.id, ResourceFields(name="Nouvelle salle", kind=ResourceKind.MEETING_ROOM)
     )
     with app.uow() as uow:
         for day, title in ((10, "Conseil du soir"), (12, "Comité du soir")):
@@ -60,11 +62,13 @@ def rooms(app: Comptoir, site: SiteInfo) -> tuple[ResourceInfo, ResourceInfo]:
             )
         uow.commit()
     app.agenda.bookings.create(
-        site_id=site.id,
-        resource_id=old.id,
-        start=datetime(2026, 3, 11, 10, tzinfo=PARIS),
-        end=datetime(2026, 3, 11, 11, tzinfo=PARIS),
-        title="Atelier",
+        site.id,
+        BookingRequest(
+            resource_id=old.id,
+            start=datetime(2026, 3, 11, 10, tzinfo=PARIS),
+            end=datetime(2026, 3, 11, 11, tzinfo=PARIS),
+            title="Atelier",
+        ),
     )
     return old, new
 

@@ -18,6 +18,8 @@ from sqlalchemy import update
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import AmapContract
 from tiers_lieu.models.enums import PickupStatus
+from tiers_lieu.services.amap.contracts import ContractInput
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.amap import AmapPanel
 from tiers_lieu.ui.amap.table_models import SheetModel
@@ -29,22 +31,24 @@ def distribution_day(app: Comptoir, site: SiteInfo) -> date:
     today = place_today()
     producer = app.grocery.producers.create(site_id=site.id, name="GAEC des Combes")
     contract = app.amap.contracts.create_contract(
-        site_id=site.id,
-        producer_id=producer.id,
-        name="Légumes bio",
-        season_start=today,
-        season_end=today,
-        weekday=today.weekday(),
-        start_time=time(17, 0),
-        end_time=time(19, 0),
-        max_absences=0,
+        site.id,
+        ContractInput(
+            producer_id=producer.id,
+            name="Légumes bio",
+            season_start=today,
+            season_end=today,
+            weekday=today.weekday(),
+            start_time=time(17, 0),
+            end_time=time(19, 0),
+            max_absences=0,
+        ),
     )
     basket = app.amap.contracts.add_basket_type(
         contract_id=contract.id, name="Petit panier", price_cents=1200
     )
     app.amap.distributions.add(contract_id=contract.id, on_date=today)
     for first, last in (("Anne", "Alard"), ("Bruno", "Blanc"), ("Chloe", "Cazal")):
-        person = app.people.create(site_id=site.id, first_name=first, last_name=last)
+        person = app.people.create(site.id, PersonInput(first_name=first, last_name=last))
         app.amap.subscriptions.subscribe(
             contract_id=contract.id, person_id=person.id, basket_type_id=basket.id
         )

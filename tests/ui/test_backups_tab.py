@@ -4,17 +4,19 @@ a damaged database at start offers the latest good backup."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.services.backups import BackupService
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui import ops
 from tiers_lieu.ui.settings.backups_tab import BackupsModel, BackupsTab
 from tiers_lieu.ui.startup_checks import check_database_file, install_auto_backups
 
@@ -76,12 +78,42 @@ def test_restore_asks_then_brings_the_old_data_back(
     assert len(app.sites.list_sites()) == 2
 
     answers["answer"] = QMessageBox.StandardButton.Yes
-    qtbot.keyClick(tab, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(tab.database_restored, timeout=10000):  # off the GUI thread
+        qtbot.keyClick(tab, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert [s.name for s in app.sites.list_sites()] == ["Le Comptoir de Felletin"]
     assert "Tout ce qui a été saisi depuis sera retiré" in answers["asked"][-1]
     assert message_boxes[-1][1] == "Base restaurée"
     assert len(restored) == 1
     assert "cet ordinateur" in texts(tab.model, BackupsModel.Columns.PLACE)
+
+
+def test_a_restore_runs_off_the_gui_thread_behind_a_progress_dialog(
+    qtbot: QtBot, tab: BackupsTab, answers: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    qtbot.mouseClick(tab.backup_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    tab.view.selectRow(0)
+    released = threading.Event()
+    on_gui_thread: list[bool] = []
+    restore = BackupService.restore
+
+    def slow_restore(self: BackupService, source: Path, **kwargs: Any) -> Path:
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        released.wait(timeout=10)  # a large base: seconds
+        return restore(self, source, **kwargs)
+
+    monkeypatch.setattr(BackupService, "restore", slow_restore)
+    with qtbot.waitSignal(tab.database_restored, timeout=10000):
+        qtbot.keyClick(tab, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: on_gui_thread != [], timeout=10000)
+        # The window is still drawn meanwhile, and says what it is doing.
+        qtbot.waitUntil(lambda: tab.findChild(QProgressDialog) is not None, timeout=10000)
+        dialog = tab.findChild(QProgressDialog)
+        assert dialog is not None and dialog.labelText() == "Restauration en cours…"
+        assert ops.running() == ["Restauration en cours…"]  # a close waits for it
+        released.set()
+    assert on_gui_thread == [False]
+    qtbot.waitUntil(lambda: ops.running() == [], timeout=10000)
 
 
 def test_external_folder_gets_a_copy_and_the_warning_goes(

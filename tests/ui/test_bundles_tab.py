@@ -28,7 +28,6 @@ from tiers_lieu.app import Comptoir, build
 from tiers_lieu.models import BundleImport, PlaceKey, Visit
 from tiers_lieu.models.enums import Role
 from tiers_lieu.services.access import AccessDeniedError
-from tiers_lieu.services.bundles import BundleService
 from tiers_lieu.services.bundles.placekeys import PlaceKeyService
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.reports.bundle_jobs import default_bundle_name
@@ -393,7 +392,7 @@ def test_a_host_may_neither_list_nor_export_bundles_nor_trust_keys(
 ) -> None:
     host = UserInfo(uuid.uuid4(), "accueil", "Accueil", Role.HOST.value, site.id)
     app.access.sign_in(host)
-    service = BundleService(app.uow)
+    service = app.bundles
     with pytest.raises(AccessDeniedError):
         service.list_imports()
     with pytest.raises(AccessDeniedError):

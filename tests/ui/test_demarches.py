@@ -22,10 +22,11 @@ from sqlmodel import func, select
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import AssistanceRecord, Person, Visit
 from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.services.assistance import AssistanceInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.demarches import DemarchesSection
 from tiers_lieu.ui.demarches.follow_ups import CloseFollowUpDialog
-from tiers_lieu.ui.demarches.table_models import PAGE_SIZE
+from tiers_lieu.ui.models import PAGE_SIZE
 
 
 def category(app: Comptoir, site: SiteInfo, kind: CategoryKind, label: str) -> uuid.UUID:
@@ -38,8 +39,8 @@ def count(app: Comptoir, model: Any) -> int:
 
 
 def add_record(app: Comptoir, site: SiteInfo, outcome: str, **values: Any) -> Any:
-    return app.assistance.create(
-        site_id=site.id,
+    count_visit = values.pop("count_visit", True)
+    data = AssistanceInput(
         activity_date=values.pop("activity_date", place_today() - timedelta(days=10)),
         operator_id=category(app, site, CategoryKind.OPERATOR, values.pop("operator", "CAF")),
         theme_id=category(app, site, CategoryKind.THEME, "Logement"),
@@ -48,6 +49,7 @@ def add_record(app: Comptoir, site: SiteInfo, outcome: str, **values: Any) -> An
         outcome_id=category(app, site, CategoryKind.OUTCOME, outcome),
         **values,
     )
+    return app.assistance.create(site.id, data, count_visit=count_visit)
 
 
 def open_section(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> DemarchesSection:

@@ -37,6 +37,7 @@ from rolesdemo import PASSWORD, make_roles_demo
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import place_now
+from tiers_lieu.services.agenda.inputs import BookingRequest
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui import options
 from tiers_lieu.ui.fit import SMALL_SCREEN, RoomyTabs, install_style
@@ -266,11 +267,13 @@ def test_the_agenda_dialogs_fit_1024x600(
     )
     assert free is not None
     demo_app.agenda.bookings.create(
-        site_id=tab._site.id,
-        resource_id=room.id,
-        start=free.start,
-        end=free.end,
-        title="Réunion du conseil d'administration de l'association",
+        tab._site.id,
+        BookingRequest(
+            resource_id=room.id,
+            start=free.start,
+            end=free.end,
+            title="Réunion du conseil d'administration de l'association",
+        ),
     )
     tab._show_slot(room.id, free.start)
     tab.on_edit_clicked()

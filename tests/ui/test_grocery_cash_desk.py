@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models.enums import ProductUnit
-from tiers_lieu.services.grocery.products import ProductInfo
+from tiers_lieu.services.grocery.products import ProductFields, ProductInfo
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.grocery import GroceryPanel
 from tiers_lieu.ui.grocery.cash_desk import CashDeskTab
@@ -24,7 +25,9 @@ BREAD = "3760000000017"
 
 
 def stocked(app: Comptoir, site: SiteInfo, name: str, price: int, **kw: Any) -> ProductInfo:
-    product = app.grocery.products.create(site_id=site.id, name=name, price_cents=price, **kw)
+    product = app.grocery.products.create(
+        site.id, ProductFields(name=name, price_cents=price, **kw)
+    )
     app.grocery.stock.receive(
         site_id=site.id, product_id=product.id, quantity_milli=10000, unit_cost_cents=None
     )
@@ -177,7 +180,7 @@ def test_eligible_buyer_gets_the_solidarity_price(
 ) -> None:
     eggs = stocked(app, site, "Oeufs", 320, solidarity_price_cents=220, barcode="2000020000019")
     household = app.people.create(
-        site_id=site.id, first_name="Lucie", last_name="Martin", kinds=["solidarity"]
+        site.id, PersonInput(first_name="Lucie", last_name="Martin", kinds=["solidarity"])
     )
     scan(qtbot, desk, "2*" + eggs.barcode)  # type: ignore[operator]
     assert "6,40" in desk.total_label.text()

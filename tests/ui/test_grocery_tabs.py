@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models.enums import StockMovementKind
+from tiers_lieu.services.grocery.products import ProductFields
 from tiers_lieu.services.grocery.sales import LineInput, PaymentInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.grocery import GroceryPanel
@@ -24,7 +25,7 @@ from tiers_lieu.ui.grocery.table_models import DaySalesModel, ProductsModel
 
 @pytest.fixture
 def panel(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> Iterator[GroceryPanel]:
-    bread = app.grocery.products.create(site_id=site.id, name="Pain", price_cents=480)
+    bread = app.grocery.products.create(site.id, ProductFields(name="Pain", price_cents=480))
     app.grocery.stock.receive(
         site_id=site.id, product_id=bread.id, quantity_milli=5000, unit_cost_cents=250
     )
@@ -117,7 +118,8 @@ def test_product_and_producer_forms(
         for r in range(panel.products_tab.model.rowCount())
     ]
     assert "★ Miel 500 g" in names
-    # Starred: it is a favourite button of the counter at once.
+    # Starred: it is a favourite button of the counter when it is next shown.
+    panel.tabs.setCurrentWidget(panel.cash_desk)
     assert any("Miel 500 g" in b.text() for b in panel.cash_desk.favourite_buttons)
     found = app.grocery.products.by_barcode(site_id=site.id, barcode="2000010000012")
     assert found is not None and found.producer_name == "Miellerie du plateau"

@@ -47,7 +47,7 @@ def test_visits_imported_from_the_visits_list_appear_in_it(
     _answer_file(monkeypatch, DATA / "visites_utf8_bom.csv")
     dialog.on_choose_clicked()
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled())
-    with qtbot.waitSignal(tab.visits_changed):
+    with qtbot.waitSignal(section.changes.changed):
         dialog.on_import_clicked()
     assert tab.model.rowCount() == 4
     assert "9 visites" in tab.totals_label.text()

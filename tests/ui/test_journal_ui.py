@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 import threading
 import types
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from tiers_lieu import __version__, journal
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import place_today
 from tiers_lieu.models.enums import Role
+from tiers_lieu.services.grocery.products import ProductFields
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui import errors
 from tiers_lieu.ui.about import AboutDialog, libraries, licence_of, shown_database
@@ -318,7 +321,7 @@ def test_at_the_till_f1_is_the_first_favourite_not_the_guide(
     qtbot: QtBot, window: MainWindow, app: Comptoir, site: SiteInfo, guide: list[object]
 ) -> None:
     app.grocery.products.create(
-        site_id=site.id, name="Pain de campagne", price_cents=145, favourite=True
+        site.id, ProductFields(name="Pain de campagne", price_cents=145, favourite=True)
     )
     assert window.go_to_till()
     till = QApplication.focusWidget()
@@ -381,10 +384,10 @@ def test_a_morning_with_people_and_visits_leaves_nothing_personal_in_the_journal
     qtbot.wait(50)
 
     # The database refuses a second registration: the error carries the row's values.
-    def refused(**values: Any) -> None:
+    def refused(site_id: uuid.UUID, data: PersonInput) -> None:
         raise IntegrityError(
             "INSERT INTO person (first_name, last_name, phone, email) VALUES (?, ?, ?, ?)",
-            (values["first_name"], values["last_name"], values["phone"], values["email"]),
+            (data.first_name, data.last_name, data.phone, data.email),
             Exception("UNIQUE constraint failed: person.email"),
         )
 

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ConflictError
+from tiers_lieu.services.grocery.products import ProductFields
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui import loading
 from tiers_lieu.ui.grocery import GroceryPanel
@@ -144,7 +145,7 @@ def test_a_refusal_is_said_in_french_and_a_bug_goes_to_the_hook(
 def test_the_stock_tab_shows_chargement_until_the_levels_are_read(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, held: HeldPool
 ) -> None:
-    bread = app.grocery.products.create(site_id=site.id, name="Pain", price_cents=480)
+    bread = app.grocery.products.create(site.id, ProductFields(name="Pain", price_cents=480))
     app.grocery.stock.receive(
         site_id=site.id, product_id=bread.id, quantity_milli=5000, unit_cost_cents=None
     )

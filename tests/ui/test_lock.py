@@ -20,6 +20,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.models import AssistanceRecord, AuditEntry
 from tiers_lieu.models.enums import CategoryKind, Role
 from tiers_lieu.services.access import AccessDeniedError
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.login import LoginDialog
 from tiers_lieu.ui.main_window import MainWindow
@@ -236,7 +237,7 @@ def with_note(app: Comptoir, site: SiteInfo, person_id: object, note: str) -> No
 def test_no_assistance_notes_for_a_volunteer_or_a_host(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, jules: UserInfo
 ) -> None:
-    person = app.people.create(site_id=site.id, first_name="Léa", last_name="Roux")
+    person = app.people.create(site.id, PersonInput(first_name="Léa", last_name="Roux"))
     with_note(app, site, person.id, "Dossier retraite")
     host = app.accounts.create_user(
         username="paul", display_name="Paul", password=PASSWORD, role=Role.HOST

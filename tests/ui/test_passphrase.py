@@ -17,6 +17,7 @@ from tiers_lieu import encryption
 from tiers_lieu import encryption_keys as keys
 from tiers_lieu.app import build
 from tiers_lieu.encryption import PASSPHRASE_ENV
+from tiers_lieu.services.backups import backups_for
 from tiers_lieu.services.encryption import EncryptionService
 from tiers_lieu.ui import passphrase as passphrase_module
 from tiers_lieu.ui.passphrase import PassphraseDialog, unlock_database
@@ -41,7 +42,7 @@ def encrypted(db_path: Path) -> Path:
     app = build(str(db_path))
     app.sites.init_site(name="La Halle", commune_name="Felletin", insee_code="23079")
     app.close()
-    EncryptionService(f"sqlite:///{db_path}").encrypt(PASSPHRASE)
+    EncryptionService(backups_for(f"sqlite:///{db_path}")).encrypt(PASSPHRASE)
     encryption.forget_keys()
     return db_path
 

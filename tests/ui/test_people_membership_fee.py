@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models.enums import PaymentMethod
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.people.common import memberships
 from tiers_lieu.ui.people.dialogs import MembershipDialog
 
 TODAY = date(2026, 3, 2)
@@ -33,7 +33,7 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def dialog(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> MembershipDialog:
-    person = app.people.create(site_id=site.id, first_name="Léa", last_name="Roux")
+    person = app.people.create(site.id, PersonInput(first_name="Léa", last_name="Roux"))
     window = MembershipDialog(app, person, None, today=TODAY)
     qtbot.addWidget(window)
     return window
@@ -48,7 +48,7 @@ def test_fee_is_recorded_in_exact_cents(
     window.method.setCurrentIndex(window.method.findData(PaymentMethod.CHEQUE.value))
     window.on_save_clicked()
     assert errors == []
-    [membership] = memberships(app).of_person(window._person.id)
+    [membership] = app.memberships.of_person(window._person.id)
     assert membership.fee_cents == cents
 
 
@@ -60,4 +60,4 @@ def test_unreadable_fee_is_named_and_nothing_recorded(
     window.fee.setText(typed)
     window.on_save_clicked()
     assert len(errors) == 1 and "Cotisation" in errors[0]
-    assert memberships(app).of_person(window._person.id) == []
+    assert app.memberships.of_person(window._person.id) == []

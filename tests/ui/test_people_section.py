@@ -20,6 +20,8 @@ from sqlmodel import Session, select
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import AssistanceRecord, AuditEntry, Person
 from tiers_lieu.models.enums import CategoryKind, Role
+from tiers_lieu.reports.documents.privacy import register_of_processing
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.common import select_id
 from tiers_lieu.ui.people import PeopleSection
@@ -97,8 +99,8 @@ def section(qtbot: QtBot, app: Comptoir, site: SiteInfo, role: Role) -> PeopleSe
 def test_search_page_and_assistance_only_for_mediation(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, dialogs: Dialogs
 ) -> None:
-    lea = app.people.create(site_id=site.id, first_name="Léa", last_name="Roux", phone="0611")
-    app.people.create(site_id=site.id, first_name="Paul", last_name="Vidal")
+    lea = app.people.create(site.id, PersonInput(first_name="Léa", last_name="Roux", phone="0611"))
+    app.people.create(site.id, PersonInput(first_name="Paul", last_name="Vidal"))
     with_note(app, site, lea.id, "Dossier retraite")
     # a host opens the register but reads no notes (volunteers never open this section)
     for role, sees in ((Role.HOST, False), (Role.MEDIATOR, True)):
@@ -129,7 +131,7 @@ def test_the_register_is_searched_when_typing_pauses(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for first, last in (("Léa", "Roux"), ("Louis", "Rousseau"), ("Paul", "Vidal")):
-        app.people.create(site_id=site.id, first_name=first, last_name=last)
+        app.people.create(site.id, PersonInput(first_name=first, last_name=last))
     people = section(qtbot, app, site, Role.HOST)
     reg = people.register
     searched: list[str] = []
@@ -162,8 +164,8 @@ def test_typing_on_does_not_reopen_the_selected_page(
 ) -> None:
     """The page of the person chosen stays as it is while the search is refined: reading
     their notes again at each search would write one more « Consultation » line each time."""
-    lea = app.people.create(site_id=site.id, first_name="Léa", last_name="Roux")
-    app.people.create(site_id=site.id, first_name="Paul", last_name="Vidal")
+    lea = app.people.create(site.id, PersonInput(first_name="Léa", last_name="Roux"))
+    app.people.create(site.id, PersonInput(first_name="Paul", last_name="Vidal"))
     with_note(app, site, lea.id, "Dossier retraite")
     people = section(qtbot, app, site, Role.MEDIATOR)
     reg = people.register
@@ -198,7 +200,7 @@ def test_register_lists_lazily(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> N
 def test_new_person_warns_about_a_duplicate(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, dialogs: Dialogs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app.people.create(site_id=site.id, first_name="Marc", last_name="Tixier")
+    app.people.create(site.id, PersonInput(first_name="Marc", last_name="Tixier"))
     from tiers_lieu.ui.people import dialogs as people_dialogs
 
     created: list[Any] = []
@@ -226,7 +228,9 @@ def test_new_person_warns_about_a_duplicate(
 def test_export_then_erase_with_confirmation(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, dialogs: Dialogs, tmp_path: Path
 ) -> None:
-    person = app.people.create(site_id=site.id, first_name="Zoé", last_name="Bard", email="z@b.fr")
+    person = app.people.create(
+        site.id, PersonInput(first_name="Zoé", last_name="Bard", email="z@b.fr")
+    )
     people = section(qtbot, app, site, Role.COORDINATOR)
     reg = people.register
     select_id(reg.table, person.id)
@@ -251,7 +255,7 @@ def test_export_then_erase_with_confirmation(
 def test_retention_settings_and_purge_after_the_dry_run(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, dialogs: Dialogs
 ) -> None:
-    old = app.people.create(site_id=site.id, first_name="Jean", last_name="Ancien")
+    old = app.people.create(site.id, PersonInput(first_name="Jean", last_name="Ancien"))
     with app.uow() as uow:
         row = uow.session.get(Person, old.id)
         assert row is not None
@@ -276,6 +280,4 @@ def test_retention_settings_and_purge_after_the_dry_run(
     assert app.people.search(site.id, "ancien") == []
     offer_purge_at_start(app, site, people)  # nothing due: no dialog
     assert len(dialogs.texts("question")) == 2
-    assert "18 mois" in __import__("tiers_lieu.ui.people.common", fromlist=["x"]).documents(
-        app
-    ).register_markdown(site.id)
+    assert "18 mois" in register_of_processing(app.privacy.register_facts(site.id))

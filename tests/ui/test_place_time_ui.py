@@ -21,8 +21,11 @@ from sqlmodel import select
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Visit
 from tiers_lieu.models.enums import ResourceKind
+from tiers_lieu.services.agenda.resources import ResourceFields
+from tiers_lieu.services.amap.contracts import ContractInput
 from tiers_lieu.services.backups import BackupService
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.people import PersonInput
+from tiers_lieu.services.public_holidays import public_holidays
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
 from tiers_lieu.ui.amap import AmapPanel
@@ -81,22 +84,24 @@ def test_an_amap_pickup_confirms_at_the_place_time(
     today = place_today()
     producer = app.grocery.producers.create(site_id=site.id, name="GAEC des Combes")
     contract = app.amap.contracts.create_contract(
-        site_id=site.id,
-        producer_id=producer.id,
-        name="Légumes bio",
-        season_start=today - timedelta(days=7),
-        season_end=today + timedelta(days=7),
-        weekday=today.weekday(),
-        start_time=time(17, 0),
-        end_time=time(19, 0),
-        max_absences=0,
+        site.id,
+        ContractInput(
+            producer_id=producer.id,
+            name="Légumes bio",
+            season_start=today - timedelta(days=7),
+            season_end=today + timedelta(days=7),
+            weekday=today.weekday(),
+            start_time=time(17, 0),
+            end_time=time(19, 0),
+            max_absences=0,
+        ),
     )
     basket = app.amap.contracts.add_basket_type(
         contract_id=contract.id, name="Petit panier", price_cents=1200
     )
     for day in (today - timedelta(days=7), today, today + timedelta(days=7)):
         app.amap.distributions.add(contract_id=contract.id, on_date=day)
-    person = app.people.create(site_id=site.id, first_name="Bruno", last_name="Blanc")
+    person = app.people.create(site.id, PersonInput(first_name="Bruno", last_name="Blanc"))
     app.amap.subscriptions.subscribe(
         contract_id=contract.id, person_id=person.id, basket_type_id=basket.id
     )
@@ -122,11 +127,10 @@ def test_a_booking_confirms_at_the_place_time_and_the_agenda_opens_on_the_place_
         app.config.set_opening_hours(site.id, weekday, [(time(0, 0), time(23, 59))])
     coworking = next(s.id for s in app.config.list_services(site.id) if s.kind == "coworking")
     app.agenda.resources.create(
-        site_id=site.id,
-        name="Bureau 1",
-        kind=ResourceKind.DESK,
-        min_duration_min=30,
-        service_id=coworking,
+        site.id,
+        ResourceFields(
+            name="Bureau 1", kind=ResourceKind.DESK, min_duration_min=30, service_id=coworking
+        ),
     )
     section = AgendaSection(app, site)
     show(qtbot, section)

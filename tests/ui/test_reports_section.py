@@ -198,6 +198,7 @@ def test_the_operation_form_saves_and_a_new_claim_becomes_a_report_period(
     qtbot.keyClick(tab.claim_number_edit, Qt.Key.Key_Return)
 
     assert tab.claims_model.rowCount() == 1
+    section.tabs.setCurrentWidget(section.report_tab)  # reads the claims again when shown
     picker = section.report_tab.period_picker
     picker.set_kind(PeriodKind.CLAIM)
     period = picker.period()

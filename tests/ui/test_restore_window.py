@@ -23,7 +23,7 @@ from tiers_lieu.app import Comptoir, build
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.models import Visit
 from tiers_lieu.models.enums import Role
-from tiers_lieu.services.backups import BackupService
+from tiers_lieu.services.backups import BackupService, backups_for
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.accueil import AccueilSection
 from tiers_lieu.ui.main_window import MainWindow
@@ -87,7 +87,8 @@ def test_a_visit_counted_after_a_restore_lands_in_the_restored_base(
     assert isinstance(settings, SettingsSection)
     tab = settings.backups_tab
     tab.view.selectRow(0)
-    qtbot.mouseClick(tab.restore_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(tab.database_restored, timeout=10000):  # off the GUI thread
+        qtbot.mouseClick(tab.restore_button, Qt.MouseButton.LeftButton)
 
     assert message_boxes[-1][1] == "Base restaurée", message_boxes[-1]
     assert window.desk_lock.is_locked  # the restored base's accounts sign in again
@@ -119,7 +120,8 @@ def test_the_window_rebuilds_its_sections_on_the_restored_base(
     QApplication.processEvents()
     app.sites.update_site(site.id, name="Nouveau nom", commune_name="Felletin", insee_code=None)
     settings.backups_tab.view.selectRow(0)
-    qtbot.mouseClick(settings.backups_tab.restore_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(settings.backups_tab.database_restored, timeout=10000):
+        qtbot.mouseClick(settings.backups_tab.restore_button, Qt.MouseButton.LeftButton)
     assert window.section_widget("parametres") is not settings  # rebuilt
     assert window.site is not None and window.site.name == "Le Comptoir de Felletin"
 
@@ -165,7 +167,9 @@ def test_the_window_refuses_while_another_desk_has_the_base_open(
         settings = window.show_section("parametres")
         assert isinstance(settings, SettingsSection)
         settings.backups_tab.view.selectRow(0)
+        boxes = len(message_boxes)
         qtbot.mouseClick(settings.backups_tab.restore_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(message_boxes) > boxes, timeout=10000)  # the refusal
     finally:
         other_desk.kill()
         other_desk.wait()
@@ -209,12 +213,13 @@ def test_an_encrypted_copy_restored_into_a_plain_base_reopens_with_its_key(
     service = app.config.list_services(site.id)[0]
     elsewhere = tmp_path / "autre-poste" / "comptoir.sqlite"
     BackupService(app.url).backup(elsewhere)
-    EncryptionService(f"sqlite:///{elsewhere}").encrypt("le lavoir de Felletin")
+    EncryptionService(backups_for(f"sqlite:///{elsewhere}")).encrypt("le lavoir de Felletin")
     try:
         window = open_window(qtbot, app, site, coordinator)
         settings = window.show_section("parametres")
         assert isinstance(settings, SettingsSection)
-        settings.backups_tab.restore(elsewhere, "autre poste")
+        with qtbot.waitSignal(settings.backups_tab.database_restored, timeout=10000):
+            settings.backups_tab.restore(elsewhere, "autre poste")
         assert message_boxes[-1][1] == "Base restaurée", message_boxes[-1]
         assert encryption.is_encrypted(db_path)  # the copy came with its key
         window.desk_lock.on_screen_unlock_requested(coordinator.id, PASSWORD)

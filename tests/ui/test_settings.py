@@ -292,7 +292,7 @@ def test_adding_and_deactivating_a_service_keeps_its_history(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, section: SettingsSection
 ) -> None:
     tab = on_screen(section, section.services_tab)
-    with qtbot.waitSignal(section.services_changed):
+    with qtbot.waitSignal(section.changes.changed):
         tab.name_edit.insert("Repair café")  # QTest only types ASCII keys
         qtbot.keyClick(tab.name_edit, Qt.Key.Key_Return)
     names = column_texts(tab.model, ServicesModel.Columns.NAME)

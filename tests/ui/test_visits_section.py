@@ -18,12 +18,12 @@ from sqlmodel import select
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import AuditEntry
 from tiers_lieu.models.enums import Role
-from tiers_lieu.services.events import HeadCountLine
+from tiers_lieu.services.events import EventFields, HeadCountLine
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.services.visit_log import VisitFilter
-from tiers_lieu.ui.models import ID_ROLE
+from tiers_lieu.ui.models import ID_ROLE, PAGE_SIZE
 from tiers_lieu.ui.visits import VisitsSection
-from tiers_lieu.ui.visits.table_models import PAGE_SIZE, VisitsModel
+from tiers_lieu.ui.visits.table_models import VisitsModel
 
 TODAY = date(2026, 11, 20)
 NOVEMBER = VisitFilter(start=date(2026, 11, 1), end=date(2026, 11, 30))
@@ -217,7 +217,7 @@ def test_a_workshop_head_count_becomes_visits_of_the_workshop_service(
 def test_changing_a_workshop_attendance_updates_its_visits(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, user: UserInfo
 ) -> None:
-    event = app.events.create(site_id=site.id, title="Repair café", event_date=TODAY)
+    event = app.events.create(site.id, EventFields(title="Repair café", event_date=TODAY))
     app.events.set_head_counts(event.id, [HeadCountLine(4), HeadCountLine(2)])
     section = open_section(qtbot, app, site, user)
     assert section.visits_tab.totals_label.text() == "Total : 6 visites en 2 lignes"
@@ -233,6 +233,7 @@ def test_changing_a_workshop_attendance_updates_its_visits(
     editor.lines_view.selectRow(0)
     editor.on_remove_line_clicked()
     dialog.save_button.click()
+    section.tabs.setCurrentWidget(section.visits_tab)  # read again when shown
     assert section.visits_tab.totals_label.text() == "Total : 2 visites en 1 ligne"
 
 

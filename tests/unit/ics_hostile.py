@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tiers_lieu.services.agenda.resources import ResourceFields
+
 
 def calendar(*events: str) -> bytes:
     """A VCALENDAR around VEVENT bodies (each a string of CRLF-ended lines)."""
@@ -82,7 +84,7 @@ def add_room(db: str, name: str = "Salle de réunion") -> None:
     try:
         site = app.sites.resolve(None)
         app.agenda.resources.create(
-            site_id=site.id, name=name, kind=ResourceKind.OPEN_SPACE, capacity=100
+            site.id, ResourceFields(name=name, kind=ResourceKind.OPEN_SPACE, capacity=100)
         )
     finally:
         app.close()

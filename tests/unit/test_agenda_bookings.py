@@ -13,9 +13,10 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ConflictError, ValidationError
 from tiers_lieu.models import AuditEntry, Service, Visit
 from tiers_lieu.models.enums import BookingStatus, PaymentMethod, ServiceKind, VisitSource
-from tiers_lieu.services.agenda import AgendaConflict
 from tiers_lieu.services.agenda.availability import HEALTH_KINDS
-from tiers_lieu.services.people import PersonInfo
+from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.people import PersonInfo, PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 # Tuesday 10 March 2026: an ordinary open day (9:00–12:30, 14:00–18:00).
@@ -29,14 +30,13 @@ def place(app: Comptoir, site: SiteInfo) -> Place:
 
 @pytest.fixture
 def person(app: Comptoir, site: SiteInfo):  # type: ignore[no-untyped-def]
-    return app.people.create(site_id=site.id, first_name="Léa", last_name="Martin")
+    return app.people.create(site.id, PersonInput(first_name="Léa", last_name="Martin"))
 
 
 def book(app: Comptoir, place: Place, resource_id, start, end, **kw):  # type: ignore[no-untyped-def]
     kw.setdefault("organisation", "Coopérative")
-    return app.agenda.bookings.create(
-        site_id=place.site.id, resource_id=resource_id, start=start, end=end, **kw
-    )
+    request = BookingRequest(resource_id=resource_id, start=start, end=end, **kw)
+    return app.agenda.bookings.create(place.site.id, request)
 
 
 def test_open_space_of_six_refuses_the_seventh(app: Comptoir, place: Place) -> None:

@@ -21,7 +21,11 @@ from test_agenda_support import PARIS, Place, make_place, paris
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Booking
 from tiers_lieu.models.enums import ResourceKind
-from tiers_lieu.services.agenda import IcsCollisionError
+from tiers_lieu.services.agenda.errors import IcsCollisionError
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.permanences import PermanenceInput
+from tiers_lieu.services.agenda.resources import ResourceFields
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 SHARED = Path(__file__).parent.parent / "data" / "agenda" / "shared_calendar.ics"
@@ -49,27 +53,33 @@ def test_export_then_import_into_an_empty_resource_gives_the_same_bookings(
     app: Comptoir, place: Place
 ) -> None:
     site = place.site.id
-    lea = app.people.create(site_id=site, first_name="Léa", last_name="Martin")
+    lea = app.people.create(site, PersonInput(first_name="Léa", last_name="Martin"))
     app.agenda.bookings.create(
-        site_id=site,
-        resource_id=place.room.id,
-        start=paris(2026, 3, 10, 9),
-        end=paris(2026, 3, 10, 10, 30),
-        title="Conseil",
-        organisation="Asso",
+        site,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2026, 3, 10, 9),
+            end=paris(2026, 3, 10, 10, 30),
+            title="Conseil",
+            organisation="Asso",
+        ),
     )
     app.agenda.bookings.create(
-        site_id=site,
-        resource_id=place.room.id,
-        start=paris(2026, 3, 31, 14),
-        end=paris(2026, 3, 31, 15),
-        person_id=lea.id,
+        site,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2026, 3, 31, 14),
+            end=paris(2026, 3, 31, 15),
+            person_id=lea.id,
+        ),
     )
     data = app.agenda.ical.export_resource(place.room.id)
     text = data.decode()
     assert "BEGIN:VTIMEZONE" in text and "TZID:Europe/Paris" in text
     assert "DTSTART;TZID=Europe/Paris:20260331T140000" in text
-    copy = app.agenda.resources.create(site_id=site, name="Salle 2", kind=ResourceKind.MEETING_ROOM)
+    copy = app.agenda.resources.create(
+        site, ResourceFields(name="Salle 2", kind=ResourceKind.MEETING_ROOM)
+    )
     report = app.agenda.ical.import_ics(site_id=site, resource_id=copy.id, data=data)
     assert report.created == 2 and not report.skipped
     assert spans(app, place, copy.id) == spans(app, place, place.room.id)
@@ -108,11 +118,13 @@ def test_a_calendar_from_another_application(app: Comptoir, place: Place) -> Non
 
 def test_collisions_refuse_all_unless_skipped(app: Comptoir, place: Place) -> None:
     app.agenda.bookings.create(
-        site_id=place.site.id,
-        resource_id=place.room.id,
-        start=paris(2026, 3, 24, 10),
-        end=paris(2026, 3, 24, 11),
-        organisation="Mairie",
+        place.site.id,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2026, 3, 24, 10),
+            end=paris(2026, 3, 24, 11),
+            organisation="Mairie",
+        ),
     )
     with pytest.raises(IcsCollisionError) as refused:
         app.agenda.ical.import_ics(
@@ -153,15 +165,17 @@ def test_practitioner_export_names_who_and_nothing_else(app: Comptoir, place: Pl
         site_id=place.site.id, name="Sophie Lavaud", profession="Infirmière"
     )
     perm = app.agenda.permanences.create(
-        site_id=place.site.id,
-        practitioner_id=who.id,
-        resource_id=place.health.id,
-        weekday=1,
-        start_time=time(9),
-        end_time=time(12),
-        start_date=paris(2026, 3, 3).date(),
+        place.site.id,
+        PermanenceInput(
+            practitioner_id=who.id,
+            resource_id=place.health.id,
+            weekday=1,
+            start_time=time(9),
+            end_time=time(12),
+            start_date=paris(2026, 3, 3).date(),
+        ),
     )
-    lea = app.people.create(site_id=place.site.id, first_name="Léa", last_name="Martin")
+    lea = app.people.create(place.site.id, PersonInput(first_name="Léa", last_name="Martin"))
     app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 9, 40), person_id=lea.id)
     cal = Calendar.from_ical(app.agenda.ical.export_practitioner(who.id))
     events = list(cal.walk("VEVENT"))
@@ -219,15 +233,17 @@ def _evening_meetings(app: Comptoir, place: Place) -> None:
 def test_own_export_reimports_outside_opening_hours_when_asked(app: Comptoir, place: Place) -> None:
     _evening_meetings(app, place)
     app.agenda.bookings.create(
-        site_id=place.site.id,
-        resource_id=place.room.id,
-        start=paris(2026, 3, 11, 10),
-        end=paris(2026, 3, 11, 11),
-        title="Atelier",
+        place.site.id,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2026, 3, 11, 10),
+            end=paris(2026, 3, 11, 11),
+            title="Atelier",
+        ),
     )
     data = app.agenda.ical.export_resource(place.room.id)
     copy = app.agenda.resources.create(
-        site_id=place.site.id, name="Salle 2", kind=ResourceKind.MEETING_ROOM
+        place.site.id, ResourceFields(name="Salle 2", kind=ResourceKind.MEETING_ROOM)
     )
     with pytest.raises(IcsCollisionError) as refused:
         app.agenda.ical.import_ics(site_id=place.site.id, resource_id=copy.id, data=data)
@@ -253,7 +269,7 @@ def test_outside_hours_still_respects_other_bookings(app: Comptoir, place: Place
     _evening_meetings(app, place)
     data = app.agenda.ical.export_resource(place.room.id)
     copy = app.agenda.resources.create(
-        site_id=place.site.id, name="Salle 2", kind=ResourceKind.MEETING_ROOM
+        place.site.id, ResourceFields(name="Salle 2", kind=ResourceKind.MEETING_ROOM)
     )
     with app.uow() as uow:
         uow.session.add(
@@ -296,11 +312,13 @@ def test_exported_time_zone_reads_the_same_in_another_parser(app: Comptoir, plac
 
     for month, day in ((1, 13), (7, 7), (10, 27)):
         app.agenda.bookings.create(
-            site_id=place.site.id,
-            resource_id=place.room.id,
-            start=paris(2026, month, day, 14),
-            end=paris(2026, month, day, 15),
-            title=f"Le {day}/{month}",
+            place.site.id,
+            BookingRequest(
+                resource_id=place.room.id,
+                start=paris(2026, month, day, 14),
+                end=paris(2026, month, day, 15),
+                title=f"Le {day}/{month}",
+            ),
         )
     text = app.agenda.ical.export_resource(place.room.id).decode()
     parsed = vobject.readOne(text)

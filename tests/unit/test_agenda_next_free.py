@@ -4,6 +4,7 @@ closure or a permanence is set over bookings already made."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 import pytest
@@ -14,7 +15,10 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
 from tiers_lieu.models.enums import BookingStatus
 from tiers_lieu.services.agenda.errors import PastBookingError
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.permanences import PermanenceInput
 from tiers_lieu.services.agenda.readmodels import PermanenceInfo, PermanenceSlot, SlotInfo
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 MONDAY = date(2030, 3, 11)
@@ -32,7 +36,7 @@ def nurse(app: Comptoir, place: Place) -> PermanenceInfo:
 
 def person(app: Comptoir, place: Place, first: str, phone: str = ""):  # type: ignore[no-untyped-def]
     return app.people.create(
-        site_id=place.site.id, first_name=first, last_name="Martin", phone=phone
+        place.site.id, PersonInput(first_name=first, last_name="Martin", phone=phone)
     )
 
 
@@ -68,11 +72,13 @@ def test_next_free_slot_of_a_practitioner_skips_taken_closed_and_held_slots(
 
 def test_next_free_time_of_a_resource_follows_its_bookings(app: Comptoir, place: Place) -> None:
     app.agenda.bookings.create(
-        site_id=place.site.id,
-        resource_id=place.room.id,
-        start=paris(2030, 3, 12, 9),
-        end=paris(2030, 3, 12, 10),
-        organisation="Conseil",
+        place.site.id,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2030, 3, 12, 9),
+            end=paris(2030, 3, 12, 10),
+            organisation="Conseil",
+        ),
     )
     free = app.agenda.availability.next_free(
         place.site.id, resource_id=place.room.id, after=paris(2030, 3, 12, 8)
@@ -84,22 +90,23 @@ def test_next_free_time_of_a_resource_follows_its_bookings(app: Comptoir, place:
 
 
 def test_a_booking_in_the_past_is_refused_unless_confirmed(app: Comptoir, place: Place) -> None:
-    past = {
-        "site_id": place.site.id,
-        "resource_id": place.room.id,
-        "start": paris(2024, 3, 12, 10),
-        "end": paris(2024, 3, 12, 11),
-        "organisation": "Saisie après coup",
-    }
+    past = BookingRequest(
+        resource_id=place.room.id,
+        start=paris(2024, 3, 12, 10),
+        end=paris(2024, 3, 12, 11),
+        organisation="Saisie après coup",
+    )
     with pytest.raises(PastBookingError, match="déjà passé") as refused:
-        app.agenda.bookings.create(**past, allow_past=False)
+        app.agenda.bookings.create(place.site.id, past, allow_past=False)
     assert "saisie après coup" in refused.value.message
     assert app.agenda.bookings.day(place.site.id, date(2024, 3, 12)).resources[0].bookings == ()
-    booked = app.agenda.bookings.create(**past, allow_past=True)
+    booked = app.agenda.bookings.create(place.site.id, past, allow_past=True)
     assert booked.start == paris(2024, 3, 12, 10)
     # Not in the past: accepted without the flag.
     assert app.agenda.bookings.create(
-        **{**past, "start": paris(2030, 3, 12, 10), "end": paris(2030, 3, 12, 11)}, allow_past=False
+        place.site.id,
+        replace(past, start=paris(2030, 3, 12, 10), end=paris(2030, 3, 12, 11)),
+        allow_past=False,
     )
     with pytest.raises(PastBookingError):
         app.agenda.bookings.move(
@@ -109,14 +116,16 @@ def test_a_booking_in_the_past_is_refused_unless_confirmed(app: Comptoir, place:
     lea = person(app, place, "Léa")
     perm = app.agenda.permanences.list(place.site.id)[0]
     earlier = app.agenda.permanences.create(
-        site_id=place.site.id,
-        practitioner_id=perm.practitioner_id,
-        resource_id=place.cabin.id,
-        weekday=1,
-        start_time=time(14),
-        end_time=time(15),
-        slot_min=20,
-        start_date=date(2024, 3, 5),
+        place.site.id,
+        PermanenceInput(
+            practitioner_id=perm.practitioner_id,
+            resource_id=place.cabin.id,
+            weekday=1,
+            start_time=time(14),
+            end_time=time(15),
+            slot_min=20,
+            start_date=date(2024, 3, 5),
+        ),
     )
     with pytest.raises(PastBookingError):
         app.agenda.permanences.book_slot(
@@ -128,18 +137,22 @@ def test_a_booking_in_the_past_is_refused_unless_confirmed(app: Comptoir, place:
 def test_a_closure_over_bookings_lists_the_people_to_call(app: Comptoir, place: Place) -> None:
     lea = person(app, place, "Léa", phone="06 12 34 56 78")
     booked = app.agenda.bookings.create(
-        site_id=place.site.id,
-        resource_id=place.room.id,
-        start=paris(2030, 8, 6, 10),
-        end=paris(2030, 8, 6, 11),
-        person_id=lea.id,
+        place.site.id,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2030, 8, 6, 10),
+            end=paris(2030, 8, 6, 11),
+            person_id=lea.id,
+        ),
     )
     app.agenda.bookings.create(  # the day after the closure: nobody to call
-        site_id=place.site.id,
-        resource_id=place.room.id,
-        start=paris(2030, 8, 22, 10),
-        end=paris(2030, 8, 22, 11),
-        organisation="Club",
+        place.site.id,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2030, 8, 22, 10),
+            end=paris(2030, 8, 22, 11),
+            organisation="Club",
+        ),
     )
     closure = app.config.add_closure(
         place.site.id, start_date=date(2030, 8, 3), end_date=date(2030, 8, 21), reason="Congés"
@@ -161,18 +174,22 @@ def test_a_permanence_over_a_booking_lists_it_and_its_slots_are_not_offered(
 ) -> None:
     lea = person(app, place, "Léa", phone="0611")
     app.agenda.bookings.create(
-        site_id=place.site.id,
-        resource_id=place.health.id,
-        start=paris(2030, 3, 12, 9),
-        end=paris(2030, 3, 12, 10),
-        person_id=lea.id,
+        place.site.id,
+        BookingRequest(
+            resource_id=place.health.id,
+            start=paris(2030, 3, 12, 9),
+            end=paris(2030, 3, 12, 10),
+            person_id=lea.id,
+        ),
     )
     app.agenda.bookings.create(  # a Wednesday: not in the permanence's hours
-        site_id=place.site.id,
-        resource_id=place.health.id,
-        start=paris(2030, 3, 13, 9),
-        end=paris(2030, 3, 13, 10),
-        organisation="Kiné",
+        place.site.id,
+        BookingRequest(
+            resource_id=place.health.id,
+            start=paris(2030, 3, 13, 9),
+            end=paris(2030, 3, 13, 10),
+            organisation="Kiné",
+        ),
     )
     perm = nurse(app, place)
     assert [(p.name, p.phone, p.start) for p in perm.to_call] == [

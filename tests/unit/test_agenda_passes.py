@@ -11,6 +11,8 @@ from test_agenda_support import Place, make_place, paris
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Payment
 from tiers_lieu.models.enums import PassKind, PaymentMethod
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 
@@ -21,17 +23,19 @@ def place(app: Comptoir, site: SiteInfo) -> Place:
 
 def desk_day(app: Comptoir, place: Place, person_id, day: date):  # type: ignore[no-untyped-def]
     booking = app.agenda.bookings.create(
-        site_id=place.site.id,
-        resource_id=place.open_space.id,
-        start=paris(day.year, day.month, day.day, 9),
-        end=paris(day.year, day.month, day.day, 18),
-        person_id=person_id,
+        place.site.id,
+        BookingRequest(
+            resource_id=place.open_space.id,
+            start=paris(day.year, day.month, day.day, 9),
+            end=paris(day.year, day.month, day.day, 18),
+            person_id=person_id,
+        ),
     )
     return app.agenda.bookings.check_in(booking.id)
 
 
 def test_ten_pass_card_goes_from_ten_to_nine(app: Comptoir, place: Place) -> None:
-    lea = app.people.create(site_id=place.site.id, first_name="Léa", last_name="Martin")
+    lea = app.people.create(place.site.id, PersonInput(first_name="Léa", last_name="Martin"))
     card = app.agenda.passes.create_type(
         site_id=place.site.id, name="Carte 10 journées", kind=PassKind.TEN_PASS, price_cents=12000
     )
@@ -58,7 +62,7 @@ def test_ten_pass_card_goes_from_ten_to_nine(app: Comptoir, place: Place) -> Non
 
 
 def test_monthly_pass_is_valid_for_its_month(app: Comptoir, place: Place) -> None:
-    tom = app.people.create(site_id=place.site.id, first_name="Tom", last_name="Roux")
+    tom = app.people.create(place.site.id, PersonInput(first_name="Tom", last_name="Roux"))
     monthly = app.agenda.passes.create_type(
         site_id=place.site.id, name="Abonnement mensuel", kind=PassKind.MONTHLY, price_cents=9000
     )
@@ -79,7 +83,7 @@ def test_monthly_pass_is_valid_for_its_month(app: Comptoir, place: Place) -> Non
 def test_unknown_payment_method_is_refused(app: Comptoir, place: Place) -> None:
     from tiers_lieu.errors import ValidationError
 
-    lea = app.people.create(site_id=place.site.id, first_name="Léa", last_name="Martin")
+    lea = app.people.create(place.site.id, PersonInput(first_name="Léa", last_name="Martin"))
     day = app.agenda.passes.create_type(
         site_id=place.site.id, name="Journée", kind=PassKind.DAY, price_cents=1500
     )

@@ -11,8 +11,10 @@ from test_agenda_support import nurse as support_nurse
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Booking
-from tiers_lieu.services.agenda import AgendaConflict
+from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.inputs import BookingRequest
 from tiers_lieu.services.agenda.readmodels import PermanenceInfo
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 
@@ -46,9 +48,9 @@ def test_every_two_weeks(app: Comptoir, place: Place) -> None:
 def test_booking_a_slot_and_cancelling_the_date(app: Comptoir, place: Place) -> None:
     perm = nurse(app, place)
     lea = app.people.create(
-        site_id=place.site.id, first_name="Léa", last_name="Martin", phone="06 11"
+        place.site.id, PersonInput(first_name="Léa", last_name="Martin", phone="06 11")
     )
-    tom = app.people.create(site_id=place.site.id, first_name="Tom", last_name="Roux")
+    tom = app.people.create(place.site.id, PersonInput(first_name="Tom", last_name="Roux"))
     app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 9, 20), person_id=lea.id)
     app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 10), person_id=tom.id)
     with pytest.raises(AgendaConflict, match="déjà pris") as refused:
@@ -62,11 +64,13 @@ def test_booking_a_slot_and_cancelling_the_date(app: Comptoir, place: Place) -> 
     # The permanence holds the room: no other booking during its hours.
     with pytest.raises(AgendaConflict, match="permanence de Sophie Lavaud"):
         app.agenda.bookings.create(
-            site_id=place.site.id,
-            resource_id=place.health.id,
-            start=paris(2026, 3, 10, 11),
-            end=paris(2026, 3, 10, 11, 30),
-            organisation="Kiné",
+            place.site.id,
+            BookingRequest(
+                resource_id=place.health.id,
+                start=paris(2026, 3, 10, 11),
+                end=paris(2026, 3, 10, 11, 30),
+                organisation="Kiné",
+            ),
         )
     cancelled = app.agenda.permanences.cancel_date(
         perm.id, date(2026, 3, 10), reason="Absence de la praticienne"
@@ -85,7 +89,7 @@ def test_a_slot_outside_the_permanence_is_refused(app: Comptoir, place: Place) -
     from tiers_lieu.errors import ValidationError
 
     perm = nurse(app, place)
-    lea = app.people.create(site_id=place.site.id, first_name="Léa", last_name="Martin")
+    lea = app.people.create(place.site.id, PersonInput(first_name="Léa", last_name="Martin"))
     with pytest.raises(ValidationError, match="pas un créneau"):
         app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 9, 10), person_id=lea.id)
     with pytest.raises(ValidationError, match="pas un créneau"):  # a Wednesday

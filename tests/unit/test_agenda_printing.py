@@ -11,6 +11,10 @@ from pdftext import pdf_text
 from test_agenda_support import Place, make_place, paris
 
 from tiers_lieu.app import Comptoir
+from tiers_lieu.reports.documents.agenda_sheet import write_agenda_sheet
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.permanences import PermanenceInput
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 DAY = date(2026, 3, 10)
@@ -23,29 +27,35 @@ def place(app: Comptoir, site: SiteInfo) -> Place:
         site_id=site.id, name="Sophie Lavaud", profession="Infirmière"
     )
     perm = app.agenda.permanences.create(
-        site_id=site.id,
-        practitioner_id=who.id,
-        resource_id=place.health.id,
-        weekday=1,
-        start_time=time(9),
-        end_time=time(12),
-        start_date=date(2026, 3, 3),
+        site.id,
+        PermanenceInput(
+            practitioner_id=who.id,
+            resource_id=place.health.id,
+            weekday=1,
+            start_time=time(9),
+            end_time=time(12),
+            start_date=date(2026, 3, 3),
+        ),
     )
-    lea = app.people.create(site_id=site.id, first_name="Léa", last_name="Martin")
+    lea = app.people.create(site.id, PersonInput(first_name="Léa", last_name="Martin"))
     app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 9, 20), person_id=lea.id)
     app.agenda.bookings.create(
-        site_id=site.id,
-        resource_id=place.room.id,
-        start=paris(2026, 3, 10, 14),
-        end=paris(2026, 3, 10, 16),
-        title="Conseil d'administration",
+        site.id,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2026, 3, 10, 14),
+            end=paris(2026, 3, 10, 16),
+            title="Conseil d'administration",
+        ),
     )
     app.agenda.bookings.create(
-        site_id=site.id,
-        resource_id=place.open_space.id,
-        start=paris(2026, 3, 10, 9),
-        end=paris(2026, 3, 10, 18),
-        person_id=lea.id,
+        site.id,
+        BookingRequest(
+            resource_id=place.open_space.id,
+            start=paris(2026, 3, 10, 9),
+            end=paris(2026, 3, 10, 18),
+            person_id=lea.id,
+        ),
     )
     return place
 
@@ -53,9 +63,8 @@ def place(app: Comptoir, site: SiteInfo) -> Place:
 def test_door_sheet_shows_the_day_without_names(
     app: Comptoir, place: Place, tmp_path: Path
 ) -> None:
-    target = app.agenda.printing.day_sheet(
-        site_id=place.site.id, day=DAY, target=tmp_path / "porte.pdf"
-    )
+    sheet = app.agenda.printing.day_sheet(site_id=place.site.id, day=DAY)
+    target = write_agenda_sheet(sheet, tmp_path / "porte.pdf")
     text = pdf_text(target)
     assert "Agenda du mardi 10 mars 2026" in text
     assert "Conseil d'administration" in text and "14:00 – 16:00" in text
@@ -68,9 +77,8 @@ def test_practitioner_list_names_the_people_booked(
     app: Comptoir, place: Place, tmp_path: Path
 ) -> None:
     who = app.agenda.practitioners.list(place.site.id)[0]
-    target = app.agenda.printing.practitioner_day(
-        practitioner_id=who.id, day=DAY, target=tmp_path / "liste.pdf"
-    )
+    sheet = app.agenda.printing.practitioner_day(practitioner_id=who.id, day=DAY)
+    target = write_agenda_sheet(sheet, tmp_path / "liste.pdf")
     text = pdf_text(target)
     assert "Sophie Lavaud — mardi 10 mars 2026" in text
     assert "1 rendez-vous sur 9 créneaux" in text

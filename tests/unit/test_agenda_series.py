@@ -3,6 +3,7 @@ and the wall-clock hour kept across daylight-saving changes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date
 
 import pytest
@@ -11,7 +12,8 @@ from test_agenda_support import Place, make_place, paris
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Booking
-from tiers_lieu.services.agenda import AgendaConflict
+from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
 from tiers_lieu.services.readmodels import SiteInfo
 
 
@@ -31,23 +33,22 @@ def test_collisions_are_listed_skipped_and_the_rest_booked_at_once(
     site = place.site.id
     # The room is taken on 24 March; the place is closed on 14 April.
     app.agenda.bookings.create(
-        site_id=site,
-        resource_id=place.room.id,
-        start=paris(2026, 3, 24, 10),
-        end=paris(2026, 3, 24, 11),
-        organisation="Mairie",
+        site,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2026, 3, 24, 10),
+            end=paris(2026, 3, 24, 11),
+            organisation="Mairie",
+        ),
     )
     app.config.add_closure(
         site, start_date=date(2026, 4, 14), end_date=date(2026, 4, 14), reason="Inventaire"
     )
-    series = dict(
-        site_id=site,
-        resource_id=place.room.id,
-        start=paris(2026, 3, 10, 9, 30),
-        end=paris(2026, 3, 10, 11),
-        count=6,
+    dates = BookingRequest(
+        resource_id=place.room.id, start=paris(2026, 3, 10, 9, 30), end=paris(2026, 3, 10, 11)
     )
-    plan = app.agenda.bookings.plan_series(**series)  # type: ignore[arg-type]
+    six = Repetition(count=6)
+    plan = app.agenda.bookings.plan_series(site, dates, six)
     assert [o.day for o in plan] == [
         date(2026, 3, 10),
         date(2026, 3, 17),
@@ -62,15 +63,11 @@ def test_collisions_are_listed_skipped_and_the_rest_booked_at_once(
     before = bookings(app)
     with pytest.raises(AgendaConflict, match="Rien n'a été réservé"):
         app.agenda.bookings.create_series(
-            **series,
-            skip=[date(2026, 3, 24)],
-            title="Atelier",  # type: ignore[arg-type]
+            site, replace(dates, title="Atelier"), six, skip=[date(2026, 3, 24)]
         )
     assert bookings(app) == before  # all or nothing
     result = app.agenda.bookings.create_series(
-        **series,
-        skip=[date(2026, 3, 24), date(2026, 4, 14)],
-        title="Atelier",  # type: ignore[arg-type]
+        site, replace(dates, title="Atelier"), six, skip=[date(2026, 3, 24), date(2026, 4, 14)]
     )
     assert len(result.booked) == 4 and result.skipped == (date(2026, 3, 24), date(2026, 4, 14))
     assert bookings(app) == before + 4
@@ -93,12 +90,14 @@ def test_weekly_booking_keeps_nine_o_clock_across_daylight_saving(
     utc_hours,  # type: ignore[no-untyped-def]
 ) -> None:
     result = app.agenda.bookings.create_series(
-        site_id=place.site.id,
-        resource_id=place.room.id,
-        start=first,
-        end=first.replace(hour=10),
-        count=3,
-        title="Réunion d'équipe",
+        place.site.id,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=first,
+            end=first.replace(hour=10),
+            title="Réunion d'équipe",
+        ),
+        Repetition(count=3),
     )
     assert [b.start.hour for b in result.booked] == [9, 9, 9]
     assert [b.start.astimezone(UTC).hour for b in result.booked] == utc_hours
@@ -112,8 +111,9 @@ def test_a_series_needs_an_end(app: Comptoir, place: Place) -> None:
 
     with pytest.raises(ValidationError, match="date de fin ou un nombre"):
         app.agenda.bookings.plan_series(
-            site_id=place.site.id,
-            resource_id=place.room.id,
-            start=paris(2026, 3, 10, 9),
-            end=paris(2026, 3, 10, 10),
+            place.site.id,
+            BookingRequest(
+                resource_id=place.room.id, start=paris(2026, 3, 10, 9), end=paris(2026, 3, 10, 10)
+            ),
+            Repetition(),
         )

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models.enums import ResourceKind
+from tiers_lieu.services.agenda.permanences import PermanenceInput
 from tiers_lieu.services.agenda.readmodels import PermanenceInfo, ResourceInfo
+from tiers_lieu.services.agenda.resources import ResourceFields
 from tiers_lieu.services.readmodels import SiteInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -33,24 +35,30 @@ def make_place(app: Comptoir, site: SiteInfo) -> Place:
     return Place(
         site=site,
         open_space=r.create(
-            site_id=site.id, name="Espace partagé", kind=ResourceKind.OPEN_SPACE, capacity=6
+            site.id, ResourceFields(name="Espace partagé", kind=ResourceKind.OPEN_SPACE, capacity=6)
         ),
         cabin=r.create(
-            site_id=site.id,
-            name="Cabine de téléconsultation",
-            kind=ResourceKind.TELECONSULTATION,
-            min_duration_min=15,
-            max_duration_min=60,
-            buffer_min=15,
+            site.id,
+            ResourceFields(
+                name="Cabine de téléconsultation",
+                kind=ResourceKind.TELECONSULTATION,
+                min_duration_min=15,
+                max_duration_min=60,
+                buffer_min=15,
+            ),
         ),
         room=r.create(
-            site_id=site.id,
-            name="Salle de réunion",
-            kind=ResourceKind.MEETING_ROOM,
-            min_duration_min=30,
-            max_duration_min=240,
+            site.id,
+            ResourceFields(
+                name="Salle de réunion",
+                kind=ResourceKind.MEETING_ROOM,
+                min_duration_min=30,
+                max_duration_min=240,
+            ),
         ),
-        health=r.create(site_id=site.id, name="Cabinet de santé", kind=ResourceKind.HEALTH_ROOM),
+        health=r.create(
+            site.id, ResourceFields(name="Cabinet de santé", kind=ResourceKind.HEALTH_ROOM)
+        ),
     )
 
 
@@ -61,13 +69,15 @@ def nurse(app: Comptoir, place: Place, start_date: date, every: int = 1) -> Perm
         site_id=place.site.id, name="Sophie Lavaud", profession="Infirmière", phone="0555"
     )
     return app.agenda.permanences.create(
-        site_id=place.site.id,
-        practitioner_id=who.id,
-        resource_id=place.health.id,
-        weekday=1,  # Tuesday
-        start_time=time(9),
-        end_time=time(12),
-        slot_min=20,
-        interval_weeks=every,
-        start_date=start_date,
+        place.site.id,
+        PermanenceInput(
+            practitioner_id=who.id,
+            resource_id=place.health.id,
+            weekday=1,  # Tuesday
+            start_time=time(9),
+            end_time=time(12),
+            slot_min=20,
+            interval_weeks=every,
+            start_date=start_date,
+        ),
     )

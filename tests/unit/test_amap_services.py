@@ -13,7 +13,9 @@ from tiers_lieu.errors import ConflictError, ValidationError
 from tiers_lieu.models import Visit
 from tiers_lieu.models.enums import PaymentSchedule, PickupStatus, SubscriptionStatus
 from tiers_lieu.services.amap import ContractInfo
+from tiers_lieu.services.amap.contracts import ContractInput
 from tiers_lieu.services.amap.distributions import planned_dates
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 
@@ -32,17 +34,19 @@ def _contract(
 ) -> ContractInfo:
     producer = app.grocery.producers.create(site_id=site.id, name="GAEC des Combes")
     contract = app.amap.contracts.create_contract(
-        site_id=site.id,
-        producer_id=producer.id,
-        name="Légumes",
-        season_start=start,
-        season_end=end,
-        weekday=weekday,
-        start_time=time(17, 0),
-        end_time=time(19, 0),
-        payment_schedule=schedule,
-        max_absences=max_absences,
-        capacity=capacity,
+        site.id,
+        ContractInput(
+            producer_id=producer.id,
+            name="Légumes",
+            season_start=start,
+            season_end=end,
+            weekday=weekday,
+            start_time=time(17, 0),
+            end_time=time(19, 0),
+            payment_schedule=schedule,
+            max_absences=max_absences,
+            capacity=capacity,
+        ),
     )
     app.amap.contracts.add_basket_type(
         contract_id=contract.id,
@@ -54,7 +58,7 @@ def _contract(
 
 
 def _household(app: Comptoir, site: SiteInfo, last: str) -> object:
-    return app.people.create(site_id=site.id, first_name="Anne", last_name=last).id
+    return app.people.create(site.id, PersonInput(first_name="Anne", last_name=last)).id
 
 
 def test_monthly_schedule_sums_exactly_to_the_season_price(app: Comptoir, site: SiteInfo) -> None:

@@ -1,4 +1,4 @@
-"""``tiers_lieu/argparse_fr.po`` against the running Python's ``argparse``: every message it
+"""``tiers_lieu/cli/argparse_fr.po`` against the running Python's ``argparse``: every message it
 translates through gettext has a French translation, and no translation drops, adds or
 reorders a ``%`` placeholder (argparse formats the translated text with ``%``). A Python
 upgrade that adds a message fails here until it is translated."""
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from tiers_lieu.cli_parser import ARGPARSE_CATALOG
+from tiers_lieu.cli.parser import ARGPARSE_CATALOG
 
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 

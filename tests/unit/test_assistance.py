@@ -15,7 +15,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.models import AssistanceRecord, AuditEntry, Person, Visit
 from tiers_lieu.models.enums import CategoryKind, VisitSource
-from tiers_lieu.services.assistance import follow_up_days, is_oriented
+from tiers_lieu.services.assistance import AssistanceInput, follow_up_days, is_oriented
 from tiers_lieu.services.readmodels import SiteInfo
 
 DAY = date(2026, 3, 10)
@@ -27,7 +27,6 @@ def category(app: Comptoir, site: SiteInfo, kind: CategoryKind, label: str) -> u
 
 def record(app: Comptoir, site: SiteInfo, **overrides: Any) -> Any:
     values: dict[str, Any] = {
-        "site_id": site.id,
         "activity_date": DAY,
         "activity_time": time(10, 30),
         "operator_id": category(app, site, CategoryKind.OPERATOR, "CAF"),
@@ -37,7 +36,8 @@ def record(app: Comptoir, site: SiteInfo, **overrides: Any) -> Any:
         "outcome_id": category(app, site, CategoryKind.OUTCOME, "Finalisée"),
     }
     values.update(overrides)
-    return app.assistance.create(**values)
+    count_visit = values.pop("count_visit", True)
+    return app.assistance.create(site.id, AssistanceInput(**values), count_visit=count_visit)
 
 
 def count(app: Comptoir, model: Any) -> int:

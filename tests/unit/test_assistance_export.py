@@ -14,12 +14,13 @@ import openpyxl
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Person
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.services.assistance_export import (
+from tiers_lieu.reports.documents.assistance import (
     write_activity_csv,
     write_activity_xlsx,
     write_monthly_csv,
     write_monthly_xlsx,
 )
+from tiers_lieu.services.assistance import AssistanceInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 START, END = date(2026, 1, 1), date(2026, 3, 31)
@@ -47,7 +48,6 @@ def fill(app: Comptoir, site: SiteInfo) -> None:
         uow.commit()
         person_id = person.id
     common: dict[str, Any] = {
-        "site_id": site.id,
         "help_type_id": category(app, site, CategoryKind.HELP_TYPE, "Aide à une démarche en ligne"),
         "theme_id": category(app, site, CategoryKind.THEME, "Logement"),
         "outcome_id": category(app, site, CategoryKind.OUTCOME, "Finalisée"),
@@ -55,30 +55,35 @@ def fill(app: Comptoir, site: SiteInfo) -> None:
     caf = category(app, site, CategoryKind.OPERATOR, "CAF")
     msa = category(app, site, CategoryKind.OPERATOR, "MSA")
     app.assistance.create(
-        **{**common, "outcome_id": category(app, site, CategoryKind.OUTCOME, "Orientée")},
-        activity_date=date(2026, 1, 15),
-        activity_time=time(9, 30),
-        operator_id=caf,
-        duration_min=25,
-        place_id=category(app, site, CategoryKind.PLACE, "Sur place"),
-        orientation_id=category(app, site, CategoryKind.ORIENTATION, "Organisme en charge"),
-        commune_id=felletin.id,
-        gender_id=category(app, site, CategoryKind.GENDER, "Féminin"),
-        age_band_id=category(app, site, CategoryKind.AGE_BAND, "60-69"),
-        status_id=category(app, site, CategoryKind.STATUS, "Retraité"),
-        person_id=person_id,
-        note="Dossier APL secret",
+        site.id,
+        AssistanceInput(
+            **{**common, "outcome_id": category(app, site, CategoryKind.OUTCOME, "Orientée")},
+            activity_date=date(2026, 1, 15),
+            activity_time=time(9, 30),
+            operator_id=caf,
+            duration_min=25,
+            place_id=category(app, site, CategoryKind.PLACE, "Sur place"),
+            orientation_id=category(app, site, CategoryKind.ORIENTATION, "Organisme en charge"),
+            commune_id=felletin.id,
+            gender_id=category(app, site, CategoryKind.GENDER, "Féminin"),
+            age_band_id=category(app, site, CategoryKind.AGE_BAND, "60-69"),
+            status_id=category(app, site, CategoryKind.STATUS, "Retraité"),
+            person_id=person_id,
+            note="Dossier APL secret",
+        ),
     )
-    app.assistance.create(
-        **common, activity_date=date(2026, 1, 20), operator_id=msa, duration_min=10
-    )
-    app.assistance.create(
-        **common, activity_date=date(2026, 3, 2), operator_id=caf, duration_min=45
-    )
-    app.assistance.create(
-        **common, activity_date=date(2026, 3, 31), operator_id=caf, duration_min=5
-    )
-    app.assistance.create(**common, activity_date=date(2026, 4, 1), operator_id=caf, duration_min=5)
+    for day, operator, minutes in (
+        (date(2026, 1, 20), msa, 10),
+        (date(2026, 3, 2), caf, 45),
+        (date(2026, 3, 31), caf, 5),
+        (date(2026, 4, 1), caf, 5),
+    ):
+        app.assistance.create(
+            site.id,
+            AssistanceInput(
+                **common, activity_date=day, operator_id=operator, duration_min=minutes
+            ),
+        )
 
 
 def test_activity_csv_has_the_national_layout(

@@ -17,6 +17,7 @@ from tiers_lieu.models import AssistanceRecord, AuditEntry
 from tiers_lieu.models.enums import AuditAction, CategoryKind, Role
 from tiers_lieu.services.access import AccessDeniedError
 from tiers_lieu.services.audit_log import AuditFilter, AuditLogService
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 
 PASSWORD = "tilleul-2026"
@@ -147,7 +148,7 @@ def test_reading_a_persons_assistance_notes_is_audited(
     app: Comptoir, site: SiteInfo, admin: UserInfo
 ) -> None:
     mediator = account(app, "nadia", Role.MEDIATOR)
-    person = app.people.create(site_id=site.id, first_name="Léa", last_name="Roux")
+    person = app.people.create(site.id, PersonInput(first_name="Léa", last_name="Roux"))
     kind = app.config.list_categories
     with app.uow() as uow:
         uow.session.add(

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from tiers_lieu.app import build
+from tiers_lieu.encryption import integrity_problems
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.services.backup_thinning import KEPT_BEFORE_CHANGES, stamps_to_keep
-from tiers_lieu.services.backups import BackupService, integrity_problems
+from tiers_lieu.services.backups import BackupService
 from tiers_lieu.services.leftovers import backup_under_way, clean_backup_folder
 
 NOW = datetime(2026, 11, 22, 15, 0)

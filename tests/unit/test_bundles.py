@@ -27,7 +27,6 @@ from tiers_lieu.errors import ComptoirError
 from tiers_lieu.models import BundleConflict, BundleImport, Person, Tombstone, Visit, metadata
 from tiers_lieu.reports.csv_export import csv_text
 from tiers_lieu.services.bundles import (
-    BundleService,
     fileformat,
     install_tombstone_listener,
     merge,
@@ -39,6 +38,7 @@ from tiers_lieu.services.bundles.placekeys import (
     verify,
 )
 from tiers_lieu.services.bundles.tables import travelling_tables
+from tiers_lieu.services.people import PersonInput
 
 TODAY = date(2026, 6, 30)
 PERIOD = (date(2024, 1, 1), date(2026, 12, 31))
@@ -106,7 +106,7 @@ def _counts(app: Comptoir) -> dict[str, int]:
 
 
 def _export(app: Comptoir, site_id: uuid.UUID, out: Path, **kw: object) -> Path:
-    BundleService(app.uow).export_bundle(
+    app.bundles.export_bundle(
         site_id,
         out,
         since=kw.get("since"),
@@ -124,7 +124,7 @@ def test_full_round_trip_gives_the_same_report(
 ) -> None:
     site_id = _first_site(site_a)
     bundle = _export(site_a, site_id, tmp_path / "a.bundle")
-    result = BundleService(coordinator.uow).import_bundle(bundle)
+    result = coordinator.bundles.import_bundle(bundle)
     assert result.inserted > 100 and result.conflicts == 0
     assert [s.name for s in coordinator.sites.list_sites()] == [site_a.sites.list_sites()[0].name]
     before = _report(site_a, site_id)
@@ -138,7 +138,7 @@ def test_every_site_of_a_network_merges_and_reports_cover_them_all(
     sites = site_a.sites.list_sites()
     for index, site in enumerate(sites):
         bundle = _export(site_a, site.id, tmp_path / f"{index}.bundle")
-        BundleService(coordinator.uow).import_bundle(bundle)
+        coordinator.bundles.import_bundle(bundle)
     ids = [s.id for s in sites]
     a = site_a.reports.compute(period_start=PERIOD[0], period_end=PERIOD[1], site_ids=ids)
     b = coordinator.reports.compute(period_start=PERIOD[0], period_end=PERIOD[1], site_ids=ids)
@@ -160,13 +160,13 @@ def test_a_tampered_bundle_is_refused_and_nothing_is_written(
     before = _counts(coordinator)
     for path in (flipped, forged):
         with pytest.raises(ComptoirError, match="signature ne correspond pas"):
-            BundleService(coordinator.uow).import_bundle(path)
+            coordinator.bundles.import_bundle(path)
     # Signed in the place's name by another key.
     stolen = tmp_path / "autre-cle.bundle"
     payload = gzip.decompress(bundle.read_bytes()).split(b"\n", 1)[1]
     fileformat.write(stolen, payload, Signer.generate(_first_site(site_a)))
     with pytest.raises(ComptoirError, match="signature ne correspond pas"):
-        BundleService(coordinator.uow).import_bundle(stolen)
+        coordinator.bundles.import_bundle(stolen)
     assert _counts(coordinator) == before
 
 
@@ -174,14 +174,14 @@ def test_importing_twice_changes_nothing(
     site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
 ) -> None:
     bundle = _export(site_a, _first_site(site_a), tmp_path / "a.bundle")
-    BundleService(coordinator.uow).import_bundle(bundle)
+    coordinator.bundles.import_bundle(bundle)
     once = _counts(coordinator)
-    again = BundleService(coordinator.uow).import_bundle(bundle)
+    again = coordinator.bundles.import_bundle(bundle)
     assert again.already_imported
     assert _counts(coordinator) == once
     # A second export of unchanged data is a new bundle whose rows are all known already.
     second = _export(site_a, _first_site(site_a), tmp_path / "b.bundle")
-    result = BundleService(coordinator.uow).import_bundle(second)
+    result = coordinator.bundles.import_bundle(second)
     assert (result.inserted, result.updated, result.deleted) == (0, 0, 0)
     counts = _counts(coordinator)
     assert counts["bundle_import"] == once["bundle_import"] + 1
@@ -209,7 +209,7 @@ def test_last_writer_wins_and_the_conflict_is_logged(
     site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
 ) -> None:
     site_id = _first_site(site_a)
-    BundleService(coordinator.uow).import_bundle(
+    coordinator.bundles.import_bundle(
         _export(site_a, site_id, tmp_path / "1.bundle"),
     )
     with site_a.uow() as uow:
@@ -219,7 +219,7 @@ def test_last_writer_wins_and_the_conflict_is_logged(
     now = datetime.now(UTC)
     _rename(coordinator, person_id, "Coordination", now + timedelta(minutes=1))
     _rename(site_a, person_id, "Lieu", now + timedelta(minutes=2))
-    result = BundleService(coordinator.uow).import_bundle(
+    result = coordinator.bundles.import_bundle(
         _export(site_a, site_id, tmp_path / "2.bundle"),
     )
     assert result.conflicts == 1 and result.updated == 1
@@ -231,7 +231,7 @@ def test_last_writer_wins_and_the_conflict_is_logged(
     # The coordinator's later edit wins over an older incoming one, and is logged too.
     _rename(coordinator, person_id, "Plus tard", now + timedelta(minutes=5))
     _rename(site_a, person_id, "Avant", now + timedelta(minutes=3))
-    result = BundleService(coordinator.uow).import_bundle(
+    result = coordinator.bundles.import_bundle(
         _export(site_a, site_id, tmp_path / "3.bundle"),
     )
     assert result.conflicts == 1 and result.updated == 0
@@ -242,7 +242,7 @@ def test_a_deletion_travels_as_a_tombstone(
     site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
 ) -> None:
     site_id = _first_site(site_a)
-    BundleService(coordinator.uow).import_bundle(
+    coordinator.bundles.import_bundle(
         _export(site_a, site_id, tmp_path / "1.bundle"),
     )
     with site_a.uow() as uow:
@@ -255,7 +255,7 @@ def test_a_deletion_travels_as_a_tombstone(
         recorded = (stone.table_name, stone.row_id, stone.site_id)
     assert recorded == ("visit", visit_id, site_id)
     since = datetime.now(UTC) - timedelta(hours=1)
-    result = BundleService(coordinator.uow).import_bundle(
+    result = coordinator.bundles.import_bundle(
         _export(site_a, site_id, tmp_path / "2.bundle", since=since),
     )
     assert result.deleted == 1
@@ -293,13 +293,13 @@ def test_aggregates_mode_carries_only_the_indicators(
     site_id = _first_site(site_a)
     indicators = _report(site_a, site_id)
     out = tmp_path / "agg.bundle"
-    BundleService(site_a.uow).export_bundle(
+    site_a.bundles.export_bundle(
         site_id, out, since=None, mode="aggregates", indicators_csv=indicators
     )
     raw = gzip.decompress(out.read_bytes())
     assert b'"kind":"row"' not in raw and b'"table"' not in raw
     before = _counts(coordinator)
-    result = BundleService(coordinator.uow).import_bundle(out)
+    result = coordinator.bundles.import_bundle(out)
     assert result.indicators_csv == indicators
     after = _counts(coordinator)
     assert after["visit"] == before["visit"] == 0
@@ -351,7 +351,7 @@ def test_a_file_past_the_size_limit_is_refused_without_being_read(
         handle.truncate(fileformat.MAX_FILE_BYTES + 1024 * 1024)
     before = _counts(coordinator)
     with pytest.raises(ComptoirError) as refused:
-        BundleService(coordinator.uow).import_bundle(huge)
+        coordinator.bundles.import_bundle(huge)
     assert "Ce paquet pèse 65 Mo : au-delà de 64 Mo" in refused.value.message
     assert _counts(coordinator) == before
 
@@ -374,7 +374,7 @@ def test_even_a_signed_bomb_is_inflated_only_up_to_the_limits(
     write_bomb(bomb, inflated=64 * fileformat.MIB, signer=_signer(site_a), filler=filler)
     before = _counts(coordinator)
     with pytest.raises(ComptoirError, match=expected):
-        BundleService(coordinator.uow).import_bundle(bomb)
+        coordinator.bundles.import_bundle(bomb)
     assert _counts(coordinator) == before
 
 
@@ -390,7 +390,7 @@ def test_a_cut_or_padded_bundle_is_refused(
     for path in (cut, added, tmp_path / "vide.bundle"):
         path.touch()
         with pytest.raises(ComptoirError, match="signature ne correspond pas"):
-            BundleService(coordinator.uow).import_bundle(path)
+            coordinator.bundles.import_bundle(path)
 
 
 def test_a_signed_bundle_carrying_bad_field_shapes_is_refused_whole(
@@ -404,7 +404,7 @@ def test_a_signed_bundle_carrying_bad_field_shapes_is_refused_whole(
     fileformat.write(bad, fileformat.encode_lines(iter(records)), _signer(site_a))
     before = _counts(coordinator)
     with pytest.raises(ComptoirError) as refused:
-        BundleService(coordinator.uow).import_bundle(bad)
+        coordinator.bundles.import_bundle(bad)
     assert refused.value.message == (
         "Ce paquet est refusé, rien n'a été importé : Date de l'activité : les dates vont de "
         "1900 à 2100 (année 1 reçue)"
@@ -414,7 +414,7 @@ def test_a_signed_bundle_carrying_bad_field_shapes_is_refused_whole(
     person["row"]["note"] = "rappeler\x00"  # type: ignore[index]
     fileformat.write(bad, fileformat.encode_lines(iter(records)), _signer(site_a))
     with pytest.raises(ComptoirError, match="Note : caractère de contrôle interdit"):
-        BundleService(coordinator.uow).import_bundle(bad)
+        coordinator.bundles.import_bundle(bad)
     assert _counts(coordinator) == before
 
 
@@ -425,14 +425,14 @@ def test_batches_of_any_size_give_the_same_base(
     site_id = _first_site(site_a)
     # A merged person points at the kept one, which comes after it (rows go by id), in a
     # later batch: the reference is written once the kept one is in.
-    a = site_a.people.create(site_id=site_id, first_name="Aline", last_name="Dubreuil")
-    b = site_a.people.create(site_id=site_id, first_name="Aline", last_name="DUBREUIL")
+    a = site_a.people.create(site_id, PersonInput(first_name="Aline", last_name="Dubreuil"))
+    b = site_a.people.create(site_id, PersonInput(first_name="Aline", last_name="DUBREUIL"))
     low, high = sorted((a.id, b.id))
     site_a.people.merge(keep_id=high, merge_id=low)
     bundle = _export(site_a, site_id, tmp_path / "a.bundle")
     monkeypatch.setattr(merge, "BATCH", 7)
     monkeypatch.setattr(merge, "CHUNK", 3)
-    result = BundleService(coordinator.uow).import_bundle(bundle)
+    result = coordinator.bundles.import_bundle(bundle)
     assert result.inserted == sum(1 for r in _records(bundle) if r.get("kind") == "row")
     assert _report(coordinator, site_id) == _report(site_a, site_id)
 
@@ -452,7 +452,7 @@ def test_deletions_in_several_chunks_are_applied_once(
 ) -> None:
     monkeypatch.setattr(merge, "CHUNK", 2)
     site_id = _first_site(site_a)
-    BundleService(coordinator.uow).import_bundle(
+    coordinator.bundles.import_bundle(
         _export(site_a, site_id, tmp_path / "1.bundle"),
     )
     query = (
@@ -465,12 +465,12 @@ def test_deletions_in_several_chunks_are_applied_once(
     for visit_id in visit_ids:
         _delete_visit(site_a, visit_id)
     since = datetime.now(UTC) - timedelta(hours=1)
-    result = BundleService(coordinator.uow).import_bundle(
+    result = coordinator.bundles.import_bundle(
         _export(site_a, site_id, tmp_path / "2.bundle", since=since),
     )
     assert result.deleted == 5
     # A later bundle carries the same deletions again: nothing more to delete, no error.
-    again = BundleService(coordinator.uow).import_bundle(
+    again = coordinator.bundles.import_bundle(
         _export(site_a, site_id, tmp_path / "3.bundle", since=since),
     )
     assert again.deleted == 0
@@ -486,7 +486,7 @@ def test_a_bundle_written_in_another_order_merges_the_same(
     shuffled = [records[0], *reversed(records[1:])]  # children before their parents
     out = tmp_path / "desordre.bundle"
     fileformat.write(out, fileformat.encode_lines(iter(shuffled)), _signer(site_a))
-    BundleService(coordinator.uow).import_bundle(out)
+    coordinator.bundles.import_bundle(out)
     assert _report(coordinator, site_id) == _report(site_a, site_id)
 
 
@@ -501,7 +501,7 @@ def test_a_refusal_after_thousands_of_rows_merged_leaves_nothing(
     fileformat.write(bad, payload, _signer(site_a))
     before = _counts(coordinator)
     with pytest.raises(ComptoirError, match="une de ses lignes dépasse 1 Mo"):
-        BundleService(coordinator.uow).import_bundle(bad)
+        coordinator.bundles.import_bundle(bad)
     assert _counts(coordinator) == before
 
 
@@ -515,5 +515,5 @@ def test_a_reference_to_a_row_the_bundle_lacks_is_refused_in_french(
     fileformat.write(bad, fileformat.encode_lines(iter(records)), _signer(site_a))
     before = _counts(coordinator)
     with pytest.raises(ComptoirError, match=r"référence manquante.*Rien n'a été importé"):
-        BundleService(coordinator.uow).import_bundle(bad)
+        coordinator.bundles.import_bundle(bad)
     assert _counts(coordinator) == before

@@ -56,8 +56,8 @@ from tiers_lieu.models import (
     Visit,
     VolunteerTime,
 )
-from tiers_lieu.services.config import public_holidays
 from tiers_lieu.services.demo import DemoSummary
+from tiers_lieu.services.public_holidays import public_holidays
 from tiers_lieu.services.readmodels import SiteInfo
 
 TODAY = date(2025, 6, 13)

@@ -14,7 +14,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.models import AuditEntry, Person, Visit
 from tiers_lieu.models.enums import CategoryKind, Role, VisitSource
-from tiers_lieu.services.events import HeadCountLine, event_totals
+from tiers_lieu.services.events import EventFields, HeadCountLine, event_totals
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 
 DAY = date(2026, 3, 12)
@@ -51,7 +51,7 @@ def workshop(app: Comptoir, site: SiteInfo, user: UserInfo, **changes: object) -
         "duration_min": 90,
     }
     values.update(changes)
-    return app.events.create(site_id=site.id, **values).id  # type: ignore[arg-type]
+    return app.events.create(site.id, EventFields(**values)).id  # type: ignore[arg-type]
 
 
 def test_a_new_workshop_counts_for_the_workshop_service(
@@ -59,14 +59,16 @@ def test_a_new_workshop_counts_for_the_workshop_service(
 ) -> None:
     digital = category(app, site, CategoryKind.EVENT_TYPE, "Atelier numérique")
     info = app.events.create(
-        site_id=site.id,
-        title="  Premiers pas sur tablette ",
-        event_type_id=digital,
-        event_date=DAY,
-        start_time=time(14, 0, 59),
-        duration_min=90,
-        place="Salle commune",
-        facilitator="Conseiller numérique",
+        site.id,
+        EventFields(
+            title="  Premiers pas sur tablette ",
+            event_type_id=digital,
+            event_date=DAY,
+            start_time=time(14, 0, 59),
+            duration_min=90,
+            place="Salle commune",
+            facilitator="Conseiller numérique",
+        ),
     )
     assert info.title == "Premiers pas sur tablette"
     assert info.service_name == "Atelier / animation"
@@ -106,10 +108,12 @@ def test_head_counts_become_visits_and_follow_every_change(
     cafe = next(s.id for s in app.config.list_services(site.id) if s.name.startswith("Café"))
     app.events.update(
         event_id,
-        title="Premiers pas sur tablette",
-        event_date=date(2026, 3, 19),
-        start_time=time(10, 0),
-        service_id=cafe,
+        EventFields(
+            title="Premiers pas sur tablette",
+            event_date=date(2026, 3, 19),
+            start_time=time(10, 0),
+            service_id=cafe,
+        ),
     )
     (moved,) = event_visits(app, event_id)
     assert (moved.activity_date, moved.activity_time, moved.service_id, moved.count) == (

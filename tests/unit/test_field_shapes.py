@@ -19,6 +19,9 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError, ImportFileError, ValidationError
 from tiers_lieu.models import AssistanceRecord, Booking, Commune, Person, Site, Visit, metadata
 from tiers_lieu.models.enums import CategoryKind, ResourceKind
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.resources import ResourceFields
+from tiers_lieu.services.assistance import AssistanceInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.validation import check_columns, check_row, field_label
 
@@ -69,17 +72,19 @@ def test_a_nul_byte_in_a_note_is_refused_and_nothing_is_written(
     before = rows(app, Visit)
     with pytest.raises(ValidationError) as refused:
         app.assistance.create(
-            site_id=site.id,
-            activity_date=date(2026, 3, 10),
-            activity_time=time(10, 30),
-            operator_id=category(app, site, CategoryKind.OPERATOR, "CAF"),
-            theme_id=category(app, site, CategoryKind.THEME, "Logement"),
-            help_type_id=category(
-                app, site, CategoryKind.HELP_TYPE, "Aide à une démarche en ligne"
+            site.id,
+            AssistanceInput(
+                activity_date=date(2026, 3, 10),
+                activity_time=time(10, 30),
+                operator_id=category(app, site, CategoryKind.OPERATOR, "CAF"),
+                theme_id=category(app, site, CategoryKind.THEME, "Logement"),
+                help_type_id=category(
+                    app, site, CategoryKind.HELP_TYPE, "Aide à une démarche en ligne"
+                ),
+                duration_min=15,
+                outcome_id=category(app, site, CategoryKind.OUTCOME, "Finalisée"),
+                note="Dossier APL\x00 à rappeler",
             ),
-            duration_min=15,
-            outcome_id=category(app, site, CategoryKind.OUTCOME, "Finalisée"),
-            note="Dossier APL\x00 à rappeler",
         )
     assert refused.value.field == "Note"
     assert "caractère de contrôle interdit (U+0000, position 12)" in refused.value.message
@@ -120,15 +125,18 @@ def test_a_booking_in_year_one_or_9999_is_refused(
     app: Comptoir, site: SiteInfo, start: datetime
 ) -> None:
     room = app.agenda.resources.create(
-        site_id=site.id, name="Salle du conseil", kind=ResourceKind.MEETING_ROOM, capacity=12
+        site.id,
+        ResourceFields(name="Salle du conseil", kind=ResourceKind.MEETING_ROOM, capacity=12),
     )
     with pytest.raises(ValidationError) as refused:
         app.agenda.bookings.create(
-            site_id=site.id,
-            resource_id=room.id,
-            start=start,
-            end=start.replace(hour=start.hour + 1),
-            organisation="Comité des fêtes",
+            site.id,
+            BookingRequest(
+                resource_id=room.id,
+                start=start,
+                end=start.replace(hour=start.hour + 1),
+                organisation="Comité des fêtes",
+            ),
         )
     assert refused.value.field == "Début"
     assert f"les dates vont de 1900 à 2100 (année {start.year} reçue)" in refused.value.message

@@ -42,9 +42,12 @@ from tiers_lieu.models import (
 from tiers_lieu.models.enums import AuditAction, CategoryKind, Role
 from tiers_lieu.reports import csv_export, xlsx_export
 from tiers_lieu.reports.cells import safe_text
+from tiers_lieu.reports.documents import assistance as assistance_export
 from tiers_lieu.reports.model import INDICATORS, Indicator, OperationInfo, ReportData
-from tiers_lieu.services import assistance_export, audit
+from tiers_lieu.services import audit
+from tiers_lieu.services.assistance import AssistanceInput
 from tiers_lieu.services.audit_log import AuditFilter
+from tiers_lieu.services.organisation import OperationFields
 from tiers_lieu.services.readmodels import SiteInfo
 
 #: What an attacker types: a live link, a phone-looking sum, DDE payloads, hidden starts.
@@ -67,7 +70,7 @@ PACKAGE = Path(tiers_lieu.__file__).parent
 EXPORTERS = {
     "reports/csv_export.py": "report CSV (file, and the CSV a bundle carries) and a received CSV",
     "reports/xlsx_export.py": "report XLSX",
-    "services/assistance_export.py": "mediation activity and France Services, CSV and XLSX",
+    "reports/documents/assistance.py": "mediation activity and France Services, CSV and XLSX",
     "services/audit_log.py": "audit log CSV",
 }
 #: The formula-safe helper itself: the only other place allowed to hold a writer.
@@ -189,23 +192,25 @@ def planted(app: Comptoir, site: SiteInfo) -> dict[str, set[str]]:
         if c.label == "Orientée"
     )
     app.assistance.create(
-        site_id=site.id,
-        activity_date=date(2026, 3, 4),
-        operator_id=ids[CategoryKind.OPERATOR],
-        theme_id=ids[CategoryKind.THEME],
-        help_type_id=ids[CategoryKind.HELP_TYPE],
-        outcome_id=ids[CategoryKind.OUTCOME],
-        place_id=ids[CategoryKind.PLACE],
-        orientation_id=ids[CategoryKind.ORIENTATION],
-        age_band_id=ids[CategoryKind.AGE_BAND],
-        gender_id=ids[CategoryKind.GENDER],
-        status_id=ids[CategoryKind.STATUS],
-        commune_id=commune.id,
-        person_id=person_id,
-        duration_min=25,
-        note=HOSTILE[3],
+        site.id,
+        AssistanceInput(
+            activity_date=date(2026, 3, 4),
+            operator_id=ids[CategoryKind.OPERATOR],
+            theme_id=ids[CategoryKind.THEME],
+            help_type_id=ids[CategoryKind.HELP_TYPE],
+            outcome_id=ids[CategoryKind.OUTCOME],
+            place_id=ids[CategoryKind.PLACE],
+            orientation_id=ids[CategoryKind.ORIENTATION],
+            age_band_id=ids[CategoryKind.AGE_BAND],
+            gender_id=ids[CategoryKind.GENDER],
+            status_id=ids[CategoryKind.STATUS],
+            commune_id=commune.id,
+            person_id=person_id,
+            duration_min=25,
+            note=HOSTILE[3],
+        ),
     )
-    app.organisation.save_operation(site.id, title="Opération", start_date=START)
+    app.organisation.save_operation(site.id, OperationFields(title="Opération", start_date=START))
     app.organisation.add_claim(site.id, number="DP1", period_start=START, period_end=END)
     used: dict[str, set[str]] = {"category": set(), "commune": set(), "service": set()}
     n = 0

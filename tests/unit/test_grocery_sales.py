@@ -17,8 +17,9 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ConflictError, NotFoundError
 from tiers_lieu.models import Payment, Sale, SaleLine, StockMovement
 from tiers_lieu.models.enums import ProductUnit, StockMovementKind
+from tiers_lieu.reports.documents.z_report import write_z_pdf
 from tiers_lieu.services.grocery import sales as sales_module
-from tiers_lieu.services.grocery.products import ProductInfo
+from tiers_lieu.services.grocery.products import ProductFields, ProductInfo
 from tiers_lieu.services.grocery.sales import (
     LineInput,
     PaymentInput,
@@ -26,11 +27,14 @@ from tiers_lieu.services.grocery.sales import (
     line_total,
     vat_included,
 )
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 
 def product(app: Comptoir, site: SiteInfo, name: str, price: int, **kwargs: Any) -> ProductInfo:
-    created = app.grocery.products.create(site_id=site.id, name=name, price_cents=price, **kwargs)
+    created = app.grocery.products.create(
+        site.id, ProductFields(name=name, price_cents=price, **kwargs)
+    )
     app.grocery.stock.receive(
         site_id=site.id, product_id=created.id, quantity_milli=20000, unit_cost_cents=None
     )
@@ -115,9 +119,9 @@ def test_solidarity_price_for_an_eligible_household(app: Comptoir, site: SiteInf
     eggs = product(app, site, "Œufs", 320, solidarity_price_cents=220)
     soap = product(app, site, "Savon", 350)  # no solidarity price: normal price
     household = app.people.create(
-        site_id=site.id, first_name="Lucie", last_name="Martin", kinds=["solidarity"]
+        site.id, PersonInput(first_name="Lucie", last_name="Martin", kinds=["solidarity"])
     )
-    other = app.people.create(site_id=site.id, first_name="Paul", last_name="Roy")
+    other = app.people.create(site.id, PersonInput(first_name="Paul", last_name="Roy"))
     lines = [LineInput(eggs.id, 2000), LineInput(soap.id, 1000)]
     assert app.grocery.sales.eligible(household.id)
     assert not app.grocery.sales.eligible(other.id)
@@ -139,7 +143,7 @@ def test_solidarity_price_for_an_eligible_household(app: Comptoir, site: SiteInf
 
 
 def test_sale_beyond_stock_warns_then_records_the_correction(app: Comptoir, site: SiteInfo) -> None:
-    created = app.grocery.products.create(site_id=site.id, name="Tomme", price_cents=2400)
+    created = app.grocery.products.create(site.id, ProductFields(name="Tomme", price_cents=2400))
     app.grocery.stock.receive(
         site_id=site.id, product_id=created.id, quantity_milli=1000, unit_cost_cents=None
     )
@@ -217,7 +221,7 @@ def test_z_per_method_and_vat_breakdown_exact(
     # 20 %: 10,50 € TTC → 1,75 € of VAT; 5,5 %: 9,60 € TTC → 0,50 € (0,5004…).
     assert vat == {2000: (1050, 175, 875), 550: (960, 50, 910)}
     path = tmp_path / "z.pdf"
-    app.grocery.closing.write_z_pdf(site_id=site.id, day=today, path=path)
+    write_z_pdf(z, path)
     text = pdf_text(path)
     assert "Z de caisse" in text and "Le Comptoir de Felletin" in text
     assert "Espèces 1 13,70 €" in text

@@ -7,7 +7,7 @@ import pytest
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ConflictError, ValidationError
 from tiers_lieu.models.enums import ProductUnit, StockMovementKind
-from tiers_lieu.services.grocery.products import ProductInfo, barcode_is_valid
+from tiers_lieu.services.grocery.products import ProductFields, ProductInfo, barcode_is_valid
 from tiers_lieu.services.grocery.sales import LineInput, PaymentInput
 from tiers_lieu.services.readmodels import SiteInfo
 
@@ -16,14 +16,16 @@ EGGS = "2000010000012"  # a valid EAN-13
 
 def eggs(app: Comptoir, site: SiteInfo, **kwargs: object) -> ProductInfo:
     return app.grocery.products.create(
-        site_id=site.id,
-        name="Œufs fermiers, boîte de 6",
-        category="Frais",
-        price_cents=320,
-        solidarity_price_cents=220,
-        barcode=EGGS,
-        alert_threshold_milli=5000,
-        **kwargs,  # type: ignore[arg-type]
+        site.id,
+        ProductFields(
+            name="Œufs fermiers, boîte de 6",
+            category="Frais",
+            price_cents=320,
+            solidarity_price_cents=220,
+            barcode=EGGS,
+            alert_threshold_milli=5000,
+            **kwargs,  # type: ignore[arg-type]
+        ),
     )
 
 
@@ -40,16 +42,18 @@ def test_barcode_refused_when_wrong_or_taken(app: Comptoir, site: SiteInfo) -> N
     eggs(app, site)
     with pytest.raises(ValidationError) as error:
         app.grocery.products.create(
-            site_id=site.id, name="Miel", price_cents=950, barcode="3017620422004"
+            site.id, ProductFields(name="Miel", price_cents=950, barcode="3017620422004")
         )
     assert error.value.field == "Code-barres"
     with pytest.raises(ConflictError, match="Œufs fermiers"):
-        app.grocery.products.create(site_id=site.id, name="Miel", price_cents=950, barcode=EGGS)
+        app.grocery.products.create(
+            site.id, ProductFields(name="Miel", price_cents=950, barcode=EGGS)
+        )
 
 
 def test_barcode_lookup_and_search_by_letters(app: Comptoir, site: SiteInfo) -> None:
     product = eggs(app, site)
-    app.grocery.products.create(site_id=site.id, name="Pain de campagne", price_cents=480)
+    app.grocery.products.create(site.id, ProductFields(name="Pain de campagne", price_cents=480))
     found = app.grocery.products.by_barcode(site_id=site.id, barcode=EGGS)
     assert found is not None and found.id == product.id
     assert app.grocery.products.by_barcode(site_id=site.id, barcode="3017620422003") is None
@@ -61,7 +65,7 @@ def test_barcode_lookup_and_search_by_letters(app: Comptoir, site: SiteInfo) -> 
     ]
     # An inactive product no longer answers the scanner.
     app.grocery.products.update(
-        product.id, name=product.name, price_cents=320, barcode=EGGS, active=False
+        product.id, ProductFields(name=product.name, price_cents=320, barcode=EGGS, active=False)
     )
     assert app.grocery.products.by_barcode(site_id=site.id, barcode=EGGS) is None
 
@@ -107,11 +111,10 @@ def test_loss_beyond_stock_refused_and_pieces_whole(app: Comptoir, site: SiteInf
 def test_low_stock_lists_products_at_or_below_threshold(app: Comptoir, site: SiteInfo) -> None:
     low = eggs(app, site)
     full = app.grocery.products.create(
-        site_id=site.id,
-        name="Carottes",
-        unit=ProductUnit.KG,
-        price_cents=280,
-        alert_threshold_milli=2000,
+        site.id,
+        ProductFields(
+            name="Carottes", unit=ProductUnit.KG, price_cents=280, alert_threshold_milli=2000
+        ),
     )
     app.grocery.stock.receive(
         site_id=site.id, product_id=low.id, quantity_milli=4000, unit_cost_cents=None

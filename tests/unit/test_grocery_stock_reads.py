@@ -23,8 +23,8 @@ from twosites import PASSWORD, PLACE_A, PLACE_B
 
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.models import Sale, StockMovement
-from tiers_lieu.services.bundles import BundleService
 from tiers_lieu.services.bundles.placekeys import PlaceKeyService, PublicKeyFile
+from tiers_lieu.services.grocery.products import ProductFields
 from tiers_lieu.services.grocery.sales import LineInput, PaymentInput
 from tiers_lieu.services.readmodels import SiteInfo
 
@@ -39,7 +39,7 @@ def shelf(app: Comptoir, site: SiteInfo, names: list[str], moves: int) -> dict[s
     ids = {}
     for name in names:
         product = app.grocery.products.create(
-            site_id=site.id, name=name, price_cents=300, favourite=True
+            site.id, ProductFields(name=name, price_cents=300, favourite=True)
         )
         for _ in range(moves):
             app.grocery.stock.receive(
@@ -159,9 +159,9 @@ def trade(app: Comptoir, site_id: uuid.UUID, name: str) -> dict[str, Any]:
     its lines and their movements, by cascade), an inventory, a loss, a movement deleted and
     one corrected. Returns the products' ids and the final stock a user sees."""
     grocery = app.grocery
-    jam = grocery.products.create(site_id=site_id, name=f"{name} confiture", price_cents=450)
+    jam = grocery.products.create(site_id, ProductFields(name=f"{name} confiture", price_cents=450))
     flour = grocery.products.create(
-        site_id=site_id, name=f"{name} farine", price_cents=200, unit="kg"
+        site_id, ProductFields(name=f"{name} farine", price_cents=200, unit="kg")
     )
     for product in (jam, flour):
         grocery.stock.receive(
@@ -230,7 +230,7 @@ def test_every_level_is_the_sum_of_its_movements_whoever_writes_them(
         assert sold["levels"] == (7000, 8400)
         assert levels_agree(desk) == 2
         bundle = tmp_path / "felletin.bundle"
-        BundleService(desk.uow).export_bundle(place.id, bundle, since=None, mode="full")
+        desk.bundles.export_bundle(place.id, bundle, since=None, mode="full")
         key = PlaceKeyService(desk.uow).own_key(place.id)
 
         # The coordinator trades at its own place, then merges the desk's rows (Core inserts).
@@ -241,7 +241,7 @@ def test_every_level_is_the_sum_of_its_movements_whoever_writes_them(
         PlaceKeyService(coordination.uow).trust(
             PublicKeyFile(place.id, key.label, key.public_key, key.fingerprint)
         )
-        BundleService(coordination.uow).import_bundle(bundle)
+        coordination.bundles.import_bundle(bundle)
         assert levels_agree(coordination) == 4
         jam, flour = sold["ids"]
         assert (coordination.grocery.stock.level(jam), coordination.grocery.stock.level(flour)) == (
@@ -262,8 +262,8 @@ def test_every_level_is_the_sum_of_its_movements_whoever_writes_them(
             uow.commit()
         assert desk.grocery.stock.level(flour) == 11400
         later = tmp_path / "felletin-2.bundle"
-        BundleService(desk.uow).export_bundle(place.id, later, since=since, mode="full")
-        BundleService(coordination.uow).import_bundle(later)
+        desk.bundles.export_bundle(place.id, later, since=since, mode="full")
+        coordination.bundles.import_bundle(later)
         assert coordination.grocery.stock.level(flour) == 11400
         assert levels_agree(coordination) == 4
         assert levels_agree(desk) == 2

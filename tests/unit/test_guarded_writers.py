@@ -55,7 +55,7 @@ OPEN: dict[str, str] = {
     "events.EventService.default_service_id": "le service des ateliers du lieu",
     "events.EventService.list_partners": "noms des partenaires (structures, pas des personnes)",
     "privacy.PrivacyService.retention": "durées de conservation affichées à tous",
-    "privacy_documents.PrivacyDocuments.notice_pdf": "la notice d'information, publique",
+    "privacy.PrivacyService.notice_facts": "la notice d'information, publique",
     "agenda.availability.AvailabilityService.bookable_ranges": "créneaux ouverts du lieu",
     "agenda.availability.AvailabilityService.closed_reason": "le lieu est-il fermé ce jour",
     "agenda.availability.AvailabilityService.free_slots": "créneaux libres (sans nom)",

@@ -17,7 +17,8 @@ from types import ModuleType
 import pytest
 
 import tiers_lieu
-from tiers_lieu import cli_parser, db, i18n
+from tiers_lieu import db, i18n
+from tiers_lieu.cli import parser as cli_parser
 from tiers_lieu.resources import resources_dir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +58,7 @@ def test_every_section_module_the_window_imports_by_name_is_packed(monkeypatch):
         raise ImportedError
 
     monkeypatch.setattr(sections, "import_module", record)
-    context = sections.SectionContext(app=object(), site=object())  # type: ignore[arg-type]
+    context = sections.SectionContext(app=object(), site=object(), changes=object())  # type: ignore[arg-type]
     by_name = [s for s in sections.SECTIONS if s.build.__qualname__.startswith("_lazy.")]
     for section in by_name:
         with pytest.raises(ImportedError):
@@ -280,10 +281,11 @@ from reportlab.platypus import SimpleDocTemplate
 
 from tiers_lieu import db
 from tiers_lieu.reports.pdf_parts.cover import image_or_none
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.migration import migrate
+from tiers_lieu.services.public_holidays import public_holidays
 
 assert public_holidays(2026)[date(2026, 7, 14)] == "Fête nationale"
-db.migrate(db.make_engine(f"sqlite:///{work / 'base.sqlite'}"))
+migrate(db.make_engine(f"sqlite:///{work / 'base.sqlite'}"))
 Picture.new("RGB", (80, 40), "navy").save(work / "leader.png")
 Picture.new("RGB", (60, 60), "gold").save(work / "region.jpg", quality=90)
 logos = [image_or_none(str(work / n), 30, 90) for n in ("leader.png", "region.jpg")]

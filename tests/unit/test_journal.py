@@ -251,12 +251,12 @@ def test_the_same_failure_again_is_one_short_line(
 def test_the_command_line_logs_its_unexpected_errors(
     folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import tiers_lieu.__main__ as entry
+    import tiers_lieu.cli.init as command
 
     def broken(_args: object) -> int:
         raise RuntimeError("imprévu")
 
-    monkeypatch.setattr(entry, "_run_init", broken)
+    monkeypatch.setattr(command, "run_init", broken)
     assert main(["--db", str(tmp_path / "x.sqlite"), "init", "--site", "Ici"]) == 1
     text = written(folder)
     assert "Erreur inattendue" in text and "RuntimeError: imprévu" in text

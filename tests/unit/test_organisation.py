@@ -11,6 +11,7 @@ from sqlmodel import select
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.models import AuditEntry, Person
+from tiers_lieu.services.organisation import OperationFields
 from tiers_lieu.services.readmodels import SiteInfo
 
 
@@ -153,16 +154,21 @@ def test_the_operation_is_saved_in_place_and_claims_need_it(app: Comptoir, site:
             site.id, number="DP1", period_start=date(2026, 1, 1), period_end=date(2026, 6, 30)
         )
     with pytest.raises(ValidationError, match="Intitulé de l'opération"):
-        org.save_operation(site.id, title="")
+        org.save_operation(site.id, OperationFields(title=""))
     first = org.save_operation(
-        site.id, title="Tiers-lieu", gal_name="GAL Sud Creusois", emblem_path="/logos/ue.png"
+        site.id,
+        OperationFields(
+            title="Tiers-lieu", gal_name="GAL Sud Creusois", emblem_path="/logos/ue.png"
+        ),
     )
     second = org.save_operation(
         site.id,
-        title="Tiers-lieu rural",
-        file_number="LEADER-1",
-        start_date=date(2026, 1, 1),
-        end_date=date(2028, 12, 31),
+        OperationFields(
+            title="Tiers-lieu rural",
+            file_number="LEADER-1",
+            start_date=date(2026, 1, 1),
+            end_date=date(2028, 12, 31),
+        ),
     )
     assert second.id == first.id
     saved = org.get_operation(site.id)

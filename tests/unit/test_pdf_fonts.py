@@ -18,14 +18,19 @@ from test_report_pdf import known_report
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import format_date
 from tiers_lieu.models.enums import PickupStatus
+from tiers_lieu.reports.documents.agenda_sheet import write_agenda_sheet
+from tiers_lieu.reports.documents.amap_sheet import write_distribution_sheet
+from tiers_lieu.reports.documents.privacy import write_notice_pdf, write_person_pdf
+from tiers_lieu.reports.documents.tally_sheet import write_tally_sheet
+from tiers_lieu.reports.documents.z_report import write_z_pdf
 from tiers_lieu.reports.pdf import render_pdf
+from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.permanences import PermanenceInput
 from tiers_lieu.services.amap.pickups import DistributionSheet, SheetLine
-from tiers_lieu.services.amap.sheet_pdf import write_distribution_sheet
 from tiers_lieu.services.memberships import MembershipService
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.privacy import PrivacyService
-from tiers_lieu.services.privacy_documents import PrivacyDocuments
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.services.tally_sheet import write_tally_sheet
 
 DAY = date(2026, 3, 10)
 ISO_DATE = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b")
@@ -60,7 +65,7 @@ def amap_sheet() -> DistributionSheet:
 
 
 def person_export(app: Comptoir, site: SiteInfo, target: Path) -> Path:
-    person = app.people.create(site_id=site.id, first_name="Aline", last_name="Dubreuil")
+    person = app.people.create(site.id, PersonInput(first_name="Aline", last_name="Dubreuil"))
     MembershipService(app.uow).add(
         person_id=person.id,
         start_date=date(2026, 1, 10),
@@ -68,7 +73,7 @@ def person_export(app: Comptoir, site: SiteInfo, target: Path) -> Path:
         fee_cents=1500,
         method="cash",
     )
-    return PrivacyService(app.uow).export_pdf(person.id, target)
+    return write_person_pdf(PrivacyService(app.uow).person_copy(person.id), target)
 
 
 @pytest.fixture
@@ -79,39 +84,45 @@ def every_pdf(app: Comptoir, site: SiteInfo, tmp_path: Path) -> dict[str, Path]:
         site_id=site.id, name="Sophie Lavaud", profession="Infirmière"
     )
     app.agenda.permanences.create(
-        site_id=site.id,
-        practitioner_id=who.id,
-        resource_id=place.health.id,
-        weekday=1,
-        start_time=time(9),
-        end_time=time(12),
-        start_date=date(2026, 3, 3),
+        site.id,
+        PermanenceInput(
+            practitioner_id=who.id,
+            resource_id=place.health.id,
+            weekday=1,
+            start_time=time(9),
+            end_time=time(12),
+            start_date=date(2026, 3, 3),
+        ),
     )
     app.agenda.bookings.create(
-        site_id=site.id,
-        resource_id=place.room.id,
-        start=paris(2026, 3, 10, 14),
-        end=paris(2026, 3, 10, 16),
-        title="Conseil d'administration",
+        site.id,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2026, 3, 10, 14),
+            end=paris(2026, 3, 10, 16),
+            title="Conseil d'administration",
+        ),
     )
     printing = app.agenda.printing
     report = tmp_path / "rapport.pdf"
     render_pdf(known_report(), report)
-    z = tmp_path / "z.pdf"
-    app.grocery.closing.write_z_pdf(site_id=site.id, day=DAY, path=z)
+    z = write_z_pdf(app.grocery.closing.z_report(site_id=site.id, day=DAY), tmp_path / "z.pdf")
     return {
         "rapport d'activité": report,
-        "agenda de la porte": printing.day_sheet(
-            site_id=site.id, day=DAY, target=tmp_path / "porte.pdf"
+        "agenda de la porte": write_agenda_sheet(
+            printing.day_sheet(site_id=site.id, day=DAY), tmp_path / "porte.pdf"
         ),
-        "liste du praticien": printing.practitioner_day(
-            practitioner_id=who.id, day=DAY, target=tmp_path / "praticien.pdf"
+        "liste du praticien": write_agenda_sheet(
+            printing.practitioner_day(practitioner_id=who.id, day=DAY),
+            tmp_path / "praticien.pdf",
         ),
         "feuille AMAP": write_distribution_sheet(
             tmp_path / "amap.pdf", amap_sheet(), place=site.name
         ),
         "Z de caisse": z,
-        "affiche RGPD": PrivacyDocuments(app.uow).notice_pdf(site.id, tmp_path / "notice.pdf"),
+        "affiche RGPD": write_notice_pdf(
+            PrivacyService(app.uow).notice_facts(site.id), tmp_path / "notice.pdf"
+        ),
         "export d'une personne": person_export(app, site, tmp_path / "personne.pdf"),
         "feuille de comptage": write_tally_sheet(
             tmp_path / "comptage.pdf",

@@ -14,14 +14,17 @@ from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.models import AssistanceRecord, Membership, Payment, Person, Sale, Visit
 from tiers_lieu.models.enums import CategoryKind, PaymentMethod
 from tiers_lieu.services.memberships import MembershipService, membership_end
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 
 def test_duplicates_by_name_phone_or_email(app: Comptoir, site: SiteInfo) -> None:
     first = app.people.create(
-        site_id=site.id, first_name="Hélène", last_name="Lemaître", phone="06 11 22 33 44"
+        site.id, PersonInput(first_name="Hélène", last_name="Lemaître", phone="06 11 22 33 44")
     )
-    other = app.people.create(site_id=site.id, first_name="Paul", last_name="Vidal", email="P@x.fr")
+    other = app.people.create(
+        site.id, PersonInput(first_name="Paul", last_name="Vidal", email="P@x.fr")
+    )
     find = app.people.find_duplicates
     assert [p.id for p in find(site_id=site.id, first_name="helene", last_name="LEMAITRE")] == [
         first.id
@@ -34,9 +37,9 @@ def test_duplicates_by_name_phone_or_email(app: Comptoir, site: SiteInfo) -> Non
 
 
 def test_merge_moves_every_reference_and_hides_the_duplicate(app: Comptoir, site: SiteInfo) -> None:
-    keep = app.people.create(site_id=site.id, first_name="Marc", last_name="Tixier")
+    keep = app.people.create(site.id, PersonInput(first_name="Marc", last_name="Tixier"))
     dup = app.people.create(
-        site_id=site.id, first_name="Marc", last_name="Tixier", phone="0611223344"
+        site.id, PersonInput(first_name="Marc", last_name="Tixier", phone="0611223344")
     )
     service = app.config.list_services(site.id)[0]
     with app.uow() as uow:
@@ -80,7 +83,7 @@ def test_merge_moves_every_reference_and_hides_the_duplicate(app: Comptoir, site
 
 
 def test_update_and_consent_are_dated(app: Comptoir, site: SiteInfo) -> None:
-    person = app.people.create(site_id=site.id, first_name="Zoé", last_name="Bard")
+    person = app.people.create(site.id, PersonInput(first_name="Zoé", last_name="Bard"))
     updated = app.people.update(
         person_id=person.id, first_name="Zoé", last_name="Bardet", email="zoe@example.org"
     )
@@ -97,7 +100,7 @@ def test_update_and_consent_are_dated(app: Comptoir, site: SiteInfo) -> None:
 
 
 def test_page_shows_assistance_only_when_allowed(app: Comptoir, site: SiteInfo) -> None:
-    person = app.people.create(site_id=site.id, first_name="Léa", last_name="Roux")
+    person = app.people.create(site.id, PersonInput(first_name="Léa", last_name="Roux"))
     kind = app.config.list_categories
     with app.uow() as uow:
         uow.session.add(
@@ -120,9 +123,9 @@ def test_page_shows_assistance_only_when_allowed(app: Comptoir, site: SiteInfo) 
 
 def test_membership_with_payment_and_renewals_due(app: Comptoir, site: SiteInfo) -> None:
     memberships = MembershipService(app.uow)
-    a = app.people.create(site_id=site.id, first_name="Anne", last_name="Aubert")
-    b = app.people.create(site_id=site.id, first_name="Bruno", last_name="Blanc")
-    c = app.people.create(site_id=site.id, first_name="Chloé", last_name="Colin")
+    a = app.people.create(site.id, PersonInput(first_name="Anne", last_name="Aubert"))
+    b = app.people.create(site.id, PersonInput(first_name="Bruno", last_name="Blanc"))
+    c = app.people.create(site.id, PersonInput(first_name="Chloé", last_name="Colin"))
     memberships.add(
         person_id=a.id,
         start_date=date(2025, 3, 1),

@@ -18,7 +18,7 @@ import pytest
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.models import Person
 from tiers_lieu.models.enums import Role
-from tiers_lieu.services.people import FOLD_FUNCTION, fold
+from tiers_lieu.services.people import FOLD_FUNCTION, PersonInput, fold
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.tabular import normalise
 
@@ -185,14 +185,14 @@ def test_results_are_alphabetical_and_pages_follow_each_other(
 
 def test_gone_people_and_other_places_are_not_found(app: Comptoir, site: SiteInfo) -> None:
     other = app.sites.init_site(name="Ailleurs", commune_name="Aubusson")
-    kept = app.people.create(site_id=site.id, first_name="Rémi", last_name="Garnier")
-    gone = app.people.create(site_id=site.id, first_name="Rémi", last_name="Garnier")
+    kept = app.people.create(site.id, PersonInput(first_name="Rémi", last_name="Garnier"))
+    gone = app.people.create(site.id, PersonInput(first_name="Rémi", last_name="Garnier"))
     app.people.merge(keep_id=kept.id, merge_id=gone.id)
-    erased = app.people.create(site_id=site.id, first_name="Rémi", last_name="Efface")
+    erased = app.people.create(site.id, PersonInput(first_name="Rémi", last_name="Efface"))
     from tiers_lieu.services.privacy import PrivacyService
 
     PrivacyService(app.uow).erase(person_id=erased.id)
-    app.people.create(site_id=other.id, first_name="Rémi", last_name="Garnier")
+    app.people.create(other.id, PersonInput(first_name="Rémi", last_name="Garnier"))
     assert [p.id for p in app.people.search(site.id, "remi")] == [kept.id]
     assert [p.id for p in app.people.browse(site.id)] == [kept.id]
 
@@ -213,7 +213,7 @@ def test_fold_keeps_what_normalise_matches(app: Comptoir) -> None:
 def test_a_search_does_not_wait_for_another_desk_writing(
     app: Comptoir, site: SiteInfo, db_path: Path
 ) -> None:
-    app.people.create(site_id=site.id, first_name="Léa", last_name="Roux")
+    app.people.create(site.id, PersonInput(first_name="Léa", last_name="Roux"))
     other_desk = sqlite3.connect(db_path, isolation_level=None, timeout=30)
     try:
         other_desk.execute("BEGIN IMMEDIATE")  # another desk in the middle of a write

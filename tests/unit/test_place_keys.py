@@ -16,7 +16,6 @@ from sqlalchemy import select
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.models import AuditEntry
-from tiers_lieu.services.bundles import BundleService
 from tiers_lieu.services.bundles.placekeys import (
     KeyReplacementError,
     PlaceKeyInfo,
@@ -124,7 +123,7 @@ def test_a_base_never_signs_for_a_place_it_only_trusts(
     keys = PlaceKeyService(app.uow)
     keys.trust(other_place(site.name, site.id)[1])
     with pytest.raises(ComptoirError, match="n'a que la clé publique de « Le Comptoir"):
-        BundleService(app.uow).export_bundle(site.id, tmp_path / "x", since=None, mode="full")
+        app.bundles.export_bundle(site.id, tmp_path / "x", since=None, mode="full")
     assert not (tmp_path / "x").exists()
 
 

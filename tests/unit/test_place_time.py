@@ -25,7 +25,9 @@ from tiers_lieu.i18n import format_datetime, format_instant, place_now, to_place
 from tiers_lieu.models import Site, Visit
 from tiers_lieu.models.enums import PaymentMethod, ServiceKind
 from tiers_lieu.reports.model import ReportData
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.services.visit_log import VisitCorrection
 
 PACKAGE = Path(tiers_lieu.__file__).parent
 #: 23:30 UTC on 10 January 2027: 00:30 on the 11th in Paris, 03:30 in La Réunion.
@@ -108,7 +110,7 @@ def test_a_pass_sold_without_a_date_is_paid_today_at_the_place(
     kind = app.agenda.passes.create_type(
         site_id=site.id, name="Journée", kind="day", price_cents=1000
     )
-    person = app.people.create(site_id=site.id, first_name="Anne", last_name="Alard")
+    person = app.people.create(site.id, PersonInput(first_name="Anne", last_name="Alard"))
     with computer_zone():
         sold = app.agenda.passes.sell(
             site_id=site.id,
@@ -130,18 +132,19 @@ def test_a_visit_corrected_to_today_at_the_place_is_not_in_the_future(
     with computer_zone():
         app.visit_log.update(
             visit.id,
-            service_id=service.id,
-            activity_date=today,
-            activity_time=time(10, 0),
-            count=2,
+            VisitCorrection(
+                service_id=service.id, activity_date=today, activity_time=time(10, 0), count=2
+            ),
         )
         with pytest.raises(ValidationError, match="futur"):
             app.visit_log.update(
                 visit.id,
-                service_id=service.id,
-                activity_date=today + timedelta(days=1),
-                activity_time=None,
-                count=2,
+                VisitCorrection(
+                    service_id=service.id,
+                    activity_date=today + timedelta(days=1),
+                    activity_time=None,
+                    count=2,
+                ),
             )
     with app.uow() as uow:
         stored = uow.session.exec(select(Visit).where(Visit.id == visit.id)).one()

@@ -6,6 +6,7 @@ import pytest
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
+from tiers_lieu.services.grocery.products import ProductFields
 from tiers_lieu.services.readmodels import SiteInfo
 
 
@@ -14,7 +15,7 @@ def test_a_solidarity_price_above_a_one_cent_price_names_the_price_in_euros(
 ) -> None:
     with pytest.raises(ValidationError) as error:
         app.grocery.products.create(
-            site_id=site.id, name="Bonbon", price_cents=1, solidarity_price_cents=2
+            site.id, ProductFields(name="Bonbon", price_cents=1, solidarity_price_cents=2)
         )
     assert error.value.field == "Prix solidaire"
     assert "centimes" not in str(error.value)

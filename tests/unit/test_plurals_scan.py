@@ -41,7 +41,7 @@ _MIN_SECRET = "the minimum length of a password or passphrase, a constant ≥ 8"
 
 # (file under tiers_lieu/, « {placeholder} word ») → why it is never 0 or 1.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("cli_encrypt.py", "{n} caractères"): _MIN_SECRET,
+    ("cli/encrypt.py", "{n} caractères"): _MIN_SECRET,
     ("encryption_keys.py", "{n} caractères"): _MIN_SECRET + "; the recovery code's size, 20",
     ("encryption_keys.py", "{limit} octets"): _LIMIT,
     ("reports/pdf_parts/sections.py", "{n} communes"): "TOP_COMMUNES, a constant ≥ 2",

@@ -16,10 +16,14 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.models import AssistanceRecord, AuditEntry, Booking, Person, Visit
 from tiers_lieu.models.enums import CategoryKind, PaymentMethod
+from tiers_lieu.reports.documents.privacy import (
+    register_of_processing,
+    write_notice_pdf,
+    write_person_pdf,
+)
 from tiers_lieu.services.memberships import MembershipService
-from tiers_lieu.services.people import PersonInfo
+from tiers_lieu.services.people import PersonInfo, PersonInput
 from tiers_lieu.services.privacy import PrivacyService, Retention
-from tiers_lieu.services.privacy_documents import PrivacyDocuments
 from tiers_lieu.services.readmodels import SiteInfo
 
 TODAY = date(2026, 3, 15)
@@ -46,7 +50,7 @@ def report_csv(app: Comptoir, tmp_path: Path, name: str) -> list[str]:
 
 def assisted_person(app: Comptoir, site: SiteInfo, day: date, note: str) -> PersonInfo:
     person = app.people.create(
-        site_id=site.id, first_name="Aline", last_name="Dubreuil", phone="06 12 34 56 78"
+        site.id, PersonInput(first_name="Aline", last_name="Dubreuil", phone="06 12 34 56 78")
     )
     kind = app.config.list_categories
     with app.uow() as uow:
@@ -102,7 +106,7 @@ def test_erasure_blanks_assistance_notes_and_merged_duplicates(
     app: Comptoir, site: SiteInfo
 ) -> None:
     person = assisted_person(app, site, TODAY, "Dossier CAF de Mme Dubreuil")
-    twin = app.people.create(site_id=site.id, first_name="Aline", last_name="DUBREUIL")
+    twin = app.people.create(site.id, PersonInput(first_name="Aline", last_name="DUBREUIL"))
     app.people.merge(keep_id=person.id, merge_id=twin.id)
     PrivacyService(app.uow).erase(person_id=person.id)
     with app.uow() as uow:
@@ -134,7 +138,7 @@ def test_purge_spares_recent_people_and_honours_longer_settings(
 ) -> None:
     privacy = PrivacyService(app.uow)
     old = assisted_person(app, site, date(2023, 1, 10), "RSA, pièces manquantes")
-    recent = app.people.create(site_id=site.id, first_name="Jean", last_name="Récent")
+    recent = app.people.create(site.id, PersonInput(first_name="Jean", last_name="Récent"))
     with app.uow() as uow:
         for pid in (old.id, recent.id):
             row = uow.session.get(Person, pid)
@@ -198,7 +202,7 @@ def test_export_holds_everything_and_is_audited(
     assert data["consent"]["purpose"] == "AMAP et lettre d'information"
     assert data["assistance"][0]["detail"] == "Carte grise"
     assert data["memberships"][0]["date"] == "2026-01-10"
-    text = pdf_text(privacy.export_pdf(person.id, tmp_path / "p.pdf"))
+    text = pdf_text(write_person_pdf(privacy.person_copy(person.id), tmp_path / "p.pdf"))
     assert "Dubreuil" in text and "Carte grise" in text and "Adhésions" in text
     with app.uow() as uow:
         actions = uow.session.exec(
@@ -213,11 +217,11 @@ def test_register_and_notice_follow_the_settings(
     PrivacyService(app.uow).set_retention(
         site_id=site.id, retention=Retention(assistance_months=18, inactive_people_months=36)
     )
-    docs = PrivacyDocuments(app.uow)
-    text = docs.register_markdown(site.id)
+    privacy = PrivacyService(app.uow)
+    text = register_of_processing(privacy.register_facts(site.id))
     assert "Le Comptoir de Felletin" in text
     assert "18 mois après le dernier contact" in text
     assert "3 ans" in text
-    notice = pdf_text(docs.notice_pdf(site.id, tmp_path / "notice.pdf"))
+    notice = pdf_text(write_notice_pdf(privacy.notice_facts(site.id), tmp_path / "notice.pdf"))
     assert "Ce que nous faisons de vos données" in notice
     assert "18 mois" in notice

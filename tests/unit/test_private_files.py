@@ -20,7 +20,8 @@ from tiers_lieu import encryption
 from tiers_lieu import encryption_keys as keys
 from tiers_lieu.__main__ import main
 from tiers_lieu.app import build
-from tiers_lieu.services.backups import BackupService
+from tiers_lieu.private_files import write_whole
+from tiers_lieu.services.backups import BackupService, backups_for
 from tiers_lieu.services.pending_visits import PendingVisit, PendingVisitQueue, queue_path
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="Unix permissions")
@@ -115,7 +116,7 @@ def test_encrypting_writes_private_key_files_base_and_backups(
     service = BackupService(f"sqlite:///{db_path}")
     service.backup()
     os.chmod(db_path, 0o644)  # as an older Comptoir left it
-    EncryptionService(f"sqlite:///{db_path}").encrypt("le lavoir de Felletin")
+    EncryptionService(backups_for(f"sqlite:///{db_path}")).encrypt("le lavoir de Felletin")
     key_file = encryption.key_file_for(db_path)
     assert key_file.is_file()
     backups = list(service.folder.iterdir())
@@ -131,7 +132,7 @@ def test_a_key_file_in_a_new_folder_is_private(tmp_path: Path, cheap_keys: None)
     partial = target.with_name(target.name + ".partiel")
     partial.write_text("{}")
     os.chmod(partial, 0o644)
-    keys.write_atomically(target, b"{}")
+    write_whole(target, b"{}")
     assert loose([target]) == []
 
 
@@ -212,6 +213,7 @@ def test_nothing_is_changed_where_permissions_do_not_apply(
     monkeypatch.setattr(os, "fchmod", lambda *args, **kwargs: calls.append(args), raising=False)
     folder = private_files.private_folder(tmp_path / "a" / "b")
     private_files.write_private(folder / "f.json", b"{}")
+    private_files.write_whole(folder / "g.json", b"{}")
     assert private_files.new_private_file(folder / "base.sqlite")
     assert private_files.tighten([folder / "f.json"], folders=[folder]) == 0
     assert calls == []

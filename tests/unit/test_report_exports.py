@@ -14,6 +14,7 @@ from test_indicators import EXPECTED_TOTALS, MARCH, SECRETS, build_dataset
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.reports.model import INDICATORS, SECTIONS, ReportData
+from tiers_lieu.services.organisation import OperationFields
 from tiers_lieu.services.readmodels import SiteInfo
 
 
@@ -22,11 +23,13 @@ def report(app: Comptoir, site: SiteInfo) -> ReportData:
     dataset = build_dataset(app, site)
     app.organisation.save_operation(
         site.id,
-        title="Accueil et services au public",
-        file_number="LEADER-23-042",
-        gal_name="GAL Sud Creusois",
-        region="Nouvelle-Aquitaine",
-        cofunders="Département de la Creuse",
+        OperationFields(
+            title="Accueil et services au public",
+            file_number="LEADER-23-042",
+            gal_name="GAL Sud Creusois",
+            region="Nouvelle-Aquitaine",
+            cofunders="Département de la Creuse",
+        ),
     )
     app.organisation.add_claim(site.id, number="DP2", period_start=MARCH[0], period_end=MARCH[1])
     return app.reports.compute(

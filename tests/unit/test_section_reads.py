@@ -32,6 +32,7 @@ from tiers_lieu.models import (
     VolunteerTime,
 )
 from tiers_lieu.services.amap.common import DISTRIBUTED
+from tiers_lieu.services.grocery.products import ProductFields
 from tiers_lieu.services.grocery.sales import LineInput, PaymentInput
 from tiers_lieu.services.readmodels import SiteInfo
 
@@ -79,8 +80,8 @@ def never_the_whole_place(plans: list[str], table: str) -> None:
 # -- « Ventes du jour » ------------------------------------------------------------------
 def test_the_days_sales_read_that_day_only_and_keep_their_figures(two: Comptoir) -> None:
     a, _b = places(two)
-    bread = two.grocery.products.create(site_id=a.id, name="Pain", price_cents=480)
-    jam = two.grocery.products.create(site_id=a.id, name="Confiture", price_cents=350)
+    bread = two.grocery.products.create(a.id, ProductFields(name="Pain", price_cents=480))
+    jam = two.grocery.products.create(a.id, ProductFields(name="Confiture", price_cents=350))
     two.grocery.stock.receive(
         site_id=a.id, product_id=bread.id, quantity_milli=20_000, unit_cost_cents=None
     )
@@ -169,7 +170,7 @@ def test_the_latest_volunteer_entries_are_the_head_of_the_whole_list(two: Compto
 # -- « Stock » --------------------------------------------------------------------------
 def test_a_products_history_is_its_latest_movements(two: Comptoir) -> None:
     a, _b = places(two)
-    honey = two.grocery.products.create(site_id=a.id, name="Miel", price_cents=900)
+    honey = two.grocery.products.create(a.id, ProductFields(name="Miel", price_cents=900))
     for quantity in range(1, 8):
         two.grocery.stock.receive(
             site_id=a.id, product_id=honey.id, quantity_milli=quantity * 1000, unit_cost_cents=None

@@ -16,7 +16,7 @@ from tiers_lieu.errors import (
     ValidationError,
 )
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.public_holidays import public_holidays
 from tiers_lieu.services.readmodels import SiteInfo
 
 

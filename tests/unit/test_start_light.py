@@ -13,7 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po as babel_read_po
 from sqlalchemy.engine import make_url
 
-from tiers_lieu.cli_parser import ARGPARSE_CATALOG, _argparse_french, compile_mo, read_po
+from tiers_lieu.cli.parser import ARGPARSE_CATALOG, _argparse_french, compile_mo, read_po
 from tiers_lieu.db_location import resolve_db_url, sqlite_path
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from pdftext import pdf_pages
 
 from tiers_lieu.app import Comptoir
+from tiers_lieu.reports.documents.tally_sheet import TallyColumn, tally_columns, write_tally_sheet
 from tiers_lieu.services.readmodels import OpeningRange, SiteInfo
-from tiers_lieu.services.tally_sheet import TallyColumn, tally_columns, write_tally_sheet
 
 
 def test_the_sheet_names_the_place_and_each_active_service(

@@ -16,9 +16,9 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.models import AuditEntry, Person, Visit
 from tiers_lieu.models.enums import CategoryKind, Role, VisitSource
-from tiers_lieu.services.events import HeadCountLine
+from tiers_lieu.services.events import EventFields, HeadCountLine
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
-from tiers_lieu.services.visit_log import UNKNOWN_FILTER, VisitFilter
+from tiers_lieu.services.visit_log import UNKNOWN_FILTER, VisitCorrection, VisitFilter
 
 YEAR = VisitFilter(start=date(2026, 1, 1), end=date(2026, 12, 31))
 
@@ -183,11 +183,13 @@ def test_a_correction_is_saved_and_audited(app: Comptoir, site: SiteInfo, user: 
     app.access.sign_in(user)
     row = app.visit_log.update(
         visit_id,
-        service_id=coworking,
-        activity_date=date(2026, 5, 3),
-        activity_time=time(14, 20, 33),
-        count=3,
-        status_id=retired,
+        VisitCorrection(
+            service_id=coworking,
+            activity_date=date(2026, 5, 3),
+            activity_time=time(14, 20, 33),
+            count=3,
+            status_id=retired,
+        ),
     )
     assert (row.service_name, row.count, row.status) == ("Coworking", 3, "Retraité")
     assert row.activity_time == time(14, 20)
@@ -207,10 +209,9 @@ def test_a_correction_that_changes_nothing_writes_no_audit_line(
     (visit_id,) = add_visits(app, site, {"service_id": welcome, "activity_date": date(2026, 5, 4)})
     app.visit_log.update(
         visit_id,
-        service_id=welcome,
-        activity_date=date(2026, 5, 4),
-        activity_time=None,
-        count=1,
+        VisitCorrection(
+            service_id=welcome, activity_date=date(2026, 5, 4), activity_time=None, count=1
+        ),
     )
     assert audit_lines(app, visit_id) == []
 
@@ -262,7 +263,7 @@ def test_a_wrong_correction_names_the_field_and_changes_nothing(
         **changes,
     }
     with pytest.raises(ValidationError) as refused:
-        app.visit_log.update(visit_id, today=date(2026, 5, 5), **values)
+        app.visit_log.update(visit_id, VisitCorrection(**values), today=date(2026, 5, 5))
     assert refused.value.field == field
     assert app.visit_log.get(visit_id).count == 1
     assert audit_lines(app, visit_id) == []
@@ -272,7 +273,7 @@ def test_visits_of_a_workshop_are_corrected_through_the_workshop(
     app: Comptoir, site: SiteInfo, user: UserInfo
 ) -> None:
     event = app.events.create(
-        site_id=site.id, title="Atelier tablette", event_date=date(2026, 5, 4)
+        site.id, EventFields(title="Atelier tablette", event_date=date(2026, 5, 4))
     )
     app.events.set_head_counts(event.id, [HeadCountLine(5)])
     (row,) = app.visit_log.page(site_id=site.id, filters=YEAR, limit=10)
@@ -282,9 +283,11 @@ def test_visits_of_a_workshop_are_corrected_through_the_workshop(
     with pytest.raises(ConflictError):
         app.visit_log.update(
             row.id,
-            service_id=row.service_id,
-            activity_date=row.activity_date,
-            activity_time=None,
-            count=9,
+            VisitCorrection(
+                service_id=row.service_id,
+                activity_date=row.activity_date,
+                activity_time=None,
+                count=9,
+            ),
         )
     assert app.visit_log.get(row.id).count == 5

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
@@ -33,6 +32,7 @@ from typing import Any
 
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
+from tiers_lieu.private_files import write_whole
 
 #: What starts a formula in Excel, LibreOffice and Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -162,10 +162,6 @@ def write_xlsx_table(
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` beside ``path`` (``….partiel``), then rename it to ``path``."""
-    partial = path.with_name(path.name + ".partiel")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    """Write ``data`` beside ``path`` (``….partiel``), then rename it to ``path``: a
+    document of the user's, with the usual rights."""
+    write_whole(path, data, mode=None)

@@ -51,6 +51,7 @@ from tiers_lieu.services.tabular import normalise
 
 __all__ = [
     "AssistanceInfo",
+    "AssistanceInput",
     "AssistanceRow",
     "AssistanceService",
     "AssistanceTotals",
@@ -79,6 +80,32 @@ def follow_up_days(outcome_label: str) -> int | None:
     return None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssistanceInput:
+    """One démarche as the form (or an import) gives it. ``follow_up_due`` left ``None`` is
+    the outcome's default delay; ``visit_id`` attaches the record to a visit already counted.
+    The person's commune, age band, gender and status are « Non communiqué » when ``None``."""
+
+    activity_date: date
+    operator_id: uuid.UUID
+    theme_id: uuid.UUID
+    help_type_id: uuid.UUID
+    duration_min: int
+    outcome_id: uuid.UUID
+    activity_time: time | None = None
+    place_id: uuid.UUID | None = None
+    orientation_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
+    commune_id: uuid.UUID | None = None
+    age_band_id: uuid.UUID | None = None
+    gender_id: uuid.UUID | None = None
+    status_id: uuid.UUID | None = None
+    note: str = ""
+    follow_up_due: date | None = None
+    visit_id: uuid.UUID | None = None
+    source: str = VisitSource.DESK
+
+
 @dataclass(frozen=True)
 class AssistanceInfo:
     """A record as saved, with what the desk confirms (the visit counted, or why not)."""
@@ -103,35 +130,22 @@ class AssistanceService:
     # -- recording ------------------------------------------------------------------------
     @requires(Permission.ASSISTANCE)
     def create(
-        self,
-        *,
-        site_id: uuid.UUID,
-        activity_date: date,
-        activity_time: time | None = None,
-        operator_id: uuid.UUID,
-        theme_id: uuid.UUID,
-        help_type_id: uuid.UUID,
-        duration_min: int,
-        place_id: uuid.UUID | None = None,
-        outcome_id: uuid.UUID,
-        orientation_id: uuid.UUID | None = None,
-        person_id: uuid.UUID | None = None,
-        commune_id: uuid.UUID | None = None,
-        age_band_id: uuid.UUID | None = None,
-        gender_id: uuid.UUID | None = None,
-        status_id: uuid.UUID | None = None,
-        note: str = "",
-        follow_up_due: date | None = None,
-        visit_id: uuid.UUID | None = None,
-        count_visit: bool = True,
-        source: str = VisitSource.DESK,
+        self, site_id: uuid.UUID, data: AssistanceInput, *, count_visit: bool = True
     ) -> AssistanceInfo:
-        """Save one record; at the desk, count its visit in the same transaction."""
+        """Save one record; at the desk, count its visit in the same transaction (not with
+        ``count_visit=False``: an import, whose visits are counted otherwise)."""
+        activity_date, activity_time = data.activity_date, data.activity_time
+        operator_id, theme_id, help_type_id = data.operator_id, data.theme_id, data.help_type_id
+        duration_min, place_id = data.duration_min, data.place_id
+        outcome_id, orientation_id = data.outcome_id, data.orientation_id
+        person_id, commune_id = data.person_id, data.commune_id
+        age_band_id, gender_id, status_id = data.age_band_id, data.gender_id, data.status_id
+        visit_id, source = data.visit_id, data.source
         if not 1 <= duration_min <= DURATION_MAX:
             raise ValidationError(
                 _("Durée"), _("entre 1 et {max} minutes").format(max=DURATION_MAX)
             )
-        note = note.strip()
+        note = data.note.strip()
         if len(note) > NOTE_MAX:
             raise ValidationError(_("Note"), _("{n} caractères au plus").format(n=NOTE_MAX))
         with self._uow() as uow:
@@ -156,7 +170,7 @@ class AssistanceService:
             days = follow_up_days(outcome)
             due: date | None = None
             if days is not None:
-                due = follow_up_due or activity_date + timedelta(days=days)
+                due = data.follow_up_due or activity_date + timedelta(days=days)
                 if due < activity_date:
                     raise ValidationError(
                         _("Date de suivi"), _("ne peut précéder la date de la démarche")

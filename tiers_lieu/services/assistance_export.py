@@ -1,12 +1,9 @@
-"""Assistance exports: the national digital-mediation activity layout and the France Services
-partner table (records per organisme and month), as CSV and XLSX.
+"""Assistance exports: what the national digital-mediation activity layout and the France
+Services partner table (records per organisme and month) hold, as read models;
+:mod:`tiers_lieu.reports.documents.assistance` writes them as CSV and XLSX.
 
 Exports carry categories and counts only: never a name, never a note, so that a file sent to
-a funder or a network holds no personal data. The CSV files are what French spreadsheets open
-without a question (UTF-8 with BOM, ``;`` separator); the XLSX files hold real dates and
-numbers so that a coordinator can sum and filter them. Both are written by the formula-safe
-helpers of :mod:`tiers_lieu.reports.cells` (text neutralised, numbers kept), which also keep
-openpyxl out of this module.
+a funder or a network holds no personal data.
 
 The queries take a session (``AssistanceService`` opens the unit of work); the writers take
 the rows and a path and touch no database, so the windows run them in the background.
@@ -17,17 +14,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import ColumnElement, extract
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from tiers_lieu.defaults import UNKNOWN
-from tiers_lieu.i18n import _
 from tiers_lieu.models import AssistanceRecord, Category, Commune
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.reports.cells import write_csv, write_xlsx_table
 
 ACTIVITY_COLUMNS = [
     "date",
@@ -205,42 +199,3 @@ def monthly_by_operator(
         if c.active or c.id in cells
     ]
     return MonthlyTable(months=months, lines=lines)
-
-
-# -- writers ---------------------------------------------------------------------------------
-# One formula-safe writer for every spreadsheet (tiers_lieu.reports.cells): a commune or an
-# organisme named « =HYPERLINK(…) » is written as text starting with « ' », never as a formula;
-# dates and counts stay dates and numbers.
-
-
-def write_activity_csv(rows: list[ExportRow], path: Path) -> int:
-    """Write the digital-mediation activity CSV; returns the number of records written."""
-    write_csv(path, [ACTIVITY_COLUMNS, *(row.cells() for row in rows)])
-    return len(rows)
-
-
-def write_activity_xlsx(rows: list[ExportRow], path: Path) -> int:
-    write_xlsx_table(
-        path, _("Activité"), ACTIVITY_COLUMNS, [row.cells() for row in rows], date_column=True
-    )
-    return len(rows)
-
-
-def _monthly_table_rows(table: MonthlyTable) -> tuple[list[str], list[list[object]]]:
-    header = [_("Organisme"), *table.months, _("Total")]
-    rows: list[list[object]] = [[line.operator, *line.counts, line.total] for line in table.lines]
-    rows.append([_("Total"), *table.month_totals(), table.total])
-    return header, rows
-
-
-def write_monthly_csv(table: MonthlyTable, path: Path) -> int:
-    """Write the organisme × month table; returns the number of records it counts."""
-    header, rows = _monthly_table_rows(table)
-    write_csv(path, [header, *rows])
-    return table.total
-
-
-def write_monthly_xlsx(table: MonthlyTable, path: Path) -> int:
-    header, rows = _monthly_table_rows(table)
-    write_xlsx_table(path, _("France Services"), header, rows)
-    return table.total

@@ -11,8 +11,6 @@ starts and ends.
 
 from __future__ import annotations
 
-import csv
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,82 +22,16 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from tiers_lieu.db import UowFactory
-from tiers_lieu.i18n import N_, _, format_date, format_time
+from tiers_lieu.i18n import DEFAULT_TIME_ZONE, _, format_date, format_time
 from tiers_lieu.models import AppUser, AuditEntry, Site
 from tiers_lieu.models.enums import AuditAction
-from tiers_lieu.reports.cells import safe_text  # the one formula-safe rule of every export
+from tiers_lieu.reports.cells import write_csv  # the one formula-safe CSV of every export
 from tiers_lieu.services import audit, audit_text
 from tiers_lieu.services.access import Permission, access_of, requires
+from tiers_lieu.services.audit_text import action_label, entity_label
 
 if TYPE_CHECKING:
     from tiers_lieu.services.audit_verify import ChainReport
-
-DEFAULT_TIMEZONE = "Europe/Paris"
-
-ACTION_LABELS: dict[str, str] = {
-    AuditAction.CREATE: N_("Création"),
-    AuditAction.UPDATE: N_("Modification"),
-    AuditAction.DELETE: N_("Suppression"),
-    AuditAction.LOGIN: N_("Connexion"),
-    AuditAction.EXPORT: N_("Export"),
-    AuditAction.PURGE: N_("Purge"),
-    AuditAction.READ: N_("Consultation"),
-    AuditAction.REFUSED: N_("Refus"),
-    AuditAction.SWITCH: N_("Changement d'utilisateur"),
-    AuditAction.LOCKOUT: N_("Blocage de compte"),
-}
-
-ENTITY_LABELS: dict[str, str] = {
-    "app_user": N_("Compte"),
-    "assistance_record": N_("Aide aux démarches"),
-    "audit_entry": N_("Journal d'audit"),
-    "person": N_("Personne"),
-    "person_merge": N_("Fusion de personnes"),
-    "consent": N_("Consentement"),
-    "membership": N_("Adhésion"),
-    "retention": N_("Durées de conservation"),
-    "setting": N_("Paramètre"),
-    "report": N_("Rapport"),
-    "visit": N_("Visite"),
-    "booking": N_("Réservation"),
-    "sale": N_("Vente"),
-    "commune": N_("Commune"),
-    "pass_type": N_("Formule"),
-    "amap_contract": N_("Contrat AMAP"),
-    "amap_instalment": N_("Échéance AMAP"),
-    "amap_subscription": N_("Adhésion AMAP"),
-    "basket_type": N_("Type de panier"),
-    "booking_import": N_("Import de calendrier"),
-    "booking_series": N_("Série de réservations"),
-    "category": N_("Liste de choix"),
-    "closure": N_("Fermeture"),
-    "coworking_pass": N_("Pass coworking"),
-    "distribution": N_("Distribution AMAP"),
-    "event": N_("Événement"),
-    "event_attendance": N_("Participation à un événement"),
-    "opening_hours": N_("Horaires d'ouverture"),
-    "permanence": N_("Permanence"),
-    "pickup": N_("Retrait de panier"),
-    "place_key": N_("Clé du lieu"),
-    "practitioner": N_("Intervenant·e"),
-    "producer": N_("Producteur"),
-    "product": N_("Produit"),
-    "resource": N_("Ressource"),
-    "service": N_("Service"),
-    "site": N_("Lieu"),
-    "solidarity_funding": N_("Financement solidaire"),
-    "stock_movement": N_("Mouvement de stock"),
-}
-
-
-def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action)
-    return _(label) if label else action
-
-
-def entity_label(entity: str) -> str:
-    label = ENTITY_LABELS.get(entity)
-    return _(label) if label else entity.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -139,7 +71,7 @@ class AuditAccount:
 
 def describe_details(text: str, zone: ZoneInfo | None = None) -> str:
     """The stored JSON as a French sentence (:mod:`.audit_text`)."""
-    return audit_text.describe(text, zone or ZoneInfo(DEFAULT_TIMEZONE))
+    return audit_text.describe(text, zone or ZoneInfo(DEFAULT_TIME_ZONE))
 
 
 class AuditLogService:
@@ -174,24 +106,17 @@ class AuditLogService:
         is audited. Returns the number of lines written."""
         with self._uow(read_only=True) as uow:
             lines = self._lines(uow.session, filters, site_id, 0, None)
-        partial = path.with_name(path.name + ".partiel")
-        # Written aside then renamed: a failure never leaves half a file under the real name.
-        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-            writer.writerow(
-                [_("Date"), _("Compte"), _("Action"), _("Objet"), _("Détails"), _("Données")]
-            )
-            for line in lines:
-                cells = [
-                    line.when,
-                    line.account,
-                    line.action_label,
-                    line.what,
-                    line.details,
-                    line.raw_details,
-                ]
-                writer.writerow([safe_text(value) for value in cells])
-        os.replace(partial, path)
+        header = [_("Date"), _("Compte"), _("Action"), _("Objet"), _("Détails"), _("Données")]
+        write_csv(  # written aside, then renamed: never half a file under the real name
+            path,
+            [
+                header,
+                *(
+                    (x.when, x.account, x.action_label, x.what, x.details, x.raw_details)
+                    for x in lines
+                ),
+            ],
+        )
         with self._uow() as uow:
             account = None
             if filters.user_id is not None:
@@ -280,7 +205,7 @@ class AuditLogService:
 
 def _zone(session: Session, site_id: uuid.UUID | None) -> ZoneInfo:
     site = session.get(Site, site_id) if site_id is not None else None
-    return ZoneInfo(site.timezone if site is not None and site.timezone else DEFAULT_TIMEZONE)
+    return ZoneInfo(site.timezone if site is not None and site.timezone else DEFAULT_TIME_ZONE)
 
 
 def _conditions(filters: AuditFilter, zone: ZoneInfo) -> list[ColumnElement[bool]]:

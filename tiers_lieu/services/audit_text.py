@@ -1,5 +1,6 @@
-"""The details of an audit line as a French sentence: « Visite du 6 décembre 2026 (accueil),
-1 personne. », « 69 suivis listés. », never ``follow_ups : 69``.
+"""The words of an audit line: its action and its object by their French labels, and its
+details as a French sentence: « Visite du 6 décembre 2026 (accueil), 1 personne. », « 69 suivis
+listés. », never ``follow_ups : 69``.
 
 The services store their details as JSON with English keys (:func:`audit.record`); those keys
 and values are the record an auditor may want verbatim (the CSV export keeps them beside the
@@ -28,7 +29,73 @@ from tiers_lieu.i18n import (
     weekday_name,
 )
 from tiers_lieu.labels import role_label
-from tiers_lieu.models.enums import Role
+from tiers_lieu.models.enums import AuditAction, Role
+
+ACTION_LABELS: dict[str, str] = {
+    AuditAction.CREATE: N_("Création"),
+    AuditAction.UPDATE: N_("Modification"),
+    AuditAction.DELETE: N_("Suppression"),
+    AuditAction.LOGIN: N_("Connexion"),
+    AuditAction.EXPORT: N_("Export"),
+    AuditAction.PURGE: N_("Purge"),
+    AuditAction.READ: N_("Consultation"),
+    AuditAction.REFUSED: N_("Refus"),
+    AuditAction.SWITCH: N_("Changement d'utilisateur"),
+    AuditAction.LOCKOUT: N_("Blocage de compte"),
+}
+
+ENTITY_LABELS: dict[str, str] = {
+    "app_user": N_("Compte"),
+    "assistance_record": N_("Aide aux démarches"),
+    "audit_entry": N_("Journal d'audit"),
+    "person": N_("Personne"),
+    "person_merge": N_("Fusion de personnes"),
+    "consent": N_("Consentement"),
+    "membership": N_("Adhésion"),
+    "retention": N_("Durées de conservation"),
+    "setting": N_("Paramètre"),
+    "report": N_("Rapport"),
+    "visit": N_("Visite"),
+    "booking": N_("Réservation"),
+    "sale": N_("Vente"),
+    "commune": N_("Commune"),
+    "pass_type": N_("Formule"),
+    "amap_contract": N_("Contrat AMAP"),
+    "amap_instalment": N_("Échéance AMAP"),
+    "amap_subscription": N_("Adhésion AMAP"),
+    "basket_type": N_("Type de panier"),
+    "booking_import": N_("Import de calendrier"),
+    "booking_series": N_("Série de réservations"),
+    "category": N_("Liste de choix"),
+    "closure": N_("Fermeture"),
+    "coworking_pass": N_("Pass coworking"),
+    "distribution": N_("Distribution AMAP"),
+    "event": N_("Événement"),
+    "event_attendance": N_("Participation à un événement"),
+    "opening_hours": N_("Horaires d'ouverture"),
+    "permanence": N_("Permanence"),
+    "pickup": N_("Retrait de panier"),
+    "place_key": N_("Clé du lieu"),
+    "practitioner": N_("Intervenant·e"),
+    "producer": N_("Producteur"),
+    "product": N_("Produit"),
+    "resource": N_("Ressource"),
+    "service": N_("Service"),
+    "site": N_("Lieu"),
+    "solidarity_funding": N_("Financement solidaire"),
+    "stock_movement": N_("Mouvement de stock"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return _(label) if label else action
+
+
+def entity_label(entity: str) -> str:
+    label = ENTITY_LABELS.get(entity)
+    return _(label) if label else entity.replace("_", " ").capitalize()
+
 
 # Keys holding a number of things: the sentence says « 69 suivis », « 1 personne ».
 COUNTS: dict[str, Callable[[int], str]] = {

@@ -35,11 +35,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Table, func, select, text
 
 from tiers_lieu.db import UowFactory
-from tiers_lieu.i18n import _, format_instant, format_number, ngettext
+from tiers_lieu.i18n import DEFAULT_TIME_ZONE, _, format_instant, format_number, ngettext
 from tiers_lieu.models import AuditEntry, Site
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services.audit_chain import GENESIS, PURGED_TO_HASH, PURGED_TO_SEQ, line_hash
-from tiers_lieu.services.audit_log import DEFAULT_TIMEZONE, action_label
+from tiers_lieu.services.audit_text import action_label
 from tiers_lieu.services.audit_witness import SeenHead
 
 STREAM_ROWS = 2000
@@ -150,7 +150,7 @@ def verify_chains(
     seen: Mapping[uuid.UUID | None, SeenHead] | None = None,
 ) -> ChainReport:
     places = {
-        row.id: (row.name, ZoneInfo(row.timezone or DEFAULT_TIMEZONE))
+        row.id: (row.name, ZoneInfo(row.timezone or DEFAULT_TIME_ZONE))
         for row in connection.execute(select(_SITES.c.id, _SITES.c.name, _SITES.c.timezone))
     }
     t = _TABLE
@@ -167,7 +167,7 @@ def verify_chains(
     for site_id in chains:
         place, zone = places.get(site_id) or (
             _("Journal commun (sans lieu)"),
-            ZoneInfo(DEFAULT_TIMEZONE),
+            ZoneInfo(DEFAULT_TIME_ZONE),
         )
         walker = _Walk(connection, site_id, place, zone, seen.get(site_id))
         found = walker.run()

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import uuid
 from collections.abc import Mapping
@@ -38,7 +37,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from tiers_lieu.private_files import private_folder, write_private
+from tiers_lieu.private_files import private_folder, write_whole
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +129,8 @@ def record_seen(path: Path | None, heads: Heads, *, database: str = "") -> None:
                 for chain, head in kept.items()
             },
         }
-        partial = path.with_name(path.name + ".partiel")
         try:
             private_folder(path.parent)
-            write_private(partial, json.dumps(data, indent=1).encode("utf-8"), sync=True)
-            os.replace(partial, path)
+            write_whole(path, json.dumps(data, indent=1).encode("utf-8"))
         except OSError as exc:
             log.warning("Témoin du journal d'audit non écrit (%s) : %s", path, exc)

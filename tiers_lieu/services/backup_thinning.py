@@ -17,15 +17,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from tiers_lieu.encryption import key_file_for
-from tiers_lieu.services.leftovers import Cleanup
+from tiers_lieu.services.leftovers import MIGRATION_PREFIX, PREFIX, RESTORE_PREFIX, Cleanup
 
-PREFIX = "comptoir-"
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 STAMP_RE = re.compile(r"(\d{8}-\d{6})\.sqlite$")
 DAILY_DAYS = 14
 WEEKLY_DAYS = 92
-MIGRATION_PREFIX = "avant-migration-"
-RESTORE_PREFIX = "avant-restauration-"
 KEPT_PREFIXES = (MIGRATION_PREFIX, RESTORE_PREFIX)
 KEPT_BEFORE_CHANGES = 5
 

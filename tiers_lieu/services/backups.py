@@ -27,7 +27,6 @@ never removes the encryption: the restored file takes the key of the current dat
 from __future__ import annotations
 
 import json
-import os
 from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,13 +34,12 @@ from pathlib import Path
 
 from tiers_lieu import encryption
 from tiers_lieu.db import MIGRATIONS_DIR, backup_sqlite, one_at_a_time, sqlite_path
+from tiers_lieu.encryption import integrity_problems
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, ngettext
-from tiers_lieu.private_files import private_folder, write_private
+from tiers_lieu.private_files import private_folder, write_whole
 from tiers_lieu.services import leftovers
 from tiers_lieu.services.backup_thinning import (
-    MIGRATION_PREFIX,
-    PREFIX,
     STAMP_FORMAT,
     stamp_of,
     thin_dated_copies,
@@ -49,7 +47,6 @@ from tiers_lieu.services.backup_thinning import (
 )
 from tiers_lieu.services.encryption_swap import remove_copy
 
-SETTINGS_NAME = "sauvegardes.json"
 AUTO_INTERVAL = timedelta(minutes=30)
 EXTERNAL_WARNING_AGE = timedelta(days=7)
 
@@ -65,23 +62,6 @@ class BackupInfo:
 
 
 # -- checks on a file ---------------------------------------------------------------------
-def integrity_problems(path: Path, *, quick: bool = False) -> list[str]:
-    """What SQLite finds wrong with ``path`` (empty list: sound)."""
-    pragma = "quick_check" if quick else "integrity_check"
-    try:
-        connection = encryption.connect(path, read_only=True)
-        try:
-            rows = connection.execute(f"PRAGMA {pragma}").fetchall()
-        finally:
-            connection.close()
-    except encryption.database_errors() as exc:
-        if encryption.lacks_key_file(path):
-            return [encryption.missing_key_file_message(path)]
-        return [str(exc)]
-    problems = [str(row[0]) for row in rows]
-    return [] if problems == ["ok"] else problems
-
-
 def known_revisions() -> set[str]:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
@@ -127,29 +107,30 @@ def verify_comptoir_file(path: Path) -> None:
         )
 
 
+def postgresql_refusal() -> ComptoirError:
+    """Why a PostgreSQL base has no backup or restore here (its server keeps its own)."""
+    return ComptoirError(
+        _(
+            "Les sauvegardes de Comptoir concernent une base SQLite ; pour une base "
+            "PostgreSQL, utilisez pg_dump et pg_restore."
+        )
+    )
+
+
 class BackupService:
     """Backups of one SQLite database file (PostgreSQL is backed up with ``pg_dump``)."""
 
     def __init__(self, url: str, *, folder: Path | None = None) -> None:
         path = sqlite_path(url)
         if path is None:
-            raise ComptoirError(
-                _(
-                    "Les sauvegardes de Comptoir concernent une base SQLite ; pour une base "
-                    "PostgreSQL, utilisez pg_dump et pg_restore."
-                )
-            )
+            raise postgresql_refusal()
         self.db_path = path
         self.folder = folder or leftovers.backup_folder_of(path)
-        self._settings_path = self.folder / SETTINGS_NAME
+        self._settings_path = self.folder / leftovers.SETTINGS_NAME
 
     # -- settings ------------------------------------------------------------------------
     def _settings(self) -> dict[str, str]:
-        try:
-            data = json.loads(self._settings_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        return leftovers.backup_settings(self.folder)
 
     def _save_settings(self, **values: str | None) -> None:
         data = self._settings()
@@ -159,9 +140,7 @@ class BackupService:
             else:
                 data[key] = value
         private_folder(self.folder)
-        tmp = self._settings_path.with_suffix(".tmp")
-        write_private(tmp, json.dumps(data, indent=2).encode("utf-8"))
-        os.replace(tmp, self._settings_path)
+        write_whole(self._settings_path, json.dumps(data, indent=2).encode("utf-8"))
 
     def external_folder(self) -> Path | None:
         value = self._settings().get("external_folder")
@@ -212,7 +191,7 @@ class BackupService:
             raise ComptoirError(_("La base « {path} » n'existe pas.").format(path=self.db_path))
         dated = target is None
         if target is None:
-            target = self.folder / f"{PREFIX}{now.strftime(STAMP_FORMAT)}.sqlite"
+            target = self.folder / f"{leftovers.PREFIX}{now.strftime(STAMP_FORMAT)}.sqlite"
         fingerprint = self.fingerprint()
         with one_at_a_time(self.db_path), self._under_way(target.parent):
             _write_verified_copy(self.db_path, target)
@@ -348,18 +327,18 @@ def keep_before_migration(
     under a backup's name); the oldest such copies are then thinned."""
     folder = folder or leftovers.backup_folder_of(db_path)
     stamp = (now or datetime.now()).strftime(STAMP_FORMAT)
-    target = folder / f"{MIGRATION_PREFIX}{revision}-{stamp}.sqlite"
+    target = folder / f"{leftovers.MIGRATION_PREFIX}{revision}-{stamp}.sqlite"
     with one_at_a_time(db_path), leftovers.backup_under_way(folder):
         _write_verified_copy(db_path, target)
     thin_kept_copies(folder)
     return target
 
 
-def backup_before_import(url: str) -> None:
-    """A verified copy of the database before an import writes anything (SQLite only; a
-    PostgreSQL server keeps its own backups)."""
-    try:
-        service = BackupService(url)
-    except ComptoirError:
-        return
-    service.maybe_backup("import")
+def backups_for(url: str) -> BackupService | None:
+    """The backups of the base at ``url``, without opening the base; ``None`` on PostgreSQL,
+    whose server keeps its own. What :func:`tiers_lieu.app.build` gives as ``app.backups``,
+    and what ``backup``, ``restore`` and ``encrypt`` work on without an application: a
+    backup must be possible when the base cannot be migrated, and a restore is refused while
+    anything (this process too) holds the base. Defined here, not in :mod:`tiers_lieu.app`,
+    so that these commands do not import every service (about 0.5 s)."""
+    return BackupService(url) if sqlite_path(url) is not None else None

@@ -21,9 +21,10 @@ from tiers_lieu.models import Commune, Site
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit, official_communes
 from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.imports.reading import read_table
 from tiers_lieu.services.readmodels import CommuneInfo
 from tiers_lieu.services.sites import INSEE_RE
-from tiers_lieu.services.tabular import normalise, read_table
+from tiers_lieu.services.tabular import normalise
 from tiers_lieu.validation import check_text
 
 NAME_MAX = 120  # Commune.name

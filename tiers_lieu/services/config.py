@@ -1,18 +1,14 @@
 """What a coordinator configures for a site: services, categories, opening hours, closures.
 
-Public holidays are not stored: the ``holidays`` package knows them for any year. A service
-or category is never deleted once used; deactivating hides it from the desk and keeps history.
+Public holidays are not stored (:mod:`.public_holidays`). A service or category is never
+deleted once used; deactivating hides it from the desk and keeps history.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import uuid
-from collections.abc import Callable, Mapping
 from datetime import date, time
-from functools import lru_cache
-from pathlib import Path
 
 from sqlmodel import col, func, select
 
@@ -23,37 +19,8 @@ from tiers_lieu.models import Category, Closure, OpeningHours, Service
 from tiers_lieu.models.enums import AuditAction, CategoryKind, ServiceKind
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.public_holidays import public_holidays
 from tiers_lieu.services.readmodels import CategoryInfo, ClosureInfo, OpeningRange, ServiceInfo
-
-
-@lru_cache(maxsize=1)
-def _france() -> Callable[..., Mapping[date, str]]:
-    """The ``holidays`` package's calendar of France, loaded alone.
-
-    ``holidays.country_holidays`` and any ``import holidays.countries.…`` run the
-    ``holidays.countries`` package, which imports about 250 countries' modules (~150 ms at
-    start, issue 17). France's module needs only the package's base classes, so it is
-    loaded from its file under a private name; a ``holidays`` without that file falls back
-    to the package's usual way.
-    """
-    import importlib.util
-
-    import holidays
-
-    path = Path(holidays.__file__).with_name("countries") / "france.py"
-    spec = importlib.util.spec_from_file_location("tiers_lieu._holidays_france", path)
-    if not path.is_file() or spec is None or spec.loader is None:
-        return functools.partial(holidays.country_holidays, "FR")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    france: Callable[..., Mapping[date, str]] = module.France
-    return france
-
-
-@lru_cache(maxsize=32)
-def public_holidays(year: int) -> dict[date, str]:
-    """French public holidays (metropolitan) of ``year``, with their French names."""
-    return dict(_france()(years=year, language="fr"))
 
 
 def check_opening_ranges(
@@ -289,8 +256,8 @@ class ConfigService:
     ) -> ClosureInfo:
         """Close the place from ``start_date`` to ``end_date``; the bookings still standing
         on those days are returned in ``to_call`` (nothing is cancelled by itself)."""
-        from tiers_lieu.services.agenda import to_call
         from tiers_lieu.services.agenda.rules import SiteCalendar
+        from tiers_lieu.services.agenda.to_call import on_days
 
         if end_date < start_date:
             raise ValidationError(_("Fin"), _("la fin de fermeture précède son début"))
@@ -310,7 +277,7 @@ class ConfigService:
                 details={"start": start_date, "end": end_date},
             )
             uow.commit()
-            people = to_call.on_days(uow, SiteCalendar(uow, site_id), start_date, end_date)
+            people = on_days(uow, SiteCalendar(uow, site_id), start_date, end_date)
             return ClosureInfo(row.id, row.start_date, row.end_date, row.reason, people)
 
     @requires(Permission.SETTINGS)

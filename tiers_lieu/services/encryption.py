@@ -29,14 +29,13 @@ from pathlib import Path
 
 from tiers_lieu import encryption
 from tiers_lieu import encryption_keys as keys
-from tiers_lieu.db import sqlite_path
 from tiers_lieu.encryption import key_file_for
 from tiers_lieu.encryption_keys import KeyFile
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
 from tiers_lieu.services import encryption_swap as swap
 from tiers_lieu.services import leftovers
-from tiers_lieu.services.backups import BackupService, integrity_problems
+from tiers_lieu.services.backups import BackupService
 
 
 @dataclass(frozen=True)
@@ -54,17 +53,19 @@ class EncryptionResult:
 class EncryptionService:
     """Encryption at rest of one SQLite database file."""
 
-    def __init__(self, url: str) -> None:
-        path = sqlite_path(url)
-        if path is None:
+    def __init__(self, backups: BackupService | None) -> None:
+        """``backups``: those of the base to encrypt (``backups_for(url)`` of
+        :mod:`tiers_lieu.services.backups`), re-made encrypted with it; ``None``, a
+        PostgreSQL base, is refused."""
+        if backups is None:
             raise ComptoirError(
                 _(
                     "Le chiffrement de Comptoir concerne une base SQLite ; une base PostgreSQL "
                     "se protège sur le serveur (disque chiffré, accès restreint)."
                 )
             )
-        self.db_path = path
-        self.backups = BackupService(url)
+        self.db_path = backups.db_path
+        self.backups = backups
 
     # -- encrypting ----------------------------------------------------------------------
     def finish_interrupted(self) -> list[str]:
@@ -218,7 +219,7 @@ class EncryptionService:
         partial = swap.partial_for(copy)
         swap.remove_copy(partial)
         try:
-            if integrity_problems(copy):
+            if encryption.integrity_problems(copy):
                 return False
             encryption.copy_database(copy, partial, key=key)
             check = encryption.connect(partial, key=key)

@@ -42,6 +42,7 @@ from tiers_lieu import encryption_keys as keys
 from tiers_lieu.encryption import key_file_for
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
+from tiers_lieu.private_files import private_folder, sync_folder, write_whole
 
 CRASH_ENV = "TIERS_LIEU_TEST_CRASH_AT"
 JOURNAL_SUFFIX = ".chiffrement.json"
@@ -136,10 +137,10 @@ def swap_in(encrypted: Path, plain: Path, *, crash_label: str = "") -> None:
         crash_point("lien" + crash_label)
         # The key file first: an encrypted file never stands without its key.
         encryption.move_copy(encrypted, plain)
-        keys.sync_folder(plain.parent)
+        sync_folder(plain.parent)
         crash_point("echange" + crash_label)
     wipe_plain_copy(old, plain)
-    keys.sync_folder(plain.parent)
+    sync_folder(plain.parent)
 
 
 # -- the journal ----------------------------------------------------------------------------
@@ -164,7 +165,8 @@ class Journal:
 
     def save(self, db_path: Path) -> None:
         data = json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
-        keys.write_atomically(journal_for(db_path), data)
+        private_folder(db_path.parent)
+        write_whole(journal_for(db_path), data)
 
     @classmethod
     def load(cls, db_path: Path) -> Journal | None:
@@ -216,7 +218,7 @@ def _process_start(pid: int) -> str:
 
 def end_journal(db_path: Path) -> None:
     journal_for(db_path).unlink(missing_ok=True)
-    keys.sync_folder(db_path.parent)
+    sync_folder(db_path.parent)
 
 
 def encryption_running_message(db_path: Path, pid: int) -> str:

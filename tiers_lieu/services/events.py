@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -48,6 +49,7 @@ from tiers_lieu.services.visit_log import MAX_COUNT, check_categories
 
 __all__ = [
     "EventDetail",
+    "EventFields",
     "EventInfo",
     "EventService",
     "EventTotals",
@@ -58,6 +60,23 @@ __all__ = [
 ]
 
 MAX_DURATION_MIN = 24 * 60
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventFields:
+    """What the event form gives, for a new event or a change of one. ``service_id`` left
+    ``None`` is the workshop service (on a change: the event's current service)."""
+
+    title: str
+    event_date: date
+    event_type_id: uuid.UUID | None = None
+    theme: str = ""
+    start_time: time | None = None
+    duration_min: int = 60
+    place: str = ""
+    facilitator: str = ""
+    partner_id: uuid.UUID | None = None
+    service_id: uuid.UUID | None = None
 
 
 class EventService:
@@ -104,39 +123,19 @@ class EventService:
 
     # -- writing ----------------------------------------------------------------------------
     @requires(Permission.BOOKINGS)
-    def create(
-        self,
-        *,
-        site_id: uuid.UUID,
-        title: str,
-        event_date: date,
-        event_type_id: uuid.UUID | None = None,
-        theme: str = "",
-        start_time: time | None = None,
-        duration_min: int = 60,
-        place: str = "",
-        facilitator: str = "",
-        partner_id: uuid.UUID | None = None,
-        service_id: uuid.UUID | None = None,
-    ) -> EventInfo:
+    def create(self, site_id: uuid.UUID, data: EventFields) -> EventInfo:
         """A new event without attendance yet; ``service_id`` defaults to the workshop
         service."""
-        fields = _checked_fields(
-            title=title,
-            theme=theme,
-            duration_min=duration_min,
-            place=place,
-            facilitator=facilitator,
-        )
+        fields = _checked_fields(data)
         with self._uow() as uow:
-            service_id = service_id or _default_service(uow, site_id)
-            _check_links(uow, site_id, service_id, event_type_id, partner_id)
+            service_id = data.service_id or _default_service(uow, site_id)
+            _check_links(uow, site_id, service_id, data.event_type_id, data.partner_id)
             event = Event(
                 site_id=site_id,
-                event_date=event_date,
-                start_time=_minute(start_time),
-                event_type_id=event_type_id,
-                partner_id=partner_id,
+                event_date=data.event_date,
+                start_time=_minute(data.start_time),
+                event_type_id=data.event_type_id,
+                partner_id=data.partner_id,
                 service_id=service_id,
                 attendance_mode=AttendanceMode.ANONYMOUS,
                 **fields,
@@ -155,39 +154,19 @@ class EventService:
             return info
 
     @requires(Permission.BOOKINGS)
-    def update(
-        self,
-        event_id: uuid.UUID,
-        *,
-        title: str,
-        event_date: date,
-        event_type_id: uuid.UUID | None = None,
-        theme: str = "",
-        start_time: time | None = None,
-        duration_min: int = 60,
-        place: str = "",
-        facilitator: str = "",
-        partner_id: uuid.UUID | None = None,
-        service_id: uuid.UUID | None = None,
-    ) -> EventInfo:
+    def update(self, event_id: uuid.UUID, data: EventFields) -> EventInfo:
         """Change the event; its visits follow a new date, time or service."""
-        fields = _checked_fields(
-            title=title,
-            theme=theme,
-            duration_min=duration_min,
-            place=place,
-            facilitator=facilitator,
-        )
+        fields = _checked_fields(data)
         with self._uow() as uow:
             event = _event(uow, event_id)
-            service_id = service_id or event.service_id or _default_service(uow, event.site_id)
-            _check_links(uow, event.site_id, service_id, event_type_id, partner_id)
+            service_id = data.service_id or event.service_id or _default_service(uow, event.site_id)
+            _check_links(uow, event.site_id, service_id, data.event_type_id, data.partner_id)
             values: dict[str, Any] = {
                 **fields,
-                "event_date": event_date,
-                "start_time": _minute(start_time),
-                "event_type_id": event_type_id,
-                "partner_id": partner_id,
+                "event_date": data.event_date,
+                "start_time": _minute(data.start_time),
+                "event_type_id": data.event_type_id,
+                "partner_id": data.partner_id,
                 "service_id": service_id,
             }
             changed = {
@@ -363,10 +342,9 @@ def _minute(value: time | None) -> time | None:
     return None if value is None else value.replace(second=0, microsecond=0)
 
 
-def _checked_fields(
-    *, title: str, theme: str, duration_min: int, place: str, facilitator: str
-) -> dict[str, Any]:
-    title = title.strip()
+def _checked_fields(data: EventFields) -> dict[str, Any]:
+    title, theme, duration_min = data.title.strip(), data.theme, data.duration_min
+    place, facilitator = data.place, data.facilitator
     if not title:
         raise ValidationError(_("Titre"), _("ce champ est obligatoire"))
     if len(title) > 200:

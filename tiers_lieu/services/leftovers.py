@@ -25,6 +25,7 @@ command line prints both; the log only keeps a trace.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -53,11 +54,21 @@ except ImportError:  # Windows: the age of a file decides alone
 log = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=15)
+LOCK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+
+# -- the names in and beside a backup folder (the backups, their thinning and the restore
+# use them too; the clean-up must know them to tell leftovers from copies) ------------------
 FOLDER_NAME = "sauvegardes"
 LOCK_NAME = ".verrou-sauvegardes"
+SETTINGS_NAME = "sauvegardes.json"
+"""The backup folder's small JSON file: the external folder chosen, the last copies, the
+base's fingerprint at the last one (written by :class:`~.backups.BackupService`)."""
 PARTIAL_SUFFIX = ".partiel"
 RESTORE_SUFFIX = ".restauration"
-LOCK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+PREFIX = "comptoir-"
+"""Automatic copies: ``comptoir-AAAAMMJJ-HHMMSS.sqlite``."""
+MIGRATION_PREFIX = "avant-migration-"
+RESTORE_PREFIX = "avant-restauration-"
 
 
 @dataclass
@@ -91,6 +102,16 @@ class Cleanup:
 def backup_folder_of(db_path: Path) -> Path:
     """Where the backups of ``db_path`` go, and the lock of the work under way on it."""
     return db_path.parent / FOLDER_NAME
+
+
+def backup_settings(folder: Path) -> dict[str, str]:
+    """What the backup folder's :data:`SETTINGS_NAME` holds (nothing when it is missing or
+    unreadable)."""
+    try:
+        data = json.loads((folder / SETTINGS_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -269,14 +290,12 @@ def clean_beside_base(db_path: Path, *, locked: bool | None = None) -> Cleanup:
     return done
 
 
-def backup_folders(url: str) -> list[Path]:
-    """The backup folder of the base at ``url`` and its external folder when plugged in."""
-    # Imported here: the backup service thins through this module.
-    from tiers_lieu.services.backups import BackupService
-
-    service = BackupService(url)
-    external = service.external_folder()
-    return [service.folder] + ([external] if external is not None and external.is_dir() else [])
+def backup_folders(db_path: Path) -> list[Path]:
+    """The backup folder of the base at ``db_path`` and its external folder when plugged in."""
+    folder = backup_folder_of(db_path)
+    value = backup_settings(folder).get("external_folder")
+    external = Path(value) if value else None
+    return [folder] + ([external] if external is not None and external.is_dir() else [])
 
 
 def tidy_at_start(url: str) -> StartNotes:
@@ -296,7 +315,7 @@ def tidy_at_start(url: str) -> StartNotes:
         journal = swap.Journal.load(db_path)
         alerts += swap.finish_interrupted(db_path)
         done.merge(clean_beside_base(db_path))
-        folders = backup_folders(url)
+        folders = backup_folders(db_path)
         for folder in folders:
             done.merge(clean_backup_folder(folder))
         if (
@@ -311,22 +330,20 @@ def tidy_at_start(url: str) -> StartNotes:
     except OSError as exc:
         log.warning("Nettoyage au démarrage incomplet : %s", exc)
     alerts += [swap.plain_copy_wiped_message(path) for path in done.wiped]
-    tighten_at_start(url, db_path)
+    tighten_at_start(db_path)
     notes = StartNotes(tuple(alerts), removed_message(done) if done.removed else None)
     for note in notes:
         log.info("%s", note)
     return notes
 
 
-def tighten_at_start(url: str, db_path: Path) -> int:
+def tighten_at_start(db_path: Path) -> int:
     """The base, its side files, key file and journal, its backup folder and the backups
     in it (and in the external folder) made this account's only — 0600 files, 0700
     folders — where an older Comptoir left them readable by every account of the computer;
     the default data folder too. A folder the user chose for the base is left as it is.
     Only logged; returns how many paths changed."""
     from tiers_lieu.db import data_dir
-    from tiers_lieu.services.backup_thinning import MIGRATION_PREFIX, PREFIX, RESTORE_PREFIX
-    from tiers_lieu.services.backups import SETTINGS_NAME
 
     copy_prefixes = (PREFIX, MIGRATION_PREFIX, RESTORE_PREFIX)
 
@@ -337,7 +354,7 @@ def tighten_at_start(url: str, db_path: Path) -> int:
     try:
         if db_path.parent.resolve() == data_dir().resolve():
             folders.append(db_path.parent)
-        for index, folder in enumerate(backup_folders(url)):
+        for index, folder in enumerate(backup_folders(db_path)):
             if not folder.is_dir():
                 continue
             if index == 0:  # the backup folder beside the base; the external one is the user's

@@ -94,6 +94,23 @@ class OperationDetail:
     gal_logo_path: str | None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OperationFields:
+    """What the operation form gives (the LEADER file); the logos are image paths."""
+
+    title: str
+    file_number: str = ""
+    gal_name: str = ""
+    region: str = ""
+    cofunders: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    emblem_path: str | None = None
+    leader_logo_path: str | None = None
+    region_logo_path: str | None = None
+    gal_logo_path: str | None = None
+
+
 @dataclass(frozen=True)
 class ClaimInfo:
     id: uuid.UUID
@@ -322,36 +339,21 @@ class OrganisationService:
             return _operation(row) if row is not None else None
 
     @requires(Permission.REPORTS)
-    def save_operation(
-        self,
-        site_id: uuid.UUID,
-        *,
-        title: str,
-        file_number: str = "",
-        gal_name: str = "",
-        region: str = "",
-        cofunders: str = "",
-        start_date: date | None = None,
-        end_date: date | None = None,
-        emblem_path: str | None = None,
-        leader_logo_path: str | None = None,
-        region_logo_path: str | None = None,
-        gal_logo_path: str | None = None,
-    ) -> OperationDetail:
+    def save_operation(self, site_id: uuid.UUID, data: OperationFields) -> OperationDetail:
         """Create the site's operation or update it in place."""
-        _ordered(start_date, end_date, _("Fin de l'opération"))
+        _ordered(data.start_date, data.end_date, _("Fin de l'opération"))
         values = {
-            "title": _text(title, _("Intitulé de l'opération"), 250, required=True),
-            "file_number": _text(file_number, _("Numéro de dossier"), 80),
-            "gal_name": _text(gal_name, _("GAL"), 200),
-            "region": _text(region, _("Région"), 120),
-            "cofunders": _text(cofunders, _("Cofinanceurs"), 500),
-            "start_date": start_date,
-            "end_date": end_date,
-            "emblem_path": _path(emblem_path, _("Emblème de l'Union européenne")),
-            "leader_logo_path": _path(leader_logo_path, _("Logo LEADER")),
-            "region_logo_path": _path(region_logo_path, _("Logo de la Région")),
-            "gal_logo_path": _path(gal_logo_path, _("Logo du GAL")),
+            "title": _text(data.title, _("Intitulé de l'opération"), 250, required=True),
+            "file_number": _text(data.file_number, _("Numéro de dossier"), 80),
+            "gal_name": _text(data.gal_name, _("GAL"), 200),
+            "region": _text(data.region, _("Région"), 120),
+            "cofunders": _text(data.cofunders, _("Cofinanceurs"), 500),
+            "start_date": data.start_date,
+            "end_date": data.end_date,
+            "emblem_path": _path(data.emblem_path, _("Emblème de l'Union européenne")),
+            "leader_logo_path": _path(data.leader_logo_path, _("Logo LEADER")),
+            "region_logo_path": _path(data.region_logo_path, _("Logo de la Région")),
+            "gal_logo_path": _path(data.gal_logo_path, _("Logo du GAL")),
         }
         with self._uow() as uow:
             current = self._current_operation(uow, site_id)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
-from tiers_lieu.private_files import private_folder, tighten, write_private
+from tiers_lieu.private_files import private_folder, tighten, write_whole
 
 if TYPE_CHECKING:
     from tiers_lieu.services.visits import VisitInfo, VisitService
@@ -323,14 +323,12 @@ class PendingVisitQueue:
             "visits": [visit.to_json() for visit in visits],
             "withdrawn": [visit_id.hex for visit_id in withdrawn],
         }
-        partial = self.path.with_name(f".{self.path.name}.partiel")
         try:
             private_folder(self.path.parent)
             text = json.dumps(document, ensure_ascii=False, indent=1)
-            write_private(partial, text.encode("utf-8"))  # 0600: names and times of visits
-            os.replace(partial, self.path)
+            # 0600: names and times of visits
+            write_whole(self.path, text.encode("utf-8"), hidden=True)
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             raise ComptoirError(
                 _(
                     "Le serveur ne répond pas et la visite n'a pas pu être gardée sur cet "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -62,6 +63,21 @@ class PersonInfo:
         return name or self.organisation
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonInput:
+    """A person registered from a desk form (a booking, a household): the minimum only.
+    ``kinds`` are the person's roles (« member », « solidarity »…)."""
+
+    first_name: str
+    last_name: str
+    organisation: str = ""
+    phone: str = ""
+    email: str = ""
+    commune_id: uuid.UUID | None = None
+    kinds: Sequence[str] = ()
+    consent: bool = False
+
+
 def person_info(p: Person) -> PersonInfo:
     consent = p.consent_given_at is not None and p.consent_withdrawn_at is None
     return PersonInfo(
@@ -94,31 +110,22 @@ class PeopleService:
             return self._shown(person_info(person))
 
     @requires(Permission.PEOPLE_EDIT)
-    def create(
-        self,
-        *,
-        site_id: uuid.UUID,
-        first_name: str,
-        last_name: str,
-        organisation: str = "",
-        phone: str = "",
-        email: str = "",
-        commune_id: uuid.UUID | None = None,
-        kinds: list[str] | None = None,
-        consent: bool = False,
-    ) -> PersonInfo:
+    def create(self, site_id: uuid.UUID, data: PersonInput) -> PersonInfo:
         """Register a person from a desk form (a booking, a household): the minimum only."""
-        first, last, org = _checked(first_name, last_name, organisation, phone, email)
+        first, last, org = _checked(
+            data.first_name, data.last_name, data.organisation, data.phone, data.email
+        )
+        consent = data.consent
         with self._uow() as uow:
             person = Person(
                 site_id=site_id,
                 first_name=first,
                 last_name=last,
                 organisation=org,
-                phone=phone.strip(),
-                email=email.strip(),
-                commune_id=commune_id,
-                kinds=",".join(sorted(set(kinds or []))),
+                phone=data.phone.strip(),
+                email=data.email.strip(),
+                commune_id=data.commune_id,
+                kinds=",".join(sorted(set(data.kinds))),
                 consent_given_at=utcnow() if consent else None,
                 consent_scope=_("accueil et services du lieu") if consent else "",
             )

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
@@ -70,6 +71,25 @@ class Retention:
     assistance_months: int = 24
     inactive_people_months: int = 36
     audit_months: int = 12
+
+
+@dataclass(frozen=True)
+class PlaceFacts:
+    """What the register of processing and the desk notice say of a place
+    (:mod:`tiers_lieu.reports.documents.privacy` writes them)."""
+
+    site: str
+    address: str
+    retention: Retention
+
+
+@dataclass(frozen=True)
+class PersonCopy:
+    """Everything held about a person (:meth:`PrivacyService.export_data`) and the place's
+    clock its instants are shown on: what their PDF copy says."""
+
+    data: dict[str, Any]
+    zone: ZoneInfo
 
 
 RETENTION_LABELS = {
@@ -201,18 +221,37 @@ class PrivacyService:
         return path
 
     @requires(Permission.PEOPLE_EXPORT)
-    def export_pdf(self, person_id: uuid.UUID, path: Path) -> Path:
-        # Imported here: reportlab is not needed to open the windows (start-up time).
-        from tiers_lieu.services.privacy_documents import write_person_pdf
-
+    def person_copy(self, person_id: uuid.UUID) -> PersonCopy:
+        """What the person's PDF copy says (the export is audited), with the place's clock
+        its dates are read on."""
         data = self.export_data(person_id)
         with self._uow(read_only=True) as uow:
             person = uow.session.get(Person, person_id)
             assert person is not None
             site = uow.session.get(Site, person.site_id)
             zone = time_zone(site.timezone if site else None)
-        write_person_pdf(data, path, zone=zone)  # dates on the place's clock
-        return path
+        return PersonCopy(data, zone)
+
+    # The register of processing and the desk notice ------------------------------------
+
+    @requires(Permission.SETTINGS)
+    def register_facts(self, site_id: uuid.UUID) -> PlaceFacts:
+        """What the register of processing says of the place (exported by its coordinator)."""
+        return self._place_facts(site_id)
+
+    @in_place
+    def notice_facts(self, site_id: uuid.UUID) -> PlaceFacts:
+        """What the information notice for the desk says (public: anyone may print it)."""
+        return self._place_facts(site_id)
+
+    def _place_facts(self, site_id: uuid.UUID) -> PlaceFacts:
+        with self._uow() as uow:
+            site = uow.session.get(Site, site_id)
+            return PlaceFacts(
+                site=site.name if site else "",
+                address=site.address if site else "",
+                retention=_retention(uow.session, site_id),
+            )
 
     # Right to erasure ---------------------------------------------------------------------
 

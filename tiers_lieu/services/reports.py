@@ -83,7 +83,8 @@ class ReportService:
         site_id: uuid.UUID | None = None,
         progress: Progress | None = None,
     ) -> Path:
-        """Render ``data`` to ``path`` and note the export in the audit log.
+        """Render ``data`` to ``path`` and note the export in the audit log. Each format is
+        written aside and renamed once whole: a failure leaves what ``path`` held.
 
         ``progress(done, total)`` is called as the PDF's pages are built (the CSV and the
         XLSX take a fraction of a second: they report once, when written).
@@ -97,9 +98,11 @@ class ReportService:
 
             write_xlsx(data, path)
         elif fmt == "pdf":
+            from tiers_lieu.private_files import writing_whole_by_name
             from tiers_lieu.reports.pdf import render_pdf
 
-            render_pdf(data, path, progress=progress)
+            with writing_whole_by_name(path, mode=None) as partial:
+                render_pdf(data, partial, progress=progress)
         else:
             raise ValidationError(_("Format"), _("pdf, xlsx ou csv"))
         if progress is not None and fmt != "pdf":

@@ -35,8 +35,9 @@ from tiers_lieu.errors import ComptoirError, DatabaseInUseError
 from tiers_lieu.i18n import _
 from tiers_lieu.private_files import private_folder
 from tiers_lieu.services import audit_witness, leftovers
-from tiers_lieu.services.backup_thinning import RESTORE_PREFIX, STAMP_FORMAT
+from tiers_lieu.services.backup_thinning import STAMP_FORMAT
 from tiers_lieu.services.encryption_swap import remove_copy
+from tiers_lieu.services.leftovers import RESTORE_PREFIX
 
 RESTORE_SUFFIX = leftovers.RESTORE_SUFFIX
 SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -76,12 +77,10 @@ def restore_into(db_path: Path, folder: Path, source: Path, now: datetime) -> Pa
 
 
 def _in_place_possible(db_path: Path, key: bytes | None) -> bool:
-    from tiers_lieu.services.backups import integrity_problems
-
     if not db_path.is_file():
         return False
     same_key = encryption.is_encrypted(db_path) or key is None
-    return same_key and not integrity_problems(db_path, quick=True)
+    return same_key and not encryption.integrity_problems(db_path, quick=True)
 
 
 def _restore_in_place(db_path: Path, partial: Path, kept: Path, key: bytes | None) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tiers_lieu import held_files
-from tiers_lieu.errors import ComptoirError, ImportFileError, LineError
+from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_number
 
 MIB = 1024 * 1024
@@ -152,45 +152,6 @@ def group_sheets(
     while (event := following()) is not None:
         if event[1] is None:
             yield event[0], rows()
-
-
-@dataclass(frozen=True)
-class Table:
-    """Rows keyed by normalised header; ``lines[i]`` is the file line of ``rows[i]``."""
-
-    headers: list[str]
-    rows: list[dict[str, str]]
-    lines: list[int]
-
-
-def read_table(path: Path, required: list[str], limits: Limits = LIMITS) -> Table:
-    """The first sheet of ``path`` (CSV, XLSX or ODS) whole, for small lists such as the
-    territory's communes; every name of ``required`` (normalised) must be a column. The
-    readers' limits hold."""
-    from tiers_lieu.services.imports.reading import open_book  # the readers import this module
-
-    with open_book(path, limits) as book:
-        first = next(book.sheets(), None)
-        data = non_empty(first[1]) if first is not None else iter(())
-        header = next(data, None)
-        if header is None:
-            raise ImportFileError([LineError(1, _("le fichier est vide"))])
-        headers = [normalise(h) for h in header[1]]
-        missing = [name for name in required if name not in headers]
-        if missing:
-            raise ImportFileError(
-                [LineError(1, _("colonne manquante : {names}").format(names=", ".join(missing)))]
-            )
-        rows: list[dict[str, str]] = []
-        lines: list[int] = []
-        for number, values in data:
-            if len(rows) >= limits.rows:
-                raise FileRefusedError(path, too_many_rows(limits.rows))
-            rows.append(
-                {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)}
-            )
-            lines.append(number)
-    return Table(headers=headers, rows=rows, lines=lines)
 
 
 def non_empty(rows: Iterator[Row]) -> Iterator[Row]:

@@ -55,6 +55,22 @@ class VisitFilter:
     age_band_id: uuid.UUID | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VisitCorrection:
+    """Every field of a visit as the correction form gives it (``None``: « Non communiqué »,
+    or no time, or nobody named)."""
+
+    service_id: uuid.UUID
+    activity_date: date
+    activity_time: time | None
+    count: int
+    commune_id: uuid.UUID | None = None
+    age_band_id: uuid.UUID | None = None
+    gender_id: uuid.UUID | None = None
+    status_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
+
+
 @dataclass(frozen=True)
 class VisitCursor:
     """Where a page ended: the next page starts strictly after this row."""
@@ -214,21 +230,10 @@ class VisitLogService:
     # -- corrections ------------------------------------------------------------------------
     @requires(Permission.DESK)
     def update(
-        self,
-        visit_id: uuid.UUID,
-        *,
-        service_id: uuid.UUID,
-        activity_date: date,
-        activity_time: time | None,
-        count: int,
-        commune_id: uuid.UUID | None = None,
-        age_band_id: uuid.UUID | None = None,
-        gender_id: uuid.UUID | None = None,
-        status_id: uuid.UUID | None = None,
-        person_id: uuid.UUID | None = None,
-        today: date | None = None,
+        self, visit_id: uuid.UUID, data: VisitCorrection, *, today: date | None = None
     ) -> VisitRow:
         """Correct a visit; the audit log keeps which fields changed, who and when."""
+        count, activity_date, activity_time = data.count, data.activity_date, data.activity_time
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValidationError(_("Nombre"), _("au moins une personne"))
         if count > MAX_COUNT:
@@ -247,25 +252,25 @@ class VisitLogService:
             _check_references(
                 uow,
                 visit.site_id,
-                service_id=service_id,
-                commune_id=commune_id,
+                service_id=data.service_id,
+                commune_id=data.commune_id,
                 categories={
-                    CategoryKind.AGE_BAND: age_band_id,
-                    CategoryKind.GENDER: gender_id,
-                    CategoryKind.STATUS: status_id,
+                    CategoryKind.AGE_BAND: data.age_band_id,
+                    CategoryKind.GENDER: data.gender_id,
+                    CategoryKind.STATUS: data.status_id,
                 },
-                person_id=person_id,
+                person_id=data.person_id,
             )
             wanted: dict[str, Any] = {
-                "service_id": service_id,
+                "service_id": data.service_id,
                 "activity_date": activity_date,
                 "activity_time": activity_time,
                 "count": count,
-                "commune_id": commune_id,
-                "age_band_id": age_band_id,
-                "gender_id": gender_id,
-                "status_id": status_id,
-                "person_id": person_id,
+                "commune_id": data.commune_id,
+                "age_band_id": data.age_band_id,
+                "gender_id": data.gender_id,
+                "status_id": data.status_id,
+                "person_id": data.person_id,
             }
             changed: dict[str, Any] = {}
             for name, value in wanted.items():

@@ -1,8 +1,8 @@
 """The audit log's check, off the GUI thread: the viewer's banner and the warning at sign-in.
 
 Walking the chains takes about 2.5 s for 100,000 lines, so :class:`ChainCheck` runs
-``app.audit_log.verify()`` in the pool (:func:`tiers_lieu.ui.ops.current_pool`, synchronous
-in UI tests) and hands the :class:`~tiers_lieu.services.audit_verify.ChainReport` back on the
+``app.audit_log.verify()`` through :func:`tiers_lieu.ui.ops.run_op` (synchronous in UI
+tests) and hands the :class:`~tiers_lieu.services.audit_verify.ChainReport` back on the
 GUI thread. A check asked for while one runs is run once more when it ends.
 
 :func:`warn_if_broken` is what the main window does after a sign-in: for an account allowed
@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.access import Permission
 from tiers_lieu.services.audit_verify import ChainReport
-from tiers_lieu.ui.ops import RelayedJob, ResultRelay, current_pool
+from tiers_lieu.ui.ops import run_op
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,6 @@ class ChainCheck(QObject):
         self._app = app
         self._busy = False
         self._again = False
-        self._relay = ResultRelay(self)
-        self._relay.finished.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
         if self._busy:
@@ -49,7 +47,7 @@ class ChainCheck(QObject):
             return
         self._busy = True
         service = self._app.audit_log
-        current_pool().start(RelayedJob(service.verify, self._relay))
+        run_op(self, lambda _progress: service.verify(), self._on_done, on_failure=self._on_done)
 
     def _on_done(self, outcome: object) -> None:
         self._busy = False

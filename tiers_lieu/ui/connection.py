@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -40,7 +40,8 @@ from tiers_lieu.services.pending_visits import (
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.visits import VisitInfo
 from tiers_lieu.ui.common import add_shortcut
-from tiers_lieu.ui.ops import RelayedJob, ResultRelay, current_pool
+from tiers_lieu.ui.errors import window_monitor
+from tiers_lieu.ui.ops import run_op
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +71,9 @@ class CheckOutcome:
     flushed: FlushResult[VisitInfo] = field(default_factory=FlushResult)
 
 
-def _check_failed(_exc: Exception) -> CheckOutcome:
+def _check_failed(exc: BaseException) -> CheckOutcome:
     """A check must never take the desk down: it counts as unreachable and is tried again."""
-    log.exception("Connection check failed unexpectedly")
+    log.error("Connection check failed unexpectedly", exc_info=exc)
     return CheckOutcome(reachable=False)
 
 
@@ -104,8 +105,6 @@ class ConnectionMonitor(QObject):
         self._offline_since: datetime | None = None
         self._busy = False
         self._again = False
-        self._relay = ResultRelay(self)
-        self._relay.finished.connect(self.on_check_finished, Qt.ConnectionType.QueuedConnection)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check_now)
@@ -149,7 +148,7 @@ class ConnectionMonitor(QObject):
         self._busy = True
         ping, app, queue = self.ping, self._app, self.queue
 
-        def work() -> CheckOutcome:
+        def work(_progress: object) -> CheckOutcome:
             try:
                 ping()
             except Exception as exc:
@@ -163,7 +162,12 @@ class ConnectionMonitor(QObject):
                 log.warning("Pending visits not saved yet: %s", flushed.stopped_by)
             return CheckOutcome(reachable=not flushed.connection_lost, flushed=flushed)
 
-        current_pool().start(RelayedJob(work, self._relay, failed=_check_failed))
+        run_op(
+            self,
+            work,
+            self.on_check_finished,
+            on_failure=lambda exc: self.on_check_finished(_check_failed(exc)),
+        )
 
     def report_failure(self) -> None:
         """A write failed because the server went away: say so now, and check at once."""
@@ -209,21 +213,9 @@ class ConnectionMonitor(QObject):
 
 def monitor_of(widget: QWidget | None) -> ConnectionMonitor | None:
     """The monitor of the main window holding ``widget`` (through the dialogs opened over
-    it), when it watches a server."""
-    while widget is not None:
-        window = widget.window()
-        monitor = getattr(window, "connection_monitor", None)
-        if isinstance(monitor, ConnectionMonitor):
-            return monitor if monitor.enabled else None
-        widget = window.parentWidget()
-    return None
-
-
-def report_connection_lost(widget: QWidget | None) -> None:
-    """For ``show_error``: a write failed for a lost connection, the status bar follows."""
-    monitor = monitor_of(widget)
-    if monitor is not None:
-        monitor.report_failure()
+    it), when it watches a server. ``show_error`` finds it the same way."""
+    monitor = window_monitor(widget)
+    return monitor if isinstance(monitor, ConnectionMonitor) and monitor.enabled else None
 
 
 def describe_pending(visit: PendingVisit, today: date | None = None) -> str:
@@ -336,5 +328,4 @@ __all__ = [
     "install",
     "is_connection_lost",
     "monitor_of",
-    "report_connection_lost",
 ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import (
     QObject,
@@ -66,11 +66,9 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
                 "barre d'état indique quand le serveur répond de nouveau)."
             ),
         )
-        # Imported here: the status bar's monitor runs its checks through ui.ops, which
-        # imports this module.
-        from tiers_lieu.ui.connection import report_connection_lost
-
-        report_connection_lost(parent)
+        monitor = window_monitor(parent)  # the status bar's line: it checks at once
+        if isinstance(monitor, ServerWatch):
+            monitor.report_failure()
         return
     storage = storage_error(exc)  # a full or read-only disk, said so as the command line does
     if storage is not None:
@@ -84,6 +82,26 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
     exc_info = (type(exc), exc, exc.__traceback__)
     log.error("Erreur inattendue", exc_info=exc_info)
     report_unexpected(parent, exc_info, title)
+
+
+@runtime_checkable
+class ServerWatch(Protocol):
+    """What :func:`show_error` asks of a window's watch over the database server
+    (:class:`tiers_lieu.ui.connection.ConnectionMonitor`)."""
+
+    def report_failure(self) -> None: ...
+
+
+def window_monitor(widget: QWidget | None) -> object | None:
+    """The ``connection_monitor`` of the main window holding ``widget`` (through the dialogs
+    opened over it), or ``None``."""
+    while widget is not None:
+        window = widget.window()
+        monitor = getattr(window, "connection_monitor", None)
+        if monitor is not None:
+            return monitor
+        widget = window.parentWidget()
+    return None
 
 
 # -- the unexpected error -------------------------------------------------------------------

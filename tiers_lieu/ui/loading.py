@@ -2,7 +2,7 @@
 the read runs, the rows when it is done (issue 17: every section opens in < 150 ms, whatever
 the history of the place).
 
-:class:`BackgroundLoad` runs one read at a time for its tab in the pool of :mod:`ui.ops`. A
+:class:`BackgroundLoad` runs one read at a time for its tab through :func:`ui.ops.run_op`. A
 newer ``start`` supersedes the running read: its result is dropped when it comes back, so a
 tab refreshed twice never shows the older rows last. The result reaches ``apply`` on the GUI
 thread; under the tests' :class:`~tiers_lieu.ui.ops.SynchronousPool` it does so before
@@ -38,7 +38,7 @@ from tiers_lieu.errors import ComptoirError, storage_error
 from tiers_lieu.i18n import _
 from tiers_lieu.services.pending_visits import is_connection_lost
 from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.ops import RelayedJob, ResultRelay, current_pool
+from tiers_lieu.ui.ops import run_op
 
 T = TypeVar("T")
 
@@ -116,10 +116,6 @@ class BackgroundLoad(QObject):
     def __init__(self, owner: QWidget, cover: QAbstractScrollArea | None = None) -> None:
         super().__init__(owner)
         self._owner = owner
-        self._relay = ResultRelay(self)
-        # Direct when the job ran on this thread (the tests' synchronous pool), queued from a
-        # worker thread: either way ``_arrived`` runs on the GUI thread.
-        self._relay.finished.connect(self._arrived, Qt.ConnectionType.AutoConnection)
         self._ticket = 0
         self._pending: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None]]]
         self._pending = {}
@@ -148,16 +144,14 @@ class BackgroundLoad(QObject):
         self._pending = {ticket: (apply, on_failure or self._report)}
         self._timer.start()
 
-        def work() -> _Outcome:
-            return _Outcome(ticket, read(), False)
+        run_op(
+            self,
+            lambda _progress: read(),
+            lambda value: self._arrived(_Outcome(ticket, value, False)),
+            on_failure=lambda exc: self._arrived(_Outcome(ticket, exc, True)),
+        )
 
-        def failed(exc: Exception) -> _Outcome:
-            return _Outcome(ticket, exc, True)
-
-        current_pool().start(RelayedJob(work, self._relay, failed=failed))
-
-    def _arrived(self, outcome: object) -> None:
-        assert isinstance(outcome, _Outcome)
+    def _arrived(self, outcome: _Outcome) -> None:
         handlers = self._pending.pop(outcome.ticket, None)
         if handlers is None or outcome.ticket != self._ticket:
             return  # a newer read superseded it
@@ -185,12 +179,14 @@ class BackgroundLoad(QObject):
 class WhenShown(QObject):
     """Refreshes a tab when it comes on screen, if something changed since (``stale``)."""
 
-    def __init__(self, tab: QWidget, refresh: Callable[[], None], every_time: bool) -> None:
+    def __init__(
+        self, tab: QWidget, refresh: Callable[[], None], every_time: bool, stale: bool = True
+    ) -> None:
         super().__init__(tab)
         self._tab = tab
         self._refresh = refresh
         self._every_time = every_time
-        self.stale = True
+        self.stale = stale
         tab.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -215,13 +211,18 @@ class WhenShown(QObject):
 
 
 def refresh_when_shown(
-    tab: QWidget, refresh: Callable[[], None] | None = None, *, every_time: bool = False
+    tab: QWidget,
+    refresh: Callable[[], None] | None = None,
+    *,
+    every_time: bool = False,
+    read: bool = False,
 ) -> WhenShown:
     """Call ``refresh`` (the tab's own by default) when ``tab`` is next shown — now if it is
     already on screen — and, with ``every_time``, at each later showing too (a list others
-    change, such as the stock after a sale)."""
+    change, such as the stock after a sale). ``read``: the tab has just read, so only a
+    later ``invalidate()`` reads again."""
     action: Callable[[], None] = refresh if refresh is not None else tab.refresh  # type: ignore[attr-defined]
-    watcher = WhenShown(tab, action, every_time)
-    if tab.isVisible():
+    watcher = WhenShown(tab, action, every_time, stale=not read)
+    if tab.isVisible() and not read:
         watcher.invalidate()
     return watcher

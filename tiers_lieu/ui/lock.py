@@ -8,9 +8,11 @@ either waits the rest or locks.
 :class:`DeskLock` puts the main window's content in a stack with the lock screen above it:
 locking shows the lock screen instead of the sections (they are hidden, not destroyed, so the
 same person finds their forms as they left them), hides the status bar (place, person signed
-in) and disables the menus and shortcuts. Unlocking as someone else calls
-``MainWindow.set_user``: every section is rebuilt for that person's role, and the service
-records the switch in the audit log.
+in) and disables the menus and shortcuts. Unlocking as someone else emits ``user_switched``,
+which the main window connects to its ``set_user``: every section is rebuilt for that
+person's role (while the lock screen still hides them), and the service records the switch in
+the audit log. The lock knows its window only as a :class:`QMainWindow` and through what it
+is given (who is signed in, the place, the widget to focus), so the window may import it.
 
 A modal dialog open when the delay expires (a form, a progress dialog) holds the lock back:
 it would keep the lock screen from receiving keys, and closing it would lose what was typed.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -44,11 +47,8 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import AuthenticationError
 from tiers_lieu.i18n import _
 from tiers_lieu.labels import role_label
-from tiers_lieu.services.readmodels import UserInfo
+from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.errors import show_error
-
-if TYPE_CHECKING:
-    from tiers_lieu.ui.main_window import MainWindow
 
 LOCK_SHORTCUT = "Ctrl+Shift+L"
 SWITCH_SHORTCUT = "Ctrl+Shift+C"
@@ -252,16 +252,33 @@ class LockScreen(QWidget):
 
 
 class DeskLock(QObject):
-    """Locks and unlocks one main window; ``locked``/``unlocked`` say when."""
+    """Locks and unlocks one main window; ``locked``/``unlocked`` say when. ``user``: who is
+    signed in at the window; ``site``: the place whose delay applies; ``home``: the widget
+    that takes the focus when someone else unlocks. The window connects ``user_switched``
+    and calls :meth:`on_window_site_changed` when its place changes."""
 
     locked = Signal()
     unlocked = Signal(object)
     """Carries the :class:`UserInfo` of whoever unlocked."""
+    user_switched = Signal(object)
+    """Someone else unlocked (their :class:`UserInfo`), before the lock screen goes: the
+    window signs them in and rebuilds its sections for them."""
 
-    def __init__(self, app: Comptoir, window: MainWindow) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        window: QMainWindow,
+        *,
+        user: Callable[[], UserInfo | None],
+        site: Callable[[], SiteInfo | None],
+        home: QWidget,
+    ) -> None:
         super().__init__(window)
         self._app = app
         self._window = window
+        self._user = user
+        self._site = site
+        self._home = home
         content = window.takeCentralWidget()
         assert content is not None, "the main window sets its content before its lock"
         self.content: QWidget = content
@@ -281,7 +298,6 @@ class DeskLock(QObject):
         self.switch_action = QAction(_("Changer d'&utilisateur…"), window)
         self.switch_action.setShortcut(QKeySequence(SWITCH_SHORTCUT))
         self.switch_action.triggered.connect(self.on_switch_triggered)
-        window.site_changed.connect(self.on_window_site_changed)
 
     @property
     def is_locked(self) -> bool:
@@ -290,7 +306,7 @@ class DeskLock(QObject):
     def start_watching(self, delay_ms: int | None = None) -> None:
         """Lock after the place's delay (or ``delay_ms``) without a key press or a click."""
         if delay_ms is None:
-            site = self._window.site
+            site = self._site()
             delay_ms = self._app.accounts.lock_minutes(None if site is None else site.id) * 60_000
         self.watcher.start(delay_ms)
 
@@ -321,7 +337,7 @@ class DeskLock(QObject):
         status = self._window.statusBar()
         self._status_visible = not status.isHidden()
         status.hide()  # the place and the person signed in
-        self.screen = LockScreen(users, self._window.user, self.stack)
+        self.screen = LockScreen(users, self._user(), self.stack)
         self.screen.unlock_requested.connect(self.on_screen_unlock_requested)
         self.stack.addWidget(self.screen)
         self.stack.setCurrentWidget(self.screen)
@@ -359,7 +375,7 @@ class DeskLock(QObject):
         except Exception as exc:
             show_error(self._window, exc)
             return
-        previous = self._window.user
+        previous = self._user()
         same = previous is not None and previous.id == user.id
         for action in self._disabled:
             if shiboken6.isValid(action):
@@ -367,7 +383,7 @@ class DeskLock(QObject):
         self._disabled = []
         self._window.menuBar().setEnabled(True)
         if not same:
-            self._window.set_user(user)  # rebuilt while still hidden
+            self.user_switched.emit(user)  # the window rebuilds while still hidden
         self.stack.setCurrentWidget(self.content)
         self.stack.removeWidget(screen)
         screen.deleteLater()
@@ -378,7 +394,7 @@ class DeskLock(QObject):
         if same and focus is not None and shiboken6.isValid(focus):
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
-            self._window.nav.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._home.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.watcher.delay_ms:
             self.watcher.resume()
         self.unlocked.emit(user)

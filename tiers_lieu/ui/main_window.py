@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -40,7 +39,9 @@ from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui import connection, mnemonic_select, ops, options, tab_keys
 from tiers_lieu.ui.audit_check import ChainCheck, warn_if_broken
+from tiers_lieu.ui.data_changed import DataChanged
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.help_menu import HelpMenu
 from tiers_lieu.ui.lock import DeskLock
 from tiers_lieu.ui.sections import SECTIONS, SectionContext, section_index
 from tiers_lieu.ui.settings.backups_tab import BackupsTab
@@ -55,10 +56,7 @@ def window_title(site: SiteInfo | None) -> str:
     return _("Comptoir — {place}").format(place=site.name)
 
 
-NEXT_TAB_KEYS = ("Ctrl+Tab", "Ctrl+PgDown")
-PREVIOUS_TAB_KEYS = ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp")
 TILL_KEY = "F12"  # F1–F9 are the till's own (favourites, pay)
-GUIDE_KEY = "F1"  # everywhere but at the till (MainWindow.keyPressEvent)
 
 
 SECTION_PAGE = "sectionPage"  # the scroll area around each section
@@ -66,33 +64,6 @@ SECTION_PAGE = "sectionPage"  # the scroll area around each section
 
 def section_shortcut(index: int) -> QKeySequence:
     return QKeySequence(f"Ctrl+{index + 1}")
-
-
-def keys(texts: tuple[str, ...]) -> list[QKeySequence]:
-    return [QKeySequence(text) for text in texts]
-
-
-def keys_help_text() -> str:
-    """The window's keys, for Aide › Raccourcis clavier."""
-    return "\n".join(
-        (
-            _("Ctrl+1 à Ctrl+8 : aller à une section (dans l'ordre de la liste)"),
-            _("Ctrl+Tab ou Ctrl+Pg suiv. : onglet suivant de la section"),
-            _("Ctrl+Maj+Tab ou Ctrl+Pg préc. : onglet précédent"),
-            _("F12 : caisse de l'épicerie, depuis n'importe quelle section"),
-            _("F1 : guide d'utilisation (à la caisse, F1 à F8 ajoutent les favoris)"),
-            _("Accueil : touches 1 à 9 et 0 : compter une visite ; Ctrl+Z : l'annuler"),
-            _(
-                "Accueil : la date et l'heure se modifient après un clic, Alt+D ou F2 ; "
-                "Entrée revient aux touches des services"
-            ),
-            _("Alt+lettre soulignée : aller au champ ou au bouton"),
-            _(
-                "Ctrl+L : changer de lieu · Ctrl+Maj+L : verrouiller · Ctrl+Maj+C : changer "
-                "d'utilisateur"
-            ),
-        )
-    )
 
 
 def shown_site(
@@ -129,6 +100,7 @@ class MainWindow(QMainWindow):
         self._sites = app.sites.list_sites()  # those the account signed in may see
         self._site = shown_site(site, self._sites, user)
         self._built: dict[int, QWidget] = {}
+        self.data_changed = DataChanged(self)  # what one section writes, the others read
         self._page_layouts: list[QVBoxLayout] = []
 
         self.nav = QListWidget(self)
@@ -171,7 +143,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.desk_lock = DeskLock(app, self)  # the lock screen stacked over the content
+        # The lock screen stacked over the content; someone else unlocking takes the desk.
+        self.desk_lock = DeskLock(
+            app, self, user=lambda: self._user, site=lambda: self._site, home=self.nav
+        )
+        self.desk_lock.user_switched.connect(self.set_user)
+        self.site_changed.connect(self.desk_lock.on_window_site_changed)
         mnemonic_select.install()  # Alt+letter on a label selects its field's text
 
         self._build_menus()
@@ -234,7 +211,8 @@ class MainWindow(QMainWindow):
         self._app.access.require(SECTIONS[index].permission)
         widget = self._built.get(index)
         if widget is None:
-            widget = SECTIONS[index].build(SectionContext(self._app, self._site))
+            context = SectionContext(self._app, self._site, self.data_changed)
+            widget = SECTIONS[index].build(context)
             self._page_layouts[index].addWidget(widget)
             self._built[index] = widget
             site_updated = getattr(widget, "site_updated", None)
@@ -348,28 +326,6 @@ class MainWindow(QMainWindow):
         self.site_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.site_combo.showPopup()
 
-    @Slot()
-    def on_about_triggered(self) -> None:
-        from tiers_lieu.ui.about import AboutDialog
-
-        dialog = AboutDialog(self._app, self)
-        dialog.exec()
-        dialog.deleteLater()
-
-    @Slot()
-    def on_journal_triggered(self) -> None:
-        from tiers_lieu.ui.journal_dialog import JournalDialog
-
-        dialog = JournalDialog(self)
-        dialog.exec()
-        dialog.deleteLater()
-
-    @Slot()
-    def on_guide_triggered(self) -> None:
-        from tiers_lieu.ui.guide import show_guide  # the bundled HTML guide, on demand
-
-        show_guide(self)
-
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """F1 opens the guide when nothing else took it: at the till F1–F8 add the favourites
         (their shortcuts come first), and a window shortcut F1 beside them would make both
@@ -385,20 +341,8 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     @Slot()
-    def on_next_tab_triggered(self) -> None:
-        tab_keys.step(self._built.get(self.stack.currentIndex()), 1)
-
-    @Slot()
-    def on_previous_tab_triggered(self) -> None:
-        tab_keys.step(self._built.get(self.stack.currentIndex()), -1)
-
-    @Slot()
     def on_till_triggered(self) -> None:
         self.go_to_till()
-
-    @Slot()
-    def on_keys_help_triggered(self) -> None:
-        QMessageBox.information(self, _("Raccourcis clavier"), keys_help_text())
 
     def go_to_till(self) -> bool:
         """Épicerie › Caisse, the focus in its article field, from any section."""
@@ -409,12 +353,7 @@ class MainWindow(QMainWindow):
         self.go_to_section(section_index("epicerie"))
         if self.current_section_key() != "epicerie":
             return False
-        for stop in tab_keys.tab_stops(self._built.get(self.stack.currentIndex())):
-            tabs, index = stop[-1]
-            if isinstance(tabs.widget(index), CashDeskTab):
-                tab_keys.show_stop(stop)
-                return True
-        return False
+        return tab_keys.show_tab(self._built.get(self.stack.currentIndex()), CashDeskTab)
 
     # -- building ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -437,36 +376,20 @@ class MainWindow(QMainWindow):
         for action in self.section_actions:
             go_menu.addAction(action)
         go_menu.addSeparator()
-        # Window shortcuts: whatever has the focus in the section (QTabWidget moves on
-        # Ctrl+Tab only when the focus is inside it); plain PgDn stays with tables and grids.
-        self.next_tab_action = QAction(_("Onglet &suivant"), self)
-        self.next_tab_action.setShortcuts(keys(NEXT_TAB_KEYS))
-        self.next_tab_action.triggered.connect(self.on_next_tab_triggered)
-        self.previous_tab_action = QAction(_("Onglet &précédent"), self)
-        self.previous_tab_action.setShortcuts(keys(PREVIOUS_TAB_KEYS))
-        self.previous_tab_action.triggered.connect(self.on_previous_tab_triggered)
+        self.next_tab_action, self.previous_tab_action = tab_keys.install(
+            self, lambda: self._built.get(self.stack.currentIndex())
+        )
         self.till_action = QAction(_("&Caisse de l'épicerie"), self)
         self.till_action.setShortcut(QKeySequence(TILL_KEY))
+        self.till_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.till_action.triggered.connect(self.on_till_triggered)
         for action in (self.next_tab_action, self.previous_tab_action, self.till_action):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             go_menu.addAction(action)
 
-        help_menu = bar.addMenu(_("A&ide"))
-        # F1 is shown but handled by keyPressEvent (the till's favourites keep F1–F8).
-        self.guide_action = QAction(_("&Guide d'utilisation") + "\t" + GUIDE_KEY, self)
-        self.guide_action.triggered.connect(self.on_guide_triggered)
-        help_menu.addAction(self.guide_action)
-        keys_help = QAction(_("&Raccourcis clavier"), self)
-        keys_help.triggered.connect(self.on_keys_help_triggered)
-        help_menu.addAction(keys_help)
-        help_menu.addSeparator()
-        self.journal_action = QAction(_("&Journal"), self)
-        self.journal_action.triggered.connect(self.on_journal_triggered)
-        help_menu.addAction(self.journal_action)
-        self.about_action = QAction(_("À &propos de Comptoir"), self)
-        self.about_action.triggered.connect(self.on_about_triggered)
-        help_menu.addAction(self.about_action)
+        help_menu = HelpMenu(self, self._app)  # F1 is handled by keyPressEvent
+        self.guide_action = help_menu.guide_action
+        self.journal_action = help_menu.journal_action
+        self.about_action = help_menu.about_action
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -506,14 +429,10 @@ class MainWindow(QMainWindow):
             )
 
     def show_backup_warning(self) -> None:
-        """Say so when the external copy (USB key, NAS) is missing or more than a week old."""
-        from tiers_lieu.errors import ComptoirError
-        from tiers_lieu.services.backups import BackupService
-
-        try:
-            warning = BackupService(self._app.url).external_backup_warning()
-        except ComptoirError:
-            warning = None  # PostgreSQL: backups are the server's
+        """Say so when the external copy (USB key, NAS) is missing or more than a week old
+        (PostgreSQL: backups are the server's)."""
+        backups = self._app.backups
+        warning = None if backups is None else backups.external_backup_warning()
         self.backup_label.setText(warning or "")
         self.backup_label.setVisible(bool(warning))
 

@@ -5,6 +5,9 @@ returned: the model never talks to the database (no ``QSql*Model``), the widget 
 reloads it after each service call. Subclasses declare a ``Columns`` enum, its headers and how
 one row shows in one column; this base class does the Qt plumbing once.
 
+A list that grows with the place's history is a :class:`PagedTable`: it holds the pages read
+so far and reads the next one only when the view scrolls near the end.
+
 Custom roles are named here once so that every view and test means the same number.
 """
 
@@ -30,6 +33,13 @@ _NO_INDEX = QModelIndex()
 _UNSEEN = object()
 MOST_ANSWERS = 50_000
 """Cell answers kept per model (a screen of cells asks ~5,000; a few MB at most)."""
+
+PAGE_SIZE = 200
+"""Rows a :class:`PagedTable` reads at a time, unless it says otherwise."""
+
+_PAGED_ROLES = frozenset(
+    {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, ID_ROLE, SORT_ROLE}
+)
 
 
 class QtABCMeta(type(QAbstractTableModel), ABCMeta):  # type: ignore[misc]
@@ -153,3 +163,46 @@ class ReadModelTable(QAbstractTableModel, Generic[RowT], metaclass=QtABCMeta):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class PagedTable(ReadModelTable[RowT]):
+    """A list read a page at a time, through Qt's ``canFetchMore``/``fetchMore``: the view
+    asks for the next page only when it scrolls near the end, so a year of a busy place opens
+    with its first page. Subclasses say how to read the rows after those held
+    (:meth:`read_page`: an offset or a keyset after the last row) and how a row shows."""
+
+    page_size = PAGE_SIZE
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._more = False
+
+    @abstractmethod
+    def read_page(self, held: Sequence[RowT], limit: int) -> list[RowT]:
+        """At most ``limit`` rows following ``held``, the rows read so far (none at first)."""
+
+    def reload(self, first: list[RowT] | None = None) -> None:
+        """Forget the pages held and show the first one again: ``first`` when it was read
+        already (off the GUI thread), else read here."""
+        rows = self.read_page([], self.page_size) if first is None else first
+        self._more = len(rows) >= self.page_size
+        self.set_rows(rows)
+
+    def canFetchMore(self, parent: AnyIndex = _NO_INDEX) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: AnyIndex = _NO_INDEX) -> None:
+        if not self.canFetchMore(parent):
+            return
+        page = self.read_page(self._rows, self.page_size)
+        self._more = len(page) >= self.page_size
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(_NO_INDEX, first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        # Qt asks every cell it shows or measures for a dozen roles at each scroll; a paged
+        # list answers four of them (no colours, fonts or tooltips), the others at once.
+        return super().data(index, role) if role in _PAGED_ROLES else None

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.services.people import PersonInfo
+from tiers_lieu.services.people import PersonInfo, PersonInput
 from tiers_lieu.ui.errors import show_error
 
 
@@ -86,14 +86,16 @@ class NewPersonDialog(QDialog):
     def on_save_clicked(self) -> None:
         try:
             person = self._app.people.create(
-                site_id=self._site_id,
-                first_name=self.first_name.text(),
-                last_name=self.last_name.text(),
-                organisation=self.organisation.text(),
-                phone=self.phone.text(),
-                email=self.email.text(),
-                kinds=self._kinds,
-                consent=self.consent.isChecked(),
+                self._site_id,
+                PersonInput(
+                    first_name=self.first_name.text(),
+                    last_name=self.last_name.text(),
+                    organisation=self.organisation.text(),
+                    phone=self.phone.text(),
+                    email=self.email.text(),
+                    kinds=self._kinds,
+                    consent=self.consent.isChecked(),
+                ),
             )
         except Exception as exc:
             show_error(self, exc, _("Personne non enregistrée"))

@@ -4,6 +4,8 @@ The window only walks this list, so a later issue fills a section by changing it
 here, not by touching the window. A section is built on its first visit (start-up stays fast
 on the desk's old laptop); a read-only one offers ``refresh()``, called when it is shown
 again, and one that edits the place emits ``site_updated(SiteInfo)`` so the window follows.
+Every section is given the window's :class:`~.data_changed.DataChanged`: what one section
+writes, the others read again.
 
 A database without any place shows an :class:`EmptyState` in every section that says how
 to describe the place first.
@@ -21,16 +23,19 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import N_, _
 from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.data_changed import DataChanged
 from tiers_lieu.ui.widgets import EmptyState
 
 
 @dataclass(frozen=True)
 class SectionContext:
-    """What every section is built from: the wired services and the place. Who is signed in
-    is ``app.access.user`` (the services act for that account)."""
+    """What every section is built from: the wired services, the place and the window's
+    announcement of writes. Who is signed in is ``app.access.user`` (the services act for
+    that account)."""
 
     app: Comptoir
     site: SiteInfo | None
+    changes: DataChanged
 
 
 @dataclass(frozen=True)
@@ -60,18 +65,19 @@ def _home(context: SectionContext) -> QWidget:
         return no_site_state()
     from tiers_lieu.ui.accueil import AccueilSection  # the first screen: built at start-up
 
-    return AccueilSection(context.app, context.site)
+    return AccueilSection(context.app, context.site, changes=context.changes)
 
 
 def _lazy(package: str, widget: str) -> Callable[[SectionContext], QWidget]:
     """A builder that imports ``tiers_lieu.ui.<package>`` on the section's first visit only
-    (start-up stays fast) and builds its ``widget(app, site)``."""
+    (start-up stays fast) and builds its ``widget(app, site, changes=…)``."""
 
     def build(context: SectionContext) -> QWidget:
         if context.site is None:
             return no_site_state()
         module = import_module(f"tiers_lieu.ui.{package}")
-        section: QWidget = getattr(module, widget)(context.app, context.site)
+        make = getattr(module, widget)
+        section: QWidget = make(context.app, context.site, changes=context.changes)
         return section
 
     return build
@@ -86,8 +92,9 @@ def _shop(context: SectionContext) -> QWidget:
 
     tabs = QTabWidget()
     if context.app.access.allows(Permission.SALES):  # volunteers only hand out baskets
-        tabs.addTab(GroceryPanel(context.app, context.site, tabs), _("Épicerie"))
-    tabs.addTab(AmapPanel(context.app, context.site, tabs), _("AMAP"))
+        grocery = GroceryPanel(context.app, context.site, tabs, changes=context.changes)
+        tabs.addTab(grocery, _("Épicerie"))
+    tabs.addTab(AmapPanel(context.app, context.site, tabs, changes=context.changes), _("AMAP"))
     return tabs
 
 

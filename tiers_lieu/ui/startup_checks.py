@@ -6,13 +6,16 @@ in a background thread while the first window (the sign-in, shown at once) alrea
 keyboard, and checks the file with ``PRAGMA quick_check`` in a second thread, on its own
 SQLite connection (0.45 s on the large demo, 2 s with a million visits: it grows with the
 file, so it never holds the window back). A base with something to migrate is checked
-before it is migrated. Both results come back to the GUI thread through queued signals.
+before it is migrated. Both run through :func:`~tiers_lieu.ui.ops.run_op` in threads of
+their own (not the pool: the opening may wait for the check), and their results come back to
+the GUI thread through it. The module imports nothing heavy: the opening imports SQLAlchemy,
+the models and the services in its thread, once the sign-in is on screen.
 
 A damaged file is said in French and the latest good backup offered (:func:`offer_restore`),
 wherever the start then is: before the window (the engine is closed first, a restore
 accepted there replaces the file that the next build opens), or once the main window is open
 (:func:`watch_file_check`: the same restore as the « Sauvegardes » tab, through
-:func:`tiers_lieu.ui.settings.backups_tab.restore_closed`, then the desk locks). A sound
+:func:`tiers_lieu.ui.settings.backups_tab.restore_in_background`, then the desk locks). A sound
 file is said in the status bar. :func:`check_database_file` does the whole check in the
 calling thread, for callers that have nothing else to show meanwhile.
 
@@ -32,14 +35,16 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from tiers_lieu.errors import ComptoirError, storage_error
+from tiers_lieu.errors import storage_error
 from tiers_lieu.i18n import _
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.ops import Progress, run_op
 
 if TYPE_CHECKING:
     from tiers_lieu.app import Comptoir
@@ -156,30 +161,19 @@ def _say_restored(source: BackupInfo, parent: QWidget | None) -> None:
 
 
 # -- the start off the GUI thread ----------------------------------------------------------
-class _Failed:
-    """What a background step raised, carried to the GUI thread."""
-
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-
 class DeskStart(QObject):
-    """Opens the application and checks its file in two background threads.
+    """Opens the application and checks its file, each in a thread of its own (``run_op``).
 
     ``tidy``: the clean-up of what a crash left (:func:`tidy_at_start`) is still to do (the
     caller did it itself when it had to say something before any window). ``check``: the
     file is checked (SQLite only; a restore just made was verified in full already).
-    Results are read on the GUI thread once their signal came: ``app`` or ``failure``
-    (both ``None``: not built, the file being damaged), ``file_check`` (``None``: no check),
-    ``notes`` (what the clean-up did).
+    Results are read on the GUI thread once ``build_known``/``check_known`` came: ``app`` or
+    ``failure`` (both ``None``: not built, the file being damaged), ``notes`` (what the
+    clean-up did), ``file_check`` (``None``: no check), ``service`` (the file's backups, from
+    the composition root's :func:`~tiers_lieu.services.backups.backups_for`, known before the check
+    begins; ``None`` on PostgreSQL).
     """
 
-    # Emitted by the background threads, received on the GUI thread (queued):
-    built = Signal(object)  # the Comptoir, None (damaged: not built) or _Failed
-    checked = Signal(object)  # FileCheck, None (no check) or _Failed (the check could not run)
-    tidied = Signal(object)  # StartNotes
-    # Emitted on the GUI thread once the attributes say it: connect these, not the above (a
-    # plain function connected to a signal emitted by another thread runs in that thread).
     build_known = Signal()
     check_known = Signal()
 
@@ -201,69 +195,68 @@ class DeskStart(QObject):
         self.failure: BaseException | None = None
         self.file_check: FileCheck | None = None
         self.notes: StartNotes | None = None
-        self.service: BackupService | None = None  # set before ``checked`` is emitted
+        self.service: BackupService | None = None  # set by the opening before the check
         self.is_built = False
         self.is_checked = False
         self.offered = False  # a damaged file's restore was offered (by the main window)
+        self._tidied = threading.Event()  # the clean-up is over: the check may read the file
         self._check_done = threading.Event()
-        self._result: FileCheck | _Failed | None = None
-        self._loader: threading.Thread | None = None
-        self.built.connect(self._on_built)
-        self.checked.connect(self._on_checked)
-        self.tidied.connect(self._on_tidied)
+        self._result: FileCheck | None = None
 
     # -- background ---------------------------------------------------------------------
     def begin(self) -> None:
         """Start the work; returns at once."""
-        self._loader = threading.Thread(target=self._load, name="comptoir-ouverture", daemon=True)
-        self._loader.start()
+        run_op(
+            self,
+            self._load,
+            self._on_built,
+            on_failure=self._on_build_failed,
+            thread="comptoir-ouverture",
+        )
+        if not self._want_check:
+            self._check_done.set()
+            self._on_checked(None)
+            return
+        run_op(
+            self,
+            self._check,
+            self._on_checked,
+            on_failure=self._on_check_failed,
+            thread="comptoir-verification",
+        )
 
-    def _load(self) -> None:
+    def _load(self, _progress: Progress) -> tuple[Comptoir | None, StartNotes | None]:
+        notes = None
         try:
             if self._tidy:
                 from tiers_lieu.services.leftovers import tidy_at_start
 
-                self.tidied.emit(tidy_at_start(self._url))
-            self._start_check()
-            if self._must_wait_for_check():
-                self._check_done.wait()
-                if isinstance(self._result, FileCheck) and self._result.damaged:
-                    self.built.emit(None)  # nothing migrated on a damaged file
-                    return
-            from tiers_lieu.app import build
+                notes = tidy_at_start(self._url)
+            if self._want_check:
+                from tiers_lieu.services.backups import backups_for
 
-            self.built.emit(build(self._db))
-        except BaseException as exc:  # handed to the GUI thread, said there
-            if not self._check_done.is_set() and self.service is None:
-                self._no_check()
-            self.built.emit(_Failed(exc))
+                self.service = backups_for(self._url)  # None: the server checks its own files
+        finally:
+            self._tidied.set()  # when the clean-up failed, ``service`` stays None: no check
+        if self._must_wait_for_check():
+            self._check_done.wait()
+            if self._result is not None and self._result.damaged:
+                return None, notes  # nothing migrated on a damaged file
+        from tiers_lieu.app import build
 
-    def _start_check(self) -> None:
-        if self._want_check:
-            from tiers_lieu.services.backups import BackupService
+        return build(self._db), notes
 
-            try:
-                self.service = BackupService(self._url)
-            except ComptoirError:
-                self.service = None  # PostgreSQL: the server checks its own files
-        if self.service is None:
-            self._no_check()
-            return
-        threading.Thread(target=self._check, name="comptoir-verification", daemon=True).start()
-
-    def _no_check(self) -> None:
-        self._check_done.set()
-        self.checked.emit(None)
-
-    def _check(self) -> None:
-        lower_priority()  # the desk's key presses first
-        assert self.service is not None
+    def _check(self, _progress: Progress) -> FileCheck | None:
         try:
-            self._result = check_file(self.service)
-        except BaseException as exc:
-            self._result = _Failed(exc)
-        self._check_done.set()
-        self.checked.emit(self._result)
+            self._tidied.wait()
+            service = self.service
+            if service is None:
+                return None
+            lower_priority()  # the desk's key presses first
+            self._result = check_file(service)
+            return self._result
+        finally:
+            self._check_done.set()
 
     def _must_wait_for_check(self) -> bool:
         """A base with something to migrate is checked first (never migrate a damaged
@@ -284,28 +277,26 @@ class DeskStart(QObject):
         return rows != [(HEAD_REVISION,)]
 
     # -- GUI thread ---------------------------------------------------------------------
-    @Slot(object)
-    def _on_built(self, outcome: object) -> None:
+    def _on_built(self, outcome: tuple[Comptoir | None, StartNotes | None]) -> None:
+        self.app, self.notes = outcome
         self.is_built = True
-        if isinstance(outcome, _Failed):
-            self.failure = outcome.error
-        else:
-            self.app = outcome  # type: ignore[assignment]
         self.build_known.emit()
 
-    @Slot(object)
-    def _on_checked(self, outcome: object) -> None:
+    def _on_build_failed(self, error: BaseException) -> None:
+        self.failure = error
+        self.is_built = True
+        self.build_known.emit()
+
+    def _on_checked(self, found: FileCheck | None) -> None:
+        self.file_check = found
         self.is_checked = True
-        if isinstance(outcome, _Failed):
-            # Not a verdict on the file: the start goes on.
-            log.warning("Vérification de la base impossible : %s", outcome.error)
-        else:
-            self.file_check = outcome  # type: ignore[assignment]
         self.check_known.emit()
 
-    @Slot(object)
-    def _on_tidied(self, notes: StartNotes) -> None:
-        self.notes = notes
+    def _on_check_failed(self, error: BaseException) -> None:
+        # Not a verdict on the file: the start goes on.
+        log.warning("Vérification de la base impossible : %s", error)
+        self.is_checked = True
+        self.check_known.emit()
 
     @property
     def damaged(self) -> bool:
@@ -343,10 +334,8 @@ class DeskStart(QObject):
         return done()
 
     def finish(self) -> None:
-        """The start ends here: wait for the building thread (a migration is never cut in
+        """The start ends here: wait until the opening is over (a migration is never cut in
         the middle), then close what it opened."""
-        if self._loader is not None:
-            self._loader.join()
         self.wait_built()
         if self.app is not None:
             self.app.close()
@@ -390,40 +379,38 @@ def watch_file_check(start: DeskStart, window: MainWindow, app: Comptoir) -> QLa
 def _restore_from_window(
     start: DeskStart, found: FileCheck, window: MainWindow, app: Comptoir
 ) -> None:
-    from tiers_lieu.ui.settings.backups_tab import restore_closed
+    from tiers_lieu.ui.settings.backups_tab import restore_in_background
 
-    service = start.service
-    assert service is not None
+    service = app.backups
+    assert service is not None  # only a file is checked
     source = _ask_restore(service, found, window)
     if source is None:
         return
-    try:
-        kept = restore_closed(app, service, source.path)
-    except Exception as exc:
-        show_error(window, exc, _("Restauration impossible"))
-        return
-    _say_restored(source, window)
-    window.on_database_restored(kept)
+
+    def restored(kept: Path) -> None:
+        _say_restored(source, window)
+        window.on_database_restored(kept)
+
+    restore_in_background(window, app, service, source.path, restored)
 
 
 # -- automatic backups ------------------------------------------------------------------
-def _backup_in_background(service: BackupService, reason: str, lock: threading.Lock) -> None:
-    def work() -> None:
-        if not lock.acquire(blocking=False):
-            return  # the previous copy is still running
-        try:
-            lower_priority()
-            service.maybe_backup(reason)
-        except Exception as exc:
-            storage = storage_error(exc)
-            if storage is not None:  # a full or read-only disk: the reason, not a traceback
-                log.warning("Sauvegarde automatique impossible : %s", storage.message)
-            else:
-                log.exception("Sauvegarde automatique impossible")
-        finally:
-            lock.release()
+def _back_up(service: BackupService, reason: str, lock: threading.Lock) -> None:
+    if not lock.acquire(blocking=False):
+        return  # the previous copy is still running
+    try:
+        lower_priority()
+        service.maybe_backup(reason)
+    finally:
+        lock.release()
 
-    threading.Thread(target=work, name="comptoir-sauvegarde", daemon=True).start()
+
+def _backup_failed(exc: BaseException) -> None:
+    storage = storage_error(exc)
+    if storage is not None:  # a full or read-only disk: the reason, not a traceback
+        log.warning("Sauvegarde automatique impossible : %s", storage.message)
+    else:
+        log.error("Sauvegarde automatique impossible", exc_info=exc)
 
 
 class IdleBackups(QObject):
@@ -454,8 +441,16 @@ class IdleBackups(QObject):
     @Slot()
     def on_idle(self) -> None:
         reason, self.due = self.due, None
-        if reason is not None:
-            _backup_in_background(self._service, reason, self._lock)
+        if reason is None:
+            return
+        service, lock = self._service, self._lock
+        run_op(
+            self,
+            lambda _progress: _back_up(service, reason, lock),
+            lambda _nothing: None,
+            on_failure=_backup_failed,
+            thread="comptoir-sauvegarde",  # a copy takes seconds, at a lower priority
+        )
 
 
 def install_auto_backups(
@@ -463,12 +458,10 @@ def install_auto_backups(
 ) -> QTimer | None:
     """Back up after the start once the desk is idle if the base changed since the last
     copy, then check every 5 minutes (a backup is made, again once the desk is idle, when
-    changes happened and the last one is 30 minutes old). Returns the 5-minute timer."""
-    from tiers_lieu.services.backups import BackupService
-
-    try:
-        service = BackupService(app.url)
-    except ComptoirError:
+    changes happened and the last one is 30 minutes old). Returns the 5-minute timer
+    (``None`` on PostgreSQL, whose server keeps its own backups)."""
+    service = app.backups
+    if service is None:
         return None
     backups = IdleBackups(service, parent, idle_ms=idle_ms)
     backups.want("start")

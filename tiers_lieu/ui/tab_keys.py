@@ -6,12 +6,21 @@ Ctrl+PgDn. The window owns these keys instead (window shortcuts, plain PgDn stay
 and the agenda grid). A section's tabs are its ``tabs`` attribute (or the section itself when
 it is a :class:`QTabWidget`); a page that has tabs of its own (« Épicerie » and « AMAP ») is
 walked through, so Ctrl+Tab goes from Épicerie › Ventes du jour to AMAP › Distributions.
+:func:`install` makes the window's two actions (« Aller à » menu).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget, QWidget
+
+from tiers_lieu.i18n import _
+
+NEXT_TAB_KEYS = ("Ctrl+Tab", "Ctrl+PgDown")
+PREVIOUS_TAB_KEYS = ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp")
 
 Stop = tuple[tuple[QTabWidget, int], ...]
 """One tab to show: the index to pick at each level, outermost first."""
@@ -87,3 +96,30 @@ def step(section: QWidget | None, delta: int) -> bool:
         return False
     show_stop(stops[(current_stop(stops) + delta) % len(stops)])
     return True
+
+
+def show_tab(section: QWidget | None, kind: type[QWidget]) -> bool:
+    """Show the first tab of ``section`` whose page is a ``kind`` (the till), the focus in
+    it; ``False`` when there is none."""
+    for stop in tab_stops(section):
+        tabs, index = stop[-1]
+        if isinstance(tabs.widget(index), kind):
+            show_stop(stop)
+            return True
+    return False
+
+
+def install(window: QWidget, section: Callable[[], QWidget | None]) -> tuple[QAction, QAction]:
+    """« Onglet suivant » and « Onglet précédent »: window shortcuts (whatever has the focus in
+    the section) stepping through the tabs of ``section()``, the section on screen."""
+    actions = []
+    for text, texts, delta in (
+        (_("Onglet &suivant"), NEXT_TAB_KEYS, 1),
+        (_("Onglet &précédent"), PREVIOUS_TAB_KEYS, -1),
+    ):
+        action = QAction(text, window)
+        action.setShortcuts([QKeySequence(key) for key in texts])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False, d=delta: step(section(), d))
+        actions.append(action)
+    return actions[0], actions[1]

@@ -27,7 +27,7 @@ from tiers_lieu.defaults import UNKNOWN
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Category, Closure, OpeningHours, Site
 from tiers_lieu.reports.model import INDICATORS, Indicator
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.public_holidays import public_holidays
 
 
 def table(model: Any) -> Table:

@@ -7,6 +7,9 @@ are grouped in :class:`AgendaServices` so that the composition root adds one fie
 services must be timezone-aware (any zone); instants they return are in the site's zone.
 Every refusal of a booking is an :class:`~tiers_lieu.services.agenda.errors.AgendaConflict`
 saying why and proposing the nearest free slots.
+
+This module only wires the services: anything else is imported from the module that defines
+it (``services.agenda.errors``, ``.readmodels``…), never through the package.
 """
 
 from __future__ import annotations
@@ -16,27 +19,14 @@ from dataclasses import dataclass
 from tiers_lieu.db import UowFactory
 from tiers_lieu.services.agenda.availability import AvailabilityService
 from tiers_lieu.services.agenda.bookings import BookingService
-from tiers_lieu.services.agenda.errors import AgendaConflict, IcsCollisionError
 from tiers_lieu.services.agenda.ical import IcalService
 from tiers_lieu.services.agenda.passes import PassService
-from tiers_lieu.services.agenda.permanences import PermanenceService, PractitionerService
+from tiers_lieu.services.agenda.permanences import PermanenceService
+from tiers_lieu.services.agenda.practitioners import PractitionerService
 from tiers_lieu.services.agenda.printing import PrintingService
 from tiers_lieu.services.agenda.resources import ResourceService
 
-__all__ = [
-    "AgendaConflict",
-    "AgendaServices",
-    "AvailabilityService",
-    "BookingService",
-    "IcalService",
-    "IcsCollisionError",
-    "PassService",
-    "PermanenceService",
-    "PractitionerService",
-    "PrintingService",
-    "ResourceService",
-    "build_agenda",
-]
+__all__ = ["AgendaServices", "build_agenda"]
 
 
 @dataclass

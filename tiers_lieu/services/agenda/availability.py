@@ -1,10 +1,5 @@
-"""When a resource can be booked: bookable hours of a day and the nearest free slots.
-
-The search loads a fortnight of bookings and permanences at a time (two queries) and tries
-candidate starts every quarter of an hour in memory with the same rules as a booking
-(:mod:`~tiers_lieu.services.agenda.rules`), so a refused booking can propose alternatives
-in the same transaction and « next free 30-minute slot in any health room » stays well under
-the 20 ms budget. Proposals of one resource never overlap each other.
+"""When a resource can be booked: bookable hours of a day, the nearest free slots
+(:mod:`.search`) and « prochain créneau libre » (:mod:`.next_free`).
 """
 
 from __future__ import annotations
@@ -15,123 +10,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
 
-from tiers_lieu.db import UnitOfWork, UowFactory
+from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Resource
 from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.agenda.next_free import next_free
 from tiers_lieu.services.agenda.readmodels import PermanenceSlot, SlotInfo
-from tiers_lieu.services.agenda.rules import (
-    Candidate,
-    SiteCalendar,
-    Spot,
-    load_bookings,
-    load_permanences,
-    occupancy_reason,
-    static_reason,
-)
-
-STEP = timedelta(minutes=15)
-CHUNK_DAYS = 14
-HORIZON_DAYS = 120
-"""How far ahead a search looks before saying nothing is free."""
-
-
-def search(
-    uow: UnitOfWork,
-    calendar: SiteCalendar,
-    resources: Sequence[Resource],
-    *,
-    wanted: datetime,
-    duration: timedelta,
-    seats: int = 1,
-    limit: int = 5,
-    not_before: datetime | None = None,
-    horizon_days: int = HORIZON_DAYS,
-    exclude: uuid.UUID | None = None,
-) -> list[SlotInfo]:
-    """The ``limit`` free slots nearest to ``wanted`` (from its day on, never before
-    ``not_before``), closest first, at most one overlapping proposal per resource."""
-    zone = calendar.zone
-    wanted = wanted.astimezone(zone)
-    floor = (not_before or wanted).astimezone(zone)
-    first_day = max(wanted.date(), floor.date())
-    last_day = first_day + timedelta(days=horizon_days)
-    found: list[tuple[timedelta, SlotInfo]] = []
-    day = first_day
-    while day <= last_day and len(found) < limit:
-        chunk_end = min(day + timedelta(days=CHUNK_DAYS - 1), last_day)
-        start_utc = calendar.day_bounds(day)[0]
-        end_utc = calendar.day_bounds(chunk_end)[1]
-        held = load_bookings(uow, [r.id for r in resources], start_utc, end_utc, exclude=exclude)
-        blocks = load_permanences(
-            uow, calendar, {r.id: r.capacity for r in resources}, day, chunk_end
-        )
-        while day <= chunk_end:
-            for resource in resources:
-                for slot in _free_on(calendar, resource, day, duration, seats, floor, held, blocks):
-                    found.append((abs(slot.start - wanted), slot))
-            day += timedelta(days=1)
-            if len(found) >= limit and day > wanted.date():
-                break
-    found.sort(key=lambda f: (f[0], f[1].start < wanted, f[1].resource_name))
-    chosen: list[SlotInfo] = []
-    for _distance, slot in found:
-        if any(
-            c.resource_id == slot.resource_id and c.start < slot.end and slot.start < c.end
-            for c in chosen
-        ):
-            continue
-        chosen.append(slot)
-        if len(chosen) == limit:
-            break
-    return chosen
-
-
-def _free_on(
-    calendar: SiteCalendar,
-    resource: Resource,
-    day: date,
-    duration: timedelta,
-    seats: int,
-    floor: datetime,
-    held: dict[uuid.UUID, list[Spot]],
-    blocks: dict[uuid.UUID, list[Spot]],
-) -> list[SlotInfo]:
-    slots: list[SlotInfo] = []
-    day_start, day_end = calendar.day_bounds(day)
-    bookings = [s for s in held[resource.id] if s.start < day_end and s.end > day_start]
-    permanences = [s for s in blocks[resource.id] if s.start < day_end and s.end > day_start]
-    ranges = calendar.ranges(day)
-    if not ranges:
-        return slots
-    last_close = calendar.local(day, ranges[-1][1])
-    for opens, closes in ranges:
-        moment = calendar.local(day, opens)
-        range_end = calendar.local(day, closes)
-        while moment < range_end and moment + duration <= last_close:
-            if moment >= floor:
-                candidate = Candidate(resource, moment, moment + duration, seats)
-                if not static_reason(calendar, candidate) and not occupancy_reason(
-                    calendar, candidate, bookings, permanences
-                ):
-                    taken = sum(
-                        s.seats
-                        for s in bookings
-                        if s.start < candidate.end and candidate.start < s.end
-                    )
-                    slots.append(
-                        SlotInfo(
-                            resource_id=resource.id,
-                            resource_name=resource.name,
-                            start=moment,
-                            end=moment + duration,
-                            seats_free=max(resource.capacity - taken, 0),
-                        )
-                    )
-            moment += STEP
-    return slots
+from tiers_lieu.services.agenda.rules import SiteCalendar
+from tiers_lieu.services.agenda.search import HORIZON_DAYS, SlotQuery, search
 
 
 class AvailabilityService:
@@ -206,12 +94,14 @@ class AvailabilityService:
                 uow,
                 calendar,
                 resources,
-                wanted=start,
-                duration=timedelta(minutes=duration_min),
-                seats=seats,
-                limit=limit,
-                not_before=start,
-                horizon_days=horizon,
+                SlotQuery(
+                    wanted=start,
+                    duration=timedelta(minutes=duration_min),
+                    seats=seats,
+                    limit=limit,
+                    not_before=start,
+                    horizon_days=horizon,
+                ),
             )
 
     @requires(Permission.BOOKINGS)
@@ -228,8 +118,6 @@ class AvailabilityService:
         free permanence slot, or the resource's soonest free time (a permanence slot in it,
         or its shortest booking length, ``duration_min`` if given, inside the opening hours).
         ``None`` when nothing is free within four months."""
-        from tiers_lieu.services.agenda.next_free import next_free
-
         if (resource_id is None) == (practitioner_id is None):
             raise ValidationError(_("Ressource"), _("choisissez une ressource ou un praticien"))
         if duration_min is not None and duration_min < 1:

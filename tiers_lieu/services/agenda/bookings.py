@@ -41,6 +41,7 @@ from tiers_lieu.services.agenda.common import (
     ensure_bookable,
     refuse_past,
 )
+from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
 from tiers_lieu.services.agenda.readmodels import (
     AgendaView,
     BookingInfo,
@@ -79,30 +80,22 @@ class BookingService:
 
     @requires(Permission.BOOKINGS)
     def create(
-        self,
-        *,
-        site_id: uuid.UUID,
-        resource_id: uuid.UUID,
-        start: datetime,
-        end: datetime,
-        seats: int = 1,
-        person_id: uuid.UUID | None = None,
-        organisation: str = "",
-        title: str = "",
-        allow_past: bool = True,
+        self, site_id: uuid.UUID, data: BookingRequest, *, allow_past: bool = True
     ) -> BookingInfo:
         """Book ``seats`` of a resource for a person or an organisation (one of them, or a
         title, is required). Refused with an :class:`AgendaConflict` saying why (capacity,
         closed day or hours, buffer, duration) and proposing the nearest free slots.
         With ``allow_past=False`` a booking already over is refused with a
         :class:`PastBookingError` (the desk asks, then sends it again)."""
-        start, end = check_request(start, end, seats, title, organisation)
+        seats, person_id = data.seats, data.person_id
+        organisation, title = data.organisation, data.title
+        start, end = check_request(data.start, data.end, seats, title, organisation)
         if person_id is None and not organisation.strip() and not title.strip():
             raise ValidationError(
                 _("Pour qui"), _("choisissez une personne ou saisissez une organisation")
             )
         with self._uow() as uow:
-            resource = lock_resource(uow, resource_id)
+            resource = lock_resource(uow, data.resource_id)
             if resource.site_id != site_id:
                 raise NotFoundError(_("Cette ressource n'existe pas dans ce lieu."))
             if not resource.active:
@@ -338,67 +331,26 @@ class BookingService:
     # -- recurring bookings -------------------------------------------------------------
     @requires(Permission.BOOKINGS)
     def plan_series(
-        self,
-        *,
-        site_id: uuid.UUID,
-        resource_id: uuid.UUID,
-        start: datetime,
-        end: datetime,
-        interval_weeks: int = 1,
-        until: date | None = None,
-        count: int | None = None,
-        seats: int = 1,
+        self, site_id: uuid.UUID, data: BookingRequest, repetition: Repetition
     ) -> list[Occurrence]:
         """The dates of a weekly series (every ``interval_weeks``, until a date or ``count``
         times) at the same wall-clock hours, each with the reason it collides, if it does."""
         with self._uow() as uow:
-            return series.plan(
-                uow,
-                site_id=site_id,
-                resource_id=resource_id,
-                start=start,
-                end=end,
-                interval_weeks=interval_weeks,
-                until=until,
-                count=count,
-                seats=seats,
-            )
+            return series.plan(uow, site_id, data, repetition)
 
     @requires(Permission.BOOKINGS)
     def create_series(
         self,
-        *,
         site_id: uuid.UUID,
-        resource_id: uuid.UUID,
-        start: datetime,
-        end: datetime,
-        interval_weeks: int = 1,
-        until: date | None = None,
-        count: int | None = None,
-        seats: int = 1,
+        data: BookingRequest,
+        repetition: Repetition,
+        *,
         skip: Sequence[date] = (),
-        person_id: uuid.UUID | None = None,
-        organisation: str = "",
-        title: str = "",
     ) -> SeriesResult:
         """Book every occurrence but the ``skip`` dates, in one transaction: if any other
         occurrence collides, nothing is booked and the AgendaConflict lists the dates."""
         with self._uow() as uow:
-            result = series.create(
-                uow,
-                site_id=site_id,
-                resource_id=resource_id,
-                start=start,
-                end=end,
-                interval_weeks=interval_weeks,
-                until=until,
-                count=count,
-                seats=seats,
-                skip=skip,
-                person_id=person_id,
-                organisation=organisation,
-                title=title,
-            )
+            result = series.create(uow, site_id, data, repetition, skip)
             uow.commit()
             return result
 

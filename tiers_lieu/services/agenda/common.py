@@ -19,7 +19,6 @@ from tiers_lieu.models.enums import (
     ServiceKind,
     VisitSource,
 )
-from tiers_lieu.services.agenda.availability import search
 from tiers_lieu.services.agenda.errors import AgendaConflict, PastBookingError
 from tiers_lieu.services.agenda.readmodels import (
     BookingInfo,
@@ -32,6 +31,7 @@ from tiers_lieu.services.agenda.rules import (
     occupancy_reason,
     static_reason,
 )
+from tiers_lieu.services.agenda.search import SlotQuery, search
 from tiers_lieu.validation import check_date
 
 SERVICE_OF_KIND = {
@@ -146,12 +146,14 @@ def ensure_bookable(
             uow,
             calendar,
             [candidate.resource],
-            wanted=candidate.start,
-            duration=candidate.end - candidate.start,
-            seats=candidate.seats,
-            limit=3,
-            horizon_days=30,
-            exclude=exclude,
+            SlotQuery(
+                wanted=candidate.start,
+                duration=candidate.end - candidate.start,
+                seats=candidate.seats,
+                limit=3,
+                horizon_days=30,
+                exclude=exclude,
+            ),
         )
     raise AgendaConflict(reason, alternatives)
 

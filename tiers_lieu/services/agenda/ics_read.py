@@ -2,7 +2,9 @@
 
 What an event becomes (the user's guide says the same): a timed VEVENT is one booking; a
 recurring one (RRULE, several RRULEs, RDATE, less EXDATE and overridden occurrences) one
-booking per occurrence from its start up to a year after the import; an all-day event, for
+booking per occurrence from its start up to a year after the import, an occurrence moved with
+``RANGE=THISANDFUTURE`` moving the following ones as RFC 5545 says (same shift, its length
+and title; cancelled, they go too); an all-day event, for
 each of its days, a booking over the place's opening hours of that day (a day the place is
 closed is left out and listed), recurring or not. Cancelled events, events without an end
 and events of no length are left out and listed. Floating times are the place's wall clock.
@@ -20,6 +22,7 @@ Text is UTF-8 (with or without BOM), else Windows-1252, as for the CSV imports.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 from dataclasses import dataclass
@@ -60,6 +63,15 @@ RRULE_HORIZON = timedelta(days=365)
 
 
 @dataclass(frozen=True)
+class _Range:
+    """An occurrence moved "this one and the following" (``RANGE=THISANDFUTURE``)."""
+
+    since: Any  # the moved occurrence, as :meth:`_Reader._key` gives it
+    event: Any  # the override, whose start, length and title the following ones take
+    summary: str
+
+
+@dataclass(frozen=True)
 class Wanted:
     """A booking the file asks for; ``uid`` is stored to recognise it next time."""
 
@@ -79,6 +91,7 @@ class _Reader:
         self.ignored: list[str] = []
         self.problems: list[str] = []
         self.overridden: dict[str, set[date]] = {}
+        self.ranges: dict[str, list[_Range]] = {}
         self.days = 0
 
     def read(self, events: list[tuple[Any, int | None]]) -> None:
@@ -106,9 +119,11 @@ class _Reader:
             e, name, _summary, uid = named[index]
             if e.get("recurrence-id") is not None:
                 with contextlib.suppress(UnreadableEventError):  # said when the event is read
-                    self.overridden.setdefault(uid, set()).add(
-                        self._key(date_of(e, "recurrence-id"))
-                    )
+                    moment = self._key(date_of(e, "recurrence-id"))
+                    self.overridden.setdefault(uid, set()).add(moment)
+                    params = getattr(e.get("recurrence-id"), "params", {})
+                    if str(params.get("RANGE", "")).upper() == "THISANDFUTURE":
+                        self.ranges.setdefault(uid, []).append(_Range(moment, e, _summary))
         for index in kept:
             e, name, summary, uid = named[index]
             try:
@@ -153,8 +168,10 @@ class _Reader:
             if not series:
                 self._book_days(uid, summary, name, start, days)
                 return
-            for at, _length in self._series(e, datetime.combine(start, time(0)), None, name, uid):
-                self._book_days(uid, summary, name, at.date(), days)
+            series_start = datetime.combine(start, time(0))
+            for _at, moved, own, title in self._series(e, series_start, None, name, uid):
+                span = days if own is None else max(1, own.days)
+                self._book_days(uid, title or summary, name, moved.date(), span)
             return
         if start.tzinfo is None:  # floating time: the place's wall clock
             start = start.replace(tzinfo=self.zone)
@@ -164,12 +181,12 @@ class _Reader:
             return
         zone = start.tzinfo
         assert zone is not None
-        for at, own in self._series(e, start.replace(tzinfo=None), zone, name, uid):
-            occurrence = at.replace(tzinfo=zone)
+        for at, moved, own, title in self._series(e, start.replace(tzinfo=None), zone, name, uid):
+            occurrence = moved.replace(tzinfo=zone)
             self._add(
                 Wanted(
-                    f"{uid}#{stamp(occurrence)}",
-                    summary,
+                    f"{uid}#{stamp(at.replace(tzinfo=zone))}",
+                    title or summary,
                     occurrence.astimezone(UTC),
                     (occurrence + (own or length)).astimezone(UTC),
                 )
@@ -254,10 +271,11 @@ class _Reader:
 
     def _series(
         self, e: Any, start: datetime, zone: tzinfo | None, name: str, uid: str
-    ) -> list[tuple[datetime, timedelta | None]]:
+    ) -> list[tuple[datetime, datetime, timedelta | None, str]]:
         """The occurrences of a recurring event on its own wall clock (naive ``start``;
-        ``zone`` None for an all-day event), each with its own length when an RDATE period
-        gives one."""
+        ``zone`` None for an all-day event): each as it is named (its RECURRENCE-ID), where
+        it starts (moved by a ``RANGE=THISANDFUTURE``), its own length when an RDATE period
+        or such a move gives one (whole days for an all-day event), its own title or ""."""
         here = zone or self.zone
 
         def wall(value: date) -> datetime:
@@ -282,6 +300,9 @@ class _Reader:
                 lengths[begin] = end if isinstance(end, timedelta) else wall(end) - begin
             else:
                 lengths.setdefault(wall(value), None)
+        later = [at for at in lengths if at > stop]  # RDATEs past the year ahead
+        for at in later:
+            del lengths[at]
         excluded = all_values(e, "exdate")
         moments = {wall(v) for v in excluded if isinstance(v, datetime)}
         days = {v for v in excluded if not isinstance(v, datetime)}
@@ -299,14 +320,63 @@ class _Reader:
         ]
         if len(kept) > MAX_PER_EVENT:
             raise self._too_many(name)
-        if parsed and not all(r.ends_before(stop) for r in parsed):
+        if later or (parsed and not all(r.ends_before(stop) for r in parsed)):
             self.ignored.append(
                 _(
                     "{event} : les répétitions après le {day} ne sont pas importées "
                     "(un an après l'import au plus)"
                 ).format(event=name, day=format_date(self.horizon))
             )
-        return kept
+        return self._moved(kept, uid, here, wall, all_day=zone is None)
+
+    def _moved(
+        self,
+        kept: list[tuple[datetime, timedelta | None]],
+        uid: str,
+        here: tzinfo,
+        wall: Any,
+        *,
+        all_day: bool,
+    ) -> list[tuple[datetime, datetime, timedelta | None, str]]:
+        """The occurrences, each after the latest ``RANGE=THISANDFUTURE`` move at or before
+        it: shifted as that occurrence was, with its length and title; dropped when it was
+        cancelled."""
+        moves: list[tuple[Any, timedelta, timedelta | None, str, bool]] = []
+        for move in self.ranges.get(uid, []):
+            e = move.event
+            since = _comparable(move.since, all_day)
+            if str(e.get("status") or "").strip().upper() == "CANCELLED":
+                moves.append((since, timedelta(0), None, "", True))
+                continue
+            if e.get("dtstart") is None:
+                continue  # left out, and said, when the override itself is read
+            try:
+                begin, original = date_of(e, "dtstart"), date_of(e, "recurrence-id")
+                if all_day:
+                    shift = timedelta(days=(_day(begin) - _day(original)).days)
+                    length: timedelta | None = timedelta(days=self._days(e, _day(begin)))
+                else:
+                    start = wall(begin).replace(tzinfo=here)
+                    shift = wall(begin) - wall(original)
+                    length = self._length(e, start)
+            except (LeftOutError, UnreadableEventError):
+                continue  # said when the override itself is read
+            moves.append((since, shift, length, move.summary, False))
+        if not moves:
+            return [(at, at, length, "") for at, length in kept]
+        moves.sort(key=lambda m: m[0])
+        starts = [m[0] for m in moves]
+        moved: list[tuple[datetime, datetime, timedelta | None, str]] = []
+        for at, length in kept:
+            key = at.date() if all_day else at.replace(tzinfo=here).astimezone(UTC)
+            found = bisect.bisect_right(starts, key)
+            if not found:
+                moved.append((at, at, length, ""))
+                continue
+            _since, shift, own, title, cancelled = moves[found - 1]
+            if not cancelled:
+                moved.append((at, at + shift, own, title))
+        return moved
 
     def _too_many(self, name: str) -> ComptoirError:
         return ComptoirError(
@@ -327,6 +397,19 @@ class _Reader:
                     "la limite d'un import. Exportez une période plus courte."
                 ).format(limit=format_number(MAX_BOOKINGS))
             )
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _comparable(key: Any, all_day: bool) -> Any:
+    """A RECURRENCE-ID key (UTC instant or date) set against a series' occurrences."""
+    if all_day:
+        return _day(key)
+    if isinstance(key, datetime):
+        return key
+    return datetime.combine(key, time(0), tzinfo=UTC)
 
 
 def read(data: bytes, calendar: SiteCalendar, today: date) -> tuple[list[Wanted], list[str]]:

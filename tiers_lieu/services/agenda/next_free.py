@@ -5,8 +5,8 @@ A practitioner's slots are their permanences' slots (the permanence's own hours,
 dates it is cancelled and the days the place is closed), free when nobody took them and no
 other booking or permanence holds the room then. A resource's soonest free time is the
 earlier of its next free permanence slot and the next stretch of its shortest booking length
-inside the opening hours (the same rules as a booking, :func:`.availability.search`). The
-search walks a fortnight at a time, at most :data:`~.availability.HORIZON_DAYS` ahead.
+inside the opening hours (the same rules as a booking, :func:`.search.search`). The
+search walks a fortnight at a time, at most :data:`~.search.HORIZON_DAYS` ahead.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 
 from tiers_lieu.db import UnitOfWork
 from tiers_lieu.models import Resource
-from tiers_lieu.services.agenda.availability import CHUNK_DAYS, HORIZON_DAYS, search
 from tiers_lieu.services.agenda.readmodels import PermanenceSlot, SlotInfo
 from tiers_lieu.services.agenda.rules import (
     Candidate,
@@ -25,6 +24,7 @@ from tiers_lieu.services.agenda.rules import (
     load_permanences,
     occupancy_reason,
 )
+from tiers_lieu.services.agenda.search import CHUNK_DAYS, HORIZON_DAYS, SlotQuery, search
 from tiers_lieu.services.agenda.slots import generate_slots
 
 
@@ -119,11 +119,7 @@ def next_free(
         uow,
         calendar,
         [resource],
-        wanted=after,
-        duration=length,
-        limit=1,
-        not_before=after,
-        horizon_days=horizon,
+        SlotQuery(wanted=after, duration=length, limit=1, not_before=after, horizon_days=horizon),
     )
     if plain and (slot is None or plain[0].start < slot.start):
         return plain[0]

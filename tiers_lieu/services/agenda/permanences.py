@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
@@ -57,7 +57,24 @@ from tiers_lieu.services.agenda.rules import (
 )
 from tiers_lieu.services.agenda.slots import generate_slots, permanence_info
 
-__all__ = ["PermanenceService", "PractitionerService", "generate_slots"]
+__all__ = ["PermanenceInput", "PermanenceService", "PractitionerService", "generate_slots"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PermanenceInput:
+    """A practitioner's recurring presence in a room: weekday 0 = Monday, cut into
+    ``slot_min`` slots, every ``interval_weeks`` weeks from ``start_date`` (until
+    ``end_date``, included, if given)."""
+
+    practitioner_id: uuid.UUID
+    resource_id: uuid.UUID
+    weekday: int
+    start_time: time
+    end_time: time
+    start_date: date
+    slot_min: int = 20
+    interval_weeks: int = 1
+    end_date: date | None = None
 
 
 class PermanenceService:
@@ -84,22 +101,13 @@ class PermanenceService:
             return [permanence_info(p, who, r) for p, who, r in rows]
 
     @requires(Permission.SETTINGS)
-    def create(
-        self,
-        *,
-        site_id: uuid.UUID,
-        practitioner_id: uuid.UUID,
-        resource_id: uuid.UUID,
-        weekday: int,
-        start_time: time,
-        end_time: time,
-        slot_min: int = 20,
-        interval_weeks: int = 1,
-        start_date: date,
-        end_date: date | None = None,
-    ) -> PermanenceInfo:
+    def create(self, site_id: uuid.UUID, data: PermanenceInput) -> PermanenceInfo:
         """A practitioner's recurring presence in a room (weekday 0 = Monday). Bookings
         already in the room during its hours are returned in ``to_call`` (not cancelled)."""
+        weekday, start_time, end_time = data.weekday, data.start_time, data.end_time
+        slot_min, interval_weeks = data.slot_min, data.interval_weeks
+        start_date, end_date = data.start_date, data.end_date
+        practitioner_id, resource_id = data.practitioner_id, data.resource_id
         if not 0 <= weekday <= 6:
             raise ValidationError(_("Jour"), _("jour de la semaine inconnu"))
         if start_time >= end_time:

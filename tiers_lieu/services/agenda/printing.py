@@ -1,18 +1,17 @@
-"""The agenda on paper: the day's agenda for the door, a practitioner's list of the day.
+"""The agenda on paper: what the day's agenda for the door and a practitioner's list of the
+day say (:mod:`tiers_lieu.reports.documents.agenda_sheet` writes them as PDFs).
 
 The door sheet is read by anyone passing by, so it names no one who booked as a person:
 their bookings show as « Réservé », meetings show their title or organisation, permanences
 the practitioner and profession. The practitioner's list gives each slot's time and the
 name of the person booked — what the practitioner needs, and nothing more (no reason is
-stored anyway). Both are A4 portrait with DejaVu Sans embedded; reportlab is imported inside
-the functions (start-up time).
+stored anyway).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
-from pathlib import Path
 
 from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import NotFoundError
@@ -20,7 +19,13 @@ from tiers_lieu.i18n import _, format_date, format_time, ngettext
 from tiers_lieu.models import Practitioner, Site
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda import views
-from tiers_lieu.services.agenda.readmodels import AgendaView, BookingInfo, PermanenceSlot
+from tiers_lieu.services.agenda.readmodels import (
+    AgendaSheet,
+    AgendaView,
+    BookingInfo,
+    PermanenceSlot,
+    SheetBlock,
+)
 from tiers_lieu.services.agenda.rules import SiteCalendar, hours_text
 from tiers_lieu.services.agenda.slots import generate_slots
 
@@ -38,8 +43,8 @@ def _door_label(b: BookingInfo) -> str:
     return b.title or b.organisation or _("Réservé")
 
 
-def _door_rows(view: AgendaView) -> list[tuple[str, list[tuple[str, str]]]]:
-    sections: list[tuple[str, list[tuple[str, str]]]] = []
+def _door_rows(view: AgendaView) -> tuple[SheetBlock, ...]:
+    sections: list[SheetBlock] = []
     for column in view.resources:
         lines: list[tuple[str, str]] = []
         seen: set[tuple[uuid.UUID, date]] = set()
@@ -61,66 +66,8 @@ def _door_rows(view: AgendaView) -> list[tuple[str, list[tuple[str, str]]]]:
                     text = _("{text} ({n} pl.)").format(text=text, n=b.seats)
                 lines.append((_span(b.start, b.end), text))
         lines.sort()
-        sections.append((column.resource.name, lines))
-    return sections
-
-
-def _document(
-    target: Path, title: str, subtitle: str, blocks: list[tuple[str, list[tuple[str, str]]]]
-) -> Path:
-    # reportlab is imported here, not at module level: the desk must start fast.
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        KeepTogether,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
-
-    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
-
-    register_fonts()
-    doc = SimpleDocTemplate(
-        str(target),
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=title,
-        author="Comptoir",
-        initialFontName=REGULAR,  # else Helvetica is declared, not embedded
-    )
-    big = ParagraphStyle("big", fontName=BOLD, fontSize=22, leading=27)
-    sub = ParagraphStyle("sub", fontName=REGULAR, fontSize=13, leading=17, textColor=colors.grey)
-    head = ParagraphStyle("head", fontName=BOLD, fontSize=15, leading=19, spaceBefore=8)
-    cell = ParagraphStyle("cell", fontName=REGULAR, fontSize=13, leading=16)
-    story: list[object] = [Paragraph(title, big), Paragraph(subtitle, sub), Spacer(1, 6 * mm)]
-    width = A4[0] - 36 * mm
-    for heading, lines in blocks:
-        rows = [[Paragraph(t, cell), Paragraph(text, cell)] for t, text in lines] or [
-            [Paragraph("", cell), Paragraph(_("Libre toute la journée"), cell)]
-        ]
-        table = Table(rows, colWidths=[40 * mm, width - 40 * mm])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), REGULAR),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.lightgrey),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 4),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ]
-            )
-        )
-        story.append(KeepTogether([Paragraph(heading, head), table]))
-    doc.build(story)
-    return target
+        sections.append(SheetBlock(column.resource.name, tuple(lines)))
+    return tuple(sections)
 
 
 class PrintingService:
@@ -128,7 +75,7 @@ class PrintingService:
         self._uow = uow
 
     @requires(Permission.BOOKINGS)
-    def day_sheet(self, *, site_id: uuid.UUID, day: date, target: Path) -> Path:
+    def day_sheet(self, *, site_id: uuid.UUID, day: date) -> AgendaSheet:
         """The day's agenda of every resource, for the door; names no person."""
         with self._uow() as uow:
             site = uow.session.get(Site, site_id)
@@ -142,15 +89,14 @@ class PrintingService:
             subtitle = _("{place} — fermé ({why})").format(place=place, why=closed)
         else:
             subtitle = _("{place} — ouvert {hours}").format(place=place, hours=hours_text(opening))
-        return _document(
-            target,
+        return AgendaSheet(
             _("Agenda du {day}").format(day=format_date(day, "full")),
             subtitle,
             _door_rows(view),
         )
 
     @requires(Permission.BOOKINGS)
-    def practitioner_day(self, *, practitioner_id: uuid.UUID, day: date, target: Path) -> Path:
+    def practitioner_day(self, *, practitioner_id: uuid.UUID, day: date) -> AgendaSheet:
         """A practitioner's slots of the day with the name of each person booked."""
         with self._uow() as uow:
             who = uow.session.get(Practitioner, practitioner_id)
@@ -174,13 +120,12 @@ class PrintingService:
         if not slots:
             lines = [("", _("Pas de permanence ce jour-là."))]
         taken = sum(1 for s in slots if s.taken and not s.cancelled)
-        return _document(
-            target,
+        return AgendaSheet(
             _("{name} — {day}").format(name=name, day=format_date(day, "full")),
             ngettext(
                 "{profession} — {taken} rendez-vous sur {total} créneau",
                 "{profession} — {taken} rendez-vous sur {total} créneaux",
                 len(slots),
             ).format(profession=profession, taken=taken, total=len(slots)),
-            [(_("Rendez-vous"), lines)],
+            (SheetBlock(_("Rendez-vous"), tuple(lines)),),
         )

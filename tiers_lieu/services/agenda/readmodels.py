@@ -297,3 +297,22 @@ class IcsImportReport:
     ignored: tuple[str, ...]  # events that are not bookings (no end, cancelled…), with why
     dry_run: bool
     outside_hours: int = 0  # bookings created outside the opening hours, as asked
+
+
+@dataclass(frozen=True)
+class SheetBlock:
+    """One part of a printed agenda sheet: a heading (a resource, « Rendez-vous ») and its
+    lines, each a time span and what happens then; no lines means free all day."""
+
+    heading: str
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class AgendaSheet:
+    """A printed page of the agenda, as :mod:`tiers_lieu.reports.documents.agenda_sheet`
+    writes it: the door's day (names no person) or a practitioner's list of the day."""
+
+    title: str
+    subtitle: str
+    blocks: tuple[SheetBlock, ...]

@@ -9,6 +9,7 @@ in. Resources are deactivated, never deleted: past bookings keep pointing at the
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlmodel import col, select
 
@@ -37,16 +38,24 @@ def resource_info(r: Resource) -> ResourceInfo:
     )
 
 
-def _check(
-    *,
-    name: str,
-    kind: str,
-    capacity: int,
-    min_duration_min: int,
-    max_duration_min: int | None,
-    buffer_min: int,
-) -> str:
-    name = name.strip()
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceFields:
+    """Every field of a resource as the resource form gives them (creation and change)."""
+
+    name: str
+    kind: str
+    capacity: int = 1
+    min_duration_min: int = 30
+    max_duration_min: int | None = None
+    buffer_min: int = 0
+    service_id: uuid.UUID | None = None
+    active: bool = True
+
+
+def _check(data: ResourceFields) -> str:
+    name, kind, capacity = data.name.strip(), data.kind, data.capacity
+    min_duration_min, max_duration_min = data.min_duration_min, data.max_duration_min
+    buffer_min = data.buffer_min
     if not name:
         raise ValidationError(_("Nom"), _("ce champ est obligatoire"))
     if len(name) > 80:
@@ -106,26 +115,9 @@ class ResourceService:
         )
 
     @requires(Permission.SETTINGS)
-    def create(
-        self,
-        *,
-        site_id: uuid.UUID,
-        name: str,
-        kind: str,
-        capacity: int = 1,
-        min_duration_min: int = 30,
-        max_duration_min: int | None = None,
-        buffer_min: int = 0,
-        service_id: uuid.UUID | None = None,
-    ) -> ResourceInfo:
-        name = _check(
-            name=name,
-            kind=kind,
-            capacity=capacity,
-            min_duration_min=min_duration_min,
-            max_duration_min=max_duration_min,
-            buffer_min=buffer_min,
-        )
+    def create(self, site_id: uuid.UUID, data: ResourceFields) -> ResourceInfo:
+        name = _check(data)
+        service_id = data.service_id
         with self._uow() as uow:
             self._check_service(
                 uow.session.get(Service, service_id) if service_id else None, site_id, service_id
@@ -133,12 +125,13 @@ class ResourceService:
             row = Resource(
                 site_id=site_id,
                 name=name,
-                kind=kind,
-                capacity=capacity,
-                min_duration_min=min_duration_min,
-                max_duration_min=max_duration_min,
-                buffer_min=buffer_min,
+                kind=data.kind,
+                capacity=data.capacity,
+                min_duration_min=data.min_duration_min,
+                max_duration_min=data.max_duration_min,
+                buffer_min=data.buffer_min,
                 service_id=service_id,
+                active=data.active,
             )
             uow.session.add(row)
             audit.record(
@@ -152,28 +145,10 @@ class ResourceService:
             return resource_info(row)
 
     @requires(Permission.SETTINGS)
-    def update(
-        self,
-        resource_id: uuid.UUID,
-        *,
-        name: str,
-        kind: str,
-        capacity: int,
-        min_duration_min: int,
-        max_duration_min: int | None,
-        buffer_min: int,
-        service_id: uuid.UUID | None,
-        active: bool = True,
-    ) -> ResourceInfo:
+    def update(self, resource_id: uuid.UUID, data: ResourceFields) -> ResourceInfo:
         """Change a resource's rules; existing bookings are kept as they are."""
-        name = _check(
-            name=name,
-            kind=kind,
-            capacity=capacity,
-            min_duration_min=min_duration_min,
-            max_duration_min=max_duration_min,
-            buffer_min=buffer_min,
-        )
+        name = _check(data)
+        service_id = data.service_id
         with self._uow() as uow:
             row = uow.session.get(Resource, resource_id)
             if row is None:
@@ -183,9 +158,12 @@ class ResourceService:
                 row.site_id,
                 service_id,
             )
-            row.name, row.kind, row.capacity = name, kind, capacity
-            row.min_duration_min, row.max_duration_min = min_duration_min, max_duration_min
-            row.buffer_min, row.service_id, row.active = buffer_min, service_id, active
+            row.name, row.kind, row.capacity = name, data.kind, data.capacity
+            row.min_duration_min, row.max_duration_min = (
+                data.min_duration_min,
+                data.max_duration_min,
+            )
+            row.buffer_min, row.service_id, row.active = data.buffer_min, service_id, data.active
             audit.record(
                 uow,
                 action=AuditAction.UPDATE,

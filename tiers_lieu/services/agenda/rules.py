@@ -36,7 +36,7 @@ from tiers_lieu.models import (
     Site,
 )
 from tiers_lieu.models.enums import BookingStatus
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.public_holidays import public_holidays
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 LONGEST_BOOKING = timedelta(days=1)

@@ -18,9 +18,9 @@ from tiers_lieu.i18n import _, format_date, ngettext
 from tiers_lieu.models import Booking, BookingSeries, Resource
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
-from tiers_lieu.services.agenda.availability import search
 from tiers_lieu.services.agenda.common import booking_info, check_person, check_request
 from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
 from tiers_lieu.services.agenda.readmodels import Occurrence, SeriesResult, SlotInfo
 from tiers_lieu.services.agenda.rules import (
     Candidate,
@@ -31,6 +31,7 @@ from tiers_lieu.services.agenda.rules import (
     occupancy_reason,
     static_reason,
 )
+from tiers_lieu.services.agenda.search import SlotQuery, search
 
 MAX_OCCURRENCES = 260
 """Five years of weekly bookings: beyond, a typing mistake rather than a plan."""
@@ -82,24 +83,27 @@ def occurrences(
 
 def plan(
     uow: UnitOfWork,
-    *,
     site_id: uuid.UUID,
-    resource_id: uuid.UUID,
-    start: datetime,
-    end: datetime,
-    interval_weeks: int,
-    until: date | None,
-    count: int | None,
-    seats: int,
+    data: BookingRequest,
+    repetition: Repetition,
+    *,
     alternatives: bool = True,
 ) -> list[Occurrence]:
+    """Every date of the series, each with the reason it collides (and, with
+    ``alternatives``, the nearest free slots); ``data``'s person and title are not read."""
+    resource_id, seats = data.resource_id, data.seats
 
     resource = uow.session.get(Resource, resource_id)
     if resource is None or resource.site_id != site_id:
         raise NotFoundError(_("Cette ressource n'existe pas dans ce lieu."))
     calendar = SiteCalendar(uow, site_id)
     dates = occurrences(
-        calendar, start, end, interval_weeks=interval_weeks, until=until, count=count
+        calendar,
+        data.start,
+        data.end,
+        interval_weeks=repetition.interval_weeks,
+        until=repetition.until,
+        count=repetition.count,
     )
     first, last = dates[0][0], dates[-1][1]
     pad = timedelta(minutes=resource.buffer_min)
@@ -124,11 +128,13 @@ def plan(
                     uow,
                     calendar,
                     [resource],
-                    wanted=candidate.start,
-                    duration=candidate.end - candidate.start,
-                    seats=seats,
-                    limit=3,
-                    horizon_days=6,
+                    SlotQuery(
+                        wanted=candidate.start,
+                        duration=candidate.end - candidate.start,
+                        seats=seats,
+                        limit=3,
+                        horizon_days=6,
+                    ),
                 )
             )
         result.append(
@@ -145,28 +151,21 @@ def plan(
 
 def create(
     uow: UnitOfWork,
-    *,
     site_id: uuid.UUID,
-    resource_id: uuid.UUID,
-    start: datetime,
-    end: datetime,
-    interval_weeks: int,
-    until: date | None,
-    count: int | None,
-    seats: int,
+    data: BookingRequest,
+    repetition: Repetition,
     skip: Sequence[date],
-    person_id: uuid.UUID | None,
-    organisation: str,
-    title: str,
 ) -> SeriesResult:
     """Book the series in ``uow`` (the caller commits); all or nothing."""
+    start, end, seats = data.start, data.end, data.seats
+    person_id, organisation, title = data.person_id, data.organisation, data.title
 
     check_request(start, end, seats, title, organisation)
     if person_id is None and not organisation.strip() and not title.strip():
         raise ValidationError(
             _("Pour qui"), _("choisissez une personne ou saisissez une organisation")
         )
-    resource = lock_resource(uow, resource_id)
+    resource = lock_resource(uow, data.resource_id)
     if not resource.active:
         raise ConflictError(
             _("« {name} » est désactivée : réactivez-la pour la réserver.").format(
@@ -174,18 +173,7 @@ def create(
             )
         )
     person = check_person(uow, person_id, site_id)
-    planned = plan(
-        uow,
-        site_id=site_id,
-        resource_id=resource_id,
-        start=start,
-        end=end,
-        interval_weeks=interval_weeks,
-        until=until,
-        count=count,
-        seats=seats,
-        alternatives=False,
-    )
+    planned = plan(uow, site_id, data, repetition, alternatives=False)
     skipped = set(skip)
     blocking = [o for o in planned if o.collides and o.day not in skipped]
     if blocking:
@@ -202,9 +190,9 @@ def create(
     calendar = SiteCalendar(uow, site_id)
     rule = BookingSeries(
         site_id=site_id,
-        interval_weeks=interval_weeks,
-        until=until,
-        occurrences=count,
+        interval_weeks=repetition.interval_weeks,
+        until=repetition.until,
+        occurrences=repetition.count,
     )
     uow.session.add(rule)
     uow.session.flush()  # no ORM relationship orders the inserts: the rule goes first

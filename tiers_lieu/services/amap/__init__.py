@@ -3,7 +3,8 @@ distribution calendar, each distribution's sheet, and the solidarity baskets.
 
 Each concern is its own service over the same unit-of-work factory; :class:`AmapServices`
 bundles them so that the composition root wires the AMAP with one line (``app.amap``). The
-printable sheet (:mod:`.sheet_pdf`) is a function over a read model, imported when printing.
+printable sheet (:mod:`tiers_lieu.reports.documents.amap_sheet`) is written from the
+:class:`~.pickups.DistributionSheet` read model.
 """
 
 from __future__ import annotations

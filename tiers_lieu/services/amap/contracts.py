@@ -61,18 +61,27 @@ def _basket_info(b: BasketType) -> BasketTypeInfo:
     return BasketTypeInfo(b.id, b.contract_id, b.name, b.price_cents, b.solidarity_price_cents)
 
 
-def _check_contract(
-    name: str,
-    season_start: date,
-    season_end: date,
-    weekday: int,
-    start_time: time,
-    end_time: time,
-    payment_schedule: str,
-    max_absences: int,
-    capacity: int | None,
-) -> str:
-    name = name.strip()
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContractInput:
+    """A new contract as the contract form gives it (weekday 0 = Monday)."""
+
+    producer_id: uuid.UUID
+    name: str
+    season_start: date
+    season_end: date
+    weekday: int
+    start_time: time
+    end_time: time
+    payment_schedule: str = PaymentSchedule.MONTHLY
+    max_absences: int = 2
+    capacity: int | None = None
+
+
+def _check_contract(data: ContractInput) -> str:
+    name = data.name.strip()
+    season_start, season_end, weekday = data.season_start, data.season_end, data.weekday
+    start_time, end_time, payment_schedule = data.start_time, data.end_time, data.payment_schedule
+    max_absences, capacity = data.max_absences, data.capacity
     if not name:
         raise ValidationError(_("Nom du contrat"), _("obligatoire"))
     if len(name) > 120:
@@ -130,47 +139,23 @@ class ContractService:
             return self._infos(uow, [get_contract(uow, contract_id)])[0]
 
     @requires(Permission.AMAP)
-    def create_contract(
-        self,
-        *,
-        site_id: uuid.UUID,
-        producer_id: uuid.UUID,
-        name: str,
-        season_start: date,
-        season_end: date,
-        weekday: int,
-        start_time: time,
-        end_time: time,
-        payment_schedule: str = PaymentSchedule.MONTHLY,
-        max_absences: int = 2,
-        capacity: int | None = None,
-    ) -> ContractInfo:
-        name = _check_contract(
-            name,
-            season_start,
-            season_end,
-            weekday,
-            start_time,
-            end_time,
-            payment_schedule,
-            max_absences,
-            capacity,
-        )
+    def create_contract(self, site_id: uuid.UUID, data: ContractInput) -> ContractInfo:
+        name = _check_contract(data)
         with self._uow() as uow:
-            if uow.session.get(Producer, producer_id) is None:
+            if uow.session.get(Producer, data.producer_id) is None:
                 raise ValidationError(_("Producteur"), _("choisissez un producteur"))
             contract = AmapContract(
                 site_id=site_id,
-                producer_id=producer_id,
+                producer_id=data.producer_id,
                 name=name,
-                season_start=season_start,
-                season_end=season_end,
-                weekday=weekday,
-                start_time=start_time,
-                end_time=end_time,
-                payment_schedule=payment_schedule,
-                max_absences=max_absences,
-                capacity=capacity,
+                season_start=data.season_start,
+                season_end=data.season_end,
+                weekday=data.weekday,
+                start_time=data.start_time,
+                end_time=data.end_time,
+                payment_schedule=data.payment_schedule,
+                max_absences=data.max_absences,
+                capacity=data.capacity,
             )
             uow.session.add(contract)
             audit.record(

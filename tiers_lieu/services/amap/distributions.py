@@ -1,11 +1,11 @@
 """The distribution calendar of a contract: generated from its weekday over the season,
 then edited by hand (a date moved, a distribution cancelled or added).
 
-Generation skips French public holidays (:func:`~tiers_lieu.services.config.public_holidays`)
-and the site's closures, the way the place really opens, and is idempotent: running it again
-after a closure was added only adds what is missing, never touches a distribution that was
-moved, cancelled or already held. What happens at one distribution (who collects what) is
-:mod:`tiers_lieu.services.amap.pickups`.
+Generation skips French public holidays
+(:func:`~tiers_lieu.services.public_holidays.public_holidays`) and the site's closures, the
+way the place really opens, and is idempotent: running it again after a closure was added only
+adds what is missing, never touches a distribution that was moved, cancelled or already held.
+What happens at one distribution (who collects what) is :mod:`tiers_lieu.services.amap.pickups`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.amap.common import get_contract, get_distribution
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.public_holidays import public_holidays
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ distribution has taken place (today or earlier).
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -82,6 +83,14 @@ class DistributionSheet:
     @property
     def baskets(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+    def to_prepare(self) -> list[tuple[str, int]]:
+        """Baskets to prepare per type: every household except those absent."""
+        counts: Counter[str] = Counter()
+        for line in self.lines:
+            if line.status != PickupStatus.ABSENT:
+                counts[line.basket_name] += line.quantity
+        return sorted(counts.items())
 
 
 def household_name(person: Person) -> str:

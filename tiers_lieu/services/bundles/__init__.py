@@ -37,6 +37,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import BundleImport, Site, Tombstone
 from tiers_lieu.models.base import utcnow
 from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.backups import BackupService
 from tiers_lieu.services.bundles import fileformat, history
 from tiers_lieu.services.bundles.merge import merge_rows
 from tiers_lieu.services.bundles.placekeys import PlaceKeyService, trusted_public_key
@@ -93,8 +94,14 @@ def install_tombstone_listener() -> None:
 
 
 class BundleService:
-    def __init__(self, uow: UowFactory) -> None:
+    def __init__(
+        self, uow: UowFactory, *, place_keys: PlaceKeyService, backups: BackupService | None
+    ) -> None:
+        """``backups``: the base's (``None`` on PostgreSQL, whose server keeps its own); a
+        verified copy is taken before an import writes anything."""
         self._uow = uow
+        self._place_keys = place_keys
+        self._backups = backups
 
     @requires(Permission.REPORTS)
     def list_imports(self) -> list[history.BundleImportInfo]:
@@ -124,7 +131,7 @@ class BundleService:
         """
         if mode not in MODES:
             raise ComptoirError(_("Mode de paquet inconnu : {mode}.").format(mode=mode))
-        signer = PlaceKeyService(self._uow).signer(site_id)
+        signer = self._place_keys.signer(site_id)
         bundle_id = uuid.uuid4()
         # A read-only unit of work: reading three years of a place never holds a desk back.
         with self._uow(read_only=True) as uow:
@@ -257,9 +264,8 @@ class BundleService:
     def _backup(self) -> None:
         """A verified copy of the base before the bundle writes anything (SQLite; a
         PostgreSQL server keeps its own backups). A failed copy refuses the import."""
-        from tiers_lieu.services.backups import backup_before_import
-
-        backup_before_import(self._uow.engine.url.render_as_string(hide_password=False))
+        if self._backups is not None:
+            self._backups.maybe_backup("import")
 
 
 class _Exported:

@@ -33,7 +33,6 @@ import binascii
 import gzip
 import hashlib
 import json
-import os
 import re
 import uuid
 import zlib
@@ -45,6 +44,7 @@ from typing import IO, Any
 from tiers_lieu import held_files
 from tiers_lieu.errors import ComptoirError, file_error
 from tiers_lieu.i18n import _, format_number
+from tiers_lieu.private_files import writing_whole
 from tiers_lieu.services.bundles.placekeys import Signer, verify
 
 FORMAT = "comptoir-bundle"
@@ -120,14 +120,9 @@ def _write_signed(out: Path, body: list[bytes], signer: Signer) -> None:
         digest.update(piece)
     signature = signer.sign(signed_message(signer.site_id, digest.hexdigest()))
     head = gzip.compress(header_line(signer.site_id, signature) + b"\n", mtime=0)
-    partial = out.with_name(f".{out.name}.partiel")
-    try:
-        with open(partial, "wb") as handle:
-            handle.write(head)
-            handle.writelines(body)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    with writing_whole(out, mode=None, hidden=True) as handle:
+        handle.write(head)
+        handle.writelines(body)
 
 
 # -- refusals ----------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ from sqlalchemy import Connection
 from sqlmodel import SQLModel, col, select
 
 from tiers_lieu.models import Category, Closure, Commune, OpeningHours, Service, Site
-from tiers_lieu.services.config import public_holidays
 from tiers_lieu.services.demo.bulk import Same, TablePlan
+from tiers_lieu.services.public_holidays import public_holidays
 
 BATCH = 5000
 KEPT_INSTANTS = 300_000  # moments ``DemoContext.at`` remembers (≈ 40 000 a large site)

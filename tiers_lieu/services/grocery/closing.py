@@ -1,13 +1,12 @@
 """The day at the till: the list of the day's sales and the Z de caisse (closing summary per
-payment method and per VAT rate), as data for the screen and as a PDF to file.
+payment method and per VAT rate), as data for the screen and for the PDF to file
+(:mod:`tiers_lieu.reports.documents.z_report` writes it).
 
 Every figure is a SQL aggregation over the day of the place (its time zone), cancelled sales
 left out of the totals and shown apart. Amounts per method are what stayed in the till (cash
 net of change), so they add up to the turnover exactly. VAT is computed per rate on the
 VAT-inclusive total of that rate (not line by line), as a till's Z does:
 ``round(total × rate / (10000 + rate))``, the net amount being the rest.
-
-reportlab is imported inside :func:`write_z_pdf` only (start-up time of the desk's laptop).
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func
@@ -75,6 +73,8 @@ class ZReport:
     first_sale: time | None
     last_sale: time | None
     generated_at: datetime
+    zone: ZoneInfo
+    """The place's clock: the hours above are on it, and the PDF's edition instant."""
 
     @property
     def vat_cents(self) -> int:
@@ -207,18 +207,8 @@ class ClosingService:
                 first_sale=_local_time(first, zone),
                 last_sale=_local_time(last, zone),
                 generated_at=utcnow(),
+                zone=zone,
             )
-
-    @requires(Permission.SALES)
-    def write_z_pdf(self, *, site_id: uuid.UUID, day: date, path: Path) -> ZReport:
-        """Compute the Z of ``day`` and write it as an A4 PDF at ``path``."""
-        report = self.z_report(site_id=site_id, day=day)
-        from tiers_lieu.services.grocery.z_pdf import write_z_pdf
-
-        with self._uow() as uow:
-            zone = site_zone(uow, site_id)
-        write_z_pdf(report, path, zone)
-        return report
 
 
 def _local_time(value: datetime | None, zone: ZoneInfo) -> time | None:

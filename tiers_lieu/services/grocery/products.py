@@ -18,7 +18,7 @@ from __future__ import annotations
 import builtins
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlmodel import col, select
@@ -154,22 +154,24 @@ def _text_of(product: Product, producer_name: str) -> str:
     return match_key(f"{product.name} {product.category} {producer_name} {product.barcode or ''}")
 
 
-@dataclass(frozen=True)
-class _Fields:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProductFields:
+    """Every field of a product, as the product form gives them (creation and update)."""
+
     name: str
-    category: str
-    unit: str
     price_cents: int
-    solidarity_price_cents: int | None
-    vat_rate_bp: int
-    barcode: str | None
-    producer_id: uuid.UUID | None
-    alert_threshold_milli: int
-    favourite: bool
-    active: bool
+    category: str = ""
+    unit: str = ProductUnit.PIECE
+    solidarity_price_cents: int | None = None
+    vat_rate_bp: int = 550
+    barcode: str | None = None
+    producer_id: uuid.UUID | None = None
+    alert_threshold_milli: int = 0
+    favourite: bool = False
+    active: bool = True
 
 
-def _check(fields: _Fields) -> _Fields:
+def _check(fields: ProductFields) -> ProductFields:
     name = fields.name.strip()
     if not name:
         raise ValidationError(_("Nom"), _("le nom du produit est obligatoire"))
@@ -178,7 +180,8 @@ def _check(fields: _Fields) -> _Fields:
     category = fields.category.strip()
     if len(category) > 60:
         raise ValidationError(_("Rayon"), _("{n} caractères au plus").format(n=60))
-    if fields.unit not in {u.value for u in ProductUnit}:
+    unit = str(fields.unit)
+    if unit not in {u.value for u in ProductUnit}:
         raise ValidationError(_("Unité"), _("pièce, kg ou litre"))
     if fields.price_cents < 0:
         raise ValidationError(_("Prix"), _("un prix ne peut pas être négatif"))
@@ -197,19 +200,7 @@ def _check(fields: _Fields) -> _Fields:
         )
     if fields.alert_threshold_milli < 0:
         raise ValidationError(_("Seuil d'alerte"), _("ne peut pas être négatif"))
-    return _Fields(
-        name=name,
-        category=category,
-        unit=fields.unit,
-        price_cents=fields.price_cents,
-        solidarity_price_cents=solidarity,
-        vat_rate_bp=fields.vat_rate_bp,
-        barcode=barcode,
-        producer_id=fields.producer_id,
-        alert_threshold_milli=fields.alert_threshold_milli,
-        favourite=fields.favourite,
-        active=fields.active,
-    )
+    return replace(fields, name=name, category=category, unit=unit, barcode=barcode)
 
 
 class ProductService:
@@ -321,40 +312,11 @@ class ProductService:
         return builtins.list(rows)
 
     @requires(Permission.SETTINGS)
-    def create(
-        self,
-        *,
-        site_id: uuid.UUID,
-        name: str,
-        price_cents: int,
-        category: str = "",
-        unit: str = ProductUnit.PIECE,
-        solidarity_price_cents: int | None = None,
-        vat_rate_bp: int = 550,
-        barcode: str | None = None,
-        producer_id: uuid.UUID | None = None,
-        alert_threshold_milli: int = 0,
-        favourite: bool = False,
-        active: bool = True,
-    ) -> ProductInfo:
-        fields = _check(
-            _Fields(
-                name,
-                category,
-                str(unit),
-                price_cents,
-                solidarity_price_cents,
-                vat_rate_bp,
-                barcode,
-                producer_id,
-                alert_threshold_milli,
-                favourite,
-                active,
-            )
-        )
+    def create(self, site_id: uuid.UUID, data: ProductFields) -> ProductInfo:
+        fields = _check(data)
         with self._uow() as uow:
             producer_name = self._check_refs(uow, site_id, fields, None)
-            product = Product(site_id=site_id, **fields.__dict__)
+            product = Product(site_id=site_id, **asdict(fields))
             uow.session.add(product)
             audit.record(
                 uow,
@@ -367,45 +329,17 @@ class ProductService:
             return product_info(product, producer_name, 0)
 
     @requires(Permission.SETTINGS)
-    def update(
-        self,
-        product_id: uuid.UUID,
-        *,
-        name: str,
-        price_cents: int,
-        category: str = "",
-        unit: str = ProductUnit.PIECE,
-        solidarity_price_cents: int | None = None,
-        vat_rate_bp: int = 550,
-        barcode: str | None = None,
-        producer_id: uuid.UUID | None = None,
-        alert_threshold_milli: int = 0,
-        favourite: bool = False,
-        active: bool = True,
-    ) -> ProductInfo:
+    def update(self, product_id: uuid.UUID, data: ProductFields) -> ProductInfo:
         """Replace every field of a product; past sales keep the price they were sold at."""
-        fields = _check(
-            _Fields(
-                name,
-                category,
-                str(unit),
-                price_cents,
-                solidarity_price_cents,
-                vat_rate_bp,
-                barcode,
-                producer_id,
-                alert_threshold_milli,
-                favourite,
-                active,
-            )
-        )
+        fields = _check(data)
         with self._uow() as uow:
             product = uow.session.get(Product, product_id)
             if product is None:
                 raise NotFoundError(_("Ce produit n'existe plus."))
             producer_name = self._check_refs(uow, product.site_id, fields, product.id)
-            changed = sorted(k for k, v in fields.__dict__.items() if getattr(product, k) != v)
-            for key, value in fields.__dict__.items():
+            values = asdict(fields)
+            changed = sorted(k for k, v in values.items() if getattr(product, k) != v)
+            for key, value in values.items():
                 setattr(product, key, value)
             uow.session.add(product)
             audit.record(
@@ -422,7 +356,7 @@ class ProductService:
 
     @staticmethod
     def _check_refs(
-        uow: UnitOfWork, site_id: uuid.UUID, fields: _Fields, product_id: uuid.UUID | None
+        uow: UnitOfWork, site_id: uuid.UUID, fields: ProductFields, product_id: uuid.UUID | None
     ) -> str:
         """Refuse a producer of another site and a barcode already used; the producer's name."""
         name = ""

@@ -7,23 +7,35 @@ anything else is read as CSV text, unless its name says it is a workbook.
 
 Each reader gives one ``(name, rows)`` pair per sheet (a CSV file has one, without a name); a
 sheet's rows must be used, or left, before the next sheet is asked for, since an ODS file
-holds every sheet in one stream.
+holds every sheet in one stream. :func:`read_table` reads the first sheet whole, for short
+lists such as a territory's communes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from tiers_lieu import held_files
+from tiers_lieu.errors import ImportFileError, LineError
 from tiers_lieu.i18n import _
 from tiers_lieu.services.imports.csvfile import CsvBook
 from tiers_lieu.services.imports.ods import MIMETYPE, OdsBook
 from tiers_lieu.services.imports.xlsx import XlsxBook
 from tiers_lieu.services.imports.zipparts import ZIP_ERRORS, is_zip, open_archive
-from tiers_lieu.services.tabular import LIMITS, FileRefusedError, Limits, Row, check_size
+from tiers_lieu.services.tabular import (
+    LIMITS,
+    FileRefusedError,
+    Limits,
+    Row,
+    check_size,
+    non_empty,
+    normalise,
+    too_many_rows,
+)
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".fods"}
@@ -99,3 +111,40 @@ def open_book(path: Path, limits: Limits = LIMITS) -> Iterator[Book]:
         yield book
     finally:
         book.close()
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows keyed by normalised header; ``lines[i]`` is the file line of ``rows[i]``."""
+
+    headers: list[str]
+    rows: list[dict[str, str]]
+    lines: list[int]
+
+
+def read_table(path: Path, required: list[str], limits: Limits = LIMITS) -> Table:
+    """The first sheet of ``path`` (CSV, XLSX or ODS) whole, for small lists such as the
+    territory's communes; every name of ``required`` (normalised) must be a column. The
+    readers' limits hold."""
+    with open_book(path, limits) as book:
+        first = next(book.sheets(), None)
+        data = non_empty(first[1]) if first is not None else iter(())
+        header = next(data, None)
+        if header is None:
+            raise ImportFileError([LineError(1, _("le fichier est vide"))])
+        headers = [normalise(h) for h in header[1]]
+        missing = [name for name in required if name not in headers]
+        if missing:
+            raise ImportFileError(
+                [LineError(1, _("colonne manquante : {names}").format(names=", ".join(missing)))]
+            )
+        rows: list[dict[str, str]] = []
+        lines: list[int] = []
+        for number, values in data:
+            if len(rows) >= limits.rows:
+                raise FileRefusedError(path, too_many_rows(limits.rows))
+            rows.append(
+                {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)}
+            )
+            lines.append(number)
+    return Table(headers=headers, rows=rows, lines=lines)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from tiers_lieu.i18n import _, format_number, format_time, ngettext, weekday_name
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.public_holidays import public_holidays
 from tiers_lieu.services.readmodels import OpeningRange
 from tiers_lieu.services.today import BookingDue, TodaySummary
 

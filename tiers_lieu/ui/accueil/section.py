@@ -22,7 +22,7 @@ from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -59,6 +59,7 @@ from tiers_lieu.ui.accueil.pending import (
 )
 from tiers_lieu.ui.accueil.tally import print_tally_sheet, save_tally_sheet
 from tiers_lieu.ui.connection import ConnectionMonitor, monitor_of
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.fit import scrolled
 from tiers_lieu.ui.printing import printed_text
@@ -70,20 +71,19 @@ SIDE_WIDTH = (280, 340)  # the column beside the buttons, narrowest and widest
 
 
 class AccueilSection(QWidget):
-    """One large button per active service, the details of the last visit, today's figures."""
-
-    visit_counted = Signal(object)
-    """A visit was saved; carries its :class:`VisitInfo`."""
-    visit_undone = Signal(object)
-    """A visit counted at this desk was removed with Ctrl+Z; carries its :class:`VisitInfo`."""
+    """One large button per active service, the details of the last visit, today's figures.
+    Each visit counted, completed or taken back is announced (``Topic.VISITS``)."""
 
     def __init__(
         self,
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self._services: list[ServiceInfo] = []
@@ -294,7 +294,7 @@ class AccueilSection(QWidget):
         )
         self._count_in(visit)
         self.pad.flash(service_id)
-        self.visit_counted.emit(visit)
+        self.changes.announce(self, Topic.VISITS)
         return visit
 
     def undo_last(self) -> VisitInfo | None:
@@ -321,7 +321,7 @@ class AccueilSection(QWidget):
             _("Visite annulée : {visit}").format(visit=describe_visit(visit, self.now().date()))
         )
         self._reload_figures()
-        self.visit_undone.emit(visit)
+        self.changes.announce(self, Topic.VISITS)
         return visit
 
     # -- slots ----------------------------------------------------------------------------
@@ -441,6 +441,7 @@ class AccueilSection(QWidget):
         )
         if saved.count != visit.count:
             self._reload_figures()
+        self.changes.announce(self, Topic.VISITS)
         return True
 
     def _after_undo(self) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
+from tiers_lieu.reports.documents.tally_sheet import write_tally_sheet
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.ops import run_op
@@ -73,9 +74,6 @@ def _sheet_writer(parent: QWidget, app: Comptoir, site: SiteInfo) -> Callable[[P
         return None
 
     def write(target: Path) -> Path:
-        # Imported here: reportlab is loaded only when a sheet is printed (start-up time).
-        from tiers_lieu.services.tally_sheet import write_tally_sheet
-
         return write_tally_sheet(target, place=site.name, services=services, ranges=ranges)
 
     return write

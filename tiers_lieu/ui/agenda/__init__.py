@@ -2,8 +2,9 @@
 
 Four tabs, one module each: the agenda itself (the day/week grid and its actions), coworking
 passes, the resources that can be booked, and the practitioners with their permanences. This
-module assembles them and keeps them in step: a resource or a permanence changed redraws the
-agenda; a booking checked in refreshes the passes (a unit was used).
+module assembles them; each tab reads again what another one changed (a resource or a
+permanence redraws the agenda, a booking checked in the passes: a unit was used), announced
+through :mod:`~tiers_lieu.ui.data_changed`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tiers_lieu.ui.agenda.agenda_tab import AgendaTab
 from tiers_lieu.ui.agenda.passes_tab import PassesTab
 from tiers_lieu.ui.agenda.permanences_tab import PermanencesTab
 from tiers_lieu.ui.agenda.resources_tab import ResourcesTab
+from tiers_lieu.ui.data_changed import DataChanged, hub_for
 
 __all__ = ["AgendaSection"]
 
@@ -29,13 +31,16 @@ class AgendaSection(QWidget):
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
         self._nav: QListWidget | None = None
-        self.agenda = AgendaTab(app, site, self)
-        self.passes = PassesTab(app, site, self)
-        self.resources = ResourcesTab(app, site, self)
-        self.permanences = PermanencesTab(app, site, self)
+        self.changes = hub_for(changes, self)
+        self.agenda = AgendaTab(app, site, self, changes=self.changes)
+        self.passes = PassesTab(app, site, self, changes=self.changes)
+        self.resources = ResourcesTab(app, site, self, changes=self.changes)
+        self.permanences = PermanencesTab(app, site, self, changes=self.changes)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.agenda, _("A&genda"))
@@ -45,11 +50,6 @@ class AgendaSection(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-
-        # The other tabs read when first shown, and again when shown after a change.
-        self.agenda.bookings_changed.connect(self.passes.shown.invalidate)
-        self.resources.resources_changed.connect(self.on_resources_changed)
-        self.permanences.permanences_changed.connect(self.agenda.refresh)
 
     def showEvent(self, event: QShowEvent) -> None:
         """The window's side list keeps the focus after choosing « Agenda »: its PgUp/PgDn
@@ -81,11 +81,5 @@ class AgendaSection(QWidget):
 
     def refresh(self) -> None:
         """Reload what others may have changed (another desk, the command line)."""
-        self.agenda.reload_resources()
-        self.agenda.refresh()
+        self.agenda.shown.invalidate()
         self.passes.shown.invalidate()
-
-    def on_resources_changed(self) -> None:
-        self.agenda.reload_resources()
-        self.agenda.refresh()
-        self.permanences.shown.invalidate()

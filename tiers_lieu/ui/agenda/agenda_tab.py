@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,7 +43,9 @@ from tiers_lieu.ui.agenda.navigation import keys_help, week_start
 from tiers_lieu.ui.agenda.share import ShareMenu
 from tiers_lieu.ui.agenda.slot_dialog import SlotDialog
 from tiers_lieu.ui.common import StatusLabel, add_shortcut
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 
 
 def period_title(mode: ViewMode, day: date) -> str:
@@ -63,11 +65,16 @@ def period_title(mode: ViewMode, day: date) -> str:
 
 
 class AgendaTab(QWidget):
-    bookings_changed = Signal()
-    """A booking was made, moved, checked in, marked absent or cancelled."""
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self._day = place_today(site.zone)
@@ -197,6 +204,10 @@ class AgendaTab(QWidget):
         self.resource.currentIndexChanged.connect(self.refresh)
         self.refresh()
         self.grid.go_to(self._day, time(9, 0))
+        # Bookings, resources, permanences, hours or closures changed in another tab.
+        self.shown = refresh_when_shown(self, self.reload, read=True)
+        topics = {Topic.BOOKINGS, Topic.RESOURCES, Topic.PERMANENCES, Topic.CALENDAR}
+        self.changes.watch(self, topics, self.shown.invalidate)
 
     # -- what is shown --------------------------------------------------------------------
     def current_day(self) -> date:
@@ -239,6 +250,11 @@ class AgendaTab(QWidget):
             if data == chosen:
                 self.resource.setCurrentIndex(self.resource.count() - 1)
         self.resource.blockSignals(False)
+
+    def reload(self) -> None:
+        """The resources and practitioners to choose from, then the page shown."""
+        self.reload_resources()
+        self.refresh()
 
     def refresh(self) -> None:
         bookings = self._app.agenda.bookings
@@ -447,9 +463,9 @@ class AgendaTab(QWidget):
             )
         )
 
-    def on_bookings_changed(self) -> None:
+    def on_bookings_changed(self, *also: Topic) -> None:
         self.refresh()
-        self.bookings_changed.emit()
+        self.changes.announce(self, Topic.BOOKINGS, *also)
 
     # -- statuses -------------------------------------------------------------------------
     def on_check_in_clicked(self) -> None:
@@ -466,7 +482,7 @@ class AgendaTab(QWidget):
         )
         if result.pass_balance is not None:
             message += " " + _("Reste sur le pass : {n}.").format(n=result.pass_balance)
-        self.on_bookings_changed()
+        self.on_bookings_changed(Topic.VISITS)
         self.status.confirm(message)
 
     def on_no_show_clicked(self) -> None:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, ngettext, place_today, weekday_name
 from tiers_lieu.services.agenda.errors import AgendaConflict, PastBookingError
+from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
 from tiers_lieu.services.agenda.readmodels import BookingInfo, ResourceInfo, SlotInfo
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.content import HEALTH_KINDS
@@ -256,14 +257,8 @@ class BookingDialog(QDialog):
                 saved = saved_series
             else:
                 saved = self._app.agenda.bookings.create(
-                    site_id=self._site.id,
-                    resource_id=resource.id,
-                    start=start,
-                    end=end,
-                    seats=self.seats.value(),
-                    person_id=self.person.value(),
-                    organisation=self.organisation.text().strip(),
-                    title=self.title.text().strip(),
+                    self._site.id,
+                    self._request(resource, start, end),
                     allow_past=self._past_ok,
                 )
         except PastBookingError as refused:
@@ -280,6 +275,17 @@ class BookingDialog(QDialog):
         self._clear_refusal()
         self.booking_saved.emit(saved)
         self.accept()
+
+    def _request(self, resource: ResourceInfo, start: datetime, end: datetime) -> BookingRequest:
+        return BookingRequest(
+            resource_id=resource.id,
+            start=start,
+            end=end,
+            seats=self.seats.value(),
+            person_id=self.person.value(),
+            organisation=self.organisation.text().strip(),
+            title=self.title.text().strip(),
+        )
 
     def _save_changes(self, resource: ResourceInfo, start: datetime, end: datetime) -> None:
         """An existing booking: the edit (who, title) first, then the move; nothing changed
@@ -359,18 +365,13 @@ class BookingDialog(QDialog):
         """First Entrée: list the dates (collisions in red); second: book all but those."""
         bookings = self._app.agenda.bookings
         interval, until, count = self.repeat.values()
+        repetition = Repetition(interval_weeks=interval, until=until, count=count)
         request = (resource.id, start, end, interval, until, count, self.seats.value())
         if self._planned_for != request:
-            planned = bookings.plan_series(
-                site_id=self._site.id,
-                resource_id=resource.id,
-                start=start,
-                end=end,
-                interval_weeks=interval,
-                until=until,
-                count=count,
-                seats=self.seats.value(),
+            dates = BookingRequest(
+                resource_id=resource.id, start=start, end=end, seats=self.seats.value()
             )
+            planned = bookings.plan_series(self._site.id, dates, repetition)
             self.occurrences.set_rows(planned)
             self.occurrences_view.show()
             self._planned_for = request
@@ -394,18 +395,7 @@ class BookingDialog(QDialog):
                 return None
         skip = [o.day for o in self.occurrences.rows() if o.collides]
         result = bookings.create_series(
-            site_id=self._site.id,
-            resource_id=resource.id,
-            start=start,
-            end=end,
-            interval_weeks=interval,
-            until=until,
-            count=count,
-            seats=self.seats.value(),
-            skip=skip,
-            person_id=self.person.value(),
-            organisation=self.organisation.text().strip(),
-            title=self.title.text().strip(),
+            self._site.id, self._request(resource, start, end), repetition, skip=skip
         )
         if not result.booked:
             self.show_refusal(_("Aucune date n'est libre : rien n'a été réservé."), [])

@@ -30,13 +30,22 @@ from tiers_lieu.ui.agenda.labels import PAYMENT_METHODS
 from tiers_lieu.ui.agenda.side_form import bounded_combo
 from tiers_lieu.ui.agenda.table_models import PassesModel, PassUsesModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 
 
 class PassesTab(QWidget):
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self.person = PersonPicker(app, site.id, self)
@@ -84,6 +93,7 @@ class PassesTab(QWidget):
         layout.addLayout(left, 2)
         layout.addLayout(right, 3)
         self.shown = refresh_when_shown(self)  # read when first on screen
+        self.changes.watch(self, {Topic.BOOKINGS}, self.shown.invalidate)  # a unit used
         self.on_person_changed(None)
 
     def refresh(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QTime, Signal
+from PySide6.QtCore import QTime
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time, ngettext, weekday_name
 from tiers_lieu.models.enums import ResourceKind
+from tiers_lieu.services.agenda.permanences import PermanenceInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.dialog_parts import WeeksBox, show_people_to_call
 from tiers_lieu.ui.agenda.side_form import SideForm, bounded_combo
@@ -45,16 +46,23 @@ from tiers_lieu.ui.common import (
     to_time,
     today_qdate,
 )
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 
 
 class PermanencesTab(QWidget):
-    permanences_changed = Signal()
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self._editing: uuid.UUID | None = None
@@ -167,6 +175,7 @@ class PermanencesTab(QWidget):
         layout.addWidget(bottom, 5)
         layout.addWidget(self.status)
         self.shown = refresh_when_shown(self)  # read when first on screen
+        self.changes.watch(self, {Topic.RESOURCES}, self.shown.invalidate)  # the rooms
 
     def refresh(self) -> None:
         chosen = self._editing
@@ -255,6 +264,7 @@ class PermanencesTab(QWidget):
         self._editing = saved.id
         self.refresh()
         self.status.confirm(_("« {name} » enregistré·e.").format(name=saved.name))
+        self.changes.announce(self, Topic.PERMANENCES)
 
     def _selected_permanence(self) -> uuid.UUID | None:
         value = selected_id(self.permanences_view)
@@ -270,22 +280,24 @@ class PermanencesTab(QWidget):
             return
         try:
             added = self._app.agenda.permanences.create(
-                site_id=self._site.id,
-                practitioner_id=self._editing,
-                resource_id=self.resource.currentData(),
-                weekday=self.weekday.currentData(),
-                start_time=to_time(self.start.time()),
-                end_time=to_time(self.end.time()),
-                slot_min=self.slot.value(),
-                interval_weeks=self.interval.value(),
-                start_date=to_date(self.from_date.date()),
+                self._site.id,
+                PermanenceInput(
+                    practitioner_id=self._editing,
+                    resource_id=self.resource.currentData(),
+                    weekday=self.weekday.currentData(),
+                    start_time=to_time(self.start.time()),
+                    end_time=to_time(self.end.time()),
+                    slot_min=self.slot.value(),
+                    interval_weeks=self.interval.value(),
+                    start_date=to_date(self.from_date.date()),
+                ),
             )
         except Exception as exc:
             show_error(self, exc)
             return
         self._load_permanences()
         self.status.confirm(_("Permanence ajoutée."))
-        self.permanences_changed.emit()
+        self.changes.announce(self, Topic.PERMANENCES)
         show_people_to_call(self, _("Permanence ajoutée"), added.to_call)
 
     def on_end_clicked(self) -> None:
@@ -305,7 +317,7 @@ class PermanencesTab(QWidget):
                 date=format_date(ended.end_date or ended.start_date)
             )
         )
-        self.permanences_changed.emit()
+        self.changes.announce(self, Topic.PERMANENCES)
 
     def on_cancel_date_clicked(self) -> None:
         permanence_id = self._selected_permanence()
@@ -337,4 +349,4 @@ class PermanencesTab(QWidget):
             )
         QMessageBox.information(self, _("Permanence annulée"), text)
         self.status.confirm(text.splitlines()[0])
-        self.permanences_changed.emit()
+        self.changes.announce(self, Topic.PERMANENCES)

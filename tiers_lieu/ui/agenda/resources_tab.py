@@ -9,8 +9,8 @@ check-in counts a visit in.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
+from tiers_lieu.services.agenda.resources import ResourceFields
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.labels import RESOURCE_KINDS
 from tiers_lieu.ui.agenda.side_form import SideForm, bounded_combo
 from tiers_lieu.ui.agenda.table_models import ResourcesModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 
@@ -43,11 +45,16 @@ def _index_of(combo: QComboBox, value: object) -> int:
     return -1
 
 
-class ResourcesTab(QWidget):
-    resources_changed = Signal()
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+class ResourcesTab(ListTab):
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
+        super().__init__(parent, changes)
         self._app = app
         self._site = site
         self._editing: uuid.UUID | None = None
@@ -111,6 +118,7 @@ class ResourcesTab(QWidget):
         layout.addWidget(self.view, 3)
         layout.addWidget(SideForm(side, self), 2)  # scrolls on its own on a short window
         self.shown = refresh_when_shown(self)  # read when first on screen
+        self.changes.watch(self, {Topic.SERVICES}, self.shown.invalidate)  # the combo's
         self.on_new_clicked()
 
     def refresh(self) -> None:
@@ -153,25 +161,24 @@ class ResourcesTab(QWidget):
         self.name.setFocus()
 
     def on_save_clicked(self) -> None:
-        values = {
-            "name": self.name.text(),
-            "kind": self.kind.currentData(),
-            "capacity": self.capacity.value(),
-            "min_duration_min": self.min_duration.value(),
-            "max_duration_min": self.max_duration.value() or None,
-            "buffer_min": self.buffer.value(),
-            "service_id": self.service.currentData(),
-        }
+        values = ResourceFields(
+            name=self.name.text(),
+            kind=self.kind.currentData(),
+            capacity=self.capacity.value(),
+            min_duration_min=self.min_duration.value(),
+            max_duration_min=self.max_duration.value() or None,
+            buffer_min=self.buffer.value(),
+            service_id=self.service.currentData(),
+        )
         resources = self._app.agenda.resources
         try:
             if self._editing is None:
-                saved = resources.create(site_id=self._site.id, **values)
+                saved = resources.create(self._site.id, values)
             else:
-                saved = resources.update(self._editing, active=self.active.isChecked(), **values)
+                active = self.active.isChecked()
+                saved = resources.update(self._editing, replace(values, active=active))
         except Exception as exc:  # shown, the form keeps what was typed
             show_error(self, exc)
             return
-        self.refresh()
-        select_id(self.view, saved.id)
-        self.status.confirm(_("Ressource « {name} » enregistrée.").format(name=saved.name))
-        self.resources_changed.emit()
+        message = _("Ressource « {name} » enregistrée.").format(name=saved.name)
+        self.show_write(saved.id, message, Topic.RESOURCES)

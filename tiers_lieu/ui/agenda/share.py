@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, ngettext, place_today
+from tiers_lieu.reports.documents.agenda_sheet import write_agenda_sheet
 from tiers_lieu.services.agenda.errors import IcsCollisionError
 from tiers_lieu.services.agenda.readmodels import IcsEvent, IcsImportReport, ResourceInfo
 from tiers_lieu.services.readmodels import SiteInfo
@@ -187,7 +188,7 @@ class ShareMenu(QMenu):
         self._print(
             _("Agenda du jour"),
             _("Impression de l'agenda du jour…"),
-            lambda target: printing.day_sheet(site_id=site_id, day=day, target=target),
+            lambda target: write_agenda_sheet(printing.day_sheet(site_id=site_id, day=day), target),
         )
 
     def on_practitioner_print_triggered(self) -> None:
@@ -200,8 +201,8 @@ class ShareMenu(QMenu):
         self._print(
             title,
             _("Impression de la liste du jour…"),
-            lambda target: printing.practitioner_day(
-                practitioner_id=chosen, day=day, target=target
+            lambda target: write_agenda_sheet(
+                printing.practitioner_day(practitioner_id=chosen, day=day), target
             ),
         )
 
@@ -215,7 +216,9 @@ class ShareMenu(QMenu):
         printing = self._app.agenda.printing
         self._write(
             path,
-            lambda target: printing.day_sheet(site_id=self._site.id, day=day, target=target),
+            lambda target: write_agenda_sheet(
+                printing.day_sheet(site_id=self._site.id, day=day), target
+            ),
             _("L'agenda du jour est enregistré dans {path}."),
         )
 
@@ -237,8 +240,8 @@ class ShareMenu(QMenu):
         printing = self._app.agenda.printing
         self._write(
             path,
-            lambda target: printing.practitioner_day(
-                practitioner_id=chosen, day=day, target=target
+            lambda target: write_agenda_sheet(
+                printing.practitioner_day(practitioner_id=chosen, day=day), target
             ),
             _("La liste des créneaux est enregistrée dans {path}."),
         )

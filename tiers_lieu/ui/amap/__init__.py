@@ -2,8 +2,9 @@
 contracts and their calendar, the households with their payments and the waiting list, and
 the solidarity baskets.
 
-Each tab is its own module with its own service calls; this panel assembles them and keeps
-them in step (a contract created shows in every tab, a calendar edited changes the sheet).
+Each tab is its own module with its own service calls; this panel assembles them. A tab's
+writes are announced (``Topic.AMAP``), and the others read again when shown (a contract
+created shows in every tab, a calendar edited changes the sheet).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tiers_lieu.ui.amap.contracts_tab import ContractsTab
 from tiers_lieu.ui.amap.distributions_tab import DistributionsTab
 from tiers_lieu.ui.amap.members_tab import MembersTab
 from tiers_lieu.ui.amap.solidarity_tab import SolidarityTab
+from tiers_lieu.ui.data_changed import DataChanged, hub_for
 
 __all__ = ["AmapPanel"]
 
@@ -28,9 +30,12 @@ class AmapPanel(QWidget):
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
-        self.distributions_tab = DistributionsTab(app, site, self)
+        self.changes = hub_for(changes, self)
+        self.distributions_tab = DistributionsTab(app, site, self, changes=self.changes)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.distributions_tab, _("Distributions"))
@@ -42,16 +47,14 @@ class AmapPanel(QWidget):
         self.manages = app.access.allows(Permission.AMAP)
         if not self.manages:
             return
-        self.contracts_tab = ContractsTab(app, site, self)
-        self.members_tab = MembersTab(app, site, self)
+        self.contracts_tab = ContractsTab(app, site, self, changes=self.changes)
+        self.members_tab = MembersTab(app, site, self, changes=self.changes)
         self.solidarity_tab = SolidarityTab(app, site, self)
         self.tabs.addTab(self.contracts_tab, _("Contrats"))
         self.tabs.addTab(self.members_tab, _("Adhérents AMAP"))
         self.tabs.addTab(self.solidarity_tab, _("Paniers solidaires"))
         # Subscriptions change the sheet and the solidarity list: those two tabs read again
         # each time they come on screen (``refresh_when_shown``), the others when first shown.
-        self.contracts_tab.contracts_changed.connect(self.on_contracts_changed)
-        self.contracts_tab.calendar_changed.connect(self.distributions_tab.shown.invalidate)
 
     def refresh(self) -> None:
         """Reload every tab from the services (a tab not on screen reads when shown)."""
@@ -60,7 +63,3 @@ class AmapPanel(QWidget):
             self.contracts_tab.shown.invalidate()
             self.members_tab.shown.invalidate()
             self.solidarity_tab.shown.invalidate()
-
-    def on_contracts_changed(self) -> None:
-        self.members_tab.shown.invalidate()
-        self.distributions_tab.shown.invalidate()

@@ -28,6 +28,7 @@ from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, parse_euros, weekday_name
 from tiers_lieu.models.enums import PaymentSchedule
 from tiers_lieu.services.amap.common import SCHEDULE_LABELS, label
+from tiers_lieu.services.amap.contracts import ContractInput
 from tiers_lieu.ui.common import to_date, to_time
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
@@ -134,17 +135,19 @@ class ContractDialog(QDialog):
             assert price is not None
             start, end = to_time(self.start_time.time()), to_time(self.end_time.time())
             contract = self._app.amap.contracts.create_contract(
-                site_id=self._site_id,
-                producer_id=producer_id,
-                name=self.name.text(),
-                season_start=to_date(self.start.date()),
-                season_end=to_date(self.end.date()),
-                weekday=int(self.weekday.currentData()),
-                start_time=start or time(17, 0),
-                end_time=end,
-                payment_schedule=str(self.schedule.currentData()),
-                max_absences=self.absences.value(),
-                capacity=self.capacity.value() or None,
+                self._site_id,
+                ContractInput(
+                    producer_id=producer_id,
+                    name=self.name.text(),
+                    season_start=to_date(self.start.date()),
+                    season_end=to_date(self.end.date()),
+                    weekday=int(self.weekday.currentData()),
+                    start_time=start or time(17, 0),
+                    end_time=end,
+                    payment_schedule=str(self.schedule.currentData()),
+                    max_absences=self.absences.value(),
+                    capacity=self.capacity.value() or None,
+                ),
             )
             self._app.amap.contracts.add_basket_type(
                 contract_id=contract.id,

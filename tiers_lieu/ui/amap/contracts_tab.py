@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -42,6 +42,7 @@ from tiers_lieu.ui.common import (
     selected_id,
     to_date,
 )
+from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
@@ -69,17 +70,16 @@ def ask_date(parent: QWidget, title: str, text: str, initial: date) -> date | No
     return to_date(edit.date())
 
 
-class ContractsTab(QWidget):
-    contracts_changed = Signal()
-    calendar_changed = Signal()
-
+class ContractsTab(ListTab):
     def __init__(
         self,
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes)
         self._app = app
         self._site = site
 
@@ -141,6 +141,7 @@ class ContractsTab(QWidget):
         layout.addWidget(self.status)
         add_shortcut(self, QKeySequence.StandardKey.New, self.on_new_clicked, self.new_button)
         self.shown = refresh_when_shown(self)  # read when first on screen
+        self.changes.watch(self, {Topic.AMAP}, self.shown.invalidate)
 
     # -- data ------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -224,11 +225,9 @@ class ContractsTab(QWidget):
         dialog.exec()
 
     def on_contract_created(self, contract: object) -> None:
-        self.refresh()
+        message = _("Contrat créé. Générez maintenant son calendrier.")
         contract_id = getattr(contract, "id", None)
-        select_id(self.contracts_view, contract_id)
-        self.status.confirm(_("Contrat créé. Générez maintenant son calendrier."))
-        self.contracts_changed.emit()
+        self.show_write(contract_id, message, Topic.AMAP, view=self.contracts_view)
 
     def on_basket_clicked(self) -> None:
         contract_id = self._contract_id()
@@ -260,9 +259,8 @@ class ContractsTab(QWidget):
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Panier non ajouté"))
             return
-        self.refresh()
-        self.status.confirm(_("Type de panier ajouté : {name}.").format(name=name.strip()))
-        self.contracts_changed.emit()
+        message = _("Type de panier ajouté : {name}.").format(name=name.strip())
+        self.show_write(None, message, Topic.AMAP)
 
     def on_generate_clicked(self) -> None:
         contract_id = self._contract_id()
@@ -281,7 +279,7 @@ class ContractsTab(QWidget):
                 added,
             ).format(n=added)
         )
-        self.calendar_changed.emit()
+        self.changes.announce(self, Topic.AMAP)
 
     def on_move_clicked(self) -> None:
         day = self._day()
@@ -299,7 +297,7 @@ class ContractsTab(QWidget):
         self.status.confirm(
             _("Distribution déplacée au {day}.").format(day=format_date(moved.on_date, "long"))
         )
-        self.calendar_changed.emit()
+        self.changes.announce(self, Topic.AMAP)
 
     def on_cancel_clicked(self) -> None:
         day = self._day()
@@ -325,7 +323,7 @@ class ContractsTab(QWidget):
         self.status.confirm(
             _("Distribution rétablie.") if day.cancelled else _("Distribution annulée.")
         )
-        self.calendar_changed.emit()
+        self.changes.announce(self, Topic.AMAP)
 
     def on_add_clicked(self) -> None:
         contract_id = self._contract_id()
@@ -346,4 +344,4 @@ class ContractsTab(QWidget):
         self.status.confirm(
             _("Distribution ajoutée le {day}.").format(day=format_date(added.on_date, "long"))
         )
-        self.calendar_changed.emit()
+        self.changes.announce(self, Topic.AMAP)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time, ngettext, place_today
 from tiers_lieu.models.enums import PickupStatus
+from tiers_lieu.reports.documents.amap_sheet import write_distribution_sheet
 from tiers_lieu.services.amap import DistributionSheet
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.tabular import normalise
 from tiers_lieu.ui.amap.table_models import SheetModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import run_op
@@ -53,16 +55,16 @@ KEYS: dict[int, str] = {
 
 
 class DistributionsTab(QWidget):
-    pickup_recorded = Signal(object)
-    """A household's basket outcome was saved; carries the new sheet line."""
-
     def __init__(
         self,
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self.sheet: DistributionSheet | None = None
@@ -323,7 +325,7 @@ class DistributionsTab(QWidget):
                 status=self.model.display(updated, SheetModel.Columns.STATUS),
             )
         )
-        self.pickup_recorded.emit(updated)
+        self.changes.announce(self, Topic.AMAP, Topic.VISITS)  # a basket collected counts
 
     def on_print_clicked(self) -> None:
         sheet = self.sheet
@@ -332,8 +334,6 @@ class DistributionsTab(QWidget):
         place = self._site.name
 
         def write(target: Path) -> Path:
-            from tiers_lieu.services.amap.sheet_pdf import write_distribution_sheet
-
             return write_distribution_sheet(target, sheet, place=place)
 
         print_sheet(
@@ -360,8 +360,6 @@ class DistributionsTab(QWidget):
         place = self._site.name
 
         def work(_progress: object) -> Path:
-            from tiers_lieu.services.amap.sheet_pdf import write_distribution_sheet
-
             return write_distribution_sheet(target, sheet, place=place)
 
         run_op(

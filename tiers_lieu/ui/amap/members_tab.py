@@ -32,6 +32,7 @@ from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.amap.subscribe_dialog import SubscribeDialog
 from tiers_lieu.ui.amap.table_models import InstalmentsModel, SubscriptionsModel
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 
@@ -42,8 +43,11 @@ class MembersTab(QWidget):
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self._contracts: list[ContractInfo] = []
@@ -120,6 +124,7 @@ class MembersTab(QWidget):
         )
         add_shortcut(self, "Ctrl+R", self.on_received_clicked, self.received_button)
         self.shown = refresh_when_shown(self)  # read when first on screen
+        self.changes.watch(self, {Topic.AMAP, Topic.PEOPLE}, self.shown.invalidate)
 
     # -- data ------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -229,6 +234,7 @@ class MembersTab(QWidget):
                     household=subscription.household
                 )
             )
+        self.changes.announce(self, Topic.AMAP, Topic.PEOPLE)  # a new household, maybe
 
     def on_end_clicked(self) -> None:
         sub = self._subscription()
@@ -255,6 +261,7 @@ class MembersTab(QWidget):
                 "{household} quitte la liste d'attente et prend la place : prévenez ce foyer."
             ).format(household=promoted.household)
         self.status.confirm(message)
+        self.changes.announce(self, Topic.AMAP)
 
     def on_received_clicked(self) -> None:
         value = selected_id(self.pay_view)

@@ -2,18 +2,19 @@
 
 Three tabs, one module each: the form that records a procedure in a few seconds, the
 follow-ups of people who must come back, and the history with its totals and exports. This
-module assembles them and keeps them in step: a record saved or a follow-up closed refreshes
-the other tabs, and the follow-ups tab title shows how many are open.
+module assembles them; each tab reads again when a démarche is recorded or closed (announced
+through :mod:`~tiers_lieu.ui.data_changed`), and the follow-ups tab title shows how many are
+open.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.demarches.follow_ups import FollowUpsTab
 from tiers_lieu.ui.demarches.form import RecordForm
 from tiers_lieu.ui.demarches.history import HistoryTab
@@ -22,22 +23,21 @@ __all__ = ["DemarchesSection"]
 
 
 class DemarchesSection(QWidget):
-    record_saved = Signal(object)
-    """A démarche was recorded (and maybe a visit counted); carries its AssistanceInfo."""
-    follow_up_closed = Signal()
-
     def __init__(
         self,
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
-        self.form = RecordForm(app, site, self)
-        self.follow_ups = FollowUpsTab(app, site, self)
-        self.history = HistoryTab(app, site, self)
+        self.form = RecordForm(app, site, self, changes=self.changes)
+        self.follow_ups = FollowUpsTab(app, site, self, changes=self.changes)
+        self.history = HistoryTab(app, site, self, changes=self.changes)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.form, _("&Nouvelle démarche"))
@@ -47,9 +47,8 @@ class DemarchesSection(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
-        self.form.record_saved.connect(self.on_record_saved)
-        self.follow_ups.follow_up_closed.connect(self.on_follow_up_closed)
         self.follow_ups.count_changed.connect(self.on_follow_up_count_changed)
+        self.changes.watch(self, {Topic.ASSISTANCE}, self.on_assistance_changed)
         # The lists are read when their tab is shown; the title's count is one indexed count.
         self.on_follow_up_count_changed(app.assistance.count_follow_ups(site.id))
 
@@ -58,16 +57,12 @@ class DemarchesSection(QWidget):
         read when its tab is next shown."""
         self.follow_ups.shown.invalidate()
         self.history.shown.invalidate()
+        self.on_assistance_changed()
+
+    def on_assistance_changed(self) -> None:
+        """The title's count, unless the follow-ups on screen are read again (they say it)."""
         if not self.follow_ups.isVisible():
             self.on_follow_up_count_changed(self._app.assistance.count_follow_ups(self._site.id))
-
-    def on_record_saved(self, info: object) -> None:
-        self.refresh()
-        self.record_saved.emit(info)
-
-    def on_follow_up_closed(self) -> None:
-        self.history.shown.invalidate()
-        self.follow_up_closed.emit()
 
     def on_follow_up_count_changed(self, count: int) -> None:
         title = _("&Suivis ({n})").format(n=count) if count else _("&Suivis")

@@ -29,6 +29,7 @@ from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.assistance import FollowUp, follow_up_days, is_oriented
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.demarches.fields import ChoiceCombo
 from tiers_lieu.ui.demarches.table_models import FollowUpsModel
 from tiers_lieu.ui.errors import show_error
@@ -115,7 +116,6 @@ class CloseFollowUpDialog(QDialog):
 
 
 class FollowUpsTab(QWidget):
-    follow_up_closed = Signal()
     count_changed = Signal(int)
     """The number of open follow-ups changed (the section shows it in the tab title)."""
 
@@ -124,8 +124,11 @@ class FollowUpsTab(QWidget):
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self.model = FollowUpsModel(self, today=place_today(site.zone))
@@ -158,6 +161,7 @@ class FollowUpsTab(QWidget):
         # off the GUI thread: ten years of a place leave hundreds open.
         self.loader = BackgroundLoad(self, self.view)
         self.shown = refresh_when_shown(self)
+        self.changes.watch(self, {Topic.ASSISTANCE}, self.shown.invalidate)
 
     def refresh(self) -> None:
         service, site_id = self._app.assistance, self._site.id
@@ -203,4 +207,4 @@ class FollowUpsTab(QWidget):
             )
         )
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.follow_up_closed.emit()
+        self.changes.announce(self, Topic.ASSISTANCE)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,10 +28,16 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_date, place_now
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.services.assistance import AssistanceInfo, follow_up_days, is_oriented
+from tiers_lieu.services.assistance import (
+    AssistanceInfo,
+    AssistanceInput,
+    follow_up_days,
+    is_oriented,
+)
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui import options
 from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, DurationField, NoteField, date_edit
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CommuneEdit, PersonEdit
@@ -47,17 +53,18 @@ def _remembered(option: options.Option[str]) -> uuid.UUID | None:
 
 
 class RecordForm(QWidget):
-    """The form; ``record_saved`` carries the :class:`AssistanceInfo` just stored."""
-
-    record_saved = Signal(object)
+    """The form; a record saved (and the visit it may count) is announced."""
 
     def __init__(
         self,
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
 
@@ -315,25 +322,27 @@ class RecordForm(QWidget):
             help_type_id = self._required(self.help_type, _("Type d'aide"))
             outcome_id = self._required(self.outcome, _("Issue"))
             info = self._app.assistance.create(
-                site_id=self._site.id,
-                activity_date=day,
-                activity_time=now.time().replace(second=0, microsecond=0)
-                if day == now.date()
-                else None,
-                operator_id=operator_id,
-                theme_id=theme_id,
-                help_type_id=help_type_id,
-                duration_min=self.duration.value(),
-                place_id=self.place.value(),
-                outcome_id=outcome_id,
-                orientation_id=self.orientation.value() if oriented else None,
-                person_id=self.person.value(),
-                commune_id=self.commune.value(),
-                age_band_id=self.age_band.value(),
-                gender_id=self.gender.value(),
-                status_id=self.status_combo.value(),
-                note=self.note.text(),
-                follow_up_due=to_date(self.due.date()) if self.due.isEnabled() else None,
+                self._site.id,
+                AssistanceInput(
+                    activity_date=day,
+                    activity_time=now.time().replace(second=0, microsecond=0)
+                    if day == now.date()
+                    else None,
+                    operator_id=operator_id,
+                    theme_id=theme_id,
+                    help_type_id=help_type_id,
+                    duration_min=self.duration.value(),
+                    place_id=self.place.value(),
+                    outcome_id=outcome_id,
+                    orientation_id=self.orientation.value() if oriented else None,
+                    person_id=self.person.value(),
+                    commune_id=self.commune.value(),
+                    age_band_id=self.age_band.value(),
+                    gender_id=self.gender.value(),
+                    status_id=self.status_combo.value(),
+                    note=self.note.text(),
+                    follow_up_due=to_date(self.due.date()) if self.due.isEnabled() else None,
+                ),
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Démarche non enregistrée"))
@@ -342,7 +351,7 @@ class RecordForm(QWidget):
         self.status.confirm(self.confirmation(info))
         self.reset()
         self.operator.setFocus()
-        self.record_saved.emit(info)
+        self.changes.announce(self, Topic.ASSISTANCE, Topic.VISITS)
 
     @staticmethod
     def confirmation(info: AssistanceInfo) -> str:

@@ -30,17 +30,18 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import N_, _, format_number, ngettext
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.services import assistance_export
+from tiers_lieu.reports.documents.assistance import (
+    write_activity_csv,
+    write_activity_xlsx,
+    write_monthly_csv,
+    write_monthly_xlsx,
+)
 from tiers_lieu.services.assistance import AssistanceRow, AssistanceTotals
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, date_edit
-from tiers_lieu.ui.demarches.table_models import (
-    PAGE_SIZE,
-    HistoryModel,
-    TotalsModel,
-    format_minutes,
-)
+from tiers_lieu.ui.demarches.table_models import HistoryModel, TotalsModel, format_minutes
 from tiers_lieu.ui.loading import BackgroundLoad, refresh_when_shown
 from tiers_lieu.ui.ops import Progress, run_op
 
@@ -78,8 +79,11 @@ class HistoryTab(QWidget):
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         today = today_qdate(site.zone)
@@ -186,6 +190,7 @@ class HistoryTab(QWidget):
         self.france_services_button.clicked.connect(self.on_france_services_clicked)
         self.loader = BackgroundLoad(self, self.view)
         self.shown = refresh_when_shown(self)  # read when first on screen
+        self.changes.watch(self, {Topic.ASSISTANCE}, self.shown.invalidate)
 
     def period(self) -> tuple[date, date]:
         return to_date(self.start.date()), to_date(self.end.date())
@@ -199,8 +204,7 @@ class HistoryTab(QWidget):
             "theme_id": self.theme.value(),
             "outcome_id": self.outcome.value(),
         }
-        service = self._app.assistance
-        site_id = self._site.id
+        service, site_id, page_size = self._app.assistance, self._site.id, self.model.page_size
 
         def fetch(offset: int, limit: int) -> list[AssistanceRow]:
             return service.page(
@@ -209,7 +213,7 @@ class HistoryTab(QWidget):
 
         def read() -> tuple[AssistanceTotals, list[AssistanceRow]]:
             totals = service.totals(site_id, start=start, end=end, **filters)
-            return totals, fetch(0, PAGE_SIZE) if totals.records else []
+            return totals, fetch(0, page_size) if totals.records else []
 
         def show(read_back: tuple[AssistanceTotals, list[AssistanceRow]]) -> None:
             self.show_totals(fetch, *read_back)
@@ -223,7 +227,7 @@ class HistoryTab(QWidget):
         first: list[AssistanceRow],
     ) -> None:
         self._totals = totals
-        self.model.load(fetch, totals.records, first=first)
+        self.model.load(fetch, first)
         self.total_label.setText(
             ngettext(
                 "{n} démarche, {duration} au total.",
@@ -259,6 +263,7 @@ class HistoryTab(QWidget):
 
     def on_file_imported(self, _result: object) -> None:
         self.refresh()
+        self.changes.announce(self, Topic.ASSISTANCE)
 
     # -- exports -------------------------------------------------------------------------
     def _ask_path(self, title: str, stem: str) -> Path | None:
@@ -293,11 +298,7 @@ class HistoryTab(QWidget):
             return
         start, end = self.period()
         service, site_id = self._app.assistance, self._site.id
-        writer = (
-            assistance_export.write_activity_xlsx
-            if target.suffix.casefold() == ".xlsx"
-            else assistance_export.write_activity_csv
-        )
+        writer = write_activity_xlsx if target.suffix.casefold() == ".xlsx" else write_activity_csv
 
         def work() -> int:
             return writer(service.export_rows(site_id, start=start, end=end), target)
@@ -310,11 +311,7 @@ class HistoryTab(QWidget):
             return
         start, end = self.period()
         service, site_id = self._app.assistance, self._site.id
-        writer = (
-            assistance_export.write_monthly_xlsx
-            if target.suffix.casefold() == ".xlsx"
-            else assistance_export.write_monthly_csv
-        )
+        writer = write_monthly_xlsx if target.suffix.casefold() == ".xlsx" else write_monthly_csv
 
         def work() -> int:
             return writer(service.monthly_by_operator(site_id, start=start, end=end), target)

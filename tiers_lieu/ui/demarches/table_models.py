@@ -1,28 +1,26 @@
 """The lists of the « Démarches » section as Qt models over the assistance read models.
 
-The history can hold thousands of records a year: :class:`HistoryModel` asks the service for
-one page at a time as the view scrolls (``canFetchMore``/``fetchMore``), so that opening a
-year costs one page and the totals query.
+The history can hold thousands of records a year: :class:`HistoryModel` is a
+:class:`~tiers_lieu.ui.models.PagedTable`, so that opening a year costs one page and the
+totals query.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from tiers_lieu.i18n import _, format_date, format_duration, format_number, format_time
 from tiers_lieu.services.assistance import AssistanceRow, FollowUp, TotalLine
-from tiers_lieu.ui.models import ReadModelTable
+from tiers_lieu.ui.models import PagedTable, ReadModelTable
 
-PAGE_SIZE = 200
 OVERDUE = QColor("#b00020")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_NO_INDEX = QModelIndex()
 
 
 def format_minutes(minutes: int) -> str:
@@ -97,8 +95,8 @@ class FollowUpsModel(ReadModelTable[FollowUp]):
         return None
 
 
-class HistoryModel(ReadModelTable[AssistanceRow]):
-    """Records of the filtered period, fetched ``PAGE_SIZE`` at a time."""
+class HistoryModel(PagedTable[AssistanceRow]):
+    """Records of the filtered period, read a page at a time through ``fetch(offset, limit)``."""
 
     class Columns(IntEnum):
         DATE = 0
@@ -114,40 +112,17 @@ class HistoryModel(ReadModelTable[AssistanceRow]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._fetch: Callable[[int, int], list[AssistanceRow]] | None = None
-        self._total = 0
 
     def load(
-        self,
-        fetch: Callable[[int, int], list[AssistanceRow]],
-        total: int,
-        *,
-        first: list[AssistanceRow] | None = None,
+        self, fetch: Callable[[int, int], list[AssistanceRow]], first: list[AssistanceRow]
     ) -> None:
-        """Start again with ``fetch(offset, limit)`` over ``total`` records; ``first`` is the
-        first page when it was read already (off the GUI thread)."""
+        """Start again with ``fetch(offset, limit)``; ``first`` is its first page, read off
+        the GUI thread."""
         self._fetch = fetch
-        self._total = total
-        if first is None:
-            first = fetch(0, PAGE_SIZE) if total else []
-        self.set_rows(first)
+        self.reload(first)
 
-    def total(self) -> int:
-        return self._total
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> bool:
-        return not parent.isValid() and self._fetch is not None and len(self._rows) < self._total
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> None:
-        if not self.canFetchMore(parent) or self._fetch is None:
-            return
-        more = self._fetch(len(self._rows), PAGE_SIZE)
-        if not more:
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(_NO_INDEX, first, first + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
+    def read_page(self, held: Sequence[AssistanceRow], limit: int) -> list[AssistanceRow]:
+        return self._fetch(len(held), limit) if self._fetch is not None else []
 
     def headers(self) -> dict[Any, str]:
         c = self.Columns

@@ -3,8 +3,8 @@ day's sales, one tab each.
 
 This module only assembles the tabs: each tab reads from its service when it comes on screen,
 never before (so a sale shows in « Stock » and « Ventes du jour » without the counter knowing
-those tabs, and opening the section reads the counter alone), and a product starred in
-« Produits » reloads the counter's favourite buttons.
+those tabs, and opening the section reads the counter alone); a product starred in
+« Produits » is announced, and the counter's favourite buttons follow.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.data_changed import DataChanged, hub_for
 from tiers_lieu.ui.grocery.cash_desk import CashDeskTab
 from tiers_lieu.ui.grocery.day_tab import DaySalesTab
 from tiers_lieu.ui.grocery.producers_tab import ProducersTab
@@ -29,13 +30,16 @@ class GroceryPanel(QWidget):
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
-        self.cash_desk = CashDeskTab(app, site, self)
-        self.products_tab = ProductsTab(app, site, self)
-        self.stock_tab = StockTab(app, site, self)
-        self.producers_tab = ProducersTab(app, site, self)
-        self.day_tab = DaySalesTab(app, site, self)
+        self.changes = hub_for(changes, self)
+        self.cash_desk = CashDeskTab(app, site, self, changes=self.changes)
+        self.products_tab = ProductsTab(app, site, self, changes=self.changes)
+        self.stock_tab = StockTab(app, site, self, changes=self.changes)
+        self.producers_tab = ProducersTab(app, site, self, changes=self.changes)
+        self.day_tab = DaySalesTab(app, site, self, changes=self.changes)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.cash_desk, _("&Caisse"))
@@ -46,14 +50,10 @@ class GroceryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-
-        # The other tabs reload when they come on screen; only the counter's favourite
-        # buttons must follow a product starred or renamed.
-        self.products_tab.products_changed.connect(self.cash_desk.refresh)
         self.tabs.currentChanged.connect(self.on_tab_changed)
 
     def refresh(self) -> None:
-        self.cash_desk.refresh()
+        self.cash_desk.shown.invalidate()
         for tab in (self.products_tab, self.stock_tab, self.producers_tab, self.day_tab):
             tab.shown.invalidate()
 

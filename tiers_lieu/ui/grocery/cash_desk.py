@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,10 +37,12 @@ from tiers_lieu.services.grocery.sales import LineInput, PaymentInput, SaleInfo,
 from tiers_lieu.services.grocery.stock import format_quantity
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.common import parse_milli
 from tiers_lieu.ui.grocery.payment_dialog import PaymentDialog
 from tiers_lieu.ui.grocery.table_models import CartLine, CartModel, ProductsModel
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.pickers import PersonEdit
 
 _QUANTITY = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*[*x×]\s*(.*)$", re.IGNORECASE)
@@ -55,11 +57,16 @@ def _big(label: QLabel, factor: float) -> None:
 
 
 class CashDeskTab(QWidget):
-    sale_recorded = Signal(object)
-    """A sale was recorded; carries its :class:`SaleInfo`."""
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self._pending: int | None = None
@@ -165,6 +172,9 @@ class CashDeskTab(QWidget):
         layout.addWidget(self.status)
         self.setFocusProxy(self.scan)
         self.refresh()
+        # A product starred or renamed in « Produits »: the buttons when next shown.
+        self.shown = refresh_when_shown(self, read=True)
+        self.changes.watch(self, {Topic.PRODUCTS}, self.shown.invalidate)
 
     # -- building ---------------------------------------------------------------------
     def refresh(self) -> None:
@@ -400,5 +410,5 @@ class CashDeskTab(QWidget):
         else:
             message = _("Vente enregistrée : {total}").format(total=format_eur(sale.total_cents))
         self.status.setText(message)
-        self.sale_recorded.emit(sale)
+        self.changes.announce(self, Topic.SALES, Topic.STOCK)
         return sale

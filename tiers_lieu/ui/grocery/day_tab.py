@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_eur, ngettext
+from tiers_lieu.reports.documents.z_report import write_z_pdf
 from tiers_lieu.services.grocery.labels import method_label
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, selected_id, to_date
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.table_models import DaySalesModel
@@ -34,12 +36,19 @@ from tiers_lieu.ui.widgets import SubHeading
 
 
 class DaySalesTab(QWidget):
-    sale_cancelled = Signal(object)
     z_saved = Signal(object)
     """The Z PDF was written; carries its path."""
 
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         today = datetime.now(app.visits.time_zone(site.id)).date()
@@ -129,12 +138,12 @@ class DaySalesTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            sale = self._app.grocery.sales.cancel(sale_id)
+            self._app.grocery.sales.cancel(sale_id)
         except Exception as exc:
             show_error(self, exc)
             return
         self.refresh()
-        self.sale_cancelled.emit(sale)
+        self.changes.announce(self, Topic.SALES, Topic.STOCK)
 
     def save_z(self) -> None:
         day = self.selected_day()
@@ -155,7 +164,6 @@ class DaySalesTab(QWidget):
         closing = self._app.grocery.closing
 
         def work(_progress: Callable[[int, int], None]) -> Path:
-            closing.write_z_pdf(site_id=site_id, day=day, path=target)
-            return target
+            return write_z_pdf(closing.z_report(site_id=site_id, day=day), target)
 
         run_op(self, work, self.z_saved.emit, label=_("Préparation du Z de caisse…"))

@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, ngettext
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.grocery.producer_dialog import ProducerDialog
 from tiers_lieu.ui.grocery.table_models import ProducersModel
 from tiers_lieu.ui.loading import refresh_when_shown
 
 
-class ProducersTab(QWidget):
-    producers_changed = Signal()
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+class ProducersTab(ListTab):
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
+        super().__init__(parent, changes)
         self._app = app
         self._site = site
         self.model = ProducersModel(self)
@@ -71,7 +76,5 @@ class ProducersTab(QWidget):
         producer = self._app.grocery.producers.get(producer_id) if producer_id else None
         dialog = ProducerDialog(self._app, self._site, producer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
-            self.refresh()
-            select_id(self.view, dialog.saved.id)
-            self.producers_changed.emit()
+            self.show_write(dialog.saved.id, "", Topic.PRODUCERS)
         dialog.deleteLater()

@@ -24,7 +24,7 @@ from tiers_lieu.errors import ComptoirError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models.enums import ProductUnit
 from tiers_lieu.services.grocery.labels import unit_label, vat_label
-from tiers_lieu.services.grocery.products import VAT_RATES_BP, ProductInfo
+from tiers_lieu.services.grocery.products import VAT_RATES_BP, ProductFields, ProductInfo
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.common import cents_text, parse_cents, parse_milli
@@ -134,26 +134,26 @@ class ProductDialog(QDialog):
             threshold = parse_milli(self.threshold.text() or "0")
             if threshold is None:
                 raise ValidationError(_("Seuil d'alerte"), _("quantité illisible"))
-            fields = {
-                "name": self.name.text(),
-                "category": self.category.currentText(),
-                "unit": str(self.unit.currentData()),
-                "price_cents": price,
-                "solidarity_price_cents": self._amount(
+            fields = ProductFields(
+                name=self.name.text(),
+                category=self.category.currentText(),
+                unit=str(self.unit.currentData()),
+                price_cents=price,
+                solidarity_price_cents=self._amount(
                     self.solidarity_price, _("Prix solidaire"), required=False
                 ),
-                "vat_rate_bp": int(self.vat.currentData()),
-                "barcode": self.barcode.text() or None,
-                "producer_id": self._producer_ids[self.producer.currentIndex()],
-                "alert_threshold_milli": threshold,
-                "favourite": self.favourite.isChecked(),
-                "active": self.active.isChecked(),
-            }
+                vat_rate_bp=int(self.vat.currentData()),
+                barcode=self.barcode.text() or None,
+                producer_id=self._producer_ids[self.producer.currentIndex()],
+                alert_threshold_milli=threshold,
+                favourite=self.favourite.isChecked(),
+                active=self.active.isChecked(),
+            )
             products = self._app.grocery.products
             if self._product is None:
-                self.saved = products.create(site_id=self._site.id, **fields)  # type: ignore[arg-type]
+                self.saved = products.create(self._site.id, fields)
             else:
-                self.saved = products.update(self._product.id, **fields)  # type: ignore[arg-type]
+                self.saved = products.update(self._product.id, fields)
         except ComptoirError as exc:
             show_error(self, exc)
             return

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,16 +22,22 @@ from tiers_lieu.i18n import _, ngettext
 from tiers_lieu.services.grocery.products import ProductInfo
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.grocery.product_dialog import ProductDialog
 from tiers_lieu.ui.grocery.table_models import ProductsModel
 from tiers_lieu.ui.loading import BackgroundLoad, refresh_when_shown
 
 
-class ProductsTab(QWidget):
-    products_changed = Signal()
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+class ProductsTab(ListTab):
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
+        super().__init__(parent, changes)
         self._app = app
         self._site = site
         self.search = QLineEdit(self)
@@ -93,6 +99,10 @@ class ProductsTab(QWidget):
         if current is not None:
             select_id(self.view, current)
 
+    def show_row(self, row_id: object, view: QTableView) -> None:
+        # The rows come back later (off the GUI thread): the product is selected then.
+        self.refresh(select=row_id if isinstance(row_id, uuid.UUID) else None)
+
     def on_search_changed(self, _text: str) -> None:
         self.refresh()
 
@@ -113,6 +123,5 @@ class ProductsTab(QWidget):
         product = self._app.grocery.products.get(product_id) if product_id else None
         dialog = ProductDialog(self._app, self._site, product, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
-            self.refresh(select=dialog.saved.id)
-            self.products_changed.emit()
+            self.show_write(dialog.saved.id, "", Topic.PRODUCTS)
         dialog.deleteLater()

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,6 +30,7 @@ from tiers_lieu.services.grocery.labels import movement_label, unit_label
 from tiers_lieu.services.grocery.products import ProductInfo
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.common import parse_cents, parse_milli
 from tiers_lieu.ui.grocery.table_models import MovementsModel, ProductsModel
@@ -85,10 +86,16 @@ class MovementDialog(QDialog):
 
 
 class StockTab(QWidget):
-    stock_changed = Signal()
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self.low_only = QCheckBox(_("Seulement les produits sous le &seuil d'alerte"), self)
@@ -189,7 +196,7 @@ class StockTab(QWidget):
                 show_error(dialog, exc)
                 continue
             self.refresh()
-            self.stock_changed.emit()
+            self.changes.announce(self, Topic.STOCK)
             break
         dialog.deleteLater()
 

@@ -189,12 +189,11 @@ class ImportDialog(QDialog):
 
     def _work(self, path: Path, *, dry_run: bool) -> Callable[[Progress], ImportResult]:
         imports, kind, site_id = self._app.imports, self._kind, self._site.id
-        url, again = self._app.url, self._again
+        backups, again = self._app.backups, self._again
 
         def backup() -> None:  # once the file is checked, before anything is written
-            from tiers_lieu.services.backups import backup_before_import
-
-            backup_before_import(url)
+            if backups is not None:  # PostgreSQL: the server keeps its own
+                backups.maybe_backup("import")
 
         def work(progress: Progress) -> ImportResult:
             return imports.import_file(

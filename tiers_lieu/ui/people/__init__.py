@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.data_changed import DataChanged, hub_for
 from tiers_lieu.ui.people.register import RegisterTab
 from tiers_lieu.ui.people.retention import RenewalsTab, RetentionTab
 
@@ -19,16 +20,23 @@ __all__ = ["PeopleSection"]
 
 
 class PeopleSection(QWidget):
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self.tabs = QTabWidget(self)
-        self.register = RegisterTab(app, site, self.tabs)
-        self.renewals = RenewalsTab(app, site, self.tabs)
-        self.retention = RetentionTab(app, site, self.tabs)
+        self.register = RegisterTab(app, site, self.tabs, changes=self.changes)
+        self.renewals = RenewalsTab(app, site, self.tabs, changes=self.changes)
+        self.retention = RetentionTab(app, site, self.tabs, changes=self.changes)
         self.tabs.addTab(self.register, _("Registre"))
         self.tabs.addTab(self.renewals, _("Adhésions à renouveler"))
         self.tabs.addTab(self.retention, _("Conservation (RGPD)"))
-        self.register.person_changed.connect(self.on_person_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
 
@@ -36,6 +44,3 @@ class PeopleSection(QWidget):
         self.register.refresh()
         self.renewals.refresh()
         self.retention.refresh()
-
-    def on_person_changed(self) -> None:
-        self.renewals.refresh()

@@ -31,7 +31,6 @@ from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.ui.common import to_date
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.people.common import memberships
 from tiers_lieu.ui.person_dialog import NewPersonDialog
 from tiers_lieu.ui.pickers import PersonEdit
 
@@ -129,7 +128,7 @@ class MembershipDialog(QDialog):
             show_error(self, error, _("Adhésion non enregistrée"))
             return
         try:
-            memberships(self._app).add(
+            self._app.memberships.add(
                 person_id=self._person.id,
                 start_date=to_date(self.start.date()),
                 period=self.period.currentData(),

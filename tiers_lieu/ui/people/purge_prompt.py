@@ -16,12 +16,11 @@ from tiers_lieu.ui.people.retention import confirm_and_purge
 def offer_purge_at_start(app: Comptoir, site: SiteInfo, parent: QWidget | None) -> None:
     """If something is due, a dialog lists it and offers to purge; silent otherwise."""
     from tiers_lieu.services.access import Permission
-    from tiers_lieu.ui.people.common import privacy
 
     if not app.access.allows(Permission.PEOPLE_EXPORT):
         return  # the next coordination sign-in is offered it
     try:
-        due = privacy(app).purge(site.id, dry_run=True, today=place_today(site.zone))
+        due = app.privacy.purge(site.id, dry_run=True, today=place_today(site.zone))
     except Exception:  # never block the start of the day on this; the log says why
         logging.getLogger(__name__).exception("purge check failed")
         return

@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -31,13 +31,16 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_datetime, place_today
+from tiers_lieu.reports.documents.privacy import write_person_pdf
 from tiers_lieu.services.people import PersonInfo
 from tiers_lieu.services.person_page import PageLine, PersonPage
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import run_op
-from tiers_lieu.ui.people.common import PeopleModel, may_read_assistance, privacy
+from tiers_lieu.ui.people.common import PeopleModel, may_read_assistance
 from tiers_lieu.ui.people.dialogs import (
     ConsentDialog,
     MembershipDialog,
@@ -50,10 +53,16 @@ SEARCH_DELAY_MS = 200
 
 
 class RegisterTab(QWidget):
-    person_changed = Signal()
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app, self._site = app, site
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("Rechercher par nom, téléphone ou courriel…"))
@@ -121,6 +130,10 @@ class RegisterTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.refresh()
+        # People added or changed elsewhere (a household at the AMAP): the list when next
+        # shown, the page only if the selection moved (reading it again may be audited).
+        self.shown = refresh_when_shown(self, self.search_now, read=True)
+        self.changes.watch(self, {Topic.PEOPLE}, self.shown.invalidate)
 
     # -- columns -------------------------------------------------------------------------
     def name_width(self) -> int:
@@ -219,7 +232,7 @@ class RegisterTab(QWidget):
         if dialog.exec() and dialog.created is not None:
             self.search.clear()
             self.refresh(dialog.created.id)
-            self.person_changed.emit()
+            self.changes.announce(self, Topic.PEOPLE)
 
     def _current_info(self) -> PersonInfo | None:
         person_id = self.current_id()
@@ -237,7 +250,7 @@ class RegisterTab(QWidget):
             return
         if kind(self._app, person, self, **extra).exec():
             self.refresh(person.id)
-            self.person_changed.emit()
+            self.changes.announce(self, Topic.PEOPLE)
 
     def on_merge_clicked(self) -> None:
         person = self._current_info()
@@ -245,7 +258,7 @@ class RegisterTab(QWidget):
             return
         if MergeDialog(self._app, self._site.id, person, self).exec():
             self.refresh(person.id)
-            self.person_changed.emit()
+            self.changes.announce(self, Topic.PEOPLE)
 
     def on_export_clicked(self) -> None:
         person_id = self.current_id()
@@ -258,13 +271,13 @@ class RegisterTab(QWidget):
 
     def export_to(self, folder: Path, person_id: uuid.UUID) -> None:
         """The PDF for the person and the JSON for a machine, side by side."""
-        service = privacy(self._app)
+        service = self._app.privacy
         stem = "donnees-personne-" + str(person_id)[:8]
         pdf, json_path = folder / f"{stem}.pdf", folder / f"{stem}.json"
 
         def work(_progress: object) -> list[Path]:
             return [
-                service.export_pdf(person_id, pdf),
+                write_person_pdf(service.person_copy(person_id), pdf),
                 service.export_json(person_id, json_path),
             ]
 
@@ -297,12 +310,12 @@ class RegisterTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            privacy(self._app).erase(person_id=person.id)
+            self._app.privacy.erase(person_id=person.id)
         except Exception as exc:
             show_error(self, exc, _("Effacement impossible"))
             return
         self.refresh()
-        self.person_changed.emit()
+        self.changes.announce(self, Topic.PEOPLE)
 
 
 def _section(title: str, lines: tuple[PageLine, ...], empty: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from enum import IntEnum
 from pathlib import Path
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -28,20 +27,22 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, place_today
+from tiers_lieu.reports.documents.privacy import register_of_processing, write_notice_pdf
 from tiers_lieu.services.memberships import RenewalDue
 from tiers_lieu.services.privacy import RETENTION_LABELS, PurgeReport, Retention
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.models import ReadModelTable
 from tiers_lieu.ui.ops import run_op
-from tiers_lieu.ui.people.common import documents, memberships, privacy
 from tiers_lieu.ui.widgets import SubHeading
 
 
 def purge_summary(report: PurgeReport, limit: int = 15) -> str:
     """The dry-run list as the coordinator reads it before confirming."""
-    from tiers_lieu.cli_purge import describe
+    from tiers_lieu.cli.purge import describe
 
     text = describe("", report).split("\n", 1)[1]
     lines = text.splitlines()
@@ -51,8 +52,16 @@ def purge_summary(report: PurgeReport, limit: int = 15) -> str:
 
 
 class RetentionTab(QWidget):
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app, self._site = app, site
         self.spins: dict[str, QSpinBox] = {}
         form = QFormLayout()
@@ -99,29 +108,21 @@ class RetentionTab(QWidget):
         layout.addWidget(SubHeading(_("Documents RGPD"), self))
         layout.addLayout(documents_row)
         layout.addStretch(1)
-        self._stale = True
+        self.shown = refresh_when_shown(self, self._load)  # read when first on screen
 
     def refresh(self) -> None:
         """Read the periods again now if the tab is shown, else when it is."""
-        self._stale = True
-        if self.isVisible():
-            self._load()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._load()
+        self.shown.invalidate()
 
     def _load(self) -> None:
-        self._stale = False
-        current = privacy(self._app).retention(self._site.id)
+        current = self._app.privacy.retention(self._site.id)
         for field, spin in self.spins.items():
             spin.setValue(getattr(current, field))
 
     def on_save_clicked(self) -> None:
         values = {field: spin.value() for field, spin in self.spins.items()}
         try:
-            privacy(self._app).set_retention(site_id=self._site.id, retention=Retention(**values))
+            self._app.privacy.set_retention(site_id=self._site.id, retention=Retention(**values))
         except Exception as exc:
             show_error(self, exc)
             return
@@ -131,6 +132,7 @@ class RetentionTab(QWidget):
         done = confirm_and_purge(self, self._app, self._site)
         if done is not None:
             self.status.confirm(_("Purge faite"))
+            self.changes.announce(self, Topic.PEOPLE, Topic.ASSISTANCE)
 
     def on_register_clicked(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(
@@ -140,7 +142,8 @@ class RetentionTab(QWidget):
             self.save_register(Path(name))
 
     def save_register(self, path: Path) -> None:
-        path.write_text(documents(self._app).register_markdown(self._site.id), encoding="utf-8")
+        facts = self._app.privacy.register_facts(self._site.id)
+        path.write_text(register_of_processing(facts), encoding="utf-8")
         self.status.confirm(_("Registre enregistré : {path}").format(path=path))
 
     def on_notice_clicked(self) -> None:
@@ -151,10 +154,10 @@ class RetentionTab(QWidget):
             self.save_notice(Path(name))
 
     def save_notice(self, path: Path) -> None:
-        service = documents(self._app)
+        service = self._app.privacy
         run_op(
             self,
-            lambda _progress: service.notice_pdf(self._site.id, path),
+            lambda _progress: write_notice_pdf(service.notice_facts(self._site.id), path),
             lambda written: self.status.confirm(
                 _("Notice enregistrée : {path}").format(path=written)
             ),
@@ -164,7 +167,7 @@ class RetentionTab(QWidget):
 
 def confirm_and_purge(parent: QWidget | None, app: Comptoir, site: SiteInfo) -> PurgeReport | None:
     """Show the dry run, purge on confirmation; the purge done (or None)."""
-    service = privacy(app)
+    service = app.privacy
     try:
         preview = service.purge(site.id, dry_run=True, today=place_today(site.zone))
     except Exception as exc:
@@ -211,8 +214,16 @@ class RenewalsModel(ReadModelTable[RenewalDue]):
 
 
 class RenewalsTab(QWidget):
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app, self._site = app, site
         self.model = RenewalsModel(self)
         self.table = make_table(self.model, self, stretch=0)
@@ -229,22 +240,15 @@ class RenewalsTab(QWidget):
         )
         layout.addWidget(self.table)
         layout.addWidget(self.empty)
-        self._stale = True
+        self.shown = refresh_when_shown(self, self._load)  # read when first on screen
+        self.changes.watch(self, {Topic.PEOPLE}, self.shown.invalidate)  # memberships
 
     def refresh(self) -> None:
         """List the renewals again now if the tab is shown, else when it is."""
-        self._stale = True
-        if self.isVisible():
-            self._load()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._load()
+        self.shown.invalidate()
 
     def _load(self) -> None:
-        self._stale = False
-        rows = memberships(self._app).renewals_due(
+        rows = self._app.memberships.renewals_due(
             site_id=self._site.id, today=place_today(self._site.zone)
         )
         self.model.set_rows(rows)

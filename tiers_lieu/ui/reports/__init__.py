@@ -3,8 +3,8 @@ and CSV exports) and the records only the report needs (LEADER operation and pay
 partners, jobs, volunteering), as tabs; and « Réseau de lieux », the signed bundles
 that carry a site's data to the network's coordination.
 
-This module only assembles the tabs and relays what changed: a saved operation or a new
-payment claim reloads the report tab's claim list.
+This module only assembles the tabs; a saved operation or a new payment claim is announced
+(:mod:`~tiers_lieu.ui.data_changed`) and the report tab reads its claim list again.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.data_changed import DataChanged, hub_for
 from tiers_lieu.ui.reports.bundles_tab import BundlesTab
 from tiers_lieu.ui.reports.operation_tab import OperationTab
 from tiers_lieu.ui.reports.record_tabs import JobsTab, PartnersTab, VolunteersTab
@@ -30,16 +31,19 @@ class ReportsSection(QWidget):
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
-        self.report_tab = ReportTab(app, site, self)
-        self.operation_tab = OperationTab(app, site, self)
+        self.report_tab = ReportTab(app, site, self, changes=self.changes)
+        self.operation_tab = OperationTab(app, site, self, changes=self.changes)
         self.partners_tab = PartnersTab(app, site, self)
         self.jobs_tab = JobsTab(app, site, self)
         self.volunteers_tab = VolunteersTab(app, site, self)
-        self.bundles_tab = BundlesTab(app, site, app.access.user, self)
+        self.bundles_tab = BundlesTab(app, site, app.access.user, self, changes=self.changes)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -52,11 +56,6 @@ class ReportsSection(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-
-        self.operation_tab.operation_saved.connect(self.on_records_changed)
-        self.operation_tab.claims_changed.connect(self.on_records_changed)
-        # Another site's bundle may bring a new place and its records.
-        self.bundles_tab.bundles_imported.connect(self.on_records_changed)
 
     @property
     def site(self) -> SiteInfo:
@@ -71,6 +70,3 @@ class ReportsSection(QWidget):
         self.jobs_tab.shown.invalidate()
         self.volunteers_tab.shown.invalidate()
         self.bundles_tab.shown.invalidate()
-
-    def on_records_changed(self, *_args: object) -> None:
-        self.report_tab.refresh()

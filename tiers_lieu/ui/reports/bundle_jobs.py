@@ -2,7 +2,7 @@
 GUI thread (through ``run_op``) and must not touch any: writing this site's bundle, taking in
 the chosen files one by one, and how each outcome is told to the user.
 
-It mirrors ``tiers-lieu bundle`` (:mod:`tiers_lieu.cli_bundle`): an « indicateurs seuls »
+It mirrors ``tiers-lieu bundle`` (:mod:`tiers_lieu.cli.bundle`): an « indicateurs seuls »
 bundle carries the activity report's CSV from the site's first visit (or the date chosen) to
 today, and on import its indicators are written beside the file as ``….indicateurs.csv``.
 """

@@ -14,7 +14,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -33,7 +33,6 @@ from tiers_lieu.services.bundles.placekeys import (
     PUBLIC_FILE_SUFFIX,
     KeyReplacementError,
     PlaceKeyInfo,
-    PlaceKeyService,
     read_public_file,
 )
 from tiers_lieu.services.readmodels import SiteInfo
@@ -93,9 +92,6 @@ class PlaceKeysModel(ReadModelTable[PlaceKeyInfo]):
 class PlaceKeysBox(QGroupBox):
     """This place's key, and the places whose bundles are accepted here."""
 
-    keys_changed = Signal()
-    """A key was made, added, replaced or removed."""
-
     def __init__(
         self,
         app: Comptoir,
@@ -106,7 +102,7 @@ class PlaceKeysBox(QGroupBox):
     ) -> None:
         super().__init__(_("Clés des lieux"), parent)
         self._site = site
-        self.keys = PlaceKeyService(app.uow)
+        self.keys = app.place_keys
         self.legacy_path = legacy_path or legacy_key_path()
         self.own_label = QLabel(self)
         self.own_label.setWordWrap(True)
@@ -198,7 +194,6 @@ class PlaceKeysBox(QGroupBox):
             show_error(self, exc)
             return
         self.refresh()
-        self.keys_changed.emit()
         QMessageBox.information(
             self,
             _("Clé du lieu créée"),
@@ -231,7 +226,6 @@ class PlaceKeysBox(QGroupBox):
             show_error(self, exc)
             return
         self.refresh()
-        self.keys_changed.emit()
         QMessageBox.information(
             self,
             _("Clé publique enregistrée"),
@@ -295,7 +289,6 @@ class PlaceKeysBox(QGroupBox):
         if outcome == "unchanged":
             message = _("Cette clé était déjà enregistrée pour « {place} » : rien n'a changé.")
         else:
-            self.keys_changed.emit()
             message = _("Clé enregistrée : les paquets de « {place} » seront acceptés.")
         QMessageBox.information(self, _("Clés des lieux"), message.format(place=key.label))
 
@@ -318,4 +311,3 @@ class PlaceKeysBox(QGroupBox):
             show_error(self, exc)
             return
         self.refresh()
-        self.keys_changed.emit()

@@ -38,9 +38,10 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError, ValidationError
 from tiers_lieu.i18n import _, format_number, place_today
-from tiers_lieu.services.bundles import BundleMode, BundleService, ExportResult
+from tiers_lieu.services.bundles import BundleMode, ExportResult
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date, today_qdate
+from tiers_lieu.ui.data_changed import EVERYTHING, DataChanged, hub_for
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.fit import scrolled
@@ -68,8 +69,6 @@ class BundlesTab(QWidget):
 
     bundle_exported = Signal(object)
     """A bundle was written; carries its :class:`ExportResult`."""
-    bundles_imported = Signal(object)
-    """Files were imported; carries the list of :class:`ImportOutcome`."""
 
     def __init__(
         self,
@@ -79,12 +78,14 @@ class BundlesTab(QWidget):
         parent: QWidget | None = None,
         *,
         legacy_key_path: Path | None = None,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self._user = user
-        self.service = BundleService(app.uow)
+        self.service = app.bundles
         self.key_box = PlaceKeysBox(app, site, self, legacy_path=legacy_key_path)
         exchange = QHBoxLayout()
         exchange.addWidget(self._build_export(), 1)
@@ -349,7 +350,7 @@ class BundlesTab(QWidget):
                 _("Paquets refusés"),
                 "\n\n".join(describe_outcome(o) for o in refused),
             )
-        self.bundles_imported.emit(outcomes)
+        self.changes.announce(self, *EVERYTHING)  # another place's rows, of every kind
 
     def on_import_failed(self, exc: BaseException) -> None:
         self.refresh()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, place_today
-from tiers_lieu.services.organisation import OperationDetail
+from tiers_lieu.services.organisation import OperationDetail, OperationFields
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.reports.forms import OptionalDateEdit, add_row, date_edit
@@ -69,12 +70,16 @@ class FileField(QWidget):
 
 
 class OperationTab(QWidget):
-    operation_saved = Signal(object)
-    """Carries the saved :class:`OperationDetail`."""
-    claims_changed = Signal()
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
 
@@ -172,24 +177,26 @@ class OperationTab(QWidget):
         try:
             operation = self._app.organisation.save_operation(
                 self._site.id,
-                title=self.title_edit.text(),
-                file_number=self.file_edit.text(),
-                gal_name=self.gal_edit.text(),
-                region=self.region_edit.text(),
-                cofunders=self.cofunders_edit.text(),
-                start_date=self.start_edit.value(),
-                end_date=self.end_edit.value(),
-                emblem_path=self.emblem.value(),
-                leader_logo_path=self.leader_logo.value(),
-                region_logo_path=self.region_logo.value(),
-                gal_logo_path=self.gal_logo.value(),
+                OperationFields(
+                    title=self.title_edit.text(),
+                    file_number=self.file_edit.text(),
+                    gal_name=self.gal_edit.text(),
+                    region=self.region_edit.text(),
+                    cofunders=self.cofunders_edit.text(),
+                    start_date=self.start_edit.value(),
+                    end_date=self.end_edit.value(),
+                    emblem_path=self.emblem.value(),
+                    leader_logo_path=self.leader_logo.value(),
+                    region_logo_path=self.region_logo.value(),
+                    gal_logo_path=self.gal_logo.value(),
+                ),
             )
         except Exception as exc:
             show_error(self, exc)
             return
         self._fill(operation)
         self.status.confirm(_("Opération enregistrée."))
-        self.operation_saved.emit(operation)
+        self.changes.announce(self, Topic.REPORT_RECORDS)
 
     def on_add_claim_clicked(self) -> None:
         try:
@@ -205,4 +212,4 @@ class OperationTab(QWidget):
         self.claims_model.set_rows(self._app.organisation.list_claims(self._site.id))
         self.claim_number_edit.clear()
         self.claims_status.confirm(_("Demande n° {number} ajoutée.").format(number=claim.number))
-        self.claims_changed.emit()
+        self.changes.announce(self, Topic.REPORT_RECORDS)

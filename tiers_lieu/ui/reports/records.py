@@ -12,7 +12,7 @@ import uuid
 from abc import abstractmethod
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -44,8 +44,6 @@ RowT = TypeVar("RowT")
 
 class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
     """A list of ``RowT`` and the form that adds or edits one."""
-
-    records_changed = Signal()
 
     list_title = ""  # msgid (N_), translated when shown
     form_title = ""
@@ -168,7 +166,6 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         self._editing = uuid.UUID(str(self.model.row_id(row)))
         self.refresh()
         self.status.confirm(_("Enregistré : {what}.").format(what=self.describe(row)))
-        self.records_changed.emit()
 
     def on_delete_clicked(self) -> None:
         record_id = selected_id(self.view)
@@ -191,4 +188,3 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         self.refresh()
         self.fill(None)
         self.status.confirm(_("Supprimé : {what}.").format(what=self.describe(row)))
-        self.records_changed.emit()

@@ -37,7 +37,9 @@ from tiers_lieu.reports.model import ReportData
 from tiers_lieu.reports.pdf_parts.text import period_text
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import Progress, run_op
 from tiers_lieu.ui.options import Option
 from tiers_lieu.ui.reports.period import ClaimChoice, Period, PeriodPicker
@@ -76,8 +78,11 @@ class ReportTab(QWidget):
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self._summary_scope = ""
@@ -142,6 +147,9 @@ class ReportTab(QWidget):
         self.site_combo.currentIndexChanged.connect(self.on_site_changed)
         self.summary_edit.textChanged.connect(self.on_summary_edited)
         self.refresh()
+        # The operation or a payment claim saved, a place brought by a bundle.
+        self.shown = refresh_when_shown(self, read=True)
+        self.changes.watch(self, {Topic.REPORT_RECORDS}, self.shown.invalidate)
 
     # -- loading -------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -1,9 +1,9 @@
 """The « Paramètres » section: everything a coordinator sets up for the place.
 
 One tab per concern, each in its own module with its own service calls; this module only
-assembles them and relays what changed, so that the main window can update the desk (service
-buttons), the title (the place's name) or the agenda (hours and closures) without knowing the
-tabs.
+assembles them. The tabs announce what they wrote (services, hours and closures, communes:
+:mod:`~tiers_lieu.ui.data_changed`), so that the desk's buttons or the agenda follow without
+knowing them; the place saved is relayed to the window (``site_updated``: its title).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.data_changed import DataChanged, hub_for
 from tiers_lieu.ui.settings.accounts_tab import AccountsTab
 from tiers_lieu.ui.settings.audit_tab import AuditTab
 from tiers_lieu.ui.settings.backups_tab import BackupsTab
@@ -32,26 +33,24 @@ class SettingsSection(QWidget):
 
     site_updated = Signal(object)
     """The place was saved; carries the new :class:`SiteInfo`."""
-    services_changed = Signal()
-    """A service was added, renamed, (de)activated or moved."""
-    calendar_changed = Signal()
-    """Opening hours or closures changed."""
-    communes_changed = Signal()
 
     def __init__(
         self,
         app: Comptoir,
         site: SiteInfo,
         parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self.place_tab = PlaceTab(app, site, self)
-        self.hours_tab = HoursTab(app, site, self)
-        self.closures_tab = ClosuresTab(app, site, self)
-        self.services_tab = ServicesTab(app, site, self)
-        self.communes_tab = CommunesTab(app, site, self)
+        self.hours_tab = HoursTab(app, site, self, changes=self.changes)
+        self.closures_tab = ClosuresTab(app, site, self, changes=self.changes)
+        self.services_tab = ServicesTab(app, site, self, changes=self.changes)
+        self.communes_tab = CommunesTab(app, site, self, changes=self.changes)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -76,10 +75,6 @@ class SettingsSection(QWidget):
         layout.addWidget(self.tabs)
 
         self.place_tab.site_saved.connect(self.on_place_saved)
-        self.hours_tab.hours_saved.connect(self.calendar_changed)
-        self.closures_tab.closures_changed.connect(self.calendar_changed)
-        self.services_tab.services_changed.connect(self.services_changed)
-        self.communes_tab.communes_changed.connect(self.communes_changed)
 
     @property
     def site(self) -> SiteInfo:

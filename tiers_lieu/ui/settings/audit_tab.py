@@ -12,12 +12,13 @@ thread (:mod:`tiers_lieu.ui.audit_check`) when the tab is built and each time it
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QObject, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,21 +33,19 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_number, ngettext, place_today
-from tiers_lieu.services.audit_log import ACTION_LABELS, AuditFilter, AuditLine
+from tiers_lieu.services.audit_log import AuditFilter, AuditLine
+from tiers_lieu.services.audit_text import ACTION_LABELS
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.audit_check import ChainCheck, show_on
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date, today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.models import ReadModelTable
+from tiers_lieu.ui.models import PagedTable
 from tiers_lieu.ui.ops import Progress, run_op
 
-PAGE_SIZE = 200
-_NO_INDEX = QModelIndex()
 
-
-class AuditModel(ReadModelTable[AuditLine]):
-    """The filtered lines, fetched ``PAGE_SIZE`` at a time as the list scrolls."""
+class AuditModel(PagedTable[AuditLine]):
+    """The filtered lines, read a page at a time as the list scrolls."""
 
     class Columns(IntEnum):
         WHEN = 0
@@ -60,7 +59,6 @@ class AuditModel(ReadModelTable[AuditLine]):
         self._app = app
         self._site = site
         self._filters = AuditFilter()
-        self._more = False
 
     def headers(self) -> dict[Any, str]:
         c = self.Columns
@@ -87,28 +85,12 @@ class AuditModel(ReadModelTable[AuditLine]):
 
     def load(self, filters: AuditFilter) -> None:
         self._filters = filters
-        rows = self._fetch(0)
-        self._more = len(rows) == PAGE_SIZE
-        self.set_rows(rows)
+        self.reload()
 
-    def _fetch(self, offset: int) -> list[AuditLine]:
+    def read_page(self, held: Sequence[AuditLine], limit: int) -> list[AuditLine]:
         return self._app.audit_log.page(
-            self._filters, site_id=self._site.id, offset=offset, limit=PAGE_SIZE
+            self._filters, site_id=self._site.id, offset=len(held), limit=limit
         )
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> bool:
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> None:
-        if not self.canFetchMore(parent):
-            return
-        start = self.rowCount()
-        rows = self._fetch(start)
-        self._more = len(rows) == PAGE_SIZE
-        if rows:
-            self.beginInsertRows(_NO_INDEX, start, start + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
 
 
 def _date_edit(parent: QWidget, value: QDate) -> QDateEdit:
@@ -229,7 +211,7 @@ class AuditTab(QWidget):
         filters = self.filters()
         if filters.start and filters.end and filters.start > filters.end:
             self.count_label.setText(_("La date de début est après la date de fin."))
-            self.model.set_rows([])
+            self.model.reload([])
             return
         try:
             self.model.load(filters)

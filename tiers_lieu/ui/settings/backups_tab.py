@@ -2,15 +2,17 @@
 second folder (USB key, NAS) that protects the data when the laptop itself is lost.
 
 Restoring replaces everything typed since the copy, so it asks first and names the date; the
-file replaced is kept (the service does it) and the tab says where. The desk's own work is
-finished and its connections closed first (:func:`restore_closed`), then a new engine opens
-the restored file; the windows still hold data of the old one: the tab emits
+file replaced is kept (the service does it) and the tab says where. The restore runs off the
+GUI thread behind « Restauration en cours… » (:func:`restore_in_background`): the desk's own
+work is finished and its connections closed first (:func:`restore_closed`), then a new engine
+opens the restored file; the windows still hold data of the old one: the tab emits
 ``database_restored`` and the main window rebuilds its sections and locks the desk, since the
 restored base has its own accounts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import IntEnum
 from pathlib import Path
@@ -31,9 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_date, format_instant, format_number, format_time
-from tiers_lieu.services.backups import BackupInfo, BackupService
+from tiers_lieu.services.backups import BackupInfo, BackupService, postgresql_refusal
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id
 from tiers_lieu.ui.errors import show_error
@@ -69,7 +70,8 @@ def restore_closed(app: Comptoir, service: BackupService, source: Path) -> Path:
     """The restore, this process's own connections closed first: the background work
     (reports, imports) finished and the engine disposed, so that nothing of this desk is
     written into the file being replaced (the automatic backup waits, in the service). A new
-    engine follows, on the restored file, or on the unchanged one when it was refused."""
+    engine follows, on the restored file, or on the unchanged one when it was refused. Never
+    in the pool, whose work it waits for."""
     wait = getattr(current_pool(), "waitForDone", None)
     if callable(wait):
         wait()
@@ -78,6 +80,26 @@ def restore_closed(app: Comptoir, service: BackupService, source: Path) -> Path:
         return service.restore(source)
     finally:
         app.reopen()
+
+
+def restore_in_background(
+    parent: QWidget,
+    app: Comptoir,
+    service: BackupService,
+    source: Path,
+    restored: Callable[[Path], None],
+) -> None:
+    """:func:`restore_closed` in a thread of its own behind « Restauration en cours… », then
+    ``restored(kept)`` (the copy of the replaced base) on the GUI thread; a refusal is said
+    (« Restauration impossible »)."""
+    run_op(
+        parent,
+        lambda _progress: restore_closed(app, service, source),
+        restored,
+        label=_("Restauration en cours…"),
+        on_failure=lambda exc: show_error(parent, exc, _("Restauration impossible")),
+        thread="comptoir-restauration",
+    )
 
 
 class BackupsModel(ReadModelTable[BackupInfo]):
@@ -133,11 +155,9 @@ class BackupsTab(QWidget):
         self._app = app
         self._site = site
         layout = QVBoxLayout(self)
-        try:
-            self.service: BackupService | None = service or BackupService(app.url)
-        except ComptoirError as exc:
-            self.service = None
-            notice = QLabel(exc.message, self)
+        self.service: BackupService | None = service or app.backups
+        if self.service is None:  # PostgreSQL: the server keeps its own backups
+            notice = QLabel(postgresql_refusal().message, self)
             notice.setWordWrap(True)
             layout.addWidget(notice)
             layout.addStretch(1)
@@ -266,7 +286,7 @@ class BackupsTab(QWidget):
             self.restore(Path(name), Path(name).name)
 
     def restore(self, source: Path, described: str) -> None:
-        """Ask, then put ``source`` in place of the database."""
+        """Ask, then put ``source`` in place of the database (off the GUI thread)."""
         if self.service is None:
             return
         answer = QMessageBox.question(
@@ -279,13 +299,10 @@ class BackupsTab(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            kept = restore_closed(self._app, self.service, source)
-        except Exception as exc:  # expected ones shown, unexpected ones also logged
-            show_error(self, exc, _("Restauration impossible"))
-            return
+        if answer == QMessageBox.StandardButton.Yes:
+            restore_in_background(self, self._app, self.service, source, self.on_restored)
+
+    def on_restored(self, kept: Path) -> None:
         self.refresh()
         QMessageBox.information(
             self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -31,17 +31,17 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, place_today
-from tiers_lieu.services.config import public_holidays
+from tiers_lieu.services.public_holidays import public_holidays
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.dialog_parts import show_people_to_call
 from tiers_lieu.ui.common import (
     StatusLabel,
     add_shortcut,
     make_table,
-    select_id,
     selected_id,
     to_date,
 )
+from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
@@ -58,13 +58,18 @@ def _date_edit(parent: QWidget, value: date) -> QDateEdit:
     return edit
 
 
-class ClosuresTab(QWidget):
+class ClosuresTab(ListTab):
     """Closures on the left, public holidays on the right."""
 
-    closures_changed = Signal()
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
+        super().__init__(parent, changes)
         self._app = app
         self._site = site
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -191,10 +196,8 @@ class ClosuresTab(QWidget):
             show_error(self, exc, _("Fermeture non ajoutée"))
             return
         self.reason_edit.clear()
-        self.refresh()
-        select_id(self.closures_view, closure.id)
-        self.status.confirm(_("Fermeture ajoutée : {period}.").format(period=_period(start, end)))
-        self.closures_changed.emit()
+        message = _("Fermeture ajoutée : {period}.").format(period=_period(start, end))
+        self.show_write(closure.id, message, Topic.CALENDAR, view=self.closures_view)
         show_people_to_call(self, _("Fermeture ajoutée"), closure.to_call)
 
     def on_delete_clicked(self) -> None:
@@ -219,13 +222,9 @@ class ClosuresTab(QWidget):
             show_error(self, exc, _("Fermeture non supprimée"))
             self.refresh()
             return
-        self.refresh()
-        self.status.confirm(
-            _("Fermeture supprimée : {period}.").format(
-                period=_period(row.start_date, row.end_date)
-            )
-        )
-        self.closures_changed.emit()
+        period = _period(row.start_date, row.end_date)
+        message = _("Fermeture supprimée : {period}.").format(period=period)
+        self.show_write(None, message, Topic.CALENDAR)
 
 
 def _period(start: date, end: date) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QIntValidator, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -33,8 +32,9 @@ from tiers_lieu.services import official_communes
 from tiers_lieu.services.communes import CommuneImportResult
 from tiers_lieu.services.official_communes import OfficialCommune
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
 from tiers_lieu.ui.commune_suggestions import CommuneSuggestions, confirm_unknown, is_unknown
+from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import Progress, run_op
@@ -54,13 +54,18 @@ def import_summary(result: CommuneImportResult) -> str:
     return _("{added}, {updated}.").format(added=added, updated=updated)
 
 
-class CommunesTab(QWidget):
+class CommunesTab(ListTab):
     """The territory's communes: list, totals, CSV import and typing one in."""
 
-    communes_changed = Signal()
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
+        super().__init__(parent, changes)
         self._app = app
         self._site = site
 
@@ -177,9 +182,7 @@ class CommunesTab(QWidget):
         )
 
     def on_import_succeeded(self, result: CommuneImportResult) -> None:
-        self.refresh()
-        self.status.confirm(import_summary(result))
-        self.communes_changed.emit()
+        self.show_write(None, import_summary(result), Topic.COMMUNES)
 
     def on_import_failed(self, exc: BaseException) -> None:
         show_error(self, exc, _("Import des communes refusé"))
@@ -239,7 +242,5 @@ class CommunesTab(QWidget):
         for edit in (self.name_edit, self.insee_edit, self.population_edit):
             edit.clear()
         self.name_edit.setFocus()
-        self.refresh()
-        select_id(self.view, commune.id)
-        self.status.confirm(_("Commune « {name} » ajoutée.").format(name=commune.name))
-        self.communes_changed.emit()
+        message = _("Commune « {name} » ajoutée.").format(name=commune.name)
+        self.show_write(commune.id, message, Topic.COMMUNES)

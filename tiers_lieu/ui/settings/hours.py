@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from PySide6.QtCore import QTime, Signal, SignalInstance
+from PySide6.QtCore import QTime, SignalInstance
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +29,7 @@ from tiers_lieu.i18n import _, format_number, ngettext, weekday_name
 from tiers_lieu.services.config import check_opening_ranges
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, to_time
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 
@@ -120,10 +121,16 @@ class DayRow:
 class HoursTab(QWidget):
     """The week's timetable of the site."""
 
-    hours_saved = Signal()
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
 
@@ -211,4 +218,4 @@ class HoursTab(QWidget):
         names = ", ".join(weekday_name(day.weekday) for day in changed)
         self.refresh()
         self.status.confirm(_("Horaires enregistrés : {days}.").format(days=names))
-        self.hours_saved.emit()
+        self.changes.announce(self, Topic.CALENDAR)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -33,19 +33,25 @@ from tiers_lieu.ui.common import (
     select_id,
     selected_id,
 )
+from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.settings.table_models import ServicesModel
 
 
-class ServicesTab(QWidget):
-    """The list of services with the actions a coordinator needs on it."""
+class ServicesTab(ListTab):
+    """The list of services with the actions a coordinator needs on it; each change is
+    announced (``Topic.SERVICES``), so that the desk rebuilds its buttons."""
 
-    services_changed = Signal()
-    """Emitted after any change, so that the desk can rebuild its buttons."""
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        *,
+        changes: DataChanged | None = None,
+    ) -> None:
+        super().__init__(parent, changes)
         self._app = app
         self._site = site
 
@@ -125,10 +131,7 @@ class ServicesTab(QWidget):
         return None if row < 0 else self.model.row_at(row)
 
     def _changed(self, service_id: uuid.UUID, message: str) -> None:
-        self.refresh()
-        select_id(self.view, service_id)
-        self.status.confirm(message)
-        self.services_changed.emit()
+        self.show_write(service_id, message, Topic.SERVICES)
 
     # -- slots ---------------------------------------------------------------------------
     def on_selection_changed(self) -> None:

@@ -27,7 +27,7 @@ _CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
 
 @dataclass(frozen=True)
 class Holiday:
-    """One French public holiday, as :func:`~tiers_lieu.services.config.public_holidays`
+    """One French public holiday, as :func:`~tiers_lieu.services.public_holidays.public_holidays`
     gives it."""
 
     day: date

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, place_today
 from tiers_lieu.models.enums import AttendanceMode, CategoryKind
-from tiers_lieu.services.events import MAX_DURATION_MIN, EventDetail
+from tiers_lieu.services.events import MAX_DURATION_MIN, EventDetail, EventFields
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
@@ -193,26 +192,26 @@ class EventDialog(QDialog):
 
     def on_save_clicked(self) -> None:
         self.duration_spin.interpretText()
-        values: dict[str, Any] = {
-            "title": self.title_edit.text(),
-            "event_type_id": self.type_combo.value(),
-            "theme": self.theme_edit.text(),
-            "event_date": to_date(self.date_edit.date()),
-            "start_time": to_time(self.time_edit.time()) if self.time_check.isChecked() else None,
-            "duration_min": self.duration_spin.value(),
-            "place": self.place_edit.text(),
-            "facilitator": self.facilitator_edit.text(),
-            "partner_id": self.partner_combo.currentData(),
-            "service_id": self.service_combo.currentData(),
-        }
+        values = EventFields(
+            title=self.title_edit.text(),
+            event_type_id=self.type_combo.value(),
+            theme=self.theme_edit.text(),
+            event_date=to_date(self.date_edit.date()),
+            start_time=to_time(self.time_edit.time()) if self.time_check.isChecked() else None,
+            duration_min=self.duration_spin.value(),
+            place=self.place_edit.text(),
+            facilitator=self.facilitator_edit.text(),
+            partner_id=self.partner_combo.currentData(),
+            service_id=self.service_combo.currentData(),
+        )
         events = self._app.events
         try:
             if self._event_id is None:
-                info = events.create(site_id=self._site_id, **values)
+                info = events.create(self._site_id, values)
                 self._event_id = info.id
                 self.setWindowTitle(_("Modifier l'atelier"))
             else:
-                events.update(self._event_id, **values)
+                events.update(self._event_id, values)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Atelier non enregistré"))
             return

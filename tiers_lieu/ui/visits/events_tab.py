@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,13 +25,8 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_number, ngettext
 from tiers_lieu.services.events import EventDetail, event_totals
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.common import (
-    StatusLabel,
-    add_shortcut,
-    make_table,
-    select_id,
-    selected_id,
-)
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.visits.event_dialog import EventDialog
@@ -39,9 +34,8 @@ from tiers_lieu.ui.visits.period import Period, PeriodPicker
 from tiers_lieu.ui.visits.table_models import EventsModel, duration_text
 
 
-class EventsTab(QWidget):
-    events_changed = Signal()
-    """A workshop or its attendance was saved or deleted (its visits changed with it)."""
+class EventsTab(ListTab):
+    """A workshop saved or deleted changes its participants' visits too: both are announced."""
 
     def __init__(
         self,
@@ -50,8 +44,9 @@ class EventsTab(QWidget):
         parent: QWidget | None = None,
         *,
         today: date | None = None,
+        changes: DataChanged | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes)
         self._app = app
         self._site = site
         self._today = today
@@ -101,6 +96,7 @@ class EventsTab(QWidget):
         layout.addWidget(self.totals_label)
         layout.addLayout(buttons)
         self.shown = refresh_when_shown(self)  # read when first on screen
+        self.changes.watch(self, {Topic.EVENTS}, self.shown.invalidate)
 
     def refresh(self) -> None:
         start, end = self.period.range()
@@ -159,16 +155,13 @@ class EventsTab(QWidget):
 
     def on_event_saved(self, detail: EventDetail) -> None:
         event = detail.event
-        self.refresh()
-        select_id(self.view, event.id)
-        self.status.confirm(_("Atelier « {title} » enregistré.").format(title=event.title))
-        self.events_changed.emit()
+        message = _("Atelier « {title} » enregistré.").format(title=event.title)
+        self.show_write(event.id, message, Topic.EVENTS, Topic.VISITS)
 
     def on_dialog_finished(self, _result: int) -> None:
         dialog = self.dialog
         if dialog is not None and dialog.event_id is not None and not dialog.result():
-            self.refresh()
-            self.events_changed.emit()
+            self.show_write(None, "", Topic.EVENTS, Topic.VISITS)
 
     def on_delete_clicked(self, *_args: object) -> None:
         event_id = selected_id(self.view)
@@ -199,6 +192,5 @@ class EventsTab(QWidget):
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Atelier non supprimé"))
             return
-        self.refresh()
-        self.status.confirm(_("Atelier « {title} » supprimé.").format(title=event.title))
-        self.events_changed.emit()
+        message = _("Atelier « {title} » supprimé.").format(title=event.title)
+        self.show_write(None, message, Topic.EVENTS, Topic.VISITS)

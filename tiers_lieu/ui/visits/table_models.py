@@ -1,8 +1,7 @@
 """The lists of « Visites et ateliers », as table models over the services' read models.
 
-The visits list is lazy: it holds the pages read so far and asks the service for the next
-one (keyset, after the last row held) only when the view scrolls near the end, through Qt's
-``canFetchMore``/``fetchMore``. A year of a busy site (≈ 17 000 visits) thus opens with its
+The visits list is a :class:`~tiers_lieu.ui.models.PagedTable` reading the next page by
+keyset (after the last row held): a year of a busy site (≈ 17 000 visits) opens with its
 first 200 rows. Corrections and deletions patch the rows held instead of reloading, so the
 host keeps their place in the list.
 """
@@ -10,7 +9,7 @@ host keeps their place in the list.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,16 +30,10 @@ from tiers_lieu.i18n import (
 from tiers_lieu.models.enums import AttendanceMode, VisitSource
 from tiers_lieu.services.events import EventInfo, HeadCountLine, RegisteredPerson
 from tiers_lieu.services.visit_log import VisitCursor, VisitRow
-from tiers_lieu.ui.models import ID_ROLE, SORT_ROLE, AnyIndex, ReadModelTable
+from tiers_lieu.ui.models import PagedTable, ReadModelTable
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _NO_INDEX = QModelIndex()
-
-PAGE_SIZE = 200
-
-_ROLES = frozenset(
-    {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, ID_ROLE, SORT_ROLE}
-)
 
 SOURCE_LABELS = {
     VisitSource.DESK: N_("Comptoir"),
@@ -65,8 +58,8 @@ def duration_text(minutes: int) -> str:
 Fetch = Callable[[VisitCursor | None, int], list[VisitRow]]
 
 
-class VisitsModel(ReadModelTable[VisitRow]):
-    """Visits newest first, fetched page by page through ``fetch(after, limit)``."""
+class VisitsModel(PagedTable[VisitRow]):
+    """Visits newest first, read page by page through ``fetch(after, limit)``."""
 
     class Columns(IntEnum):
         DATE = 0
@@ -87,13 +80,10 @@ class VisitsModel(ReadModelTable[VisitRow]):
         parent: QObject | None = None,
         *,
         zone: ZoneInfo,
-        page_size: int = PAGE_SIZE,
     ) -> None:
         super().__init__(parent)
         self._fetch = fetch
         self._zone = zone
-        self._page_size = page_size
-        self._exhausted = True
         self._texts: dict[uuid.UUID, tuple[str, ...]] = {}
 
     def headers(self) -> dict[Any, str]:
@@ -136,12 +126,6 @@ class VisitsModel(ReadModelTable[VisitRow]):
             source_label(row.source),
         )
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        # Qt asks every cell for a dozen roles per paint; this list answers four.
-        if role not in _ROLES:
-            return None
-        return super().data(index, role)
-
     def alignment(self, column: Any) -> Qt.AlignmentFlag:
         return _RIGHT if column == self.Columns.COUNT else super().alignment(column)
 
@@ -155,29 +139,13 @@ class VisitsModel(ReadModelTable[VisitRow]):
             return row.created_at
         return self.display(row, column)
 
-    # -- lazy loading ------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Forget the pages held and read the first one again."""
-        self.beginResetModel()
+    # -- pages -------------------------------------------------------------------------------
+    def read_page(self, held: Sequence[VisitRow], limit: int) -> list[VisitRow]:
+        return self._fetch(held[-1].cursor if held else None, limit)
+
+    def reload(self, first: list[VisitRow] | None = None) -> None:
         self._texts.clear()
-        self._rows = self._fetch(None, self._page_size)
-        self._exhausted = len(self._rows) < self._page_size
-        self.endResetModel()
-
-    def canFetchMore(self, parent: AnyIndex = _NO_INDEX) -> bool:
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: AnyIndex = _NO_INDEX) -> None:
-        if parent.isValid() or self._exhausted:
-            return
-        after = self._rows[-1].cursor if self._rows else None
-        page = self._fetch(after, self._page_size)
-        self._exhausted = len(page) < self._page_size
-        if page:
-            first = len(self._rows)
-            self.beginInsertRows(_NO_INDEX, first, first + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
+        super().reload(first)
 
     # -- patches after a correction ----------------------------------------------------------
     def replace_row(self, row: VisitRow) -> None:

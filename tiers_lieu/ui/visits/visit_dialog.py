@@ -29,7 +29,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, to_place_time
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.services.visit_log import MAX_COUNT, VisitRow
+from tiers_lieu.services.visit_log import MAX_COUNT, VisitCorrection, VisitRow
 from tiers_lieu.ui.common import today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
@@ -149,17 +149,19 @@ class VisitDialog(QDialog):
         try:
             row = self._app.visit_log.update(
                 self._row.id,
-                service_id=self.service_combo.currentData(),
-                activity_date=to_date(self.date_edit.date()),
-                activity_time=to_time(self.time_edit.time())
-                if self.time_check.isChecked()
-                else None,
-                count=self.count_spin.value(),
-                commune_id=self.commune_edit.value(),
-                age_band_id=self.age_combo.value(),
-                gender_id=self.gender_combo.value(),
-                status_id=self.status_combo.value(),
-                person_id=self.person_edit.value(),
+                VisitCorrection(
+                    service_id=self.service_combo.currentData(),
+                    activity_date=to_date(self.date_edit.date()),
+                    activity_time=to_time(self.time_edit.time())
+                    if self.time_check.isChecked()
+                    else None,
+                    count=self.count_spin.value(),
+                    commune_id=self.commune_edit.value(),
+                    age_band_id=self.age_combo.value(),
+                    gender_id=self.gender_combo.value(),
+                    status_id=self.status_combo.value(),
+                    person_id=self.person_edit.value(),
+                ),
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Visite non corrigée"))

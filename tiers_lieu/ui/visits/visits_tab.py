@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +33,9 @@ from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.visit_log import UNKNOWN_FILTER, VisitCursor, VisitFilter, VisitRow
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, selected_id
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.visits.common import select_data
 from tiers_lieu.ui.visits.period import Period, PeriodPicker
 from tiers_lieu.ui.visits.table_models import VisitsModel
@@ -53,9 +55,6 @@ def _filter_combo(parent: QWidget, width: int) -> QComboBox:
 
 
 class VisitsTab(QWidget):
-    visits_changed = Signal()
-    """A visit was corrected or deleted (the desk's counts may need reading again)."""
-
     def __init__(
         self,
         app: Comptoir,
@@ -63,10 +62,12 @@ class VisitsTab(QWidget):
         parent: QWidget | None = None,
         *,
         today: date | None = None,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
         self._app = app
         self._site = site
+        self.changes = hub_for(changes, self)
         self.dialog: VisitDialog | None = None
 
         self.period = PeriodPicker(self, initial=Period.MONTH, zone=site.zone, today=today)
@@ -143,6 +144,9 @@ class VisitsTab(QWidget):
         self.view.selectionModel().selectionChanged.connect(self.on_selection_changed)
         self.view.doubleClicked.connect(self.on_edit_clicked)
         self.refresh()
+        # Visits counted or corrected elsewhere (the desk, a workshop's attendance).
+        self.shown = refresh_when_shown(self, self.reload, read=True)
+        self.changes.watch(self, {Topic.VISITS}, self.shown.invalidate)
 
     def _make_view(self) -> QTableView:
         view = QTableView(self)
@@ -289,7 +293,7 @@ class VisitsTab(QWidget):
 
     def on_file_imported(self, _result: object) -> None:
         self.reload()
-        self.visits_changed.emit()
+        self.changes.announce(self, Topic.VISITS)
 
     def on_visit_saved(self, row: VisitRow) -> None:
         self.model.replace_row(row)
@@ -297,7 +301,7 @@ class VisitsTab(QWidget):
         self.status.confirm(
             _("Visite du {day} corrigée.").format(day=format_date(row.activity_date))
         )
-        self.visits_changed.emit()
+        self.changes.announce(self, Topic.VISITS)
 
     def on_delete_clicked(self, *_args: object) -> None:
         row = self.selected_row()
@@ -333,4 +337,4 @@ class VisitsTab(QWidget):
         self.status.confirm(
             _("Visite du {day} supprimée.").format(day=format_date(row.activity_date))
         )
-        self.visits_changed.emit()
+        self.changes.announce(self, Topic.VISITS)

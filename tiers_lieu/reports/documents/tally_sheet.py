@@ -3,9 +3,10 @@
 The sheet mirrors the Accueil screen so that re-keying it is mechanical: one row per active
 service in desk order, one column of boxes per hour (or per half-day when the place opens
 long days) of the opening hours, a total column, and a block for what a tick cannot say
-(a group's size, where people came from). It is an A4 landscape PDF with DejaVu Sans embedded:
-the place's name and services are French, and Helvetica has no glyph for some of their
-characters. reportlab is imported inside :func:`write_tally_sheet` (start-up time).
+(a group's size, where people came from). It is an A4 landscape PDF with DejaVu Sans embedded
+through :mod:`tiers_lieu.reports.pdf_parts.fonts`: the place's name and services are French,
+and Helvetica has no glyph for some of their characters. reportlab is imported inside
+:func:`write_tally_sheet` (start-up time).
 """
 
 from __future__ import annotations
@@ -15,14 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tiers_lieu.i18n import _
-from tiers_lieu.resources import resource
 from tiers_lieu.services.readmodels import OpeningRange
 
 MAX_HOURLY_COLUMNS = 11
 """Beyond this many open hours a day, hourly boxes get too narrow to tick: half-days."""
-
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
 
 
 @dataclass(frozen=True)
@@ -67,16 +64,6 @@ def tally_columns(ranges: Sequence[OpeningRange]) -> list[TallyColumn]:
     return columns
 
 
-def _register_fonts() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for name, file in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf")):
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(resource("fonts", file))))
-
-
 def write_tally_sheet(
     target: Path,
     *,
@@ -93,17 +80,19 @@ def write_tally_sheet(
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    _register_fonts()
+    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
+
+    register_fonts()
     columns = tally_columns(ranges)
     page_w, page_h = landscape(A4)
     margin = 12 * mm
     width = page_w - 2 * margin
 
-    title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=16, leading=20)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13)
-    small = ParagraphStyle("small", fontName=FONT, fontSize=8, leading=10, textColor="#444444")
-    cell = ParagraphStyle("cell", fontName=FONT, fontSize=9, leading=11)
-    head = ParagraphStyle("head", fontName=FONT_BOLD, fontSize=9, leading=11, alignment=1)
+    title = ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20)
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13)
+    small = ParagraphStyle("small", fontName=REGULAR, fontSize=8, leading=10, textColor="#444444")
+    cell = ParagraphStyle("cell", fontName=REGULAR, fontSize=9, leading=11)
+    head = ParagraphStyle("head", fontName=BOLD, fontSize=9, leading=11, alignment=1)
 
     # Heights fixed so that the whole sheet fits one page for a usual list of services.
     # (title and instructions above; group table, its title and the footnote below; the
@@ -131,7 +120,7 @@ def write_tally_sheet(
     grid.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), FONT),
+                ("FONT", (0, 0), (-1, -1), REGULAR),
                 ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                 ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -161,7 +150,7 @@ def write_tally_sheet(
     groups.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), FONT),
+                ("FONT", (0, 0), (-1, -1), REGULAR),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -210,7 +199,7 @@ def write_tally_sheet(
         bottomMargin=margin,
         title=_("Feuille de comptage — {place}").format(place=place),
         author="Comptoir",
-        initialFontName=FONT,  # else Helvetica is declared, not embedded
+        initialFontName=REGULAR,  # else Helvetica is declared, not embedded
     )
     document.build(story)
     return target

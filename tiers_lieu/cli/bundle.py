@@ -122,20 +122,16 @@ def run_bundle(args: argparse.Namespace) -> int:
 
 def _key(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
-    from tiers_lieu.services.bundles.placekeys import PlaceKeyService
 
     out = Path(args.out) if args.out else None
     if out is not None and not out.parent.is_dir():
         raise ComptoirError(
             _("--out : le dossier « {folder} » n'existe pas.").format(folder=out.parent)
         )
-    app = build(getattr(args, "db", None))
-    try:
+    with build(getattr(args, "db", None)) as app:
         site = app.sites.resolve(args.site)
-        keys = PlaceKeyService(app.uow)
+        keys = app.place_keys
         info = keys.own_key(site.id) if out is None else keys.export_public_key(site.id, out)
-    finally:
-        app.close()
     print(
         _("Clé de « {place} » — empreinte : {fingerprint}").format(
             place=site.name, fingerprint=info.fingerprint
@@ -153,11 +149,7 @@ def _key(args: argparse.Namespace) -> int:
 
 def _trust(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
-    from tiers_lieu.services.bundles.placekeys import (
-        PlaceKeyService,
-        read_public_file,
-        same_fingerprint,
-    )
+    from tiers_lieu.services.bundles.placekeys import read_public_file, same_fingerprint
 
     key = read_public_file(Path(args.file))
     print(
@@ -179,11 +171,8 @@ def _trust(args: argparse.Namespace) -> int:
                 "fichier n'est pas la clé du lieu (ou a été modifié) : rien n'a été ajouté."
             )
         )
-    app = build(getattr(args, "db", None))
-    try:
-        outcome = PlaceKeyService(app.uow).trust(key, replace=args.replace)
-    finally:
-        app.close()
+    with build(getattr(args, "db", None)) as app:
+        outcome = app.place_keys.trust(key, replace=args.replace)
     messages = {
         "added": _("Clé ajoutée : les paquets de « {place} » seront acceptés."),
         "replaced": _(
@@ -213,27 +202,19 @@ def _find_key(keys: list[Any], place: str) -> Any:
 
 def _untrust(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
-    from tiers_lieu.services.bundles.placekeys import PlaceKeyService
 
-    app = build(getattr(args, "db", None))
-    try:
-        service = PlaceKeyService(app.uow)
-        info = service.untrust(_find_key(service.list_keys(), args.place).site_id)
-    finally:
-        app.close()
+    with build(getattr(args, "db", None)) as app:
+        keys = app.place_keys
+        info = keys.untrust(_find_key(keys.list_keys(), args.place).site_id)
     print(_("Clé de « {place} » retirée : ses paquets seront refusés.").format(place=info.label))
     return EXIT_OK
 
 
 def _keys(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
-    from tiers_lieu.services.bundles.placekeys import PlaceKeyService
 
-    app = build(getattr(args, "db", None))
-    try:
-        keys = PlaceKeyService(app.uow).list_keys()
-    finally:
-        app.close()
+    with build(getattr(args, "db", None)) as app:
+        keys = app.place_keys.list_keys()
     if not keys:
         print(_("Aucune clé de lieu dans cette base."))
     for info in keys:
@@ -244,7 +225,7 @@ def _keys(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
-    from tiers_lieu.services.bundles import BundleService, first_activity_date, since_instant
+    from tiers_lieu.services.bundles import first_activity_date, since_instant
 
     since_day = None
     if args.since:
@@ -261,8 +242,7 @@ def _export(args: argparse.Namespace) -> int:
         raise ComptoirError(
             _("--out : le dossier « {folder} » n'existe pas.").format(folder=out.parent)
         )
-    app = build(getattr(args, "db", None))
-    try:
+    with build(getattr(args, "db", None)) as app:
         site = app.sites.resolve(args.site)
         csv_text = ""
         if args.mode == "aggregates":
@@ -274,15 +254,13 @@ def _export(args: argparse.Namespace) -> int:
                 period_start=start, period_end=max(start, today), site_ids=[site.id]
             )
             csv_text = report_csv(data)
-        result = BundleService(app.uow).export_bundle(
+        result = app.bundles.export_bundle(
             site.id,
             out,
             since=since_instant(since_day, site.zone),
             mode=args.mode,
             indicators_csv=csv_text,
         )
-    finally:
-        app.close()
     print(
         _("Paquet « {site} » ({mode}) écrit dans {path} : {rows}, {stones}.").format(
             site=site.name,
@@ -297,13 +275,9 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
-    from tiers_lieu.services.bundles import BundleService
 
-    app = build(getattr(args, "db", None))
-    try:
-        result = BundleService(app.uow).import_bundle(Path(args.file))
-    finally:
-        app.close()
+    with build(getattr(args, "db", None)) as app:
+        result = app.bundles.import_bundle(Path(args.file))
     if result.already_imported:
         print(_("Ce paquet a déjà été importé : rien n'a changé."))
         return EXIT_OK

@@ -3,7 +3,8 @@ computer is not at hand, one line per household with a box to tick.
 
 A4 portrait, households in the order of the screen (by name), with what is already known
 printed (an absence declared in advance, a basket already collected) so that nobody prepares a
-basket for an absent household. Above the list, the baskets to prepare per type. DejaVu Sans
+basket for an absent household. Above the list, the baskets to prepare per type
+(:meth:`~tiers_lieu.services.amap.pickups.DistributionSheet.to_prepare`). DejaVu Sans
 is embedded through :mod:`tiers_lieu.reports.pdf_parts.fonts` (French euro amounts and names
 need glyphs Helvetica lacks); reportlab is imported inside :func:`write_distribution_sheet`
 because the desk must start fast.
@@ -11,7 +12,6 @@ because the desk must start fast.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from tiers_lieu.i18n import _, format_date, format_time
@@ -21,15 +21,6 @@ from tiers_lieu.services.amap.pickups import DistributionSheet
 
 BOX = "\u2610"  # ☐ an empty ballot box, present in DejaVu Sans
 TICKED = "\u2611"  # ☑
-
-
-def to_prepare(sheet: DistributionSheet) -> list[tuple[str, int]]:
-    """Baskets to prepare per type: every household except those absent."""
-    counts: Counter[str] = Counter()
-    for line in sheet.lines:
-        if line.status != PickupStatus.ABSENT:
-            counts[line.basket_name] += line.quantity
-    return sorted(counts.items())
 
 
 def write_distribution_sheet(target: Path, sheet: DistributionSheet, *, place: str) -> Path:
@@ -56,7 +47,7 @@ def write_distribution_sheet(target: Path, sheet: DistributionSheet, *, place: s
     hours = _("{start} – {end}").format(
         start=format_time(sheet.start_time), end=format_time(sheet.end_time)
     )
-    prepare = to_prepare(sheet)
+    prepare = sheet.to_prepare()
     prepare_text = ", ".join(
         _("{n} × {basket}").format(n=n, basket=basket) for basket, n in prepare
     ) or _("aucun panier")

@@ -3,10 +3,14 @@
 - **Global options anywhere.** ``--db`` and ``--lang`` are accepted before the sub-command
   and after it, at any depth (``tiers-lieu bundle export --db X --out F``). :class:`Parser`
   registers :class:`_SubParsers` as its sub-command action, so every sub-parser made by
-  ``add_parser`` (ours or a ``cli_*`` module's) gets the same options from
+  ``add_parser`` (in any module of :mod:`tiers_lieu.cli`) gets the same options from
   :func:`add_global_options`, with ``argparse.SUPPRESS`` defaults: a sub-parser that was not
   given ``--db`` leaves the value read before the sub-command alone; given after it, it
-  wins. A ``cli_*`` module that defines ``--db`` itself fails when the parser is built.
+  wins. A command module that defines ``--db`` itself fails when the parser is built.
+- **Tidying first.** Every sub-parser also gets ``tidy_first=True`` as a default:
+  ``tiers_lieu.__main__`` then finishes or undoes what a crash cut short before the command
+  runs, and says so on stderr. A command that does it its own way sets
+  ``tidy_first=False`` with its ``run`` (``encrypt``; the window, which has no sub-command).
 - **argparse's own messages** (« utilisation : », « arguments non reconnus », « choix
   invalide », « affiche cette aide et quitte »…) come from ``gettext.gettext`` in the
   standard library, whose ids are English. ``argparse_fr.po`` next to this module translates
@@ -168,11 +172,13 @@ def add_global_options(parser: argparse.ArgumentParser, *, top_level: bool) -> N
 
 
 class _SubParsers(argparse._SubParsersAction):  # type: ignore[type-arg]
-    """Each sub-parser gets the global options (see the module's docstring)."""
+    """Each sub-parser gets the global options and ``tidy_first`` (see the module's
+    docstring)."""
 
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
         parser = super().add_parser(name, **kwargs)
         add_global_options(parser, top_level=False)
+        parser.set_defaults(tidy_first=True)
         if isinstance(parser, Parser):
             parser.is_sub_command = True
         return parser

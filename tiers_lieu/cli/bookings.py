@@ -64,6 +64,7 @@ def add_bookings_import(import_subparsers: Any) -> None:
         action="store_true",
         help=_("vérifie le fichier et dit ce qui serait importé, sans rien enregistrer"),
     )
+    parser.set_defaults(run=run_bookings_import)
 
 
 def run_bookings_import(args: argparse.Namespace) -> int:
@@ -73,8 +74,7 @@ def run_bookings_import(args: argparse.Namespace) -> int:
 
     try:
         data = read_file(Path(args.file))
-        app = build(args.db)
-        try:
+        with build(args.db) as app:
             site = app.sites.resolve(args.site)
             resource = app.agenda.resources.find(site.id, args.resource)
             report = app.agenda.ical.import_ics(
@@ -85,8 +85,6 @@ def run_bookings_import(args: argparse.Namespace) -> int:
                 outside_hours=args.outside_hours,
                 dry_run=args.dry_run,
             )
-        finally:
-            app.close()
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
         if isinstance(exc, IcsCollisionError) and any(e.outside_hours for e in exc.collisions):
@@ -176,6 +174,7 @@ def add_bookings_parser(sub: Any) -> None:
     )
     _add_days(closure, required=True, first=_("premier jour fermé"), last=_("dernier jour fermé"))
     closure.add_argument("--motif", default="", metavar=_("TEXTE"), help=_("motif affiché"))
+    command.set_defaults(run=run_bookings)
 
 
 def _add_days(parser: argparse.ArgumentParser, *, required: bool, first: str, last: str) -> None:
@@ -215,8 +214,7 @@ def run_bookings(args: argparse.Namespace) -> int:
         first, last = _day("--du", args.first), _day("--au", args.last)
         if first is not None and last is not None and last < first:
             raise ValidationError("--au", _("le dernier jour précède le premier"))
-        app = build(args.db)
-        try:
+        with build(args.db) as app:
             site = app.sites.resolve(args.site)
             if args.bookings_action == "export-ics":
                 return _export_ics(app, site.id, args, first, last)
@@ -224,8 +222,6 @@ def run_bookings(args: argparse.Namespace) -> int:
             closure = app.config.add_closure(
                 site.id, start_date=first, end_date=last, reason=args.motif
             )
-        finally:
-            app.close()
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
         return EXIT_USAGE

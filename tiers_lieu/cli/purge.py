@@ -34,26 +34,23 @@ def add_purge_parser(subparsers: Any) -> None:
     )
     # The day the periods are counted from; for tests and to rehearse a purge.
     parser.add_argument("--today", default=None, help=argparse.SUPPRESS)
+    parser.set_defaults(run=run_purge)
 
 
 def run_purge(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
-    from tiers_lieu.services.privacy import PrivacyService
 
     try:
         given = _today(args.today)
-        app = build(getattr(args, "db", None))
-        try:
+        with build(getattr(args, "db", None)) as app:
             sites = [app.sites.resolve(args.site)] if args.site else app.sites.list_sites()
             if not sites:
                 app.sites.resolve(None)  # raises the « no site configured » message
-            privacy = PrivacyService(app.uow)
+            privacy = app.privacy
             for site in sites:
                 today = given or place_today(site.zone)  # each place's own calendar
                 report = privacy.purge(site.id, dry_run=args.dry_run, today=today)
                 sys.stdout.write(describe(site.name, report))
-        finally:
-            app.close()
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
         return EXIT_USAGE

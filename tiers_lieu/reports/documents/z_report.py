@@ -1,39 +1,40 @@
 """The Z de caisse as an A4 PDF: what the till took on one day, per payment method and per
 VAT rate, to file with the cash and the card terminal's ticket.
 
-Kept apart from :mod:`closing` because it imports reportlab at module level: only
-``ClosingService.write_z_pdf`` imports this module, when a PDF is asked for (start-up time).
-Amounts are French euros with U+202F, hence DejaVu Sans embedded through
-:mod:`tiers_lieu.reports.pdf_parts.fonts`.
+Written from the :class:`~tiers_lieu.services.grocery.closing.ZReport` the closing service
+computes. Amounts are French euros with U+202F, hence DejaVu Sans embedded through
+:mod:`tiers_lieu.reports.pdf_parts.fonts`; reportlab is imported inside the functions
+(start-up time).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from typing import TYPE_CHECKING
 
 from tiers_lieu.i18n import _, format_date, format_datetime, format_eur, format_time, ngettext
-from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
 from tiers_lieu.services.grocery.closing import ZReport
 from tiers_lieu.services.grocery.labels import method_label, vat_label
 
-_GRID = colors.HexColor("#9aa5b1")
-_HEAD = colors.HexColor("#e4e9ee")
+if TYPE_CHECKING:
+    from reportlab.platypus import Table
+
+_GRID = "#9aa5b1"
+_HEAD = "#e4e9ee"
 
 
 def _table(rows: list[list[str]], widths: list[float], *, total_row: bool) -> Table:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR
+
     table = Table(rows, colWidths=widths, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), REGULAR, 10),
         ("FONT", (0, 0), (-1, 0), BOLD, 10),
-        ("BACKGROUND", (0, 0), (-1, 0), _HEAD),
-        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(_HEAD)),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor(_GRID)),
         ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
@@ -45,7 +46,16 @@ def _table(rows: list[list[str]], widths: list[float], *, total_row: bool) -> Ta
     return table
 
 
-def write_z_pdf(report: ZReport, path: Path, zone: ZoneInfo) -> Path:
+def write_z_pdf(report: ZReport, path: Path) -> Path:
+    """Write ``report`` as an A4 PDF at ``path`` (overwritten) and return ``path``."""
+    # reportlab is imported here, not at module level: the desk must start fast.
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
+
     register_fonts()
     title = ParagraphStyle("title", fontName=BOLD, fontSize=18, leading=22, spaceAfter=4)
     subtitle = ParagraphStyle("subtitle", fontName=REGULAR, fontSize=12, leading=16)
@@ -126,7 +136,7 @@ def write_z_pdf(report: ZReport, path: Path, zone: ZoneInfo) -> Path:
             ).format(n=report.cancelled_sales)
             + " "
             + _("Édité le {when} par Comptoir.").format(
-                when=format_datetime(report.generated_at, zone)
+                when=format_datetime(report.generated_at, report.zone)
             ),
             small,
         )

@@ -47,7 +47,8 @@ def add_encrypt_parser(subparsers: Any) -> None:
         metavar=_("CODE"),
         help=_("choisit une nouvelle phrase de passe grâce au code de secours imprimé"),
     )
-    parser.set_defaults(run=run_encrypt)
+    # It finishes or undoes an interrupted encryption itself, refusing while one runs.
+    parser.set_defaults(run=run_encrypt, tidy_first=False)
 
 
 def _terminal() -> bool:
@@ -163,10 +164,11 @@ def _encrypt(service: Any) -> int:
 
 def run_encrypt(args: argparse.Namespace) -> int:
     """``encrypt``, ``encrypt --change-passphrase`` or ``encrypt --recover``."""
+    from tiers_lieu.services.backups import backups_for
     from tiers_lieu.services.encryption import EncryptionService
 
     try:
-        service = EncryptionService(resolve_db_url(getattr(args, "db", None)))
+        service = EncryptionService(backups_for(resolve_db_url(getattr(args, "db", None))))
         if args.change_passphrase:
             current = _current_passphrase()
             encryption.unlock(service.db_path, current)  # refused before a new one is typed

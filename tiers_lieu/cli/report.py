@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -72,15 +71,16 @@ def _date(option: str, text: str) -> date:
         ) from None
 
 
-def run_report(args: argparse.Namespace, *, last_work: bool = False) -> int:
+def run_report(args: argparse.Namespace) -> int:
     """Compute and write the report; 0 on success, 2 with a French message otherwise.
 
-    ``last_work``: the report is the last work of this process (``main()`` run as the
-    command). The objects the imports made are then frozen out of the cyclic collector,
-    which neither walks them during the report nor takes the heap apart at exit: a fifth of
-    the CPU of a small report (issue 17). A caller that lives on (a test) keeps its
-    collector as it was.
+    ``args.last_work``: the report is the last work of this process (``main()`` run as the
+    command sets it). The objects the imports made are then frozen out of the cyclic
+    collector, which neither walks them during the report nor takes the heap apart at exit:
+    a fifth of the CPU of a small report (issue 17). A caller that lives on (a test, without
+    ``last_work``) keeps its collector as it was.
     """
+    last_work = bool(getattr(args, "last_work", False))
     try:
         return _run(args, freeze=last_work)
     except ComptoirError as exc:
@@ -101,8 +101,10 @@ def _open(db: str | None, *, freeze: bool) -> tuple[Engine, SiteService, ReportS
     if freeze:
         gc.disable()
     try:
-        from tiers_lieu.db import UowFactory, open_database
+        from tiers_lieu.db import UowFactory
+        from tiers_lieu.services.access import Access
         from tiers_lieu.services.audit_chain import install_chain_listener
+        from tiers_lieu.services.migration import open_database
         from tiers_lieu.services.reports import ReportService
         from tiers_lieu.services.sites import SiteService
         from tiers_lieu.validation import install_shape_listener
@@ -113,7 +115,7 @@ def _open(db: str | None, *, freeze: bool) -> tuple[Engine, SiteService, ReportS
                 gc.enable()
     install_shape_listener()
     install_chain_listener()
-    uow = UowFactory(open_database(db))
+    uow = UowFactory(open_database(db), Access())
     return uow.engine, SiteService(uow), ReportService(uow)
 
 
@@ -141,17 +143,8 @@ def _run(args: argparse.Namespace, *, freeze: bool) -> int:
         data = reports.compute(
             period_start=start, period_end=end, site_ids=site_ids, claim_number=args.claim
         )
-        partial = out.with_name(f".{out.name}.partiel")
-        try:
-            reports.write(
-                data,
-                fmt=args.fmt,
-                path=partial,
-                site_id=site_ids[0] if site_ids else None,
-            )
-            os.replace(partial, out)
-        finally:
-            partial.unlink(missing_ok=True)
+        # Written aside and renamed once whole (ReportService.write).
+        reports.write(data, fmt=args.fmt, path=out, site_id=site_ids[0] if site_ids else None)
     finally:
         engine.dispose()
     print(

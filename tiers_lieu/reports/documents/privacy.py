@@ -1,26 +1,24 @@
 """Documents of the GDPR kit: the person's own copy of their data (PDF), the information
 notice for the desk (PDF) and the register of processing (Markdown).
 
-The register and the notice are generated from the site's name and retention settings, so
-they say what the software really does; the coordinator exports the register and adapts it
-(the legal basis or a partner may differ from place to place). reportlab is imported inside
-the PDF writers (start-up time), with DejaVu Sans embedded through
-:mod:`tiers_lieu.reports.pdf_parts.fonts` (French text, U+202F in amounts).
+The register and the notice are written from the place's name, address and retention
+settings (:class:`~tiers_lieu.services.privacy.PlaceFacts`), so they say what the software
+really does; the coordinator exports the register and adapts it (the legal basis or a partner
+may differ from place to place). The person's copy is written from what
+:meth:`~tiers_lieu.services.privacy.PrivacyService.person_copy` gathered (and audited).
+reportlab is imported inside the PDF writers (start-up time), with DejaVu Sans embedded
+through :mod:`tiers_lieu.reports.pdf_parts.fonts` (French text, U+202F in amounts).
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tiers_lieu.db import UowFactory
 from tiers_lieu.i18n import _, format_date, ngettext, to_place_time
-from tiers_lieu.models import Site
-from tiers_lieu.services.access import Permission, in_place, requires
-from tiers_lieu.services.privacy import Retention, _retention
+from tiers_lieu.services.privacy import PersonCopy, PlaceFacts
 
 
 def _months(n: int) -> str:
@@ -32,8 +30,9 @@ def _months(n: int) -> str:
     return ngettext("{n} mois", "{n} mois", n).format(n=n)  # English: 1 month, 5 months
 
 
-def register_of_processing(site: str, address: str, ret: Retention) -> str:
+def register_of_processing(facts: PlaceFacts) -> str:
     """One entry of the register (art. 30 GDPR) for the register of people of Comptoir."""
+    site, address, ret = facts.site, facts.address, facts.retention
     lines = [
         _("# Registre des traitements — {site}").format(site=site),
         "",
@@ -88,7 +87,8 @@ def register_of_processing(site: str, address: str, ret: Retention) -> str:
     return "\n".join(lines)
 
 
-def _notice_paragraphs(site: str, address: str, ret: Retention) -> list[str]:
+def _notice_paragraphs(facts: PlaceFacts) -> list[str]:
+    site, address, ret = facts.site, facts.address, facts.retention
     return [
         _("Ce que nous faisons de vos données"),
         _(
@@ -115,7 +115,8 @@ def _notice_paragraphs(site: str, address: str, ret: Retention) -> list[str]:
     ]
 
 
-def write_notice_pdf(site: str, address: str, ret: Retention, path: Path) -> None:
+def write_notice_pdf(facts: PlaceFacts, path: Path) -> Path:
+    """The information notice for the desk, large print, at ``path``."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -126,13 +127,14 @@ def write_notice_pdf(site: str, address: str, ret: Retention, path: Path) -> Non
     register_fonts()
     title = ParagraphStyle("t", fontName=BOLD, fontSize=20, leading=26, spaceAfter=8 * mm)
     body = ParagraphStyle("b", fontName=REGULAR, fontSize=13, leading=19, spaceAfter=5 * mm)
-    head, *rest = _notice_paragraphs(site, address, ret)
+    head, *rest = _notice_paragraphs(facts)
     story: list[Any] = [Paragraph(_escape(head), title)]
     story += [Paragraph(_escape(p), body) for p in rest]
     doc = SimpleDocTemplate(
-        str(path), pagesize=A4, title=head, author=site, initialFontName=REGULAR
+        str(path), pagesize=A4, title=head, author=facts.site, initialFontName=REGULAR
     )
     doc.build(story)
+    return path
 
 
 def _day(iso: str) -> str:
@@ -145,9 +147,9 @@ def _instant_day(iso: str, zone: ZoneInfo, fmt: str = "long") -> str:
     return format_date(to_place_time(datetime.fromisoformat(iso), zone).date(), fmt)
 
 
-def write_person_pdf(data: dict[str, Any], path: Path, *, zone: ZoneInfo) -> None:
+def write_person_pdf(copy: PersonCopy, path: Path) -> Path:
     """The person's own copy of their data, in plain French sections; dates in words or
-    « 10/01/2026 » as on the screen, instants on the place's clock (``zone``)."""
+    « 10/01/2026 » as on the screen, instants on the place's clock."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -159,6 +161,7 @@ def write_person_pdf(data: dict[str, Any], path: Path, *, zone: ZoneInfo) -> Non
     h1 = ParagraphStyle("h1", fontName=BOLD, fontSize=16, leading=20, spaceAfter=4 * mm)
     h2 = ParagraphStyle("h2", fontName=BOLD, fontSize=12, leading=16, spaceBefore=4 * mm)
     body = ParagraphStyle("b", fontName=REGULAR, fontSize=10, leading=14)
+    data, zone = copy.data, copy.zone
     person = data["person"]
     name = " ".join(x for x in (person["first_name"], person["last_name"]) if x)
     story: list[Any] = [
@@ -243,32 +246,8 @@ def write_person_pdf(data: dict[str, Any], path: Path, *, zone: ZoneInfo) -> Non
         initialFontName=REGULAR,  # else Helvetica is declared, not embedded
     )
     doc.build(story)
+    return path
 
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class PrivacyDocuments:
-    """The register of processing and the desk notice, built from the site's settings."""
-
-    def __init__(self, uow: UowFactory) -> None:
-        self._uow = uow
-
-    def _site_and_retention(self, site_id: uuid.UUID) -> tuple[str, str, Retention]:
-        with self._uow() as uow:
-            site = uow.session.get(Site, site_id)
-            name = site.name if site else ""
-            address = site.address if site else ""
-            return name, address, _retention(uow.session, site_id)
-
-    @requires(Permission.SETTINGS)
-    def register_markdown(self, site_id: uuid.UUID) -> str:
-        name, address, ret = self._site_and_retention(site_id)
-        return register_of_processing(name, address, ret)
-
-    @in_place
-    def notice_pdf(self, site_id: uuid.UUID, path: Path) -> Path:
-        name, address, ret = self._site_and_retention(site_id)
-        write_notice_pdf(name, address, ret, path)
-        return path

@@ -26,15 +26,13 @@ def add_audit_parser(subparsers: Any) -> None:
         "verifier",
         help=_("vérifie la chaîne d'empreintes du journal et ses protections"),
     )
+    parser.set_defaults(run=run_audit)
 
 
 def run_audit(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
 
-    app = build(getattr(args, "db", None))
-    try:
+    with build(getattr(args, "db", None)) as app:
         report = app.audit_log.verify()
-    finally:
-        app.close()
     sys.stdout.write(report.summary() + "\n")
     return EXIT_OK if report.intact else EXIT_BROKEN
