@@ -13,6 +13,7 @@ from tiers_lieu.cli.bookings import add_bookings_parser
 from tiers_lieu.cli.bundle import add_bundle_parser
 from tiers_lieu.cli.demo import add_demo_parser
 from tiers_lieu.cli.encrypt import add_encrypt_parser
+from tiers_lieu.cli.export import add_export_parser
 from tiers_lieu.cli.gui import add_window_options
 from tiers_lieu.cli.imports import add_import_parser
 from tiers_lieu.cli.init import add_init_parser
@@ -26,6 +27,7 @@ SUB_COMMANDS = (
     add_demo_parser,
     add_import_parser,
     add_report_parser,
+    add_export_parser,
     add_backup_parser,  # backup and restore
     add_purge_parser,
     add_audit_parser,

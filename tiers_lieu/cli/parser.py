@@ -29,11 +29,13 @@ import io
 import struct
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 from tiers_lieu import i18n
-from tiers_lieu.i18n import LANGUAGES, _
+from tiers_lieu.errors import ComptoirError
+from tiers_lieu.i18n import LANGUAGES, _, format_date
 
 EXIT_USAGE = 2
 ARGPARSE_CATALOG = Path(__file__).with_name("argparse_fr.po")
@@ -218,3 +220,38 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         sys.stderr.write(_("Erreur : {message}").format(message=message) + "\n")
         raise SystemExit(EXIT_USAGE)
+
+
+def iso_date(option: str, text: str) -> date:
+    """``text`` as a date (AAAA-MM-JJ), or the French refusal naming ``option``."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ComptoirError(
+            _("{option} : date invalide « {value} » (attendu AAAA-MM-JJ)").format(
+                option=option, value=text
+            )
+        ) from None
+
+
+def period_of(date_from: str, date_to: str) -> tuple[date, date]:
+    """``--from`` and ``--to`` read and checked: the period may not end before it starts."""
+    start = iso_date("--from", date_from)
+    end = iso_date("--to", date_to)
+    if end < start:
+        raise ComptoirError(
+            _("--to : le {end} précède le début de la période ({start}).").format(
+                end=format_date(end), start=format_date(start)
+            )
+        )
+    return start, end
+
+
+def output_path(out: str | Path) -> Path:
+    """``--out``, whose folder must exist (nothing is created behind the user's back)."""
+    path = Path(out)
+    if not path.parent.is_dir():
+        raise ComptoirError(
+            _("--out : le dossier « {folder} » n'existe pas.").format(folder=path.parent)
+        )
+    return path

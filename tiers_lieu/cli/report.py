@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tiers_lieu.cli.parser import output_path, period_of
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_date
 
@@ -58,17 +58,6 @@ def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.set_defaults(run=run_report)
     return parser
-
-
-def _date(option: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ComptoirError(
-            _("{option} : date invalide « {value} » (attendu AAAA-MM-JJ)").format(
-                option=option, value=text
-            )
-        ) from None
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -120,19 +109,8 @@ def _open(db: str | None, *, freeze: bool) -> tuple[Engine, SiteService, ReportS
 
 
 def _run(args: argparse.Namespace, *, freeze: bool) -> int:
-    start = _date("--from", args.date_from)
-    end = _date("--to", args.date_to)
-    if end < start:
-        raise ComptoirError(
-            _("--to : le {end} précède le début de la période ({start}).").format(
-                end=format_date(end), start=format_date(start)
-            )
-        )
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise ComptoirError(
-            _("--out : le dossier « {folder} » n'existe pas.").format(folder=out.parent)
-        )
+    start, end = period_of(args.date_from, args.date_to)
+    out = output_path(args.out)
     engine, sites, reports = _open(getattr(args, "db", None), freeze=freeze)
     try:
         site_ids = None
