@@ -83,6 +83,7 @@ DEFAULT_CATEGORIES: dict[CategoryKind, list[str]] = {
         "Formation",
         "Autre",
     ],
+    CategoryKind.PUBLIC: ["Particulier", "Entreprise", "Association", "Collectivité", "Patient"],
 }
 
 DURATION_PRESETS_MIN = [5, 10, 15, 30, 45, 60, 90, 120]

@@ -1,6 +1,6 @@
 """SQLModel tables of every area, imported here so that ``metadata`` knows them all."""
 
-from tiers_lieu.models.activity import AssistanceRecord, Event, EventAttendance, Visit
+from tiers_lieu.models.activity import AssistanceRecord, Event, EventAttendance, Passage, Visit
 from tiers_lieu.models.agenda import (
     Booking,
     BookingSeries,
@@ -33,7 +33,7 @@ from tiers_lieu.models.commerce import (
     StockMovement,
 )
 from tiers_lieu.models.imports import ImportedFile
-from tiers_lieu.models.organisation import Job, Partner, VolunteerTime
+from tiers_lieu.models.organisation import Job, Partner, TimeEntry, VolunteerTime
 from tiers_lieu.models.people import AppUser, AuditEntry, Membership, Person
 from tiers_lieu.models.site import (
     Category,
@@ -74,6 +74,7 @@ __all__ = [
     "Partner",
     "PassType",
     "PassUse",
+    "Passage",
     "Payment",
     "PaymentClaim",
     "Permanence",
@@ -93,6 +94,7 @@ __all__ = [
     "SolidarityFunding",
     "StockLevel",
     "StockMovement",
+    "TimeEntry",
     "Tombstone",
     "Visit",
     "VolunteerTime",

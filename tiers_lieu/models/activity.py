@@ -33,6 +33,8 @@ class Visit(SiteRow, table=True):
             "gender_id",
             "status_id",
             "person_id",
+            "public_id",
+            "passage_id",
         ),
     )
 
@@ -52,6 +54,30 @@ class Visit(SiteRow, table=True):
         default=None, foreign_key="booking.id", ondelete="SET NULL"
     )
     source: str = Field(default="desk", max_length=16)
+    created_by_id: uuid.UUID | None = Field(
+        default=None, foreign_key="app_user.id", ondelete="SET NULL"
+    )
+    # Who is served (category kind "public": particulier, entreprise, association…).
+    public_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    # The person's way through the door this service use belongs to (« personnes
+    # accueillies » count passages, « services rendus » count visits).
+    passage_id: uuid.UUID | None = Field(default=None, foreign_key="passage.id")
+
+
+class Passage(SiteRow, table=True):
+    """Someone (or ``count`` people together) came through the door: one key at the desk.
+    The services they use within the same minute attach to it (``Visit.passage_id``)."""
+
+    __tablename__ = "passage"
+    __table_args__ = (
+        CheckConstraint("count >= 1", name="count_positive"),
+        Index("ix_passage_site_date", "site_id", "activity_date"),
+    )
+
+    at: datetime = Field(sa_type=UTCDateTime)
+    activity_date: date
+    count: int = Field(default=1, ge=1)
+    person_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     created_by_id: uuid.UUID | None = Field(
         default=None, foreign_key="app_user.id", ondelete="SET NULL"
     )
@@ -75,6 +101,13 @@ class Event(SiteRow, table=True):
         default=None, foreign_key="partner.id", ondelete="SET NULL"
     )
     attendance_mode: str = Field(default="anonymous", max_length=12)
+    # What the Coop de la médiation numérique asks of a workshop (issue 20; keys of
+    # ``services/coop_vocabulary.py``; several values joined by ";").
+    capacity: int | None = Field(default=None, ge=1)
+    workshop_level: str | None = Field(default=None, max_length=24)
+    digital_themes: str = Field(default="", max_length=400)
+    equipment: str = Field(default="", max_length=200)
+    channel: str | None = Field(default=None, max_length=24)
 
 
 class EventAttendance(SiteRow, table=True):
@@ -130,3 +163,10 @@ class AssistanceRecord(SiteRow, table=True):
     created_by_id: uuid.UUID | None = Field(
         default=None, foreign_key="app_user.id", ondelete="SET NULL"
     )
+    # What the Coop de la médiation numérique asks of an accompaniment (issue 20; keys of
+    # ``services/coop_vocabulary.py``; several values joined by ";").
+    channel: str | None = Field(default=None, max_length=24)
+    equipment: str = Field(default="", max_length=200)
+    autonomy: str | None = Field(default=None, max_length=32)
+    digital_themes: str = Field(default="", max_length=400)
+    demarche_name: str = Field(default="", max_length=200)

@@ -116,6 +116,8 @@ class Booking(SiteRow, table=True):
     created_by_id: uuid.UUID | None = Field(
         default=None, foreign_key="app_user.id", ondelete="SET NULL"
     )
+    # Who is served (category kind "public": particulier, entreprise, association…).
+    public_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
 
 
 class PassType(SiteRow, table=True):

@@ -29,6 +29,7 @@ class CategoryKind(StrEnum):
     ORIENTATION = "orientation"
     PLACE = "place"
     EVENT_TYPE = "event_type"
+    PUBLIC = "public"  # who is served: a person, a company, an association… (issue 20)
 
 
 class ServiceKind(StrEnum):

@@ -51,3 +51,22 @@ class VolunteerTime(SiteRow, table=True):
     on_date: date = Field(index=True)
     minutes: int
     activity: str = Field(default="", max_length=120)
+
+
+class TimeEntry(SiteRow, table=True):
+    """Time a staff member (a ``Job``) spent on a funded operation, one line per day and task:
+    what a LEADER payment claim's time sheets add up (issue 20)."""
+
+    __tablename__ = "time_entry"
+    __table_args__ = (
+        CheckConstraint("minutes > 0 AND minutes <= 1440", name="minutes_in_day"),
+        Index("ix_time_entry_site_job_date", "site_id", "job_id", "on_date"),
+    )
+
+    job_id: uuid.UUID = Field(foreign_key="job.id", ondelete="CASCADE")
+    operation_id: uuid.UUID | None = Field(
+        default=None, foreign_key="operation.id", ondelete="SET NULL"
+    )
+    on_date: date
+    minutes: int
+    task: str = Field(default="", max_length=200)

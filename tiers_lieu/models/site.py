@@ -116,6 +116,8 @@ class Operation(SiteRow, table=True):
     leader_logo_path: str | None = Field(default=None, max_length=500)
     region_logo_path: str | None = Field(default=None, max_length=500)
     gal_logo_path: str | None = Field(default=None, max_length=500)
+    # What the operation does, for its poster and notice (issue 20).
+    description: str = Field(default="", max_length=2000)
 
 
 class PaymentClaim(SiteRow, table=True):

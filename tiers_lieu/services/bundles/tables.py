@@ -38,6 +38,7 @@ ANONYMOUS_BLANKS: dict[str, tuple[str, ...]] = {
     "distribution": ("note",),
     "stock_movement": ("note",),
     "volunteer_time": ("activity",),
+    "time_entry": ("task",),
 }
 BLANK_WHERE_PERSON: dict[str, tuple[str, ...]] = {"booking": ("organisation", "title")}
 PERSON_BIRTH = ("birth_year",)
