@@ -42,7 +42,7 @@ from sqlmodel import col
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.db import backup_sqlite
 from tiers_lieu.models import Person
-from tiers_lieu.services.people import fold
+from tiers_lieu.services.people_search import fold
 from tiers_lieu.services.tabular import normalise
 
 FLOOR_SQL = """

@@ -38,6 +38,7 @@ OTHER_SERVICES = (
     "tiers_lieu.services.demo",
     "tiers_lieu.services.amap",
     "tiers_lieu.services.people",
+    "tiers_lieu.services.people_search",
 )
 
 

@@ -9,7 +9,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from tiers_lieu.ui.agenda.grid import AgendaGrid, BlockKind, GridBlock, GridColumn, assign_lanes
+from tiers_lieu.ui.agenda.grid import AgendaGrid
+from tiers_lieu.ui.agenda.grid_model import BlockKind, GridBlock, GridColumn, assign_lanes
 
 DAY = date(2026, 11, 24)
 OPEN = ((time(9, 0), time(12, 0)), (time(14, 0), time(18, 0)))

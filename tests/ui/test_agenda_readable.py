@@ -30,7 +30,7 @@ from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
 from tiers_lieu.ui.agenda.booking_dialog import BookingDialog
 from tiers_lieu.ui.agenda.content import ViewMode
-from tiers_lieu.ui.agenda.grid import READABLE
+from tiers_lieu.ui.agenda.grid_canvas import READABLE
 from tiers_lieu.ui.agenda.slot_dialog import SlotDialog
 from tiers_lieu.ui.settings.closures import ClosuresTab
 

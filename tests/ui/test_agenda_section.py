@@ -25,7 +25,7 @@ from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
 from tiers_lieu.ui.agenda.booking_dialog import BookingDialog
-from tiers_lieu.ui.agenda.grid import BlockKind
+from tiers_lieu.ui.agenda.grid_model import BlockKind
 from tiers_lieu.ui.agenda.navigation import week_start
 from tiers_lieu.ui.agenda.slot_dialog import SlotDialog
 

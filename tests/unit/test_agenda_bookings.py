@@ -16,7 +16,8 @@ from tiers_lieu.models.enums import BookingStatus, PaymentMethod, ServiceKind, V
 from tiers_lieu.services.agenda.availability import HEALTH_KINDS
 from tiers_lieu.services.agenda.errors import AgendaConflict
 from tiers_lieu.services.agenda.inputs import BookingRequest
-from tiers_lieu.services.people import PersonInfo, PersonInput
+from tiers_lieu.services.people import PersonInput
+from tiers_lieu.services.people_search import PersonInfo
 from tiers_lieu.services.readmodels import SiteInfo
 
 # Tuesday 10 March 2026: an ordinary open day (9:00–12:30, 14:00–18:00).

@@ -18,7 +18,8 @@ import pytest
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.models import Person
 from tiers_lieu.models.enums import Role
-from tiers_lieu.services.people import FOLD_FUNCTION, PersonInput, fold
+from tiers_lieu.services.people import PersonInput
+from tiers_lieu.services.people_search import FOLD_FUNCTION, fold
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.tabular import normalise
 

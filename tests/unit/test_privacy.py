@@ -22,7 +22,8 @@ from tiers_lieu.reports.documents.privacy import (
     write_person_pdf,
 )
 from tiers_lieu.services.memberships import MembershipService
-from tiers_lieu.services.people import PersonInfo, PersonInput
+from tiers_lieu.services.people import PersonInput
+from tiers_lieu.services.people_search import PersonInfo
 from tiers_lieu.services.privacy import PrivacyService, Retention
 from tiers_lieu.services.readmodels import SiteInfo
 

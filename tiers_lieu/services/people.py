@@ -1,24 +1,21 @@
 """The register of people: look-ups from any form, creation, correction, duplicates, merge.
 
-Type-ahead search is what every form needs; the register adds what the GDPR and a tidy
-register need: duplicates are *detected* (same normalised name, or same phone or e-mail) so
-the desk is warned before creating one, and merged when they slip through. A merge moves every
-reference to the kept person in one transaction and leaves the other row as a tombstone
-(``merged_into_id``), so history follows and nothing dangles. What a person's page shows is
-built in :mod:`tiers_lieu.services.person_page`.
+Type-ahead search is what every form needs (its statement and what a listed person looks like,
+:class:`~tiers_lieu.services.people_search.PersonInfo`, are in ``people_search.py``); the
+register adds what the GDPR and a tidy register need: duplicates are *detected* (same
+normalised name, or same phone or e-mail) so the desk is warned before creating one, and merged
+when they slip through. A merge moves every reference to the kept person in one transaction and
+leaves the other row as a tombstone (``merged_into_id``), so history follows and nothing
+dangles. What a person's page shows is built in :mod:`tiers_lieu.services.person_page`.
 """
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, bindparam, func, literal_column, update
-from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from tiers_lieu.db import UowFactory
@@ -42,25 +39,9 @@ from tiers_lieu.models import (
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, access_of, requires
+from tiers_lieu.services.people_search import PersonInfo, person_info, read_page
 from tiers_lieu.services.person_page import PersonPage, build_page
 from tiers_lieu.services.tabular import normalise
-
-
-@dataclass(frozen=True)
-class PersonInfo:
-    id: uuid.UUID
-    first_name: str
-    last_name: str
-    organisation: str
-    phone: str
-    email: str
-    commune_id: uuid.UUID | None
-    has_consent: bool
-
-    @property
-    def display_name(self) -> str:
-        name = " ".join(p for p in (self.first_name, self.last_name) if p)
-        return name or self.organisation
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,20 +57,6 @@ class PersonInput:
     commune_id: uuid.UUID | None = None
     kinds: Sequence[str] = ()
     consent: bool = False
-
-
-def person_info(p: Person) -> PersonInfo:
-    consent = p.consent_given_at is not None and p.consent_withdrawn_at is None
-    return PersonInfo(
-        id=p.id,
-        first_name=p.first_name,
-        last_name=p.last_name,
-        organisation=p.organisation,
-        phone=p.phone,
-        email=p.email,
-        commune_id=p.commune_id,
-        has_consent=consent,
-    )
 
 
 class PeopleService:
@@ -160,24 +127,17 @@ class PeopleService:
     def _find(
         self, site_id: uuid.UUID, text: str, *, offset: int, limit: int, everyone: bool
     ) -> list[PersonInfo]:
-        """The matching is done by the database, one page at a time (issue 17: reading the
-        whole register at each letter cost 70–110 ms on the large demo)."""
+        """The words typed (accents, case and separators dropped) and what the role may see;
+        :func:`~tiers_lieu.services.people_search.read_page` matches them in the database."""
         words = [w for w in normalise(text).split("_") if w]
         if not (words or everyone):
             return []
         contacts = access_of(self).allows(Permission.PEOPLE_EDIT)
-        values: dict[str, Any] = {"site_id": site_id, "offset": offset, "limit": limit}
-        values.update({f"word{n}": word for n, word in enumerate(words)})
         # A read: never waits for another desk's write, never holds one back.
         with self._uow(read_only=True) as uow:
-            dialect = uow.session.get_bind().dialect.name
-            if words and dialect == "sqlite":
-                driver = uow.session.connection().connection.driver_connection
-                # Registered on the connection at hand (a few µs): pooled connections change.
-                driver.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)  # type: ignore[union-attr]
-            query = _search_query(dialect, contacts, len(words))
-            rows = uow.session.execute(query, values).all()
-        return [_listed_info(row, contacts) for row in rows]
+            return read_page(
+                uow.session, site_id, words, offset=offset, limit=limit, contacts=contacts
+            )
 
     @requires(Permission.PEOPLE_EDIT)
     def person_page(self, person_id: uuid.UUID, *, include_assistance: bool) -> PersonPage:
@@ -363,112 +323,6 @@ _PERSON_REFERENCES: tuple[type, ...] = (
     AppUser,
 )
 """Every table pointing at a person: a merge moves them all, an erasure keeps them all."""
-
-
-_LISTED = (
-    col(Person.id),
-    col(Person.first_name),
-    col(Person.last_name),
-    col(Person.organisation),
-    col(Person.phone),
-    col(Person.email),
-    col(Person.commune_id),
-    and_(
-        col(Person.consent_given_at).is_not(None), col(Person.consent_withdrawn_at).is_(None)
-    ).label("has_consent"),
-)
-"""What a list of people shows: columns, not ``Person`` objects (a page is read at each
-search)."""
-
-
-@lru_cache(maxsize=64)
-def _search_query(dialect: str, contacts: bool, words: int) -> Any:
-    """The search's statement for ``words`` words (bound as ``word0``…), built once: its
-    parameters are ``site_id``, the words, ``offset`` and ``limit``."""
-    query = sa_select(*_LISTED).where(
-        col(Person.site_id) == bindparam("site_id"),
-        col(Person.anonymized_at).is_(None),
-        col(Person.merged_into_id).is_(None),
-    )
-    if words:
-        searched = [Person.first_name, Person.last_name, Person.organisation]
-        if contacts:
-            searched += [Person.phone, Person.email]
-        query = query.where(*_contains_words(dialect, searched, words))
-    return (
-        query.order_by(col(Person.last_name), col(Person.first_name), col(Person.id))
-        .offset(bindparam("offset"))
-        .limit(bindparam("limit"))
-    )
-
-
-def _listed_info(row: Any, contacts: bool) -> PersonInfo:
-    person_id, first, last, organisation, phone, email, commune_id, consent = row
-    return PersonInfo(
-        id=person_id,
-        first_name=first,
-        last_name=last,
-        organisation=organisation,
-        phone=phone if contacts else "",
-        email=email if contacts else "",
-        commune_id=commune_id,
-        has_consent=bool(consent),
-    )
-
-
-class _Folds(dict[int, str]):
-    """Each character's fold (case folded, compatibility-decomposed, accents dropped),
-    worked out the first time it is met; at most ``LIMIT`` remembered."""
-
-    LIMIT = 20_000
-
-    def __missing__(self, code: int) -> str:
-        decomposed = unicodedata.normalize("NFKD", chr(code).casefold())
-        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-        if len(self) < self.LIMIT:
-            self[code] = bare
-        return bare
-
-
-_FOLDS = _Folds({code: chr(code).lower() for code in range(128)})
-
-
-def fold(text: str) -> str:
-    """``text`` as the search compares it: case and accents dropped, character by character.
-
-    A word typed (a piece of :func:`~tiers_lieu.services.tabular.normalise`, which never holds
-    a space, a dash or an underscore) is in ``fold(text)`` exactly when it is in
-    ``normalise(text)``: both fold every character the same way and differ only in the
-    separators. Character by character, so that the database can call it on every row of a
-    place in a few milliseconds (``normalise`` cost 18 µs a row)."""
-    if text.isascii():
-        return text.lower()
-    return text.translate(_FOLDS)
-
-
-FOLD_FUNCTION = "comptoir_fold"
-"""The name :func:`fold` is given inside SQLite, for the search's ``WHERE``."""
-
-_COMBINING_MARKS = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-
-
-def _contains_words(dialect: str, columns: list[Any], words: int) -> list[ColumnElement[bool]]:
-    """One condition per word (``word0``…): the fields, joined by spaces and folded, hold it."""
-    text: Any = columns[0]
-    for column in columns[1:]:
-        text = text + " " + column
-    typed = [bindparam(f"word{n}", type_=String()) for n in range(words)]
-    if dialect == "sqlite":  # the connection has :func:`fold` as FOLD_FUNCTION
-        folded = getattr(func, FOLD_FUNCTION)(text)
-        return [func.instr(folded, word) > 0 for word in typed]
-    # PostgreSQL: the same fold in SQL (decomposed, marks dropped, lower case, and the two
-    # letters Python's casefold changes beyond lower case: ß → ss, final ς → σ). Letters
-    # outside the Latin, Greek and Cyrillic alphabets may fold differently there.
-    bare = func.regexp_replace(
-        func.normalize(text, literal_column("NFKD")), _COMBINING_MARKS, "", "g"
-    )
-    folded = func.translate(func.replace(func.lower(bare), "ß", "ss"), "ς", "σ")
-    return [func.strpos(folded, word) > 0 for word in typed]
 
 
 def _live(person: Person | None) -> Person:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
-from tiers_lieu.services.people import PersonInfo, PersonInput
+from tiers_lieu.services.people import PersonInput
+from tiers_lieu.services.people_search import PersonInfo
 from tiers_lieu.ui.errors import show_error
 
 

@@ -23,7 +23,7 @@ from tiers_lieu.services.agenda.readmodels import (
     PermanenceSlot,
     ResourceAgenda,
 )
-from tiers_lieu.ui.agenda.grid import BlockKind, GridBlock, GridColumn
+from tiers_lieu.ui.agenda.grid_model import BlockKind, GridBlock, GridColumn
 
 HEALTH_KINDS = frozenset({ResourceKind.HEALTH_ROOM, ResourceKind.TELECONSULTATION})
 

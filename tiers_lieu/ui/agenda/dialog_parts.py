@@ -29,7 +29,7 @@ from tiers_lieu.i18n import _, format_date, format_time, ngettext
 from tiers_lieu.services.agenda.errors import PastBookingError
 from tiers_lieu.services.agenda.readmodels import BookedPerson, SlotInfo
 from tiers_lieu.services.agenda.to_call import describe
-from tiers_lieu.services.people import PersonInfo
+from tiers_lieu.services.people_search import PersonInfo
 from tiers_lieu.ui.common import to_date
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.person_dialog import NewPersonDialog

@@ -6,7 +6,7 @@ time range, PgUp/PgDn turn the page (a week, or a day in the day view), T comes 
 L jumps to the next free slot of the resource or practitioner and opens the form on it,
 Entrée opens the booking under the cell or creates one on free time, Suppr cancels (after a
 confirmation). Keeping the table here lets the grid and its help never disagree, and keeps
-``grid.py`` about drawing.
+``grid.py`` about what a key does to the grid, not which key it is.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.access import Permission
-from tiers_lieu.services.people import PersonInfo
+from tiers_lieu.services.people_search import PersonInfo
 from tiers_lieu.ui.models import PagedTable
 
 

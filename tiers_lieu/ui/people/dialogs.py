@@ -27,7 +27,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_eur, ngettext, parse_euros
 from tiers_lieu.models.enums import PaymentMethod
-from tiers_lieu.services.people import PersonInfo
+from tiers_lieu.services.people_search import PersonInfo
 from tiers_lieu.ui.common import to_date
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error

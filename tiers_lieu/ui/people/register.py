@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_datetime, place_today
 from tiers_lieu.reports.documents.privacy import write_person_pdf
-from tiers_lieu.services.people import PersonInfo
+from tiers_lieu.services.people_search import PersonInfo
 from tiers_lieu.services.person_page import PageLine, PersonPage
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import add_shortcut, make_table, select_id, selected_id
