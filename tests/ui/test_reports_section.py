@@ -67,6 +67,7 @@ def test_the_section_opens_on_the_report_with_its_record_tabs(section: ReportsSe
         "Emplois",
         "Bénévolat",
         "Réseau de lieux",
+        "Exports",
     ]
     tab = section.report_tab
     assert tab.site_combo.itemText(0) == "Tous les lieux"

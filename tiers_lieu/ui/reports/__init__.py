@@ -1,7 +1,8 @@
 """The « Rapports » section: the activity report (period, site, figures on screen, PDF, XLSX
 and CSV exports) and the records only the report needs (LEADER operation and payment claims,
-partners, jobs, volunteering), as tabs; and « Réseau de lieux », the signed bundles
-that carry a site's data to the network's coordination.
+partners, jobs, volunteering), as tabs; « Réseau de lieux », the signed bundles
+that carry a site's data to the network's coordination; and « Exports », every funder's
+format of ``tiers-lieu export``.
 
 This module only assembles the tabs; a saved operation or a new payment claim is announced
 (:mod:`~tiers_lieu.ui.data_changed`) and the report tab reads its claim list again.
@@ -16,6 +17,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.data_changed import DataChanged, hub_for
 from tiers_lieu.ui.reports.bundles_tab import BundlesTab
+from tiers_lieu.ui.reports.exports_tab import ExportsTab
 from tiers_lieu.ui.reports.operation_tab import OperationTab
 from tiers_lieu.ui.reports.record_tabs import JobsTab, PartnersTab, VolunteersTab
 from tiers_lieu.ui.reports.report_tab import ReportTab
@@ -44,6 +46,7 @@ class ReportsSection(QWidget):
         self.jobs_tab = JobsTab(app, site, self)
         self.volunteers_tab = VolunteersTab(app, site, self)
         self.bundles_tab = BundlesTab(app, site, app.access.user, self, changes=self.changes)
+        self.exports_tab = ExportsTab(app, site, self, changes=self.changes)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -53,6 +56,7 @@ class ReportsSection(QWidget):
         self.tabs.addTab(self.jobs_tab, _("Emplois"))
         self.tabs.addTab(self.volunteers_tab, _("Bénévolat"))
         self.tabs.addTab(self.bundles_tab, _("Réseau de lieux"))
+        self.tabs.addTab(self.exports_tab, _("Exports"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -70,3 +74,4 @@ class ReportsSection(QWidget):
         self.jobs_tab.shown.invalidate()
         self.volunteers_tab.shown.invalidate()
         self.bundles_tab.shown.invalidate()
+        self.exports_tab.shown.invalidate()
