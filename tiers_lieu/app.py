@@ -33,6 +33,7 @@ from tiers_lieu.services.people import PeopleService
 from tiers_lieu.services.privacy import PrivacyService
 from tiers_lieu.services.reports import ReportService
 from tiers_lieu.services.sites import SiteService
+from tiers_lieu.services.time_sheets import TimeSheetService
 from tiers_lieu.services.today import TodayService
 from tiers_lieu.services.visit_log import VisitLogService
 from tiers_lieu.services.visits import VisitService
@@ -62,6 +63,7 @@ class Comptoir:
     imports: ImportService
     reports: ReportService
     organisation: OrganisationService
+    time_sheets: TimeSheetService
     grocery: GroceryServices
     amap: AmapServices
     agenda: AgendaServices
@@ -137,6 +139,7 @@ def build(db: str | None = None) -> Comptoir:
         imports=ImportService(uow),
         reports=ReportService(uow),
         organisation=OrganisationService(uow),
+        time_sheets=TimeSheetService(uow),
         grocery=GroceryServices.build(uow),
         amap=AmapServices.build(uow),
         agenda=build_agenda(uow),

@@ -18,6 +18,7 @@ are therefore asked for a zone (the site row's ``timezone``): :func:`place_now`,
 from __future__ import annotations
 
 import gettext
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -214,3 +215,44 @@ def month_name(month: int) -> str:
 def weekday_name(weekday: int) -> str:
     """0 = Monday, as ``date.weekday()``."""
     return _babel_dates().get_day_names("wide", locale=locale_name())[weekday]
+
+
+_DURATION_FORMS = (
+    # « 3h30 », « 3 h 30 », « 3h », « 1 234 h 05 » (format_duration's own output)
+    re.compile(r"(?P<h>\d{1,4})h(?P<m>\d{2})?"),
+    # « 3:30 »
+    re.compile(r"(?P<h>\d{1,4}):(?P<m>\d{2})"),
+    # « 3,5 », « 3.5 », « 4 », « 3,5 h »: hours with up to two decimals
+    re.compile(r"(?P<h>\d{1,4})(?:[,.](?P<d>\d{1,2}))?h?"),
+    # « 45 min », « 45 mn »
+    re.compile(r"(?P<min>\d{1,5})(?:min|mn)"),
+)
+
+
+def parse_duration(text: str) -> int:
+    """A duration typed in hours, as whole minutes: « 3,5 » or « 3.5 » (hours and decimals,
+    rounded to the minute), « 3h30 », « 3 h 30 », « 3:30 », « 4 », « 45 min », and what
+    :func:`format_duration` writes (« 2 h », « 511 h 50 »).
+
+    Raises ``ValueError`` on anything else: empty text, a sign, letters, minutes of 60 or
+    more after the hours (« 3h75 »), more than two decimals.
+    """
+    cleaned = text.strip().casefold()
+    for space in (" ", "\u00a0", "\u202f"):
+        cleaned = cleaned.replace(space, "")
+    for form in _DURATION_FORMS:
+        found = form.fullmatch(cleaned)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        if parts.get("min") is not None:
+            return int(parts["min"])
+        hours = int(parts["h"])
+        if parts.get("d") is not None:
+            fraction = Decimal("0." + parts["d"]) * 60
+            return hours * 60 + int(fraction.to_integral_value(rounding="ROUND_HALF_UP"))
+        minutes = int(parts.get("m") or 0)
+        if minutes >= 60:
+            raise ValueError(f"minutes beyond 59: {text!r}")
+        return hours * 60 + minutes
+    raise ValueError(f"not a duration: {text!r}")

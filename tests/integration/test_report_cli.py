@@ -103,7 +103,7 @@ def test_xlsx(db: Path, outdir: Path) -> None:
     out = outdir / "rapport.xlsx"
     assert cli(march(db, out, "xlsx", "--site", "La Grange")) == 0
     rows = list(load_workbook(out)["Indicateurs"].iter_rows(values_only=True))
-    assert ("visits.total", "Visites", None, 5) in [row[:4] for row in rows]
+    assert ("visits.total", "Services rendus (visites)", None, 5) in [row[:4] for row in rows]
 
 
 def test_pdf(db: Path, outdir: Path) -> None:

@@ -366,12 +366,13 @@ def test_history_exports_csv_and_france_services(
     )
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: next(answers))
 
-    history.export_button.click()
+    history.export_button.click()  # the Coop's activity export of the place
     qtbot.waitUntil(lambda: "1" in history.status.text())
     text = (tmp_path / "activite.csv").read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("date;type;participants;lieu;duree")
+    assert text.splitlines()[0].startswith("Date;Enregistré le;Dernière modification le;Type")
     assert "Secret" not in text
-    assert "Activité exportée : 1 démarche" in history.status.text()
+    assert "1 démarche et 0 atelier (1 accompagnement)" in history.status.text()
+    assert "activite.csv" in history.status.text()
 
     history.france_services_button.click()
     qtbot.waitUntil(lambda: "France Services" in history.status.text())

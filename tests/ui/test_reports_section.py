@@ -65,6 +65,7 @@ def test_the_section_opens_on_the_report_with_its_record_tabs(section: ReportsSe
         "Opération LEADER",
         "Partenaires",
         "Emplois",
+        "Temps passé",
         "Bénévolat",
         "Réseau de lieux",
         "Exports",

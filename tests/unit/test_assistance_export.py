@@ -1,5 +1,5 @@
-"""The assistance exports as a funder or a network opens them: the digital-mediation activity
-file and the France Services table, in CSV and XLSX, with no name and no note."""
+"""The France Services table as a funder or a network opens it, in CSV and XLSX, with no name
+and no note (the activity itself is the Coop's export: ``test_coop_export.py``)."""
 
 from __future__ import annotations
 
@@ -14,20 +14,11 @@ import openpyxl
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Person
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.reports.documents.assistance import (
-    write_activity_csv,
-    write_activity_xlsx,
-    write_monthly_csv,
-    write_monthly_xlsx,
-)
+from tiers_lieu.reports.documents.assistance import write_monthly_csv, write_monthly_xlsx
 from tiers_lieu.services.assistance import AssistanceInput
 from tiers_lieu.services.readmodels import SiteInfo
 
 START, END = date(2026, 1, 1), date(2026, 3, 31)
-HEADER = (
-    "date;type;participants;lieu;duree;thematique;demarche;orientation;commune;genre;"
-    "tranche_age;statut"
-)
 
 
 def category(app: Comptoir, site: SiteInfo, kind: CategoryKind, label: str) -> uuid.UUID:
@@ -86,72 +77,6 @@ def fill(app: Comptoir, site: SiteInfo) -> None:
         )
 
 
-def test_activity_csv_has_the_national_layout(
-    app: Comptoir, site: SiteInfo, tmp_path: Path
-) -> None:
-    fill(app, site)
-    path = tmp_path / "activite.csv"
-
-    written = write_activity_csv(app.assistance.export_rows(site.id, start=START, end=END), path)
-
-    raw = path.read_bytes()
-    assert written == 4
-    assert raw.startswith(b"\xef\xbb\xbf")
-    lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0] == HEADER
-    rows = list(csv.reader(lines[1:], delimiter=";"))
-    assert len(rows) == 4
-    assert rows[0] == [
-        "15/01/2026",
-        "Aide à une démarche en ligne",
-        "1",
-        "Sur place",
-        "25",
-        "Logement",
-        "CAF",
-        "Organisme en charge",
-        "Felletin (23079)",
-        "Féminin",
-        "60-69",
-        "Retraité",
-    ]
-    # An anonymous record without details: categories « Non communiqué », no orientation.
-    assert rows[1] == [
-        "20/01/2026",
-        "Aide à une démarche en ligne",
-        "1",
-        "Non communiqué",
-        "10",
-        "Logement",
-        "MSA",
-        "",
-        "Non communiqué",
-        "Non communiqué",
-        "Non communiqué",
-        "Non communiqué",
-    ]
-    text = raw.decode("utf-8-sig")
-    assert "Marchand" not in text and "APL" not in text
-
-
-def test_activity_xlsx_holds_real_dates_and_numbers(
-    app: Comptoir, site: SiteInfo, tmp_path: Path
-) -> None:
-    fill(app, site)
-    path = tmp_path / "activite.xlsx"
-
-    write_activity_xlsx(app.assistance.export_rows(site.id, start=START, end=END), path)
-
-    sheet = openpyxl.load_workbook(path).worksheets[0]
-    values = list(sheet.iter_rows(values_only=True))
-    assert ";".join(str(v) for v in values[0]) == HEADER
-    assert len(values) == 5
-    first = values[1]
-    assert isinstance(first[0], datetime) and first[0].date() == date(2026, 1, 15)
-    assert first[2] == 1 and first[4] == 25
-    assert sum(row[4] for row in values[1:]) == 25 + 10 + 45 + 5  # type: ignore[misc]
-
-
 def test_france_services_table_sums_to_the_records(
     app: Comptoir, site: SiteInfo, tmp_path: Path
 ) -> None:
@@ -184,11 +109,6 @@ def test_france_services_table_sums_to_the_records(
     assert "Marchand" not in flat and "APL" not in flat
 
 
-def test_an_empty_period_exports_a_header_and_zeros(
-    app: Comptoir, site: SiteInfo, tmp_path: Path
-) -> None:
-    path = tmp_path / "vide.csv"
-    assert write_activity_csv(app.assistance.export_rows(site.id, start=START, end=END), path) == 0
-    assert path.read_text(encoding="utf-8-sig").splitlines() == [HEADER]
+def test_an_empty_period_exports_zeros(app: Comptoir, site: SiteInfo) -> None:
     table = app.assistance.monthly_by_operator(site.id, start=START, end=END)
     assert table.total == 0 and len(table.lines) == 10

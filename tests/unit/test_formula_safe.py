@@ -31,6 +31,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.models import (
     AppUser,
+    AssistanceRecord,
     Category,
     Commune,
     Operation,
@@ -41,9 +42,9 @@ from tiers_lieu.models import (
 )
 from tiers_lieu.models.enums import AuditAction, CategoryKind, Role
 from tiers_lieu.reports import csv_export, xlsx_export
-from tiers_lieu.reports.cells import safe_text
+from tiers_lieu.reports.cells import PLACEHOLDER, safe_text
 from tiers_lieu.reports.documents import assistance as assistance_export
-from tiers_lieu.reports.model import INDICATORS, Indicator, OperationInfo, ReportData
+from tiers_lieu.reports.model import INDICATORS, Indicator, OperationInfo, ReportData, TimeSpent
 from tiers_lieu.services import audit
 from tiers_lieu.services.assistance import AssistanceInput
 from tiers_lieu.services.audit_log import AuditFilter
@@ -70,7 +71,10 @@ PACKAGE = Path(tiers_lieu.__file__).parent
 EXPORTERS = {
     "reports/csv_export.py": "report CSV (file, and the CSV a bundle carries) and a received CSV",
     "reports/xlsx_export.py": "report XLSX",
-    "reports/documents/assistance.py": "mediation activity and France Services, CSV and XLSX",
+    "reports/documents/assistance.py": "France Services table, CSV and XLSX",
+    "reports/documents/coop.py": "the Coop's activity export (démarches, workshops), XLSX, CSV",
+    "reports/documents/census.py": "Observatoire des tiers-lieux census, CSV and XLSX",
+    "reports/documents/listing.py": "national listing of places (the schema's CSV, commas)",
     "services/audit_log.py": "audit log CSV",
 }
 #: The formula-safe helper itself: the only other place allowed to hold a writer.
@@ -85,6 +89,8 @@ def hostile(n: int) -> str:
 
 # -- checking a file -------------------------------------------------------------------------
 def is_safe(text: str) -> bool:
+    if text == PLACEHOLDER:  # a lone « - » (an empty filter of the Coop's export)
+        return True
     return not (text.lstrip().startswith(DANGEROUS_STARTS) or text.startswith(DANGEROUS_STARTS))
 
 
@@ -290,6 +296,7 @@ def every_text_field_hostile() -> ReportData:
         claim_number="",
         summary_text="",
         indicators=indicators,
+        time_spent=(TimeSpent(HOSTILE[1], HOSTILE[2], START, HOSTILE[3], HOSTILE[4], START, 90),),
     )
     texts: dict[str, Any] = {f.name: HOSTILE[5] for f in fields(ReportData) if f.type == "str"}
     texts.pop("time_zone", None)
@@ -313,31 +320,95 @@ def test_every_text_field_of_a_report_is_neutralised_and_numbers_stay_numbers(
     xlsx_export.write_xlsx(data, xlsx_file)
     assert data.operation is not None
     operation = {getattr(data.operation, f.name) for f in fields(OperationInfo) if f.type == "str"}
-    values = check_xlsx(xlsx_file, labels | operation | {HOSTILE[0], HOSTILE[5]})
+    spent = {HOSTILE[1], HOSTILE[2], HOSTILE[3], HOSTILE[4]}  # « Temps passé »
+    values = check_xlsx(xlsx_file, labels | operation | spent | {HOSTILE[0], HOSTILE[5]})
     assert -3.5 in values and -2 in values  # negative figures are numbers, not text
 
 
-def test_mediation_and_france_services_exports_open_as_text(
+def test_the_coop_export_and_france_services_open_as_text(
     app: Comptoir, site: SiteInfo, planted: dict[str, set[str]], tmp_path: Path
 ) -> None:
-    rows = app.assistance.export_rows(site.id, start=START, end=END)
-    table = app.assistance.monthly_by_operator(site.id, start=START, end=END)
-    assert rows and table.lines
-    # Every category and the commune of the record: all hostile since the renames.
-    texts = {cell for row in rows for cell in row.cells() if isinstance(cell, str) and cell}
-    assert len(texts) >= 9 and not any(is_safe(text) for text in texts)
-    operators = {line.operator for line in table.lines}
-    assert assistance_export.write_activity_csv(rows, tmp_path / "a.csv") == 1
-    check_csv(tmp_path / "a.csv", texts)
-    assert assistance_export.write_activity_xlsx(rows, tmp_path / "a.xlsx") == 1
-    values = check_xlsx(tmp_path / "a.xlsx", texts)
+    from tiers_lieu.reports.documents import coop
+    from tiers_lieu.services.events import EventFields
+
+    # A workshop and a démarche's name typed as formulas (or brought by a bundle).
+    app.events.create(
+        site.id,
+        EventFields(
+            title=HOSTILE[0], event_date=date(2026, 3, 5), place=HOSTILE[3], channel="autre"
+        ),
+    )
+    with app.uow() as uow:
+        uow.session.exec(select(AssistanceRecord)).one().demarche_name = HOSTILE[1]
+        uow.commit()
+    export = app.assistance.coop_activities([site.id], start=START, end=END)
+    assert len(export.rows) == 2
+    texts = {HOSTILE[0], HOSTILE[1], HOSTILE[3], *planted["commune"]}
+    assert coop.write_coop_csv(export, tmp_path / "coop.csv") == 2
+    check_csv(tmp_path / "coop.csv", texts)
+    assert coop.write_coop_xlsx(export, tmp_path / "coop.xlsx") == 2
+    values = check_xlsx(tmp_path / "coop.xlsx", texts)
     assert date(2026, 3, 4) in [v.date() if isinstance(v, datetime) else v for v in values]
     assert 25 in values  # the duration, a number
+    assert "#N/A" in values  # the place's name: text, not an error value
+
+    table = app.assistance.monthly_by_operator(site.id, start=START, end=END)
+    assert table.lines
+    operators = {line.operator for line in table.lines}
     assert assistance_export.write_monthly_csv(table, tmp_path / "fs.csv") == 1
     check_csv(tmp_path / "fs.csv", operators)
     assert assistance_export.write_monthly_xlsx(table, tmp_path / "fs.xlsx") == 1
     check_xlsx(tmp_path / "fs.xlsx", operators)
     assert not list(tmp_path.glob("*.partiel"))
+
+
+def test_the_national_listing_opens_as_text(
+    app: Comptoir, site: SiteInfo, planted: dict[str, set[str]], tmp_path: Path
+) -> None:
+    from tiers_lieu.reports.documents.listing import write_listing_csv
+    from tiers_lieu.services.public_card import PublicCard
+
+    with app.uow() as uow:  # a name and an address the place tab may refuse, as a bundle could
+        row = uow.session.exec(select(Site).where(Site.id == site.id)).one()
+        row.name, row.address = HOSTILE[0], HOSTILE[3]
+        uow.commit()
+    texts: dict[str, Any] = {
+        "presentation_resume": HOSTILE[2],
+        "source": HOSTILE[1],
+        "structure_parente": HOSTILE[3],
+        "complement_adresse": HOSTILE[4],  # blanks around a text are dropped: « =1+1 »
+    }
+    app.config.save_public_card(
+        site.id, PublicCard(pivot="W231000123", code_postal="23500", **texts)
+    )
+    listing = app.config.national_listing()
+    out = tmp_path / "lieux.csv"
+    assert write_listing_csv(listing.entries, out) == 1
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8"), newline="")))
+    values = [value for row in rows for value in row]
+    assert [v for v in values if not is_safe(v) and not NUMBER.fullmatch(v)] == []
+    for planted_text in (HOSTILE[0], HOSTILE[3], HOSTILE[4].strip(), *list(texts.values())[:3]):
+        assert "'" + planted_text in values
+
+
+def test_the_observatoire_census_opens_as_text(
+    app: Comptoir, site: SiteInfo, planted: dict[str, set[str]], tmp_path: Path
+) -> None:
+    from tiers_lieu.reports.documents import census
+
+    with app.uow() as uow:  # a place's name as a bundle could bring it
+        uow.session.exec(select(Site).where(Site.id == site.id)).one().name = HOSTILE[0]
+        uow.commit()
+    data = app.reports.census(period_start=START, period_end=END, site_ids=[site.id])
+    # Services and categories (all hostile since the renames) are inside the labels.
+    labels = [row.label for row in data.rows]
+    assert any(name in label for name in planted["service"] for label in labels)
+    census.write_census_csv(data, tmp_path / "o.csv")
+    check_csv(tmp_path / "o.csv", {HOSTILE[0]})
+    census.write_census_xlsx(data, tmp_path / "o.xlsx")
+    values = check_xlsx(tmp_path / "o.xlsx", {HOSTILE[0]})
+    assert 1 in values  # the visit, a number
+    assert datetime(2026, 1, 1) in values  # the period, a date
 
 
 def test_the_audit_log_csv_opens_as_text(app: Comptoir, site: SiteInfo, tmp_path: Path) -> None:
@@ -402,7 +473,11 @@ def test_indicators_received_from_another_place_are_neutralised_before_saving(
         ("\rx", "'\rx"),
         ("  =1", "'  =1"),
         ("-3,5", "-3,5"),  # a plain number is a number, not a formula
+        ("-", "-"),  # the dash of an empty filter (the Coop's export)
+        ("- 1", "'- 1"),
         ("-12", "-12"),
+        ("+33555667788", "+33555667788"),  # a telephone of the national listing
+        ("+33 5 55", "'+33 5 55"),
         ("Saint-Jean", "Saint-Jean"),
         ("60-69", "60-69"),
         ("", ""),

@@ -97,6 +97,9 @@ NOT_AUDITED: dict[str, str] = {
     # the audit log is for corrections and deletions, which are audited (completing or
     # undoing it at the desk, and visit_log).
     "visits.VisitService.count": "compter une visite est l'activité elle-même",
+    # « Une personne entre »: the same key press at the door (its correction and its undo
+    # are audited).
+    "visits.VisitService.enter": "compter une entrée est l'activité elle-même",
     # A démarche entered at the desk is the activity itself and names its author
     # (created_by_id); reading its notes is audited (« Consultation »), closing a follow-up
     # and every correction too. A line per record would double imports of thousands.
@@ -113,6 +116,7 @@ NOT_AUDITED: dict[str, str] = {
     "grocery.sales.SaleService.record": "une vente est le journal de caisse lui-même",
     # A read-only unit of work: its commit only ends the read transaction.
     "reports.ReportService.compute": "calcul en lecture seule",
+    "reports.ReportService.census": "calcul en lecture seule",
     # The bundle import keeps its own history (bundle_import, bundle_conflict), with
     # counts and conflicts, shown in Rapports › Réseau de lieux.
     "bundles.BundleService.import_bundle": "l'import garde son propre historique",

@@ -130,7 +130,59 @@ def every_pdf(app: Comptoir, site: SiteInfo, tmp_path: Path) -> dict[str, Path]:
             services=[s.name for s in app.config.list_services(site.id)],
             ranges=app.config.opening_hours(site.id),
         ),
+        **publicity_pdfs(app, site, tmp_path),
+        "sommaire du dossier de paiement": claim_contents_pdf(tmp_path / "sommaire.pdf"),
+        "feuilles de temps": time_sheets_pdf(app, site, tmp_path / "temps.pdf"),
     }
+
+
+def publicity_pdfs(app: Comptoir, site: SiteInfo, tmp_path: Path) -> dict[str, Path]:
+    """The LEADER operation's poster and notice, and a workshop's attendance sheet."""
+    from tiers_lieu.reports.documents.attendance_sheet import write_attendance_sheets
+    from tiers_lieu.reports.documents.publicity import write_publicity
+    from tiers_lieu.services.events import EventFields
+    from tiers_lieu.services.organisation import OperationFields
+
+    operation = app.organisation.save_operation(
+        site.id,
+        OperationFields(title="Accueil et services au public", description="Un lieu ouvert."),
+    )
+    event = app.events.create(site.id, EventFields(title="Atelier tablette", event_date=DAY))
+    return {
+        "affiche LEADER": write_publicity(tmp_path / "affiche.pdf", operation, site, size="A3"),
+        "notice LEADER": write_publicity(tmp_path / "notice.pdf", operation, site, size="A4"),
+        "feuille d'émargement": write_attendance_sheets(
+            [app.events.attendance_sheet(event.id)], tmp_path / "emargement.pdf"
+        ),
+    }
+
+
+def claim_contents_pdf(path: Path) -> Path:
+    """The contents page of a payment-claim pack: a document, a workbook, a piece missing."""
+    from tiers_lieu.reports.documents.claim_contents import (
+        PackContents,
+        PackEntry,
+        write_contents,
+    )
+
+    entries = (
+        PackEntry(1, "Rapport d'activité", "01-rapport-activite.pdf", pages=3),
+        PackEntry(2, "Tableaux", "02-rapport-activite.xlsx"),
+        PackEntry(4, "Feuilles d'émargement", "04-feuilles-emargement.pdf", reason="Aucun."),
+    )
+    contents = PackContents(
+        operation_title="Accueil et services au public",
+        file_number="LEADER-1",
+        gal_name="GAL Sud",
+        claim_number="DP1",
+        start=date(2026, 1, 1),
+        end=date(2026, 6, 30),
+        place_name="Le Relais",
+        place_text="Le Relais, Felletin",
+        made_on=DAY,
+        entries=entries,
+    )
+    return write_contents(contents, path)
 
 
 def test_every_pdf_embeds_all_its_fonts(every_pdf: dict[str, Path]) -> None:
@@ -168,3 +220,28 @@ def test_the_person_export_dates_read_in_french(
     assert f"Inscrit·e le : {format_date(today, 'long')}" in text
     assert "10/01/2026 — Adhésion — jusqu'au " in text
     assert not ISO_DATE.search(text)
+
+
+def time_sheets_pdf(app: Comptoir, site: SiteInfo, path: Path) -> Path:
+    """A month's time sheet of a named post, on the place's operation."""
+    from tiers_lieu.reports.documents.time_sheet import write_time_sheets
+    from tiers_lieu.services.organisation import OperationFields
+    from tiers_lieu.services.people import PersonInput
+    from tiers_lieu.services.time_sheet_models import WeekLine
+
+    operation = app.organisation.get_operation(site.id) or app.organisation.save_operation(
+        site.id, OperationFields(title="Accueil et services au public")
+    )
+    person = app.people.create(site.id, PersonInput(first_name="Claire", last_name="Maury"))
+    job = app.organisation.save_job(
+        site.id,
+        post="Coordinatrice",
+        contract_type="cdi",
+        start_date=date(2025, 1, 1),
+        person_id=person.id,
+    )
+    app.time_sheets.save_week(
+        site.id, job.id, DAY, [WeekLine(operation.id, "Coordination", (420, 210, 0, 0, 0, 0, 0))]
+    )
+    sheets = app.time_sheets.monthly_sheets(site.id, DAY.replace(day=1), DAY.replace(day=31))
+    return write_time_sheets(sheets, path)

@@ -123,9 +123,10 @@ def test_xlsx_has_a_summary_and_one_sheet_per_section(
         "Épicerie et AMAP",
         "Partenaires",
         "Résultats",
+        "Temps passé",
         "Indicateurs",
     ]
-    assert len(SECTIONS) == len(book.sheetnames) - 2
+    assert len(SECTIONS) == len(book.sheetnames) - 3
     summary = {row[0]: row[1] for row in book["Synthèse"].iter_rows(values_only=True) if row[0]}
     assert summary["Début de la période"] == datetime(2026, 3, 1)  # a real date
     assert summary["Fin de la période"] == datetime(2026, 3, 31)

@@ -14,7 +14,13 @@ from test_indicators import EXPECTED_TOTALS, MARCH, build_dataset
 from tiers_lieu.app import Comptoir
 from tiers_lieu.services.readmodels import SiteInfo
 
-CHECKED = ("visits.total", "assistance.minutes", "grocery.sales_eur", "grocery.local_share")
+CHECKED = (
+    "visits.people",
+    "visits.total",
+    "assistance.minutes",
+    "grocery.sales_eur",
+    "grocery.local_share",
+)
 
 
 def test_csv_xlsx_and_pdf_carry_the_same_figures(
@@ -43,7 +49,8 @@ def test_csv_xlsx_and_pdf_carry_the_same_figures(
         expected = EXPECTED_TOTALS[code]
         assert float(csv_totals[code].replace(",", ".")) == expected
         assert xlsx_totals[code] == expected
-    assert "Visites 13" in text
+    assert "Personnes accueillies 13" in text
+    assert "Services rendus (visites) 13" in text
     assert "25,01 €" in text
     assert "40,0 %" in text
     assert "3 h 55" in text  # 235 minutes of assistance, as the screens show a duration

@@ -75,7 +75,7 @@ def test_the_issue_case_a_mediator_of_one_place_reads_nothing_of_the_other(
         lambda: two.people.search(b.id, "e"),
         lambda: two.people.browse(b.id),
         lambda: two.assistance.follow_ups(b.id),
-        lambda: two.assistance.export_rows(b.id, start=date(2025, 1, 1), end=TODAY),
+        lambda: two.assistance.coop_activities([b.id], start=date(2025, 1, 1), end=TODAY),
         lambda: two.visits.counts_for_day(b.id, TODAY),
         lambda: two.today.visits(b.id, TODAY),
     ):

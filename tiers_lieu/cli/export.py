@@ -60,7 +60,62 @@ class ExportKind:
 
 
 # One line per export; the CLI word is the key (French, as the users say it).
-KINDS: dict[str, ExportKind] = {}
+KINDS: dict[str, ExportKind] = {
+    "observatoire": ExportKind(
+        help=_("chiffres du recensement de l'Observatoire des tiers-lieux (une année)"),
+        formats=("xlsx", "csv"),
+        writer="tiers_lieu.reports.documents.census:export_census",
+        period=True,
+    ),  # noqa: E501
+    "affiche": ExportKind(
+        help=_("affiche A3 de l'opération LEADER (emblème UE, logos, description)"),
+        formats=("pdf",),
+        writer="tiers_lieu.reports.documents.publicity:export_poster",
+        period=False,
+    ),  # noqa: E501
+    "notice": ExportKind(
+        help=_("notice A4 de l'opération LEADER (même contenu que l'affiche)"),
+        formats=("pdf",),
+        writer="tiers_lieu.reports.documents.publicity:export_notice",
+        period=False,
+    ),  # noqa: E501
+    "emargement": ExportKind(
+        help=_("feuilles d'émargement des ateliers de la période, une par atelier"),
+        formats=("pdf",),
+        writer="tiers_lieu.reports.documents.attendance_sheet:export_attendance_sheets",
+        period=True,
+    ),  # noqa: E501
+    "feuilles-temps": ExportKind(
+        help=_("feuilles de temps mensuelles des salariés, une page par personne et par mois"),
+        formats=("pdf",),
+        writer="tiers_lieu.reports.documents.time_sheet:export_time_sheets",
+        period=True,
+    ),  # noqa: E501
+    "coop": ExportKind(
+        help=_(
+            "activités (démarches et ateliers) au format d'export de la Coop de la médiation numérique"
+        ),
+        formats=("xlsx", "csv"),
+        writer="tiers_lieu.reports.documents.coop:export_coop",
+        period=True,
+    ),  # noqa: E501
+    "dossier-paiement": ExportKind(
+        help=_(
+            "dossier de demande de paiement LEADER de la période (rapport, feuilles, affiche, notice, sommaire) : un dossier et son zip"
+        ),
+        formats=("zip",),
+        writer="tiers_lieu.reports.documents.claim_pack:export_claim_pack",
+        period=True,
+    ),  # noqa: E501
+    "lieu": ExportKind(
+        help=_(
+            "fiche du lieu au standard national des lieux de médiation numérique (cartographie nationale)"
+        ),
+        formats=("csv",),
+        writer="tiers_lieu.reports.documents.listing:export_listing",
+        period=False,
+    ),  # noqa: E501
+}
 
 
 def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -103,8 +158,9 @@ def check_request(kind: ExportKind, args: argparse.Namespace) -> tuple[date | No
         args.fmt = kind.formats[0]
     if args.fmt not in kind.formats:
         raise ComptoirError(
-            _("--format : « {value} » n'est pas possible pour cet export (choix : {choices}).")
-            .format(value=args.fmt, choices=", ".join(kind.formats))
+            _(
+                "--format : « {value} » n'est pas possible pour cet export (choix : {choices})."
+            ).format(value=args.fmt, choices=", ".join(kind.formats))
         )
     return start, end
 

@@ -10,7 +10,8 @@ a leading ``'``, which the spreadsheet shows as it is and never runs.
 Only text is neutralised. Numbers, dates and times stay what they are, so a negative number is
 still a number in an XLSX. A text that is nothing but a plain number (``-3,5``, ``-12``: the
 figures of the French CSVs, which Comptoir writes as text with a decimal comma) is left as it
-is too: a spreadsheet reads it as that number, and a number runs nothing.
+is too: a spreadsheet reads it as that number, and a number runs nothing. So is a lone « - »
+(a table's « nothing »).
 
 In an XLSX, openpyxl would store any string starting with ``=`` as a formula and ``#N/A`` as an
 error: :func:`put` neutralises the text and marks the cell as text. The writers here
@@ -38,8 +39,12 @@ from tiers_lieu.private_files import write_whole
 FORMULA_STARTS = ("=", "+", "-", "@")
 #: Characters that may hide a formula start when they come first (OWASP: tab, CR).
 HIDDEN_STARTS = ("\t", "\r")
-#: A plain number: a spreadsheet reads it as a number, never as a formula.
-PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:[,.][0-9]+)?")
+#: A plain number: a spreadsheet reads it as a number, never as a formula (a sign first:
+#: ``-3,5``, or ``+33555667788``, the telephone numbers of the national listing of places).
+PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:[,.][0-9]+)?")
+
+#: « - », what a table shows for « nothing » (the Coop's export does): no formula is a dash.
+PLACEHOLDER = "-"
 
 CSV_DELIMITER = ";"
 CSV_LINE_END = "\r\n"
@@ -49,6 +54,8 @@ def is_formula_like(text: str) -> bool:
     """Whether a spreadsheet could take ``text`` (a cell's whole text) as a formula."""
     if text.startswith(HIDDEN_STARTS):
         return True
+    if text == PLACEHOLDER:
+        return False
     return text.lstrip().startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text)
 
 
@@ -77,11 +84,11 @@ def csv_field(value: object) -> str:
     return safe_text(str(value))
 
 
-def csv_text(rows: Iterable[Sequence[object]]) -> str:
-    """The rows as French CSV text (``;`` separator, CRLF), every field through
+def csv_text(rows: Iterable[Sequence[object]], *, delimiter: str = CSV_DELIMITER) -> str:
+    """The rows as French CSV text (``;`` separator unless told, CRLF), every field through
     :func:`csv_field`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator=CSV_LINE_END)
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=CSV_LINE_END)
     for row in rows:
         writer.writerow([csv_field(value) for value in row])
     return buffer.getvalue()

@@ -63,6 +63,21 @@ class OperationInfo:
 
 
 @dataclass(frozen=True)
+class TimeSpent:
+    """Staff time of one post on one operation in one month (the time sheets of a LEADER
+    claim, summed): the post and its contract's start, never the person's name.
+    ``operation`` is "" for time outside any operation."""
+
+    site: str
+    post: str
+    contract_start: date
+    operation: str
+    file_number: str
+    month: date  # its first day
+    minutes: int
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a renderer needs; aggregates only (no names, no notes)."""
 
@@ -77,6 +92,8 @@ class ReportData:
     time_zone: str = DEFAULT_TIME_ZONE
     """The places' clock (``Site.timezone``; the first site's when several are consolidated):
     « généré le » is read on it, never on the computer's."""
+    time_spent: tuple[TimeSpent, ...] = ()
+    """Staff time per place, post, operation and month (the XLSX's « Temps passé »)."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -118,19 +135,22 @@ def _defs(*items: tuple[str, str, str] | tuple[str, str, str, bool]) -> dict[str
 INDICATORS: dict[str, IndicatorDef] = _defs(
     ("opening.days", N_("Jours d'ouverture"), "count"),
     ("opening.hours", N_("Heures d'ouverture"), "hours"),
-    ("visits.total", N_("Visites"), "count"),
+    ("visits.people", N_("Personnes accueillies"), "people"),
+    ("visits.total", N_("Services rendus (visites)"), "count"),
     ("visits.by_month", N_("Visites par mois"), "count", True),
     ("visits.by_service", N_("Visites par service"), "count", True),
     ("visits.by_commune", N_("Visites par commune"), "count", True),
     ("visits.by_age_band", N_("Visites par tranche d'âge"), "count", True),
     ("visits.by_gender", N_("Visites par genre"), "count", True),
     ("visits.by_status", N_("Visites par statut"), "count", True),
+    ("visits.by_public", N_("Visites par public"), "count", True),
     ("people.distinct", N_("Personnes identifiées distinctes"), "people"),
     ("coworking.bookings", N_("Réservations de coworking"), "count"),
     ("coworking.hours_booked", N_("Heures de coworking réservées"), "hours"),
     ("coworking.hours_bookable", N_("Heures de coworking réservables"), "hours"),
     ("coworking.occupancy_rate", N_("Taux d'occupation du coworking"), "percent"),
     ("coworking.distinct_users", N_("Utilisateurs distincts du coworking"), "people"),
+    ("coworking.by_public", N_("Réservations de coworking par public"), "count", True),
     ("health.permanences", N_("Permanences de santé tenues"), "count"),
     ("health.slots_offered", N_("Créneaux de santé proposés"), "count"),
     ("health.slots_taken", N_("Créneaux de santé pris"), "count"),
@@ -165,7 +185,30 @@ INDICATORS: dict[str, IndicatorDef] = _defs(
     ("volunteers.count", N_("Bénévoles"), "people"),
     ("volunteers.hours", N_("Heures de bénévolat"), "hours"),
     ("results.people_reached", N_("Personnes accompagnées distinctes"), "people"),
-    ("results.population_served", N_("Population des communes desservies (estimation)"), "people"),
+    (
+        "results.population_served",
+        N_("Population bénéficiant d'un meilleur accès aux services (R.41)"),
+        "people",
+    ),
+    ("results.communes_served", N_("Communes du territoire desservies"), "count"),
+    (
+        "results.communes_unknown_population",
+        N_("Communes desservies sans population connue"),
+        "count",
+        True,
+    ),
+    (
+        "results.communes_outside_territory",
+        N_("Communes hors du territoire desservies (hors R.41)"),
+        "count",
+    ),
+    (
+        "results.people_covered",
+        N_("Personnes couvertes par des projets d'inclusion sociale (R.42)"),
+        "people",
+    ),
+    ("results.people_covered_named", N_("R.42 : personnes inscrites distinctes"), "people"),
+    ("results.people_covered_unnamed", N_("R.42 : personnes comptées sans nom"), "people"),
 )
 
 #: The report's sections in DOMAIN.md order: (key, title msgid, codes).
@@ -175,6 +218,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
         "visits",
         N_("Fréquentation"),
         [
+            "visits.people",
             "visits.total",
             "visits.by_month",
             "visits.by_service",
@@ -182,6 +226,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
             "visits.by_age_band",
             "visits.by_gender",
             "visits.by_status",
+            "visits.by_public",
             "people.distinct",
         ],
     ),
@@ -194,6 +239,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
             "coworking.hours_bookable",
             "coworking.occupancy_rate",
             "coworking.distinct_users",
+            "coworking.by_public",
         ],
     ),
     (
@@ -254,9 +300,101 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
             "volunteers.hours",
             "results.people_reached",
             "results.population_served",
+            "results.communes_served",
+            "results.communes_unknown_population",
+            "results.communes_outside_territory",
+            "results.people_covered",
+            "results.people_covered_named",
+            "results.people_covered_unnamed",
         ],
     ),
 ]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """How a funder's indicator is counted (title and text msgids), for the codes it covers:
+    the PDF prints it under its section and in the annex, the XLSX under its section."""
+
+    title: str
+    codes: tuple[str, ...]
+    text: str
+
+
+#: The definitions a GAL asks for beside the figures (CAP result indicators R.37, R.41, R.42,
+#: and the people reached), in report order.
+DEFINITIONS: tuple[Definition, ...] = (
+    Definition(
+        N_("Personnes accueillies et services rendus"),
+        ("visits.people", "visits.total"),
+        N_(
+            "Les services rendus sont les visites comptées à chaque service (un groupe de 8 "
+            "compte 8) : une personne venue au café puis à l'épicerie compte deux services. "
+            "Les personnes accueillies sont les passages de la porte : la touche « une "
+            "personne entre » de l'accueil compte un passage, et les services comptés au même "
+            "poste dans la minute qui suit sont les siens. Une visite comptée sans passage "
+            "ouvert est son propre passage, comme toute visite sans passage (réservations, "
+            "ateliers, démarches, imports, visites comptées avant cette règle) : elle compte "
+            "ses personnes. Un passage compte au moins autant de personnes que le plus grand "
+            "groupe de ses services."
+        ),
+    ),
+    Definition(
+        N_("R.37 : emplois créés et maintenus"),
+        ("jobs.fte_new", "jobs.fte_maintained"),
+        N_(
+            "Emplois en équivalents temps plein (ETP) selon les règles R.37 : un contrat de "
+            "douze mois ou plus à temps plein compte pour 1, six mois à temps plein pour 0,5 ; "
+            "les bénévoles ne sont pas comptés, les travailleurs indépendants le sont."
+        ),
+    ),
+    Definition(
+        N_("Personnes accompagnées"),
+        ("results.people_reached",),
+        N_(
+            "Les personnes accompagnées sont les bénéficiaires identifiés de l'aide aux "
+            "démarches, des ateliers et des paniers solidaires, comptés une fois chacun."
+        ),
+    ),
+    Definition(
+        N_("R.41 : population bénéficiant d'un meilleur accès aux services"),
+        (
+            "results.population_served",
+            "results.communes_served",
+            "results.communes_unknown_population",
+            "results.communes_outside_territory",
+        ),
+        N_(
+            "La somme des populations des communes du territoire servies pendant la période, "
+            "une estimation : chaque commune compte une fois, toute sa population, quel que "
+            "soit le nombre de ses habitants venus (une commune tenue par plusieurs lieux, "
+            "même code INSEE ou même nom, compte une fois). Une commune est servie quand c'est "
+            "celle d'une visite, d'une démarche ou d'une personne inscrite servie (visite, "
+            "démarche, atelier, panier solidaire). Sa population est celle enregistrée pour la "
+            "commune, sinon celle de la liste officielle des communes (par son code INSEE). Une "
+            "commune sans population connue n'ajoute rien : elle est comptée et nommée à part. "
+            "Les communes hors du territoire du lieu ne sont pas comptées."
+        ),
+    ),
+    Definition(
+        N_("R.42 : personnes couvertes par des projets d'inclusion sociale"),
+        (
+            "results.people_covered",
+            "results.people_covered_named",
+            "results.people_covered_unnamed",
+        ),
+        N_(
+            "Les personnes inscrites servies pendant la période (visites, démarches, ateliers, "
+            "paniers solidaires), chacune comptée une fois quel que soit le nombre de ses "
+            "venues, plus les personnes comptées sans nom : les visites sans personne inscrite "
+            "(un groupe de 8 compte 8), les accompagnants d'une personne inscrite venue en "
+            "groupe et les participants sans nom des ateliers qui ne comptent pas de visites. "
+            "Une démarche sans personne inscrite n'ajoute rien : sa visite est déjà comptée. "
+            "Une personne venue sans être inscrite compte à chacune de ses visites (chaque "
+            "service utilisé)."
+        ),
+    ),
+)
 
 #: Section key → its codes (for :meth:`ReportData.section`).
 SECTION_CODES: dict[str, list[str]] = {key: codes for key, _title, codes in SECTIONS}

@@ -21,7 +21,7 @@ from typing import Any
 
 from tiers_lieu.i18n import _, to_place_time
 from tiers_lieu.reports.cells import put, save_workbook
-from tiers_lieu.reports.model import INDICATORS, SECTIONS, Indicator, ReportData
+from tiers_lieu.reports.model import DEFINITIONS, INDICATORS, SECTIONS, Indicator, ReportData
 
 NUMBER_FORMATS = {
     "count": "#,##0",
@@ -72,6 +72,8 @@ def write_xlsx(data: ReportData, path: Path) -> None:
     for key, title, codes in SECTIONS:
         sheet = book.create_sheet(sheet_title(_(title), taken))
         _write_section(sheet, _(title), [i for i in data.section(key) if i.code in codes])
+        _write_definitions(sheet, codes)
+    _write_time_spent(book.create_sheet(sheet_title(_("Temps passé"), taken)), data)
     _write_indicators(book.create_sheet(sheet_title(_("Indicateurs"), taken)), data)
     save_workbook(book, path)
 
@@ -145,6 +147,24 @@ def _write_section(sheet: Any, title: str, indicators: list[Indicator]) -> None:
         sheet.column_dimensions[letter].width = min(70, width + 2)
 
 
+def _write_definitions(sheet: Any, codes: list[str]) -> None:
+    """Under a section's tables, how its funder indicators are counted (R.37, R.41, R.42…),
+    as the PDF prints them."""
+    from openpyxl.styles import Alignment
+
+    found = [d for d in DEFINITIONS if set(codes).intersection(d.codes)]
+    if not found:
+        return
+    row = sheet.max_row + 2
+    _bold(put(sheet.cell(row=row, column=1), _("Définitions")))
+    for definition in found:
+        _bold(put(sheet.cell(row=row + 1, column=1), _(definition.title)))
+        text = put(sheet.cell(row=row + 2, column=1), _(definition.text))
+        text.alignment = Alignment(wrap_text=True, vertical="top")
+        row += 3
+    sheet.column_dimensions["A"].width = 70
+
+
 def _dimension(cell: Any, indicator: Indicator) -> None:
     """A month as a real date (first of the month); other categories as text."""
     if indicator.code == "visits.by_month":
@@ -185,3 +205,77 @@ def _write_indicators(sheet: Any, data: ReportData) -> None:
     for letter, width in zip("ABCDE", widths, strict=True):
         sheet.column_dimensions[letter].width = min(70, width + 2)
     sheet.freeze_panes = "A2"
+
+
+def _months(start: date, end: date) -> list[date]:
+    """The first day of every month from ``start``'s to ``end``'s."""
+    months, index = [], start.year * 12 + start.month - 1
+    while index <= end.year * 12 + end.month - 1:
+        months.append(date(index // 12, index % 12 + 1, 1))
+        index += 1
+    return months
+
+
+def _write_time_spent(sheet: Any, data: ReportData) -> None:
+    """« Temps passé »: the staff's hours per post and operation, a column per month of the
+    period and the total, then a line of totals (the monthly time sheets, summed)."""
+    _bold(put(sheet["A1"], _("Temps passé")), 14)
+    put(sheet["A2"], _("Heures des salariés par poste, opération et mois (feuilles de temps)."))
+    if not data.time_spent:
+        put(sheet["A4"], _("Aucun temps saisi pour la période."))
+        sheet.column_dimensions["A"].width = 40
+        return
+    months = _months(data.period_start, data.period_end)
+    column_of = {month: 6 + n for n, month in enumerate(months)}
+    total_column = 6 + len(months)
+    headers = (_("Lieu"), _("Poste"), _("Début du contrat"), _("Opération"), _("N° de dossier"))
+    for column, header in enumerate(headers, start=1):
+        _bold(put(sheet.cell(row=4, column=column), header))
+    for month, column in column_of.items():
+        cell = sheet.cell(row=4, column=column, value=month)
+        cell.number_format = MONTH_FORMAT
+        _bold(cell)
+    _bold(put(sheet.cell(row=4, column=total_column), _("Total (h)")))
+    lines: dict[tuple[str, str, date, str, str], dict[date, int]] = {}
+    for spent in data.time_spent:
+        key = (spent.site, spent.post, spent.contract_start, spent.operation, spent.file_number)
+        per_month = lines.setdefault(key, {})
+        per_month[spent.month] = per_month.get(spent.month, 0) + spent.minutes
+    widths = [len(h) for h in headers]
+    row = 4
+    for (site, post, started, operation, number), per_month in lines.items():
+        row += 1
+        values = (site, post, started, operation or _("Hors opération"), number)
+        for column, value in enumerate(values, start=1):
+            cell = put(sheet.cell(row=row, column=column), value)
+            if isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+            widths[column - 1] = max(widths[column - 1], len(str(value)))
+        for month, minutes in per_month.items():
+            _hours(sheet.cell(row=row, column=column_of[month]), minutes)
+        _hours(sheet.cell(row=row, column=total_column), sum(per_month.values()))
+    row += 1
+    _bold(put(sheet.cell(row=row, column=1), _("Total")))
+    for month, column in column_of.items():
+        minutes = sum(p.get(month, 0) for p in lines.values())
+        if minutes:
+            _bold(_hours(sheet.cell(row=row, column=column), minutes))
+    _bold(_hours(sheet.cell(row=row, column=total_column), sum(s.minutes for s in data.time_spent)))
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[_letter(column)].width = min(50, width + 2)
+    for column in [*column_of.values(), total_column]:
+        sheet.column_dimensions[_letter(column)].width = 10
+    sheet.freeze_panes = "F5"
+
+
+def _hours(cell: Any, minutes: int) -> Any:
+    """Hours as a number (3 h 30 is 3.5), two decimals shown."""
+    cell.value = minutes / 60
+    cell.number_format = "#,##0.00"
+    return cell
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter as letter
+
+    return str(letter(column))

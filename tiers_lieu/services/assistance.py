@@ -11,7 +11,8 @@ branches on the three outcomes DOMAIN.md gives a meaning to (« Orientée », «
 the demo generator and the imports do.
 
 The lists themselves are read in :mod:`assistance_history`, the exports written in
-:mod:`assistance_export`; this service opens the unit of work around them.
+:mod:`assistance_export` and :mod:`coop_export` (the Coop de la médiation numérique's activity
+export, démarches and workshops); this service opens the unit of work around them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
@@ -27,14 +31,9 @@ from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import AssistanceRecord, Category, Commune, Person, Service, Visit
 from tiers_lieu.models.enums import AuditAction, CategoryKind, ServiceKind, VisitSource
-from tiers_lieu.services import audit
+from tiers_lieu.services import audit, coop_vocabulary
 from tiers_lieu.services.access import Permission, requires
-from tiers_lieu.services.assistance_export import (
-    ExportRow,
-    MonthlyTable,
-    activity_rows,
-    monthly_by_operator,
-)
+from tiers_lieu.services.assistance_export import MonthlyTable, monthly_by_operator
 from tiers_lieu.services.assistance_history import (
     AssistanceRow,
     AssistanceTotals,
@@ -47,7 +46,9 @@ from tiers_lieu.services.assistance_history import (
     open_follow_ups,
     person_name,
 )
+from tiers_lieu.services.coop_export import CoopExport, coop_export
 from tiers_lieu.services.tabular import normalise
+from tiers_lieu.validation import check_text
 
 __all__ = [
     "AssistanceInfo",
@@ -63,6 +64,8 @@ __all__ = [
 
 NOTE_MAX = 280
 DURATION_MAX = 600
+DEMARCHE_NAME_MAX = 200
+NAMES_SHOWN = 500
 FOLLOW_UP_DAYS = {"doit_revenir": 7, "a_finaliser": 14}
 
 
@@ -104,6 +107,13 @@ class AssistanceInput:
     follow_up_due: date | None = None
     visit_id: uuid.UUID | None = None
     source: str = VisitSource.DESK
+    # What the Coop de la médiation numérique asks (keys of services/coop_vocabulary.py);
+    # ``channel`` left ``None`` is the one the « Lieu » says.
+    channel: str | None = None
+    equipment: tuple[str, ...] = ()
+    autonomy: str | None = None
+    digital_themes: tuple[str, ...] = ()
+    demarche_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,6 +158,7 @@ class AssistanceService:
         note = data.note.strip()
         if len(note) > NOTE_MAX:
             raise ValidationError(_("Note"), _("{n} caractères au plus").format(n=NOTE_MAX))
+        coop = _coop_fields(data)
         with self._uow() as uow:
             session = uow.session
             categories = self._check_categories(
@@ -167,6 +178,8 @@ class AssistanceService:
             )
             outcome = categories[outcome_id]
             self._check_orientation(outcome, orientation_id)
+            if coop["channel"] is None and place_id is not None:
+                coop["channel"] = coop_vocabulary.channel_for_place(categories[place_id])
             days = follow_up_days(outcome)
             due: date | None = None
             if days is not None:
@@ -239,6 +252,7 @@ class AssistanceService:
                 visit_id=visit_id,
                 source=source,
                 created_by_id=uow.actor_id,
+                **coop,
             )
             session.add(record)
             uow.commit()
@@ -302,6 +316,26 @@ class AssistanceService:
         if person.last_activity_on is None or person.last_activity_on < day:
             person.last_activity_on = day
             session.add(person)
+
+    @requires(Permission.ASSISTANCE)
+    def demarche_names(self, site_id: uuid.UUID, *, since: date) -> list[str]:
+        """The names of démarches the place typed since ``since``, most used first (at most
+        :data:`NAMES_SHOWN`): what the form suggests. One indexed range of the place's
+        records, so the form can ask for it as it opens."""
+        with self._uow(read_only=True) as uow:
+            record = AssistanceRecord.__table__.c  # type: ignore[attr-defined]
+            rows = uow.session.execute(
+                sa_select(record.demarche_name, func.count())
+                .where(
+                    record.site_id == site_id,
+                    record.activity_date >= since,
+                    record.demarche_name != "",
+                )
+                .group_by(record.demarche_name)
+                .order_by(func.count().desc(), record.demarche_name)
+                .limit(NAMES_SHOWN)
+            ).all()
+            return [name for name, _count in rows]
 
     # -- follow-ups -----------------------------------------------------------------------
     @requires(Permission.ASSISTANCE)
@@ -406,16 +440,31 @@ class AssistanceService:
 
     # -- exports ------------------------------------------------------------------------
     @requires(Permission.ASSISTANCE)
-    def export_rows(self, site_id: uuid.UUID, *, start: date, end: date) -> list[ExportRow]:
-        """One row per record of the period in the digital-mediation activity layout."""
-        with self._uow() as uow:
-            return activity_rows(uow.session, site_id, start=start, end=end)
+    def coop_activities(
+        self, site_ids: list[uuid.UUID] | None, *, start: date, end: date
+    ) -> CoopExport:
+        """The Coop de la médiation numérique's activity export of the places (every place
+        the account sees when ``None``): the démarches and the workshops of the period."""
+        with self._uow(read_only=True) as uow:
+            return coop_export(uow, site_ids, start=start, end=end)
 
     @requires(Permission.ASSISTANCE)
     def monthly_by_operator(self, site_id: uuid.UUID, *, start: date, end: date) -> MonthlyTable:
         """Records per organisme and month of the period (France Services partner table)."""
         with self._uow() as uow:
             return monthly_by_operator(uow.session, site_id, start=start, end=end)
+
+
+def _coop_fields(data: AssistanceInput) -> dict[str, Any]:
+    """The Coop's fields of ``data`` checked against its lists, as the record's columns."""
+    name = " ".join(data.demarche_name.split())
+    return {
+        "channel": coop_vocabulary.CHANNELS.check(data.channel),
+        "equipment": coop_vocabulary.EQUIPMENT.join(data.equipment),
+        "autonomy": coop_vocabulary.AUTONOMY.check(data.autonomy),
+        "digital_themes": coop_vocabulary.DIGITAL_THEMES.join(data.digital_themes),
+        "demarche_name": check_text(_("Nom de la démarche"), name, DEMARCHE_NAME_MAX),
+    }
 
 
 def _audit_read(uow: UnitOfWork, site_id: uuid.UUID, details: dict[str, object]) -> None:

@@ -1,6 +1,7 @@
-"""Assistance exports: what the national digital-mediation activity layout and the France
-Services partner table (records per organisme and month) hold, as read models;
-:mod:`tiers_lieu.reports.documents.assistance` writes them as CSV and XLSX.
+"""Assistance exports: the France Services partner table (records per organisme and month),
+as a read model; :mod:`tiers_lieu.reports.documents.assistance` writes it as CSV and XLSX. (The
+activity, one line per démarche and per workshop, is the Coop de la médiation numérique's
+export: :mod:`tiers_lieu.services.coop_export`.)
 
 Exports carry categories and counts only: never a name, never a note, so that a file sent to
 a funder or a network holds no personal data.
@@ -19,66 +20,12 @@ from sqlalchemy import ColumnElement, extract
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from tiers_lieu.defaults import UNKNOWN
-from tiers_lieu.models import AssistanceRecord, Category, Commune
+from tiers_lieu.models import AssistanceRecord, Category
 from tiers_lieu.models.enums import CategoryKind
-
-ACTIVITY_COLUMNS = [
-    "date",
-    "type",
-    "participants",
-    "lieu",
-    "duree",
-    "thematique",
-    "demarche",
-    "orientation",
-    "commune",
-    "genre",
-    "tranche_age",
-    "statut",
-]
 
 
 def commune_label(name: str, insee_code: str | None) -> str:
     return f"{name} ({insee_code})" if insee_code else name
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    """One record in the digital-mediation layout; ``None`` means « Non communiqué »."""
-
-    day: date
-    help_type: str | None
-    place: str | None
-    duration_min: int
-    theme: str | None
-    operator: str | None
-    orientation: str | None
-    commune: str | None
-    gender: str | None
-    age_band: str | None
-    status: str | None
-
-    def cells(self) -> list[object]:
-        """The values in :data:`ACTIVITY_COLUMNS` order (a date and two numbers)."""
-
-        def known(value: str | None) -> str:
-            return value if value is not None else UNKNOWN
-
-        return [
-            self.day,
-            known(self.help_type),
-            1,
-            known(self.place),
-            self.duration_min,
-            known(self.theme),
-            known(self.operator),
-            self.orientation or "",
-            known(self.commune),
-            known(self.gender),
-            known(self.age_band),
-            known(self.status),
-        ]
 
 
 @dataclass(frozen=True)
@@ -114,54 +61,6 @@ def _in_period(site_id: uuid.UUID, start: date, end: date) -> list[ColumnElement
 
 
 # -- queries ---------------------------------------------------------------------------------
-def activity_rows(
-    session: Session, site_id: uuid.UUID, *, start: date, end: date
-) -> list[ExportRow]:
-    record = AssistanceRecord.__table__.c  # type: ignore[attr-defined]
-    rows = session.execute(
-        sa_select(
-            record.activity_date,
-            record.help_type_id,
-            record.place_id,
-            record.duration_min,
-            record.theme_id,
-            record.operator_id,
-            record.orientation_id,
-            record.commune_id,
-            record.gender_id,
-            record.age_band_id,
-            record.status_id,
-        )
-        .where(*_in_period(site_id, start, end))
-        .order_by(record.activity_date, record.activity_time)
-    ).all()
-    labels: dict[uuid.UUID | None, str] = dict(
-        session.exec(select(Category.id, Category.label).where(Category.site_id == site_id)).all()
-    )
-    communes: dict[uuid.UUID | None, str] = {
-        cid: commune_label(name, code)
-        for cid, name, code in session.exec(
-            select(Commune.id, Commune.name, Commune.insee_code).where(Commune.site_id == site_id)
-        )
-    }
-    return [
-        ExportRow(
-            day=r[0],
-            help_type=labels.get(r[1]),
-            place=labels.get(r[2]),
-            duration_min=r[3],
-            theme=labels.get(r[4]),
-            operator=labels.get(r[5]),
-            orientation=labels.get(r[6]),
-            commune=communes.get(r[7]),
-            gender=labels.get(r[8]),
-            age_band=labels.get(r[9]),
-            status=labels.get(r[10]),
-        )
-        for r in rows
-    ]
-
-
 def month_keys(start: date, end: date) -> list[str]:
     """``AAAA-MM`` of every month from ``start`` to ``end``."""
     keys: list[str] = []

@@ -22,6 +22,7 @@ from tiers_lieu.i18n import (
     N_,
     _,
     format_date,
+    format_duration,
     format_eur,
     format_instant,
     format_number,
@@ -55,7 +56,9 @@ ENTITY_LABELS: dict[str, str] = {
     "retention": N_("Durées de conservation"),
     "setting": N_("Paramètre"),
     "report": N_("Rapport"),
+    "census": N_("Recensement de l'Observatoire des tiers-lieux"),
     "visit": N_("Visite"),
+    "passage": N_("Entrée (personnes accueillies)"),
     "booking": N_("Réservation"),
     "sale": N_("Vente"),
     "commune": N_("Commune"),
@@ -79,11 +82,13 @@ ENTITY_LABELS: dict[str, str] = {
     "practitioner": N_("Intervenant·e"),
     "producer": N_("Producteur"),
     "product": N_("Produit"),
+    "public_card": N_("Fiche publique"),
     "resource": N_("Ressource"),
     "service": N_("Service"),
     "site": N_("Lieu"),
     "solidarity_funding": N_("Financement solidaire"),
     "stock_movement": N_("Mouvement de stock"),
+    "time_entry": N_("Temps passé"),
 }
 
 
@@ -135,6 +140,7 @@ DATES: dict[str, str] = {
     "end": N_("au {date}"),
     "from": N_("du {date}"),
     "to": N_("au {date}"),
+    "week": N_("semaine du {date}"),
 }
 
 # Other keys: « libellé : valeur ».
@@ -181,6 +187,7 @@ LABELS: dict[str, str] = {
     "empreinte": N_("empreinte"),
     "ancienne_empreinte": N_("ancienne empreinte"),
     "lieu": N_("lieu"),
+    "minutes": N_("durée"),
 }
 
 # Values of closed vocabularies, whatever key holds them.
@@ -273,6 +280,8 @@ def value_text(key: str, value: Any, zone: ZoneInfo) -> str:
         return role_label(value)
     if key == "total_cents" and isinstance(value, int):
         return format_eur(value)
+    if key == "minutes" and isinstance(value, int):
+        return format_duration(value)
     if key == "quantity_milli" and isinstance(value, int):
         return format_number(value / 1000)
     if key == "weekday" and isinstance(value, int) and 0 <= value <= 6:

@@ -1,4 +1,6 @@
-"""What a coordinator configures for a site: services, categories, opening hours, closures.
+"""What a coordinator configures for a site: services, categories, opening hours, closures,
+and the public card of the national listing of digital-inclusion places (:mod:`.public_card`,
+one JSON ``SiteSetting``).
 
 Public holidays are not stored (:mod:`.public_holidays`). A service or category is never
 deleted once used; deactivating hides it from the desk and keeps history.
@@ -8,19 +10,31 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from dataclasses import replace
 from datetime import date, time
 
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import _
-from tiers_lieu.models import Category, Closure, OpeningHours, Service
+from tiers_lieu.models import Category, Closure, OpeningHours, Service, Site, SiteSetting
 from tiers_lieu.models.enums import AuditAction, CategoryKind, ServiceKind
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.public_card import (
+    SETTING_KEY,
+    LeftOut,
+    ListingEntry,
+    NationalListing,
+    PublicCard,
+    changed_fields,
+    check_card,
+    listing_entry,
+)
 from tiers_lieu.services.public_holidays import public_holidays
 from tiers_lieu.services.readmodels import CategoryInfo, ClosureInfo, OpeningRange, ServiceInfo
+from tiers_lieu.services.sites import site_info
 
 
 def check_opening_ranges(
@@ -319,6 +333,90 @@ class ConfigService:
             ).first()
             return closed is None
 
+    # -- the public card (national listing of digital-inclusion places) -------------------
+    @requires(Permission.SETTINGS)
+    def public_card(self, site_id: uuid.UUID) -> PublicCard:
+        """The place's card as last saved (the defaults when it never was)."""
+        with self._uow(read_only=True) as uow:
+            row = _card_row(uow.session, site_id)
+            if row is None:
+                return PublicCard()
+            return PublicCard.from_json(row.value, row.updated_at)
+
+    @requires(Permission.SETTINGS)
+    def save_public_card(self, site_id: uuid.UUID, card: PublicCard) -> PublicCard:
+        """Check and keep the card; a :class:`ValidationError` names the first field that
+        does not fit, and nothing is written then. Returns the card as stored."""
+        checked = check_card(card)
+        with self._uow() as uow:
+            row = _card_row(uow.session, site_id)
+            before = PublicCard() if row is None else PublicCard.from_json(row.value)
+            changed = changed_fields(before, checked)
+            if row is not None and not changed:
+                return replace(checked, updated_at=row.updated_at)
+            action = AuditAction.UPDATE
+            if row is None:
+                row = SiteSetting(site_id=site_id, key=SETTING_KEY)
+                action = AuditAction.CREATE
+            row.value = checked.to_json()
+            uow.session.add(row)
+            audit.record(
+                uow,
+                action=action,
+                entity="public_card",
+                entity_id=row.id,
+                site_id=site_id,
+                details={"fields": changed},
+            )
+            uow.commit()
+            return replace(checked, updated_at=row.updated_at)
+
+    @requires(Permission.REPORTS)
+    def national_listing(self, site_ids: list[uuid.UUID] | None = None) -> NationalListing:
+        """The places' rows of the national listing (every place the account sees when
+        ``site_ids`` is ``None``), by name; a place whose card misses a required field or
+        holds a value the schema refuses is left out, with the reason."""
+        from tiers_lieu.services import official_communes  # its list is read when needed
+
+        entries: list[ListingEntry] = []
+        left_out: list[LeftOut] = []
+        with self._uow(read_only=True) as uow:
+            query = select(Site).order_by(col(Site.name))
+            if site_ids is not None:
+                query = query.where(col(Site.id).in_(site_ids))
+            for site in uow.session.exec(query).all():
+                info = site_info(site)
+                row = _card_row(uow.session, site.id)
+                if row is None:
+                    left_out.append(
+                        LeftOut(
+                            site.name,
+                            _("la fiche publique n'est pas remplie (Paramètres › Fiche publique)"),
+                        )
+                    )
+                    continue
+                hours = list(
+                    uow.session.exec(
+                        select(OpeningHours).where(OpeningHours.site_id == site.id)
+                    ).all()
+                )
+                stamps = [row.updated_at, site.updated_at, *(h.updated_at for h in hours)]
+                updated = max(stamps).astimezone(info.zone).date()
+                official = official_communes.by_code(site.insee_code) if site.insee_code else None
+                try:
+                    entries.append(
+                        listing_entry(
+                            info,
+                            PublicCard.from_json(row.value, row.updated_at),
+                            [OpeningRange(h.weekday, h.opens_at, h.closes_at) for h in hours],
+                            postal_codes=official.postal_codes if official else (),
+                            updated=updated,
+                        )
+                    )
+                except ValidationError as exc:
+                    left_out.append(LeftOut(site.name, exc.message))
+        return NationalListing(tuple(entries), tuple(left_out))
+
     @staticmethod
     def _check_name(value: str, field: str) -> str:
         value = value.strip()
@@ -327,3 +425,9 @@ class ConfigService:
         if len(value) > 80:
             raise ValidationError(field, _("80 caractères au plus"))
         return value
+
+
+def _card_row(session: Session, site_id: uuid.UUID) -> SiteSetting | None:
+    return session.exec(
+        select(SiteSetting).where(SiteSetting.site_id == site_id, SiteSetting.key == SETTING_KEY)
+    ).first()

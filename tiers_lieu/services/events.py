@@ -1,12 +1,9 @@
 """Workshops and events (atelier numérique, animation, réunion…) and their attendance.
 
-Attendance is kept one of two ways: anonymous head-count lines (a count with gender, age band
-and status) or the registered people, one line each. Attendance also counts as visits to the
-event's service, because the funder's « fréquentation » must include the people a workshop
-brought in. Rather than patch those visits line by line, every attendance change deletes the
-event's visits (``source = "event"``) and writes them again from the attendance, in the same
-transaction: the two can never disagree, whatever was edited. Changing the event's date, time
-or service re-writes them the same way.
+:class:`EventService` creates, changes and removes events, and replaces their attendance;
+how attendance is kept and how it counts as visits (re-written from it after every change,
+and after a new date, time or service) is :mod:`.events_attendance`. The read models are in
+:mod:`.events_read`, the printed attendance sheets in :mod:`.events_sheets`.
 """
 
 from __future__ import annotations
@@ -14,26 +11,31 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 
-from sqlalchemy import delete, insert
-from sqlalchemy import select as sa_select
+from sqlalchemy import delete
 from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.i18n import _
-from tiers_lieu.models import Event, EventAttendance, Partner, Person, Service, Visit, utcnow
+from tiers_lieu.models import Event, EventAttendance, Partner, Service, Visit
 from tiers_lieu.models.enums import (
     AttendanceMode,
     AuditAction,
     CategoryKind,
     ServiceKind,
-    VisitSource,
 )
-from tiers_lieu.services import audit
+from tiers_lieu.services import audit, coop_vocabulary
 from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.events_attendance import (
+    check_head_counts,
+    head_count_rows,
+    mirror_visits,
+    registered_rows,
+    replace_attendance,
+)
 from tiers_lieu.services.events_read import (
     EventDetail,
     EventInfo,
@@ -45,9 +47,11 @@ from tiers_lieu.services.events_read import (
     event_infos,
     event_totals,
 )
+from tiers_lieu.services.events_sheets import MAX_SHEETS, AttendanceSheet, attendance_sheets
 from tiers_lieu.services.visit_log import MAX_COUNT, check_categories
 
 __all__ = [
+    "AttendanceSheet",
     "EventDetail",
     "EventFields",
     "EventInfo",
@@ -77,6 +81,13 @@ class EventFields:
     facilitator: str = ""
     partner_id: uuid.UUID | None = None
     service_id: uuid.UUID | None = None
+    # What the Coop de la médiation numérique asks of a workshop (keys of
+    # services/coop_vocabulary.py); ``capacity``: the places offered.
+    capacity: int | None = None
+    workshop_level: str | None = None
+    digital_themes: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()
+    channel: str | None = None
 
 
 class EventService:
@@ -120,6 +131,44 @@ class EventService:
     def get(self, event_id: uuid.UUID) -> EventDetail:
         with self._uow() as uow:
             return event_detail(uow, _event(uow, event_id))
+
+    @requires(Permission.DESK)
+    def attendance_sheet(self, event_id: uuid.UUID) -> AttendanceSheet:
+        """The « feuille d'émargement » printed before the workshop."""
+        with self._uow(read_only=True) as uow:
+            event = _event(uow, event_id)
+            return attendance_sheets(uow, event.site_id, [event])[0]
+
+    @requires(Permission.DESK)
+    def attendance_sheets(
+        self, site_id: uuid.UUID, start: date, end: date
+    ) -> tuple[AttendanceSheet, ...]:
+        """The sheets of the place's workshops from ``start`` to ``end``, in their order."""
+        with self._uow(read_only=True) as uow:
+            events = list(
+                uow.session.exec(
+                    select(Event)
+                    .where(
+                        Event.site_id == site_id,
+                        col(Event.event_date) >= start,
+                        col(Event.event_date) <= end,
+                    )
+                    .order_by(
+                        col(Event.event_date),
+                        col(Event.start_time).asc().nulls_first(),
+                        col(Event.title),
+                    )
+                    .limit(MAX_SHEETS + 1)
+                )
+            )
+            if len(events) > MAX_SHEETS:
+                raise ValidationError(
+                    _("Période"),
+                    _("plus de {n} ateliers : choisissez une période plus courte.").format(
+                        n=MAX_SHEETS
+                    ),
+                )
+            return tuple(attendance_sheets(uow, site_id, events))
 
     # -- writing ----------------------------------------------------------------------------
     @requires(Permission.BOOKINGS)
@@ -177,7 +226,7 @@ class EventService:
             uow.session.add(event)
             uow.session.flush()
             if changed.keys() & {"event_date", "start_time", "service_id"}:
-                _mirror_visits(uow, event)
+                mirror_visits(uow, event)
             audit.record(
                 uow,
                 action=AuditAction.UPDATE,
@@ -218,40 +267,14 @@ class EventService:
         lines: Sequence[HeadCountLine],
     ) -> EventDetail:
         """Replace the attendance by anonymous head-count lines (and the visits with it)."""
-        for number, line in enumerate(lines, start=1):
-            count = line.count
-            if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-                raise ValidationError(
-                    _("Nombre"), _("ligne {n} : au moins une personne").format(n=number)
-                )
-            if count > MAX_COUNT:
-                raise ValidationError(
-                    _("Nombre"),
-                    _("ligne {n} : {max} personnes au plus").format(n=number, max=MAX_COUNT),
-                )
+        check_head_counts(lines)
         with self._uow() as uow:
             event = _event(uow, event_id)
-            for line in lines:
-                check_categories(
-                    uow,
-                    event.site_id,
-                    {
-                        CategoryKind.GENDER: line.gender_id,
-                        CategoryKind.AGE_BAND: line.age_band_id,
-                        CategoryKind.STATUS: line.status_id,
-                    },
-                )
-            rows = [
-                {
-                    "count": line.count,
-                    "person_id": None,
-                    "gender_id": line.gender_id,
-                    "age_band_id": line.age_band_id,
-                    "status_id": line.status_id,
-                }
-                for line in lines
-            ]
-            return self._replace_attendance(uow, event, AttendanceMode.ANONYMOUS, rows)
+            rows = head_count_rows(uow, event, lines)
+            replace_attendance(uow, event, AttendanceMode.ANONYMOUS, rows)
+            detail = event_detail(uow, event)
+            uow.commit()
+            return detail
 
     @requires(Permission.DESK)
     def set_registered(
@@ -260,81 +283,13 @@ class EventService:
         person_ids: Sequence[uuid.UUID],
     ) -> EventDetail:
         """Replace the attendance by these people, one visit each (duplicates ignored)."""
-        unique = list(dict.fromkeys(person_ids))
         with self._uow() as uow:
             event = _event(uow, event_id)
-            people = {
-                p.id: p for p in uow.session.exec(select(Person).where(col(Person.id).in_(unique)))
-            }
-            rows: list[dict[str, Any]] = []
-            for person_id in unique:
-                person = people.get(person_id)
-                if (
-                    person is None
-                    or person.site_id != event.site_id
-                    or person.anonymized_at is not None
-                ):
-                    raise ValidationError(_("Participants"), _("une personne n'existe plus"))
-                rows.append(
-                    {
-                        "count": 1,
-                        "person_id": person.id,
-                        "gender_id": person.gender_id,
-                        "age_band_id": person.age_band_id,
-                        "status_id": person.status_id,
-                        "commune_id": person.commune_id,
-                    }
-                )
-                if person.last_activity_on is None or person.last_activity_on < event.event_date:
-                    person.last_activity_on = event.event_date
-                    uow.session.add(person)
-            return self._replace_attendance(uow, event, AttendanceMode.REGISTERED, rows)
-
-    def _replace_attendance(
-        self,
-        uow: UnitOfWork,
-        event: Event,
-        mode: AttendanceMode,
-        rows: Sequence[dict[str, Any]],
-    ) -> EventDetail:
-        session = uow.session
-        session.execute(delete(EventAttendance).where(col(EventAttendance.event_id) == event.id))
-        now = utcnow()
-        if rows:
-            session.execute(
-                insert(EventAttendance),
-                [
-                    {
-                        "id": uuid.uuid4(),
-                        # One microsecond apart: the lines read back in the order given.
-                        "created_at": now + timedelta(microseconds=number),
-                        "updated_at": now,
-                        "site_id": event.site_id,
-                        "event_id": event.id,
-                        **{k: v for k, v in row.items() if k != "commune_id"},
-                    }
-                    for number, row in enumerate(rows)
-                ],
-            )
-        event.attendance_mode = mode
-        session.add(event)
-        session.flush()
-        _mirror_visits(uow, event)
-        audit.record(
-            uow,
-            action=AuditAction.UPDATE,
-            entity="event_attendance",
-            entity_id=event.id,
-            site_id=event.site_id,
-            details={
-                "mode": mode,
-                "lines": len(rows),
-                "participants": sum(r["count"] for r in rows),
-            },
-        )
-        detail = event_detail(uow, event)
-        uow.commit()
-        return detail
+            rows = registered_rows(uow, event, person_ids)
+            replace_attendance(uow, event, AttendanceMode.REGISTERED, rows)
+            detail = event_detail(uow, event)
+            uow.commit()
+            return detail
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -356,12 +311,24 @@ def _checked_fields(data: EventFields) -> dict[str, Any]:
     for value, field in ((theme, _("Thème")), (place, _("Lieu")), (facilitator, _("Animé par"))):
         if len(value.strip()) > 120:
             raise ValidationError(field, _("120 caractères au plus"))
+    capacity = data.capacity
+    if capacity is not None and (
+        isinstance(capacity, bool)
+        or not isinstance(capacity, int)
+        or not 1 <= capacity <= MAX_COUNT
+    ):
+        raise ValidationError(_("Places"), _("entre 1 et {max} personnes").format(max=MAX_COUNT))
     return {
         "title": title,
         "theme": theme.strip(),
         "duration_min": duration_min,
         "place": place.strip(),
         "facilitator": facilitator.strip(),
+        "capacity": capacity,
+        "workshop_level": coop_vocabulary.WORKSHOP_LEVELS.check(data.workshop_level),
+        "digital_themes": coop_vocabulary.DIGITAL_THEMES.join(data.digital_themes),
+        "equipment": coop_vocabulary.EQUIPMENT.join(data.equipment),
+        "channel": coop_vocabulary.CHANNELS.check(data.channel),
     }
 
 
@@ -403,51 +370,3 @@ def _event(uow: UnitOfWork, event_id: uuid.UUID) -> Event:
     if event is None:
         raise NotFoundError(_("Cet atelier n'existe plus : la liste a été mise à jour."))
     return event
-
-
-def _mirror_visits(uow: UnitOfWork, event: Event) -> None:
-    """Delete the event's visits and write them again from its attendance."""
-    session = uow.session
-    session.execute(delete(Visit).where(col(Visit.event_id) == event.id))
-    if event.service_id is None:
-        return
-    lines = session.execute(
-        sa_select(
-            col(EventAttendance.count),
-            col(EventAttendance.person_id),
-            col(EventAttendance.gender_id),
-            col(EventAttendance.age_band_id),
-            col(EventAttendance.status_id),
-            col(Person.commune_id),
-        )
-        .select_from(EventAttendance)
-        .outerjoin(Person, col(Person.id) == col(EventAttendance.person_id))
-        .where(col(EventAttendance.event_id) == event.id)
-    ).all()
-    if not lines:
-        return
-    now = utcnow()
-    session.execute(
-        insert(Visit),
-        [
-            {
-                "id": uuid.uuid4(),
-                "created_at": now,
-                "updated_at": now,
-                "site_id": event.site_id,
-                "service_id": event.service_id,
-                "activity_date": event.event_date,
-                "activity_time": event.start_time,
-                "count": count,
-                "person_id": person_id,
-                "commune_id": commune_id,
-                "gender_id": gender_id,
-                "age_band_id": age_band_id,
-                "status_id": status_id,
-                "event_id": event.id,
-                "source": VisitSource.EVENT,
-                "created_by_id": uow.actor_id,
-            }
-            for count, person_id, gender_id, age_band_id, status_id, commune_id in lines
-        ],
-    )

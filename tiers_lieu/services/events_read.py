@@ -19,6 +19,7 @@ from sqlmodel import col, select
 from tiers_lieu.db import UnitOfWork
 from tiers_lieu.models import Category, Event, EventAttendance, Partner, Person, Service
 from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.services.coop_vocabulary import DIGITAL_THEMES, EQUIPMENT
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ class EventInfo:
     partner_name: str
     attendance_mode: str
     participants: int
+    # The Coop de la médiation numérique's fields (keys of services/coop_vocabulary.py).
+    capacity: int | None = None
+    workshop_level: str | None = None
+    digital_themes: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,11 @@ def event_infos(uow: UnitOfWork, site_id: uuid.UUID, events: list[Event]) -> lis
             partner_name=partners.get(e.partner_id, "") if e.partner_id else "",
             attendance_mode=e.attendance_mode,
             participants=participants.get(e.id, 0),
+            capacity=e.capacity,
+            workshop_level=e.workshop_level,
+            digital_themes=DIGITAL_THEMES.split(e.digital_themes),
+            equipment=EQUIPMENT.split(e.equipment),
+            channel=e.channel,
         )
         for e in events
     ]

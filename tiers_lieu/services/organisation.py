@@ -33,6 +33,7 @@ CONTRACT_TYPE_LABELS: dict[ContractType, str] = {
     ContractType.VOLUNTEER: N_("Bénévolat"),
 }
 MAX_VOLUNTEER_MINUTES = 24 * 60
+DESCRIPTION_MAX = 2000  # operation.description's column
 
 
 def contract_type_label(value: str) -> str:
@@ -63,6 +64,7 @@ class JobInfo:
     working_time_percent: int
     is_new: bool
     fte: float  # CAP R.37: 12 months or more at full time = 1
+    person_id: uuid.UUID | None = None  # who holds the post (named on the time sheets)
 
     @property
     def is_volunteer(self) -> bool:
@@ -92,6 +94,7 @@ class OperationDetail:
     leader_logo_path: str | None
     region_logo_path: str | None
     gal_logo_path: str | None
+    description: str = ""  # what the operation does (its poster and notice)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,6 +112,7 @@ class OperationFields:
     leader_logo_path: str | None = None
     region_logo_path: str | None = None
     gal_logo_path: str | None = None
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,18 @@ def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
 
 def _path(value: str | None, field: str) -> str | None:
     return _text(value or "", field, 500) or None
+
+
+def _description(value: str) -> str:
+    """The operation's description: paragraphs kept (blank lines), trailing spaces cut."""
+    lines = [line.rstrip() for line in (value or "").strip().splitlines()]
+    text = "\n".join(lines)
+    if len(text) > DESCRIPTION_MAX:
+        raise ValidationError(
+            _("Description de l'opération"),
+            _("{n} caractères au plus").format(n=DESCRIPTION_MAX),
+        )
+    return text
 
 
 def _ordered(first: date | None, last: date | None, field: str) -> None:
@@ -158,6 +174,7 @@ def _job(j: Job) -> JobInfo:
         0.0
         if j.contract_type == ContractType.VOLUNTEER
         else round(fte(j.working_time_percent, j.start_date, j.end_date), 2),
+        j.person_id,
     )
 
 
@@ -175,6 +192,7 @@ def _operation(o: Operation) -> OperationDetail:
         o.leader_logo_path,
         o.region_logo_path,
         o.gal_logo_path,
+        o.description,
     )
 
 
@@ -244,8 +262,10 @@ class OrganisationService:
         end_date: date | None = None,
         working_time_percent: int = 100,
         is_new: bool = True,
+        person_id: uuid.UUID | None = None,
     ) -> JobInfo:
-        """Add a post, or update the one ``job_id`` names; a volunteer post counts no FTE."""
+        """Add a post, or update the one ``job_id`` names; a volunteer post counts no FTE.
+        ``person_id``: who holds it (their name heads the post's time sheets)."""
         try:
             contract = ContractType(contract_type)
         except ValueError:
@@ -260,8 +280,12 @@ class OrganisationService:
             "end_date": end_date,
             "working_time_percent": working_time_percent,
             "is_new": is_new,
+            "person_id": person_id,
         }
         with self._uow() as uow:
+            holder = uow.session.get(Person, person_id) if person_id is not None else None
+            if person_id is not None and (holder is None or holder.site_id != site_id):
+                raise NotFoundError(_("Cette personne n'existe plus."))
             row = self._save(uow, Job, job_id, site_id, values, "job")
             uow.commit()
             return _job(row)
@@ -354,6 +378,7 @@ class OrganisationService:
             "leader_logo_path": _path(data.leader_logo_path, _("Logo LEADER")),
             "region_logo_path": _path(data.region_logo_path, _("Logo de la Région")),
             "gal_logo_path": _path(data.gal_logo_path, _("Logo du GAL")),
+            "description": _description(data.description),
         }
         with self._uow() as uow:
             current = self._current_operation(uow, site_id)

@@ -13,6 +13,11 @@ finds the row and counts nothing. A kept visit the host takes back (Ctrl+Z) is r
 by its id until the server answers, and removed there if its first commit had in fact gone
 through.
 
+Passages (« une personne entre », issue 20) are kept the same way, in the same file, with the
+instant of their key press: a visit keeps the id of the passage it attached to, and the
+passages are saved before the visits, so it attaches there too (a passage refused meanwhile
+leaves the visit its own passage, by the service's rule).
+
 :func:`is_connection_lost` is the one test of "the server went away" (the windows use it to
 choose between keeping a visit, telling the user the server did not answer, or showing an
 ordinary error). An SQLite "database is locked" is not a lost connection.
@@ -32,6 +37,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -40,7 +46,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.private_files import private_folder, tighten, write_whole
 
 if TYPE_CHECKING:
-    from tiers_lieu.services.visits import VisitInfo, VisitService
+    from tiers_lieu.services.visits import PassageInfo, VisitInfo, VisitService
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +116,8 @@ class PendingVisit:
     count: int = 1
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     queued_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    passage_id: uuid.UUID | None = None
+    """The passage open at this desk when the key was pressed (saved or kept too)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -121,16 +129,54 @@ class PendingVisit:
             "activity_time": None if self.activity_time is None else self.activity_time.isoformat(),
             "count": self.count,
             "queued_at": self.queued_at.isoformat(),
+            "passage_id": None if self.passage_id is None else self.passage_id.hex,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PendingVisit:
         moment = data.get("activity_time")
+        passage = data.get("passage_id")
         return cls(
             id=uuid.UUID(data["id"]),
             site_id=uuid.UUID(data["site_id"]),
             service_id=uuid.UUID(data["service_id"]),
             service_name=str(data.get("service_name", "")),
+            activity_date=date.fromisoformat(data["activity_date"]),
+            activity_time=None if moment is None else time.fromisoformat(moment),
+            count=int(data.get("count", 1)),
+            queued_at=datetime.fromisoformat(data["queued_at"]),
+            passage_id=None if passage is None else uuid.UUID(passage),
+        )
+
+
+@dataclass(frozen=True)
+class PendingPassage:
+    """One « une personne entre » not yet saved: its id (made at the key press), the day
+    and time it counts for and the instant of the key press (``queued_at``)."""
+
+    site_id: uuid.UUID
+    activity_date: date
+    activity_time: time | None
+    count: int = 1
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    queued_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id.hex,
+            "site_id": self.site_id.hex,
+            "activity_date": self.activity_date.isoformat(),
+            "activity_time": None if self.activity_time is None else self.activity_time.isoformat(),
+            "count": self.count,
+            "queued_at": self.queued_at.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PendingPassage:
+        moment = data.get("activity_time")
+        return cls(
+            id=uuid.UUID(data["id"]),
+            site_id=uuid.UUID(data["site_id"]),
             activity_date=date.fromisoformat(data["activity_date"]),
             activity_time=None if moment is None else time.fromisoformat(moment),
             count=int(data.get("count", 1)),
@@ -148,6 +194,19 @@ def save_pending(visits: VisitService, visit: PendingVisit) -> VisitInfo:
         activity_time=visit.activity_time,
         count=visit.count,
         visit_id=visit.id,
+        passage_id=visit.passage_id,
+    )
+
+
+def save_passage(visits: VisitService, passage: PendingPassage) -> PassageInfo:
+    """Save a kept passage at the day, time and instant of its key press, under its own id."""
+    return visits.enter(
+        site_id=passage.site_id,
+        activity_date=passage.activity_date,
+        activity_time=passage.activity_time,
+        count=passage.count,
+        passage_id=passage.id,
+        at=passage.queued_at,
     )
 
 
@@ -159,6 +218,9 @@ class FlushResult(Generic[R]):
     # Visits taken back by the host that had reached the server after all, now removed there.
     taken_back: list[uuid.UUID] = field(default_factory=list)
     refused: list[tuple[PendingVisit, ComptoirError]] = field(default_factory=list)
+    # Passages saved, and those refused (their visits then make their own passages).
+    passages_saved: list[PendingPassage] = field(default_factory=list)
+    passages_refused: list[tuple[PendingPassage, ComptoirError]] = field(default_factory=list)
     # Why the attempt stopped early, the visits concerned staying in the queue: the server
     # went away again, nobody may count right now, or something unexpected.
     stopped_by: BaseException | None = None
@@ -179,7 +241,7 @@ def queue_path(url: str, folder: Path | None = None) -> Path:
 
 
 class PendingVisitQueue:
-    """The visits waiting for the server, as a list kept in step with its JSON file."""
+    """The visits (and passages) waiting for the server, kept in step with their JSON file."""
 
     def __init__(self, path: Path, *, database: str = "") -> None:
         self.path = path
@@ -188,6 +250,8 @@ class PendingVisitQueue:
         # Ids of kept visits the host took back: one may have reached the server (its commit
         # made, its answer lost), so each is removed there, if present, when it answers.
         self._withdrawn: list[uuid.UUID] = []
+        self._passages: list[PendingPassage] = []
+        self._withdrawn_passages: list[uuid.UUID] = []
         self._visits: list[PendingVisit] = self._load()
 
     @classmethod
@@ -206,6 +270,7 @@ class PendingVisitQueue:
             return list(self._visits)
 
     def __len__(self) -> int:
+        """The visits waiting (what the status bar counts; passages are not visits)."""
         with self._lock:
             return len(self._visits)
 
@@ -213,12 +278,25 @@ class PendingVisitQueue:
         with self._lock:
             return list(self._withdrawn)
 
+    def passages(self) -> list[PendingPassage]:
+        with self._lock:
+            return list(self._passages)
+
+    def withdrawn_passages(self) -> list[uuid.UUID]:
+        with self._lock:
+            return list(self._withdrawn_passages)
+
     # -- changing --------------------------------------------------------------------------
     def add(self, visit: PendingVisit) -> None:
         """Keep ``visit``; raises a French :class:`ComptoirError` if the file cannot be written
         (the caller must then say the visit was not kept)."""
         with self._lock:
-            self._save([*self._visits, visit], self._withdrawn)
+            self._save(visits=[*self._visits, visit])
+
+    def add_passage(self, passage: PendingPassage) -> None:
+        """Keep ``passage`` (raises like :meth:`add`)."""
+        with self._lock:
+            self._save(passages=[*self._passages, passage])
 
     def remove(self, visit_id: uuid.UUID) -> bool:
         """Forget a visit now saved; ``False`` if it was not there."""
@@ -226,7 +304,16 @@ class PendingVisitQueue:
             kept = [v for v in self._visits if v.id != visit_id]
             if len(kept) == len(self._visits):
                 return False
-            self._save(kept, self._withdrawn)
+            self._save(visits=kept)
+            return True
+
+    def remove_passage(self, passage_id: uuid.UUID) -> bool:
+        """Forget a passage now saved; ``False`` if it was not there."""
+        with self._lock:
+            kept = [p for p in self._passages if p.id != passage_id]
+            if len(kept) == len(self._passages):
+                return False
+            self._save(passages=kept)
             return True
 
     def take_back(self, visit_id: uuid.UUID) -> bool:
@@ -237,57 +324,85 @@ class PendingVisitQueue:
             kept = [v for v in self._visits if v.id != visit_id]
             if len(kept) == len(self._visits):
                 return False
-            self._save(kept, [*self._withdrawn, visit_id])
+            self._save(visits=kept, withdrawn=[*self._withdrawn, visit_id])
+            return True
+
+    def take_back_passage(self, passage_id: uuid.UUID) -> bool:
+        """As :meth:`take_back`, for a kept passage."""
+        with self._lock:
+            kept = [p for p in self._passages if p.id != passage_id]
+            if len(kept) == len(self._passages):
+                return False
+            self._save(passages=kept, withdrawn_passages=[*self._withdrawn_passages, passage_id])
             return True
 
     def _forget_withdrawn(self, visit_id: uuid.UUID) -> None:
         with self._lock:
-            self._save(self._visits, [v for v in self._withdrawn if v != visit_id])
+            self._save(withdrawn=[v for v in self._withdrawn if v != visit_id])
+
+    def _forget_withdrawn_passage(self, passage_id: uuid.UUID) -> None:
+        with self._lock:
+            self._save(withdrawn_passages=[p for p in self._withdrawn_passages if p != passage_id])
 
     def flush(
         self,
         count: Callable[[PendingVisit], R],
         undo: Callable[[uuid.UUID], object] | None = None,
+        *,
+        enter: Callable[[PendingPassage], object] | None = None,
+        undo_passage: Callable[[uuid.UUID], object] | None = None,
     ) -> FlushResult[R]:
         """Save the visits in the order they were counted, each with ``count``; each one leaves
         the file as soon as it is saved. A refused visit (service removed since, say) leaves
         it too and is reported; a lost connection or a refused access stops the attempt.
 
         First, each visit taken back is removed from the server with ``undo`` if it is there
-        (an expected error, "no such visit" above all, just forgets it)."""
-        from tiers_lieu.services.access import AccessDeniedError
-
+        (an expected error, "no such visit" above all, just forgets it), then each passage
+        taken back with ``undo_passage``; then the kept passages are saved with ``enter``,
+        before the visits that may attach to them."""
         result: FlushResult[R] = FlushResult()
-        if undo is not None:
-            for visit_id in self.withdrawn():
-                try:
-                    undo(visit_id)
-                except AccessDeniedError as exc:
-                    result.stopped_by = exc
-                    return result
-                except ComptoirError:
-                    pass  # it never reached the server: nothing to take back there
-                except Exception as exc:
-                    result.stopped_by = exc
-                    return result
-                else:
-                    result.taken_back.append(visit_id)
-                self._forget_withdrawn(visit_id)
-        for visit in self.visits():
-            try:
-                saved = count(visit)
-            except AccessDeniedError as exc:
-                result.stopped_by = exc
-                break
-            except ComptoirError as exc:
-                self.remove(visit.id)
-                result.refused.append((visit, exc))
+        steps: list[
+            tuple[
+                Callable[[uuid.UUID], object] | None,
+                Callable[[], list[uuid.UUID]],
+                Callable[[uuid.UUID], None],
+            ]
+        ] = [
+            (undo, self.withdrawn, self._forget_withdrawn),
+            (undo_passage, self.withdrawn_passages, self._forget_withdrawn_passage),
+        ]
+        for taking_back, waiting, forget in steps:
+            if taking_back is None:
                 continue
-            except Exception as exc:
-                result.stopped_by = exc
+            for item_id in waiting():
+                outcome = _attempt(partial(taking_back, item_id))
+                if isinstance(outcome, _Stop):
+                    result.stopped_by = outcome.error
+                    return result
+                if not isinstance(outcome, ComptoirError):
+                    result.taken_back.append(item_id)
+                forget(item_id)
+        if enter is not None:
+            for passage in self.passages():
+                outcome = _attempt(partial(enter, passage))
+                if isinstance(outcome, _Stop):
+                    result.stopped_by = outcome.error
+                    return result
+                self.remove_passage(passage.id)
+                if isinstance(outcome, ComptoirError):
+                    result.passages_refused.append((passage, outcome))
+                else:
+                    result.passages_saved.append(passage)
+        for visit in self.visits():
+            saved = _attempt(partial(count, visit))
+            if isinstance(saved, _Stop):
+                result.stopped_by = saved.error
                 break
             self.remove(visit.id)
-            result.saved.append((visit, saved))
+            if isinstance(saved, ComptoirError):
+                result.refused.append((visit, saved))
+            else:
+                result.saved.append((visit, saved))
         return result
 
     # -- file ------------------------------------------------------------------------------
@@ -303,18 +418,38 @@ class PendingVisitQueue:
             data = json.loads(raw)
             visits = [PendingVisit.from_json(item) for item in data["visits"]]
             self._withdrawn = [uuid.UUID(item) for item in data.get("withdrawn", [])]
+            self._passages = [PendingPassage.from_json(item) for item in data.get("passages", [])]
+            self._withdrawn_passages = [
+                uuid.UUID(item) for item in data.get("withdrawn_passages", [])
+            ]
             return visits
         except (ValueError, KeyError, TypeError, AttributeError):
             # Never delete what cannot be read: set it aside for a person to look at.
+            self._withdrawn, self._passages, self._withdrawn_passages = [], [], []
             aside = self.path.with_name(self.path.name + ".illisible")
             os.replace(self.path, aside)
             log.error("File of pending visits unreadable, set aside as %s", aside)
             return []
 
-    def _save(self, visits: list[PendingVisit], withdrawn: list[uuid.UUID]) -> None:
-        """Write the whole list next to the file, then move it into place."""
-        if not visits and not withdrawn and not self.path.exists():
-            self._visits, self._withdrawn = [], []
+    def _save(
+        self,
+        *,
+        visits: list[PendingVisit] | None = None,
+        withdrawn: list[uuid.UUID] | None = None,
+        passages: list[PendingPassage] | None = None,
+        withdrawn_passages: list[uuid.UUID] | None = None,
+    ) -> None:
+        """Write the whole state (what is not given stays as it is) next to the file, then
+        move it into place."""
+        visits = self._visits if visits is None else visits
+        withdrawn = self._withdrawn if withdrawn is None else withdrawn
+        passages = self._passages if passages is None else passages
+        withdrawn_passages = (
+            self._withdrawn_passages if withdrawn_passages is None else withdrawn_passages
+        )
+        state = (visits, withdrawn, passages, withdrawn_passages)
+        if not any(state) and not self.path.exists():
+            self._visits, self._withdrawn, self._passages, self._withdrawn_passages = state
             return
         document = {
             "format": FORMAT,
@@ -322,6 +457,8 @@ class PendingVisitQueue:
             "database": self._database,
             "visits": [visit.to_json() for visit in visits],
             "withdrawn": [visit_id.hex for visit_id in withdrawn],
+            "passages": [passage.to_json() for passage in passages],
+            "withdrawn_passages": [passage_id.hex for passage_id in withdrawn_passages],
         }
         try:
             private_folder(self.path.parent)
@@ -335,4 +472,26 @@ class PendingVisitQueue:
                     "ordinateur ({path} : {reason}). Notez-la sur la feuille de comptage."
                 ).format(path=self.path, reason=exc.strerror or exc)
             ) from None
-        self._visits, self._withdrawn = visits, withdrawn
+        self._visits, self._withdrawn, self._passages, self._withdrawn_passages = state
+
+
+@dataclass(frozen=True)
+class _Stop:
+    """An attempt stopped the flush: the server went away, nobody may count, or worse."""
+
+    error: BaseException
+
+
+def _attempt(work: Callable[[], R]) -> R | ComptoirError | _Stop:
+    """``work()``'s result; an expected refusal (French message) as the error; anything else,
+    and a refused access, as a :class:`_Stop`."""
+    from tiers_lieu.services.access import AccessDeniedError
+
+    try:
+        return work()
+    except AccessDeniedError as exc:
+        return _Stop(exc)
+    except ComptoirError as exc:
+        return exc
+    except Exception as exc:
+        return _Stop(exc)

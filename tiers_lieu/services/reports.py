@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from sqlalchemy import Table, select
 
@@ -28,6 +28,9 @@ from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.reports.model import OperationInfo, ReportData
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
+
+if TYPE_CHECKING:
+    from tiers_lieu.services.census import CensusData
 
 ReportFormat = Literal["pdf", "xlsx", "csv"]
 Progress = Callable[[int, int], None]
@@ -53,6 +56,7 @@ class ReportService:
             raise ValidationError(_("Période"), _("la fin précède le début"))
         # Imported here: the computation modules are not needed to open the windows.
         from tiers_lieu.reports.indicators import compute as compute_indicators
+        from tiers_lieu.reports.indicators.time_spent import time_spent
 
         with self._uow(read_only=True) as uow:
             names, indicators = compute_indicators(
@@ -60,6 +64,7 @@ class ReportService:
             )
             operation = _operation(uow, site_ids, period_start, period_end, claim_number.strip())
             zone = _zone_name(uow, site_ids)
+            spent = time_spent(uow.session, start=period_start, end=period_end, site_ids=site_ids)
             uow.commit()
         return ReportData(
             period_start=period_start,
@@ -71,6 +76,7 @@ class ReportService:
             summary_text=summary_text.strip(),
             indicators=indicators,
             time_zone=zone,
+            time_spent=spent,
         )
 
     @requires(Permission.REPORTS)
@@ -148,6 +154,48 @@ class ReportService:
         site_id = site_ids[0] if site_ids and len(site_ids) == 1 else None
         self.write(data, fmt=fmt, path=path, site_id=site_id, progress=progress)
         return data
+
+    @requires(Permission.REPORTS)
+    def census(
+        self,
+        *,
+        period_start: date,
+        period_end: date,
+        site_ids: list[uuid.UUID] | None = None,
+    ) -> CensusData:
+        """The Observatoire des tiers-lieux census figures of the sites (None = all sites)
+        over the period, dates inclusive (:mod:`tiers_lieu.services.census`)."""
+        if period_end < period_start:
+            raise ValidationError(_("Période"), _("la fin précède le début"))
+        from tiers_lieu.services.census import compute_census
+
+        with self._uow(read_only=True) as uow:
+            data = compute_census(
+                uow.session, start=period_start, end=period_end, site_ids=site_ids
+            )
+            uow.commit()
+        return data
+
+    @requires(Permission.REPORTS)
+    def note_census_export(
+        self, data: CensusData, *, fmt: str, site_id: uuid.UUID | None = None
+    ) -> None:
+        """Note in the audit log that the census of ``data`` was written, as a report is."""
+        with self._uow() as uow:
+            audit.record(
+                uow,
+                action=AuditAction.EXPORT,
+                entity="census",
+                entity_id=None,
+                site_id=site_id,
+                details={
+                    "format": fmt,
+                    "from": data.period_start.isoformat(),
+                    "to": data.period_end.isoformat(),
+                    "sites": len(data.site_names),
+                },
+            )
+            uow.commit()
 
 
 def _zone_name(uow: UnitOfWork, site_ids: list[uuid.UUID] | None) -> str:

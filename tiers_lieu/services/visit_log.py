@@ -8,7 +8,10 @@ deleted meanwhile never shifts the rows after it onto the previous page. A visit
 time sorts as midnight, at the end of its day.
 
 Totals are one grouped query per filter change. Corrections and deletions write their audit
-line in the same transaction as the change. Visits that mirror a workshop's attendance are
+line in the same transaction as the change. A visit's passage follows it (the rule of
+:mod:`tiers_lieu.services.visits`): the passage it made itself takes its new count, person and
+day and leaves with it; a visit moved to another day leaves a passage keyed at the door
+(it then counts as its own passage). Visits that mirror a workshop's attendance are
 kept by :mod:`tiers_lieu.services.events` and refused here: correcting one would make the
 visits disagree with the attendance they come from.
 """
@@ -33,7 +36,7 @@ from tiers_lieu.models import Category, Commune, Event, Person, Service, Visit
 from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
-from tiers_lieu.services.visits import site_zone
+from tiers_lieu.services.visits import drop_own_passage, follow_visit, site_zone
 
 UNKNOWN_FILTER = uuid.UUID(int=0)
 """As a commune or age-band filter: only the visits where it is « Non communiqué »."""
@@ -69,6 +72,7 @@ class VisitCorrection:
     gender_id: uuid.UUID | None = None
     status_id: uuid.UUID | None = None
     person_id: uuid.UUID | None = None
+    public_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class VisitRow:
     created_at: datetime
     source: str
     event_id: uuid.UUID | None
+    public_id: uuid.UUID | None = None
+    public: str = ""
 
     @property
     def cursor(self) -> VisitCursor:
@@ -258,6 +264,7 @@ class VisitLogService:
                     CategoryKind.AGE_BAND: data.age_band_id,
                     CategoryKind.GENDER: data.gender_id,
                     CategoryKind.STATUS: data.status_id,
+                    CategoryKind.PUBLIC: data.public_id,
                 },
                 person_id=data.person_id,
             )
@@ -271,6 +278,7 @@ class VisitLogService:
                 "gender_id": data.gender_id,
                 "status_id": data.status_id,
                 "person_id": data.person_id,
+                "public_id": data.public_id,
             }
             changed: dict[str, Any] = {}
             for name, value in wanted.items():
@@ -280,7 +288,14 @@ class VisitLogService:
                     changed[name] = "modifiée" if name == "person_id" else [old, value]
                     setattr(visit, name, value)
             if changed:
+                if (
+                    "activity_date" in changed
+                    and visit.passage_id is not None
+                    and visit.passage_id != visit.id
+                ):
+                    visit.passage_id = None  # another day: no longer that door's passage
                 uow.session.add(visit)
+                follow_visit(uow, visit)
                 audit.record(
                     uow,
                     action=AuditAction.UPDATE,
@@ -313,6 +328,7 @@ class VisitLogService:
                 },
             )
             uow.session.delete(visit)
+            drop_own_passage(uow, visit)
             uow.commit()
 
     # -- helpers ----------------------------------------------------------------------------
@@ -349,6 +365,7 @@ def _read(uow: UnitOfWork, visit_id: uuid.UUID) -> VisitRow:
 def _labelled() -> Select[*tuple[Any, ...]]:
     """Visits with the names and labels their ids point to."""
     age, gender, status = aliased(Category), aliased(Category), aliased(Category)
+    public = aliased(Category)
     return (
         sa_select(
             col(Visit.id).label("id"),
@@ -372,6 +389,8 @@ def _labelled() -> Select[*tuple[Any, ...]]:
             col(Visit.created_at).label("created_at"),
             col(Visit.source).label("source"),
             col(Visit.event_id).label("event_id"),
+            col(Visit.public_id).label("public_id"),
+            col(public.label).label("public"),
         )
         .select_from(Visit)
         .join(Service, col(Service.id) == col(Visit.service_id))
@@ -379,6 +398,7 @@ def _labelled() -> Select[*tuple[Any, ...]]:
         .outerjoin(age, col(age.id) == col(Visit.age_band_id))
         .outerjoin(gender, col(gender.id) == col(Visit.gender_id))
         .outerjoin(status, col(status.id) == col(Visit.status_id))
+        .outerjoin(public, col(public.id) == col(Visit.public_id))
         .outerjoin(Person, col(Person.id) == col(Visit.person_id))
     )
 
@@ -404,6 +424,8 @@ def _row(r: Any) -> VisitRow:
         created_at=r["created_at"],
         source=r["source"],
         event_id=r["event_id"],
+        public_id=r["public_id"],
+        public=r["public"] or "",
     )
 
 
@@ -436,6 +458,7 @@ CATEGORY_FIELDS = {
     CategoryKind.GENDER: N_("Genre"),
     CategoryKind.STATUS: N_("Statut"),
     CategoryKind.EVENT_TYPE: N_("Type"),
+    CategoryKind.PUBLIC: N_("Public"),
 }
 
 

@@ -10,6 +10,20 @@ date and time are the place's wall clock (the site's time zone), kept apart from
 ``created_at``, the entry instant, so that a paper tally sheet can be re-keyed days later.
 Which number key counts which service is a rule of the desk shared by the Accueil screen and
 the settings list: :func:`desk_keys`.
+
+**People and services (issue 20).** A visit is one service used (« services rendus »); a
+*passage* is people coming through the door (« personnes accueillies »). The rule:
+
+- the desk's « une personne entre » key records a passage (:meth:`VisitService.enter`, a
+  count like a visit's); the services counted at the same desk within the minute after it
+  attach to it (the desk passes its ``passage_id`` to :meth:`VisitService.count`);
+- a visit counted with no passage open gets its own passage, made in the same transaction
+  under the visit's own id (*implicit*): so a desk that never presses the passage key counts
+  people = visits, exactly as before, and one key per person never counts fewer people;
+- an implicit passage follows its visit (count, person, date) and leaves with it (undo,
+  deletion); a passage counts at least as many people as the largest group attached to it;
+- visits without a passage (the bookings, workshops, démarches and imports, and every visit
+  counted before migration 0009) count as their own passage: ``count`` people each.
 """
 
 from __future__ import annotations
@@ -17,7 +31,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam
@@ -28,7 +42,17 @@ from sqlmodel import col, func, select
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import _
-from tiers_lieu.models import Category, Commune, Person, Service, Site, Tombstone, Visit, utcnow
+from tiers_lieu.models import (
+    Category,
+    Commune,
+    Passage,
+    Person,
+    Service,
+    Site,
+    Tombstone,
+    Visit,
+    utcnow,
+)
 from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, in_place, requires
@@ -66,6 +90,42 @@ class VisitInfo:
     status_id: uuid.UUID | None
     person_id: uuid.UUID | None
     created_at: datetime
+    passage_id: uuid.UUID | None = None
+    """The passage the visit belongs to (its own id when the visit made it implicitly)."""
+    public_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PassageInfo:
+    """People through the door (« une personne entre »), as the desk keeps it."""
+
+    id: uuid.UUID
+    site_id: uuid.UUID
+    at: datetime
+    """When the key was pressed (UTC); the services of the next minute attach to it."""
+    activity_date: date
+    activity_time: time | None
+    """The place's wall clock of the key press (``None`` when re-keying a day without time)."""
+    count: int
+    person_id: uuid.UUID | None = None
+
+
+def passage_info(passage: Passage, zone: ZoneInfo | None = None) -> PassageInfo:
+    local = passage.at.astimezone(zone) if zone is not None else None
+    moment = (
+        local.time().replace(second=0, microsecond=0)
+        if local is not None and local.date() == passage.activity_date
+        else None
+    )
+    return PassageInfo(
+        id=passage.id,
+        site_id=passage.site_id,
+        at=passage.at,
+        activity_date=passage.activity_date,
+        activity_time=moment,
+        count=passage.count,
+        person_id=passage.person_id,
+    )
 
 
 def visit_info(visit: Visit, service_name: str) -> VisitInfo:
@@ -82,6 +142,8 @@ def visit_info(visit: Visit, service_name: str) -> VisitInfo:
         status_id=visit.status_id,
         person_id=visit.person_id,
         created_at=visit.created_at,
+        passage_id=visit.passage_id,
+        public_id=visit.public_id,
     )
 
 
@@ -101,6 +163,7 @@ _VISIT: Table = Visit.__table__  # type: ignore[attr-defined]
 _SERVICE: Table = Service.__table__  # type: ignore[attr-defined]
 _SITE: Table = Site.__table__  # type: ignore[attr-defined]
 _TOMBSTONE: Table = Tombstone.__table__  # type: ignore[attr-defined]
+_PASSAGE: Table = Passage.__table__  # type: ignore[attr-defined]
 
 _DESK_LOOKUP = (
     sa_select(
@@ -120,12 +183,76 @@ _DESK_LOOKUP = (
         .limit(1)
         .scalar_subquery()
         .label("removed"),
+        sa_select(_PASSAGE.c.activity_date)
+        .where(
+            _PASSAGE.c.id == bindparam("passage_id", type_=_PASSAGE.c.id.type),
+            _PASSAGE.c.site_id == _SERVICE.c.site_id,
+        )
+        .scalar_subquery()
+        .label("passage_day"),
     )
     .select_from(_SERVICE.join(_SITE, _SITE.c.id == _SERVICE.c.site_id))
     .where(_SERVICE.c.id == bindparam("service_id", type_=_SERVICE.c.id.type))
 )
 """Everything a key press checks, in one indexed read: the service (its place, whether it is
-active), the place's time zone, and whether the visit's id was already counted or removed."""
+active), the place's time zone, whether the visit's id was already counted or removed, and
+the day of the passage it should attach to (``None``: no such passage in this place)."""
+
+
+def _as_day(value: object) -> date | None:
+    """A date read through Core (SQLite's drivers may hand back the stored text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+_AHEAD = timedelta(minutes=5)
+"""How far ahead of this computer's clock a kept key press may be (another desk's clock)."""
+
+
+def largest_attached(uow: UnitOfWork, passage: Passage) -> int:
+    """The largest group counted at a service attached to ``passage`` (0: none), read through
+    the report's covering index (place, day, then the passage)."""
+    found = uow.session.exec(
+        select(func.max(Visit.count)).where(
+            Visit.site_id == passage.site_id,
+            Visit.activity_date == passage.activity_date,
+            Visit.passage_id == passage.id,
+        )
+    ).one()
+    return int(found or 0)
+
+
+def follow_visit(uow: UnitOfWork, visit: Visit) -> None:
+    """Keep the visit's passage in step after a change of the visit: its own passage (made
+    with it) takes its count, person and day; a passage keyed at the door counts at least the
+    visit's group, and takes the visit's person if it names none."""
+    if visit.passage_id is None:
+        return
+    passage = uow.session.get(Passage, visit.passage_id)
+    if passage is None:
+        return
+    if passage.id == visit.id:
+        passage.count = visit.count
+        passage.person_id = visit.person_id
+        passage.activity_date = visit.activity_date
+    else:
+        passage.count = max(passage.count, visit.count)
+        if passage.person_id is None:
+            passage.person_id = visit.person_id
+    if uow.session.is_modified(passage):
+        uow.session.add(passage)
+
+
+def drop_own_passage(uow: UnitOfWork, visit: Visit) -> None:
+    """After ``visit`` was deleted from the session: its own passage (made with it, same
+    id) goes too; a passage keyed at the door stays (the person did come in)."""
+    if visit.passage_id != visit.id:
+        return
+    passage = uow.session.get(Passage, visit.id)
+    if passage is not None:
+        uow.session.flush()  # the visit first: it refers to the passage
+        uow.session.delete(passage)
 
 
 def check_count(count: int) -> int:
@@ -156,6 +283,7 @@ class VisitService:
         activity_time: time | None = None,
         count: int = 1,
         visit_id: uuid.UUID | None = None,
+        passage_id: uuid.UUID | None = None,
     ) -> VisitInfo:
         """Save one visit (or a group of ``count``) to an active service of the site.
 
@@ -165,12 +293,19 @@ class VisitService:
         ``visit_id`` is the id the desk gave the visit when the key was pressed: a retry of a
         visit whose first commit succeeded but whose answer was lost (server unreachable)
         saves nothing more and returns the visit saved the first time.
+
+        ``passage_id`` is the passage the desk has open (« une personne entre » pressed less
+        than a minute ago): the visit attaches to it. Without one, or when that passage is
+        not of this place and day (taken back meanwhile, say), the visit makes its own
+        passage under its own id, in the same transaction (see the module's rule).
         """
         check_count(count)
         if activity_date is not None:
             check_date(_("Date de l'activité"), activity_date)
         try:
-            return self._count(site_id, service_id, activity_date, activity_time, count, visit_id)
+            return self._count(
+                site_id, service_id, activity_date, activity_time, count, visit_id, passage_id
+            )
         except IntegrityError:
             if visit_id is None:
                 raise
@@ -190,14 +325,16 @@ class VisitService:
         activity_time: time | None,
         count: int,
         visit_id: uuid.UUID | None,
+        passage_id: uuid.UUID | None,
     ) -> VisitInfo:
-        # One read and one insert through Core (issue 17: the ORM's four reads, objects and
-        # flush cost more than the commit itself). The service is checked against the place
-        # here, since Core skips the unit of work's place filter.
+        # One read and one or two inserts through Core (issue 17: the ORM's four reads,
+        # objects and flush cost more than the commit itself). The service and the passage
+        # are checked against the place here, since Core skips the unit of work's place filter.
         with self._uow() as uow:
             conn = uow.session.connection()
             found = conn.execute(
-                _DESK_LOOKUP, {"service_id": service_id, "visit_id": visit_id}
+                _DESK_LOOKUP,
+                {"service_id": service_id, "visit_id": visit_id, "passage_id": passage_id},
             ).first()
             if visit_id is not None and (
                 found is None or found.counted_in is not None or found.removed is not None
@@ -226,6 +363,28 @@ class VisitService:
                 )
             entered = utcnow()
             new_id = visit_id or uuid.uuid4()
+            if passage_id is None or _as_day(found.passage_day) != activity_date:
+                # No passage open: the visit is its own, under the visit's id.
+                passage_id = new_id
+                passage = {
+                    "id": new_id,
+                    "created_at": entered,
+                    "updated_at": entered,
+                    "site_id": site_id,
+                    "at": entered,
+                    "activity_date": activity_date,
+                    "count": count,
+                    "person_id": None,
+                    "created_by_id": uow.actor_id,
+                }
+                check_row(_PASSAGE, passage)
+                conn.execute(_PASSAGE.insert(), passage)
+            elif count > 1:  # a group joins the door's passage: that many came in
+                conn.execute(
+                    _PASSAGE.update()
+                    .where(_PASSAGE.c.id == passage_id, _PASSAGE.c.count < count)
+                    .values(count=count, updated_at=entered)
+                )
             values = {
                 "id": new_id,
                 "created_at": entered,
@@ -237,6 +396,7 @@ class VisitService:
                 "count": count,
                 "source": VisitSource.DESK.value,
                 "created_by_id": uow.actor_id,
+                "passage_id": passage_id,
             }
             check_row(_VISIT, values)  # what the ORM's listener checks on every row
             conn.execute(_VISIT.insert(), values)
@@ -254,6 +414,7 @@ class VisitService:
             status_id=None,
             person_id=None,
             created_at=entered,
+            passage_id=passage_id,
         )
 
     def _already_counted(
@@ -288,8 +449,10 @@ class VisitService:
         status_id: uuid.UUID | None,
         person_id: uuid.UUID | None,
         count: int,
+        public_id: uuid.UUID | None = None,
     ) -> VisitInfo:
-        """Give a counted visit its details (``None`` = « Non communiqué »); audited."""
+        """Give a counted visit its details (``None`` = « Non communiqué »); audited. Its
+        passage follows (the module's rule)."""
         check_count(count)
         with self._uow() as uow:
             visit = uow.session.get(Visit, visit_id)
@@ -300,6 +463,7 @@ class VisitService:
                 (age_band_id, CategoryKind.AGE_BAND, _("Tranche d'âge")),
                 (gender_id, CategoryKind.GENDER, _("Genre")),
                 (status_id, CategoryKind.STATUS, _("Statut")),
+                (public_id, CategoryKind.PUBLIC, _("Public")),
             ):
                 self._check_category(uow, site_id, value, kind, field)
             if commune_id is not None:
@@ -324,6 +488,7 @@ class VisitService:
                     ("status", visit.status_id, status_id),
                     ("person", visit.person_id, person_id),
                     ("count", visit.count, count),
+                    ("public", visit.public_id, public_id),
                 )
                 if old != new
             )
@@ -333,7 +498,9 @@ class VisitService:
             visit.status_id = status_id
             visit.person_id = person_id
             visit.count = count
+            visit.public_id = public_id
             uow.session.add(visit)
+            follow_visit(uow, visit)
             audit.record(
                 uow,
                 action=AuditAction.UPDATE,
@@ -355,6 +522,7 @@ class VisitService:
                 raise NotFoundError(_("Cette visite n'existe plus (elle a peut-être été annulée)."))
             info = visit_info(visit, self._service_name(uow, visit.service_id))
             uow.session.delete(visit)
+            drop_own_passage(uow, visit)
             audit.record(
                 uow,
                 action=AuditAction.DELETE,
@@ -370,6 +538,156 @@ class VisitService:
             )
             uow.commit()
             return info
+
+    # -- passages (« une personne entre ») ----------------------------------------------------
+    @requires(Permission.DESK)
+    def enter(
+        self,
+        *,
+        site_id: uuid.UUID,
+        activity_date: date | None = None,
+        activity_time: time | None = None,
+        count: int = 1,
+        passage_id: uuid.UUID | None = None,
+        at: datetime | None = None,
+    ) -> PassageInfo:
+        """People through the door: one passage of ``count`` people, the services counted
+        at this desk within the next minute attaching to it (the desk keeps it open).
+
+        Dates as for :meth:`count`. ``passage_id`` is the id the desk made at the key press
+        (a retry saves nothing more; an id entered then taken back is refused); ``at`` the
+        instant of the key press when it is saved later (kept while the server was away).
+        """
+        check_count(count)
+        if activity_date is not None:
+            check_date(_("Date de l'activité"), activity_date)
+        if at is not None and (at.tzinfo is None or at > utcnow() + _AHEAD):
+            raise ValidationError(_("Heure d'entrée"), _("instant inconnu ou à venir"))
+        try:
+            return self._enter(site_id, activity_date, activity_time, count, passage_id, at)
+        except IntegrityError:
+            if passage_id is None:
+                raise
+            with self._uow(read_only=True) as uow:  # another attempt committed in between
+                already = self._already_entered(uow, passage_id, site_id)
+            if already is None:
+                raise
+            return already
+
+    def _enter(
+        self,
+        site_id: uuid.UUID,
+        activity_date: date | None,
+        activity_time: time | None,
+        count: int,
+        passage_id: uuid.UUID | None,
+        at: datetime | None,
+    ) -> PassageInfo:
+        with self._uow() as uow:
+            if passage_id is not None:
+                already = self._already_entered(uow, passage_id, site_id)
+                if already is not None:
+                    return already
+            zone = site_zone(uow, site_id)
+            now = datetime.now(zone).replace(second=0, microsecond=0)
+            if activity_date is None:
+                pressed = now if at is None else at.astimezone(zone)
+                activity_date = pressed.date()
+                activity_time = pressed.time().replace(second=0, microsecond=0)
+            elif activity_date > now.date():
+                raise ValidationError(
+                    _("Date de l'activité"), _("une entrée ne peut pas être comptée à l'avance")
+                )
+            passage = Passage(
+                id=passage_id or uuid.uuid4(),
+                site_id=site_id,
+                at=(at or utcnow()).astimezone(UTC),
+                activity_date=activity_date,
+                count=count,
+                created_by_id=uow.actor_id,
+            )
+            uow.session.add(passage)
+            uow.commit()
+            return PassageInfo(
+                id=passage.id,
+                site_id=site_id,
+                at=passage.at,
+                activity_date=activity_date,
+                activity_time=activity_time,
+                count=count,
+            )
+
+    def _already_entered(
+        self, uow: UnitOfWork, passage_id: uuid.UUID, site_id: uuid.UUID
+    ) -> PassageInfo | None:
+        passage = uow.session.get(Passage, passage_id)
+        if passage is not None:
+            if passage.site_id != site_id:
+                raise ConflictError(_("Cette entrée est déjà enregistrée pour un autre lieu."))
+            return passage_info(passage, site_zone(uow, site_id))
+        removed = uow.session.exec(
+            select(Tombstone.id).where(
+                Tombstone.table_name == "passage", Tombstone.row_id == passage_id
+            )
+        ).first()
+        if removed is not None:
+            raise ConflictError(
+                _("Cette entrée avait été enregistrée puis retirée : elle ne compte pas.")
+            )
+        return None
+
+    @requires(Permission.DESK)
+    def complete_passage(self, passage_id: uuid.UUID, *, count: int) -> PassageInfo:
+        """How many people came in together; never fewer than the largest group counted at
+        a service attached to the passage (that many people did come in). Audited."""
+        check_count(count)
+        with self._uow() as uow:
+            passage = self._passage(uow, passage_id)
+            count = max(count, largest_attached(uow, passage))
+            if count != passage.count:
+                passage.count = count
+                uow.session.add(passage)
+                audit.record(
+                    uow,
+                    action=AuditAction.UPDATE,
+                    entity="passage",
+                    entity_id=passage.id,
+                    site_id=passage.site_id,
+                    details={"fields": ["count"], "count": count},
+                )
+            info = passage_info(passage, site_zone(uow, passage.site_id))
+            uow.commit()
+            return info
+
+    @requires(Permission.DESK)
+    def undo_passage(self, passage_id: uuid.UUID) -> PassageInfo:
+        """Take back a passage keyed by mistake; refused while services are attached to it
+        (they are taken back first: the desk's Ctrl+Z goes in the reverse order). Audited."""
+        with self._uow() as uow:
+            passage = self._passage(uow, passage_id)
+            if largest_attached(uow, passage):
+                raise ConflictError(
+                    _("Des services comptés sont rattachés à cette entrée : annulez-les d'abord.")
+                )
+            info = passage_info(passage, site_zone(uow, passage.site_id))
+            uow.session.delete(passage)
+            audit.record(
+                uow,
+                action=AuditAction.DELETE,
+                entity="passage",
+                entity_id=passage.id,
+                site_id=passage.site_id,
+                details={"activity_date": info.activity_date.isoformat(), "count": info.count},
+            )
+            uow.commit()
+            return info
+
+    @staticmethod
+    def _passage(uow: UnitOfWork, passage_id: uuid.UUID) -> Passage:
+        passage = uow.session.get(Passage, passage_id)
+        if passage is None:
+            raise NotFoundError(_("Cette entrée n'existe plus (elle a peut-être été annulée)."))
+        return passage
 
     @requires(Permission.DESK)
     def counts_for_day(self, site_id: uuid.UUID, day: date) -> dict[uuid.UUID, int]:

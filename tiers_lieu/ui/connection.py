@@ -33,6 +33,7 @@ from tiers_lieu.i18n import _, format_date, format_time, ngettext, time_zone, to
 from tiers_lieu.services import pending_visits
 from tiers_lieu.services.pending_visits import (
     FlushResult,
+    PendingPassage,
     PendingVisit,
     PendingVisitQueue,
     is_connection_lost,
@@ -157,9 +158,14 @@ class ConnectionMonitor(QObject):
             flushed = queue.flush(
                 lambda visit: save_pending(app, visit),
                 undo=lambda visit_id: app.visits.undo(visit_id),
+                enter=lambda passage: pending_visits.save_passage(app.visits, passage),
+                undo_passage=lambda passage_id: app.visits.undo_passage(passage_id),
             )
             if flushed.stopped_by is not None and not flushed.connection_lost:
                 log.warning("Pending visits not saved yet: %s", flushed.stopped_by)
+            for passage, error in flushed.passages_refused:
+                # Its visits made their own passages: only the door's count is lost.
+                log.warning("Kept passage %s refused: %s", passage.id, error)
             return CheckOutcome(reachable=not flushed.connection_lost, flushed=flushed)
 
         run_op(
@@ -193,6 +199,21 @@ class ConnectionMonitor(QObject):
             self.state_changed.emit()
         return removed
 
+    def keep_passage(self, passage: PendingPassage) -> None:
+        """Keep a passage (« une personne entre ») the server could not take (raises if
+        even the file cannot be written)."""
+        self.queue.add_passage(passage)
+        if self._offline_since is None:
+            self._offline_since = datetime.now(UTC)
+        self.state_changed.emit()
+
+    def take_back_passage(self, passage: PendingPassage) -> bool:
+        """As :meth:`take_back`, for a kept passage."""
+        removed = self.queue.take_back_passage(passage.id)
+        if removed:
+            self.state_changed.emit()
+        return removed
+
     def on_check_finished(self, outcome: object) -> None:
         assert isinstance(outcome, CheckOutcome)
         self._busy = False
@@ -201,7 +222,7 @@ class ConnectionMonitor(QObject):
         elif self._offline_since is None:
             self._offline_since = datetime.now(UTC)
         flushed = outcome.flushed
-        if flushed.saved or flushed.taken_back:
+        if flushed.saved or flushed.taken_back or flushed.passages_saved:
             self.visits_saved.emit(list(flushed.saved))
         if flushed.refused:
             self.visits_refused.emit(list(flushed.refused))

@@ -44,6 +44,7 @@ class Topic(StrEnum):
     SALES = "sales"
     ASSISTANCE = "assistance"  # démarches and their follow-ups
     REPORT_RECORDS = "report-records"  # operation, claims, partners, jobs, volunteering
+    TIME_SHEETS = "time-sheets"  # staff time per job and operation (« Temps passé »)
     SERVICES = "services"
     CALENDAR = "calendar"  # opening hours and closures
     COMMUNES = "communes"

@@ -29,8 +29,16 @@ def keys_help_text() -> str:
             _("F1 : guide d'utilisation (à la caisse, F1 à F8 ajoutent les favoris)"),
             _("Accueil : touches 1 à 9 et 0 : compter une visite ; Ctrl+Z : l'annuler"),
             _(
+                "Accueil : + : une personne entre (les services de la minute qui suit sont "
+                "les siens)"
+            ),
+            _(
                 "Accueil : la date et l'heure se modifient après un clic, Alt+D ou F2 ; "
                 "Entrée revient aux touches des services"
+            ),
+            _(
+                "Rapports › Temps passé : Tab ou Entrée : case suivante ; Alt+← / Alt+→ ou "
+                "Pg préc. / Pg suiv. : semaine précédente ou suivante ; Ctrl+S : enregistrer"
             ),
             _("Alt+lettre soulignée : aller au champ ou au bouton"),
             _(

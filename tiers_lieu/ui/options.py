@@ -58,6 +58,11 @@ DEMARCHE_THEME = Option("demarches/theme", "")
 DEMARCHE_HELP_TYPE = Option("demarches/help_type", "")
 DEMARCHE_PLACE = Option("demarches/place", "")
 DEMARCHE_DURATION = Option("demarches/duration_min", 15)
+# The Coop's fields the desk keeps from one démarche (workshop) to the next: keys joined by ";".
+DEMARCHE_EQUIPMENT = Option("demarches/equipment", "")
+DEMARCHE_DIGITAL_THEMES = Option("demarches/digital_themes", "")
+WORKSHOP_CHANNEL = Option("ateliers/channel", "lieu_activite")
+WORKSHOP_EQUIPMENT = Option("ateliers/equipment", "")
 
 
 def keep_private(settings: QSettings | None = None) -> None:

@@ -1,6 +1,6 @@
-"""The assistance exports as files: the national digital-mediation activity layout and the
-France Services partner table (records per organisme and month), as CSV and XLSX, written
-from the read models of :mod:`tiers_lieu.services.assistance_export`.
+"""The France Services partner table (records per organisme and month) as CSV and XLSX,
+written from the read model of :mod:`tiers_lieu.services.assistance_export` (the activity
+itself is the Coop's export: :mod:`tiers_lieu.reports.documents.coop`).
 
 The CSV files are what French spreadsheets open without a question (UTF-8 with BOM, ``;``
 separator); the XLSX files hold real dates and numbers so that a coordinator can sum and
@@ -16,20 +16,7 @@ from pathlib import Path
 
 from tiers_lieu.i18n import _
 from tiers_lieu.reports.cells import write_csv, write_xlsx_table
-from tiers_lieu.services.assistance_export import ACTIVITY_COLUMNS, ExportRow, MonthlyTable
-
-
-def write_activity_csv(rows: list[ExportRow], path: Path) -> int:
-    """Write the digital-mediation activity CSV; returns the number of records written."""
-    write_csv(path, [ACTIVITY_COLUMNS, *(row.cells() for row in rows)])
-    return len(rows)
-
-
-def write_activity_xlsx(rows: list[ExportRow], path: Path) -> int:
-    write_xlsx_table(
-        path, _("Activité"), ACTIVITY_COLUMNS, [row.cells() for row in rows], date_column=True
-    )
-    return len(rows)
+from tiers_lieu.services.assistance_export import MonthlyTable
 
 
 def _monthly_table_rows(table: MonthlyTable) -> tuple[list[str], list[list[object]]]:

@@ -20,6 +20,7 @@ from tiers_lieu.reports.indicators import (
     events,
     grocery_amap,
     health,
+    inclusion,
     opening,
     partners_results,
     visits,
@@ -36,6 +37,7 @@ SECTION_MODULES = (
     events,
     grocery_amap,
     partners_results,
+    inclusion,
 )
 
 

@@ -9,9 +9,8 @@
   the month arithmetic is done in Python on them.
 - Volunteers are the distinct identified people who gave time, plus one per entry recorded
   without a name; hours are the total of their minutes.
-- People reached are the distinct identified beneficiaries of assistance, workshops and
-  solidarity baskets distributed. The population served (an estimate) comes with the visits,
-  in :mod:`tiers_lieu.reports.indicators.visits`.
+
+The people reached, R.41 and R.42 are in :mod:`tiers_lieu.reports.indicators.inclusion`.
 """
 
 from __future__ import annotations
@@ -19,22 +18,15 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, true, union
+from sqlalchemy import func, select
 
 from tiers_lieu.models import (
-    AmapSubscription,
-    AssistanceRecord,
-    Distribution,
-    Event,
-    EventAttendance,
     Job,
     Partner,
-    Pickup,
     VolunteerTime,
 )
 from tiers_lieu.models.enums import ContractType
 from tiers_lieu.reports.indicators.common import Scope, table, total
-from tiers_lieu.reports.indicators.grocery_amap import DISTRIBUTED
 from tiers_lieu.reports.model import Indicator
 
 
@@ -104,41 +96,5 @@ def volunteers(scope: Scope) -> list[Indicator]:
     ]
 
 
-def reach(scope: Scope) -> list[Indicator]:
-    record, event, attendance = table(AssistanceRecord), table(Event), table(EventAttendance)
-    pickup, distribution = table(Pickup), table(Distribution)
-    subscription = table(AmapSubscription)
-    beneficiaries = union(
-        select(record.c.person_id.label("person_id")).where(
-            scope.on_sites(record.c.site_id),
-            scope.on_dates(record.c.activity_date),
-            record.c.person_id.is_not(None),
-        ),
-        select(attendance.c.person_id.label("person_id"))
-        .select_from(attendance.join(event, event.c.id == attendance.c.event_id))
-        .where(
-            scope.on_sites(event.c.site_id),
-            scope.on_dates(event.c.event_date),
-            attendance.c.person_id.is_not(None),
-        ),
-        select(subscription.c.person_id.label("person_id"))
-        .select_from(
-            pickup.join(distribution, distribution.c.id == pickup.c.distribution_id).join(
-                subscription, subscription.c.id == pickup.c.subscription_id
-            )
-        )
-        .where(
-            scope.on_sites(distribution.c.site_id),
-            scope.on_dates(distribution.c.on_date),
-            subscription.c.solidarity == true(),
-            pickup.c.status.in_(DISTRIBUTED),
-        ),
-    ).subquery()
-    reached = scope.session.execute(select(func.count()).select_from(beneficiaries)).scalar()
-    return [
-        total("results.people_reached", reached),
-    ]
-
-
 def compute(scope: Scope) -> list[Indicator]:
-    return [*partners(scope), *jobs(scope), *volunteers(scope), *reach(scope)]
+    return [*partners(scope), *jobs(scope), *volunteers(scope)]

@@ -3,14 +3,20 @@
 A visit row counts ``count`` people (a group of 8 counts 8). Each breakdown sums to
 ``visits.total``: an empty reference is reported under « Non communiqué », never dropped.
 Months are listed chronologically, zero months included, so a chart shows the whole period.
-``results.population_served`` (the sum of the populations of the communes visitors came
-from, an estimate) is computed here too, from the same pass over the visits.
+The same pass gives the results section what it needs of the visits (R.41's communes, R.42's
+people and anonymous head counts): :func:`rollup_of` keeps the roll-up for the report.
+
+« Personnes accueillies » (``visits.people``, issue 20) counts people through the door, the
+rule of :mod:`tiers_lieu.services.visits`: the people of the period's passages (one query over
+``passage``), plus the people of the visits without a passage, each its own (found in the
+same pass: a visit counted before that rule, a booking's or a workshop's, counts its
+``count`` people). « Services rendus » is ``visits.total``.
 
 **One pass over ``visit`` per report** (issue 17): a single ``GROUP BY`` on every column of
 the covering index ``ix_visit_report``, in the index's order (site, date, count, service,
-commune, age band, gender, status, person), so SQLite reads the period's slice of that index
-once, in order, and aggregates without a temporary B-tree. Python then rolls the groups up
-into every breakdown and the set of distinct people (:class:`Rollup`).
+commune, age band, gender, status, person, public, passage), so SQLite reads the period's
+slice of that index once, in order, and aggregates without a temporary B-tree. Python then
+rolls the groups up into every breakdown and the set of distinct people (:class:`Rollup`).
 
 On the demo's data nearly every visit is a group of its own, so that statement returns about
 one row per visit: the rows are read from the DB-API cursor of the unit of work's own
@@ -33,7 +39,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session
 
-from tiers_lieu.models import Commune, Service, Visit
+from tiers_lieu.models import Commune, Passage, Service, Visit
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.reports.indicators.common import Scope, breakdown, merge, table, total
 from tiers_lieu.reports.model import Indicator
@@ -73,7 +79,10 @@ def one_pass(scope: Scope) -> Select[Any]:
             c.gender_id,
             c.status_id,
             c.person_id,
+            c.public_id,
+            c.passage_id,
             func.sum(c.count),
+            c.count,  # a group's size: its rows are sum ÷ size (R.42's companions)
         )
         .where(visit_filter(scope))
         .group_by(
@@ -86,6 +95,8 @@ def one_pass(scope: Scope) -> Select[Any]:
             c.gender_id,
             c.status_id,
             c.person_id,
+            c.public_id,
+            c.passage_id,
         )
     )
 
@@ -130,23 +141,42 @@ class Rollup:
     by_age_band: dict[Any, int] = field(default_factory=dict)
     by_gender: dict[Any, int] = field(default_factory=dict)
     by_status: dict[Any, int] = field(default_factory=dict)
+    by_public: dict[Any, int] = field(default_factory=dict)
     people: set[Any] = field(default_factory=set)
+    unattached: int = 0
+    """People counted on visits without a passage (each its own: a group of 8 counts 8)."""
+    anonymous: int = 0
+    """People counted on visits without a registered person (a group of 8 counts 8)."""
+    companions: int = 0
+    """The others of a registered person's group visit (``count`` − 1 per visit)."""
 
     def add(self, rows: Any) -> None:
         by_day, by_service, by_commune = self.by_day, self.by_service, self.by_commune
         by_age, by_gender, by_status = self.by_age_band, self.by_gender, self.by_status
         day_get, service_get, commune_get = by_day.get, by_service.get, by_commune.get
         age_get, gender_get, status_get = by_age.get, by_gender.get, by_status.get
+        by_public = self.by_public
+        public_get = by_public.get
         add_person = self.people.add
-        for day, service, commune, age, gender, status, person, n in rows:
+        anonymous = companions = unattached = 0
+        for day, service, commune, age, gender, status, person, public, passage, n, size in rows:
             by_day[day] = day_get(day, 0) + n
             by_service[service] = service_get(service, 0) + n
             by_commune[commune] = commune_get(commune, 0) + n
             by_age[age] = age_get(age, 0) + n
             by_gender[gender] = gender_get(gender, 0) + n
             by_status[status] = status_get(status, 0) + n
-            if person is not None:
+            by_public[public] = public_get(public, 0) + n
+            if passage is None:
+                unattached += n
+            if person is None:
+                anonymous += n
+            else:
                 add_person(person)
+                companions += n - n // size
+        self.anonymous += int(anonymous)
+        self.companions += int(companions)
+        self.unattached += int(unattached)
 
     def by_month(self) -> dict[str, int]:
         months: dict[str, int] = {}
@@ -168,8 +198,28 @@ def roll_up(scope: Scope) -> Rollup:
     return rollup
 
 
+def rollup_of(scope: Scope) -> Rollup:
+    """The scope's roll-up, made by the first section that asks: one pass per report."""
+    found = scope._cache.get("visits.rollup")
+    if not isinstance(found, Rollup):
+        found = scope._cache["visits.rollup"] = roll_up(scope)
+    return found
+
+
+def people_entered(scope: Scope, rollup: Rollup) -> int:
+    """« Personnes accueillies »: the period's passages, plus the visits without one."""
+    passage = table(Passage)
+    entered = scope.session.execute(
+        select(func.coalesce(func.sum(passage.c.count), 0)).where(
+            passage.c.site_id.in_([site.id for site in scope.sites]),
+            scope.on_dates(passage.c.activity_date),
+        )
+    ).scalar()
+    return int(entered or 0) + rollup.unattached
+
+
 def compute(scope: Scope) -> list[Indicator]:
-    rollup = roll_up(scope)
+    rollup = rollup_of(scope)
     by_month = rollup.by_month()
     service = table(Service)
     services = scope.session.execute(
@@ -181,14 +231,11 @@ def compute(scope: Scope) -> list[Indicator]:
     commune = table(Commune)
     seen = [key for key, _n in by_commune if key is not None]
     communes = scope.session.execute(
-        select(commune.c.id, commune.c.name, commune.c.population, commune.c.insee_code).where(
-            commune.c.id.in_(seen)
-        )
+        select(commune.c.id, commune.c.name).where(commune.c.id.in_(seen))
     ).all()
-    # Each site keeps its own commune rows: one commune counts once, by INSEE code or name.
-    populations = {(r[3] or r[1].casefold()): r[2] or 0 for r in communes}
     labels = scope.category_labels
     return [
+        total("visits.people", people_entered(scope, rollup)),
         total("visits.total", sum(by_month.values())),
         *breakdown("visits.by_month", by_month, ordered=month_keys(scope.start, scope.end)),
         *breakdown(
@@ -206,6 +253,7 @@ def compute(scope: Scope) -> list[Indicator]:
                 ("visits.by_age_band", rollup.by_age_band, CategoryKind.AGE_BAND),
                 ("visits.by_gender", rollup.by_gender, CategoryKind.GENDER),
                 ("visits.by_status", rollup.by_status, CategoryKind.STATUS),
+                ("visits.by_public", rollup.by_public, CategoryKind.PUBLIC),
             )
             for indicator in breakdown(
                 code,
@@ -213,6 +261,4 @@ def compute(scope: Scope) -> list[Indicator]:
             )
         ],
         total("people.distinct", len(rollup.people)),
-        # Shown under « Résultats »: the report puts every code in its section's order.
-        total("results.population_served", sum(populations.values())),
     ]

@@ -32,6 +32,7 @@ LOGO_HEIGHT = 16 * mm
 LOGO_MAX_WIDTH = 45 * mm
 
 KEY_FIGURES = (
+    "visits.people",
     "visits.total",
     "people.distinct",
     "assistance.total",

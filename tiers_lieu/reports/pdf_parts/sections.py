@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 
 from tiers_lieu.i18n import _
-from tiers_lieu.reports.model import INDICATORS, SECTIONS, ReportData
+from tiers_lieu.reports.model import DEFINITIONS, INDICATORS, SECTION_CODES, SECTIONS, ReportData
 from tiers_lieu.reports.pdf_parts.charts import horizontal_bars, month_bars, no_data
 from tiers_lieu.reports.pdf_parts.styles import BAR, BAR_LIGHT, CONTENT_WIDTH, Styles
 from tiers_lieu.reports.pdf_parts.tables import (
@@ -38,6 +39,8 @@ CHARTED = {
     "amap.baskets_by_type",
 }
 TOP_COMMUNES = 10
+#: Breakdowns read as a list of names (each counts 1), not as a table of shares.
+NAME_LISTS = {"results.communes_unknown_population"}
 
 
 def section_story(
@@ -64,6 +67,11 @@ def section_story(
 def _breakdown(data: ReportData, code: str, styles: Styles) -> list[Flowable]:
     title = Paragraph(escape(label_of(data, code)), styles.h2)
     series = data.series(code)
+    if code in NAME_LISTS:
+        if not series:
+            return []
+        names = ", ".join(dimension for dimension, _value in series)
+        return [KeepTogether([title, Paragraph(escape(names), styles.body)])]
     if code == "visits.by_month":
         parts: list[Flowable] = [title, month_bars(series, CONTENT_WIDTH)]
         grid = month_grid(data, code)
@@ -133,27 +141,20 @@ def _pair_chart(
 
 
 def _notes(key: str, styles: Styles) -> list[Flowable]:
-    if key != "results":
+    """The definitions of the section's funder indicators (R.37, R.41, R.42…), under it."""
+    codes = set(SECTION_CODES.get(key, []))
+    found = [d for d in DEFINITIONS if codes.intersection(d.codes)]
+    if not found:
         return []
-    notes = [
-        _(
-            "Emplois en équivalents temps plein (ETP) selon les règles R.37 : un contrat de "
-            "douze mois ou plus à temps plein compte pour 1, six mois à temps plein pour 0,5 ; "
-            "les bénévoles ne sont pas comptés, les travailleurs indépendants le sont."
-        ),
-        _(
-            "La population des communes desservies est une estimation : la somme des "
-            "populations des communes d'où venaient les visiteurs."
-        ),
-        _(
-            "Les personnes accompagnées sont les bénéficiaires identifiés de l'aide aux "
-            "démarches, des ateliers et des paniers solidaires, comptés une fois chacun."
-        ),
-    ]
     story: list[Flowable] = [Spacer(1, 2 * mm)]
-    for note in notes:
-        story += [Paragraph(escape(note), styles.muted), Spacer(1, 1.5 * mm)]
+    for definition in found:
+        story += [_definition(definition.title, definition.text, styles.muted), Spacer(1, 1.5 * mm)]
     return story
+
+
+def _definition(title: str, text: str, style: ParagraphStyle) -> Paragraph:
+    """The title in bold, the text under it."""
+    return Paragraph(f"<b>{escape(_(title))}</b><br/>{escape(_(text))}", style)
 
 
 def _empty(styles: Styles) -> Flowable:
@@ -183,4 +184,14 @@ def annex(data: ReportData, styles: Styles) -> list[Flowable]:
         ),
         Spacer(1, 3 * mm),
         annex_table(data, styles),
+        CondPageBreak(40 * mm),
+        Spacer(1, 4 * mm),
+        Paragraph(escape(_("Définitions des indicateurs")), styles.h2),
+        # Each definition whole on one page: a reader (or a search) finds it in one piece.
+        *[
+            KeepTogether(
+                [_definition(definition.title, definition.text, styles.small), Spacer(1, 2 * mm)]
+            )
+            for definition in DEFINITIONS
+        ],
     ]

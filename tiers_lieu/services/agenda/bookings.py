@@ -35,6 +35,7 @@ from tiers_lieu.services.agenda.common import (
     booking_info,
     check_labels,
     check_person,
+    check_public,
     check_request,
     count_visit,
     display_name,
@@ -105,6 +106,7 @@ class BookingService:
                     )
                 )
             person = check_person(uow, person_id, site_id)
+            check_public(uow, data.public_id, site_id)
             calendar = SiteCalendar(uow, site_id)
             if not allow_past:
                 refuse_past(calendar, start, end)
@@ -119,6 +121,7 @@ class BookingService:
                 organisation=organisation.strip(),
                 title=title.strip(),
                 created_by_id=uow.actor_id,
+                public_id=data.public_id,
             )
             uow.session.add(row)
             audit.record(
@@ -139,8 +142,10 @@ class BookingService:
         person_id: uuid.UUID | None,
         organisation: str,
         title: str,
+        public_id: uuid.UUID | None = None,
     ) -> BookingInfo:
-        """Change who a booking is for and its title (times and place: :meth:`move`).
+        """Change who a booking is for, who is served (``public_id``) and its title (times
+        and place: :meth:`move`).
 
         The rules of :meth:`create` apply: a person, an organisation or a title; a health
         booking (health room, cabin, permanence slot) takes no title, since no reason is kept
@@ -171,18 +176,21 @@ class BookingService:
                     )
                 )
             person = check_person(uow, person_id, b.site_id)
+            check_public(uow, public_id, b.site_id)
             changed = [
                 name
                 for name, old, new in (
                     ("person", b.person_id, person_id),
                     ("organisation", b.organisation, organisation),
                     ("title", b.title, title),
+                    ("public", b.public_id, public_id),
                 )
                 if old != new
             ]
             if not changed:
                 return self._info(uow, b, resource)
             b.person_id, b.organisation, b.title = person_id, organisation, title
+            b.public_id = public_id
             audit.record(
                 uow,
                 action=AuditAction.UPDATE,

@@ -13,8 +13,9 @@ from sqlmodel import col, select
 from tiers_lieu.db import UnitOfWork
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import _
-from tiers_lieu.models import Booking, Person, Resource, Service, Visit
+from tiers_lieu.models import Booking, Category, Person, Resource, Service, Visit
 from tiers_lieu.models.enums import (
+    CategoryKind,
     ResourceKind,
     ServiceKind,
     VisitSource,
@@ -75,6 +76,7 @@ def booking_info(
         permanence_id=b.permanence_id,
         series_id=b.series_id,
         source=b.source,
+        public_id=b.public_id,
     )
 
 
@@ -175,6 +177,15 @@ def check_person(uow: UnitOfWork, person_id: uuid.UUID | None, site_id: uuid.UUI
     return person
 
 
+def check_public(uow: UnitOfWork, public_id: uuid.UUID | None, site_id: uuid.UUID) -> None:
+    """``public_id`` is one of the place's « public » categories (or ``None``)."""
+    if public_id is None:
+        return
+    category = uow.session.get(Category, public_id)
+    if category is None or category.site_id != site_id or category.kind != CategoryKind.PUBLIC:
+        raise ValidationError(_("Public"), _("valeur inconnue dans ce lieu"))
+
+
 def count_visit(
     uow: UnitOfWork,
     b: Booking,
@@ -216,6 +227,7 @@ def count_visit(
         status_id=person.status_id if person else None,
         booking_id=b.id,
         source=VisitSource.BOOKING,
+        public_id=b.public_id,
     )
     uow.session.add(visit)
     return visit.id

@@ -16,7 +16,8 @@ from datetime import date, datetime
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BookingRequest:
     """``seats`` of a resource from ``start`` to ``end`` (aware instants) for a person, an
-    organisation or under a title (at least one of the three)."""
+    organisation or under a title (at least one of the three); ``public_id`` says who is
+    served (a category of kind « public »; ``None``: « Non communiqué »)."""
 
     resource_id: uuid.UUID
     start: datetime
@@ -25,6 +26,7 @@ class BookingRequest:
     person_id: uuid.UUID | None = None
     organisation: str = ""
     title: str = ""
+    public_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -56,6 +56,8 @@ class BookingInfo:
     permanence_id: uuid.UUID | None
     series_id: uuid.UUID | None
     source: str
+    public_id: uuid.UUID | None = None
+    """Who is served (category of kind « public »; ``None``: « Non communiqué »)."""
 
     @property
     def active(self) -> bool:

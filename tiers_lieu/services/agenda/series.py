@@ -18,7 +18,12 @@ from tiers_lieu.i18n import _, format_date, ngettext
 from tiers_lieu.models import Booking, BookingSeries, Resource
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
-from tiers_lieu.services.agenda.common import booking_info, check_person, check_request
+from tiers_lieu.services.agenda.common import (
+    booking_info,
+    check_person,
+    check_public,
+    check_request,
+)
 from tiers_lieu.services.agenda.errors import AgendaConflict
 from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
 from tiers_lieu.services.agenda.readmodels import Occurrence, SeriesResult, SlotInfo
@@ -173,6 +178,7 @@ def create(
             )
         )
     person = check_person(uow, person_id, site_id)
+    check_public(uow, data.public_id, site_id)
     planned = plan(uow, site_id, data, repetition, alternatives=False)
     skipped = set(skip)
     blocking = [o for o in planned if o.collides and o.day not in skipped]
@@ -208,6 +214,7 @@ def create(
             title=title.strip(),
             series_id=rule.id,
             created_by_id=uow.actor_id,
+            public_id=data.public_id,
         )
         for o in planned
         if o.day not in skipped

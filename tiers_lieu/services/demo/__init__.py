@@ -8,8 +8,8 @@ have a realistic volume: the large scale writes about 250 000 visits over five s
 Each site is written in one unit of work, all or nothing, as plain tuples handed to the
 driver's ``executemany`` (see :mod:`.common` and :mod:`.bulk`; ``bench/bench_demo.py`` sets
 its time beside a bare ``sqlite3`` insert of the same rows). The generators are split by area
-(:mod:`.territory`, :mod:`.organisation`, :mod:`.agenda`, :mod:`.activity`, :mod:`.commerce`,
-:mod:`.amap`). Same seed and same ``today`` give the same data.
+(:mod:`.territory`, :mod:`.organisation`, :mod:`.agenda`, :mod:`.activity`, :mod:`.assistance`,
+:mod:`.commerce`, :mod:`.amap`). Same seed and same ``today`` give the same data.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func
+from sqlalchemy import Connection, delete, func
 from sqlmodel import col, select
 
 from tiers_lieu.db import UowFactory
@@ -35,9 +35,19 @@ from tiers_lieu.i18n import (
     place_today,
     time_zone,
 )
-from tiers_lieu.models import Person, Site, Visit
+from tiers_lieu.models import Passage, Person, Site, Visit
 from tiers_lieu.services.access import Permission, requires
-from tiers_lieu.services.demo import activity, agenda, amap, commerce, organisation, territory
+from tiers_lieu.services.demo import (
+    activity,
+    agenda,
+    amap,
+    assistance,
+    commerce,
+    organisation,
+    public_card,
+    territory,
+    time_sheets,
+)
 from tiers_lieu.services.demo.common import (
     SCALES,
     DemoContext,
@@ -89,11 +99,28 @@ SUMMARY_LINES: list[tuple[str, str]] = [
     ("pickup", N_("Paniers AMAP")),
     ("partner", N_("Partenaires")),
     ("job", N_("Emplois")),
+    ("time_entry", N_("Saisies de temps des salariés")),
     ("volunteer_time", N_("Présences bénévoles")),
     ("closure", N_("Fermetures")),
 ]
 
 Progress = Callable[[int, int], None]
+
+
+def people_entered(conn: Connection, site_id: uuid.UUID) -> int:
+    """« Personnes accueillies » of the place: its passages' people, plus those of the visits
+    without a passage (each its own: the rule of :mod:`tiers_lieu.services.visits`)."""
+    entered = conn.execute(
+        select(func.coalesce(func.sum(col(Passage.count)), 0)).where(
+            col(Passage.site_id) == site_id
+        )
+    ).scalar_one()
+    alone = conn.execute(
+        select(func.coalesce(func.sum(col(Visit.count)), 0)).where(
+            col(Visit.site_id) == site_id, col(Visit.passage_id).is_(None)
+        )
+    ).scalar_one()
+    return int(entered) + int(alone)
 
 
 @dataclass(frozen=True)
@@ -180,11 +207,7 @@ class DemoService:
                         step(ctx, site)
                         if progress is not None:
                             progress(index * len(steps) + number, total)
-                    visitors = conn.execute(
-                        select(func.coalesce(func.sum(col(Visit.count)), 0)).where(
-                            col(Visit.site_id) == site.id
-                        )
-                    ).scalar_one()
+                    visitors = people_entered(conn, site.id)
                     uow.commit()
                 counts.update(ctx.counts)
                 counts["visitors"] += int(visitors)
@@ -288,7 +311,7 @@ def _agenda(ctx: DemoContext, site: SiteInfo) -> None:
 
 def _activity(ctx: DemoContext, site: SiteInfo) -> None:
     activity.add_events(ctx)
-    activity.add_assistance(ctx)
+    assistance.add_assistance(ctx)
 
 
 def _visits(ctx: DemoContext, site: SiteInfo) -> None:
@@ -302,6 +325,8 @@ def _commerce(ctx: DemoContext, site: SiteInfo) -> None:
 
 def _finish(ctx: DemoContext, site: SiteInfo) -> None:
     territory.finish_people(ctx)
+    public_card.add_public_card(ctx, site.insee_code)
+    time_sheets.add_time_sheets(ctx)  # last: a random generator of its own
 
 
 def _steps() -> list[Step]:

@@ -1,5 +1,6 @@
-"""What the desk logs in the demo: visits with believable rhythms, workshops and events with
-their attendance, and administrative assistance records.
+"""What the desk logs in the demo: visits with believable rhythms, and workshops and events
+with their attendance (the administrative assistance records, drawn in the same rhythms, are
+:mod:`.assistance`).
 
 Visits follow the shapes a coordinator recognises in a real year: fewer in August and around
 Christmas, more on market day, busier mid-morning and late afternoon, Saturday mornings
@@ -11,13 +12,15 @@ The per-weekday time tables are built once, because the large scale draws 250 00
 from __future__ import annotations
 
 import uuid
-from datetime import date, time, timedelta
+from datetime import date, time
 from itertools import accumulate
 from typing import Any
 
-from tiers_lieu.models import AssistanceRecord, Event, EventAttendance, Visit
+from tiers_lieu.models import Event, EventAttendance, Visit
 from tiers_lieu.models.enums import AttendanceMode, CategoryKind, ServiceKind, VisitSource
 from tiers_lieu.services.demo.common import BATCH, DemoContext, PersonRef, Weighted, poisson
+from tiers_lieu.services.demo.coop import CoopDraw
+from tiers_lieu.services.demo.footfall import Footfall, public_of
 
 MONTH_FACTOR = {
     1: 0.85,
@@ -81,45 +84,6 @@ EVENTS: list[tuple[str, str, str, int]] = [
     ("Atelier généalogie en ligne", "Atelier numérique", "Numérique", 120),
 ]
 
-OPERATOR_THEMES = {
-    "CAF": ["Famille - Scolarité", "Logement", "Social - Santé"],
-    "Assurance maladie (CPAM)": ["Social - Santé"],
-    "MSA": ["Social - Santé", "Famille - Scolarité"],
-    "Assurance retraite (CNAV/Carsat)": ["Argent - Impôts", "Social - Santé"],
-    "France Travail": ["Travail - Formation"],
-    "Impôts (DGFiP)": ["Argent - Impôts", "Logement"],
-    "France Titres (ANTS)": ["Papiers - Élections - Citoyenneté", "Transports - Mobilité"],
-    "La Poste": ["Papiers - Élections - Citoyenneté"],
-    "Justice": ["Justice"],
-}
-OPERATOR_WEIGHT = {
-    "CAF": 18,
-    "Assurance maladie (CPAM)": 16,
-    "MSA": 6,
-    "Assurance retraite (CNAV/Carsat)": 12,
-    "France Travail": 10,
-    "Impôts (DGFiP)": 14,
-    "France Titres (ANTS)": 14,
-    "La Poste": 3,
-    "Justice": 2,
-    "Autre": 5,
-}
-HELP_WEIGHT = {
-    "Information / orientation": 25,
-    "Aide à une démarche en ligne": 40,
-    "Accompagnement numérique": 18,
-    "Mise en relation avec l'organisme": 10,
-    "Écrivain public (courrier)": 7,
-}
-OUTCOME_WEIGHT = {
-    "Finalisée": 55,
-    "À finaliser en autonomie": 14,
-    "Doit revenir": 16,
-    "Orientée": 15,
-}
-PLACE_WEIGHT = {"Sur place": 85, "À domicile": 4, "À distance": 8, "Permanence extérieure": 3}
-FOLLOW_UP = ("doit revenir", "à finaliser en autonomie")
-DURATIONS = [5, 10, 15, 15, 30, 30, 30, 45, 45, 60, 90, 120]
 MINUTES = [time(minute // 60, minute % 60) for minute in range(24 * 60)]  # the clock's times
 NOON = time(12, 0)
 # The columns of a desk visit, in the order ``add_desk_visits`` gives them.
@@ -136,6 +100,8 @@ DESK_VISIT = (
     "status_id",
     "person_id",
     "source",
+    "public_id",
+    "passage_id",
 )
 
 
@@ -210,9 +176,11 @@ def add_desk_visits(ctx: DemoContext) -> None:
     known = [p for p in ctx.people if p.since <= ctx.today]
     rows: list[tuple[Any, ...]] = []
     random = rng.random
+    door = Footfall(ctx)  # publics and shared passages: a generator of its own
     for day in ctx.open_days:
         n = poisson(rng, ctx.scale.visits_per_day * _day_factor(ctx, day))
         weekday = day.weekday()
+        first = len(rows)
         for _ in range(n):
             moment = clock.draw(ctx, weekday)
             service = pick_service()
@@ -237,10 +205,14 @@ def add_desk_visits(ctx: DemoContext) -> None:
                 age = pick_age() if pick_age and random() < 0.3 else None
                 gender = pick_gender() if pick_gender and random() < 0.35 else None
                 status = pick_status() if pick_status and random() < 0.25 else None
+            visit_id = ctx.uid()
+            created, passage = ctx.at(day, moment or NOON), None
+            if person is None and count == 1 and door.second_service(rows, first, day):
+                created, moment, passage = door.share(rows, ctx)
             rows.append(
                 (
-                    ctx.uid(),
-                    ctx.at(day, moment or NOON),
+                    visit_id,
+                    created,
                     service,
                     day,
                     moment,
@@ -251,11 +223,15 @@ def add_desk_visits(ctx: DemoContext) -> None:
                     status,
                     person.id if person else None,
                     VisitSource.DEMO,
+                    door.public(person),
+                    passage,
                 )
             )
         if len(rows) >= BATCH:  # written as they come: memory stays bounded
+            door.write(ctx)
             ctx.insert_rows(Visit, DESK_VISIT, rows)
             rows = []
+    door.write(ctx)
     ctx.insert_rows(Visit, DESK_VISIT, rows)
 
 
@@ -267,6 +243,7 @@ def add_events(ctx: DemoContext) -> None:
     lines: list[dict[str, Any]] = []
     visits: list[dict[str, Any]] = []
     chance = ctx.scale.events_per_week / 5.5
+    coop = CoopDraw(ctx)
     for day in ctx.open_days:
         if rng.random() >= chance * MONTH_FACTOR[day.month]:
             continue
@@ -296,6 +273,7 @@ def add_events(ctx: DemoContext) -> None:
                 "attendance_mode": AttendanceMode.REGISTERED
                 if registered
                 else AttendanceMode.ANONYMOUS,
+                **coop.workshop(title),
             }
         )
         if registered:
@@ -383,113 +361,5 @@ def _event_visit(
         "event_id": event,
         "booking_id": None,
         "source": VisitSource.EVENT,
+        "public_id": public_of(ctx, "Particulier"),
     }
-
-
-def add_assistance(ctx: DemoContext) -> None:
-    """France Services records, each with the visit it came with; follow-ups when due."""
-    rng = ctx.rng
-    needed = (
-        CategoryKind.OPERATOR,
-        CategoryKind.THEME,
-        CategoryKind.HELP_TYPE,
-        CategoryKind.OUTCOME,
-    )
-    if any(not ctx.categories.get(kind) for kind in needed):
-        return
-    service = ctx.services.get(ServiceKind.ASSISTANCE) or ctx.services.get(ServiceKind.WELCOME)
-    clock = Clock(ctx)
-    finalised = ctx.category(CategoryKind.OUTCOME, "Finalisée")
-    records: list[dict[str, Any]] = []
-    visits: list[dict[str, Any]] = []
-    users = [p for p in ctx.people if "coworker" not in p.kinds]
-    for day in ctx.open_days:
-        if day.weekday() >= 5:
-            continue
-        for _ in range(poisson(rng, ctx.scale.assistance_per_day * MONTH_FACTOR[day.month])):
-            moment = clock.draw(ctx, day.weekday()) or time(10, 0)
-            operator = ctx.pick_category(CategoryKind.OPERATOR, OPERATOR_WEIGHT)
-            operator_label = next(
-                lb for cid, lb in ctx.categories[CategoryKind.OPERATOR] if cid == operator
-            )
-            themes = OPERATOR_THEMES.get(operator_label)
-            theme = (
-                ctx.category(CategoryKind.THEME, rng.choice(themes)) if themes else None
-            ) or ctx.pick_category(CategoryKind.THEME)
-            outcome = ctx.pick_category(CategoryKind.OUTCOME, OUTCOME_WEIGHT)
-            outcome_label = next(
-                lb for cid, lb in ctx.categories[CategoryKind.OUTCOME] if cid == outcome
-            ).casefold()
-            orientation = (
-                ctx.pick_category(CategoryKind.ORIENTATION) if outcome_label == "orientée" else None
-            )
-            due = closed = follow = None
-            if outcome_label in FOLLOW_UP:
-                due = day + timedelta(days=rng.randint(5, 21))
-                if due < ctx.today and rng.random() < 0.75:
-                    closed = ctx.at(due, time(11, 0))
-                    follow = finalised
-            person = rng.choice(users) if users and rng.random() < 0.5 else None
-            if person is not None and person.since > day:
-                person = None
-            if person is not None:
-                ctx.touch(person.id, day)
-                commune, age, gender, status = (
-                    person.commune_id,
-                    person.age_band_id,
-                    person.gender_id,
-                    person.status_id,
-                )
-            else:
-                commune = ctx.pick_commune() if rng.random() < 0.7 else None
-                age = ctx.pick_category(CategoryKind.AGE_BAND, AGE_WEIGHT, 0.6)
-                gender = ctx.pick_category(CategoryKind.GENDER, GENDER_WEIGHT, 0.6)
-                status = ctx.pick_category(CategoryKind.STATUS, STATUS_WEIGHT, 0.4)
-            stamp = ctx.at(day, moment)
-            visit_id = None
-            if service is not None:
-                visit_id = ctx.uid()
-                visits.append(
-                    {
-                        "id": visit_id,
-                        "created_at": stamp,
-                        "service_id": service,
-                        "activity_date": day,
-                        "activity_time": moment,
-                        "count": 1,
-                        "commune_id": commune,
-                        "age_band_id": age,
-                        "gender_id": gender,
-                        "status_id": status,
-                        "person_id": person.id if person else None,
-                        "event_id": None,
-                        "booking_id": None,
-                        "source": VisitSource.ASSISTANCE,
-                    }
-                )
-            records.append(
-                {
-                    "created_at": stamp,
-                    "activity_date": day,
-                    "activity_time": moment,
-                    "operator_id": operator,
-                    "theme_id": theme,
-                    "help_type_id": ctx.pick_category(CategoryKind.HELP_TYPE, HELP_WEIGHT),
-                    "duration_min": rng.choice(DURATIONS),
-                    "place_id": ctx.pick_category(CategoryKind.PLACE, PLACE_WEIGHT, 0.95),
-                    "outcome_id": outcome,
-                    "orientation_id": orientation,
-                    "person_id": person.id if person else None,
-                    "commune_id": commune,
-                    "age_band_id": age,
-                    "gender_id": gender,
-                    "status_id": status,
-                    "follow_up_due": due,
-                    "follow_up_closed_at": closed,
-                    "follow_up_outcome_id": follow,
-                    "visit_id": visit_id,
-                    "source": VisitSource.DEMO,
-                }
-            )
-    ctx.insert(Visit, visits)
-    ctx.insert(AssistanceRecord, records)

@@ -36,6 +36,7 @@ from tiers_lieu.models.enums import (
 )
 from tiers_lieu.services.demo.agenda_data import PASS_TYPES, PRACTITIONERS
 from tiers_lieu.services.demo.common import DemoContext, PersonRef, daterange
+from tiers_lieu.services.demo.footfall import Footfall
 
 AHEAD_DAYS = 14
 
@@ -69,6 +70,7 @@ class AgendaBuilder:
         self.passes: list[dict[str, Any]] = []
         self.uses: list[dict[str, Any]] = []
         self.payments: list[dict[str, Any]] = []
+        self.footfall = Footfall(ctx, "bookings")  # their publics: a generator of its own
         self.days = [
             d
             for d in daterange(ctx.start, ctx.today + timedelta(days=AHEAD_DAYS))
@@ -175,6 +177,7 @@ class AgendaBuilder:
         bid = ctx.uid()
         made = ctx.at(day - timedelta(days=ctx.rng.randint(1, 12)), time(10, 0))
         start_at, end_at = ctx.at(day, first), ctx.at(day, last)
+        public = self.footfall.booking(service, organisation, person)
         self.bookings.append(
             {
                 "id": bid,
@@ -190,6 +193,7 @@ class AgendaBuilder:
                 "cancelled_at": made if status == BookingStatus.CANCELLED else None,
                 "checked_in_at": start_at if status == BookingStatus.CHECKED_IN else None,
                 "permanence_id": permanence,
+                "public_id": public,
             }
         )
         if status == BookingStatus.CHECKED_IN and service in ctx.services:
@@ -207,6 +211,7 @@ class AgendaBuilder:
                     "person_id": person.id if person else None,
                     "booking_id": bid,
                     "source": VisitSource.BOOKING,
+                    "public_id": public,
                 }
             )
         if person is not None and day <= ctx.today:

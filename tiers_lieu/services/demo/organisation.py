@@ -31,6 +31,19 @@ PARTNERS: list[tuple[str, str, bool]] = [
     ("Cité internationale de la tapisserie", "Équipement culturel", False),
 ]
 
+# The operation's description on its poster and notice (aims, then results expected).
+DEMO_DESCRIPTION = (
+    "Le tiers-lieu ouvre un accueil de proximité où les habitants trouvent au même endroit "
+    "un espace France Services, des ateliers numériques, une épicerie de produits locaux et "
+    "un espace de travail partagé.\n"
+    "Objectifs : rapprocher les services publics des habitants des communes rurales, "
+    "accompagner chacun vers l'autonomie numérique et soutenir les producteurs du "
+    "territoire par les circuits courts.\n"
+    "Résultats attendus : un lieu ouvert cinq jours sur sept, des démarches administratives "
+    "accompagnées chaque semaine, des ateliers collectifs réguliers et des emplois créés "
+    "sur place."
+)
+
 VOLUNTEER_ACTIVITIES = [
     "Accueil",
     "Épicerie",
@@ -212,6 +225,7 @@ def add_operation(ctx: DemoContext) -> None:
                 "Communauté de communes Creuse Grand Sud",
                 "start_date": op_start,
                 "end_date": op_end,
+                "description": DEMO_DESCRIPTION,
             }
         ],
     )

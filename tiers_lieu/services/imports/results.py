@@ -33,6 +33,7 @@ class VisitPreview:
     age_band: str | None
     gender: str | None
     status: str | None
+    public: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """The visits format of DESIGN.md, checked: ``date``, ``heure``, ``service``, ``nombre``,
-``commune``, ``tranche_age``, ``genre``, ``statut``.
+``commune``, ``tranche_age``, ``genre``, ``statut``, and ``public`` (who is served:
+particulier, entreprise, association…). An imported visit has no passage: it counts as its
+own (« personnes accueillies », the rule of :mod:`tiers_lieu.services.visits`).
 
 A line is one visit or one group (``nombre`` people counted at once, as on a paper tally
 sheet). The check turns each good line into a compact tuple; the writer expands them into rows
@@ -42,6 +44,7 @@ VISIT_COLUMNS = (
     ColumnSpec("tranche_age", False, ("tranche d'âge", "tranches d'âge", "âge", "age")),
     ColumnSpec("genre", False, ("sexe",)),
     ColumnSpec("statut", False, ("situation",)),
+    ColumnSpec("public", False, ("type de public", "public accueilli")),
 )
 
 UuidOrNone = uuid.UUID | None
@@ -57,6 +60,7 @@ class CheckedVisit:
     age_band_id: UuidOrNone
     gender_id: UuidOrNone
     status_id: UuidOrNone
+    public_id: UuidOrNone = None
 
 
 @dataclass
@@ -104,6 +108,7 @@ class VisitChecker:
         self.ages = lookups.category(CategoryKind.AGE_BAND)
         self.genders = lookups.category(CategoryKind.GENDER)
         self.statuses = lookups.category(CategoryKind.STATUS)
+        self.publics = lookups.category(CategoryKind.PUBLIC)
         self.communes = lookups.communes
         self.read_date = remembered(partial(parse_date, today=today))
         self.read_time = remembered(parse_time)
@@ -113,6 +118,7 @@ class VisitChecker:
         self.read_age = remembered(partial(self.ages.match, required=False))
         self.read_gender = remembered(partial(self.genders.match, required=False))
         self.read_status = remembered(partial(self.statuses.match, required=False))
+        self.read_public = remembered(partial(self.publics.match, required=False))
 
     def check(self, line: int, cells: list[str], columns: ColumnMap, sheet: str = "") -> None:
         plan = self.plan
@@ -125,6 +131,7 @@ class VisitChecker:
         age_band_id = check.read("tranche_age", self.read_age)
         gender_id = check.read("genre", self.read_gender)
         status_id = check.read("statut", self.read_status)
+        public_id = check.read("public", self.read_public)
         if not check.ok or plan.problems.total:
             return
         assert activity_date is not None and service_id is not None and count is not None
@@ -138,6 +145,7 @@ class VisitChecker:
                 age_band_id,
                 gender_id,
                 status_id,
+                public_id,
             )
         )
         if len(plan.preview) < PREVIEW_ROWS:
@@ -152,6 +160,7 @@ class VisitChecker:
                     age_band=self.ages.label(age_band_id),
                     gender=self.genders.label(gender_id),
                     status=self.statuses.label(status_id),
+                    public=self.publics.label(public_id),
                 )
             )
 

@@ -177,8 +177,14 @@ def write_visits(
         "age_band_id": [r.age_band_id for r in rows],
         "gender_id": [r.gender_id for r in rows],
         "status_id": [r.status_id for r in rows],
+        "public_id": [r.public_id for r in rows],
     }
-    constants = {**_stamps(uow, site_id), "event_id": None, "booking_id": None}
+    constants = {
+        **_stamps(uow, site_id),
+        "event_id": None,
+        "booking_id": None,
+        "passage_id": None,  # its own passage (services.visits' rule)
+    }
     bulk_insert(uow, _table(Visit), columns, constants, progress=progress, done=done, total=total)
 
 
@@ -215,6 +221,13 @@ def write_assistance(
         "follow_up_closed_at": None,
         "follow_up_outcome_id": None,
         "visit_id": None,
+        # What the Coop asks and a spreadsheet does not say: empty (its export reads the
+        # channel from the « Lieu » when none is recorded).
+        "channel": None,
+        "equipment": "",
+        "autonomy": None,
+        "digital_themes": "",
+        "demarche_name": "",
     }
     bulk_insert(
         uow,

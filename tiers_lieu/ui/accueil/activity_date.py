@@ -61,6 +61,11 @@ def is_digit(event: QKeyEvent) -> bool:
     return Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_9 and not event.modifiers() & _COMMAND
 
 
+def is_desk_key(event: QKeyEvent) -> bool:
+    """A service key, or « + » (« une personne entre »): the window's, not the field's."""
+    return is_digit(event) or (event.key() == Qt.Key.Key_Plus and not event.modifiers() & _COMMAND)
+
+
 class ActivityDateBar(QWidget):
     """The date and time given to the next visits; ``value()`` is ``(None, None)`` for now."""
 
@@ -174,13 +179,13 @@ class ActivityDateBar(QWidget):
                 return True
             if self._editing and event.key() in _ENDING_KEYS:
                 self._end_edit()
-            elif not self._editing and is_digit(event):
+            elif not self._editing and is_desk_key(event):
                 return True  # not a service key here either: dropped, the date stays
         elif (
             kind == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
             and not self._editing
-            and is_digit(event)
+            and is_desk_key(event)
         ):
             event.ignore()  # the window's service key takes it
             return True

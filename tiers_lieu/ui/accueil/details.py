@@ -1,5 +1,6 @@
-"""The optional details of the last visit counted: commune, age band, gender, status, a known
-person and the group's size.
+"""The optional details of the last visit counted: commune, age band, gender, status, who is
+served (public), a known person and the group's size. After « une personne entre » (the
+« + » key), only the number of people who came in together.
 
 The panel never stands between the host and the next count: it refers to whatever visit was
 counted last, starts blank (« Non communiqué ») for each new one and saves only when asked
@@ -27,9 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date, format_time
+from tiers_lieu.i18n import _, format_date, format_time, ngettext
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.services.visits import VisitInfo
+from tiers_lieu.services.pending_visits import PendingPassage
+from tiers_lieu.services.visits import PassageInfo, VisitInfo
 from tiers_lieu.ui.pickers import CategoryCombo, CommuneEdit, PersonEdit
 
 
@@ -43,6 +45,7 @@ class VisitDetails:
     status_id: uuid.UUID | None
     person_id: uuid.UUID | None
     count: int
+    public_id: uuid.UUID | None = None
 
 
 def describe_visit(visit: VisitInfo, today: date | None = None) -> str:
@@ -55,6 +58,22 @@ def describe_visit(visit: VisitInfo, today: date | None = None) -> str:
     return " — ".join(parts)
 
 
+def describe_passage(passage: PassageInfo | PendingPassage, today: date | None = None) -> str:
+    """« Entrée — 10:42 », with the date when it is not ``today``'s, and the number of
+    people when more than one came in."""
+    parts = [_("Entrée")]
+    if passage.activity_date != today:
+        parts.append(format_date(passage.activity_date, "medium"))
+    if passage.activity_time is not None:
+        parts.append(format_time(passage.activity_time))
+    text = " — ".join(parts)
+    if passage.count > 1:
+        text += " " + ngettext("({n} personne)", "({n} personnes)", passage.count).format(
+            n=passage.count
+        )
+    return text
+
+
 def _details_of(visit: VisitInfo) -> tuple[object, ...]:
     return (
         visit.commune_id,
@@ -62,6 +81,7 @@ def _details_of(visit: VisitInfo) -> tuple[object, ...]:
         visit.age_band_id,
         visit.gender_id,
         visit.status_id,
+        visit.public_id,
         visit.count,
     )
 
@@ -77,6 +97,7 @@ class DetailsPanel(QWidget):
     def __init__(self, app: Comptoir, site_id: uuid.UUID, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._visit: VisitInfo | None = None
+        self._passage: PassageInfo | None = None
         self._dirty = False
         self._loading = False
 
@@ -86,6 +107,7 @@ class DetailsPanel(QWidget):
         self.age_combo = CategoryCombo(app, site_id, CategoryKind.AGE_BAND, self)
         self.gender_combo = CategoryCombo(app, site_id, CategoryKind.GENDER, self)
         self.status_combo = CategoryCombo(app, site_id, CategoryKind.STATUS, self)
+        self.public_combo = CategoryCombo(app, site_id, CategoryKind.PUBLIC, self)
         self.person_edit = PersonEdit(app, site_id, self)
         self.count_spin = QSpinBox(self)
         self.count_spin.setRange(1, 999)
@@ -104,6 +126,7 @@ class DetailsPanel(QWidget):
         form.addRow(self._label(_("&Tranche d'âge :"), self.age_combo), self.age_combo)
         form.addRow(self._label(_("&Genre :"), self.gender_combo), self.gender_combo)
         form.addRow(self._label(_("&Statut :"), self.status_combo), self.status_combo)
+        form.addRow(self._label(_("Pu&blic :"), self.public_combo), self.public_combo)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.save_button)
@@ -116,7 +139,7 @@ class DetailsPanel(QWidget):
 
         for edit in (self.commune_edit, self.person_edit):
             edit.textEdited.connect(self.on_value_edited)
-        for combo in (self.age_combo, self.gender_combo, self.status_combo):
+        for combo in self._combos():
             combo.currentIndexChanged.connect(self.on_value_edited)
         self.count_spin.valueChanged.connect(self.on_value_edited)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -124,6 +147,9 @@ class DetailsPanel(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.on_save_clicked)
         self.set_visit(None)
+
+    def _combos(self) -> tuple[CategoryCombo, ...]:
+        return (self.age_combo, self.gender_combo, self.status_combo, self.public_combo)
 
     def _label(self, text: str, buddy: QWidget) -> QLabel:
         label = QLabel(text, self)
@@ -135,13 +161,34 @@ class DetailsPanel(QWidget):
     def visit(self) -> VisitInfo | None:
         return self._visit
 
+    @property
+    def passage(self) -> PassageInfo | None:
+        """The passage shown instead of a visit (« + » pressed last): only its count."""
+        return self._passage
+
     def is_dirty(self) -> bool:
-        return self._dirty and self._visit is not None
+        return self._dirty and (self._visit is not None or self._passage is not None)
+
+    def set_passage(self, passage: PassageInfo, today: date | None = None) -> None:
+        """Refer to ``passage``: how many people came in together is all there is to give."""
+        self._visit, self._passage = None, passage
+        self._show_details(None)
+        self._loading = True
+        try:
+            self.count_spin.setValue(passage.count)
+        finally:
+            self._loading = False
+        self.count_spin.setEnabled(True)
+        self._dirty = False
+        self.save_button.setEnabled(False)
+        self.visit_label.setText(
+            _("Détails de : {visit}").format(visit=describe_passage(passage, today))
+        )
 
     def set_visit(self, visit: VisitInfo | None, today: date | None = None) -> None:
         """Refer to ``visit`` (or to none) and show its stored details."""
         shown = self._visit
-        self._visit = visit
+        self._visit, self._passage = visit, None
         unchanged = (
             not self._dirty
             and visit is not None
@@ -167,7 +214,7 @@ class DetailsPanel(QWidget):
             if visit is None:
                 self.commune_edit.clear()
                 self.person_edit.clear()
-                for combo in (self.age_combo, self.gender_combo, self.status_combo):
+                for combo in self._combos():
                     combo.set_value(None)
                 self.count_spin.setValue(1)
             else:
@@ -176,6 +223,7 @@ class DetailsPanel(QWidget):
                 self.age_combo.set_value(visit.age_band_id)
                 self.gender_combo.set_value(visit.gender_id)
                 self.status_combo.set_value(visit.status_id)
+                self.public_combo.set_value(visit.public_id)
                 self.count_spin.setValue(visit.count)
         finally:
             self._loading = False
@@ -186,6 +234,7 @@ class DetailsPanel(QWidget):
             self.age_combo,
             self.gender_combo,
             self.status_combo,
+            self.public_combo,
             self.count_spin,
         ):
             widget.setEnabled(enabled)
@@ -199,6 +248,7 @@ class DetailsPanel(QWidget):
             status_id=self.status_combo.value(),
             person_id=self.person_edit.value(),
             count=self.count_spin.value(),
+            public_id=self.public_combo.value(),
         )
 
     def reload(self) -> None:
@@ -207,11 +257,11 @@ class DetailsPanel(QWidget):
 
     # -- slots ----------------------------------------------------------------------------
     def on_value_edited(self, *_args: object) -> None:
-        if self._loading or self._visit is None:
+        if self._loading or (self._visit is None and self._passage is None):
             return
         self._dirty = True
         self.save_button.setEnabled(True)
 
     def on_save_clicked(self) -> None:
-        if self._visit is not None:
+        if self._visit is not None or self._passage is not None:
             self.save_requested.emit()

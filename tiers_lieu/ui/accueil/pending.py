@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 
 from tiers_lieu.i18n import _, ngettext
-from tiers_lieu.services.pending_visits import PendingVisit
+from tiers_lieu.services.pending_visits import PendingPassage, PendingVisit
 from tiers_lieu.services.readmodels import ServiceInfo
-from tiers_lieu.services.visits import VisitInfo
+from tiers_lieu.services.visits import PassageInfo, VisitInfo
 from tiers_lieu.ui.connection import describe_pending
 
-UndoEntry = VisitInfo | PendingVisit
+UndoEntry = VisitInfo | PendingVisit | PassageInfo | PendingPassage
 
 
 def pending_visit(
@@ -29,6 +29,7 @@ def pending_visit(
     services: Sequence[ServiceInfo],
     chosen: tuple[date | None, time | None],
     pressed_at: datetime,
+    passage_id: uuid.UUID | None = None,
 ) -> PendingVisit:
     """The visit a key press meant: at the bar's date and time, else at ``pressed_at``
     (to the minute, as the service stamps a visit counted "now"). ``visit_id`` is the id
@@ -43,6 +44,27 @@ def pending_visit(
         service_name=next((s.name for s in services if s.id == service_id), ""),
         activity_date=day,
         activity_time=moment,
+        passage_id=passage_id,
+    )
+
+
+def pending_passage(
+    *,
+    passage_id: uuid.UUID,
+    site_id: uuid.UUID,
+    chosen: tuple[date | None, time | None],
+    pressed_at: datetime,
+) -> PendingPassage:
+    """The passage a « + » meant, kept with the instant of its key press."""
+    day, moment = chosen
+    if day is None:
+        day, moment = pressed_at.date(), pressed_at.time().replace(second=0, microsecond=0)
+    return PendingPassage(
+        id=passage_id,
+        site_id=site_id,
+        activity_date=day,
+        activity_time=moment,
+        queued_at=pressed_at,
     )
 
 

@@ -12,13 +12,21 @@ before the next visit is counted, so the host can fill in a commune, then press 
 With PostgreSQL, a key press while the server is away keeps the visit on this computer (the
 window's :class:`~tiers_lieu.ui.connection.ConnectionMonitor` saves it, at its own date and
 time, when the server answers) and says « en attente »; Ctrl+Z takes such a visit back too.
+
+People, not only services (issue 20): « + » (or the « Une personne entre » button) records a
+passage through the door; the services counted at this desk in the minute after it
+(:data:`PASSAGE_WINDOW_S`, same activity date) attach to it, so one person using the café and
+the grocery counts one person and two services. Without « + », each visit is its own passage
+(the rule of :mod:`tiers_lieu.services.visits`): counting stays one key per visit. Ctrl+Z
+takes a passage back like a visit; the details panel then gives its number of people.
 """
 
 from __future__ import annotations
 
+import time as clock
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import partial
 from pathlib import Path
 
@@ -36,22 +44,23 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_date
-from tiers_lieu.services.pending_visits import PendingVisit, is_connection_lost
+from tiers_lieu.services.pending_visits import PendingPassage, PendingVisit, is_connection_lost
 from tiers_lieu.services.readmodels import (
     ClosureInfo,
     OpeningRange,
     ServiceInfo,
     SiteInfo,
 )
-from tiers_lieu.services.visits import VisitInfo, desk_keys
+from tiers_lieu.services.visits import PassageInfo, VisitInfo, desk_keys
 from tiers_lieu.ui.accueil.activity_date import ActivityDateBar
 from tiers_lieu.ui.accueil.buttons import ServicePad
-from tiers_lieu.ui.accueil.details import DetailsPanel, describe_visit
+from tiers_lieu.ui.accueil.details import DetailsPanel, describe_passage, describe_visit
 from tiers_lieu.ui.accueil.figures import SETTLE_MS, FiguresOnScreen, ShownFigures
 from tiers_lieu.ui.accueil.glance import TodayPanel, opening_hours_span, today_hours_text
 from tiers_lieu.ui.accueil.pending import (
     UndoEntry,
     kept_text,
+    pending_passage,
     pending_visit,
     saved_text,
     taken_back_text,
@@ -66,6 +75,9 @@ from tiers_lieu.ui.printing import printed_text
 from tiers_lieu.ui.widgets import SectionHeader
 
 UNDO_DEPTH = 200
+PASSAGE_WINDOW_S = 60.0
+"""After « une personne entre », how long the services counted at this desk attach to it."""
+PASSAGE_KEY = "+"
 GLANCE_REFRESH_MS = 60_000
 SIDE_WIDTH = (280, 340)  # the column beside the buttons, narrowest and widest
 
@@ -94,6 +106,10 @@ class AccueilSection(QWidget):
         self._undo: list[UndoEntry] = []
         self._monitor: ConnectionMonitor | None = None
         self._zone = app.visits.time_zone(site.id)
+        # The passage open at this desk: its id, when « + » was pressed (monotonic clock) and
+        # the activity date and time chosen then; services counted within the minute attach.
+        self._open_passage: tuple[uuid.UUID, float, tuple[date | None, time | None]] | None = None
+        self.passage_clock: Callable[[], float] = clock.monotonic
 
         self.title = SectionHeader(site.name, self)
         self.date_label = QLabel(self)
@@ -107,6 +123,14 @@ class AccueilSection(QWidget):
         font = self.status_label.font()
         font.setBold(True)
         self.status_label.setFont(font)
+        self.enter_button = QPushButton(_("Une personne entre (+)"), self)
+        self.enter_button.setObjectName("passageButton")
+        self.enter_button.setToolTip(
+            _(
+                "Compter une personne qui entre (touche +) : les services comptés dans la "
+                "minute qui suit sont les siens. Sans elle, chaque visite compte une personne."
+            )
+        )
         self.undo_button = QPushButton(_("Annuler (Ctrl+Z)"), self)
         self.undo_button.setToolTip(_("Retirer la dernière visite comptée à ce poste (Ctrl+Z)"))
         self.details = DetailsPanel(app, site.id, self)
@@ -138,6 +162,7 @@ class AccueilSection(QWidget):
 
         status = QHBoxLayout()
         status.addWidget(self.status_label, 1)
+        status.addWidget(self.enter_button)
         status.addWidget(self.undo_button)
 
         # The buttons take the whole height; the details of the last visit share the column
@@ -181,6 +206,7 @@ class AccueilSection(QWidget):
     def _connect(self) -> None:
         self.pad.service_clicked.connect(self.on_service_clicked)
         self.undo_button.clicked.connect(self.on_undo_clicked)
+        self.enter_button.clicked.connect(self.on_enter_clicked)
         self.details.save_requested.connect(self.on_details_save_requested)
         self.date_bar.changed.connect(self.on_activity_date_changed)
         self.date_bar.day_changed.connect(self.on_glance_timer_timeout)
@@ -203,6 +229,7 @@ class AccueilSection(QWidget):
             self.key_shortcuts[key] = self._shortcut(
                 QKeySequence(str(key)), partial(self.on_number_key_pressed, key)
             )
+        self.passage_shortcut = self._shortcut(QKeySequence(PASSAGE_KEY), self.on_enter_clicked)
         self._shortcut(QKeySequence.StandardKey.Undo, self.on_undo_clicked)
         self._shortcut(QKeySequence.StandardKey.Print, self.on_print_clicked)
 
@@ -261,13 +288,14 @@ class AccueilSection(QWidget):
         # The visit's id, made now: if the server commits it but its answer is lost, the
         # kept copy retried later carries the same id and is not counted a second time.
         visit_id = uuid.uuid4()
+        passage_id = self.open_passage()
         if monitor is not None and monitor.offline:
             # No wait on a server known to be away: keep the visit at once.
-            self._keep_visit(monitor, service_id, pressed_at, visit_id)
+            self._keep_visit(monitor, service_id, pressed_at, visit_id, passage_id)
             return None
         if self.details.is_dirty() and not self._save_details():
             if monitor is not None and monitor.offline:
-                self._keep_visit(monitor, service_id, pressed_at, visit_id)
+                self._keep_visit(monitor, service_id, pressed_at, visit_id, passage_id)
             return None
         day, moment = self.date_bar.value()
         try:
@@ -277,10 +305,11 @@ class AccueilSection(QWidget):
                 activity_date=day,
                 activity_time=moment,
                 visit_id=visit_id,
+                passage_id=passage_id,
             )
         except Exception as exc:
             if monitor is not None and is_connection_lost(exc):
-                self._keep_visit(monitor, service_id, pressed_at, visit_id)
+                self._keep_visit(monitor, service_id, pressed_at, visit_id, passage_id)
                 monitor.report_failure()
             else:
                 show_error(self, exc)
@@ -297,6 +326,57 @@ class AccueilSection(QWidget):
         self.changes.announce(self, Topic.VISITS)
         return visit
 
+    def open_passage(self) -> uuid.UUID | None:
+        """The passage the next service counted attaches to: « + » pressed at this desk less
+        than a minute ago, with the same activity date and time chosen."""
+        opened = self._open_passage
+        if opened is None:
+            return None
+        passage_id, pressed, chosen = opened
+        if self.passage_clock() - pressed > PASSAGE_WINDOW_S or chosen != self.date_bar.value():
+            self._open_passage = None
+            return None
+        return passage_id
+
+    def enter(self) -> PassageInfo | None:
+        """« Une personne entre »: record a passage now (or at the activity date chosen) and
+        keep it open for the services of the next minute; ``None`` when refused or kept for
+        later because the server is away."""
+        monitor = monitor_of(self)
+        pressed_at = self.now()
+        passage_id = uuid.uuid4()  # made now, like a visit's: a retry never counts it twice
+        if monitor is not None and monitor.offline:
+            self._keep_passage(monitor, pressed_at, passage_id)
+            return None
+        if self.details.is_dirty() and not self._save_details():
+            if monitor is not None and monitor.offline:
+                self._keep_passage(monitor, pressed_at, passage_id)
+            return None
+        day, moment = self.date_bar.value()
+        try:
+            passage = self._app.visits.enter(
+                site_id=self._site.id,
+                activity_date=day,
+                activity_time=moment,
+                passage_id=passage_id,
+            )
+        except Exception as exc:
+            if monitor is not None and is_connection_lost(exc):
+                self._keep_passage(monitor, pressed_at, passage_id)
+                monitor.report_failure()
+            else:
+                show_error(self, exc)
+            return None
+        self._opened(passage)
+        self.details.set_passage(passage, self.now().date())
+        self._show_status(
+            _(
+                "Entrée comptée : {passage}. Les services comptés dans la minute sont les siens."
+            ).format(passage=describe_passage(passage, self.now().date()))
+        )
+        self.changes.announce(self, Topic.VISITS)
+        return passage
+
     def undo_last(self) -> VisitInfo | None:
         """Remove the last visit counted at this desk in this session."""
         if not self._undo:
@@ -307,6 +387,9 @@ class AccueilSection(QWidget):
             self._undo.pop()
             self._after_undo()
             self._take_back(visit)
+            return None
+        if isinstance(visit, PassageInfo | PendingPassage):
+            self._undo_passage(visit)
             return None
         try:
             self._app.visits.undo(visit.id)
@@ -338,6 +421,9 @@ class AccueilSection(QWidget):
 
     def on_undo_clicked(self) -> None:
         self.undo_last()
+
+    def on_enter_clicked(self) -> None:
+        self.enter()
 
     def on_details_save_requested(self) -> None:
         if self._save_details():
@@ -384,6 +470,7 @@ class AccueilSection(QWidget):
         service_id: uuid.UUID,
         pressed_at: datetime,
         visit_id: uuid.UUID,
+        passage_id: uuid.UUID | None = None,
     ) -> None:
         """Keep on this computer a visit the server could not take, at its own instant."""
         visit = pending_visit(
@@ -393,6 +480,7 @@ class AccueilSection(QWidget):
             services=self._services,
             chosen=self.date_bar.value(),
             pressed_at=pressed_at,
+            passage_id=passage_id,
         )
         try:
             monitor.keep_visit(visit)
@@ -409,12 +497,90 @@ class AccueilSection(QWidget):
         self._show_status(kept_text(visit, pressed_at.date()))
         self.pad.flash(service_id)
 
+    def _keep_passage(
+        self, monitor: ConnectionMonitor, pressed_at: datetime, passage_id: uuid.UUID
+    ) -> None:
+        """Keep on this computer a passage the server could not take; it stays open for the
+        services of the next minute, which are kept with its id."""
+        passage = pending_passage(
+            passage_id=passage_id,
+            site_id=self._site.id,
+            chosen=self.date_bar.value(),
+            pressed_at=pressed_at,
+        )
+        try:
+            monitor.keep_passage(passage)
+        except ComptoirError as exc:
+            show_error(self, exc)
+            return
+        if self._monitor is not monitor:
+            self._monitor = monitor
+            monitor.visits_saved.connect(self.on_pending_visits_saved)
+        self._opened(passage)
+        if not self.details.is_dirty():
+            self.details.set_visit(None, pressed_at.date())
+        self._show_status(
+            _(
+                "Entrée en attente (serveur injoignable) : {passage}. Elle sera enregistrée "
+                "dès que le serveur répondra."
+            ).format(passage=describe_passage(passage, pressed_at.date()))
+        )
+
+    def _opened(self, passage: PassageInfo | PendingPassage) -> None:
+        self._open_passage = (passage.id, self.passage_clock(), self.date_bar.value())
+        self._undo.append(passage)
+        del self._undo[:-UNDO_DEPTH]
+        self.undo_button.setEnabled(True)
+
+    def _undo_passage(self, passage: PassageInfo | PendingPassage) -> None:
+        """Take back the passage on top of the undo stack (kept, or saved on the server)."""
+        today = self.now().date()
+        monitor = monitor_of(self)
+        if (
+            isinstance(passage, PendingPassage)
+            and monitor is not None
+            and monitor.take_back_passage(passage)
+        ):
+            self._undo.pop()
+            self._closed(passage.id)
+            self._after_undo()
+            self._show_status(
+                _("Entrée en attente retirée : {passage}").format(
+                    passage=describe_passage(passage, today)
+                )
+            )
+            return
+        try:  # saved (perhaps when the server came back): taken back there
+            self._app.visits.undo_passage(passage.id)
+        except Exception as exc:
+            if monitor is not None and is_connection_lost(exc):
+                monitor.report_failure()
+            self._undo.pop()
+            self._closed(passage.id)
+            show_error(self, exc)
+            self._after_undo()
+            return
+        self._undo.pop()
+        self._closed(passage.id)
+        self._after_undo()
+        self._show_status(
+            _("Entrée annulée : {passage}").format(passage=describe_passage(passage, today))
+        )
+        self.changes.announce(self, Topic.VISITS)
+
+    def _closed(self, passage_id: uuid.UUID) -> None:
+        if self._open_passage is not None and self._open_passage[0] == passage_id:
+            self._open_passage = None
+
     def _take_back(self, visit: PendingVisit) -> None:
         monitor = monitor_of(self)
         removed = monitor is not None and monitor.take_back(visit)
         self._show_status(taken_back_text(visit, removed, self.now().date()))
 
     def _save_details(self) -> bool:
+        passage = self.details.passage
+        if passage is not None:
+            return self._save_passage(passage)
         visit = self.details.visit
         if visit is None:
             return True
@@ -428,6 +594,7 @@ class AccueilSection(QWidget):
                 status_id=values.status_id,
                 person_id=values.person_id,
                 count=values.count,
+                public_id=values.public_id,
             )
         except Exception as exc:
             show_error(self, exc)
@@ -444,9 +611,34 @@ class AccueilSection(QWidget):
         self.changes.announce(self, Topic.VISITS)
         return True
 
+    def _save_passage(self, passage: PassageInfo) -> bool:
+        """The number of people of the passage shown in the details panel."""
+        try:
+            saved = self._app.visits.complete_passage(
+                passage.id, count=self.details.count_spin.value()
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return False
+        self._undo = [
+            saved if v.id == saved.id and isinstance(v, PassageInfo) else v for v in self._undo
+        ]
+        self.details.set_passage(saved, self.now().date())
+        self._show_status(
+            _("Détails enregistrés : {visit}").format(
+                visit=describe_passage(saved, self.now().date())
+            )
+        )
+        self.changes.announce(self, Topic.VISITS)
+        return True
+
     def _after_undo(self) -> None:
         last = self._undo[-1] if self._undo else None
-        self.details.set_visit(last if isinstance(last, VisitInfo) else None, self.now().date())
+        today = self.now().date()
+        if isinstance(last, PassageInfo):
+            self.details.set_passage(last, today)
+        else:
+            self.details.set_visit(last if isinstance(last, VisitInfo) else None, today)
         self.undo_button.setEnabled(bool(self._undo))
 
     def _show_status(self, message: str) -> None:

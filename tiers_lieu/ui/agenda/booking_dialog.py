@@ -1,5 +1,6 @@
 """The booking form: for a person (found as it is typed, or registered on the spot) or an
-organisation, a resource, a date and hours, seats, and optionally a weekly repetition.
+organisation, who is served (« Public » : particulier, entreprise, association…), a resource,
+a date and hours, seats, and optionally a weekly repetition.
 
 It is built for the phone call at the desk: it opens on the cell the host chose, Entrée saves,
 and a refusal never leaves the host empty-handed: the service's French reason is shown in the
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, ngettext, place_today, weekday_name
+from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.agenda.errors import AgendaConflict, PastBookingError
 from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
 from tiers_lieu.services.agenda.readmodels import BookingInfo, ResourceInfo, SlotInfo
@@ -52,6 +54,7 @@ from tiers_lieu.ui.agenda.table_models import OccurrencesModel
 from tiers_lieu.ui.common import make_table, to_date, to_time
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.pickers import CategoryCombo
 
 
 class BookingDialog(QDialog):
@@ -88,6 +91,8 @@ class BookingDialog(QDialog):
         self.organisation = QLineEdit(self)
         self.organisation.setMaxLength(120)
         self.organisation.setPlaceholderText(_("ou une association, une entreprise…"))
+        self.public = CategoryCombo(app, site.id, CategoryKind.PUBLIC, self)
+        self.public.setToolTip(_("Qui est servi : particulier, entreprise, association…"))
         self.title = QLineEdit(self)
         self.title.setMaxLength(200)
         self.title.setPlaceholderText(_("par exemple : réunion du conseil d'administration"))
@@ -133,6 +138,7 @@ class BookingDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("&Personne :"), self.person)
         form.addRow(_("&Organisation :"), self.organisation)
+        form.addRow(_("Pu&blic :"), self.public)
         self.title_label = QLabel(_("Ob&jet :"), self)
         self.title_label.setBuddy(self.title)
         form.addRow(self.title_label, self.title)
@@ -176,6 +182,7 @@ class BookingDialog(QDialog):
             start, end = booking.start.time(), booking.end.time()
             self.person.set_value(booking.person_id)
             self.organisation.setText(booking.organisation)
+            self.public.set_value(booking.public_id)
             self.title.setText(booking.title)
             self.repeat.hide()
         self._select_resource(resource_id)
@@ -285,6 +292,7 @@ class BookingDialog(QDialog):
             person_id=self.person.value(),
             organisation=self.organisation.text().strip(),
             title=self.title.text().strip(),
+            public_id=self.public.value(),
         )
 
     def _save_changes(self, resource: ResourceInfo, start: datetime, end: datetime) -> None:
@@ -296,11 +304,13 @@ class BookingDialog(QDialog):
         person_id = self.person.value()
         organisation = self.organisation.text().strip()
         title = self.title.text().strip()
+        public_id = self.public.value()
         seats = self.seats.value()
-        edit = (person_id, organisation, title) != (
+        edit = (person_id, organisation, title, public_id) != (
             booking.person_id,
             booking.organisation,
             booking.title,
+            booking.public_id,
         )
         move = (resource.id, start, end, seats) != (
             booking.resource_id,
@@ -319,6 +329,7 @@ class BookingDialog(QDialog):
                     person_id=person_id,
                     organisation=organisation,
                     title=title,
+                    public_id=public_id,
                 )
                 self._booking, self._edited = saved, True
             if move:

@@ -1,22 +1,16 @@
-"""Inputs of the démarche form tuned for typing: lists chosen by a few letters, durations by a
-key, and the short note with its counter and its reminder.
-
-A mediator types « caf », Tab, « loge », Tab… : :class:`ChoiceCombo` is an editable list whose
-completer shows every entry *containing* what is typed, and which settles the typed text on
-the best entry (exact, then prefix, then contains; case and accents ignored) when the field
-is left or the form saved, so that the popup never has to be used.
+"""Inputs of the démarche form tuned for typing: lists chosen by a few letters
+(:class:`ChoiceCombo`, see :mod:`tiers_lieu.ui.typed_choice`), durations by a key, and the
+short note with its counter and its reminder.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QDate, QEvent, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
-    QCompleter,
     QDateEdit,
     QGridLayout,
     QHBoxLayout,
@@ -33,9 +27,9 @@ from tiers_lieu.defaults import DURATION_PRESETS_MIN
 from tiers_lieu.i18n import N_, _
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.assistance import DURATION_MAX, NOTE_MAX
-from tiers_lieu.services.tabular import normalise
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.pickers import CategoryCombo
+from tiers_lieu.ui.typed_choice import TypedChoice
 
 REMINDER = N_(
     "N'écrivez ni mot de passe, ni identifiant, ni information médicale, ni détail de la "
@@ -51,8 +45,8 @@ def date_edit(parent: QWidget, value: QDate) -> QDateEdit:
     return edit
 
 
-class ChoiceCombo(CategoryCombo):
-    """A :class:`CategoryCombo` that can be typed into (see the module docstring)."""
+class ChoiceCombo(TypedChoice, CategoryCombo):
+    """A :class:`CategoryCombo` that can be typed into (:mod:`tiers_lieu.ui.typed_choice`)."""
 
     def __init__(
         self,
@@ -64,32 +58,7 @@ class ChoiceCombo(CategoryCombo):
         with_unknown: bool = True,
     ) -> None:
         super().__init__(app, site_id, kind, parent, with_unknown=with_unknown)
-        self._has_unknown = with_unknown
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = QCompleter(self.model(), self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.setCompleter(completer)
-        line = self.lineEdit()
-        assert line is not None
-        line.editingFinished.connect(self.settle)
-        if not with_unknown:
-            self.clear_choice()
-
-    def index_of(self, value: uuid.UUID | None) -> int:
-        """The row holding ``value``, or -1. ``findData`` cannot be used: it compares the
-        Python objects by identity, so an equal UUID read back from the settings is missed."""
-        return next((i for i in range(self.count()) if self.itemData(i) == value), -1)
-
-    def set_value(self, value: uuid.UUID | None) -> None:
-        index = self.index_of(value) if value is not None else -1
-        if index < 0:
-            self.clear_choice()
-        else:
-            self.setCurrentIndex(index)
-            self.setEditText(self.itemText(index))
+        self.make_typed(has_unknown=with_unknown)
 
     def add_no_choice(self, label: str) -> None:
         """Put a first entry meaning "no choice" (value ``None``), such as « Tous », and
@@ -97,60 +66,6 @@ class ChoiceCombo(CategoryCombo):
         self.insertItem(0, label, None)
         self._has_unknown = True
         self.clear_choice()
-
-    def clear_choice(self) -> None:
-        """No entry chosen: « Non communiqué » when the list has it, else empty."""
-        self.setCurrentIndex(0 if self._has_unknown else -1)
-        if not self._has_unknown:
-            self.setEditText("")
-
-    def select_text(self, text: str) -> bool:
-        """Choose the entry ``text`` designates; ``False`` when none matches."""
-        key = normalise(text)
-        keys = [normalise(self.itemText(i)) for i in range(self.count())]
-        for matches in (
-            lambda k: k == key,
-            lambda k: k.startswith(key),
-            lambda k: key in k,
-        ):
-            found = next((i for i, k in enumerate(keys) if matches(k)), -1)
-            if found >= 0:
-                self.setCurrentIndex(found)
-                self.setEditText(self.itemText(found))
-                return True
-        return False
-
-    def event(self, event: QEvent) -> bool:
-        # Tab must settle the text even while the suggestions are shown: the completer eats
-        # the focus-out event as long as its popup is open.
-        if (
-            isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
-        ):
-            completer = self.completer()
-            popup = completer.popup() if completer is not None else None
-            if popup is not None:
-                popup.hide()
-            self.settle()
-        return super().event(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        # Leaving the field settles it; opening the suggestions' popup does not.
-        if event.reason() != Qt.FocusReason.PopupFocusReason:
-            self.settle()
-
-    def settle(self) -> None:
-        """Turn what was typed into an entry, or go back to the entry chosen before."""
-        text = self.currentText().strip()
-        index = self.currentIndex()
-        if index >= 0 and self.itemText(index) == text:
-            return
-        if not text:
-            self.clear_choice()
-        elif not self.select_text(text):
-            self.setEditText(self.itemText(index) if index >= 0 else "")
 
     def value(self) -> uuid.UUID | None:
         self.settle()

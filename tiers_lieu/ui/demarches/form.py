@@ -2,20 +2,24 @@
 seconds while the person is still there.
 
 The fields that stay the same from one person to the next (organisme, thème, type, lieu,
-durée) are remembered on this desk and pre-filled; after a save only the per-person fields
-are cleared. Everything is reachable with Tab in reading order, lists are typed into, Alt+1…8
-picks a duration, Ctrl+Entrée saves and Échap starts again.
+durée, and the Coop's matériel and thématiques numériques) are remembered on this desk and
+pre-filled; after a save only the per-person fields are cleared (the Coop's autonomy and the
+démarche's name too; names typed before are suggested). Everything is reachable with Tab in
+reading order, lists are typed into, Alt+1…8 picks a duration, Alt+P goes to the Coop's box
+(its channel is the « Lieu »'s), Ctrl+Entrée saves and Échap starts again.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -26,23 +30,28 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
-from tiers_lieu.i18n import _, format_date, place_now
+from tiers_lieu.i18n import _, format_date, place_now, place_today
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.assistance import (
+    DEMARCHE_NAME_MAX,
     AssistanceInfo,
     AssistanceInput,
     follow_up_days,
     is_oriented,
 )
+from tiers_lieu.services.coop_vocabulary import AUTONOMY, DIGITAL_THEMES, EQUIPMENT
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui import options
 from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
+from tiers_lieu.ui.coop_fields import KeyCombo, KeyListEdit, NameEdit
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, DurationField, NoteField, date_edit
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CommuneEdit, PersonEdit
 
 WARNING_STYLE = "color: #b00020;"
+NAMES_DAYS = 365
+"""The démarche names the form suggests: those typed at the place within a year."""
 
 
 def _remembered(option: options.Option[str]) -> uuid.UUID | None:
@@ -92,6 +101,19 @@ class RecordForm(QWidget):
         self.day = date_edit(self, today_qdate(site.zone))
         self.day.setMaximumDate(today_qdate(site.zone))
         self.day_hint = QLabel(self)
+        # What the Coop de la médiation numérique asks: optional, on one compact box.
+        self.autonomy = KeyCombo(AUTONOMY, self)
+        self.demarche_name = NameEdit(DEMARCHE_NAME_MAX, self)
+        self.demarche_name.setPlaceholderText(_("par exemple : prime d'activité"))
+        self.equipment = KeyListEdit(EQUIPMENT, self)
+        self.equipment.setPlaceholderText(_("ordinateur, téléphone…"))
+        self.digital_themes = KeyListEdit(DIGITAL_THEMES, self)
+        self.digital_themes.setPlaceholderText(_("e-mail, navigation sur internet…"))
+        self.demarche_name.set_suggestions(
+            app.assistance.demarche_names(
+                site.id, since=place_today(site.zone) - timedelta(days=NAMES_DAYS)
+            )
+        )
 
         self.save_button = QPushButton(_("Enregistrer la démarche"), self)
         self.save_button.setDefault(True)
@@ -143,6 +165,26 @@ class RecordForm(QWidget):
         columns.addWidget(procedure, 1)
         columns.addWidget(person_box, 1)
 
+        # Alt+P goes to the box's first field (autonomy), Alt+Q to the themes; Tab does the rest.
+        coop = QGroupBox(_("Pour la Coo&p de la médiation numérique (facultatif)"), self)
+        coop.setObjectName("coopBox")
+        grid = QGridLayout(coop)
+        for number, (text, field) in enumerate(
+            (
+                (_("Autonomie :"), self.autonomy),
+                (_("Nom de la démarche :"), self.demarche_name),
+                (_("Matériel :"), self.equipment),
+                (_("Thématiques numéri&ques :"), self.digital_themes),
+            )
+        ):
+            label = QLabel(text, coop)
+            label.setBuddy(field)
+            row, column = divmod(number, 2)
+            grid.addWidget(label, row, column * 2)
+            grid.addWidget(field, row, column * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+
         day_label = QLabel(_("Date de la dé&marche :"), self)
         day_label.setBuddy(self.day)
         actions = QHBoxLayout()
@@ -155,6 +197,7 @@ class RecordForm(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
+        layout.addWidget(coop)
         layout.addLayout(actions)
         layout.addWidget(self.status)
         layout.addStretch(1)
@@ -207,6 +250,10 @@ class RecordForm(QWidget):
             self.gender,
             self.status_combo,
             self.note.edit,
+            self.autonomy,
+            self.demarche_name,
+            self.equipment,
+            self.digital_themes,
             self.day,
             self.clear_button,
             self.save_button,
@@ -240,6 +287,10 @@ class RecordForm(QWidget):
         for field in (self.age_band, self.gender, self.status_combo):
             field.clear_choice()
         self.note.set_text("")
+        self.autonomy.clear_choice()
+        self.demarche_name.clear()
+        self.equipment.set_keys(EQUIPMENT.split(options.DEMARCHE_EQUIPMENT.get()))
+        self.digital_themes.set_keys(DIGITAL_THEMES.split(options.DEMARCHE_DIGITAL_THEMES.get()))
         if not keep_day:
             self.day.setMaximumDate(today_qdate(self._site.zone))  # the desk stays open overnight
             self.day.setDate(today_qdate(self._site.zone))
@@ -256,6 +307,9 @@ class RecordForm(QWidget):
             value = field.value()
             option.set(str(value) if value is not None else "")
         options.DEMARCHE_DURATION.set(self.duration.value())
+        options.DEMARCHE_EQUIPMENT.set(self.equipment.stored())
+        options.DEMARCHE_DIGITAL_THEMES.set(self.digital_themes.stored())
+        self.demarche_name.remember(self.demarche_name.text().strip())
 
     @staticmethod
     def _required(field: ChoiceCombo, name: str) -> uuid.UUID:
@@ -342,6 +396,10 @@ class RecordForm(QWidget):
                     status_id=self.status_combo.value(),
                     note=self.note.text(),
                     follow_up_due=to_date(self.due.date()) if self.due.isEnabled() else None,
+                    equipment=self.equipment.keys(),
+                    autonomy=self.autonomy.value(),
+                    digital_themes=self.digital_themes.keys(),
+                    demarche_name=self.demarche_name.text(),
                 ),
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged

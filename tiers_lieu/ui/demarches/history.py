@@ -30,12 +30,8 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import N_, _, format_number, ngettext
 from tiers_lieu.models.enums import CategoryKind
-from tiers_lieu.reports.documents.assistance import (
-    write_activity_csv,
-    write_activity_xlsx,
-    write_monthly_csv,
-    write_monthly_xlsx,
-)
+from tiers_lieu.reports.documents.assistance import write_monthly_csv, write_monthly_xlsx
+from tiers_lieu.reports.documents.coop import summary, write_coop_csv, write_coop_xlsx
 from tiers_lieu.services.assistance import AssistanceRow, AssistanceTotals
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
@@ -111,11 +107,11 @@ class HistoryTab(QWidget):
         self.total_label.setWordWrap(True)
         self._totals: AssistanceTotals | None = None
 
-        self.export_button = QPushButton(_("E&xporter l'activité (CSV, XLSX)…"), self)
+        self.export_button = QPushButton(_("E&xporter l'activité (Coop, CSV ou XLSX)…"), self)
         self.export_button.setToolTip(
             _(
-                "Une ligne par démarche, dans les colonnes de l'export national de la médiation "
-                "numérique ; ni nom ni note."
+                "Les démarches et les ateliers de la période, une ligne chacun, au format "
+                "d'export de la Coop de la médiation numérique ; ni nom ni note."
             )
         )
         self.france_services_button = QPushButton(_("Tableau France Ser&vices…"), self)
@@ -293,17 +289,21 @@ class HistoryTab(QWidget):
         run_op(self, run, done, label=_("Export en cours…"))
 
     def on_export_clicked(self) -> None:
-        target = self._ask_path(_("Exporter l'activité"), "demarches")
+        """The Coop's activity export of the place for the period (the « Exports » tab of
+        Rapports writes the same for several places)."""
+        target = self._ask_path(_("Exporter l'activité"), "coop")
         if target is None:
             return
         start, end = self.period()
         service, site_id = self._app.assistance, self._site.id
-        writer = write_activity_xlsx if target.suffix.casefold() == ".xlsx" else write_activity_csv
+        writer = write_coop_xlsx if target.suffix.casefold() == ".xlsx" else write_coop_csv
 
-        def work() -> int:
-            return writer(service.export_rows(site_id, start=start, end=end), target)
+        def run(_progress: Progress) -> str:
+            export = service.coop_activities([site_id], start=start, end=end)
+            writer(export, target)
+            return summary(export, Path(target.name))
 
-        self._export(target, work, _("Activité exportée"))
+        run_op(self, run, self.status.confirm, label=_("Export en cours…"))
 
     def on_france_services_clicked(self) -> None:
         target = self._ask_path(_("Tableau France Services"), "france-services")

@@ -60,7 +60,8 @@ FORMATS = {
     "visits": N_(
         "Une ligne par visite ou par groupe. Colonnes : <b>date</b> (JJ/MM/AAAA ou AAAA-MM-JJ) "
         "et <b>service</b> (un service du lieu), puis si vous les avez : heure (HH:MM), "
-        "nombre (1 par défaut), commune (nom ou code INSEE), tranche_age, genre, statut."
+        "nombre (1 par défaut), commune (nom ou code INSEE), tranche_age, genre, statut, "
+        "public (particulier, entreprise, association…)."
     ),
     "assistance": N_(
         "Une ligne par démarche. Colonnes : <b>date</b>, <b>organisme</b>, <b>theme</b>, "

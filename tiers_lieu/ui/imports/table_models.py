@@ -55,6 +55,7 @@ class VisitPreviewModel(ReadModelTable[VisitPreview]):
         AGE_BAND = 6
         GENDER = 7
         STATUS = 8
+        PUBLIC = 9
 
     def headers(self) -> dict[Any, str]:
         c = self.Columns
@@ -68,6 +69,7 @@ class VisitPreviewModel(ReadModelTable[VisitPreview]):
             c.AGE_BAND: _("Tranche d'âge"),
             c.GENDER: _("Genre"),
             c.STATUS: _("Statut"),
+            c.PUBLIC: _("Public"),
         }
 
     def _value(self, row: VisitPreview, column: Any) -> object:
@@ -82,6 +84,7 @@ class VisitPreviewModel(ReadModelTable[VisitPreview]):
             c.AGE_BAND: row.age_band,
             c.GENDER: row.gender,
             c.STATUS: row.status,
+            c.PUBLIC: row.public,
         }[column]
 
     def display(self, row: VisitPreview, column: Any) -> str:

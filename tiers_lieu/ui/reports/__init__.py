@@ -21,6 +21,7 @@ from tiers_lieu.ui.reports.exports_tab import ExportsTab
 from tiers_lieu.ui.reports.operation_tab import OperationTab
 from tiers_lieu.ui.reports.record_tabs import JobsTab, PartnersTab, VolunteersTab
 from tiers_lieu.ui.reports.report_tab import ReportTab
+from tiers_lieu.ui.reports.time_tab import TimeTab
 
 __all__ = ["ReportsSection"]
 
@@ -44,6 +45,7 @@ class ReportsSection(QWidget):
         self.operation_tab = OperationTab(app, site, self, changes=self.changes)
         self.partners_tab = PartnersTab(app, site, self)
         self.jobs_tab = JobsTab(app, site, self)
+        self.time_tab = TimeTab(app, site, self, changes=self.changes)
         self.volunteers_tab = VolunteersTab(app, site, self)
         self.bundles_tab = BundlesTab(app, site, app.access.user, self, changes=self.changes)
         self.exports_tab = ExportsTab(app, site, self, changes=self.changes)
@@ -54,6 +56,7 @@ class ReportsSection(QWidget):
         self.tabs.addTab(self.operation_tab, _("Opération LEADER"))
         self.tabs.addTab(self.partners_tab, _("Partenaires"))
         self.tabs.addTab(self.jobs_tab, _("Emplois"))
+        self.tabs.addTab(self.time_tab, _("Temps passé"))
         self.tabs.addTab(self.volunteers_tab, _("Bénévolat"))
         self.tabs.addTab(self.bundles_tab, _("Réseau de lieux"))
         self.tabs.addTab(self.exports_tab, _("Exports"))
@@ -72,6 +75,7 @@ class ReportsSection(QWidget):
         self.operation_tab.shown.invalidate()
         self.partners_tab.shown.invalidate()
         self.jobs_tab.shown.invalidate()
+        self.time_tab.shown.invalidate()
         self.volunteers_tab.shown.invalidate()
         self.bundles_tab.shown.invalidate()
         self.exports_tab.shown.invalidate()

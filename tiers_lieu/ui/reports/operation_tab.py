@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
+from tiers_lieu.ui.reports.claim_pack_button import ClaimPackButton
 from tiers_lieu.ui.reports.forms import OptionalDateEdit, add_row, date_edit
 from tiers_lieu.ui.reports.period import from_qdate
 from tiers_lieu.ui.reports.table_models import ClaimsModel
@@ -87,6 +89,15 @@ class OperationTab(QWidget):
         form = QFormLayout(op_box)
         self.title_edit = QLineEdit(op_box)
         self.title_edit.setMaxLength(250)
+        # What the operation does, its aims and results: the poster and notice print it.
+        self.description_edit = QPlainTextEdit(op_box)
+        self.description_edit.setTabChangesFocus(True)
+        self.description_edit.setPlaceholderText(
+            _("Ce que fait l'opération, ses objectifs et ses résultats (affiche et notice)")
+        )
+        edit = self.description_edit  # three whole lines high, then it scrolls
+        margins = 2 * (edit.document().documentMargin() + edit.frameWidth())
+        edit.setFixedHeight(round(edit.fontMetrics().lineSpacing() * 3 + margins))
         self.file_edit = QLineEdit(op_box)
         self.file_edit.setMaxLength(80)
         self.gal_edit = QLineEdit(op_box)
@@ -105,6 +116,7 @@ class OperationTab(QWidget):
         self.save_button = QPushButton(_("Enregi&strer l'opération"), op_box)
         self.status = StatusLabel(op_box, zone=self._site.zone)
         add_row(form, _("Intitul&é :"), self.title_edit)
+        add_row(form, _("Description (affic&he) :"), self.description_edit)
         add_row(form, _("N° de &dossier :"), self.file_edit)
         add_row(form, _("&GAL :"), self.gal_edit)
         add_row(form, _("&Région :"), self.region_edit)
@@ -131,8 +143,12 @@ class OperationTab(QWidget):
         self.claim_end_edit = date_edit(claims_box, today)
         self.add_claim_button = QPushButton(_("Ajouter la de&mande"), claims_box)
         self.claims_status = StatusLabel(claims_box, zone=self._site.zone)
+        self.pack_button = ClaimPackButton(
+            app, site, self.claims_view, self.claims_model, self.claims_status, claims_box
+        )
         claims_layout = QVBoxLayout(claims_box)
         claims_layout.addWidget(self.claims_view, 1)
+        claims_layout.addWidget(self.pack_button, 0, Qt.AlignmentFlag.AlignRight)
         claim_form = QFormLayout()
         add_row(claim_form, _("&Numéro :"), self.claim_number_edit)
         add_row(claim_form, _("&Période du :"), self.claim_start_edit)
@@ -162,6 +178,7 @@ class OperationTab(QWidget):
 
     def _fill(self, operation: OperationDetail | None) -> None:
         self.title_edit.setText(operation.title if operation else "")
+        self.description_edit.setPlainText(operation.description if operation else "")
         self.file_edit.setText(operation.file_number if operation else "")
         self.gal_edit.setText(operation.gal_name if operation else "")
         self.region_edit.setText(operation.region if operation else "")
@@ -179,6 +196,7 @@ class OperationTab(QWidget):
                 self._site.id,
                 OperationFields(
                     title=self.title_edit.text(),
+                    description=self.description_edit.toPlainText(),
                     file_number=self.file_edit.text(),
                     gal_name=self.gal_edit.text(),
                     region=self.region_edit.text(),

@@ -114,7 +114,10 @@ class JobsTab(RecordTab[JobInfo]):
         self.time_spin.setMaximumWidth(120)
         self.new_check = QCheckBox(_("Emploi &créé par l'opération (sinon maintenu)"), parent)
         self.new_check.setChecked(True)
+        self.holder_edit = PersonEdit(self._app, self._site.id, parent)
+        self.holder_edit.setPlaceholderText(_("facultatif — nommé sur les feuilles de temps"))
         add_row(form, _("P&oste :"), self.post_edit)
+        add_row(form, _("Sa&larié·e :"), self.holder_edit)
         add_row(form, _("&Type de contrat :"), self.contract_combo)
         add_row(form, _("&Début :"), self.start_edit)
         add_row(form, _("Fin (vide si en cours) :"), self.end_edit)
@@ -141,6 +144,7 @@ class JobsTab(RecordTab[JobInfo]):
         self.end_edit.set_value(row.end_date if row else None)
         self.time_spin.setValue(row.working_time_percent if row else 100)
         self.new_check.setChecked(row.is_new if row else True)
+        self.holder_edit.set_value(row.person_id if row else None)
         self.post_edit.setFocus()
 
     def save(self, record_id: uuid.UUID | None) -> JobInfo:
@@ -153,6 +157,7 @@ class JobsTab(RecordTab[JobInfo]):
             end_date=self.end_edit.value(),
             working_time_percent=self.time_spin.value(),
             is_new=self.new_check.isChecked(),
+            person_id=self.holder_edit.value(),
         )
 
     def delete(self, record_id: uuid.UUID) -> None:

@@ -23,6 +23,7 @@ from tiers_lieu.ui.settings.closures import ClosuresTab
 from tiers_lieu.ui.settings.communes import CommunesTab
 from tiers_lieu.ui.settings.hours import HoursTab
 from tiers_lieu.ui.settings.place import PlaceTab
+from tiers_lieu.ui.settings.public_card import PublicCardTab
 from tiers_lieu.ui.settings.services_tab import ServicesTab
 
 __all__ = ["SettingsSection"]
@@ -51,6 +52,7 @@ class SettingsSection(QWidget):
         self.closures_tab = ClosuresTab(app, site, self, changes=self.changes)
         self.services_tab = ServicesTab(app, site, self, changes=self.changes)
         self.communes_tab = CommunesTab(app, site, self, changes=self.changes)
+        self.public_card_tab = PublicCardTab(app, site, self, changes=self.changes)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -59,6 +61,7 @@ class SettingsSection(QWidget):
         self.tabs.addTab(self.closures_tab, _("Fermetures et jours fériés"))
         self.tabs.addTab(self.services_tab, _("Services"))
         self.tabs.addTab(self.communes_tab, _("Communes du territoire"))
+        self.tabs.addTab(self.public_card_tab, _("Fiche publique"))
         self.backups_tab = BackupsTab(app, site, self)
         self.tabs.addTab(self.backups_tab, _("Sauvegardes"))
         # The lock delay (coordination too), the accounts and the log (administration only).
@@ -86,9 +89,11 @@ class SettingsSection(QWidget):
         self.place_tab.refresh()
         for tab in (self.hours_tab, self.closures_tab, self.services_tab, self.communes_tab):
             tab.shown.invalidate()
+        self.public_card_tab.shown.invalidate()
 
     def on_place_saved(self, site: SiteInfo) -> None:
         self._site = site
         for tab in (self.hours_tab, self.closures_tab, self.services_tab, self.communes_tab):
             tab.set_site(site)
+        self.public_card_tab.set_site(site)
         self.site_updated.emit(site)

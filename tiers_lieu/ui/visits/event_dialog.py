@@ -35,8 +35,18 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, place_today
 from tiers_lieu.models.enums import AttendanceMode, CategoryKind
+from tiers_lieu.services.coop_vocabulary import (
+    CHANNELS,
+    DIGITAL_THEMES,
+    EQUIPMENT,
+    SEPARATOR,
+    WORKSHOP_LEVELS,
+)
 from tiers_lieu.services.events import MAX_DURATION_MIN, EventDetail, EventFields
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.services.visit_log import MAX_COUNT
+from tiers_lieu.ui import options
+from tiers_lieu.ui.coop_fields import KeyCombo, KeyListEdit
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CategoryCombo
@@ -109,6 +119,41 @@ class EventDialog(QDialog):
         default_service = app.events.default_service_id(site.id)
         select_data(self.service_combo, default_service)
 
+        # What the Coop de la médiation numérique asks of a workshop (optional; the channel
+        # and the equipment of the last new workshop are proposed).
+        coop = QGroupBox(_("Pour la Coop de la médiation numérique (facultatif)"), self)
+        # Created in the order Tab follows: niveau, places, canal, thématiques, matériel.
+        self.level_combo = KeyCombo(WORKSHOP_LEVELS, coop)
+        self.capacity_spin = QSpinBox(coop)
+        self.capacity_spin.setRange(0, MAX_COUNT)
+        self.capacity_spin.setSpecialValueText(_("—"))
+        self.capacity_spin.setToolTip(_("Places offertes ; « — » : non précisé."))
+        self.channel_combo = KeyCombo(CHANNELS, coop)
+        self.themes_edit = KeyListEdit(DIGITAL_THEMES, coop)
+        self.themes_edit.setPlaceholderText(_("e-mail, navigation sur internet…"))
+        self.equipment_edit = KeyListEdit(EQUIPMENT, coop)
+        self.equipment_edit.setPlaceholderText(_("ordinateur, tablette…"))
+        if detail is None:
+            self.channel_combo.set_value(options.WORKSHOP_CHANNEL.get() or None)
+            self.equipment_edit.set_keys(EQUIPMENT.split(options.WORKSHOP_EQUIPMENT.get()))
+        coop_form = QFormLayout(coop)
+        level_row = QHBoxLayout()
+        level_row.addWidget(self.level_combo, 1)
+        places = QLabel(_("Places :"), coop)
+        places.setBuddy(self.capacity_spin)
+        level_row.addWidget(places)
+        level_row.addWidget(self.capacity_spin)
+        coop_rows: tuple[tuple[str, QWidget | QHBoxLayout], ...] = (
+            (_("Nive&au :"), level_row),
+            (_("Canal :"), self.channel_combo),
+            (_("Thématiques numéri&ques :"), self.themes_edit),
+            (_("Matériel :"), self.equipment_edit),
+        )
+        for text, row in coop_rows:
+            label = QLabel(text, coop)
+            label.setBuddy(row if isinstance(row, QWidget) else self.level_combo)
+            coop_form.addRow(label, row)
+
         form = QFormLayout(box)
         for text, field in (
             (_("T&itre :"), self.title_edit),
@@ -147,8 +192,12 @@ class EventDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
 
+        left = QVBoxLayout()
+        left.addWidget(box)
+        left.addWidget(coop)
+        left.addStretch(1)
         columns = QHBoxLayout()
-        columns.addWidget(box, 1)
+        columns.addLayout(left, 1)
         columns.addWidget(attendance_box, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
@@ -159,6 +208,7 @@ class EventDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
         box.setMinimumWidth(360)
+        coop.setMinimumWidth(360)
         self.resize(1000, 540)  # within a 1024×600 screen
         if detail is not None:
             self._show(detail)
@@ -183,6 +233,11 @@ class EventDialog(QDialog):
         select_data(
             self.service_combo, event.service_id, fallback=self.service_combo.currentIndex()
         )
+        self.level_combo.set_value(event.workshop_level)
+        self.channel_combo.set_value(event.channel)
+        self.capacity_spin.setValue(event.capacity or 0)
+        self.themes_edit.set_keys(event.digital_themes)
+        self.equipment_edit.set_keys(event.equipment)
         self.attendance.set_detail(detail)
 
     @property
@@ -192,20 +247,26 @@ class EventDialog(QDialog):
 
     def on_save_clicked(self) -> None:
         self.duration_spin.interpretText()
-        values = EventFields(
-            title=self.title_edit.text(),
-            event_type_id=self.type_combo.value(),
-            theme=self.theme_edit.text(),
-            event_date=to_date(self.date_edit.date()),
-            start_time=to_time(self.time_edit.time()) if self.time_check.isChecked() else None,
-            duration_min=self.duration_spin.value(),
-            place=self.place_edit.text(),
-            facilitator=self.facilitator_edit.text(),
-            partner_id=self.partner_combo.currentData(),
-            service_id=self.service_combo.currentData(),
-        )
+        self.capacity_spin.interpretText()
         events = self._app.events
         try:
+            values = EventFields(
+                title=self.title_edit.text(),
+                event_type_id=self.type_combo.value(),
+                theme=self.theme_edit.text(),
+                event_date=to_date(self.date_edit.date()),
+                start_time=to_time(self.time_edit.time()) if self.time_check.isChecked() else None,
+                duration_min=self.duration_spin.value(),
+                place=self.place_edit.text(),
+                facilitator=self.facilitator_edit.text(),
+                partner_id=self.partner_combo.currentData(),
+                service_id=self.service_combo.currentData(),
+                capacity=self.capacity_spin.value() or None,
+                workshop_level=self.level_combo.value(),
+                digital_themes=self.themes_edit.keys(),
+                equipment=self.equipment_edit.keys(),
+                channel=self.channel_combo.value(),
+            )
             if self._event_id is None:
                 info = events.create(self._site_id, values)
                 self._event_id = info.id
@@ -215,6 +276,9 @@ class EventDialog(QDialog):
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Atelier non enregistré"))
             return
+        if values.channel is not None:  # the next new workshop starts from these
+            options.WORKSHOP_CHANNEL.set(values.channel)
+        options.WORKSHOP_EQUIPMENT.set(SEPARATOR.join(values.equipment))
         try:
             if self.attendance.mode() == AttendanceMode.REGISTERED:
                 detail = events.set_registered(self._event_id, self.attendance.person_ids())

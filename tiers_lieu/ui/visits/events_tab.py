@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -23,12 +26,15 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_number, ngettext
-from tiers_lieu.services.events import EventDetail, event_totals
+from tiers_lieu.reports.documents.attendance_sheet import write_attendance_sheets
+from tiers_lieu.services.events import AttendanceSheet, EventDetail, event_totals
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
+from tiers_lieu.ui.ops import run_op
+from tiers_lieu.ui.printing import print_sheet, printed_text
 from tiers_lieu.ui.visits.event_dialog import EventDialog
 from tiers_lieu.ui.visits.period import Period, PeriodPicker
 from tiers_lieu.ui.visits.table_models import EventsModel, duration_text
@@ -84,9 +90,18 @@ class EventsTab(ListTab):
                 Qt.ShortcutContext.WidgetShortcut
             )
         self.delete_button.setToolTip(_("Supprimer l'atelier choisi (Suppr dans la liste)"))
+        # The sheet the participants sign (LEADER claim), printed before the workshop.
+        self.sheet_button = QPushButton(_("Feuille d'émar&gement…"), self)
+        self.sheet_button.setToolTip(
+            _("Imprimer la feuille d'émargement de l'atelier choisi, ou l'enregistrer en PDF")
+        )
+        self.sheet_menu = QMenu(self.sheet_button)
+        self.sheet_menu.addAction(_("&Imprimer…"), self.on_print_sheet_triggered)
+        self.sheet_menu.addAction(_("Enregistrer en &PDF…"), self.on_save_sheet_triggered)
+        self.sheet_button.setMenu(self.sheet_menu)
         self.status = StatusLabel(self, zone=self._site.zone)
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_button):
+        for button in (self.new_button, self.edit_button, self.delete_button, self.sheet_button):
             buttons.addWidget(button)
         buttons.addWidget(self.status, 1)
 
@@ -130,6 +145,7 @@ class EventsTab(ListTab):
         chosen = selected_id(self.view) is not None
         self.edit_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
+        self.sheet_button.setEnabled(chosen)
 
     def _open(self, detail: EventDetail | None) -> None:
         self.dialog = EventDialog(self._app, self._site, detail, self, day=self._today)
@@ -162,6 +178,53 @@ class EventsTab(ListTab):
         dialog = self.dialog
         if dialog is not None and dialog.event_id is not None and not dialog.result():
             self.show_write(None, "", Topic.EVENTS, Topic.VISITS)
+
+    # -- the attendance sheet --------------------------------------------------------------
+    def _chosen_sheet(self) -> AttendanceSheet | None:
+        """The chosen workshop's sheet (one quick read), or ``None`` after an error shown."""
+        event_id = selected_id(self.view)
+        if not isinstance(event_id, uuid.UUID):
+            return None
+        try:
+            return self._app.events.attendance_sheet(event_id)
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc)
+            self.refresh()
+            return None
+
+    def on_print_sheet_triggered(self) -> None:
+        sheet = self._chosen_sheet()
+        if sheet is None:
+            return
+        print_sheet(
+            self,
+            lambda target: write_attendance_sheets([sheet], target),
+            title=_("Feuille d'émargement"),
+            label=_("Impression de la feuille d'émargement…"),
+            on_printed=lambda pages: self.status.confirm(printed_text(pages)),
+        )
+
+    def on_save_sheet_triggered(self) -> None:
+        sheet = self._chosen_sheet()
+        if sheet is None:
+            return
+        suggested = Path.home() / _("emargement-{day}.pdf").format(day=sheet.event_date.isoformat())
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Enregistrer la feuille d'émargement"), str(suggested), _("PDF (*.pdf)")
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() != ".pdf":
+            target = target.with_suffix(".pdf")
+        run_op(
+            self,
+            lambda _progress: write_attendance_sheets([sheet], target),
+            lambda written: self.status.confirm(
+                _("Feuille d'émargement enregistrée : {path}.").format(path=written)
+            ),
+            label=_("Préparation de la feuille d'émargement…"),
+        )
 
     def on_delete_clicked(self, *_args: object) -> None:
         event_id = selected_id(self.view)

@@ -1,5 +1,5 @@
-"""The dialog that corrects one visit: service, date, time, number, commune, categories and
-person.
+"""The dialog that corrects one visit: service, date, time, number, commune, categories (who
+is served among them: « Public ») and person.
 
 It only collects values; the service checks them and writes the audit line. A refused value
 leaves the dialog open with what was typed, so the host fixes one field rather than starting
@@ -93,10 +93,12 @@ class VisitDialog(QDialog):
         self.age_combo = CategoryCombo(app, site_id, CategoryKind.AGE_BAND, self)
         self.gender_combo = CategoryCombo(app, site_id, CategoryKind.GENDER, self)
         self.status_combo = CategoryCombo(app, site_id, CategoryKind.STATUS, self)
+        self.public_combo = CategoryCombo(app, site_id, CategoryKind.PUBLIC, self)
         for combo, value, text in (
             (self.age_combo, row.age_band_id, row.age_band),
             (self.gender_combo, row.gender_id, row.gender),
             (self.status_combo, row.status_id, row.status),
+            (self.public_combo, row.public_id, row.public),
         ):
             keep_choice(combo, value, text)
             combo.set_value(value)
@@ -116,6 +118,7 @@ class VisitDialog(QDialog):
             (_("&Tranche d'âge :"), self.age_combo),
             (_("&Genre :"), self.gender_combo),
             (_("St&atut :"), self.status_combo),
+            (_("Pu&blic :"), self.public_combo),
             (_("&Personne :"), self.person_edit),
         ):
             label = QLabel(text, self)
@@ -161,6 +164,7 @@ class VisitDialog(QDialog):
                     gender_id=self.gender_combo.value(),
                     status_id=self.status_combo.value(),
                     person_id=self.person_edit.value(),
+                    public_id=self.public_combo.value(),
                 ),
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
