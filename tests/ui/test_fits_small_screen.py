@@ -398,3 +398,22 @@ def test_the_privacy_reminder_is_not_split_by_the_counter(qtbot: QtBot) -> None:
     reminder, counter = note.reminder.geometry(), note.counter.geometry()
     assert counter.bottom() < reminder.top()  # the counter above, the reminder under it
     assert reminder.width() >= note.edit.width() - 2  # the whole width for the reminder
+
+
+def test_the_report_tab_does_not_make_its_section_scroll_at_1024x600(
+    qtbot: QtBot, demo_app: Comptoir
+) -> None:
+    """The report tab's wrapped labels once asked ~540 px for its width: the section's tab
+    stack took that height and the whole Rapports section scrolled by 14 px."""
+    from PySide6.QtWidgets import QScrollArea
+
+    window = small_window(qtbot, demo_app)
+    section = window.show_section("rapports")
+    QApplication.processEvents()
+    areas = [
+        area
+        for area in window.findChildren(QScrollArea)
+        if area.isVisible() and area.isAncestorOf(section)
+    ]
+    assert areas, "the section is shown inside a scroll area"
+    assert [area.verticalScrollBar().maximum() for area in areas] == [0] * len(areas)

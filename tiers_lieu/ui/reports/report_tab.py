@@ -152,6 +152,13 @@ class ReportTab(QWidget):
         self.changes.watch(self, {Topic.REPORT_RECORDS}, self.shown.invalidate)
 
     # -- loading -------------------------------------------------------------------------
+
+    def hasHeightForWidth(self) -> bool:
+        """No: the section's tab stack would size itself by this tab's preferred height for
+        its width (its wrapped labels ask ~540 px) and the whole section would scroll by a few
+        pixels at 1024×600; the labels wrap within the space there is."""
+        return False
+
     def refresh(self) -> None:
         """Reload the sites and the payment claims (after the operation tab saved, say)."""
         current = self.site_combo.currentData() if self.site_combo.count() else None
