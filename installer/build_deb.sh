@@ -35,7 +35,7 @@ cat > "$stage/usr/share/doc/comptoir/copyright" <<'EOF'
 Comptoir — AGPL-3.0-or-later.
 Libraries carried in /opt/comptoir/_internal: Qt 6 and PySide6 (LGPL-3.0; they may be
 replaced there), Python (PSF), and the licences Aide › À propos lists for each library.
-Fonts: DejaVu (resources/fonts/LICENSE-DejaVu.txt). Communes: Etalab, Licence Ouverte 2.0.
+Fonts: DejaVu (resources/fonts/LICENSE-DejaVu.txt), Ubuntu Bold (resources/fonts/LICENSE-Ubuntu.txt). Communes: Etalab, Licence Ouverte 2.0.
 EOF
 # Files readable by everyone, programs runnable by everyone, nothing writable but by root.
 chmod -R u+rwX,go+rX,go-w "$stage"

@@ -29,6 +29,7 @@ from tiers_lieu.services.leftovers import tidy_at_start
 from tiers_lieu.services.memberships import MembershipService
 from tiers_lieu.services.migration import migrate
 from tiers_lieu.services.organisation import OrganisationService
+from tiers_lieu.services.passages import PassageService
 from tiers_lieu.services.people import PeopleService
 from tiers_lieu.services.privacy import PrivacyService
 from tiers_lieu.services.reports import ReportService
@@ -56,6 +57,7 @@ class Comptoir:
     privacy: PrivacyService
     memberships: MembershipService
     visits: VisitService
+    passages: PassageService
     visit_log: VisitLogService
     events: EventService
     today: TodayService
@@ -132,6 +134,7 @@ def build(db: str | None = None) -> Comptoir:
         privacy=PrivacyService(uow),
         memberships=MembershipService(uow),
         visits=VisitService(uow),
+        passages=PassageService(uow),
         visit_log=VisitLogService(uow),
         events=EventService(uow),
         today=TodayService(uow),

@@ -142,7 +142,7 @@ def test_plus_and_a_service_kept_while_the_server_is_away_are_one_person_once_ba
     section = accueil(window)
     monitor = window.connection_monitor
     server.go_away(monitor)
-    monkeypatch.setattr(app.visits, "enter", lost)
+    monkeypatch.setattr(app.passages, "enter", lost)
     press(qtbot, window, Qt.Key.Key_Plus)
     assert "Entrée en attente" in section.status_label.text()
     press(qtbot, window, Qt.Key.Key_1)

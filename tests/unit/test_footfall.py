@@ -74,7 +74,7 @@ def public(app: Comptoir, site: SiteInfo, label: str) -> uuid.UUID:
 def test_two_services_in_the_minute_after_the_passage_key_are_one_person_two_services(
     app: Comptoir, site: SiteInfo, services: list[ServiceInfo]
 ) -> None:
-    door = app.visits.enter(site_id=site.id)
+    door = app.passages.enter(site_id=site.id)
     cafe = app.visits.count(site_id=site.id, service_id=services[0].id, passage_id=door.id)
     grocery = app.visits.count(site_id=site.id, service_id=services[1].id, passage_id=door.id)
     assert cafe.passage_id == grocery.passage_id == door.id
@@ -85,11 +85,11 @@ def test_two_services_in_the_minute_after_the_passage_key_are_one_person_two_ser
 def test_the_passage_key_then_one_service_is_one_person(
     app: Comptoir, site: SiteInfo, services: list[ServiceInfo]
 ) -> None:
-    door = app.visits.enter(site_id=site.id)
+    door = app.passages.enter(site_id=site.id)
     app.visits.count(site_id=site.id, service_id=services[0].id, passage_id=door.id)
     assert figures(app, site) == (1, 1)
     # Someone who came in and used nothing is still a person welcomed.
-    app.visits.enter(site_id=site.id)
+    app.passages.enter(site_id=site.id)
     assert figures(app, site) == (2, 1)
 
 
@@ -110,11 +110,11 @@ def test_a_passage_of_another_day_or_place_is_not_joined(
     app: Comptoir, site: SiteInfo, services: list[ServiceInfo]
 ) -> None:
     other = app.sites.init_site(name="La Grange", commune_name="Felletin", insee_code="23079")
-    elsewhere = app.visits.enter(site_id=other.id)
+    elsewhere = app.passages.enter(site_id=other.id)
     visit = app.visits.count(site_id=site.id, service_id=services[0].id, passage_id=elsewhere.id)
     assert visit.passage_id == visit.id
     yesterday = today() - timedelta(days=1)
-    door = app.visits.enter(site_id=site.id, activity_date=yesterday)
+    door = app.passages.enter(site_id=site.id, activity_date=yesterday)
     late = app.visits.count(site_id=site.id, service_id=services[0].id, passage_id=door.id)
     assert late.passage_id == late.id
     assert figures(app, site) == (2, 2)
@@ -129,17 +129,17 @@ def test_groups_keep_people_and_passages_in_step(
     app.visits.complete(alone.id, **details, person_id=None, count=3)
     assert figures(app, site) == (3, 3)  # its own passage follows its group
 
-    door = app.visits.enter(site_id=site.id)
+    door = app.passages.enter(site_id=site.id)
     visit = app.visits.count(site_id=site.id, service_id=services[1].id, passage_id=door.id)
     app.visits.complete(visit.id, **details, person_id=None, count=4)
     assert figures(app, site) == (3 + 4, 3 + 4)  # four used it: four came in
-    assert app.visits.complete_passage(door.id, count=2).count == 4  # never below the group
-    assert app.visits.complete_passage(door.id, count=6).count == 6
+    assert app.passages.complete(door.id, count=2).count == 4  # never below the group
+    assert app.passages.complete(door.id, count=6).count == 6
     assert figures(app, site) == (3 + 6, 3 + 4)
     with pytest.raises(ValidationError, match="Nombre de personnes"):
-        app.visits.complete_passage(door.id, count=0)
+        app.passages.complete(door.id, count=0)
     # A group counted at once joins a door's passage of one: the group came in.
-    family = app.visits.enter(site_id=site.id)
+    family = app.passages.enter(site_id=site.id)
     app.visits.count(site_id=site.id, service_id=services[2].id, count=5, passage_id=family.id)
     assert figures(app, site) == (3 + 6 + 5, 3 + 4 + 5)
 
@@ -152,19 +152,19 @@ def test_undo_takes_back_the_passage_a_visit_made_never_one_keyed_at_the_door(
     assert passage_of(app, alone.id) is None
     assert figures(app, site) == (0, 0)
 
-    door = app.visits.enter(site_id=site.id)
+    door = app.passages.enter(site_id=site.id)
     first = app.visits.count(site_id=site.id, service_id=services[0].id, passage_id=door.id)
     second = app.visits.count(site_id=site.id, service_id=services[1].id, passage_id=door.id)
     with pytest.raises(ConflictError, match="annulez-les d'abord"):
-        app.visits.undo_passage(door.id)
+        app.passages.undo(door.id)
     app.visits.undo(second.id)
     assert figures(app, site) == (1, 1)  # the person did come in
     app.visits.undo(first.id)
     assert figures(app, site) == (1, 0)
-    app.visits.undo_passage(door.id)
+    app.passages.undo(door.id)
     assert figures(app, site) == (0, 0)
     with pytest.raises(NotFoundError):
-        app.visits.undo_passage(door.id)
+        app.passages.undo(door.id)
     with app.uow() as uow:
         lines = uow.session.exec(
             select(AuditEntry.action).where(
@@ -178,15 +178,15 @@ def test_a_passage_entered_twice_under_its_id_is_saved_once_and_not_brought_back
     app: Comptoir, site: SiteInfo
 ) -> None:
     passage_id = uuid.uuid4()
-    first = app.visits.enter(site_id=site.id, passage_id=passage_id)
-    again = app.visits.enter(site_id=site.id, passage_id=passage_id)
+    first = app.passages.enter(site_id=site.id, passage_id=passage_id)
+    again = app.passages.enter(site_id=site.id, passage_id=passage_id)
     assert first.id == again.id == passage_id
     assert figures(app, site) == (1, 0)
-    app.visits.undo_passage(passage_id)
+    app.passages.undo(passage_id)
     with pytest.raises(ConflictError, match="enregistrée puis retirée"):
-        app.visits.enter(site_id=site.id, passage_id=passage_id)
+        app.passages.enter(site_id=site.id, passage_id=passage_id)
     with pytest.raises(ValidationError, match="Date de l'activité"):
-        app.visits.enter(site_id=site.id, activity_date=today() + timedelta(days=1))
+        app.passages.enter(site_id=site.id, activity_date=today() + timedelta(days=1))
     assert figures(app, site) == (0, 0)
 
 
@@ -195,7 +195,7 @@ def test_the_visit_list_keeps_passages_in_step(
 ) -> None:
     yesterday = today() - timedelta(days=1)
     alone = app.visits.count(site_id=site.id, service_id=services[0].id)
-    door = app.visits.enter(site_id=site.id)
+    door = app.passages.enter(site_id=site.id)
     joined = app.visits.count(site_id=site.id, service_id=services[1].id, passage_id=door.id)
 
     def corrected(visit_id: uuid.UUID, **changes: object) -> None:
@@ -231,7 +231,7 @@ def test_visits_without_a_passage_count_as_their_own_people(
             )
         uow.commit()
     assert figures(app, site, day) == (12, 12)
-    door = app.visits.enter(site_id=site.id, activity_date=day)
+    door = app.passages.enter(site_id=site.id, activity_date=day)
     app.visits.count(
         site_id=site.id, service_id=services[1].id, activity_date=day, passage_id=door.id
     )
@@ -365,8 +365,8 @@ def test_a_kept_passage_is_saved_before_the_visits_that_attach_to_it(
     result = reopened.flush(
         lambda kept: save_pending(app.visits, kept),
         undo=app.visits.undo,
-        enter=lambda kept: save_passage(app.visits, kept),
-        undo_passage=app.visits.undo_passage,
+        enter=lambda kept: save_passage(app.passages, kept),
+        undo_passage=app.passages.undo,
     )
     assert result.passages_saved == [door] and len(result.saved) == 3
     assert reopened.passages() == [] and len(reopened) == 0
@@ -379,7 +379,7 @@ def test_a_kept_passage_taken_back_is_removed_from_the_server(
     app: Comptoir, site: SiteInfo, tmp_path: Path
 ) -> None:
     door = PendingPassage(site.id, today(), time(9, 0))
-    save_passage(app.visits, door)  # the server took it, its answer was lost
+    save_passage(app.passages, door)  # the server took it, its answer was lost
     queue = PendingVisitQueue.for_database(app.url, tmp_path)
     queue.add_passage(door)
     assert queue.take_back_passage(door.id)
@@ -388,8 +388,8 @@ def test_a_kept_passage_taken_back_is_removed_from_the_server(
     result = reopened.flush(
         lambda kept: save_pending(app.visits, kept),
         undo=app.visits.undo,
-        enter=lambda kept: save_passage(app.visits, kept),
-        undo_passage=app.visits.undo_passage,
+        enter=lambda kept: save_passage(app.passages, kept),
+        undo_passage=app.passages.undo,
     )
     assert result.taken_back == [door.id]
     assert passage_of(app, door.id) is None and reopened.withdrawn_passages() == []
@@ -505,7 +505,7 @@ def test_the_three_formats_carry_people_services_and_publics(
     from openpyxl import load_workbook
     from pdftext import pdf_text
 
-    door = app.visits.enter(site_id=site.id)
+    door = app.passages.enter(site_id=site.id)
     for service in services[:2]:
         app.visits.count(site_id=site.id, service_id=service.id, passage_id=door.id)
     counted = app.visits.count(site_id=site.id, service_id=services[0].id)

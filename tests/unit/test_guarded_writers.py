@@ -99,7 +99,7 @@ NOT_AUDITED: dict[str, str] = {
     "visits.VisitService.count": "compter une visite est l'activité elle-même",
     # « Une personne entre »: the same key press at the door (its correction and its undo
     # are audited).
-    "visits.VisitService.enter": "compter une entrée est l'activité elle-même",
+    "passages.PassageService.enter": "compter une entrée est l'activité elle-même",
     # A démarche entered at the desk is the activity itself and names its author
     # (created_by_id); reading its notes is audited (« Consultation »), closing a follow-up
     # and every correction too. A line per record would double imports of thousands.

@@ -245,3 +245,36 @@ def time_sheets_pdf(app: Comptoir, site: SiteInfo, path: Path) -> Path:
     )
     sheets = app.time_sheets.monthly_sheets(site.id, DAY.replace(day=1), DAY.replace(day=31))
     return write_time_sheets(sheets, path)
+
+
+def wording_fonts(path: Path) -> set[str]:
+    """The fonts « Cofinancé par l'Union européenne » is drawn with, page by page."""
+    from pypdf import PdfReader
+
+    found: set[str] = set()
+    for page in PdfReader(str(path)).pages:
+
+        def visit(text: str, _cm: object, _tm: object, font: object, _size: object) -> None:
+            if "Cofinancé" in text and font is not None:
+                found.add(str(font.get("/BaseFont", "")))  # type: ignore[attr-defined]
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_eu_wording_is_set_in_a_font_the_eu_rules_allow(
+    every_pdf: dict[str, Path],
+) -> None:
+    """Annex IX of Regulation (EU) 2021/1060 allows Arial, Auto, Calibri, Garamond,
+    Trebuchet, Tahoma, Verdana or Ubuntu for « Cofinancé par l'Union européenne »."""
+    with_wording = {
+        name: wording_fonts(path)
+        for name, path in every_pdf.items()
+        if "Cofinancé par l'Union européenne" in pdf_text(path)
+    }
+    assert len(with_wording) >= 5  # report cover, poster, notice, sheets, claim contents
+    assert {
+        name: fonts
+        for name, fonts in with_wording.items()
+        if not fonts or any("Ubuntu-Bold" not in font for font in fonts)
+    } == {}

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiers_lieu.cli.parser import output_path, period_of
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import N_, _
 
 if TYPE_CHECKING:
     from tiers_lieu.app import Comptoir
@@ -62,65 +62,63 @@ class ExportKind:
 # One line per export; the CLI word is the key (French, as the users say it).
 KINDS: dict[str, ExportKind] = {
     "observatoire": ExportKind(
-        help=_("chiffres du recensement de l'Observatoire des tiers-lieux (une année)"),
+        help=N_("chiffres du recensement de l'Observatoire des tiers-lieux (une année)"),
         formats=("xlsx", "csv"),
         writer="tiers_lieu.reports.documents.census:export_census",
-        period=True,
-    ),  # noqa: E501
+    ),
     "affiche": ExportKind(
-        help=_("affiche A3 de l'opération LEADER (emblème UE, logos, description)"),
+        help=N_("affiche A3 de l'opération LEADER (emblème UE, logos, description)"),
         formats=("pdf",),
         writer="tiers_lieu.reports.documents.publicity:export_poster",
         period=False,
-    ),  # noqa: E501
+    ),
     "notice": ExportKind(
-        help=_("notice A4 de l'opération LEADER (même contenu que l'affiche)"),
+        help=N_("notice A4 de l'opération LEADER (même contenu que l'affiche)"),
         formats=("pdf",),
         writer="tiers_lieu.reports.documents.publicity:export_notice",
         period=False,
-    ),  # noqa: E501
+    ),
     "emargement": ExportKind(
-        help=_("feuilles d'émargement des ateliers de la période, une par atelier"),
+        help=N_("feuilles d'émargement des ateliers de la période, une par atelier"),
         formats=("pdf",),
         writer="tiers_lieu.reports.documents.attendance_sheet:export_attendance_sheets",
-        period=True,
-    ),  # noqa: E501
+    ),
     "feuilles-temps": ExportKind(
-        help=_("feuilles de temps mensuelles des salariés, une page par personne et par mois"),
+        help=N_("feuilles de temps mensuelles des salariés, une page par personne et par mois"),
         formats=("pdf",),
         writer="tiers_lieu.reports.documents.time_sheet:export_time_sheets",
-        period=True,
-    ),  # noqa: E501
+    ),
     "coop": ExportKind(
-        help=_(
-            "activités (démarches et ateliers) au format d'export de la Coop de la médiation numérique"
+        help=N_(
+            "activités (démarches et ateliers) au format d'export de la Coop de la médiation "
+            "numérique"
         ),
         formats=("xlsx", "csv"),
         writer="tiers_lieu.reports.documents.coop:export_coop",
-        period=True,
-    ),  # noqa: E501
+    ),
     "dossier-paiement": ExportKind(
-        help=_(
-            "dossier de demande de paiement LEADER de la période (rapport, feuilles, affiche, notice, sommaire) : un dossier et son zip"
+        help=N_(
+            "dossier de demande de paiement LEADER de la période (rapport, feuilles, affiche, "
+            "notice, sommaire) : un dossier et son zip"
         ),
         formats=("zip",),
         writer="tiers_lieu.reports.documents.claim_pack:export_claim_pack",
-        period=True,
-    ),  # noqa: E501
+    ),
     "lieu": ExportKind(
-        help=_(
-            "fiche du lieu au standard national des lieux de médiation numérique (cartographie nationale)"
+        help=N_(
+            "fiche du lieu au standard national des lieux de médiation numérique (cartographie "
+            "nationale)"
         ),
         formats=("csv",),
         writer="tiers_lieu.reports.documents.listing:export_listing",
         period=False,
-    ),  # noqa: E501
+    ),
 }
 
 
 def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``export`` sub-command to ``subparsers``."""
-    kinds = "\n".join(f"  {name:<22} {kind.help}" for name, kind in sorted(KINDS.items()))
+    kinds = "\n".join(f"  {name:<22} {_(kind.help)}" for name, kind in sorted(KINDS.items()))
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "export",
         help=_("écrit un export pour un financeur ou un réseau (voir la liste des genres)"),

@@ -46,7 +46,8 @@ from tiers_lieu.i18n import _
 from tiers_lieu.private_files import private_folder, tighten, write_whole
 
 if TYPE_CHECKING:
-    from tiers_lieu.services.visits import PassageInfo, VisitInfo, VisitService
+    from tiers_lieu.services.passages import PassageInfo, PassageService
+    from tiers_lieu.services.visits import VisitInfo, VisitService
 
 log = logging.getLogger(__name__)
 
@@ -198,9 +199,9 @@ def save_pending(visits: VisitService, visit: PendingVisit) -> VisitInfo:
     )
 
 
-def save_passage(visits: VisitService, passage: PendingPassage) -> PassageInfo:
+def save_passage(passages: PassageService, passage: PendingPassage) -> PassageInfo:
     """Save a kept passage at the day, time and instant of its key press, under its own id."""
-    return visits.enter(
+    return passages.enter(
         site_id=passage.site_id,
         activity_date=passage.activity_date,
         activity_time=passage.activity_time,

@@ -113,21 +113,7 @@ class ReportService:
             raise ValidationError(_("Format"), _("pdf, xlsx ou csv"))
         if progress is not None and fmt != "pdf":
             progress(1, 1)
-        with self._uow() as uow:
-            audit.record(
-                uow,
-                action=AuditAction.EXPORT,
-                entity="report",
-                entity_id=None,
-                site_id=site_id,
-                details={
-                    "format": fmt,
-                    "from": data.period_start.isoformat(),
-                    "to": data.period_end.isoformat(),
-                    "sites": len(data.site_names),
-                },
-            )
-            uow.commit()
+        self._note_export("report", data, fmt, site_id)
         return path
 
     @requires(Permission.REPORTS)
@@ -181,11 +167,21 @@ class ReportService:
         self, data: CensusData, *, fmt: str, site_id: uuid.UUID | None = None
     ) -> None:
         """Note in the audit log that the census of ``data`` was written, as a report is."""
+        self._note_export("census", data, fmt, site_id)
+
+    def _note_export(
+        self,
+        entity: str,
+        data: ReportData | CensusData,
+        fmt: str,
+        site_id: uuid.UUID | None,
+    ) -> None:
+        """The audit line of an export: what (``entity``), its format, period and places."""
         with self._uow() as uow:
             audit.record(
                 uow,
                 action=AuditAction.EXPORT,
-                entity="census",
+                entity=entity,
                 entity_id=None,
                 site_id=site_id,
                 details={

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
@@ -20,7 +22,7 @@ from tiers_lieu.errors import (
     NotFoundError,
     ValidationError,
 )
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, time_zone
 from tiers_lieu.models import Category, Commune, OpeningHours, Service, Site
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
@@ -49,6 +51,19 @@ def check_insee(code: str | None, field: str) -> str | None:
     if not INSEE_RE.match(code):
         raise ValidationError(field, _("un code INSEE a 5 caractères, par exemple 23096 ou 2A004"))
     return code
+
+
+def site_zone(uow: UnitOfWork, site_id: uuid.UUID) -> ZoneInfo:
+    """The place's clock (``Site.timezone``): "today" and "now" there are read on it."""
+    site = uow.session.get(Site, site_id)
+    if site is None:
+        raise NotFoundError(_("Ce lieu n'existe plus."))
+    return time_zone(site.timezone)
+
+
+def site_now(uow: UnitOfWork, site_id: uuid.UUID) -> datetime:
+    """The wall clock of the place (its time zone), to the minute."""
+    return datetime.now(site_zone(uow, site_id)).replace(second=0, microsecond=0)
 
 
 class SiteService:

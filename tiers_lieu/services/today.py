@@ -24,7 +24,7 @@ from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.models import AssistanceRecord, Booking, Person, Resource, Visit
 from tiers_lieu.models.enums import BookingStatus
 from tiers_lieu.services.access import Permission, requires
-from tiers_lieu.services.visits import site_zone
+from tiers_lieu.services.sites import site_zone
 
 
 @dataclass(frozen=True)

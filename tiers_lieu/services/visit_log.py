@@ -36,7 +36,8 @@ from tiers_lieu.models import Category, Commune, Event, Person, Service, Visit
 from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
-from tiers_lieu.services.visits import drop_own_passage, follow_visit, site_zone
+from tiers_lieu.services.passages import drop_own_passage, follow_visit
+from tiers_lieu.services.sites import site_zone
 
 UNKNOWN_FILTER = uuid.UUID(int=0)
 """As a commune or age-band filter: only the visits where it is « Non communiqué »."""

@@ -14,9 +14,10 @@ the settings list: :func:`desk_keys`.
 **People and services (issue 20).** A visit is one service used (« services rendus »); a
 *passage* is people coming through the door (« personnes accueillies »). The rule:
 
-- the desk's « une personne entre » key records a passage (:meth:`VisitService.enter`, a
-  count like a visit's); the services counted at the same desk within the minute after it
-  attach to it (the desk passes its ``passage_id`` to :meth:`VisitService.count`);
+- the desk's « une personne entre » key records a passage
+  (:class:`~tiers_lieu.services.passages.PassageService`, a count like a visit's); the
+  services counted at the same desk within the minute after it attach to it (the desk
+  passes its ``passage_id`` to :meth:`VisitService.count`);
 - a visit counted with no passage open gets its own passage, made in the same transaction
   under the visit's own id (*implicit*): so a desk that never presses the passage key counts
   people = visits, exactly as before, and one key per person never counts fewer people;
@@ -31,17 +32,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam
 from sqlalchemy import select as sa_select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, time_zone
 from tiers_lieu.models import (
     Category,
     Commune,
@@ -56,13 +56,14 @@ from tiers_lieu.models import (
 from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.key_press import check_count, saved_before, saved_once
+from tiers_lieu.services.passages import drop_own_passage, follow_visit
 from tiers_lieu.services.readmodels import ServiceInfo
+from tiers_lieu.services.sites import site_zone
 from tiers_lieu.validation import check_date, check_row
 
 DESK_KEYS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
 """The number keys of the desk, in the order the active services receive them."""
-
-DEFAULT_TIMEZONE = "Europe/Paris"
 
 
 def desk_keys(services: Sequence[ServiceInfo]) -> dict[uuid.UUID, int]:
@@ -95,39 +96,6 @@ class VisitInfo:
     public_id: uuid.UUID | None = None
 
 
-@dataclass(frozen=True)
-class PassageInfo:
-    """People through the door (« une personne entre »), as the desk keeps it."""
-
-    id: uuid.UUID
-    site_id: uuid.UUID
-    at: datetime
-    """When the key was pressed (UTC); the services of the next minute attach to it."""
-    activity_date: date
-    activity_time: time | None
-    """The place's wall clock of the key press (``None`` when re-keying a day without time)."""
-    count: int
-    person_id: uuid.UUID | None = None
-
-
-def passage_info(passage: Passage, zone: ZoneInfo | None = None) -> PassageInfo:
-    local = passage.at.astimezone(zone) if zone is not None else None
-    moment = (
-        local.time().replace(second=0, microsecond=0)
-        if local is not None and local.date() == passage.activity_date
-        else None
-    )
-    return PassageInfo(
-        id=passage.id,
-        site_id=passage.site_id,
-        at=passage.at,
-        activity_date=passage.activity_date,
-        activity_time=moment,
-        count=passage.count,
-        person_id=passage.person_id,
-    )
-
-
 def visit_info(visit: Visit, service_name: str) -> VisitInfo:
     return VisitInfo(
         id=visit.id,
@@ -145,18 +113,6 @@ def visit_info(visit: Visit, service_name: str) -> VisitInfo:
         passage_id=visit.passage_id,
         public_id=visit.public_id,
     )
-
-
-def site_zone(uow: UnitOfWork, site_id: uuid.UUID) -> ZoneInfo:
-    site = uow.session.get(Site, site_id)
-    if site is None:
-        raise NotFoundError(_("Ce lieu n'existe plus."))
-    return ZoneInfo(site.timezone or DEFAULT_TIMEZONE)
-
-
-def site_now(uow: UnitOfWork, site_id: uuid.UUID) -> datetime:
-    """The wall clock of the place (its time zone), to the minute."""
-    return datetime.now(site_zone(uow, site_id)).replace(second=0, microsecond=0)
 
 
 _VISIT: Table = Visit.__table__  # type: ignore[attr-defined]
@@ -206,63 +162,6 @@ def _as_day(value: object) -> date | None:
     return date.fromisoformat(str(value))
 
 
-_AHEAD = timedelta(minutes=5)
-"""How far ahead of this computer's clock a kept key press may be (another desk's clock)."""
-
-
-def largest_attached(uow: UnitOfWork, passage: Passage) -> int:
-    """The largest group counted at a service attached to ``passage`` (0: none), read through
-    the report's covering index (place, day, then the passage)."""
-    found = uow.session.exec(
-        select(func.max(Visit.count)).where(
-            Visit.site_id == passage.site_id,
-            Visit.activity_date == passage.activity_date,
-            Visit.passage_id == passage.id,
-        )
-    ).one()
-    return int(found or 0)
-
-
-def follow_visit(uow: UnitOfWork, visit: Visit) -> None:
-    """Keep the visit's passage in step after a change of the visit: its own passage (made
-    with it) takes its count, person and day; a passage keyed at the door counts at least the
-    visit's group, and takes the visit's person if it names none."""
-    if visit.passage_id is None:
-        return
-    passage = uow.session.get(Passage, visit.passage_id)
-    if passage is None:
-        return
-    if passage.id == visit.id:
-        passage.count = visit.count
-        passage.person_id = visit.person_id
-        passage.activity_date = visit.activity_date
-    else:
-        passage.count = max(passage.count, visit.count)
-        if passage.person_id is None:
-            passage.person_id = visit.person_id
-    if uow.session.is_modified(passage):
-        uow.session.add(passage)
-
-
-def drop_own_passage(uow: UnitOfWork, visit: Visit) -> None:
-    """After ``visit`` was deleted from the session: its own passage (made with it, same
-    id) goes too; a passage keyed at the door stays (the person did come in)."""
-    if visit.passage_id != visit.id:
-        return
-    passage = uow.session.get(Passage, visit.id)
-    if passage is not None:
-        uow.session.flush()  # the visit first: it refers to the passage
-        uow.session.delete(passage)
-
-
-def check_count(count: int) -> int:
-    if count < 1:
-        raise ValidationError(_("Nombre de personnes"), _("au moins une personne"))
-    if count > 999:
-        raise ValidationError(_("Nombre de personnes"), _("999 au plus"))
-    return count
-
-
 class VisitService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
@@ -302,20 +201,14 @@ class VisitService:
         check_count(count)
         if activity_date is not None:
             check_date(_("Date de l'activité"), activity_date)
-        try:
-            return self._count(
+        return saved_once(
+            self._uow,
+            lambda: self._count(
                 site_id, service_id, activity_date, activity_time, count, visit_id, passage_id
-            )
-        except IntegrityError:
-            if visit_id is None:
-                raise
-            # Another attempt with the same id committed in between (on PostgreSQL both can
-            # look before either writes): that one counted the visit.
-            with self._uow(read_only=True) as uow:
-                already = self._already_counted(uow, visit_id, site_id)
-            if already is None:
-                raise
-            return already
+            ),
+            visit_id,
+            lambda uow, known: self._already_counted(uow, known, site_id),
+        )
 
     def _count(
         self,
@@ -351,8 +244,7 @@ class VisitService:
                         "pour y compter des visites."
                     ).format(name=found.name)
                 )
-            now = datetime.now(ZoneInfo(found.timezone or DEFAULT_TIMEZONE))
-            now = now.replace(second=0, microsecond=0)
+            now = datetime.now(time_zone(found.timezone)).replace(second=0, microsecond=0)
             if activity_date is None:
                 activity_date = now.date()
                 if activity_time is None:
@@ -420,23 +312,18 @@ class VisitService:
     def _already_counted(
         self, uow: UnitOfWork, visit_id: uuid.UUID, site_id: uuid.UUID
     ) -> VisitInfo | None:
-        """The visit saved earlier under ``visit_id``, if any. An id counted then removed is
-        refused (a late retry must not bring it back), and so is one of another place."""
-        visit = uow.session.get(Visit, visit_id)
-        if visit is not None:
-            if visit.site_id != site_id:
-                raise ConflictError(_("Cette visite est déjà enregistrée pour un autre lieu."))
-            return visit_info(visit, self._service_name(uow, visit.service_id))
-        removed = uow.session.exec(
-            select(Tombstone.id).where(
-                Tombstone.table_name == "visit", Tombstone.row_id == visit_id
-            )
-        ).first()
-        if removed is not None:
-            raise ConflictError(
-                _("Cette visite avait été enregistrée puis retirée : elle ne compte pas.")
-            )
-        return None
+        """The visit saved earlier under ``visit_id``, if any (:func:`saved_before`)."""
+        visit = saved_before(
+            uow,
+            Visit,
+            visit_id,
+            site_id,
+            elsewhere=_("Cette visite est déjà enregistrée pour un autre lieu."),
+            removed=_("Cette visite avait été enregistrée puis retirée : elle ne compte pas."),
+        )
+        return (
+            None if visit is None else visit_info(visit, self._service_name(uow, visit.service_id))
+        )
 
     @requires(Permission.DESK)
     def complete(
@@ -538,156 +425,6 @@ class VisitService:
             )
             uow.commit()
             return info
-
-    # -- passages (« une personne entre ») ----------------------------------------------------
-    @requires(Permission.DESK)
-    def enter(
-        self,
-        *,
-        site_id: uuid.UUID,
-        activity_date: date | None = None,
-        activity_time: time | None = None,
-        count: int = 1,
-        passage_id: uuid.UUID | None = None,
-        at: datetime | None = None,
-    ) -> PassageInfo:
-        """People through the door: one passage of ``count`` people, the services counted
-        at this desk within the next minute attaching to it (the desk keeps it open).
-
-        Dates as for :meth:`count`. ``passage_id`` is the id the desk made at the key press
-        (a retry saves nothing more; an id entered then taken back is refused); ``at`` the
-        instant of the key press when it is saved later (kept while the server was away).
-        """
-        check_count(count)
-        if activity_date is not None:
-            check_date(_("Date de l'activité"), activity_date)
-        if at is not None and (at.tzinfo is None or at > utcnow() + _AHEAD):
-            raise ValidationError(_("Heure d'entrée"), _("instant inconnu ou à venir"))
-        try:
-            return self._enter(site_id, activity_date, activity_time, count, passage_id, at)
-        except IntegrityError:
-            if passage_id is None:
-                raise
-            with self._uow(read_only=True) as uow:  # another attempt committed in between
-                already = self._already_entered(uow, passage_id, site_id)
-            if already is None:
-                raise
-            return already
-
-    def _enter(
-        self,
-        site_id: uuid.UUID,
-        activity_date: date | None,
-        activity_time: time | None,
-        count: int,
-        passage_id: uuid.UUID | None,
-        at: datetime | None,
-    ) -> PassageInfo:
-        with self._uow() as uow:
-            if passage_id is not None:
-                already = self._already_entered(uow, passage_id, site_id)
-                if already is not None:
-                    return already
-            zone = site_zone(uow, site_id)
-            now = datetime.now(zone).replace(second=0, microsecond=0)
-            if activity_date is None:
-                pressed = now if at is None else at.astimezone(zone)
-                activity_date = pressed.date()
-                activity_time = pressed.time().replace(second=0, microsecond=0)
-            elif activity_date > now.date():
-                raise ValidationError(
-                    _("Date de l'activité"), _("une entrée ne peut pas être comptée à l'avance")
-                )
-            passage = Passage(
-                id=passage_id or uuid.uuid4(),
-                site_id=site_id,
-                at=(at or utcnow()).astimezone(UTC),
-                activity_date=activity_date,
-                count=count,
-                created_by_id=uow.actor_id,
-            )
-            uow.session.add(passage)
-            uow.commit()
-            return PassageInfo(
-                id=passage.id,
-                site_id=site_id,
-                at=passage.at,
-                activity_date=activity_date,
-                activity_time=activity_time,
-                count=count,
-            )
-
-    def _already_entered(
-        self, uow: UnitOfWork, passage_id: uuid.UUID, site_id: uuid.UUID
-    ) -> PassageInfo | None:
-        passage = uow.session.get(Passage, passage_id)
-        if passage is not None:
-            if passage.site_id != site_id:
-                raise ConflictError(_("Cette entrée est déjà enregistrée pour un autre lieu."))
-            return passage_info(passage, site_zone(uow, site_id))
-        removed = uow.session.exec(
-            select(Tombstone.id).where(
-                Tombstone.table_name == "passage", Tombstone.row_id == passage_id
-            )
-        ).first()
-        if removed is not None:
-            raise ConflictError(
-                _("Cette entrée avait été enregistrée puis retirée : elle ne compte pas.")
-            )
-        return None
-
-    @requires(Permission.DESK)
-    def complete_passage(self, passage_id: uuid.UUID, *, count: int) -> PassageInfo:
-        """How many people came in together; never fewer than the largest group counted at
-        a service attached to the passage (that many people did come in). Audited."""
-        check_count(count)
-        with self._uow() as uow:
-            passage = self._passage(uow, passage_id)
-            count = max(count, largest_attached(uow, passage))
-            if count != passage.count:
-                passage.count = count
-                uow.session.add(passage)
-                audit.record(
-                    uow,
-                    action=AuditAction.UPDATE,
-                    entity="passage",
-                    entity_id=passage.id,
-                    site_id=passage.site_id,
-                    details={"fields": ["count"], "count": count},
-                )
-            info = passage_info(passage, site_zone(uow, passage.site_id))
-            uow.commit()
-            return info
-
-    @requires(Permission.DESK)
-    def undo_passage(self, passage_id: uuid.UUID) -> PassageInfo:
-        """Take back a passage keyed by mistake; refused while services are attached to it
-        (they are taken back first: the desk's Ctrl+Z goes in the reverse order). Audited."""
-        with self._uow() as uow:
-            passage = self._passage(uow, passage_id)
-            if largest_attached(uow, passage):
-                raise ConflictError(
-                    _("Des services comptés sont rattachés à cette entrée : annulez-les d'abord.")
-                )
-            info = passage_info(passage, site_zone(uow, passage.site_id))
-            uow.session.delete(passage)
-            audit.record(
-                uow,
-                action=AuditAction.DELETE,
-                entity="passage",
-                entity_id=passage.id,
-                site_id=passage.site_id,
-                details={"activity_date": info.activity_date.isoformat(), "count": info.count},
-            )
-            uow.commit()
-            return info
-
-    @staticmethod
-    def _passage(uow: UnitOfWork, passage_id: uuid.UUID) -> Passage:
-        passage = uow.session.get(Passage, passage_id)
-        if passage is None:
-            raise NotFoundError(_("Cette entrée n'existe plus (elle a peut-être été annulée)."))
-        return passage
 
     @requires(Permission.DESK)
     def counts_for_day(self, site_id: uuid.UUID, day: date) -> dict[uuid.UUID, int]:

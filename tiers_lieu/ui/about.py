@@ -62,6 +62,7 @@ ALTERNATIVES = {"sqlcipher3-binary": ("sqlcipher3",)}
 # Bundled files that are not Python packages.
 DATA = (
     (N_("Polices DejaVu"), N_("Licence DejaVu (libre, dérivée de Bitstream Vera)")),
+    (N_("Police Ubuntu Bold (mention de l'Union européenne)"), N_("Ubuntu Font Licence 1.0")),
     (N_("Liste officielle des communes (Etalab)"), N_("Licence Ouverte 2.0")),
 )
 LICENCE_PREFIX = "License :: OSI Approved :: "

@@ -158,8 +158,8 @@ class ConnectionMonitor(QObject):
             flushed = queue.flush(
                 lambda visit: save_pending(app, visit),
                 undo=lambda visit_id: app.visits.undo(visit_id),
-                enter=lambda passage: pending_visits.save_passage(app.visits, passage),
-                undo_passage=lambda passage_id: app.visits.undo_passage(passage_id),
+                enter=lambda passage: pending_visits.save_passage(app.passages, passage),
+                undo_passage=lambda passage_id: app.passages.undo(passage_id),
             )
             if flushed.stopped_by is not None and not flushed.connection_lost:
                 log.warning("Pending visits not saved yet: %s", flushed.stopped_by)

@@ -24,9 +24,10 @@ from tiers_lieu.i18n import _, format_time, ngettext, weekday_name
 from tiers_lieu.services.events_sheets import AttendanceSheet
 
 if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
+
     from tiers_lieu.app import Comptoir
     from tiers_lieu.cli.export import ExportRequest
-    from tiers_lieu.reports.pdf_parts.logos import Logo
 
 BLANK_LINES = 8
 """Empty lines after the registered people when the workshop gives no capacity."""
@@ -66,49 +67,27 @@ def day_text(sheet: AttendanceSheet) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _emblem_logos(sheets: Sequence[AttendanceSheet]) -> dict[str, Logo]:
-    """The emblem images the sheets name, each read once (a missing one is refused)."""
-    from tiers_lieu.reports.pdf_parts.logos import checked_logo
-
-    found: dict[str, Logo] = {}
-    for sheet in sheets:
-        path = sheet.operation.emblem_path if sheet.operation is not None else None
-        if path and path not in found:
-            logo = checked_logo(path, _("Emblème de l'Union européenne"))
-            assert logo is not None
-            found[path] = logo
-    return found
-
-
 def write_attendance_sheets(sheets: Sequence[AttendanceSheet], target: Path) -> Path:
     """Write one sheet per workshop, in the order given, to ``target`` (whole or not at all)."""
     if not sheets:
         raise ValidationError(_("Ateliers"), _("aucun atelier : aucune feuille à écrire."))
-    emblems = _emblem_logos(sheets)  # refused before anything is written
-
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        Image,
-        KeepTogether,
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-    from tiers_lieu.private_files import writing_whole_by_name
-    from tiers_lieu.reports.pdf_parts.emblem import eu_emblem
-    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
+    from tiers_lieu.reports.pdf_parts import sheets as parts
+    from tiers_lieu.reports.pdf_parts.fonts import BOLD, EU_WORDING, REGULAR, register_fonts
     from tiers_lieu.reports.pdf_parts.styles import ACCENT, EU_BLUE, MUTED, RULE, ZEBRA
 
+    # refused before anything is written
+    emblems = parts.emblem_logos(s.operation.emblem_path if s.operation else None for s in sheets)
     register_fonts()
     margin = 15 * mm
     width = A4[0] - 2 * margin
-    wording = ParagraphStyle("wording", fontName=BOLD, fontSize=12, leading=14.5, textColor=EU_BLUE)
+    wording = ParagraphStyle(
+        "wording", fontName=EU_WORDING, fontSize=12, leading=14.5, textColor=EU_BLUE
+    )
     operation_style = ParagraphStyle("operation", fontName=REGULAR, fontSize=9, leading=11.5)
     kicker = ParagraphStyle("kicker", fontName=REGULAR, fontSize=10.5, leading=13, textColor=MUTED)
     heading = ParagraphStyle(
@@ -120,38 +99,19 @@ def write_attendance_sheets(sheets: Sequence[AttendanceSheet], target: Path) -> 
     head = ParagraphStyle("head", fontName=BOLD, fontSize=10, leading=12)
     end = ParagraphStyle("end", fontName=REGULAR, fontSize=11, leading=15)
 
-    def eu_block(sheet: AttendanceSheet) -> list[object]:
+    def eu_block(sheet: AttendanceSheet) -> list[Flowable]:
         operation = sheet.operation
         if operation is None:
             return []
-        emblem_height = 14 * mm
-        logo = emblems.get(operation.emblem_path or "")
-        if logo is not None:
-            w, h = logo.fit(emblem_height, emblem_height * 2)
-            emblem: object = Image(logo.path, width=w, height=h)
-        else:
-            w = emblem_height * 1.5
-            emblem = eu_emblem(emblem_height)
-        text = [
-            Paragraph(escape(_("Cofinancé par l'Union européenne")), wording),
-            Paragraph(
-                escape(_("Opération LEADER : {title}").format(title=operation.title)),
-                operation_style,
-            ),
-        ]
-        table = Table([[emblem, text]], colWidths=[w + 4 * mm, width - w - 4 * mm])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), REGULAR),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
+        named = _("Opération LEADER : {title}").format(title=operation.title)
+        mention = parts.eu_mention(
+            width,
+            14 * mm,
+            wording,
+            logo=emblems.get(operation.emblem_path or ""),
+            lines=[Paragraph(escape(named), operation_style)],
         )
-        return [table, Spacer(1, 5 * mm)]
+        return [mention, Spacer(1, 5 * mm)]
 
     def facts(sheet: AttendanceSheet) -> Table:
         blank = "_" * 22
@@ -166,23 +126,9 @@ def write_attendance_sheets(sheets: Sequence[AttendanceSheet], target: Path) -> 
         ]
         label_width = 25 * mm
         value_width = width / 2 - label_width
-        table = Table(
-            rows,
-            colWidths=[label_width, value_width, label_width, value_width],
-            hAlign="LEFT",
+        return parts.facts_table(
+            rows, [label_width, value_width, label_width, value_width], align="LEFT"
         )
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), REGULAR),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ]
-            )
-        )
-        return table
 
     def lines(sheet: AttendanceSheet) -> Table:
         header = [
@@ -242,12 +188,9 @@ def write_attendance_sheets(sheets: Sequence[AttendanceSheet], target: Path) -> 
         )
         return KeepTogether([Spacer(1, 4 * mm), table])
 
-    story: list[object] = []
-    for index, sheet in enumerate(sheets):
-        if index:
-            story.append(PageBreak())
-        story += eu_block(sheet)
-        story += [
+    def page(sheet: AttendanceSheet) -> list[Flowable]:
+        return [
+            *eu_block(sheet),
             Paragraph(escape(sheet.place_name), kicker),
             Paragraph(escape(_("Feuille d'émargement")), heading),
             Paragraph(escape(sheet.title), workshop),
@@ -257,42 +200,26 @@ def write_attendance_sheets(sheets: Sequence[AttendanceSheet], target: Path) -> 
             lines(sheet),
             footer(),
         ]
-    first = sheets[0]
-    with writing_whole_by_name(target, mode=None) as partial:
-        doc = SimpleDocTemplate(
-            str(partial),
-            pagesize=A4,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=14 * mm,
-            bottomMargin=14 * mm,
-            title=_("Feuille d'émargement – {title}").format(title=first.title)
-            if len(sheets) == 1
-            else _("Feuilles d'émargement"),
-            author="Comptoir",
-            initialFontName=REGULAR,  # else Helvetica is declared, not embedded
-        )
-        doc.build(story)
-    return target
+
+    story = parts.page_after_page(page(sheet) for sheet in sheets)
+    if len(sheets) == 1:
+        title = _("Feuille d'émargement – {title}").format(title=sheets[0].title)
+    else:
+        title = _("Feuilles d'émargement")
+    return parts.write_a4(target, story, side=margin, top=14 * mm, bottom=14 * mm, title=title)
 
 
 def export_attendance_sheets(app: Comptoir, request: ExportRequest) -> str:
     """``tiers-lieu export emargement``: the sheets of every workshop of the period (of the
     place given, or of every place), one PDF."""
-    assert request.start is not None and request.end is not None  # a period kind
-    places = [request.site] if request.site is not None else app.sites.list_sites()
-    sheets: list[AttendanceSheet] = []
-    for place in places:
-        sheets += app.events.attendance_sheets(place.id, request.start, request.end)
-    if not sheets:
-        from tiers_lieu.reports.pdf_parts.text import period_text
+    from tiers_lieu.reports.documents.by_place import gather_period
 
-        raise ValidationError(
-            "--from/--to",
-            _("aucun atelier {period} : aucune feuille d'émargement à écrire.").format(
-                period=period_text(request.start, request.end)
-            ),
-        )
+    sheets = gather_period(
+        app,
+        request,
+        app.events.attendance_sheets,
+        _("aucun atelier {period} : aucune feuille d'émargement à écrire."),
+    )
     write_attendance_sheets(sheets, request.out)
     return ngettext(
         "{n} feuille d'émargement écrite dans {path}.",

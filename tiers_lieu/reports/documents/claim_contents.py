@@ -80,18 +80,19 @@ def write_contents(contents: PackContents, target: Path) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-    from tiers_lieu.private_files import writing_whole_by_name
-    from tiers_lieu.reports.pdf_parts.emblem import eu_emblem
-    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
+    from tiers_lieu.reports.pdf_parts.fonts import BOLD, EU_WORDING, REGULAR, register_fonts
+    from tiers_lieu.reports.pdf_parts.sheets import eu_mention, write_a4
     from tiers_lieu.reports.pdf_parts.styles import ACCENT, EU_BLUE, MUTED, RULE, ZEBRA
     from tiers_lieu.reports.pdf_parts.text import long_date, period_text
 
     register_fonts()
     margin = 18 * mm
     width = A4[0] - 2 * margin
-    wording = ParagraphStyle("wording", fontName=BOLD, fontSize=13, leading=16, textColor=EU_BLUE)
+    wording = ParagraphStyle(
+        "wording", fontName=EU_WORDING, fontSize=13, leading=16, textColor=EU_BLUE
+    )
     kicker = ParagraphStyle("kicker", fontName=REGULAR, fontSize=10.5, leading=13, textColor=MUTED)
     heading = ParagraphStyle(
         "heading", fontName=BOLD, fontSize=20, leading=24, textColor=ACCENT, spaceAfter=4
@@ -123,19 +124,8 @@ def write_contents(contents: PackContents, target: Path) -> Path:
         )
         return table
 
-    emblem_height = 14 * mm
-    eu = plain_table(
-        [
-            [
-                eu_emblem(emblem_height),
-                Paragraph(escape(_("Cofinancé par l'Union européenne")), wording),
-            ]
-        ],
-        [emblem_height * 1.5 + 5 * mm, width - emblem_height * 1.5 - 5 * mm],
-        [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)],
-    )
-    story: list[object] = [
-        eu,
+    story: list[Flowable] = [
+        eu_mention(width, 14 * mm, wording, gap=5 * mm, padding=3, align="LEFT"),
         Spacer(1, 6 * mm),
         Paragraph(
             escape(
@@ -233,18 +223,12 @@ def write_contents(contents: PackContents, target: Path) -> Path:
         )
     )
 
-    with writing_whole_by_name(target, mode=None) as partial:
-        doc = SimpleDocTemplate(
-            str(partial),
-            pagesize=A4,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=margin,
-            bottomMargin=margin,
-            title=title_text(contents),
-            subject=contents.operation_title,
-            author="Comptoir",
-            initialFontName=REGULAR,  # else Helvetica is declared, not embedded
-        )
-        doc.build(story)  # type: ignore[arg-type]
-    return target
+    return write_a4(
+        target,
+        story,
+        side=margin,
+        top=margin,
+        bottom=margin,
+        title=title_text(contents),
+        subject=contents.operation_title,
+    )

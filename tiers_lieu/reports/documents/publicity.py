@@ -140,7 +140,7 @@ def _draw_page(
     from reportlab.platypus import Frame, KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
     from tiers_lieu.reports.pdf_parts.emblem import eu_emblem
-    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR
+    from tiers_lieu.reports.pdf_parts.fonts import BOLD, EU_WORDING, REGULAR
     from tiers_lieu.reports.pdf_parts.styles import ACCENT, EU_BLUE, MUTED, RULE
 
     width, height = page
@@ -168,10 +168,10 @@ def _draw_page(
     wording_width = inner - emblem_width - gap
     text = _("Cofinancé par l'Union européenne")
     # On one line when it fits at a size in proportion to the emblem, else on two.
-    size = max(20 * s, min(30 * s, wording_width / stringWidth(text, BOLD, 1) * 0.98))
+    size = max(20 * s, min(30 * s, wording_width / stringWidth(text, EU_WORDING, 1) * 0.98))
     wording_style = ParagraphStyle(
         "eu_wording",
-        fontName=BOLD,
+        fontName=EU_WORDING,
         fontSize=size,
         leading=size * 1.2,
         textColor=EU_BLUE,  # Reflex Blue, as the annex allows (or black, or white)

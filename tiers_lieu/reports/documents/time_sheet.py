@@ -26,9 +26,10 @@ from tiers_lieu.services.organisation import contract_type_label
 from tiers_lieu.services.time_sheet_models import TimeSheet, month_end
 
 if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
+
     from tiers_lieu.app import Comptoir
     from tiers_lieu.cli.export import ExportRequest
-    from tiers_lieu.reports.pdf_parts.logos import Logo
 
 
 def hours_text(minutes: int) -> str:
@@ -53,49 +54,33 @@ def day_text(day: date) -> str:
     return _("{weekday} {day}").format(weekday=weekday_name(day.weekday()), day=day.day)
 
 
-def _emblems(sheets: Sequence[TimeSheet]) -> dict[str, Logo]:
-    """The emblem images the sheets' operations name, each read once (a missing one is
-    refused with the field's name before anything is written)."""
-    from tiers_lieu.reports.pdf_parts.logos import checked_logo
-
-    found: dict[str, Logo] = {}
-    for sheet in sheets:
-        path = sheet.operation.emblem_path if sheet.operation is not None else None
-        if path and path not in found:
-            logo = checked_logo(path, _("Emblème de l'Union européenne"))
-            assert logo is not None
-            found[path] = logo
-    return found
-
-
 def write_time_sheets(sheets: Sequence[TimeSheet], target: Path) -> Path:
     """Write one page per sheet, in the order given, to ``target`` (whole or not at all)."""
     if not sheets:
         raise ValidationError(_("Feuilles de temps"), _("aucun temps saisi : rien à écrire."))
-    emblems = _emblems(sheets)
-
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        Image,
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    from tiers_lieu.private_files import writing_whole_by_name
-    from tiers_lieu.reports.pdf_parts.emblem import eu_emblem
-    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, fit_text, register_fonts
+    from tiers_lieu.reports.pdf_parts import sheets as parts
+    from tiers_lieu.reports.pdf_parts.fonts import (
+        BOLD,
+        EU_WORDING,
+        REGULAR,
+        fit_text,
+        register_fonts,
+    )
     from tiers_lieu.reports.pdf_parts.styles import ACCENT, EU_BLUE, MUTED, RULE, ZEBRA
 
+    # refused with the field's name before anything is written
+    emblems = parts.emblem_logos(s.operation.emblem_path if s.operation else None for s in sheets)
     register_fonts()
     margin = 14 * mm
     width = A4[0] - 2 * margin
-    wording = ParagraphStyle("wording", fontName=BOLD, fontSize=11, leading=13.5, textColor=EU_BLUE)
+    wording = ParagraphStyle(
+        "wording", fontName=EU_WORDING, fontSize=11, leading=13.5, textColor=EU_BLUE
+    )
     small = ParagraphStyle("small", fontName=REGULAR, fontSize=8.5, leading=10.5)
     kicker = ParagraphStyle("kicker", fontName=REGULAR, fontSize=10, leading=12.5, textColor=MUTED)
     heading = ParagraphStyle("heading", fontName=BOLD, fontSize=17, leading=21, textColor=ACCENT)
@@ -111,40 +96,23 @@ def write_time_sheets(sheets: Sequence[TimeSheet], target: Path) -> Path:
     row_h = 5 * mm
     task_size = 8
 
-    def eu_block(sheet: TimeSheet) -> list[object]:
+    def eu_block(sheet: TimeSheet) -> list[Flowable]:
         operation = sheet.operation
         if operation is None:
             return []
-        height = 12 * mm
-        logo = emblems.get(operation.emblem_path or "")
-        if logo is not None:
-            w, h = logo.fit(height, height * 2)
-            emblem: object = Image(logo.path, width=w, height=h)
-        else:
-            w = height * 1.5
-            emblem = eu_emblem(height)
         named = _("Opération LEADER : {title}").format(title=operation.title)
         if operation.file_number:
             named = _("{operation} — dossier n° {number}").format(
                 operation=named, number=operation.file_number
             )
-        text = [
-            Paragraph(escape(_("Cofinancé par l'Union européenne")), wording),
-            Paragraph(escape(named), small),
-        ]
-        table = Table([[emblem, text]], colWidths=[w + 4 * mm, width - w - 4 * mm])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), REGULAR),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
+        mention = parts.eu_mention(
+            width,
+            12 * mm,
+            wording,
+            logo=emblems.get(operation.emblem_path or ""),
+            lines=[Paragraph(escape(named), small)],
         )
-        return [table, Spacer(1, 4 * mm)]
+        return [mention, Spacer(1, 4 * mm)]
 
     def facts(sheet: TimeSheet) -> Table:
         blank = "_" * 30
@@ -176,19 +144,7 @@ def write_time_sheets(sheets: Sequence[TimeSheet], target: Path) -> Path:
             ]
             for a, b, c, d in pairs
         ]
-        table = Table(rows, colWidths=widths)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), REGULAR),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ]
-            )
-        )
-        return table
+        return parts.facts_table(rows, widths)
 
     def days(sheet: TimeSheet) -> Table:
         on = _("Heures sur l'opération") if sheet.operation else _("Heures")
@@ -242,7 +198,7 @@ def write_time_sheets(sheets: Sequence[TimeSheet], target: Path) -> Path:
         table.setStyle(TableStyle(style))
         return table
 
-    def share(sheet: TimeSheet) -> list[object]:
+    def share(sheet: TimeSheet) -> list[Flowable]:
         if sheet.operation is None or not sheet.total_minutes:
             return []
         percent = 100 * sheet.operation_minutes / sheet.total_minutes
@@ -280,12 +236,9 @@ def write_time_sheets(sheets: Sequence[TimeSheet], target: Path) -> Path:
         )
         return table
 
-    story: list[object] = []
-    for index, sheet in enumerate(sheets):
-        if index:
-            story.append(PageBreak())
-        story += eu_block(sheet)
-        story += [
+    def page(sheet: TimeSheet) -> list[Flowable]:
+        return [
+            *eu_block(sheet),
             Paragraph(escape(sheet.place_name), kicker),
             Paragraph(escape(_("Feuille de temps")), heading),
             Spacer(1, 2 * mm),
@@ -296,42 +249,26 @@ def write_time_sheets(sheets: Sequence[TimeSheet], target: Path) -> Path:
             Spacer(1, 4 * mm),
             signatures(),
         ]
-    first = sheets[0]
-    with writing_whole_by_name(target, mode=None) as partial:
-        doc = SimpleDocTemplate(
-            str(partial),
-            pagesize=A4,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=11 * mm,
-            bottomMargin=10 * mm,
-            title=_("Feuille de temps – {who}").format(who=first.person_name or first.post)
-            if len(sheets) == 1
-            else _("Feuilles de temps"),
-            author="Comptoir",
-            initialFontName=REGULAR,  # else Helvetica is declared, not embedded
-        )
-        doc.build(story)
-    return target
+
+    story = parts.page_after_page(page(sheet) for sheet in sheets)
+    if len(sheets) == 1:
+        title = _("Feuille de temps – {who}").format(who=sheets[0].person_name or sheets[0].post)
+    else:
+        title = _("Feuilles de temps")
+    return parts.write_a4(target, story, side=margin, top=11 * mm, bottom=10 * mm, title=title)
 
 
 def export_time_sheets(app: Comptoir, request: ExportRequest) -> str:
     """``tiers-lieu export feuilles-temps``: a page per staff member and month with time over
     the period (of the place given, or of every place), one PDF."""
-    assert request.start is not None and request.end is not None  # a period kind
-    places = [request.site] if request.site is not None else app.sites.list_sites()
-    sheets: list[TimeSheet] = []
-    for place in places:
-        sheets += app.time_sheets.monthly_sheets(place.id, request.start, request.end)
-    if not sheets:
-        from tiers_lieu.reports.pdf_parts.text import period_text
+    from tiers_lieu.reports.documents.by_place import gather_period
 
-        raise ValidationError(
-            "--from/--to",
-            _("aucun temps saisi {period} : aucune feuille de temps à écrire.").format(
-                period=period_text(request.start, request.end)
-            ),
-        )
+    sheets = gather_period(
+        app,
+        request,
+        app.time_sheets.monthly_sheets,
+        _("aucun temps saisi {period} : aucune feuille de temps à écrire."),
+    )
     write_time_sheets(sheets, request.out)
     return ngettext(
         "{n} feuille de temps écrite dans {path}.",

@@ -2,6 +2,11 @@
 
 French euro amounts and percentages contain U+202F (narrow no-break space), which the PDF base
 fonts (Helvetica) lack: they would show a box. DejaVu has it, and ships in ``resources/fonts``.
+
+The wording « Cofinancé par l'Union européenne » is set in Ubuntu Bold (:data:`EU_WORDING`):
+the EU's visibility rules (Regulation (EU) 2021/1060, annex IX) allow only Arial, Auto,
+Calibri, Garamond, Trebuchet, Tahoma, Verdana or Ubuntu for it, and Ubuntu is the free one
+(Ubuntu Font Licence 1.0, ``resources/fonts/LICENSE-Ubuntu.txt``).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from tiers_lieu.resources import resource
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
+EU_WORDING = "Ubuntu-Bold"
 
 
 def register_fonts() -> None:
@@ -23,6 +29,7 @@ def register_fonts() -> None:
         return
     pdfmetrics.registerFont(TTFont(REGULAR, str(resource("fonts", "DejaVuSans.ttf"))))
     pdfmetrics.registerFont(TTFont(BOLD, str(resource("fonts", "DejaVuSans-Bold.ttf"))))
+    pdfmetrics.registerFont(TTFont(EU_WORDING, str(resource("fonts", "Ubuntu-Bold.ttf"))))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, REGULAR)

@@ -12,7 +12,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR
+from tiers_lieu.reports.pdf_parts.fonts import BOLD, EU_WORDING, REGULAR
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -73,5 +73,5 @@ class Styles:
         )
         self.cover_line = ParagraphStyle("cover_line", parent=self.body, fontSize=11, leading=16)
         self.eu_wording = ParagraphStyle(
-            "eu_wording", parent=self.body, fontName=BOLD, fontSize=13, leading=16
+            "eu_wording", parent=self.body, fontName=EU_WORDING, fontSize=13, leading=16
         )

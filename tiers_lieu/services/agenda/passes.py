@@ -28,7 +28,7 @@ from tiers_lieu.services.agenda.readmodels import (
     PassTypeInfo,
     PassUseInfo,
 )
-from tiers_lieu.services.visits import site_zone
+from tiers_lieu.services.sites import site_zone
 
 
 def type_info(t: PassType) -> PassTypeInfo:

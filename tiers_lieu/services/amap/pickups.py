@@ -45,7 +45,7 @@ from tiers_lieu.models.enums import (
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.amap.common import get_contract, get_distribution, get_subscription
-from tiers_lieu.services.visits import site_now
+from tiers_lieu.services.sites import site_now
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from tiers_lieu.services.amap.common import (
 )
 from tiers_lieu.services.amap.distributions import contract_dates
 from tiers_lieu.services.amap.pickups import household_name
-from tiers_lieu.services.visits import site_now
+from tiers_lieu.services.sites import site_now
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.models import Payment, Person, Sale, SaleLine, Site, utcnow
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.grocery.sales import day_bounds, vat_included
-from tiers_lieu.services.visits import site_zone
+from tiers_lieu.services.sites import site_zone
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.grocery.products import stock_levels
 from tiers_lieu.services.grocery.stock import check_quantity, format_quantity
-from tiers_lieu.services.visits import site_zone
+from tiers_lieu.services.sites import site_zone
 
 SOLIDARITY_KIND = "solidarity"
 """The person kind of a household eligible for the épicerie solidaire price."""

@@ -47,8 +47,8 @@ from tiers_lieu.services.imports.results import (
 from tiers_lieu.services.imports.sheets import check_file
 from tiers_lieu.services.imports.visits import VISIT_COLUMNS, VisitChecker
 from tiers_lieu.services.imports.writing import add_communes, write_assistance, write_visits
+from tiers_lieu.services.sites import site_zone
 from tiers_lieu.services.tabular import LIMITS, FileRefusedError, Limits, fingerprint
-from tiers_lieu.services.visits import site_zone
 
 __all__ = [
     "PATTERNS",

@@ -19,7 +19,7 @@ from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import ImportedFile, utcnow
 from tiers_lieu.services.imports.results import PreviousImport, Sheets
-from tiers_lieu.services.visits import site_zone
+from tiers_lieu.services.sites import site_zone
 
 NAME_LENGTH = 255
 SHEETS_LENGTH = 2000

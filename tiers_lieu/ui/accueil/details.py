@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time, ngettext
 from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.services.passages import PassageInfo
 from tiers_lieu.services.pending_visits import PendingPassage
-from tiers_lieu.services.visits import PassageInfo, VisitInfo
+from tiers_lieu.services.visits import VisitInfo
 from tiers_lieu.ui.pickers import CategoryCombo, CommuneEdit, PersonEdit
 
 

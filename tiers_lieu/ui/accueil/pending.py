@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 
 from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.services.passages import PassageInfo
 from tiers_lieu.services.pending_visits import PendingPassage, PendingVisit
 from tiers_lieu.services.readmodels import ServiceInfo
-from tiers_lieu.services.visits import PassageInfo, VisitInfo
+from tiers_lieu.services.visits import VisitInfo
 from tiers_lieu.ui.connection import describe_pending
 
 UndoEntry = VisitInfo | PendingVisit | PassageInfo | PendingPassage

@@ -139,7 +139,8 @@ class ExportsTab(QWidget):
         self.kind_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.kind_list.setAccessibleName(_("Genre d'export"))
         for key, kind in sorted(KINDS.items()):
-            help_text = kind.help[:1].upper() + kind.help[1:]
+            described = _(kind.help)
+            help_text = described[:1].upper() + described[1:]
             item = QListWidgetItem(help_text, self.kind_list)
             item.setData(KIND_ROLE, key)
             item.setToolTip(_("En ligne de commande : tiers-lieu export {kind}").format(kind=key))
