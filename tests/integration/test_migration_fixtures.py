@@ -124,8 +124,9 @@ def test_an_older_database_upgrades_with_all_its_data(dump: Path, tmp_path: Path
     assert backup is not None and revision_of(backup) == dump.stem
     assert revision_of(path) == head_revision()
     after = row_counts(path)
-    # Every row of every table is there, and 0009 gave every place the « public » categories.
-    assert {t: after.get(t) for t in counts} == with_publics(counts)
+    # Every row of every table is there, and 0009 gave every older place the « public »
+    # categories.
+    assert {t: after.get(t) for t in counts} == with_publics(counts, dump.stem)
     assert values(path) == before
 
     app = build(str(path))  # the application opens it (nothing left to migrate)
@@ -159,6 +160,30 @@ def test_0004_makes_the_oldest_coordinator_administrator(dump: Path, tmp_path: P
             connection.execute(text("UPDATE audit_entry SET entity = 'falsifié'"))
     finally:
         app.close()
+
+
+def test_0010_leaves_what_was_booked_before_it_without_a_price(tmp_path: Path) -> None:
+    """Nothing had a price before 0010: every resource is « not hired out », every booking has
+    no price, and the census calls the room hire unknown (empty), not 0 €."""
+    path = load(FIXTURES / "0009.sql", tmp_path / "ancienne.sqlite")
+    app = build(str(path))
+    try:
+        site = app.sites.list_sites()[0]
+        resources = app.agenda.resources.list(site.id, include_inactive=True)
+        assert resources and all(r.hourly_price_cents is None for r in resources)
+        data = app.reports.census(period_start=PERIOD[0], period_end=PERIOD[1])
+        rooms = data.value("Activités : réservations de salles")
+        assert isinstance(rooms, int) and rooms > 0
+        assert data.value("Location de salles : réservations sans prix") == rooms
+        assert data.value("Chiffre d'affaires : location de salles") is None
+    finally:
+        app.close()
+    connection = sqlite3.connect(path)
+    try:
+        priced = connection.execute("SELECT count(*) FROM booking WHERE price_cents IS NOT NULL")
+        assert priced.fetchone() == (0,)
+    finally:
+        connection.close()
 
 
 def test_dumps_written_together_give_the_same_report(tmp_path: Path) -> None:

@@ -141,13 +141,22 @@ def build(app: Comptoir, site: SiteInfo) -> None:
                 units_total=1,
                 price_cents=cents,
             )
-        # Meeting room: one booking held, one cancelled; the open space's is coworking.
+        # Meeting room: one booking held (30,00), one cancelled (45,00, not counted), one
+        # held without a price (keyed before prices were kept); the open space's is coworking.
         room = add(Resource, name="Salle", kind="meeting_room", capacity=12)
         space = add(Resource, name="Open space", kind="open_space", capacity=4)
         d = date(2025, 11, 5)
-        add(Booking, resource_id=room.id, start_at=at(d, 9), end_at=at(d, 11))
-        add(Booking, resource_id=room.id, start_at=at(d, 14), end_at=at(d, 16), status="cancelled")
-        add(Booking, resource_id=space.id, start_at=at(d, 9), end_at=at(d, 12))
+        add(Booking, resource_id=room.id, start_at=at(d, 9), end_at=at(d, 11), price_cents=3000)
+        add(
+            Booking,
+            resource_id=room.id,
+            start_at=at(d, 14),
+            end_at=at(d, 17),
+            status="cancelled",
+            price_cents=4500,
+        )
+        add(Booking, resource_id=room.id, start_at=at(d, 18), end_at=at(d, 19))
+        add(Booking, resource_id=space.id, start_at=at(d, 9), end_at=at(d, 12), price_cents=900)
         uow.commit()
 
 
@@ -168,7 +177,7 @@ EXPECTED: dict[str, Any] = {
     "Activités : ateliers et animations tenus": 2,
     "Activités : participants aux ateliers": 10,
     "Activités : réservations de coworking": 1,
-    "Activités : réservations de salles": 1,
+    "Activités : réservations de salles": 2,
     "Emplois directs : postes": 3,
     "Emplois directs : équivalents temps plein sur la période": round(
         1 * 184 / 365 + 0.5 + 0.8 * 90 / 365, 2
@@ -177,7 +186,8 @@ EXPECTED: dict[str, Any] = {
     "Chiffre d'affaires : épicerie": 35.5,
     "Coworking : passes vendus": 2,
     "Chiffre d'affaires : coworking (passes vendus)": 135.0,
-    ROOM_HIRE: None,
+    ROOM_HIRE: 30.0,
+    "Location de salles : réservations sans prix": 1,
 }
 
 
@@ -215,7 +225,7 @@ def test_the_census_matches_the_hand_count(app: Comptoir, year: SiteInfo, tmp_pa
         assert values[label] == (pytest.approx(expected) if expected else expected), label
     assert all(row[2] for row in rows[1:]), "every row has its definition"
     definitions = {row[0]: row[2] for row in rows[1:]}
-    assert definitions[ROOM_HIRE].startswith("Non enregistré")
+    assert "salles de réunion" in definitions[ROOM_HIRE]
 
 
 def test_the_rows_it_shares_with_the_report_are_the_reports(app: Comptoir, year: SiteInfo) -> None:
@@ -250,9 +260,9 @@ def test_the_csv_has_the_same_rows_in_french_figures(
     values = {r[0]: r[1] for r in rows[1:]}
     assert values["Chiffre d'affaires : épicerie"] == "35,50"
     assert values["Chiffre d'affaires : coworking (passes vendus)"] == "135,00"
-    assert values["Activités : réservations de salles"] == "1"
+    assert values["Activités : réservations de salles"] == "2"
     assert values["Début de la période"] == "01/01/2025"
-    assert values[ROOM_HIRE] == ""  # not recorded: empty, never 0
+    assert values[ROOM_HIRE] == "30,00"
 
 
 def test_the_command_writes_the_census_and_refuses_a_pdf(

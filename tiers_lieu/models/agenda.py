@@ -28,6 +28,8 @@ class Resource(SiteRow, table=True):
     buffer_min: int = Field(default=0, ge=0)
     service_id: uuid.UUID | None = Field(default=None, foreign_key="service.id")
     active: bool = Field(default=True)
+    # What an hour costs, in cents (None: not hired out); a booking keeps its own price.
+    hourly_price_cents: int | None = Field(default=None, ge=0)
 
 
 class Practitioner(SiteRow, table=True):
@@ -118,6 +120,10 @@ class Booking(SiteRow, table=True):
     )
     # Who is served (category kind "public": particulier, entreprise, association…).
     public_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    # The price agreed, in cents, set when the booking is made from the resource's hourly
+    # price × the duration (0: free; None: no price, e.g. a resource not hired out). Kept as
+    # it was agreed: a later change of the hourly price leaves it alone.
+    price_cents: int | None = Field(default=None, ge=0)
 
 
 class PassType(SiteRow, table=True):

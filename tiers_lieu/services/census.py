@@ -16,8 +16,13 @@ computed once, in the same read), so the census and the report of one period nev
   (which counts the contract's length).
 - **Formation**: people trained, i.e. the workshops' participants.
 - **Chiffre d'affaires**: grocery sales (cancelled sales left out), coworking passes bought
-  in the period and their price. Room hire has no price in Comptoir: its row says so and
-  has no value (``None``), never a 0 that would read as « nothing earned ».
+  in the period and their price, and room hire: the prices agreed (``Booking.price_cents``)
+  of the period's bookings of meeting rooms (kind ``meeting_room`` only: desks and the open
+  space are coworking, paid by passes; health rooms and cabins are not hired) that were not
+  cancelled (a no-show kept the room), dated by their start. Bookings without a price (made
+  before Comptoir kept prices, imported from a calendar) add nothing and are counted on their
+  own row; when every counted booking is without a price, the figure is unknown (``None``),
+  never a 0 that would read as « nothing earned ».
 """
 
 from __future__ import annotations
@@ -78,6 +83,10 @@ class Extras:
     passes: int
     passes_eur: float
     room_bookings: int
+    room_unpriced: int
+    """Room bookings counted that carry no price."""
+    room_hire_eur: float | None
+    """``None`` when the period has room bookings and none carries a price."""
 
 
 def compute_census(
@@ -93,7 +102,17 @@ def compute_census(
 def extras(scope: Scope) -> Extras:
     posts, fte = jobs_over_period(scope)
     passes, cents = passes_sold(scope)
-    return Extras(posts, fte, passes, cents / 100, room_bookings(scope))
+    rooms = room_hire(scope)
+    known = rooms.bookings == 0 or rooms.unpriced < rooms.bookings
+    return Extras(
+        posts,
+        fte,
+        passes,
+        cents / 100,
+        rooms.bookings,
+        rooms.unpriced,
+        rooms.cents / 100 if known else None,
+    )
 
 
 def jobs_over_period(scope: Scope) -> tuple[int, float]:
@@ -127,18 +146,34 @@ def passes_sold(scope: Scope) -> tuple[int, int]:
     return int(count), int(cents or 0)
 
 
-def room_bookings(scope: Scope) -> int:
-    """Bookings of meeting rooms not cancelled, starting in the period."""
+ROOM_KINDS = (ResourceKind.MEETING_ROOM.value,)
+"""The resources whose hire is « location de salles »."""
+
+
+@dataclass(frozen=True)
+class RoomHire:
+    bookings: int
+    unpriced: int
+    cents: int
+
+
+def room_hire(scope: Scope) -> RoomHire:
+    """Bookings of meeting rooms not cancelled, starting in the period: how many, how many
+    without a price, and the sum of the prices agreed."""
     booking, resource = table(Booking), table(Resource)
-    rooms = select(resource.c.id).where(resource.c.kind == ResourceKind.MEETING_ROOM.value)
-    found = scope.session.execute(
-        select(func.count()).where(
+    rooms = select(resource.c.id).where(resource.c.kind.in_(ROOM_KINDS))
+    count, unpriced, cents = scope.session.execute(
+        select(
+            func.count(),
+            func.count() - func.count(booking.c.price_cents),
+            func.coalesce(func.sum(booking.c.price_cents), 0),
+        ).where(
             booking.c.resource_id.in_(rooms),
             booking.c.status != BookingStatus.CANCELLED.value,
             scope.in_period(booking.c.start_at, booking.c.site_id),
         )
-    ).scalar()
-    return int(found or 0)
+    ).one()
+    return RoomHire(int(count or 0), int(unpriced or 0), int(cents or 0))
 
 
 def census_rows(
@@ -305,11 +340,24 @@ def census_rows(
         ),
         CensusRow(
             _("Chiffre d'affaires : location de salles"),
-            None,
+            None if extra.room_hire_eur is None else round(extra.room_hire_eur, 2),
             "eur",
             _(
-                "Non enregistré : Comptoir ne garde pas de prix pour les réservations de "
-                "salle (leur nombre est à la ligne « Activités : réservations de salles »)."
+                "La somme des prix convenus des réservations non annulées des salles de "
+                "réunion, datées de leur début (un tarif horaire × la durée, modifiable à la "
+                "réservation ; gratuite : 0). Les bureaux et l'espace partagé (coworking) et "
+                "les salles de santé n'y sont pas. Vide quand aucune réservation de salle de "
+                "la période n'a de prix."
+            ),
+        ),
+        CensusRow(
+            _("Location de salles : réservations sans prix"),
+            extra.room_unpriced,
+            "count",
+            _(
+                "Les réservations de salle comptées qui n'ont pas de prix (faites avant que "
+                "Comptoir n'enregistre les prix, ou importées d'un agenda) : elles ne sont "
+                "pas dans le chiffre d'affaires."
             ),
         ),
     ]

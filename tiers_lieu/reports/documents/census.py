@@ -4,9 +4,9 @@ read model of :mod:`tiers_lieu.services.census`.
 
 The XLSX keeps real numbers (euros with a euro format, FTE with two decimals) and real dates;
 the CSV is what French spreadsheets open without a question (UTF-8 with BOM, ``;``, decimal
-comma). A figure the base does not record (room hire) has an empty value, never 0. Every text
-(a service or a category named by the place) goes through :mod:`tiers_lieu.reports.cells`.
-openpyxl is imported when an XLSX is written.
+comma). A figure the base does not know (room hire when no room booking of the period has a
+price) has an empty value, never 0. Every text (a service or a category named by the place)
+goes through :mod:`tiers_lieu.reports.cells`. openpyxl is imported when an XLSX is written.
 """
 
 from __future__ import annotations

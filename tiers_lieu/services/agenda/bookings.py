@@ -42,7 +42,8 @@ from tiers_lieu.services.agenda.common import (
     ensure_bookable,
     refuse_past,
 )
-from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
+from tiers_lieu.services.agenda.inputs import KEEP, BookingRequest, Repetition, Unchanged
+from tiers_lieu.services.agenda.prices import agreed_price
 from tiers_lieu.services.agenda.readmodels import (
     AgendaView,
     BookingInfo,
@@ -87,7 +88,8 @@ class BookingService:
         title, is required). Refused with an :class:`AgendaConflict` saying why (capacity,
         closed day or hours, buffer, duration) and proposing the nearest free slots.
         With ``allow_past=False`` a booking already over is refused with a
-        :class:`PastBookingError` (the desk asks, then sends it again)."""
+        :class:`PastBookingError` (the desk asks, then sends it again). The booking keeps
+        the price asked, else the resource's hourly price × its duration (:mod:`.prices`)."""
         seats, person_id = data.seats, data.person_id
         organisation, title = data.organisation, data.title
         start, end = check_request(data.start, data.end, seats, title, organisation)
@@ -111,6 +113,7 @@ class BookingService:
             if not allow_past:
                 refuse_past(calendar, start, end)
             ensure_bookable(uow, calendar, Candidate(resource, start, end, seats))
+            price = agreed_price(data.price_cents, resource.hourly_price_cents, start, end)
             row = Booking(
                 site_id=site_id,
                 resource_id=resource.id,
@@ -122,6 +125,7 @@ class BookingService:
                 title=title.strip(),
                 created_by_id=uow.actor_id,
                 public_id=data.public_id,
+                price_cents=price,
             )
             uow.session.add(row)
             audit.record(
@@ -143,9 +147,12 @@ class BookingService:
         organisation: str,
         title: str,
         public_id: uuid.UUID | None = None,
+        price_cents: int | Unchanged | None = KEEP,
     ) -> BookingInfo:
-        """Change who a booking is for, who is served (``public_id``) and its title (times
-        and place: :meth:`move`).
+        """Change who a booking is for, who is served (``public_id``), its title and its price
+        (times and place: :meth:`move`). ``price_cents``: the new price agreed (0: free),
+        ``None`` for the resource's hourly price × the booking's duration, :data:`KEEP` (the
+        default) leaves it as it is.
 
         The rules of :meth:`create` apply: a person, an organisation or a title; a health
         booking (health room, cabin, permanence slot) takes no title, since no reason is kept
@@ -177,6 +184,11 @@ class BookingService:
                 )
             person = check_person(uow, person_id, b.site_id)
             check_public(uow, public_id, b.site_id)
+            price = (
+                b.price_cents
+                if price_cents is KEEP
+                else agreed_price(price_cents, resource.hourly_price_cents, b.start_at, b.end_at)
+            )
             changed = [
                 name
                 for name, old, new in (
@@ -184,13 +196,14 @@ class BookingService:
                     ("organisation", b.organisation, organisation),
                     ("title", b.title, title),
                     ("public", b.public_id, public_id),
+                    ("price", b.price_cents, price),
                 )
                 if old != new
             ]
             if not changed:
                 return self._info(uow, b, resource)
             b.person_id, b.organisation, b.title = person_id, organisation, title
-            b.public_id = public_id
+            b.public_id, b.price_cents = public_id, price
             audit.record(
                 uow,
                 action=AuditAction.UPDATE,
@@ -212,10 +225,13 @@ class BookingService:
         resource_id: uuid.UUID | None = None,
         seats: int | None = None,
         allow_past: bool = True,
+        price_cents: int | Unchanged | None = KEEP,
     ) -> BookingInfo:
         """Move a confirmed booking to new times (and another resource, or seat count);
         the same rules as a new booking apply, its own old place not counting
-        (``allow_past``: as for :meth:`create`)."""
+        (``allow_past``: as for :meth:`create`). The price agreed stays unless
+        ``price_cents`` gives another (``None``: the resource's hourly price × the new
+        duration), saved with the move or not at all."""
         with self._uow() as uow:
             b = uow.session.get(Booking, booking_id)
             if b is None:
@@ -235,6 +251,12 @@ class BookingService:
                 Candidate(resource, start, end, seats or b.seats, b.permanence_id),
                 exclude=b.id,
             )
+            details: dict[str, object] = {"change": "move"}
+            if price_cents is not KEEP:
+                price = agreed_price(price_cents, resource.hourly_price_cents, start, end)
+                if price != b.price_cents:
+                    details["fields"] = ["price"]
+                b.price_cents = price
             b.resource_id, b.start_at, b.end_at = resource.id, start, end
             b.seats = seats or b.seats
             audit.record(
@@ -243,7 +265,7 @@ class BookingService:
                 entity="booking",
                 entity_id=b.id,
                 site_id=b.site_id,
-                details={"change": "move"},
+                details=details,
             )
             uow.commit()
             return self._info(uow, b, resource)

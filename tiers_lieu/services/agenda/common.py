@@ -77,6 +77,7 @@ def booking_info(
         series_id=b.series_id,
         source=b.source,
         public_id=b.public_id,
+        price_cents=b.price_cents,
     )
 
 

@@ -24,6 +24,8 @@ class ResourceInfo:
     buffer_min: int
     service_id: uuid.UUID | None
     active: bool
+    hourly_price_cents: int | None = None
+    """What an hour costs, in cents (``None``: not hired out)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class BookingInfo:
     source: str
     public_id: uuid.UUID | None = None
     """Who is served (category of kind « public »; ``None``: « Non communiqué »)."""
+    price_cents: int | None = None
+    """The price agreed, in cents (0: free; ``None``: no price)."""
 
     @property
     def active(self) -> bool:

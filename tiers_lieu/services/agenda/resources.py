@@ -20,6 +20,7 @@ from tiers_lieu.models import Resource, Service
 from tiers_lieu.models.enums import AuditAction, ResourceKind
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.agenda.prices import check_hourly_price
 from tiers_lieu.services.agenda.readmodels import ResourceInfo
 
 
@@ -35,12 +36,15 @@ def resource_info(r: Resource) -> ResourceInfo:
         buffer_min=r.buffer_min,
         service_id=r.service_id,
         active=r.active,
+        hourly_price_cents=r.hourly_price_cents,
     )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResourceFields:
-    """Every field of a resource as the resource form gives them (creation and change)."""
+    """Every field of a resource as the resource form gives them (creation and change);
+    ``hourly_price_cents``: what an hour costs (``None``: not hired out), from which each new
+    booking's price is worked out (:mod:`.prices`)."""
 
     name: str
     kind: str
@@ -50,6 +54,7 @@ class ResourceFields:
     buffer_min: int = 0
     service_id: uuid.UUID | None = None
     active: bool = True
+    hourly_price_cents: int | None = None
 
 
 def _check(data: ResourceFields) -> str:
@@ -75,6 +80,7 @@ def _check(data: ResourceFields) -> str:
             )
     if not 0 <= buffer_min <= 240:
         raise ValidationError(_("Battement"), _("entre 0 et 240 minutes"))
+    check_hourly_price(data.hourly_price_cents)
     return name
 
 
@@ -132,6 +138,7 @@ class ResourceService:
                 buffer_min=data.buffer_min,
                 service_id=service_id,
                 active=data.active,
+                hourly_price_cents=data.hourly_price_cents,
             )
             uow.session.add(row)
             audit.record(
@@ -146,7 +153,8 @@ class ResourceService:
 
     @requires(Permission.SETTINGS)
     def update(self, resource_id: uuid.UUID, data: ResourceFields) -> ResourceInfo:
-        """Change a resource's rules; existing bookings are kept as they are."""
+        """Change a resource's rules; existing bookings are kept as they are (their prices
+        too: a new hourly price applies to the bookings made from now on)."""
         name = _check(data)
         service_id = data.service_id
         with self._uow() as uow:
@@ -164,6 +172,7 @@ class ResourceService:
                 data.max_duration_min,
             )
             row.buffer_min, row.service_id, row.active = data.buffer_min, service_id, data.active
+            row.hourly_price_cents = data.hourly_price_cents
             audit.record(
                 uow,
                 action=AuditAction.UPDATE,

@@ -26,6 +26,7 @@ from tiers_lieu.services.agenda.common import (
 )
 from tiers_lieu.services.agenda.errors import AgendaConflict
 from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
+from tiers_lieu.services.agenda.prices import agreed_price, check_price
 from tiers_lieu.services.agenda.readmodels import Occurrence, SeriesResult, SlotInfo
 from tiers_lieu.services.agenda.rules import (
     Candidate,
@@ -166,6 +167,7 @@ def create(
     person_id, organisation, title = data.person_id, data.organisation, data.title
 
     check_request(start, end, seats, title, organisation)
+    check_price(data.price_cents)
     if person_id is None and not organisation.strip() and not title.strip():
         raise ValidationError(
             _("Pour qui"), _("choisissez une personne ou saisissez une organisation")
@@ -215,6 +217,7 @@ def create(
             series_id=rule.id,
             created_by_id=uow.actor_id,
             public_id=data.public_id,
+            price_cents=agreed_price(data.price_cents, resource.hourly_price_cents, o.start, o.end),
         )
         for o in planned
         if o.day not in skipped

@@ -1,5 +1,8 @@
 """The agenda of the demo: bookable resources, visiting practitioners with their weekly
 permanences cut into slots, coworking bookings paid with passes, and the visits they bring.
+The meeting room has an hourly price: the place's own meetings and the local associations'
+are free (price 0), companies and authorities pay the hourly price × the duration (drawn
+with a generator of their own, so the rest of the demo keeps its draws).
 
 Bookings are placed through per-day tallies of the seats already taken, so no instant ever
 holds more than a resource's capacity, cancelled bookings included. Health slots carry no
@@ -9,6 +12,7 @@ agenda of the demo is not empty when it opens.
 
 from __future__ import annotations
 
+import random
 import uuid
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -34,7 +38,14 @@ from tiers_lieu.models.enums import (
     ServiceKind,
     VisitSource,
 )
-from tiers_lieu.services.demo.agenda_data import PASS_TYPES, PRACTITIONERS
+from tiers_lieu.services.agenda.prices import price_for
+from tiers_lieu.services.demo.agenda_data import (
+    PASS_TYPES,
+    PRACTITIONERS,
+    ROOM_HIRE_SHARE,
+    ROOM_HIRERS,
+    ROOM_HOURLY_CENTS,
+)
 from tiers_lieu.services.demo.common import DemoContext, PersonRef, daterange
 from tiers_lieu.services.demo.footfall import Footfall
 
@@ -133,6 +144,7 @@ class AgendaBuilder:
                     "max_duration_min": maximum,
                     "buffer_min": 0,
                     "service_id": service,
+                    "hourly_price_cents": ROOM_HOURLY_CENTS if key == "meeting_room" else None,
                 }
             )
         ctx.insert(Resource, rows)
@@ -172,12 +184,18 @@ class AgendaBuilder:
         organisation: str = "",
         permanence: uuid.UUID | None = None,
         service: str | None = None,
+        public_label: str | None = None,
+        price_cents: int | None = None,
     ) -> uuid.UUID:
         ctx = self.ctx
         bid = ctx.uid()
         made = ctx.at(day - timedelta(days=ctx.rng.randint(1, 12)), time(10, 0))
         start_at, end_at = ctx.at(day, first), ctx.at(day, last)
-        public = self.footfall.booking(service, organisation, person)
+        public = (
+            self.footfall.labels.get(public_label)
+            if public_label is not None
+            else self.footfall.booking(service, organisation, person)
+        )
         self.bookings.append(
             {
                 "id": bid,
@@ -194,6 +212,7 @@ class AgendaBuilder:
                 "checked_in_at": start_at if status == BookingStatus.CHECKED_IN else None,
                 "permanence_id": permanence,
                 "public_id": public,
+                "price_cents": price_cents,
             }
         )
         if status == BookingStatus.CHECKED_IN and service in ctx.services:
@@ -333,6 +352,7 @@ class AgendaBuilder:
 
     def _meetings(self, resource: tuple[uuid.UUID, int]) -> None:
         ctx, rng = self.ctx, self.ctx.rng
+        hire = random.Random(f"comptoir-demo-room-hire:{ctx.site_name}:{ctx.today}")
         topics = [
             "Conseil d'administration",
             "Réunion des producteurs",
@@ -351,15 +371,25 @@ class AgendaBuilder:
                     (time(18, 0), time(20, 0)),
                 ]
             )
+            status, title = _status(ctx, day, 0.0, 0.05), rng.choice(topics)
+            organisation, public = ctx.site_name, "Association"
+            price: int | None = 0
+            if hire.random() < ROOM_HIRE_SHARE:
+                organisation, public, titles = hire.choice(ROOM_HIRERS)
+                title = hire.choice(titles)
+                if public != "Association":
+                    price = price_for(ROOM_HOURLY_CENTS, ctx.at(day, first), ctx.at(day, last))
             self._book(
                 resource[0],
                 day,
                 first,
                 last,
-                _status(ctx, day, 0.0, 0.05),
+                status,
                 None,
-                title=rng.choice(topics),
-                organisation=ctx.site_name,
+                title=title,
+                organisation=organisation,
+                public_label=public,
+                price_cents=price,
             )
 
     def _permanences(self, resource: tuple[uuid.UUID, int]) -> None:

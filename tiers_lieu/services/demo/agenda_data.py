@@ -15,6 +15,20 @@ PASS_TYPES: list[tuple[str, str, int, int, int | None]] = [
     ("Abonnement mensuel", PassKind.MONTHLY, 9000, 20, 31),
 ]
 
+# The meeting room's hourly price (the other resources are not hired out: coworking is paid
+# by passes), and who hires it besides the place's own association: local associations free
+# of charge, companies and authorities at the hourly price. (organisation, public, titles)
+ROOM_HOURLY_CENTS = 1500
+ROOM_HIRERS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Comité des fêtes", "Association", ("Préparation de la fête du village", "Bureau")),
+    ("Club de randonnée du plateau", "Association", ("Assemblée générale", "Réunion du bureau")),
+    ("Atelier Terre et Bois SCOP", "Entreprise", ("Réunion d'équipe", "Rendez-vous client")),
+    ("Formations Limousin Numérique", "Entreprise", ("Formation bureautique", "Formation")),
+    ("Communauté de communes", "Collectivité", ("Commission tourisme", "Réunion de service")),
+]
+ROOM_HIRE_SHARE = 0.55
+"""Meetings of someone other than the place's association."""
+
 # (name, profession, specialty, organisation, weekday, start, end, slot, every n weeks)
 PRACTITIONERS: list[tuple[str, str, str, str, int, time, time, int, int]] = [
     (

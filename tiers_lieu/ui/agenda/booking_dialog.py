@@ -1,6 +1,7 @@
 """The booking form: for a person (found as it is typed, or registered on the spot) or an
 organisation, who is served (« Public » : particulier, entreprise, association…), a resource,
-a date and hours, seats, and optionally a weekly repetition.
+a date and hours, seats, the price (a meeting room, or any resource with an hourly price),
+and optionally a weekly repetition.
 
 It is built for the phone call at the desk: it opens on the cell the host chose, Entrée saves,
 and a refusal never leaves the host empty-handed: the service's French reason is shown in the
@@ -8,6 +9,11 @@ form with the nearest free slots as buttons, one click books one. A repetition i
 first: the dates that collide are listed (in red, with why) and a second Entrée books the
 others. A health resource takes no « objet » at all: no reason is stored for a health slot.
 When a person is chosen, how often they did not come is shown, so the host can ask.
+
+The price field offers the resource's hourly price × the duration and follows the resource and
+the hours until the host types another amount (0: free; empty: the hourly price, or no price
+for a resource that has none). The booking keeps the price saved: a later change of the hourly
+price does not touch it.
 
 An existing booking opens in the same form: who it is for and its title are saved through the
 service's ``edit``, its times, resource and seats through ``move``, both from the same click
@@ -37,10 +43,12 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, ngettext, place_today, weekday_name
-from tiers_lieu.models.enums import CategoryKind
+from tiers_lieu.errors import ValidationError
+from tiers_lieu.i18n import _, format_eur, ngettext, place_today, weekday_name
+from tiers_lieu.models.enums import CategoryKind, ResourceKind
 from tiers_lieu.services.agenda.errors import AgendaConflict, PastBookingError
-from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
+from tiers_lieu.services.agenda.inputs import KEEP, BookingRequest, Repetition
+from tiers_lieu.services.agenda.prices import price_for
 from tiers_lieu.services.agenda.readmodels import BookingInfo, ResourceInfo, SlotInfo
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.content import HEALTH_KINDS
@@ -51,6 +59,7 @@ from tiers_lieu.ui.agenda.dialog_parts import (
     confirm_past,
 )
 from tiers_lieu.ui.agenda.table_models import OccurrencesModel
+from tiers_lieu.ui.amounts import cents_text, parse_cents
 from tiers_lieu.ui.common import make_table, to_date, to_time
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
@@ -84,6 +93,8 @@ class BookingDialog(QDialog):
         self._planned_for: tuple[object, ...] | None = None
         self._edited = False  # an edit was saved but the dialog is still open (move refused)
         self._past_ok = False  # the host said a booking already over is keyed in afterwards
+        self._priced = False  # the price field is shown (a room, or an hourly price)
+        self._offered = ""  # the price last offered: the field follows while it shows it
         self.setWindowTitle(_("Modifier la réservation") if booking else _("Nouvelle réservation"))
         self.setMinimumWidth(560)
 
@@ -115,6 +126,16 @@ class BookingDialog(QDialog):
         for edit in (self.start, self.end):
             edit.setDisplayFormat("HH:mm")
         self.seats = QSpinBox(self)
+        self.price = QLineEdit(self)
+        self.price.setMaxLength(16)
+        self.price.setMaximumWidth(self.price.fontMetrics().horizontalAdvance("0" * 14))
+        self.price.setToolTip(
+            _(
+                "En euros : le tarif horaire × la durée, modifiable ; 0 pour une réservation "
+                "gratuite."
+            )
+        )
+        self.price_hint = QLabel(self)
         self.repeat = RepeatBox(self, today=place_today(self._zone))
         self.occurrences = OccurrencesModel(self)
         self.occurrences_view = make_table(
@@ -154,6 +175,12 @@ class BookingDialog(QDialog):
         hours_label.setBuddy(self.start)
         form.addRow(hours_label, hours)
         form.addRow(_("P&laces :"), self.seats)
+        price_row = QHBoxLayout()
+        price_row.addWidget(self.price)
+        price_row.addWidget(self.price_hint, 1)
+        self.price_label = QLabel(_("Pri&x :"), self)
+        self.price_label.setBuddy(self.price)
+        form.addRow(self.price_label, price_row)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -193,6 +220,7 @@ class BookingDialog(QDialog):
         self.end.setTime(QTime(end.hour, end.minute))
         if booking is not None:
             self.seats.setValue(booking.seats)
+            self.price.setText(cents_text(booking.price_cents))  # as agreed, not recomputed
         self.person.setFocus()
 
     # -- helpers --------------------------------------------------------------------------
@@ -233,11 +261,41 @@ class BookingDialog(QDialog):
             self.title.clear()
         self.seats.setRange(1, resource.capacity if resource else 1)
         self.seats.setEnabled(resource is not None and resource.capacity > 1)
+        self._priced = resource is not None and (
+            resource.hourly_price_cents is not None
+            or resource.kind == ResourceKind.MEETING_ROOM
+            or (self._booking is not None and self._booking.price_cents is not None)
+        )
+        for widget in (self.price_label, self.price, self.price_hint):
+            widget.setVisible(self._priced)
         self.on_request_changed()
 
     def on_request_changed(self) -> None:
         self._planned_for = None
         self.occurrences_view.hide()
+        self._offer_price()
+
+    def _offer_price(self) -> None:
+        """The resource's hourly price × the hours, in the field unless the host typed
+        another amount there."""
+        resource = self.current_resource()
+        hourly = resource.hourly_price_cents if resource is not None else None
+        start, end = self._instants()
+        offered = cents_text(price_for(hourly, start, end) if end > start else None)
+        if self.price.text().strip() == self._offered:
+            self.price.setText(offered)
+        self._offered = offered
+        self.price_hint.setText(
+            _("{price} de l'heure ; 0 : gratuit").format(price=format_eur(hourly))
+            if hourly is not None
+            else _("pas de tarif horaire ; 0 : gratuit")
+        )
+
+    def _price(self) -> int | None:
+        """The price typed (``None``: empty, the hourly price × the duration; or no field)."""
+        if not self._priced:
+            return None
+        return parse_cents(self.price.text(), _("Prix"), optional=True)
 
     def on_proposal_chosen(self, slot: SlotInfo) -> None:
         self._select_resource(slot.resource_id)
@@ -293,6 +351,7 @@ class BookingDialog(QDialog):
             organisation=self.organisation.text().strip(),
             title=self.title.text().strip(),
             public_id=self.public.value(),
+            price_cents=self._price(),
         )
 
     def _save_changes(self, resource: ResourceInfo, start: datetime, end: datetime) -> None:
@@ -306,6 +365,12 @@ class BookingDialog(QDialog):
         title = self.title.text().strip()
         public_id = self.public.value()
         seats = self.seats.value()
+        try:
+            price = self._price()
+        except ValidationError as exc:
+            show_error(self, exc)
+            return
+        repriced = self._priced and price != booking.price_cents
         edit = (person_id, organisation, title, public_id) != (
             booking.person_id,
             booking.organisation,
@@ -318,6 +383,8 @@ class BookingDialog(QDialog):
             booking.end,
             booking.seats,
         )
+        # A new price goes with the move when there is one (saved with it or not at all).
+        edit = edit or (repriced and not move)
         if not edit and not move:
             self.accept()
             return
@@ -330,6 +397,7 @@ class BookingDialog(QDialog):
                     organisation=organisation,
                     title=title,
                     public_id=public_id,
+                    price_cents=price if repriced and not move else KEEP,
                 )
                 self._booking, self._edited = saved, True
             if move:
@@ -340,6 +408,7 @@ class BookingDialog(QDialog):
                     resource_id=resource.id,
                     seats=seats,
                     allow_past=self._past_ok,
+                    price_cents=price if repriced else KEEP,
                 )
         except PastBookingError as refused:
             if confirm_past(self, refused):

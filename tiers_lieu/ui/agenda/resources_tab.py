@@ -3,7 +3,8 @@
 The list on the left, the form on the right: selecting a row loads it, « Nouvelle » empties
 the form, Ctrl+S saves. A resource is deactivated, never deleted, because past bookings (and
 the reports of past years) keep pointing at it. The desk service chosen here is the one a
-check-in counts a visit in.
+check-in counts a visit in. The hourly price (in euros, empty: not hired out) prices each new
+booking of the resource; bookings already made keep the price they were made at.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.labels import RESOURCE_KINDS
 from tiers_lieu.ui.agenda.side_form import SideForm, bounded_combo
 from tiers_lieu.ui.agenda.table_models import ResourcesModel
+from tiers_lieu.ui.amounts import cents_text, parse_cents
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
@@ -85,6 +87,15 @@ class ResourcesTab(ListTab):
         self.buffer.setSingleStep(5)
         self.buffer.setSuffix(_(" min"))
         self.service = bounded_combo(QComboBox(self))
+        self.hourly_price = QLineEdit(self)
+        self.hourly_price.setMaxLength(16)
+        self.hourly_price.setPlaceholderText(_("en euros ; vide : non louée"))
+        self.hourly_price.setToolTip(
+            _(
+                "Le prix d'une heure : chaque nouvelle réservation en reçoit le prix "
+                "(modifiable, 0 pour une réservation gratuite)."
+            )
+        )
         self.active = QCheckBox(_("Réservable (décochez pour désactiver)"), self)
 
         form = QFormLayout()
@@ -95,6 +106,7 @@ class ResourcesTab(ListTab):
         form.addRow(_("Durée ma&ximale :"), self.max_duration)
         form.addRow(_("&Battement après :"), self.buffer)
         form.addRow(_("Compte les &visites dans :"), self.service)
+        form.addRow(_("Tarif &horaire :"), self.hourly_price)
         form.addRow("", self.active)
 
         self.new_button = QPushButton(_("Nouvelle re&ssource"), self)
@@ -145,6 +157,7 @@ class ResourcesTab(ListTab):
         self.max_duration.setValue(resource.max_duration_min or 0)
         self.buffer.setValue(resource.buffer_min)
         self.service.setCurrentIndex(max(_index_of(self.service, resource.service_id), 0))
+        self.hourly_price.setText(cents_text(resource.hourly_price_cents))
         self.active.setChecked(resource.active)
 
     def on_new_clicked(self) -> None:
@@ -157,21 +170,25 @@ class ResourcesTab(ListTab):
         self.max_duration.setValue(0)
         self.buffer.setValue(0)
         self.service.setCurrentIndex(0)
+        self.hourly_price.clear()
         self.active.setChecked(True)
         self.name.setFocus()
 
     def on_save_clicked(self) -> None:
-        values = ResourceFields(
-            name=self.name.text(),
-            kind=self.kind.currentData(),
-            capacity=self.capacity.value(),
-            min_duration_min=self.min_duration.value(),
-            max_duration_min=self.max_duration.value() or None,
-            buffer_min=self.buffer.value(),
-            service_id=self.service.currentData(),
-        )
         resources = self._app.agenda.resources
         try:
+            values = ResourceFields(
+                name=self.name.text(),
+                kind=self.kind.currentData(),
+                capacity=self.capacity.value(),
+                min_duration_min=self.min_duration.value(),
+                max_duration_min=self.max_duration.value() or None,
+                buffer_min=self.buffer.value(),
+                service_id=self.service.currentData(),
+                hourly_price_cents=parse_cents(
+                    self.hourly_price.text(), _("Tarif horaire"), optional=True
+                ),
+            )
             if self._editing is None:
                 saved = resources.create(self._site.id, values)
             else:

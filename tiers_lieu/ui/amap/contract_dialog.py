@@ -25,28 +25,14 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
-from tiers_lieu.i18n import _, parse_euros, weekday_name
+from tiers_lieu.i18n import _, weekday_name
 from tiers_lieu.models.enums import PaymentSchedule
 from tiers_lieu.services.amap.common import SCHEDULE_LABELS, label
 from tiers_lieu.services.amap.contracts import ContractInput
+from tiers_lieu.ui.amounts import parse_cents
 from tiers_lieu.ui.common import to_date, to_time
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
-
-
-def parse_cents(text: str, field: str, *, optional: bool = False) -> int | None:
-    """« 12,50 » or « 12.5 € » as 1250 cents; empty gives ``None`` when ``optional``."""
-    cleaned = text.strip()
-    if not cleaned:
-        if optional:
-            return None
-        raise ValidationError(field, _("indiquez un montant"))
-    if cleaned.startswith("-"):
-        raise ValidationError(field, _("un montant positif"))
-    try:
-        return parse_euros(cleaned)
-    except ValueError:
-        raise ValidationError(field, _("montant invalide (par exemple 12,50)")) from None
 
 
 class ContractDialog(QDialog):

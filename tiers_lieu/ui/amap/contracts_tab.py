@@ -32,8 +32,9 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_eur, ngettext, place_today
 from tiers_lieu.services.amap import DistributionInfo
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.amap.contract_dialog import ContractDialog, parse_cents
+from tiers_lieu.ui.amap.contract_dialog import ContractDialog
 from tiers_lieu.ui.amap.table_models import CalendarModel, ContractsModel
+from tiers_lieu.ui.amounts import parse_cents
 from tiers_lieu.ui.common import (
     StatusLabel,
     add_shortcut,
