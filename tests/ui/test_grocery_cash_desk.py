@@ -4,14 +4,17 @@ lines that appear, the total, the change shown and the stock afterwards."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from placetime import place_today
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
+from tiers_lieu.models import Person
 from tiers_lieu.models.enums import ProductUnit
 from tiers_lieu.services.grocery.products import ProductFields, ProductInfo
 from tiers_lieu.services.people import PersonInput
@@ -188,3 +191,31 @@ def test_eligible_buyer_gets_the_solidarity_price(
     desk.on_buyer_changed(household.id)
     assert desk.solidarity.isChecked()
     assert "4,40" in desk.total_label.text()
+
+
+def test_ended_eligibility_is_shown_not_applied(
+    qtbot: QtBot, desk: CashDeskTab, app: Comptoir, site: SiteInfo, products: object
+) -> None:
+    """Issue 21: after its end date the household pays the normal price, the till says why,
+    and the host can still tick the box by hand."""
+    eggs = stocked(app, site, "Oeufs", 320, solidarity_price_cents=220, barcode="2000020000026")
+    household = app.people.create(
+        site.id, PersonInput(first_name="Lucie", last_name="Martin", kinds=["solidarity"])
+    )
+    ended = place_today() - timedelta(days=1)
+    with app.uow() as uow:  # the attestation ended yesterday
+        person = uow.session.get(Person, household.id)
+        assert person is not None
+        person.solidarity_until = ended
+        uow.commit()
+    scan(qtbot, desk, "2*" + eggs.barcode)  # type: ignore[operator]
+    desk.buyer.set_value(household.id)
+    desk.on_buyer_changed(household.id)
+    assert not desk.solidarity.isChecked()
+    assert "6,40" in desk.total_label.text()
+    assert desk.eligibility_label.isVisibleTo(desk)
+    assert desk.eligibility_label.text() == "Tarif solidaire échu le " + ended.strftime("%d/%m/%Y")
+    desk.solidarity.setChecked(True)  # by hand, as before
+    assert "4,40" in desk.total_label.text()
+    desk.clear_sale()
+    assert not desk.eligibility_label.isVisibleTo(desk)

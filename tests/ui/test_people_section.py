@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from placetime import place_today
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -281,3 +282,42 @@ def test_retention_settings_and_purge_after_the_dry_run(
     offer_purge_at_start(app, site, people)  # nothing due: no dialog
     assert len(dialogs.texts("question")) == 2
     assert "18 mois" in register_of_processing(app.privacy.register_facts(site.id))
+
+
+def test_solidarity_households_to_review(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> None:
+    """Issue 21: « Tarif solidaire à revoir » lists the eligibility ending within a month or
+    ended, the soonest first, with the phone only when the household consented."""
+    today = place_today()
+    soon = app.people.create(
+        site.id,
+        PersonInput(
+            first_name="Lucie",
+            last_name="Martin",
+            kinds=["solidarity"],
+            phone="06 11 22 33 44",
+            consent=True,
+            solidarity_until=today + timedelta(days=12),
+        ),
+    ).id
+    ended = app.people.create(
+        site.id,
+        PersonInput(first_name="Paul", last_name="Roy", kinds=["solidarity"], phone="0600000000"),
+    ).id
+    with app.uow() as uow:
+        row = uow.session.get(Person, ended)
+        assert row is not None
+        row.solidarity_until = today - timedelta(days=5)
+        uow.commit()
+    widget = section(qtbot, app, site, Role.ADMIN)
+    tab = widget.solidarity
+    widget.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
+    texts = [
+        [tab.model.index(r, c).data() for c in range(tab.model.columnCount())] for r in range(2)
+    ]
+    assert texts == [
+        ["Paul Roy", (today - timedelta(days=5)).strftime("%d/%m/%Y") + " (échu)", ""],
+        ["Lucie Martin", (today + timedelta(days=12)).strftime("%d/%m/%Y"), "06 11 22 33 44"],
+    ]
+    assert not tab.empty.isVisibleTo(tab)
+    del soon

@@ -45,6 +45,9 @@ class Person(SiteRow, table=True):
     last_activity_on: date | None = Field(default=None, index=True)
     anonymized_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     merged_into_id: uuid.UUID | None = Field(default=None, foreign_key="person.id")
+    # The last day the household is eligible for the solidarity price (the end of its
+    # CCAS/CAF attestation, migration 0011); None: no end recorded.
+    solidarity_until: date | None = None
 
 
 class Membership(SiteRow, table=True):

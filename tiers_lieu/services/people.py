@@ -14,6 +14,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
+from enum import Enum
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -39,15 +41,18 @@ from tiers_lieu.models import (
 from tiers_lieu.models.enums import AuditAction
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, access_of, requires
+from tiers_lieu.services.eligibility import ReviewLine, to_review
 from tiers_lieu.services.people_search import PersonInfo, person_info, read_page
 from tiers_lieu.services.person_page import PersonPage, build_page
+from tiers_lieu.services.sites import site_now
 from tiers_lieu.services.tabular import normalise
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PersonInput:
     """A person registered from a desk form (a booking, a household): the minimum only.
-    ``kinds`` are the person's roles (« member », « solidarity »…)."""
+    ``kinds`` are the person's roles (« member », « solidarity »…); ``solidarity_until`` the
+    last day the household is eligible for the solidarity price (None: no end recorded)."""
 
     first_name: str
     last_name: str
@@ -57,6 +62,15 @@ class PersonInput:
     commune_id: uuid.UUID | None = None
     kinds: Sequence[str] = ()
     consent: bool = False
+    solidarity_until: date | None = None
+
+
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+KEEP = _Keep.KEEP
+"""Given to :meth:`PeopleService.update` for a field it must leave as it is."""
 
 
 class PeopleService:
@@ -84,6 +98,7 @@ class PeopleService:
         )
         consent = data.consent
         with self._uow() as uow:
+            _check_until(data.solidarity_until, None, site_now(uow, site_id).date())
             person = Person(
                 site_id=site_id,
                 first_name=first,
@@ -95,6 +110,7 @@ class PeopleService:
                 kinds=",".join(sorted(set(data.kinds))),
                 consent_given_at=utcnow() if consent else None,
                 consent_scope=_("accueil et services du lieu") if consent else "",
+                solidarity_until=data.solidarity_until,
             )
             uow.session.add(person)
             audit.record(
@@ -172,11 +188,17 @@ class PeopleService:
         email: str = "",
         commune_id: uuid.UUID | None = None,
         kinds: list[str] | None = None,
+        solidarity_until: date | _Keep | None = KEEP,
     ) -> PersonInfo:
-        """Correct a person's identity and contact (the right to rectification)."""
+        """Correct a person's identity and contact (the right to rectification); ``kinds``
+        None and ``solidarity_until`` :data:`KEEP` leave those as they are."""
         first, last, org = _checked(first_name, last_name, organisation, phone, email)
         with self._uow() as uow:
             person = _live(uow.session.get(Person, person_id))
+            if not isinstance(solidarity_until, _Keep):
+                today = site_now(uow, person.site_id).date()
+                _check_until(solidarity_until, person.solidarity_until, today)
+                person.solidarity_until = solidarity_until
             person.first_name, person.last_name, person.organisation = first, last, org
             person.phone, person.email = phone.strip(), email.strip()
             person.commune_id = commune_id
@@ -191,6 +213,13 @@ class PeopleService:
             )
             uow.commit()
             return person_info(person)
+
+    @requires(Permission.PEOPLE_EDIT)
+    def solidarity_to_review(self, site_id: uuid.UUID) -> list[ReviewLine]:
+        """« À revoir »: the households with the solidarity kind whose eligibility ends within
+        a month or has ended, the soonest first; phone only if they consented."""
+        with self._uow(read_only=True) as uow:
+            return to_review(uow.session, site_id, site_now(uow, site_id).date())
 
     @requires(Permission.PEOPLE_EDIT)
     def set_consent(
@@ -334,6 +363,14 @@ def _live(person: Person | None) -> Person:
 def _digits(phone: str) -> str:
     digits = "".join(c for c in phone if c.isdigit())
     return "0" + digits[2:] if digits.startswith("33") and len(digits) == 11 else digits
+
+
+def _check_until(until: date | None, before: date | None, today: date) -> None:
+    """A new end of eligibility cannot be in the past (one already recorded may stay)."""
+    if until is not None and until != before and until < today:
+        raise ValidationError(
+            _("Solidaire jusqu'au"), _("la date ne peut pas être avant aujourd'hui")
+        )
 
 
 def _checked(

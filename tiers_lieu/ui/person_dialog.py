@@ -2,7 +2,9 @@
 booking, a household of the AMAP, a buyer at the solidarity price).
 
 Only the minimum is asked, with the consent question said plainly; the full register of people
-(memberships, GDPR rights) is its own section.
+(memberships, GDPR rights) is its own section. « Solidaire jusqu'au », ticked, marks a household
+referred for the solidarity price up to a date (the end of its attestation): after it the till
+no longer applies the price and the register lists it « à revoir ».
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import uuid
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -23,8 +26,11 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
+from tiers_lieu.services.eligibility import SOLIDARITY_KIND
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.people_search import PersonInfo
+from tiers_lieu.ui.common import to_date, today_qdate
+from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 
 
@@ -56,6 +62,14 @@ class NewPersonDialog(QDialog):
         first, _sep, last = name.strip().partition(" ")
         self.first_name.setText(first)
         self.last_name.setText(last)
+        self.solidarity = QCheckBox(_("Solidaire &jusqu'au :"), self)
+        self.solidarity.setToolTip(
+            _("Foyer orienté pour le tarif solidaire, jusqu'à la fin de son attestation")
+        )
+        self.solidarity_until = bounded(QDateEdit(today_qdate(app.visits.time_zone(site_id)), self))
+        self.solidarity_until.setCalendarPopup(True)
+        self.solidarity_until.setEnabled(False)
+        self.solidarity.toggled.connect(self.solidarity_until.setEnabled)
         self.consent = QCheckBox(
             _("La personne accepte que ses coordonnées soient gardées pour ces services"), self
         )
@@ -73,6 +87,7 @@ class NewPersonDialog(QDialog):
         form.addRow(_("&Organisation :"), self.organisation)
         form.addRow(_("&Téléphone :"), self.phone)
         form.addRow(_("&Courriel :"), self.email)
+        form.addRow(self.solidarity, self.solidarity_until)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -85,6 +100,9 @@ class NewPersonDialog(QDialog):
         layout.addWidget(buttons)
 
     def on_save_clicked(self) -> None:
+        solidarity = self.solidarity.isChecked()
+        kinds = [*self._kinds, SOLIDARITY_KIND] if solidarity else self._kinds
+        until = to_date(self.solidarity_until.date()) if solidarity else None
         try:
             person = self._app.people.create(
                 self._site_id,
@@ -94,8 +112,9 @@ class NewPersonDialog(QDialog):
                     organisation=self.organisation.text(),
                     phone=self.phone.text(),
                     email=self.email.text(),
-                    kinds=self._kinds,
+                    kinds=kinds,
                     consent=self.consent.isChecked(),
+                    solidarity_until=until,
                 ),
             )
         except Exception as exc:

@@ -21,7 +21,7 @@ from sqlmodel import col, func, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, format_date
 from tiers_lieu.models import (
     AmapContract,
     AmapInstalment,
@@ -153,6 +153,15 @@ class SubscriptionService:
                 )
             today = site_now(uow, contract.site_id).date()
             start = max(start_date or today, contract.season_start)
+            until = person.solidarity_until
+            if solidarity and until is not None and start > until:
+                raise ValidationError(
+                    _("Panier solidaire"),
+                    _(
+                        "l'éligibilité de ce foyer prend fin le {date} : un panier solidaire "
+                        "ne peut pas commencer après"
+                    ).format(date=format_date(until)),
+                )
             sub = AmapSubscription(
                 site_id=contract.site_id,
                 contract_id=contract.id,

@@ -6,9 +6,10 @@ any failure on the way leaves no trace.
 
 Prices: the line price is the product's price, or its solidarity price when the sale is at
 the solidarity price. A sale is at the solidarity price when the buyer is an eligible
-household (a person whose kinds include ``solidarity``, referred to the épicerie solidaire)
-or when the host ticks it explicitly for a household not registered (``solidarity=True``,
-for instance on a referral card): the eligibility lives on the person so that it follows
+household (a person whose kinds include ``solidarity``, referred to the épicerie solidaire,
+up to the end of its eligibility: :mod:`tiers_lieu.services.eligibility`) or when the host
+ticks it explicitly for a household not registered (``solidarity=True``, for instance on a
+referral card, or an eligibility ended): the eligibility lives on the person so that it follows
 them, and the explicit flag keeps anonymous shopping possible. The price and VAT rate of the
 moment are copied onto each line, so later price changes never rewrite past sales.
 
@@ -35,12 +36,10 @@ from tiers_lieu.models import Payment, Person, Product, Sale, SaleLine, StockMov
 from tiers_lieu.models.enums import AuditAction, PaymentMethod, StockMovementKind
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.eligibility import eligible_on, ended_on
 from tiers_lieu.services.grocery.products import stock_levels
 from tiers_lieu.services.grocery.stock import check_quantity, format_quantity
 from tiers_lieu.services.sites import site_zone
-
-SOLIDARITY_KIND = "solidarity"
-"""The person kind of a household eligible for the épicerie solidaire price."""
 
 
 def unit_price(price_cents: int, solidarity_price_cents: int | None, solidarity: bool) -> int:
@@ -130,8 +129,8 @@ def day_bounds(uow: UnitOfWork, site_id: uuid.UUID, day: date) -> tuple[datetime
     return start, datetime(end.year, end.month, end.day, tzinfo=zone)
 
 
-def is_eligible(person: Person | None) -> bool:
-    return person is not None and SOLIDARITY_KIND in person.kinds.split(",")
+def _place_day(uow: UnitOfWork, site_id: uuid.UUID) -> date:
+    return utcnow().astimezone(site_zone(uow, site_id)).date()
 
 
 def _person_name(person: Person | None) -> str:
@@ -185,11 +184,23 @@ class SaleService:
 
     @requires(Permission.SALES)
     def eligible(self, person_id: uuid.UUID | None) -> bool:
-        """Whether this buyer gets the solidarity price."""
+        """Whether this buyer gets the solidarity price today (the place's day)."""
         if person_id is None:
             return False
-        with self._uow() as uow:
-            return is_eligible(uow.session.get(Person, person_id))
+        with self._uow(read_only=True) as uow:
+            person = uow.session.get(Person, person_id)
+            return person is not None and eligible_on(person, _place_day(uow, person.site_id))
+
+    @requires(Permission.SALES)
+    def eligibility_ended(self, person_id: uuid.UUID | None) -> date | None:
+        """The day this household's solidarity price ended, when it has (None otherwise)."""
+        if person_id is None:
+            return None
+        with self._uow(read_only=True) as uow:
+            person = uow.session.get(Person, person_id)
+            if person is None:
+                return None
+            return ended_on(person, _place_day(uow, person.site_id))
 
     @requires(Permission.SALES)
     def record(
@@ -219,9 +230,10 @@ class SaleService:
             person = uow.session.get(Person, person_id) if person_id else None
             if person_id is not None and (person is None or person.site_id != site_id):
                 raise ValidationError(_("Client"), _("cette personne n'existe plus"))
-            at_solidarity = solidarity or is_eligible(person)
-            corrections = self._check_stock(uow, site_id, lines, products, confirm_beyond_stock)
             now = utcnow()
+            today = now.astimezone(site_zone(uow, site_id)).date()
+            at_solidarity = solidarity or eligible_on(person, today)
+            corrections = self._check_stock(uow, site_id, lines, products, confirm_beyond_stock)
             sale = Sale(
                 site_id=site_id,
                 sold_at=now,
@@ -231,6 +243,9 @@ class SaleService:
                 created_by_id=uow.actor_id,
             )
             uow.session.add(sale)
+            # The sale's row first: its lines and payments refer to it, and without mapped
+            # relationships the flush does not order tables by their references.
+            uow.session.flush()
             infos: list[SaleLineInfo] = []
             for line in lines:
                 product = products[line.product_id]

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError, ValidationError
-from tiers_lieu.i18n import _, format_eur
+from tiers_lieu.i18n import _, format_date, format_eur
 from tiers_lieu.services.grocery.products import ProductInfo
 from tiers_lieu.services.grocery.sales import LineInput, PaymentInput, SaleInfo, StockWarning
 from tiers_lieu.services.grocery.stock import format_quantity
@@ -130,6 +130,9 @@ class CashDeskTab(QWidget):
         buyer_label.setBuddy(self.buyer)
         self.solidarity = QCheckBox(_("Prix &solidaire (foyer orienté)"), self)
         self.solidarity.toggled.connect(self.on_solidarity_toggled)
+        # « Tarif solidaire échu le … »: the buyer's eligibility ended, the price is not applied.
+        self.eligibility_label = QLabel(self)
+        self.eligibility_label.hide()
 
         self.favourites_row = QHBoxLayout()
         self.favourite_buttons: list[QPushButton] = []
@@ -160,6 +163,7 @@ class CashDeskTab(QWidget):
         buyer_row = QHBoxLayout()
         buyer_row.addWidget(buyer_label)
         buyer_row.addWidget(self.buyer, 1)
+        buyer_row.addWidget(self.eligibility_label)
         buyer_row.addWidget(self.solidarity)
         layout.addLayout(buyer_row)
         bottom = QHBoxLayout()
@@ -332,13 +336,24 @@ class CashDeskTab(QWidget):
         self.cart.set_rows([])
         self.buyer.clear()
         self.solidarity.setChecked(False)
+        self.eligibility_label.clear()
+        self.eligibility_label.hide()
         self._reset_input()
         self._show_total()
         self.scan.setFocus()
 
     def on_buyer_changed(self, person_id: object) -> None:
-        if person_id is not None and self._app.grocery.sales.eligible(self.buyer.value()):
-            self.solidarity.setChecked(True)
+        sales = self._app.grocery.sales
+        ended = None
+        if person_id is not None:
+            if sales.eligible(self.buyer.value()):
+                self.solidarity.setChecked(True)
+            else:  # the host may still tick the box by hand
+                ended = sales.eligibility_ended(self.buyer.value())
+        self.eligibility_label.setText(
+            _("Tarif solidaire échu le {date}").format(date=format_date(ended)) if ended else ""
+        )
+        self.eligibility_label.setVisible(ended is not None)
 
     def on_solidarity_toggled(self, checked: bool) -> None:
         self.cart.set_rows(

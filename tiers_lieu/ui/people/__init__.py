@@ -1,8 +1,9 @@
 """The « Personnes » section: the register of people and the rights of the person.
 
-Three tabs: « Registre » (search, the person's page and what can be done for them),
-« Adhésions à renouveler » and « Conservation (RGPD) » (retention periods, purge, the register
-of processing and the desk's notice). Accounts and roles live elsewhere.
+Four tabs: « Registre » (search, the person's page and what can be done for them),
+« Adhésions à renouveler », « Tarif solidaire à revoir » (eligibility ending within a month)
+and « Conservation (RGPD) » (retention periods, purge, the register of processing and the
+desk's notice). Accounts and roles live elsewhere.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.data_changed import DataChanged, hub_for
 from tiers_lieu.ui.people.register import RegisterTab
 from tiers_lieu.ui.people.retention import RenewalsTab, RetentionTab
+from tiers_lieu.ui.people.solidarity import SolidarityReviewTab
 
 __all__ = ["PeopleSection"]
 
@@ -33,9 +35,11 @@ class PeopleSection(QWidget):
         self.tabs = QTabWidget(self)
         self.register = RegisterTab(app, site, self.tabs, changes=self.changes)
         self.renewals = RenewalsTab(app, site, self.tabs, changes=self.changes)
+        self.solidarity = SolidarityReviewTab(app, site, self.tabs, changes=self.changes)
         self.retention = RetentionTab(app, site, self.tabs, changes=self.changes)
         self.tabs.addTab(self.register, _("Registre"))
         self.tabs.addTab(self.renewals, _("Adhésions à renouveler"))
+        self.tabs.addTab(self.solidarity, _("Tarif solidaire à revoir"))
         self.tabs.addTab(self.retention, _("Conservation (RGPD)"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -43,4 +47,5 @@ class PeopleSection(QWidget):
     def refresh(self) -> None:
         self.register.refresh()
         self.renewals.refresh()
+        self.solidarity.refresh()
         self.retention.refresh()
