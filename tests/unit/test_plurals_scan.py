@@ -45,6 +45,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("encryption_keys.py", "{n} caractères"): _MIN_SECRET + "; the recovery code's size, 20",
     ("encryption_keys.py", "{limit} octets"): _LIMIT,
     ("reports/pdf_parts/sections.py", "{n} communes"): "TOP_COMMUNES, a constant ≥ 2",
+    ("ui/people/solidarity.py", "{n} prochains"): "REVIEW_DAYS, a constant ≥ 2",
+    ("ui/people/solidarity.py", "{n} jours"): "REVIEW_DAYS, a constant ≥ 2",
     ("services/account_secrets.py", "{n} caractères"): _MIN_SECRET,
     ("services/accounts.py", "{high} minutes"): "LOCK_MAX_MINUTES, a constant ≥ 2",
     ("services/agenda/ics_read.py", "{limit} fois"): _LIMIT,
