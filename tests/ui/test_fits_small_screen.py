@@ -230,6 +230,7 @@ def test_every_dialog_fits_1024x600(
     names = " ".join(check.seen)
     for expected in (
         "RegisterPersonDialog",
+        "EditPersonDialog",
         "MembershipDialog",
         "ProductDialog",
         "ProducerDialog",

@@ -87,7 +87,7 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
         MergeDialog,
         RegisterPersonDialog,
     )
-    from tiers_lieu.ui.person_dialog import NewPersonDialog
+    from tiers_lieu.ui.person_dialog import EditPersonDialog, NewPersonDialog
     from tiers_lieu.ui.settings.account_dialogs import NewAccountDialog, SecretDialog
     from tiers_lieu.ui.visits.event_dialog import EventDialog
     from tiers_lieu.ui.visits.visit_dialog import VisitDialog
@@ -106,6 +106,7 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
     return {
         "connexion": lambda: LoginDialog(app),
         "nouvelle personne": lambda: NewPersonDialog(app, site.id),
+        "modifier une fiche": lambda: EditPersonDialog(app, site.id, app.people.details(person.id)),
         "adhésion": lambda: MembershipDialog(app, person, None, today=TODAY),
         "consentement": lambda: ConsentDialog(app, person, None),
         "import visites": lambda: ImportDialog(app, site, "visits"),
@@ -174,6 +175,7 @@ def _pin(dialog: Any) -> QWidget:
 DIALOGS = [
     "connexion",
     "nouvelle personne",
+    "modifier une fiche",
     "adhésion",
     "consentement",
     "import visites",

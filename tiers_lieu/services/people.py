@@ -65,6 +65,16 @@ class PersonInput:
     solidarity_until: date | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonDetails:
+    """What the edit form of a person shows: the listed fields, the person's roles and the
+    last day of their solidarity price (None: no end recorded)."""
+
+    info: PersonInfo
+    kinds: tuple[str, ...]
+    solidarity_until: date | None
+
+
 class _Keep(Enum):
     KEEP = "keep"
 
@@ -89,6 +99,17 @@ class PeopleService:
             if person is None or person.anonymized_at is not None:
                 raise NotFoundError(_("Cette personne n'existe plus."))
             return self._shown(person_info(person))
+
+    @requires(Permission.PEOPLE_EDIT)
+    def details(self, person_id: uuid.UUID) -> PersonDetails:
+        """The person as the edit form shows them (before :meth:`update`)."""
+        with self._uow(read_only=True) as uow:
+            person = _live(uow.session.get(Person, person_id))
+            return PersonDetails(
+                info=person_info(person),
+                kinds=tuple(k for k in person.kinds.split(",") if k),
+                solidarity_until=person.solidarity_until,
+            )
 
     @requires(Permission.PEOPLE_EDIT)
     def create(self, site_id: uuid.UUID, data: PersonInput) -> PersonInfo:

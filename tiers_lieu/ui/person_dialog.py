@@ -5,13 +5,16 @@ Only the minimum is asked, with the consent question said plainly; the full regi
 (memberships, GDPR rights) is its own section. « Solidaire jusqu'au », ticked, marks a household
 referred for the solidarity price up to a date (the end of its attestation): after it the till
 no longer applies the price and the register lists it « à revoir ».
+
+« Modifier la fiche » is the same form, filled with the person's values (the right to
+rectification, a renewed attestation: « Prolonger… » of the review tab).
 """
 
 from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -27,11 +30,12 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.eligibility import SOLIDARITY_KIND
-from tiers_lieu.services.people import PersonInput
+from tiers_lieu.services.people import KEEP, PersonDetails, PersonInput
 from tiers_lieu.services.people_search import PersonInfo
 from tiers_lieu.ui.common import to_date, today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.pickers import CommuneEdit
 
 
 class NewPersonDialog(QDialog):
@@ -81,7 +85,8 @@ class NewPersonDialog(QDialog):
             self,
         )
         hint.setWordWrap(True)
-        form = QFormLayout()
+        self.hint = hint
+        self.form = form = QFormLayout()
         form.addRow(_("&Prénom :"), self.first_name)
         form.addRow(_("&Nom :"), self.last_name)
         form.addRow(_("&Organisation :"), self.organisation)
@@ -122,4 +127,84 @@ class NewPersonDialog(QDialog):
             return
         self.created = person
         self.person_created.emit(person)
+        self.accept()
+
+
+class EditPersonDialog(NewPersonDialog):
+    """The same form filled with ``person``'s values, with the commune; saved through
+    :meth:`PeopleService.update`. Emits ``person_updated`` with the new :class:`PersonInfo`."""
+
+    person_updated = Signal(object)
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site_id: uuid.UUID,
+        person: PersonDetails,
+        parent: QWidget | None = None,
+    ) -> None:
+        info = person.info
+        super().__init__(
+            app, site_id, parent, kinds=[k for k in person.kinds if k != SOLIDARITY_KIND]
+        )
+        self._person = person
+        self.updated: PersonInfo | None = None
+        self.setWindowTitle(_("Modifier la fiche de {name}").format(name=info.display_name))
+        self.first_name.setText(info.first_name)
+        self.last_name.setText(info.last_name)
+        self.organisation.setText(info.organisation)
+        self.phone.setText(info.phone)
+        self.email.setText(info.email)
+        self.commune = CommuneEdit(app, site_id, self)
+        self.commune.set_value(info.commune_id)
+        self.form.insertRow(5, _("Co&mmune :"), self.commune)
+        QWidget.setTabOrder(self.email, self.commune)
+        QWidget.setTabOrder(self.commune, self.solidarity)
+        self.consent.hide()  # consent has its own dialog, with its purpose
+        self.hint.hide()
+        solidarity = SOLIDARITY_KIND in person.kinds
+        if person.solidarity_until is not None:
+            until = person.solidarity_until
+            self.solidarity_until.setDate(QDate(until.year, until.month, until.day))
+        self.solidarity.setChecked(solidarity)
+        # A household with no end recorded keeps none unless a date is chosen.
+        self._date_chosen = False
+        self.solidarity_until.dateChanged.connect(self._on_date_changed)
+
+    def _on_date_changed(self, _day: QDate) -> None:
+        self._date_chosen = True
+
+    def on_save_clicked(self) -> None:
+        solidarity = self.solidarity.isChecked()
+        kinds = [*self._kinds, SOLIDARITY_KIND] if solidarity else list(self._kinds)
+        no_end_kept = (
+            solidarity
+            and self._person.solidarity_until is None
+            and SOLIDARITY_KIND in self._person.kinds
+            and not self._date_chosen
+        )
+        try:
+            commune_id = self.commune.value()
+            person = self._app.people.update(
+                person_id=self._person.info.id,
+                first_name=self.first_name.text(),
+                last_name=self.last_name.text(),
+                organisation=self.organisation.text(),
+                phone=self.phone.text(),
+                email=self.email.text(),
+                commune_id=commune_id,
+                kinds=kinds,
+                solidarity_until=(
+                    KEEP
+                    if no_end_kept
+                    else to_date(self.solidarity_until.date())
+                    if solidarity
+                    else None
+                ),
+            )
+        except Exception as exc:
+            show_error(self, exc, _("Fiche non modifiée"))
+            return
+        self.updated = person
+        self.person_updated.emit(person)
         self.accept()

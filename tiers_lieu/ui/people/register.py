@@ -1,5 +1,6 @@
 """« Registre »: find a person (type-ahead, list fetched page by page), see their page, and
-act on it: new person, membership, consent, merge, export of their data, erasure.
+act on it: new person, correction of their record, membership, consent, merge, export of
+their data, erasure.
 
 The list is searched when typing pauses (:data:`SEARCH_DELAY_MS` after the last key), or at
 once on Entrée: a name typed quickly is one search, not one per letter.
@@ -47,6 +48,7 @@ from tiers_lieu.ui.people.dialogs import (
     MergeDialog,
     RegisterPersonDialog,
 )
+from tiers_lieu.ui.person_dialog import EditPersonDialog
 
 SEARCH_DELAY_MS = 200
 """The pause after the last key before the list is searched (Entrée searches at once)."""
@@ -87,6 +89,7 @@ class RegisterTab(QWidget):
         self.page = QTextBrowser(self)
         self.page.setOpenLinks(False)
         self.new_button = QPushButton(_("&Nouvelle personne"), self)
+        self.edit_button = QPushButton(_("&Modifier la fiche…"), self)
         self.membership_button = QPushButton(_("A&dhésion…"), self)
         self.consent_button = QPushButton(_("&Consentement…"), self)
         self.merge_button = QPushButton(_("F&usionner un doublon…"), self)
@@ -94,6 +97,7 @@ class RegisterTab(QWidget):
         self.erase_button = QPushButton(_("Effacer cette personne"), self)
         for button, slot in (
             (self.new_button, self.on_new_clicked),
+            (self.edit_button, self.on_edit_clicked),
             (self.membership_button, self.on_membership_clicked),
             (self.consent_button, self.on_consent_clicked),
             (self.merge_button, self.on_merge_clicked),
@@ -118,6 +122,7 @@ class RegisterTab(QWidget):
         row1, row2 = QHBoxLayout(), QHBoxLayout()
         for button in (self.membership_button, self.consent_button, self.merge_button):
             row1.addWidget(button)
+        row2.addWidget(self.edit_button)
         row2.addWidget(self.export_button)
         row2.addStretch(1)
         row2.addWidget(self.erase_button)
@@ -195,6 +200,7 @@ class RegisterTab(QWidget):
             return
         self._page_id = person_id
         for button in (
+            self.edit_button,
             self.membership_button,
             self.consent_button,
             self.merge_button,
@@ -232,6 +238,20 @@ class RegisterTab(QWidget):
         if dialog.exec() and dialog.created is not None:
             self.search.clear()
             self.refresh(dialog.created.id)
+            self.changes.announce(self, Topic.PEOPLE)
+
+    def on_edit_clicked(self) -> None:
+        person_id = self.current_id()
+        if person_id is None:
+            return
+        try:
+            person = self._app.people.details(person_id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        dialog = EditPersonDialog(self._app, self._site.id, person, self)
+        if dialog.exec() and dialog.updated is not None:
+            self.refresh(person_id)
             self.changes.announce(self, Topic.PEOPLE)
 
     def _current_info(self) -> PersonInfo | None:

@@ -1,22 +1,26 @@
 """« Tarif solidaire à revoir »: the households whose eligibility for the solidarity price ends
 within a month or has ended (issue 21), the soonest first, with their phone when they
-consented, so that the desk asks for the new attestation before the till stops the price."""
+consented, so that the desk asks for the new attestation before the till stops the price;
+« Prolonger… » opens the household's record to enter the end of the new one."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from enum import IntEnum
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, place_today
 from tiers_lieu.services.eligibility import REVIEW_DAYS, ReviewLine
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.common import make_table
+from tiers_lieu.ui.common import make_table, selected_id
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
+from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.models import ReadModelTable
+from tiers_lieu.ui.person_dialog import EditPersonDialog
 
 
 class SolidarityReviewModel(ReadModelTable[ReviewLine]):
@@ -77,6 +81,15 @@ class SolidarityReviewTab(QWidget):
         )
         layout.addWidget(self.table)
         layout.addWidget(self.empty)
+        self.extend_button = QPushButton(_("&Prolonger…"), self)
+        self.extend_button.setToolTip(
+            _("Modifier la fiche du foyer choisi : la fin de sa nouvelle attestation")
+        )
+        self.extend_button.clicked.connect(self.on_extend_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.extend_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.shown = refresh_when_shown(self, self._load)  # read when first on screen
         self.changes.watch(self, {Topic.PEOPLE}, self.shown.invalidate)
 
@@ -89,3 +102,20 @@ class SolidarityReviewTab(QWidget):
         rows = self._app.people.solidarity_to_review(self._site.id)
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
+        self.extend_button.setEnabled(bool(rows))
+
+    def on_extend_clicked(self) -> None:
+        """The household's record, to enter the end of its new attestation."""
+        person_id = selected_id(self.table)
+        if not isinstance(person_id, uuid.UUID):
+            return
+        try:
+            person = self._app.people.details(person_id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        dialog = EditPersonDialog(self._app, self._site.id, person, self)
+        dialog.solidarity_until.setFocus()
+        if dialog.exec() and dialog.updated is not None:
+            self._load()
+            self.changes.announce(self, Topic.PEOPLE)
