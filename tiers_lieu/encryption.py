@@ -39,7 +39,7 @@ from typing import Any
 
 from tiers_lieu.encryption_keys import PASSPHRASE, KeyFile, key_id_of
 from tiers_lieu.errors import ComptoirError, DatabaseInUseError
-from tiers_lieu.held_files import PlainConnection, connection_class, raw_access
+from tiers_lieu.held_files import PlainConnection, connection_class, raw_access, read_head
 from tiers_lieu.i18n import _
 from tiers_lieu.private_files import new_private_file, private_folder, write_whole
 
@@ -97,18 +97,18 @@ def has_plain_header(db_path: Path) -> bool:
     """Whether the file starts like a plain SQLite database (an encrypted one starts with
     random bytes).
 
-    The bytes are read only when no connection of this process has the file open (see
-    :func:`raw_access`). Otherwise the answer is the key file's: the file was checked when
-    that connection opened it, and another desk cannot encrypt it while it is open here.
+    The bytes are read only when no connection of this process has the file open
+    (:func:`~tiers_lieu.held_files.read_head`). Otherwise the answer is the key file's: the
+    file was checked when that connection opened it, and another desk cannot encrypt it while
+    it is open here.
     """
-    with raw_access(db_path) as free:
-        if free:
-            try:
-                with db_path.open("rb") as handle:  # held by no connection here
-                    return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-            except OSError:
-                return False
-    return not is_encrypted(db_path)
+    try:
+        head = read_head(db_path, len(SQLITE_HEADER))
+    except OSError:
+        return False
+    if head is None:  # held here: checked when that connection opened it
+        return not is_encrypted(db_path)
+    return head == SQLITE_HEADER
 
 
 def lacks_key_file(db_path: Path) -> bool:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tiers_lieu import held_files
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
 from tiers_lieu.private_files import private_folder, write_whole
@@ -213,7 +214,7 @@ def _bytes_field(data: dict[str, Any], name: str, where: str, sizes: tuple[int, 
 
 def _read_key_file(path: Path) -> object:
     try:
-        with path.open("rb") as handle:  # a key file, never a database
+        with held_files.open_input(path) as handle:  # refuses a base held here
             raw = handle.read(MAX_KEY_FILE_BYTES + 1)
     except OSError as exc:
         raise ComptoirError(

@@ -78,6 +78,17 @@ def raw_access(path: Path) -> Iterator[bool]:
         yield _held.get(_held_name(path), 0) == 0
 
 
+def read_head(path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of ``path`` read as a plain file, or ``None`` when a
+    connection of this process holds it (reading and closing would drop SQLite's locks):
+    the one way Comptoir looks inside a base without SQLite. ``OSError`` when unreadable."""
+    with raw_access(path) as free:
+        if not free:
+            return None
+        with open(path, "rb") as handle:
+            return handle.read(size)
+
+
 class _Counted:
     """Mixed into the DB-API connection classes: the file is counted from just before it is
     opened until the connection is closed (or collected)."""

@@ -110,13 +110,11 @@ class ListTab(QWidget):
 
     view: QTableView
     status: StatusLabel
+    refresh: Callable[[], None]  # each subclass's own read of its list
 
     def __init__(self, parent: QWidget | None, changes: DataChanged | None) -> None:
         super().__init__(parent)
         self.changes = hub_for(changes, self)
-
-    def refresh(self) -> None:
-        raise NotImplementedError
 
     def show_row(self, row_id: object, view: QTableView) -> None:
         """Read the list again and select the row whose id is ``row_id``."""
