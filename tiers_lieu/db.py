@@ -27,7 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -153,14 +153,13 @@ def make_engine(url: str) -> Engine:
 
 
 class UnitOfWork:
-    """One transaction: ``with uow:`` opens a session; only ``commit()`` makes work durable.
+    """One transaction: ``with uow:`` opens it (the ORM session, or the Core connection, is
+    made at first use); only ``commit()`` makes work durable.
 
     Leaving the block without committing (or by an exception) rolls everything back. A
     disk that refuses the write (full, read-only) leaves it as a French
     :class:`~tiers_lieu.errors.StorageError`.
     """
-
-    session: Session
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, access: Actor | None = None
@@ -168,6 +167,35 @@ class UnitOfWork:
         self._engine = engine
         self._read_only = read_only
         self.access = access
+        self._session: Session | None = None
+        self._connection: Connection | None = None
+
+    @property
+    def session(self) -> Session:
+        """The ORM session of this transaction, made at first use (a unit of work that
+        writes through :meth:`connection` only never builds one)."""
+        if self._session is None:
+            # After connection(): the session joins its transaction (one lock, one commit).
+            bind = self._engine if self._connection is None else self._connection
+            self._session = Session(bind, expire_on_commit=False)
+            options = () if self.access is None else self.access.place_filter()
+            if options:
+                # An account bound to one place: other places' rows are left out of every
+                # query.
+                event.listen(self._session, "do_orm_execute", _with_options(options))
+        return self._session
+
+    def connection(self) -> Connection:
+        """The transaction's Core connection, without an ORM session when none is used yet
+        (issue 17: the desk's key press, one read and two inserts, skips the session's
+        bookkeeping). Core statements skip the place filter and the ``before_flush``
+        listeners: their caller checks the place and calls ``validation.check_row``, and
+        never writes audit lines this way (they would get no hash)."""
+        if self._session is not None:
+            return self._session.connection()
+        if self._connection is None:
+            self._connection = self._engine.connect()
+        return self._connection
 
     @property
     def actor_id(self) -> uuid.UUID | None:
@@ -179,11 +207,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         if self._read_only:
             _open_here.read_only = getattr(_open_here, "read_only", 0) + 1
-        self.session = Session(self._engine, expire_on_commit=False)
-        options = () if self.access is None else self.access.place_filter()
-        if options:
-            # An account bound to one place: other places' rows are left out of every query.
-            event.listen(self.session, "do_orm_execute", _with_options(options))
+        self._session = self._connection = None
         return self
 
     def __exit__(
@@ -192,9 +216,13 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        session, connection = self._session, self._connection
         try:
-            self.session.rollback()
-            self.session.close()
+            if session is not None:
+                session.rollback()
+                session.close()
+            if connection is not None:
+                connection.close()  # rolls back what was not committed
         finally:
             if self._read_only:
                 _open_here.read_only -= 1
@@ -206,10 +234,16 @@ class UnitOfWork:
                 raise storage from exc
 
     def commit(self) -> None:
-        self.session.commit()
+        if self._session is not None or self._connection is None:
+            self.session.commit()  # after connection(): flushed into its transaction
+        if self._connection is not None:
+            self._connection.commit()
 
     def rollback(self) -> None:
-        self.session.rollback()
+        if self._session is not None or self._connection is None:
+            self.session.rollback()
+        if self._connection is not None:
+            self._connection.rollback()
 
 
 def _with_options(options: tuple[Any, ...]) -> Any:

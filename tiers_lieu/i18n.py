@@ -21,6 +21,7 @@ import gettext
 import re
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -99,7 +100,13 @@ def format_date(value: date, fmt: str = "short") -> str:
 
 
 def format_time(value: time) -> str:
-    return _babel_dates().format_time(value, format="HH:mm", locale=locale_name())
+    return _time_text(value, locale_name())
+
+
+@lru_cache(maxsize=2048)
+def _time_text(value: time, locale: str) -> str:
+    # Remembered: each key press at the desk shows its time twice (issue 17).
+    return str(_babel_dates().format_time(value, format="HH:mm", locale=locale))
 
 
 def time_zone(name: str | None) -> ZoneInfo:
@@ -140,9 +147,17 @@ def format_instant(value: datetime, zone: ZoneInfo, fmt: str = "short") -> str:
 
 def format_number(value: int | float | Decimal, decimals: int | None = None) -> str:
     if decimals is None:
+        if type(value) is int:  # not a bool, nor a float equal to it
+            return _count_text(value, locale_name())
         return _babel_numbers().format_decimal(value, locale=locale_name())
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return _babel_numbers().format_decimal(value, format=pattern, locale=locale_name())
+
+
+@lru_cache(maxsize=4096)
+def _count_text(value: int, locale: str) -> str:
+    # Remembered: the desk's buttons show their counts after each key press (issue 17).
+    return str(_babel_numbers().format_decimal(value, locale=locale))
 
 
 def format_duration(minutes: int) -> str:

@@ -187,13 +187,17 @@ def checked_columns(table: Table) -> tuple[tuple[str, Kind, int | None, str], ..
 
 
 def _check(name: str, kind: Kind, length: int | None, table: str, value: Any) -> None:
+    # The field's French label only for a value refused (issue 17: every key press checks
+    # its rows, and a translated label costs more than the check).
     if value is None:
         return
     if kind == "text":
-        if isinstance(value, str):
+        if isinstance(value, str) and (
+            (length is not None and len(value) > length) or _FORBIDDEN.search(value)
+        ):
             check_text(field_label(table, name), value, length)
-    elif isinstance(value, date):  # a datetime is a date too
-        check_date(field_label(table, name), value)
+    elif isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
+        check_date(field_label(table, name), value)  # (a datetime is a date too)
 
 
 def check_row(table: Table, values: Mapping[str, Any]) -> None:

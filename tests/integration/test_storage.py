@@ -104,6 +104,43 @@ def test_a_failing_statement_leaves_nothing_half_written(app, site: SiteInfo) ->
         assert uow.session.exec(select(Visit)).all() == []
 
 
+def test_core_and_orm_writes_of_one_unit_of_work_are_one_transaction(app, site: SiteInfo) -> None:  # type: ignore[no-untyped-def]
+    # The key press writes through uow.connection() (no ORM session); a session used after it
+    # in the same unit of work joins that transaction: both rows go, or neither.
+    import uuid
+
+    from sqlalchemy import insert
+
+    from tiers_lieu.models import utcnow
+
+    service = app.config.list_services(site.id)[0]
+
+    def row() -> dict[str, object]:
+        now = utcnow()
+        return {
+            "id": uuid.uuid4(),
+            "created_at": now,
+            "updated_at": now,
+            "site_id": site.id,
+            "service_id": service.id,
+            "activity_date": date(2026, 3, 2),
+            "count": 1,
+            "source": "desk",
+        }
+
+    for commit in (False, True):
+        with app.uow() as uow:
+            uow.connection().execute(insert(Visit), row())
+            uow.session.add(
+                Visit(site_id=site.id, service_id=service.id, activity_date=date(2026, 3, 2))
+            )
+            assert len(uow.session.exec(select(Visit)).all()) == 2  # one transaction sees both
+            if commit:
+                uow.commit()
+        with app.uow() as uow:
+            assert len(uow.session.exec(select(Visit)).all()) == (2 if commit else 0)
+
+
 def test_foreign_keys_are_enforced(app, site: SiteInfo) -> None:  # type: ignore[no-untyped-def]
     import uuid
 

@@ -208,6 +208,25 @@ def test_a_retry_does_not_bring_back_a_visit_undone_meanwhile(
     assert visit_count(app) == 0
 
 
+def test_a_retry_in_another_place_is_refused_and_the_first_visit_stays(
+    app: Comptoir, site: SiteInfo, services: list[ServiceInfo]
+) -> None:
+    visit_id = uuid.uuid4()
+    first = app.visits.count(site_id=site.id, service_id=services[0].id, visit_id=visit_id)
+    other = app.sites.init_site(name="Le Relais du plateau", commune_name="Gentioux")
+    elsewhere = app.config.list_services(other.id)[0]
+    with pytest.raises(ConflictError, match="déjà enregistrée pour un autre lieu"):
+        app.visits.count(site_id=other.id, service_id=elsewhere.id, visit_id=visit_id)
+    kept = stored(app, visit_id)
+    assert kept is not None and kept.site_id == site.id and kept.created_at == first.created_at
+    assert visit_count(app) == 1
+    # A retry in its own place (read through the same transaction as the key press's
+    # check) still answers the visit saved the first time.
+    again = app.visits.count(site_id=site.id, service_id=services[0].id, visit_id=visit_id)
+    assert again.id == visit_id and again.service_name == services[0].name
+    assert visit_count(app) == 1
+
+
 # -- undo ---------------------------------------------------------------------------------
 def test_undo_removes_the_visit_and_the_audit_log_says_who(
     app: Comptoir, site: SiteInfo, services: list[ServiceInfo], host: UserInfo

@@ -153,6 +153,8 @@ _DESK_LOOKUP = (
 """Everything a key press checks, in one indexed read: the service (its place, whether it is
 active), the place's time zone, whether the visit's id was already counted or removed, and
 the day of the passage it should attach to (``None``: no such passage in this place)."""
+_INSERT_VISIT = _VISIT.insert()
+_INSERT_PASSAGE = _PASSAGE.insert()
 
 
 def _as_day(value: object) -> date | None:
@@ -224,7 +226,7 @@ class VisitService:
         # objects and flush cost more than the commit itself). The service and the passage
         # are checked against the place here, since Core skips the unit of work's place filter.
         with self._uow() as uow:
-            conn = uow.session.connection()
+            conn = uow.connection()  # no ORM session unless a retry needs one
             found = conn.execute(
                 _DESK_LOOKUP,
                 {"service_id": service_id, "visit_id": visit_id, "passage_id": passage_id},
@@ -270,7 +272,7 @@ class VisitService:
                     "created_by_id": uow.actor_id,
                 }
                 check_row(_PASSAGE, passage)
-                conn.execute(_PASSAGE.insert(), passage)
+                conn.execute(_INSERT_PASSAGE, passage)
             elif count > 1:  # a group joins the door's passage: that many came in
                 conn.execute(
                     _PASSAGE.update()
@@ -291,7 +293,7 @@ class VisitService:
                 "passage_id": passage_id,
             }
             check_row(_VISIT, values)  # what the ORM's listener checks on every row
-            conn.execute(_VISIT.insert(), values)
+            conn.execute(_INSERT_VISIT, values)
             uow.commit()
         return VisitInfo(
             id=new_id,

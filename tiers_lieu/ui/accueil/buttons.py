@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -20,6 +20,26 @@ from tiers_lieu.services.readmodels import ServiceInfo
 
 COLUMNS = 3
 FLASH_MS = 400
+
+
+class CountLabel(QLabel):
+    """A button's count, held at the size of its text: a new count of as many digits redraws
+    the label alone, without laying out the button and the pad again (issue 17: after each
+    key press, that layout cost more than committing the visit)."""
+
+    def show_count(self, text: str) -> None:
+        self.setText(text)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
+
+    def _fit(self) -> None:
+        hint = self.sizeHint()
+        if self.minimumSize() != hint or self.maximumSize() != hint:
+            self.setFixedSize(hint)  # (a fixed size: Qt skips the layout at each setText)
 
 
 class ServiceButton(QPushButton):
@@ -39,7 +59,7 @@ class ServiceButton(QPushButton):
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key_label.setMinimumWidth(26)
         self.key_label.setVisible(key is not None)
-        self.count_label = QLabel("0", self)
+        self.count_label = CountLabel("0", self)
         self.count_label.setObjectName("serviceCount")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.name_label = QLabel(service.name, self)
@@ -65,7 +85,9 @@ class ServiceButton(QPushButton):
         layout = QGridLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.key_label, 0, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.count_label, 0, 1)
+        layout.addWidget(
+            self.count_label, 0, 1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+        )
         layout.addWidget(self.name_label, 1, 0, 1, 2)
         layout.setColumnStretch(1, 1)
         layout.setRowStretch(1, 1)
@@ -86,7 +108,7 @@ class ServiceButton(QPushButton):
         if count == self._count:
             return  # nothing to redraw (the other buttons, after a key press)
         self._count = count
-        self.count_label.setText(format_number(count))
+        self.count_label.show_count(format_number(count))
         self._describe()
 
     def flash(self) -> None:
