@@ -34,6 +34,14 @@ from tiers_lieu.services.people import PeopleService
 from tiers_lieu.services.privacy import PrivacyService
 from tiers_lieu.services.reports import ReportService
 from tiers_lieu.services.sites import SiteService
+from tiers_lieu.services.till.billing import BillingService
+from tiers_lieu.services.till.clients import ClientService
+from tiers_lieu.services.till.closures import TillClosureService
+from tiers_lieu.services.till.donations import DonationService
+from tiers_lieu.services.till.fec import FecService
+from tiers_lieu.services.till.invoices import InvoiceService
+from tiers_lieu.services.till.journal_service import TillJournalService
+from tiers_lieu.services.till.receipts import ReceiptService
 from tiers_lieu.services.time_sheets import TimeSheetService
 from tiers_lieu.services.today import TodayService
 from tiers_lieu.services.visit_log import VisitLogService
@@ -72,8 +80,16 @@ class Comptoir:
     audit_log: AuditLogService
     bundles: BundleService
     place_keys: PlaceKeyService
+    receipts: ReceiptService
+    fec: FecService
+    donations: DonationService
+    till_closures: TillClosureService
+    till_journal: TillJournalService
     backups: BackupService | None
     """The file's backups; ``None`` on PostgreSQL, where the server keeps its own."""
+    billing: BillingService
+    clients: ClientService
+    invoices: InvoiceService
 
     @property
     def access(self) -> Access:
@@ -149,5 +165,13 @@ def build(db: str | None = None) -> Comptoir:
         audit_log=AuditLogService(uow),
         bundles=BundleService(uow, place_keys=place_keys, backups=backups),
         place_keys=place_keys,
+        receipts=ReceiptService(uow),
+        fec=FecService(uow),
+        donations=DonationService(uow),
+        till_closures=TillClosureService(uow),
+        till_journal=TillJournalService(uow, place_keys=place_keys, backups=backups),
         backups=backups,
+        billing=BillingService(uow),
+        clients=ClientService(uow),
+        invoices=InvoiceService(uow),
     )

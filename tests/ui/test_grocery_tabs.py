@@ -12,15 +12,18 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.models.enums import StockMovementKind
+from tiers_lieu.models.enums import Role, StockMovementKind
 from tiers_lieu.services.grocery.products import ProductFields
 from tiers_lieu.services.grocery.sales import LineInput, PaymentInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.grocery import GroceryPanel
+from tiers_lieu.ui.grocery.day_tab import DaySalesTab
 from tiers_lieu.ui.grocery.producer_dialog import ProducerDialog
 from tiers_lieu.ui.grocery.product_dialog import ProductDialog
 from tiers_lieu.ui.grocery.stock_tab import MovementDialog
-from tiers_lieu.ui.grocery.table_models import DaySalesModel, ProductsModel
+from tiers_lieu.ui.grocery.table_models import ProductsModel
+
+PASSWORD = "tilleul-2026"
 
 
 @pytest.fixture
@@ -59,14 +62,49 @@ def test_day_sales_z_pdf_and_cancel(
         tab.save_z()
     assert "Espèces 1 9,60 €" in pdf_text(target)
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    asked: list[str] = []
+
+    def answer(_parent: object, title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    assert tab.cancel_button.text() == "Annu&ler par un ticket d'annulation…"
+    assert tab.cancel_button.isVisible()
+    original = tab.model.row_at(0).id
     tab.view.selectRow(0)
     tab.cancel_selected()
-    assert tab.model.index(0, DaySalesModel.Columns.STATUS).data() == "Annulée"
-    assert "— 0,00" in tab.summary.text()
+    assert "ticket d'annulation" in asked[0] and "ticket d'origine y reste" in asked[0]
+    assert tab.model.rowCount() == 2  # the original ticket and its reversal
+    assert app.grocery.sales.get(original).reversed_by_number == 2
     panel.tabs.setCurrentWidget(panel.stock_tab)
     stock = panel.stock_tab.model.index(0, ProductsModel.Columns.STOCK).data()
     assert stock == "5"
+
+
+def test_a_volunteer_sees_no_cancel_action(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bread = app.grocery.products.create(site.id, ProductFields(name="Pain", price_cents=480))
+    app.grocery.stock.receive(
+        site_id=site.id, product_id=bread.id, quantity_milli=5000, unit_cost_cents=None
+    )
+    app.grocery.sales.record(
+        site_id=site.id, lines=[LineInput(bread.id, 1000)], payments=[PaymentInput("cash", 480)]
+    )
+    volunteer = app.accounts.create_user(
+        username="benevole", display_name="Bénévole", password=PASSWORD, role=Role.VOLUNTEER
+    )
+    app.access.sign_in(volunteer)
+    tab = DaySalesTab(app, site)
+    qtbot.addWidget(tab)
+    with qtbot.waitExposed(tab):
+        tab.show()
+    assert not tab.cancel_button.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked"))
+    tab.view.selectRow(0)
+    tab.cancel_selected()  # the Del key: nothing happens
+    assert tab.model.rowCount() == 1
 
 
 def test_reception_in_stock_tab(

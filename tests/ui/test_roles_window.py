@@ -58,14 +58,15 @@ def test_every_section_offered_to_a_role_opens_without_a_refusal(
         assert offered == [s.key for s in SECTIONS]
 
 
-def test_a_volunteer_gets_the_basket_sheet_but_not_the_till(
+def test_a_volunteer_sells_at_the_till_and_gets_the_basket_sheet(
     qtbot: QtBot, demo_app: Comptoir
 ) -> None:
+    # Issue 21: volunteers may sell (not cancel a ticket after the fact, nor close a month).
     window = open_window_as(qtbot, demo_app, Role.VOLUNTEER)
     shop = window.show_section("epicerie")
     assert isinstance(shop, QTabWidget)
-    assert [shop.tabText(i) for i in range(shop.count())] == ["AMAP"]
-    amap_tabs = shop.widget(0).findChild(QTabWidget)
+    assert [shop.tabText(i) for i in range(shop.count())] == ["Épicerie", "AMAP"]
+    amap_tabs = shop.widget(1).findChild(QTabWidget)
     assert [amap_tabs.tabText(i) for i in range(amap_tabs.count())] == ["Distributions"]
 
 

@@ -36,6 +36,7 @@ TITLES = [
     "Personnes",
     "Rapports",
     "Paramètres",
+    "Caisse et factures",
 ]
 
 
@@ -62,13 +63,14 @@ def label_texts(widget: QWidget) -> str:
     return "\n".join(label.text() for label in widget.findChildren(QLabel))
 
 
-def test_navigation_lists_the_eight_sections_with_their_shortcut(
+def test_navigation_lists_the_nine_sections_with_their_shortcut(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, coordinator: UserInfo
 ) -> None:
     window = open_window(qtbot, app, site, coordinator)
     items = [window.nav.item(row) for row in range(window.nav.count())]
     assert [item.text() for item in items] == TITLES
     assert items[2].toolTip() == "Visites et ateliers (Ctrl+3)"
+    assert items[8].toolTip() == "Caisse et factures (Ctrl+9)"
     assert window.current_section_key() == "accueil"
 
 
@@ -314,11 +316,11 @@ def test_smoke_test_visits_everything_and_saves_screenshots(
     assert run_smoke_test(app, shots) == 0
     files = sorted(p.name for p in shots.glob("*.png"))
     assert screenshot_names()[0] == "01-accueil.png"
-    assert screenshot_names()[-1] == "08-parametres.png"
+    assert screenshot_names()[-1] == "09-caisse.png"
     assert set(screenshot_names()) <= set(files)
     small = {p.name for p in (shots / "1024x600").glob("*.png")}  # a netbook's screen too
     assert set(screenshot_names()) <= small
-    assert "09-premier-demarrage.png" in files and len(files) >= 9
+    assert "10-premier-demarrage.png" in files and len(files) >= 10
     assert all((shots / name).stat().st_size > 2000 for name in files)
     assert app.sites.list_sites() == [site]  # the assistant's picture writes nothing
 

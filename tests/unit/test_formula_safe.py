@@ -75,6 +75,7 @@ EXPORTERS = {
     "reports/documents/coop.py": "the Coop's activity export (démarches, workshops), XLSX, CSV",
     "reports/documents/census.py": "Observatoire des tiers-lieux census, CSV and XLSX",
     "reports/documents/listing.py": "national listing of places (the schema's CSV, commas)",
+    "reports/documents/fec.py": "FEC text and the Z totals (CSV, XLSX): test_till_fec.py",
     "services/audit_log.py": "audit log CSV",
 }
 #: The formula-safe helper itself: the only other place allowed to hold a writer.

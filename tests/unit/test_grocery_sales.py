@@ -1,5 +1,5 @@
 """Sales at the counter: one transaction for sale, payments and movements; prices, change,
-the stock warning, cancellation, and the Z de caisse."""
+the stock warning, cancellation by a reversing ticket, and the Z de caisse."""
 
 from __future__ import annotations
 
@@ -18,15 +18,10 @@ from tiers_lieu.errors import ConflictError, NotFoundError
 from tiers_lieu.models import Payment, Sale, SaleLine, StockMovement
 from tiers_lieu.models.enums import ProductUnit, StockMovementKind
 from tiers_lieu.reports.documents.z_report import write_z_pdf
+from tiers_lieu.services.amounts import line_total, vat_included
 from tiers_lieu.services.grocery import sales as sales_module
 from tiers_lieu.services.grocery.products import ProductFields, ProductInfo
-from tiers_lieu.services.grocery.sales import (
-    LineInput,
-    PaymentInput,
-    StockWarning,
-    line_total,
-    vat_included,
-)
+from tiers_lieu.services.grocery.sales import LineInput, PaymentInput, StockWarning
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
@@ -167,22 +162,32 @@ def test_sale_beyond_stock_warns_then_records_the_correction(app: Comptoir, site
     assert (StockMovementKind.INVENTORY, 2000) in kinds
 
 
-def test_cancel_puts_products_back_and_leaves_the_z(app: Comptoir, site: SiteInfo) -> None:
+def test_cancel_records_a_reversing_ticket_and_puts_products_back(
+    app: Comptoir, site: SiteInfo
+) -> None:
     bread = product(app, site, "Pain", 480)
     sale = app.grocery.sales.record(
         site_id=site.id, lines=[LineInput(bread.id, 2000)], payments=[PaymentInput("card", 960)]
     )
-    cancelled = app.grocery.sales.cancel(sale.id)
-    assert cancelled.cancelled_at is not None
+    reversal = app.grocery.sales.cancel(sale.id)
+    assert (reversal.ticket_number, reversal.reverses_id, reversal.reverses_number) == (
+        2,
+        sale.id,
+        1,
+    )
+    assert reversal.total_cents == -960
+    assert [(line.quantity_milli, line.total_cents) for line in reversal.lines] == [(-2000, -960)]
+    assert [(p.method, p.amount_cents) for p in reversal.payments] == [("card", -960)]
     assert app.grocery.stock.level(bread.id) == 20000
-    with pytest.raises(ConflictError):
+    original = app.grocery.sales.get(sale.id)
+    assert (original.total_cents, original.cancelled_at) == (960, None)  # unchanged
+    assert (original.reversed_by_id, original.reversed_by_number) == (reversal.id, 2)
+    with pytest.raises(ConflictError, match="T000002"):
         app.grocery.sales.cancel(sale.id)
-    today = cancelled.sold_at.astimezone(app.visits.time_zone(site.id)).date()
-    z = app.grocery.closing.z_report(site_id=site.id, day=today)
-    assert (z.sales, z.total_cents, z.cancelled_sales, z.cancelled_cents) == (0, 0, 1, 960)
-    assert [s.cancelled for s in app.grocery.closing.day_sales(site_id=site.id, day=today)] == [
-        True
-    ]
+    with pytest.raises(ConflictError, match="déjà une annulation"):
+        app.grocery.sales.cancel(reversal.id)
+    today = reversal.sold_at.astimezone(app.visits.time_zone(site.id)).date()
+    assert app.grocery.closing.z_report(site_id=site.id, day=today).total_cents == 0
 
 
 def test_rounding_helpers() -> None:

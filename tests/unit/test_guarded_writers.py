@@ -66,6 +66,7 @@ OPEN: dict[str, str] = {
     "agenda.resources.ResourceService.find": "salles et postes du lieu",
     "agenda.resources.ResourceService.get": "salles et postes du lieu",
     "agenda.resources.ResourceService.list": "salles et postes du lieu",
+    "till.journal_service.TillJournalService.verify_archive": "un fichier, la clé publique",
 }
 
 # Open methods that write anyway, and why that is safe.
@@ -114,6 +115,8 @@ NOT_AUDITED: dict[str, str] = {
     # A sale is the till's own journal (lines, payments, the Z report); a cancellation is
     # audited (grocery.sales.SaleService.cancel).
     "grocery.sales.SaleService.record": "une vente est le journal de caisse lui-même",
+    # A reprinted ticket is a « duplicate » line of the till journal (chained, inalterable).
+    "till.receipts.ReceiptService.duplicate": "le duplicata est une ligne du journal de caisse",
     # A read-only unit of work: its commit only ends the read transaction.
     "reports.ReportService.compute": "calcul en lecture seule",
     "reports.ReportService.census": "calcul en lecture seule",

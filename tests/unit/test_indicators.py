@@ -324,6 +324,9 @@ def build_dataset(app: Comptoir, site: SiteInfo) -> Dataset:
             x.add(
                 Sale, sold_at=moment, total_cents=cents, cancelled_at=moment if cancelled else None
             )
+        # A ticket cancelled by a reversing ticket (issue 21): neither counts, nor their money.
+        mistaken = x.add(Sale, sold_at=at(date(2026, 3, 10), 11), total_cents=700)
+        x.add(Sale, sold_at=at(date(2026, 3, 10), 12), total_cents=-700, reverses_id=mistaken.id)
 
         # -- AMAP: 2 distributions held; 6 baskets (4 large, 2 small), 2 solidarity ---------
         contract = x.add(

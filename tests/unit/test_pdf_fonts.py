@@ -133,6 +133,30 @@ def every_pdf(app: Comptoir, site: SiteInfo, tmp_path: Path) -> dict[str, Path]:
         **publicity_pdfs(app, site, tmp_path),
         "sommaire du dossier de paiement": claim_contents_pdf(tmp_path / "sommaire.pdf"),
         "feuilles de temps": time_sheets_pdf(app, site, tmp_path / "temps.pdf"),
+        **donation_receipt_pdfs(app, site, tmp_path),
+    }
+
+
+def donation_receipt_pdfs(app: Comptoir, site: SiteInfo, tmp_path: Path) -> dict[str, Path]:
+    """A donation's tax receipt (Cerfa 11580) and a membership fee's receipt."""
+    from test_till_donations import entitled, gift
+
+    from tiers_lieu.reports.documents.tax_receipt import (
+        write_membership_receipt,
+        write_tax_receipt,
+    )
+
+    entitled(app, site)
+    receipt = app.donations.issue_receipt(gift(app, site))
+    person = app.people.create(site.id, PersonInput(first_name="Rémi", last_name="Aubert"))
+    membership = MembershipService(app.uow).add(
+        person_id=person.id, start_date=DAY, period="year", fee_cents=2000, method="cheque"
+    )
+    return {
+        "reçu fiscal de don": write_tax_receipt(receipt, tmp_path / "recu-fiscal.pdf"),
+        "reçu de cotisation": write_membership_receipt(
+            app.donations.membership_receipt(membership.id), tmp_path / "cotisation.pdf"
+        ),
     }
 
 

@@ -11,6 +11,7 @@ from tiers_lieu.cli.audit import add_audit_parser
 from tiers_lieu.cli.backup import add_backup_parser
 from tiers_lieu.cli.bookings import add_bookings_parser
 from tiers_lieu.cli.bundle import add_bundle_parser
+from tiers_lieu.cli.caisse import add_caisse_parser
 from tiers_lieu.cli.demo import add_demo_parser
 from tiers_lieu.cli.encrypt import add_encrypt_parser
 from tiers_lieu.cli.export import add_export_parser
@@ -31,6 +32,7 @@ SUB_COMMANDS = (
     add_backup_parser,  # backup and restore
     add_purge_parser,
     add_audit_parser,
+    add_caisse_parser,
     add_bundle_parser,
     add_encrypt_parser,
     add_bookings_parser,

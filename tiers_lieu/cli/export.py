@@ -113,6 +113,19 @@ KINDS: dict[str, ExportKind] = {
         writer="tiers_lieu.reports.documents.listing:export_listing",
         period=False,
     ),
+    "fec": ExportKind(
+        help=N_(
+            "fichier des écritures comptables (FEC) d'un lieu pour le comptable : Z quotidiens, "
+            "factures, avoirs, règlements, cotisations, dons"
+        ),
+        formats=("txt",),
+        writer="tiers_lieu.reports.documents.fec:export_fec",
+    ),
+    "clotures": ExportKind(
+        help=N_("totaux des Z quotidiens d'un lieu : tickets, moyens de paiement, TVA par taux"),
+        formats=("xlsx", "csv"),
+        writer="tiers_lieu.reports.documents.fec:export_closures",
+    ),
 }
 
 

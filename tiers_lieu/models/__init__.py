@@ -33,6 +33,14 @@ from tiers_lieu.models.commerce import (
     StockMovement,
 )
 from tiers_lieu.models.imports import ImportedFile
+from tiers_lieu.models.money import (
+    Client,
+    Donation,
+    Invoice,
+    InvoiceLine,
+    TillClosure,
+    TillJournal,
+)
 from tiers_lieu.models.organisation import Job, Partner, TimeEntry, VolunteerTime
 from tiers_lieu.models.people import AppUser, AuditEntry, Membership, Person
 from tiers_lieu.models.site import (
@@ -60,13 +68,17 @@ __all__ = [
     "BundleConflict",
     "BundleImport",
     "Category",
+    "Client",
     "Closure",
     "Commune",
     "CoworkingPass",
     "Distribution",
+    "Donation",
     "Event",
     "EventAttendance",
     "ImportedFile",
+    "Invoice",
+    "InvoiceLine",
     "Job",
     "Membership",
     "OpeningHours",
@@ -94,6 +106,8 @@ __all__ = [
     "SolidarityFunding",
     "StockLevel",
     "StockMovement",
+    "TillClosure",
+    "TillJournal",
     "TimeEntry",
     "Tombstone",
     "Visit",

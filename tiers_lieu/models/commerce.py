@@ -59,7 +59,12 @@ class Sale(SiteRow, table=True):
     __tablename__ = "sale"
     # « Ventes du jour » and the Z: one place's day of sales, joined to its lines and payments
     # from here (10 × 10: each per-rate and per-method sum 230 → 0.05 ms; migration 0008).
-    __table_args__ = (Index("ix_sale_site_sold_at", "site_id", "sold_at"),)
+    # The ticket number, continuous per place (migration 0012): unique, so that a number is
+    # used once or not at all, whatever a crash interrupts.
+    __table_args__ = (
+        Index("ix_sale_site_sold_at", "site_id", "sold_at"),
+        Index("ix_sale_site_ticket", "site_id", "ticket_number", unique=True),
+    )
 
     sold_at: datetime = Field(sa_type=UTCDateTime, index=True)
     total_cents: int
@@ -69,6 +74,11 @@ class Sale(SiteRow, table=True):
     created_by_id: uuid.UUID | None = Field(
         default=None, foreign_key="app_user.id", ondelete="SET NULL"
     )
+    ticket_number: int | None = None
+    """Continuous per place from 1; NULL only for sales recorded before migration 0012 had
+    numbered them (it numbers every sale in order)."""
+    reverses_id: uuid.UUID | None = Field(default=None, foreign_key="sale.id")
+    """A reversing ticket: the sale it cancels (its lines are that sale's, negated)."""
 
 
 class SaleLine(SiteRow, table=True):
@@ -145,3 +155,5 @@ class Payment(SiteRow, table=True):
     membership_id: uuid.UUID | None = Field(
         default=None, foreign_key="membership.id", ondelete="CASCADE"
     )
+    invoice_id: uuid.UUID | None = Field(default=None, foreign_key="invoice.id")
+    donation_id: uuid.UUID | None = Field(default=None, foreign_key="donation.id")

@@ -153,3 +153,30 @@ class AuditAction(StrEnum):
     REFUSED = "refused"  # an account blocked after wrong secrets, before issue 15
     SWITCH = "switch"
     LOCKOUT = "lockout"  # an account locked after wrong secrets (the delay grows)
+
+
+class JournalKind(StrEnum):
+    """What a line of the till journal records (issue 21)."""
+
+    OPENING = "opening"  # the journal's first line (migration 0012): the sales numbered before
+    TICKET = "ticket"
+    PAYMENT = "payment"
+    REVERSAL = "reversal"  # a reversing ticket, cancelling an earlier one
+    CLOSURE = "closure"  # a day's Z, a month's or a year's closure
+    INVOICE = "invoice"
+    CREDIT = "credit"  # a credit note
+    RECEIPT = "receipt"  # a membership receipt or a donation's tax receipt
+    DUPLICATE = "duplicate"  # a ticket, invoice or receipt printed again
+    ARCHIVE = "archive"  # a closed period's signed archive written
+
+
+class ClosureKind(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class InvoiceKind(StrEnum):
+    QUOTE = "quote"
+    INVOICE = "invoice"
+    CREDIT = "credit"

@@ -140,7 +140,11 @@ def build_page(session: Session, person_id: uuid.UUID, *, include_assistance: bo
     purchases = [
         PageLine(
             s.sold_at.astimezone(zone).date(),
-            _("Achat au prix solidaire") if s.solidarity else _("Achat"),
+            _("Annulation d'achat")  # a reversing ticket (issue 21)
+            if s.reverses_id is not None
+            else _("Achat au prix solidaire")
+            if s.solidarity
+            else _("Achat"),
             format_eur(s.total_cents),
         )
         for s in session.exec(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -191,3 +191,11 @@ class SiteService:
             )
             uow.commit()
             return site_info(site)
+
+
+def day_bounds(uow: UnitOfWork, site_id: uuid.UUID, day: date) -> tuple[datetime, datetime]:
+    """The UTC instants where the place's ``day`` starts and the next one starts."""
+    zone = site_zone(uow, site_id)
+    start = datetime(day.year, day.month, day.day, tzinfo=zone)
+    end = start + timedelta(days=1)
+    return start, datetime(end.year, end.month, end.day, tzinfo=zone)

@@ -13,6 +13,7 @@ one says nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
@@ -35,9 +36,18 @@ class ChainCheck(QObject):
 
     finished = Signal(object)
 
-    def __init__(self, app: Comptoir, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        app: Comptoir,
+        parent: QObject | None = None,
+        *,
+        verify: Callable[[Comptoir], object] | None = None,
+    ) -> None:
+        """``verify``: what to check (the audit log by default; the till journal's check
+        passes ``app.till_journal.verify``'s caller)."""
         super().__init__(parent)
         self._app = app
+        self._verify = verify or (lambda comptoir: comptoir.audit_log.verify())
         self._busy = False
         self._again = False
 
@@ -46,8 +56,8 @@ class ChainCheck(QObject):
             self._again = True
             return
         self._busy = True
-        service = self._app.audit_log
-        run_op(self, lambda _progress: service.verify(), self._on_done, on_failure=self._on_done)
+        app, verify = self._app, self._verify
+        run_op(self, lambda _progress: verify(app), self._on_done, on_failure=self._on_done)
 
     def _on_done(self, outcome: object) -> None:
         self._busy = False

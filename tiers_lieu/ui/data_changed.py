@@ -48,6 +48,7 @@ class Topic(StrEnum):
     SERVICES = "services"
     CALENDAR = "calendar"  # opening hours and closures
     COMMUNES = "communes"
+    INVOICES = "invoices"  # clients, quotes, invoices, credit notes and their payments
 
 
 EVERYTHING = frozenset(Topic)

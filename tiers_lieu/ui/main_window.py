@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self.show_section(self._first_allowed())
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)  # arrow keys move between sections
         self.check_audit_log()
+        self.check_till_journal()
 
     # -- public -----------------------------------------------------------------------------
     @property
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
         current = self.stack.currentIndex()
         self.go_to_section(current if self.allowed(current) else self._first_allowed())
         self.check_audit_log()
+        self.check_till_journal()
 
     def check_audit_log(self) -> None:
         """For whoever may read the audit log: check its hash chains in the background and
@@ -204,6 +206,16 @@ class MainWindow(QMainWindow):
         if previous is not None:
             previous.deleteLater()  # a check still running then tells nobody
         self.audit_check = warn_if_broken(self._app, self, self.audit_label)
+
+    def check_till_journal(self) -> None:
+        """For whoever may read the till: check its journal in the background and warn
+        (dialog, status bar) if it is broken (issue 21)."""
+        from tiers_lieu.ui.money.journal_tab import warn_if_till_broken
+
+        previous: ChainCheck | None = getattr(self, "till_check", None)
+        if previous is not None:
+            previous.deleteLater()
+        self.till_check = warn_if_till_broken(self._app, self, self.till_label)
 
     def show_section(self, which: int | str) -> QWidget:
         """Show a section, building it on first visit; errors propagate to the caller."""
@@ -409,6 +421,9 @@ class MainWindow(QMainWindow):
         self.audit_label = QLabel(self)  # « Journal d'audit altéré… », hidden when intact
         self.audit_label.hide()
         status.addPermanentWidget(self.audit_label)
+        self.till_label = QLabel(self)  # « Journal de caisse altéré… », hidden when intact
+        self.till_label.hide()
+        status.addPermanentWidget(self.till_label)
         self.show_backup_warning()
         self.user_label = QLabel(self)
         status.addPermanentWidget(self.user_label)

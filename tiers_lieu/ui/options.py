@@ -63,6 +63,11 @@ DEMARCHE_EQUIPMENT = Option("demarches/equipment", "")
 DEMARCHE_DIGITAL_THEMES = Option("demarches/digital_themes", "")
 WORKSHOP_CHANNEL = Option("ateliers/channel", "lieu_activite")
 WORKSHOP_EQUIPMENT = Option("ateliers/equipment", "")
+# The desk's receipt printer (it belongs to this computer, not to the place):
+# services/till/printer.PrinterConfig.
+PRINTER_KIND = Option("caisse/printer_kind", "none")
+PRINTER_ADDRESS = Option("caisse/printer_address", "")
+PRINTER_WIDTH = Option("caisse/printer_width", 42)
 
 
 def keep_private(settings: QSettings | None = None) -> None:

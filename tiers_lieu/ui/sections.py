@@ -135,6 +135,13 @@ SECTIONS: tuple[Section, ...] = (
         _lazy("settings", "SettingsSection"),
         permission=Permission.SETTINGS,
     ),
+    Section(
+        "caisse",
+        N_("Caisse et factures"),
+        _lazy("money", "MoneySection"),
+        refresh_on_show=True,
+        permission=Permission.BILLING,
+    ),
 )
 
 

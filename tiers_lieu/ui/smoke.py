@@ -35,7 +35,7 @@ EXIT_OK, EXIT_FAILURE = 0, 1
 
 
 def screenshot_names() -> list[str]:
-    """``01-accueil.png`` … ``08-parametres.png``, in the navigation's order."""
+    """``01-accueil.png`` … ``09-caisse.png``, in the navigation's order."""
     return [f"{index:02d}-{section.key}.png" for index, section in enumerate(SECTIONS, start=1)]
 
 

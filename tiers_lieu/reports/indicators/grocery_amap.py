@@ -47,10 +47,12 @@ def _sum(expression: Any) -> Any:
 def grocery(scope: Scope) -> list[Indicator]:
     sale, movement = table(Sale), table(StockMovement)
     product, producer, site = table(Product), table(Producer), table(Site)
+    # A reversing ticket (issue 21) takes back one sale and its money: it counts −1, and its
+    # negative total nets the turnover, in the period each was recorded.
     sales, cents = scope.session.execute(
-        select(func.count(), _sum(sale.c.total_cents)).where(
-            sale.c.cancelled_at.is_(None), scope.in_period(sale.c.sold_at, sale.c.site_id)
-        )
+        select(
+            _sum(case((sale.c.reverses_id.is_(None), 1), else_=-1)), _sum(sale.c.total_cents)
+        ).where(sale.c.cancelled_at.is_(None), scope.in_period(sale.c.sold_at, sale.c.site_id))
     ).one()
     value = movement.c.quantity_milli * func.coalesce(movement.c.unit_cost_cents, 0)
     is_local = producer.c.distance_km <= site.c.local_distance_km

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, select
+from sqlalchemy import ColumnElement, Table, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -268,9 +268,21 @@ class BundleService:
             self._backups.maybe_backup("import")
 
 
+#: Tables whose rows refer to rows of their own table that a guard forbids setting once the
+#: row is written (migration 0012): a reversing ticket's sale, a credit note's invoice, an
+#: invoice's quote. They go in creation order, so that a row comes after the one it refers to.
+CREATION_ORDER = frozenset({"sale", "invoice"})
+
+
+def _export_order(table: Table) -> tuple[ColumnElement[Any], ...]:
+    if table.name in CREATION_ORDER:
+        return (table.c.created_at, table.c.id)
+    return (table.c.id,)
+
+
 class _Exported:
-    """The rows of a place's tables (parents first, each by id) then its tombstones, read
-    as they are written, counted on the way."""
+    """The rows of a place's tables (parents first, each by id or :func:`_export_order`)
+    then its tombstones, read as they are written, counted on the way."""
 
     def __init__(
         self, session: Session, site_id: uuid.UUID, since: datetime | None, mode: BundleMode
@@ -285,7 +297,7 @@ class _Exported:
         session, site_id, since = self._session, self._site_id, self._since
         for table in travelling_tables():
             key_column = table.c.id if table.name == "site" else table.c.site_id
-            query = select(table).where(key_column == site_id).order_by(table.c.id)
+            query = select(table).where(key_column == site_id).order_by(*_export_order(table))
             if since is not None:
                 query = query.where(table.c.updated_at >= since)
             for row in session.execute(query.execution_options(yield_per=EXPORT_BATCH)).mappings():

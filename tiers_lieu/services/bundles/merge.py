@@ -175,9 +175,12 @@ def _decoder(
 
 @dataclass
 class _LaterReferences:
-    """References from a row to another row of its own table that is not in the base yet:
-    written empty, then set once every row is in. (row id, its ``updated_at`` — kept, not
-    bumped by the update — and the referenced id) per column."""
+    """References from a row to another row of its own table that is not in the base yet
+    nor earlier in the batch (written before it: inserts precede updates, in order): written
+    empty, then set once every row is in. (row id, its ``updated_at`` — kept, not bumped by the
+    update — and the referenced id) per column. A numbered ticket's ``reverses_id`` cannot be
+    set afterwards (migration 0012's guard): the export sends those tables in creation order,
+    so that a ticket's original is always in the base or earlier in its batch."""
 
     pending: dict[tuple[Table, str], list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -190,6 +193,7 @@ class _LaterReferences:
             present = {row_id for row_id, _at, _site in _existing(session, table, list(wanted))}
             for row in rows:
                 target = row.get(name)
+                present.add(row["id"])  # the rows after it may refer to it
                 if target is not None and target not in present:
                     self.pending.setdefault((table, name), []).append(
                         {"b_id": row["id"], "b_target": target, "b_updated": row["updated_at"]}

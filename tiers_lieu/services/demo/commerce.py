@@ -5,18 +5,40 @@ Stock is never stored, only summed from movements, so the simulation keeps a run
 per product and sells at most what is on the shelf: the sum of movements never goes below
 zero, as the sale screen guarantees for real. Receptions carry a purchase price so that the
 report's share of local purchases has something to weigh.
+
+Sales are tickets as the till makes them: numbered in the order they were sold, continuing the
+place's numbers, each with its till journal lines (ticket, then one per payment) chained after
+the place's last line by :func:`~tiers_lieu.services.till.tickets.chain_tickets`, written in
+bulk like the rest. No demo ticket is ever cancelled.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, time, timedelta
+from operator import itemgetter
 from typing import Any
 
-from tiers_lieu.models import Payment, Producer, Product, Sale, SaleLine, StockMovement
+from tiers_lieu.models import (
+    Payment,
+    Producer,
+    Product,
+    Sale,
+    SaleLine,
+    StockMovement,
+    TillJournal,
+)
 from tiers_lieu.models.enums import PaymentMethod, ProductUnit, StockMovementKind
+from tiers_lieu.services.amounts import line_total
 from tiers_lieu.services.demo.activity import Clock
-from tiers_lieu.services.demo.common import DemoContext, Weighted, poisson
+from tiers_lieu.services.demo.common import DemoContext, Weighted, poisson, uuid4_of
+from tiers_lieu.services.till.tickets import (
+    JOURNAL_COLUMNS,
+    ChainedTicket,
+    TicketLine,
+    chain_start,
+    chain_tickets,
+)
 
 # (name, commune, distance in km, what they supply, delivery weekday)
 PRODUCERS: list[tuple[str, str, int, str, int]] = [
@@ -63,7 +85,7 @@ METHOD_WEIGHT = [45, 45, 3, 7]
 
 # The columns of the simulation's rows, in the order it gives them (ids of movements and
 # payments are drawn when they are written, as ``DemoContext.insert`` does).
-SALE = ("id", "created_at", "sold_at", "total_cents", "person_id", "solidarity")
+SALE = ("id", "created_at", "sold_at", "total_cents", "person_id", "solidarity", "ticket_number")
 SALE_LINE = (
     "id",
     "created_at",
@@ -84,7 +106,10 @@ MOVE = (
     "sale_line_id",
     "note",
 )
-PAYMENT = ("created_at", "amount_cents", "method", "paid_on", "sale_id", "reference")
+PAYMENT = ("id", "created_at", "amount_cents", "method", "paid_on", "sale_id", "reference")
+# A journal line's id from the row it records (the sale's or the payment's): drawing them from
+# the seeded generator would change every row the later generators make.
+_JOURNAL_IDS = 0x7469_6C6C_2D6A_6F75_726E_616C_2D64_656D
 
 
 def ean13(body: str) -> str:
@@ -175,6 +200,7 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
     rng = ctx.rng
     clock = Clock(ctx)
     # Tuples of the columns named below (SALE, SALE_LINE, MOVE, PAYMENT): no dict per row.
+    # A sale: (id, sold_at, total, person, solidarity, ticket lines, payments' index range).
     sales: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
     moves: list[tuple[Any, ...]] = []
@@ -191,7 +217,7 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
             low = shelf.stock < shelf.target * 0.4
             if low and (day.weekday() == shelf.delivery or shelf.stock < shelf.target * 0.1):
                 _receive(ctx, moves, shelf, day, shelf.target - shelf.stock)
-        for _ in range(poisson(rng, ctx.scale.sales_per_day * _season(day))):
+        for _draw in range(poisson(rng, ctx.scale.sales_per_day * _season(day))):
             moment = clock.draw(ctx, day.weekday()) or time(11, 0)
             sold_at = ctx.at(day, moment)
             person = rng.choice(buyers) if buyers and rng.random() < 0.15 else None
@@ -202,6 +228,7 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
             total = 0
             size = pick_size()
             picked: list[_Shelf] = []
+            ticket: list[TicketLine] = []
             for shelf in pick_shelves(size):
                 if shelf not in picked:
                     picked.append(shelf)
@@ -217,12 +244,13 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
                 price = (
                     shelf.solidarity_price if solidarity and shelf.solidarity_price else shelf.price
                 )
-                amount = round(price * quantity / 1000)
+                amount = line_total(price, quantity)
                 total += amount
                 line_id = ctx.uid()
                 lines.append(
                     (line_id, sold_at, sale_id, shelf.id, quantity, price, shelf.vat, amount)
                 )
+                ticket.append(TicketLine(shelf.name, quantity, price, shelf.vat, amount))
                 moves.append(
                     (
                         sold_at,
@@ -239,9 +267,7 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
                 continue
             if person is not None:
                 ctx.touch(person.id, day)
-            sales.append(
-                (sale_id, sold_at, sold_at, total, person.id if person else None, solidarity)
-            )
+            first = len(payments)
             method = pick_method()
             if method == PaymentMethod.VOUCHER and total > 500:
                 # A food voucher rarely covers the whole basket: the rest in cash.
@@ -249,6 +275,17 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
                 payments.append(_payment(sale_id, total - 500, PaymentMethod.CASH, day, sold_at))
             else:
                 payments.append(_payment(sale_id, total, method, day, sold_at))
+            sales.append(
+                (
+                    sale_id,
+                    sold_at,
+                    total,
+                    person.id if person else None,
+                    solidarity,
+                    ticket,
+                    (first, len(payments)),
+                )
+            )
         for shelf in shelves:
             if shelf.category in PERISHABLE and shelf.stock > 0 and rng.random() < 0.02:
                 lost = min(shelf.stock, 1000 if shelf.unit != ProductUnit.KG else 500)
@@ -258,10 +295,58 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
                 moves.append(
                     (stamp, shelf.id, StockMovementKind.LOSS, -lost, shelf.cost, stamp, None, note)
                 )
-    ctx.insert_rows(Sale, SALE, sales)
+    _write_tickets(ctx, sales, lines, moves, payments)
+
+
+def _write_tickets(
+    ctx: DemoContext,
+    sales: list[tuple[Any, ...]],
+    lines: list[tuple[Any, ...]],
+    moves: list[tuple[Any, ...]],
+    payments: list[tuple[Any, ...]],
+) -> None:
+    """The sales numbered in the order they were sold (a day's were drawn in any order), then
+    their lines, movements, payments and journal lines, in bulk."""
+    head, last_number = chain_start(ctx.conn, ctx.site_id)
+    sales.sort(key=itemgetter(1))  # stable: one instant keeps the order drawn
+    ctx.insert_rows(
+        Sale,
+        SALE,
+        [
+            (sale_id, sold_at, sold_at, total, person, solidarity, number)
+            for number, (sale_id, sold_at, total, person, solidarity, _t, _p) in enumerate(
+                sales, start=last_number + 1
+            )
+        ],
+    )
     ctx.insert_rows(SaleLine, SALE_LINE, lines)
     ctx.insert_rows(StockMovement, MOVE, moves)
-    ctx.insert_rows(Payment, PAYMENT, payments)
+    # Drawn here, in the payments' order, as the writer drew them when it made them itself.
+    paid = [(ctx.uid(), *payment) for payment in payments]
+    ctx.insert_rows(Payment, PAYMENT, paid)
+    tickets = (
+        ChainedTicket(
+            sale_id=sale_id,
+            number=number,
+            sold_at=sold_at,
+            lines=ticket,
+            total_cents=total,
+            solidarity=solidarity,
+            payments=[(p[0], p[3], p[2], p[6]) for p in paid[first:end]],
+        )
+        for number, (sale_id, sold_at, total, _person, solidarity, ticket, (first, end)) in (
+            enumerate(sales, start=last_number + 1)
+        )
+    )
+    journal = list(
+        chain_tickets(
+            ctx.site_id,
+            tickets,
+            after=head,
+            line_id=lambda ref: uuid4_of(ref.int ^ _JOURNAL_IDS),
+        )
+    )
+    ctx.insert_rows(TillJournal, JOURNAL_COLUMNS, journal)
 
 
 def _season(day: date) -> float:

@@ -18,6 +18,12 @@ change given back; the payment stored for cash is what stays in the till. A sale
 stock raises :class:`StockWarning`; confirmed, it first records an inventory correction
 (the shelf held more than the books said) so that the level never goes below zero silently
 and the report can see the correction.
+
+Cancelling a ticket after the fact (:meth:`SaleService.cancel`, permission ``TILL_CANCEL``)
+never changes it: a *reversing ticket* is recorded, with its own number, the original's lines
+negated and no payment of its own (the refund goes back by the original's methods, which its
+journal lines say, negated); the products go back on the shelf. A ticket is reversed once,
+and a reversal is never reversed.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import col, select
 
@@ -36,10 +42,14 @@ from tiers_lieu.models import Payment, Person, Product, Sale, SaleLine, StockMov
 from tiers_lieu.models.enums import AuditAction, PaymentMethod, StockMovementKind
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.amounts import line_total
 from tiers_lieu.services.eligibility import eligible_on, ended_on
 from tiers_lieu.services.grocery.products import stock_levels
 from tiers_lieu.services.grocery.stock import check_quantity, format_quantity
 from tiers_lieu.services.sites import site_zone
+from tiers_lieu.services.till.closed import ensure_open
+from tiers_lieu.services.till.journal import lock_chain
+from tiers_lieu.services.till.tickets import journal_ticket, next_ticket_number, ticket_label
 
 
 def unit_price(price_cents: int, solidarity_price_cents: int | None, solidarity: bool) -> int:
@@ -47,16 +57,6 @@ def unit_price(price_cents: int, solidarity_price_cents: int | None, solidarity:
     if solidarity and solidarity_price_cents is not None:
         return solidarity_price_cents
     return price_cents
-
-
-def line_total(unit_price_cents: int, quantity_milli: int) -> int:
-    """Price × quantity in cents, rounded half up (1,235 kg at 2,50 € = 3,09 €)."""
-    return (unit_price_cents * quantity_milli + 500) // 1000
-
-
-def vat_included(total_cents: int, rate_bp: int) -> int:
-    """The VAT inside a VAT-inclusive amount, rounded half up: total × rate / (1 + rate)."""
-    return (total_cents * rate_bp * 2 + (10000 + rate_bp)) // (2 * (10000 + rate_bp))
 
 
 @dataclass(frozen=True)
@@ -119,14 +119,15 @@ class SaleInfo:
     cancelled_at: datetime | None
     corrections: tuple[str, ...] = ()
     """Products whose stock was corrected to allow this sale."""
-
-
-def day_bounds(uow: UnitOfWork, site_id: uuid.UUID, day: date) -> tuple[datetime, datetime]:
-    """The UTC instants where the place's ``day`` starts and the next one starts."""
-    zone = site_zone(uow, site_id)
-    start = datetime(day.year, day.month, day.day, tzinfo=zone)
-    end = start + timedelta(days=1)
-    return start, datetime(end.year, end.month, end.day, tzinfo=zone)
+    ticket_number: int | None = None
+    reverses_id: uuid.UUID | None = None
+    """A reversing ticket: the sale it cancels. Its ``payments`` are then the refunds, the
+    original's payments negated (a reversal has no payment rows of its own)."""
+    reverses_number: int | None = None
+    """A reversing ticket: the ticket number of the sale it cancels."""
+    reversed_by_id: uuid.UUID | None = None
+    reversed_by_number: int | None = None
+    """The reversing ticket that cancels this sale, when one does."""
 
 
 def _place_day(uow: UnitOfWork, site_id: uuid.UUID) -> date:
@@ -232,26 +233,39 @@ class SaleService:
                 raise ValidationError(_("Client"), _("cette personne n'existe plus"))
             now = utcnow()
             today = now.astimezone(site_zone(uow, site_id)).date()
+            ensure_open(uow, site_id, today)  # a closed day (its Z printed) never changes
             at_solidarity = solidarity or eligible_on(person, today)
             corrections = self._check_stock(uow, site_id, lines, products, confirm_beyond_stock)
+            prices = {
+                line.product_id: unit_price(
+                    products[line.product_id].price_cents,
+                    products[line.product_id].solidarity_price_cents,
+                    at_solidarity,
+                )
+                for line in lines
+            }
+            # The total is known before the sale's row is written: a numbered ticket's row
+            # is never updated afterwards (migration 0012's guard).
+            total = sum(line_total(prices[line.product_id], line.quantity_milli) for line in lines)
+            kept, change = _settle(total, payments)
             sale = Sale(
                 site_id=site_id,
                 sold_at=now,
-                total_cents=0,
+                total_cents=total,
                 person_id=person_id,
                 solidarity=at_solidarity,
                 created_by_id=uow.actor_id,
+                ticket_number=next_ticket_number(uow, site_id),
             )
             uow.session.add(sale)
             # The sale's row first: its lines and payments refer to it, and without mapped
             # relationships the flush does not order tables by their references.
             uow.session.flush()
             infos: list[SaleLineInfo] = []
+            rows: list[tuple[SaleLine, str]] = []
             for line in lines:
                 product = products[line.product_id]
-                price = unit_price(
-                    product.price_cents, product.solidarity_price_cents, at_solidarity
-                )
+                price = prices[line.product_id]
                 row = SaleLine(
                     site_id=site_id,
                     sale_id=sale.id,
@@ -262,6 +276,7 @@ class SaleService:
                     total_cents=line_total(price, line.quantity_milli),
                 )
                 uow.session.add(row)
+                rows.append((row, product.name))
                 uow.session.add(
                     StockMovement(
                         site_id=site_id,
@@ -273,26 +288,26 @@ class SaleService:
                     )
                 )
                 infos.append(_line_info(row, product))
-            sale.total_cents = sum(i.total_cents for i in infos)
-            kept, change = _settle(sale.total_cents, payments)
             paid_on = now.astimezone(site_zone(uow, site_id)).date()
-            for payment in kept:
-                uow.session.add(
-                    Payment(
-                        site_id=site_id,
-                        amount_cents=payment.amount_cents,
-                        method=payment.method,
-                        paid_on=paid_on,
-                        reference=payment.reference,
-                        sale_id=sale.id,
-                    )
+            payment_rows = [
+                Payment(
+                    site_id=site_id,
+                    amount_cents=payment.amount_cents,
+                    method=payment.method,
+                    paid_on=paid_on,
+                    reference=payment.reference,
+                    sale_id=sale.id,
                 )
+                for payment in kept
+            ]
+            uow.session.add_all(payment_rows)
             if person is not None and (
                 person.last_activity_on is None or person.last_activity_on < paid_on
             ):
                 person.last_activity_on = paid_on  # retention counts from the last activity
                 uow.session.add(person)
             uow.session.flush()
+            journal_ticket(uow, sale, rows, payment_rows)
             uow.commit()
             return SaleInfo(
                 id=sale.id,
@@ -306,6 +321,7 @@ class SaleService:
                 change_cents=change,
                 cancelled_at=None,
                 corrections=tuple(corrections),
+                ticket_number=sale.ticket_number,
             )
 
     @staticmethod
@@ -358,7 +374,10 @@ class SaleService:
                 .where(SaleLine.sale_id == sale_id)
                 .order_by(col(SaleLine.created_at), col(SaleLine.id))
             ).all()
-            payments = uow.session.exec(select(Payment).where(Payment.sale_id == sale_id)).all()
+            original = uow.session.get(Sale, sale.reverses_id) if sale.reverses_id else None
+            payments = _payments_of(uow, original.id if original is not None else sale_id)
+            sign = -1 if original is not None else 1
+            reversal = _reversal_of(uow, sale_id)
             person = uow.session.get(Person, sale.person_id) if sale.person_id else None
             return SaleInfo(
                 id=sale.id,
@@ -369,27 +388,80 @@ class SaleService:
                 person_name=_person_name(person),
                 lines=tuple(_line_info(line, product) for line, product in rows),
                 payments=tuple(
-                    PaymentInfo(p.method, p.amount_cents, p.reference) for p in payments
+                    PaymentInfo(p.method, sign * p.amount_cents, p.reference) for p in payments
                 ),
                 change_cents=0,
                 cancelled_at=sale.cancelled_at,
+                ticket_number=sale.ticket_number,
+                reverses_id=sale.reverses_id,
+                reverses_number=original.ticket_number if original is not None else None,
+                reversed_by_id=reversal.id if reversal is not None else None,
+                reversed_by_number=reversal.ticket_number if reversal is not None else None,
             )
 
-    @requires(Permission.SALES)
+    @requires(Permission.TILL_CANCEL)
     def cancel(self, sale_id: uuid.UUID) -> SaleInfo:
-        """Cancel a sale: its products go back on the shelf (reversing movements), its
-        payments no longer count in the Z (the money is handed back)."""
+        """Cancel a ticket by a reversing ticket: a new numbered sale whose lines are the
+        original's negated, its products back on the shelf; the original stays as it was.
+        Returns the reversing ticket (its ``payments``: the refunds, by the original's
+        methods). Refused for a reversal, a ticket already reversed and a sale cancelled
+        before the inalterable till."""
         with self._uow() as uow:
             sale = uow.session.get(Sale, sale_id)
             if sale is None:
                 raise NotFoundError(_("Cette vente n'existe plus."))
+            # Held before looking for an earlier reversal and before numbering this one: two
+            # desks cancelling the same ticket wait for each other (SQLite: the write lock).
+            lock_chain(uow, sale.site_id)
+            if sale.reverses_id is not None:
+                raise ConflictError(
+                    _("Ce ticket est déjà une annulation : il ne peut pas être annulé.")
+                )
             if sale.cancelled_at is not None:
                 raise ConflictError(_("Cette vente est déjà annulée."))
+            earlier = _reversal_of(uow, sale.id)
+            if earlier is not None:
+                raise ConflictError(
+                    _("Cette vente est déjà annulée par le ticket {number}.").format(
+                        number=ticket_label(earlier.ticket_number or 0)
+                    )
+                )
             now = utcnow()
-            sale.cancelled_at = now
-            uow.session.add(sale)
-            lines = uow.session.exec(select(SaleLine).where(SaleLine.sale_id == sale_id)).all()
-            for line in lines:
+            ensure_open(uow, sale.site_id, now.astimezone(site_zone(uow, sale.site_id)).date())
+            originals = uow.session.exec(
+                select(SaleLine, Product)
+                .join(Product, col(Product.id) == col(SaleLine.product_id))
+                .where(SaleLine.sale_id == sale.id)
+                .order_by(col(SaleLine.created_at), col(SaleLine.id))
+            ).all()
+            payments = _payments_of(uow, sale.id)
+            reversal = Sale(
+                site_id=sale.site_id,
+                sold_at=now,
+                total_cents=-sale.total_cents,
+                person_id=sale.person_id,
+                solidarity=sale.solidarity,
+                created_by_id=uow.actor_id,
+                ticket_number=next_ticket_number(uow, sale.site_id),
+                reverses_id=sale.id,
+            )
+            uow.session.add(reversal)
+            uow.session.flush()  # before its lines, which refer to it
+            rows: list[tuple[SaleLine, str]] = []
+            infos: list[SaleLineInfo] = []
+            for line, product in originals:
+                row = SaleLine(
+                    site_id=sale.site_id,
+                    sale_id=reversal.id,
+                    product_id=line.product_id,
+                    quantity_milli=-line.quantity_milli,
+                    unit_price_cents=line.unit_price_cents,
+                    vat_rate_bp=line.vat_rate_bp,
+                    total_cents=-line.total_cents,
+                )
+                uow.session.add(row)
+                rows.append((row, product.name))
+                infos.append(_line_info(row, product))
                 uow.session.add(
                     StockMovement(
                         site_id=sale.site_id,
@@ -397,20 +469,59 @@ class SaleService:
                         kind=StockMovementKind.SALE,
                         quantity_milli=line.quantity_milli,
                         occurred_at=now,
-                        sale_line_id=line.id,
+                        sale_line_id=row.id,
                         note=_("Annulation de la vente"),
                     )
                 )
+            uow.session.flush()
+            journal_ticket(uow, reversal, rows, payments, reversed_number=sale.ticket_number)
             audit.record(
                 uow,
                 action=AuditAction.DELETE,
                 entity="sale",
                 entity_id=sale.id,
                 site_id=sale.site_id,
-                details={"total_cents": sale.total_cents},
+                details={
+                    "total_cents": sale.total_cents,
+                    "ticket": sale.ticket_number,
+                    "reversal_ticket": reversal.ticket_number,
+                },
+            )
+            person = uow.session.get(Person, sale.person_id) if sale.person_id else None
+            info = SaleInfo(
+                id=reversal.id,
+                sold_at=now,
+                total_cents=reversal.total_cents,
+                solidarity=reversal.solidarity,
+                person_id=reversal.person_id,
+                person_name=_person_name(person),
+                lines=tuple(infos),
+                payments=tuple(
+                    PaymentInfo(p.method, -p.amount_cents, p.reference) for p in payments
+                ),
+                change_cents=0,
+                cancelled_at=None,
+                ticket_number=reversal.ticket_number,
+                reverses_id=sale.id,
+                reverses_number=sale.ticket_number,
             )
             uow.commit()
-        return self.get(sale_id)
+            return info
+
+
+def _payments_of(uow: UnitOfWork, sale_id: uuid.UUID) -> list[Payment]:
+    return list(
+        uow.session.exec(
+            select(Payment)
+            .where(Payment.sale_id == sale_id)
+            .order_by(col(Payment.created_at), col(Payment.id))
+        ).all()
+    )
+
+
+def _reversal_of(uow: UnitOfWork, sale_id: uuid.UUID) -> Sale | None:
+    """The reversing ticket that cancels ``sale_id``, if any."""
+    return uow.session.exec(select(Sale).where(Sale.reverses_id == sale_id).limit(1)).first()
 
 
 def _line_info(line: SaleLine, product: Product) -> SaleLineInfo:

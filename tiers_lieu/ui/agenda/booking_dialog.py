@@ -46,6 +46,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_eur, ngettext, place_today, weekday_name
 from tiers_lieu.models.enums import CategoryKind, ResourceKind
+from tiers_lieu.services.access import Permission
 from tiers_lieu.services.agenda.errors import AgendaConflict, PastBookingError
 from tiers_lieu.services.agenda.inputs import KEEP, BookingRequest, Repetition
 from tiers_lieu.services.agenda.prices import price_for
@@ -63,6 +64,7 @@ from tiers_lieu.ui.amounts import cents_text, parse_cents
 from tiers_lieu.ui.common import make_table, to_date, to_time
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.money.invoice_dialog import invoice_booking
 from tiers_lieu.ui.pickers import CategoryCombo
 
 
@@ -189,6 +191,11 @@ class BookingDialog(QDialog):
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.on_save_clicked)
         self.buttons.rejected.connect(self.reject)
+        if booking is not None and app.access.allows(Permission.BILLING):  # issue 21
+            invoice = self.buttons.addButton(
+                _("&Facturer…"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            invoice.clicked.connect(lambda: invoice_booking(app, site, booking.id, self))
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

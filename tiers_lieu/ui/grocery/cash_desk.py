@@ -41,6 +41,7 @@ from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.common import parse_milli
 from tiers_lieu.ui.grocery.payment_dialog import PaymentDialog
+from tiers_lieu.ui.grocery.receipt_dialog import show_sale_receipt
 from tiers_lieu.ui.grocery.table_models import CartLine, CartModel, ProductsModel
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.pickers import PersonEdit
@@ -425,5 +426,6 @@ class CashDeskTab(QWidget):
         else:
             message = _("Vente enregistrée : {total}").format(total=format_eur(sale.total_cents))
         self.status.setText(message)
+        self.receipt_dialog = show_sale_receipt(self._app, sale.id, sale.change_cents, self)
         self.changes.announce(self, Topic.SALES, Topic.STOCK)
         return sale

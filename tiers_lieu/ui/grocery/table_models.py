@@ -19,12 +19,14 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from tiers_lieu.i18n import _, format_datetime, format_eur, format_time, time_zone
+from tiers_lieu.services.amounts import line_total
 from tiers_lieu.services.grocery.closing import DaySale
 from tiers_lieu.services.grocery.labels import method_label, movement_label, unit_label, vat_label
 from tiers_lieu.services.grocery.producers import ProducerInfo
 from tiers_lieu.services.grocery.products import ProductInfo
-from tiers_lieu.services.grocery.sales import line_total, unit_price
+from tiers_lieu.services.grocery.sales import unit_price
 from tiers_lieu.services.grocery.stock import MovementInfo, format_quantity
+from tiers_lieu.services.till.tickets import ticket_label
 from tiers_lieu.ui.models import ReadModelTable
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -281,16 +283,18 @@ class ProducersModel(ReadModelTable[ProducerInfo]):
 
 class DaySalesModel(ReadModelTable[DaySale]):
     class Columns(IntEnum):
-        TIME = 0
-        ITEMS = 1
-        TOTAL = 2
-        METHODS = 3
-        BUYER = 4
-        STATUS = 5
+        TICKET = 0
+        TIME = 1
+        ITEMS = 2
+        TOTAL = 3
+        METHODS = 4
+        BUYER = 5
+        STATUS = 6
 
     def headers(self) -> dict[Any, str]:
         c = self.Columns
         return {
+            c.TICKET: _("Ticket"),
             c.TIME: _("Heure"),
             c.ITEMS: _("Articles"),
             c.TOTAL: _("Montant"),
@@ -301,6 +305,8 @@ class DaySalesModel(ReadModelTable[DaySale]):
 
     def display(self, row: DaySale, column: Any) -> str:
         c = self.Columns
+        if column == c.TICKET:
+            return ticket_label(row.ticket_number) if row.ticket_number is not None else "—"
         if column == c.TIME:
             return format_time(row.time)
         if column == c.ITEMS:
@@ -311,15 +317,21 @@ class DaySalesModel(ReadModelTable[DaySale]):
             return ", ".join(method_label(m) for m in row.methods)
         if column == c.BUYER:
             return row.person_name
+        if row.reverses_ticket is not None:
+            return _("Annulation du ticket {number}").format(
+                number=ticket_label(row.reverses_ticket)
+            )
+        if row.reversed_by is not None:
+            return _("Annulé par le ticket {number}").format(number=ticket_label(row.reversed_by))
         if row.cancelled:
             return _("Annulée")
         return _("Prix solidaire") if row.solidarity else ""
 
     def alignment(self, column: Any) -> Qt.AlignmentFlag:
         c = self.Columns
-        return _RIGHT if column in (c.ITEMS, c.TOTAL) else _LEFT
+        return _RIGHT if column in (c.TICKET, c.ITEMS, c.TOTAL) else _LEFT
 
     def extra(self, row: DaySale, column: Any, role: int) -> object:
-        if role == Qt.ItemDataRole.ForegroundRole and row.cancelled:
+        if role == Qt.ItemDataRole.ForegroundRole and (row.cancelled or row.is_reversal):
             return QBrush(QColor("#777777"))
         return None

@@ -19,6 +19,7 @@ from tiers_lieu.ui.data_changed import DataChanged, hub_for
 from tiers_lieu.ui.settings.accounts_tab import AccountsTab
 from tiers_lieu.ui.settings.audit_tab import AuditTab
 from tiers_lieu.ui.settings.backups_tab import BackupsTab
+from tiers_lieu.ui.settings.billing import BillingTab
 from tiers_lieu.ui.settings.closures import ClosuresTab
 from tiers_lieu.ui.settings.communes import CommunesTab
 from tiers_lieu.ui.settings.hours import HoursTab
@@ -62,6 +63,10 @@ class SettingsSection(QWidget):
         self.tabs.addTab(self.services_tab, _("Services"))
         self.tabs.addTab(self.communes_tab, _("Communes du territoire"))
         self.tabs.addTab(self.public_card_tab, _("Fiche publique"))
+        self.billing_tab: BillingTab | None = None
+        if app.access.allows(Permission.BILLING):
+            self.billing_tab = BillingTab(app, site, self, changes=self.changes)
+            self.tabs.addTab(self.billing_tab, _("Facturation"))
         self.backups_tab = BackupsTab(app, site, self)
         self.tabs.addTab(self.backups_tab, _("Sauvegardes"))
         # The lock delay (coordination too), the accounts and the log (administration only).
@@ -90,6 +95,8 @@ class SettingsSection(QWidget):
         for tab in (self.hours_tab, self.closures_tab, self.services_tab, self.communes_tab):
             tab.shown.invalidate()
         self.public_card_tab.shown.invalidate()
+        if self.billing_tab is not None:
+            self.billing_tab.shown.invalidate()
 
     def on_place_saved(self, site: SiteInfo) -> None:
         self._site = site
