@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, select
 
@@ -209,3 +209,51 @@ def test_printer_settings_are_checked_and_kept(
     dialog.width_box.setCurrentIndex(dialog.width_box.findData(48))
     dialog.save()
     assert printer_config() == PrinterConfig("network", "192.168.1.50", 48)
+
+
+def test_the_printer_settings_open_from_the_cash_desk_and_from_the_settings(
+    qtbot: QtBot,
+    panel: GroceryPanel,
+    app: Comptoir,
+    site: SiteInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mnemonics import clashes
+
+    from tiers_lieu.ui.settings import SettingsSection
+
+    opened: list[QWidget] = []
+
+    def set_and_save(dialog: PrinterDialog) -> int:
+        opened.append(dialog.parentWidget())
+        dialog.kind.setCurrentIndex(dialog.kind.findData("network"))
+        dialog.address.setText(f"192.168.1.{50 + len(opened)}:9100")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(PrinterDialog, "exec", set_and_save)
+    desk = panel.cash_desk
+    assert clashes(panel.window()) == {}
+    panel.window().activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.scan)
+    qtbot.keyClick(desk.scan, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(opened) == 1)  # a mnemonic clicks after a short flash
+    assert opened[0] is desk
+    assert printer_config() == PrinterConfig("network", "192.168.1.51:9100", 42)
+    corner = desk.printer_button.mapTo(panel, desk.printer_button.rect().bottomRight())
+    assert corner.x() <= panel.width() and corner.y() <= panel.height()
+
+    settings = SettingsSection(app, site)
+    qtbot.addWidget(settings)
+    settings.resize(1024, 600)
+    settings.show()
+    tab = settings.billing_tab
+    assert tab is not None
+    settings.tabs.setCurrentWidget(tab)
+    QApplication.processEvents()
+    assert "192.168.1.51:9100" in tab.printer_label.text()
+    assert clashes(settings) == {}
+    tab.printer_button.click()
+    assert opened[1] is tab
+    assert printer_config() == PrinterConfig("network", "192.168.1.52:9100", 42)
+    assert "192.168.1.52:9100" in tab.printer_label.text()

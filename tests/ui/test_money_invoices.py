@@ -30,6 +30,7 @@ from tiers_lieu.ui.money.invoice_dialog import (
     BookingsDialog,
     CreditDialog,
     DocumentDialog,
+    PassesDialog,
     PaymentDialog,
 )
 from tiers_lieu.ui.money.invoices_tab import InvoicesModel, InvoicesTab
@@ -255,6 +256,97 @@ def test_bookings_are_added_to_an_invoice_with_their_price(
     assert (line.quantity_milli, line.unit_price_cents, line.total_net_cents) == (2000, 1500, 3000)
     assert line.booking_id is not None
     assert dialog.saved.service_from == day
+
+
+def test_a_coworking_pass_is_added_to_an_invoice_with_its_price_from_the_keyboard(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tiers_lieu.models.enums import PaymentMethod
+    from tiers_lieu.services.people import PersonInput
+    from tiers_lieu.ui.common import to_date, today_qdate
+
+    app.billing.save(site.id, SELLER)
+    aline = app.people.create(site.id, PersonInput(first_name="Aline", last_name="Dubreuil"))
+    marc = app.people.create(site.id, PersonInput(first_name="Marc", last_name="Lenoir"))
+    client = app.clients.create(
+        site.id,
+        ClientInput(
+            name="Aline Dubreuil", address="3 rue Haute", city="Felletin", person_id=aline.id
+        ),
+    )
+    card = app.agenda.passes.create_type(
+        site_id=site.id, name="Carte 10 journées", kind="ten_pass", price_cents=12000
+    )
+    today = to_date(today_qdate(site.zone))
+    sold = {
+        who.id: app.agenda.passes.sell(
+            site_id=site.id,
+            person_id=who.id,
+            pass_type_id=card.id,
+            method=PaymentMethod.CARD,
+            paid_on=today,
+        )
+        for who in (aline, marc)
+    }
+    dialog = DocumentDialog(app, site, str(InvoiceKind.INVOICE))
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert clashes(dialog) == {}
+    seen: list[list[str]] = []
+
+    def tick_from_keyboard(picker: PassesDialog) -> int:
+        with qtbot.waitExposed(picker):
+            picker.show()
+        picker.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is picker.list)
+        assert clashes(picker) == {}
+        rows = [picker.list.item(i).text() for i in range(picker.list.count())]
+        seen.append(rows)
+        assert picker.list.hasFocus()
+        if len(seen) == 1:  # no client yet: every buyer's passes
+            assert not picker.everyone.isEnabled() and len(rows) == 2
+            wanted = next(i for i, text in enumerate(rows) if "Aline Dubreuil" in text)
+            picker.list.setCurrentRow(wanted)
+            qtbot.keyClick(picker.list, Qt.Key.Key_Space)
+        else:  # the client's person's passes only, everyone's a tick away
+            assert picker.everyone.isEnabled() and not picker.everyone.isChecked()
+            assert rows == [] or all("Aline" in text for text in rows)
+            qtbot.keyClick(picker.list, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+            qtbot.waitUntil(picker.everyone.isChecked)  # a mnemonic clicks after a flash
+            assert "Marc Lenoir" in picker.list.item(0).text() and picker.list.count() == 1
+        picker.accept()
+        return picker.result()
+
+    monkeypatch.setattr(PassesDialog, "exec", tick_from_keyboard)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(seen) == 1)
+    assert any("Carte 10 journées" in t and "120,00" in t for t in seen[0]), seen[0]
+    assert dialog.client.currentData() == client.id  # the buyer's client
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 0).text().startswith("Carte 10 journées")
+    assert (
+        dialog.table.item(0, 3).text() == "120,00" and dialog.table.item(0, 2).text() == "forfait"
+    )
+    assert dialog.has_period.isChecked() and to_date(dialog.service_from.date()) == today
+    dialog.accept()
+    assert dialog.saved is not None
+    line = dialog.saved.lines[0]
+    assert (line.pass_id, line.unit_price_cents, line.total_net_cents) == (
+        sold[aline.id].id,
+        12000,
+        12000,
+    )
+    issued = app.invoices.issue(dialog.saved.id)
+    assert issued.row.total_cents == 12000
+    again = DocumentDialog(app, site, str(InvoiceKind.INVOICE))
+    qtbot.addWidget(again)
+    again.choose_client(client.id)
+    again.on_passes()  # Aline's pass is invoiced now: she has none left
+    assert seen[1] == []
+    assert len(seen[0]) == 2
 
 
 def test_the_billing_settings_are_saved_and_a_refusal_names_the_field(

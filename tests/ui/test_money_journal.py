@@ -146,3 +146,31 @@ def test_a_volunteer_is_not_asked_about_the_journal(
     window = open_window(qtbot, app, site, jules)
     qtbot.wait(50)
     assert message_boxes == [] and not window.till_label.isVisible()
+
+
+def test_at_sign_in_a_line_this_desk_verified_then_rewritten_is_said(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    host: UserInfo,
+    message_boxes: list[tuple[str, str, str]],
+) -> None:
+    """The check after a sign-in reads only what is new since this desk's last verification,
+    but the last line it kept must still be there with its hash."""
+    sell(app, site, 2)
+    assert app.till_journal.verify().intact  # this desk keeps line 4
+    sql = (
+        "DROP TRIGGER till_journal_no_update",
+        "UPDATE till_journal SET line_hash = 'ab' || substr(line_hash, 3) WHERE seq = 4",
+        "UPDATE till_journal SET actor = 'X' WHERE seq = 1",  # before: not read at sign-in
+    )
+    with app.engine.begin() as connection:
+        for statement in sql:
+            connection.exec_driver_sql(statement)
+    window = open_window(qtbot, app, site, host)
+    qtbot.waitUntil(lambda: bool(message_boxes))
+    [(kind, title, body)] = message_boxes
+    assert (kind, title) == ("warning", "Journal de caisse altéré")
+    assert "ligne n° 4" in body and "que ce poste a vue sous ce numéro" in body
+    assert "ligne n° 1 " not in body
+    assert "Journal de caisse altéré" in window.till_label.text()

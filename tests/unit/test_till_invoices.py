@@ -548,3 +548,95 @@ def test_a_coworking_pass_becomes_a_line_with_its_price_and_its_person_s_client(
     mentions = app.invoices.document(app.invoices.issue(draft.id, issued_on=DAY).id).mentions
     assert not any("L441-10" in m for m in mentions)
     assert "Pas d'escompte pour paiement anticipé." in mentions
+
+
+def test_passes_to_invoice_leave_out_those_on_an_issued_invoice(
+    app: Comptoir, site: SiteInfo, seller: BillingSettings
+) -> None:
+    from tiers_lieu.models.enums import PaymentMethod
+    from tiers_lieu.services.people import PersonInput
+
+    aline = app.people.create(site.id, PersonInput(first_name="Aline", last_name="Dubreuil"))
+    marc = app.people.create(site.id, PersonInput(first_name="Marc", last_name="Lenoir"))
+    linked = app.clients.create(
+        site.id,
+        ClientInput(
+            name="Aline Dubreuil", address="3 rue Haute", city="Felletin", person_id=aline.id
+        ),
+    )
+    card = app.agenda.passes.create_type(
+        site_id=site.id, name="Carte 10 journées", kind="ten_pass", price_cents=12000
+    )
+    free = app.agenda.passes.create_type(
+        site_id=site.id, name="Journée découverte", kind="day", price_cents=0
+    )
+    day = app.agenda.passes.create_type(
+        site_id=site.id, name="Journée", kind="day", price_cents=1500
+    )
+
+    def sell(person_id, kind_id, day):  # type: ignore[no-untyped-def]
+        return app.agenda.passes.sell(
+            site_id=site.id,
+            person_id=person_id,
+            pass_type_id=kind_id,
+            method=PaymentMethod.CARD,
+            paid_on=day,
+        )
+
+    first = sell(aline.id, card.id, DAY)
+    second = sell(aline.id, card.id, date(2026, 3, 20))
+    sell(aline.id, free.id, DAY)  # nothing to invoice
+    theirs = sell(marc.id, card.id, DAY)
+    sell(marc.id, card.id, date(2025, 1, 6))  # before the window
+    since = date(2026, 1, 1)
+    found = app.invoices.billable_passes(site.id, since=since)
+    assert [b.line.pass_id for b in found] == [second.id, theirs.id, first.id]  # latest first
+    assert [b.holder for b in found] == ["Aline Dubreuil", "Marc Lenoir", "Aline Dubreuil"]
+    assert [b.client for b in found] == [linked, None, linked]
+    assert found[0].line == app.invoices.pass_line(second.id).line
+    draft = app.invoices.create(
+        site.id, InvoiceKind.INVOICE, DocumentInput(client_id=linked.id, lines=(found[2].line,))
+    )
+    mine = app.invoices.billable_passes(site.id, since=since, person_id=aline.id)
+    assert [b.line.pass_id for b in mine] == [second.id, first.id]  # a draft bills nothing yet
+    app.invoices.issue(draft.id, issued_on=DAY)
+    mine = app.invoices.billable_passes(site.id, since=since, person_id=aline.id)
+    assert [b.line.pass_id for b in mine] == [second.id]
+    one_day = app.invoices.pass_line(sell(marc.id, day.id, DAY).id)
+    assert one_day.label == "Journée — le 10/03/2026"  # not « du 10/03 au 10/03 »
+
+
+def test_passes_to_invoice_on_postgresql(pg_url: str) -> None:
+    import contextlib
+
+    from tiers_lieu.app import build
+    from tiers_lieu.models.enums import PaymentMethod
+    from tiers_lieu.services.people import PersonInput
+
+    with contextlib.closing(build(pg_url)) as app:
+        site = app.sites.init_site(name="Le Relais", commune_name="Felletin")
+        app.billing.save(site.id, SELLER)
+        person = app.people.create(site.id, PersonInput(first_name="Aline", last_name="Dubreuil"))
+        buyer = app.clients.create(
+            site.id,
+            ClientInput(
+                name="Aline Dubreuil", address="Place", city="Felletin", person_id=person.id
+            ),
+        )
+        card = app.agenda.passes.create_type(
+            site_id=site.id, name="Carte 10 journées", kind="ten_pass", price_cents=12000
+        )
+        sold = app.agenda.passes.sell(
+            site_id=site.id,
+            person_id=person.id,
+            pass_type_id=card.id,
+            method=PaymentMethod.CARD,
+            paid_on=DAY,
+        )
+        found = app.invoices.billable_passes(site.id, since=DAY, person_id=person.id)
+        assert [(b.line.pass_id, b.client) for b in found] == [(sold.id, buyer)]
+        draft = app.invoices.create(
+            site.id, InvoiceKind.INVOICE, DocumentInput(client_id=buyer.id, lines=(found[0].line,))
+        )
+        app.invoices.issue(draft.id, issued_on=DAY)
+        assert app.invoices.billable_passes(site.id, since=DAY) == []

@@ -322,7 +322,11 @@ def test_closures_are_checked_against_their_lines(
     )
 
 
-def test_on_postgresql_a_dropped_or_disabled_guard_is_named(pg_url: str) -> None:
+def test_on_postgresql_a_dropped_or_disabled_guard_is_named(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the desk keeps of the journal goes to the test's folder, not the user's.
+    monkeypatch.setattr("tiers_lieu.db.data_dir", lambda: tmp_path / "donnees")
     app = build(pg_url)
     try:
         site = app.sites.init_site(name="La Fabrique", commune_name="Aubusson", insee_code="23008")

@@ -18,6 +18,11 @@ SQLite base, whoever holds the base's folder holds the file too: the file only r
 bar); a desk that never verifies (only accounts allowed to read the log do). A restore from a
 backup takes the log back on purpose: it forgets the file (:func:`forget_beside`).
 
+The till journal (issue 21) keeps its own heads in the same file, in a section of its own
+(:data:`TILL`; the audit log's is :data:`AUDIT`): the last line of each place's chain that a
+verification at this desk found whole, with everything it records. The check after a sign-in
+starts from there (:mod:`.till.verify`); a restore forgets both.
+
 Nothing here ever stops a verification: a file that cannot be read counts as empty, one that
 cannot be written is left as it was, and both are logged.
 """
@@ -44,6 +49,10 @@ log = logging.getLogger(__name__)
 SUFFIX = ".audit-vu.json"
 FOLDER_NAME = "journal-audit"
 FORMAT = 1
+AUDIT = "chains"
+"""The file's section of the audit log's chains."""
+TILL = "caisse"
+"""The file's section of the till journal's chains (one a place)."""
 _NO_PLACE = ""  # the key of the chain of the lines without a site
 _lock = threading.Lock()  # one read-merge-write at a time in this process
 
@@ -85,12 +94,33 @@ def forget_beside(db_path: Path) -> None:
         witness_beside(db_path).unlink()
 
 
-def read_seen(path: Path | None) -> dict[uuid.UUID | None, SeenHead]:
-    """What the file says; empty when there is none, or when it cannot be read (logged)."""
+def read_seen(path: Path | None, section: str = AUDIT) -> dict[uuid.UUID | None, SeenHead]:
+    """What the file says in ``section`` (:data:`AUDIT` or :data:`TILL`); empty when there is
+    none, or when it cannot be read (logged)."""
     if path is None:
         return {}
+    return _heads(path, _read(path), section)
+
+
+def _read(path: Path) -> dict[str, object]:
+    """The file's whole content (every section); empty when missing or unreadable (logged)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        return data
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("Témoin du journal d'audit illisible (%s) : %s", path, exc)
+        return {}
+
+
+def _heads(path: Path, data: dict[str, object], section: str) -> dict[uuid.UUID | None, SeenHead]:
+    chains = data.get(section)
+    if chains is None:
+        return {}
+    try:
         return {
             (None if key == _NO_PLACE else uuid.UUID(key)): SeenHead(
                 int(head["seq"]),
@@ -98,36 +128,35 @@ def read_seen(path: Path | None) -> dict[uuid.UUID | None, SeenHead]:
                 datetime.fromisoformat(head["at"]).astimezone(UTC),
                 str(head["action"]),
             )
-            for key, head in data["chains"].items()
+            for key, head in chains.items()  # type: ignore[attr-defined]
         }
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
         log.warning("Témoin du journal d'audit illisible (%s) : %s", path, exc)
         return {}
 
 
-def record_seen(path: Path | None, heads: Heads, *, database: str = "") -> None:
-    """Keep ``heads`` in the file, each chain's newer line winning over the one kept."""
+def record_seen(
+    path: Path | None, heads: Heads, *, database: str = "", section: str = AUDIT
+) -> None:
+    """Keep ``heads`` in the file's ``section``, each chain's newer line winning over
+    the one kept; the other sections are kept as they were."""
     if path is None or not heads:
         return
     with _lock:
-        kept = read_seen(path)
+        data = _read(path)
+        kept = _heads(path, data, section)
         for chain, head in heads.items():
             if chain not in kept or head.seq >= kept[chain].seq:
                 kept[chain] = head
-        data = {
-            "format": FORMAT,
-            "database": database,
-            "chains": {
-                (_NO_PLACE if chain is None else str(chain)): {
-                    "seq": head.seq,
-                    "hash": head.line_hash,
-                    "at": head.at.astimezone(UTC).isoformat(),
-                    "action": head.action,
-                }
-                for chain, head in kept.items()
-            },
+        data.update({"format": FORMAT, "database": database})
+        data[section] = {
+            (_NO_PLACE if chain is None else str(chain)): {
+                "seq": head.seq,
+                "hash": head.line_hash,
+                "at": head.at.astimezone(UTC).isoformat(),
+                "action": head.action,
+            }
+            for chain, head in kept.items()
         }
         try:
             private_folder(path.parent)

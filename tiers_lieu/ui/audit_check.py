@@ -7,19 +7,21 @@ GUI thread. A check asked for while one runs is run once more when it ends.
 
 :func:`warn_if_broken` is what the main window does after a sign-in: for an account allowed
 to read the log, a broken log is said in a warning dialog and in the status bar; an intact
-one says nothing.
+one says nothing. The till journal's check after a sign-in is the same, with
+:data:`TILL_JOURNAL` (what was written since this desk last verified it, issue 21).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import N_, _
 from tiers_lieu.services.access import Permission
 from tiers_lieu.services.audit_verify import ChainReport
 from tiers_lieu.ui.ops import run_op
@@ -84,24 +86,51 @@ def show_on(label: QLabel, outcome: object) -> None:
     label.show()
 
 
-def warn_if_broken(app: Comptoir, parent: QWidget, label: QLabel) -> ChainCheck | None:
-    """After a sign-in: check the log when the account may read it; if it is broken, say so
-    in a warning dialog and in ``label`` (a status bar label)."""
+@dataclass(frozen=True)
+class SignInCheck:
+    """What is checked after a sign-in, for whom, and what a break says (message ids)."""
+
+    permission: Permission
+    verify: Callable[[Comptoir], object]
+    """Gives a report with ``intact`` and ``summary()``."""
+    status: str
+    title: str
+
+
+AUDIT_LOG = SignInCheck(
+    Permission.AUDIT,
+    lambda app: app.audit_log.verify(),
+    N_("Journal d'audit altéré : voir Paramètres › Journal d'audit"),
+    N_("Journal d'audit altéré"),
+)
+TILL_JOURNAL = SignInCheck(
+    Permission.BILLING,
+    lambda app: app.till_journal.verify_new(),
+    N_("Journal de caisse altéré : voir Caisse et factures › Journal de caisse"),
+    N_("Journal de caisse altéré"),
+)
+
+
+def warn_if_broken(
+    app: Comptoir, parent: QWidget, label: QLabel, which: SignInCheck = AUDIT_LOG
+) -> ChainCheck | None:
+    """After a sign-in: check the log (``which``) when the account may read it; if it is
+    broken, say so in a warning dialog and in ``label`` (a status bar label)."""
     label.hide()
-    if not app.access.allows(Permission.AUDIT):
+    if not app.access.allows(which.permission):
         return None
-    check = ChainCheck(app, parent)
+    check = ChainCheck(app, parent, verify=which.verify)
 
     def done(outcome: object) -> None:
-        if not isinstance(outcome, ChainReport):
+        if isinstance(outcome, BaseException) or not hasattr(outcome, "intact"):
             log.error("Vérification du journal impossible", exc_info=outcome)  # type: ignore[arg-type]
             return
         if outcome.intact:
             return
-        label.setText(_("Journal d'audit altéré : voir Paramètres › Journal d'audit"))
+        label.setText(_(which.status))
         label.setStyleSheet(BROKEN_STYLE)
         label.show()
-        QMessageBox.warning(parent, _("Journal d'audit altéré"), outcome.summary())
+        QMessageBox.warning(parent, _(which.title), outcome.summary())  # type: ignore[attr-defined]
 
     check.finished.connect(done)
     check.start()

@@ -1,5 +1,6 @@
 """Pieces the sections share: a list view set up the same way, the selected row, the
-confirmation line under a form, and the action that gives a button its keyboard shortcut.
+confirmation line under a form, the buttons at the foot of a form, and the action that gives
+a button its keyboard shortcut.
 
 Shortcuts are actions added to the tab page with the window as context: Qt ignores the
 actions of hidden widgets, so Ctrl+S in « Lieu » and Ctrl+S in « Horaires » never compete (only
@@ -10,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractItemModel, QDate, Qt, QTime
+from PySide6.QtCore import QAbstractItemModel, QDate, QStandardPaths, Qt, QTime
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QTableView,
@@ -68,6 +73,31 @@ def make_table(model: QAbstractItemModel, parent: QWidget, *, stretch: int) -> Q
         )
         header.setSectionResizeMode(column, mode)
     return view
+
+
+def dialog_buttons(
+    dialog: QDialog, accept: Callable[[], None] | None = None, *, save: bool = True
+) -> QDialogButtonBox:
+    """The foot of a form: « Enregistrer » (or « OK » when not ``save``) runs ``accept``
+    (the dialog's own by default), « Annuler » closes it."""
+    first = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    buttons = QDialogButtonBox(first | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.accepted.connect(accept or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def ask_pdf_path(parent: QWidget, title: str, name: str) -> Path | None:
+    """Where to write a PDF: the file dialog opens in the user's documents on ``name``;
+    ``None`` when cancelled; « .pdf » added when the name typed has no such ending."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, title, str(Path(folder) / name), _("Document PDF (*.pdf)")
+    )
+    if not path:
+        return None
+    target = Path(path)
+    return target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf")
 
 
 def selected_id(view: QTableView) -> object | None:

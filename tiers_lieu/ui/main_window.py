@@ -38,7 +38,7 @@ from tiers_lieu.labels import role_label
 from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
 from tiers_lieu.ui import connection, mnemonic_select, ops, options, tab_keys
-from tiers_lieu.ui.audit_check import ChainCheck, warn_if_broken
+from tiers_lieu.ui.audit_check import TILL_JOURNAL, ChainCheck, warn_if_broken
 from tiers_lieu.ui.data_changed import DataChanged
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.help_menu import HelpMenu
@@ -208,14 +208,13 @@ class MainWindow(QMainWindow):
         self.audit_check = warn_if_broken(self._app, self, self.audit_label)
 
     def check_till_journal(self) -> None:
-        """For whoever may read the till: check its journal in the background and warn
-        (dialog, status bar) if it is broken (issue 21)."""
-        from tiers_lieu.ui.money.journal_tab import warn_if_till_broken
-
+        """For whoever may read the till: check what its journal got since this desk last
+        verified it, in the background, and warn (dialog, status bar) if it is broken (issue
+        21)."""
         previous: ChainCheck | None = getattr(self, "till_check", None)
         if previous is not None:
             previous.deleteLater()
-        self.till_check = warn_if_till_broken(self._app, self, self.till_label)
+        self.till_check = warn_if_broken(self._app, self, self.till_label, TILL_JOURNAL)
 
     def show_section(self, which: int | str) -> QWidget:
         """Show a section, building it on first visit; errors propagate to the caller."""

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy import func, select, type_coerce
 
@@ -103,7 +104,82 @@ def _info(row: TillClosure) -> ClosureInfo:
     )
 
 
-def _totals_json(totals: PeriodTotals) -> str:
+class ClosureFigures(Protocol):
+    """What :func:`totals_of` and :func:`closure_payload` read of a closure: a
+    :class:`~tiers_lieu.models.TillClosure` row, or the demo's own (it writes its closures
+    in bulk, :mod:`tiers_lieu.services.demo.till_closures`)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def period_start(self) -> date: ...
+    @property
+    def period_end(self) -> date: ...
+    @property
+    def first_ticket(self) -> int | None: ...
+    @property
+    def last_ticket(self) -> int | None: ...
+    @property
+    def tickets(self) -> int: ...
+    @property
+    def reversals(self) -> int: ...
+    @property
+    def total_cents(self) -> int: ...
+    @property
+    def reversed_cents(self) -> int: ...
+    @property
+    def grand_total_cents(self) -> int: ...
+    @property
+    def totals(self) -> str: ...
+
+
+def closure_fields(
+    *,
+    kind: ClosureKind,
+    number: int,
+    start: date,
+    end: date,
+    totals: PeriodTotals,
+    grand_total: int,
+) -> dict[str, Any]:
+    """A closure row's figures (every column but its id, place and who closed it when)."""
+    return {
+        "kind": str(kind),
+        "number": number,
+        "period_start": start,
+        "period_end": end,
+        "first_ticket": totals.first_ticket,
+        "last_ticket": totals.last_ticket,
+        "tickets": totals.sales,
+        "reversals": totals.reversals,
+        "total_cents": totals.total_cents,
+        "reversed_cents": totals.reversed_cents,
+        "grand_total_cents": grand_total,
+        "totals": totals_json(totals),
+    }
+
+
+def closure_payload(row: ClosureFigures) -> dict[str, Any]:
+    """The payload of a closure's CLOSURE journal line: its figures as written."""
+    return {
+        "kind": row.kind,
+        "number": row.number,
+        "period_start": row.period_start.isoformat(),
+        "period_end": row.period_end.isoformat(),
+        "first_ticket": row.first_ticket,
+        "last_ticket": row.last_ticket,
+        "tickets": row.tickets,
+        "reversals": row.reversals,
+        "total_cents": row.total_cents,
+        "reversed_cents": row.reversed_cents,
+        "grand_total_cents": row.grand_total_cents,
+        "totals": json.loads(row.totals),
+    }
+
+
+def totals_json(totals: PeriodTotals) -> str:
     """``TillClosure.totals``: per method and per VAT rate (the shared shape, read by the FEC
     export), plus what the printed Z shows besides (payment counts, solidarity sales, sales
     cancelled the old way)."""
@@ -121,7 +197,7 @@ def _totals_json(totals: PeriodTotals) -> str:
     )
 
 
-def _totals_of(rows: Iterable[TillClosure]) -> PeriodTotals:
+def totals_of(rows: Iterable[ClosureFigures]) -> PeriodTotals:
     """The sum of closures (a month's day Zs, a year's months), VAT recomputed per rate on
     the summed totals as the day's Z does."""
     methods: dict[str, list[int]] = {}
@@ -522,7 +598,7 @@ class TillClosureService:
             number=(previous.number if previous is not None else 0) + 1,
             start=start,
             end=end,
-            totals=_totals_of(parts),
+            totals=totals_of(parts),
             grand_total=grand,
         )
 
@@ -561,18 +637,14 @@ class TillClosureService:
         journal line."""
         row = TillClosure(
             site_id=site_id,
-            kind=str(kind),
-            number=number,
-            period_start=start,
-            period_end=end,
-            first_ticket=totals.first_ticket,
-            last_ticket=totals.last_ticket,
-            tickets=totals.sales,
-            reversals=totals.reversals,
-            total_cents=totals.total_cents,
-            reversed_cents=totals.reversed_cents,
-            grand_total_cents=grand_total,
-            totals=_totals_json(totals),
+            **closure_fields(
+                kind=kind,
+                number=number,
+                start=start,
+                end=end,
+                totals=totals,
+                grand_total=grand_total,
+            ),
             closed_at=utcnow(),
             closed_by=actor_name(uow),
         )
@@ -582,20 +654,7 @@ class TillClosureService:
             uow,
             site_id=site_id,
             kind=JournalKind.CLOSURE,
-            payload={
-                "kind": row.kind,
-                "number": number,
-                "period_start": start.isoformat(),
-                "period_end": end.isoformat(),
-                "first_ticket": row.first_ticket,
-                "last_ticket": row.last_ticket,
-                "tickets": row.tickets,
-                "reversals": row.reversals,
-                "total_cents": row.total_cents,
-                "reversed_cents": row.reversed_cents,
-                "grand_total_cents": grand_total,
-                "totals": json.loads(row.totals),
-            },
+            payload=closure_payload(row),
             ref_id=row.id,
             number=closure_label(row.kind, number),
             amount_cents=row.total_cents,
@@ -610,10 +669,10 @@ class TillClosureService:
         if kind == ClosureKind.DAY:
             start, end = day_bounds(uow, row.site_id, row.period_start)
             live = period_totals(uow, row.site_id, start, end)
-            totals = _with_hours(_totals_of([row]), live)
+            totals = _with_hours(totals_of([row]), live)
             days = 1
         else:
-            totals = _totals_of([row])
+            totals = totals_of([row])
             days = self._count_days(uow, row.site_id, row.period_start, row.period_end)
         month = self._sum_days(
             uow,

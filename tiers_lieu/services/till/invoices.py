@@ -48,12 +48,14 @@ from tiers_lieu.models import (
     InvoiceLine,
     PassType,
     Payment,
+    Person,
     Resource,
     utcnow,
 )
 from tiers_lieu.models.enums import AuditAction, InvoiceKind, JournalKind, PaymentMethod
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.agenda.common import display_name
 from tiers_lieu.services.agenda.prices import price_for
 from tiers_lieu.services.sites import site_zone
 from tiers_lieu.services.till import billing
@@ -304,6 +306,8 @@ class Billable:
     invoiced: str | None = None
     """The number of an issued invoice that already bills it."""
     client: ClientInfo | None = field(default=None, compare=False)
+    holder: str = ""
+    """Whose it is, as the pickers show it (the pass's buyer)."""
 
 
 # -- checks -----------------------------------------------------------------------------------
@@ -873,33 +877,69 @@ class InvoiceService:
                 raise NotFoundError(_("Ce pass n'existe plus."))
             settings = billing.load(uow.session, bought.site_id)
             kind = uow.session.get(PassType, bought.pass_type_id)
-            name = kind.name if kind is not None else _("Pass coworking")
-            price = (
-                bought.price_cents
-                if bought.price_cents is not None
-                else (kind.price_cents if kind else 0)
-            )
-            if bought.valid_until is not None:
-                label = _("{name} — valable du {start} au {end}").format(
-                    name=name,
-                    start=format_date(bought.valid_from),
-                    end=format_date(bought.valid_until),
-                )
-            else:
-                label = _("{name} — à partir du {start}").format(
-                    name=name, start=format_date(bought.valid_from)
-                )
-            line = _priced_line(label, 1000, _("forfait"), price, settings, pass_id=bought.id)
-            invoiced = _invoiced_by(uow.session, pass_id=bought.id)
-            return Billable(
-                line=line,
-                label=label,
-                service_on=bought.valid_from,
-                person_id=bought.person_id,
-                organisation="",
-                invoiced=invoiced,
+            return _pass_billable(
+                bought,
+                kind,
+                settings,
+                invoiced=_invoiced_by(uow.session, pass_id=bought.id),
                 client=_client_of(uow.session, bought.site_id, bought.person_id, ""),
             )
+
+    @requires(Permission.BILLING)
+    def billable_passes(
+        self, site_id: uuid.UUID, *, since: date, person_id: uuid.UUID | None = None
+    ) -> list[Billable]:
+        """The coworking passes sold at the place since a day (of one person when given)
+        with a price and on no issued invoice yet, the latest first, each with its line,
+        its buyer and the client linked to the buyer, if any."""
+        with self._uow(read_only=True) as uow:
+            settings = billing.load(uow.session, site_id)
+            on_invoice = (
+                select(col(InvoiceLine.id))
+                .join(Invoice, col(Invoice.id) == col(InvoiceLine.invoice_id))
+                .where(
+                    col(InvoiceLine.pass_id) == col(CoworkingPass.id),
+                    col(Invoice.kind) == InvoiceKind.INVOICE,
+                    col(Invoice.number).is_not(None),
+                )
+                .exists()
+            )
+            query = (
+                select(CoworkingPass, PassType, Person)
+                .join(PassType, col(PassType.id) == col(CoworkingPass.pass_type_id))
+                .join(Person, col(Person.id) == col(CoworkingPass.person_id))
+                .where(col(CoworkingPass.site_id) == site_id)
+                .where(col(CoworkingPass.purchased_on) >= since)
+                .where(col(CoworkingPass.price_cents) > 0)
+                .where(~on_invoice)
+            )
+            if person_id is not None:
+                query = query.where(col(CoworkingPass.person_id) == person_id)
+            rows = uow.session.execute(
+                query.order_by(
+                    col(CoworkingPass.purchased_on).desc(), col(CoworkingPass.created_at).desc()
+                ).limit(MAX_LIST)
+            ).all()
+            people = {bought.person_id for bought, _kind, _person in rows}
+            clients: dict[uuid.UUID, ClientInfo] = {}
+            if people:
+                for row in uow.session.execute(
+                    select(Client)
+                    .where(col(Client.site_id) == site_id, col(Client.active).is_(True))
+                    .where(col(Client.person_id).in_(people))
+                ).scalars():
+                    if row.person_id is not None:
+                        clients.setdefault(row.person_id, client_info(row))
+            return [
+                _pass_billable(
+                    bought,
+                    kind,
+                    settings,
+                    client=clients.get(bought.person_id),
+                    holder=display_name(person),
+                )
+                for bought, kind, person in rows
+            ]
 
     # -- inner workings -------------------------------------------------------------------------
     @staticmethod
@@ -1269,6 +1309,44 @@ def _booking_billable(
         organisation=booking.organisation,
         invoiced=_invoiced_by(session, booking_id=booking.id),
         client=_client_of(session, booking.site_id, booking.person_id, booking.organisation),
+    )
+
+
+def _pass_billable(
+    bought: CoworkingPass,
+    kind: PassType | None,
+    settings: BillingSettings,
+    *,
+    invoiced: str | None = None,
+    client: ClientInfo | None = None,
+    holder: str = "",
+) -> Billable:
+    name = kind.name if kind is not None else _("Pass coworking")
+    price = (
+        bought.price_cents if bought.price_cents is not None else (kind.price_cents if kind else 0)
+    )
+    if bought.valid_until == bought.valid_from:  # a day or a half-day
+        label = _("{name} — le {day}").format(name=name, day=format_date(bought.valid_from))
+    elif bought.valid_until is not None:
+        label = _("{name} — valable du {start} au {end}").format(
+            name=name,
+            start=format_date(bought.valid_from),
+            end=format_date(bought.valid_until),
+        )
+    else:
+        label = _("{name} — à partir du {start}").format(
+            name=name, start=format_date(bought.valid_from)
+        )
+    line = _priced_line(label, 1000, _("forfait"), price, settings, pass_id=bought.id)
+    return Billable(
+        line=line,
+        label=label,
+        service_on=bought.valid_from,
+        person_id=bought.person_id,
+        organisation="",
+        invoiced=invoiced,
+        client=client,
+        holder=holder,
     )
 
 

@@ -63,8 +63,37 @@ class TillJournalService:
     @requires(Permission.BILLING)
     def verify(self) -> TillReport:
         """Whether each place's journal (of the places the account sees) is whole, agrees
-        with the tickets, payments and closures, and whether the guards are in place."""
-        return verify(self._uow, sites=access_of(self).sites)
+        with the tickets, payments and closures, and whether the guards are in place: the
+        whole walk. Each place must still hold the last line this desk found whole, and the
+        newest line of each place found without a break is kept for the next time
+        (:mod:`tiers_lieu.services.audit_witness`)."""
+        return self._verify(new_only=False)
+
+    @requires(Permission.BILLING)
+    def verify_new(self) -> TillReport:
+        """The check after a sign-in: like :meth:`verify`, but of what was written since the
+        last line this desk found whole in each place (a place it never verified is walked
+        whole); the kept line must still be there, with its hash."""
+        return self._verify(new_only=True)
+
+    def _verify(self, *, new_only: bool) -> TillReport:
+        from tiers_lieu.services import audit_witness
+
+        url = self._uow.engine.url
+        witness = audit_witness.witness_path(url)
+        report = verify(
+            self._uow,
+            sites=access_of(self).sites,
+            seen=audit_witness.read_seen(witness, audit_witness.TILL),
+            new_only=new_only,
+        )
+        audit_witness.record_seen(
+            witness,
+            report.heads,
+            database=url.render_as_string(hide_password=True),
+            section=audit_witness.TILL,
+        )
+        return report
 
     @requires(Permission.BILLING)
     def count(self, site_id: uuid.UUID) -> int:

@@ -41,7 +41,7 @@ from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.common import parse_milli
 from tiers_lieu.ui.grocery.payment_dialog import PaymentDialog
-from tiers_lieu.ui.grocery.receipt_dialog import show_sale_receipt
+from tiers_lieu.ui.grocery.receipt_dialog import edit_printer, show_sale_receipt
 from tiers_lieu.ui.grocery.table_models import CartLine, CartModel, ProductsModel
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.pickers import PersonEdit
@@ -147,6 +147,8 @@ class CashDeskTab(QWidget):
         add_shortcut(self, "Ctrl+Del", self.remove_line, remove)
         clear = QPushButton(_("&Nouvelle vente"), self)
         clear.clicked.connect(self.on_new_sale_clicked)
+        self.printer_button = QPushButton(_("I&mprimante de tickets…"), self)
+        self.printer_button.clicked.connect(lambda: edit_printer(self))
 
         self.status = QLabel(self)
         _big(self.status, 1.5)
@@ -170,6 +172,7 @@ class CashDeskTab(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(remove)
         bottom.addWidget(clear)
+        bottom.addWidget(self.printer_button)
         bottom.addStretch(1)
         bottom.addWidget(self.total_label)
         bottom.addWidget(self.pay_button)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QSpinBox,
@@ -18,6 +17,7 @@ from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _
 from tiers_lieu.services.grocery.producers import MAX_DISTANCE_KM, ProducerInfo
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.common import dialog_buttons
 from tiers_lieu.ui.errors import show_error
 
 
@@ -55,11 +55,7 @@ class ProducerDialog(QDialog):
         form.addRow(_("&Téléphone :"), self.phone)
         form.addRow(_("Co&urriel :"), self.email)
         form.addRow(_("&Produits fournis :"), self.supplies)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

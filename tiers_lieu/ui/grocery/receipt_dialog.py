@@ -13,13 +13,12 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -44,7 +43,7 @@ from tiers_lieu.services.till.printer import (
 )
 from tiers_lieu.services.till.receipts import WIDTHS, Receipt, receipt_text
 from tiers_lieu.ui import options
-from tiers_lieu.ui.common import add_shortcut, selected_id
+from tiers_lieu.ui.common import add_shortcut, ask_pdf_path, selected_id
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.ops import run_op
 
@@ -163,6 +162,25 @@ class PrinterDialog(QDialog):
         run_op(self, lambda _progress: print_test(config), done, on_failure=failed)
 
 
+def edit_printer(parent: QWidget | None) -> bool:
+    """« Imprimante de tickets… » from the ticket, the cash desk or « Paramètres »: the one
+    :class:`PrinterDialog`; ``True`` when the settings were saved."""
+    dialog = PrinterDialog(parent)
+    saved = dialog.exec() == QDialog.DialogCode.Accepted
+    dialog.deleteLater()
+    return saved
+
+
+def printer_summary(config: PrinterConfig) -> str:
+    """« Réseau (adresse:port) : 192.168.1.50:9100, 42 caractères », or « Aucune »."""
+    label = {str(kind): text for kind, text in KIND_LABELS}.get(config.kind, KIND_LABELS[0][1])
+    if not config.enabled:
+        return _(label)
+    return _("{kind} : {address}, {n} caractères").format(
+        kind=_(label), address=config.address, n=config.width
+    )
+
+
 class ReceiptDialog(QDialog):
     """A ticket on screen, with « Imprimer » and « PDF… ».
 
@@ -234,8 +252,7 @@ class ReceiptDialog(QDialog):
         )
 
     def edit_printer(self) -> None:
-        dialog = PrinterDialog(self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if edit_printer(self):
             self._printer_changed()
             self._show()
 
@@ -286,13 +303,10 @@ class ReceiptDialog(QDialog):
         run_op(self, work, done, on_failure=failed)
 
     def save_pdf(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         name = _("ticket-{number}.pdf").format(number=self.receipt.ticket)
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Enregistrer le ticket"), str(Path(folder) / name), _("Document PDF (*.pdf)")
-        )
-        if path:
-            self.write_pdf(Path(path))
+        target = ask_pdf_path(self, _("Enregistrer le ticket"), name)
+        if target is not None:
+            self.write_pdf(target)
 
     def write_pdf(self, target: Path) -> None:
         if target.suffix.lower() != ".pdf":

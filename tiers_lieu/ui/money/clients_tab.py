@@ -8,7 +8,6 @@ field, shown as is.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
@@ -17,13 +16,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,12 +30,12 @@ from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, ngettext
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.till.clients import ClientInfo, ClientInput
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
-from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, dialog_buttons, make_table
+from tiers_lieu.ui.data_changed import DataChanged, Topic
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.models import ReadModelTable
-from tiers_lieu.ui.ops import run_op
+from tiers_lieu.ui.money.listing import ReadingListTab
 from tiers_lieu.ui.pickers import PersonEdit
 
 __all__ = ["ClientDialog", "ClientsTab"]
@@ -124,11 +121,7 @@ class ClientDialog(QDialog):
         form.addRow(label, town)
         form.addRow(_("&Courriel :"), self.email)
         form.addRow(_("&Personne inscrite :"), self.person)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -172,7 +165,7 @@ class ClientDialog(QDialog):
         super().accept()
 
 
-class ClientsTab(ListTab):
+class ClientsTab(ReadingListTab[ClientInfo]):
     def __init__(
         self,
         app: Comptoir,
@@ -184,8 +177,6 @@ class ClientsTab(ListTab):
         super().__init__(parent, changes)
         self._app = app
         self._site = site
-        self._reading = 0
-        self._select_after: object | None = None
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("Chercher un nom, un SIRET, une ville (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
@@ -226,44 +217,21 @@ class ClientsTab(ListTab):
 
     def refresh(self) -> None:
         """Read the list off the GUI thread (the newer read wins)."""
-        self._reading += 1
-        ticket = self._reading
         service, site_id = self._app.clients, self._site.id
         search, inactive = self.search.text(), self.inactive.isChecked()
 
         def work(_progress: Callable[[int, int], None]) -> list[ClientInfo]:
             return service.list(site_id, search=search, include_inactive=inactive)
 
-        def done(rows: list[ClientInfo]) -> None:
-            if ticket == self._reading:
-                self._show(rows)
-
-        run_op(self, work, done, on_failure=lambda exc: show_error(self, exc))
-
-    def show_row(self, row_id: object, view: QTableView) -> None:
-        self._select_after = row_id
-        self.refresh()
+        self.read(work, self._show)
 
     def _show(self, rows: list[ClientInfo]) -> None:
-        current = self._select_after or selected_id(self.view)
-        self._select_after = None
-        self.model.set_rows(rows)
+        self.set_rows(rows)
         self.count.setText(ngettext("{n} client", "{n} clients", len(rows)).format(n=len(rows)))
-        if current is not None:
-            select_id(self.view, current)
-        if selected_id(self.view) is None and rows:
-            self.view.selectRow(0)
         self._follow_selection()
 
-    def _selected(self) -> ClientInfo | None:
-        client_id = selected_id(self.view)
-        if not isinstance(client_id, uuid.UUID):
-            return None
-        number = self.model.find_row(client_id)
-        return self.model.row_at(number) if number >= 0 else None
-
     def _follow_selection(self, *_args: object) -> None:
-        client = self._selected()
+        client = self.selected()
         self.toggle.setEnabled(client is not None)
         self.toggle.setText(
             _("&Réactiver") if client is not None and not client.active else _("&Désactiver")
@@ -273,7 +241,7 @@ class ClientsTab(ListTab):
         self._open(None)
 
     def edit_selected(self) -> None:
-        client = self._selected()
+        client = self.selected()
         if client is not None:
             self._open(client)
 
@@ -289,7 +257,7 @@ class ClientsTab(ListTab):
         dialog.deleteLater()
 
     def on_toggle_clicked(self) -> None:
-        client = self._selected()
+        client = self.selected()
         if client is None:
             return
         try:

@@ -16,12 +16,11 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -38,7 +37,13 @@ from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.till.closures import ClosureInfo, closure_label
 from tiers_lieu.services.till.tickets import ticket_label
-from tiers_lieu.ui.common import add_shortcut, make_table, selected_id
+from tiers_lieu.ui.common import (
+    add_shortcut,
+    ask_pdf_path,
+    dialog_buttons,
+    make_table,
+    selected_id,
+)
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import BackgroundLoad, refresh_when_shown
@@ -125,13 +130,9 @@ class PeriodDialog(QDialog):
             self,
         )
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        buttons = dialog_buttons(self, save=False)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Clôturer"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
@@ -276,18 +277,12 @@ class ClosuresTab(QWidget):
             )
             return
         row = self.model.row_at(self.model.find_row(closure_id))
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         name = _("cloture-{number}-{day}.pdf").format(
             number=closure_label(row.kind, row.number), day=row.period_start.isoformat()
         )
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Enregistrer la clôture"), str(Path(folder) / name), _("Document PDF (*.pdf)")
-        )
-        if not path:
+        target = ask_pdf_path(self, _("Enregistrer la clôture"), name)
+        if target is None:
             return
-        target = Path(path)
-        if target.suffix.lower() != ".pdf":
-            target = target.with_suffix(".pdf")
         closures = self._app.till_closures
 
         def work(_progress: Callable[[int, int], None]) -> Path:

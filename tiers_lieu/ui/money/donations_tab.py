@@ -15,14 +15,13 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -53,16 +52,18 @@ from tiers_lieu.ui.amounts import cents_text, parse_cents
 from tiers_lieu.ui.common import (
     StatusLabel,
     add_shortcut,
+    ask_pdf_path,
+    dialog_buttons,
     make_table,
-    selected_id,
     to_date,
     today_qdate,
 )
-from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
+from tiers_lieu.ui.data_changed import DataChanged, Topic
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.models import ReadModelTable
+from tiers_lieu.ui.money.listing import ReadingListTab
 from tiers_lieu.ui.ops import run_op
 from tiers_lieu.ui.pickers import PersonEdit
 
@@ -123,17 +124,6 @@ class DonationsModel(ReadModelTable[DonationInfo]):
         return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
-def _pdf_path(parent: QWidget, title: str, name: str) -> Path | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _filter = QFileDialog.getSaveFileName(
-        parent, title, str(Path(folder) / name), _("Document PDF (*.pdf)")
-    )
-    if not path:
-        return None
-    target = Path(path)
-    return target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf")
-
-
 class DonorFields:
     """The donor's name and address fields, shared by the gift and the receipt dialogs."""
 
@@ -155,6 +145,19 @@ class DonorFields:
         form.addRow(_("A&dresse"), self.address)
         form.addRow(_("Code p&ostal"), self.postal_code)
         form.addRow(_("&Commune"), self.city)
+
+    def show_donation(self, donation: DonationInfo) -> None:
+        """The donor as the gift recorded them."""
+        d = donation.donor
+        self.fill(
+            DonorInput(
+                last_name=d.last_name,
+                first_name=d.first_name,
+                address=d.address,
+                postal_code=d.postal_code,
+                city=d.city,
+            )
+        )
 
     def fill(self, donor: DonorInput) -> None:
         self.last_name.setText(donor.last_name)
@@ -223,11 +226,7 @@ class DonationDialog(QDialog):
         self.description.setMaxLength(300)
         self.description.setPlaceholderText(_("ce qui a été donné (don en nature), ou une note"))
         form.addRow(_("D&escription"), self.description)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.save, save=False)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -239,15 +238,7 @@ class DonationDialog(QDialog):
         if donation.person_id is not None:
             self.person.set_value(donation.person_id)
         d = donation.donor
-        self.donor.fill(
-            DonorInput(
-                last_name=d.last_name,
-                first_name=d.first_name,
-                address=d.address,
-                postal_code=d.postal_code,
-                city=d.city,
-            )
-        )
+        self.donor.show_donation(donation)
         self.company.setChecked(d.company)
         self.form.setCurrentIndex(max(0, self.form.findData(donation.form)))
         self.amount.setText(cents_text(donation.amount_cents))
@@ -318,26 +309,13 @@ class IssueDialog(QDialog):
         intro.setWordWrap(True)
         form = QFormLayout()
         self.donor = DonorFields(self, form)
-        d = donation.donor
-        self.donor.fill(
-            DonorInput(
-                last_name=d.last_name,
-                first_name=d.first_name,
-                address=d.address,
-                postal_code=d.postal_code,
-                city=d.city,
-            )
-        )
+        self.donor.show_donation(donation)
         self.quality = QLineEdit(self)
         self.quality.setMaxLength(80)
         self.quality.setPlaceholderText(_("Président·e, Trésorier·e…"))
         form.addRow(_("&Qualité du signataire"), self.quality)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        buttons = dialog_buttons(self, self.issue, save=False)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("É&tablir le reçu"))
-        buttons.accepted.connect(self.issue)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -372,11 +350,7 @@ class MembershipReceiptDialog(QDialog):
         form.addRow(_("&Adhérent·e"), self.person)
         self.memberships = QComboBox(self)
         form.addRow(_("A&dhésion"), self.memberships)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.choose)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.choose, save=False)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -414,7 +388,7 @@ class MembershipReceiptDialog(QDialog):
         self.accept()
 
 
-class DonationsTab(ListTab):
+class DonationsTab(ReadingListTab[DonationInfo]):
     def __init__(
         self,
         app: Comptoir,
@@ -426,8 +400,6 @@ class DonationsTab(ListTab):
         super().__init__(parent, changes)
         self._app = app
         self._site = site
-        self._reading = 0
-        self._select_after: object | None = None
         self.year = QSpinBox(self)
         self.year.setRange(2000, 2100)
         self.year.setValue(place_today(site.zone).year)
@@ -482,8 +454,6 @@ class DonationsTab(ListTab):
     # -- reading ------------------------------------------------------------------------
     def refresh(self) -> None:
         """Read the year's gifts off the GUI thread (the newer read wins)."""
-        self._reading += 1
-        ticket = self._reading
         year = self.year.value()
         service = self._app.donations
         site_id = self._site.id
@@ -491,16 +461,10 @@ class DonationsTab(ListTab):
         def work(_progress: Callable[[int, int], None]) -> DonationList:
             return service.list_period(site_id, start=date(year, 1, 1), end=date(year, 12, 31))
 
-        def done(listed: DonationList) -> None:
-            if ticket == self._reading:
-                self._show(listed)
-
-        run_op(self, work, done, on_failure=lambda exc: show_error(self, exc))
+        self.read(work, self._show)
 
     def _show(self, listed: DonationList) -> None:
-        current = self._select_after or selected_id(self.view)
-        self._select_after = None
-        self.model.set_rows(listed.rows)
+        self.set_rows(listed.rows)
         count = len(listed.rows)
         self.total.setText(
             ngettext("{n} don", "{n} dons", count).format(n=count)
@@ -508,22 +472,7 @@ class DonationsTab(ListTab):
             + _("total {amount}").format(amount=format_eur(listed.total_cents))
             + (" · " + _("liste limitée aux plus récents") if listed.truncated else "")
         )
-        row = self.model.find_row(current) if current is not None else -1
-        if row >= 0:
-            self.view.selectRow(row)
-        elif listed.rows:
-            self.view.selectRow(0)
         self.update_buttons()
-
-    def show_row(self, row_id: object, view: Any) -> None:
-        """After a write: read again, then select the row written."""
-        self._select_after = row_id
-        self.refresh()
-
-    def selected(self) -> DonationInfo | None:
-        row_id = selected_id(self.view)
-        index = self.model.find_row(row_id) if row_id is not None else -1
-        return self.model.row_at(index) if index >= 0 else None
 
     def update_buttons(self, *_args: object) -> None:
         chosen = self.selected()
@@ -604,7 +553,7 @@ class DonationsTab(ListTab):
 
     def _receipt_path(self, number: str) -> Path | None:
         name = _("recu-fiscal-{number}.pdf").format(number=number)
-        return _pdf_path(self, _("Enregistrer le reçu fiscal"), name)
+        return ask_pdf_path(self, _("Enregistrer le reçu fiscal"), name)
 
     def _save_receipt(self, receipt: Any, target: Path) -> None:
         from tiers_lieu.reports.documents.tax_receipt import write_tax_receipt
@@ -629,7 +578,9 @@ class DonationsTab(ListTab):
             return
         from tiers_lieu.reports.documents.tax_receipt import write_membership_receipt
 
-        target = _pdf_path(self, _("Enregistrer le reçu de cotisation"), _("recu-cotisation.pdf"))
+        target = ask_pdf_path(
+            self, _("Enregistrer le reçu de cotisation"), _("recu-cotisation.pdf")
+        )
         if target is None:
             return
         try:

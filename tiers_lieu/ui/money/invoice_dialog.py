@@ -1,5 +1,5 @@
 """The forms of « Factures et devis »: a quote or an invoice with its lines (a draft), the
-bookings to invoice, a credit note, a payment received.
+bookings and the coworking passes to invoice, a credit note, a payment received.
 
 Lines are typed in a table (Tab moves from cell to cell, F2 or typing edits): designation,
 quantity (« 1,5 »), unit, unit price before VAT, VAT rate (« 20 », « 5,5 »; hidden under the
@@ -55,7 +55,7 @@ from tiers_lieu.services.till.invoices import (
     line_total,
 )
 from tiers_lieu.ui.amounts import cents_text, parse_cents
-from tiers_lieu.ui.common import add_shortcut, to_date, today_qdate
+from tiers_lieu.ui.common import add_shortcut, dialog_buttons, to_date, today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 
@@ -63,6 +63,7 @@ __all__ = [
     "BookingsDialog",
     "CreditDialog",
     "DocumentDialog",
+    "PassesDialog",
     "PaymentDialog",
     "invoice_booking",
 ]
@@ -71,6 +72,7 @@ DESCRIPTION, QUANTITY, UNIT, PRICE, VAT, TOTAL = range(6)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 BOOKINGS_BACK_DAYS = 92
 BOOKINGS_AHEAD_DAYS = 31
+PASSES_BACK_DAYS = 366
 
 
 def quantity_text(milli: int) -> str:
@@ -209,19 +211,18 @@ class DocumentDialog(QDialog):
         remove.clicked.connect(self.remove_line)
         bookings = QPushButton(_("Ajouter des &réservations…"), self)
         bookings.clicked.connect(self.on_bookings)
+        passes = QPushButton(_("Ajouter un pass co&working…"), self)
+        passes.clicked.connect(self.on_passes)
         self.total = QLabel(self)
         self.total.setAlignment(_RIGHT)
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(remove)
         row.addWidget(bookings)
+        row.addWidget(passes)
         row.addWidget(self.total, 1)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(lines_label)
@@ -386,7 +387,24 @@ class DocumentDialog(QDialog):
             )
 
     def on_bookings(self) -> None:
-        dialog = BookingsDialog(self._app, self._site, self)
+        self._add_billables(BookingsDialog(self._app, self._site, self))
+
+    def on_passes(self) -> None:
+        """The coworking passes not invoiced yet: the chosen client's person's when the
+        client is linked to one (all of them a tick away), else every buyer's."""
+        client_id = self.client.currentData()
+        client = None
+        if isinstance(client_id, uuid.UUID):
+            try:
+                client = self._app.clients.get(client_id)
+            except ComptoirError as exc:
+                show_error(self, exc)
+                return
+        self._add_billables(PassesDialog(self._app, self._site, client, self))
+
+    def _add_billables(self, dialog: _BillablesDialog) -> None:
+        """Each item ticked in ``dialog`` becomes a line; the first client they suggest is
+        chosen when none is, and their days make the period when it is not set."""
         if dialog.exec() == QDialog.DialogCode.Accepted:
             chosen = dialog.chosen()
             for item in chosen:
@@ -433,27 +451,29 @@ class DocumentDialog(QDialog):
         super().accept()
 
 
-class BookingsDialog(QDialog):
-    """The place's bookings with a price, three months back and one ahead; check those to
-    invoice (Space). A booking already invoiced says by which invoice."""
+class _BillablesDialog(QDialog):
+    """A list of things to invoice, each ticked with Space; ``chosen()`` gives them back."""
 
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Facturer des réservations"))
-        today = to_date(today_qdate(site.zone))
+        self.setWindowTitle(title)
         self._items: list[Billable] = []
-        try:
-            self._items = app.invoices.billable_bookings(
-                site.id,
-                since=today - timedelta(days=BOOKINGS_BACK_DAYS),
-                until=today + timedelta(days=BOOKINGS_AHEAD_DAYS),
-            )
-        except ComptoirError as exc:
-            show_error(self, exc)
         self.list = QListWidget(self)
-        for index, billable in enumerate(self._items):
-            who = billable.client.name if billable.client else billable.organisation
+        self.label = QLabel(self)
+        self.label.setBuddy(self.list)
+        self.buttons = dialog_buttons(self, save=False)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addWidget(self.label)
+        self.layout_.addWidget(self.list, 1)
+        self.layout_.addWidget(self.buttons)
+        self.resize(760, 420)
+
+    def show_items(self, items: list[Billable], prompt: str, none: str) -> None:
+        self._items = items
+        self.list.clear()
+        for index, billable in enumerate(items):
             text = f"{billable.label} — {format_eur(_gross(billable.line))}"
+            who = self.who(billable)
             if who:
                 text += f" — {who}"
             if billable.invoiced:
@@ -462,24 +482,12 @@ class BookingsDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, index)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
-        if self._items:
+        if items:
             self.list.setCurrentRow(0)
-        label = QLabel(
-            _("Cochez les réservations à facturer (Espace) :")
-            if self._items
-            else _("Aucune réservation avec un prix ces trois derniers mois.")
-        )
-        label.setBuddy(self.list)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(buttons)
-        self.resize(760, 420)
+        self.label.setText(prompt if items else none)
+
+    def who(self, billable: Billable) -> str:
+        return billable.client.name if billable.client else billable.organisation
 
     def chosen(self) -> list[Billable]:
         found = []
@@ -488,6 +496,85 @@ class BookingsDialog(QDialog):
             if item.checkState() == Qt.CheckState.Checked:
                 found.append(self._items[int(item.data(Qt.ItemDataRole.UserRole))])
         return found
+
+
+class BookingsDialog(_BillablesDialog):
+    """The place's bookings with a price, three months back and one ahead; check those to
+    invoice (Space). A booking already invoiced says by which invoice."""
+
+    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
+        super().__init__(_("Facturer des réservations"), parent)
+        today = to_date(today_qdate(site.zone))
+        items: list[Billable] = []
+        try:
+            items = app.invoices.billable_bookings(
+                site.id,
+                since=today - timedelta(days=BOOKINGS_BACK_DAYS),
+                until=today + timedelta(days=BOOKINGS_AHEAD_DAYS),
+            )
+        except ComptoirError as exc:
+            show_error(self, exc)
+        self.show_items(
+            items,
+            _("Cochez les réservations à facturer (Espace) :"),
+            _("Aucune réservation avec un prix ces trois derniers mois."),
+        )
+
+
+class PassesDialog(_BillablesDialog):
+    """The coworking passes sold this past year and on no issued invoice; check those to
+    invoice (Space). With a client linked to a person, only that person's are listed at
+    first; « Tous les acheteurs » lists everyone's."""
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        client: ClientInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(_("Facturer des pass coworking"), parent)
+        self._app = app
+        self._site = site
+        self._person_id = client.person_id if client is not None else None
+        self.everyone = QCheckBox(_("&Tous les acheteurs"), self)
+        if self._person_id is not None and client is not None:
+            self.everyone.setToolTip(
+                _("Sinon, seulement les pass de {client}").format(client=client.name)
+            )
+            self.everyone.toggled.connect(self._load)
+        else:
+            self.everyone.setChecked(True)
+            self.everyone.setEnabled(False)
+        self.layout_.insertWidget(0, self.everyone)
+        self._load()
+        self.list.setFocus()
+
+    def _load(self, *_args: object) -> None:
+        today = to_date(today_qdate(self._site.zone))
+        mine = None if self.everyone.isChecked() else self._person_id
+        items: list[Billable] = []
+        try:
+            items = self._app.invoices.billable_passes(
+                self._site.id, since=today - timedelta(days=PASSES_BACK_DAYS), person_id=mine
+            )
+        except ComptoirError as exc:
+            show_error(self, exc)
+        self.show_items(
+            items,
+            _("Cochez les pass à facturer (Espace) :"),
+            _("Aucun pass à facturer cette dernière année.")
+            if mine is None
+            else _("Aucun pass de ce client à facturer cette dernière année."),
+        )
+
+    def who(self, billable: Billable) -> str:
+        holder = billable.holder
+        if billable.client is not None and billable.client.name != holder:
+            return _("{holder} (client : {client})").format(
+                holder=holder, client=billable.client.name
+            )
+        return holder
 
 
 class CreditDialog(QDialog):
@@ -603,11 +690,7 @@ class PaymentDialog(QDialog):
         form.addRow(_("Mo&yen :"), self.method)
         form.addRow(_("&Date :"), self.paid_on)
         form.addRow(_("&Référence :"), self.reference)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -17,18 +17,16 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,12 +44,13 @@ from tiers_lieu.services.till.invoices import (
     InvoiceRow,
     LineInput,
 )
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
-from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, ask_pdf_path, make_table
+from tiers_lieu.ui.data_changed import DataChanged, Topic
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.models import ReadModelTable
 from tiers_lieu.ui.money.invoice_dialog import CreditDialog, DocumentDialog, PaymentDialog
+from tiers_lieu.ui.money.listing import ReadingListTab
 from tiers_lieu.ui.ops import run_op
 
 __all__ = ["InvoicesTab"]
@@ -126,7 +125,7 @@ class InvoicesModel(ReadModelTable[InvoiceRow]):
         return None
 
 
-class InvoicesTab(ListTab):
+class InvoicesTab(ReadingListTab[InvoiceRow]):
     def __init__(
         self,
         app: Comptoir,
@@ -138,8 +137,6 @@ class InvoicesTab(ListTab):
         super().__init__(parent, changes)
         self._app = app
         self._site = site
-        self._reading = 0
-        self._select_after: object | None = None
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("Chercher un numéro, un client, un objet (Ctrl+F)"))
@@ -206,46 +203,23 @@ class InvoicesTab(ListTab):
     # -- reading --------------------------------------------------------------------------
     def refresh(self) -> None:
         """Read the list off the GUI thread (the newer read wins)."""
-        self._reading += 1
-        ticket = self._reading
         service, site_id = self._app.invoices, self._site.id
         search, kind = self.search.text(), self.kind.currentData()
 
         def work(_progress: Callable[[int, int], None]) -> list[InvoiceRow]:
             return service.documents(site_id, kind=kind, search=search)
 
-        def done(rows: list[InvoiceRow]) -> None:
-            if ticket == self._reading:
-                self._show(rows)
-
-        run_op(self, work, done, on_failure=lambda exc: show_error(self, exc))
-
-    def show_row(self, row_id: object, view: QTableView) -> None:
-        self._select_after = row_id
-        self.refresh()
+        self.read(work, self._show)
 
     def _show(self, rows: list[InvoiceRow]) -> None:
-        current = self._select_after or selected_id(self.view)
-        self._select_after = None
-        self.model.set_rows(rows)
+        self.set_rows(rows)
         due = sum(max(r.due_cents, 0) for r in rows)
         self.count.setText(
             ngettext("{n} document", "{n} documents", len(rows)).format(n=len(rows))
             + " · "
             + _("reste dû {amount}").format(amount=format_eur(due))
         )
-        if current is not None:
-            select_id(self.view, current)
-        if selected_id(self.view) is None and rows:
-            self.view.selectRow(0)
         self._follow_selection()
-
-    def selected(self) -> InvoiceRow | None:
-        row_id = selected_id(self.view)
-        if not isinstance(row_id, uuid.UUID):
-            return None
-        number = self.model.find_row(row_id)
-        return self.model.row_at(number) if number >= 0 else None
 
     def _follow_selection(self, *_args: object) -> None:
         row = self.selected()
@@ -277,8 +251,8 @@ class InvoicesTab(ListTab):
         service_on: Any = None,
     ) -> None:
         """The form of a new quote or invoice (lines given: from a booking, say)."""
-        try:
-            dialog = DocumentDialog(
+        self._edit_draft(
+            lambda: DocumentDialog(
                 self._app,
                 self._site,
                 kind,
@@ -288,6 +262,13 @@ class InvoicesTab(ListTab):
                 client_id=client_id,
                 service_on=service_on,
             )
+        )
+
+    def _edit_draft(self, make: Callable[[], DocumentDialog]) -> None:
+        """Open a draft's form (``make`` may fail: a document gone, say) and show the draft
+        saved."""
+        try:
+            dialog = make()
         except ComptoirError as exc:
             show_error(self, exc)
             return
@@ -306,15 +287,11 @@ class InvoicesTab(ListTab):
                 )
             )
             return
-        try:
-            info = self._app.invoices.get(row.id)
-            dialog = DocumentDialog(self._app, self._site, row.kind, info, self)
-        except ComptoirError as exc:
-            show_error(self, exc)
-            return
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
-            self.show_write(dialog.saved.id, _("Brouillon enregistré."), Topic.INVOICES)
-        dialog.deleteLater()
+        self._edit_draft(
+            lambda: DocumentDialog(
+                self._app, self._site, row.kind, self._app.invoices.get(row.id), self
+            )
+        )
 
     def delete_selected(self) -> None:
         row = self.selected()
@@ -430,13 +407,10 @@ class InvoicesTab(ListTab):
         row = self.selected()
         if row is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         name = f"{row.kind_label.lower()}-{row.number or _('brouillon')}.pdf"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Enregistrer le PDF"), str(Path(folder) / name), _("Document PDF (*.pdf)")
-        )
-        if path:
-            self.write_pdf(row.id, Path(path))
+        target = ask_pdf_path(self, _("Enregistrer le PDF"), name)
+        if target is not None:
+            self.write_pdf(row.id, target)
 
     def write_pdf(self, invoice_id: uuid.UUID, target: Path) -> None:
         if target.suffix.lower() != ".pdf":

@@ -6,10 +6,8 @@ number, amount, who and the start of its hash. A verification's breaks are liste
 journal, each saying where it is (place, line number, date, kind); the lines they name are
 shown in red, and choosing a break goes to its line. Nothing here changes a line: the service
 offers no such thing and the database refuses it.
-
-:func:`warn_if_till_broken` is what the main window runs after a sign-in (next to the audit
-log's check): for an account that may read the till, a broken journal is said in a warning
-dialog and in the status bar; an intact one says nothing.
+The check after a sign-in (only what is new since this desk's last verification) is the main
+window's, through :mod:`tiers_lieu.ui.audit_check`.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_eur, format_number, ngettext
-from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.till.journal_service import JournalLineInfo
 from tiers_lieu.services.till.verify import TillReport
@@ -295,27 +291,3 @@ class JournalTab(QWidget):
             self.view.selectRow(row)
             self.view.scrollTo(self.model.index(row, 0))
             self.view.setFocus()
-
-
-def warn_if_till_broken(app: Comptoir, parent: QWidget, label: QLabel) -> ChainCheck | None:
-    """After a sign-in: check the till journal when the account may read it; if it is broken,
-    say so in a warning dialog and in ``label`` (a status bar label)."""
-    label.hide()
-    if not app.access.allows(Permission.BILLING):
-        return None
-    check = ChainCheck(app, parent, verify=verify_till)
-
-    def done(outcome: object) -> None:
-        if not isinstance(outcome, TillReport):
-            log.error("Vérification du journal de caisse impossible", exc_info=outcome)  # type: ignore[arg-type]
-            return
-        if outcome.intact:
-            return
-        label.setText(_("Journal de caisse altéré : voir Caisse et factures › Journal de caisse"))
-        label.setStyleSheet(BROKEN_STYLE)
-        label.show()
-        QMessageBox.warning(parent, _("Journal de caisse altéré"), outcome.summary())
-
-    check.finished.connect(done)
-    check.start()
-    return check

@@ -2,6 +2,7 @@
 form, SIRET or RNA, address, VAT regime (the 293 B exemption, or liable with its VAT number
 and usual rate), payment terms, late penalties, the logo — and what tax receipts for gifts
 need (entitled or not, the organisation's quality as the Cerfa 11580 names it, its object).
+« Imprimante de tickets… » sets this desk's receipt printer (kept on this computer).
 
 Two columns in a scrolling page (1024×600); every field has its Alt letter; Ctrl+S saves the
 whole form in one call. The service checks it; a refusal names the field, which gets the
@@ -48,9 +49,27 @@ from tiers_lieu.ui.common import StatusLabel, add_shortcut
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.fit import scrolled
+from tiers_lieu.ui.grocery.receipt_dialog import edit_printer, printer_config, printer_summary
 from tiers_lieu.ui.loading import refresh_when_shown
 
 __all__ = ["BillingTab"]
+
+TEXT_FIELDS = (
+    "legal_name",
+    "legal_form",
+    "siret",
+    "rna",
+    "address",
+    "postal_code",
+    "city",
+    "email",
+    "phone",
+    "vat_number",
+    "late_penalties",
+    "logo_path",
+    "receipts_object",
+)
+"""The settings typed in a line of text, shown and read back the same way."""
 
 
 class BillingTab(QWidget):
@@ -154,12 +173,33 @@ class BillingTab(QWidget):
             _("O&bjet :"), line("receipts_object", 500, _("tel que dans les statuts"))
         )
         self.entitled.toggled.connect(self.quality.setEnabled)
+        for combo in (self.regime, self.rate, self.quality):
+            # Long choices (« Franchise en base… », the Cerfa's qualities) would widen the
+            # right column past a 1024-pixel screen and squeeze the left one: they shrink.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
+
+        desk = QGroupBox(_("Tickets de caisse (ce poste)"), self)
+        desk_layout = QVBoxLayout(desk)
+        self.printer_label = QLabel(desk)
+        self.printer_label.setWordWrap(True)
+        self.printer_button = QPushButton(_("Imprimante de tic&kets…"), desk)
+        self.printer_button.clicked.connect(self.on_printer_clicked)
+        desk_row = QHBoxLayout()
+        desk_row.addWidget(self.printer_button)
+        desk_row.addStretch(1)
+        desk_layout.addWidget(self.printer_label)
+        desk_layout.addLayout(desk_row)
+        self._show_printer()
 
         columns = QHBoxLayout()
         columns.addWidget(identity, 1)
         right = QVBoxLayout()
         right.addWidget(rules)
         right.addWidget(receipts)
+        right.addWidget(desk)
         right.addStretch(1)
         columns.addLayout(right, 1)
         page = QWidget(self)
@@ -209,6 +249,17 @@ class BillingTab(QWidget):
         if path:
             self._line("logo_path").setText(path)
 
+    def _show_printer(self) -> None:
+        self.printer_label.setText(
+            _("Imprimante de tickets : {printer}").format(printer=printer_summary(printer_config()))
+        )
+
+    def on_printer_clicked(self) -> None:
+        """The receipt printer belongs to this computer (kept with its own settings, not in
+        the place's): the same dialog as the ticket's and the cash desk's."""
+        if edit_printer(self):
+            self._show_printer()
+
     def set_site(self, site: SiteInfo) -> None:
         self._site = site
 
@@ -216,21 +267,7 @@ class BillingTab(QWidget):
         self.show_settings(self._app.billing.get(self._site.id))
 
     def show_settings(self, settings: BillingSettings) -> None:
-        for name in (
-            "legal_name",
-            "legal_form",
-            "siret",
-            "rna",
-            "address",
-            "postal_code",
-            "city",
-            "email",
-            "phone",
-            "vat_number",
-            "late_penalties",
-            "logo_path",
-            "receipts_object",
-        ):
+        for name in TEXT_FIELDS:
             edit = self._line(name)
             edit.setText(getattr(settings, name))
             edit.setCursorPosition(0)
@@ -248,24 +285,7 @@ class BillingTab(QWidget):
 
     def settings(self) -> BillingSettings:
         """What the form holds, unchecked (the service checks)."""
-        texts: dict[str, Any] = {
-            name: self._line(name).text()
-            for name in (
-                "legal_name",
-                "legal_form",
-                "siret",
-                "rna",
-                "address",
-                "postal_code",
-                "city",
-                "email",
-                "phone",
-                "vat_number",
-                "late_penalties",
-                "logo_path",
-                "receipts_object",
-            )
-        }
+        texts: dict[str, Any] = {name: self._line(name).text() for name in TEXT_FIELDS}
         return BillingSettings(
             **texts,
             vat_regime=str(self.regime.currentData()),
