@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, false
 from sqlmodel import Field
 
 from tiers_lieu.models.base import SiteRow, UTCDateTime
@@ -108,6 +108,8 @@ class Event(SiteRow, table=True):
     digital_themes: str = Field(default="", max_length=400)
     equipment: str = Field(default="", max_length=200)
     channel: str | None = Field(default=None, max_length=24)
+    # The room blocked in the agenda for it (issue 22, migration 0013).
+    booking_id: uuid.UUID | None = Field(default=None, foreign_key="booking.id")
 
 
 class EventAttendance(SiteRow, table=True):
@@ -122,6 +124,8 @@ class EventAttendance(SiteRow, table=True):
     age_band_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     gender_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     status_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
+    # On the waiting list of a full workshop (issue 22, migration 0013): not counted present.
+    waiting: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class AssistanceRecord(SiteRow, table=True):
@@ -131,6 +135,8 @@ class AssistanceRecord(SiteRow, table=True):
     __table_args__ = (
         CheckConstraint("duration_min >= 0", name="duration_positive"),
         Index("ix_assistance_record_site_date", "site_id", "activity_date"),
+        # « Courriers » and the letters' figures: a place's letters by date sent (0013).
+        Index("ix_assistance_record_site_letter", "site_id", "letter_sent_on"),
         # « Suivis »: a place's open follow-ups by due date, and their count in the tab title
         # (10 × 10: the count 15 → 0.03 ms, the list 19 → 8 ms; migration 0008).
         Index(
@@ -155,6 +161,9 @@ class AssistanceRecord(SiteRow, table=True):
     gender_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     status_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
     note: str = Field(default="", max_length=280)
+    # The public writer (issue 22, migration 0013): a letter sent, an answer expected.
+    letter_sent_on: date | None = None
+    answer_expected_on: date | None = None
     follow_up_due: date | None = Field(default=None, index=True)
     follow_up_closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     follow_up_outcome_id: uuid.UUID | None = Field(default=None, foreign_key="category.id")
