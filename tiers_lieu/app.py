@@ -19,20 +19,28 @@ from tiers_lieu.services.audit_log import AuditLogService
 from tiers_lieu.services.backups import BackupService, backups_for
 from tiers_lieu.services.bundles import BundleService, install_tombstone_listener
 from tiers_lieu.services.bundles.placekeys import PlaceKeyService
+from tiers_lieu.services.cafe import CafeService
 from tiers_lieu.services.communes import CommuneService
 from tiers_lieu.services.config import ConfigService
+from tiers_lieu.services.deliveries import DeliveryService
 from tiers_lieu.services.demo import DemoService
 from tiers_lieu.services.events import EventService
 from tiers_lieu.services.grocery import GroceryServices
 from tiers_lieu.services.imports import ImportService
 from tiers_lieu.services.leftovers import tidy_at_start
+from tiers_lieu.services.letters import LettersService
 from tiers_lieu.services.memberships import MembershipService
 from tiers_lieu.services.migration import migrate
 from tiers_lieu.services.organisation import OrganisationService
+from tiers_lieu.services.parcels import ParcelService
 from tiers_lieu.services.passages import PassageService
 from tiers_lieu.services.people import PeopleService
 from tiers_lieu.services.privacy import PrivacyService
+from tiers_lieu.services.programme import ProgrammeService
+from tiers_lieu.services.reminders import ReminderService
 from tiers_lieu.services.reports import ReportService
+from tiers_lieu.services.rota import RotaService
+from tiers_lieu.services.satisfaction import SatisfactionService
 from tiers_lieu.services.sites import SiteService
 from tiers_lieu.services.till.billing import BillingService
 from tiers_lieu.services.till.clients import ClientService
@@ -68,11 +76,14 @@ class Comptoir:
     passages: PassageService
     visit_log: VisitLogService
     events: EventService
+    programme: ProgrammeService
     today: TodayService
     assistance: AssistanceService
+    letters: LettersService
     imports: ImportService
     reports: ReportService
     organisation: OrganisationService
+    rota: RotaService
     time_sheets: TimeSheetService
     grocery: GroceryServices
     amap: AmapServices
@@ -90,6 +101,11 @@ class Comptoir:
     billing: BillingService
     clients: ClientService
     invoices: InvoiceService
+    cafe: CafeService
+    reminders: ReminderService
+    satisfaction: SatisfactionService
+    deliveries: DeliveryService
+    parcels: ParcelService
 
     @property
     def access(self) -> Access:
@@ -153,11 +169,14 @@ def build(db: str | None = None) -> Comptoir:
         passages=PassageService(uow),
         visit_log=VisitLogService(uow),
         events=EventService(uow),
+        programme=ProgrammeService(uow),
         today=TodayService(uow),
         assistance=AssistanceService(uow),
+        letters=LettersService(uow),
         imports=ImportService(uow),
         reports=ReportService(uow),
         organisation=OrganisationService(uow),
+        rota=RotaService(uow),
         time_sheets=TimeSheetService(uow),
         grocery=GroceryServices.build(uow),
         amap=AmapServices.build(uow),
@@ -174,4 +193,9 @@ def build(db: str | None = None) -> Comptoir:
         billing=BillingService(uow),
         clients=ClientService(uow),
         invoices=InvoiceService(uow),
+        cafe=CafeService(uow),
+        reminders=ReminderService(uow),
+        satisfaction=SatisfactionService(uow),
+        deliveries=DeliveryService(uow),
+        parcels=ParcelService(uow),
     )

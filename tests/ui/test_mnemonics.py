@@ -61,9 +61,18 @@ def test_no_two_mnemonics_share_a_letter_in_the_main_window(
     assert window_clashes(qtbot, window) == {}
 
 
+def _rota_shifts(app: Comptoir, site_id: uuid.UUID) -> list[Any]:
+    """Two shifts of one cell: the picker then shows its « Créneau » choice too."""
+    from tiers_lieu.services.rota import ShiftInput
+
+    data = ShiftInput(on_date=TODAY, starts_at=time(17), ends_at=time(19), role="amap")
+    return [app.rota.create_shift(site_id, data)[0], app.rota.create_shift(site_id, data)[0]]
+
+
 def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
     """Every dialog the desk opens, built on the demo place (as its tab would)."""
     from tiers_lieu.models.enums import StockMovementKind
+    from tiers_lieu.services.parcels import ParcelFilter
     from tiers_lieu.services.visit_log import VisitFilter
     from tiers_lieu.ui.about import AboutDialog
     from tiers_lieu.ui.agenda.booking_dialog import BookingDialog
@@ -72,7 +81,9 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
     from tiers_lieu.ui.amap.contract_dialog import ContractDialog
     from tiers_lieu.ui.amap.subscribe_dialog import SubscribeDialog
     from tiers_lieu.ui.demarches.follow_ups import CloseFollowUpDialog
+    from tiers_lieu.ui.demarches.letters import RelaunchDialog
     from tiers_lieu.ui.errors import ErrorReportDialog
+    from tiers_lieu.ui.grocery.delivery_tab import OrderDialog
     from tiers_lieu.ui.grocery.payment_dialog import PaymentDialog
     from tiers_lieu.ui.grocery.producer_dialog import ProducerDialog
     from tiers_lieu.ui.grocery.product_dialog import ProductDialog
@@ -87,9 +98,15 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
         MergeDialog,
         RegisterPersonDialog,
     )
+    from tiers_lieu.ui.people.rota_dialogs import (
+        AvailabilityDialog,
+        ShiftDialog,
+        VolunteerPicker,
+    )
     from tiers_lieu.ui.person_dialog import EditPersonDialog, NewPersonDialog
     from tiers_lieu.ui.settings.account_dialogs import NewAccountDialog, SecretDialog
     from tiers_lieu.ui.visits.event_dialog import EventDialog
+    from tiers_lieu.ui.visits.parcel_dialogs import HandOverDialog, NewParcelDialog
     from tiers_lieu.ui.visits.visit_dialog import VisitDialog
 
     site = app.sites.list_sites()[0]
@@ -140,9 +157,20 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
                 IcsEvent("b", "Soirée", *_hours(20, 22), "hors des horaires", True),
             ]
         ),
+        "nouveau créneau (planning)": lambda: ShiftDialog(app, site.id, day=TODAY),
+        "bénévole d'un créneau": lambda: VolunteerPicker(app, site.id, _rota_shifts(app, site.id)),
+        "disponibilités d'un bénévole": lambda: AvailabilityDialog(app, site.id),
         "à propos": lambda: AboutDialog(app),
         "journal": lambda: JournalDialog(),
         "erreur inattendue": lambda: ErrorReportDialog(None, "rapport", "RuntimeError: panne"),
+        "commande de portage": lambda: OrderDialog(app, site, _PARENTS[0], day=TODAY),
+        "relancer un courrier": lambda: RelaunchDialog(
+            app, site, next(x for x in app.letters.letters(site.id) if x.is_open)
+        ),
+        "nouveau colis": lambda: NewParcelDialog(app, site),
+        "remettre un colis": lambda: HandOverDialog(
+            app, site, app.parcels.listing(site.id, show=ParcelFilter.ALL)[0]
+        ),
     }
 
 
@@ -200,9 +228,16 @@ DIALOGS = [
     "inscrire un foyer",
     "créneau de santé",
     "conflits d'un calendrier importé",
+    "nouveau créneau (planning)",
+    "bénévole d'un créneau",
+    "disponibilités d'un bénévole",
     "à propos",
     "journal",
     "erreur inattendue",
+    "nouveau colis",
+    "remettre un colis",
+    "commande de portage",
+    "relancer un courrier",
 ]
 
 

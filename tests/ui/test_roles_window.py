@@ -65,8 +65,13 @@ def test_a_volunteer_sells_at_the_till_and_gets_the_basket_sheet(
     window = open_window_as(qtbot, demo_app, Role.VOLUNTEER)
     shop = window.show_section("epicerie")
     assert isinstance(shop, QTabWidget)
-    assert [shop.tabText(i) for i in range(shop.count())] == ["Épicerie", "AMAP"]
-    amap_tabs = shop.widget(1).findChild(QTabWidget)
+    assert [shop.tabText(i) for i in range(shop.count())] == [
+        "Épicerie",
+        "Café",
+        "AMAP",
+        "Portage",
+    ]
+    amap_tabs = shop.widget(2).findChild(QTabWidget)
     assert [amap_tabs.tabText(i) for i in range(amap_tabs.count())] == ["Distributions"]
 
 

@@ -220,13 +220,14 @@ def test_orientation_only_when_oriented(demo: tuple[Comptoir, SiteInfo, DemoSumm
                 col(AssistanceRecord.outcome_id),
                 col(AssistanceRecord.orientation_id),
                 col(AssistanceRecord.follow_up_due),
+                col(AssistanceRecord.letter_sent_on),
             )
         ).all()
     oriented = [r for r in rows if labels[r[0]] == "Orientée"]
     assert oriented and len(oriented) < len(rows)
-    for outcome, orientation, due in rows:
+    for outcome, orientation, due, letter in rows:
         assert (orientation is not None) == (labels[outcome] == "Orientée")
-        if due is not None:
+        if due is not None and letter is None:  # a letter's follow-up is its answer's date
             assert labels[outcome] in ("Doit revenir", "À finaliser en autonomie")
 
 

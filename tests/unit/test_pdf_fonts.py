@@ -134,7 +134,63 @@ def every_pdf(app: Comptoir, site: SiteInfo, tmp_path: Path) -> dict[str, Path]:
         "sommaire du dossier de paiement": claim_contents_pdf(tmp_path / "sommaire.pdf"),
         "feuilles de temps": time_sheets_pdf(app, site, tmp_path / "temps.pdf"),
         **donation_receipt_pdfs(app, site, tmp_path),
+        "planning des bénévoles": rota_pdf(app, site, tmp_path / "planning.pdf"),
+        "avis de colis": parcel_notice_pdf(app, site, tmp_path / "colis.pdf"),
+        "feuille de tournée": round_sheet_pdf(app, site, tmp_path / "tournee.pdf"),
     }
+
+
+def parcel_notice_pdf(app: Comptoir, site: SiteInfo, path: Path) -> Path:
+    """The notice « Un colis vous attend » (A6)."""
+    from datetime import timedelta
+
+    import placetime
+
+    from tiers_lieu.reports.documents.parcel_notice import write_parcel_notice
+    from tiers_lieu.services.parcels import ParcelInput
+
+    parcel = app.parcels.receive(
+        site.id,
+        ParcelInput(
+            carrier="Mondial Relay",
+            tracking="MR123456",
+            recipient="Zoé Œillet",
+            keep_until=placetime.place_today() + timedelta(days=8),
+        ),
+    )
+    notice = app.parcels.notice(parcel.id)
+    return write_parcel_notice(path, notice, app.config.opening_hours(site.id))
+
+
+def round_sheet_pdf(app: Comptoir, site: SiteInfo, path: Path) -> Path:
+    """The home-delivery round sheet (A4): one stop with a basket and a prescription."""
+    from tiers_lieu.reports.documents.round_sheet import write_round_sheet
+    from tiers_lieu.services.deliveries import OrderInput
+
+    zoe = app.people.create(site.id, PersonInput(first_name="Zoé", last_name="Œillet"))
+    made = app.deliveries.create_round(site.id, day=DAY, driver="Gérard")
+    taken = app.deliveries.take_order(
+        site.id,
+        OrderInput(person_id=zoe.id, for_date=DAY, address="3 rue Haute", amap_basket=True),
+    )
+    app.deliveries.assign(taken.id, made.id)
+    return write_round_sheet(path, app.deliveries.sheet(made.id), place=site.name)
+
+
+def rota_pdf(app: Comptoir, site: SiteInfo, path: Path) -> Path:
+    """The week's rota (A4 landscape): a shift with someone, one to fill."""
+    from tiers_lieu.reports.documents.rota_sheet import write_rota_sheet
+    from tiers_lieu.services.rota import ShiftInput
+
+    marie = app.people.create(
+        site.id, PersonInput(first_name="Marie", last_name="Dubois", kinds=["volunteer"])
+    )
+    for who, role in ((marie.id, "accueil"), (None, "cafe")):
+        app.rota.create_shift(
+            site.id,
+            ShiftInput(on_date=DAY, starts_at=time(9), ends_at=time(12), role=role, person_id=who),
+        )
+    return write_rota_sheet(app.rota.week_sheet(site.id, DAY), path)
 
 
 def donation_receipt_pdfs(app: Comptoir, site: SiteInfo, tmp_path: Path) -> dict[str, Path]:

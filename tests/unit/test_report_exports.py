@@ -121,6 +121,7 @@ def test_xlsx_has_a_summary_and_one_sheet_per_section(
         "Aide aux démarches",
         "Ateliers et animations",
         "Épicerie et AMAP",
+        "Services de proximité",  # issue 22
         "Partenaires",
         "Résultats",
         "Temps passé",

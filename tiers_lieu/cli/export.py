@@ -83,6 +83,19 @@ KINDS: dict[str, ExportKind] = {
         formats=("pdf",),
         writer="tiers_lieu.reports.documents.attendance_sheet:export_attendance_sheets",
     ),
+    "programme": ExportKind(
+        help=N_(
+            "programme des ateliers de la période : affiche A4 (pdf), agenda (ics) ou page web "
+            "(html)"
+        ),
+        formats=("pdf", "ics", "html"),
+        writer="tiers_lieu.reports.documents.programme:export_programme",
+    ),
+    "programme-a3": ExportKind(
+        help=N_("programme des ateliers de la période en affiche A3"),
+        formats=("pdf",),
+        writer="tiers_lieu.reports.documents.programme:export_programme_a3",
+    ),
     "feuilles-temps": ExportKind(
         help=N_("feuilles de temps mensuelles des salariés, une page par personne et par mois"),
         formats=("pdf",),

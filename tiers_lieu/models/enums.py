@@ -180,3 +180,12 @@ class InvoiceKind(StrEnum):
     QUOTE = "quote"
     INVOICE = "invoice"
     CREDIT = "credit"
+
+
+class ReminderOutcome(StrEnum):
+    """How a reminder call went (issue 22)."""
+
+    REACHED = "reached"
+    VOICEMAIL = "voicemail"
+    UNREACHABLE = "unreachable"
+    CANCELLED = "cancelled"

@@ -47,6 +47,7 @@ from tiers_lieu.services.assistance_history import (
     person_name,
 )
 from tiers_lieu.services.coop_export import CoopExport, coop_export
+from tiers_lieu.services.letters import check_letter
 from tiers_lieu.services.tabular import normalise
 from tiers_lieu.validation import check_text
 
@@ -114,6 +115,10 @@ class AssistanceInput:
     autonomy: str | None = None
     digital_themes: tuple[str, ...] = ()
     demarche_name: str = ""
+    # The public writer's letter (help type « Écrivain public… », services/letters.py): both
+    # or neither; the follow-up is then due on the answer date.
+    letter_sent_on: date | None = None
+    answer_expected_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -181,8 +186,13 @@ class AssistanceService:
             if coop["channel"] is None and place_id is not None:
                 coop["channel"] = coop_vocabulary.channel_for_place(categories[place_id])
             days = follow_up_days(outcome)
-            due: date | None = None
-            if days is not None:
+            due: date | None = check_letter(
+                categories[help_type_id],
+                activity_date,
+                data.letter_sent_on,
+                data.answer_expected_on,
+            )
+            if due is None and days is not None:
                 due = data.follow_up_due or activity_date + timedelta(days=days)
                 if due < activity_date:
                     raise ValidationError(
@@ -248,6 +258,8 @@ class AssistanceService:
                 gender_id=gender_id,
                 status_id=status_id,
                 note=note,
+                letter_sent_on=data.letter_sent_on,
+                answer_expected_on=data.answer_expected_on,
                 follow_up_due=due,
                 visit_id=visit_id,
                 source=source,

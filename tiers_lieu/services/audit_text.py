@@ -51,6 +51,11 @@ ENTITY_LABELS: dict[str, str] = {
     "audit_entry": N_("Journal d'audit"),
     "person": N_("Personne"),
     "person_merge": N_("Fusion de personnes"),
+    "rota_shift": N_("Créneau du planning bénévole"),
+    "rota_availability": N_("Disponibilités d'un bénévole"),
+    "delivery_order": N_("Commande de portage"),
+    "delivery_round": N_("Tournée de portage"),
+    "parcel": N_("Colis du relais"),
     "consent": N_("Consentement"),
     "membership": N_("Adhésion"),
     "retention": N_("Durées de conservation"),
@@ -130,6 +135,11 @@ COUNTS: dict[str, Callable[[int], str]] = {
     "created": lambda n: ngettext("{n} créée", "{n} créées", n),
     "updated": lambda n: ngettext("{n} mise à jour", "{n} mises à jour", n),
     "sites": lambda n: ngettext("{n} lieu", "{n} lieux", n),
+    "shifts": lambda n: ngettext("{n} créneau", "{n} créneaux", n),
+    "weeks": lambda n: ngettext("{n} semaine", "{n} semaines", n),
+    "availability": lambda n: ngettext(
+        "{n} plage de disponibilité", "{n} plages de disponibilité", n
+    ),
     "attempts": lambda n: ngettext("{n} essai", "{n} essais", n),
     "locks": lambda n: ngettext("{n} blocage successif", "{n} blocages successifs", n),
     "blocked_seconds": lambda n: ngettext("bloqué {n} seconde", "bloqué {n} secondes", n),
@@ -148,6 +158,9 @@ DATES: dict[str, str] = {
     "from": N_("du {date}"),
     "to": N_("au {date}"),
     "week": N_("semaine du {date}"),
+    "on_date": N_("créneau du {date}"),
+    "for_date": N_("livraison du {date}"),
+    "round_day": N_("tournée du {date}"),
 }
 
 # Other keys: « libellé : valeur ».
@@ -173,6 +186,7 @@ LABELS: dict[str, str] = {
     "service_id": N_("service"),
     "source": N_("saisie"),
     "status": N_("statut"),
+    "carrier": N_("transporteur"),
     "change": N_("changement"),
     "kind": N_("type"),
     "receipt": N_("reçu"),
@@ -190,12 +204,22 @@ LABELS: dict[str, str] = {
     "quantity_milli": N_("quantité"),
     "outside_hours": N_("hors des horaires"),
     "follow_up_outcome": N_("suivi clôturé"),
+    "assigned": N_("bénévole inscrit"),
+    "shift_done": N_("créneau fait"),
+    "shift_absent": N_("bénévole absent·e"),
+    "volunteer": N_("bénévole"),
+    "letter_answered": N_("réponse au courrier reçue"),
+    "letter_relaunched_to": N_("courrier relancé, suivi le"),
+    "follow_up_was": N_("suivi prévu le"),
+    "letters": N_("courriers"),
     "file": N_("fichier"),
     "sha256": N_("empreinte du fichier"),
     "empreinte": N_("empreinte"),
     "ancienne_empreinte": N_("ancienne empreinte"),
     "lieu": N_("lieu"),
     "minutes": N_("durée"),
+    "round": N_("tournée"),
+    "sorted": N_("triée par adresse"),
 }
 
 # Values of closed vocabularies, whatever key holds them.
@@ -232,6 +256,8 @@ VALUES: dict[str, str] = {
     "pdf": N_("PDF"),
     "csv": N_("CSV"),
     "xlsx": N_("classeur XLSX"),
+    "delivered": N_("livré"),
+    "planned": N_("prévu"),
 }
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -297,7 +297,7 @@ def workshop_rows(
                 attendance.status_id,
                 func.sum(attendance.count),
             )
-            .where(attendance.event_id.in_(chunk))
+            .where(attendance.event_id.in_(chunk), attendance.waiting.is_(False))
             .group_by(
                 attendance.event_id,
                 attendance.gender_id,

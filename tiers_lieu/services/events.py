@@ -48,6 +48,8 @@ from tiers_lieu.services.events_read import (
     event_totals,
 )
 from tiers_lieu.services.events_sheets import MAX_SHEETS, AttendanceSheet, attendance_sheets
+from tiers_lieu.services.programme import move_up
+from tiers_lieu.services.programme_room import follow_event, release_room
 from tiers_lieu.services.visit_log import MAX_COUNT, check_categories
 
 __all__ = [
@@ -225,8 +227,12 @@ class EventService:
                 setattr(event, key, new)
             uow.session.add(event)
             uow.session.flush()
-            if changed.keys() & {"event_date", "start_time", "service_id"}:
+            # More places: the first people waiting move up (services/programme.py).
+            moved = "capacity" in changed and bool(move_up(uow, event))
+            if moved or changed.keys() & {"event_date", "start_time", "service_id"}:
                 mirror_visits(uow, event)
+            if changed.keys() & {"event_date", "start_time", "duration_min", "title"}:
+                follow_event(uow, event)  # the room it blocks moves with it, or nothing does
             audit.record(
                 uow,
                 action=AuditAction.UPDATE,
@@ -241,10 +247,13 @@ class EventService:
 
     @requires(Permission.BOOKINGS)
     def delete(self, event_id: uuid.UUID) -> None:
-        """Remove the event, its attendance and the visits it counted."""
+        """Remove the event, its attendance and the visits it counted; the room it blocked
+        in the agenda is freed (its booking cancelled)."""
         with self._uow() as uow:
             event = _event(uow, event_id)
             session = uow.session
+            release_room(uow, event)
+            session.flush()
             session.execute(delete(Visit).where(col(Visit.event_id) == event_id))
             session.execute(
                 delete(EventAttendance).where(col(EventAttendance.event_id) == event_id)

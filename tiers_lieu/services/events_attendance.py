@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -113,7 +113,17 @@ def replace_attendance(
     """The event's attendance becomes ``rows``, kept the ``mode`` way; its visits follow
     and an audit line says so. The caller commits."""
     session = uow.session
-    session.execute(delete(EventAttendance).where(col(EventAttendance.event_id) == event.id))
+    # The waiting list stays (services/programme.py), but for the people now listed.
+    listed = [r["person_id"] for r in rows if r["person_id"] is not None]
+    session.execute(
+        delete(EventAttendance).where(
+            col(EventAttendance.event_id) == event.id,
+            or_(
+                col(EventAttendance.waiting).is_(False),
+                col(EventAttendance.person_id).in_(listed),
+            ),
+        )
+    )
     now = utcnow()
     if rows:
         session.execute(
@@ -166,7 +176,7 @@ def mirror_visits(uow: UnitOfWork, event: Event) -> None:
         )
         .select_from(EventAttendance)
         .outerjoin(Person, col(Person.id) == col(EventAttendance.person_id))
-        .where(col(EventAttendance.event_id) == event.id)
+        .where(col(EventAttendance.event_id) == event.id, col(EventAttendance.waiting).is_(False))
     ).all()
     if not lines:
         return

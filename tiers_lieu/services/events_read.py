@@ -112,7 +112,7 @@ def event_infos(uow: UnitOfWork, site_id: uuid.UUID, events: list[Event]) -> lis
         event_id: int(total or 0)
         for event_id, total in session.execute(
             sa_select(col(EventAttendance.event_id), func.sum(EventAttendance.count))
-            .where(col(EventAttendance.event_id).in_(ids))
+            .where(col(EventAttendance.event_id).in_(ids), col(EventAttendance.waiting).is_(False))
             .group_by(col(EventAttendance.event_id))
         )
     }
@@ -163,7 +163,7 @@ def event_detail(uow: UnitOfWork, event: Event) -> EventDetail:
     lines = list(
         session.exec(
             select(EventAttendance)
-            .where(EventAttendance.event_id == event.id)
+            .where(EventAttendance.event_id == event.id, col(EventAttendance.waiting).is_(False))
             .order_by(col(EventAttendance.created_at), col(EventAttendance.id))
         )
     )

@@ -87,7 +87,10 @@ def attendance_sheets(
     rows = session.exec(
         select(EventAttendance.event_id, Person)
         .join(Person, col(Person.id) == col(EventAttendance.person_id))
-        .where(col(EventAttendance.event_id).in_([e.id for e in events]))
+        .where(
+            col(EventAttendance.event_id).in_([e.id for e in events]),
+            col(EventAttendance.waiting).is_(False),  # the waiting list signs nothing
+        )
     )
     for event_id, person in rows:
         name = _name(person).strip()

@@ -53,6 +53,7 @@ from tiers_lieu.models import (
     utcnow,
 )
 from tiers_lieu.models.enums import AuditAction, SubscriptionStatus
+from tiers_lieu.models.proximity import DeliveryOrder
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, in_place, requires
 from tiers_lieu.services.audit_chain import (
@@ -468,4 +469,9 @@ def _anonymise(uow: UnitOfWork, person_ids: Iterable[uuid.UUID]) -> None:
             update(Pickup)
             .where(col(Pickup.subscription_id).in_(subscriptions))
             .values(collected_by="")
+        )
+        session.execute(  # home delivery: the name and the address typed on the orders
+            update(DeliveryOrder)
+            .where(col(DeliveryOrder.person_id).in_(chunk))
+            .values(recipient="", address="")
         )

@@ -49,6 +49,8 @@ class Topic(StrEnum):
     CALENDAR = "calendar"  # opening hours and closures
     COMMUNES = "communes"
     INVOICES = "invoices"  # clients, quotes, invoices, credit notes and their payments
+    PARCELS = "parcels"  # the parcel relay: parcels logged, handed over, sent back
+    ROTA = "rota"  # the volunteers' rota: shifts, who is on them, availability
 
 
 EVERYTHING = frozenset(Topic)

@@ -40,6 +40,20 @@ def keys_help_text() -> str:
                 "Rapports › Temps passé : Tab ou Entrée : case suivante ; Alt+← / Alt+→ ou "
                 "Pg préc. / Pg suiv. : semaine précédente ou suivante ; Ctrl+S : enregistrer"
             ),
+            _(
+                "Personnes › Planning bénévoles : flèches : jour et créneau ; Entrée : choisir "
+                "le bénévole ; Ctrl+N : nouveau créneau ; Pg préc. / Pg suiv. : semaine ; "
+                "Suppr : supprimer le créneau"
+            ),
+            _(
+                "Démarches : Ctrl+Maj+E : courriers de l'écrivain public (Entrée : réponse "
+                "reçue ; Ctrl+R : relancer)"
+            ),
+            _(
+                "Visites et ateliers › Colis et courrier (Ctrl+3 puis Alt+U) : Ctrl+N : nouveau "
+                "colis (Entrée après le n° de suivi passe au destinataire) ; Entrée sur un "
+                "colis : le remettre (Espace : identité vérifiée, puis Entrée)"
+            ),
             _("Alt+lettre soulignée : aller au champ ou au bouton"),
             _(
                 "Ctrl+L : changer de lieu · Ctrl+Maj+L : verrouiller · Ctrl+Maj+C : changer "

@@ -94,8 +94,24 @@ def _shop(context: SectionContext) -> QWidget:
     if context.app.access.allows(Permission.SALES):  # volunteers only hand out baskets
         grocery = GroceryPanel(context.app, context.site, tabs, changes=context.changes)
         tabs.addTab(grocery, _("Épicerie"))
+        tabs.addTab(_cafe(context), _("Café"))
     tabs.addTab(AmapPanel(context.app, context.site, tabs, changes=context.changes), _("AMAP"))
+    tabs.addTab(_delivery(context, tabs), _("Portage"))
     return tabs
+
+
+def _delivery(context: SectionContext, tabs: QWidget) -> QWidget:
+    from tiers_lieu.ui.grocery.delivery_tab import DeliveryTab  # first visit only
+
+    assert context.site is not None
+    return DeliveryTab(context.app, context.site, tabs, changes=context.changes)
+
+
+def _cafe(context: SectionContext) -> QWidget:
+    from tiers_lieu.ui.cafe import CafePanel  # first visit only
+
+    assert context.site is not None
+    return CafePanel(context.app, context.site, changes=context.changes)
 
 
 SECTIONS: tuple[Section, ...] = (

@@ -16,13 +16,21 @@ from sqlmodel import Session
 
 from tiers_lieu.reports.indicators import (
     assistance,
+    cafe,
     coworking,
+    deliveries,
     events,
     grocery_amap,
     health,
     inclusion,
+    letters,
     opening,
+    parcels,
     partners_results,
+    programme,
+    reminders,
+    rota,
+    satisfaction,
     visits,
 )
 from tiers_lieu.reports.indicators.common import Scope
@@ -36,8 +44,16 @@ SECTION_MODULES = (
     assistance,
     events,
     grocery_amap,
+    deliveries,
+    reminders,
+    satisfaction,
+    rota,
+    parcels,
+    cafe,
+    letters,
     partners_results,
     inclusion,
+    programme,
 )
 
 

@@ -18,7 +18,7 @@ def compute(scope: Scope) -> list[Indicator]:
     participants = scope.session.execute(
         select(func.coalesce(func.sum(attendance.c.count), 0))
         .select_from(attendance.join(event, event.c.id == attendance.c.event_id))
-        .where(where)
+        .where(where, attendance.c.waiting.is_(False))
     ).scalar()
     return [
         total("events.total", count),

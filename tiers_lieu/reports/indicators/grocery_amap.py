@@ -1,7 +1,8 @@
 """« Épicerie et AMAP »: sales, the local share of purchases, AMAP baskets and producers.
 
 - Sales are those not cancelled, dated by their instant in the site's time zone; turnover is
-  in euros with two decimals.
+  in euros with two decimals. The café's lines are left out (reported apart by
+  :mod:`.cafe`: a ticket mixing both counts once on each side, its amount split by line).
 - The local share is the percent of the purchase value (receptions: quantity × unit cost)
   bought from producers whose distance is at most the site's « local » distance. A product
   with no producer, or a producer with no distance, is not local.
@@ -29,11 +30,11 @@ from tiers_lieu.models import (
     Pickup,
     Producer,
     Product,
-    Sale,
     Site,
     StockMovement,
 )
 from tiers_lieu.models.enums import PickupStatus, StockMovementKind
+from tiers_lieu.reports.indicators.cafe import split_sales
 from tiers_lieu.reports.indicators.common import Scope, breakdown, merge, table, total
 from tiers_lieu.reports.model import Indicator
 
@@ -45,15 +46,13 @@ def _sum(expression: Any) -> Any:
 
 
 def grocery(scope: Scope) -> list[Indicator]:
-    sale, movement = table(Sale), table(StockMovement)
+    movement = table(StockMovement)
     product, producer, site = table(Product), table(Producer), table(Site)
     # A reversing ticket (issue 21) takes back one sale and its money: it counts −1, and its
-    # negative total nets the turnover, in the period each was recorded.
-    sales, cents = scope.session.execute(
-        select(
-            _sum(case((sale.c.reverses_id.is_(None), 1), else_=-1)), _sum(sale.c.total_cents)
-        ).where(sale.c.cancelled_at.is_(None), scope.in_period(sale.c.sold_at, sale.c.site_id))
-    ).one()
+    # negative lines net the turnover, in the period each was recorded. The café's lines are
+    # reported apart (issue 22, :mod:`.cafe`: a mixed ticket counts on both sides, its
+    # amount split by line).
+    _cafe_sales, _cafe_cents, sales, cents = split_sales(scope)
     value = movement.c.quantity_milli * func.coalesce(movement.c.unit_cost_cents, 0)
     is_local = producer.c.distance_km <= site.c.local_distance_km
     bought, local = scope.session.execute(

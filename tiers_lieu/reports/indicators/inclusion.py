@@ -77,6 +77,7 @@ def beneficiaries(scope: Scope) -> set[Any]:
             scope.on_sites(event.c.site_id),
             scope.on_dates(event.c.event_date),
             attendance.c.person_id.is_not(None),
+            attendance.c.waiting.is_(False),
         ),
         select(subscription.c.person_id.label("person_id"))
         .select_from(
@@ -105,6 +106,7 @@ def anonymous_workshop_heads(scope: Scope) -> int:
             scope.on_dates(event.c.event_date),
             event.c.service_id.is_(None),
             attendance.c.person_id.is_(None),
+            attendance.c.waiting.is_(False),
         )
     ).scalar()
     return int(heads or 0)

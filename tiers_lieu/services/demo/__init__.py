@@ -42,9 +42,16 @@ from tiers_lieu.services.demo import (
     agenda,
     amap,
     assistance,
+    cafe,
     commerce,
+    deliveries,
     organisation,
+    parcels,
+    programme,
     public_card,
+    reminders,
+    rota,
+    satisfaction,
     territory,
     time_sheets,
 )
@@ -93,6 +100,7 @@ SUMMARY_LINES: list[tuple[str, str]] = [
     ("sale", N_("Ventes à l'épicerie")),
     ("stock_movement", N_("Mouvements de stock")),
     ("payment", N_("Paiements")),
+    ("till_closure", N_("Clôtures de caisse (Z, mois, années)")),
     ("amap_contract", N_("Contrats AMAP")),
     ("amap_subscription", N_("Abonnements AMAP")),
     ("distribution", N_("Distributions AMAP")),
@@ -101,7 +109,9 @@ SUMMARY_LINES: list[tuple[str, str]] = [
     ("job", N_("Emplois")),
     ("time_entry", N_("Saisies de temps des salariés")),
     ("volunteer_time", N_("Présences bénévoles")),
+    ("rota_shift", N_("Créneaux du planning bénévole")),
     ("closure", N_("Fermetures")),
+    ("parcel", N_("Colis au relais")),
 ]
 
 Progress = Callable[[int, int], None]
@@ -302,6 +312,7 @@ def _organisation(ctx: DemoContext, site: SiteInfo) -> None:
     organisation.add_partners(ctx)
     organisation.add_jobs(ctx)
     organisation.add_volunteering(ctx)
+    rota.add_rota(ctx)  # last week's hours from the rota: a generator of its own
     organisation.add_operation(ctx)
 
 
@@ -311,22 +322,28 @@ def _agenda(ctx: DemoContext, site: SiteInfo) -> None:
 
 def _activity(ctx: DemoContext, site: SiteInfo) -> None:
     activity.add_events(ctx)
+    programme.add_programme(ctx)  # the coming weeks' workshops: a generator of its own
     assistance.add_assistance(ctx)
 
 
 def _visits(ctx: DemoContext, site: SiteInfo) -> None:
     activity.add_desk_visits(ctx)
+    parcels.add_parcels(ctx)  # a generator of its own
 
 
 def _commerce(ctx: DemoContext, site: SiteInfo) -> None:
     producers = commerce.add_grocery(ctx)
     amap.add_amap(ctx, producers)
+    cafe.add_cafe(ctx)  # after the tickets, adds none (its own random generator)
 
 
 def _finish(ctx: DemoContext, site: SiteInfo) -> None:
     territory.finish_people(ctx)
     public_card.add_public_card(ctx, site.insee_code)
+    deliveries.add_deliveries(ctx)  # a random generator of its own
     time_sheets.add_time_sheets(ctx)  # last: a random generator of its own
+    reminders.add_reminders(ctx)  # random generators of their own, like the time sheets
+    satisfaction.add_satisfaction(ctx)
 
 
 def _steps() -> list[Step]:

@@ -20,6 +20,7 @@ from tiers_lieu.services.demo.activity import (
 from tiers_lieu.services.demo.common import DemoContext, poisson
 from tiers_lieu.services.demo.coop import CoopDraw
 from tiers_lieu.services.demo.footfall import public_of
+from tiers_lieu.services.demo.letters import LetterDraw
 
 OPERATOR_THEMES = {
     "CAF": ["Famille - Scolarité", "Logement", "Social - Santé"],
@@ -80,6 +81,7 @@ def add_assistance(ctx: DemoContext) -> None:
     visits: list[dict[str, Any]] = []
     users = [p for p in ctx.people if "coworker" not in p.kinds]
     coop = CoopDraw(ctx)
+    letters = LetterDraw(ctx)
     particulier = public_of(ctx, "Particulier")
     for day in ctx.open_days:
         if day.weekday() >= 5:
@@ -170,6 +172,7 @@ def add_assistance(ctx: DemoContext) -> None:
             }
             # Drawn after the record's other fields: their draws stay in the same order.
             record.update(coop.demarche(operator_label, record["place_id"]))
+            record.update(letters.letter(record))  # no draw: the stream stays the same
             records.append(record)
     ctx.insert(Visit, visits)
     ctx.insert(AssistanceRecord, records)

@@ -9,15 +9,20 @@ report's share of local purchases has something to weigh.
 Sales are tickets as the till makes them: numbered in the order they were sold, continuing the
 place's numbers, each with its till journal lines (ticket, then one per payment) chained after
 the place's last line by :func:`~tiers_lieu.services.till.tickets.chain_tickets`, written in
-bulk like the rest. No demo ticket is ever cancelled.
+bulk like the rest. No demo ticket is ever cancelled. The till is closed as a real place
+closes it (:mod:`.till_closures`): a Z every evening with sales before the demo's today, each
+month and year once over, their journal lines between the days' tickets.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, time, timedelta
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
+
+from sqlmodel import col, select
 
 from tiers_lieu.models import (
     Payment,
@@ -26,12 +31,20 @@ from tiers_lieu.models import (
     Sale,
     SaleLine,
     StockMovement,
+    TillClosure,
     TillJournal,
 )
 from tiers_lieu.models.enums import PaymentMethod, ProductUnit, StockMovementKind
 from tiers_lieu.services.amounts import line_total
 from tiers_lieu.services.demo.activity import Clock
 from tiers_lieu.services.demo.common import DemoContext, Weighted, poisson, uuid4_of
+from tiers_lieu.services.demo.till_closures import (
+    CLOSURE_COLUMNS,
+    Z_AFTER_CLOSING,
+    DemoClosure,
+    TillBook,
+)
+from tiers_lieu.services.till.journal import Head
 from tiers_lieu.services.till.tickets import (
     JOURNAL_COLUMNS,
     ChainedTicket,
@@ -200,7 +213,8 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
     rng = ctx.rng
     clock = Clock(ctx)
     # Tuples of the columns named below (SALE, SALE_LINE, MOVE, PAYMENT): no dict per row.
-    # A sale: (id, sold_at, total, person, solidarity, ticket lines, payments' index range).
+    # A sale: (id, sold_at, total, person, solidarity, ticket lines, payments' index range,
+    # day on the place's clock).
     sales: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
     moves: list[tuple[Any, ...]] = []
@@ -284,6 +298,7 @@ def _simulate(ctx: DemoContext, shelves: list[_Shelf]) -> None:
                     solidarity,
                     ticket,
                     (first, len(payments)),
+                    day,
                 )
             )
         for shelf in shelves:
@@ -306,7 +321,10 @@ def _write_tickets(
     payments: list[tuple[Any, ...]],
 ) -> None:
     """The sales numbered in the order they were sold (a day's were drawn in any order), then
-    their lines, movements, payments and journal lines, in bulk."""
+    their lines, movements, payments and journal lines, in bulk; and the till's closures
+    (:mod:`.till_closures`) between the days' tickets in the journal, when the place had no
+    ticket before (a place that already sold has its own days to close, through the
+    service)."""
     head, last_number = chain_start(ctx.conn, ctx.site_id)
     sales.sort(key=itemgetter(1))  # stable: one instant keeps the order drawn
     ctx.insert_rows(
@@ -314,7 +332,7 @@ def _write_tickets(
         SALE,
         [
             (sale_id, sold_at, sold_at, total, person, solidarity, number)
-            for number, (sale_id, sold_at, total, person, solidarity, _t, _p) in enumerate(
+            for number, (sale_id, sold_at, total, person, solidarity, _t, _p, _d) in enumerate(
                 sales, start=last_number + 1
             )
         ],
@@ -324,29 +342,75 @@ def _write_tickets(
     # Drawn here, in the payments' order, as the writer drew them when it made them itself.
     paid = [(ctx.uid(), *payment) for payment in payments]
     ctx.insert_rows(Payment, PAYMENT, paid)
-    tickets = (
-        ChainedTicket(
-            sale_id=sale_id,
-            number=number,
-            sold_at=sold_at,
-            lines=ticket,
-            total_cents=total,
-            solidarity=solidarity,
-            payments=[(p[0], p[3], p[2], p[6]) for p in paid[first:end]],
+    book = _till_book(ctx) if last_number == 0 else None
+    journal: list[tuple[Any, ...]] = []
+    closures: list[DemoClosure] = []
+
+    def close(written: list[DemoClosure], after: Head) -> Head:
+        """Their rows and journal lines, chained after ``after``; the new head."""
+        for closure in written:
+            line = closure.journal_line(ctx.site_id, after, uuid4_of(closure.id.int ^ _JOURNAL_IDS))
+            journal.append(line)
+            after = Head(line[2], line[11])
+        closures.extend(written)
+        return after
+
+    numbered = enumerate(sales, start=last_number + 1)
+    for day, of_day in groupby(numbered, key=lambda item: item[1][7]):
+        tickets = [
+            ChainedTicket(
+                sale_id=sale_id,
+                number=number,
+                sold_at=sold_at,
+                lines=ticket,
+                total_cents=total,
+                solidarity=solidarity,
+                payments=[(p[0], p[3], p[2], p[6]) for p in paid[first:end]],
+            )
+            for number, (
+                sale_id,
+                sold_at,
+                total,
+                _person,
+                solidarity,
+                ticket,
+                (first, end),
+                _d,
+            ) in of_day
+        ]
+        if book is not None:
+            head = close(book.opening(day), head)
+        journal.extend(
+            chain_tickets(
+                ctx.site_id,
+                tickets,
+                after=head,
+                line_id=lambda ref: uuid4_of(ref.int ^ _JOURNAL_IDS),
+            )
         )
-        for number, (sale_id, sold_at, total, _person, solidarity, ticket, (first, end)) in (
-            enumerate(sales, start=last_number + 1)
-        )
-    )
-    journal = list(
-        chain_tickets(
-            ctx.site_id,
-            tickets,
-            after=head,
-            line_id=lambda ref: uuid4_of(ref.int ^ _JOURNAL_IDS),
-        )
-    )
+        head = Head(journal[-1][2], journal[-1][11])
+        if book is not None:
+            head = close(book.closing(day, tickets), head)
+    if book is not None:
+        close(book.finish(), head)
+    ctx.insert_rows(TillClosure, CLOSURE_COLUMNS, [c.row() for c in closures])
     ctx.insert_rows(TillJournal, JOURNAL_COLUMNS, journal)
+
+
+def _till_book(ctx: DemoContext) -> TillBook | None:
+    """The place's closures to come, ``None`` when it already has some (its numbers and grand
+    total would have to follow them: its days are the service's to close)."""
+    closed = ctx.conn.execute(
+        select(TillClosure.id).where(col(TillClosure.site_id) == ctx.site_id).limit(1)
+    ).first()
+    if closed is not None:
+        return None
+
+    def closing_time(day: date) -> time:
+        last = max((closes for _opens, closes in ctx.hours.get(day.weekday(), [])), default=None)
+        return ctx.minutes(last or time(19, 0), Z_AFTER_CLOSING)
+
+    return TillBook(ctx.site_id, today=ctx.today, local=ctx.at, closing_time=closing_time)
 
 
 def _season(day: date) -> float:

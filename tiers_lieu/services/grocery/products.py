@@ -30,15 +30,10 @@ from tiers_lieu.models import Producer, Product, StockLevel
 from tiers_lieu.models.enums import AuditAction, ProductUnit
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
-from tiers_lieu.services.tabular import normalise
+from tiers_lieu.services.product_kinds import match_key, stock_tracked
 
 VAT_RATES_BP = (2000, 1000, 550, 210, 0)
 """The French VAT rates a product can carry, in basis points (550 = 5,5 %)."""
-
-
-def match_key(text: str) -> str:
-    """:func:`normalise` that also spells out the French ligatures (« Œufs » → « oeufs »)."""
-    return normalise(text).replace("œ", "oe").replace("æ", "ae")
 
 
 def barcode_is_valid(code: str) -> bool:
@@ -75,8 +70,12 @@ class ProductInfo:
         return self.unit != ProductUnit.PIECE
 
     @property
+    def stock_tracked(self) -> bool:
+        return stock_tracked(self.category, self.alert_threshold_milli)
+
+    @property
     def low_stock(self) -> bool:
-        return self.stock_milli <= self.alert_threshold_milli
+        return self.stock_tracked and self.stock_milli <= self.alert_threshold_milli
 
 
 _IDS_PER_QUERY = 500

@@ -29,7 +29,7 @@ and a reversal is never reversed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -46,6 +46,7 @@ from tiers_lieu.services.amounts import line_total
 from tiers_lieu.services.eligibility import eligible_on, ended_on
 from tiers_lieu.services.grocery.products import stock_levels
 from tiers_lieu.services.grocery.stock import check_quantity, format_quantity
+from tiers_lieu.services.product_kinds import stock_tracked
 from tiers_lieu.services.sites import site_zone
 from tiers_lieu.services.till.closed import ensure_open
 from tiers_lieu.services.till.journal import lock_chain
@@ -213,8 +214,13 @@ class SaleService:
         person_id: uuid.UUID | None = None,
         solidarity: bool = False,
         confirm_beyond_stock: bool = False,
+        within: Callable[[UnitOfWork, Sale], None] | None = None,
     ) -> SaleInfo:
-        """Record a sale with its payments and stock movements, all or nothing."""
+        """Record a sale with its payments and stock movements, all or nothing.
+
+        ``within``: a write that must commit with the ticket or not at all (the café closes
+        its tab), called in the sale's transaction once the ticket is journaled, the chain
+        held; what it raises undoes the sale."""
         if not lines:
             raise ValidationError(_("Articles"), _("la vente ne contient aucun article"))
         with self._uow() as uow:
@@ -308,6 +314,8 @@ class SaleService:
                 uow.session.add(person)
             uow.session.flush()
             journal_ticket(uow, sale, rows, payment_rows)
+            if within is not None:
+                within(uow, sale)
             uow.commit()
             return SaleInfo(
                 id=sale.id,
@@ -334,6 +342,9 @@ class SaleService:
     ) -> list[str]:
         wanted: dict[uuid.UUID, int] = {}
         for line in lines:
+            product = products[line.product_id]
+            if not stock_tracked(product.category, product.alert_threshold_milli):
+                continue  # a coffee: no stock to check (products.stock_tracked)
             wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity_milli
         levels = stock_levels(uow, wanted)
         short = {pid: qty - levels[pid] for pid, qty in wanted.items() if qty > levels[pid]}

@@ -217,6 +217,9 @@ def write_assistance(
     constants = {
         **_stamps(uow, site_id),
         "note": "",
+        # A spreadsheet says nothing of a public writer's letter (services/letters.py).
+        "letter_sent_on": None,
+        "answer_expected_on": None,
         "follow_up_due": None,
         "follow_up_closed_at": None,
         "follow_up_outcome_id": None,

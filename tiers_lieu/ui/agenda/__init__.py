@@ -1,7 +1,8 @@
 """The « Agenda » section: booking coworking and health slots (DESIGN.md job 1).
 
-Four tabs, one module each: the agenda itself (the day/week grid and its actions), coworking
-passes, the resources that can be booked, and the practitioners with their permanences. This
+Five tabs, one module each: the agenda itself (the day/week grid and its actions), coworking
+passes, the resources that can be booked, the practitioners with their permanences, and the
+call list of the day before (« Rappels », issue 22). This
 module assembles them; each tab reads again what another one changed (a resource or a
 permanence redraws the agenda, a booking checked in the passes: a unit was used), announced
 through :mod:`~tiers_lieu.ui.data_changed`.
@@ -19,6 +20,7 @@ from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.agenda_tab import AgendaTab
 from tiers_lieu.ui.agenda.passes_tab import PassesTab
 from tiers_lieu.ui.agenda.permanences_tab import PermanencesTab
+from tiers_lieu.ui.agenda.reminders_tab import RemindersTab
 from tiers_lieu.ui.agenda.resources_tab import ResourcesTab
 from tiers_lieu.ui.data_changed import DataChanged, hub_for
 
@@ -41,12 +43,15 @@ class AgendaSection(QWidget):
         self.passes = PassesTab(app, site, self, changes=self.changes)
         self.resources = ResourcesTab(app, site, self, changes=self.changes)
         self.permanences = PermanencesTab(app, site, self, changes=self.changes)
+        self.reminders = RemindersTab(app, site, self, changes=self.changes)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.agenda, _("A&genda"))
         self.tabs.addTab(self.passes, _("Pass co&working"))
         self.tabs.addTab(self.resources, _("Ress&ources"))
         self.tabs.addTab(self.permanences, _("Per&manences"))
+        # No letter left for it: Ctrl+Maj+Tab from « Agenda » (the last tab).
+        self.tabs.addTab(self.reminders, _("Rappels"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -83,3 +88,4 @@ class AgendaSection(QWidget):
         """Reload what others may have changed (another desk, the command line)."""
         self.agenda.shown.invalidate()
         self.passes.shown.invalidate()
+        self.reminders.shown.invalidate()

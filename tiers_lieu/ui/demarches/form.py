@@ -6,7 +6,9 @@ durée, and the Coop's matériel and thématiques numériques) are remembered on
 pre-filled; after a save only the per-person fields are cleared (the Coop's autonomy and the
 démarche's name too; names typed before are suggested). Everything is reachable with Tab in
 reading order, lists are typed into, Alt+1…8 picks a duration, Alt+P goes to the Coop's box
-(its channel is the « Lieu »'s), Ctrl+Entrée saves and Échap starts again.
+(its channel is the « Lieu »'s), Ctrl+Entrée saves and Échap starts again. After a save,
+F9 / F10 / F11 keep the person's satisfaction (content, moyen, pas content: :mod:`..satisfaction`)
+without leaving the form; Échap passes.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from tiers_lieu.services.assistance import (
     is_oriented,
 )
 from tiers_lieu.services.coop_vocabulary import AUTONOMY, DIGITAL_THEMES, EQUIPMENT
+from tiers_lieu.services.letters import ANSWER_DAYS, is_public_writer
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui import options
 from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
@@ -48,6 +51,7 @@ from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, DurationField, NoteField, date_edit
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CommuneEdit, PersonEdit
+from tiers_lieu.ui.satisfaction import SatisfactionRow
 
 WARNING_STYLE = "color: #b00020;"
 NAMES_DAYS = 365
@@ -88,6 +92,14 @@ class RecordForm(QWidget):
         self.outcome = combo(CategoryKind.OUTCOME, with_unknown=False)
         self.orientation = combo(CategoryKind.ORIENTATION, with_unknown=False)
         self.due = date_edit(self, today_qdate(site.zone))
+        # The public writer's letter (shown for that type of help only): its follow-up is
+        # due on the answer date.
+        self.letter_sent = date_edit(self, today_qdate(site.zone))
+        self.letter_sent.setToolTip(_("Le jour où le courrier part"))
+        self.answer_expected = date_edit(self, today_qdate(site.zone).addDays(ANSWER_DAYS))
+        self.answer_expected.setToolTip(
+            _("Un suivi s'ouvre à cette date (onglets « Suivis » et « Courriers »)")
+        )
         self.person = PersonEdit(app, site.id, self)
         self.consent_label = QLabel(self)
         self.consent_label.setWordWrap(True)
@@ -119,6 +131,7 @@ class RecordForm(QWidget):
         self.save_button.setDefault(True)
         self.clear_button = QPushButton(_("Effacer le formulaire"), self)
         self.status = StatusLabel(self, zone=self._site.zone)
+        self.satisfaction = SatisfactionRow(app, site.id, self)  # F9/F10/F11 after a save
 
         procedure = QGroupBox(_("Démarche"), self)
         left = QFormLayout(procedure)
@@ -139,6 +152,19 @@ class RecordForm(QWidget):
         hint = QLabel(_("Alt+1 à Alt+8 : 5, 10, 15, 30, 45, 60, 90 ou 120 minutes."), procedure)
         hint.setObjectName("durationHint")
         left.insertRow(4, "", hint)
+        self.letter_row = QWidget(procedure)
+        letter = QHBoxLayout(self.letter_row)
+        letter.setContentsMargins(0, 0, 0, 0)
+        answer_label = QLabel(_("réponse attendue le :"), self.letter_row)
+        answer_label.setBuddy(self.answer_expected)
+        letter.addWidget(self.letter_sent)
+        letter.addWidget(answer_label)
+        letter.addWidget(self.answer_expected)
+        letter.addStretch(1)
+        self.letter_label = QLabel(_("Courrier envoyé le :"), procedure)
+        self.letter_label.setBuddy(self.letter_sent)
+        left.addRow(self.letter_label, self.letter_row)
+        self._letter_form = left
 
         person_box = QGroupBox(_("Personne accompagnée"), self)
         right = QFormLayout(person_box)
@@ -200,6 +226,7 @@ class RecordForm(QWidget):
         layout.addWidget(coop)
         layout.addLayout(actions)
         layout.addWidget(self.status)
+        layout.addWidget(self.satisfaction)
         layout.addStretch(1)
 
         for first, second in zip(self._tab_chain(), self._tab_chain()[1:], strict=False):
@@ -221,6 +248,9 @@ class RecordForm(QWidget):
         self.save_button.clicked.connect(self.on_save_clicked)
         self.clear_button.clicked.connect(self.on_clear_clicked)
         self.outcome.value_changed.connect(self.on_outcome_changed)
+        self.help_type.value_changed.connect(self.on_help_type_changed)
+        self.letter_sent.dateChanged.connect(self.on_letter_sent_changed)
+        self.answer_expected.dateChanged.connect(self.on_answer_changed)
         self.person.value_changed.connect(self.on_person_changed)
         self.day.dateChanged.connect(self.on_day_changed)
 
@@ -244,6 +274,8 @@ class RecordForm(QWidget):
             self.outcome,
             self.orientation,
             self.due,
+            self.letter_sent,
+            self.answer_expected,
             self.person,
             self.commune,
             self.age_band,
@@ -294,8 +326,11 @@ class RecordForm(QWidget):
         if not keep_day:
             self.day.setMaximumDate(today_qdate(self._site.zone))  # the desk stays open overnight
             self.day.setDate(today_qdate(self._site.zone))
+        self.letter_sent.setDate(self.day.date())
+        self.on_letter_sent_changed(self.letter_sent.date())
         self.on_outcome_changed(self.outcome.value())
         self.on_day_changed(self.day.date())
+        self.on_help_type_changed(self.help_type.value())
 
     def _remember(self) -> None:
         for field, option in (
@@ -327,10 +362,31 @@ class RecordForm(QWidget):
             self.orientation.clear_choice()
         self.orientation.setEnabled(oriented)
         days = follow_up_days(label)
-        self.due.setEnabled(days is not None)
+        self.due.setEnabled(days is not None and not self.is_letter())
         base = self.day.date()
         self.due.setMinimumDate(base)
-        self.due.setDate(base.addDays(days or 0))
+        if self.is_letter():  # the letter's follow-up: on the answer date
+            self.due.setDate(self.answer_expected.date())
+        else:
+            self.due.setDate(base.addDays(days or 0))
+
+    def is_letter(self) -> bool:
+        """The type of help is the public writer's: the démarche is a letter to follow."""
+        index = self.help_type.currentIndex()
+        return index >= 0 and is_public_writer(self.help_type.itemText(index))
+
+    def on_help_type_changed(self, _value: object) -> None:
+        self._letter_form.setRowVisible(self.letter_row, self.is_letter())
+        self.on_outcome_changed(None)
+
+    def on_letter_sent_changed(self, sent: QDate) -> None:
+        """The answer is expected :data:`ANSWER_DAYS` after sending, and never before it."""
+        self.answer_expected.setMinimumDate(sent.addDays(1))
+        self.answer_expected.setDate(sent.addDays(ANSWER_DAYS))
+
+    def on_answer_changed(self, _answer: QDate) -> None:
+        if self.is_letter():
+            self.due.setDate(self.answer_expected.date())
 
     def on_day_changed(self, day: QDate) -> None:
         if day == today_qdate(self._site.zone):
@@ -339,6 +395,7 @@ class RecordForm(QWidget):
         else:
             self.day_hint.setText(_("(saisie d'une date passée)"))
             self.day_hint.setStyleSheet(WARNING_STYLE)
+        self.letter_sent.setMinimumDate(day)
         self.on_outcome_changed(None)
 
     def on_person_changed(self, person_id: object) -> None:
@@ -362,6 +419,7 @@ class RecordForm(QWidget):
             self.commune.set_value(person.commune_id)
 
     def on_clear_clicked(self) -> None:
+        self.satisfaction.skip()  # Échap also passes the satisfaction question
         self.reset(keep_day=False)
         self.status.clear()
         self.operator.setFocus()
@@ -370,6 +428,7 @@ class RecordForm(QWidget):
         day = to_date(self.day.date())
         now = place_now(self._site.zone)  # the visit lands in the place's hour of the chart
         oriented = self.orientation.isEnabled()
+        letter = self.is_letter()
         try:
             operator_id = self._required(self.operator, _("Organisme"))
             theme_id = self._required(self.theme, _("Thème"))
@@ -396,6 +455,8 @@ class RecordForm(QWidget):
                     status_id=self.status_combo.value(),
                     note=self.note.text(),
                     follow_up_due=to_date(self.due.date()) if self.due.isEnabled() else None,
+                    letter_sent_on=to_date(self.letter_sent.date()) if letter else None,
+                    answer_expected_on=to_date(self.answer_expected.date()) if letter else None,
                     equipment=self.equipment.keys(),
                     autonomy=self.autonomy.value(),
                     digital_themes=self.digital_themes.keys(),
@@ -407,6 +468,7 @@ class RecordForm(QWidget):
             return
         self._remember()
         self.status.confirm(self.confirmation(info))
+        self.satisfaction.arm("demarche", info.activity_date, assistance_id=info.id)
         self.reset()
         self.operator.setFocus()
         self.changes.announce(self, Topic.ASSISTANCE, Topic.VISITS)

@@ -1,9 +1,10 @@
 """The « Personnes » section: the register of people and the rights of the person.
 
-Four tabs: « Registre » (search, the person's page and what can be done for them),
-« Adhésions à renouveler », « Tarif solidaire à revoir » (eligibility ending within a month)
-and « Conservation (RGPD) » (retention periods, purge, the register of processing and the
-desk's notice). Accounts and roles live elsewhere.
+Five tabs: « Registre » (search, the person's page and what can be done for them),
+« Adhésions à renouveler », « Tarif solidaire à revoir » (eligibility ending within a month),
+« Conservation (RGPD) » (retention periods, purge, the register of processing and the
+desk's notice) and « Planning bénévoles » (the volunteers' rota, its gaps in the title).
+Accounts and roles live elsewhere.
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.data_changed import DataChanged, hub_for
 from tiers_lieu.ui.people.register import RegisterTab
 from tiers_lieu.ui.people.retention import RenewalsTab, RetentionTab
+from tiers_lieu.ui.people.rota import RotaTab
 from tiers_lieu.ui.people.solidarity import SolidarityReviewTab
 
 __all__ = ["PeopleSection"]
+
+
+def rota_title(gaps: int) -> str:
+    """« Planning bénévoles », with the number of gaps of the next 7 days when there are."""
+    title = _("Planning bénévoles")
+    return f"{title} ({gaps})" if gaps else title
 
 
 class PeopleSection(QWidget):
@@ -41,6 +49,12 @@ class PeopleSection(QWidget):
         self.tabs.addTab(self.renewals, _("Adhésions à renouveler"))
         self.tabs.addTab(self.solidarity, _("Tarif solidaire à revoir"))
         self.tabs.addTab(self.retention, _("Conservation (RGPD)"))
+        self.rota = RotaTab(app, site, self.tabs, changes=self.changes)
+        self.tabs.addTab(self.rota, rota_title(0))
+        self.rota.gaps_counted.connect(
+            lambda n: self.tabs.setTabText(self.tabs.indexOf(self.rota), rota_title(n))
+        )
+        self.rota.count_gaps()
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
 
@@ -49,3 +63,4 @@ class PeopleSection(QWidget):
         self.renewals.refresh()
         self.solidarity.refresh()
         self.retention.refresh()
+        self.rota.refresh()

@@ -16,6 +16,8 @@ from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.data_changed import DataChanged, hub_for
 from tiers_lieu.ui.visits.events_tab import EventsTab
+from tiers_lieu.ui.visits.parcels_tab import ParcelsTab
+from tiers_lieu.ui.visits.programme_tab import ProgrammeTab
 from tiers_lieu.ui.visits.visits_tab import VisitsTab
 
 __all__ = ["VisitsSection"]
@@ -35,10 +37,14 @@ class VisitsSection(QWidget):
         self.changes = hub_for(changes, self)
         self.visits_tab = VisitsTab(app, site, self, today=today, changes=self.changes)
         self.events_tab = EventsTab(app, site, self, today=today, changes=self.changes)
+        self.programme_tab = ProgrammeTab(app, site, self, today=today, changes=self.changes)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.visits_tab, _("Visites"))
         self.tabs.addTab(self.events_tab, _("Ateliers et animations"))
+        self.tabs.addTab(self.programme_tab, _("Programme"))
+        self.parcels_tab = ParcelsTab(app, site, self, changes=self.changes)
+        self.tabs.addTab(self.parcels_tab, _("Colis et co&urrier"))  # Alt+U: the parcel relay
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -48,3 +54,5 @@ class VisitsSection(QWidget):
         tab not on screen reads when it is next shown."""
         self.visits_tab.refresh()
         self.events_tab.shown.invalidate()
+        self.programme_tab.shown.invalidate()
+        self.parcels_tab.shown.invalidate()  # parcels logged at another desk

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import _, format_date, format_number, ngettext
+from tiers_lieu.i18n import _, format_date, format_number, ngettext, place_today
 from tiers_lieu.reports.documents.attendance_sheet import write_attendance_sheets
 from tiers_lieu.services.events import AttendanceSheet, EventDetail, event_totals
 from tiers_lieu.services.readmodels import SiteInfo
@@ -35,6 +35,7 @@ from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import run_op
 from tiers_lieu.ui.printing import print_sheet, printed_text
+from tiers_lieu.ui.satisfaction import SatisfactionRow
 from tiers_lieu.ui.visits.event_dialog import EventDialog
 from tiers_lieu.ui.visits.period import Period, PeriodPicker
 from tiers_lieu.ui.visits.table_models import EventsModel, duration_text
@@ -110,6 +111,8 @@ class EventsTab(ListTab):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.totals_label)
         layout.addLayout(buttons)
+        self.satisfaction = SatisfactionRow(app, site.id, self)  # after a workshop: F9/F10/F11
+        layout.addWidget(self.satisfaction)
         self.shown = refresh_when_shown(self)  # read when first on screen
         self.changes.watch(self, {Topic.EVENTS}, self.shown.invalidate)
 
@@ -173,6 +176,8 @@ class EventsTab(ListTab):
         event = detail.event
         message = _("Atelier « {title} » enregistré.").format(title=event.title)
         self.show_write(event.id, message, Topic.EVENTS, Topic.VISITS)
+        if event.event_date <= (self._today or place_today(self._site.zone)):  # held: ask
+            self.satisfaction.arm("atelier", event.event_date, event_id=event.id, several=True)
 
     def on_dialog_finished(self, _result: int) -> None:
         dialog = self.dialog
