@@ -216,6 +216,10 @@ def chain_start(connection: Connection, site_id: uuid.UUID) -> tuple[Head, int]:
     return head, int(number or 0)
 
 
+_CHECKED_KINDS: set[str] = set()
+"""The kinds of line whose first one :func:`chain_tickets` checked in this process."""
+
+
 def chain_tickets(
     site_id: uuid.UUID,
     tickets: Iterable[ChainedTicket],
@@ -232,14 +236,14 @@ def chain_tickets(
 
     The hashes are :func:`~.chain.line_hash`'s and the payment payloads
     :func:`~.chain.canonical`'s, their JSON written out directly (three times as fast: the demo
-    writes hundreds of thousands of lines); the first line of each kind is checked against
-    those functions themselves, and the tests compare every line with what
+    writes hundreds of thousands of lines); the first line of each kind this process writes is
+    checked against those functions themselves, and the tests compare every line with what
     :func:`journal_ticket` writes."""
     seq, previous = after.seq, after.line_hash
     site = str(site_id)
     actor = _("Système")
     quoted_actor = _QUOTE(actor)
-    checked: set[str] = set()  # the kinds whose first line was checked
+    checked = _CHECKED_KINDS  # once per process: the demo calls this once per place-day
     for ticket in tickets:
         number = ticket_label(ticket.number)
         at = ticket.sold_at.astimezone(UTC).replace(tzinfo=None)
