@@ -330,3 +330,24 @@ def test_a_closed_year_is_archived_with_its_months_and_days(
     assert kinds == ["day", "day", "day", "month", "month", "year"]
     code, out, _err = run("verifier", str(path), db=db_path, capsys=capsys)
     assert code == 0 and "Archive de caisse de « Le Comptoir de Felletin », l'année 2026" in out
+
+
+@pytest.mark.usefixtures("october")
+def test_a_member_compressed_another_way_is_unreadable(
+    app: Comptoir, site: SiteInfo, tmp_path: Path
+) -> None:
+    path = archive(app, site, tmp_path)
+    with zipfile.ZipFile(path) as source:
+        members = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_BZIP2) as target:
+        for name, data in members:
+            target.writestr(name, data)
+    with pytest.raises(UnreadableArchiveError, match="n'est pas un fichier zip"):
+        verify_archive(path)
+
+
+def test_the_live_base_given_as_an_archive_is_refused_unopened(app: Comptoir) -> None:
+    path = Path(str(app.engine.url.database))
+    with pytest.raises(ComptoirError) as refused:
+        verify_archive(path)
+    assert "est la base de données ouverte par Comptoir" in str(refused.value)

@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from tiers_lieu import held_files
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_date, format_eur, format_number, ngettext
 from tiers_lieu.models.enums import ClosureKind, JournalKind
@@ -147,6 +148,9 @@ def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
             raise _unreadable(_("« {name} » y figure deux fois").format(name=name))
         if info.flag_bits & 0x1:
             raise _unreadable(_("« {name} » est chiffré").format(name=name))
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # What Comptoir writes; another method is refused before zipfile tries it.
+            raise _unreadable(_("ce n'est pas un fichier zip, ou il est abîmé"))
         if info.file_size > LIMITS[name]:
             raise _unreadable(_("« {name} » est trop grand").format(name=name))
         if info.file_size > 1024**2 and info.file_size > MOST_RATIO * max(info.compress_size, 1):
@@ -174,14 +178,17 @@ def verify_archive(
     try:
         if path.stat().st_size > MOST_ARCHIVE:
             raise _unreadable(_("le fichier est trop grand"))
-        _check_directory(path)
-        with zipfile.ZipFile(path) as archive:
-            return _verify(archive, known_key)
+        # Opened once, through the one door for input files (a base this process holds is
+        # refused unopened: closing a handle on it would drop SQLite's locks).
+        with held_files.open_input(path) as handle:
+            _check_directory(handle)
+            with zipfile.ZipFile(handle) as archive:
+                return _verify(archive, known_key)
     except UnreadableArchiveError:
         raise
     except FileNotFoundError:
         raise UnreadableArchiveError(_("Fichier introuvable : {path}").format(path=path)) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
         raise _unreadable(_("ce n'est pas un fichier zip, ou il est abîmé")) from None
     except OSError as exc:
         raise UnreadableArchiveError(
@@ -189,12 +196,11 @@ def verify_archive(
         ) from None
 
 
-def _check_directory(path: Path) -> None:
+def _check_directory(handle: BinaryIO) -> None:
     """Refuse a zip whose central directory is large before :mod:`zipfile` reads it whole
     (an archive has five members): its end record says how many entries and how many bytes
     it has."""
-    with path.open("rb") as handle:
-        end = zipfile._EndRecData(handle)  # type: ignore[attr-defined]
+    end = zipfile._EndRecData(handle)  # type: ignore[attr-defined]
     if end is None:
         raise _unreadable(_("ce n'est pas un fichier zip, ou il est abîmé"))
     entries = end[zipfile._ECD_ENTRIES_TOTAL]  # type: ignore[attr-defined]
