@@ -191,7 +191,7 @@ from tiers_lieu.__main__ import main
 sys.exit(main(sys.argv[1:]))
 """
 
-SMOKE_CHILD = "import sys; from tiers_lieu.__main__ import main; sys.exit(main(sys.argv[1:]))"
+SMOKE_CHILD = "import sys; from tiers_lieu.__main__ import main; sys.exit(main())"  # as the command
 
 
 def child_env(folder: Path) -> dict[str, str]:

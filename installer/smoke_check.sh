@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What a host's first starts ask of a built or installed Comptoir, with no display:
 #   1. `--smoke-test` on a fresh data folder (no base yet: it is made and migrated);
-#   2. `init --site …`, then `--smoke-test` again: with a place, every section is built, so a
-#      module the bundle left out fails here (1. only shows the « no place » screens);
+#   2. `init --site …`, then `--smoke-test --every-tab`: with a place, every tab of every
+#      section is shown and read, so a module the bundle left out fails here (1. only shows the
+#      « no place » screens);
 #   3. the same in English (Babel's and Qt's English data are in the bundle too);
 #   4. the activity report, in PDF and XLSX;
 #   5. the base encrypted (SQLCipher), then opened again with its passphrase.
@@ -71,8 +72,8 @@ if [ ! -s "$database" ]; then
     exit 1
 fi
 timed "init --site Vérification" init --site "Vérification" --commune "Montjoie-en-Couserans"
-timed "test de fumée, chaque section (français)" --smoke-test
-timed "test de fumée, chaque section (anglais)" --lang en --smoke-test
+timed "test de fumée, chaque onglet (français)" --smoke-test --every-tab
+timed "test de fumée, chaque onglet (anglais)" --lang en --smoke-test --every-tab
 # The report's PDF (ReportLab, Pillow) and spreadsheet (openpyxl), as the command line makes them.
 year=$(date +%Y)
 for format in pdf xlsx; do

@@ -37,6 +37,10 @@ def _tidy_at_start(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     own_process = argv is None  # the command itself (console script, python -m), not a test
     argv = list(sys.argv[1:] if argv is None else argv)
+    if own_process:
+        from tiers_lieu.heap import set_command_process
+
+        set_command_process()
     lang = language_from_argv(argv, default=os.environ.get("TIERS_LIEU_LANG", "fr"))
     set_language(lang if lang in LANGUAGES else "fr")
     from tiers_lieu import journal
@@ -45,9 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # opened only when something is logged.
     journal.start()
     args = build_parser().parse_args(argv)
-    if args.screenshots and not args.smoke_test:
-        sys.stderr.write(_("Erreur : --screenshots va avec --smoke-test.") + "\n")
-        return EXIT_USAGE
+    for given, message in (
+        (args.screenshots, _("Erreur : --screenshots va avec --smoke-test.")),
+        (args.every_tab, _("Erreur : --every-tab va avec --smoke-test.")),
+    ):
+        if given and not args.smoke_test:
+            sys.stderr.write(message + "\n")
+            return EXIT_USAGE
     args.last_work = own_process  # nothing runs after the command (tiers_lieu.cli.report)
     try:
         if args.tidy_first:

@@ -24,6 +24,7 @@ from tiers_lieu.ui.accueil.glance import today_hours_text
 from tiers_lieu.ui.login import LoginDialog
 from tiers_lieu.ui.main_window import MainWindow
 from tiers_lieu.ui.sections import SECTIONS
+from tiers_lieu.ui.settings.communes import CommunesTab
 from tiers_lieu.ui.smoke import run_smoke_test, screenshot_names
 
 PASSWORD = "tilleul-2026"
@@ -339,6 +340,18 @@ def test_smoke_test_fails_when_a_section_raises(
     assert run_smoke_test(app) == 1
 
 
+def test_every_tab_is_what_finds_a_later_tab_that_fails(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_tab: object) -> None:
+        raise RuntimeError("panne")
+
+    # « Communes du territoire », the fifth tab of Paramètres, reads when first shown.
+    monkeypatch.setattr(CommunesTab, "refresh", broken)
+    assert run_smoke_test(app) == 0  # the quick check shows each section's first tab only
+    assert run_smoke_test(app, every_tab=True) == 1
+
+
 def test_command_line_smoke_test(db_path: Path, tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
     done = subprocess.run(
@@ -349,6 +362,34 @@ def test_command_line_smoke_test(db_path: Path, tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+
+
+BROKEN_HOURS = """
+import sys
+from tiers_lieu.services.config import ConfigService
+def broken(self, site_id):
+    raise RuntimeError("panne")
+ConfigService.opening_hours = broken
+from tiers_lieu.__main__ import main
+sys.exit(main())
+"""
+
+
+def test_command_line_smoke_test_fails_without_waiting_on_an_error_dialog(
+    db_path: Path, site: SiteInfo, tmp_path: Path
+) -> None:
+    # The Accueil reads the opening hours through show_error's calm path: its report dialog
+    # used to wait for a click that never comes (the installer's check hung).
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", BROKEN_HOURS, "--db", str(db_path), "--smoke-test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "RuntimeError: panne" in done.stderr
 
 
 def test_command_line_names_a_database_it_cannot_open(tmp_path: Path) -> None:

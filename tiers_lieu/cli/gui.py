@@ -1,5 +1,5 @@
-"""``tiers-lieu [--db …] [--smoke-test [--screenshots DOSSIER]]``: the desktop application, run
-when no sub-command is given. The window's modules are imported only here, inside
+"""``tiers-lieu [--db …] [--smoke-test [--every-tab] [--screenshots DOSSIER]]``: the desktop
+application, run when no sub-command is given. The window's modules are imported only here, inside
 :func:`run_gui`, so that the sub-commands start fast and need no display; the window tidies
 what a crash left in its own way (``tidy_first=False``).
 """
@@ -25,6 +25,14 @@ def add_window_options(parser: argparse.ArgumentParser) -> None:
         help=_("ouvre la fenêtre principale, parcourt chaque section puis quitte"),
     )
     parser.add_argument(
+        "--every-tab",
+        action="store_true",
+        help=_(
+            "avec --smoke-test : montre aussi chaque onglet, l'écran de 1024 × 600, "
+            "le verrouillage, l'assistant et la connexion"
+        ),
+    )
+    parser.add_argument(
         "--screenshots",
         metavar=_("DOSSIER"),
         type=Path,
@@ -44,7 +52,12 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         from tiers_lieu.ui.application import run_gui as run_window
 
-        code = run_window(db=args.db, smoke_test=args.smoke_test, screenshots=args.screenshots)
+        code = run_window(
+            db=args.db,
+            smoke_test=args.smoke_test,
+            screenshots=args.screenshots,
+            every_tab=args.every_tab,
+        )
     finally:
         log.info("Comptoir s'arrête (code %s)", code)
         uninstall_crash_reporting()  # plantages.log stays armed: PySide may crash at exit

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiers_lieu.cli.parser import output_path, period_of
 from tiers_lieu.errors import ComptoirError
+from tiers_lieu.heap import imports_outside_collector
 from tiers_lieu.i18n import _, format_date
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def run_report(args: argparse.Namespace) -> int:
     """
     last_work = bool(getattr(args, "last_work", False))
     try:
-        return _run(args, freeze=last_work)
+        return _run(args)
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
         return EXIT_USAGE
@@ -80,16 +81,13 @@ def run_report(args: argparse.Namespace) -> int:
             gc.freeze()
 
 
-def _open(db: str | None, *, freeze: bool) -> tuple[Engine, SiteService, ReportService]:
+def _open(db: str | None) -> tuple[Engine, SiteService, ReportService]:
     """The base (migrated if need be) and the two services a report uses, wired as
     :func:`tiers_lieu.app.build` wires them, with the listeners of what the report writes:
     its audit line is chained and its fields checked. (Tombstones are for deletions: a report
     deletes nothing.) ``tests/integration/test_report_cli_imports.py`` checks that line's
-    chain. ``freeze``: see :func:`run_report`."""
-    enabled = gc.isenabled()
-    if freeze:
-        gc.disable()
-    try:
+    chain. The imports run outside the cyclic collector (:mod:`tiers_lieu.heap`)."""
+    with imports_outside_collector():
         from tiers_lieu.db import UowFactory
         from tiers_lieu.services.access import Access
         from tiers_lieu.services.audit_chain import install_chain_listener
@@ -97,21 +95,16 @@ def _open(db: str | None, *, freeze: bool) -> tuple[Engine, SiteService, ReportS
         from tiers_lieu.services.reports import ReportService
         from tiers_lieu.services.sites import SiteService
         from tiers_lieu.validation import install_shape_listener
-    finally:
-        if freeze:
-            gc.freeze()
-            if enabled:
-                gc.enable()
     install_shape_listener()
     install_chain_listener()
     uow = UowFactory(open_database(db), Access())
     return uow.engine, SiteService(uow), ReportService(uow)
 
 
-def _run(args: argparse.Namespace, *, freeze: bool) -> int:
+def _run(args: argparse.Namespace) -> int:
     start, end = period_of(args.date_from, args.date_to)
     out = output_path(args.out)
-    engine, sites, reports = _open(getattr(args, "db", None), freeze=freeze)
+    engine, sites, reports = _open(getattr(args, "db", None))
     try:
         site_ids = None
         if args.site:

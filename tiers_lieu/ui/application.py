@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from tiers_lieu import __version__
 from tiers_lieu.db_location import resolve_db_url, sqlite_path
 from tiers_lieu.errors import ComptoirError, storage_error
+from tiers_lieu.heap import imports_outside_collector
 from tiers_lieu.i18n import _, language, locale_name
 from tiers_lieu.resources import resource
 from tiers_lieu.ui import fit, options
@@ -197,7 +198,11 @@ def _exec_unless_damaged(dialog: QDialog, start: DeskStart | None) -> int:
 
 
 def run_gui(
-    *, db: str | None = None, smoke_test: bool = False, screenshots: Path | None = None
+    *,
+    db: str | None = None,
+    smoke_test: bool = False,
+    screenshots: Path | None = None,
+    every_tab: bool = False,
 ) -> int:
     """The desktop application; returns the process exit code."""
     qapp = make_qapplication()
@@ -229,16 +234,17 @@ def run_gui(
     try:
         from tiers_lieu.ui.smoke import run_smoke_test
 
-        return run_smoke_test(app, screenshots)
+        return run_smoke_test(app, screenshots, every_tab=every_tab)
     finally:
         app.close()
 
 
 def _build_or_report(db: str | None, *, quiet: bool) -> Comptoir | int:
-    from tiers_lieu.app import build
-
     try:
-        return build(db)
+        with imports_outside_collector():
+            from tiers_lieu.app import build
+
+            return build(db)
     except Exception as exc:
         return _report_open_failure(db, exc, quiet=quiet)
 
@@ -412,9 +418,10 @@ def _run_desk(
         session = start_session(app, login=login, start=start)
         if session is None:
             return EXIT_OK
-        from tiers_lieu.ui.main_window import MainWindow  # after QApplication, as Qt requires
+        with imports_outside_collector():
+            from tiers_lieu.ui.main_window import MainWindow  # after QApplication, as Qt requires
 
-        window = MainWindow(app, session.site, session.user)
+            window = MainWindow(app, session.site, session.user)
         window.show()
         if start_note:
             window.statusBar().showMessage(start_note, START_NOTE_MS)

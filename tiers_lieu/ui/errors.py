@@ -17,7 +17,8 @@ has returned. ``tests/ui/conftest.py`` records the dialog as a « critical » me
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -53,8 +54,27 @@ from tiers_lieu.services.pending_visits import is_connection_lost
 
 log = logging.getLogger(__name__)
 
+# While a smoke test runs, the failures the windows would show in a dialog are handed to it
+# instead (:func:`failures_recorded`): it never waits for anyone.
+_recorders: list[Callable[[BaseException], None]] = []
+
+
+@contextmanager
+def failures_recorded(record: Callable[[BaseException], None]) -> Iterator[None]:
+    """While the block runs, a failure :func:`show_error` or the crash hooks would show is
+    logged as usual and given to ``record``; no dialog opens."""
+    _recorders.append(record)
+    try:
+        yield
+    finally:
+        _recorders.remove(record)
+
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
+    if _recorders:
+        log.error("Erreur signalée pendant le test de fumée", exc_info=exc)
+        _recorders[-1](exc)
+        return
     if is_connection_lost(exc):
         log.info("Database server unreachable: %s", exc)
         QMessageBox.warning(
@@ -219,6 +239,9 @@ def report_unexpected(
     """The calm dialog for an error already logged; one at a time (a failure repeated while
     it is open is only logged)."""
     global _showing
+    if _recorders:
+        _recorders[-1](exc_info[1])
+        return
     if _showing:
         return
     report = journal.crash_report(exc_info, details=qt_details())

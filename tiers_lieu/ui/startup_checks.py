@@ -42,6 +42,7 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from tiers_lieu.errors import storage_error
+from tiers_lieu.heap import imports_outside_collector
 from tiers_lieu.i18n import _
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.ops import Progress, run_op
@@ -242,9 +243,10 @@ class DeskStart(QObject):
             self._check_done.wait()
             if self._result is not None and self._result.damaged:
                 return None, notes  # nothing migrated on a damaged file
-        from tiers_lieu.app import build
+        with imports_outside_collector():
+            from tiers_lieu.app import build
 
-        return build(self._db), notes
+            return build(self._db), notes
 
     def _check(self, _progress: Progress) -> FileCheck | None:
         try:
