@@ -15,205 +15,79 @@ After the day a shift is marked done or absent. **Done writes the volunteer-time
 by ``volunteer_time_id``, so the hours reach ``volunteers.hours`` of the report through the one
 table it reads; putting the shift back to planned or absent deletes that entry (never counted
 twice). Reassigning or deleting a done shift is refused: put it back first.
+
+The records and small checks are in :mod:`.rota_models`; the volunteers and their
+availability in :mod:`.rota_volunteers` (the base of :class:`RotaService`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
-from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
-from tiers_lieu.i18n import N_, _, ngettext, place_today
+from tiers_lieu.errors import ConflictError, ValidationError
+from tiers_lieu.i18n import _, ngettext, place_today
 from tiers_lieu.models import Closure, OpeningHours, Person, VolunteerTime
 from tiers_lieu.models.enums import AuditAction
-from tiers_lieu.models.proximity import RotaAvailability, RotaShift
+from tiers_lieu.models.proximity import RotaShift
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.public_holidays import public_holidays
+from tiers_lieu.services.rota_models import (
+    AHEAD_DAYS,
+    MAX_REPEAT_WEEKS,
+    MAX_SHIFTS_A_WEEK,
+    ROLES,
+    SHEET_LINES,
+    STATUSES,
+    VOLUNTEER_KIND,
+    AvailabilityRange,
+    RotaGaps,
+    RotaSheet,
+    ShiftInfo,
+    ShiftInput,
+    UncoveredHours,
+    VolunteerChoice,
+    _hours,
+    _minutes,
+    _role,
+    _shift_info,
+    _subtract,
+    monday_of,
+    role_label,
+    status_label,
+    week_days,
+)
+from tiers_lieu.services.rota_volunteers import RotaVolunteers
 from tiers_lieu.services.sites import site_zone
 
-VOLUNTEER_KIND = "volunteer"
-ROLES: dict[str, str] = {"accueil": N_("Accueil"), "amap": N_("AMAP"), "cafe": N_("Café")}
-"""Role codes stored on a shift, in the order the week shows them, and their labels."""
-STATUSES: dict[str, str] = {"planned": N_("Prévu"), "done": N_("Fait"), "absent": N_("Absent")}
-AHEAD_DAYS = 7
-"""Gaps are looked for from today over this many days."""
-MAX_REPEAT_WEEKS = 12
-MAX_SHIFTS_A_WEEK = 200
-SHEET_LINES = 12
-"""Lines of one role and day on the printed week (more are counted on the last line)."""
-"""A week copied holds at most this many shifts (bounded work on a mistaken copy)."""
+__all__ = [
+    "AHEAD_DAYS",
+    "MAX_REPEAT_WEEKS",
+    "MAX_SHIFTS_A_WEEK",
+    "ROLES",
+    "SHEET_LINES",
+    "STATUSES",
+    "VOLUNTEER_KIND",
+    "AvailabilityRange",
+    "RotaGaps",
+    "RotaService",
+    "RotaSheet",
+    "ShiftInfo",
+    "ShiftInput",
+    "UncoveredHours",
+    "VolunteerChoice",
+    "monday_of",
+    "role_label",
+    "status_label",
+    "week_days",
+]
 
 
-def role_label(role: str) -> str:
-    return _(ROLES[role]) if role in ROLES else role
-
-
-def status_label(status: str) -> str:
-    return _(STATUSES[status]) if status in STATUSES else status
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _minutes(start: time, end: time) -> int:
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-
-
-def _name(person: Person | None) -> str:
-    if person is None or person.anonymized_at is not None:
-        return ""
-    return " ".join(p for p in (person.first_name, person.last_name) if p) or person.organisation
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ShiftInput:
-    """A shift to create: its day, its hours and its role (``accueil``, ``amap``, ``cafe``)."""
-
-    on_date: date
-    starts_at: time
-    ends_at: time
-    role: str
-    person_id: uuid.UUID | None = None
-
-
-@dataclass(frozen=True)
-class ShiftInfo:
-    id: uuid.UUID
-    on_date: date
-    starts_at: time
-    ends_at: time
-    role: str
-    person_id: uuid.UUID | None
-    person_name: str
-    status: str
-    volunteer_time_id: uuid.UUID | None
-
-    @property
-    def minutes(self) -> int:
-        return _minutes(self.starts_at, self.ends_at)
-
-    @property
-    def is_gap(self) -> bool:
-        return self.person_id is None
-
-
-@dataclass(frozen=True)
-class AvailabilityRange:
-    weekday: int
-    starts_at: time
-    ends_at: time
-    role: str = ""  # "" = any role
-
-    def covers(self, shift: ShiftInfo) -> bool:
-        return (
-            self.weekday == shift.on_date.weekday()
-            and self.starts_at <= shift.starts_at
-            and shift.ends_at <= self.ends_at
-            and self.role in ("", shift.role)
-        )
-
-
-@dataclass(frozen=True)
-class VolunteerChoice:
-    """A volunteer offered for a shift: available (their usual range covers it), already on
-    another shift that day, their ranges."""
-
-    person_id: uuid.UUID
-    name: str
-    available: bool
-    busy_that_day: bool
-    ranges: tuple[AvailabilityRange, ...]
-
-
-@dataclass(frozen=True)
-class UncoveredHours:
-    """Opening hours of a day that no « Accueil » shift covers."""
-
-    on_date: date
-    starts_at: time
-    ends_at: time
-
-
-@dataclass(frozen=True)
-class RotaGaps:
-    first_day: date
-    last_day: date
-    empty_shifts: list[ShiftInfo]
-    uncovered: list[UncoveredHours]
-
-    @property
-    def count(self) -> int:
-        return len(self.empty_shifts) + len(self.uncovered)
-
-
-@dataclass(frozen=True)
-class RotaSheet:
-    """The week's rota on paper: a column per day, a row per role, each cell its shifts
-    (« 09:00–12:30 Marie Dubois », « — à pourvoir — » for nobody)."""
-
-    title: str
-    subtitle: str
-    days: list[str]
-    rows: list[tuple[str, list[list[str]]]]
-    gaps: int
-
-
-def _role(role: str) -> str:
-    if role not in ROLES:
-        raise ValidationError(_("Rôle"), _("rôle inconnu : Accueil, AMAP ou Café"))
-    return role
-
-
-def _hours(start: time, end: time, field: str) -> None:
-    if not start < end:
-        raise ValidationError(field, _("la fin doit suivre le début"))
-
-
-def _shift_info(row: RotaShift, person: Person | None) -> ShiftInfo:
-    return ShiftInfo(
-        row.id,
-        row.on_date,
-        row.starts_at,
-        row.ends_at,
-        row.role,
-        row.person_id,
-        _name(person),
-        row.status,
-        row.volunteer_time_id,
-    )
-
-
-def _is_volunteer(person: Person) -> bool:
-    return VOLUNTEER_KIND in person.kinds.split(",")
-
-
-def _subtract(
-    ranges: list[tuple[time, time]], covers: Sequence[tuple[time, time]]
-) -> list[tuple[time, time]]:
-    """``ranges`` minus every range of ``covers`` (all on one day)."""
-    left = list(ranges)
-    for c_start, c_end in covers:
-        kept: list[tuple[time, time]] = []
-        for start, end in left:
-            if c_end <= start or end <= c_start:
-                kept.append((start, end))
-                continue
-            if start < c_start:
-                kept.append((start, c_start))
-            if c_end < end:
-                kept.append((c_end, end))
-        left = kept
-    return left
-
-
-class RotaService:
+class RotaService(RotaVolunteers):
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
@@ -326,71 +200,6 @@ class RotaService:
                 uncovered.append(UncoveredHours(day, start, end))
         empty = [s for s in shifts if s.is_gap]
         return RotaGaps(first, last, empty, uncovered)
-
-    @requires(Permission.PEOPLE_EDIT)
-    def volunteers(
-        self, site_id: uuid.UUID, *, shift_id: uuid.UUID | None = None
-    ) -> list[VolunteerChoice]:
-        """The place's volunteers, by name; for ``shift_id``, those available first."""
-        with self._uow(read_only=True) as uow:
-            people = [
-                p
-                for p in uow.session.exec(
-                    select(Person).where(
-                        Person.site_id == site_id,
-                        col(Person.kinds).contains(VOLUNTEER_KIND),
-                        col(Person.anonymized_at).is_(None),
-                        col(Person.merged_into_id).is_(None),
-                    )
-                )
-                if _is_volunteer(p)
-            ]
-            ranges: dict[uuid.UUID, list[AvailabilityRange]] = {}
-            for a in uow.session.exec(
-                select(RotaAvailability)
-                .where(RotaAvailability.site_id == site_id)
-                .order_by(col(RotaAvailability.weekday), col(RotaAvailability.starts_at))
-            ):
-                ranges.setdefault(a.person_id, []).append(
-                    AvailabilityRange(a.weekday, a.starts_at, a.ends_at, a.role)
-                )
-            shift = self._shift(uow, shift_id) if shift_id is not None else None
-            busy: set[uuid.UUID] = set()
-            info = None
-            if shift is not None:
-                info = _shift_info(shift, None)
-                busy = {
-                    pid
-                    for pid in uow.session.exec(
-                        select(RotaShift.person_id).where(
-                            RotaShift.site_id == site_id,
-                            RotaShift.on_date == shift.on_date,
-                            RotaShift.id != shift.id,
-                            col(RotaShift.starts_at) < shift.ends_at,
-                            col(RotaShift.ends_at) > shift.starts_at,
-                        )
-                    )
-                    if pid is not None
-                }
-            choices = []
-            for p in people:
-                own = tuple(ranges.get(p.id, []))
-                available = info is not None and any(r.covers(info) for r in own)
-                choices.append(VolunteerChoice(p.id, _name(p), available, p.id in busy, own))
-        choices.sort(key=lambda c: (not c.available, c.busy_that_day, c.name.casefold()))
-        return choices
-
-    @requires(Permission.PEOPLE_EDIT)
-    def availability(self, person_id: uuid.UUID) -> list[AvailabilityRange]:
-        with self._uow(read_only=True) as uow:
-            return [
-                AvailabilityRange(a.weekday, a.starts_at, a.ends_at, a.role)
-                for a in uow.session.exec(
-                    select(RotaAvailability)
-                    .where(RotaAvailability.person_id == person_id)
-                    .order_by(col(RotaAvailability.weekday), col(RotaAvailability.starts_at))
-                )
-            ]
 
     # -- writing --------------------------------------------------------------------------
     @requires(Permission.PEOPLE_EDIT)
@@ -584,94 +393,3 @@ class RotaService:
                 details={"on_date": row.on_date, "role": row.role},
             )
             uow.commit()
-
-    @requires(Permission.PEOPLE_EDIT)
-    def set_availability(
-        self, site_id: uuid.UUID, person_id: uuid.UUID, ranges: Sequence[AvailabilityRange]
-    ) -> list[AvailabilityRange]:
-        """Replace the volunteer's usual availability with ``ranges``."""
-        if len(ranges) > 50:
-            raise ValidationError(_("Disponibilités"), _("50 plages au plus"))
-        for r in ranges:
-            if not 0 <= r.weekday <= 6:
-                raise ValidationError(_("Jour"), _("jour de la semaine inconnu"))
-            _hours(r.starts_at, r.ends_at, _("Fin"))
-            if r.role:
-                _role(r.role)
-        with self._uow() as uow:
-            self._volunteer(uow, site_id, person_id)
-            for old in uow.session.exec(
-                select(RotaAvailability).where(RotaAvailability.person_id == person_id)
-            ):
-                uow.session.delete(old)
-            for r in ranges:
-                uow.session.add(
-                    RotaAvailability(
-                        site_id=site_id,
-                        person_id=person_id,
-                        weekday=r.weekday,
-                        starts_at=r.starts_at,
-                        ends_at=r.ends_at,
-                        role=r.role,
-                    )
-                )
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="rota_availability",
-                entity_id=person_id,
-                site_id=site_id,
-                details={"availability": len(ranges)},
-            )
-            uow.commit()
-        return sorted(ranges, key=lambda r: (r.weekday, r.starts_at))
-
-    @requires(Permission.PEOPLE_EDIT)
-    def add_volunteer(self, site_id: uuid.UUID, person_id: uuid.UUID) -> None:
-        """Count a person of the register among the volunteers (adds the kind)."""
-        with self._uow() as uow:
-            person = uow.session.get(Person, person_id)
-            if person is None or person.site_id != site_id or person.anonymized_at is not None:
-                raise NotFoundError(_("Cette personne n'existe plus."))
-            if _is_volunteer(person):
-                return
-            kinds = {k for k in person.kinds.split(",") if k} | {VOLUNTEER_KIND}
-            person.kinds = ",".join(sorted(kinds))
-            uow.session.add(person)
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="person",
-                entity_id=person.id,
-                site_id=site_id,
-                details={"changed": ["kinds"], "volunteer": True},
-            )
-            uow.commit()
-
-    # -- shared ---------------------------------------------------------------------------
-    @staticmethod
-    def _shift(uow: UnitOfWork, shift_id: uuid.UUID) -> RotaShift:
-        row = uow.session.get(RotaShift, shift_id)
-        if row is None:
-            raise NotFoundError(_("Ce créneau n'existe plus."))
-        return row
-
-    @staticmethod
-    def _volunteer(
-        uow: UnitOfWork, site_id: uuid.UUID, person_id: uuid.UUID | None
-    ) -> Person | None:
-        if person_id is None:
-            return None
-        person = uow.session.get(Person, person_id)
-        if person is None or person.site_id != site_id or person.anonymized_at is not None:
-            raise NotFoundError(_("Cette personne n'existe plus."))
-        if not _is_volunteer(person):
-            raise ValidationError(
-                _("Bénévole"),
-                _("{name} n'est pas inscrit·e comme bénévole").format(name=_name(person)),
-            )
-        return person
-
-
-def week_days(monday: date) -> list[date]:
-    return [monday + timedelta(days=n) for n in range(7)]

@@ -30,48 +30,39 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
-from tiers_lieu.i18n import _, format_eur
+from tiers_lieu.i18n import _
 from tiers_lieu.models import Payment, Person, Product, Sale, SaleLine, StockMovement, utcnow
-from tiers_lieu.models.enums import AuditAction, PaymentMethod, StockMovementKind
+from tiers_lieu.models.enums import AuditAction, StockMovementKind
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.amounts import line_total
 from tiers_lieu.services.eligibility import eligible_on, ended_on
 from tiers_lieu.services.grocery.products import stock_levels
+from tiers_lieu.services.grocery.sale_info import (
+    PaymentInfo,
+    SaleInfo,
+    SaleLineInfo,
+    _line_info,
+    _person_name,
+)
+from tiers_lieu.services.grocery.sale_pricing import (
+    LineInput,
+    PaymentInput,
+    _settle,
+    unit_price,
+)
 from tiers_lieu.services.grocery.stock import check_quantity, format_quantity
 from tiers_lieu.services.product_kinds import stock_tracked
 from tiers_lieu.services.sites import site_zone
 from tiers_lieu.services.till.closed import ensure_open
 from tiers_lieu.services.till.journal import lock_chain
 from tiers_lieu.services.till.tickets import journal_ticket, next_ticket_number, ticket_label
-
-
-def unit_price(price_cents: int, solidarity_price_cents: int | None, solidarity: bool) -> int:
-    """The price of one unit at this sale (the normal price when no solidarity price is set)."""
-    if solidarity and solidarity_price_cents is not None:
-        return solidarity_price_cents
-    return price_cents
-
-
-@dataclass(frozen=True)
-class LineInput:
-    product_id: uuid.UUID
-    quantity_milli: int
-
-
-@dataclass(frozen=True)
-class PaymentInput:
-    method: str
-    amount_cents: int
-    """For cash, the amount handed over (the change is given back from it)."""
-    reference: str = ""
 
 
 class StockWarning(ConflictError):  # noqa: N818 -- a warning the host may override
@@ -87,97 +78,8 @@ class StockWarning(ConflictError):  # noqa: N818 -- a warning the host may overr
         self.products = products
 
 
-@dataclass(frozen=True)
-class SaleLineInfo:
-    id: uuid.UUID
-    product_id: uuid.UUID
-    product_name: str
-    unit: str
-    quantity_milli: int
-    unit_price_cents: int
-    vat_rate_bp: int
-    total_cents: int
-
-
-@dataclass(frozen=True)
-class PaymentInfo:
-    method: str
-    amount_cents: int
-    reference: str
-
-
-@dataclass(frozen=True)
-class SaleInfo:
-    id: uuid.UUID
-    sold_at: datetime
-    total_cents: int
-    solidarity: bool
-    person_id: uuid.UUID | None
-    person_name: str
-    lines: tuple[SaleLineInfo, ...]
-    payments: tuple[PaymentInfo, ...]
-    change_cents: int
-    cancelled_at: datetime | None
-    corrections: tuple[str, ...] = ()
-    """Products whose stock was corrected to allow this sale."""
-    ticket_number: int | None = None
-    reverses_id: uuid.UUID | None = None
-    """A reversing ticket: the sale it cancels. Its ``payments`` are then the refunds, the
-    original's payments negated (a reversal has no payment rows of its own)."""
-    reverses_number: int | None = None
-    """A reversing ticket: the ticket number of the sale it cancels."""
-    reversed_by_id: uuid.UUID | None = None
-    reversed_by_number: int | None = None
-    """The reversing ticket that cancels this sale, when one does."""
-
-
 def _place_day(uow: UnitOfWork, site_id: uuid.UUID) -> date:
     return utcnow().astimezone(site_zone(uow, site_id)).date()
-
-
-def _person_name(person: Person | None) -> str:
-    if person is None:
-        return ""
-    return " ".join(p for p in (person.first_name, person.last_name) if p) or person.organisation
-
-
-def _settle(total: int, payments: Sequence[PaymentInput]) -> tuple[list[PaymentInput], int]:
-    """The payments as they stay in the till, and the change given back in cash."""
-    methods = {m.value for m in PaymentMethod}
-    for payment in payments:
-        if payment.method not in methods:
-            raise ValidationError(_("Moyen de paiement"), _("moyen de paiement inconnu"))
-        if payment.amount_cents <= 0:
-            raise ValidationError(_("Montant"), _("chaque paiement doit être positif"))
-        if len(payment.reference) > 60:
-            raise ValidationError(_("Référence"), _("{n} caractères au plus").format(n=60))
-    paid = sum(p.amount_cents for p in payments)
-    if paid < total:
-        raise ConflictError(
-            _("Paiement insuffisant : il manque {missing}.").format(
-                missing=format_eur(total - paid)
-            )
-        )
-    change = paid - total
-    cash = sum(p.amount_cents for p in payments if p.method == PaymentMethod.CASH)
-    if change > cash:
-        raise ConflictError(
-            _(
-                "Les paiements dépassent le total de {excess} : seules les espèces "
-                "peuvent donner lieu à un rendu de monnaie."
-            ).format(excess=format_eur(change - cash))
-        )
-    kept: list[PaymentInput] = []
-    to_return = change
-    for payment in payments:
-        amount = payment.amount_cents
-        if payment.method == PaymentMethod.CASH and to_return:
-            taken = min(amount, to_return)
-            amount -= taken
-            to_return -= taken
-        if amount:
-            kept.append(PaymentInput(payment.method, amount, payment.reference.strip()))
-    return kept, change
 
 
 class SaleService:
@@ -533,16 +435,3 @@ def _payments_of(uow: UnitOfWork, sale_id: uuid.UUID) -> list[Payment]:
 def _reversal_of(uow: UnitOfWork, sale_id: uuid.UUID) -> Sale | None:
     """The reversing ticket that cancels ``sale_id``, if any."""
     return uow.session.exec(select(Sale).where(Sale.reverses_id == sale_id).limit(1)).first()
-
-
-def _line_info(line: SaleLine, product: Product) -> SaleLineInfo:
-    return SaleLineInfo(
-        id=line.id,
-        product_id=product.id,
-        product_name=product.name,
-        unit=product.unit,
-        quantity_milli=line.quantity_milli,
-        unit_price_cents=line.unit_price_cents,
-        vat_rate_bp=line.vat_rate_bp,
-        total_cents=line.total_cents,
-    )

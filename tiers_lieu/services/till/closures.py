@@ -16,251 +16,60 @@ Each closure is a complete :class:`~tiers_lieu.models.TillClosure` row written o
 database refuses any change afterwards) and a CLOSURE line of the till journal, in one
 transaction. A closure's PDF is the original the first time it is printed (recorded in the
 audit log) and a « Duplicata » every time after, each reprint a DUPLICATE journal line.
+
+A closure's figures (number, row, journal payload, summed totals) are in
+:mod:`.closure_figures`; reading and printing closures in :mod:`.closure_reports` (the base of
+:class:`TillClosureService`); the writers are here.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import func, select, type_coerce
 
 from tiers_lieu.db import UnitOfWork, UowFactory
-from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.errors import ConflictError, ValidationError
 from tiers_lieu.i18n import _, format_date
-from tiers_lieu.models import AuditEntry, Sale, Site, TillClosure, utcnow
+from tiers_lieu.models import Sale, TillClosure, utcnow
 from tiers_lieu.models.enums import AuditAction, ClosureKind, JournalKind
 from tiers_lieu.services import audit
-from tiers_lieu.services.access import Permission, access_of, requires
-from tiers_lieu.services.amounts import vat_included
-from tiers_lieu.services.grocery.closing import (
-    ClosureStamp,
-    MethodTotal,
-    PeriodTotals,
-    VatTotal,
-    ZReport,
-    period_totals,
-    report_of,
-)
+from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.grocery.closing import PeriodTotals, period_totals
 from tiers_lieu.services.sites import day_bounds, site_zone
 from tiers_lieu.services.till.closed import closing_z
+from tiers_lieu.services.till.closure_figures import (
+    ClosureFigures,
+    ClosureInfo,
+    _info,
+    _month_end,
+    _month_start,
+    closure_fields,
+    closure_label,
+    closure_payload,
+    totals_json,
+    totals_of,
+)
+from tiers_lieu.services.till.closure_reports import _C, _PRINTED, ClosureReports
 from tiers_lieu.services.till.journal import actor_name, append, lock_chain
 
-_C = TillClosure.__table__  # type: ignore[attr-defined]
 _S = Sale.__table__  # type: ignore[attr-defined]
-_A = AuditEntry.__table__  # type: ignore[attr-defined]
-
-#: A closure in the audit log: CREATE when written, EXPORT at each print (the first one is
-#: the original, hence the trace).
-_PRINTED = "till_closure"
-_PREFIX = {ClosureKind.DAY: "Z", ClosureKind.MONTH: "M", ClosureKind.YEAR: "A"}
 
 
-def closure_label(kind: str, number: int) -> str:
-    """« Z000012 », « M000003 », « A000001 »: the closure's number as the journal keeps it."""
-    return f"{_PREFIX[ClosureKind(kind)]}{number:06d}"
+__all__ = [
+    "ClosureFigures",
+    "ClosureInfo",
+    "TillClosureService",
+    "closure_fields",
+    "closure_label",
+    "closure_payload",
+    "totals_json",
+    "totals_of",
+]
 
 
-@dataclass(frozen=True)
-class ClosureInfo:
-    id: uuid.UUID
-    site_id: uuid.UUID
-    kind: str
-    number: int
-    period_start: date
-    period_end: date
-    first_ticket: int | None
-    last_ticket: int | None
-    tickets: int
-    reversals: int
-    total_cents: int
-    reversed_cents: int
-    grand_total_cents: int
-    closed_at: datetime
-    closed_by: str
-
-
-def _info(row: TillClosure) -> ClosureInfo:
-    return ClosureInfo(
-        id=row.id,
-        site_id=row.site_id,
-        kind=row.kind,
-        number=row.number,
-        period_start=row.period_start,
-        period_end=row.period_end,
-        first_ticket=row.first_ticket,
-        last_ticket=row.last_ticket,
-        tickets=row.tickets,
-        reversals=row.reversals,
-        total_cents=row.total_cents,
-        reversed_cents=row.reversed_cents,
-        grand_total_cents=row.grand_total_cents,
-        closed_at=row.closed_at,
-        closed_by=row.closed_by,
-    )
-
-
-class ClosureFigures(Protocol):
-    """What :func:`totals_of` and :func:`closure_payload` read of a closure: a
-    :class:`~tiers_lieu.models.TillClosure` row, or the demo's own (it writes its closures
-    in bulk, :mod:`tiers_lieu.services.demo.till_closures`)."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def number(self) -> int: ...
-    @property
-    def period_start(self) -> date: ...
-    @property
-    def period_end(self) -> date: ...
-    @property
-    def first_ticket(self) -> int | None: ...
-    @property
-    def last_ticket(self) -> int | None: ...
-    @property
-    def tickets(self) -> int: ...
-    @property
-    def reversals(self) -> int: ...
-    @property
-    def total_cents(self) -> int: ...
-    @property
-    def reversed_cents(self) -> int: ...
-    @property
-    def grand_total_cents(self) -> int: ...
-    @property
-    def totals(self) -> str: ...
-
-
-def closure_fields(
-    *,
-    kind: ClosureKind,
-    number: int,
-    start: date,
-    end: date,
-    totals: PeriodTotals,
-    grand_total: int,
-) -> dict[str, Any]:
-    """A closure row's figures (every column but its id, place and who closed it when)."""
-    return {
-        "kind": str(kind),
-        "number": number,
-        "period_start": start,
-        "period_end": end,
-        "first_ticket": totals.first_ticket,
-        "last_ticket": totals.last_ticket,
-        "tickets": totals.sales,
-        "reversals": totals.reversals,
-        "total_cents": totals.total_cents,
-        "reversed_cents": totals.reversed_cents,
-        "grand_total_cents": grand_total,
-        "totals": totals_json(totals),
-    }
-
-
-def closure_payload(row: ClosureFigures) -> dict[str, Any]:
-    """The payload of a closure's CLOSURE journal line: its figures as written."""
-    return {
-        "kind": row.kind,
-        "number": row.number,
-        "period_start": row.period_start.isoformat(),
-        "period_end": row.period_end.isoformat(),
-        "first_ticket": row.first_ticket,
-        "last_ticket": row.last_ticket,
-        "tickets": row.tickets,
-        "reversals": row.reversals,
-        "total_cents": row.total_cents,
-        "reversed_cents": row.reversed_cents,
-        "grand_total_cents": row.grand_total_cents,
-        "totals": json.loads(row.totals),
-    }
-
-
-def totals_json(totals: PeriodTotals) -> str:
-    """``TillClosure.totals``: per method and per VAT rate (the shared shape, read by the FEC
-    export), plus what the printed Z shows besides (payment counts, solidarity sales, sales
-    cancelled the old way)."""
-    return json.dumps(
-        {
-            "by_method": {m.method: m.amount_cents for m in totals.by_method},
-            "by_vat": {str(v.rate_bp): [v.total_cents, v.vat_cents] for v in totals.by_vat},
-            "payments": {m.method: [m.payments, m.refunds] for m in totals.by_method},
-            "sales_cents": totals.sales_cents,
-            "solidarity": totals.solidarity_sales,
-            "cancelled": [totals.cancelled_sales, totals.cancelled_cents],
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-
-
-def totals_of(rows: Iterable[ClosureFigures]) -> PeriodTotals:
-    """The sum of closures (a month's day Zs, a year's months), VAT recomputed per rate on
-    the summed totals as the day's Z does."""
-    methods: dict[str, list[int]] = {}
-    rates: dict[int, int] = {}
-    sales = sales_cents = reversals = reversed_cents = solidarity = cancelled = 0
-    cancelled_cents = 0
-    firsts: list[int] = []
-    lasts: list[int] = []
-    for row in rows:
-        data = json.loads(row.totals or "{}")
-        counts = data.get("payments", {})
-        for method, amount in data.get("by_method", {}).items():
-            entry = methods.setdefault(method, [0, 0, 0])
-            n, refunds = counts.get(method, [0, 0])
-            entry[0] += int(n)
-            entry[1] += int(amount)
-            entry[2] += int(refunds)
-        for rate, (total, _vat) in data.get("by_vat", {}).items():
-            rates[int(rate)] = rates.get(int(rate), 0) + int(total)
-        sales += row.tickets
-        reversals += row.reversals
-        reversed_cents += row.reversed_cents
-        sales_cents += int(data.get("sales_cents", row.total_cents + row.reversed_cents))
-        solidarity += int(data.get("solidarity", 0))
-        n_cancelled, cents_cancelled = data.get("cancelled", [0, 0])
-        cancelled += int(n_cancelled)
-        cancelled_cents += int(cents_cancelled)
-        if row.first_ticket is not None:
-            firsts.append(row.first_ticket)
-        if row.last_ticket is not None:
-            lasts.append(row.last_ticket)
-    return PeriodTotals(
-        sales=sales,
-        sales_cents=sales_cents,
-        reversals=reversals,
-        reversed_cents=reversed_cents,
-        solidarity_sales=solidarity,
-        cancelled_sales=cancelled,
-        cancelled_cents=cancelled_cents,
-        first_ticket=min(firsts, default=None),
-        last_ticket=max(lasts, default=None),
-        by_method=tuple(
-            MethodTotal(method, n, amount, refunds)
-            for method, (n, amount, refunds) in sorted(methods.items())
-        ),
-        by_vat=tuple(
-            VatTotal(rate, total, vat_included(total, rate))
-            for rate, total in sorted(rates.items())
-        ),
-        first_sale=None,
-        last_sale=None,
-    )
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _month_end(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-class TillClosureService:
+class TillClosureService(ClosureReports):
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
@@ -339,119 +148,11 @@ class TillClosureService:
             uow.commit()
             return [_info(row) for row in written]
 
-    # -- reading ---------------------------------------------------------------------------
-
-    @requires(Permission.SALES)
-    def history(
-        self, *, site_id: uuid.UUID, kind: str | None = None, limit: int = 200, offset: int = 0
-    ) -> list[ClosureInfo]:
-        """The place's closures, latest first (days, months and years, or one ``kind``)."""
-        with self._uow(read_only=True) as uow:
-            query = select(TillClosure).where(TillClosure.site_id == site_id)  # type: ignore[arg-type]
-            if kind is not None:
-                query = query.where(TillClosure.kind == kind)  # type: ignore[arg-type]
-            rows = uow.session.execute(
-                query.order_by(
-                    TillClosure.period_end.desc(),  # type: ignore[attr-defined]
-                    _C.c.period_start,  # a month before its last day's Z
-                )
-                .limit(max(1, min(limit, 1000)))
-                .offset(max(0, offset))
-            ).scalars()
-            return [_info(row) for row in rows]
-
-    @requires(Permission.SALES)
-    def day_closure(self, *, site_id: uuid.UUID, day: date) -> ClosureInfo | None:
-        """The Z of ``day``, ``None`` while the day is open."""
-        with self._uow(read_only=True) as uow:
-            row = self._find(uow, site_id, ClosureKind.DAY, day)
-            return None if row is None else _info(row)
-
-    @requires(Permission.SALES)
-    def get(self, closure_id: uuid.UUID) -> ClosureInfo:
-        with self._uow(read_only=True) as uow:
-            return _info(self._load(uow, closure_id))
-
-    @requires(Permission.SALES)
-    def report(self, closure_id: uuid.UUID) -> ZReport:
-        """The closure's report as closed (read only: printing is :meth:`print_report`)."""
-        with self._uow(read_only=True) as uow:
-            row = self._load(uow, closure_id)
-            return self._report(uow, row, duplicate=self._printed(uow, row))
-
-    @requires(Permission.SALES)
-    def print_report(self, closure_id: uuid.UUID) -> ZReport:
-        """The closure's report to print: the original the first time, a « Duplicata » after
-        (a DUPLICATE journal line each time)."""
-        with self._uow() as uow:
-            row = self._load(uow, closure_id)
-            lock_chain(uow, row.site_id)
-            duplicate = self._printed(uow, row)
-            audit.record(
-                uow,
-                action=AuditAction.EXPORT,
-                entity=_PRINTED,
-                entity_id=row.id,
-                site_id=row.site_id,
-                details={"number": row.number, "kind": row.kind, "duplicate": duplicate},
-            )
-            if duplicate:
-                append(
-                    uow,
-                    site_id=row.site_id,
-                    kind=JournalKind.DUPLICATE,
-                    payload={
-                        "document": "closure",
-                        "kind": row.kind,
-                        "number": row.number,
-                    },
-                    ref_id=row.id,
-                    number=closure_label(row.kind, row.number),
-                    amount_cents=row.total_cents,
-                )
-            report = self._report(uow, row, duplicate=duplicate)
-            uow.commit()
-            return report
-
     # -- internals -------------------------------------------------------------------------
-
-    def _load(self, uow: UnitOfWork, closure_id: uuid.UUID) -> TillClosure:
-        row = uow.session.get(TillClosure, closure_id)
-        if row is None:
-            raise NotFoundError(_("Cette clôture n'existe pas."))
-        access_of(self).require_site(row.site_id, self._uow)
-        return row
 
     @staticmethod
     def _today(uow: UnitOfWork, site_id: uuid.UUID) -> date:
         return utcnow().astimezone(site_zone(uow, site_id)).date()
-
-    @staticmethod
-    def _printed(uow: UnitOfWork, row: TillClosure) -> bool:
-        return (
-            uow.session.execute(
-                select(_A.c.id)
-                .where(
-                    _A.c.entity == _PRINTED,
-                    _A.c.entity_id == row.id,
-                    _A.c.action == str(AuditAction.EXPORT),
-                )
-                .limit(1)
-            ).first()
-            is not None
-        )
-
-    @staticmethod
-    def _find(
-        uow: UnitOfWork, site_id: uuid.UUID, kind: ClosureKind, start: date
-    ) -> TillClosure | None:
-        return uow.session.execute(
-            select(TillClosure).where(
-                TillClosure.site_id == site_id,  # type: ignore[arg-type]
-                TillClosure.kind == str(kind),  # type: ignore[arg-type]
-                TillClosure.period_start == start,  # type: ignore[arg-type]
-            )
-        ).scalar_one_or_none()
 
     @staticmethod
     def _last(uow: UnitOfWork, site_id: uuid.UUID, kind: ClosureKind) -> TillClosure | None:
@@ -662,74 +363,6 @@ class TillClosureService:
         )
         return row
 
-    def _report(self, uow: UnitOfWork, row: TillClosure, *, duplicate: bool) -> ZReport:
-        site = uow.session.get(Site, row.site_id)
-        zone = site_zone(uow, row.site_id)
-        kind = ClosureKind(row.kind)
-        if kind == ClosureKind.DAY:
-            start, end = day_bounds(uow, row.site_id, row.period_start)
-            live = period_totals(uow, row.site_id, start, end)
-            totals = _with_hours(totals_of([row]), live)
-            days = 1
-        else:
-            totals = totals_of([row])
-            days = self._count_days(uow, row.site_id, row.period_start, row.period_end)
-        month = self._sum_days(
-            uow,
-            row.site_id,
-            _month_start(row.period_start),
-            min(row.period_end, _month_end(row.period_start)),
-        )
-        year = self._sum_days(uow, row.site_id, date(row.period_start.year, 1, 1), row.period_end)
-        stamp = ClosureStamp(
-            kind=row.kind,
-            number=row.number,
-            closed_at=row.closed_at,
-            closed_by=row.closed_by,
-            month_cents=month,
-            year_cents=year,
-            grand_total_cents=row.grand_total_cents,
-            duplicate=duplicate,
-            days=days,
-        )
-        return report_of(
-            site.name if site is not None else "",
-            zone,
-            totals,
-            row.period_start,
-            period_end=None if kind == ClosureKind.DAY else row.period_end,
-            closure=stamp,
-        )
-
-    @staticmethod
-    def _sum_days(uow: UnitOfWork, site_id: uuid.UUID, start: date, end: date) -> int:
-        """Net turnover of the day Zs from ``start`` to ``end`` included."""
-        return int(
-            uow.session.execute(
-                select(func.coalesce(func.sum(_C.c.total_cents), 0)).where(
-                    _C.c.site_id == site_id,
-                    _C.c.kind == str(ClosureKind.DAY),
-                    _C.c.period_start >= start,
-                    _C.c.period_start <= end,
-                )
-            ).scalar()
-            or 0
-        )
-
-    @staticmethod
-    def _count_days(uow: UnitOfWork, site_id: uuid.UUID, start: date, end: date) -> int:
-        return int(
-            uow.session.execute(
-                select(func.count()).where(
-                    _C.c.site_id == site_id,
-                    _C.c.kind == str(ClosureKind.DAY),
-                    _C.c.period_start >= start,
-                    _C.c.period_start <= end,
-                )
-            ).scalar()
-            or 0
-        )
-
 
 def _audit(uow: UnitOfWork, written: list[TillClosure]) -> None:
     """One audit line per closure written (who closed what, besides the journal's line)."""
@@ -742,12 +375,6 @@ def _audit(uow: UnitOfWork, written: list[TillClosure]) -> None:
             site_id=row.site_id,
             details={"kind": row.kind, "number": row.number},
         )
-
-
-def _with_hours(stored: PeriodTotals, live: PeriodTotals) -> PeriodTotals:
-    """The stored totals with the hours of the first and last sale (not kept in the row: the
-    day's tickets never change once closed, so reading them again gives the same hours)."""
-    return replace(stored, first_sale=live.first_sale, last_sale=live.last_sale)
 
 
 def _long(day: date) -> str:

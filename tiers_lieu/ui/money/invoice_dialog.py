@@ -1,5 +1,8 @@
 """The forms of « Factures et devis »: a quote or an invoice with its lines (a draft), the
-bookings and the coworking passes to invoice, a credit note, a payment received.
+bookings and the coworking passes to invoice, a credit note, a payment received. The draft's
+form is here; the pickers of bookings and passes are in :mod:`invoice_billables`, the credit
+note and the payment in :mod:`invoice_issued`, the parsing of the lines' cells in
+:mod:`invoice_fields` (all re-exported here).
 
 Lines are typed in a table (Tab moves from cell to cell, F2 or typing edits): designation,
 quantity (« 1,5 »), unit, unit price before VAT, VAT rate (« 20 », « 5,5 »; hidden under the
@@ -10,27 +13,22 @@ service checks everything; its message names the field (« Ligne 2 : … »), sh
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QRadioButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -39,25 +37,44 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError, ValidationError
-from tiers_lieu.i18n import _, format_eur, format_number, parse_euros
-from tiers_lieu.models.enums import InvoiceKind, PaymentMethod
-from tiers_lieu.services.grocery.labels import method_label, vat_label
+from tiers_lieu.i18n import _, format_eur
+from tiers_lieu.models.enums import InvoiceKind
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.till.billing import BillingSettings
 from tiers_lieu.services.till.clients import ClientInfo
 from tiers_lieu.services.till.invoices import (
-    Billable,
     DocumentInput,
     InvoiceInfo,
     LineInput,
-    PaymentInput,
     compute_totals,
     line_total,
 )
-from tiers_lieu.ui.amounts import cents_text, parse_cents
+from tiers_lieu.ui.amounts import cents_text
 from tiers_lieu.ui.common import add_shortcut, dialog_buttons, to_date, today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.money.invoice_billables import (
+    BookingsDialog,
+    PassesDialog,
+    _BillablesDialog,
+)
+from tiers_lieu.ui.money.invoice_fields import (
+    _RIGHT,
+    DESCRIPTION,
+    PRICE,
+    QUANTITY,
+    TOTAL,
+    UNIT,
+    VAT,
+    _date_edit,
+    _qdate,
+    parse_price,
+    parse_quantity,
+    parse_rate,
+    quantity_text,
+    rate_text,
+)
+from tiers_lieu.ui.money.invoice_issued import CreditDialog, PaymentDialog
 
 __all__ = [
     "BookingsDialog",
@@ -67,53 +84,6 @@ __all__ = [
     "PaymentDialog",
     "invoice_booking",
 ]
-
-DESCRIPTION, QUANTITY, UNIT, PRICE, VAT, TOTAL = range(6)
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-BOOKINGS_BACK_DAYS = 92
-BOOKINGS_AHEAD_DAYS = 31
-PASSES_BACK_DAYS = 366
-
-
-def quantity_text(milli: int) -> str:
-    value = Decimal(milli) / 1000
-    return format_number(value, 0 if milli % 1000 == 0 else 3).rstrip("0").rstrip(",")
-
-
-def parse_quantity(text: str, field: str) -> int:
-    """« 2 », « 1,5 », « 0.25 » as thousandths."""
-    cleaned = text.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
-    try:
-        value = Decimal(cleaned.replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError(field, _("quantité invalide (par exemple 1,5)")) from None
-    milli = value * 1000
-    if not value.is_finite() or milli != milli.to_integral_value():
-        raise ValidationError(field, _("trois décimales au plus"))
-    return int(milli)
-
-
-def parse_price(text: str, field: str) -> int:
-    """A unit price in euros; a minus sign makes a discount line."""
-    cleaned = text.strip()
-    sign = -1 if cleaned.startswith("-") else 1
-    try:
-        return sign * parse_euros(cleaned.lstrip("-").strip())
-    except ValueError:
-        raise ValidationError(field, _("montant invalide (par exemple 12,50)")) from None
-
-
-def parse_rate(text: str, field: str) -> int:
-    cleaned = text.strip().removesuffix("%").strip().replace(",", ".")
-    try:
-        rate = int(Decimal(cleaned or "0") * 100)
-    except InvalidOperation:
-        raise ValidationError(field, _("taux de TVA : 0, 2,1, 5,5, 10 ou 20 %")) from None
-    return rate
-
-
-def rate_text(rate_bp: int) -> str:
-    return format_number(Decimal(rate_bp) / 100, 1 if rate_bp % 100 else 0)
 
 
 class DocumentDialog(QDialog):
@@ -451,290 +421,9 @@ class DocumentDialog(QDialog):
         super().accept()
 
 
-class _BillablesDialog(QDialog):
-    """A list of things to invoice, each ticked with Space; ``chosen()`` gives them back."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self._items: list[Billable] = []
-        self.list = QListWidget(self)
-        self.label = QLabel(self)
-        self.label.setBuddy(self.list)
-        self.buttons = dialog_buttons(self, save=False)
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.addWidget(self.label)
-        self.layout_.addWidget(self.list, 1)
-        self.layout_.addWidget(self.buttons)
-        self.resize(760, 420)
-
-    def show_items(self, items: list[Billable], prompt: str, none: str) -> None:
-        self._items = items
-        self.list.clear()
-        for index, billable in enumerate(items):
-            text = f"{billable.label} — {format_eur(_gross(billable.line))}"
-            who = self.who(billable)
-            if who:
-                text += f" — {who}"
-            if billable.invoiced:
-                text += " " + _("(déjà facturée : {number})").format(number=billable.invoiced)
-            item = QListWidgetItem(text, self.list)
-            item.setData(Qt.ItemDataRole.UserRole, index)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-        if items:
-            self.list.setCurrentRow(0)
-        self.label.setText(prompt if items else none)
-
-    def who(self, billable: Billable) -> str:
-        return billable.client.name if billable.client else billable.organisation
-
-    def chosen(self) -> list[Billable]:
-        found = []
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            if item.checkState() == Qt.CheckState.Checked:
-                found.append(self._items[int(item.data(Qt.ItemDataRole.UserRole))])
-        return found
-
-
-class BookingsDialog(_BillablesDialog):
-    """The place's bookings with a price, three months back and one ahead; check those to
-    invoice (Space). A booking already invoiced says by which invoice."""
-
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
-        super().__init__(_("Facturer des réservations"), parent)
-        today = to_date(today_qdate(site.zone))
-        items: list[Billable] = []
-        try:
-            items = app.invoices.billable_bookings(
-                site.id,
-                since=today - timedelta(days=BOOKINGS_BACK_DAYS),
-                until=today + timedelta(days=BOOKINGS_AHEAD_DAYS),
-            )
-        except ComptoirError as exc:
-            show_error(self, exc)
-        self.show_items(
-            items,
-            _("Cochez les réservations à facturer (Espace) :"),
-            _("Aucune réservation avec un prix ces trois derniers mois."),
-        )
-
-
-class PassesDialog(_BillablesDialog):
-    """The coworking passes sold this past year and on no issued invoice; check those to
-    invoice (Space). With a client linked to a person, only that person's are listed at
-    first; « Tous les acheteurs » lists everyone's."""
-
-    def __init__(
-        self,
-        app: Comptoir,
-        site: SiteInfo,
-        client: ClientInfo | None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(_("Facturer des pass coworking"), parent)
-        self._app = app
-        self._site = site
-        self._person_id = client.person_id if client is not None else None
-        self.everyone = QCheckBox(_("&Tous les acheteurs"), self)
-        if self._person_id is not None and client is not None:
-            self.everyone.setToolTip(
-                _("Sinon, seulement les pass de {client}").format(client=client.name)
-            )
-            self.everyone.toggled.connect(self._load)
-        else:
-            self.everyone.setChecked(True)
-            self.everyone.setEnabled(False)
-        self.layout_.insertWidget(0, self.everyone)
-        self._load()
-        self.list.setFocus()
-
-    def _load(self, *_args: object) -> None:
-        today = to_date(today_qdate(self._site.zone))
-        mine = None if self.everyone.isChecked() else self._person_id
-        items: list[Billable] = []
-        try:
-            items = self._app.invoices.billable_passes(
-                self._site.id, since=today - timedelta(days=PASSES_BACK_DAYS), person_id=mine
-            )
-        except ComptoirError as exc:
-            show_error(self, exc)
-        self.show_items(
-            items,
-            _("Cochez les pass à facturer (Espace) :"),
-            _("Aucun pass à facturer cette dernière année.")
-            if mine is None
-            else _("Aucun pass de ce client à facturer cette dernière année."),
-        )
-
-    def who(self, billable: Billable) -> str:
-        holder = billable.holder
-        if billable.client is not None and billable.client.name != holder:
-            return _("{holder} (client : {client})").format(
-                holder=holder, client=billable.client.name
-            )
-        return holder
-
-
-class CreditDialog(QDialog):
-    """A credit note for an issued invoice: all of it, or an amount."""
-
-    def __init__(self, app: Comptoir, invoice: InvoiceInfo, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._app = app
-        self._invoice = invoice
-        self.saved: InvoiceInfo | None = None
-        number = invoice.row.number or ""
-        self.setWindowTitle(_("Avoir sur la facture {number}").format(number=number))
-        left = invoice.row.total_cents - invoice.row.credited_cents
-        self.whole = QRadioButton(
-            _("&Toute la facture ({amount})").format(amount=format_eur(invoice.row.total_cents)),
-            self,
-        )
-        self.part = QRadioButton(_("&Une partie :"), self)
-        self.whole.setChecked(invoice.row.credited_cents == 0)
-        self.whole.setEnabled(invoice.row.credited_cents == 0)
-        self.part.setChecked(invoice.row.credited_cents > 0)
-        self.description = QLineEdit(
-            _("Avoir partiel sur la facture {number}").format(number=number), self
-        )
-        self.description.setMaxLength(300)
-        self.amount = QLineEdit(self)
-        self.amount.setPlaceholderText(
-            _("hors TVA ; reste {left} TTC").format(left=format_eur(left))
-        )
-        self.rate = QComboBox(self)
-        rates = sorted({line.vat_rate_bp for line in invoice.lines}, reverse=True) or [0]
-        for rate in rates:
-            self.rate.addItem(vat_label(rate), rate)
-        self.rate.setEnabled(len(rates) > 1)
-        form = QFormLayout()
-        form.addRow(self.whole)
-        form.addRow(self.part)
-        form.addRow(_("&Désignation :"), self.description)
-        form.addRow(_("&Montant :"), self.amount)
-        form.addRow(_("Taux de T&VA :"), self.rate)
-        note = QLabel(
-            _(
-                "L'avoir reçoit le numéro suivant (A…) et ne pourra plus être modifié. "
-                "La facture reste telle qu'elle a été émise."
-            ),
-            self,
-        )
-        note.setWordWrap(True)
-        buttons = QDialogButtonBox(self)
-        buttons.addButton(_("Émettre l'avoir"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(520)
-
-    def lines(self) -> tuple[LineInput, ...] | None:
-        if self.whole.isChecked():
-            return None
-        amount = parse_cents(self.amount.text(), _("Montant"))
-        assert amount is not None
-        return (
-            LineInput(
-                description=self.description.text(),
-                unit_price_cents=amount,
-                vat_rate_bp=int(self.rate.currentData() or 0),
-            ),
-        )
-
-    def accept(self) -> None:
-        try:
-            self.saved = self._app.invoices.credit(self._invoice.id, lines=self.lines())
-        except ComptoirError as exc:
-            show_error(self, exc, _("Avoir non émis"))
-            return
-        super().accept()
-
-
-class PaymentDialog(QDialog):
-    """Money received against an issued invoice."""
-
-    def __init__(
-        self, app: Comptoir, site: SiteInfo, invoice: InvoiceInfo, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._app = app
-        self._invoice = invoice
-        self.saved: InvoiceInfo | None = None
-        self.setWindowTitle(
-            _("Paiement de la facture {number}").format(number=invoice.row.number or "")
-        )
-        self.amount = QLineEdit(cents_text(max(invoice.row.due_cents, 0)), self)
-        self.method = QComboBox(self)
-        for method in (
-            PaymentMethod.TRANSFER,
-            PaymentMethod.CHEQUE,
-            PaymentMethod.CARD,
-            PaymentMethod.CASH,
-        ):
-            self.method.addItem(method_label(method), str(method))
-        self.paid_on = _date_edit(bounded(QDateEdit(today_qdate(site.zone), self)))
-        self.reference = QLineEdit(self)
-        self.reference.setMaxLength(60)
-        self.reference.setPlaceholderText(_("n° de chèque, libellé du virement…"))
-        form = QFormLayout()
-        form.addRow(
-            QLabel(_("Reste à payer : {due}").format(due=format_eur(invoice.row.due_cents)), self)
-        )
-        form.addRow(_("&Montant :"), self.amount)
-        form.addRow(_("Mo&yen :"), self.method)
-        form.addRow(_("&Date :"), self.paid_on)
-        form.addRow(_("&Référence :"), self.reference)
-        buttons = dialog_buttons(self)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(420)
-        self.amount.selectAll()
-
-    def accept(self) -> None:
-        try:
-            amount = parse_cents(self.amount.text(), _("Montant"))
-            assert amount is not None
-            self.saved = self._app.invoices.record_payment(
-                self._invoice.id,
-                PaymentInput(
-                    amount_cents=amount,
-                    method=str(self.method.currentData()),
-                    paid_on=to_date(self.paid_on.date()),
-                    reference=self.reference.text(),
-                ),
-            )
-        except ComptoirError as exc:
-            show_error(self, exc, _("Paiement non enregistré"))
-            return
-        super().accept()
-
-
-def _date_edit(edit: QDateEdit) -> QDateEdit:
-    """A day typed the French way (« 31/03/2026 ») or picked in the calendar (Alt+↓)."""
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    return edit
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 def _client_label(client: ClientInfo) -> str:
     where = client.city
     return f"{client.name} ({where})" if where else client.name
-
-
-def _gross(line: LineInput) -> int:
-    net = line_total(line.quantity_milli, line.unit_price_cents)
-    return net + (net * line.vat_rate_bp * 2 + 10000) // 20000
 
 
 def invoice_booking(

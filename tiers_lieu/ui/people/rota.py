@@ -8,7 +8,8 @@ previous/next week; Suppr deletes the shift. Under it, the gaps of the next 7 da
 with nobody, opening hours no « Accueil » shift covers): their number is in the tab's title.
 
 After the day, « Fait » writes the volunteer's hours into « Bénévolat » (the report's
-volunteer hours); « Remettre à venir » takes them back.
+volunteer hours); « Remettre à venir » takes them back. The grid's cells and the gaps' lines
+are drawn by :mod:`rota_grid`, the dialogs are in :mod:`rota_dialogs`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -61,14 +61,8 @@ from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import run_op
 from tiers_lieu.ui.people.rota_dialogs import AvailabilityDialog, ShiftDialog, VolunteerPicker
+from tiers_lieu.ui.people.rota_grid import Slot, gap_lines, shift_cell
 from tiers_lieu.ui.printing import print_sheet, printed_text
-
-GAP = QColor("#f8d7da")
-GAP_TEXT = QColor("#8a1020")
-DONE = QColor("#e3f1e0")
-NONE = QColor("#f2f2f2")
-
-Slot = tuple[str, time, time]
 
 
 class RotaTab(QWidget):
@@ -245,7 +239,7 @@ class RotaTab(QWidget):
         )
         for row in range(len(self.slots)):
             for column in range(7):
-                self.grid.setItem(row, column, self._cell(self.cells.get((row, column), [])))
+                self.grid.setItem(row, column, shift_cell(self.cells.get((row, column), [])))
         if self.slots:
             if keep[0] >= 0:
                 row, column = min(keep[0], len(self.slots) - 1), keep[1]
@@ -255,29 +249,6 @@ class RotaTab(QWidget):
             self.grid.setCurrentCell(row, min(max(column, 0), 6))
         self._show_gaps(gaps)
         self._update_buttons()
-
-    @staticmethod
-    def _cell(shifts: list[ShiftInfo]) -> QTableWidgetItem:
-        if not shifts:
-            item = QTableWidgetItem("")
-            item.setBackground(QBrush(NONE))
-            return item
-        lines = []
-        for s in shifts:
-            name = s.person_name or _("à pourvoir")
-            if s.status == "done":
-                name = _("✓ {name}").format(name=name)
-            elif s.status == "absent":
-                name = _("{name} (absent·e)").format(name=name)
-            lines.append(name)
-        item = QTableWidgetItem("\n".join(lines))
-        if any(s.is_gap for s in shifts):
-            item.setBackground(QBrush(GAP))
-            item.setForeground(QBrush(GAP_TEXT))
-        elif all(s.status == "done" for s in shifts):
-            item.setBackground(QBrush(DONE))
-        item.setToolTip("\n".join(lines))
-        return item
 
     def _show_gaps(self, gaps: RotaGaps) -> None:
         self.gaps = gaps
@@ -291,26 +262,7 @@ class RotaTab(QWidget):
             else _("Aucun tr&ou dans les 7 prochains jours.")
         )
         self.gaps_list.clear()
-        lines: list[tuple[date, time, str, tuple[date, Slot]]] = []
-        for s in gaps.empty_shifts:
-            text = _("{day} · {role} {start}–{end} : personne").format(
-                day=format_date(s.on_date, "full"),
-                role=role_label(s.role),
-                start=format_time(s.starts_at),
-                end=format_time(s.ends_at),
-            )
-            lines.append(
-                (s.on_date, s.starts_at, text, (s.on_date, (s.role, s.starts_at, s.ends_at)))
-            )
-        for u in gaps.uncovered:
-            text = _("{day} · ouvert {start}–{end} sans créneau d'accueil").format(
-                day=format_date(u.on_date, "full"),
-                start=format_time(u.starts_at),
-                end=format_time(u.ends_at),
-            )
-            lines.append(
-                (u.on_date, u.starts_at, text, (u.on_date, ("accueil", u.starts_at, u.ends_at)))
-            )
+        lines = gap_lines(gaps)
         for _day, _start, text, where in sorted(lines, key=lambda line: (line[0], line[1])):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, where)
