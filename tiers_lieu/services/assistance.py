@@ -26,13 +26,14 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from tiers_lieu.db import UnitOfWork, UowFactory
+from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import AssistanceRecord, Category, Commune, Person, Service, Visit
-from tiers_lieu.models.enums import AuditAction, CategoryKind, ServiceKind, VisitSource
-from tiers_lieu.services import audit, coop_vocabulary
+from tiers_lieu.models.enums import CategoryKind, ServiceKind, VisitSource
+from tiers_lieu.services import coop_vocabulary
 from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.assistance_audit import audit_read, commit_change
 from tiers_lieu.services.assistance_export import MonthlyTable, monthly_by_operator
 from tiers_lieu.services.assistance_history import (
     AssistanceRow,
@@ -356,7 +357,7 @@ class AssistanceService:
         with self._uow() as uow:
             rows = open_follow_ups(uow.session, site_id, due_before)
             if rows:  # people's names and notes are shown: audited, once per list
-                _audit_read(uow, site_id, {"follow_ups": len(rows)})
+                audit_read(uow, site_id, {"follow_ups": len(rows)})
             return rows
 
     @requires(Permission.ASSISTANCE)
@@ -401,16 +402,7 @@ class AssistanceService:
             record.follow_up_outcome_id = outcome_id
             if orientation_id is not None:
                 record.orientation_id = orientation_id
-            uow.session.add(record)
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="assistance_record",
-                entity_id=record.id,
-                site_id=record.site_id,
-                details={"follow_up_outcome": outcome},
-            )
-            uow.commit()
+            commit_change(uow, record, {"follow_up_outcome": outcome})
 
     # -- history --------------------------------------------------------------------------
     @requires(Permission.ASSISTANCE)
@@ -431,7 +423,7 @@ class AssistanceService:
         with self._uow() as uow:
             rows = history_page(uow.session, site_id, where, offset, limit)
             if rows and offset == 0:  # audited once per search, not per page scrolled
-                _audit_read(uow, site_id, {"start": start, "end": end, "rows": len(rows)})
+                audit_read(uow, site_id, {"start": start, "end": end, "rows": len(rows)})
             return rows
 
     @requires(Permission.ASSISTANCE)
@@ -477,16 +469,3 @@ def _coop_fields(data: AssistanceInput) -> dict[str, Any]:
         "digital_themes": coop_vocabulary.DIGITAL_THEMES.join(data.digital_themes),
         "demarche_name": check_text(_("Nom de la démarche"), name, DEMARCHE_NAME_MAX),
     }
-
-
-def _audit_read(uow: UnitOfWork, site_id: uuid.UUID, details: dict[str, object]) -> None:
-    """A list naming the people helped was read: one audit line, committed with nothing else."""
-    audit.record(
-        uow,
-        action=AuditAction.READ,
-        entity="assistance_record",
-        entity_id=None,
-        site_id=site_id,
-        details=details,
-    )
-    uow.commit()

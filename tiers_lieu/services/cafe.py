@@ -48,6 +48,7 @@ from tiers_lieu.services.grocery.sales import (
     unit_price,
 )
 from tiers_lieu.services.grocery.stock import check_quantity
+from tiers_lieu.services.lookups import get_or_gone
 from tiers_lieu.services.product_kinds import is_cafe
 from tiers_lieu.services.sites import site_zone
 
@@ -93,17 +94,14 @@ def _person_name(person: Person | None) -> str:
 
 
 def _tab(uow: UnitOfWork, tab_id: uuid.UUID, *, lock: bool = False) -> CafeTab:
-    query = select(CafeTab).where(CafeTab.id == tab_id)
-    if lock:  # PostgreSQL: a line added waits for a settlement under way (and sees it)
-        query = query.with_for_update()
-    tab = uow.session.exec(query).first()
-    if tab is None:
-        raise NotFoundError(_("Cette ardoise n'existe plus."))
-    return tab
+    """The tab; ``lock``, on PostgreSQL: a line added waits for a settlement under way (and
+    sees it)."""
+    return get_or_gone(uow, CafeTab, tab_id, _("Cette ardoise n'existe plus."), lock=lock)
 
 
-def _open_tab(uow: UnitOfWork, tab_id: uuid.UUID) -> CafeTab:
-    tab = _tab(uow, tab_id, lock=True)
+def _open_tab(uow: UnitOfWork, tab_id: uuid.UUID, *, lock: bool = True) -> CafeTab:
+    """The tab, refused once settled (``lock``: as :func:`_tab`)."""
+    tab = _tab(uow, tab_id, lock=lock)
     if tab.closed_at is not None:
         raise ConflictError(
             _("L'ardoise « {label} » est déjà encaissée.").format(label=_infos(uow, [tab])[0].label)
@@ -173,6 +171,22 @@ def _infos(
     return found
 
 
+def _changed(uow: UnitOfWork, tab: CafeTab, action: AuditAction, **details: object) -> TabInfo:
+    """A tab opened, or a line of it added or taken off: audited (``action``, ``details``),
+    committed, and the tab as it now is."""
+    uow.session.flush()
+    audit.record(
+        uow,
+        action=action,
+        entity="cafe_tab",
+        entity_id=tab.id,
+        site_id=tab.site_id,
+        details=details,
+    )
+    uow.commit()
+    return _infos(uow, [tab])[0]
+
+
 class CafeService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
@@ -224,12 +238,7 @@ class CafeService:
                 raise ValidationError(_("Ardoise"), _("{n} caractères au plus").format(n=LABEL_MAX))
             tab = CafeTab(site_id=site_id, label=label, person_id=person_id, opened_at=utcnow())
             uow.session.add(tab)
-            uow.session.flush()
-            audit.record(
-                uow, action=AuditAction.CREATE, entity="cafe_tab", entity_id=tab.id, site_id=site_id
-            )
-            uow.commit()
-            return _infos(uow, [tab])[0]
+            return _changed(uow, tab, AuditAction.CREATE)
 
     @requires(Permission.SALES)
     def add(self, tab_id: uuid.UUID, product_id: uuid.UUID, quantity_milli: int = 1000) -> TabInfo:
@@ -256,17 +265,9 @@ class CafeService:
             else:
                 line.quantity_milli += quantity_milli
             uow.session.add(line)
-            uow.session.flush()
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="cafe_tab",
-                entity_id=tab.id,
-                site_id=tab.site_id,
-                details={"added": str(product.id), "quantity_milli": quantity_milli},
+            return _changed(
+                uow, tab, AuditAction.UPDATE, added=str(product.id), quantity_milli=quantity_milli
             )
-            uow.commit()
-            return _infos(uow, [tab])[0]
 
     @requires(Permission.SALES)
     def remove(self, line_id: uuid.UUID) -> TabInfo:
@@ -286,17 +287,9 @@ class CafeService:
             else:
                 taken = line.quantity_milli
                 uow.session.delete(line)
-            uow.session.flush()
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="cafe_tab",
-                entity_id=tab.id,
-                site_id=tab.site_id,
-                details={"removed": str(line.product_id), "quantity_milli": taken},
+            return _changed(
+                uow, tab, AuditAction.UPDATE, removed=str(line.product_id), quantity_milli=taken
             )
-            uow.commit()
-            return _infos(uow, [tab])[0]
 
     @requires(Permission.SALES)
     def discard(self, tab_id: uuid.UUID) -> None:
@@ -330,13 +323,7 @@ class CafeService:
         """Settle a tab: one numbered ticket with its lines and payments, the tab closed in
         the ticket's own transaction (see the module's docstring)."""
         with self._uow(read_only=True) as uow:
-            tab = _tab(uow, tab_id)
-            if tab.closed_at is not None:
-                raise ConflictError(
-                    _("L'ardoise « {label} » est déjà encaissée.").format(
-                        label=_infos(uow, [tab])[0].label
-                    )
-                )
+            tab = _open_tab(uow, tab_id, lock=False)
             site_id, person_id = tab.site_id, tab.person_id
             label = _infos(uow, [tab])[0].label
             rows = [line for line, _product in _lines(uow, [tab.id])]

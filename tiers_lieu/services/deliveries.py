@@ -29,7 +29,7 @@ from datetime import date
 from sqlmodel import col, func, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
-from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.errors import ConflictError, ValidationError
 from tiers_lieu.i18n import N_, _, format_date
 from tiers_lieu.models import Commune, Person, utcnow
 from tiers_lieu.models.enums import AuditAction
@@ -37,6 +37,7 @@ from tiers_lieu.models.proximity import DeliveryOrder, DeliveryRound
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda.common import display_name
+from tiers_lieu.services.lookups import get_or_gone
 from tiers_lieu.services.sites import site_now
 from tiers_lieu.services.tabular import normalise
 
@@ -125,17 +126,21 @@ def address_key(commune: str, address: str) -> tuple[str, str]:
 
 
 def _get_order(uow: UnitOfWork, order_id: uuid.UUID) -> DeliveryOrder:
-    order = uow.session.get(DeliveryOrder, order_id)
-    if order is None:
-        raise NotFoundError(_("Cette commande de portage n'existe plus."))
-    return order
+    return get_or_gone(uow, DeliveryOrder, order_id, _("Cette commande de portage n'existe plus."))
 
 
 def _get_round(uow: UnitOfWork, round_id: uuid.UUID) -> DeliveryRound:
-    found = uow.session.get(DeliveryRound, round_id)
-    if found is None:
-        raise NotFoundError(_("Cette tournée n'existe plus."))
-    return found
+    return get_or_gone(uow, DeliveryRound, round_id, _("Cette tournée n'existe plus."))
+
+
+def _audit(
+    uow: UnitOfWork, action: AuditAction, row: DeliveryOrder | DeliveryRound, **details: object
+) -> None:
+    """The audit line of a change to an order or a round (``details`` name no one)."""
+    entity = "delivery_order" if isinstance(row, DeliveryOrder) else "delivery_round"
+    audit.record(
+        uow, action=action, entity=entity, entity_id=row.id, site_id=row.site_id, details=details
+    )
 
 
 def _contacts(uow: UnitOfWork) -> bool:
@@ -240,14 +245,7 @@ class DeliveryService:
             )
             uow.session.add(order)
             uow.session.flush()
-            audit.record(
-                uow,
-                action=AuditAction.CREATE,
-                entity="delivery_order",
-                entity_id=order.id,
-                site_id=site_id,
-                details={"for_date": data.for_date.isoformat()},
-            )
+            _audit(uow, AuditAction.CREATE, order, for_date=data.for_date.isoformat())
             uow.commit()
             return _rows(uow, [DeliveryOrder.id == order.id])[0]
 
@@ -266,14 +264,7 @@ class DeliveryService:
                 order.position = 0
             order.address, order.items, order.for_date = address, items, data.for_date
             order.amap_basket, order.prescription = data.amap_basket, data.prescription
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="delivery_order",
-                entity_id=order.id,
-                site_id=order.site_id,
-                details={"for_date": data.for_date.isoformat()},
-            )
+            _audit(uow, AuditAction.UPDATE, order, for_date=data.for_date.isoformat())
             uow.commit()
             return _rows(uow, [DeliveryOrder.id == order.id])[0]
 
@@ -284,13 +275,7 @@ class DeliveryService:
             order = _get_order(uow, order_id)
             if order.status != PLANNED:
                 raise ConflictError(_("Cette commande est déjà pointée : elle reste."))
-            audit.record(
-                uow,
-                action=AuditAction.DELETE,
-                entity="delivery_order",
-                entity_id=order.id,
-                site_id=order.site_id,
-            )
+            _audit(uow, AuditAction.DELETE, order)
             uow.session.delete(order)
             uow.commit()
 
@@ -342,14 +327,7 @@ class DeliveryService:
             made = DeliveryRound(site_id=site_id, day=day, driver=driver, label=label)
             uow.session.add(made)
             uow.session.flush()
-            audit.record(
-                uow,
-                action=AuditAction.CREATE,
-                entity="delivery_round",
-                entity_id=made.id,
-                site_id=site_id,
-                details={"round_day": day.isoformat()},
-            )
+            _audit(uow, AuditAction.CREATE, made, round_day=day.isoformat())
             uow.commit()
             return RoundRow(made.id, made.day, made.label, made.driver, 0)
 
@@ -375,14 +353,7 @@ class DeliveryService:
                         )
                     ).one()
                     order.round_id, order.position = round_id, (last or 0) + 1
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="delivery_order",
-                entity_id=order.id,
-                site_id=order.site_id,
-                details={"round": str(round_id) if round_id else None},
-            )
+            _audit(uow, AuditAction.UPDATE, order, round=str(round_id) if round_id else None)
             uow.commit()
 
     @requires(Permission.PEOPLE_EDIT)
@@ -393,14 +364,7 @@ class DeliveryService:
             rows = _rows(uow, [DeliveryOrder.round_id == round_id])
             ordered = sorted(rows, key=lambda r: (address_key(r.commune, r.address), r.recipient))
             self._renumber(uow, [r.id for r in ordered])
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="delivery_round",
-                entity_id=chosen.id,
-                site_id=chosen.site_id,
-                details={"sorted": True},
-            )
+            _audit(uow, AuditAction.UPDATE, chosen, sorted=True)
             uow.commit()
 
     @requires(Permission.PEOPLE_EDIT)
@@ -421,14 +385,7 @@ class DeliveryService:
             if 0 <= there < len(ids):
                 ids[here], ids[there] = ids[there], ids[here]
                 self._renumber(uow, ids)
-                audit.record(
-                    uow,
-                    action=AuditAction.UPDATE,
-                    entity="delivery_order",
-                    entity_id=order.id,
-                    site_id=order.site_id,
-                    details={"position": there + 1},
-                )
+                _audit(uow, AuditAction.UPDATE, order, position=there + 1)
                 uow.commit()
 
     @staticmethod
@@ -466,13 +423,6 @@ class DeliveryService:
             if order.status != status:
                 order.status = status
                 order.done_at = None if status == PLANNED else utcnow()
-                audit.record(
-                    uow,
-                    action=AuditAction.UPDATE,
-                    entity="delivery_order",
-                    entity_id=order.id,
-                    site_id=order.site_id,
-                    details={"status": status},
-                )
+                _audit(uow, AuditAction.UPDATE, order, status=status)
                 uow.commit()
             return _rows(uow, [DeliveryOrder.id == order.id])[0]

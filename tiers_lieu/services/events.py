@@ -18,7 +18,7 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
-from tiers_lieu.errors import NotFoundError, ValidationError
+from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import Event, EventAttendance, Partner, Service, Visit
 from tiers_lieu.models.enums import (
@@ -48,7 +48,7 @@ from tiers_lieu.services.events_read import (
     event_totals,
 )
 from tiers_lieu.services.events_sheets import MAX_SHEETS, AttendanceSheet, attendance_sheets
-from tiers_lieu.services.programme import move_up
+from tiers_lieu.services.programme import event_or_gone, move_up, workshops_between
 from tiers_lieu.services.programme_room import follow_event, release_room
 from tiers_lieu.services.visit_log import MAX_COUNT, check_categories
 
@@ -132,13 +132,13 @@ class EventService:
     @requires(Permission.DESK)
     def get(self, event_id: uuid.UUID) -> EventDetail:
         with self._uow() as uow:
-            return event_detail(uow, _event(uow, event_id))
+            return event_detail(uow, event_or_gone(uow, event_id))
 
     @requires(Permission.DESK)
     def attendance_sheet(self, event_id: uuid.UUID) -> AttendanceSheet:
         """The « feuille d'émargement » printed before the workshop."""
         with self._uow(read_only=True) as uow:
-            event = _event(uow, event_id)
+            event = event_or_gone(uow, event_id)
             return attendance_sheets(uow, event.site_id, [event])[0]
 
     @requires(Permission.DESK)
@@ -147,29 +147,7 @@ class EventService:
     ) -> tuple[AttendanceSheet, ...]:
         """The sheets of the place's workshops from ``start`` to ``end``, in their order."""
         with self._uow(read_only=True) as uow:
-            events = list(
-                uow.session.exec(
-                    select(Event)
-                    .where(
-                        Event.site_id == site_id,
-                        col(Event.event_date) >= start,
-                        col(Event.event_date) <= end,
-                    )
-                    .order_by(
-                        col(Event.event_date),
-                        col(Event.start_time).asc().nulls_first(),
-                        col(Event.title),
-                    )
-                    .limit(MAX_SHEETS + 1)
-                )
-            )
-            if len(events) > MAX_SHEETS:
-                raise ValidationError(
-                    _("Période"),
-                    _("plus de {n} ateliers : choisissez une période plus courte.").format(
-                        n=MAX_SHEETS
-                    ),
-                )
+            events = workshops_between(uow, site_id, start, end, most=MAX_SHEETS)
             return tuple(attendance_sheets(uow, site_id, events))
 
     # -- writing ----------------------------------------------------------------------------
@@ -209,7 +187,7 @@ class EventService:
         """Change the event; its visits follow a new date, time or service."""
         fields = _checked_fields(data)
         with self._uow() as uow:
-            event = _event(uow, event_id)
+            event = event_or_gone(uow, event_id)
             service_id = data.service_id or event.service_id or _default_service(uow, event.site_id)
             _check_links(uow, event.site_id, service_id, data.event_type_id, data.partner_id)
             values: dict[str, Any] = {
@@ -250,7 +228,7 @@ class EventService:
         """Remove the event, its attendance and the visits it counted; the room it blocked
         in the agenda is freed (its booking cancelled)."""
         with self._uow() as uow:
-            event = _event(uow, event_id)
+            event = event_or_gone(uow, event_id)
             session = uow.session
             release_room(uow, event)
             session.flush()
@@ -278,7 +256,7 @@ class EventService:
         """Replace the attendance by anonymous head-count lines (and the visits with it)."""
         check_head_counts(lines)
         with self._uow() as uow:
-            event = _event(uow, event_id)
+            event = event_or_gone(uow, event_id)
             rows = head_count_rows(uow, event, lines)
             replace_attendance(uow, event, AttendanceMode.ANONYMOUS, rows)
             detail = event_detail(uow, event)
@@ -293,7 +271,7 @@ class EventService:
     ) -> EventDetail:
         """Replace the attendance by these people, one visit each (duplicates ignored)."""
         with self._uow() as uow:
-            event = _event(uow, event_id)
+            event = event_or_gone(uow, event_id)
             rows = registered_rows(uow, event, person_ids)
             replace_attendance(uow, event, AttendanceMode.REGISTERED, rows)
             detail = event_detail(uow, event)
@@ -372,10 +350,3 @@ def _check_links(
         partner = uow.session.get(Partner, partner_id)
         if partner is None or partner.site_id != site_id:
             raise ValidationError(_("Partenaire"), _("ce partenaire n'existe pas dans ce lieu"))
-
-
-def _event(uow: UnitOfWork, event_id: uuid.UUID) -> Event:
-    event = uow.session.get(Event, event_id)
-    if event is None:
-        raise NotFoundError(_("Cet atelier n'existe plus : la liste a été mise à jour."))
-    return event

@@ -34,9 +34,8 @@ from tiers_lieu.db import UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import N_, _, place_today
 from tiers_lieu.models import AssistanceRecord, Category, Person
-from tiers_lieu.models.enums import AuditAction
-from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.assistance_audit import audit_read, commit_change
 from tiers_lieu.services.assistance_history import person_name
 from tiers_lieu.services.sites import site_zone
 from tiers_lieu.services.tabular import normalise
@@ -209,15 +208,7 @@ class LettersService:
             ]
             letters.sort(key=lambda x: (x.person_name == "", x.person_name.casefold(), x.sent_on))
             if letters:
-                audit.record(
-                    uow,
-                    action=AuditAction.READ,
-                    entity="assistance_record",
-                    entity_id=None,
-                    site_id=site_id,
-                    details={"letters": len(letters)},
-                )
-                uow.commit()
+                audit_read(uow, site_id, {"letters": len(letters)})
             return letters
 
     @requires(Permission.ASSISTANCE)
@@ -228,16 +219,7 @@ class LettersService:
             if record.follow_up_closed_at is not None:
                 raise ConflictError(_("La réponse à ce courrier est déjà notée."))
             record.follow_up_closed_at = datetime.now(UTC)
-            uow.session.add(record)
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="assistance_record",
-                entity_id=record.id,
-                site_id=record.site_id,
-                details={"letter_answered": True},
-            )
-            uow.commit()
+            commit_change(uow, record, {"letter_answered": True})
 
     @requires(Permission.ASSISTANCE)
     def relaunch(self, record_id: uuid.UUID, *, due: date) -> None:
@@ -256,19 +238,14 @@ class LettersService:
                 raise ValidationError(field, _("c'est déjà la date de suivi"))
             previous = record.follow_up_due
             record.follow_up_due = due
-            uow.session.add(record)
-            audit.record(
+            commit_change(
                 uow,
-                action=AuditAction.UPDATE,
-                entity="assistance_record",
-                entity_id=record.id,
-                site_id=record.site_id,
-                details={
+                record,
+                {
                     "letter_relaunched_to": due.isoformat(),
                     "follow_up_was": previous.isoformat() if previous else None,
                 },
             )
-            uow.commit()
 
     @staticmethod
     def _letter(session: Session, record_id: uuid.UUID) -> AssistanceRecord:

@@ -35,6 +35,7 @@ from tiers_lieu.models.enums import AttendanceMode, AuditAction
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.events_attendance import mirror_visits
+from tiers_lieu.services.lookups import get_or_gone
 from tiers_lieu.services.programme_read import (
     MAX_EVENTS,
     MONTH,
@@ -68,8 +69,10 @@ __all__ = [
     "Registration",
     "RegistrationOutcome",
     "RoomChoice",
+    "event_or_gone",
     "move_up",
     "period_of",
+    "workshops_between",
 ]
 
 
@@ -81,7 +84,7 @@ class ProgrammeService:
     @requires(Permission.DESK)
     def places(self, event_id: uuid.UUID) -> EventPlaces:
         with self._uow(read_only=True) as uow:
-            return event_places(uow, _event(uow, event_id))
+            return event_places(uow, event_or_gone(uow, event_id))
 
     @requires(Permission.DESK)
     def rooms(self, site_id: uuid.UUID) -> list[RoomChoice]:
@@ -107,29 +110,7 @@ class ProgrammeService:
             site = uow.session.get(Site, site_id)
             if site is None:
                 raise NotFoundError(_("Ce lieu n'existe plus."))
-            events = list(
-                uow.session.exec(
-                    select(Event)
-                    .where(
-                        Event.site_id == site_id,
-                        col(Event.event_date) >= start,
-                        col(Event.event_date) <= end,
-                    )
-                    .order_by(
-                        col(Event.event_date),
-                        col(Event.start_time).asc().nulls_first(),
-                        col(Event.title),
-                    )
-                    .limit(MAX_EVENTS + 1)
-                )
-            )
-            if len(events) > MAX_EVENTS:
-                raise ValidationError(
-                    _("Période"),
-                    _("plus de {n} ateliers : choisissez une période plus courte.").format(
-                        n=MAX_EVENTS
-                    ),
-                )
+            events = workshops_between(uow, site_id, start, end, most=MAX_EVENTS)
             taken, waiting = place_counts(uow, [e.id for e in events])
             rooms = room_names(uow, events)
             address = ", ".join(p for p in (site.address.strip(), site.commune_name.strip()) if p)
@@ -162,7 +143,7 @@ class ProgrammeService:
     def register(self, event_id: uuid.UUID, person_id: uuid.UUID) -> RegistrationOutcome:
         """Register a person: a place while there is one, else the waiting list."""
         with self._uow() as uow:
-            event = _locked_event(uow, event_id)
+            event = event_or_gone(uow, event_id, lock=True)
             person = uow.session.get(Person, person_id)
             if person is None or person.site_id != event.site_id or person.anonymized_at:
                 raise ValidationError(_("Personne"), _("cette personne n'existe plus"))
@@ -198,14 +179,7 @@ class ProgrammeService:
                     person.last_activity_on = event.event_date
                     uow.session.add(person)
             uow.session.flush()
-            audit.record(
-                uow,
-                action=AuditAction.CREATE,
-                entity="event_attendance",
-                entity_id=row.id,
-                site_id=event.site_id,
-                details={"event": str(event.id), "waiting": waiting},
-            )
+            _audit_registration(uow, AuditAction.CREATE, row.id, event, waiting=waiting)
             if not waiting:
                 mirror_visits(uow, event)
             places = event_places(uow, event)
@@ -224,7 +198,7 @@ class ProgrammeService:
                 _("Places"), _("entre 1 et {max} personnes").format(max=MAX_COUNT)
             )
         with self._uow() as uow:
-            event = _locked_event(uow, event_id)
+            event = event_or_gone(uow, event_id, lock=True)
             taken = _taken(uow, event.id)
             if event.capacity is not None and taken + count > event.capacity:
                 left = max(0, event.capacity - taken)
@@ -241,14 +215,7 @@ class ProgrammeService:
             )
             uow.session.add(row)
             uow.session.flush()
-            audit.record(
-                uow,
-                action=AuditAction.CREATE,
-                entity="event_attendance",
-                entity_id=row.id,
-                site_id=event.site_id,
-                details={"event": str(event.id), "reserved": count},
-            )
+            _audit_registration(uow, AuditAction.CREATE, row.id, event, reserved=count)
             mirror_visits(uow, event)
             places = event_places(uow, event)
             uow.commit()
@@ -264,22 +231,18 @@ class ProgrammeService:
                 raise NotFoundError(
                     _("Cette inscription n'existe plus : la liste a été mise à jour.")
                 )
-            event = _locked_event(uow, row.event_id)
+            event = event_or_gone(uow, row.event_id, lock=True)
             was_waiting, count, person_id = row.waiting, row.count, row.person_id
             uow.session.delete(row)
             uow.session.flush()
-            audit.record(
+            _audit_registration(
                 uow,
-                action=AuditAction.DELETE,
-                entity="event_attendance",
-                entity_id=registration_id,
-                site_id=event.site_id,
-                details={
-                    "event": str(event.id),
-                    "waiting": was_waiting,
-                    "count": count,
-                    "person": str(person_id) if person_id else None,
-                },
+                AuditAction.DELETE,
+                registration_id,
+                event,
+                waiting=was_waiting,
+                count=count,
+                person=str(person_id) if person_id else None,
             )
             moved = [] if was_waiting else move_up(uow, event)
             mirror_visits(uow, event)
@@ -292,7 +255,7 @@ class ProgrammeService:
     def book_room(self, event_id: uuid.UUID, resource_id: uuid.UUID) -> EventPlaces:
         """Block a room for the workshop in the agenda (refused with the agenda's reason)."""
         with self._uow() as uow:
-            event = _locked_event(uow, event_id)
+            event = event_or_gone(uow, event_id, lock=True)
             book_room(uow, event, resource_id)
             uow.session.flush()
             places = event_places(uow, event)
@@ -303,7 +266,7 @@ class ProgrammeService:
     def release_room(self, event_id: uuid.UUID) -> EventPlaces:
         """Free the room the workshop blocks (its booking cancelled)."""
         with self._uow() as uow:
-            event = _locked_event(uow, event_id)
+            event = event_or_gone(uow, event_id, lock=True)
             if not release_room(uow, event):
                 raise ConflictError(_("Cet atelier ne bloque aucune salle."))
             uow.session.flush()
@@ -313,20 +276,47 @@ class ProgrammeService:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _event(uow: UnitOfWork, event_id: uuid.UUID) -> Event:
-    event = uow.session.get(Event, event_id)
-    if event is None:
-        raise NotFoundError(_("Cet atelier n'existe plus : la liste a été mise à jour."))
-    return event
+def event_or_gone(uow: UnitOfWork, event_id: uuid.UUID, *, lock: bool = False) -> Event:
+    """The workshop of ``event_id`` (the list's « no longer exists » when another desk removed
+    it). ``lock``: its row locked on PostgreSQL (SQLite's writer already holds the base), so
+    that two desks cannot both take the last place."""
+    return get_or_gone(
+        uow,
+        Event,
+        event_id,
+        _("Cet atelier n'existe plus : la liste a été mise à jour."),
+        lock=lock,
+    )
 
 
-def _locked_event(uow: UnitOfWork, event_id: uuid.UUID) -> Event:
-    """The event, its row locked on PostgreSQL (SQLite's writer already holds the base):
-    two desks cannot both take the last place."""
-    event = uow.session.exec(select(Event).where(Event.id == event_id).with_for_update()).first()
-    if event is None:
-        raise NotFoundError(_("Cet atelier n'existe plus : la liste a été mise à jour."))
-    return event
+def workshops_between(
+    uow: UnitOfWork, site_id: uuid.UUID, start: date, end: date, *, most: int
+) -> list[Event]:
+    """The place's workshops from ``start`` to ``end`` inclusive in the programme's order (by
+    day, those without a time first, then by time and title); more than ``most`` is refused:
+    the period is to be shortened."""
+    events = list(
+        uow.session.exec(
+            select(Event)
+            .where(
+                Event.site_id == site_id,
+                col(Event.event_date) >= start,
+                col(Event.event_date) <= end,
+            )
+            .order_by(
+                col(Event.event_date),
+                col(Event.start_time).asc().nulls_first(),
+                col(Event.title),
+            )
+            .limit(most + 1)
+        )
+    )
+    if len(events) > most:
+        raise ValidationError(
+            _("Période"),
+            _("plus de {n} ateliers : choisissez une période plus courte.").format(n=most),
+        )
+    return events
 
 
 def _taken(uow: UnitOfWork, event_id: uuid.UUID) -> int:
@@ -336,6 +326,21 @@ def _taken(uow: UnitOfWork, event_id: uuid.UUID) -> int:
         )
     ).scalar()
     return int(total or 0)
+
+
+def _audit_registration(
+    uow: UnitOfWork, action: AuditAction, row_id: uuid.UUID, event: Event, **details: object
+) -> None:
+    """The audit line of a registration (or reserved places) of ``event``: its ``details``
+    with the workshop's id."""
+    audit.record(
+        uow,
+        action=action,
+        entity="event_attendance",
+        entity_id=row_id,
+        site_id=event.site_id,
+        details={"event": str(event.id), **details},
+    )
 
 
 def move_up(uow: UnitOfWork, event: Event) -> list[str]:
@@ -356,14 +361,7 @@ def move_up(uow: UnitOfWork, event: Event) -> list[str]:
         row.waiting = False
         free -= row.count
         uow.session.add(row)
-        audit.record(
-            uow,
-            action=AuditAction.UPDATE,
-            entity="event_attendance",
-            entity_id=row.id,
-            site_id=event.site_id,
-            details={"event": str(event.id), "moved_up": True},
-        )
+        _audit_registration(uow, AuditAction.UPDATE, row.id, event, moved_up=True)
         moved.append(person_name(person) if person is not None else reserved_text(row.count))
     if moved:
         event.attendance_mode = AttendanceMode.REGISTERED

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -44,6 +43,7 @@ from tiers_lieu.ui.common import add_shortcut, make_table
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.payment_dialog import PaymentDialog
+from tiers_lieu.ui.grocery.selling import big, open_payment, sell_beyond_stock
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.pickers import PersonEdit
 
@@ -51,13 +51,6 @@ GRID_KEYS = 9
 """Café products with a number key (1–9), three to a row."""
 COUNTER: None = None
 """The list's first row: a quick sale without a tab."""
-
-
-def _big(label: QLabel, factor: float) -> None:
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * factor)
-    font.setBold(True)
-    label.setFont(font)
 
 
 def _item(text: str, *, right: bool = False) -> QStandardItem:
@@ -143,9 +136,9 @@ class CafePanel(QWidget):
         self.lines_view.setMinimumWidth(260)
         self.lines_view.installEventFilter(self)
         self.title = QLabel(self)
-        _big(self.title, 1.3)
+        big(self.title, 1.3)
         self.total_label = QLabel(self)
-        _big(self.total_label, 2.2)
+        big(self.total_label, 2.2)
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.grid = QGridLayout()
@@ -175,7 +168,7 @@ class CafePanel(QWidget):
         add_shortcut(self, "Ctrl+Enter", self.settle)
 
         self.status = QLabel(self)
-        _big(self.status, 1.3)
+        big(self.status, 1.3)
         self.status.setWordWrap(True)
 
         left = QVBoxLayout()
@@ -409,24 +402,17 @@ class CafePanel(QWidget):
         if not self._lines or self.payment_dialog is not None:
             return
         total = sum(line.total_cents for line in self._lines)
-        dialog = PaymentDialog(total, self)
-        dialog.setProperty("tab_id", self.current_tab_id())
-        dialog.accepted.connect(self.on_payment_accepted)
-        dialog.finished.connect(self.on_payment_finished)
-        self.payment_dialog = dialog
-        dialog.open()
+        tab_id = self.current_tab_id()
+        self.payment_dialog = open_payment(
+            self,
+            total,
+            lambda dialog: self.record(tab_id, dialog.payments()),
+            self.on_payment_closed,
+        )
 
-    def on_payment_finished(self, _result: int) -> None:
-        if self.payment_dialog is not None:
-            self.payment_dialog.deleteLater()
+    def on_payment_closed(self) -> None:
         self.payment_dialog = None
         self.tabs_view.setFocus()
-
-    def on_payment_accepted(self) -> None:
-        dialog = self.payment_dialog
-        if dialog is None:
-            return
-        self.record(dialog.property("tab_id"), dialog.payments())
 
     def record(
         self, tab_id: uuid.UUID | None, payments: list[PaymentInput], *, confirm: bool = False
@@ -442,13 +428,7 @@ class CafePanel(QWidget):
             else:
                 sale = self._app.cafe.settle(tab_id, payments, confirm_beyond_stock=confirm)
         except StockWarning as warning:
-            answer = QMessageBox.question(
-                self,
-                _("Stock insuffisant"),
-                warning.message,
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            )
-            if answer == QMessageBox.StandardButton.Yes:
+            if sell_beyond_stock(self, warning):
                 return self.record(tab_id, payments, confirm=True)
             return None
         except ComptoirError as exc:

@@ -19,29 +19,19 @@ from tiers_lieu.models.enums import PickupStatus
 from tiers_lieu.services.amap.common import PICKUP_LABELS, label
 from tiers_lieu.services.amap.pickups import DistributionSheet
 
-BOX = "\u2610"  # ☐ an empty ballot box, present in DejaVu Sans
-TICKED = "\u2611"  # ☑
-
 
 def write_distribution_sheet(target: Path, sheet: DistributionSheet, *, place: str) -> Path:
     """Write ``sheet`` as a PDF to ``target`` and return it."""
     # reportlab is imported here, not at module level: the desk must start fast.
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, fit_text, register_fonts
+    from tiers_lieu.reports.pdf_parts import desk_sheet as parts
+    from tiers_lieu.reports.pdf_parts.fonts import REGULAR, fit_text, register_fonts
 
     register_fonts()
-    page_w, _page_h = A4
-    margin = 12 * mm
-    width = page_w - 2 * margin
-    title = ParagraphStyle("title", fontName=BOLD, fontSize=15, leading=19)
-    body = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13)
-    small = ParagraphStyle("small", fontName=REGULAR, fontSize=8, leading=10, textColor="#444444")
+    title, body, small = parts.sheet_styles()
 
     day = format_date(sheet.on_date, "full")
     hours = _("{start} – {end}").format(
@@ -53,7 +43,7 @@ def write_distribution_sheet(target: Path, sheet: DistributionSheet, *, place: s
     ) or _("aucun panier")
 
     box_w, qty_w, phone_w, basket_w, note_w = 15 * mm, 10 * mm, 28 * mm, 30 * mm, 42 * mm
-    name_w = width - box_w - qty_w - phone_w - basket_w - note_w
+    name_w = parts.WIDTH - box_w - qty_w - phone_w - basket_w - note_w
     header = [
         _("Retiré"),
         _("Foyer"),
@@ -74,9 +64,10 @@ def write_distribution_sheet(target: Path, sheet: DistributionSheet, *, place: s
         if line.status == PickupStatus.ABSENT:
             greyed.append(number)
         household = line.household + (_(" (solidaire)") if line.solidarity else "")
+        box = "–" if line.status == PickupStatus.ABSENT else parts.BOX
         rows.append(
             [
-                TICKED if picked else ("–" if line.status == PickupStatus.ABSENT else BOX),
+                parts.TICKED if picked else box,
                 fit_text(household, name_w - 6, 9),
                 fit_text(line.phone, phone_w - 6, 9),
                 fit_text(line.basket_name, basket_w - 6, 9),
@@ -84,17 +75,12 @@ def write_distribution_sheet(target: Path, sheet: DistributionSheet, *, place: s
                 fit_text(remark, note_w - 6, 9),
             ]
         )
-    style = [
-        ("FONT", (0, 0), (-1, -1), REGULAR, 9),
-        ("FONT", (0, 0), (-1, 0), BOLD, 9),
+    style = parts.grid_style(
         ("FONT", (0, 1), (0, -1), REGULAR, 14),
         ("ALIGN", (0, 0), (0, -1), "CENTER"),
         ("ALIGN", (4, 0), (4, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f5f5f5")]),
-    ]
+    )
+    style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f5f5f5")]))
     style += [("TEXTCOLOR", (0, n), (-1, n), colors.HexColor("#777777")) for n in greyed]
     table = Table(
         rows,
@@ -135,30 +121,11 @@ def write_distribution_sheet(target: Path, sheet: DistributionSheet, *, place: s
         table,
     ]
 
-    def footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFont(REGULAR, 8)
-        canvas.drawString(margin, 8 * mm, fit_text(heading, width * 0.7, 8))
-        canvas.drawRightString(
-            page_w - margin,
-            8 * mm,
-            _("Page {page}").format(page=document.page),
-        )
-        canvas.restoreState()
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    document = SimpleDocTemplate(
-        str(target),
-        pagesize=A4,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=14 * mm,
+    return parts.write_sheet(
+        target,
+        story,
         title=_("Feuille de distribution — {contract} — {day}").format(
             contract=sheet.contract_name, day=format_date(sheet.on_date)
         ),
-        author="Comptoir",
-        initialFontName=REGULAR,  # else Helvetica is declared, not embedded
+        footer=fit_text(heading, parts.WIDTH * 0.7, 8),
     )
-    document.build(story, onFirstPage=footer, onLaterPages=footer)  # type: ignore[arg-type]
-    return target

@@ -15,35 +15,25 @@ from pathlib import Path
 from tiers_lieu.i18n import _, format_date, ngettext
 from tiers_lieu.services.deliveries import ABSENT, DELIVERED, RoundSheet
 
-BOX = "\u2610"  # ☐
-TICKED = "\u2611"  # ☑
-
 
 def write_round_sheet(target: Path, sheet: RoundSheet, *, place: str) -> Path:
     """Write ``sheet`` as a PDF to ``target`` and return it."""
     from xml.sax.saxutils import escape
 
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+    from tiers_lieu.reports.pdf_parts import desk_sheet as parts
     from tiers_lieu.reports.pdf_parts.fonts import BOLD, REGULAR, register_fonts
 
     register_fonts()
-    page_w, _page_h = A4
-    margin = 12 * mm
-    width = page_w - 2 * margin
-    title = ParagraphStyle("title", fontName=BOLD, fontSize=15, leading=19)
-    body = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13)
+    title, body, small = parts.sheet_styles()
     cell = ParagraphStyle("cell", fontName=REGULAR, fontSize=9, leading=11)
     strong = ParagraphStyle("strong", fontName=BOLD, fontSize=9, leading=11)
-    small = ParagraphStyle("small", fontName=REGULAR, fontSize=8, leading=10, textColor="#444444")
 
     number_w, box_w, phone_w = 8 * mm, 14 * mm, 31 * mm
-    rest = width - number_w - 2 * box_w - phone_w
+    rest = parts.WIDTH - number_w - 2 * box_w - phone_w
     who_w, bring_w = rest * 0.45, rest * 0.55
     rows: list[list[object]] = [
         [
@@ -65,27 +55,18 @@ def write_round_sheet(target: Path, sheet: RoundSheet, *, place: str) -> Path:
                 who,
                 stop.phone,  # one line: 31 mm hold « 06 12 34 56 78 »
                 bring,
-                TICKED if stop.status == DELIVERED else BOX,
-                TICKED if stop.status == ABSENT else BOX,
+                parts.TICKED if stop.status == DELIVERED else parts.BOX,
+                parts.TICKED if stop.status == ABSENT else parts.BOX,
             ]
         )
     table = Table(rows, colWidths=[number_w, who_w, phone_w, bring_w, box_w, box_w], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), REGULAR, 9),
-                ("FONT", (0, 0), (-1, 0), BOLD, 9),
-                ("FONT", (4, 1), (5, -1), REGULAR, 16),
-                ("ALIGN", (4, 0), (5, -1), "CENTER"),
-                ("ALIGN", (0, 0), (0, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-                ("TOPPADDING", (0, 1), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 1), (-1, -1), 6),
-            ]
-        )
+    style = parts.grid_style(
+        ("FONT", (4, 1), (5, -1), REGULAR, 16),
+        ("ALIGN", (4, 0), (5, -1), "CENTER"),
+        ("ALIGN", (0, 0), (0, -1), "RIGHT"),
     )
+    style += [("TOPPADDING", (0, 1), (-1, -1), 4), ("BOTTOMPADDING", (0, 1), (-1, -1), 6)]
+    table.setStyle(TableStyle(style))
     name = sheet.label or _("Tournée de portage")
     heading = _("{name} — {day}").format(name=name, day=format_date(sheet.day, "full"))
     count = len(sheet.stops)
@@ -117,24 +98,9 @@ def write_round_sheet(target: Path, sheet: RoundSheet, *, place: str) -> Path:
         table if sheet.stops else Paragraph(escape(_("Aucun arrêt sur cette tournée.")), strong),
     ]
 
-    def footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFont(REGULAR, 8)
-        canvas.drawString(margin, 8 * mm, heading[:90])
-        canvas.drawRightString(page_w - margin, 8 * mm, _("Page {page}").format(page=document.page))
-        canvas.restoreState()
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    document = SimpleDocTemplate(
-        str(target),
-        pagesize=A4,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=14 * mm,
+    return parts.write_sheet(
+        target,
+        story,
         title=_("Feuille de tournée — {day}").format(day=format_date(sheet.day)),
-        author="Comptoir",
-        initialFontName=REGULAR,  # else Helvetica is declared, not embedded
+        footer=heading[:90],
     )
-    document.build(story, onFirstPage=footer, onLaterPages=footer)  # type: ignore[arg-type]
-    return target

@@ -8,10 +8,10 @@ from __future__ import annotations
 import uuid
 
 from tiers_lieu.db import UnitOfWork
-from tiers_lieu.errors import NotFoundError
 from tiers_lieu.i18n import N_, _
 from tiers_lieu.models import AmapContract, AmapSubscription, BasketType, Distribution
 from tiers_lieu.models.enums import FundingSource, PaymentMethod, PaymentSchedule, PickupStatus
+from tiers_lieu.services.lookups import get_or_gone
 
 PICKUP_LABELS: dict[str, str] = {
     PickupStatus.EXPECTED: N_("Attendu"),
@@ -69,28 +69,18 @@ def split_by_percent(total: int, shares: list[int]) -> list[int]:
 
 
 def get_contract(uow: UnitOfWork, contract_id: uuid.UUID) -> AmapContract:
-    contract = uow.session.get(AmapContract, contract_id)
-    if contract is None:
-        raise NotFoundError(_("Ce contrat AMAP n'existe plus."))
-    return contract
+    return get_or_gone(uow, AmapContract, contract_id, _("Ce contrat AMAP n'existe plus."))
 
 
 def get_basket_type(uow: UnitOfWork, basket_type_id: uuid.UUID) -> BasketType:
-    basket = uow.session.get(BasketType, basket_type_id)
-    if basket is None:
-        raise NotFoundError(_("Ce type de panier n'existe plus."))
-    return basket
+    return get_or_gone(uow, BasketType, basket_type_id, _("Ce type de panier n'existe plus."))
 
 
 def get_subscription(uow: UnitOfWork, subscription_id: uuid.UUID) -> AmapSubscription:
-    subscription = uow.session.get(AmapSubscription, subscription_id)
-    if subscription is None:
-        raise NotFoundError(_("Cet abonnement AMAP n'existe plus."))
-    return subscription
+    return get_or_gone(
+        uow, AmapSubscription, subscription_id, _("Cet abonnement AMAP n'existe plus.")
+    )
 
 
 def get_distribution(uow: UnitOfWork, distribution_id: uuid.UUID) -> Distribution:
-    distribution = uow.session.get(Distribution, distribution_id)
-    if distribution is None:
-        raise NotFoundError(_("Cette distribution n'existe plus."))
-    return distribution
+    return get_or_gone(uow, Distribution, distribution_id, _("Cette distribution n'existe plus."))

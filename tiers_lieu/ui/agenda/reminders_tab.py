@@ -54,7 +54,7 @@ from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import run_op
-from tiers_lieu.ui.printing import print_sheet, printed_text
+from tiers_lieu.ui.sheet_output import print_confirmed
 
 KEYS = {Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2, Qt.Key.Key_4: 3}
 """Digit key → index in :data:`OUTCOMES`."""
@@ -302,12 +302,12 @@ class RemindersTab(QWidget):
         def write(target: Path) -> object:
             return write_agenda_sheet(sheet, target)
 
-        print_sheet(
+        print_confirmed(
             self,
+            self.status,
             write,
             title=_("Appels de rappel"),
             label=_("Impression de la liste d'appels…"),
-            on_printed=lambda pages: self.status.confirm(printed_text(pages)),
         )
 
     def selected_id(self) -> uuid.UUID | None:

@@ -47,6 +47,7 @@ from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
+from tiers_lieu.ui.tab_parts import button_row
 
 
 def ask_date(parent: QWidget, title: str, text: str, initial: date) -> date | None:
@@ -119,15 +120,9 @@ class ContractsTab(ListTab):
         self.cancel_button.clicked.connect(self.on_cancel_clicked)
         self.add_button = QPushButton(_("A&jouter une date…"), calendar_box)
         self.add_button.clicked.connect(self.on_add_clicked)
-        buttons = QHBoxLayout()
-        for button in (
-            self.generate_button,
-            self.move_button,
-            self.cancel_button,
-            self.add_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = button_row(
+            self.generate_button, self.move_button, self.cancel_button, self.add_button
+        )
         calendar_layout = QVBoxLayout(calendar_box)
         calendar_layout.addWidget(self.calendar_view, 1)
         calendar_layout.addLayout(buttons)

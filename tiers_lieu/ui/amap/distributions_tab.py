@@ -39,8 +39,8 @@ from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
-from tiers_lieu.ui.ops import run_op
-from tiers_lieu.ui.printing import print_sheet, printed_text
+from tiers_lieu.ui.sheet_output import print_confirmed, save_confirmed
+from tiers_lieu.ui.tab_parts import hint_label
 
 KEYS: dict[int, str] = {
     Qt.Key.Key_Space: PickupStatus.COLLECTED,
@@ -133,15 +133,13 @@ class DistributionsTab(QWidget):
             actions.addWidget(button)
             self.buttons[status] = button
         actions.addStretch(1)
-        self.hint = QLabel(
+        self.hint = hint_label(
             _(
                 "Flèches pour choisir le foyer, Espace : retiré, T : par un tiers, A : absence, "
                 "D : donné, G : gardé, N : non retiré, Retour arrière : attendu."
             ),
             self,
         )
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #555;")
         self.status = StatusLabel(self, zone=self._site.zone)
 
         layout = QVBoxLayout(self)
@@ -336,12 +334,12 @@ class DistributionsTab(QWidget):
         def write(target: Path) -> Path:
             return write_distribution_sheet(target, sheet, place=place)
 
-        print_sheet(
+        print_confirmed(
             self,
+            self.status,
             write,
             title=_("Feuille de distribution"),
             label=_("Impression de la feuille de distribution…"),
-            on_printed=lambda pages: self.status.confirm(printed_text(pages)),
         )
 
     def on_save_pdf_clicked(self) -> None:
@@ -358,15 +356,11 @@ class DistributionsTab(QWidget):
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
         place = self._site.name
-
-        def work(_progress: object) -> Path:
-            return write_distribution_sheet(target, sheet, place=place)
-
-        run_op(
+        save_confirmed(
             self,
-            work,
-            lambda written: self.status.confirm(
-                _("Feuille enregistrée : {path}.").format(path=written)
-            ),
+            self.status,
+            lambda path: write_distribution_sheet(path, sheet, place=place),
+            target,
             label=_("Préparation de la feuille de distribution…"),
+            saved=_("Feuille enregistrée : {path}."),
         )

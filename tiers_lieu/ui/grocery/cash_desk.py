@@ -42,19 +42,13 @@ from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.common import parse_milli
 from tiers_lieu.ui.grocery.payment_dialog import PaymentDialog
 from tiers_lieu.ui.grocery.receipt_dialog import edit_printer, show_sale_receipt
+from tiers_lieu.ui.grocery.selling import big, open_payment, sell_beyond_stock
 from tiers_lieu.ui.grocery.table_models import CartLine, CartModel, ProductsModel
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.pickers import PersonEdit
 
 _QUANTITY = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*[*x×]\s*(.*)$", re.IGNORECASE)
 FAVOURITE_KEYS = ("F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8")
-
-
-def _big(label: QLabel, factor: float) -> None:
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * factor)
-    font.setBold(True)
-    label.setFont(font)
 
 
 class CashDeskTab(QWidget):
@@ -117,7 +111,7 @@ class CashDeskTab(QWidget):
             )
 
         self.total_label = QLabel(self)
-        _big(self.total_label, 2.6)
+        big(self.total_label, 2.6)
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # A width that fits « Total : 9 999,99 € »: a total that grows does not re-lay out
         # the screen at every scan.
@@ -151,7 +145,7 @@ class CashDeskTab(QWidget):
         self.printer_button.clicked.connect(lambda: edit_printer(self))
 
         self.status = QLabel(self)
-        _big(self.status, 1.5)
+        big(self.status, 1.5)
         self.status.setWordWrap(True)
 
         layout = QVBoxLayout(self)
@@ -374,23 +368,16 @@ class CashDeskTab(QWidget):
     def pay(self) -> None:
         if not self.cart.rows() or self.payment_dialog is not None:
             return
-        dialog = PaymentDialog(self.cart.total_cents(), self)
-        dialog.accepted.connect(self.on_payment_accepted)
-        dialog.finished.connect(self.on_payment_finished)
-        self.payment_dialog = dialog
-        dialog.open()
+        self.payment_dialog = open_payment(
+            self,
+            self.cart.total_cents(),
+            lambda dialog: self.record(dialog.payments()),
+            self.on_payment_closed,
+        )
 
-    def on_payment_finished(self, _result: int) -> None:
-        if self.payment_dialog is not None:
-            self.payment_dialog.deleteLater()
+    def on_payment_closed(self) -> None:
         self.payment_dialog = None
         self.scan.setFocus()
-
-    def on_payment_accepted(self) -> None:
-        dialog = self.payment_dialog
-        if dialog is None:
-            return
-        self.record(dialog.payments())
 
     def record(self, payments: list[PaymentInput], *, confirm: bool = False) -> SaleInfo | None:
         sales = self._app.grocery.sales
@@ -406,13 +393,7 @@ class CashDeskTab(QWidget):
                 confirm_beyond_stock=confirm,
             )
         except StockWarning as warning:
-            answer = QMessageBox.question(
-                self,
-                _("Stock insuffisant"),
-                warning.message,
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            )
-            if answer == QMessageBox.StandardButton.Yes:
+            if sell_beyond_stock(self, warning):
                 return self.record(payments, confirm=True)
             return None
         except ComptoirError as exc:

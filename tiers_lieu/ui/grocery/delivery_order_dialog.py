@@ -38,6 +38,7 @@ from tiers_lieu.ui.common import dialog_buttons, to_date
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import PersonEdit
+from tiers_lieu.ui.tab_parts import hint_label
 
 NOT_A_SALE = (
     "Une commande n'est pas une vente : les courses livrées se paient à la caisse de "
@@ -108,9 +109,7 @@ class OrderDialog(QDialog):
         self.basket = QCheckBox(_("Panier A&MAP"), self)
         self.prescription = QCheckBox(_("Ordonnance à &retirer à la pharmacie"), self)
         self.prescription.setToolTip(_("Oui ou non seulement : aucun détail médical n'est noté."))
-        note = QLabel(_(NOT_A_SALE), self)
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note = hint_label(_(NOT_A_SALE), self)
 
         form = QFormLayout()
         form.addRow(_("&Personne :"), self.person)

@@ -58,7 +58,8 @@ from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.delivery_order_dialog import NOT_A_SALE, OrderDialog, _qdate
 from tiers_lieu.ui.grocery.delivery_orders_model import OrdersModel
 from tiers_lieu.ui.loading import refresh_when_shown
-from tiers_lieu.ui.printing import print_sheet, printed_text
+from tiers_lieu.ui.sheet_output import print_confirmed
+from tiers_lieu.ui.tab_parts import hint_label
 
 KEYS: dict[int, str] = {
     Qt.Key.Key_L: DELIVERED,
@@ -109,9 +110,7 @@ class DeliveryTab(QWidget):
         top.addWidget(self.new_order_button)
         top.addWidget(self.print_button)
 
-        self.note = QLabel(_(NOT_A_SALE), self)
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
+        self.note = hint_label(_(NOT_A_SALE), self)
         self.summary = QLabel(self)
 
         self.model = OrdersModel(self)
@@ -149,7 +148,7 @@ class DeliveryTab(QWidget):
             ticks.addWidget(button)
             self.status_buttons[status] = button
         ticks.addStretch(1)
-        self.hint = QLabel(
+        self.hint = hint_label(
             _(
                 "Ctrl+N : nouvelle commande, Entrée : la corriger, Inser : sur la tournée, "
                 "Suppr : hors tournée ou annulée, Ctrl+Haut/Bas : ordre des arrêts, "
@@ -157,8 +156,6 @@ class DeliveryTab(QWidget):
             ),
             self,
         )
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #555;")
         self.status = StatusLabel(self, zone=site.zone)
 
         layout = QVBoxLayout(self)
@@ -429,10 +426,10 @@ class DeliveryTab(QWidget):
         def write(target: Path) -> Path:
             return write_round_sheet(target, sheet, place=place)
 
-        print_sheet(
+        print_confirmed(
             self,
+            self.status,
             write,
             title=_("Feuille de tournée"),
             label=_("Impression de la feuille de tournée…"),
-            on_printed=lambda pages: self.status.confirm(printed_text(pages)),
         )

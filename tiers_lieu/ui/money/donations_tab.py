@@ -52,7 +52,8 @@ from tiers_lieu.ui.money.donation_dialogs import (
     MembershipReceiptDialog,
 )
 from tiers_lieu.ui.money.listing import ReadingListTab
-from tiers_lieu.ui.ops import run_op
+from tiers_lieu.ui.sheet_output import save_confirmed
+from tiers_lieu.ui.tab_parts import button_row
 
 __all__ = ["DonationDialog", "DonationsTab", "IssueDialog", "MembershipReceiptDialog"]
 
@@ -152,16 +153,13 @@ class DonationsTab(ReadingListTab[DonationInfo]):
         self.membership_button = QPushButton(_("Reçu de &cotisation…"), self)
         self.membership_button.clicked.connect(self.membership_receipt)
         add_shortcut(self, "Ctrl+M", self.membership_receipt, self.membership_button)
-        buttons = QHBoxLayout()
-        for button in (
+        buttons = button_row(
             self.record_button,
             self.edit_button,
             self.issue_button,
             self.pdf_button,
             self.membership_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        )
         self.status = StatusLabel(self, zone=site.zone)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -281,15 +279,13 @@ class DonationsTab(ReadingListTab[DonationInfo]):
     def _save_receipt(self, receipt: Any, target: Path) -> None:
         from tiers_lieu.reports.documents.tax_receipt import write_tax_receipt
 
-        def work(_progress: Callable[[int, int], None]) -> Path:
-            return write_tax_receipt(receipt, target)
-
-        run_op(
+        save_confirmed(
             self,
-            work,
-            lambda path: self.status.confirm(_("Reçu enregistré : {path}").format(path=path)),
+            self.status,
+            lambda path: write_tax_receipt(receipt, path),
+            target,
             label=_("Préparation du reçu…"),
-            on_failure=lambda exc: show_error(self, exc),
+            saved=_("Reçu enregistré : {path}"),
         )
 
     def membership_receipt(self) -> None:
@@ -311,16 +307,11 @@ class DonationsTab(ReadingListTab[DonationInfo]):
         except Exception as exc:
             show_error(self, exc)
             return
-
-        def work(_progress: Callable[[int, int], None]) -> Path:
-            return write_membership_receipt(receipt, target)
-
-        run_op(
+        save_confirmed(
             self,
-            work,
-            lambda path: self.status.confirm(
-                _("Reçu de cotisation enregistré : {path}").format(path=path)
-            ),
+            self.status,
+            lambda path: write_membership_receipt(receipt, path),
+            target,
             label=_("Préparation du reçu…"),
-            on_failure=lambda exc: show_error(self, exc),
+            saved=_("Reçu de cotisation enregistré : {path}"),
         )

@@ -62,7 +62,8 @@ from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.ops import run_op
 from tiers_lieu.ui.people.rota_dialogs import AvailabilityDialog, ShiftDialog, VolunteerPicker
 from tiers_lieu.ui.people.rota_grid import Slot, gap_lines, shift_cell
-from tiers_lieu.ui.printing import print_sheet, printed_text
+from tiers_lieu.ui.sheet_output import print_confirmed, save_confirmed
+from tiers_lieu.ui.tab_parts import button_row
 
 
 class RotaTab(QWidget):
@@ -144,26 +145,20 @@ class RotaTab(QWidget):
         add_shortcut(self, QKeySequence.StandardKey.New, self.on_new, self.new_button)
         add_shortcut(self, QKeySequence.StandardKey.Print, self.on_print, self.print_button)
 
-        shift_actions = QHBoxLayout()
-        for button in (
+        shift_actions = button_row(
             self.assign_button,
             self.done_button,
             self.absent_button,
             self.planned_button,
             self.delete_button,
-        ):
-            shift_actions.addWidget(button)
-        shift_actions.addStretch(1)
-        week_actions = QHBoxLayout()
-        for button in (
+        )
+        week_actions = button_row(
             self.new_button,
             self.copy_button,
             self.availability_button,
             self.print_button,
             self.pdf_button,
-        ):
-            week_actions.addWidget(button)
-        week_actions.addStretch(1)
+        )
         self.status = StatusLabel(self, zone=site.zone)
 
         layout = QVBoxLayout(self)
@@ -435,12 +430,12 @@ class RotaTab(QWidget):
         return write_rota_sheet(self._app.rota.week_sheet(self._site.id, self.monday), target)
 
     def on_print(self) -> None:
-        print_sheet(
+        print_confirmed(
             self,
+            self.status,
             self._write_pdf,
             title=_("Planning des bénévoles"),
             label=_("Impression du planning…"),
-            on_printed=lambda pages: self.status.confirm(printed_text(pages)),
         )
 
     def on_save_pdf(self) -> None:
@@ -451,13 +446,13 @@ class RotaTab(QWidget):
         )
         if target is None:
             return
-        run_op(
+        save_confirmed(
             self,
-            lambda _p: self._write_pdf(target),
-            lambda written: self.status.confirm(
-                _("Planning enregistré : {path}.").format(path=written)
-            ),
+            self.status,
+            self._write_pdf,
+            target,
             label=_("Préparation du planning…"),
+            saved=_("Planning enregistré : {path}."),
         )
 
     def on_gap_activated(self, item: QListWidgetItem) -> None:

@@ -33,9 +33,8 @@ from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_i
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
-from tiers_lieu.ui.ops import run_op
-from tiers_lieu.ui.printing import print_sheet, printed_text
 from tiers_lieu.ui.satisfaction import SatisfactionRow
+from tiers_lieu.ui.sheet_output import print_confirmed, save_confirmed
 from tiers_lieu.ui.visits.event_dialog import EventDialog
 from tiers_lieu.ui.visits.period import Period, PeriodPicker
 from tiers_lieu.ui.visits.table_models import EventsModel, duration_text
@@ -201,12 +200,12 @@ class EventsTab(ListTab):
         sheet = self._chosen_sheet()
         if sheet is None:
             return
-        print_sheet(
+        print_confirmed(
             self,
+            self.status,
             lambda target: write_attendance_sheets([sheet], target),
             title=_("Feuille d'émargement"),
             label=_("Impression de la feuille d'émargement…"),
-            on_printed=lambda pages: self.status.confirm(printed_text(pages)),
         )
 
     def on_save_sheet_triggered(self) -> None:
@@ -222,13 +221,13 @@ class EventsTab(ListTab):
         target = Path(path)
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
-        run_op(
+        save_confirmed(
             self,
-            lambda _progress: write_attendance_sheets([sheet], target),
-            lambda written: self.status.confirm(
-                _("Feuille d'émargement enregistrée : {path}.").format(path=written)
-            ),
+            self.status,
+            lambda path: write_attendance_sheets([sheet], path),
+            target,
             label=_("Préparation de la feuille d'émargement…"),
+            saved=_("Feuille d'émargement enregistrée : {path}."),
         )
 
     def on_delete_clicked(self, *_args: object) -> None:

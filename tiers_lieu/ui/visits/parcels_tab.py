@@ -37,6 +37,7 @@ from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.models import ReadModelTable
 from tiers_lieu.ui.printing import print_sheet, printed_text
+from tiers_lieu.ui.tab_parts import button_row
 from tiers_lieu.ui.visits.parcel_dialogs import HandOverDialog, NewParcelDialog
 
 SEARCH_DELAY_MS = 200
@@ -165,16 +166,13 @@ class ParcelsTab(ListTab):
         self.returned_button.setToolTip(
             _("Les colis choisis sont repartis chez le transporteur (Ctrl+A les choisit tous)")
         )
-        buttons = QHBoxLayout()
-        for button in (
+        buttons = button_row(
             self.new_button,
             self.hand_button,
             self.notice_button,
             self.notified_button,
             self.returned_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        )
 
         self.status = StatusLabel(self, zone=site.zone)
         layout = QVBoxLayout(self)
