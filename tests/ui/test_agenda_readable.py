@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.i18n import DEFAULT_TIME_ZONE, time_zone
+from tiers_lieu.i18n import DEFAULT_TIME_ZONE, place_today, time_zone
 from tiers_lieu.models.enums import BookingStatus, ResourceKind, Role
 from tiers_lieu.services.agenda.inputs import BookingRequest
 from tiers_lieu.services.agenda.permanences import PermanenceInput
@@ -219,6 +219,30 @@ def test_a_health_slot_for_someone_waiting_takes_three_actions(
     day = app.agenda.bookings.day(place.id, expected.start.date())
     booked = [b for r in day.resources for b in r.bookings if b.person_id == lea.id]
     assert [(b.start, b.status) for b in booked] == [(expected.start, BookingStatus.CONFIRMED)]
+
+
+def test_the_cursor_on_a_half_hour_row_holds_a_booking_that_starts_within_it(
+    qtbot: QtBot, app: Comptoir, place: SiteInfo
+) -> None:
+    # « Prochain créneau libre » at 14:10 booked 14:15–14:30: the cursor, on the 14:00 row of
+    # the half-hour grid, held nothing and Entrée did not open the booking.
+    rooms = resources(app, place)
+    day = place_today(time_zone(DEFAULT_TIME_ZONE)) + timedelta(days=7)
+    booking = app.agenda.bookings.create(
+        place.id,
+        BookingRequest(
+            resource_id=rooms[NAMES[2]], start=at(day, 14, 15), end=at(day, 14, 45), title="CA"
+        ),
+    )
+    section = open_section(qtbot, app, place)
+    tab = section.agenda
+    tab._show_slot(rooms[NAMES[2]], at(day, 14, 15))
+    assert tab.grid.row_time(tab.grid.current_cell()[1]) == time(14, 0)
+    block = tab.grid.current_block()
+    assert block is not None and block.key == booking.id
+    tab.on_edit_clicked()
+    assert isinstance(tab.dialog, BookingDialog) and tab.dialog.isVisible()
+    tab.dialog.reject()
 
 
 def test_a_booking_in_the_past_is_confirmed_first(

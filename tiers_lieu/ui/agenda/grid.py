@@ -89,7 +89,18 @@ class AgendaGrid(GridCanvas):
         return CellRange(self._columns[self._col], self.row_time(top), self.row_time(bottom + 1))
 
     def current_block(self) -> GridBlock | None:
-        return self.block_at(self._col, self.row_time(self._row))
+        """The block under the cursor: the one at its row's start, else one that begins
+        within the row (a booking at 14:15 on the 14:00 row of a half-hour grid)."""
+        start = self.row_time(self._row)
+        found = self.block_at(self._col, start)
+        if found is not None:
+            return found
+        first, end = minutes_of(start), minutes_of(self.row_time(self._row + 1))
+        within = [
+            b for b in self._blocks if b.column == self._col and first < minutes_of(b.start) < end
+        ]
+        within.sort(key=lambda b: (b.kind != BlockKind.BOOKING, minutes_of(b.start), b.lane))
+        return within[0] if within else None
 
     def block_at(self, column: int, at: time, lane_x: float | None = None) -> GridBlock | None:
         minute = minutes_of(at)
