@@ -59,11 +59,9 @@ typecheck: $(STAMP)
 
 # .ci/postgres.sh starts a PostgreSQL server for the tests (installing it if it can) and writes
 # its URL, or why there is none (then the PostgreSQL tests are skipped, with that reason).
-# Byte-code caches are written even where the environment says not to: the tests start
-# hundreds of `tiers-lieu` processes, which otherwise compile every module again (+150 s).
 pytest: $(STAMP) $(MO)
 	@sh .ci/postgres.sh $(PG_URL) $(PG_WHY)
-	QT_QPA_PLATFORM=offscreen PYTHONDONTWRITEBYTECODE= \
+	QT_QPA_PLATFORM=offscreen \
 	TIERS_LIEU_TEST_PG="$${TIERS_LIEU_TEST_PG:-$$(cat $(PG_URL) 2>/dev/null)}" \
 	TIERS_LIEU_TEST_PG_WHY="$$(cat $(PG_WHY) 2>/dev/null)" \
 	$(BIN)/python -m pytest -n 2 -q
