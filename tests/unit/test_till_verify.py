@@ -7,7 +7,6 @@ restore."""
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,9 +22,8 @@ from tiers_lieu.models.enums import Role
 from tiers_lieu.services.grocery.products import ProductFields, ProductInfo
 from tiers_lieu.services.grocery.sales import LineInput, PaymentInput
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.services.till.guards import GUARDS, sqlite_trigger
 from tiers_lieu.services.till.verify import MOST_BREAKS, TillReport
-
-MIGRATION = importlib.import_module("tiers_lieu.migrations.versions.0012_inalterable_till")
 
 
 def product(app: Comptoir, site: SiteInfo, name: str, price: int, vat: int = 550) -> ProductInfo:
@@ -244,8 +242,8 @@ def test_the_guards_are_the_migrations_own(app: Comptoir) -> None:
                 text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
             ).all()
         )
-    for name, *_rest in MIGRATION.GUARDS:
-        assert " ".join(kept[name].split()) == MIGRATION.sqlite_trigger(name)
+    for name, *_rest in GUARDS:
+        assert " ".join(kept[name].split()) == sqlite_trigger(name)
 
 
 def test_breaks_are_bounded(app: Comptoir, site: SiteInfo) -> None:
@@ -312,7 +310,7 @@ def test_closures_are_checked_against_their_lines(
         app,
         "DROP TRIGGER till_closure_no_update",
         "UPDATE till_closure SET total_cents = 1",
-        MIGRATION.sqlite_trigger("till_closure_no_update"),
+        sqlite_trigger("till_closure_no_update"),
     )
     problems = verify(app).problems()
     assert len(problems) == 1
@@ -365,7 +363,7 @@ def test_an_account_of_one_place_is_told_of_its_own_place_only(
         app,
         "DROP TRIGGER till_journal_no_update",
         "UPDATE till_journal SET actor = 'X' WHERE seq = 1",
-        MIGRATION.sqlite_trigger("till_journal_no_update"),
+        sqlite_trigger("till_journal_no_update"),
     )
     assert sorted(b.place for b in verify(app).breaks) == ["La Fabrique", "Le Comptoir de Felletin"]
     host = app.accounts.create_user(

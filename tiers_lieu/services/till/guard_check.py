@@ -1,26 +1,23 @@
 """Are the guards of migration 0012 still there, unchanged and enabled?
 
 ``DROP TRIGGER`` leaves no journal line to break: this is how it is seen. The expected text
-is the migration's own (``sqlite_trigger`` / ``postgres_guard``, its module imported by
-name), so that the migration stays the one definition of the guards.
+is :mod:`.guards`' (``sqlite_trigger`` / ``postgres_guard``), the one definition the migration
+created them from.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
-from functools import cache
-from types import ModuleType
 
 from sqlalchemy import Connection, text
 
 from tiers_lieu.i18n import _
-
-
-@cache
-def guard_migration() -> ModuleType:
-    """Migration 0012, where the guards are written (the one definition of their text)."""
-    return importlib.import_module("tiers_lieu.migrations.versions.0012_inalterable_till")
+from tiers_lieu.services.till.guards import (
+    GUARDS,
+    TRUNCATE_GUARDED,
+    postgres_guard,
+    sqlite_trigger,
+)
 
 
 def _collapse(sql: str | None) -> str:
@@ -29,12 +26,11 @@ def _collapse(sql: str | None) -> str:
 
 def guard_problems(connection: Connection) -> list[str]:
     """What is wrong with migration 0012's triggers, in French (nothing when all is well)."""
-    migration = guard_migration()
-    names = [guard[0] for guard in migration.GUARDS]
-    tables = sorted({guard[1] for guard in migration.GUARDS})
+    names = [guard[0] for guard in GUARDS]
+    tables = sorted({guard[1] for guard in GUARDS})
     if connection.dialect.name == "postgresql":
-        names += [f"{table}_no_truncate" for table in migration.TRUNCATE_GUARDED]
-        return _postgres_problems(connection, migration, names, tables)
+        names += [f"{table}_no_truncate" for table in TRUNCATE_GUARDED]
+        return _postgres_problems(connection, names, tables)
     if connection.dialect.name != "sqlite":
         return []
     found = {
@@ -47,13 +43,13 @@ def guard_problems(connection: Connection) -> list[str]:
     for name in names:
         if name not in found:
             problems.append(_guard_problem(_MISSING, name))
-        elif found[name] != _collapse(migration.sqlite_trigger(name)):
+        elif found[name] != _collapse(sqlite_trigger(name)):
             problems.append(_guard_problem(_CHANGED, name))
     return problems
 
 
 def _postgres_problems(
-    connection: Connection, migration: ModuleType, names: Iterable[str], tables: list[str]
+    connection: Connection, names: Iterable[str], tables: list[str]
 ) -> list[str]:
     found = {
         row.tgname: row
@@ -70,7 +66,7 @@ def _postgres_problems(
     }
     problems = []
     for name in names:
-        function, trigger = migration.postgres_guard(name)
+        function, trigger = postgres_guard(name)
         body = function.split("$$")[1]
         # « CREATE TRIGGER n BEFORE UPDATE ON t FOR EACH ROW … »: what the definition says.
         event = trigger.split(" ON ")[0].split(f"{name} ", 1)[1]
