@@ -56,7 +56,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if given and not args.smoke_test:
             sys.stderr.write(message + "\n")
             return EXIT_USAGE
-    args.last_work = own_process  # nothing runs after the command (tiers_lieu.cli.report)
     try:
         if args.tidy_first:
             _tidy_at_start(args)

@@ -24,6 +24,11 @@ def set_command_process() -> None:
     _state["command"] = True
 
 
+def command_process() -> bool:
+    """Whether this process is the ``tiers-lieu`` command (not a test calling ``main``)."""
+    return _state["command"]
+
+
 @contextmanager
 def imports_outside_collector() -> Iterator[None]:
     enabled = gc.isenabled()
@@ -31,7 +36,7 @@ def imports_outside_collector() -> Iterator[None]:
     try:
         yield
     finally:
-        if _state["command"]:
+        if command_process():
             gc.freeze()
         if enabled:
             gc.enable()

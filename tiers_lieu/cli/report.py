@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiers_lieu.cli.parser import output_path, period_of
 from tiers_lieu.errors import ComptoirError
-from tiers_lieu.heap import imports_outside_collector
+from tiers_lieu.heap import command_process, imports_outside_collector
 from tiers_lieu.i18n import _, format_date
 
 if TYPE_CHECKING:
@@ -64,20 +64,19 @@ def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run_report(args: argparse.Namespace) -> int:
     """Compute and write the report; 0 on success, 2 with a French message otherwise.
 
-    ``args.last_work``: the report is the last work of this process (``main()`` run as the
-    command sets it). The objects the imports made are then frozen out of the cyclic
-    collector, which neither walks them during the report nor takes the heap apart at exit:
-    a fifth of the CPU of a small report (issue 17). A caller that lives on (a test, without
-    ``last_work``) keeps its collector as it was.
+    When this process is the command (:func:`tiers_lieu.heap.command_process`), the report is
+    its last work: the objects made are then frozen out of the cyclic collector, which
+    neither walks them during the report nor takes the heap apart at exit: a fifth of the CPU
+    of a small report (issue 17). A caller that lives on (a test) keeps its collector as it
+    was.
     """
-    last_work = bool(getattr(args, "last_work", False))
     try:
         return _run(args)
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
         return EXIT_USAGE
     finally:
-        if last_work:
+        if command_process():
             gc.freeze()
 
 
