@@ -35,6 +35,7 @@ from tiers_lieu.models.enums import AuditAction, ServiceKind, VisitSource
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda.common import display_name
+from tiers_lieu.services.lookups import get_or_gone
 from tiers_lieu.services.people_search import FOLD_FUNCTION, _contains_words, fold
 from tiers_lieu.services.sites import site_zone
 
@@ -385,10 +386,7 @@ class ParcelService:
     # -- inside ---------------------------------------------------------------------------
     @staticmethod
     def _get(uow: UnitOfWork, parcel_id: uuid.UUID) -> Parcel:
-        parcel = uow.session.get(Parcel, parcel_id)
-        if parcel is None:
-            raise NotFoundError(_("Ce colis n'existe plus."))
-        return parcel
+        return get_or_gone(uow, Parcel, parcel_id, _("Ce colis n'existe plus."))
 
     def _waiting(self, uow: UnitOfWork, parcel_id: uuid.UUID) -> Parcel:
         parcel = self._get(uow, parcel_id)

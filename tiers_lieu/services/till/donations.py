@@ -46,6 +46,7 @@ from tiers_lieu.models import Commune, Donation, Payment, Person, TillJournal
 from tiers_lieu.models.enums import AuditAction, JournalKind
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.lookups import get_or_gone
 from tiers_lieu.services.till import billing
 from tiers_lieu.services.till.donation_models import (
     CASH,
@@ -464,7 +465,4 @@ class DonationService(MembershipReceipts):
 
     @staticmethod
     def _get(uow: UnitOfWork, donation_id: uuid.UUID) -> Donation:
-        donation = uow.session.exec(select(Donation).where(col(Donation.id) == donation_id)).first()
-        if donation is None:
-            raise NotFoundError(_("Ce don n'existe plus."))
-        return donation
+        return get_or_gone(uow, Donation, donation_id, _("Ce don n'existe plus."))

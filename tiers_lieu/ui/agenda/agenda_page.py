@@ -42,6 +42,7 @@ from tiers_lieu.ui.agenda.share import ShareMenu
 from tiers_lieu.ui.common import StatusLabel
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.loading import refresh_when_shown
+from tiers_lieu.ui.tab_parts import hint_label
 
 
 def period_title(mode: ViewMode, day: date) -> str:
@@ -128,9 +129,7 @@ class AgendaPage(QWidget):
         self.scroller.setWidget(self.grid)
         self.scroller.setWidgetResizable(True)
         self.scroller.setFocusProxy(self.grid)
-        self.help = QLabel(keys_help(), self)
-        self.help.setWordWrap(True)
-        self.help.setStyleSheet("color: #555555;")
+        self.help = hint_label(keys_help(), self)
         self.details = QLabel(self)
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
