@@ -56,6 +56,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if given and not args.smoke_test:
             sys.stderr.write(message + "\n")
             return EXIT_USAGE
+    if args.screenshots is not None:
+        try:  # before anything opens: a folder that cannot be made is the user's to fix
+            args.screenshots.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            sys.stderr.write(
+                _(
+                    "Erreur : le dossier des images « {path} » ne peut pas être créé ({reason})."
+                ).format(path=args.screenshots, reason=exc.strerror or exc)
+                + "\n"
+            )
+            return EXIT_USAGE
     try:
         if args.tidy_first:
             _tidy_at_start(args)

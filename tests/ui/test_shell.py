@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from tiers_lieu.__main__ import main
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import format_date, place_today, time_zone
 from tiers_lieu.models.enums import Role
@@ -390,6 +391,18 @@ def test_command_line_smoke_test_fails_without_waiting_on_an_error_dialog(
     )
     assert done.returncode == 1, done.stderr
     assert "RuntimeError: panne" in done.stderr
+
+
+def test_a_screenshots_folder_that_cannot_be_made_is_said_in_french(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "fichier"
+    blocker.write_text("")
+    argv = ["--db", str(db_path), "--smoke-test", "--screenshots", str(blocker / "images")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Erreur : le dossier des images" in err and str(blocker / "images") in err
+    assert "Traceback" not in err
 
 
 def test_command_line_names_a_database_it_cannot_open(tmp_path: Path) -> None:
