@@ -9,12 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tiers_lieu.app import Comptoir, build
 from tiers_lieu.i18n import set_language
+from tiers_lieu.services import account_secrets
 from tiers_lieu.services.readmodels import SiteInfo
+
+DESK_HASHER = account_secrets._hasher
+"""The argon2 parameters of the desk (about 0.2 s a hash or a check here)."""
+QUICK_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +50,28 @@ def _journal_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop("TIERS_LIEU_LOG_DIR", None)
     else:
         os.environ["TIERS_LIEU_LOG_DIR"] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_secret_hashes() -> Iterator[None]:
+    """Passwords and PINs hashed and checked with argon2id's cheapest parameters in the
+    tests' own process: at the desk's, the suite's 750-odd hashes and checks took a fifth of
+    its time. Still argon2id, through the same code; the tests marked
+    ``desk_secret_hashes`` use the desk's parameters, and so does every command a test starts
+    in a process of its own (where a quick hash is rehashed at the next sign-in)."""
+    account_secrets._hasher = QUICK_HASHER
+    yield
+    account_secrets._hasher = DESK_HASHER
+
+
+@pytest.fixture(autouse=True)
+def _desk_secret_hashes(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("desk_secret_hashes") is None:
+        yield
+        return
+    account_secrets._hasher = DESK_HASHER
+    yield
+    account_secrets._hasher = QUICK_HASHER
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, Type, extract_parameters, profiles
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import AuthenticationError, ConflictError, ImportFileError, ValidationError
@@ -105,3 +106,32 @@ def test_short_password_is_refused(app: Comptoir) -> None:
             username="paul", display_name="Paul", password="court", role=Role.HOST
         )
     assert not app.accounts.has_users()
+
+
+@pytest.mark.desk_secret_hashes
+def test_a_password_is_hashed_with_the_desks_argon2_parameters_and_a_weaker_hash_upgraded(
+    app: Comptoir,
+) -> None:
+    """The desk's parameters are argon2-cffi's defaults (RFC 9106's low-memory choice: 64 MiB,
+    3 passes); a hash made with weaker ones (an older version, the tests' cheapest) is made
+    again with the desk's at the next password sign-in, as the password is known then."""
+    user = app.accounts.create_user(
+        username="claire", display_name="Claire", password="motdepasse-solide", role=Role.ADMIN
+    )
+    stored = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+    with app.uow() as uow:
+        row = uow.session.get(AppUser, user.id)
+        assert row is not None
+        params = extract_parameters(row.password_hash)
+        assert params.type is Type.ID
+        assert params.memory_cost >= stored.memory_cost and params.time_cost >= stored.time_cost
+        row.password_hash = PasswordHasher.from_parameters(profiles.CHEAPEST).hash(
+            "motdepasse-solide"
+        )
+        uow.session.add(row)
+        uow.commit()
+    assert app.accounts.authenticate("claire", "motdepasse-solide").id == user.id
+    with app.uow() as uow:
+        row = uow.session.get(AppUser, user.id)
+        assert row is not None
+        assert extract_parameters(row.password_hash) == params
