@@ -4,7 +4,7 @@ to cancel the booking."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from placetime import place_today
@@ -18,6 +18,7 @@ from tiers_lieu.models import Booking
 from tiers_lieu.models.enums import BookingStatus, ResourceKind
 from tiers_lieu.services.agenda.inputs import BookingRequest
 from tiers_lieu.services.agenda.resources import ResourceFields
+from tiers_lieu.services.events import EventFields
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui import tab_keys
@@ -98,3 +99,40 @@ def test_digit_keys_tick_and_move_on(
     with app.uow() as uow:
         statuses = sorted(b.status for b in uow.session.exec(select(Booking)))
     assert statuses == [BookingStatus.CANCELLED, BookingStatus.CONFIRMED]
+
+
+def test_a_registration_cancelled_from_the_call_list_gives_its_place_to_the_first_waiting(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The call list cancels a workshop registration the programme's way: the first person
+    waiting takes the place, the status line names her, and she is now on the list to call."""
+    day = app.reminders.next_day(site.id, place_today())
+    event = app.events.create(
+        site.id,
+        EventFields(title="Atelier mails", event_date=day, start_time=time(14, 0), capacity=1),
+    )
+    lea, ines = (
+        app.people.create(
+            site.id,
+            PersonInput(first_name=first, last_name="Martin", phone="06 12", consent=True),
+        ).id
+        for first in ("Lea", "Ines")
+    )
+    app.programme.register(event.id, lea)
+    assert app.programme.register(event.id, ines).waiting
+    widget = AgendaSection(app, site)
+    qtbot.addWidget(widget)
+    widget.resize(1024, 600)
+    with qtbot.waitExposed(widget):
+        widget.show()
+    widget.tabs.setCurrentWidget(widget.reminders)
+    tab = widget.reminders
+    assert [line.name for line in tab.model.lines] == ["Lea Martin"]  # the waiting list: no call
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    tab.view.setFocus()
+    tab.view.selectRow(0)
+    qtbot.keyClick(tab.view, Qt.Key.Key_4)  # annulé → cancel the registration too
+    assert "Ines Martin" in tab.status.text()
+    places = app.programme.places(event.id)
+    assert [(r.name, r.waiting) for r in places.registrations] == [("Ines Martin", False)]
+    assert [line.name for line in tab.model.lines] == ["Ines Martin"]

@@ -148,7 +148,7 @@ def test_cancelled_then_cancel_the_booking_and_the_registration(
     app.reminders.record(
         site.id, CallTick(for_date=DAY, outcome=CANCELLED, attendance_id=line.attendance_id)
     )
-    app.reminders.cancel_registration(line.attendance_id)
+    app.programme.cancel(line.attendance_id)  # what the screen offers for a registration
     assert app.reminders.call_list(site.id, DAY).lines == ()
     assert app.events.get(event.id).registered == ()
     with app.uow() as uow:

@@ -10,8 +10,9 @@ are listed without a number, « pas de consentement ».
 Each tick is one :class:`~tiers_lieu.models.ReminderCall` (and one audit line): a person
 called twice (voicemail, then reached) keeps both lines; the list shows the last one. An
 outcome « annulé » does not cancel anything by itself: the screen then offers to cancel the
-booking (through the agenda's service) or the registration (:meth:`ReminderService.
-cancel_registration`).
+booking (through the agenda's service) or the registration (through the programme's,
+``ProgrammeService.cancel``: the first person waiting takes the place freed; the calls ticked
+for it stay, unlinked by the foreign key's ``SET NULL``).
 
 Report codes (:mod:`tiers_lieu.reports.indicators.reminders`): ``reminders.calls`` (calls
 ticked for days of the period), ``reminders.reached`` (of which the person was reached).
@@ -24,7 +25,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from html import escape
 
-from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
@@ -45,7 +45,6 @@ from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.agenda.common import display_name
 from tiers_lieu.services.agenda.readmodels import AgendaSheet, SheetBlock
 from tiers_lieu.services.agenda.rules import SiteCalendar
-from tiers_lieu.services.events_attendance import mirror_visits
 
 REACHED, VOICEMAIL, UNREACHABLE, CANCELLED = (
     str(ReminderOutcome.REACHED),
@@ -195,36 +194,6 @@ class ReminderService:
             if key in (line.booking_id, line.attendance_id):
                 return line
         raise NotFoundError(_("Cette ligne n'est plus dans la liste d'appels."))
-
-    @requires(Permission.BOOKINGS)
-    def cancel_registration(self, attendance_id: uuid.UUID) -> None:
-        """The person will not come to the workshop: their registration goes (and the visit
-        it counted). The calls ticked for it stay, no longer linked to it."""
-        with self._uow() as uow:
-            attendance = uow.session.get(EventAttendance, attendance_id)
-            if attendance is None:
-                raise NotFoundError(_("Cette inscription n'existe plus."))
-            event = uow.session.get(Event, attendance.event_id)
-            assert event is not None  # the foreign key cascades
-            uow.session.execute(
-                update(ReminderCall)
-                .where(col(ReminderCall.attendance_id) == attendance_id)
-                .values(attendance_id=None)
-            )
-            uow.session.execute(
-                delete(EventAttendance).where(col(EventAttendance.id) == attendance_id)
-            )
-            uow.session.flush()
-            mirror_visits(uow, event)
-            audit.record(
-                uow,
-                action=AuditAction.DELETE,
-                entity="event_attendance",
-                entity_id=attendance_id,
-                site_id=event.site_id,
-                details={"event_id": str(event.id), "reason": "reminder_call"},
-            )
-            uow.commit()
 
 
 def contact_text(line: ReminderLine) -> str:

@@ -278,18 +278,23 @@ class RemindersTab(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        done = _("Annulé : {what}.").format(what=what)
         try:
             if line.booking_id is not None:
                 self._app.agenda.bookings.cancel(line.booking_id)
                 topic = Topic.BOOKINGS
             else:
                 assert line.attendance_id is not None
-                self._app.reminders.cancel_registration(line.attendance_id)
+                moved = self._app.programme.cancel(line.attendance_id).moved_up
                 topic = Topic.EVENTS
+                if moved:
+                    done = _("Annulé : {what} ; passe de la liste d'attente : {names}.").format(
+                        what=what, names=", ".join(moved)
+                    )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Annulation non enregistrée"))
             return
-        self.status.confirm(_("Annulé : {what}.").format(what=what))
+        self.status.confirm(done)
         self.changes.announce(self, topic, Topic.VISITS)
         self.refresh()
 
