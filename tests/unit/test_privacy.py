@@ -10,17 +10,31 @@ from pathlib import Path
 import pytest
 from pdftext import pdf_text
 from rolesdemo import make_demo
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import NotFoundError, ValidationError
-from tiers_lieu.models import AssistanceRecord, AuditEntry, Booking, Person, Visit
-from tiers_lieu.models.enums import CategoryKind, PaymentMethod
+from tiers_lieu.models import (
+    AppUser,
+    AssistanceRecord,
+    AuditEntry,
+    Booking,
+    CafeTab,
+    Client,
+    Donation,
+    Passage,
+    Person,
+    Visit,
+    metadata,
+)
+from tiers_lieu.models.enums import CategoryKind, PaymentMethod, Role
 from tiers_lieu.reports.documents.privacy import (
     register_of_processing,
     write_notice_pdf,
     write_person_pdf,
 )
+from tiers_lieu.services.account_secrets import PIN_ONLY
 from tiers_lieu.services.memberships import MembershipService
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.people_search import PersonInfo
@@ -226,3 +240,108 @@ def test_register_and_notice_follow_the_settings(
     notice = pdf_text(write_notice_pdf(privacy.notice_facts(site.id), tmp_path / "notice.pdf"))
     assert "Ce que nous faisons de vos données" in notice
     assert "18 mois" in notice
+
+
+# Every table holding a person's rows, and the section of the access export that shows them.
+EXPORTED_IN = {
+    "amap_subscription": "amap",
+    "app_user": "account",
+    "assistance_record": "assistance",
+    "booking": "bookings",
+    "cafe_tab": "cafe_tabs",
+    "client": "clients",
+    "coworking_pass": "passes",
+    "delivery_order": "deliveries",
+    "donation": "donations",
+    "event_attendance": "events",
+    "job": "jobs",
+    "membership": "memberships",
+    "parcel": "parcels",
+    "passage": "passages",
+    "rota_availability": "volunteering",
+    "rota_shift": "volunteering",
+    "sale": "purchases",
+    "visit": "visits",
+    "volunteer_time": "volunteering",
+}
+
+
+def test_every_table_holding_a_persons_rows_has_its_section_in_the_export() -> None:
+    held = {
+        fk.parent.table.name
+        for table in metadata.tables.values()
+        for fk in table.foreign_keys
+        if fk.column.table.name == "person" and fk.parent.name == "person_id"
+    }
+    # A table added later that points at a person must be exported too (and listed above).
+    assert held == set(EXPORTED_IN)
+
+
+def test_the_export_shows_a_persons_rows_of_every_table(demo_app: Comptoir, tmp_path: Path) -> None:
+    """Right of access: whoever has a row in a table sees it in their export (JSON and PDF),
+    deliveries, parcels, donations, volunteering, café tabs, invoicing and account included."""
+    with demo_app.uow() as uow:
+        session = uow.session
+        someone = session.exec(
+            select(Person).where(col(Person.anonymized_at).is_(None)).limit(1)
+        ).one()
+        site_id, now = someone.site_id, datetime.now(UTC)
+        session.add_all(
+            [
+                AppUser(
+                    username="lea",
+                    display_name="Léa",
+                    password_hash=PIN_ONLY,
+                    role=Role.VOLUNTEER,
+                    site_id=site_id,
+                    person_id=someone.id,
+                ),
+                CafeTab(
+                    site_id=site_id, label="Ardoise de Léa", person_id=someone.id, opened_at=now
+                ),
+                Client(site_id=site_id, name="Léa Facturée", city="Felletin", person_id=someone.id),
+                Donation(
+                    site_id=site_id,
+                    person_id=someone.id,
+                    amount_cents=2500,
+                    received_on=TODAY,
+                    method=PaymentMethod.CASH,
+                ),
+                Passage(site_id=site_id, at=now, activity_date=TODAY, person_id=someone.id),
+            ]
+        )
+        record = session.exec(
+            select(AssistanceRecord).where(col(AssistanceRecord.person_id).is_not(None)).limit(1)
+        ).one()
+        record.letter_sent_on, record.answer_expected_on = date(2026, 3, 2), date(2026, 4, 2)
+        session.add(record)
+        written_to, who = record.person_id, someone.id
+        uow.commit()
+        holders = {}
+        for name in EXPORTED_IN:
+            table = metadata.tables[name]
+            where = [table.c.person_id.is_not(None)]
+            if name == "sale":
+                where.append(table.c.cancelled_at.is_(None))
+            holders[name] = session.execute(
+                sa_select(table.c.person_id)
+                .join(Person.__table__, Person.__table__.c.id == table.c.person_id)
+                .where(*where, Person.__table__.c.anonymized_at.is_(None))
+                .limit(1)
+            ).scalar_one()
+    privacy = PrivacyService(demo_app.uow)
+    exports = {pid: privacy.export_data(pid) for pid in set(holders.values())}
+    empty = [name for name, pid in holders.items() if not exports[pid][EXPORTED_IN[name]]]
+    assert empty == []
+    letters = [a["detail"] for a in exports[written_to]["assistance"]]
+    assert any("courrier envoyé le 02/03/2026" in d for d in letters), letters
+    text = pdf_text(write_person_pdf(privacy.person_copy(who), tmp_path / "copie.pdf"))
+    for title in (
+        "Dons",
+        "Ardoises du café",
+        "Facturation",
+        "Compte Comptoir",
+        "Passages à l'accueil",
+    ):
+        assert title in text
+    assert "Ardoise de Léa" in text and "25,00" in text

@@ -156,7 +156,7 @@ def build_page(session: Session, person_id: uuid.UUID, *, include_assistance: bo
     assistance: tuple[PageLine, ...] | None = None
     if include_assistance:
         assistance = tuple(
-            PageLine(r.activity_date, theme, r.note)
+            PageLine(r.activity_date, theme, _assistance_detail(r))
             for r, theme in session.exec(
                 select(AssistanceRecord, Category.label)
                 .join(Category, col(Category.id) == AssistanceRecord.theme_id)
@@ -189,11 +189,26 @@ def build_page(session: Session, person_id: uuid.UUID, *, include_assistance: bo
     )
 
 
+def _assistance_detail(record: AssistanceRecord) -> str:
+    """The note, and the letter written for the person (« Courriers »), if any."""
+    letter = ""
+    if record.letter_sent_on is not None:
+        letter = _("courrier envoyé le {day}").format(day=format_date(record.letter_sent_on))
+        if record.answer_expected_on is not None:
+            letter += _(", réponse attendue le {day}").format(
+                day=format_date(record.answer_expected_on)
+            )
+    return " — ".join(part for part in (record.note, letter) if part)
+
+
+def line_dicts(items: Iterable[PageLine]) -> list[dict[str, str]]:
+    """Lines as the access export writes them (dates as ISO text)."""
+    return [{"date": i.day.isoformat(), "what": i.what, "detail": i.detail} for i in items]
+
+
 def page_dict(page: PersonPage) -> dict[str, Any]:
     """The page as JSON-ready data (dates as ISO text), the core of the access export."""
-
-    def lines(items: Iterable[Any]) -> list[dict[str, str]]:
-        return [{"date": i.day.isoformat(), "what": i.what, "detail": i.detail} for i in items]
+    lines = line_dicts
 
     return {
         "person": {

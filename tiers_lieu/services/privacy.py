@@ -63,6 +63,7 @@ from tiers_lieu.services.audit_chain import (
     purgeable_prefix,
 )
 from tiers_lieu.services.person_page import build_page, page_dict
+from tiers_lieu.services.person_records import further_records
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,8 @@ class PrivacyService:
             person = uow.session.get(Person, person_id)
             assert person is not None
             site = uow.session.get(Site, person.site_id)
+            zone = time_zone(site.timezone if site else None)
+            data.update(further_records(uow.session, person_id, zone))
             data["site"] = site.name if site else ""
             data["exported_at"] = utcnow().isoformat(timespec="seconds")
             audit.record(

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tiers_lieu.i18n import _, format_date, ngettext, to_place_time
+from tiers_lieu.services.person_records import SECTIONS as FURTHER_SECTIONS
 from tiers_lieu.services.privacy import PersonCopy, PlaceFacts
 
 
@@ -214,6 +215,7 @@ def write_person_pdf(copy: PersonCopy, path: Path) -> Path:
         ("amap", _("AMAP")),
         ("purchases", _("Achats")),
         ("assistance", _("Aide aux démarches")),
+        *((key, _(title)) for key, title in FURTHER_SECTIONS),
     )
     for key, label in sections:
         items = data[key]
