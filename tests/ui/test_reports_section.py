@@ -5,18 +5,21 @@ operations run on the synchronous pool except where the test checks the window s
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 from pytestqt.qtbot import QtBot
 from rolesdemo import make_demo
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import format_number
+from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.services.rota import ShiftInput
+from tiers_lieu.ui.data_changed import DataChanged, Topic
 from tiers_lieu.ui.ops import set_pool
 from tiers_lieu.ui.reports import ReportsSection
 from tiers_lieu.ui.reports.period import PeriodKind
@@ -265,3 +268,37 @@ def test_a_job_shows_its_fte(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> Non
 
     assert tab.model.rowCount() == 1
     assert tab.model.index(0, tab.model.Columns.FTE).data() == "0,50"
+
+
+def test_deleting_a_shifts_hours_is_announced_to_the_rota(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hours a « Fait » wrote, deleted from « Bénévolat »: the rota on screen reads again (its
+    shift is « Prévu » once more), as does everything showing the report's records."""
+    day = date(2027, 3, 1)
+    marie = app.people.create(
+        site.id, PersonInput(first_name="Marie", last_name="Dubois", kinds=["volunteer"])
+    ).id
+    shift = app.rota.create_shift(
+        site.id,
+        ShiftInput(
+            on_date=day, starts_at=time(9), ends_at=time(12), role="accueil", person_id=marie
+        ),
+    )[0]
+    app.rota.set_status(shift.id, "done", today=day)
+    hub = DataChanged()
+    heard: list[str] = []
+    listener = QWidget()
+    hub.watch(listener, {Topic.ROTA}, lambda: heard.append("rota"))
+    hub.watch(listener, {Topic.REPORT_RECORDS}, lambda: heard.append("records"))
+    section = ReportsSection(app, site, changes=hub)
+    qtbot.addWidget(section)
+    section.show()
+    tab = section.volunteers_tab
+    section.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    tab.view.selectRow(0)
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    assert sorted(heard) == ["records", "rota"]
+    assert [s.status for s in app.rota.shifts(site.id, day, day)] == ["planned"]

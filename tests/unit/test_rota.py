@@ -74,6 +74,25 @@ def test_done_writes_the_volunteer_hours_and_back_removes_them(
     assert _report(app, site, MONDAY, MONDAY).value("volunteers.hours") == 0
 
 
+def test_deleting_the_hours_of_a_shift_done_puts_the_shift_back_to_planned(
+    app: Comptoir, site: SiteInfo
+) -> None:
+    """The hours a « Fait » wrote, deleted from « Bénévolat »: the shift no longer says
+    « Fait » (it would claim hours the report no longer counts), and can be ticked again."""
+    marie = _volunteer(app, site, "Marie", "Dubois")
+    shift = _shift(app, site, MONDAY, 9, 12, "accueil", marie)
+    done = app.rota.set_status(shift.id, "done", today=MONDAY)
+    assert done.volunteer_time_id is not None
+    app.organisation.delete_volunteer_time(done.volunteer_time_id)
+    with Session(app.engine) as s:
+        row = s.get(RotaShift, shift.id)
+        assert row is not None and (row.status, row.volunteer_time_id) == ("planned", None)
+    assert _report(app, site, MONDAY, MONDAY).value("volunteers.hours") == 0
+    again = app.rota.set_status(shift.id, "done", today=MONDAY)
+    assert again.status == "done"
+    assert _report(app, site, MONDAY, MONDAY).value("volunteers.hours") == 3.0
+
+
 def test_a_shift_not_yet_held_or_without_anyone_cannot_be_done(
     app: Comptoir, site: SiteInfo
 ) -> None:

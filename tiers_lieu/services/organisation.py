@@ -1,14 +1,14 @@
 """What the activity report needs that the desk does not log: partners, jobs, volunteers'
 time, the funded operation (LEADER file) and its payment claims.
 
-The coordinator keeps these by hand a few times a year, so the service is plain CRUD with
-French validation naming each field; every change is written to the audit log in the same
-transaction. Volunteer time may name a person or not: reports only count it.
-"""
+The coordinator keeps these by hand a few times a year: plain CRUD with French validation
+naming each field, each change audited in its transaction. Volunteer time may name a person
+or not (reports only count it); deleting the hours of a shift marked « Fait » unmarks it."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,6 +22,7 @@ from tiers_lieu.models import Job, Operation, Partner, PaymentClaim, Person, Vol
 from tiers_lieu.models.enums import AuditAction, ContractType
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.rota import shift_back_to_planned
 
 CONTRACT_TYPE_LABELS: dict[ContractType, str] = {
     ContractType.CDI: N_("CDI"),
@@ -351,8 +352,9 @@ class OrganisationService:
 
     @requires(Permission.REPORTS)
     def delete_volunteer_time(self, entry_id: uuid.UUID) -> None:
+        """Delete hours entered; a rota shift whose « Fait » wrote them is « Prévu » again."""
         message = _("Ce temps de bénévolat n'existe plus.")
-        self._delete(VolunteerTime, entry_id, "volunteer_time", message)
+        self._delete(VolunteerTime, entry_id, "volunteer_time", message, shift_back_to_planned)
 
     # -- operation and payment claims -----------------------------------------------------
     @requires(Permission.REPORTS)
@@ -478,12 +480,15 @@ class OrganisationService:
         row_id: uuid.UUID,
         entity: str,
         missing: str,
+        before: Callable[[UnitOfWork, Any], None] = lambda _uow, _row: None,
     ) -> None:
+        """Delete the row (``before`` first tidies what points at it), with its audit line."""
         with self._uow() as uow:
             row = uow.session.get(model, row_id)
             if row is None:
                 raise NotFoundError(missing)
             site_id = row.site_id
+            before(uow, row)
             uow.session.delete(row)
             audit.record(
                 uow,

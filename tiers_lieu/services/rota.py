@@ -393,3 +393,22 @@ class RotaService(RotaVolunteers):
                 details={"on_date": row.on_date, "role": row.role},
             )
             uow.commit()
+
+
+def shift_back_to_planned(uow: UnitOfWork, entry: VolunteerTime) -> None:
+    """The rota shifts marked « Fait » with ``entry``'s hours: « Prévu » again, unlinked."""
+    for shift in uow.session.exec(
+        select(RotaShift).where(col(RotaShift.volunteer_time_id) == entry.id)
+    ).all():
+        shift.volunteer_time_id = None
+        shift.status = "planned"
+        uow.session.add(shift)
+        audit.record(
+            uow,
+            action=AuditAction.UPDATE,
+            entity="rota_shift",
+            entity_id=shift.id,
+            site_id=shift.site_id,
+            details={"shift_done": False, "shift_absent": False, "hours_deleted": True},
+        )
+    uow.session.flush()

@@ -43,10 +43,10 @@ class ReportsSection(QWidget):
         self._site = site
         self.report_tab = ReportTab(app, site, self, changes=self.changes)
         self.operation_tab = OperationTab(app, site, self, changes=self.changes)
-        self.partners_tab = PartnersTab(app, site, self)
-        self.jobs_tab = JobsTab(app, site, self)
+        self.partners_tab = PartnersTab(app, site, self, changes=self.changes)
+        self.jobs_tab = JobsTab(app, site, self, changes=self.changes)
         self.time_tab = TimeTab(app, site, self, changes=self.changes)
-        self.volunteers_tab = VolunteersTab(app, site, self)
+        self.volunteers_tab = VolunteersTab(app, site, self, changes=self.changes)
         self.bundles_tab = BundlesTab(app, site, app.access.user, self, changes=self.changes)
         self.exports_tab = ExportsTab(app, site, self, changes=self.changes)
 

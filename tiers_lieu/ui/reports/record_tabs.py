@@ -29,6 +29,7 @@ from tiers_lieu.services.organisation import (
     contract_type_label,
 )
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.data_changed import DataChanged, Topic
 from tiers_lieu.ui.pickers import PersonEdit
 from tiers_lieu.ui.reports.forms import OptionalDateEdit, add_row, date_edit
 from tiers_lieu.ui.reports.period import from_qdate, to_qdate
@@ -40,8 +41,14 @@ class PartnersTab(RecordTab[PartnerInfo]):
     list_title = N_("Partenaires du lieu")
     form_title = N_("Partenaire")
 
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
-        super().__init__(app, site, PartnersModel(), parent)
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        changes: DataChanged | None = None,
+    ) -> None:
+        super().__init__(app, site, PartnersModel(), parent, changes)
 
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
         self.name_edit = QLineEdit(parent)
@@ -96,8 +103,14 @@ class JobsTab(RecordTab[JobInfo]):
     list_title = N_("Emplois du lieu")
     form_title = N_("Poste")
 
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
-        super().__init__(app, site, JobsModel(), parent)
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        changes: DataChanged | None = None,
+    ) -> None:
+        super().__init__(app, site, JobsModel(), parent, changes)
 
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
         self.post_edit = QLineEdit(parent)
@@ -176,8 +189,17 @@ class VolunteersTab(RecordTab[VolunteerTimeInfo]):
     form_title = N_("Ajouter du temps")
     stretch_column = 2
 
-    def __init__(self, app: Comptoir, site: SiteInfo, parent: QWidget | None = None) -> None:
-        super().__init__(app, site, VolunteerTimeModel(), parent)
+    # Hours a rota shift's « Fait » wrote: deleting them puts the shift back to « Prévu ».
+    written = (Topic.REPORT_RECORDS, Topic.ROTA)
+
+    def __init__(
+        self,
+        app: Comptoir,
+        site: SiteInfo,
+        parent: QWidget | None = None,
+        changes: DataChanged | None = None,
+    ) -> None:
+        super().__init__(app, site, VolunteerTimeModel(), parent, changes)
 
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
         self.date_edit = date_edit(parent, place_today(self._site.zone))

@@ -35,6 +35,7 @@ from tiers_lieu.ui.common import (
     select_id,
     selected_id,
 )
+from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.models import QtABCMeta, ReadModelTable
@@ -48,6 +49,8 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
     list_title = ""  # msgid (N_), translated when shown
     form_title = ""
     stretch_column = 0
+    written: tuple[Topic, ...] = (Topic.REPORT_RECORDS,)
+    """What a save or a deletion announces (:mod:`tiers_lieu.ui.data_changed`)."""
 
     def __init__(
         self,
@@ -55,8 +58,10 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         site: SiteInfo,
         model: ReadModelTable[RowT],
         parent: QWidget | None = None,
+        changes: DataChanged | None = None,
     ) -> None:
         super().__init__(parent)
+        self.changes = hub_for(changes, self)
         self._app = app
         self._site = site
         self._editing: uuid.UUID | None = None
@@ -166,6 +171,7 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         self._editing = uuid.UUID(str(self.model.row_id(row)))
         self.refresh()
         self.status.confirm(_("Enregistré : {what}.").format(what=self.describe(row)))
+        self.changes.announce(self, *self.written)
 
     def on_delete_clicked(self) -> None:
         record_id = selected_id(self.view)
@@ -188,3 +194,4 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         self.refresh()
         self.fill(None)
         self.status.confirm(_("Supprimé : {what}.").format(what=self.describe(row)))
+        self.changes.announce(self, *self.written)
