@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import replace
 from datetime import date, time
 
 import pytest
@@ -266,3 +267,28 @@ def test_more_places_let_the_first_waiting_move_up(app: Comptoir, site: SiteInfo
     assert [r.name for r in places.registrations if not r.waiting] == ["Ana Martin", "Béa Martin"]
     assert [r.name for r in places.registrations if r.waiting] == ["Cyr Martin"]
     assert visits_of(app, event) == 2
+
+
+def test_a_capacity_below_the_places_taken_is_refused_naming_them(
+    app: Comptoir, site: SiteInfo
+) -> None:
+    """Three places taken: lowering to two would leave someone told « inscrit » without a
+    place, silently; it is refused, and the registrations stay as they were."""
+    event = workshop(app, site, capacity=4)
+    for person in people(app, site, "Ana", "Béa", "Cyr"):
+        app.programme.register(event, person)
+    fields = EventFields(
+        title="Premiers pas sur tablette",
+        event_date=DAY,
+        start_time=time(14, 0),
+        duration_min=90,
+        capacity=2,
+    )
+    with pytest.raises(ValidationError, match=r"Places.*3 places sont déjà prises"):
+        app.events.update(event, fields)
+    places = app.programme.places(event)
+    assert [r.waiting for r in places.registrations] == [False, False, False]
+    assert places.places_left == 1
+    # Down to the places taken is allowed: the workshop is then full.
+    assert app.events.update(event, replace(fields, capacity=3)).capacity == 3
+    assert app.programme.places(event).places_left == 0

@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ValidationError
-from tiers_lieu.i18n import _
+from tiers_lieu.i18n import _, ngettext
 from tiers_lieu.models import Event, EventAttendance, Partner, Service, Visit
 from tiers_lieu.models.enums import (
     AttendanceMode,
@@ -49,6 +49,7 @@ from tiers_lieu.services.events_read import (
 )
 from tiers_lieu.services.events_sheets import MAX_SHEETS, AttendanceSheet, attendance_sheets
 from tiers_lieu.services.programme import event_or_gone, move_up, workshops_between
+from tiers_lieu.services.programme_read import place_counts
 from tiers_lieu.services.programme_room import follow_event, release_room
 from tiers_lieu.services.visit_log import MAX_COUNT, check_categories
 
@@ -201,6 +202,8 @@ class EventService:
             changed = {
                 k: [getattr(event, k), v] for k, v in values.items() if getattr(event, k) != v
             }
+            if "capacity" in changed and data.capacity is not None:
+                _check_places_taken(uow, event.id, data.capacity)
             for key, (_old, new) in changed.items():
                 setattr(event, key, new)
             uow.session.add(event)
@@ -350,3 +353,17 @@ def _check_links(
         partner = uow.session.get(Partner, partner_id)
         if partner is None or partner.site_id != site_id:
             raise ValidationError(_("Partenaire"), _("ce partenaire n'existe pas dans ce lieu"))
+
+
+def _check_places_taken(uow: UnitOfWork, event_id: uuid.UUID, capacity: int) -> None:
+    """Fewer places than are taken would leave people told « inscrit » without one."""
+    taken = place_counts(uow, [event_id])[0].get(event_id, 0)
+    if capacity < taken:
+        raise ValidationError(
+            _("Places"),
+            ngettext(
+                "{n} place est déjà prise : annulez des inscriptions avant d'en offrir moins",
+                "{n} places sont déjà prises : annulez des inscriptions avant d'en offrir moins",
+                taken,
+            ).format(n=taken),
+        )
