@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from printer_double import fake_printer, printed_pages
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QTabWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
@@ -146,3 +146,31 @@ def test_the_tab_is_in_the_shop_section(qtbot: QtBot, app: Comptoir, site: SiteI
     titles = [built.tabText(i) for i in range(built.count())]
     assert titles[-1] == "Portage"
     assert isinstance(built.widget(built.count() - 1), DeliveryTab)
+
+
+def test_a_rounds_driver_is_corrected_and_a_round_made_by_mistake_deleted(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, tab: DeliveryTab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Gérrard", True))
+    tab.activateWindow()
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)  # Nouvelle to&urnée…
+    # A button's mnemonic clicks it after a short animation.
+    qtbot.waitUntil(lambda: tab.round.currentText() == "Tournée — Gérrard (0 arrêt)")
+    offered: list[str] = []
+
+    def corrected(*_a: object, **k: object) -> tuple[str, bool]:
+        offered.append(str(k.get("text")))
+        return "Gérard Vialle", True
+
+    monkeypatch.setattr(QInputDialog, "getText", corrected)
+    qtbot.keyClick(tab.view, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # C&hauffeur…
+    qtbot.waitUntil(lambda: tab.round.currentText() == "Tournée — Gérard Vialle (0 arrêt)")
+    assert offered == ["Gérrard"]  # the name to correct, not an empty field
+    assert "Gérard Vialle" in tab.status.text()
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    qtbot.keyClick(tab.view, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Suppri&mer la tournée
+    qtbot.waitUntil(lambda: tab.round.currentText() == "Toutes les commandes du jour")
+    assert app.deliveries.rounds(site.id, tab.current_day()) == []
+    assert not tab.delete_round_button.isEnabled() and not tab.driver_button.isEnabled()
+    assert "Tournée de Gérard Vialle supprimée" in tab.status.text()

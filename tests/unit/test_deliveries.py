@@ -168,6 +168,42 @@ def test_a_round_is_for_its_day_and_ticks_wait_for_it(
     assert [o.id for o in app.deliveries.orders(site.id, tomorrow)] == []
 
 
+def test_a_round_gets_another_driver_and_one_made_by_mistake_is_deleted(
+    app: Comptoir, site: SiteInfo, village: dict[str, object]
+) -> None:
+    """A typo in the driver's name is corrected; a round made by mistake is deleted, its stops
+    back among the day's orders on no round; a round already ticked stays (its sheet is the
+    record of who was delivered)."""
+    day = today_of(app, site)
+    made = app.deliveries.create_round(site.id, day=day, driver="Gérrard")
+    fixed = app.deliveries.update_round(made.id, driver="  Gérard   Vialle ")
+    assert fixed.driver == "Gérard Vialle"
+    assert [r.driver for r in app.deliveries.rounds(site.id, day)] == ["Gérard Vialle"]
+    with pytest.raises(ValidationError, match="Chauffeur"):
+        app.deliveries.update_round(made.id, driver=" ")
+    first = order(app, site, village["marie"], day, "3 rue Haute", items="pain")
+    second = order(app, site, village["jean"], day, "1 route de la Gare", items="lait")
+    app.deliveries.assign(first.id, made.id)
+    app.deliveries.assign(second.id, made.id)
+    assert app.deliveries.delete_round(made.id) == 2
+    assert app.deliveries.rounds(site.id, day) == []
+    assert [(o.round_id, o.status) for o in app.deliveries.orders(site.id, day)] == [
+        (None, "planned"),
+        (None, "planned"),
+    ]
+    ticked = app.deliveries.create_round(site.id, day=day, driver="Alain")
+    app.deliveries.assign(first.id, ticked.id)
+    app.deliveries.mark(first.id, "delivered")
+    with pytest.raises(ConflictError, match="déjà notée"):
+        app.deliveries.delete_round(ticked.id)
+    assert [r.driver for r in app.deliveries.rounds(site.id, day)] == ["Alain"]
+    with Session(app.engine) as s:
+        actions = s.exec(
+            select(AuditEntry.action).where(AuditEntry.entity == "delivery_round")
+        ).all()
+    assert sorted(actions) == ["create", "create", "delete", "update"]
+
+
 def test_an_order_is_not_a_sale_and_every_write_is_audited(
     app: Comptoir, site: SiteInfo, village: dict[str, object]
 ) -> None:

@@ -143,6 +143,18 @@ def _audit(
     )
 
 
+def _round_names(driver: str, label: str) -> tuple[str, str]:
+    """The driver and name of a round, spaces tidied; refused in French when too long."""
+    driver, label = " ".join(driver.split()), " ".join(label.split())
+    if not driver:
+        raise ValidationError(_("Chauffeur"), _("indiquez qui fait la tournée"))
+    if len(driver) > MAX_DRIVER:
+        raise ValidationError(_("Chauffeur"), _("{n} caractères au plus").format(n=MAX_DRIVER))
+    if len(label) > MAX_LABEL:
+        raise ValidationError(_("Nom"), _("{n} caractères au plus").format(n=MAX_LABEL))
+    return driver, label
+
+
 def _contacts(uow: UnitOfWork) -> bool:
     return uow.access is None or uow.access.allows(Permission.PEOPLE_EDIT)
 
@@ -316,13 +328,7 @@ class DeliveryService:
     def create_round(
         self, site_id: uuid.UUID, *, day: date, driver: str, label: str = ""
     ) -> RoundRow:
-        driver, label = " ".join(driver.split()), " ".join(label.split())
-        if not driver:
-            raise ValidationError(_("Chauffeur"), _("indiquez qui fait la tournée"))
-        if len(driver) > MAX_DRIVER:
-            raise ValidationError(_("Chauffeur"), _("{n} caractères au plus").format(n=MAX_DRIVER))
-        if len(label) > MAX_LABEL:
-            raise ValidationError(_("Nom"), _("{n} caractères au plus").format(n=MAX_LABEL))
+        driver, label = _round_names(driver, label)
         with self._uow() as uow:
             made = DeliveryRound(site_id=site_id, day=day, driver=driver, label=label)
             uow.session.add(made)
@@ -330,6 +336,48 @@ class DeliveryService:
             _audit(uow, AuditAction.CREATE, made, round_day=day.isoformat())
             uow.commit()
             return RoundRow(made.id, made.day, made.label, made.driver, 0)
+
+    @requires(Permission.PEOPLE_EDIT)
+    def update_round(self, round_id: uuid.UUID, *, driver: str, label: str = "") -> RoundRow:
+        """Another driver (or a typo corrected), and the round's name."""
+        driver, label = _round_names(driver, label)
+        with self._uow() as uow:
+            row = _get_round(uow, round_id)
+            row.driver, row.label = driver, label
+            uow.session.add(row)
+            stops = uow.session.exec(
+                select(func.count()).where(DeliveryOrder.round_id == round_id)
+            ).one()
+            _audit(uow, AuditAction.UPDATE, row, driver_changed=True)
+            uow.commit()
+            return RoundRow(row.id, row.day, row.label, row.driver, int(stops))
+
+    @requires(Permission.PEOPLE_EDIT)
+    def delete_round(self, round_id: uuid.UUID) -> int:
+        """Delete a round made by mistake: its stops go back among the day's orders on no
+        round (how many is returned). A round with a stop ticked delivered or absent stays:
+        its sheet is the record of that day."""
+        with self._uow() as uow:
+            row = _get_round(uow, round_id)
+            stops = uow.session.exec(
+                select(DeliveryOrder).where(DeliveryOrder.round_id == round_id)
+            ).all()
+            if any(o.status != PLANNED for o in stops):
+                raise ConflictError(
+                    _(
+                        "La tournée de {driver} a une commande déjà notée livrée ou absente : "
+                        "elle reste."
+                    ).format(driver=row.driver)
+                )
+            for stop in stops:
+                stop.round_id, stop.position = None, 0
+                uow.session.add(stop)
+                _audit(uow, AuditAction.UPDATE, stop, round=None)
+            _audit(uow, AuditAction.DELETE, row)
+            uow.session.flush()
+            uow.session.delete(row)
+            uow.commit()
+            return len(stops)
 
     @requires(Permission.PEOPLE_EDIT)
     def assign(self, order_id: uuid.UUID, round_id: uuid.UUID | None) -> None:

@@ -1,7 +1,9 @@
 """Épicerie et AMAP › « Portage »: home delivery orders taken by phone, the day's rounds, the
 round sheet, and delivered / absent ticked after the round.
 
-Keys: Ctrl+N a new order, Alt+T the round selector, Ctrl+P the round sheet; on the list,
+Keys: Ctrl+N a new order, Alt+T the round selector, Ctrl+P the round sheet, Alt+U a new
+round, Alt+H its driver changed, Alt+M the round deleted (its stops stay orders of the day,
+refused once a stop is ticked); on the list,
 Entrée corrects an order, Inser puts it on the round chosen, Suppr takes it off (or cancels
 an order on no round), Ctrl+Haut / Ctrl+Bas move a stop, L delivered, A absent, Retour
 arrière back to « à livrer ». An order is not a sale: the grocery is paid at the till. The
@@ -100,6 +102,11 @@ class DeliveryTab(QWidget):
         self.new_order_button.clicked.connect(self.on_new_order)
         self.new_round_button = QPushButton(_("Nouvelle to&urnée…"), self)
         self.new_round_button.clicked.connect(self.on_new_round)
+        self.driver_button = QPushButton(_("C&hauffeur…"), self)
+        self.driver_button.setToolTip(_("Changer qui conduit la tournée choisie"))
+        self.driver_button.clicked.connect(self.on_change_driver)
+        self.delete_round_button = QPushButton(_("Suppri&mer la tournée"), self)
+        self.delete_round_button.clicked.connect(self.on_delete_round)
         self.print_button = QPushButton(_("Im&primer la feuille…"), self)
         self.print_button.clicked.connect(self.on_print)
         top = QHBoxLayout()
@@ -132,8 +139,9 @@ class DeliveryTab(QWidget):
         self.status_buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
         ticks = QHBoxLayout()
-        self.new_round_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        actions.addWidget(self.new_round_button)
+        for button in (self.new_round_button, self.driver_button, self.delete_round_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            actions.addWidget(button)
         for button in (self.sort_button, self.add_button, self.remove_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             actions.addWidget(button)
@@ -239,6 +247,8 @@ class DeliveryTab(QWidget):
         on_round = self.current_round() is not None
         self.new_order_button.setEnabled(self.can_edit)
         self.new_round_button.setEnabled(self.can_edit)
+        self.driver_button.setEnabled(self.can_edit and on_round)
+        self.delete_round_button.setEnabled(self.can_edit and on_round)
         self.print_button.setEnabled(on_round)
         self.sort_button.setEnabled(self.can_edit and on_round)
         self.add_button.setEnabled(
@@ -333,6 +343,50 @@ class DeliveryTab(QWidget):
         self.round.setCurrentIndex(index)
         self.view.setFocus()
         self.status.confirm(_("Tournée de {driver} créée.").format(driver=made.driver))
+
+    def chosen_round(self) -> RoundRow | None:
+        chosen = self.current_round()
+        return next((r for r in self._rounds if r.id == chosen), None)
+
+    def on_change_driver(self) -> None:
+        chosen = self.chosen_round()
+        if chosen is None or not self.can_edit:
+            return
+        driver, ok = QInputDialog.getText(
+            self,
+            _("Chauffeur"),
+            _("Qui conduit la tournée du {day} ?").format(day=format_date(chosen.day)),
+            text=chosen.driver,
+        )
+        if not ok:
+            return
+        try:
+            changed = self._app.deliveries.update_round(
+                chosen.id, driver=driver, label=chosen.label
+            )
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Tournée non modifiée"))
+            return
+        self._done(_("La tournée est conduite par {driver}.").format(driver=changed.driver))
+
+    def on_delete_round(self) -> None:
+        chosen = self.chosen_round()
+        if chosen is None or not self.can_edit:
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Supprimer la tournée"),
+            _(
+                "Supprimer la tournée de {driver} ? Ses arrêts restent des commandes du jour."
+            ).format(driver=chosen.driver),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._act(
+            _("Tournée non supprimée"),
+            lambda: self._app.deliveries.delete_round(chosen.id),
+            _("Tournée de {driver} supprimée.").format(driver=chosen.driver),
+        )
 
     def _act(self, title: str, work: Any, message: str, order_id: object = None) -> None:
         try:
