@@ -24,8 +24,9 @@ from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.assistance import AssistanceInput
 from tiers_lieu.services.letters import ANSWER_DAYS, LetterStatus
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.common import to_qdate
 from tiers_lieu.ui.demarches import DemarchesSection
-from tiers_lieu.ui.demarches.letters import LettersModel, LettersTab, RelaunchDialog
+from tiers_lieu.ui.demarches.letters import DatesDialog, LettersModel, LettersTab, RelaunchDialog
 
 WRITER = "Écrivain public (courrier)"
 
@@ -198,6 +199,35 @@ def test_ctrl_r_relaunches_with_a_new_follow_up_date(
     assert letter.status is LetterStatus.RELAUNCHED
     assert tab.model.index(0, LettersModel.Columns.STATUS).data() == "relancé"
     assert "relancé : suivi le" in tab.status.text()
+
+
+def test_a_letters_dates_typed_wrong_are_corrected_from_the_list(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter_id = add_letter(app, site, days_ago=5, name="Alice")
+    section = open_section(qtbot, app, site)
+    section.show_letters()
+    tab: LettersTab = section.letters
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    before = record(app, letter_id)
+    offered: list[tuple[QDate, QDate]] = []
+
+    def correct(dialog: DatesDialog) -> int:
+        offered.append((dialog.sent.date(), dialog.answer.date()))
+        dialog.answer.setDate(dialog.answer.date().addDays(10))
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(DatesDialog, "exec", correct)
+    tab.view.selectRow(0)
+    qtbot.keyClick(tab.view, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(offered))
+    sent, answer = before["letter_sent_on"], before["answer_expected_on"]
+    assert offered == [(to_qdate(sent), to_qdate(answer))]  # the dates to correct
+    after = record(app, letter_id)
+    assert after["answer_expected_on"] == answer + timedelta(days=10)
+    assert after["follow_up_due"] == answer + timedelta(days=10)
+    assert "corrigées" in tab.status.text()
 
 
 @pytest.fixture(scope="module")

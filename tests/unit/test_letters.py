@@ -222,6 +222,46 @@ def test_answer_and_relaunch_are_audited_and_checked(app: Comptoir, site: SiteIn
     assert "letter_relaunched_to" in str(details[0]) and "letter_answered" in str(details[1])
 
 
+def test_a_letters_dates_typed_wrong_are_corrected_and_its_follow_up_follows(
+    app: Comptoir, site: SiteInfo
+) -> None:
+    now = today(site)
+    record_id = letter(app, site, day=now, sent=now, answer=now + timedelta(days=3))
+    app.letters.correct_dates(
+        record_id, sent_on=now + timedelta(days=1), answer_on=now + timedelta(days=30)
+    )
+    row = saved(app, record_id)
+    assert (row.letter_sent_on, row.answer_expected_on) == (
+        now + timedelta(days=1),
+        now + timedelta(days=30),
+    )
+    assert row.follow_up_due == now + timedelta(days=30)  # the follow-up moves with it
+    # Checked as the form checks them, the field named.
+    with pytest.raises(ValidationError) as caught:
+        app.letters.correct_dates(record_id, sent_on=now, answer_on=now)
+    assert caught.value.field == "Réponse attendue le"
+    with pytest.raises(ValidationError) as caught:
+        app.letters.correct_dates(
+            record_id, sent_on=now - timedelta(days=1), answer_on=now + timedelta(days=9)
+        )
+    assert caught.value.field == "Courrier envoyé le"
+    # A relaunch's date stays: only the letter's dates change.
+    app.letters.relaunch(record_id, due=now + timedelta(days=60))
+    app.letters.correct_dates(record_id, sent_on=now, answer_on=now + timedelta(days=20))
+    row = saved(app, record_id)
+    assert (row.answer_expected_on, row.follow_up_due) == (
+        now + timedelta(days=20),
+        now + timedelta(days=60),
+    )
+    with Session(app.engine) as session:
+        details = session.exec(
+            select(AuditEntry.details).where(
+                AuditEntry.entity_id == record_id, AuditEntry.action == "update"
+            )
+        ).all()
+    assert sum("letter_dates_corrected" in str(d) for d in details) == 2
+
+
 def test_the_report_counts_letters_in_all_three_formats(
     app: Comptoir, site: SiteInfo, tmp_path: Path
 ) -> None:

@@ -247,6 +247,36 @@ class LettersService:
                 },
             )
 
+    @requires(Permission.ASSISTANCE)
+    def correct_dates(self, record_id: uuid.UUID, *, sent_on: date, answer_on: date) -> None:
+        """A date typed wrong: the day the letter left and the day its answer is expected,
+        checked as the démarche form checks them. The follow-up date follows the answer date,
+        unless a relaunch moved it or the answer came."""
+        with self._uow() as uow:
+            record = self._letter(uow.session, record_id)
+            help_type = uow.session.get(Category, record.help_type_id)
+            check_letter(
+                help_type.label if help_type else "", record.activity_date, sent_on, answer_on
+            )
+            was = (record.letter_sent_on, record.answer_expected_on)
+            if was == (sent_on, answer_on):
+                raise ValidationError(_("Courrier envoyé le"), _("ce sont déjà ses dates"))
+            if (
+                record.follow_up_closed_at is None
+                and record.follow_up_due == record.answer_expected_on
+            ):
+                record.follow_up_due = answer_on
+            record.letter_sent_on, record.answer_expected_on = sent_on, answer_on
+            commit_change(
+                uow,
+                record,
+                {
+                    "letter_dates_corrected": True,
+                    "sent_was": was[0].isoformat() if was[0] else None,
+                    "answer_was": was[1].isoformat() if was[1] else None,
+                },
+            )
+
     @staticmethod
     def _letter(session: Session, record_id: uuid.UUID) -> AssistanceRecord:
         record = session.get(AssistanceRecord, record_id)

@@ -41,6 +41,10 @@ def to_date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
 def today_qdate(zone: ZoneInfo) -> QDate:
     """Today at the place, for a date field (``QDate.currentDate()`` is the computer's)."""
     today = place_today(zone)
@@ -76,12 +80,22 @@ def make_table(model: QAbstractItemModel, parent: QWidget, *, stretch: int) -> Q
 
 
 def dialog_buttons(
-    dialog: QDialog, accept: Callable[[], None] | None = None, *, save: bool = True
+    dialog: QDialog,
+    accept: Callable[[], None] | None = None,
+    *,
+    save: bool = True,
+    ok_text: str = "",
 ) -> QDialogButtonBox:
-    """The foot of a form: « Enregistrer » (or « OK » when not ``save``) runs ``accept``
-    (the dialog's own by default), « Annuler » closes it."""
-    first = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    """The foot of a form: « Enregistrer » (or « OK » when not ``save``, or ``ok_text``)
+    runs ``accept`` (the dialog's own by default), « Annuler » closes it."""
+    first = (
+        QDialogButtonBox.StandardButton.Save
+        if save and not ok_text
+        else QDialogButtonBox.StandardButton.Ok
+    )
     buttons = QDialogButtonBox(first | QDialogButtonBox.StandardButton.Cancel, dialog)
+    if ok_text:
+        buttons.button(first).setText(ok_text)
     buttons.accepted.connect(accept or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit
 
+from tiers_lieu.ui.common import to_qdate
 from tiers_lieu.validation import MAX_DATE, MIN_DATE
 
-FIRST = QDate(MIN_DATE.year, MIN_DATE.month, MIN_DATE.day)
-LAST = QDate(MAX_DATE.year, MAX_DATE.month, MAX_DATE.day)
+FIRST = to_qdate(MIN_DATE)
+LAST = to_qdate(MAX_DATE)
 
 E = TypeVar("E", bound=QDateEdit)
 

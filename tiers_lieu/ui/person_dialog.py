@@ -32,7 +32,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.services.eligibility import SOLIDARITY_KIND
 from tiers_lieu.services.people import KEEP, PersonDetails, PersonInput
 from tiers_lieu.services.people_search import PersonInfo
-from tiers_lieu.ui.common import to_date, today_qdate
+from tiers_lieu.ui.common import to_date, to_qdate, today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CommuneEdit
@@ -165,7 +165,7 @@ class EditPersonDialog(NewPersonDialog):
         solidarity = SOLIDARITY_KIND in person.kinds
         if person.solidarity_until is not None:
             until = person.solidarity_until
-            self.solidarity_until.setDate(QDate(until.year, until.month, until.day))
+            self.solidarity_until.setDate(to_qdate(until))
         self.solidarity.setChecked(solidarity)
         # A household with no end recorded keeps none unless a date is chosen.
         self._date_chosen = False

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.i18n import _, format_date
+from tiers_lieu.ui.common import to_qdate
 from tiers_lieu.ui.date_range import bounded
 
 TICK_MS = 15_000
@@ -214,7 +215,7 @@ class ActivityDateBar(QWidget):
         today = self._clock().date()
         rolled = today != self._today
         self._today = today
-        self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.date_edit.setMaximumDate(to_qdate(today))
         if self._live:
             self._show_now()
         else:
@@ -238,10 +239,8 @@ class ActivityDateBar(QWidget):
     def _set_edits(self, day: date, moment: time) -> None:
         self._setting = True
         try:
-            self.date_edit.setMaximumDate(
-                QDate(self._today.year, self._today.month, self._today.day)
-            )
-            self.date_edit.setDate(QDate(day.year, day.month, day.day))
+            self.date_edit.setMaximumDate(to_qdate(self._today))
+            self.date_edit.setDate(to_qdate(day))
             self.time_edit.setTime(QTime(moment.hour, moment.minute))
         finally:
             self._setting = False

@@ -26,7 +26,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -61,7 +61,7 @@ from tiers_lieu.ui.agenda.dialog_parts import (
 )
 from tiers_lieu.ui.agenda.table_models import OccurrencesModel
 from tiers_lieu.ui.amounts import cents_text, parse_cents
-from tiers_lieu.ui.common import make_table, to_date, to_time
+from tiers_lieu.ui.common import make_table, to_date, to_qdate, to_time
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.money.invoice_dialog import invoice_booking
@@ -222,7 +222,7 @@ class BookingDialog(QDialog):
         self._select_resource(resource_id)
         self.on_resource_changed()
         day = day or place_today(self._zone)
-        self.day.setDate(QDate(day.year, day.month, day.day))
+        self.day.setDate(to_qdate(day))
         self.start.setTime(QTime(start.hour, start.minute))
         self.end.setTime(QTime(end.hour, end.minute))
         if booking is not None:
@@ -307,7 +307,7 @@ class BookingDialog(QDialog):
     def on_proposal_chosen(self, slot: SlotInfo) -> None:
         self._select_resource(slot.resource_id)
         day = slot.start.date()
-        self.day.setDate(QDate(day.year, day.month, day.day))
+        self.day.setDate(to_qdate(day))
         self.start.setTime(QTime(slot.start.hour, slot.start.minute))
         self.end.setTime(QTime(slot.end.hour, slot.end.minute))
         self.on_save_clicked()

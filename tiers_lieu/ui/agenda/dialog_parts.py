@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QGridLayout,
@@ -30,7 +30,7 @@ from tiers_lieu.services.agenda.errors import PastBookingError
 from tiers_lieu.services.agenda.readmodels import BookedPerson, SlotInfo
 from tiers_lieu.services.agenda.to_call import describe
 from tiers_lieu.services.people_search import PersonInfo
-from tiers_lieu.ui.common import to_date
+from tiers_lieu.ui.common import to_date, to_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.person_dialog import NewPersonDialog
 from tiers_lieu.ui.pickers import PersonEdit
@@ -222,7 +222,7 @@ class RepeatBox(QGroupBox):
         self.until = bounded(QDateEdit(self))
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("dd/MM/yyyy")
-        self.until.setDate(QDate(today.year, today.month, today.day).addMonths(3))
+        self.until.setDate(to_qdate(today).addMonths(3))
         self.count = QSpinBox(self)
         self.count.setRange(2, 104)
         self.count.setValue(4)

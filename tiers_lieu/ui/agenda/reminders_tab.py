@@ -15,7 +15,6 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QEvent,
     QModelIndex,
     QObject,
@@ -48,7 +47,7 @@ from tiers_lieu.services.reminders import (
     contact_text,
     outcome_text,
 )
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date, to_qdate
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
@@ -199,7 +198,7 @@ class RemindersTab(QWidget):
         self.model.set_lines(list(calls.lines))
         if not self._day_chosen:
             self.day.blockSignals(True)
-            self.day.setDate(QDate(calls.day.year, calls.day.month, calls.day.day))
+            self.day.setDate(to_qdate(calls.day))
             self.day.blockSignals(False)
             self._day_chosen = True
         self.summary.setText(self.summary_text(calls))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -42,6 +42,7 @@ from tiers_lieu.ui.common import (
     select_id,
     selected_id,
     to_date,
+    to_qdate,
 )
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.date_range import bounded
@@ -54,7 +55,7 @@ def ask_date(parent: QWidget, title: str, text: str, initial: date) -> date | No
     """A date chosen in a small dialog, or ``None`` when cancelled."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
-    edit = bounded(QDateEdit(QDate(initial.year, initial.month, initial.day), dialog))
+    edit = bounded(QDateEdit(to_qdate(initial), dialog))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     form = QFormLayout()

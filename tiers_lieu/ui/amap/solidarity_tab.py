@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -37,6 +36,7 @@ from tiers_lieu.ui.common import (
     select_id,
     selected_id,
     to_date,
+    to_qdate,
 )
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
@@ -142,7 +142,7 @@ class SolidarityTab(QWidget):
             return
         self.referred_by.setText(row.referred_by)
         until = row.eligible_until or place_today(self._site.zone)
-        self.until.setDate(QDate(until.year, until.month, until.day))
+        self.until.setDate(to_qdate(until))
         given = dict(row.funding)
         for source, spin in self.shares.items():
             spin.blockSignals(True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,7 +31,7 @@ from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_eur
 from tiers_lieu.services.amap import ContractInfo
 from tiers_lieu.services.people_search import PersonInfo
-from tiers_lieu.ui.common import to_date
+from tiers_lieu.ui.common import to_date, to_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.person_dialog import NewPersonDialog
@@ -73,7 +73,7 @@ class SubscribeDialog(QDialog):
         self.quantity = QSpinBox(self)
         self.quantity.setRange(1, 20)
         start = max(today, contract.season_start)
-        self.start = bounded(QDateEdit(QDate(start.year, start.month, start.day), self))
+        self.start = bounded(QDateEdit(to_qdate(start), self))
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("dd/MM/yyyy")
         self.solidarity = QCheckBox(_("Panier &solidaire (prix réduit)"), self)
@@ -81,7 +81,7 @@ class SubscribeDialog(QDialog):
         self.referred_by.setMaxLength(120)
         self.referred_by.setPlaceholderText(_("par exemple : CCAS, assistante sociale"))
         end = contract.season_end
-        self.until = bounded(QDateEdit(QDate(end.year, end.month, end.day), self))
+        self.until = bounded(QDateEdit(to_qdate(end), self))
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("dd/MM/yyyy")
         self.solidarity.toggled.connect(self.on_solidarity_toggled)

@@ -16,12 +16,11 @@ from datetime import date, timedelta
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -37,7 +36,15 @@ from tiers_lieu.i18n import _, format_date, ngettext, place_today
 from tiers_lieu.services.letters import Letter, LetterStatus
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.tabular import normalise
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id, to_date
+from tiers_lieu.ui.common import (
+    StatusLabel,
+    add_shortcut,
+    dialog_buttons,
+    make_table,
+    selected_id,
+    to_date,
+    to_qdate,
+)
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.demarches.fields import date_edit
 from tiers_lieu.ui.demarches.table_models import OVERDUE
@@ -136,8 +143,8 @@ class RelaunchDialog(QDialog):
         )
         summary.setWordWrap(True)
         proposed = today + timedelta(days=RELAUNCH_DAYS)
-        self.due = date_edit(self, QDate(proposed.year, proposed.month, proposed.day))
-        self.due.setMinimumDate(QDate(today.year, today.month, today.day))
+        self.due = date_edit(self, to_qdate(proposed))
+        self.due.setMinimumDate(to_qdate(today))
         label = QLabel(_("&Nouvelle date de suivi :"), self)
         label.setBuddy(self.due)
         hint = QLabel(
@@ -145,12 +152,7 @@ class RelaunchDialog(QDialog):
             self,
         )
         hint.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Relancer"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, ok_text=_("Relancer"))
         form = QFormLayout()
         form.addRow(label, self.due)
         layout = QVBoxLayout(self)
@@ -164,6 +166,53 @@ class RelaunchDialog(QDialog):
             self._app.letters.relaunch(self._letter.id, due=to_date(self.due.date()))
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Courrier non relancé"))
+            return
+        super().accept()
+
+
+class DatesDialog(QDialog):
+    """Corrects the day a letter left and the day its answer is expected, through the
+    service (checked as the démarche form checks them)."""
+
+    def __init__(self, app: Comptoir, letter: Letter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._letter = letter
+        self.setWindowTitle(_("Corriger les dates du courrier"))
+        summary = QLabel(
+            _("Courrier à {operator} ({subject}) pour {who}.").format(
+                operator=letter.operator,
+                subject=letter.subject,
+                who=letter.person_name or _("anonyme"),
+            ),
+            self,
+        )
+        summary.setWordWrap(True)
+        self.sent = date_edit(self, to_qdate(letter.sent_on))
+        self.answer = date_edit(self, to_qdate(letter.answer_expected_on))
+        buttons = dialog_buttons(self, ok_text=_("Corriger"))
+        form = QFormLayout()
+        for text, field in (
+            (_("Courrier &envoyé le :"), self.sent),
+            (_("Réponse &attendue le :"), self.answer),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        try:
+            self._app.letters.correct_dates(
+                self._letter.id,
+                sent_on=to_date(self.sent.date()),
+                answer_on=to_date(self.answer.date()),
+            )
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Dates non corrigées"))
             return
         super().accept()
 
@@ -200,6 +249,8 @@ class LettersTab(QWidget):
         self.relaunch_button = QPushButton(_("Re&lancer…"), self)
         self.relaunch_button.clicked.connect(self.on_relaunch_clicked)
         add_shortcut(self, "Ctrl+R", self.on_relaunch_clicked, self.relaunch_button)
+        self.dates_button = QPushButton(_("Corriger les &dates…"), self)
+        self.dates_button.clicked.connect(self.on_dates_clicked)
         self.status = StatusLabel(self, zone=site.zone)
         hint = QLabel(
             _(
@@ -216,6 +267,7 @@ class LettersTab(QWidget):
         top.addWidget(self.waiting_only)
         top.addWidget(self.answered_button)
         top.addWidget(self.relaunch_button)
+        top.addWidget(self.dates_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
@@ -276,6 +328,7 @@ class LettersTab(QWidget):
         usable = letter is not None and letter.is_open
         self.answered_button.setEnabled(usable)
         self.relaunch_button.setEnabled(usable)
+        self.dates_button.setEnabled(letter is not None)
 
     def confirm_answered(self, letter: Letter) -> bool:
         """Entrée, then Entrée again: the follow-up is closed for good."""
@@ -316,6 +369,23 @@ class LettersTab(QWidget):
         self._written(
             _("Courrier à {operator} relancé : suivi le {day}.").format(
                 operator=letter.operator, day=format_date(to_date(dialog.due.date()))
+            )
+        )
+
+    def on_dates_clicked(self) -> None:
+        letter = self.selected()
+        if letter is None:
+            return
+        dialog = DatesDialog(self._app, letter, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self._written(
+            _(
+                "Dates du courrier à {operator} corrigées : envoyé le {sent}, réponse le {answer}."
+            ).format(
+                operator=letter.operator,
+                sent=format_date(to_date(dialog.sent.date())),
+                answer=format_date(to_date(dialog.answer.date())),
             )
         )
 

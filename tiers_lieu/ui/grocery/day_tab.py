@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Signal
+from PySide6.QtCore import QStandardPaths, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -27,7 +27,7 @@ from tiers_lieu.services.access import Permission
 from tiers_lieu.services.grocery.labels import method_label
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.till.closures import ClosureInfo
-from tiers_lieu.ui.common import add_shortcut, make_table, selected_id, to_date
+from tiers_lieu.ui.common import add_shortcut, make_table, selected_id, to_date, to_qdate
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
@@ -57,7 +57,7 @@ class DaySalesTab(QWidget):
         self._app = app
         self._site = site
         today = datetime.now(app.visits.time_zone(site.id)).date()
-        self.day = bounded(QDateEdit(QDate(today.year, today.month, today.day), self))
+        self.day = bounded(QDateEdit(to_qdate(today), self))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.day.dateChanged.connect(self.refresh)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent
@@ -34,7 +33,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.services.access import Permission
 from tiers_lieu.services.deliveries import OrderInput, OrderRow
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.common import dialog_buttons, to_date
+from tiers_lieu.ui.common import dialog_buttons, to_date, to_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import PersonEdit
@@ -44,12 +43,6 @@ NOT_A_SALE = (
     "Une commande n'est pas une vente : les courses livrées se paient à la caisse de "
     "l'épicerie, où elles sont vendues."
 )
-
-
-def _qdate(day: date) -> Any:
-    from PySide6.QtCore import QDate
-
-    return QDate(day.year, day.month, day.day)
 
 
 class OrderDialog(QDialog):
@@ -75,7 +68,7 @@ class OrderDialog(QDialog):
         self.day = bounded(QDateEdit(self))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
-        self.day.setDate(_qdate(day))
+        self.day.setDate(to_qdate(day))
         self.address = QLineEdit(self)
         self.address.setMaxLength(250)
         self.address.setPlaceholderText(
@@ -131,7 +124,7 @@ class OrderDialog(QDialog):
             else:
                 self.person.setText(order.recipient)
             self.person.setEnabled(False)
-            self.day.setDate(_qdate(order.for_date))
+            self.day.setDate(to_qdate(order.for_date))
             self.address.setText(order.address)
             self.items.setPlainText(order.items)
             self.basket.setChecked(order.amap_basket)

@@ -52,12 +52,13 @@ from tiers_lieu.ui.common import (
     select_id,
     selected_id,
     to_date,
+    to_qdate,
     today_qdate,
 )
 from tiers_lieu.ui.data_changed import DataChanged, hub_for
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.grocery.delivery_order_dialog import NOT_A_SALE, OrderDialog, _qdate
+from tiers_lieu.ui.grocery.delivery_order_dialog import NOT_A_SALE, OrderDialog
 from tiers_lieu.ui.grocery.delivery_orders_model import OrdersModel
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.sheet_output import print_confirmed
@@ -302,7 +303,7 @@ class DeliveryTab(QWidget):
         if dialog.exec() and dialog.saved is not None:
             saved = dialog.saved
             if saved.for_date != self.current_day():
-                self.day.setDate(_qdate(saved.for_date))
+                self.day.setDate(to_qdate(saved.for_date))
             chosen = self.current_round()
             if chosen is not None and saved.for_date == self.current_day():
                 self._app.deliveries.assign(saved.id, chosen)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +34,7 @@ from tiers_lieu.services.till.donations import (
     DonorInput,
 )
 from tiers_lieu.ui.amounts import cents_text, parse_cents
-from tiers_lieu.ui.common import dialog_buttons, to_date, today_qdate
+from tiers_lieu.ui.common import dialog_buttons, to_date, to_qdate, today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import PersonEdit
@@ -162,7 +161,7 @@ class DonationDialog(QDialog):
         self.form.setCurrentIndex(max(0, self.form.findData(donation.form)))
         self.amount.setText(cents_text(donation.amount_cents))
         day = donation.received_on
-        self.received_on.setDate(QDate(day.year, day.month, day.day))
+        self.received_on.setDate(to_qdate(day))
         if donation.method:
             self.method.setCurrentIndex(max(0, self.method.findData(donation.method)))
         self.description.setText(donation.description)

@@ -50,7 +50,7 @@ from tiers_lieu.services.till.invoices import (
     line_total,
 )
 from tiers_lieu.ui.amounts import cents_text
-from tiers_lieu.ui.common import add_shortcut, dialog_buttons, to_date, today_qdate
+from tiers_lieu.ui.common import add_shortcut, dialog_buttons, to_date, to_qdate, today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.money.invoice_billables import (
@@ -67,7 +67,6 @@ from tiers_lieu.ui.money.invoice_fields import (
     UNIT,
     VAT,
     _date_edit,
-    _qdate,
     parse_price,
     parse_quantity,
     parse_rate,
@@ -207,18 +206,18 @@ class DocumentDialog(QDialog):
             self.subject.setText(document.row.subject)
             if document.service_from is not None:
                 self.has_period.setChecked(True)
-                self.service_from.setDate(_qdate(document.service_from))
-                self.service_to.setDate(_qdate(document.service_to or document.service_from))
+                self.service_from.setDate(to_qdate(document.service_from))
+                self.service_to.setDate(to_qdate(document.service_to or document.service_from))
             if quote and document.row.due_on is not None:
-                self.valid_until.setDate(_qdate(document.row.due_on))
+                self.valid_until.setDate(to_qdate(document.row.due_on))
             for kept in document.lines:
                 self.add_line(kept.as_input())
         for line in lines:
             self.add_line(line)
         if service_on is not None and document is None:
             self.has_period.setChecked(True)
-            self.service_from.setDate(_qdate(service_on))
-            self.service_to.setDate(_qdate(service_on))
+            self.service_from.setDate(to_qdate(service_on))
+            self.service_to.setDate(to_qdate(service_on))
         self._load_clients(chosen)
         self._update_total()
         self.client.setFocus()
@@ -386,8 +385,8 @@ class DocumentDialog(QDialog):
             if chosen and not self.has_period.isChecked():
                 days = sorted(i.service_on for i in chosen)
                 self.has_period.setChecked(True)
-                self.service_from.setDate(_qdate(days[0]))
-                self.service_to.setDate(_qdate(days[-1]))
+                self.service_from.setDate(to_qdate(days[0]))
+                self.service_to.setDate(to_qdate(days[-1]))
         dialog.deleteLater()
 
     # -- saving -------------------------------------------------------------------------

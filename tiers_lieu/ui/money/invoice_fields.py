@@ -5,10 +5,9 @@ from and written to its cells, and the days typed the French way or picked in a 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateEdit
 
 from tiers_lieu.errors import ValidationError
@@ -64,7 +63,3 @@ def _date_edit(edit: QDateEdit) -> QDateEdit:
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setCalendarPopup(True)
     return edit
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)

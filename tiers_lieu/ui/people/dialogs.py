@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -28,7 +27,7 @@ from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_eur, ngettext, parse_euros
 from tiers_lieu.models.enums import PaymentMethod
 from tiers_lieu.services.people_search import PersonInfo
-from tiers_lieu.ui.common import to_date
+from tiers_lieu.ui.common import to_date, to_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.person_dialog import NewPersonDialog
@@ -93,7 +92,7 @@ class MembershipDialog(QDialog):
         super().__init__(parent)
         self._app, self._person = app, person
         self.setWindowTitle(_("Adhésion de {name}").format(name=person.display_name))
-        self.start = bounded(QDateEdit(QDate(today.year, today.month, today.day), self))
+        self.start = bounded(QDateEdit(to_qdate(today), self))
         self.start.setCalendarPopup(True)
         self.period = QComboBox(self)
         self.period.addItem(_("Année civile"), "year")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, time
 
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,7 +37,7 @@ from tiers_lieu.services.rota import (
     VolunteerChoice,
     role_label,
 )
-from tiers_lieu.ui.common import dialog_buttons, to_date, to_time
+from tiers_lieu.ui.common import dialog_buttons, to_date, to_qdate, to_time
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import PersonEdit
@@ -92,7 +92,7 @@ class ShiftDialog(QDialog):
         self.setWindowTitle(_("Nouveau créneau"))
         self._app, self._site_id = app, site_id
         self.created: list[ShiftInfo] = []
-        self.day = bounded(QDateEdit(QDate(day.year, day.month, day.day), self))
+        self.day = bounded(QDateEdit(to_qdate(day), self))
         self.day.setCalendarPopup(True)
         self.starts = _time_edit(starts_at, self)
         self.ends = _time_edit(ends_at, self)

@@ -8,8 +8,8 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QFormLayout, QLabel, QSizePolicy, QWidget
 
+from tiers_lieu.ui.common import to_date, to_qdate
 from tiers_lieu.ui.date_range import bounded
-from tiers_lieu.ui.reports.period import from_qdate, to_qdate
 
 _NONE = QDate(1900, 1, 1)
 
@@ -30,7 +30,7 @@ class OptionalDateEdit(QDateEdit):
 
     def value(self) -> date | None:
         current = self.date()
-        return None if current == _NONE else from_qdate(current)
+        return None if current == _NONE else to_date(current)
 
     def set_value(self, value: date | None) -> None:
         self.setDate(_NONE if value is None else to_qdate(value))

@@ -29,13 +29,12 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, place_today
 from tiers_lieu.services.organisation import OperationDetail, OperationFields
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.reports.claim_pack_button import ClaimPackButton
 from tiers_lieu.ui.reports.forms import OptionalDateEdit, add_row, date_edit
-from tiers_lieu.ui.reports.period import from_qdate
 from tiers_lieu.ui.reports.table_models import ClaimsModel
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg)"
@@ -221,8 +220,8 @@ class OperationTab(QWidget):
             claim = self._app.organisation.add_claim(
                 self._site.id,
                 number=self.claim_number_edit.text(),
-                period_start=from_qdate(self.claim_start_edit.date()),
-                period_end=from_qdate(self.claim_end_edit.date()),
+                period_start=to_date(self.claim_start_edit.date()),
+                period_end=to_date(self.claim_end_edit.date()),
             )
         except Exception as exc:
             show_error(self, exc)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.i18n import N_, _, format_date, month_name
 from tiers_lieu.reports.pdf_parts.text import long_date, period_text
+from tiers_lieu.ui.common import to_date, to_qdate
 from tiers_lieu.ui.date_range import bounded
 
 
@@ -67,14 +68,6 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     return date(year, first_month, 1), date(
         year, last_month, calendar.monthrange(year, last_month)[1]
     )
-
-
-def to_qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 class PeriodPicker(QWidget):
@@ -189,7 +182,7 @@ class PeriodPicker(QWidget):
         if kind is PeriodKind.YEAR:
             return Period(date(year, 1, 1), date(year, 12, 31))
         if kind is PeriodKind.CUSTOM:
-            return Period(from_qdate(self.from_edit.date()), from_qdate(self.to_edit.date()))
+            return Period(to_date(self.from_edit.date()), to_date(self.to_edit.date()))
         index = self.claim_combo.currentIndex()
         if not 0 <= index < len(self._claims):
             return None

@@ -29,10 +29,10 @@ from tiers_lieu.services.organisation import (
     contract_type_label,
 )
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.common import to_date, to_qdate
 from tiers_lieu.ui.data_changed import DataChanged, Topic
 from tiers_lieu.ui.pickers import PersonEdit
 from tiers_lieu.ui.reports.forms import OptionalDateEdit, add_row, date_edit
-from tiers_lieu.ui.reports.period import from_qdate, to_qdate
 from tiers_lieu.ui.reports.records import RecordTab
 from tiers_lieu.ui.reports.table_models import JobsModel, PartnersModel, VolunteerTimeModel
 
@@ -166,7 +166,7 @@ class JobsTab(RecordTab[JobInfo]):
             job_id=record_id,
             post=self.post_edit.text(),
             contract_type=str(self.contract_combo.currentData()),
-            start_date=from_qdate(self.start_edit.date()),
+            start_date=to_date(self.start_edit.date()),
             end_date=self.end_edit.value(),
             working_time_percent=self.time_spin.value(),
             is_new=self.new_check.isChecked(),
@@ -248,7 +248,7 @@ class VolunteersTab(RecordTab[VolunteerTimeInfo]):
     def save(self, record_id: uuid.UUID | None) -> VolunteerTimeInfo:
         return self._app.organisation.add_volunteer_time(
             self._site.id,
-            on_date=from_qdate(self.date_edit.date()),
+            on_date=to_date(self.date_edit.date()),
             minutes=self.hours_spin.value() * 60 + self.minutes_spin.value(),
             activity=self.activity_edit.text(),
             person_id=self.person_edit.value(),

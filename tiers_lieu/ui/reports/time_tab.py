@@ -41,13 +41,12 @@ from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_date, format_duration, month_name, place_today
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.time_sheet_models import StaffMember, WeekGrid, monday_of, month_end
-from tiers_lieu.ui.common import StatusLabel, add_shortcut
+from tiers_lieu.ui.common import StatusLabel, add_shortcut, to_date, to_qdate
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import BackgroundLoad, expected, refresh_when_shown
 from tiers_lieu.ui.ops import Progress, run_op
 from tiers_lieu.ui.reports.forms import date_edit
-from tiers_lieu.ui.reports.period import from_qdate, to_qdate
 from tiers_lieu.ui.reports.time_grid import GridView, WeekModel
 
 
@@ -308,10 +307,10 @@ class TimeTab(QWidget):
     def on_week_date_changed(self, *_args: object) -> None:
         # A date picked in the calendar moves at once; one being typed waits for its end.
         if not self.week_edit.hasFocus():
-            self.go_to_week(from_qdate(self.week_edit.date()))
+            self.go_to_week(to_date(self.week_edit.date()))
 
     def on_week_date_typed(self) -> None:
-        self.go_to_week(from_qdate(self.week_edit.date()))
+        self.go_to_week(to_date(self.week_edit.date()))
 
     def on_job_chosen(self, index: int) -> None:
         if not 0 <= index < len(self._staff):

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from tiers_lieu.models.enums import Role
 from tiers_lieu.services.account_secrets import MIN_PASSWORD_LENGTH, PIN_LENGTH
 from tiers_lieu.services.accounts import AccountInfo
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
+from tiers_lieu.ui.common import dialog_buttons
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.first_run.pages import username_from
 
@@ -112,16 +112,6 @@ class SecretFields(QWidget):
         )
 
 
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
 class NewAccountDialog(QDialog):
     """Name, username, role and the secret of a new account; ``created`` once saved."""
 
@@ -151,7 +141,7 @@ class NewAccountDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.secret)
-        layout.addWidget(_buttons(self, _("&Créer le compte")))
+        layout.addWidget(dialog_buttons(self, ok_text=_("&Créer le compte")))
         self.name_edit.textEdited.connect(self.on_name_edited)
         self.username_edit.textEdited.connect(self.on_username_edited)
         self.role_combo.currentIndexChanged.connect(self.on_role_changed)
@@ -234,7 +224,7 @@ class SecretDialog(QDialog):
         if account.role == Role.VOLUNTEER and not account.has_password:
             self.secret.pin_radio.setChecked(True)
         layout.addWidget(self.secret)
-        layout.addWidget(_buttons(self, _("&Enregistrer")))
+        layout.addWidget(dialog_buttons(self, ok_text=_("&Enregistrer")))
 
     def accept(self) -> None:
         current = None if self.current_edit is None else self.current_edit.text()

@@ -40,6 +40,7 @@ from tiers_lieu.ui.common import (
     make_table,
     selected_id,
     to_date,
+    to_qdate,
 )
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.date_range import bounded
@@ -52,7 +53,7 @@ def _date_edit(parent: QWidget, value: date) -> QDateEdit:
     edit = bounded(QDateEdit(parent))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setDate(QDate(value.year, value.month, value.day))
+    edit.setDate(to_qdate(value))
     edit.setMinimumWidth(140)
     edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return edit

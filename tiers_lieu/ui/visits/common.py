@@ -7,9 +7,9 @@ found, and a form would silently show the first entry instead.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QComboBox
 
 
@@ -30,14 +30,6 @@ def keep_choice(combo: QComboBox, value: object, label: str) -> None:
         combo.addItem(label, value)
 
 
-def to_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
 def to_time(value: QTime) -> time:
     """To the minute, the precision of visits and workshops."""
     return time(value.hour(), value.minute())
-
-
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -46,12 +46,13 @@ from tiers_lieu.services.events import MAX_DURATION_MIN, EventDetail, EventField
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.visit_log import MAX_COUNT
 from tiers_lieu.ui import options
+from tiers_lieu.ui.common import to_date, to_qdate
 from tiers_lieu.ui.coop_fields import KeyCombo, KeyListEdit
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CategoryCombo
 from tiers_lieu.ui.visits.attendance import AttendanceEditor
-from tiers_lieu.ui.visits.common import keep_choice, select_data, to_date, to_time
+from tiers_lieu.ui.visits.common import keep_choice, select_data, to_time
 
 
 def _line_edit(parent: QWidget, length: int, hint: str = "") -> QLineEdit:
@@ -88,7 +89,7 @@ class EventDialog(QDialog):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         start = day or place_today(site.zone)
-        self.date_edit.setDate(QDate(start.year, start.month, start.day))
+        self.date_edit.setDate(to_qdate(start))
         self.time_check = QCheckBox(_("à"), box)
         self.time_check.setChecked(True)
         self.time_edit = QTimeEdit(QTime(14, 0), box)
@@ -220,7 +221,7 @@ class EventDialog(QDialog):
         self.type_combo.set_value(event.event_type_id)
         self.theme_edit.setText(event.theme)
         day = event.event_date
-        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.date_edit.setDate(to_qdate(day))
         self.time_check.setChecked(event.start_time is not None)
         if event.start_time is not None:
             self.time_edit.setTime(QTime(event.start_time.hour, event.start_time.minute))

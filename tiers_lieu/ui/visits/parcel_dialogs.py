@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,14 +37,10 @@ from tiers_lieu.services.parcels import (
     default_keep_until,
 )
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.common import to_date
+from tiers_lieu.ui.common import to_date, to_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import PersonEdit
-
-
-def qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
 
 
 class ScanField(QLineEdit):
@@ -92,7 +88,7 @@ class NewParcelDialog(QDialog):
         self.keep_until.setCalendarPopup(True)
         self.keep_until.setDisplayFormat("dd/MM/yyyy")
         self.keep_until.setDateRange(
-            qdate(self._today), qdate(self._today).addDays(LONGEST_KEEP_DAYS)
+            to_qdate(self._today), to_qdate(self._today).addDays(LONGEST_KEEP_DAYS)
         )
         self.delay_hint = QLabel(self)
 
@@ -161,7 +157,7 @@ class NewParcelDialog(QDialog):
     # -- inside ---------------------------------------------------------------------------
     def _set_date(self, value: date) -> None:
         self.keep_until.blockSignals(True)
-        self.keep_until.setDate(qdate(value))
+        self.keep_until.setDate(to_qdate(value))
         self.keep_until.blockSignals(False)
 
 

@@ -17,8 +17,9 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from tiers_lieu.i18n import N_, _, place_today
+from tiers_lieu.ui.common import to_date, to_qdate
 from tiers_lieu.ui.date_range import bounded
-from tiers_lieu.ui.visits.common import select_data, to_date, to_qdate
+from tiers_lieu.ui.visits.common import select_data
 
 
 class Period(StrEnum):

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,7 +48,14 @@ from tiers_lieu.services.programme import (
 )
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.visit_log import MAX_COUNT
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.common import (
+    StatusLabel,
+    add_shortcut,
+    make_table,
+    select_id,
+    selected_id,
+    to_qdate,
+)
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
@@ -151,9 +158,7 @@ class ProgrammeTab(ListTab):
         self.span = QComboBox(self)
         self.span.addItem(_("Semaine"), WEEK)
         self.span.addItem(_("Mois"), MONTH)
-        self.day = bounded(
-            QDateEdit(QDate(self._today.year, self._today.month, self._today.day), self)
-        )
+        self.day = bounded(QDateEdit(to_qdate(self._today), self))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.span.currentIndexChanged.connect(self.on_period_changed)

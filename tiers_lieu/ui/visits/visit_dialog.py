@@ -9,7 +9,7 @@ category gets that entry added, so that opening and saving never changes it sile
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,11 +30,11 @@ from tiers_lieu.i18n import _, format_date, to_place_time
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.visit_log import MAX_COUNT, VisitCorrection, VisitRow
-from tiers_lieu.ui.common import today_qdate
+from tiers_lieu.ui.common import to_date, to_qdate, today_qdate
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CategoryCombo, CommuneEdit, PersonEdit
-from tiers_lieu.ui.visits.common import keep_choice, select_data, to_date, to_time
+from tiers_lieu.ui.visits.common import keep_choice, select_data, to_time
 from tiers_lieu.ui.visits.table_models import source_label
 
 
@@ -66,7 +66,7 @@ class VisitDialog(QDialog):
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setMaximumDate(today_qdate(site.zone))
         day = row.activity_date
-        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.date_edit.setDate(to_qdate(day))
 
         self.time_check = QCheckBox(_("à"), self)
         self.time_edit = QTimeEdit(self)
