@@ -105,6 +105,18 @@ def test_log_then_hand_over_by_keyboard(qtbot: QtBot, app: Comptoir, window: Mai
     assert "visite comptée" in tab.status.text()
     assert tab.model.rowCount() == 0  # no longer waiting
 
+    # The wrong parcel was handed over: Ctrl+Z puts it back, and takes its visit back.
+    window.activateWindow()  # the offscreen platform leaves no window active after a dialog
+    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
+    QTest.keyClick(tab.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "attend de nouveau" in tab.status.text(), timeout=10_000)
+    [back] = parcels(app)
+    assert back.handed_at is None and not back.identity_checked
+    with Session(app.engine) as session:
+        assert session.exec(select(Visit)).all() == []
+    assert tab.model.rowCount() == 1
+    assert not tab.undo_button.isEnabled()  # once
+
 
 def test_the_morning_list_and_returned(
     qtbot: QtBot, app: Comptoir, window: MainWindow, site: SiteInfo

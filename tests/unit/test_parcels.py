@@ -124,6 +124,36 @@ def test_hand_over_needs_the_identity_checked_and_counts_a_visit(
         app.parcels.hand_over(got.id, identity_checked=True)
 
 
+def test_a_hand_over_or_a_return_made_by_mistake_is_undone(app: Comptoir, site: SiteInfo) -> None:
+    """The wrong parcel handed over (or sent back): it waits again, and the visit its hand-over
+    counted is removed — the report counts neither the parcel handed nor the visit."""
+    at(app, MORNING)
+    wrong = app.parcels.receive(site.id, parcel(tracking="MR 1111 2222"))
+    other = app.parcels.receive(site.id, parcel(tracking="MR 3333 4444"))
+    done = app.parcels.hand_over(wrong.id, identity_checked=True)
+    assert done.visit_id is not None
+    app.parcels.put_back([wrong.id], visit_id=done.visit_id)
+    waiting = {p.id: p for p in app.parcels.listing(site.id)}
+    assert set(waiting) == {wrong.id, other.id}
+    assert waiting[wrong.id].state == ParcelState.WAITING
+    assert not waiting[wrong.id].identity_checked
+    with Session(app.engine) as session:
+        assert session.get(Visit, done.visit_id) is None
+    assert app.parcels.mark_returned([wrong.id, other.id]) == 2
+    assert app.parcels.put_back([wrong.id, other.id]) == 2
+    assert len(app.parcels.listing(site.id)) == 2
+    with pytest.raises(ConflictError, match="attend déjà"):
+        app.parcels.put_back([wrong.id])
+    # A visit that is not this parcel's hand-over is not removed through it.
+    counted = app.visits.count(site_id=site.id, service_id=app.config.list_services(site.id)[0].id)
+    handed = app.parcels.hand_over(wrong.id, identity_checked=True)
+    with pytest.raises(ConflictError):
+        app.parcels.put_back([wrong.id], visit_id=counted.id)
+    with Session(app.engine) as session:
+        assert session.get(Visit, counted.id) is not None
+        assert session.get(Visit, handed.visit_id) is not None
+
+
 def test_no_visit_when_the_place_has_no_parcel_service(app: Comptoir, site: SiteInfo) -> None:
     at(app, MORNING)
     service = next(s for s in app.config.list_services(site.id) if s.name == "Relais colis / poste")

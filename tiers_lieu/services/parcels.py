@@ -38,6 +38,7 @@ from tiers_lieu.services.agenda.common import display_name
 from tiers_lieu.services.lookups import get_or_gone
 from tiers_lieu.services.people_search import FOLD_FUNCTION, _contains_words, fold
 from tiers_lieu.services.sites import site_zone
+from tiers_lieu.services.visits import remove_visit
 
 #: The carriers offered, with how many days each keeps a parcel at a relay before it goes
 #: back (the default « à garder jusqu'au », editable on each parcel). Names are stored as
@@ -278,13 +279,7 @@ class ParcelService:
     def mark_returned(self, parcel_ids: Sequence[uuid.UUID]) -> int:
         """The parcels went back to their carrier; returns how many (those already handed
         over or returned are left as they are)."""
-        if len(parcel_ids) > PAGE:
-            raise ValidationError(
-                _("Colis"),
-                ngettext("{n} colis au plus à la fois", "{n} colis au plus à la fois", PAGE).format(
-                    n=PAGE
-                ),
-            )
+        _check_page(parcel_ids)
         with self._uow() as uow:
             now = self.clock()
             parcels = uow.session.exec(
@@ -306,6 +301,42 @@ class ParcelService:
                 )
             uow.commit()
             return len(parcels)
+
+    @requires(Permission.DESK)
+    def put_back(
+        self, parcel_ids: Sequence[uuid.UUID], *, visit_id: uuid.UUID | None = None
+    ) -> int:
+        """Undo a hand-over or a return made by mistake: the parcels wait again (how many is
+        returned) and ``visit_id``, the visit the hand-over counted, is removed."""
+        _check_page(parcel_ids)
+        with self._uow() as uow:
+            parcels = [self._get(uow, parcel_id) for parcel_id in parcel_ids]
+            if not any(p.handed_at or p.returned_at for p in parcels):
+                raise ConflictError(_("Ce colis attend déjà son destinataire."))
+            if visit_id is not None:
+                visit = uow.session.get(Visit, visit_id)
+                if visit is not None and not _counted_by_hand_over(uow, visit, parcels):
+                    raise ConflictError(_("Cette visite n'est pas celle de la remise du colis."))
+                if visit is not None:
+                    remove_visit(uow, visit)
+            undone = 0
+            for parcel in parcels:
+                if parcel.handed_at is None and parcel.returned_at is None:
+                    continue
+                was = ParcelState.HANDED if parcel.handed_at else ParcelState.RETURNED
+                parcel.handed_at = parcel.returned_at = None
+                parcel.identity_checked = False
+                undone += 1
+                audit.record(
+                    uow,
+                    action=AuditAction.UPDATE,
+                    entity="parcel",
+                    entity_id=parcel.id,
+                    site_id=parcel.site_id,
+                    details={"status": ParcelState.WAITING.value, "undone": was.value},
+                )
+            uow.commit()
+            return undone
 
     # -- readers --------------------------------------------------------------------------
     @requires(Permission.DESK)
@@ -431,3 +462,31 @@ class ParcelService:
         ):
             person.last_activity_on = local.date()
         return visit.id
+
+
+def _counted_by_hand_over(uow: UnitOfWork, visit: Visit, parcels: list[Parcel]) -> bool:
+    """Whether ``visit`` is the one a hand-over of one of ``parcels`` counted: the place's
+    parcel service, the day and minute the parcel was handed over."""
+    service = uow.session.get(Service, visit.service_id)
+    if service is None or service.kind != ServiceKind.PARCEL:
+        return False
+    for parcel in parcels:
+        if parcel.handed_at is None or parcel.site_id != visit.site_id:
+            continue
+        local = parcel.handed_at.astimezone(site_zone(uow, parcel.site_id))
+        if (visit.activity_date, visit.activity_time) == (
+            local.date(),
+            local.time().replace(second=0, microsecond=0),
+        ):
+            return True
+    return False
+
+
+def _check_page(parcel_ids: Sequence[uuid.UUID]) -> None:
+    if len(parcel_ids) > PAGE:
+        raise ValidationError(
+            _("Colis"),
+            ngettext("{n} colis au plus à la fois", "{n} colis au plus à la fois", PAGE).format(
+                n=PAGE
+            ),
+        )

@@ -409,22 +409,7 @@ class VisitService:
             visit = uow.session.get(Visit, visit_id)
             if visit is None:
                 raise NotFoundError(_("Cette visite n'existe plus (elle a peut-être été annulée)."))
-            info = visit_info(visit, self._service_name(uow, visit.service_id))
-            uow.session.delete(visit)
-            drop_own_passage(uow, visit)
-            audit.record(
-                uow,
-                action=AuditAction.DELETE,
-                entity="visit",
-                entity_id=visit.id,
-                site_id=visit.site_id,
-                details={
-                    "service": info.service_name,
-                    "activity_date": info.activity_date.isoformat(),
-                    "count": info.count,
-                    "source": visit.source,
-                },
-            )
+            info = remove_visit(uow, visit)
             uow.commit()
             return info
 
@@ -457,3 +442,25 @@ class VisitService:
         category = uow.session.get(Category, value)
         if category is None or category.site_id != site_id or category.kind != kind:
             raise ValidationError(field, _("valeur inconnue dans cette liste"))
+
+
+def remove_visit(uow: UnitOfWork, visit: Visit) -> VisitInfo:
+    """Take back a visit counted by mistake (and the passage it made alone), with its audit
+    line; the caller commits."""
+    info = visit_info(visit, VisitService._service_name(uow, visit.service_id))
+    uow.session.delete(visit)
+    drop_own_passage(uow, visit)
+    audit.record(
+        uow,
+        action=AuditAction.DELETE,
+        entity="visit",
+        entity_id=visit.id,
+        site_id=visit.site_id,
+        details={
+            "service": info.service_name,
+            "activity_date": info.activity_date.isoformat(),
+            "count": info.count,
+            "source": visit.source,
+        },
+    )
+    return info

@@ -381,7 +381,7 @@ class LettersTab(QWidget):
             return
         self._written(
             _(
-                "Dates du courrier à {operator} corrigées : envoyé le {sent}, réponse le {answer}."
+                "Dates corrigées du courrier à {operator} : envoyé le {sent}, réponse le {answer}."
             ).format(
                 operator=letter.operator,
                 sent=format_date(to_date(dialog.sent.date())),

@@ -166,12 +166,18 @@ class ParcelsTab(ListTab):
         self.returned_button.setToolTip(
             _("Les colis choisis sont repartis chez le transporteur (Ctrl+A les choisit tous)")
         )
+        self.undo_button = QPushButton(_("Annuler (Ctrl+Z)"), self)
+        self.undo_button.setToolTip(_("Le colis remis ou retourné par erreur attend de nouveau"))
+        self.undo_button.setEnabled(False)
+        # The last hand-over or return made here: the parcels, the visit counted, their names.
+        self._undo: tuple[list[uuid.UUID], uuid.UUID | None, str] | None = None
         buttons = button_row(
             self.new_button,
             self.hand_button,
             self.notice_button,
             self.notified_button,
             self.returned_button,
+            self.undo_button,
         )
 
         self.status = StatusLabel(self, zone=site.zone)
@@ -196,6 +202,8 @@ class ParcelsTab(ListTab):
         self.notified_button.clicked.connect(self.on_notified_clicked)
         self.returned_button.clicked.connect(self.on_returned_clicked)
         add_shortcut(self, QKeySequence.StandardKey.New, self.on_new_clicked, self.new_button)
+        self.undo_button.clicked.connect(self.on_undo_clicked)
+        add_shortcut(self, QKeySequence.StandardKey.Undo, self.on_undo_clicked, self.undo_button)
         self.shown = refresh_when_shown(self)
         self.changes.watch(self, {Topic.PARCELS}, self.shown.invalidate)
 
@@ -280,6 +288,7 @@ class ParcelsTab(ListTab):
         self.hand_dialog.open()
 
     def on_handed(self, done: HandOver) -> None:
+        self._remember([done.parcel.id], done.visit_id, done.parcel.recipient)
         if done.visit_id is not None:
             message = _("Colis remis à {recipient} ; visite comptée au relais colis.")
         else:
@@ -316,6 +325,8 @@ class ParcelsTab(ListTab):
         except Exception as exc:
             show_error(self, exc)
             return
+        names = ", ".join(p.recipient for p in self.chosen() if p.id in ids)
+        self._remember(ids, None, names)
         self.show_write(
             None,
             ngettext(
@@ -325,6 +336,34 @@ class ParcelsTab(ListTab):
             ).format(n=count),
             Topic.PARCELS,
         )
+
+    def _remember(self, ids: list[uuid.UUID], visit_id: uuid.UUID | None, names: str) -> None:
+        self._undo = (ids, visit_id, names)
+        self.undo_button.setEnabled(True)
+
+    def on_undo_clicked(self) -> None:
+        """Ctrl+Z: the last hand-over or return made here, undone (the visit it counted too)."""
+        if self._undo is None:
+            return
+        ids, visit_id, names = self._undo
+        try:
+            self._app.parcels.put_back(ids, visit_id=visit_id)
+        except Exception as exc:
+            show_error(self, exc, _("Rien n'a été annulé"))
+            return
+        self._undo = None
+        self.undo_button.setEnabled(False)
+        self.show_write(
+            ids[0] if len(ids) == 1 else None,
+            ngettext(
+                "Annulé : le colis de {names} attend de nouveau.",
+                "Annulé : {n} colis attendent de nouveau ({names}).",
+                len(ids),
+            ).format(n=len(ids), names=names),
+            Topic.PARCELS,
+            Topic.VISITS,
+        )
+        self.view.setFocus()
 
     def on_notice_clicked(self) -> None:
         parcel = self.current()
