@@ -418,6 +418,48 @@ def test_a_signed_bundle_carrying_bad_field_shapes_is_refused_whole(
     assert _counts(coordinator) == before
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("count", "x" * 1000),  # was stored as text in an integer column
+        ("count", True),
+        ("count", 10**30),  # was a traceback (SQLite's INTEGER overflows)
+        ("count", {"a": 1}),
+        ("source", -1),
+        ("source", False),
+    ],
+)
+def test_a_signed_bundle_with_a_value_of_the_wrong_type_is_refused_whole(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path, column: str, value: object
+) -> None:
+    """A bundle signed by a trusted place (its key stolen, or its program broken) still gets
+    every value checked against its column's type: nothing of it is written."""
+    site_id = _first_site(site_a)
+    records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
+    visit = next(r for r in records if r.get("table") == "visit")
+    visit["row"][column] = value  # type: ignore[index]
+    bad = tmp_path / "type.bundle"
+    fileformat.write(bad, fileformat.encode_lines(iter(records)), _signer(site_a))
+    before = _counts(coordinator)
+    with pytest.raises(ComptoirError, match="valeur illisible dans la ligne"):
+        coordinator.bundles.import_bundle(bad)
+    assert _counts(coordinator) == before
+
+
+def test_a_signed_line_nested_beyond_pythons_stack_is_refused(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+) -> None:
+    site_id = _first_site(site_a)
+    records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
+    payload = fileformat.encode_lines(iter(records[:1])) + b"[" * 200_000 + b"]" * 200_000 + b"\n"
+    bad = tmp_path / "profond.bundle"
+    fileformat.write(bad, payload, _signer(site_a))
+    before = _counts(coordinator)
+    with pytest.raises(ComptoirError, match="Rien n'a été importé"):
+        coordinator.bundles.import_bundle(bad)
+    assert _counts(coordinator) == before
+
+
 # -- merged as it is read: batches, order, refusals in the middle ------------------------------
 def test_batches_of_any_size_give_the_same_base(
     site_a: Comptoir, coordinator: Comptoir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

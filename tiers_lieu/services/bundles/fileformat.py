@@ -328,7 +328,7 @@ def _parse(pieces: Iterator[bytes]) -> Iterator[dict[str, Any]]:
 def _record(decode: Callable[[bytes], Any], line: bytes) -> dict[str, Any]:
     try:
         record = decode(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # a line nested deeper than Python's stack
         raise _refused() from None
     if not isinstance(record, dict):
         raise _refused()

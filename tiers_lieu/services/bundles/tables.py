@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Column, Table
-from sqlalchemy.types import Date, Time, Uuid
+from sqlalchemy.types import Boolean, Date, Integer, String, Time, TypeDecorator, Uuid
 
 from tiers_lieu.models import metadata
 from tiers_lieu.models.base import UTCDateTime
@@ -87,7 +87,38 @@ def converter(column: Column[Any]) -> Callable[[Any], Any]:
         return date.fromisoformat
     if isinstance(kind, Time):
         return time.fromisoformat
+    stored = kind.impl_instance if isinstance(kind, TypeDecorator) else kind  # AutoString
+    if isinstance(stored, Boolean):
+        return _boolean
+    if isinstance(stored, Integer):
+        return _integer
+    if isinstance(stored, String):
+        return _text
     return _same
+
+
+INTEGER_LIMIT = 2**63
+"""SQLite's and PostgreSQL's ``BIGINT`` hold integers below this, in absolute value."""
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("not a boolean")
+    return value
+
+
+def _integer(value: Any) -> int:
+    """An integer column's value as JSON wrote it: an integer, never a boolean, a text or a
+    number too large for the column (a signed bundle carrying one was stored as text)."""
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= INTEGER_LIMIT:
+        raise TypeError("not an integer")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a text")
+    return value
 
 
 def anonymise(table: str, row: dict[str, Any]) -> dict[str, Any]:
