@@ -13,10 +13,11 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from tiers_lieu.cli.commands import build_parser
 from tiers_lieu.cli.parser import language_from_argv
-from tiers_lieu.errors import ComptoirError, storage_error
+from tiers_lieu.errors import ComptoirError, database_refusal, os_reason, storage_error
 from tiers_lieu.i18n import LANGUAGES, _, set_language
 
 EXIT_FAILURE, EXIT_USAGE = 1, 2
@@ -32,6 +33,65 @@ def _tidy_at_start(args: argparse.Namespace) -> None:
 
     for note in tidy_at_start(resolve_db_url(args.db)):
         sys.stderr.write(note + "\n")
+
+
+OUTPUTS = (("out", "--out"), ("dossier", "--dossier"))
+"""The options naming what a command writes (checked before it runs)."""
+
+
+DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+def _shown_database(args: argparse.Namespace) -> str:
+    """The base as the user named it (a password in a URL hidden)."""
+    text = str(getattr(args, "db", None) or os.environ.get("TIERS_LIEU_DB") or "")
+    if "://" in text and "@" in text:
+        scheme, rest = text.split("://", 1)
+        text = f"{scheme}://…@{rest.rsplit('@', 1)[1]}"
+    return text or _("la base de données")
+
+
+def _check_database(value: str | None) -> None:
+    """``--db`` (or ``TIERS_LIEU_DB``): a file, or a SQLite or PostgreSQL address."""
+    if value is None:
+        return
+    if not value.strip():
+        raise ComptoirError(_("--db : indiquez le fichier de la base de données."))
+    if "://" not in value:
+        return
+    scheme, rest = value.split("://", 1)
+    memory = scheme == "sqlite" and rest.strip("/") in ("", ":memory:")
+    if scheme not in DB_SCHEMES or memory or "%" in value or not rest:
+        raise ComptoirError(
+            _(
+                "--db : « {value} » n'est ni un fichier ni une adresse de base utilisable "
+                "(un chemin, sqlite:///chemin ou postgresql://utilisateur@serveur/base)."
+            ).format(value=value)
+        )
+
+
+def _check_arguments(argv: Sequence[str], args: argparse.Namespace) -> None:
+    """Before any command runs: every argument (and the passphrase given by environment) is
+    text, and no output is a folder, a device or the base itself (French refusals, exit 2)."""
+    from tiers_lieu.cli.parser import check_output_name, readable_argument, refuse_the_base
+
+    for value in argv:
+        readable_argument(value, _("Argument"))
+    _check_database(
+        getattr(args, "db", None)
+        if getattr(args, "db", None) is not None
+        else os.environ.get("TIERS_LIEU_DB")
+    )
+    passphrase = os.environ.get("TIERS_LIEU_DB_PASSPHRASE")
+    if passphrase is not None:
+        readable_argument(passphrase, "TIERS_LIEU_DB_PASSPHRASE")
+    for name, option in OUTPUTS:
+        out = getattr(args, name, None)
+        if out is None:
+            continue
+        if name == "out":
+            check_output_name(out, option)
+        refuse_the_base(Path(out), getattr(args, "db", None), option)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,11 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(
                 _(
                     "Erreur : le dossier des images « {path} » ne peut pas être créé ({reason})."
-                ).format(path=args.screenshots, reason=exc.strerror or exc)
+                ).format(path=args.screenshots, reason=os_reason(exc))
                 + "\n"
             )
             return EXIT_USAGE
     try:
+        _check_arguments(argv, args)
         if args.tidy_first:
             _tidy_at_start(args)
         return int(args.run(args))
@@ -81,6 +142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if storage is not None:
             logging.getLogger("tiers_lieu").info("Écriture refusée par le disque : %s", exc)
             sys.stderr.write(_("Erreur : {message}").format(message=storage.message) + "\n")
+            return EXIT_USAGE
+        refusal = database_refusal(exc, _shown_database(args))
+        if refusal is not None:
+            logging.getLogger("tiers_lieu").info("Base inutilisable : %s", exc)
+            sys.stderr.write(_("Erreur : {message}").format(message=refusal) + "\n")
             return EXIT_USAGE
         logging.getLogger("tiers_lieu").exception(_("Erreur inattendue"))
         return EXIT_FAILURE

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tiers_lieu import held_files
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, os_reason
 from tiers_lieu.i18n import _
 from tiers_lieu.private_files import private_folder, write_whole
 
@@ -219,7 +219,7 @@ def _read_key_file(path: Path) -> object:
     except OSError as exc:
         raise ComptoirError(
             _("Le fichier de clé « {path} » ne peut pas être lu ({detail}).").format(
-                path=path, detail=exc.strerror or type(exc).__name__
+                path=path, detail=os_reason(exc)
             )
         ) from None
     if len(raw) > MAX_KEY_FILE_BYTES:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tiers_lieu.i18n import _, ngettext
+from tiers_lieu.i18n import N_, _, ngettext
 
 
 class ComptoirError(Exception):
@@ -138,8 +139,30 @@ _SQLITE_MESSAGES = (
 
 def file_error(message: str, path: str | os.PathLike[str], exc: OSError) -> ComptoirError:
     """``message`` (translated, with ``{path}`` and ``{reason}``) about the file ``path`` the
-    system refused with ``exc``, its reason as the system words it."""
-    return ComptoirError(message.format(path=path, reason=exc.strerror or exc))
+    system refused with ``exc``, its reason in French (:func:`os_reason`)."""
+    return ComptoirError(message.format(path=path, reason=os_reason(exc)))
+
+
+_OS_REASONS = {
+    errno.ENOENT: N_("fichier ou dossier introuvable"),
+    errno.EISDIR: N_("c'est un dossier"),
+    errno.ENOTDIR: N_("un élément du chemin n'est pas un dossier"),
+    errno.EEXIST: N_("existe déjà"),
+    errno.ENAMETOOLONG: N_("nom trop long"),
+    errno.EACCES: N_("accès refusé"),
+    errno.EPERM: N_("opération non permise"),
+    errno.EROFS: N_("disque en lecture seule"),
+    errno.ENOSPC: N_("disque plein"),
+    errno.EBUSY: N_("fichier occupé par un autre programme"),
+    errno.EINVAL: N_("nom ou opération invalide"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in the interface's language (its own words for a reason not
+    listed)."""
+    known = _OS_REASONS.get(exc.errno or -1)
+    return _(known) if known else str(exc.strerror or exc)
 
 
 def storage_error(
@@ -148,6 +171,19 @@ def storage_error(
     """The :class:`StorageError` behind ``exc`` (a SQLite error, as such or wrapped by
     SQLAlchemy, or an ``OSError``: no space, file too large, read-only, not allowed), else
     ``None``. ``path`` names the base when the error does not say which file it is."""
+    for current in _behind(exc):
+        if isinstance(current, StorageError):
+            return current
+        kind = _storage_kind(current)
+        if kind is not None:
+            filename = current.filename if isinstance(current, OSError) else None
+            return StorageError(kind, filename or path)
+    return None
+
+
+def _behind(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every error behind it: the DB-API error SQLAlchemy wraps (``orig``), the
+    cause and the context, each once."""
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
@@ -155,16 +191,10 @@ def storage_error(
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, StorageError):
-            return current
-        kind = _storage_kind(current)
-        if kind is not None:
-            filename = current.filename if isinstance(current, OSError) else None
-            return StorageError(kind, filename or path)
-        orig = getattr(current, "orig", None)  # SQLAlchemy's wrapper of the DB-API error
+        yield current
+        orig = getattr(current, "orig", None)
         todo += [orig if isinstance(orig, BaseException) else None]
         todo += [current.__cause__, current.__context__]
-    return None
 
 
 def _storage_kind(exc: BaseException) -> str | None:
@@ -205,3 +235,26 @@ class ImportFileError(ComptoirError):
             _("Import refusé, rien n'a été enregistré :\n{errors}").format(errors=shown)
         )
         self.lines = lines
+
+
+_UNREADABLE = ("file is not a database", "database disk image is malformed")
+
+
+def database_refusal(exc: BaseException, database: str) -> str | None:
+    """What to say, in French, when ``database`` could not be used at all: a file that is not
+    a base (or a damaged one), a PostgreSQL server that does not answer; else ``None``."""
+    for current in _behind(exc):
+        module = type(current).__module__.split(".")[0]
+        text = str(current).lower()
+        if module in ("sqlite3", "sqlcipher3") and any(m in text for m in _UNREADABLE):
+            return _(
+                "« {database} » n'est pas une base Comptoir lisible : c'est un fichier d'un "
+                "autre type, ou la base est endommagée (restaurez une sauvegarde avec "
+                "« tiers-lieu restore »)."
+            ).format(database=database)
+        if module == "psycopg" and type(current).__name__ == "OperationalError":
+            return _(
+                "Le serveur PostgreSQL de « {database} » ne répond pas ou refuse la connexion : "
+                "vérifiez l'adresse, le réseau et le serveur, puis recommencez."
+            ).format(database=database)
+    return None

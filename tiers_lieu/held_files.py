@@ -41,6 +41,11 @@ def _held_name(database: object) -> str:
     return os.path.realpath(text)
 
 
+def same_base(path: str | os.PathLike[str], database: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is the base ``database`` or one of its side files."""
+    return _held_name(path) == _held_name(database)
+
+
 def open_input(path: Path) -> BinaryIO:
     """Open an input file (a spreadsheet, a calendar, a bundle) for reading, after
     :func:`refuse_held`: the one way Comptoir opens a file it was given."""

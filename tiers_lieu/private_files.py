@@ -132,11 +132,33 @@ def partial_of(path: Path, *, hidden: bool = False) -> Path:
 
 
 def _open_partial(path: Path, mode: int | None, hidden: bool) -> tuple[Path, int]:
+    """The partial file of ``path``, opened; refused in French when ``path`` is a base this
+    process holds (or one of its side files), a folder or a device (the rename would put a
+    file in its place), or when the system refuses the name."""
+    from tiers_lieu.errors import ComptoirError, file_error
+    from tiers_lieu.i18n import _
+
     if held_here(path):
-        raise RuntimeError(f"{path} est ouvert par une connexion de ce processus")
+        raise ComptoirError(
+            _(
+                "« {path} » est la base de données ouverte : choisissez un autre nom, sans "
+                "quoi la base serait écrasée."
+            ).format(path=path)
+        )
+    if path.exists() and not path.is_file():
+        raise ComptoirError(
+            _("« {path} » est un dossier ou un périphérique, pas un fichier.").format(path=path)
+        )
     partial = partial_of(path, hidden=hidden)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | BINARY
-    fd = os.open(partial, flags, 0o666 if mode is None else mode)
+    try:
+        fd = os.open(partial, flags, 0o666 if mode is None else mode)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
+        raise file_error(_("« {path} » ne peut pas être écrit : {reason}."), path, exc) from exc
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise  # a full or read-only disk: the callers say what to do
+        raise file_error(_("« {path} » ne peut pas être écrit : {reason}."), path, exc) from exc
     if POSIX and mode is not None:
         with suppress(OSError):
             os.fchmod(fd, mode)  # a partial file a killed write left with other rights

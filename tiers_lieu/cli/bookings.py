@@ -24,7 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tiers_lieu.errors import ComptoirError, NotFoundError, ValidationError
+from tiers_lieu.cli.parser import iso_date
+from tiers_lieu.errors import ComptoirError, NotFoundError, ValidationError, os_reason
 from tiers_lieu.i18n import _, format_date, format_datetime, ngettext
 
 if TYPE_CHECKING:
@@ -197,14 +198,7 @@ def _add_days(parser: argparse.ArgumentParser, *, required: bool, first: str, la
 
 
 def _day(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(
-            option, _("date invalide « {value} » (attendu AAAA-MM-JJ)").format(value=text)
-        ) from None
+    return None if text is None else iso_date(option, text)
 
 
 def run_bookings(args: argparse.Namespace) -> int:
@@ -279,9 +273,7 @@ def _export_ics(
     except OSError as exc:
         raise ValidationError(
             "--out",
-            _("impossible d'écrire « {path} » ({why})").format(
-                path=args.out, why=exc.strerror or exc
-            ),
+            _("impossible d'écrire « {path} » ({why})").format(path=args.out, why=os_reason(exc)),
         ) from None
     events = data.count(b"BEGIN:VEVENT")
     print(

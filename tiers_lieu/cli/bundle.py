@@ -21,10 +21,10 @@ from __future__ import annotations
 import argparse
 import sys
 import uuid
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tiers_lieu.cli.parser import iso_date
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, ngettext, place_today
 
@@ -229,14 +229,7 @@ def _export(args: argparse.Namespace) -> int:
 
     since_day = None
     if args.since:
-        try:
-            since_day = date.fromisoformat(args.since.strip())
-        except ValueError:
-            raise ComptoirError(
-                _("--since : date invalide « {value} » (attendu AAAA-MM-JJ)").format(
-                    value=args.since
-                )
-            ) from None
+        since_day = iso_date("--since", args.since)
     out = Path(args.out)
     if not out.parent.is_dir():
         raise ComptoirError(

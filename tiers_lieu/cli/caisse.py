@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, os_reason
 from tiers_lieu.i18n import _, ngettext
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
@@ -114,9 +114,7 @@ def run_archive(args: argparse.Namespace) -> int:
     except ComptoirError as exc:
         return _fail(exc.message)
     except OSError as exc:
-        return _fail(
-            _("Écriture de l'archive impossible : {error}").format(error=exc.strerror or exc)
-        )
+        return _fail(_("Écriture de l'archive impossible : {error}").format(error=os_reason(exc)))
     sys.stdout.write(
         _("Archive écrite : {path}").format(path=written.path)
         + "\n"

@@ -20,7 +20,7 @@ from typing import Any
 from tiers_lieu import encryption
 from tiers_lieu import encryption_keys as keys
 from tiers_lieu.db_location import resolve_db_url
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, os_reason
 from tiers_lieu.i18n import _, ngettext
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -188,7 +188,7 @@ def run_encrypt(args: argparse.Namespace) -> int:
     except OSError as exc:  # a file beside the base that cannot be written or removed
         sys.stderr.write(
             _("Erreur : « {path} » : {detail}.").format(
-                path=exc.filename or "?", detail=exc.strerror or type(exc).__name__
+                path=exc.filename or "?", detail=os_reason(exc)
             )
             + "\n"
         )

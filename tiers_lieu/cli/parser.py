@@ -26,6 +26,7 @@ import ast
 import functools
 import gettext
 import io
+import os
 import struct
 import sys
 from collections.abc import Sequence
@@ -222,16 +223,29 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+"""The dates a command accepts: beyond, a period's work grows without bound (a report from
+year 1 to 9999 took 460 MB) and the calendar's arithmetic overflows."""
+
+
 def iso_date(option: str, text: str) -> date:
-    """``text`` as a date (AAAA-MM-JJ), or the French refusal naming ``option``."""
+    """``text`` as a date (AAAA-MM-JJ) between :data:`FIRST_DAY` and :data:`LAST_DAY`, or the
+    French refusal naming ``option``: the one way a command reads a date."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ComptoirError(
             _("{option} : date invalide « {value} » (attendu AAAA-MM-JJ)").format(
                 option=option, value=text
             )
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ComptoirError(
+            _("{option} : le {day} est hors des années {first} à {last}.").format(
+                option=option, day=text.strip(), first=FIRST_DAY.year, last=LAST_DAY.year
+            )
+        )
+    return day
 
 
 def period_of(date_from: str, date_to: str) -> tuple[date, date]:
@@ -247,11 +261,78 @@ def period_of(date_from: str, date_to: str) -> tuple[date, date]:
     return start, end
 
 
-def output_path(out: str | Path) -> Path:
-    """``--out``, whose folder must exist (nothing is created behind the user's back)."""
-    path = Path(out)
+def output_path(out: str | Path, option: str = "--out") -> Path:
+    """``--out``, whose folder must exist (nothing is created behind the user's back) and
+    which names a file (:func:`check_output_name`)."""
+    path = check_output_name(out, option)
     if not path.parent.is_dir():
         raise ComptoirError(
-            _("--out : le dossier « {folder} » n'existe pas.").format(folder=path.parent)
+            _("{option} : le dossier « {folder} » n'existe pas.").format(
+                option=option, folder=path.parent
+            )
         )
     return path
+
+
+MAX_NAME_BYTES = 255
+"""The longest file name the usual file systems take."""
+
+
+def check_output_name(out: str | Path, option: str) -> Path:
+    """Refuse, in French, an output that is not a file's name: empty, too long for the file
+    system, or an existing folder or device (writing there would replace the device by a file,
+    as root, or fail after the work)."""
+    text = str(out)
+    path = Path(out)
+    if not text.strip() or not path.name or text.endswith(("/", "\\")):
+        raise ComptoirError(
+            _("{option} : indiquez un nom de fichier (« {value} » n'en est pas un).").format(
+                option=option, value=text
+            )
+        )
+    if len(os.fsencode(path.name)) + len(".partiel") + 1 > MAX_NAME_BYTES:
+        raise ComptoirError(
+            _("{option} : le nom du fichier est trop long ({n} caractères).").format(
+                option=option, n=len(path.name)
+            )
+        )
+    if path.exists() and not path.is_file():
+        raise ComptoirError(
+            _(
+                "{option} : « {value} » est un dossier ou un périphérique, pas un fichier : "
+                "indiquez le nom du fichier à écrire."
+            ).format(option=option, value=text)
+        )
+    return path
+
+
+def refuse_the_base(out: Path | None, db: str | None, option: str = "--out") -> None:
+    """Refuse an output that is the base itself or one of its side files (-wal, -shm,
+    -journal): writing there would destroy the place's data."""
+    if out is None:
+        return
+    from tiers_lieu.db import resolve_db_url
+    from tiers_lieu.held_files import same_base
+
+    url = resolve_db_url(db)
+    if url.startswith("sqlite") and same_base(out, url.split("///", 1)[-1]):
+        raise ComptoirError(
+            _(
+                "{option} : « {value} » est la base de données (ou l'un de ses fichiers) : "
+                "choisissez un autre nom, sans quoi la base serait écrasée."
+            ).format(option=option, value=out)
+        )
+
+
+def readable_argument(value: str, what: str) -> None:
+    """Refuse, in French, an argument holding bytes that are not text (a file name copied
+    from another system): they would fail deep inside a write."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "replace").decode("utf-8")
+        raise ComptoirError(
+            _("{what} : « {value} » contient des octets qui ne sont pas du texte (UTF-8).").format(
+                what=what, value=shown
+            )
+        ) from None

@@ -13,6 +13,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from tiers_lieu.cli.parser import iso_date
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, format_date, ngettext, place_today
 
@@ -97,11 +98,4 @@ def describe(site: str, report: PurgeReport) -> str:
 
 
 def _today(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ComptoirError(
-            _("--today : « {value} » n'est pas une date AAAA-MM-JJ.").format(value=text)
-        ) from None
+    return None if text is None else iso_date("--today", text)

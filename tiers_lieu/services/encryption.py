@@ -31,7 +31,7 @@ from tiers_lieu import encryption
 from tiers_lieu import encryption_keys as keys
 from tiers_lieu.encryption import key_file_for
 from tiers_lieu.encryption_keys import KeyFile
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, os_reason
 from tiers_lieu.i18n import _
 from tiers_lieu.services import encryption_swap as swap
 from tiers_lieu.services import leftovers
@@ -137,7 +137,7 @@ class EncryptionService:
                     "La copie chiffrée est prête mais n'a pas pu prendre la place de la base "
                     "({detail}) ; le chiffrement sera terminé au prochain démarrage ou en "
                     "relançant « tiers-lieu encrypt ». Gardez le code de secours affiché."
-                ).format(detail=exc.strerror or type(exc).__name__)
+                ).format(detail=os_reason(exc))
             ) from exc
         encryption.remember(key)
         journal.at(swap.BACKUPS).save(path)

@@ -41,7 +41,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, os_reason
 from tiers_lieu.i18n import _
 from tiers_lieu.private_files import private_folder, tighten, write_whole
 
@@ -471,7 +471,7 @@ class PendingVisitQueue:
                 _(
                     "Le serveur ne répond pas et la visite n'a pas pu être gardée sur cet "
                     "ordinateur ({path} : {reason}). Notez-la sur la feuille de comptage."
-                ).format(path=self.path, reason=exc.strerror or exc)
+                ).format(path=self.path, reason=os_reason(exc))
             ) from None
         self._visits, self._withdrawn, self._passages, self._withdrawn_passages = state
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tiers_lieu import held_files
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, os_reason
 from tiers_lieu.i18n import _, format_number
 
 MIB = 1024 * 1024
@@ -108,7 +108,7 @@ def check_size(path: Path, limits: Limits = LIMITS) -> int:
     except FileNotFoundError as exc:
         raise ComptoirError(_("Fichier introuvable : {path}").format(path=path)) from exc
     except OSError as exc:
-        raise FileRefusedError(path, _("illisible ({error})").format(error=exc.strerror)) from exc
+        raise FileRefusedError(path, _("illisible ({error})").format(error=os_reason(exc))) from exc
     if not path.is_file():
         raise FileRefusedError(path, _("ce n'est pas un fichier"))
     if size > limits.file_bytes:
@@ -125,7 +125,7 @@ def fingerprint(path: Path, limits: Limits = LIMITS) -> str:
             for chunk in iter(lambda: handle.read(MIB), b""):
                 digest.update(chunk)
     except OSError as exc:
-        raise FileRefusedError(path, _("illisible ({error})").format(error=exc.strerror)) from exc
+        raise FileRefusedError(path, _("illisible ({error})").format(error=os_reason(exc))) from exc
     return digest.hexdigest()
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tiers_lieu import held_files
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, os_reason
 from tiers_lieu.i18n import _, format_number, ngettext
 from tiers_lieu.validation import MAX_YEAR, MIN_YEAR
 
@@ -80,9 +80,7 @@ def read_file(path: Path) -> bytes:
             data = handle.read(MAX_ICS_BYTES + 1)
     except OSError as error:
         raise ComptoirError(
-            _("Impossible de lire {file} : {error}").format(
-                file=path, error=error.strerror or error
-            )
+            _("Impossible de lire {file} : {error}").format(file=path, error=os_reason(error))
         ) from error
     check_size(data)
     return data

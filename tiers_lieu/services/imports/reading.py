@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from tiers_lieu import held_files
-from tiers_lieu.errors import ImportFileError, LineError
+from tiers_lieu.errors import ImportFileError, LineError, os_reason
 from tiers_lieu.i18n import _
 from tiers_lieu.services.imports.csvfile import CsvBook
 from tiers_lieu.services.imports.ods import MIMETYPE, OdsBook
@@ -78,7 +78,7 @@ def open_book(path: Path, limits: Limits = LIMITS) -> Iterator[Book]:
         with held_files.open_input(path) as handle:
             head = handle.read(512)
     except OSError as exc:
-        raise FileRefusedError(path, _("illisible ({error})").format(error=exc.strerror)) from exc
+        raise FileRefusedError(path, _("illisible ({error})").format(error=os_reason(exc))) from exc
     suffix = path.suffix.casefold()
     book: Book
     if is_zip(head):

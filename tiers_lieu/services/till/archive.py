@@ -93,7 +93,7 @@ class Period:
     @classmethod
     def year(cls, text: str) -> Period:
         found = re.fullmatch(r"\s*(\d{4})\s*", text or "")
-        if found is None or int(found.group(1)) < 2000:
+        if found is None or not 2000 <= int(found.group(1)) <= 2100:
             raise ValidationError(
                 _("Année"), _("« {text} » n'est pas une année (AAAA)").format(text=text)
             )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tiers_lieu import held_files
-from tiers_lieu.errors import ComptoirError
+from tiers_lieu.errors import ComptoirError, os_reason
 from tiers_lieu.i18n import _, format_number, ngettext
 from tiers_lieu.services.bundles.placekeys import verify as verify_signature
 from tiers_lieu.services.till.archive import (
@@ -191,7 +191,7 @@ def verify_archive(
         raise _unreadable(_("ce n'est pas un fichier zip, ou il est abîmé")) from None
     except OSError as exc:
         raise UnreadableArchiveError(
-            _("Lecture impossible de {path} : {error}").format(path=path, error=exc.strerror)
+            _("Lecture impossible de {path} : {error}").format(path=path, error=os_reason(exc))
         ) from None
 
 
