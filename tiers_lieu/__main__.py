@@ -89,8 +89,8 @@ def _check_arguments(argv: Sequence[str], args: argparse.Namespace) -> None:
         out = getattr(args, name, None)
         if out is None:
             continue
-        if name == "out":
-            check_output_name(out, option)
+        if name == "out":  # the FEC export takes a folder, and names its file itself
+            check_output_name(out, option, folder_ok=getattr(args, "command", "") == "export")
         refuse_the_base(Path(out), getattr(args, "db", None), option)
 
 

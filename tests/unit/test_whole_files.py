@@ -16,6 +16,7 @@ import pytest
 
 from tiers_lieu import encryption, private_files
 from tiers_lieu.app import Comptoir
+from tiers_lieu.errors import ComptoirError
 from tiers_lieu.private_files import (
     partial_of,
     write_whole,
@@ -101,9 +102,9 @@ def test_a_base_this_process_holds_is_never_replaced(tmp_path: Path) -> None:
     try:
         connection.execute("CREATE TABLE t (x)")
         connection.commit()
-        with pytest.raises(RuntimeError):
+        with pytest.raises(ComptoirError, match="est la base de données ouverte"):
             write_whole(base, b"pas une base")
-        with pytest.raises(RuntimeError), writing_whole_by_name(base):
+        with pytest.raises(ComptoirError), writing_whole_by_name(base):
             pass
         assert connection.execute("SELECT count(*) FROM t").fetchone() == (0,)
     finally:

@@ -261,10 +261,10 @@ def period_of(date_from: str, date_to: str) -> tuple[date, date]:
     return start, end
 
 
-def output_path(out: str | Path, option: str = "--out") -> Path:
+def output_path(out: str | Path, option: str = "--out", *, folder_ok: bool = False) -> Path:
     """``--out``, whose folder must exist (nothing is created behind the user's back) and
-    which names a file (:func:`check_output_name`)."""
-    path = check_output_name(out, option)
+    which names a file (:func:`check_output_name`), or a folder where ``folder_ok``."""
+    path = check_output_name(out, option, folder_ok=folder_ok)
     if not path.parent.is_dir():
         raise ComptoirError(
             _("{option} : le dossier « {folder} » n'existe pas.").format(
@@ -278,10 +278,11 @@ MAX_NAME_BYTES = 255
 """The longest file name the usual file systems take."""
 
 
-def check_output_name(out: str | Path, option: str) -> Path:
+def check_output_name(out: str | Path, option: str, *, folder_ok: bool = False) -> Path:
     """Refuse, in French, an output that is not a file's name: empty, too long for the file
-    system, or an existing folder or device (writing there would replace the device by a file,
-    as root, or fail after the work)."""
+    system, or an existing folder (unless ``folder_ok``: the FEC names its file itself) or
+    device (writing there would replace the device by a file, as root, or fail after the
+    work)."""
     text = str(out)
     path = Path(out)
     if not text.strip() or not path.name or text.endswith(("/", "\\")):
@@ -292,11 +293,11 @@ def check_output_name(out: str | Path, option: str) -> Path:
         )
     if len(os.fsencode(path.name)) + len(".partiel") + 1 > MAX_NAME_BYTES:
         raise ComptoirError(
-            _("{option} : le nom du fichier est trop long ({n} caractères).").format(
-                option=option, n=len(path.name)
+            _("{option} : le nom du fichier est trop long (255 octets au plus).").format(
+                option=option
             )
         )
-    if path.exists() and not path.is_file():
+    if path.exists() and not path.is_file() and not (folder_ok and path.is_dir()):
         raise ComptoirError(
             _(
                 "{option} : « {value} » est un dossier ou un périphérique, pas un fichier : "
