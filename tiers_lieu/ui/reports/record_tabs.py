@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import N_, _, format_date, ngettext, place_today
 from tiers_lieu.models.enums import ContractType
 from tiers_lieu.reports.pdf_parts.text import format_value
@@ -28,9 +27,8 @@ from tiers_lieu.services.organisation import (
     VolunteerTimeInfo,
     contract_type_label,
 )
-from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import to_date, to_qdate
-from tiers_lieu.ui.data_changed import DataChanged, Topic
+from tiers_lieu.ui.data_changed import Topic
 from tiers_lieu.ui.pickers import PersonEdit
 from tiers_lieu.ui.reports.forms import OptionalDateEdit, add_row, date_edit
 from tiers_lieu.ui.reports.records import RecordTab
@@ -40,15 +38,7 @@ from tiers_lieu.ui.reports.table_models import JobsModel, PartnersModel, Volunte
 class PartnersTab(RecordTab[PartnerInfo]):
     list_title = N_("Partenaires du lieu")
     form_title = N_("Partenaire")
-
-    def __init__(
-        self,
-        app: Comptoir,
-        site: SiteInfo,
-        parent: QWidget | None = None,
-        changes: DataChanged | None = None,
-    ) -> None:
-        super().__init__(app, site, PartnersModel(), parent, changes)
+    model_class = PartnersModel
 
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
         self.name_edit = QLineEdit(parent)
@@ -102,15 +92,7 @@ class PartnersTab(RecordTab[PartnerInfo]):
 class JobsTab(RecordTab[JobInfo]):
     list_title = N_("Emplois du lieu")
     form_title = N_("Poste")
-
-    def __init__(
-        self,
-        app: Comptoir,
-        site: SiteInfo,
-        parent: QWidget | None = None,
-        changes: DataChanged | None = None,
-    ) -> None:
-        super().__init__(app, site, JobsModel(), parent, changes)
+    model_class = JobsModel
 
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
         self.post_edit = QLineEdit(parent)
@@ -188,18 +170,10 @@ class VolunteersTab(RecordTab[VolunteerTimeInfo]):
     list_title = N_("Temps de bénévolat")
     form_title = N_("Ajouter du temps")
     stretch_column = 2
+    model_class = VolunteerTimeModel
 
     # Hours a rota shift's « Fait » wrote: deleting them puts the shift back to « Prévu ».
     written = (Topic.REPORT_RECORDS, Topic.ROTA)
-
-    def __init__(
-        self,
-        app: Comptoir,
-        site: SiteInfo,
-        parent: QWidget | None = None,
-        changes: DataChanged | None = None,
-    ) -> None:
-        super().__init__(app, site, VolunteerTimeModel(), parent, changes)
 
     def build_form(self, form: QFormLayout, parent: QWidget) -> None:
         self.date_edit = date_edit(parent, place_today(self._site.zone))

@@ -51,12 +51,13 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
     stretch_column = 0
     written: tuple[Topic, ...] = (Topic.REPORT_RECORDS,)
     """What a save or a deletion announces (:mod:`tiers_lieu.ui.data_changed`)."""
+    model_class: type[ReadModelTable[RowT]]
+    """The table model of the list, one per tab."""
 
     def __init__(
         self,
         app: Comptoir,
         site: SiteInfo,
-        model: ReadModelTable[RowT],
         parent: QWidget | None = None,
         changes: DataChanged | None = None,
     ) -> None:
@@ -65,8 +66,7 @@ class RecordTab(QWidget, Generic[RowT], metaclass=QtABCMeta):
         self._app = app
         self._site = site
         self._editing: uuid.UUID | None = None
-        self.model = model
-        self.model.setParent(self)
+        self.model = self.model_class(self)
         self.view = make_table(self.model, self, stretch=self.stretch_column)
         self.new_button = QPushButton(_("&Nouveau"), self)
         self.save_button = QPushButton(_("&Enregistrer"), self)
