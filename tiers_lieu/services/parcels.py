@@ -239,14 +239,7 @@ class ParcelService:
         with self._uow() as uow:
             parcel = self._waiting(uow, parcel_id)
             parcel.notified_at = self.clock()
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="parcel",
-                entity_id=parcel.id,
-                site_id=parcel.site_id,
-                details={"status": "notified"},
-            )
+            _audit_status(uow, parcel, "notified")
             uow.commit()
             return _info(parcel)
 
@@ -264,14 +257,7 @@ class ParcelService:
             parcel.handed_at = now
             parcel.identity_checked = True
             visit_id = self._count_visit(uow, parcel, now)
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="parcel",
-                entity_id=parcel.id,
-                site_id=parcel.site_id,
-                details={"status": ParcelState.HANDED.value},
-            )
+            _audit_status(uow, parcel, ParcelState.HANDED.value)
             uow.commit()
             return HandOver(_info(parcel), visit_id)
 
@@ -291,14 +277,7 @@ class ParcelService:
             ).all()
             for parcel in parcels:
                 parcel.returned_at = now
-                audit.record(
-                    uow,
-                    action=AuditAction.UPDATE,
-                    entity="parcel",
-                    entity_id=parcel.id,
-                    site_id=parcel.site_id,
-                    details={"status": ParcelState.RETURNED.value},
-                )
+                _audit_status(uow, parcel, ParcelState.RETURNED.value)
             uow.commit()
             return len(parcels)
 
@@ -327,14 +306,7 @@ class ParcelService:
                 parcel.handed_at = parcel.returned_at = None
                 parcel.identity_checked = False
                 undone += 1
-                audit.record(
-                    uow,
-                    action=AuditAction.UPDATE,
-                    entity="parcel",
-                    entity_id=parcel.id,
-                    site_id=parcel.site_id,
-                    details={"status": ParcelState.WAITING.value, "undone": was.value},
-                )
+                _audit_status(uow, parcel, ParcelState.WAITING.value, undone=was.value)
             uow.commit()
             return undone
 
@@ -490,3 +462,15 @@ def _check_page(parcel_ids: Sequence[uuid.UUID]) -> None:
                 n=PAGE
             ),
         )
+
+
+def _audit_status(uow: UnitOfWork, parcel: Parcel, status: str, **more: str) -> None:
+    """The audit line of a parcel's new state (no name in it: the log keeps no personal data)."""
+    audit.record(
+        uow,
+        action=AuditAction.UPDATE,
+        entity="parcel",
+        entity_id=parcel.id,
+        site_id=parcel.site_id,
+        details={"status": status, **more},
+    )

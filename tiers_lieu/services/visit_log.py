@@ -36,8 +36,9 @@ from tiers_lieu.models import Category, Commune, Event, Person, Service, Visit
 from tiers_lieu.models.enums import AuditAction, CategoryKind, VisitSource
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
-from tiers_lieu.services.passages import drop_own_passage, follow_visit
+from tiers_lieu.services.passages import follow_visit
 from tiers_lieu.services.sites import site_zone
+from tiers_lieu.services.visits import remove_visit
 
 UNKNOWN_FILTER = uuid.UUID(int=0)
 """As a commune or age-band filter: only the visits where it is « Non communiqué »."""
@@ -315,21 +316,7 @@ class VisitLogService:
         with self._uow() as uow:
             visit = self._visit(uow, visit_id)
             self._refuse_event_visit(uow, visit)
-            audit.record(
-                uow,
-                action=AuditAction.DELETE,
-                entity="visit",
-                entity_id=visit.id,
-                site_id=visit.site_id,
-                details={
-                    "activity_date": visit.activity_date,
-                    "service_id": visit.service_id,
-                    "count": visit.count,
-                    "source": visit.source,
-                },
-            )
-            uow.session.delete(visit)
-            drop_own_passage(uow, visit)
+            remove_visit(uow, visit)
             uow.commit()
 
     # -- helpers ----------------------------------------------------------------------------
