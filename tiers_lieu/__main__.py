@@ -13,10 +13,9 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from tiers_lieu.cli.commands import build_parser
-from tiers_lieu.cli.parser import language_from_argv
+from tiers_lieu.cli.parser import check_arguments, language_from_argv, shown_database
 from tiers_lieu.errors import ComptoirError, database_refusal, os_reason, storage_error
 from tiers_lieu.i18n import LANGUAGES, _, set_language
 
@@ -33,65 +32,6 @@ def _tidy_at_start(args: argparse.Namespace) -> None:
 
     for note in tidy_at_start(resolve_db_url(args.db)):
         sys.stderr.write(note + "\n")
-
-
-OUTPUTS = (("out", "--out"), ("dossier", "--dossier"))
-"""The options naming what a command writes (checked before it runs)."""
-
-
-DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
-
-
-def _shown_database(args: argparse.Namespace) -> str:
-    """The base as the user named it (a password in a URL hidden)."""
-    text = str(getattr(args, "db", None) or os.environ.get("TIERS_LIEU_DB") or "")
-    if "://" in text and "@" in text:
-        scheme, rest = text.split("://", 1)
-        text = f"{scheme}://…@{rest.rsplit('@', 1)[1]}"
-    return text or _("la base de données")
-
-
-def _check_database(value: str | None) -> None:
-    """``--db`` (or ``TIERS_LIEU_DB``): a file, or a SQLite or PostgreSQL address."""
-    if value is None:
-        return
-    if not value.strip():
-        raise ComptoirError(_("--db : indiquez le fichier de la base de données."))
-    if "://" not in value:
-        return
-    scheme, rest = value.split("://", 1)
-    memory = scheme == "sqlite" and rest.strip("/") in ("", ":memory:")
-    if scheme not in DB_SCHEMES or memory or "%" in value or not rest:
-        raise ComptoirError(
-            _(
-                "--db : « {value} » n'est ni un fichier ni une adresse de base utilisable "
-                "(un chemin, sqlite:///chemin ou postgresql://utilisateur@serveur/base)."
-            ).format(value=value)
-        )
-
-
-def _check_arguments(argv: Sequence[str], args: argparse.Namespace) -> None:
-    """Before any command runs: every argument (and the passphrase given by environment) is
-    text, and no output is a folder, a device or the base itself (French refusals, exit 2)."""
-    from tiers_lieu.cli.parser import check_output_name, readable_argument, refuse_the_base
-
-    for value in argv:
-        readable_argument(value, _("Argument"))
-    _check_database(
-        getattr(args, "db", None)
-        if getattr(args, "db", None) is not None
-        else os.environ.get("TIERS_LIEU_DB")
-    )
-    passphrase = os.environ.get("TIERS_LIEU_DB_PASSPHRASE")
-    if passphrase is not None:
-        readable_argument(passphrase, "TIERS_LIEU_DB_PASSPHRASE")
-    for name, option in OUTPUTS:
-        out = getattr(args, name, None)
-        if out is None:
-            continue
-        if name == "out":  # the FEC export takes a folder, and names its file itself
-            check_output_name(out, option, folder_ok=getattr(args, "command", "") == "export")
-        refuse_the_base(Path(out), getattr(args, "db", None), option)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_USAGE
     try:
-        _check_arguments(argv, args)
+        check_arguments(argv, args)
         if args.tidy_first:
             _tidy_at_start(args)
         return int(args.run(args))
@@ -143,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger("tiers_lieu").info("Écriture refusée par le disque : %s", exc)
             sys.stderr.write(_("Erreur : {message}").format(message=storage.message) + "\n")
             return EXIT_USAGE
-        refusal = database_refusal(exc, _shown_database(args))
+        refusal = database_refusal(exc, shown_database(args))
         if refusal is not None:
             logging.getLogger("tiers_lieu").info("Base inutilisable : %s", exc)
             sys.stderr.write(_("Erreur : {message}").format(message=refusal) + "\n")

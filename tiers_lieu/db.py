@@ -270,7 +270,10 @@ def _alembic_config(engine: Engine) -> Any:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic's settings are a ConfigParser, where « % » starts a substitution: a file named
+    # « 100%.sqlite » or a password holding « % » would not be read back.
+    url = engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 

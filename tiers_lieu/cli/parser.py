@@ -337,3 +337,57 @@ def readable_argument(value: str, what: str) -> None:
                 what=what, value=shown
             )
         ) from None
+
+
+OUTPUTS = (("out", "--out"), ("dossier", "--dossier"))
+"""The options naming what a command writes (checked before it runs)."""
+
+
+DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+def shown_database(args: argparse.Namespace) -> str:
+    """The base as the user named it (a password in a URL hidden)."""
+    text = str(getattr(args, "db", None) or os.environ.get("TIERS_LIEU_DB") or "")
+    if "://" in text and "@" in text:
+        scheme, rest = text.split("://", 1)
+        text = f"{scheme}://…@{rest.rsplit('@', 1)[1]}"
+    return text or _("la base de données")
+
+
+def _check_database(value: str | None) -> None:
+    """``--db`` (or ``TIERS_LIEU_DB``): a file, or a SQLite or PostgreSQL address."""
+    if value is None:
+        return
+    if not value.strip():
+        raise ComptoirError(_("--db : indiquez le fichier de la base de données."))
+    if "://" not in value:
+        return
+    scheme, rest = value.split("://", 1)
+    memory = scheme == "sqlite" and rest.strip("/") in ("", ":memory:")
+    if scheme not in DB_SCHEMES or memory or not rest:
+        raise ComptoirError(
+            _(
+                "--db : « {value} » n'est ni un fichier ni une adresse de base utilisable "
+                "(un chemin, sqlite:///chemin ou postgresql://utilisateur@serveur/base)."
+            ).format(value=value)
+        )
+
+
+def check_arguments(argv: Sequence[str], args: argparse.Namespace) -> None:
+    """Before any command runs: every argument (and the passphrase given by environment) is
+    text, and no output is a folder, a device or the base itself (French refusals, exit 2)."""
+    for value in argv:
+        readable_argument(value, _("Argument"))
+    db = getattr(args, "db", None)
+    _check_database(os.environ.get("TIERS_LIEU_DB") if db is None else db)
+    passphrase = os.environ.get("TIERS_LIEU_DB_PASSPHRASE")
+    if passphrase is not None:
+        readable_argument(passphrase, "TIERS_LIEU_DB_PASSPHRASE")
+    for name, option in OUTPUTS:
+        out = getattr(args, name, None)
+        if out is None:
+            continue
+        if name == "out":  # the FEC export takes a folder, and names its file itself
+            check_output_name(out, option, folder_ok=getattr(args, "command", "") == "export")
+        refuse_the_base(Path(out), getattr(args, "db", None), option)
