@@ -196,7 +196,7 @@ def run_export(args: argparse.Namespace) -> int:
     kind = KINDS[args.kind]
     try:
         start, end = check_request(kind, args)
-        out = output_path(args.out, folder_ok=args.kind == "fec")
+        out = output_path(args.out)
         with build(getattr(args, "db", None)) as app:
             site = app.sites.resolve(args.site) if args.site else None
             request = ExportRequest(start=start, end=end, site=site, fmt=args.fmt, out=out)

@@ -261,10 +261,10 @@ def period_of(date_from: str, date_to: str) -> tuple[date, date]:
     return start, end
 
 
-def output_path(out: str | Path, option: str = "--out", *, folder_ok: bool = False) -> Path:
-    """``--out``, whose folder must exist (nothing is created behind the user's back) and
-    which names a file (:func:`check_output_name`), or a folder where ``folder_ok``."""
-    path = check_output_name(out, option, folder_ok=folder_ok)
+def output_path(out: str | Path, option: str = "--out") -> Path:
+    """``--out``, whose folder must exist (nothing is created behind the user's back); its
+    name was checked before the command ran (:func:`check_arguments`)."""
+    path = Path(out)
     if not path.parent.is_dir():
         raise ComptoirError(
             _("{option} : le dossier « {folder} » n'existe pas.").format(
@@ -389,5 +389,6 @@ def check_arguments(argv: Sequence[str], args: argparse.Namespace) -> None:
         if out is None:
             continue
         if name == "out":  # the FEC export takes a folder, and names its file itself
-            check_output_name(out, option, folder_ok=getattr(args, "command", "") == "export")
+            fec = (getattr(args, "command", ""), getattr(args, "kind", "")) == ("export", "fec")
+            check_output_name(out, option, folder_ok=fec)
         refuse_the_base(Path(out), getattr(args, "db", None), option)
