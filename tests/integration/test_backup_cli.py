@@ -50,7 +50,7 @@ def test_backup_then_restore_round_trip(
 
     assert "Base restaurée" in capsys.readouterr().out
     assert names(db_path) == ["Avant"]
-    [kept] = (db_path.parent / "sauvegardes").glob("avant-restauration-*.sqlite")
+    [kept] = (db_path.parent / "sauvegardes" / "comptoir").glob("avant-restauration-*.sqlite")
     assert names(kept) == ["Après", "Avant"]
 
 
@@ -114,7 +114,7 @@ def test_restore_is_refused_while_another_comptoir_holds_the_base(
         desk.kill()
         desk.wait()
     assert names(db_path) == ["Après", "Avant", "Pendant"]
-    assert list((db_path.parent / "sauvegardes").glob("avant-restauration-*")) == []
+    assert list((db_path.parent / "sauvegardes" / "comptoir").glob("avant-restauration-*")) == []
     assert not db_path.with_name(db_path.name + ".restauration").exists()
     # Once the desk is closed, the same restore goes through.
     assert cli(["--db", str(db_path), "restore", str(out)]) == 0
@@ -123,7 +123,7 @@ def test_restore_is_refused_while_another_comptoir_holds_the_base(
 
 def killed_backup_leftovers(folder: Path, count: int) -> list[Path]:
     """What backups killed while writing their copy leave (no backup runs now)."""
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     left = []
     for minute in range(count):
         partial = folder / f"comptoir-2026112{minute}-090000.sqlite.partiel"
@@ -136,7 +136,7 @@ def test_backup_from_the_command_line_first_removes_what_killed_backups_left(
     db_path: Path, tmp_path: Path
 ) -> None:
     add_site(db_path, "Avant")
-    left = killed_backup_leftovers(db_path.parent / "sauvegardes", 3)
+    left = killed_backup_leftovers(db_path.parent / "sauvegardes" / "comptoir", 3)
     out = tmp_path / "copie.sqlite"
 
     done = subprocess.run(
@@ -162,7 +162,7 @@ def test_restore_from_the_command_line_tidies_first(
     add_site(db_path, "Avant")
     out = tmp_path / "copie.sqlite"
     assert cli(["--db", str(db_path), "backup", "--out", str(out)]) == 0
-    [left] = killed_backup_leftovers(db_path.parent / "sauvegardes", 1)
+    [left] = killed_backup_leftovers(db_path.parent / "sauvegardes" / "comptoir", 1)
     restore = db_path.with_name(db_path.name + ".restauration")  # a restore killed earlier
     restore.write_bytes(b"\x02" * 100_000)
     capsys.readouterr()

@@ -130,4 +130,3 @@ def test_a_base_whose_name_holds_a_percent_sign_is_made_and_read(
     assert (code, "Traceback" in err) == (0, False), err
     code, err = run(capsys, "--db", str(base), "audit", "verifier")
     assert code == 0, err
-

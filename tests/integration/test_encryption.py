@@ -22,6 +22,7 @@ from tiers_lieu.__main__ import main
 from tiers_lieu.app import build
 from tiers_lieu.cli.encrypt import NEW_PASSPHRASE_ENV
 from tiers_lieu.encryption import PASSPHRASE_ENV, SQLITE_HEADER, key_file_for
+from tiers_lieu.services.backups import BackupService
 
 pytestmark = pytest.mark.skipif(not encryption.available(), reason="sqlcipher3 absent")
 
@@ -204,15 +205,15 @@ def test_change_passphrase_also_opens_the_backups(
 ) -> None:
     encrypt(plain, capsys, monkeypatch)
     monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
-    assert cli(["--db", str(plain), "backup", "--out", str(plain.parent / "sauvegardes" /
-                "comptoir-20260314-180000.sqlite")]) == 0  # fmt: skip
+    out = plain.parent / "sauvegardes" / "comptoir" / "comptoir-20260314-180000.sqlite"
+    assert cli(["--db", str(plain), "backup", "--out", str(out)]) == 0
     monkeypatch.setenv(NEW_PASSPHRASE_ENV, "phrase numéro deux")
 
     assert cli(["--db", str(plain), "encrypt", "--change-passphrase"]) == 0
     assert "Phrase de passe changée" in capsys.readouterr().out
 
     encryption.forget_keys()
-    backup = plain.parent / "sauvegardes" / "comptoir-20260314-180000.sqlite"
+    backup = plain.parent / "sauvegardes" / "comptoir" / "comptoir-20260314-180000.sqlite"
     with pytest.raises(keys.WrongPassphraseError):
         encryption.unlock(backup, PASSPHRASE)
     encryption.unlock(backup, "phrase numéro deux")
@@ -231,7 +232,7 @@ def test_backups_stay_encrypted_and_restore(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     name = a_last_name(plain)
-    old_plain = plain.parent / "sauvegardes" / "comptoir-20260301-120000.sqlite"
+    old_plain = plain.parent / "sauvegardes" / "comptoir" / "comptoir-20260301-120000.sqlite"
     assert cli(["--db", str(plain), "backup", "--out", str(old_plain)]) == 0
     encrypt(plain, capsys, monkeypatch)
     # The plain copy made before was re-made encrypted.
@@ -254,9 +255,24 @@ def test_backups_stay_encrypted_and_restore(
     assert "Base restaurée" in capsys.readouterr().out
     assert_encrypted(plain, name)
     assert site_names(plain) == ["Le Comptoir de Felletin"]
-    [kept] = (plain.parent / "sauvegardes").glob("avant-restauration-*.sqlite")
+    [kept] = (plain.parent / "sauvegardes" / "comptoir").glob("avant-restauration-*.sqlite")
     assert_encrypted(kept, name)
     assert site_names(kept) == ["Après la copie", "Le Comptoir de Felletin"]
+
+
+def test_encrypting_a_base_leaves_another_base_backups_of_its_folder_alone(
+    plain: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = plain.with_name("la-grange.sqlite")
+    shutil.copyfile(plain, other)
+    other_copy = BackupService(f"sqlite:///{other}").backup().path
+    before = other_copy.read_bytes()
+
+    encrypt(plain, capsys, monkeypatch)
+
+    # Still plain, readable by its own base, which has no key.
+    assert other_copy.read_bytes() == before
+    assert not key_file_for(other_copy).exists()
 
 
 def test_restoring_an_old_plain_copy_keeps_the_base_encrypted(
@@ -302,7 +318,9 @@ def test_migrations_run_on_an_encrypted_base(
         assert app.sites.list_sites()[0].name == "Le Comptoir de Felletin"
     finally:
         app.close()
-    [before] = (plain.parent / "sauvegardes").glob(f"avant-migration-{current}-*.sqlite")
+    [before] = (plain.parent / "sauvegardes" / "comptoir").glob(
+        f"avant-migration-{current}-*.sqlite"
+    )
     assert_encrypted(before, a_last_name_encrypted(before))
 
 

@@ -58,7 +58,7 @@ def desk(demo_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "comptoir.sqlite"
     shutil.copyfile(demo_db, path)
     BackupService(f"sqlite:///{path}").backup(
-        path.parent / "sauvegardes" / "comptoir-20260301-120000.sqlite"
+        path.parent / "sauvegardes" / "comptoir" / "comptoir-20260301-120000.sqlite"
     )
     return path
 
@@ -124,7 +124,7 @@ def test_a_start_after_a_kill_finishes_or_undoes_the_encryption(
     desk: Path, step: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     secret = a_last_name(desk)
-    backup = desk.parent / "sauvegardes" / "comptoir-20260301-120000.sqlite"
+    backup = desk.parent / "sauvegardes" / "comptoir" / "comptoir-20260301-120000.sqlite"
     printed = killed_encrypt(desk, step)
     witness = None
     if step in ("echange", "echange-sauvegarde"):
@@ -150,7 +150,7 @@ def test_a_start_after_a_kill_finishes_or_undoes_the_encryption(
         assert desk.read_bytes().startswith(SQLITE_HEADER)
         assert not key_file_for(desk).exists()
         assert files_holding(desk.parent, secret) == sorted(
-            ["comptoir.sqlite", "sauvegardes/comptoir-20260301-120000.sqlite"]
+            ["comptoir.sqlite", "sauvegardes/comptoir/comptoir-20260301-120000.sqlite"]
         )
         return
     # Rolled forward: encrypted, the code printed before the kill is the right one.
@@ -163,7 +163,9 @@ def test_a_start_after_a_kill_finishes_or_undoes_the_encryption(
         assert files_holding(desk.parent, secret) == []
     else:
         assert "1 sauvegarde reste en clair : relancez « tiers-lieu encrypt »" in said
-        assert files_holding(desk.parent, secret) == ["sauvegardes/comptoir-20260301-120000.sqlite"]
+        assert files_holding(desk.parent, secret) == [
+            "sauvegardes/comptoir/comptoir-20260301-120000.sqlite"
+        ]
         assert not key_file_for(backup).exists()  # still plain, so still to re-make
     encryption.forget_keys()
     monkeypatch.setenv(NEW_PASSPHRASE_ENV, "une phrase toute neuve")
@@ -194,7 +196,10 @@ def test_encrypt_run_again_after_a_kill_says_what_it_did_and_finishes(
         assert "déjà chiffrée" in out and "1 sauvegarde en clair a été refaite chiffrée" in out
     assert leftovers(desk.parent) == []
     assert files_holding(desk.parent, secret) == []
-    for path in (desk, desk.parent / "sauvegardes" / "comptoir-20260301-120000.sqlite"):
+    for path in (
+        desk,
+        desk.parent / "sauvegardes" / "comptoir" / "comptoir-20260301-120000.sqlite",
+    ):
         assert key_file_for(path).exists()
         assert site_names(path) == ["Le Comptoir de Felletin"]
 

@@ -89,7 +89,7 @@ def desk(db_path: Path) -> Path:
 
 
 def test_backups_killed_mid_way_leave_nothing_after_the_next_start(desk: Path) -> None:
-    folder = desk.parent / "sauvegardes"
+    folder = desk.parent / "sauvegardes" / "comptoir"
     real = {name: data for name, data in folder_state(folder).items() if name.endswith(".sqlite")}
     # Three short starts, each killed while its backup was being verified.
     for minute in range(3):
@@ -107,7 +107,7 @@ def test_backups_killed_mid_way_leave_nothing_after_the_next_start(desk: Path) -
 
 
 def test_a_backup_being_written_by_another_process_is_left_alone(desk: Path) -> None:
-    folder = desk.parent / "sauvegardes"
+    folder = desk.parent / "sauvegardes" / "comptoir"
     writing = stalled_backup(desk, "2026-03-02T11:00:00")
     try:
         tidy_at_start(f"sqlite:///{desk}")  # another desk starts meanwhile
@@ -126,7 +126,7 @@ def test_a_backup_being_written_by_another_process_is_left_alone(desk: Path) -> 
 
 
 def test_crafted_leftovers_go_and_real_files_stay(desk: Path) -> None:
-    folder = desk.parent / "sauvegardes"
+    folder = desk.parent / "sauvegardes" / "comptoir"
     restore = desk.with_name(desk.name + ".restauration")
     shutil.copyfile(desk, restore)
     restore.with_name(restore.name + "-journal").write_bytes(b"j" * 512)
@@ -162,7 +162,9 @@ def test_a_restore_still_running_keeps_its_file_and_a_dead_one_loses_it_at_once(
 ) -> None:
     restore = desk.with_name(desk.name + ".restauration")
     shutil.copyfile(desk, restore)
-    with restore_under_way(desk, desk.parent / "sauvegardes"):  # a restore writing it now
+    with restore_under_way(
+        desk, desk.parent / "sauvegardes" / "comptoir"
+    ):  # a restore writing it now
         tidy_at_start(f"sqlite:///{desk}")
         assert restore.exists()
     tidy_at_start(f"sqlite:///{desk}")  # no restore runs: its file is a leftover
@@ -273,7 +275,7 @@ def one_schema_back(db: Path) -> str:
 def test_a_start_killed_while_copying_before_its_migration_leaves_no_false_backup(
     desk: Path,
 ) -> None:
-    folder = desk.parent / "sauvegardes"
+    folder = desk.parent / "sauvegardes" / "comptoir"
     revision = one_schema_back(desk)
     kill(stalled_copy("avant-migration", START, str(desk)))
 
@@ -293,7 +295,7 @@ def test_a_start_killed_while_copying_before_its_migration_leaves_no_false_backu
 
 
 def test_a_killed_restore_leaves_nothing_after_the_next_start(desk: Path) -> None:
-    folder = desk.parent / "sauvegardes"
+    folder = desk.parent / "sauvegardes" / "comptoir"
     app = build(str(desk))
     app.sites.init_site(name="Ajouté ensuite", commune_name="Felletin", insee_code="23079")
     app.close()

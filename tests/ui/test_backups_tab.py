@@ -130,7 +130,7 @@ def test_external_folder_gets_a_copy_and_the_warning_goes(
     usb.mkdir()
     tab.set_external_folder(usb)
     QApplication.processEvents()
-    assert len(list(usb.glob("comptoir-*.sqlite"))) == 1
+    assert len(list((usb / "comptoir").glob("comptoir-*.sqlite"))) == 1
     assert "externe" in texts(tab.model, BackupsModel.Columns.PLACE)
     assert not tab.warning_label.isVisibleTo(tab)
     assert "jamais" not in tab.external_label.text()
@@ -167,7 +167,7 @@ def test_auto_backups_copy_at_start_then_only_after_changes(
     # Nobody at this desk: idle after 1 ms (tests/ui/test_start_checks.py: a key press waits).
     timer = install_auto_backups(app, owner, idle_ms=1)
     assert timer is not None and timer.isActive()
-    folder = db_path.parent / "sauvegardes"
+    folder = db_path.parent / "sauvegardes" / "comptoir"
     qtbot.waitUntil(lambda: len(list(folder.glob("comptoir-*.sqlite"))) == 1, timeout=5000)
     # The copy runs in a background thread, which notes the file's state once it is done.
     qtbot.waitUntil(lambda: not BackupService(app.url).changed_since_last_backup(), timeout=5000)

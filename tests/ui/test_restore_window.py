@@ -102,7 +102,7 @@ def test_a_visit_counted_after_a_restore_lands_in_the_restored_base(
         assert set(uow.session.exec(select(Visit.id)).all()) == {before, after}
     app.close()  # the file read as another program would
     assert visit_ids(db_path) == {before, after}
-    [kept] = (db_path.parent / "sauvegardes").glob("avant-restauration-*.sqlite")
+    [kept] = (db_path.parent / "sauvegardes" / "comptoir").glob("avant-restauration-*.sqlite")
     assert visit_ids(kept) == {before, typed_since}
 
 
@@ -180,7 +180,7 @@ def test_the_window_refuses_while_another_desk_has_the_base_open(
     later = count(window, service.id)  # the desk goes on, on its own base
     with app.uow() as uow:
         assert set(uow.session.exec(select(Visit.id)).all()) == {typed_since, later}
-    assert list((db_path.parent / "sauvegardes").glob("avant-restauration-*")) == []
+    assert list((db_path.parent / "sauvegardes" / "comptoir").glob("avant-restauration-*")) == []
 
 
 HOLDER = """

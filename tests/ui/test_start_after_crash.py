@@ -99,8 +99,8 @@ def test_leftovers_removed_at_start_are_said_in_the_status_bar(
         username="lea", display_name="Léa", password="tilleul-2026", role=Role.COORDINATOR
     )
     app.close()
-    folder = db_path.parent / "sauvegardes"
-    folder.mkdir(exist_ok=True)
+    folder = db_path.parent / "sauvegardes" / "comptoir"
+    folder.mkdir(parents=True, exist_ok=True)
     for minute in range(2):  # two backups killed while writing their copy
         (folder / f"comptoir-2026112{minute}-0900.sqlite.partiel").write_bytes(b"\x01" * 3_000_000)
     shown: list[str] = []

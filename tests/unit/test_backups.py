@@ -126,7 +126,8 @@ def test_automatic_backup_thins_and_writes_external_folder_when_present(
         "comptoir-20261104-150000.sqlite",
         "comptoir-20261122-150000.sqlite",
     ]
-    assert (usb / "comptoir-20261122-150000.sqlite").is_file()
+    # On the key, in the base's own folder: two bases may share a key.
+    assert (usb / "comptoir" / "comptoir-20261122-150000.sqlite").is_file()
 
 
 def test_maybe_backup_only_after_changes(db_path: Path, tmp_path: Path) -> None:
@@ -155,9 +156,9 @@ def test_thinning_removes_what_interrupted_backups_left(db_path: Path, tmp_path:
     folder = tmp_path / "sauv"
     service = BackupService(f"sqlite:///{db_path}", folder=folder)
     service.backup(now=NOW - timedelta(days=1))
-    folder_usb = tmp_path / "cle"
-    folder_usb.mkdir()
-    service.set_external_folder(folder_usb)
+    folder_usb = tmp_path / "cle" / "comptoir"
+    folder_usb.mkdir(parents=True)
+    service.set_external_folder(folder_usb.parent)
     for where in (folder, folder_usb):
         for minute in range(3):  # three starts cut while their copy was being written
             partial = _leftover(where / f"comptoir-2026112{minute}-0900.sqlite.partiel", 1 << 20)

@@ -5,9 +5,11 @@ miss committed pages) and is verified with ``PRAGMA integrity_check`` before any
 is dropped, so a failing disk never leaves the desk with only bad copies. A copy is written
 as ``….partiel`` and renamed once verified; what a killed backup leaves is removed at the next
 start and at each thinning (:mod:`tiers_lieu.services.leftovers`), so that the folder stays
-bounded, but never while a backup holds the folder's lock. Copies live in a
-``sauvegardes`` folder beside the database (for the default file, ``data_dir()/sauvegardes``)
-and, when a second folder (USB key, NAS) is chosen and present, there too. The same folder
+bounded, but never while a backup holds the folder's lock. Copies live in the base's own
+folder, ``sauvegardes/<name of the base>/`` beside it (for the default file,
+``data_dir()/sauvegardes/comptoir``; bases kept side by side never share one, see
+:mod:`~tiers_lieu.services.backup_adoption`) and, when a second folder (USB key, NAS) is
+chosen and present, in the base's own folder there too. The same folder
 holds the copy kept before a migration (:func:`keep_before_migration`, the same verified
 path) and before a restore; :mod:`tiers_lieu.services.backup_thinning` says which stay.
 The choice of that folder, the date of the last external copy and the fingerprint of the
@@ -143,8 +145,15 @@ class BackupService:
         write_whole(self._settings_path, json.dumps(data, indent=2).encode("utf-8"))
 
     def external_folder(self) -> Path | None:
+        """The second folder chosen (a USB key, a NAS); the copies go to the base's own
+        folder in it (:meth:`folders`)."""
         value = self._settings().get("external_folder")
         return Path(value) if value else None
+
+    def folders(self) -> list[Path]:
+        """Where this base's copies are: its backup folder and, when the external folder is
+        plugged in, the base's own folder in it."""
+        return leftovers.backup_folders(self.db_path, self.folder)
 
     def set_external_folder(self, folder: Path | None) -> None:
         self._save_settings(external_folder=str(folder) if folder else None)
@@ -203,9 +212,10 @@ class BackupService:
         return info
 
     def _write_external(self, source: Path, now: datetime) -> None:
-        folder = self.external_folder()
-        if folder is None or not folder.is_dir():
+        folders = self.folders()
+        if len(folders) < 2:
             return
+        folder = folders[1]
         try:
             with leftovers.backup_under_way(folder):
                 _write_verified_copy(source, folder / source.name)
@@ -251,10 +261,10 @@ class BackupService:
     def list_backups(self) -> list[BackupInfo]:
         """Every copy of the backup folder and of the external folder, newest first."""
         found: list[BackupInfo] = []
-        external = self.external_folder()
-        for folder, is_external in ((self.folder, False), (external, True)):
-            if folder is None or not folder.is_dir():
+        for index, folder in enumerate(self.folders()):
+            if not folder.is_dir():
                 continue
+            is_external = index > 0
             for path in folder.glob("*.sqlite"):
                 stat = path.stat()
                 stamp = stamp_of(path) or datetime.fromtimestamp(stat.st_mtime)

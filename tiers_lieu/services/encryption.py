@@ -72,7 +72,7 @@ class EncryptionService:
         """Finish or undo an encryption (of the base or of its backups) cut short; what was
         done, in French. Refused while another process is encrypting the base."""
         notes = swap.finish_interrupted(self.db_path, running_is_error=True)
-        for folder in self._backup_folders():
+        for folder in self.backups.folders():
             cleaned = leftovers.clean_backup_folder(folder)
             notes += [swap.plain_copy_wiped_message(path) for path in cleaned.wiped]
             if cleaned.removed:
@@ -191,16 +191,12 @@ class EncryptionService:
                 )
             )
 
-    def _backup_folders(self) -> list[Path]:
-        external = self.backups.external_folder()
-        return [self.backups.folder] + ([external] if external and external.is_dir() else [])
-
     def _reencrypt_backups(self, key: bytes, result: EncryptionResult) -> EncryptionResult:
         external = self.backups.external_folder()
         missing = external if external is not None and not external.is_dir() else None
         done: list[Path] = []
         left: list[Path] = []
-        for folder in self._backup_folders():
+        for folder in self.backups.folders():
             if not folder.is_dir():
                 continue
             for copy in sorted(folder.glob("*.sqlite")):

@@ -99,9 +99,16 @@ class Cleanup:
         self.wiped += other.wiped
 
 
+def base_folder_name(db_path: Path) -> str:
+    """The name of a base's own folder among backups: ``lieu`` for ``lieu.sqlite``."""
+    return db_path.stem if db_path.suffix == ".sqlite" else db_path.name
+
+
 def backup_folder_of(db_path: Path) -> Path:
-    """Where the backups of ``db_path`` go, and the lock of the work under way on it."""
-    return db_path.parent / FOLDER_NAME
+    """Where the backups of ``db_path`` go, and the lock of the work under way on it:
+    ``sauvegardes/<name>/`` beside it, one folder per base, so that bases kept side by side
+    never thin, encrypt or list each other's copies."""
+    return db_path.parent / FOLDER_NAME / base_folder_name(db_path)
 
 
 def backup_settings(folder: Path) -> dict[str, str]:
@@ -290,12 +297,15 @@ def clean_beside_base(db_path: Path, *, locked: bool | None = None) -> Cleanup:
     return done
 
 
-def backup_folders(db_path: Path) -> list[Path]:
-    """The backup folder of the base at ``db_path`` and its external folder when plugged in."""
-    folder = backup_folder_of(db_path)
+def backup_folders(db_path: Path, folder: Path | None = None) -> list[Path]:
+    """The backup folder of the base at ``db_path`` (``folder`` when given) and, when the
+    external folder chosen is plugged in, the base's own folder in it."""
+    folder = folder or backup_folder_of(db_path)
     value = backup_settings(folder).get("external_folder")
     external = Path(value) if value else None
-    return [folder] + ([external] if external is not None and external.is_dir() else [])
+    if external is None or not external.is_dir():
+        return [folder]
+    return [folder, external / base_folder_name(db_path)]
 
 
 def tidy_at_start(url: str) -> StartNotes:
@@ -312,6 +322,9 @@ def tidy_at_start(url: str) -> StartNotes:
     alerts: list[str] = []
     done = Cleanup()
     try:
+        from tiers_lieu.services.backup_adoption import adopt_shared_backups
+
+        adopt_shared_backups(db_path)
         journal = swap.Journal.load(db_path)
         alerts += swap.finish_interrupted(db_path)
         done.merge(clean_beside_base(db_path))
