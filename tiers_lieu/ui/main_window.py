@@ -37,7 +37,7 @@ from tiers_lieu.i18n import _
 from tiers_lieu.labels import role_label
 from tiers_lieu.services.access import Permission
 from tiers_lieu.services.readmodels import SiteInfo, UserInfo
-from tiers_lieu.ui import connection, mnemonic_select, ops, options, tab_keys
+from tiers_lieu.ui import connection, leaving, mnemonic_select, ops, options, tab_keys
 from tiers_lieu.ui.audit_check import TILL_JOURNAL, ChainCheck, warn_if_broken
 from tiers_lieu.ui.data_changed import DataChanged
 from tiers_lieu.ui.errors import show_error
@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
             app, self, user=lambda: self._user, site=lambda: self._site, home=self.nav
         )
         self.desk_lock.user_switched.connect(self.set_user)
+        self.desk_lock.locked.connect(self.on_desk_locked)
         self.site_changed.connect(self.desk_lock.on_window_site_changed)
         mnemonic_select.install()  # Alt+letter on a label selects its field's text
 
@@ -302,7 +303,9 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_section_site_updated(self, site: SiteInfo) -> None:
-        """The place was renamed or moved: follow it, and rebuild the other sections."""
+        """The place was renamed or moved: follow it, and rebuild the other sections (what
+        they hold unsaved is saved first, or dropped, as the person chooses)."""
+        leaving.may_leave(self, self.stack, can_stay=False)
         self._site = site
         self._sites = self._app.sites.list_sites()
         with QSignalBlocker(self.site_combo):
@@ -330,7 +333,18 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def on_site_combo_activated(self, index: int) -> None:
-        self.set_site(self._sites[index])
+        chosen = self._sites[index]
+        changing = self._site is not None and chosen.id != self._site.id
+        if changing and not leaving.may_leave(self, self.stack):
+            self._show_site()  # the list shows the place still open
+            return
+        self.set_site(chosen)
+
+    @Slot()
+    def on_desk_locked(self) -> None:
+        """Saved while the person who typed it is still the one signed in: someone else
+        unlocking gets every section rebuilt for them."""
+        leaving.save_quietly(self.stack)
 
     @Slot()
     def on_change_site_triggered(self) -> None:
@@ -466,6 +480,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not ops.may_close(self, event):  # an export at work: wait for it, or stay
+            return
+        if not leaving.may_leave(self, self.stack):  # hours typed, not saved: save or stay
+            event.ignore()
             return
         if self._remember_geometry:
             remember_geometry(self)

@@ -367,10 +367,19 @@ class DeskEntries(QWidget):
         self.undo_button.setEnabled(bool(self._undo))
 
     # -- the details of the last entry ------------------------------------------------------
-    def _save_details(self) -> bool:
+    def unsaved_work(self) -> str | None:
+        """The details typed for the last entry and not saved (ui/leaving.py)."""
+        if not self.details.is_dirty():
+            return None
+        return _("Accueil : les détails de la dernière visite comptée")
+
+    def save_work(self, *, quiet: bool = False) -> bool:
+        return self._save_details(quiet=quiet)
+
+    def _save_details(self, *, quiet: bool = False) -> bool:
         passage = self.details.passage
         if passage is not None:
-            return self._save_passage(passage)
+            return self._save_passage(passage, quiet=quiet)
         visit = self.details.visit
         if visit is None:
             return True
@@ -387,7 +396,8 @@ class DeskEntries(QWidget):
                 public_id=values.public_id,
             )
         except Exception as exc:
-            show_error(self, exc)
+            if not quiet:
+                show_error(self, exc)
             return False
         self._undo = [saved if v.id == saved.id else v for v in self._undo]
         self.details.set_visit(saved, self.now().date())
@@ -401,12 +411,13 @@ class DeskEntries(QWidget):
         self.changes.announce(self, Topic.VISITS)
         return True
 
-    def _save_passage(self, passage: PassageInfo) -> bool:
+    def _save_passage(self, passage: PassageInfo, *, quiet: bool = False) -> bool:
         """The number of people of the passage shown in the details panel."""
         try:
             saved = self._app.passages.complete(passage.id, count=self.details.count_spin.value())
         except Exception as exc:
-            show_error(self, exc)
+            if not quiet:
+                show_error(self, exc)
             return False
         self._undo = [
             saved if v.id == saved.id and isinstance(v, PassageInfo) else v for v in self._undo

@@ -258,6 +258,20 @@ class TimeTab(QWidget):
             text += " — " + _("non enregistré")
         self.total_label.setText(text)
 
+    # -- work not saved (ui/leaving.py) ------------------------------------------------------
+    def unsaved_work(self) -> str | None:
+        self.view.delegate.commit_open_editor()
+        if not self.model.dirty:
+            return None
+        member = self._member()
+        return _("Temps passé : les heures de la semaine du {monday} ({post})").format(
+            monday=format_date(self._monday, "long"),
+            post=member.label if member is not None else "?",
+        )
+
+    def save_work(self, *, quiet: bool = False) -> bool:
+        return self.save(quiet=quiet)
+
     # -- changing post or week ---------------------------------------------------------------
     def may_leave(self) -> bool:
         """Whether the hours shown may be left: saved, or the person chose to save or drop
@@ -329,22 +343,25 @@ class TimeTab(QWidget):
     def on_save(self) -> None:
         self.save()
 
-    def save(self) -> bool:
-        """Save the week shown, whole; ``True`` when it is saved."""
+    def save(self, *, quiet: bool = False) -> bool:
+        """Save the week shown, whole; ``True`` when it is saved. Refused, it says why in a
+        dialog, or nothing when ``quiet`` (the desk locking)."""
         self.view.delegate.commit_open_editor()
         if self._job_id is None:
             return False
         bad = self.model.unreadable()
         if bad is not None:
             self.view.setCurrentIndex(self.model.index(bad.row, bad.column))
-            QMessageBox.warning(self, _("Heures illisibles"), bad.message)
+            if not quiet:
+                QMessageBox.warning(self, _("Heures illisibles"), bad.message)
             return False
         try:
             grid = self._app.time_sheets.save_week(
                 self._site.id, self._job_id, self._monday, self.model.week_lines()
             )
         except Exception as exc:
-            show_error(self, exc)
+            if not quiet:
+                show_error(self, exc)
             return False
         self._show_grid(grid)
         self.status.confirm(
