@@ -206,6 +206,7 @@ def test_change_passphrase_also_opens_the_backups(
     encrypt(plain, capsys, monkeypatch)
     monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
     out = plain.parent / "sauvegardes" / "comptoir" / "comptoir-20260314-180000.sqlite"
+    out.parent.mkdir(parents=True, exist_ok=True)  # backup --out makes no folder
     assert cli(["--db", str(plain), "backup", "--out", str(out)]) == 0
     monkeypatch.setenv(NEW_PASSPHRASE_ENV, "phrase numéro deux")
 
@@ -233,6 +234,7 @@ def test_backups_stay_encrypted_and_restore(
 ) -> None:
     name = a_last_name(plain)
     old_plain = plain.parent / "sauvegardes" / "comptoir" / "comptoir-20260301-120000.sqlite"
+    old_plain.parent.mkdir(parents=True, exist_ok=True)  # backup --out makes no folder
     assert cli(["--db", str(plain), "backup", "--out", str(old_plain)]) == 0
     encrypt(plain, capsys, monkeypatch)
     # The plain copy made before was re-made encrypted.
@@ -240,6 +242,7 @@ def test_backups_stay_encrypted_and_restore(
 
     monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
     copy = tmp_path / "cle-usb" / "copie.sqlite"
+    copy.parent.mkdir()
     assert cli(["--db", str(plain), "backup", "--out", str(copy)]) == 0
     assert_encrypted(copy, name)
     assert sorted(p.name for p in copy.parent.iterdir()) == [
@@ -283,6 +286,7 @@ def test_restoring_an_old_plain_copy_keeps_the_base_encrypted(
 ) -> None:
     name = a_last_name(plain)
     outside = tmp_path / "ailleurs" / "ancienne.sqlite"
+    outside.parent.mkdir()
     assert cli(["--db", str(plain), "backup", "--out", str(outside)]) == 0
     encrypt(plain, capsys, monkeypatch)
     monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)

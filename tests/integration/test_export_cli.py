@@ -90,10 +90,12 @@ def test_bad_options_are_refused_in_french_before_anything_is_written(
     kinds: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     out = tmp_path / "sortie.xlsx"
-    assert run(tmp_path / "base.sqlite", *argv, "--out", str(out)) == 2
-    assert message in capsys.readouterr().err
+    base = tmp_path / "base.sqlite"
+    base.write_text("pas une base\n")  # opened, it would be refused as unreadable
+    assert run(base, *argv, "--out", str(out)) == 2
+    assert message in capsys.readouterr().err  # refused before the base was opened
     assert not out.exists() and CALLS == []
-    assert not (tmp_path / "base.sqlite").exists()  # refused before the base was opened
+    assert base.read_text() == "pas une base\n"
 
 
 def test_an_unknown_place_or_folder_is_refused(

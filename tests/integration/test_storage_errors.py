@@ -134,6 +134,7 @@ def test_a_backup_on_a_full_disk_exits_2_and_leaves_no_partial_copy(
 ) -> None:
     app.close()
     out = tmp_path / "cle" / "copie.sqlite"
+    out.parent.mkdir()
     limit = db_path.stat().st_size // 3  # the copy is larger than the disk has room for
     done = subprocess.run(
         [

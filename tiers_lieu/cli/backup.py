@@ -40,7 +40,8 @@ def add_backup_parser(subparsers: Any) -> None:
         "restore", help=_("remplace la base de données par une sauvegarde vérifiée")
     )
     restore.add_argument("file", type=Path, metavar=_("FICHIER"))
-    restore.set_defaults(run=run_restore)
+    # A restore may put a backup where the base is gone (a new computer): no base needed.
+    restore.set_defaults(run=run_restore, needs_base=False)
 
 
 def _backups(args: argparse.Namespace) -> BackupService:
@@ -54,6 +55,8 @@ def _backups(args: argparse.Namespace) -> BackupService:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    """``--out``'s folder was checked before (:func:`~tiers_lieu.cli.parser.check_arguments`):
+    nothing is made for it."""
     try:
         info = _backups(args).backup(args.out)
     except ComptoirError as exc:

@@ -123,11 +123,7 @@ def run_bundle(args: argparse.Namespace) -> int:
 def _key(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
 
-    out = Path(args.out) if args.out else None
-    if out is not None and not out.parent.is_dir():
-        raise ComptoirError(
-            _("--out : le dossier « {folder} » n'existe pas.").format(folder=out.parent)
-        )
+    out = Path(args.out) if args.out else None  # its folder exists (check_arguments)
     with build(getattr(args, "db", None)) as app:
         site = app.sites.resolve(args.site)
         keys = app.place_keys

@@ -41,7 +41,7 @@ def add_caisse_parser(subparsers: Any) -> None:
         metavar=_("ARCHIVE"),
         help=_("archive .zip à vérifier (sans elle : le journal de la base)"),
     )
-    check.set_defaults(run=run_verify)
+    check.set_defaults(run=run_verify, needs_base=_needs_base)
     archive = actions.add_parser(
         "archiver", help=_("écrit l'archive signée d'un mois ou d'une année clôturés")
     )
@@ -60,8 +60,15 @@ def add_caisse_parser(subparsers: Any) -> None:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(message + "\n")
+    """The refusal said as every command says it (« Erreur : … »), exit 2."""
+    sys.stderr.write(_("Erreur : {message}").format(message=message) + "\n")
     return EXIT_USAGE
+
+
+def _needs_base(args: argparse.Namespace) -> bool:
+    """``caisse verifier`` reads the base's journal; given an archive, it checks it without
+    one when there is none (an accountant's computer)."""
+    return args.archive is None
 
 
 def run_verify(args: argparse.Namespace) -> int:

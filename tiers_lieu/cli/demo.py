@@ -7,7 +7,8 @@ import argparse
 import time
 from typing import Any
 
-from tiers_lieu.i18n import _
+from tiers_lieu.cli.init import removed_if_refused
+from tiers_lieu.i18n import _, format_number
 
 EXIT_OK = 0
 SCALES = ("small", "medium", "large", "network")
@@ -20,16 +21,16 @@ def add_demo_parser(subparsers: Any) -> None:
     parser.add_argument("--scale", choices=SCALES, default="small", help=_("taille des données"))
     parser.add_argument("--seed", type=int, default=1, help=_("graine du tirage (reproductible)"))
     parser.add_argument("--site", default=None, metavar=_("NOM"), help=_("lieu à remplir"))
-    parser.set_defaults(run=run_demo)
+    parser.set_defaults(run=run_demo, needs_base=False)
 
 
 def run_demo(args: argparse.Namespace) -> int:
     from tiers_lieu.app import build
 
-    with build(args.db) as app:
+    with removed_if_refused(args.db), build(args.db) as app:
         started = time.perf_counter()
         summary = app.demo.generate(scale=args.scale, seed=args.seed, site_name=args.site)
         elapsed = time.perf_counter() - started
         print(summary.describe())
-        print(_("Terminé en {seconds} s.").format(seconds=f"{elapsed:.1f}"))
+        print(_("Terminé en {seconds} s.").format(seconds=format_number(elapsed, 1)))
     return EXIT_OK

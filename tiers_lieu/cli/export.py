@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tiers_lieu.cli.parser import output_path, period_of
+from tiers_lieu.cli.parser import period_of
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import N_, _
 
@@ -196,7 +196,7 @@ def run_export(args: argparse.Namespace) -> int:
     kind = KINDS[args.kind]
     try:
         start, end = check_request(kind, args)
-        out = output_path(args.out)
+        out = Path(args.out)  # in an existing folder (check_arguments)
         with build(getattr(args, "db", None)) as app:
             site = app.sites.resolve(args.site) if args.site else None
             request = ExportRequest(start=start, end=end, site=site, fmt=args.fmt, out=out)

@@ -11,6 +11,10 @@
   ``tiers_lieu.__main__`` then finishes or undoes what a crash cut short before the command
   runs, and says so on stderr. A command that does it its own way sets
   ``tidy_first=False`` with its ``run`` (``encrypt``; the window, which has no sub-command).
+- **An existing base.** Every sub-parser also gets ``needs_base=True``: a missing SQLite
+  file is refused before anything runs (:func:`refuse_a_missing_base`) rather than made
+  empty where a name was mistyped. The commands that make a base (``init``, ``demo``,
+  ``restore``) set ``needs_base=False``; ``caisse verifier`` a function of its arguments.
 - **argparse's own messages** (« utilisation : », « arguments non reconnus », « choix
   invalide », « affiche cette aide et quitte »…) come from ``gettext.gettext`` in the
   standard library, whose ids are English. ``argparse_fr.po`` next to this module translates
@@ -181,13 +185,13 @@ class _SubParsers(argparse._SubParsersAction):  # type: ignore[type-arg]
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
         parser = super().add_parser(name, **kwargs)
         add_global_options(parser, top_level=False)
-        parser.set_defaults(tidy_first=True)
+        parser.set_defaults(tidy_first=True, needs_base=True)
         if isinstance(parser, Parser):
             parser.is_sub_command = True
         return parser
 
 
-class _HelpFormatter(argparse.HelpFormatter):
+class _FrenchHeadings(argparse.HelpFormatter):
     """argparse writes « options: »; French puts a space before the colon."""
 
     def start_section(self, heading: str | None) -> None:
@@ -196,14 +200,25 @@ class _HelpFormatter(argparse.HelpFormatter):
         super().start_section(heading)
 
 
+@functools.cache
+def _french_formatter(formatter: type[argparse.HelpFormatter]) -> type[argparse.HelpFormatter]:
+    """``formatter`` (argparse's own, or the one a command asks for: ``export`` keeps its
+    description's lines) with the French headings."""
+    if issubclass(formatter, _FrenchHeadings):
+        return formatter
+    return type(f"French{formatter.__name__}", (_FrenchHeadings, formatter), {})
+
+
 class Parser(argparse.ArgumentParser):
-    """French (or English) usage, errors and help; usage errors exit 2 without a traceback."""
+    """French (or English) usage, errors and help; usage errors exit 2 without a traceback.
+    Every parser, whatever ``formatter_class`` it is given, writes French headings."""
 
     is_sub_command = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         translate_argparse()  # before argparse translates « -h »'s help and its group titles
-        kwargs.setdefault("formatter_class", _HelpFormatter)
+        formatter = kwargs.get("formatter_class", argparse.HelpFormatter)
+        kwargs["formatter_class"] = _french_formatter(formatter)
         super().__init__(*args, **kwargs)
         self.register("action", "parsers", _SubParsers)
 
@@ -261,16 +276,25 @@ def period_of(date_from: str, date_to: str) -> tuple[date, date]:
     return start, end
 
 
-def output_path(out: str | Path, option: str = "--out") -> Path:
-    """``--out``, whose folder must exist (nothing is created behind the user's back); its
-    name was checked before the command ran (:func:`check_arguments`)."""
-    path = Path(out)
-    if not path.parent.is_dir():
+def existing_folder(folder: str | Path, option: str) -> Path:
+    """A folder a command writes into (``--dossier``, the folder of ``--out``), which must
+    exist: nothing is created behind the user's back (a mistyped name would be made)."""
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
         raise ComptoirError(
-            _("{option} : le dossier « {folder} » n'existe pas.").format(
-                option=option, folder=path.parent
-            )
+            _("{option} : « {folder} » n'est pas un dossier.").format(option=option, folder=path)
         )
+    if not path.is_dir():
+        raise ComptoirError(
+            _("{option} : le dossier « {folder} » n'existe pas.").format(option=option, folder=path)
+        )
+    return path
+
+
+def output_path(out: str | Path, option: str = "--out") -> Path:
+    """``--out``, whose folder must exist (:func:`existing_folder`)."""
+    path = Path(out)
+    existing_folder(path.parent, option)
     return path
 
 
@@ -340,7 +364,8 @@ def readable_argument(value: str, what: str) -> None:
 
 
 OUTPUTS = (("out", "--out"), ("dossier", "--dossier"))
-"""The options naming what a command writes (checked before it runs)."""
+"""The options naming what a command writes (checked before it runs): ``--out`` a file in
+an existing folder, ``--dossier`` an existing folder."""
 
 
 DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
@@ -374,9 +399,45 @@ def _check_database(value: str | None) -> None:
         )
 
 
+def needs_base(args: argparse.Namespace) -> bool:
+    """Whether the command reads a base that must exist: every sub-command does
+    (``needs_base=True``, set by :class:`_SubParsers`) but those that make one (``init``,
+    ``demo``, ``restore``: ``False``) and ``caisse verifier``, which checks an archive
+    without a base (a function of the arguments). The window sets nothing: it has its own
+    first start."""
+    needed = getattr(args, "needs_base", False)
+    return bool(needed(args) if callable(needed) else needed)
+
+
+def refuse_a_missing_base(args: argparse.Namespace) -> None:
+    """A command that reads the base refuses a SQLite file that is not there, naming it,
+    rather than make an empty base (and its folders) where a name was mistyped. A
+    PostgreSQL base is the server's to know."""
+    if not needs_base(args):
+        return
+    from sqlalchemy.exc import ArgumentError
+
+    from tiers_lieu.db_location import resolve_db_url, sqlite_path
+
+    try:
+        path = sqlite_path(resolve_db_url(getattr(args, "db", None)))
+    except ArgumentError:
+        return  # not a database address: the command says so itself
+    if path is None or path.exists():
+        return
+    raise ComptoirError(
+        _(
+            "la base « {path} » n'existe pas (rien n'a été créé). Pour en créer une, lancez "
+            "« tiers-lieu init --site NOM » (ou « tiers-lieu demo » pour une base d'essai) ; "
+            "sinon, indiquez une base existante avec --db."
+        ).format(path=path)
+    )
+
+
 def check_arguments(argv: Sequence[str], args: argparse.Namespace) -> None:
     """Before any command runs: every argument (and the passphrase given by environment) is
-    text, and no output is a folder, a device or the base itself (French refusals, exit 2)."""
+    text, the base exists (unless the command makes it), no output is a folder, a device or
+    the base itself, and every output's folder exists (French refusals, exit 2)."""
     for value in argv:
         readable_argument(value, _("Argument"))
     db = getattr(args, "db", None)
@@ -384,6 +445,7 @@ def check_arguments(argv: Sequence[str], args: argparse.Namespace) -> None:
     passphrase = os.environ.get("TIERS_LIEU_DB_PASSPHRASE")
     if passphrase is not None:
         readable_argument(passphrase, "TIERS_LIEU_DB_PASSPHRASE")
+    refuse_a_missing_base(args)
     for name, option in OUTPUTS:
         out = getattr(args, name, None)
         if out is None:
@@ -392,3 +454,7 @@ def check_arguments(argv: Sequence[str], args: argparse.Namespace) -> None:
             fec = (getattr(args, "command", ""), getattr(args, "kind", "")) == ("export", "fec")
             check_output_name(out, option, folder_ok=fec)
         refuse_the_base(Path(out), getattr(args, "db", None), option)
+        if name == "out":
+            output_path(out, option)
+        else:
+            existing_folder(out, option)

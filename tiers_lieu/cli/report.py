@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tiers_lieu.cli.parser import output_path, period_of
+from tiers_lieu.cli.parser import period_of
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.heap import command_process, imports_outside_collector
 from tiers_lieu.i18n import _, format_date
@@ -102,7 +102,7 @@ def _open(db: str | None) -> tuple[Engine, SiteService, ReportService]:
 
 def _run(args: argparse.Namespace) -> int:
     start, end = period_of(args.date_from, args.date_to)
-    out = output_path(args.out)
+    out = Path(args.out)  # a file in an existing folder (check_arguments)
     engine, sites, reports = _open(getattr(args, "db", None))
     try:
         site_ids = None
