@@ -33,7 +33,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ from tiers_lieu.private_files import new_private_file, private_folder, write_who
 PASSPHRASE_ENV = "TIERS_LIEU_DB_PASSPHRASE"
 KEY_FILE_SUFFIX = ".cle.json"
 SQLITE_HEADER = b"SQLite format 3\x00"
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 
 Prompt = Callable[[Path], str]
 
@@ -283,11 +284,14 @@ def apply_key(connection: Any, key: bytes) -> None:
     connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
 
 
-def connect(path: Path, *, read_only: bool = False, key: bytes | None = _AUTO) -> Any:
-    """A DB-API connection on ``path``, keyed when the file is encrypted."""
+def connect(
+    path: Path, *, read_only: bool = False, key: bytes | None = _AUTO, immutable: bool = False
+) -> Any:
+    """A DB-API connection on ``path``, keyed when the file is encrypted; ``immutable``
+    (read-only only): a file nobody writes, read without any lock or side file."""
     if key is _AUTO:
         key = database_key(path)
-    target = f"file:{path}?mode=ro" if read_only else str(path)
+    target = read_only_uri(path, immutable=immutable) if read_only else str(path)
     if not read_only:
         with suppress(OSError):  # a folder that refuses it: SQLite says why
             new_private_file(path)  # a new file (a copy): 0600, as its side files then
@@ -299,16 +303,51 @@ def connect(path: Path, *, read_only: bool = False, key: bytes | None = _AUTO) -
     return connection
 
 
-def integrity_problems(path: Path, *, quick: bool = False) -> list[str]:
-    """What SQLite finds wrong with ``path`` (empty list: sound); a file without its key
-    file says so."""
-    pragma = "quick_check" if quick else "integrity_check"
+def read_only_uri(path: Path, *, immutable: bool = False) -> str:
+    """The ``file:`` URI SQLite opens ``path`` read-only by. « % », « ? » and « # » mean
+    something in a URI: escaped, a name holding them is the file's own (« %41 » was read
+    « A », and a new file made under that name)."""
+    name = str(path).replace("%", "%25").replace("?", "%3F").replace("#", "%23")
+    return f"file:{name}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def side_files(path: Path) -> set[Path]:
+    """The side files of ``path`` (-wal, -shm, -journal) there now."""
+    beside = (path.with_name(path.name + suffix) for suffix in SIDE_SUFFIXES)
+    return {side for side in beside if side.exists()}
+
+
+@contextmanager
+def untouched_connection(path: Path) -> Iterator[Any]:
+    """A read-only connection on ``path``, a file nobody writes (a backup, a file to
+    restore), that leaves nothing beside it: a WAL-mode file opened read-only gets a -wal and
+    a -shm, which stay after the connection (it may not remove them). Alone, the file is
+    opened ``immutable`` (SQLite makes no side file); with a side file (a base copied with
+    its -wal), read through it, then the side files this connection made are removed, never
+    one that was there before."""
+    before = side_files(path)
     try:
-        connection = connect(path, read_only=True)
+        connection = connect(path, read_only=True, immutable=not before)
         try:
-            rows = connection.execute(f"PRAGMA {pragma}").fetchall()
+            yield connection
         finally:
             connection.close()
+    finally:
+        if before:
+            for made in side_files(path) - before:
+                made.unlink(missing_ok=True)
+
+
+def integrity_problems(path: Path, *, quick: bool = False, untouched: bool = False) -> list[str]:
+    """What SQLite finds wrong with ``path`` (empty list: sound); a file without its key
+    file says so. ``untouched``: a file nobody writes, checked without leaving any side file
+    beside it (:func:`untouched_connection`)."""
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        with (
+            untouched_connection(path) if untouched else closing(connect(path, read_only=True))
+        ) as connection:
+            rows = connection.execute(f"PRAGMA {pragma}").fetchall()
     except database_errors() as exc:
         if lacks_key_file(path):
             return [missing_key_file_message(path)]

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import unquote
 
 _held: dict[str, int] = {}
 _held_lock = threading.Lock()
@@ -31,10 +32,11 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def _held_name(database: object) -> str:
-    """The base a connection target names: a path, or a ``file:`` URI with its query."""
+    """The base a connection target names: a path, or a ``file:`` URI with its query (its
+    « %xx » decoded, as SQLite does: ``encryption.read_only_uri``)."""
     text = os.fspath(database) if isinstance(database, (str, os.PathLike)) else str(database)
     if text.startswith("file:"):
-        text = text[len("file:") :].split("?", 1)[0]
+        text = unquote(text[len("file:") :].split("?", 1)[0])
     for suffix in _SIDE_FILES:
         if text.endswith(suffix):
             text = text[: -len(suffix)]

@@ -79,7 +79,7 @@ def _make_place(folder: Path, template: Path, name: str) -> Place:
         with app.uow() as uow:
             service = Service(site_id=site.id, name="Accueil libre", kind="welcome")
             uow.session.add(service)
-            uow.session.add(Resource(site_id=site.id, name="Salle du haut", kind="room"))
+            uow.session.add(Resource(site_id=site.id, name="Salle du haut", kind="meeting_room"))
             uow.session.add(Product(site_id=site.id, name="Pain de seigle", price_cents=450))
             uow.session.flush()
             for n in range(PEOPLE):

@@ -30,6 +30,7 @@ from tiers_lieu.services.bundles import (
     fileformat,
     install_tombstone_listener,
     merge,
+    vocabularies,
 )
 from tiers_lieu.services.bundles.placekeys import (
     PlaceKeyService,
@@ -39,6 +40,7 @@ from tiers_lieu.services.bundles.placekeys import (
 )
 from tiers_lieu.services.bundles.tables import travelling_tables
 from tiers_lieu.services.people import PersonInput
+from tiers_lieu.validation import checked_columns
 
 TODAY = date(2026, 6, 30)
 PERIOD = (date(2024, 1, 1), date(2026, 12, 31))
@@ -441,9 +443,58 @@ def test_a_signed_bundle_with_a_value_of_the_wrong_type_is_refused_whole(
     bad = tmp_path / "type.bundle"
     fileformat.write(bad, fileformat.encode_lines(iter(records)), _signer(site_a))
     before = _counts(coordinator)
-    with pytest.raises(ComptoirError, match="valeur illisible dans la ligne"):
+    with pytest.raises(ComptoirError, match=f"visit : valeur illisible .*, champ {column}$"):
         coordinator.bundles.import_bundle(bad)
     assert _counts(coordinator) == before
+
+
+def test_a_signed_bundle_with_a_value_outside_its_columns_list_is_refused_whole(
+    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+) -> None:
+    """A text column with a closed list (a visit's source, a booking's status, the Coop's
+    keys, the place's time zone) takes none other: « 2026-02-30 » was stored as a source.
+    A text longer than its column is refused too (by ``check_row``), naming the field. Each
+    bundle holds the place's row, then the changed one: the place is not written either."""
+    site_id = _first_site(site_a)
+    records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
+    before = _counts(coordinator)
+    for table, column, value, refusal in (
+        ("visit", "source", "2026-02-30", None),
+        ("booking", "status", "annulé", None),
+        ("assistance_record", "channel", "pigeon", None),
+        ("event", "digital_themes", "email;2026-02-30", None),
+        ("site", "timezone", "Mars/Olympus", None),
+        ("person", "note", "x" * 281, "Note : 280 caractères au plus (281 reçus)"),
+    ):
+        changed = json.loads(json.dumps([records[0], records[1]]))  # meta, site
+        if table != "site":
+            changed.append(
+                json.loads(json.dumps(next(r for r in records if r.get("table") == table)))
+            )
+        row = changed[-1]["row"]
+        row[column] = value
+        bad = tmp_path / f"{table}.bundle"
+        fileformat.write(bad, fileformat.encode_lines(iter(changed)), _signer(site_a))
+        with pytest.raises(ComptoirError) as refused:
+            coordinator.bundles.import_bundle(bad)
+        assert refused.value.message == "Ce paquet est refusé, rien n'a été importé : " + (
+            refusal
+            or f"{table} : valeur illisible ou hors de sa liste dans la ligne {row['id']}, "
+            f"champ {column}"
+        )
+        assert _counts(coordinator) == before
+
+
+def test_each_closed_list_names_a_text_column_that_travels() -> None:
+    texts = {
+        (table.name, name)
+        for table in travelling_tables()
+        for name, kind, _length, _table in checked_columns(table)
+        if kind == "text"
+    }
+    listed = {*vocabularies.ONE_OF, *vocabularies.MANY_OF, ("site", "timezone")}
+    assert listed - texts == set()
+    assert all(vocabularies.allowed(*key) is not None for key in listed)
 
 
 def test_a_signed_line_nested_beyond_pythons_stack_is_refused(

@@ -4,15 +4,18 @@ import dialog offers. A header whose cell holds the other separator is still spl
 
 from __future__ import annotations
 
+import codecs
 import time as clock
 from datetime import date
 from pathlib import Path
 
+import pytest
 from test_imports import EXPECTED_SAMPLE, stored_visits
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.services.imports.csvfile import SNIFF_CHARS, CsvBook, delimiter_of
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.services.tabular import FileRefusedError, Limits
 
 DATA = Path(__file__).parent.parent / "data" / "imports"
 
@@ -33,6 +36,37 @@ def test_a_tab_separated_text_file_from_excel_is_imported(
         (v["service"], v["count"], v["commune"], v["age"], v["gender"], v["status"]) for v in visits
     ] == EXPECTED_SAMPLE
     assert [v["date"] for v in visits] == [date(2025, 2, 3)] * 2 + [date(2025, 2, 4)] * 2
+
+
+def test_utf16_is_read_by_its_mark_and_named_without_it(tmp_path: Path) -> None:
+    """Excel's « Texte Unicode » is UTF-16 with its byte order mark (``visites_texte_unicode``
+    in ``test_imports``): read either way round. Without the mark, its NUL bytes made it « not
+    a text file »; it is named for what it is. Its lines are held to the same limit."""
+    text = "date\tservice\r\n03/02/2025\tÉpicerie 🍞\r\n"
+    big = tmp_path / "gros-boutiste.txt"
+    big.write_bytes(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+    assert list(next(CsvBook(big).sheets())[1]) == [
+        (1, ["date", "service"]),
+        (2, ["03/02/2025", "Épicerie 🍞"]),
+    ]
+    bare = tmp_path / "sans-marque.txt"
+    bare.write_bytes(text.encode("utf-16-le"))
+    with pytest.raises(FileRefusedError) as refused:
+        CsvBook(bare)
+    assert refused.value.reason == (
+        "il est encodé en UTF-16 sans en porter la marque : enregistrez-le en « CSV UTF-8 » "
+        "depuis le tableur"
+    )
+    for name, body, reason in (
+        ("nul.txt", "date\x00\tservice\r\n", "il contient des octets nuls"),
+        ("long.txt", "date\t" + "x" * 300 + "\r\n", "une ligne dépasse"),
+        ("coupe.txt", "date\tservice\r\n", "UTF-16 est abîmé"),
+    ):
+        path = tmp_path / name
+        raw = codecs.BOM_UTF16_LE + body.encode("utf-16-le")
+        path.write_bytes(raw[:-1] if name == "coupe.txt" else raw)
+        with pytest.raises(FileRefusedError, match=reason):
+            CsvBook(path, Limits(line_bytes=256))
 
 
 def test_a_header_cell_holding_a_comma_keeps_the_semicolon(tmp_path: Path) -> None:

@@ -71,7 +71,13 @@ EXPECTED_SAMPLE = [
 
 
 @pytest.mark.parametrize(
-    "name", ["visites_utf8_bom.csv", "visites_cp1252.csv", "visites_virgule.csv"]
+    "name",
+    [
+        "visites_utf8_bom.csv",
+        "visites_cp1252.csv",
+        "visites_virgule.csv",
+        "visites_texte_unicode.txt",  # Excel's « Texte Unicode »: UTF-16 and tabs
+    ],
 )
 def test_a_visits_sheet_is_imported_whatever_its_encoding_or_separator(
     app: Comptoir, site: SiteInfo, name: str

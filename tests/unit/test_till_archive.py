@@ -21,7 +21,7 @@ from tiers_lieu.__main__ import main
 from tiers_lieu.app import Comptoir
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.models import TillJournal
-from tiers_lieu.services.bundles.placekeys import Signer
+from tiers_lieu.services.bundles.placekeys import PlaceKeyService, Signer
 from tiers_lieu.services.grocery import sales as sales_module
 from tiers_lieu.services.grocery.products import ProductFields, ProductInfo
 from tiers_lieu.services.grocery.sales import LineInput, PaymentInput
@@ -99,6 +99,7 @@ def test_an_archive_round_trip(
     app: Comptoir, site: SiteInfo, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "archives"
+    folder.mkdir()  # a missing folder is refused (tests/integration/test_cli_edges.py)
     code, out, err = run(
         "archiver", "--mois", "2026-10", "--dossier", str(folder), db=db_path, capsys=capsys
     )
@@ -194,10 +195,54 @@ def test_a_signature_of_another_key_is_refused(
     )
     code, out, _err = run("verifier", str(path), db=db_path, capsys=capsys)
     assert code == 1
+    assert "La signature n'a pas pu être vérifiée avec la clé du lieu connue de cette base." in out
     assert "l'archive n'a pas été signée avec la clé de ce lieu" in out
-    assert "la signature ne correspond pas au manifeste" in out
+    assert "la signature ne correspond pas au manifeste" not in out  # the reason, once
     # alone, it is consistent with its own key: which is why the base's key matters
     assert verify_archive(path).intact
+
+
+@pytest.mark.usefixtures("october")
+def test_a_changed_manifest_is_never_said_signed(
+    app: Comptoir, site: SiteInfo, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A manifest changed after it was signed: the report said « Signature vérifiée avec la
+    clé du lieu » above « la signature ne correspond pas au manifeste ». The signature is said
+    not verified, and why, once; with the base's key or the one inside."""
+    path = archive(app, site, tmp_path)
+
+    def renamed(name: str, data: bytes) -> bytes:
+        if name != MANIFEST:
+            return data
+        manifest = json.loads(data)
+        manifest["place"] = "Un autre lieu"
+        return json.dumps(manifest).encode()
+
+    rewrite(path, renamed)
+    code, out, err = run("verifier", str(path), db=db_path, capsys=capsys)
+    assert (code, err) == (1, "")
+    alone = verify_archive(path).summary()
+    for said, key in ((out, "la clé du lieu connue de cette base"), (alone, "la clé contenue")):
+        assert "ignature vérifiée" not in said and "intacte" not in said
+        assert f"La signature n'a pas pu être vérifiée avec {key}" in said
+        assert said.count("ne correspond pas") == 1
+        assert "- la signature ne correspond pas au manifeste : il a été modifié" in said
+    # Signed again by the place itself, still naming a stranger's key: the signature holds,
+    # the manifest does not.
+    stranger, own = Signer.generate(site.id), PlaceKeyService(app.uow).signer(site.id)
+
+    def other_key(name: str, data: bytes) -> bytes:
+        return json.dumps({**json.loads(data), "public_key": stranger.public_key()}).encode()
+
+    rewrite(path, lambda name, data: other_key(name, data) if name == MANIFEST else data)
+    with zipfile.ZipFile(path) as zipped:
+        signed = base64.b64encode(own.sign(zipped.read(MANIFEST)))
+    rewrite(path, lambda name, data: signed if name == SIGNATURE else data)
+    code, out, _err = run("verifier", str(path), db=db_path, capsys=capsys)
+    assert code == 1
+    assert "Signature vérifiée avec la clé du lieu connue de cette base." in out
+    assert "- la clé que nomme le manifeste n'est pas celle de ce lieu" in out
+    assert "ne correspond pas" not in out
 
 
 def test_an_open_month_is_not_archived(
@@ -212,7 +257,8 @@ def test_an_open_month_is_not_archived(
     )
     assert code == 2 and out == ""
     assert err.startswith(
-        "Le mois « octobre 2026 » n'est pas clôturé à « Le Comptoir de Felletin » : on n'archive"
+        "Erreur : Le mois « octobre 2026 » n'est pas clôturé à « Le Comptoir de Felletin » : "
+        "on n'archive"
     )
     code, _out, err = run("archiver", "--mois", "2026-13", db=db_path, capsys=capsys)
     assert code == 2 and "Mois : « 2026-13 » n'est pas un mois au format AAAA-MM" in err
@@ -288,7 +334,7 @@ def test_a_missing_file_is_said(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _out, err = run("verifier", str(tmp_path / "absente.zip"), db=db_path, capsys=capsys)
-    assert code == 2 and err.startswith("Fichier introuvable")
+    assert code == 2 and err.startswith("Erreur : Fichier introuvable")
 
 
 @pytest.mark.usefixtures("october")

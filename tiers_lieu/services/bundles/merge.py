@@ -36,8 +36,9 @@ imported late, say).
 The rows go in with Core statements, which the ORM's ``before_flush`` check of field shapes
 never sees: each incoming row is checked with :func:`tiers_lieu.validation.check_row` (text
 lengths, control characters, dates between 1900 and 2100), and a value that cannot even be
-read refuses the bundle the same way. Everything happens in the caller's transaction: a
-refusal at any row leaves nothing written.
+read, or is not one of its column's list (``vocabularies``: a visit's source, a status…),
+refuses the bundle naming the table, the row and the column. Everything happens in the
+caller's transaction: a refusal at any row leaves nothing written.
 """
 
 from __future__ import annotations
@@ -144,21 +145,23 @@ def _decoder(
     emptied = local_references(table)
 
     def decode(raw: Any) -> dict[str, Any]:
+        field = "?"  # the column being read, named in the refusal
         try:
-            row: dict[str, Any] = {
-                name: None if value is None else converters[name](value)
-                for name, value in raw.items()
-                if name in converters
-            }
-            if row.get("id") is None or row.get("updated_at") is None:
-                raise ValueError("a row without id or updated_at")
+            row: dict[str, Any] = {}
+            for field, value in raw.items():
+                if field in converters:
+                    row[field] = None if value is None else converters[field](value)
+            for field in ("id", "updated_at"):
+                if row.get(field) is None:
+                    raise ValueError("a row without id or updated_at")
             if row["updated_at"].utcoffset() is None:
                 raise ValueError("an instant without its offset")
         except (TypeError, ValueError, AttributeError):
             raise ValidationError(
                 table.name,
-                _("valeur illisible dans la ligne {id}").format(
-                    id=raw.get("id") if isinstance(raw, dict) else "?"
+                _("valeur illisible ou hors de sa liste dans la ligne {id}, champ {field}").format(
+                    id=str(raw.get("id") if isinstance(raw, dict) else "?")[:40],
+                    field=str(field)[:40],
                 ),
             ) from None
         if owner_of(table, row) != site_id:

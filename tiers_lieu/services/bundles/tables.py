@@ -19,6 +19,7 @@ from sqlalchemy.types import Boolean, Date, Integer, String, Time, TypeDecorator
 
 from tiers_lieu.models import metadata
 from tiers_lieu.models.base import UTCDateTime
+from tiers_lieu.services.bundles.vocabularies import allowed
 
 LOCAL_TABLES = frozenset(
     {"app_user", "audit_entry", "tombstone", "bundle_import", "bundle_conflict", "place_key"}
@@ -77,7 +78,10 @@ def _same(value: Any) -> Any:
 
 
 def converter(column: Column[Any]) -> Callable[[Any], Any]:
-    """How a JSON value of ``column`` becomes the Python value SQLAlchemy binds."""
+    """How a JSON value of ``column`` becomes the Python value SQLAlchemy binds: a value of
+    the wrong type, or outside the column's list (``vocabularies``), raises ``TypeError`` or
+    ``ValueError``. (A text's length is checked after, with the other field shapes:
+    ``validation.check_row``.)"""
     kind = column.type
     if isinstance(kind, Uuid):
         return uuid.UUID
@@ -93,7 +97,8 @@ def converter(column: Column[Any]) -> Callable[[Any], Any]:
     if isinstance(stored, Integer):
         return _integer
     if isinstance(stored, String):
-        return _text
+        fits = allowed(column.table.name, column.name)
+        return _text if fits is None else _listed(fits)
     return _same
 
 
@@ -119,6 +124,18 @@ def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("not a text")
     return value
+
+
+def _listed(fits: Callable[[str], bool]) -> Callable[[Any], str]:
+    """A text of a column with a closed list: one of its values."""
+
+    def listed(value: Any) -> str:
+        text = _text(value)
+        if not fits(text):
+            raise ValueError("not in the column's list")
+        return text
+
+    return listed
 
 
 def anonymise(table: str, row: dict[str, Any]) -> dict[str, Any]:

@@ -248,27 +248,7 @@ def _verify(
         )
     except (binascii.Error, ValueError):
         raise _unreadable(_("sa signature n'est pas lisible")) from None
-    inside = manifest["public_key"]
-    known = known_key(site_id) if known_key is not None else None
-    if known is None:
-        report.key_source = _(
-            "Cette base ne connaît pas la clé de ce lieu : signature vérifiée avec la clé "
-            "contenue dans l'archive seulement (comparez son empreinte {fingerprint} avec celle "
-            "que le lieu vous a donnée)."
-        ).format(fingerprint=manifest.get("fingerprint", "?"))
-        key = inside
-    else:
-        report.key_source = _("Signature vérifiée avec la clé du lieu connue de cette base.")
-        key = known
-        if known != inside:
-            report.add(_("l'archive n'a pas été signée avec la clé de ce lieu"))
-    if not verify_signature(key, signature, manifest_bytes):
-        report.add(
-            _(
-                "la signature ne correspond pas au manifeste : il a été modifié ou signé "
-                "par une autre clé"
-            )
-        )
+    report.key_source = _signature(report, manifest, manifest_bytes, signature, known_key)
     files = manifest["files"]
     for name in (CLOSURES, README):
         digest = hashlib.sha256(_read_small(archive, members[name])).hexdigest()
@@ -289,6 +269,48 @@ def _verify(
     for problem in tally.problems():
         report.add(problem)
     return report
+
+
+def _signature(
+    report: ArchiveReport,
+    manifest: dict[str, Any],
+    manifest_bytes: bytes,
+    signature: bytes,
+    known_key: Callable[[uuid.UUID], str | None] | None,
+) -> str:
+    """The report's line on the signature, checked first: « vérifiée » only when it holds;
+    otherwise why is added to the problems, once (another key than the place's, or a manifest
+    changed after it was signed)."""
+    inside = manifest["public_key"]
+    known = known_key(uuid.UUID(str(manifest["site_id"]))) if known_key is not None else None
+    holds = verify_signature(known or inside, signature, manifest_bytes)
+    if known is not None and known != inside:
+        report.add(
+            _("la clé que nomme le manifeste n'est pas celle de ce lieu")
+            if holds  # signed by the place, naming another key: its manifest was changed
+            else _("l'archive n'a pas été signée avec la clé de ce lieu")
+        )
+    elif not holds:
+        report.add(
+            _(
+                "la signature ne correspond pas au manifeste : il a été modifié ou signé "
+                "par une autre clé"
+            )
+        )
+    if known is None and holds:
+        return _(
+            "Cette base ne connaît pas la clé de ce lieu : signature vérifiée avec la clé "
+            "contenue dans l'archive seulement (comparez son empreinte {fingerprint} avec celle "
+            "que le lieu vous a donnée)."
+        ).format(fingerprint=manifest.get("fingerprint", "?"))
+    if known is None:
+        return _(
+            "Cette base ne connaît pas la clé de ce lieu. La signature n'a pas pu être "
+            "vérifiée avec la clé contenue dans l'archive."
+        )
+    if holds:
+        return _("Signature vérifiée avec la clé du lieu connue de cette base.")
+    return _("La signature n'a pas pu être vérifiée avec la clé du lieu connue de cette base.")
 
 
 def _lines(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: Any) -> Iterator[bytes]:
