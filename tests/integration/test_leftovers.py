@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from tiers_lieu.app import build
+from tiers_lieu.services.backup_folder import restore_under_way
 from tiers_lieu.services.backups import BackupService
-from tiers_lieu.services.leftovers import clean_beside_base, restore_under_way, tidy_at_start
+from tiers_lieu.services.leftovers import clean_beside_base, tidy_at_start
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
 

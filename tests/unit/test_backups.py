@@ -15,9 +15,10 @@ import pytest
 from tiers_lieu.app import build
 from tiers_lieu.encryption import integrity_problems
 from tiers_lieu.errors import ComptoirError
+from tiers_lieu.services.backup_folder import backup_under_way
 from tiers_lieu.services.backup_thinning import KEPT_BEFORE_CHANGES, stamps_to_keep
 from tiers_lieu.services.backups import BackupService
-from tiers_lieu.services.leftovers import backup_under_way, clean_backup_folder
+from tiers_lieu.services.leftovers import clean_backup_folder
 
 NOW = datetime(2026, 11, 22, 15, 0)
 
@@ -75,6 +76,33 @@ def test_restore_refuses_non_comptoir_and_corrupted_files(db_path: Path, tmp_pat
     damaged = garbage_copy(service.backup(now=NOW).path, tmp_path / "abimee.sqlite")
     with pytest.raises(ComptoirError, match="endommagé"):
         service.restore(damaged)
+    assert site_names(db_path) == ["Intacte"]
+
+
+def test_the_check_of_a_file_to_restore_leaves_nothing_beside_it(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The check opened the file to restore read-only: a WAL-mode file so opened got a -wal
+    and a -shm that stayed beside it when it was refused as damaged. Neither a damaged file
+    nor a sound one leaves anything in its folder now, and a side file that was there before
+    stays. A name holding « % » or « # » is the file's own, not a URI's (« %41 » was read
+    « A », and a stray file made under that name)."""
+    add_site(db_path, "Intacte")
+    service = BackupService(f"sqlite:///{db_path}", folder=tmp_path / "sauv")
+    backup = service.backup(now=NOW).path
+    source = tmp_path / "apportees"
+    source.mkdir()
+    damaged = garbage_copy(backup, source / "abimee.sqlite")
+    logged = garbage_copy(backup, source / "abimee avec journal.sqlite")
+    (source / "abimee avec journal.sqlite-wal").write_bytes(b"")  # there before: it stays
+    sound = Path(shutil.copyfile(backup, source / "copie %41 #1.sqlite"))
+    before = sorted(os.listdir(source))
+    for refused in (damaged, logged):
+        with pytest.raises(ComptoirError, match="endommagé"):
+            service.restore(refused)
+        assert sorted(os.listdir(source)) == before
+    service.restore(sound, now=NOW + timedelta(minutes=5))
+    assert sorted(os.listdir(source)) == before
     assert site_names(db_path) == ["Intacte"]
 
 

@@ -5,7 +5,7 @@ Up to 2026-12, the backups of ``lieu.sqlite`` went to ``sauvegardes/`` beside it
 ``comptoir-<date>.sqlite`` whatever the base: two bases kept side by side (a coordinator's
 Documents) shared the folder, its settings and its thinning, so one base's thinning deleted
 the other's copies and the encryption of one re-made the other's under a key it did not
-have. Each base now has ``sauvegardes/<name>/`` (:func:`~.leftovers.backup_folder_of`).
+have. Each base now has ``sauvegardes/<name>/`` (:func:`~.backup_folder.backup_folder_of`).
 
 At each start, before anything else touches the backups, :func:`adopt_shared_backups` moves
 the loose copies of the shared folder that are this base's into its own: all of them when no
@@ -28,7 +28,7 @@ from tiers_lieu import encryption
 from tiers_lieu.encryption import key_file_for
 from tiers_lieu.private_files import private_folder, write_whole
 from tiers_lieu.services import encryption_swap as swap
-from tiers_lieu.services.leftovers import (
+from tiers_lieu.services.backup_folder import (
     FOLDER_NAME,
     MIGRATION_PREFIX,
     PREFIX,

@@ -17,7 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from tiers_lieu.encryption import key_file_for
-from tiers_lieu.services.leftovers import MIGRATION_PREFIX, PREFIX, RESTORE_PREFIX, Cleanup
+from tiers_lieu.services.backup_folder import MIGRATION_PREFIX, PREFIX, RESTORE_PREFIX
+from tiers_lieu.services.leftovers import Cleanup
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 STAMP_RE = re.compile(r"(\d{8}-\d{6})\.sqlite$")

@@ -40,7 +40,7 @@ from tiers_lieu.encryption import integrity_problems
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import _, ngettext
 from tiers_lieu.private_files import private_folder, write_whole
-from tiers_lieu.services import leftovers
+from tiers_lieu.services import backup_folder, leftovers
 from tiers_lieu.services.backup_thinning import (
     STAMP_FORMAT,
     stamp_of,
@@ -75,10 +75,11 @@ def known_revisions() -> set[str]:
 
 
 def verify_comptoir_file(path: Path) -> None:
-    """Raise a French :class:`ComptoirError` unless ``path`` is a sound Comptoir database."""
+    """Raise a French :class:`ComptoirError` unless ``path`` is a sound Comptoir database.
+    Read without leaving anything beside it (a damaged file kept its -wal and -shm)."""
     if not path.is_file():
         raise ComptoirError(_("Le fichier « {path} » n'existe pas.").format(path=path))
-    problems = integrity_problems(path)
+    problems = integrity_problems(path, untouched=True)
     if problems:
         raise ComptoirError(
             _("Le fichier « {path} » est endommagé ({detail}) ; il n'a pas été utilisé.").format(
@@ -86,12 +87,9 @@ def verify_comptoir_file(path: Path) -> None:
             )
         )
     try:
-        connection = encryption.connect(path, read_only=True)
-        try:
+        with encryption.untouched_connection(path) as connection:
             rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
             connection.execute("SELECT count(*) FROM site").fetchone()
-        finally:
-            connection.close()
     except encryption.database_errors():
         rows = []
     if len(rows) != 1:
@@ -127,12 +125,12 @@ class BackupService:
         if path is None:
             raise postgresql_refusal()
         self.db_path = path
-        self.folder = folder or leftovers.backup_folder_of(path)
-        self._settings_path = self.folder / leftovers.SETTINGS_NAME
+        self.folder = folder or backup_folder.backup_folder_of(path)
+        self._settings_path = self.folder / backup_folder.SETTINGS_NAME
 
     # -- settings ------------------------------------------------------------------------
     def _settings(self) -> dict[str, str]:
-        return leftovers.backup_settings(self.folder)
+        return backup_folder.backup_settings(self.folder)
 
     def _save_settings(self, **values: str | None) -> None:
         data = self._settings()
@@ -153,7 +151,7 @@ class BackupService:
     def folders(self) -> list[Path]:
         """Where this base's copies are: its backup folder and, when the external folder is
         plugged in, the base's own folder in it."""
-        return leftovers.backup_folders(self.db_path, self.folder)
+        return backup_folder.backup_folders(self.db_path, self.folder)
 
     def set_external_folder(self, folder: Path | None) -> None:
         self._save_settings(external_folder=str(folder) if folder else None)
@@ -200,7 +198,7 @@ class BackupService:
             raise ComptoirError(_("La base « {path} » n'existe pas.").format(path=self.db_path))
         dated = target is None
         if target is None:
-            target = self.folder / f"{leftovers.PREFIX}{now.strftime(STAMP_FORMAT)}.sqlite"
+            target = self.folder / f"{backup_folder.PREFIX}{now.strftime(STAMP_FORMAT)}.sqlite"
         fingerprint = self.fingerprint()
         with one_at_a_time(self.db_path), self._under_way(target.parent):
             _write_verified_copy(self.db_path, target)
@@ -217,7 +215,7 @@ class BackupService:
             return
         folder = folders[1]
         try:
-            with leftovers.backup_under_way(folder):
+            with backup_folder.backup_under_way(folder):
                 _write_verified_copy(source, folder / source.name)
         except encryption.database_errors(OSError, ComptoirError):
             return
@@ -228,7 +226,7 @@ class BackupService:
         """The lock that keeps the clean-up off a partial copy: in the backup folder (a
         copy given elsewhere, ``--out``, gets no lock file beside it)."""
         if folder.resolve() == self.folder.resolve():
-            return leftovers.backup_under_way(folder)
+            return backup_folder.backup_under_way(folder)
         return nullcontext()
 
     @staticmethod
@@ -309,7 +307,7 @@ def _write_verified_copy(source: Path, target: Path) -> None:
     """A copy of ``source`` written as ``target.partiel``, verified, then given its name;
     nothing of it is left when anything fails (a kill leaves the partial copy to the
     clean-up, :mod:`tiers_lieu.services.leftovers`)."""
-    partial = target.with_name(target.name + leftovers.PARTIAL_SUFFIX)
+    partial = target.with_name(target.name + backup_folder.PARTIAL_SUFFIX)
     remove_copy(partial)
     try:
         backup_sqlite(source, partial)
@@ -335,10 +333,10 @@ def keep_before_migration(
     ``avant-migration-<revision>-….sqlite``, written like every backup (a partial copy under
     the folder's lock, renamed once verified: a start killed meanwhile leaves no half copy
     under a backup's name); the oldest such copies are then thinned."""
-    folder = folder or leftovers.backup_folder_of(db_path)
+    folder = folder or backup_folder.backup_folder_of(db_path)
     stamp = (now or datetime.now()).strftime(STAMP_FORMAT)
-    target = folder / f"{leftovers.MIGRATION_PREFIX}{revision}-{stamp}.sqlite"
-    with one_at_a_time(db_path), leftovers.backup_under_way(folder):
+    target = folder / f"{backup_folder.MIGRATION_PREFIX}{revision}-{stamp}.sqlite"
+    with one_at_a_time(db_path), backup_folder.backup_under_way(folder):
         _write_verified_copy(db_path, target)
     thin_kept_copies(folder)
     return target

@@ -33,8 +33,8 @@ from tiers_lieu.encryption import key_file_for
 from tiers_lieu.encryption_keys import KeyFile
 from tiers_lieu.errors import ComptoirError, os_reason
 from tiers_lieu.i18n import _
+from tiers_lieu.services import backup_folder, leftovers
 from tiers_lieu.services import encryption_swap as swap
-from tiers_lieu.services import leftovers
 from tiers_lieu.services.backups import BackupService
 
 
@@ -202,7 +202,7 @@ class EncryptionService:
             for copy in sorted(folder.glob("*.sqlite")):
                 if encryption.is_encrypted(copy):
                     continue
-                with leftovers.backup_under_way(folder):
+                with backup_folder.backup_under_way(folder):
                     reencrypted = self._reencrypt(copy, key)
                 (done if reencrypted else left).append(copy)
         return dataclasses.replace(

@@ -25,16 +25,12 @@ command line prints both; the log only keeps a trace.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import IO
 
 from sqlalchemy.exc import ArgumentError
 
@@ -43,32 +39,25 @@ from tiers_lieu.db import sqlite_path
 from tiers_lieu.encryption import KEY_FILE_SUFFIX, key_file_for
 from tiers_lieu.errors import ComptoirError
 from tiers_lieu.i18n import format_number, ngettext
-from tiers_lieu.private_files import private_folder, tighten
+from tiers_lieu.private_files import tighten
 from tiers_lieu.services import encryption_swap as swap
-
-try:
-    import fcntl
-except ImportError:  # Windows: the age of a file decides alone
-    fcntl = None  # type: ignore[assignment]
+from tiers_lieu.services.backup_adoption import adopt_shared_backups
+from tiers_lieu.services.backup_folder import (
+    LOCK_NAME,
+    MIGRATION_PREFIX,
+    PARTIAL_SUFFIX,
+    PREFIX,
+    RESTORE_PREFIX,
+    RESTORE_SUFFIX,
+    SETTINGS_NAME,
+    backup_folder_of,
+    backup_folders,
+    no_backup_under_way,
+)
 
 log = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=15)
-LOCK_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-
-# -- the names in and beside a backup folder (the backups, their thinning and the restore
-# use them too; the clean-up must know them to tell leftovers from copies) ------------------
-FOLDER_NAME = "sauvegardes"
-LOCK_NAME = ".verrou-sauvegardes"
-SETTINGS_NAME = "sauvegardes.json"
-"""The backup folder's small JSON file: the external folder chosen, the last copies, the
-base's fingerprint at the last one (written by :class:`~.backups.BackupService`)."""
-PARTIAL_SUFFIX = ".partiel"
-RESTORE_SUFFIX = ".restauration"
-PREFIX = "comptoir-"
-"""Automatic copies: ``comptoir-AAAAMMJJ-HHMMSS.sqlite``."""
-MIGRATION_PREFIX = "avant-migration-"
-RESTORE_PREFIX = "avant-restauration-"
 
 
 @dataclass
@@ -99,28 +88,6 @@ class Cleanup:
         self.wiped += other.wiped
 
 
-def base_folder_name(db_path: Path) -> str:
-    """The name of a base's own folder among backups: ``lieu`` for ``lieu.sqlite``."""
-    return db_path.stem if db_path.suffix == ".sqlite" else db_path.name
-
-
-def backup_folder_of(db_path: Path) -> Path:
-    """Where the backups of ``db_path`` go, and the lock of the work under way on it:
-    ``sauvegardes/<name>/`` beside it, one folder per base, so that bases kept side by side
-    never thin, encrypt or list each other's copies."""
-    return db_path.parent / FOLDER_NAME / base_folder_name(db_path)
-
-
-def backup_settings(folder: Path) -> dict[str, str]:
-    """What the backup folder's :data:`SETTINGS_NAME` holds (nothing when it is missing or
-    unreadable)."""
-    try:
-        data = json.loads((folder / SETTINGS_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
 @dataclass(frozen=True)
 class StartNotes:
     """What the start found and did, in French. ``alerts``: an encryption finished, undone or
@@ -138,57 +105,6 @@ class StartNotes:
 
     def __bool__(self) -> bool:
         return bool(self.alerts or self.freed)
-
-
-# -- the lock of a backup under way ---------------------------------------------------------
-def _lock(handle: IO[bytes], *, exclusive: bool, wait: bool) -> bool:
-    if fcntl is None:
-        return False
-    flags = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB)
-    try:
-        fcntl.flock(handle.fileno(), flags)
-    except OSError:
-        return False
-    return True
-
-
-@contextmanager
-def backup_under_way(folder: Path) -> Iterator[None]:
-    """Held (shared) by a backup while its partial copy exists in ``folder``."""
-    private_folder(folder)
-    try:  # a lock file, never a database; empty, 0600 as everything in the folder
-        handle = os.fdopen(os.open(folder / LOCK_NAME, LOCK_FLAGS, 0o600), "ab")
-    except OSError:
-        yield
-        return
-    with handle:
-        _lock(handle, exclusive=False, wait=True)
-        yield
-
-
-@contextmanager
-def restore_under_way(db_path: Path, folder: Path) -> Iterator[None]:
-    """Held by a restore from before its ``.restauration`` exists beside ``db_path`` until
-    its copy of the base as it was has its name in ``folder``: the lock of the base's
-    backup folder (which :func:`clean_beside_base` asks) and of ``folder`` if another."""
-    folders = {backup_folder_of(db_path).resolve(), folder.resolve()}
-    with ExitStack() as stack:
-        for each in sorted(folders):
-            stack.enter_context(backup_under_way(each))
-        yield
-
-
-@contextmanager
-def no_backup_under_way(folder: Path) -> Iterator[bool]:
-    """Yields ``True`` when no backup is writing in ``folder`` (and none starts until the
-    block ends); ``False`` when one is, or when it cannot be known."""
-    try:
-        handle = os.fdopen(os.open(folder / LOCK_NAME, LOCK_FLAGS, 0o600), "ab")
-    except OSError:
-        yield False
-        return
-    with handle:
-        yield _lock(handle, exclusive=True, wait=False)
 
 
 # -- the clean-up ---------------------------------------------------------------------------
@@ -297,17 +213,6 @@ def clean_beside_base(db_path: Path, *, locked: bool | None = None) -> Cleanup:
     return done
 
 
-def backup_folders(db_path: Path, folder: Path | None = None) -> list[Path]:
-    """The backup folder of the base at ``db_path`` (``folder`` when given) and, when the
-    external folder chosen is plugged in, the base's own folder in it."""
-    folder = folder or backup_folder_of(db_path)
-    value = backup_settings(folder).get("external_folder")
-    external = Path(value) if value else None
-    if external is None or not external.is_dir():
-        return [folder]
-    return [folder, external / base_folder_name(db_path)]
-
-
 def tidy_at_start(url: str) -> StartNotes:
     """Finish or undo what a crash cut short, and remove the leftovers, before anything
     opens the base; returns what was done, in French, for the caller to tell the user (it is
@@ -322,8 +227,6 @@ def tidy_at_start(url: str) -> StartNotes:
     alerts: list[str] = []
     done = Cleanup()
     try:
-        from tiers_lieu.services.backup_adoption import adopt_shared_backups
-
         adopt_shared_backups(db_path)
         journal = swap.Journal.load(db_path)
         alerts += swap.finish_interrupted(db_path)

@@ -17,7 +17,7 @@ changes) — is the file swapped with ``os.replace`` after the lock is released.
 The base as it was is kept first, as ``avant-restauration-….sqlite`` in the backup folder,
 written as ``….partiel`` and renamed once whole, as backups are: a restore killed there
 leaves no half copy under a backup's name. The whole restore holds the backup folder's lock
-(:func:`tiers_lieu.services.leftovers.restore_under_way`), so that the next start removes
+(:func:`tiers_lieu.services.backup_folder.restore_under_way`), so that the next start removes
 what a killed one left (``.restauration``, the partial copy) at once, and never the files of
 a restore still running.
 """
@@ -34,12 +34,12 @@ from tiers_lieu.db import one_at_a_time
 from tiers_lieu.errors import ComptoirError, DatabaseInUseError
 from tiers_lieu.i18n import _
 from tiers_lieu.private_files import private_folder
-from tiers_lieu.services import audit_witness, leftovers
+from tiers_lieu.services import audit_witness, backup_folder
+from tiers_lieu.services.backup_folder import RESTORE_PREFIX
 from tiers_lieu.services.backup_thinning import STAMP_FORMAT
 from tiers_lieu.services.encryption_swap import remove_copy
-from tiers_lieu.services.leftovers import RESTORE_PREFIX
 
-RESTORE_SUFFIX = leftovers.RESTORE_SUFFIX
+RESTORE_SUFFIX = backup_folder.RESTORE_SUFFIX
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
@@ -54,7 +54,7 @@ def restore_into(db_path: Path, folder: Path, source: Path, now: datetime) -> Pa
     key = encryption.database_key(keyed_like)
     partial = db_path.with_name(db_path.name + RESTORE_SUFFIX)
     # An automatic backup under way ends first; a start meanwhile leaves our files alone.
-    with one_at_a_time(db_path), leftovers.restore_under_way(db_path, folder):
+    with one_at_a_time(db_path), backup_folder.restore_under_way(db_path, folder):
         if held_files.held_here(db_path):
             raise ComptoirError(
                 _(
@@ -128,7 +128,7 @@ def _keep_before_swap(db_path: Path, kept: Path) -> None:
 
 
 def _partial(kept: Path) -> Path:
-    return kept.with_name(kept.name + leftovers.PARTIAL_SUFFIX)
+    return kept.with_name(kept.name + backup_folder.PARTIAL_SUFFIX)
 
 
 def _keep_through(live: Any, kept: Path, key: bytes | None, keyed_like: Path) -> None:

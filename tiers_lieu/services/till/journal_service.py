@@ -162,7 +162,7 @@ class TillJournalService:
     def _archive_folder(self) -> Path:
         """Where archives go: the base's backup folder (the data folder's for a server)."""
         from tiers_lieu.db_location import data_dir
-        from tiers_lieu.services.leftovers import FOLDER_NAME
+        from tiers_lieu.services.backup_folder import FOLDER_NAME
 
         if self._backups is not None:
             return self._backups.folder
