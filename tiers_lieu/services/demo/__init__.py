@@ -198,13 +198,15 @@ class DemoService:
             progress(0, total)
         counts: Counter[str] = Counter()
         try:
-            for index, (site, market) in enumerate(targets):
-                rng = random.Random(f"comptoir-demo:{seed}:{index}")
-                with cycle_collector_paused(), self._uow() as uow:
-                    conn = uow.session.connection()
+            # One transaction for every place (issue 17: each commit of a place's hundred
+            # thousand rows cost a second of flushing): the demonstration is there whole, or
+            # not at all.
+            with cycle_collector_paused(), self._uow() as uow:
+                conn = uow.session.connection()
+                for index, (site, market) in enumerate(targets):
                     ctx = DemoContext(
                         conn=conn,
-                        rng=rng,
+                        rng=random.Random(f"comptoir-demo:{seed}:{index}"),
                         site_id=site.id,
                         site_name=site.name,
                         scale=spec,
@@ -217,10 +219,9 @@ class DemoService:
                         step(ctx, site)
                         if progress is not None:
                             progress(index * len(steps) + number, total)
-                    visitors = people_entered(conn, site.id)
-                    uow.commit()
-                counts.update(ctx.counts)
-                counts["visitors"] += int(visitors)
+                    counts.update(ctx.counts)
+                    counts["visitors"] += int(people_entered(conn, site.id))
+                uow.commit()
         except BaseException:
             self._remove(created)
             raise
