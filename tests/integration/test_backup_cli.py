@@ -54,6 +54,26 @@ def test_backup_then_restore_round_trip(
     assert names(kept) == ["Après", "Avant"]
 
 
+def test_restoring_onto_a_new_computer_names_no_kept_copy(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_site(db_path, "Felletin")
+    out = tmp_path / "cle-usb" / "copie.sqlite"
+    out.parent.mkdir()
+    assert cli(["--db", str(db_path), "backup", "--out", str(out)]) == 0
+    new_base = tmp_path / "nouveau-poste" / "comptoir.sqlite"
+    new_base.parent.mkdir()
+    capsys.readouterr()
+
+    assert cli(["--db", str(new_base), "restore", str(out)]) == 0
+
+    printed = capsys.readouterr().out
+    assert "Base restaurée depuis" in printed
+    assert "gardée" not in printed  # there was no base to keep
+    assert names(new_base) == ["Felletin"]
+    assert list((new_base.parent / "sauvegardes").rglob("avant-restauration-*")) == []
+
+
 def test_restore_refuses_garbage_with_exit_2(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

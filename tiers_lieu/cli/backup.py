@@ -76,9 +76,12 @@ def run_restore(args: argparse.Namespace) -> int:
     except ComptoirError as exc:
         sys.stderr.write(_("Erreur : {message}").format(message=exc.message) + "\n")
         return EXIT_USAGE
-    print(
-        _("Base restaurée depuis « {source} ». L'ancienne est gardée dans « {kept} ».").format(
-            source=args.file, kept=kept
+    if kept is None:  # a new computer: there was no base to keep
+        print(_("Base restaurée depuis « {source} ».").format(source=args.file))
+    else:
+        print(
+            _("Base restaurée depuis « {source} ». L'ancienne est gardée dans « {kept} ».").format(
+                source=args.file, kept=kept
+            )
         )
-    )
     return EXIT_OK

@@ -279,9 +279,10 @@ class BackupService:
         return None
 
     # -- restore and check ---------------------------------------------------------------
-    def restore(self, source: Path, *, now: datetime | None = None) -> Path:
+    def restore(self, source: Path, *, now: datetime | None = None) -> Path | None:
         """Put ``source`` in place of the database, after verifying it; the current file is
-        kept as ``avant-restauration-….sqlite`` in the backup folder (returned).
+        kept as ``avant-restauration-….sqlite`` in the backup folder (returned; ``None``
+        when there was no base, as on a new computer).
 
         Refused, nothing changed, while another program has the base open
         (:mod:`tiers_lieu.services.restore`); this process's own connections must be closed

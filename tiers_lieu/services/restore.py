@@ -43,11 +43,12 @@ RESTORE_SUFFIX = backup_folder.RESTORE_SUFFIX
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-def restore_into(db_path: Path, folder: Path, source: Path, now: datetime) -> Path:
+def restore_into(db_path: Path, folder: Path, source: Path, now: datetime) -> Path | None:
     """Put ``source`` (verified by the caller) in place of ``db_path``; returns where the
-    base as it was is kept. Refused with :class:`DatabaseInUseError` while another program
-    has the base open, nothing changed."""
+    base as it was is kept (``None``: there was none, a new computer). Refused with
+    :class:`DatabaseInUseError` while another program has the base open, nothing changed."""
     kept = folder / f"{RESTORE_PREFIX}{now.strftime(STAMP_FORMAT)}.sqlite"
+    was_there = db_path.is_file()
     # The current key when the base is encrypted (an old plain copy comes back encrypted),
     # else the copy's own: a restore never takes the encryption away.
     keyed_like = db_path if encryption.is_encrypted(db_path) else source
@@ -73,7 +74,7 @@ def restore_into(db_path: Path, folder: Path, source: Path, now: datetime) -> Pa
             _remove(partial)
         # The log went back with the base: what this desk saw of it no longer holds.
         audit_witness.forget_beside(db_path)
-    return kept
+    return kept if was_there else None
 
 
 def _in_place_possible(db_path: Path, key: bytes | None) -> bool:

@@ -77,9 +77,11 @@ def restore_closed(app: Comptoir, service: BackupService, source: Path) -> Path:
         wait()
     app.engine.dispose()
     try:
-        return service.restore(source)
+        kept = service.restore(source)
     finally:
         app.reopen()
+    assert kept is not None, "the window's base was there, and was kept"
+    return kept
 
 
 def restore_in_background(
