@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from desk_window import open_window
-from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtCore import QDate, QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
@@ -235,6 +236,39 @@ def test_the_date_is_typed_after_alt_d_and_then_the_keys_count_again(
     digit(qtbot, 1)
     assert counted(app, site, target) == 1
     assert bar.day() == target
+
+
+def wheel(widget: QWidget, notches: int) -> None:
+    """Mouse wheel turns over ``widget`` (120 per notch, up when positive)."""
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        NONE,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_mouse_wheel_passing_over_the_date_leaves_it_alone(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, accueil: AccueilSection
+) -> None:
+    bar = accueil.date_bar
+    for field in (bar.date_edit, bar.time_edit):
+        wheel(field.findChild(QLineEdit) or field, -2)
+        wheel(field, -2)
+    assert bar.is_live() and bar.day() == today()
+    digit(qtbot, 1)
+    assert counted(app, site) == 1  # on today, not two days back
+
+    # Once the host chose to change it (a click, Alt+D, F2), the wheel turns the date.
+    key(qtbot, Qt.Key.Key_D, ALT)
+    wheel(bar.date_edit, -1)
+    assert bar.day() == today() - timedelta(days=1)
 
 
 def test_a_double_click_on_a_tile_counts_one_visit(

@@ -182,6 +182,8 @@ class ActivityDateBar(QWidget):
                 self._end_edit()
             elif not self._editing and is_desk_key(event):
                 return True  # not a service key here either: dropped, the date stays
+        elif kind == QEvent.Type.Wheel and not self._editing:
+            return True  # a wheel passing over the field: the date of the next visits stays
         elif (
             kind == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
