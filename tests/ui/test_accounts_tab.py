@@ -194,6 +194,42 @@ def test_a_new_pin_for_a_volunteer_and_a_rename(
     assert tab.selected().display_name == "Jules Bernard"  # type: ignore[union-attr]
 
 
+def test_a_volunteers_pin_is_removed_when_it_is_known_to_others(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    admin: UserInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: Boxes,
+) -> None:
+    jules = app.accounts.create_user(
+        username="jules", display_name="Jules", password=PASSWORD, pin="111111", role=Role.VOLUNTEER
+    )
+    only_pin = app.accounts.create_user(
+        username="mina", display_name="Mina", pin="222222", role=Role.VOLUNTEER
+    )
+    section = open_settings(qtbot, app, site)
+    tab = accounts_tab(section)
+    select_id(tab.table, admin.id)
+    assert not tab.pin_button.isEnabled()  # no PIN to remove
+    select_id(tab.table, jules.id)
+    assert tab.pin_button.isEnabled()
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    tab.pin_button.click()
+
+    assert tab.selected().has_pin is False  # type: ignore[union-attr]
+    with pytest.raises(Exception, match="pas de code PIN"):
+        app.accounts.authenticate_pin(jules.id, "111111")
+    assert app.accounts.authenticate("jules", PASSWORD).id == jules.id  # the password stays
+
+    # Without a password, the PIN is the only way in: refused, said.
+    select_id(tab.table, only_pin.id)
+    tab.pin_button.click()
+    assert any("n'a pas de mot de passe" in text for _k, _t, text in message_boxes)
+    assert tab.selected().has_pin is True  # type: ignore[union-attr]
+
+
 def test_a_coordinator_sets_the_lock_delay_but_sees_no_accounts(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, admin: UserInfo
 ) -> None:

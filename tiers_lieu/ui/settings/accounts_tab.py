@@ -172,6 +172,10 @@ class AccountsTab(QWidget):
         self.new_button = QPushButton(_("&Nouveau compte…"), box)
         self.role_button = QPushButton(_("Changer le &rôle…"), box)
         self.secret_button = QPushButton(_("Nouveau mot de &passe ou PIN…"), box)
+        self.pin_button = QPushButton(_("Retirer le &code PIN…"), box)
+        self.pin_button.setToolTip(
+            _("Un code PIN connu d'autres personnes : le compte garde son mot de passe.")
+        )
         self.rename_button = QPushButton(_("Reno&mmer…"), box)
         self.active_button = QPushButton(_("&Désactiver"), box)
         buttons = QVBoxLayout()
@@ -179,6 +183,7 @@ class AccountsTab(QWidget):
             self.new_button,
             self.role_button,
             self.secret_button,
+            self.pin_button,
             self.rename_button,
             self.active_button,
         ):
@@ -191,6 +196,7 @@ class AccountsTab(QWidget):
         self.new_button.clicked.connect(self.on_new_clicked)
         self.role_button.clicked.connect(self.on_role_clicked)
         self.secret_button.clicked.connect(self.on_secret_clicked)
+        self.pin_button.clicked.connect(self.on_pin_clicked)
         self.rename_button.clicked.connect(self.on_rename_clicked)
         self.active_button.clicked.connect(self.on_active_clicked)
         self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
@@ -220,6 +226,7 @@ class AccountsTab(QWidget):
         account = self.selected()
         for button in (self.role_button, self.secret_button, self.rename_button):
             button.setEnabled(account is not None and account.active)
+        self.pin_button.setEnabled(account is not None and account.active and account.has_pin)
         self.active_button.setEnabled(account is not None)
         inactive = account is not None and not account.active
         self.active_button.setText(_("Ré&activer") if inactive else _("&Désactiver"))
@@ -268,6 +275,29 @@ class AccountsTab(QWidget):
             return
         if SecretDialog(self._app, account, own=self._own(account), parent=self).exec():
             self.refresh(account.id)
+
+    def on_pin_clicked(self) -> None:
+        """A PIN seen or given away: removed (the account keeps its password; one with no
+        password is refused, it could no longer sign in)."""
+        account = self.selected()
+        if account is None or not account.has_pin:
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Retirer le code PIN"),
+            _(
+                "Retirer le code PIN de {name} ? Le compte se connectera avec son mot de passe ; "
+                "un nouveau code pourra lui être donné."
+            ).format(name=account.display_name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._app.accounts.set_pin(account.id, None)
+        except Exception as exc:
+            show_error(self, exc, _("Code PIN non retiré"))
+            return
+        self.refresh(account.id)
 
     def on_rename_clicked(self) -> None:
         account = self.selected()
