@@ -138,6 +138,12 @@ def test_the_morning_list_and_returned(
         site.id,
         ParcelInput(carrier="GLS", tracking="", recipient="Léa", keep_until=place_today()),
     )
+    # Accueil says so too, beside the follow-ups: the host sees it without opening Colis.
+    accueil = window.show_section("accueil")
+    accueil.on_glance_timer_timeout()  # type: ignore[attr-defined]
+    panel = accueil.today_panel  # type: ignore[attr-defined]
+    assert panel.parcels_label.text() == "3 colis en attente au relais, dont 2 à retourner"
+    assert panel.parcels_label.isVisibleTo(panel)
     tab = parcels_tab(qtbot, window)
     assert tab.model.rowCount() == 3
     assert "dont 2 à retourner" in tab.summary.text()

@@ -458,5 +458,6 @@ def test_today_summary_of_a_quiet_day_is_empty(app: Comptoir, site: SiteInfo) ->
     summary = app.today.summary(site.id, paris_today())
     assert (summary.total, summary.visits_by_hour, summary.bookings_today) == (0, {}, ())
     assert summary.follow_ups_due == 0
+    assert (summary.parcels_waiting, summary.parcels_late) == (0, 0)
     with pytest.raises(NotFoundError):
         app.today.summary(uuid.uuid4(), paris_today())

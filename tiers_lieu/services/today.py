@@ -18,10 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import case
 from sqlmodel import col, func, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
-from tiers_lieu.models import AssistanceRecord, Booking, Person, Resource, Visit
+from tiers_lieu.models import AssistanceRecord, Booking, Parcel, Person, Resource, Visit
 from tiers_lieu.models.enums import BookingStatus
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.sites import site_zone
@@ -51,6 +52,10 @@ class TodaySummary:
     bookings_arrived: int = 0
     """The day's bookings already pointed as arrived."""
     follow_ups_due: int = 0
+    parcels_waiting: int = 0
+    """Parcels of the relay waiting to be handed over (neither handed nor sent back)."""
+    parcels_late: int = 0
+    """Of those, the ones past their date: to send back."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,17 @@ class TodayService:
                 )
             ).one()
 
+            waiting, late = uow.session.exec(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(case((col(Parcel.keep_until) < day, 1), else_=0)), 0),
+                ).where(
+                    Parcel.site_id == site_id,
+                    col(Parcel.handed_at).is_(None),
+                    col(Parcel.returned_at).is_(None),
+                )
+            ).one()
+
             return TodaySummary(
                 day=day,
                 visits_by_service=visits.by_service,
@@ -170,4 +186,6 @@ class TodayService:
                 bookings_today=due,
                 bookings_arrived=int(arrived or 0),
                 follow_ups_due=int(follow_ups or 0),
+                parcels_waiting=int(waiting or 0),
+                parcels_late=int(late or 0),
             )

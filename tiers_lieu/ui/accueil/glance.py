@@ -142,6 +142,9 @@ class TodayPanel(QWidget):
         self.bookings_label.setTextFormat(Qt.TextFormat.RichText)
         self.follow_ups_label = _bold(QLabel(self))
         self.follow_ups_label.setWordWrap(True)
+        self.parcels_label = _bold(QLabel(self))
+        self.parcels_label.setWordWrap(True)
+        self.parcels_label.setObjectName("todayParcels")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -157,6 +160,7 @@ class TodayPanel(QWidget):
         layout.addWidget(self.bookings_label)
         layout.addSpacing(6)
         layout.addWidget(self.follow_ups_label)
+        layout.addWidget(self.parcels_label)
         layout.addStretch(1)
 
     def show_visits(
@@ -229,6 +233,20 @@ class TodayPanel(QWidget):
             )
         else:
             self.follow_ups_label.setText(_("Aucun suivi de démarche en attente."))
+        self.parcels_label.setText(parcels_text(summary.parcels_waiting, summary.parcels_late))
+        self.parcels_label.setVisible(summary.parcels_waiting > 0)
+
+
+def parcels_text(waiting: int, late: int) -> str:
+    """« 3 colis en attente au relais, dont 1 à retourner » (nothing when none waits)."""
+    if not waiting:
+        return ""
+    text = ngettext(
+        "{n} colis en attente au relais", "{n} colis en attente au relais", waiting
+    ).format(n=waiting)
+    if late:
+        text += ngettext(", dont {n} à retourner", ", dont {n} à retourner", late).format(n=late)
+    return text
 
 
 def _booking_line(booking: BookingDue) -> str:
