@@ -161,6 +161,12 @@ def test_a_client_an_invoice_typed_issued_paid_and_printed(
     words = pdf_text(target)
     assert "Bureau partagé" in words and "TVA non applicable, art. 293 B du CGI" in words
     assert "Reste à payer 70,00 €" in words
+    # Written again, the issued invoice is a duplicate (the first PDF was the original).
+    again = tmp_path / "facture-2.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(again), ""))
+    tab.pdf.click()
+    wait_for(again.exists)
+    assert "Duplicata" not in words and "Duplicata n° 1" in pdf_text(again)
 
     def credit_part(dialog: CreditDialog) -> int:
         dialog.part.setChecked(True)

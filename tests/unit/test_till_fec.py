@@ -268,10 +268,12 @@ def test_every_kind_of_money_lands_on_its_accounts(
     assert any(label.startswith("Cotisation") and "Aline Dubreuil" in label for label in labels)
     assert any(label.startswith("Don Jeanne Martin") for label in labels)
 
-    # Numbered from 1 in each journal, in the file's order.
+    # Numbered in each journal from the year's first (the place's only entries), without a
+    # gap, in the file's order: 2026000001, 2026000002… (test_till_fec_numbers.py).
     for journal in ("CA", "VT", "EN"):
         numbers = [x.entry_number for x in export.lines if x.journal_code == journal]
-        assert numbers == sorted(numbers) and set(numbers) == set(range(1, max(numbers) + 1))
+        first = today.year * 1_000_000 + 1
+        assert numbers == sorted(numbers) and set(numbers) == set(range(first, max(numbers) + 1))
 
 
 def test_a_day_without_its_z_is_left_out_and_said(app: Comptoir, site: SiteInfo) -> None:

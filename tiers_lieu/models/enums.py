@@ -166,7 +166,8 @@ class JournalKind(StrEnum):
     INVOICE = "invoice"
     CREDIT = "credit"  # a credit note
     RECEIPT = "receipt"  # a membership receipt or a donation's tax receipt
-    DUPLICATE = "duplicate"  # a ticket, invoice or receipt printed again
+    DUPLICATE = "duplicate"  # a ticket, closure, invoice or receipt printed again
+    PRINT = "print"  # a closure's or an issued invoice's first print: the original
     ARCHIVE = "archive"  # a closed period's signed archive written
 
 

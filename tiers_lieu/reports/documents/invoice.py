@@ -5,7 +5,9 @@ service gives: the seller and the client as the document was issued, its lines (
 unit, unit price before VAT, VAT rate), the totals before VAT, of VAT per rate and VAT
 included — or, under the exemption, one total and « TVA non applicable, art. 293 B du CGI » —
 and the mentions the law asks for (due date, late penalties, the 40 € recovery indemnity for a
-business client, no discount for early payment). A draft is marked « Brouillon ». Amounts
+business client, no discount for early payment). A draft is marked « Brouillon »; an issued
+document printed again is marked « Duplicata » in its title block, with which duplicate it is
+and when it was printed (:mod:`~tiers_lieu.services.till.invoice_prints`). Amounts
 carry U+202F, hence DejaVu Sans embedded (:mod:`~tiers_lieu.reports.pdf_parts.fonts`);
 reportlab is imported inside the functions (start-up time).
 """
@@ -104,6 +106,9 @@ def write_invoice(doc: InvoiceDocument, path: Path) -> Path:
         "title", fontName=BOLD, fontSize=17, leading=21, alignment=2, spaceAfter=4
     )
     right = ParagraphStyle("right", parent=body, alignment=2)
+    mark = ParagraphStyle(
+        "mark", fontName=BOLD, fontSize=14, leading=18, alignment=2, textColor="#b00020"
+    )
     width = 210 * mm - 36 * mm
 
     if row.number:
@@ -135,13 +140,20 @@ def write_invoice(doc: InvoiceDocument, path: Path) -> Path:
         facts.append(_("Valable jusqu'au {date}").format(date=format_date(row.due_on, "long")))
     if info.credits_number:
         facts.append(_("Facture corrigée : {number}").format(number=info.credits_number))
+    if doc.reprint:
+        facts.append(
+            _("Duplicata n° {n}, édité le {when}").format(n=doc.reprint, when=doc.reprinted)
+        )
 
     seller_cell: list[Flowable] = []
     logo = _logo(doc.logo_path, 18 * mm, 60 * mm)
     if logo is not None:
         seller_cell += [logo, Spacer(1, 2 * mm)]
     seller_cell.append(Paragraph("<br/>".join(_party(info.seller, seller=True)), body))
-    head_right: list[Flowable] = [Paragraph(escape(title), title_style)]
+    head_right: list[Flowable] = []
+    if doc.duplicate:
+        head_right.append(Paragraph(escape(_("Duplicata")), mark))
+    head_right.append(Paragraph(escape(title), title_style))
     head_right += [Paragraph(escape(f), right) for f in facts]
     header = Table([[seller_cell, head_right]], colWidths=[width * 0.55, width * 0.45])
     header.setStyle(
@@ -267,6 +279,6 @@ def write_invoice(doc: InvoiceDocument, path: Path) -> Path:
         side=18 * mm,
         top=16 * mm,
         bottom=16 * mm,
-        title=title,
+        title=f"{title} — {_('Duplicata')}" if doc.duplicate else title,
         subject=str(info.seller.get("legal_name") or ""),
     )

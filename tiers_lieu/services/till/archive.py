@@ -361,7 +361,7 @@ Fichiers
   première ligne de la période s'y enchaîne (elle manque si la période commence au début
   du journal).
   Champs : seq (numéro, continu), id, site_id, kind (opening, ticket, payment, reversal,
-  closure, invoice, credit, receipt, duplicate, archive), occurred_at (instant en UTC,
+  closure, invoice, credit, receipt, print, duplicate, archive), occurred_at (instant en UTC,
   AAAA-MM-JJTHH:MM:SS.ffffff), actor (qui), ref_id (le ticket, le paiement ou la clôture
   enregistré), number (T000042…), amount_cents (montant en centimes), payload (texte JSON
   de ce que la ligne enregistre : lignes du ticket, TVA par taux, moyen de paiement…),

@@ -1,7 +1,8 @@
 """Reading and printing the till's closures: the history, a day's Z, a closure's report as
-closed, and its print (the original the first time, recorded in the audit log, a
-« Duplicata » after, each reprint a DUPLICATE journal line), with the month and year running
-totals the printed report shows. :class:`ClosureReports` is the base of
+closed, and its print (the original the first time, a PRINT line of the till journal, a
+« Duplicata » after, a DUPLICATE line each: :mod:`.prints`; and an EXPORT audit line each
+time), with the month and year running totals the printed report shows.
+:class:`ClosureReports` is the base of
 :class:`~tiers_lieu.services.till.closures.TillClosureService` (one service for the front
 ends, ``app.till_closures``)."""
 
@@ -17,7 +18,7 @@ from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import NotFoundError
 from tiers_lieu.i18n import _
 from tiers_lieu.models import AuditEntry, Site, TillClosure
-from tiers_lieu.models.enums import AuditAction, ClosureKind, JournalKind
+from tiers_lieu.models.enums import AuditAction, ClosureKind
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, access_of, requires
 from tiers_lieu.services.grocery.closing import (
@@ -36,15 +37,16 @@ from tiers_lieu.services.till.closure_figures import (
     closure_label,
     totals_of,
 )
-from tiers_lieu.services.till.journal import append, lock_chain
+from tiers_lieu.services.till.journal import lock_chain
+from tiers_lieu.services.till.prints import printed, record_print
 
 _C = TillClosure.__table__  # type: ignore[attr-defined]
 
 
 _A = AuditEntry.__table__  # type: ignore[attr-defined]
 
-#: A closure in the audit log: CREATE when written, EXPORT at each print (the first one is
-#: the original, hence the trace).
+#: A closure in the audit log: CREATE when written, EXPORT at each print (before PRINT lines
+#: existed, the only trace of a closure's first print).
 _PRINTED = "till_closure"
 
 
@@ -95,35 +97,29 @@ class ClosureReports:
 
     @requires(Permission.SALES)
     def print_report(self, closure_id: uuid.UUID) -> ZReport:
-        """The closure's report to print: the original the first time, a « Duplicata » after
-        (a DUPLICATE journal line each time)."""
+        """The closure's report to print: the original the first time (a PRINT journal
+        line), a « Duplicata » after (a DUPLICATE line each time)."""
         with self._uow() as uow:
             row = self._load(uow, closure_id)
             lock_chain(uow, row.site_id)
-            duplicate = self._printed(uow, row)
+            done = record_print(
+                uow,
+                site_id=row.site_id,
+                ref_id=row.id,
+                number=closure_label(row.kind, row.number),
+                amount_cents=row.total_cents,
+                payload={"document": "closure", "kind": row.kind, "number": row.number},
+                printed_before=_exported(uow, row),
+            )
             audit.record(
                 uow,
                 action=AuditAction.EXPORT,
                 entity=_PRINTED,
                 entity_id=row.id,
                 site_id=row.site_id,
-                details={"number": row.number, "kind": row.kind, "duplicate": duplicate},
+                details={"number": row.number, "kind": row.kind, "duplicate": done.duplicate},
             )
-            if duplicate:
-                append(
-                    uow,
-                    site_id=row.site_id,
-                    kind=JournalKind.DUPLICATE,
-                    payload={
-                        "document": "closure",
-                        "kind": row.kind,
-                        "number": row.number,
-                    },
-                    ref_id=row.id,
-                    number=closure_label(row.kind, row.number),
-                    amount_cents=row.total_cents,
-                )
-            report = self._report(uow, row, duplicate=duplicate)
+            report = self._report(uow, row, duplicate=done.duplicate)
             uow.commit()
             return report
 
@@ -138,18 +134,7 @@ class ClosureReports:
 
     @staticmethod
     def _printed(uow: UnitOfWork, row: TillClosure) -> bool:
-        return (
-            uow.session.execute(
-                select(_A.c.id)
-                .where(
-                    _A.c.entity == _PRINTED,
-                    _A.c.entity_id == row.id,
-                    _A.c.action == str(AuditAction.EXPORT),
-                )
-                .limit(1)
-            ).first()
-            is not None
-        )
+        return printed(uow, row.site_id, row.id) or _exported(uow, row)
 
     @staticmethod
     def _find(
@@ -230,6 +215,23 @@ class ClosureReports:
             ).scalar()
             or 0
         )
+
+
+def _exported(uow: UnitOfWork, row: TillClosure) -> bool:
+    """Whether an EXPORT audit line says the closure was printed: the only trace of a print
+    made before PRINT journal lines existed (lost once the audit log is purged)."""
+    return (
+        uow.session.execute(
+            select(_A.c.id)
+            .where(
+                _A.c.entity == _PRINTED,
+                _A.c.entity_id == row.id,
+                _A.c.action == str(AuditAction.EXPORT),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def _with_hours(stored: PeriodTotals, live: PeriodTotals) -> PeriodTotals:

@@ -14,8 +14,9 @@
 
 Each closure is a complete :class:`~tiers_lieu.models.TillClosure` row written once (the
 database refuses any change afterwards) and a CLOSURE line of the till journal, in one
-transaction. A closure's PDF is the original the first time it is printed (recorded in the
-audit log) and a « Duplicata » every time after, each reprint a DUPLICATE journal line.
+transaction. A closure's PDF is the original the first time it is printed (a PRINT line of
+the journal) and a « Duplicata » every time after, each reprint a DUPLICATE line
+(:mod:`.prints`).
 
 A closure's figures (number, row, journal payload, summed totals) are in
 :mod:`.closure_figures`; reading and printing closures in :mod:`.closure_reports` (the base of

@@ -31,11 +31,20 @@ yet (their JSON keeps only their own fields): once they do, the place's numbers 
 defaults there. The SIREN (the file's name) is the first nine digits of those settings'
 SIRET.
 
-**Numbering:** ``EcritureNum`` is continuous from 1 in each journal, in the order of
-validation, within the file (the accountant's software renumbers on import);
+**Numbering:** ``EcritureNum`` is the entry's own, whatever period is exported: its year
+(of ``EcritureDate``) then its rank in its journal among that year's entries, in the order of
+validation — 2026000001, 2026000002… (:func:`~.fec_entries.entry_numbers`; the entries of the
+whole years the period falls in are drafted to rank them). So January's file then
+February's never give one number twice, an entry has the same number in its month's file
+and in its year's, the year's numbers follow each other without a gap in each journal, and a
+file over the turn of the year (an exercise need not be a calendar year) never holds a
+number twice. An entry recorded late (a payment typed in a month after its date) is
+validated that day: it takes the next number of its year and moves none of those already
+given. (A payment or gift deleted afterwards leaves the numbers after it one lower.)
 ``EcritureDate`` is the day of the operation (the Z's day, the invoice's issue date, the
-payment's date), ``ValidDate`` the day it became final (the Z's closing day; the same day for
-the others). Lines are ordered by validation date, journal and number.
+payment's date), ``ValidDate`` the day it became final: the day it was recorded on the
+place's clock (the Z's closing day, the invoice's issue, the payment's or gift's entry),
+never before the operation's day. Lines are ordered by validation date, journal and number.
 
 The service is put together from its sources: :mod:`.fec_sales` (the Zs, the invoices
 and credit notes) and :mod:`.fec_receipts` (payments and gifts); the entries are built
@@ -50,7 +59,7 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from tiers_lieu.db import UowFactory
+from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_date
 from tiers_lieu.models import Site, TillClosure
@@ -63,6 +72,7 @@ from tiers_lieu.services.till.fec_entries import (
     _Draft,
     _siren,
     client_code,
+    entry_numbers,
     number_entries,
 )
 from tiers_lieu.services.till.fec_models import FecExport, FecLine, ZRow, ZTotals
@@ -98,6 +108,7 @@ __all__ = [
     "ZRow",
     "ZTotals",
     "client_code",
+    "entry_numbers",
     "number_entries",
 ]
 
@@ -126,13 +137,12 @@ class FecService(SalesEntries, ReceiptEntries):
             seller = billing.load(uow.session, site_id)
             plan = self.plan
             siren = _siren(seller.siret)
-            drafts: list[_Draft] = []
-            drafts += self._day_zs(uow, site_id, start, end, plan, warnings)
-            invoices, lettering = self._invoices(uow, site_id, start, end, plan, warnings)
-            drafts += invoices
-            receipts, passes = self._payments(uow, site_id, start, end, plan, lettering, warnings)
-            drafts += receipts
-            drafts += self._donations(uow, site_id, start, end, plan, warnings)
+            drafts, passes = self._drafts(uow, site_id, start, end, warnings)
+            # The numbers are the entries' own: ranked among every entry of their years.
+            first, last = date(start.year, 1, 1), date(end.year, 12, 31)
+            year = drafts
+            if (start, end) != (first, last):
+                year, _passes = self._drafts(uow, site_id, first, last, [])
         if passes and not seller.franchise:
             warnings.append(
                 _(
@@ -152,9 +162,23 @@ class FecService(SalesEntries, ReceiptEntries):
             start=start,
             end=end,
             siren=siren,
-            lines=number_entries(drafts),
+            lines=number_entries(drafts, year=year),
             warnings=tuple(warnings),
         )
+
+    def _drafts(
+        self, uow: UnitOfWork, site_id: uuid.UUID, start: date, end: date, warnings: list[str]
+    ) -> tuple[list[_Draft], int]:
+        """The period's entries from every source, and how many coworking passes were paid."""
+        plan = self.plan
+        drafts: list[_Draft] = []
+        drafts += self._day_zs(uow, site_id, start, end, plan, warnings)
+        invoices, lettering = self._invoices(uow, site_id, start, end, plan, warnings)
+        drafts += invoices
+        receipts, passes = self._payments(uow, site_id, start, end, plan, lettering, warnings)
+        drafts += receipts
+        drafts += self._donations(uow, site_id, start, end, plan, warnings)
+        return drafts, passes
 
     @requires(Permission.REPORTS)
     def note_export(self, site_id: uuid.UUID, export: FecExport, *, separator: str) -> None:

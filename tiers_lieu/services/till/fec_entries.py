@@ -1,8 +1,8 @@
 """Building the FEC's entries: an entry being drafted with signed amounts (:class:`_Draft`),
-balanced on the suspense account when its sides differ, numbered from 1 in each journal in the
-order of validation (:func:`number_entries`); the client's auxiliary account
-(:func:`client_code`); and the small readers the sources share (a stored JSON, a Z's totals, a
-donor's name, an invoice's VAT per rate, rows by id 500 at a time).
+balanced on the suspense account when its sides differ, numbered in each journal and year in
+the order of validation (:func:`entry_numbers`, :func:`number_entries`); the client's auxiliary
+account (:func:`client_code`); and the small readers the sources share (a stored JSON, a Z's
+totals, a donor's name, an invoice's VAT per rate, rows by id 500 at a time).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -37,7 +37,10 @@ class _Draft:
     piece_ref: str
     label: str
     recorded: datetime
-    """When the operation was recorded: the order of two entries of one day and journal."""
+    """When the operation was recorded (validated): the order of two entries of one day."""
+    source: uuid.UUID
+    """The row the entry comes from (the Z, the invoice, the payment, the gift): what its
+    number is known by."""
     lines: list[tuple[str, str, str, str, int, str, date | None]] = field(default_factory=list)
     """(account, account label, aux number, aux label, signed cents, lettering, date)."""
 
@@ -94,17 +97,45 @@ def _balanced(draft: _Draft, plan: AccountPlan, warnings: list[str]) -> _Draft:
     return draft
 
 
-def number_entries(drafts: Iterable[_Draft]) -> tuple[FecLine, ...]:
-    """The drafts as FEC lines: numbered from 1 in each journal in the order of validation,
-    negative amounts on the other side, lines of zero left out."""
-    ordered = sorted(drafts, key=lambda d: (d.valid, d.journal, d.day, d.recorded, d.piece_ref))
-    counters: dict[str, int] = defaultdict(int)
+YEAR_SPAN = 1_000_000
+"""``EcritureNum`` is the entry's year × this + its rank in its journal and year: 2026000001,
+the first entry of 2026 (a million entries a journal and year at most)."""
+
+
+def _validation_order(draft: _Draft) -> tuple[date, datetime, uuid.UUID]:
+    return (draft.valid, draft.recorded, draft.source)
+
+
+def entry_numbers(drafts: Iterable[_Draft]) -> dict[uuid.UUID, int]:
+    """The number of each entry with lines, by its source: its rank in its journal among the
+    entries of its year (the year of its ``EcritureDate``), in the order of validation, after
+    the year. Given every entry of the years concerned, the number depends on nothing else:
+    an entry has the same in a month's file and in its year's, an entry recorded later comes
+    after those already numbered (it never moves them), and a file over two years never has
+    a number twice in a journal."""
+    ranks: dict[tuple[str, int], int] = defaultdict(int)
+    numbers: dict[uuid.UUID, int] = {}
+    for draft in sorted((d for d in drafts if d.lines), key=_validation_order):
+        key = (draft.journal, draft.day.year)
+        ranks[key] += 1
+        numbers[draft.source] = draft.day.year * YEAR_SPAN + ranks[key]
+    return numbers
+
+
+def number_entries(
+    drafts: Iterable[_Draft], *, year: Iterable[_Draft] | None = None
+) -> tuple[FecLine, ...]:
+    """The drafts as FEC lines, numbered by :func:`entry_numbers` of ``year`` (every entry of
+    the whole years the drafts fall in; the drafts themselves when they are those years),
+    negative amounts on the other side, lines of zero left out; ordered by validation date,
+    journal and number."""
+    drafts = list(drafts)
+    numbers = entry_numbers(drafts if year is None else year)
     lines: list[FecLine] = []
-    for draft in ordered:
+    for draft in drafts:
         if not draft.lines:
             continue
-        counters[draft.journal] += 1
-        number = counters[draft.journal]
+        number = numbers[draft.source]
         for account, account_label, aux, aux_label, cents, lettering, lettered_on in draft.lines:
             lines.append(
                 FecLine(
@@ -128,6 +159,12 @@ def number_entries(drafts: Iterable[_Draft]) -> tuple[FecLine, ...]:
             )
     lines.sort(key=lambda line: (line.valid_date, line.journal_code, line.entry_number))
     return tuple(lines)
+
+
+def validated_on(recorded: datetime, day: date, zone: tzinfo) -> date:
+    """``ValidDate``: the day the operation was recorded on the place's clock (nothing
+    changes it afterwards), never before the operation's own day."""
+    return max(recorded.astimezone(zone).date(), day)
 
 
 def _plain_name(first: str | None, last: str | None, organisation: str | None = "") -> str:

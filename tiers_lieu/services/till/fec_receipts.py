@@ -26,6 +26,7 @@ from tiers_lieu.models import (
     Payment,
     Person,
 )
+from tiers_lieu.services.sites import site_zone
 from tiers_lieu.services.till.fec_entries import (
     _balanced,
     _by_id,
@@ -34,6 +35,7 @@ from tiers_lieu.services.till.fec_entries import (
     _json,
     _plain_name,
     client_code,
+    validated_on,
 )
 from tiers_lieu.services.till.fec_plan import (
     ACCOUNT_LABELS,
@@ -106,6 +108,7 @@ class ReceiptEntries:
             {m.person_id for m in memberships.values()} | {p.person_id for p in passes.values()},
             "first_name", "last_name", "organisation",
         )  # fmt: skip
+        zone = site_zone(uow, site_id)
         drafts: list[_Draft] = []
         sold_passes = 0
         for payment in payments:
@@ -115,9 +118,10 @@ class ReceiptEntries:
             draft = _Draft(
                 journal=RECEIPTS_JOURNAL,
                 day=payment.paid_on,
-                valid=payment.paid_on,
+                valid=validated_on(payment.created_at, payment.paid_on, zone),
                 piece_ref=payment.reference or "",
                 recorded=payment.created_at,
+                source=payment.id,
                 label="",
             )
             amount = payment.amount_cents
@@ -217,6 +221,7 @@ class ReceiptEntries:
             )
             .order_by(col(Donation.received_on), col(Donation.id))
         ).all()
+        zone = site_zone(uow, site_id)
         drafts: list[_Draft] = []
         in_kind = 0
         for donation in rows:
@@ -227,9 +232,10 @@ class ReceiptEntries:
             draft = _Draft(
                 journal=RECEIPTS_JOURNAL,
                 day=donation.received_on,
-                valid=donation.received_on,
+                valid=validated_on(donation.created_at, donation.received_on, zone),
                 piece_ref=donation.receipt_number or f"DON{donation.received_on:%Y%m%d}",
                 recorded=donation.created_at,
+                source=donation.id,
                 label=f"Don {_donor(donation)} ({_word(donation.method)})",
             )
             draft.add(account, ACCOUNT_LABELS[_role(plan, account)], donation.amount_cents)

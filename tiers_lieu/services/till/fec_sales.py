@@ -28,6 +28,7 @@ from tiers_lieu.services.till.fec_entries import (
     _json,
     _vat_by_rate,
     client_code,
+    validated_on,
 )
 from tiers_lieu.services.till.fec_plan import (
     ACCOUNT_LABELS,
@@ -71,9 +72,10 @@ class SalesEntries:
             draft = _Draft(
                 journal=CASH_JOURNAL,
                 day=closure.period_start,
-                valid=max(closure.closed_at.astimezone(zone).date(), closure.period_start),
+                valid=validated_on(closure.closed_at, closure.period_start, zone),
                 piece_ref=piece,
                 recorded=closure.closed_at,
+                source=closure.id,
                 label=f"Ventes du {closure.period_start:%d/%m/%Y} (Z {closure.number})",
             )
             for method in sorted(methods):
@@ -108,7 +110,7 @@ class SalesEntries:
         """Invoices and credit notes issued in the period; and the lettering of every invoice
         of the place settled by the period's end: invoice id → (letter, date)."""
         columns = (
-            "id", "kind", "number", "issued_on", "created_at", "client_id", "credits_id",
+            "id", "kind", "number", "issued_on", "updated_at", "client_id", "credits_id",
             "buyer", "total_net_cents", "total_vat_cents", "total_cents",
         )  # fmt: skip
         rows: list[Any] = list(
@@ -122,7 +124,7 @@ class SalesEntries:
                     col(Invoice.issued_on) >= start,
                     col(Invoice.issued_on) <= end,
                 )
-                .order_by(col(Invoice.issued_on), col(Invoice.created_at))
+                .order_by(col(Invoice.issued_on), col(Invoice.updated_at))
             ).all()
         )
         nets: dict[uuid.UUID, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -139,6 +141,7 @@ class SalesEntries:
             ).all():
                 nets[invoice_id][int(rate)] += int(net or 0)
         lettering = self._lettering(uow, site_id, end)
+        zone = site_zone(uow, site_id)
         drafts: list[_Draft] = []
         for invoice in rows:
             credit = invoice.kind == InvoiceKind.CREDIT.value
@@ -150,9 +153,11 @@ class SalesEntries:
             draft = _Draft(
                 journal=SALES_JOURNAL,
                 day=invoice.issued_on,
-                valid=invoice.issued_on,
+                # Issued, the row never changes again: its last write is its issue.
+                valid=validated_on(invoice.updated_at, invoice.issued_on, zone),
                 piece_ref=invoice.number,
-                recorded=invoice.created_at,
+                recorded=invoice.updated_at,
+                source=invoice.id,
                 label=f"{word} {invoice.number} {name}",
             )
             letter = lettering.get(invoice.credits_id if credit else invoice.id)

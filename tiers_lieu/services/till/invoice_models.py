@@ -241,3 +241,9 @@ class InvoiceDocument:
     logo_path: str
     mentions: tuple[str, ...]
     zone_today: date
+    duplicate: bool = False
+    """An issued invoice or credit note printed before: this print is a « Duplicata »."""
+    reprint: int = 0
+    """Which duplicate this print is (1 for the first), 0 when it is none or not printed."""
+    reprinted: str = ""
+    """When the duplicate was printed, on the place's clock (a printed duplicate only)."""

@@ -43,6 +43,7 @@ from tiers_lieu.services.till.invoice_models import (
     Totals,
     compute_totals,
 )
+from tiers_lieu.services.till.prints import printed
 
 _INVOICES = Invoice.__table__  # type: ignore[attr-defined]
 _PAYMENTS = Payment.__table__  # type: ignore[attr-defined]
@@ -103,62 +104,87 @@ class InvoiceReads(InvoiceBase):
     @requires(Permission.BILLING)
     def document(self, invoice_id: uuid.UUID, *, today: date | None = None) -> InvoiceDocument:
         """What the PDF shows: the issued document as it was issued; a draft with the
-        seller's and client's present details, marked « Brouillon »."""
+        seller's and client's present details, marked « Brouillon ». Reading records
+        nothing: an issued document printed before is marked « Duplicata » (printing is
+        :meth:`~.invoice_prints.InvoicePrints.print_document`)."""
         with self._uow(read_only=True) as uow:
             invoice = self._load(uow.session, invoice_id)
             day = today or _today(uow, invoice.site_id)
-            info = _info(uow, invoice, day)
-            settings = billing.load(uow.session, invoice.site_id)
-        seller = info.seller
-        franchise = seller.get("vat_regime", settings.vat_regime) != billing.LIABLE
-        kind = InvoiceKind(info.row.kind)
-        draft = info.row.status == DRAFT
-        title = _(KIND_LABELS[kind])
-        mentions: list[str] = []
-        if franchise:
-            mentions.append(_(FRANCHISE_MENTION))
-        if kind == InvoiceKind.QUOTE:
-            if info.row.due_on is not None:
-                mentions.append(
-                    _("Devis valable jusqu'au {date}.").format(
-                        date=format_date(info.row.due_on, "long")
-                    )
+            again = issued(invoice) and printed(uow, invoice.site_id, invoice.id)
+            return _document(uow, invoice, day, duplicate=again)
+
+
+def issued(invoice: Invoice) -> bool:
+    """An invoice or a credit note issued: a document whose prints are recorded (a quote,
+    even sent, and a draft are not)."""
+    return invoice.kind != InvoiceKind.QUOTE and invoice.number is not None
+
+
+def _document(
+    uow: UnitOfWork,
+    invoice: Invoice,
+    day: date,
+    *,
+    duplicate: bool = False,
+    reprint: int = 0,
+    reprinted: str = "",
+) -> InvoiceDocument:
+    """What the PDF of ``invoice`` shows (``day``: today on the place's clock)."""
+    info = _info(uow, invoice, day)
+    settings = billing.load(uow.session, invoice.site_id)
+    seller = info.seller
+    franchise = seller.get("vat_regime", settings.vat_regime) != billing.LIABLE
+    kind = InvoiceKind(info.row.kind)
+    draft = info.row.status == DRAFT
+    title = _(KIND_LABELS[kind])
+    mentions: list[str] = []
+    if franchise:
+        mentions.append(_(FRANCHISE_MENTION))
+    if kind == InvoiceKind.QUOTE:
+        if info.row.due_on is not None:
+            mentions.append(
+                _("Devis valable jusqu'au {date}.").format(
+                    date=format_date(info.row.due_on, "long")
                 )
-            mentions.append(_("Bon pour accord — date et signature du client :"))
-        elif kind == InvoiceKind.CREDIT:
-            if info.credits_number:
-                mentions.append(
-                    _("Avoir sur la facture {number} du {date}.").format(
-                        number=info.credits_number,
-                        date=format_date(info.credits_issued_on or day, "long"),
-                    )
+            )
+        mentions.append(_("Bon pour accord — date et signature du client :"))
+    elif kind == InvoiceKind.CREDIT:
+        if info.credits_number:
+            mentions.append(
+                _("Avoir sur la facture {number} du {date}.").format(
+                    number=info.credits_number,
+                    date=format_date(info.credits_issued_on or day, "long"),
                 )
-        else:
-            if info.row.due_on is not None:
-                mentions.append(
-                    _("Date d'échéance : {date}.").format(date=format_date(info.row.due_on, "long"))
-                )
-            mentions.append(_("Pas d'escompte pour paiement anticipé."))
-            penalties = str(seller.get("late_penalties") or settings.penalties_text)
-            mentions.append(penalties.rstrip(".") + ".")
-            if info.buyer.get("business", True):
-                mentions.append(
-                    _(
-                        "Indemnité forfaitaire pour frais de recouvrement en cas de retard de "
-                        "paiement : {amount} (art. L441-10 du Code de commerce)."
-                    ).format(amount=format_eur(RECOVERY_INDEMNITY_CENTS))
-                )
-            if info.quote_number:
-                mentions.append(_("Selon le devis {number}.").format(number=info.quote_number))
-        return InvoiceDocument(
-            info=info,
-            title=title,
-            draft=draft,
-            franchise=franchise,
-            logo_path=settings.logo_path,
-            mentions=tuple(mentions),
-            zone_today=day,
-        )
+            )
+    else:
+        if info.row.due_on is not None:
+            mentions.append(
+                _("Date d'échéance : {date}.").format(date=format_date(info.row.due_on, "long"))
+            )
+        mentions.append(_("Pas d'escompte pour paiement anticipé."))
+        penalties = str(seller.get("late_penalties") or settings.penalties_text)
+        mentions.append(penalties.rstrip(".") + ".")
+        if info.buyer.get("business", True):
+            mentions.append(
+                _(
+                    "Indemnité forfaitaire pour frais de recouvrement en cas de retard de "
+                    "paiement : {amount} (art. L441-10 du Code de commerce)."
+                ).format(amount=format_eur(RECOVERY_INDEMNITY_CENTS))
+            )
+        if info.quote_number:
+            mentions.append(_("Selon le devis {number}.").format(number=info.quote_number))
+    return InvoiceDocument(
+        info=info,
+        title=title,
+        draft=draft,
+        franchise=franchise,
+        logo_path=settings.logo_path,
+        mentions=tuple(mentions),
+        zone_today=day,
+        duplicate=duplicate,
+        reprint=reprint,
+        reprinted=reprinted,
+    )
 
 
 def _today(uow: UnitOfWork, site_id: uuid.UUID) -> date:

@@ -24,9 +24,13 @@ booking or a coworking pass are built from what the agenda agreed (the booking's
 the resource's hourly price × the duration; the pass's price); those prices are what the
 client pays, so when the place charges VAT the line's price before VAT is derived from them.
 
+An issued invoice's or credit note's PDF is the original the first time it is written and a
+« Duplicata » every time after, each print a line of the till journal (:mod:`.invoice_prints`).
+
 The service is put together from its parts: reading (:mod:`.invoice_reads`), numbering
-and issuing (:mod:`.invoice_issue`), payments (:mod:`.invoice_payments`) and what the
-agenda has to invoice (:mod:`.invoice_agenda`); this module keeps the drafts. The shapes
+and issuing (:mod:`.invoice_issue`), printing (:mod:`.invoice_prints`), payments
+(:mod:`.invoice_payments`) and what the agenda has to invoice (:mod:`.invoice_agenda`); this
+module keeps the drafts. The shapes
 and amounts are in :mod:`.invoice_models`, the lines in :mod:`.invoice_lines`.
 """
 
@@ -85,6 +89,7 @@ from tiers_lieu.services.till.invoice_models import (
     round_half_up,
 )
 from tiers_lieu.services.till.invoice_payments import InvoicePayments
+from tiers_lieu.services.till.invoice_prints import InvoicePrints
 from tiers_lieu.services.till.invoice_reads import InvoiceReads, _info, _today
 from tiers_lieu.validation import check_text
 
@@ -125,7 +130,7 @@ __all__ = [
 ]
 
 
-class InvoiceService(InvoiceReads, InvoiceIssuing, InvoicePayments, InvoiceAgenda):
+class InvoiceService(InvoiceReads, InvoiceIssuing, InvoicePrints, InvoicePayments, InvoiceAgenda):
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 

@@ -22,8 +22,6 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlalchemy import select as sql_select
 from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
@@ -37,7 +35,6 @@ from tiers_lieu.models import (
     SaleLine,
     Site,
     SiteSetting,
-    TillJournal,
 )
 from tiers_lieu.models.enums import JournalKind, PaymentMethod
 from tiers_lieu.services.access import Permission, requires
@@ -46,13 +43,12 @@ from tiers_lieu.services.grocery.stock import format_quantity
 from tiers_lieu.services.sites import site_zone
 from tiers_lieu.services.till import billing
 from tiers_lieu.services.till.journal import append
+from tiers_lieu.services.till.prints import duplicates
 from tiers_lieu.services.till.tickets import TicketLine, ticket_label, vat_breakdown
 
 #: Receipt printer widths (characters a line in the printer's font A): 58 mm rolls (32),
 #: 80 mm printers of 512 dots (42) and of 576 dots (48).
 WIDTHS = (32, 42, 48)
-
-_JOURNAL = TillJournal.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -330,17 +326,7 @@ class ReceiptService:
 
 
 def _count_reprints(uow: UnitOfWork, sale: Sale) -> int:
-    table = _JOURNAL
-    count = uow.session.execute(
-        sql_select(func.count())
-        .select_from(table)
-        .where(
-            table.c.site_id == sale.site_id,
-            table.c.ref_id == sale.id,
-            table.c.kind == str(JournalKind.DUPLICATE),
-        )
-    ).scalar()
-    return int(count or 0)
+    return duplicates(uow, sale.site_id, sale.id)
 
 
 # -- the text layout ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ KIND_LABELS = {
     JournalKind.CREDIT: N_("Avoir"),
     JournalKind.RECEIPT: N_("Reçu"),
     JournalKind.DUPLICATE: N_("Duplicata"),
+    JournalKind.PRINT: N_("Impression de l'original"),
     JournalKind.ARCHIVE: N_("Archive"),
 }
 

@@ -6,7 +6,8 @@ Keyboard: Ctrl+F searches (number, client, subject), Ctrl+N a new invoice, Ctrl+
 quote, Entrée opens a draft; each button has its Alt letter. Issuing (a number, the date, the
 seller and the client copied, never changed again) asks first; a quote is sent (numbered)
 then turned into an invoice; an issued invoice is corrected by a credit note (« Avoir… »),
-never edited. The PDF is written off the GUI thread.
+never edited. The PDF is written off the GUI thread; an issued document's first PDF is the
+original, every later one a « Duplicata » (each recorded in the till journal).
 """
 
 from __future__ import annotations
@@ -420,7 +421,8 @@ class InvoicesTab(ReadingListTab[InvoiceRow]):
         def work(_progress: Callable[[int, int], None]) -> Path:
             from tiers_lieu.reports.documents.invoice import write_invoice
 
-            return write_invoice(invoices.document(invoice_id), target)
+            # An issued document's print is recorded: the original once, « Duplicata » after.
+            return write_invoice(invoices.print_document(invoice_id), target)
 
         run_op(
             self,
