@@ -14,6 +14,7 @@ from tiers_lieu.services.accounts import AccountService
 from tiers_lieu.services.agenda import AgendaServices, build_agenda
 from tiers_lieu.services.amap import AmapServices
 from tiers_lieu.services.assistance import AssistanceService
+from tiers_lieu.services.assistance_edit import AssistanceEditService
 from tiers_lieu.services.audit_chain import install_chain_listener
 from tiers_lieu.services.audit_log import AuditLogService
 from tiers_lieu.services.backups import BackupService, backups_for
@@ -79,6 +80,7 @@ class Comptoir:
     programme: ProgrammeService
     today: TodayService
     assistance: AssistanceService
+    assistance_edit: AssistanceEditService
     letters: LettersService
     imports: ImportService
     reports: ReportService
@@ -172,6 +174,7 @@ def build(db: str | None = None) -> Comptoir:
         programme=ProgrammeService(uow),
         today=TodayService(uow),
         assistance=AssistanceService(uow),
+        assistance_edit=AssistanceEditService(uow),
         letters=LettersService(uow),
         imports=ImportService(uow),
         reports=ReportService(uow),

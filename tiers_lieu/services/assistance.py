@@ -5,12 +5,9 @@ in the same transaction, so that the visit figures and the assistance figures ca
 disagree; an import (``count_visit=False``) or a record attached to a visit already counted
 creates none.
 
-The outcome and orientation lists are category rows a coordinator may extend; the code only
-branches on the three outcomes DOMAIN.md gives a meaning to (« Orientée », « Doit revenir »,
-« À finaliser en autonomie »), recognised by their label with case and accents ignored, as
-the demo generator and the imports do.
-
-The lists themselves are read in :mod:`assistance_history`, the exports written in
+The checks a record passes are in :mod:`assistance_checks`, shared with the corrections of
+:mod:`assistance_edit` (a record changed or deleted, a follow-up put off). The lists
+themselves are read in :mod:`assistance_history`, the exports written in
 :mod:`assistance_export` and :mod:`coop_export` (the Coop de la médiation numérique's activity
 export, démarches and workshops); this service opens the unit of work around them.
 """
@@ -19,21 +16,32 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from tiers_lieu.db import UowFactory
-from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.i18n import _
-from tiers_lieu.models import AssistanceRecord, Category, Commune, Person, Service, Visit
+from tiers_lieu.models import AssistanceRecord, Service, Visit
 from tiers_lieu.models.enums import CategoryKind, ServiceKind, VisitSource
-from tiers_lieu.services import coop_vocabulary
 from tiers_lieu.services.access import Permission, requires
 from tiers_lieu.services.assistance_audit import audit_read, commit_change
+from tiers_lieu.services.assistance_checks import (
+    DEMARCHE_NAME_MAX,
+    DURATION_MAX,
+    NOTE_MAX,
+    AssistanceInput,
+    check_categories,
+    check_input,
+    check_orientation,
+    follow_up_days,
+    is_oriented,
+    open_follow_up,
+    touch_person,
+)
 from tiers_lieu.services.assistance_export import MonthlyTable, monthly_by_operator
 from tiers_lieu.services.assistance_history import (
     AssistanceRow,
@@ -45,14 +53,13 @@ from tiers_lieu.services.assistance_history import (
     history_page,
     history_totals,
     open_follow_ups,
-    person_name,
 )
 from tiers_lieu.services.coop_export import CoopExport, coop_export
-from tiers_lieu.services.letters import check_letter
-from tiers_lieu.services.tabular import normalise
-from tiers_lieu.validation import check_text
 
 __all__ = [
+    "DEMARCHE_NAME_MAX",
+    "DURATION_MAX",
+    "NOTE_MAX",
     "AssistanceInfo",
     "AssistanceInput",
     "AssistanceRow",
@@ -64,62 +71,7 @@ __all__ = [
     "is_oriented",
 ]
 
-NOTE_MAX = 280
-DURATION_MAX = 600
-DEMARCHE_NAME_MAX = 200
 NAMES_SHOWN = 500
-FOLLOW_UP_DAYS = {"doit_revenir": 7, "a_finaliser": 14}
-
-
-def is_oriented(outcome_label: str) -> bool:
-    """The outcome « Orientée » (and only it) needs an orientation."""
-    return normalise(outcome_label).startswith("orient")
-
-
-def follow_up_days(outcome_label: str) -> int | None:
-    """Days until the default follow-up date, or ``None`` for an outcome with no follow-up."""
-    key = normalise(outcome_label)
-    for prefix, days in FOLLOW_UP_DAYS.items():
-        if key.startswith(prefix):
-            return days
-    return None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AssistanceInput:
-    """One démarche as the form (or an import) gives it. ``follow_up_due`` left ``None`` is
-    the outcome's default delay; ``visit_id`` attaches the record to a visit already counted.
-    The person's commune, age band, gender and status are « Non communiqué » when ``None``."""
-
-    activity_date: date
-    operator_id: uuid.UUID
-    theme_id: uuid.UUID
-    help_type_id: uuid.UUID
-    duration_min: int
-    outcome_id: uuid.UUID
-    activity_time: time | None = None
-    place_id: uuid.UUID | None = None
-    orientation_id: uuid.UUID | None = None
-    person_id: uuid.UUID | None = None
-    commune_id: uuid.UUID | None = None
-    age_band_id: uuid.UUID | None = None
-    gender_id: uuid.UUID | None = None
-    status_id: uuid.UUID | None = None
-    note: str = ""
-    follow_up_due: date | None = None
-    visit_id: uuid.UUID | None = None
-    source: str = VisitSource.DESK
-    # What the Coop de la médiation numérique asks (keys of services/coop_vocabulary.py);
-    # ``channel`` left ``None`` is the one the « Lieu » says.
-    channel: str | None = None
-    equipment: tuple[str, ...] = ()
-    autonomy: str | None = None
-    digital_themes: tuple[str, ...] = ()
-    demarche_name: str = ""
-    # The public writer's letter (help type « Écrivain public… », services/letters.py): both
-    # or neither; the follow-up is then due on the answer date.
-    letter_sent_on: date | None = None
-    answer_expected_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +88,10 @@ class AssistanceInfo:
     follow_up_due: date | None
     visit_id: uuid.UUID | None
     visit_service: str | None
-    """Name of the service the new visit was counted in; ``None`` when none was counted."""
+    """Name of the service the new visit was counted in (for a correction: of the visit the
+    record counted, which followed it); ``None`` when none was counted."""
+    changed: tuple[str, ...] = ()
+    """For a correction: the fields it changed (``operator``, ``activity_date``…)."""
 
 
 class AssistanceService:
@@ -150,61 +105,13 @@ class AssistanceService:
     ) -> AssistanceInfo:
         """Save one record; at the desk, count its visit in the same transaction (not with
         ``count_visit=False``: an import, whose visits are counted otherwise)."""
-        activity_date, activity_time = data.activity_date, data.activity_time
-        operator_id, theme_id, help_type_id = data.operator_id, data.theme_id, data.help_type_id
-        duration_min, place_id = data.duration_min, data.place_id
-        outcome_id, orientation_id = data.outcome_id, data.orientation_id
-        person_id, commune_id = data.person_id, data.commune_id
-        age_band_id, gender_id, status_id = data.age_band_id, data.gender_id, data.status_id
-        visit_id, source = data.visit_id, data.source
-        if not 1 <= duration_min <= DURATION_MAX:
-            raise ValidationError(
-                _("Durée"), _("entre 1 et {max} minutes").format(max=DURATION_MAX)
-            )
-        note = data.note.strip()
-        if len(note) > NOTE_MAX:
-            raise ValidationError(_("Note"), _("{n} caractères au plus").format(n=NOTE_MAX))
-        coop = _coop_fields(data)
+        activity_date, person_id = data.activity_date, data.person_id
+        visit_id = data.visit_id
         with self._uow() as uow:
             session = uow.session
-            categories = self._check_categories(
-                session,
-                site_id,
-                {
-                    CategoryKind.OPERATOR: (_("Organisme"), operator_id),
-                    CategoryKind.THEME: (_("Thème"), theme_id),
-                    CategoryKind.HELP_TYPE: (_("Type d'aide"), help_type_id),
-                    CategoryKind.PLACE: (_("Lieu"), place_id),
-                    CategoryKind.OUTCOME: (_("Issue"), outcome_id),
-                    CategoryKind.ORIENTATION: (_("Orientation"), orientation_id),
-                    CategoryKind.AGE_BAND: (_("Tranche d'âge"), age_band_id),
-                    CategoryKind.GENDER: (_("Genre"), gender_id),
-                    CategoryKind.STATUS: (_("Statut"), status_id),
-                },
-            )
-            outcome = categories[outcome_id]
-            self._check_orientation(outcome, orientation_id)
-            if coop["channel"] is None and place_id is not None:
-                coop["channel"] = coop_vocabulary.channel_for_place(categories[place_id])
-            days = follow_up_days(outcome)
-            due: date | None = check_letter(
-                categories[help_type_id],
-                activity_date,
-                data.letter_sent_on,
-                data.answer_expected_on,
-            )
-            if due is None and days is not None:
-                due = data.follow_up_due or activity_date + timedelta(days=days)
-                if due < activity_date:
-                    raise ValidationError(
-                        _("Date de suivi"), _("ne peut précéder la date de la démarche")
-                    )
-            if commune_id is not None:
-                commune = session.get(Commune, commune_id)
-                if commune is None or commune.site_id != site_id:
-                    raise ValidationError(_("Commune"), _("commune inconnue de ce lieu"))
+            checked = check_input(uow, site_id, data)
             if person_id is not None:
-                self._touch_person(session, site_id, person_id, activity_date)
+                touch_person(session, site_id, person_id, activity_date)
 
             service_name: str | None = None
             if visit_id is not None:
@@ -226,12 +133,12 @@ class AssistanceService:
                         site_id=site_id,
                         service_id=service.id,
                         activity_date=activity_date,
-                        activity_time=activity_time,
+                        activity_time=data.activity_time,
                         count=1,
-                        commune_id=commune_id,
-                        age_band_id=age_band_id,
-                        gender_id=gender_id,
-                        status_id=status_id,
+                        commune_id=data.commune_id,
+                        age_band_id=data.age_band_id,
+                        gender_id=data.gender_id,
+                        status_id=data.status_id,
                         person_id=person_id,
                         source=VisitSource.ASSISTANCE,
                         created_by_id=uow.actor_id,
@@ -245,90 +152,31 @@ class AssistanceService:
             record = AssistanceRecord(
                 site_id=site_id,
                 activity_date=activity_date,
-                activity_time=activity_time,
-                operator_id=operator_id,
-                theme_id=theme_id,
-                help_type_id=help_type_id,
-                duration_min=duration_min,
-                place_id=place_id,
-                outcome_id=outcome_id,
-                orientation_id=orientation_id,
+                activity_time=data.activity_time,
+                operator_id=data.operator_id,
+                theme_id=data.theme_id,
+                help_type_id=data.help_type_id,
+                duration_min=data.duration_min,
+                place_id=data.place_id,
+                outcome_id=data.outcome_id,
+                orientation_id=data.orientation_id,
                 person_id=person_id,
-                commune_id=commune_id,
-                age_band_id=age_band_id,
-                gender_id=gender_id,
-                status_id=status_id,
-                note=note,
+                commune_id=data.commune_id,
+                age_band_id=data.age_band_id,
+                gender_id=data.gender_id,
+                status_id=data.status_id,
+                note=checked.note,
                 letter_sent_on=data.letter_sent_on,
                 answer_expected_on=data.answer_expected_on,
-                follow_up_due=due,
+                follow_up_due=checked.due,
                 visit_id=visit_id,
-                source=source,
+                source=data.source,
                 created_by_id=uow.actor_id,
-                **coop,
+                **checked.coop,
             )
             session.add(record)
             uow.commit()
-            return AssistanceInfo(
-                id=record.id,
-                activity_date=activity_date,
-                operator=categories[operator_id],
-                theme=categories[theme_id],
-                help_type=categories[help_type_id],
-                duration_min=duration_min,
-                outcome=outcome,
-                follow_up_due=due,
-                visit_id=visit_id,
-                visit_service=service_name,
-            )
-
-    @staticmethod
-    def _check_categories(
-        session: Session,
-        site_id: uuid.UUID,
-        wanted: dict[CategoryKind, tuple[str, uuid.UUID | None]],
-    ) -> dict[uuid.UUID, str]:
-        """Labels of the chosen categories; each must exist, belong to the site and be of
-        the kind its field expects."""
-        ids = {value for _field, value in wanted.values() if value is not None}
-        rows = session.exec(select(Category).where(col(Category.id).in_(ids))).all()
-        found = {c.id: c for c in rows}
-        for kind, (field, value) in wanted.items():
-            if value is None:
-                continue
-            category = found.get(value)
-            if category is None or category.site_id != site_id or category.kind != kind:
-                raise ValidationError(field, _("valeur inconnue de cette liste"))
-        return {c.id: c.label for c in rows}
-
-    @staticmethod
-    def _check_orientation(outcome: str, orientation_id: uuid.UUID | None) -> None:
-        if is_oriented(outcome) and orientation_id is None:
-            raise ValidationError(
-                _("Orientation"),
-                _("à choisir quand l'issue est « {outcome} »").format(outcome=outcome),
-            )
-        if not is_oriented(outcome) and orientation_id is not None:
-            raise ValidationError(_("Orientation"), _("seulement quand la personne est orientée"))
-
-    @staticmethod
-    def _touch_person(
-        session: Session, site_id: uuid.UUID, person_id: uuid.UUID, day: date
-    ) -> None:
-        person = session.get(Person, person_id)
-        if person is None or person.site_id != site_id or person.anonymized_at is not None:
-            raise NotFoundError(_("Cette personne n'existe plus."))
-        if person.consent_given_at is None or person.consent_withdrawn_at is not None:
-            raise ConflictError(
-                _(
-                    "{name} n'a pas donné son consentement à l'enregistrement de ses données : "
-                    "enregistrez la démarche sans nom (anonyme)."
-                ).format(name=person_name(person))
-            )
-        # The retention purge counts from the last activity.
-        if person.last_activity_on is None or person.last_activity_on < day:
-            person.last_activity_on = day
-            session.add(person)
+            return record_info(record, checked.labels, visit_service=service_name)
 
     @requires(Permission.ASSISTANCE)
     def demarche_names(self, site_id: uuid.UUID, *, since: date) -> list[str]:
@@ -381,12 +229,8 @@ class AssistanceService:
         outcome was a follow-up one, which never carries an orientation.
         """
         with self._uow() as uow:
-            record = uow.session.get(AssistanceRecord, record_id)
-            if record is None or record.follow_up_due is None:
-                raise NotFoundError(_("Ce suivi n'existe plus."))
-            if record.follow_up_closed_at is not None:
-                raise ConflictError(_("Ce suivi est déjà clos."))
-            labels = self._check_categories(
+            record = open_follow_up(uow.session, record_id)
+            labels = check_categories(
                 uow.session,
                 record.site_id,
                 {
@@ -397,7 +241,7 @@ class AssistanceService:
             outcome = labels[outcome_id]
             if follow_up_days(outcome) is not None:
                 raise ValidationError(_("Issue"), _("un suivi se clôt par une issue définitive"))
-            self._check_orientation(outcome, orientation_id)
+            check_orientation(outcome, orientation_id)
             record.follow_up_closed_at = datetime.now(UTC)
             record.follow_up_outcome_id = outcome_id
             if orientation_id is not None:
@@ -459,13 +303,24 @@ class AssistanceService:
             return monthly_by_operator(uow.session, site_id, start=start, end=end)
 
 
-def _coop_fields(data: AssistanceInput) -> dict[str, Any]:
-    """The Coop's fields of ``data`` checked against its lists, as the record's columns."""
-    name = " ".join(data.demarche_name.split())
-    return {
-        "channel": coop_vocabulary.CHANNELS.check(data.channel),
-        "equipment": coop_vocabulary.EQUIPMENT.join(data.equipment),
-        "autonomy": coop_vocabulary.AUTONOMY.check(data.autonomy),
-        "digital_themes": coop_vocabulary.DIGITAL_THEMES.join(data.digital_themes),
-        "demarche_name": check_text(_("Nom de la démarche"), name, DEMARCHE_NAME_MAX),
-    }
+def record_info(
+    record: AssistanceRecord,
+    labels: dict[uuid.UUID, str],
+    *,
+    visit_service: str | None,
+    changed: tuple[str, ...] = (),
+) -> AssistanceInfo:
+    """What the desk confirms of ``record`` as saved (``labels``: of its categories)."""
+    return AssistanceInfo(
+        id=record.id,
+        activity_date=record.activity_date,
+        operator=labels[record.operator_id],
+        theme=labels[record.theme_id],
+        help_type=labels[record.help_type_id],
+        duration_min=record.duration_min,
+        outcome=labels[record.outcome_id],
+        follow_up_due=record.follow_up_due,
+        visit_id=record.visit_id,
+        visit_service=visit_service,
+        changed=changed,
+    )

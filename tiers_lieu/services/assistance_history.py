@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, func, select
 
-from tiers_lieu.models import AssistanceRecord, Category, Commune, Person
+from tiers_lieu.models import AssistanceRecord, Category, Commune, Person, Visit
+from tiers_lieu.models.enums import VisitSource
 from tiers_lieu.services.assistance_export import commune_label
 
 
@@ -38,6 +39,8 @@ class AssistanceRow:
     orientation: str
     commune: str
     person_name: str
+    visit_counted: bool = False
+    """The record counted its own visit (« Aide aux démarches »), which goes with it."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,7 @@ def history_page(
     labels = _labels(session, site_id)
     communes = _communes(session, (r.commune_id for r in rows))
     people = _people(session, (r.person_id for r in rows))
+    counted = _own_visits(session, (r.visit_id for r in rows))
     return [
         AssistanceRow(
             id=r.id,
@@ -194,9 +198,21 @@ def history_page(
             orientation=labels.get(r.orientation_id, "") if r.orientation_id else "",
             commune=communes.get(r.commune_id, "") if r.commune_id else "",
             person_name=people.get(r.person_id, "") if r.person_id else "",
+            visit_counted=r.visit_id in counted,
         )
         for r in rows
     ]
+
+
+def _own_visits(session: Session, ids: Iterable[uuid.UUID | None]) -> set[uuid.UUID]:
+    """Which of these visits a démarche counted (not the desk's own, a record attached)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return set()
+    rows = session.exec(
+        select(Visit.id).where(col(Visit.id).in_(wanted), Visit.source == VisitSource.ASSISTANCE)
+    ).all()
+    return set(rows)
 
 
 def history_totals(

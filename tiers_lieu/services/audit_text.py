@@ -161,6 +161,7 @@ DATES: dict[str, str] = {
     "on_date": N_("créneau du {date}"),
     "for_date": N_("livraison du {date}"),
     "round_day": N_("tournée du {date}"),
+    "demarche_date": N_("démarche du {date}"),
 }
 
 # Other keys: « libellé : valeur ».
@@ -211,6 +212,12 @@ LABELS: dict[str, str] = {
     "letter_answered": N_("réponse au courrier reçue"),
     "letter_relaunched_to": N_("courrier relancé, suivi le"),
     "follow_up_was": N_("suivi prévu le"),
+    "follow_up_rescheduled_to": N_("suivi reporté au"),
+    "operator": N_("organisme"),
+    "theme": N_("thème"),
+    "outcome": N_("issue"),
+    "duration_min": N_("durée (minutes)"),
+    "visit_removed": N_("visite retirée"),
     "letters": N_("courriers"),
     "file": N_("fichier"),
     "sha256": N_("empreinte du fichier"),

@@ -30,7 +30,7 @@ from enum import StrEnum
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from tiers_lieu.db import UowFactory
+from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
 from tiers_lieu.i18n import N_, _, place_today
 from tiers_lieu.models import AssistanceRecord, Category, Person
@@ -46,7 +46,9 @@ __all__ = [
     "LetterStatus",
     "LettersService",
     "check_letter",
+    "check_new_due",
     "is_public_writer",
+    "move_follow_up",
 ]
 
 ANSWER_DAYS = 30
@@ -86,6 +88,31 @@ def check_letter(
     if answer_on > sent_on + timedelta(days=ANSWER_MAX_DAYS):
         raise ValidationError(_("Réponse attendue le"), _("au plus un an après l'envoi"))
     return answer_on
+
+
+def check_new_due(due: date, current: date | None, today: date) -> None:
+    """A follow-up date moved by hand (a letter relaunched, a follow-up put off): from today,
+    at most :data:`ANSWER_MAX_DAYS` ahead, and another than the one it has."""
+    field = _("Nouvelle date de suivi")
+    if due < today:
+        raise ValidationError(field, _("ne peut être passée"))
+    if due > today + timedelta(days=ANSWER_MAX_DAYS):
+        raise ValidationError(field, _("au plus un an à l'avance"))
+    if due == current:
+        raise ValidationError(field, _("c'est déjà la date de suivi"))
+
+
+def move_follow_up(uow: UnitOfWork, record: AssistanceRecord, due: date, *, told: str) -> None:
+    """``record``'s open follow-up moved to ``due`` by hand (checked by
+    :func:`check_new_due`), audited as ``told`` with the date it had, and committed."""
+    check_new_due(due, record.follow_up_due, place_today(site_zone(uow, record.site_id)))
+    previous = record.follow_up_due
+    record.follow_up_due = due
+    commit_change(
+        uow,
+        record,
+        {told: due.isoformat(), "follow_up_was": previous.isoformat() if previous else None},
+    )
 
 
 class LetterStatus(StrEnum):
@@ -228,24 +255,7 @@ class LettersService:
             record = self._letter(uow.session, record_id)
             if record.follow_up_closed_at is not None:
                 raise ConflictError(_("La réponse à ce courrier est déjà notée."))
-            today = place_today(site_zone(uow, record.site_id))
-            field = _("Nouvelle date de suivi")
-            if due < today:
-                raise ValidationError(field, _("ne peut être passée"))
-            if due > today + timedelta(days=ANSWER_MAX_DAYS):
-                raise ValidationError(field, _("au plus un an à l'avance"))
-            if due == record.follow_up_due:
-                raise ValidationError(field, _("c'est déjà la date de suivi"))
-            previous = record.follow_up_due
-            record.follow_up_due = due
-            commit_change(
-                uow,
-                record,
-                {
-                    "letter_relaunched_to": due.isoformat(),
-                    "follow_up_was": previous.isoformat() if previous else None,
-                },
-            )
+            move_follow_up(uow, record, due, told="letter_relaunched_to")
 
     @requires(Permission.ASSISTANCE)
     def correct_dates(self, record_id: uuid.UUID, *, sent_on: date, answer_on: date) -> None:

@@ -1,6 +1,6 @@
 """Pieces the sections share: a list view set up the same way, the selected row, the
-confirmation line under a form, the buttons at the foot of a form, and the action that gives
-a button its keyboard shortcut.
+confirmation line under a form, the buttons at the foot of a form, the action that gives
+a button its keyboard shortcut, and the keys of a list whose rows are edited and deleted.
 
 Shortcuts are actions added to the tab page with the window as context: Qt ignores the
 actions of hidden widgets, so Ctrl+S in « Lieu » and Ctrl+S in « Horaires » never compete (only
@@ -151,6 +151,29 @@ def add_shortcut(
         label = button.text().replace("&", "")
         button.setToolTip(_("{label} ({keys})").format(label=label, keys=shown))
     return action
+
+
+def list_keys(
+    owner: QWidget,
+    view: QAbstractItemView,
+    *,
+    edit: Callable[[], None],
+    delete: Callable[[], None],
+    edit_button: QAbstractButton,
+    delete_button: QAbstractButton,
+) -> None:
+    """The buttons and keys of a list whose rows are corrected and deleted: F2 edits the
+    chosen row wherever the focus is in ``owner``; Entrée (edit) and Suppr (delete) only from
+    the list, since elsewhere they belong to the fields."""
+    edit_button.clicked.connect(edit)
+    delete_button.clicked.connect(delete)
+    add_shortcut(owner, QKeySequence(Qt.Key.Key_F2), edit, edit_button)
+    for keys, slot in (
+        (QKeySequence(Qt.Key.Key_Return), edit),
+        (QKeySequence(Qt.Key.Key_Enter), edit),
+        (QKeySequence(QKeySequence.StandardKey.Delete), delete),
+    ):
+        add_shortcut(view, keys, slot).setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
 
 class StatusLabel(QLabel):

@@ -224,10 +224,15 @@ class PersonEdit(QLineEdit):
         """The one person the typed text finds, when it finds exactly one."""
         return next(iter(self._choices.values())) if len(self._choices) == 1 else None
 
-    def set_value(self, value: uuid.UUID | None) -> None:
+    def set_value(self, value: uuid.UUID | None, *, label: str | None = None) -> None:
+        """Show the person ``value``, by ``label`` when given (no lookup: a record shown
+        again names its person itself)."""
         self._value = value
         if value is None:
             super().clear()
+            return
+        if label is not None:
+            self.setText(label)
             return
         person = self._app.people.get(value)
         self.setText(self._label(person.display_name, person.phone, person.email))

@@ -3,12 +3,14 @@ ones in red; closing one records how it ended.
 
 A follow-up is closed with a final outcome (« Finalisée », « Orientée » with its
 orientation…), never with another follow-up outcome: a person who must come back again is a
-new démarche.
+new démarche. A person who will come another day is « Reporter… » (Ctrl+R): the same
+follow-up, a new date.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -30,10 +32,14 @@ from tiers_lieu.services.assistance import FollowUp, follow_up_days, is_oriented
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, selected_id
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
+from tiers_lieu.ui.demarches.due_dialog import NewDueDialog
 from tiers_lieu.ui.demarches.fields import ChoiceCombo
 from tiers_lieu.ui.demarches.table_models import FollowUpsModel
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import BackgroundLoad, refresh_when_shown
+
+RESCHEDULE_DAYS = 7
+"""« Reporter… » proposes a week after the follow-up's date (or after today, when late)."""
 
 
 class CloseFollowUpDialog(QDialog):
@@ -115,6 +121,33 @@ class CloseFollowUpDialog(QDialog):
         super().accept()
 
 
+class RescheduleDialog(NewDueDialog):
+    """Asks the new date of a follow-up (the person will come another day) and moves it."""
+
+    def __init__(
+        self, app: Comptoir, site: SiteInfo, follow_up: FollowUp, parent: QWidget | None = None
+    ) -> None:
+        today = place_today(site.zone)
+        who = follow_up.person_name or _("anonyme")
+        super().__init__(
+            parent,
+            title=_("Reporter le suivi"),
+            summary=_("Démarche du {day} : {operator}, {theme} ({who}), à revoir le {due}.").format(
+                day=format_date(follow_up.activity_date),
+                operator=follow_up.operator,
+                theme=follow_up.theme,
+                who=who,
+                due=format_date(follow_up.due),
+            ),
+            hint=_("Le suivi reste ouvert ; il apparaîtra en retard après la nouvelle date."),
+            proposed=max(follow_up.due, today) + timedelta(days=RESCHEDULE_DAYS),
+            today=today,
+            ok_text=_("Reporter"),
+            refused=_("Suivi non reporté"),
+            save=lambda due: app.assistance_edit.reschedule_follow_up(follow_up.id, due=due),
+        )
+
+
 class FollowUpsTab(QWidget):
     count_changed = Signal(int)
     """The number of open follow-ups changed (the section shows it in the tab title)."""
@@ -138,11 +171,15 @@ class FollowUpsTab(QWidget):
         self.close_button = QPushButton(_("&Clore le suivi…"), self)
         self.close_button.clicked.connect(self.on_close_clicked)
         add_shortcut(self, QKeySequence("Ctrl+K"), self.on_close_clicked, self.close_button)
+        self.reschedule_button = QPushButton(_("&Reporter…"), self)
+        self.reschedule_button.clicked.connect(self.on_reschedule_clicked)
+        add_shortcut(self, "Ctrl+R", self.on_reschedule_clicked, self.reschedule_button)
         self.status = StatusLabel(self, zone=self._site.zone)
         hint = QLabel(
             _(
                 "Une personne qui doit revenir ou finaliser seule apparaît ici jusqu'à ce que "
-                "son suivi soit clos. Entrée ou double-clic sur une ligne pour le clore."
+                "son suivi soit clos. Entrée ou double-clic sur une ligne pour le clore, "
+                "Ctrl+R pour le reporter à une autre date."
             ),
             self,
         )
@@ -150,6 +187,7 @@ class FollowUpsTab(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.reschedule_button)
         top.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -191,7 +229,22 @@ class FollowUpsTab(QWidget):
         return None if row < 0 else self.model.row_at(row)
 
     def on_selection_changed(self) -> None:
-        self.close_button.setEnabled(self._selected() is not None)
+        chosen = self._selected() is not None
+        self.close_button.setEnabled(chosen)
+        self.reschedule_button.setEnabled(chosen)
+
+    def on_reschedule_clicked(self) -> None:
+        follow_up = self._selected()
+        if follow_up is None:
+            return
+        dialog = RescheduleDialog(self._app, self._site, follow_up, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self._written(
+            _("Suivi du {day} reporté au {due}.").format(
+                day=format_date(follow_up.activity_date), due=format_date(dialog.chosen())
+            )
+        )
 
     def on_close_clicked(self) -> None:
         follow_up = self._selected()
@@ -200,11 +253,14 @@ class FollowUpsTab(QWidget):
         dialog = CloseFollowUpDialog(self._app, self._site, follow_up, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.refresh()
-        self.status.confirm(
+        self._written(
             _("Suivi du {day} clos : {outcome}.").format(
                 day=format_date(follow_up.activity_date), outcome=dialog.outcome.currentText()
             )
         )
+
+    def _written(self, message: str) -> None:
+        self.refresh()
+        self.status.confirm(message)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.changes.announce(self, Topic.ASSISTANCE)

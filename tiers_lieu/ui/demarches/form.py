@@ -9,6 +9,9 @@ reading order, lists are typed into, Alt+1…8 picks a duration, Alt+P goes to t
 (its channel is the « Lieu »'s), Ctrl+Entrée saves and Échap starts again. After a save,
 F9 / F10 / F11 keep the person's satisfaction (content, moyen, pas content: :mod:`..satisfaction`)
 without leaving the form; Échap passes.
+
+The same form corrects a record from « Historique » (:mod:`.edit`); what its fields send and
+show is :mod:`.form_input`.
 """
 
 from __future__ import annotations
@@ -31,13 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.errors import ValidationError
 from tiers_lieu.i18n import _, format_date, place_now, place_today
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.assistance import (
     DEMARCHE_NAME_MAX,
     AssistanceInfo,
-    AssistanceInput,
     follow_up_days,
     is_oriented,
 )
@@ -49,6 +50,7 @@ from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
 from tiers_lieu.ui.coop_fields import KeyCombo, KeyListEdit, NameEdit
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, DurationField, NoteField, date_edit
+from tiers_lieu.ui.demarches.form_input import read_input
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.pickers import CommuneEdit, PersonEdit
 from tiers_lieu.ui.satisfaction import SatisfactionRow
@@ -346,14 +348,6 @@ class RecordForm(QWidget):
         options.DEMARCHE_DIGITAL_THEMES.set(self.digital_themes.stored())
         self.demarche_name.remember(self.demarche_name.text().strip())
 
-    @staticmethod
-    def _required(field: ChoiceCombo, name: str) -> uuid.UUID:
-        value = field.value()
-        if value is None:
-            field.setFocus()
-            raise ValidationError(name, _("ce champ est obligatoire"))
-        return value
-
     # -- slots ---------------------------------------------------------------------------
     def on_outcome_changed(self, _value: object) -> None:
         label = self.outcome.currentText() if self.outcome.currentIndex() >= 0 else ""
@@ -425,44 +419,13 @@ class RecordForm(QWidget):
         self.operator.setFocus()
 
     def on_save_clicked(self) -> None:
-        day = to_date(self.day.date())
         now = place_now(self._site.zone)  # the visit lands in the place's hour of the chart
-        oriented = self.orientation.isEnabled()
-        letter = self.is_letter()
+        moment = now.time().replace(second=0, microsecond=0)
         try:
-            operator_id = self._required(self.operator, _("Organisme"))
-            theme_id = self._required(self.theme, _("Thème"))
-            help_type_id = self._required(self.help_type, _("Type d'aide"))
-            outcome_id = self._required(self.outcome, _("Issue"))
-            info = self._app.assistance.create(
-                self._site.id,
-                AssistanceInput(
-                    activity_date=day,
-                    activity_time=now.time().replace(second=0, microsecond=0)
-                    if day == now.date()
-                    else None,
-                    operator_id=operator_id,
-                    theme_id=theme_id,
-                    help_type_id=help_type_id,
-                    duration_min=self.duration.value(),
-                    place_id=self.place.value(),
-                    outcome_id=outcome_id,
-                    orientation_id=self.orientation.value() if oriented else None,
-                    person_id=self.person.value(),
-                    commune_id=self.commune.value(),
-                    age_band_id=self.age_band.value(),
-                    gender_id=self.gender.value(),
-                    status_id=self.status_combo.value(),
-                    note=self.note.text(),
-                    follow_up_due=to_date(self.due.date()) if self.due.isEnabled() else None,
-                    letter_sent_on=to_date(self.letter_sent.date()) if letter else None,
-                    answer_expected_on=to_date(self.answer_expected.date()) if letter else None,
-                    equipment=self.equipment.keys(),
-                    autonomy=self.autonomy.value(),
-                    digital_themes=self.digital_themes.keys(),
-                    demarche_name=self.demarche_name.text(),
-                ),
+            data = read_input(
+                self, activity_time=moment if to_date(self.day.date()) == now.date() else None
             )
+            info = self._app.assistance.create(self._site.id, data)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Démarche non enregistrée"))
             return

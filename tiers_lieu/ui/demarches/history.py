@@ -1,5 +1,6 @@
 """« Historique »: the records of a period with filters, their totals per organisme, thème or
-issue, and the exports a network or a funder asks for.
+issue, and the exports a network or a funder asks for. A record typed wrong is corrected from
+here (« Modifier… », F2 or Entrée) or deleted (« Supprimer… », Suppr): :mod:`.edit`.
 
 The list is lazy (one page, then more as it scrolls) and the totals are one SQL aggregate, so
 a busy site's year opens at once. Exports run off the GUI thread through ``run_op`` and hold
@@ -8,14 +9,16 @@ no name and no note.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -34,10 +37,24 @@ from tiers_lieu.reports.documents.assistance import write_monthly_csv, write_mon
 from tiers_lieu.reports.documents.coop import summary, write_coop_csv, write_coop_xlsx
 from tiers_lieu.services.assistance import AssistanceRow, AssistanceTotals
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.common import StatusLabel, to_date, today_qdate
+from tiers_lieu.ui.common import (
+    StatusLabel,
+    list_keys,
+    select_id,
+    selected_id,
+    to_date,
+    today_qdate,
+)
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
+from tiers_lieu.ui.demarches.edit import (
+    EditRecordDialog,
+    ask_deletion,
+    corrected_text,
+    deleted_text,
+)
 from tiers_lieu.ui.demarches.fields import ChoiceCombo, date_edit
 from tiers_lieu.ui.demarches.table_models import HistoryModel, TotalsModel, format_minutes
+from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import BackgroundLoad, refresh_when_shown
 from tiers_lieu.ui.ops import Progress, run_op
 
@@ -91,6 +108,8 @@ class HistoryTab(QWidget):
 
         self.model = HistoryModel(self)
         self.view = _table(self.model, self)
+        # One record at a time is corrected or deleted.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         widths = [125, 150, 170, 190, 70, 160, 170, 140]
         for column, width in enumerate(widths):
             self.view.setColumnWidth(column, width)
@@ -119,6 +138,19 @@ class HistoryTab(QWidget):
             _("Nombre de démarches par organisme et par mois de la période.")
         )
         self.status = StatusLabel(self, zone=self._site.zone)
+        self.edit_button = QPushButton(_("&Modifier…"), self)
+        self.delete_button = QPushButton(_("Supp&rimer…"), self)
+        self.view.doubleClicked.connect(self.on_edit_clicked)
+        list_keys(
+            self,
+            self.view,
+            edit=self.on_edit_clicked,
+            delete=self.on_delete_clicked,
+            edit_button=self.edit_button,
+            delete_button=self.delete_button,
+        )
+        self.delete_button.setToolTip(_("Supprimer la démarche choisie (Suppr dans la liste)"))
+        self._chosen: uuid.UUID | None = None  # the row to select once the list is read again
 
         # Long labels (« Assurance retraite (CNAV/Carsat) ») must not widen the whole section.
         for combo in (self.operator, self.theme, self.outcome):
@@ -127,6 +159,7 @@ class HistoryTab(QWidget):
             )
             combo.setMinimumContentsLength(16)
         filters = QVBoxLayout()  # two lines: the period, then the categories (1024 px wide)
+        lines = []
         for line_fields in (
             ((_("&Du"), self.start), (_("au"), self.end)),
             (
@@ -143,6 +176,9 @@ class HistoryTab(QWidget):
                 line.addWidget(field)
             line.addStretch(1)
             filters.addLayout(line)
+            lines.append(line)
+        for button in (self.edit_button, self.delete_button):  # on the period's line
+            lines[0].addWidget(button)
 
         side = QVBoxLayout()
         group_line = QHBoxLayout()
@@ -184,6 +220,8 @@ class HistoryTab(QWidget):
         self.group.currentIndexChanged.connect(self.on_group_changed)
         self.export_button.clicked.connect(self.on_export_clicked)
         self.france_services_button.clicked.connect(self.on_france_services_clicked)
+        self.view.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self.on_selection_changed()
         self.loader = BackgroundLoad(self, self.view)
         self.shown = refresh_when_shown(self)  # read when first on screen
         self.changes.watch(self, {Topic.ASSISTANCE}, self.shown.invalidate)
@@ -223,7 +261,15 @@ class HistoryTab(QWidget):
         first: list[AssistanceRow],
     ) -> None:
         self._totals = totals
+        chosen = self._chosen if self._chosen is not None else selected_id(self.view)
+        row = self.view.currentIndex().row()
         self.model.load(fetch, first)
+        self._chosen = None
+        if self.model.rowCount():  # Entrée, F2 and Suppr act on a row at once
+            select_id(self.view, chosen)
+            if not self.view.selectionModel().hasSelection():
+                self.view.selectRow(min(max(row, 0), self.model.rowCount() - 1))
+        self.on_selection_changed()
         self.total_label.setText(
             ngettext(
                 "{n} démarche, {duration} au total.",
@@ -249,6 +295,52 @@ class HistoryTab(QWidget):
         }[key]
         self.totals_model.set_rows(lines[0])
         self.totals_model.set_heading(lines[1])
+
+    # -- corrections -------------------------------------------------------------------------
+    def on_selection_changed(self, *_args: object) -> None:
+        chosen = selected_id(self.view) is not None
+        self.edit_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+
+    def _selected(self) -> AssistanceRow | None:
+        chosen = selected_id(self.view)
+        row = self.model.find_row(chosen) if isinstance(chosen, uuid.UUID) else -1
+        return None if row < 0 else self.model.row_at(row)
+
+    def on_edit_clicked(self, *_args: object) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        try:
+            detail = self._app.assistance_edit.detail(row.id)
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Démarche non modifiable"))
+            self.refresh()  # gone meanwhile: the list as it is
+            return
+        dialog = EditRecordDialog(self._app, self._site, detail, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.info is not None:
+            self._written(dialog.info.id, corrected_text(dialog.info))
+
+    def on_delete_clicked(self, *_args: object) -> None:
+        row = self._selected()
+        if row is None or not ask_deletion(self, row):
+            return
+        try:
+            removed = self._app.assistance_edit.delete(row.id)
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Démarche non supprimée"))
+            self.refresh()
+            return
+        self._written(None, deleted_text(removed))
+
+    def _written(self, chosen: uuid.UUID | None, message: str) -> None:
+        """A record corrected or deleted: the list and its totals read again (the row kept
+        chosen), the other tabs and the visits told."""
+        self._chosen = chosen
+        self.refresh()
+        self.status.confirm(message)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.changes.announce(self, Topic.ASSISTANCE, Topic.VISITS)
 
     def on_import_clicked(self) -> None:
         from tiers_lieu.ui.imports import ImportDialog  # only when asked: keeps opening fast

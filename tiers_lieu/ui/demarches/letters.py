@@ -46,6 +46,7 @@ from tiers_lieu.ui.common import (
     to_qdate,
 )
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
+from tiers_lieu.ui.demarches.due_dialog import NewDueDialog
 from tiers_lieu.ui.demarches.fields import date_edit
 from tiers_lieu.ui.demarches.table_models import OVERDUE
 from tiers_lieu.ui.errors import show_error
@@ -121,53 +122,31 @@ class LettersModel(ReadModelTable[Letter]):
         return None
 
 
-class RelaunchDialog(QDialog):
+class RelaunchDialog(NewDueDialog):
     """Asks the new follow-up date of a letter and relaunches it through the service."""
 
     def __init__(
         self, app: Comptoir, site: SiteInfo, letter: Letter, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self._app = app
-        self._letter = letter
-        self.setWindowTitle(_("Relancer le courrier"))
         today = place_today(site.zone)
-        summary = QLabel(
-            _("Courrier du {sent} à {operator} ({subject}), réponse attendue le {answer}.").format(
+        super().__init__(
+            parent,
+            title=_("Relancer le courrier"),
+            summary=_(
+                "Courrier du {sent} à {operator} ({subject}), réponse attendue le {answer}."
+            ).format(
                 sent=format_date(letter.sent_on),
                 operator=letter.operator,
                 subject=letter.subject,
                 answer=format_date(letter.answer_expected_on),
             ),
-            self,
+            hint=_("Relancez l'organisme (courrier ou appel), puis notez quand revoir la réponse."),
+            proposed=today + timedelta(days=RELAUNCH_DAYS),
+            today=today,
+            ok_text=_("Relancer"),
+            refused=_("Courrier non relancé"),
+            save=lambda due: app.letters.relaunch(letter.id, due=due),
         )
-        summary.setWordWrap(True)
-        proposed = today + timedelta(days=RELAUNCH_DAYS)
-        self.due = date_edit(self, to_qdate(proposed))
-        self.due.setMinimumDate(to_qdate(today))
-        label = QLabel(_("&Nouvelle date de suivi :"), self)
-        label.setBuddy(self.due)
-        hint = QLabel(
-            _("Relancez l'organisme (courrier ou appel), puis notez quand revoir la réponse."),
-            self,
-        )
-        hint.setWordWrap(True)
-        buttons = dialog_buttons(self, ok_text=_("Relancer"))
-        form = QFormLayout()
-        form.addRow(label, self.due)
-        layout = QVBoxLayout(self)
-        layout.addWidget(summary)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(buttons)
-
-    def accept(self) -> None:
-        try:
-            self._app.letters.relaunch(self._letter.id, due=to_date(self.due.date()))
-        except Exception as exc:  # expected ones shown, unexpected ones also logged
-            show_error(self, exc, _("Courrier non relancé"))
-            return
-        super().accept()
 
 
 class DatesDialog(QDialog):

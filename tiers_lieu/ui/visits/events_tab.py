@@ -11,7 +11,6 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -29,7 +28,14 @@ from tiers_lieu.i18n import _, format_date, format_number, ngettext, place_today
 from tiers_lieu.reports.documents.attendance_sheet import write_attendance_sheets
 from tiers_lieu.services.events import AttendanceSheet, EventDetail, event_totals
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.common import (
+    StatusLabel,
+    add_shortcut,
+    list_keys,
+    make_table,
+    select_id,
+    selected_id,
+)
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
@@ -77,18 +83,15 @@ class EventsTab(ListTab):
         self.edit_button = QPushButton(_("&Modifier…"), self)
         self.delete_button = QPushButton(_("Supprimer"), self)
         self.new_button.clicked.connect(self.on_new_clicked)
-        self.edit_button.clicked.connect(self.on_edit_clicked)
-        self.delete_button.clicked.connect(self.on_delete_clicked)
         add_shortcut(self, QKeySequence.StandardKey.New, self.on_new_clicked, self.new_button)
-        add_shortcut(self, QKeySequence(Qt.Key.Key_F2), self.on_edit_clicked, self.edit_button)
-        for keys, slot in (
-            (QKeySequence(Qt.Key.Key_Return), self.on_edit_clicked),
-            (QKeySequence(Qt.Key.Key_Enter), self.on_edit_clicked),
-            (QKeySequence.StandardKey.Delete, self.on_delete_clicked),
-        ):
-            add_shortcut(self.view, keys, slot).setShortcutContext(
-                Qt.ShortcutContext.WidgetShortcut
-            )
+        list_keys(
+            self,
+            self.view,
+            edit=self.on_edit_clicked,
+            delete=self.on_delete_clicked,
+            edit_button=self.edit_button,
+            delete_button=self.delete_button,
+        )
         self.delete_button.setToolTip(_("Supprimer l'atelier choisi (Suppr dans la liste)"))
         # The sheet the participants sign (LEADER claim), printed before the workshop.
         self.sheet_button = QPushButton(_("Feuille d'émar&gement…"), self)

@@ -12,7 +12,6 @@ import uuid
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,7 +31,7 @@ from tiers_lieu.i18n import _, format_date, format_number, ngettext
 from tiers_lieu.models.enums import CategoryKind
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.visit_log import UNKNOWN_FILTER, VisitCursor, VisitFilter, VisitRow
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, selected_id
+from tiers_lieu.ui.common import StatusLabel, list_keys, selected_id
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
@@ -106,18 +105,14 @@ class VisitsTab(QWidget):
 
         self.edit_button = QPushButton(_("C&orriger…"), self)
         self.delete_button = QPushButton(_("Supprimer"), self)
-        self.edit_button.clicked.connect(self.on_edit_clicked)
-        self.delete_button.clicked.connect(self.on_delete_clicked)
-        add_shortcut(self, QKeySequence(Qt.Key.Key_F2), self.on_edit_clicked, self.edit_button)
-        # Entrée and Suppr only from the list: elsewhere they belong to the filters.
-        for keys, slot in (
-            (QKeySequence(Qt.Key.Key_Return), self.on_edit_clicked),
-            (QKeySequence(Qt.Key.Key_Enter), self.on_edit_clicked),
-            (QKeySequence.StandardKey.Delete, self.on_delete_clicked),
-        ):
-            add_shortcut(self.view, keys, slot).setShortcutContext(
-                Qt.ShortcutContext.WidgetShortcut
-            )
+        list_keys(
+            self,
+            self.view,
+            edit=self.on_edit_clicked,
+            delete=self.on_delete_clicked,
+            edit_button=self.edit_button,
+            delete_button=self.delete_button,
+        )
         self.delete_button.setToolTip(_("Supprimer la visite choisie (Suppr dans la liste)"))
         self.status = StatusLabel(self, zone=self._site.zone)
         self.import_button = QPushButton(_("Impo&rter un tableur…"), self)
