@@ -1,5 +1,5 @@
 """Crash safety, proved: a worker counting visits and importing files is killed with SIGKILL
-at random moments (more than 50 times); after every kill the database passes
+at random moments (35 times); after every kill the database passes
 ``integrity_check`` and holds every transaction the worker reported committed, and nothing
 half-written: each import's rows are all there or none.
 
@@ -25,7 +25,7 @@ from tiers_lieu.models import Visit
 sys.path.insert(0, str(Path(__file__).parent))
 from kill_worker import BATCH_EPOCH, BATCHES_PER_RUN, DESK_DATE, Worker, batch_date
 
-KILLS = 55
+KILLS = 35
 ROWS_PER_BATCH = 30
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() est nécessaire")

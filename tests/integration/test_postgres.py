@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -44,7 +43,6 @@ from tiers_lieu.services.bundles.placekeys import PlaceKeyService, PublicKeyFile
 from tiers_lieu.services.migration import migrate
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.privacy import PrivacyService
-from tiers_lieu.services.visits import VisitService
 
 if (_why := missing_server()) is not None:
     pytest.skip(_why, allow_module_level=True)
@@ -390,30 +388,36 @@ def test_two_tries_of_one_visit_at_once_save_it_once(
 ) -> None:
     """A retry looks for the visit while the first try has written it but not committed:
     PostgreSQL shows it nothing, so both insert; the second insert waits for the first
-    commit and fails on the key, and the service answers with the visit already saved."""
+    commit and fails on the key, and the service answers with the visit already saved. The
+    first commits once the server shows the second waiting on that key (no fixed delay)."""
     site = pg_app.sites.init_site(name="Le Comptoir de Felletin")
     service = pg_app.config.list_services(site.id)[0]
     url = pg_app.engine.url.render_as_string(hide_password=False)
     visit_id, day = uuid.uuid4(), date(2025, 6, 2)
-    written, looked = threading.Event(), threading.Event()
-    real_commit, real_look = UnitOfWork.commit, VisitService._already_counted
+    written = threading.Event()
+    real_commit = UnitOfWork.commit
+    watcher = create_engine(url)
+
+    def second_waits_on_a_lock() -> bool:
+        with watcher.connect() as conn:
+            waiting = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND datname = current_database()"
+                )
+            ).scalar_one()
+        return bool(waiting)
 
     def commit(self: UnitOfWork) -> None:
         if threading.current_thread().name == "first":
             self.session.flush()
             written.set()
-            looked.wait(10)
-            time.sleep(0.3)  # the second try is now waiting on the row's key
+            deadline = time.monotonic() + 10
+            while not second_waits_on_a_lock() and time.monotonic() < deadline:
+                time.sleep(0.02)
         real_commit(self)
 
-    def look(self: VisitService, uow: UnitOfWork, *args: Any) -> Any:
-        found = real_look(self, uow, *args)
-        if threading.current_thread().name == "second":
-            looked.set()
-        return found
-
     monkeypatch.setattr(UnitOfWork, "commit", commit)
-    monkeypatch.setattr(VisitService, "_already_counted", look)
     answers: dict[str, uuid.UUID] = {}
 
     def desk() -> None:
@@ -430,6 +434,7 @@ def test_two_tries_of_one_visit_at_once_save_it_once(
         t.start()
     for t in threads:
         t.join(timeout=60)
+    watcher.dispose()
     assert answers == {"first": visit_id, "second": visit_id}
     assert pg_app.visits.counts_for_day(site.id, day) == {service.id: 1}
 
