@@ -7,6 +7,7 @@ with the reason it can never be 0 or 1."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,8 +132,10 @@ def counted(text: str) -> list[str]:
     return found + [m.group(0) for m in _MAYBE_PLURAL.finditer(text)]
 
 
+@functools.cache
 def hits() -> dict[tuple[str, str], list[str]]:
-    """(file, fragment) → « file:line: text » for every suspicious message of the package."""
+    """(file, fragment) → « file:line: text » for every suspicious message of the package
+    (read once per test process: the two tests below share it)."""
     found: dict[tuple[str, str], list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         name = path.relative_to(PACKAGE).as_posix()
