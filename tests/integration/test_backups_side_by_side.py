@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tiers_lieu.app import build
+from tiers_lieu.services import backup_adoption
 from tiers_lieu.services.backup_adoption import adopt_shared_backups
 from tiers_lieu.services.backups import BackupService
 from tiers_lieu.services.leftovers import tidy_at_start
@@ -140,7 +141,7 @@ def test_a_base_alone_in_its_folder_takes_every_shared_copy(
 
 
 def test_a_copy_that_cannot_be_told_stays_where_it_is(
-    bases: tuple[Path, Path],
+    bases: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     felletin, grange = bases
     copy = shared_copy(felletin, "comptoir-20260301-120000.sqlite")
@@ -151,3 +152,11 @@ def test_a_copy_that_cannot_be_told_stays_where_it_is(
 
     assert copy.is_file()
     assert names(service(felletin)) == names(service(grange)) == []
+
+    # The next starts do not open it (nor the bases beside) again.
+    def no_reading(_path: Path) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(backup_adoption, "_site_ids", no_reading)
+    for base in bases:
+        assert adopt_shared_backups(base) == []

@@ -14,7 +14,8 @@ other SQLite file sits beside the base (a desk's data folder), else those whose 
 cannot be told (encrypted, unreadable, holding another base's places too) stays where it is,
 out of every thinning, and can still be restored by choosing its file. The shared settings
 (the external folder chosen, the last copies) are copied to the base's folder the first time.
-A copy moves before its key file: a start cut between the two finds the key file left
+Copies found not to be this base's are listed in its folder and not read again at the next
+starts. A copy moves before its key file: a start cut between the two finds the key file left
 behind and moves it then.
 """
 
@@ -41,6 +42,9 @@ from tiers_lieu.services.backup_folder import (
 log = logging.getLogger(__name__)
 
 COPY_PREFIXES = (PREFIX, MIGRATION_PREFIX, RESTORE_PREFIX)
+LEFT_NAME = ".laissees-dossier-commun"
+"""In the base's own folder: the names of the shared folder's copies found not to be this
+base's (or unreadable), one a line, so that a start does not open them all again."""
 
 SiteIds = frozenset[str] | None
 """The places of a file, ``None`` when they cannot be read (encrypted, not a base)."""
@@ -64,6 +68,10 @@ def adopt_shared_backups(db_path: Path) -> list[Path]:
         if not free and os.name == "posix":
             return []  # an older Comptoir is writing there: the next start moves them
         _follow_key_files(shared, own)
+        # Copies already found to be another base's (or unreadable) are not read again at
+        # every start: only those an older Comptoir wrote since.
+        left_before = _left_names(own)
+        loose = [path for path in loose if path.name not in left_before]
         if not loose:
             return []
         others = [
@@ -87,12 +95,30 @@ def adopt_shared_backups(db_path: Path) -> list[Path]:
             moved.append(target)
     if moved:
         log.info("%d sauvegarde(s) rangée(s) dans %s", len(moved), own)
-    left = len(loose) - len(moved)
+    left = sorted({path.name for path in loose} - {path.name for path in moved})
     if left:
         log.info(
-            "%d sauvegarde(s) d'une autre base (ou illisibles) laissée(s) dans %s", left, shared
+            "%d sauvegarde(s) d'une autre base (ou illisibles) laissée(s) dans %s",
+            len(left),
+            shared,
         )
+        _remember_left(own, left_before | set(left))
     return moved
+
+
+def _left_names(own: Path) -> set[str]:
+    try:
+        return set((own / LEFT_NAME).read_text(encoding="utf-8").split("\n")) - {""}
+    except OSError:
+        return set()
+
+
+def _remember_left(own: Path, names: set[str]) -> None:
+    try:
+        private_folder(own)
+        write_whole(own / LEFT_NAME, "\n".join(sorted(names)).encode("utf-8"))
+    except OSError as exc:
+        log.warning("Liste des sauvegardes laissées non écrite : %s", exc)
 
 
 def _copy_settings(shared: Path, own: Path) -> None:
