@@ -1,5 +1,6 @@
 """Work typed and not saved is not lost when the window closes, the place changes or the desk
-locks: hours typed in « Temps passé » and the details typed for a visit at Accueil. Closing or
+locks: hours typed in « Temps passé », the details typed for a visit at Accueil and a démarche
+being typed in « Démarches ». Closing or
 changing place asks (save, drop, or stay; no answer: stay); locking saves them while the
 person who typed them is still signed in, since someone else unlocking gets every section
 rebuilt."""
@@ -16,11 +17,12 @@ from sqlmodel import Session, col, select
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import place_today
-from tiers_lieu.models import TimeEntry, Visit
-from tiers_lieu.models.enums import Role
+from tiers_lieu.models import AssistanceRecord, TimeEntry, Visit
+from tiers_lieu.models.enums import CategoryKind, Role
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.time_sheet_models import monday_of
+from tiers_lieu.ui.demarches.form import RecordForm
 from tiers_lieu.ui.main_window import MainWindow
 from tiers_lieu.ui.reports.time_grid import FIRST_DAY
 from tiers_lieu.ui.reports.time_tab import TimeTab
@@ -141,3 +143,72 @@ def test_the_desk_locking_saves_the_hours_and_a_visits_details(
     with Session(app.engine) as session:
         assert session.get(Visit, visit.id).count == 3  # type: ignore[union-attr]
     assert message_boxes == []  # nothing asked of a desk nobody is at
+
+
+def demarche_typed(window: MainWindow, app: Comptoir, site: SiteInfo) -> RecordForm:
+    """A démarche typed in « Nouvelle démarche », not recorded."""
+    form = window.show_section("demarches").form  # type: ignore[attr-defined]
+    assert isinstance(form, RecordForm)
+    assert form.unsaved_work() is None  # the lists pre-filled are not typing
+    for combo, kind, label in (
+        (form.operator, CategoryKind.OPERATOR, "CAF"),
+        (form.theme, CategoryKind.THEME, "Logement"),
+        (form.help_type, CategoryKind.HELP_TYPE, "Information / orientation"),
+    ):
+        combo.set_value(
+            next(c.id for c in app.config.list_categories(site.id, kind) if c.label == label)
+        )
+    form.note.set_text("Dossier APL à compléter")
+    return form
+
+
+def records(app: Comptoir) -> list[str]:
+    with Session(app.engine) as session:
+        return [r.note for r in session.exec(select(AssistanceRecord)).all()]
+
+
+def test_a_demarche_being_typed_is_asked_about_and_kept_until_saved_or_cleared(
+    app: Comptoir,
+    site: SiteInfo,
+    window: MainWindow,
+    message_boxes: list[tuple[str, str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    form = demarche_typed(window, app, site)
+    assert form.unsaved_work() == "Démarches : la démarche en cours de saisie"
+
+    assert window.close() is False  # no answer: the window and the démarche stay
+    [(_kind, title, text)] = message_boxes
+    assert title == "Saisie non enregistrée"
+    assert "Démarches : la démarche en cours de saisie" in text
+    assert form.note.text() == "Dossier APL à compléter"
+
+    form.on_clear_clicked()  # « Effacer le formulaire »: nothing left to ask about
+    assert form.unsaved_work() is None
+    demarche_typed(window, app, site)
+    answer(monkeypatch, QMessageBox.StandardButton.Save)
+    assert window.close() is True
+    assert records(app) == ["Dossier APL à compléter"]
+
+
+def test_the_desk_locking_records_a_demarche_typed_or_keeps_one_it_refuses(
+    app: Comptoir,
+    site: SiteInfo,
+    window: MainWindow,
+    message_boxes: list[tuple[str, str, str]],
+) -> None:
+    form = demarche_typed(window, app, site)
+    form.theme.clear_choice()  # a required list left empty: refused, kept on screen, silent
+    window.desk_lock.lock()
+    assert records(app) == []
+    assert form.note.text() == "Dossier APL à compléter"
+    assert form.unsaved_work() is not None
+    assert message_boxes == []
+
+    window.desk_lock.on_screen_unlock_requested(window.user.id, "tilleul-2026")  # type: ignore[union-attr]
+    assert not window.desk_lock.is_locked
+    form.theme.set_value(form.theme.itemData(0))
+    window.desk_lock.lock()
+    assert records(app) == ["Dossier APL à compléter"]
+    assert form.unsaved_work() is None  # the form is ready for the next person
+    assert message_boxes == []

@@ -1,12 +1,13 @@
 """Work typed and not saved yet, before the window closes, the place changes or the desk locks.
 
 A widget holding such work (the week of hours of « Temps passé », the details typed for a
-visit at Accueil) says so with ``unsaved_work()`` — a French line naming it, ``None`` when
-everything is saved — and saves it with ``save_work(quiet=…)``: ``True`` once saved; refused,
-it says why in a dialog, or nothing when ``quiet``. The main window asks before anything that
-would drop the sections (:func:`may_leave`: save, drop, or stay), and saves quietly when the
-desk locks (:func:`save_quietly`), while the person who typed it is still the one signed in:
-someone else unlocking gets every section rebuilt for them.
+visit at Accueil, a démarche being typed) says so with ``unsaved_work()`` — a French line
+naming it, ``None`` when everything is saved — and saves it with ``save_work(quiet=…)``:
+``True`` once saved; refused, it says why in a dialog, or nothing when ``quiet``. The main
+window asks before anything that would drop the sections (:func:`may_leave`: save, drop, or
+stay), and saves quietly when the desk locks (:func:`save_quietly`), while the person who
+typed it is still the one signed in: someone else unlocking gets every section rebuilt for
+them.
 """
 
 from __future__ import annotations

@@ -64,6 +64,11 @@ class EditRecordForm(RecordForm):
     def on_clear_clicked(self) -> None:
         self.cancelled.emit()
 
+    def unsaved_work(self) -> str | None:
+        """Never asked for: the correction's dialog is modal, so the window cannot close nor
+        change place behind it, and the desk waits for it to close before locking."""
+        return None
+
     def on_save_clicked(self) -> None:
         detail = self._detail
         if detail is None:

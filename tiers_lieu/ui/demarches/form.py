@@ -333,6 +333,7 @@ class RecordForm(QWidget):
         self.on_outcome_changed(self.outcome.value())
         self.on_day_changed(self.day.date())
         self.on_help_type_changed(self.help_type.value())
+        self._as_reset = self._entered()
 
     def _remember(self) -> None:
         for field, option in (
@@ -419,6 +420,11 @@ class RecordForm(QWidget):
         self.operator.setFocus()
 
     def on_save_clicked(self) -> None:
+        self._save()
+
+    def _save(self, *, quiet: bool = False) -> bool:
+        """Record the démarche; a refusal is shown (or, ``quiet``, kept silent) and the form
+        stays as it is."""
         now = place_now(self._site.zone)  # the visit lands in the place's hour of the chart
         moment = now.time().replace(second=0, microsecond=0)
         try:
@@ -427,14 +433,43 @@ class RecordForm(QWidget):
             )
             info = self._app.assistance.create(self._site.id, data)
         except Exception as exc:  # expected ones shown, unexpected ones also logged
-            show_error(self, exc, _("Démarche non enregistrée"))
-            return
+            if not quiet:
+                show_error(self, exc, _("Démarche non enregistrée"))
+            return False
         self._remember()
         self.status.confirm(self.confirmation(info))
         self.satisfaction.arm("demarche", info.activity_date, assistance_id=info.id)
         self.reset()
-        self.operator.setFocus()
+        if not quiet:
+            self.operator.setFocus()
         self.changes.announce(self, Topic.ASSISTANCE, Topic.VISITS)
+        return True
+
+    # -- work typed and not saved (ui/leaving.py) -----------------------------------------
+    def _entered(self) -> tuple[object, ...]:
+        """What the fields hold, to tell a démarche being typed from the form as
+        :meth:`reset` leaves it (the remembered fields pre-filled are not typing)."""
+        combos = (self.operator, self.theme, self.help_type, self.place, self.outcome)
+        more = (self.orientation, self.age_band, self.gender, self.status_combo)
+        texts = (self.person, self.commune, self.demarche_name, self.equipment)
+        dates = (self.day, self.letter_sent, self.answer_expected, self.due)
+        return (
+            *(combo.value() for combo in (*combos, *more)),
+            *(edit.text() for edit in (*texts, self.digital_themes, self.note)),
+            *(edit.date() for edit in dates),
+            self.duration.value(),
+            self.autonomy.value(),
+        )
+
+    def unsaved_work(self) -> str | None:
+        """A démarche typed and not recorded yet; ``None`` when the form is as it was left
+        after the last save (or « Effacer »)."""
+        if self._entered() == self._as_reset:
+            return None
+        return _("Démarches : la démarche en cours de saisie")
+
+    def save_work(self, *, quiet: bool = False) -> bool:
+        return self._save(quiet=quiet)
 
     @staticmethod
     def confirmation(info: AssistanceInfo) -> str:
