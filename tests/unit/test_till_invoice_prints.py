@@ -17,6 +17,7 @@ from pdftext import pdf_text
 from sqlmodel import Session, col, select
 
 from tiers_lieu.app import Comptoir, build
+from tiers_lieu.errors import ComptoirError
 from tiers_lieu.models import TillJournal
 from tiers_lieu.models.enums import InvoiceKind, Role
 from tiers_lieu.reports.documents.invoice import write_invoice
@@ -67,7 +68,8 @@ def draft(app: Comptoir, site: SiteInfo, client: ClientInfo, kind: str = Invoice
 
 def printed(app: Comptoir, document_id: uuid.UUID, path: Path) -> str:
     """The document written as its PDF through the service's print, read back."""
-    return pdf_text(write_invoice(app.invoices.print_document(document_id), path))
+    app.invoices.print_document(document_id, write=lambda doc: write_invoice(doc, path))
+    return pdf_text(path)
 
 
 def prints(app: Comptoir, ref_id: uuid.UUID) -> list[tuple[str, str, str, int | None]]:
@@ -166,6 +168,21 @@ def test_a_closure_printed_again_after_the_audit_purge_is_still_a_duplicate(
     app: Comptoir, site: SiteInfo, tmp_path: Path
 ) -> None:
     """Its first print used to be known from its EXPORT audit line alone."""
+    z = closed_day(app, site)
+    assert "Duplicata" not in z_printed(app, z, tmp_path / "z.pdf")
+    purge_audit(app)
+    assert app.till_closures.report(z).closure.duplicate  # type: ignore[union-attr]
+    assert "Duplicata" in z_printed(app, z, tmp_path / "z-2.pdf")
+    assert [kind for kind, *_rest in prints(app, z)] == ["print", "duplicate"]
+
+
+def z_printed(app: Comptoir, closure_id: uuid.UUID, path: Path) -> str:
+    app.till_closures.print_report(closure_id, write=lambda z: write_z_pdf(z, path))
+    return pdf_text(path)
+
+
+def closed_day(app: Comptoir, site: SiteInfo) -> uuid.UUID:
+    """Today's Z after one sale."""
     product = app.grocery.products.create(
         site.id, ProductFields(name="Pain", price_cents=480, vat_rate_bp=550)
     )
@@ -178,14 +195,30 @@ def test_a_closure_printed_again_after_the_audit_purge_is_still_a_duplicate(
         payments=[SalePayment("cash", 480)],
     )
     today = datetime.now(UTC).astimezone(site.zone).date()
-    z = app.till_closures.close_day(site_id=site.id, day=today)[-1]
-    first = pdf_text(write_z_pdf(app.till_closures.print_report(z.id), tmp_path / "z.pdf"))
-    assert "Duplicata" not in first
-    purge_audit(app)
-    assert app.till_closures.report(z.id).closure.duplicate  # type: ignore[union-attr]
-    again = pdf_text(write_z_pdf(app.till_closures.print_report(z.id), tmp_path / "z-2.pdf"))
-    assert "Duplicata" in again
-    assert [kind for kind, *_rest in prints(app, z.id)] == ["print", "duplicate"]
+    return app.till_closures.close_day(site_id=site.id, day=today)[-1].id
+
+
+def test_a_pdf_that_cannot_be_written_is_not_a_print_and_the_next_is_the_original(
+    app: Comptoir, site: SiteInfo, client: ClientInfo, tmp_path: Path
+) -> None:
+    """A folder gone (a USB key pulled out): nothing recorded, no folder made, and the PDF
+    written next is still the original, for an invoice as for a closure."""
+    invoice = app.invoices.issue(draft(app, site, client).id, issued_on=DAY)
+    z = closed_day(app, site)
+    gone = tmp_path / "cle-usb"
+    before = journal_size(app)
+    with pytest.raises(ComptoirError, match="ne peut pas être écrit"):
+        app.invoices.print_document(
+            invoice.id, write=lambda doc: write_invoice(doc, gone / "f.pdf")
+        )
+    with pytest.raises(ComptoirError, match="ne peut pas être écrit"):
+        app.till_closures.print_report(z, write=lambda report: write_z_pdf(report, gone / "z.pdf"))
+    assert journal_size(app) == before
+    assert not gone.exists()
+    assert "Duplicata" not in printed(app, invoice.id, tmp_path / "facture.pdf")
+    assert "Duplicata" not in z_printed(app, z, tmp_path / "z.pdf")
+    assert [kind for kind, *_rest in prints(app, invoice.id)] == ["print"]
+    assert [kind for kind, *_rest in prints(app, z)] == ["print"]
 
 
 def test_the_prints_are_the_same_on_postgresql(pg_url: str, tmp_path: Path) -> None:

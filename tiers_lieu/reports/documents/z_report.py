@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tiers_lieu.i18n import _, format_date, format_datetime, format_eur, format_time, ngettext
+from tiers_lieu.private_files import writing_whole_by_name
 from tiers_lieu.services.grocery.closing import ZReport
 from tiers_lieu.services.grocery.labels import method_label, vat_label
 from tiers_lieu.services.till.tickets import ticket_label
@@ -75,7 +76,8 @@ def _period(report: ZReport) -> str:
 
 
 def write_z_pdf(report: ZReport, path: Path) -> Path:
-    """Write ``report`` as an A4 PDF at ``path`` (overwritten) and return ``path``."""
+    """Write ``report`` as an A4 PDF at ``path`` (replaced whole or left as it was) and return
+    ``path``."""
     # reportlab is imported here, not at module level: the desk must start fast.
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -234,17 +236,18 @@ def write_z_pdf(report: ZReport, path: Path) -> Path:
             small,
         )
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = SimpleDocTemplate(
-        str(path),
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title=_title(report),
-        author=report.site_name,
-        initialFontName=REGULAR,  # else Helvetica is declared, not embedded
-    )
-    document.build(story)  # type: ignore[arg-type]
+    # Whole or not at all, in a folder that exists: nothing is made behind the user's back.
+    with writing_whole_by_name(path, mode=None) as partial:
+        document = SimpleDocTemplate(
+            str(partial),
+            pagesize=A4,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=20 * mm,
+            bottomMargin=20 * mm,
+            title=_title(report),
+            author=report.site_name,
+            initialFontName=REGULAR,  # else Helvetica is declared, not embedded
+        )
+        document.build(story)  # type: ignore[arg-type]
     return path

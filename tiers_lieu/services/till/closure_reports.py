@@ -9,6 +9,7 @@ ends, ``app.till_closures``)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -96,9 +97,12 @@ class ClosureReports:
             return self._report(uow, row, duplicate=self._printed(uow, row))
 
     @requires(Permission.SALES)
-    def print_report(self, closure_id: uuid.UUID) -> ZReport:
+    def print_report(
+        self, closure_id: uuid.UUID, *, write: Callable[[ZReport], object] | None = None
+    ) -> ZReport:
         """The closure's report to print: the original the first time (a PRINT journal
-        line), a « Duplicata » after (a DUPLICATE line each time)."""
+        line), a « Duplicata » after (a DUPLICATE line each time). ``write`` (the PDF's
+        writer) runs before the print is committed: a PDF not written is not recorded."""
         with self._uow() as uow:
             row = self._load(uow, closure_id)
             lock_chain(uow, row.site_id)
@@ -120,6 +124,8 @@ class ClosureReports:
                 details={"number": row.number, "kind": row.kind, "duplicate": done.duplicate},
             )
             report = self._report(uow, row, duplicate=done.duplicate)
+            if write is not None:
+                write(report)
             uow.commit()
             return report
 

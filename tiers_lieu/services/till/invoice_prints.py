@@ -7,6 +7,7 @@ a draft or a quote prints as it reads, recording nothing.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from tiers_lieu.i18n import format_datetime
@@ -25,16 +26,27 @@ class InvoicePrints(InvoiceBase):
 
     @requires(Permission.BILLING)
     def print_document(
-        self, invoice_id: uuid.UUID, *, today: date | None = None
+        self,
+        invoice_id: uuid.UUID,
+        *,
+        today: date | None = None,
+        write: Callable[[InvoiceDocument], object] | None = None,
     ) -> InvoiceDocument:
         """The document to write as a PDF now: an issued invoice or credit note is recorded
         as printed (the original the first time, a « Duplicata » after, numbered, with when
-        it was printed); a draft or a quote is what :meth:`document` gives."""
+        it was printed); a draft or a quote is what :meth:`document` gives.
+
+        ``write`` (the PDF's writer) runs before the print is committed: a PDF that could not
+        be written (a folder refused, a key pulled out) is not recorded, and the next one is
+        still the original."""
         with self._uow() as uow:
             invoice = self._load(uow.session, invoice_id)
             day = today or _today(uow, invoice.site_id)
             if not issued(invoice):
-                return _document(uow, invoice, day)
+                document = _document(uow, invoice, day)
+                if write is not None:
+                    write(document)
+                return document
             number = invoice.number or ""
             credit = invoice.kind == InvoiceKind.CREDIT
             done = record_print(
@@ -62,5 +74,7 @@ class InvoicePrints(InvoiceBase):
                 reprint=done.reprint,
                 reprinted=when if done.duplicate else "",
             )
+            if write is not None:
+                write(document)
             uow.commit()
             return document

@@ -199,7 +199,8 @@ class DaySalesTab(QWidget):
             # A closed day prints its numbered Z (a « Duplicata » from the second print on),
             # an open one a provisional reading.
             if closure is not None:
-                return write_z_pdf(closures.print_report(closure.id), target)
+                closures.print_report(closure.id, write=lambda z: write_z_pdf(z, target))
+                return target
             return write_z_pdf(closing.z_report(site_id=site_id, day=day), target)
 
         run_op(self, work, self.z_saved.emit, label=_("Préparation du Z de caisse…"))

@@ -286,7 +286,8 @@ class ClosuresTab(QWidget):
         closures = self._app.till_closures
 
         def work(_progress: Callable[[int, int], None]) -> Path:
-            return write_z_pdf(closures.print_report(closure_id), target)
+            closures.print_report(closure_id, write=lambda report: write_z_pdf(report, target))
+            return target
 
         run_op(
             self,

@@ -422,7 +422,8 @@ class InvoicesTab(ReadingListTab[InvoiceRow]):
             from tiers_lieu.reports.documents.invoice import write_invoice
 
             # An issued document's print is recorded: the original once, « Duplicata » after.
-            return write_invoice(invoices.print_document(invoice_id), target)
+            invoices.print_document(invoice_id, write=lambda doc: write_invoice(doc, target))
+            return target
 
         run_op(
             self,
