@@ -11,7 +11,7 @@ from pdftext import pdf_text
 from placetime import place_today
 from printer_double import fake_printer, printed_pages
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
@@ -22,6 +22,7 @@ from tiers_lieu.services.amap.contracts import ContractInput
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.amap import AmapPanel
+from tiers_lieu.ui.amap.contract_dialog import BasketDialog, ContractDialog
 from tiers_lieu.ui.amap.table_models import SheetModel
 
 
@@ -184,3 +185,78 @@ def test_contracts_and_members_tabs_show_the_contract(
         "CAZAL Chloe",
     ]
     assert panel.members_tab.pay_model.rowCount() == 1  # one month, one cheque
+
+
+def test_a_contract_and_a_basket_corrected_from_the_contracts_tab(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    distribution_day: date,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: list[tuple[str, str, str]],
+) -> None:
+    panel = _panel(qtbot, app, site)
+    tab = panel.contracts_tab
+    panel.tabs.setCurrentWidget(tab)
+    tab.contracts_view.selectRow(0)
+    seen: list[tuple[str, str, int, bool]] = []
+
+    def correct(dialog: ContractDialog) -> int:
+        # Filled with the contract; the first basket's fields are for a new contract only.
+        seen.append(
+            (
+                dialog.windowTitle(),
+                dialog.name.text(),
+                dialog.absences.value(),
+                dialog.basket_price.isVisibleTo(dialog),
+            )
+        )
+        dialog.name.setText("Légumes bio — hiver")
+        dialog.capacity.setValue(2)  # three households subscribed: refused, the form stays
+        dialog.on_save_clicked()
+        dialog.capacity.setValue(30)
+        dialog.on_save_clicked()
+        return dialog.result()
+
+    monkeypatch.setattr(ContractDialog, "exec", correct)
+    qtbot.keyClick(tab.contracts_view, Qt.Key.Key_F2)
+    assert seen == [("Modifier le contrat AMAP", "Légumes bio", 0, False)]
+    [(kind, _title, text)] = message_boxes
+    assert kind == "warning" and "3 foyers sont déjà inscrits" in text
+    assert tab.contracts_model.index(0, 0).data() == "Légumes bio — hiver"
+    assert "Contrat modifié : Légumes bio — hiver." in tab.status.text()
+
+    def reprice(dialog: BasketDialog) -> int:
+        assert (dialog.name.text(), dialog.price.text()) == ("Petit panier", "12,00")
+        dialog.price.setText("13,50")
+        dialog.solidarity.setText("7")
+        dialog.on_save_clicked()
+        return dialog.result()
+
+    monkeypatch.setattr(BasketDialog, "exec", reprice)
+    tab.edit_basket_button.click()  # one basket type: no list to choose from
+    assert "Petit panier : 13,50\u00a0€ (solidaire 7,00\u00a0€)" in tab.baskets_label.text()
+    assert "gardent leurs échéances" in tab.status.text()
+
+    def added(dialog: BasketDialog) -> int:
+        dialog.name.setText("Grand panier")
+        dialog.price.setText("20")
+        dialog.on_save_clicked()
+        return dialog.result()
+
+    monkeypatch.setattr(BasketDialog, "exec", added)
+    tab.basket_button.click()
+    monkeypatch.setattr(
+        QInputDialog, "getItem", lambda *_args: ("Grand panier (20,00\u00a0€)", True)
+    )
+    opened: list[str] = []
+
+    def cancelled(dialog: BasketDialog) -> int:
+        opened.append(dialog.name.text())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(BasketDialog, "exec", cancelled)
+    tab.edit_basket_button.click()  # two types now: the list asks which one, then cancelled
+    assert opened == ["Grand panier"]
+    assert "Grand panier : 20,00\u00a0€" in tab.baskets_label.text()
+    assert len(message_boxes) == 1  # the refusal above is the only box shown

@@ -78,7 +78,7 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
     from tiers_lieu.ui.agenda.booking_dialog import BookingDialog
     from tiers_lieu.ui.agenda.share import CollisionsDialog
     from tiers_lieu.ui.agenda.slot_dialog import SlotDialog
-    from tiers_lieu.ui.amap.contract_dialog import ContractDialog
+    from tiers_lieu.ui.amap.contract_dialog import BasketDialog, ContractDialog
     from tiers_lieu.ui.amap.subscribe_dialog import SubscribeDialog
     from tiers_lieu.ui.demarches.follow_ups import CloseFollowUpDialog
     from tiers_lieu.ui.demarches.letters import RelaunchDialog
@@ -140,6 +140,7 @@ def _dialogs(app: Comptoir) -> dict[str, Callable[[], QWidget]]:
             app, site, resources=app.agenda.resources.list(site.id)
         ),
         "contrat AMAP": lambda: ContractDialog(app, site.id, today=TODAY),
+        "type de panier AMAP": lambda: BasketDialog(),
         "nouveau compte": lambda: NewAccountDialog(app, site),
         "clore un suivi": lambda: CloseFollowUpDialog(app, site, follow_up),
         "corriger une visite": lambda: VisitDialog(app, site, visit),

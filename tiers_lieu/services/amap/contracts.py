@@ -16,12 +16,15 @@ from sqlmodel import col, func, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
 from tiers_lieu.errors import ValidationError
-from tiers_lieu.i18n import _
-from tiers_lieu.models import AmapContract, AmapSubscription, BasketType, Producer
+from tiers_lieu.i18n import _, format_date, ngettext
+from tiers_lieu.models import AmapContract, AmapSubscription, BasketType, Distribution, Producer
 from tiers_lieu.models.enums import AuditAction, PaymentSchedule, SubscriptionStatus
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
-from tiers_lieu.services.amap.common import get_contract
+from tiers_lieu.services.amap.common import get_basket_type, get_contract
+
+CALENDAR_FIELDS = ("weekday", "start_time", "end_time")
+"""What the distribution calendar was generated from: fixed once it has a date."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,24 @@ def _check_prices(name: str, price_cents: int, solidarity_price_cents: int | Non
     return name
 
 
+def _apply(
+    uow: UnitOfWork, row: AmapContract | BasketType, values: dict[str, object], entity: str
+) -> None:
+    """Set the ``values`` that differ on ``row`` and audit their names (never their values)."""
+    changed = [key for key, value in values.items() if getattr(row, key) != value]
+    for key in changed:
+        setattr(row, key, values[key])
+    if changed:
+        audit.record(
+            uow,
+            action=AuditAction.UPDATE,
+            entity=entity,
+            entity_id=row.id,
+            site_id=row.site_id,
+            details={"fields": changed},
+        )
+
+
 class ContractService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
@@ -195,6 +216,101 @@ class ContractService:
                 entity_id=basket.id,
                 site_id=contract.site_id,
             )
+            uow.commit()
+            return _basket_info(basket)
+
+    @requires(Permission.AMAP)
+    def update_contract(self, contract_id: uuid.UUID, data: ContractInput) -> ContractInfo:
+        """Correct a contract. Its name, producer, absences, capacity and payment schedule
+        (for the subscriptions made afterwards: those made keep their instalments) change at
+        any time; the season as long as the distributions stay inside it; the day and hours
+        only while the calendar has no date (then its dates are moved one by one). The
+        capacity never goes below the households subscribed."""
+        name = _check_contract(data)
+        with self._uow() as uow:
+            contract = get_contract(uow, contract_id)
+            if uow.session.get(Producer, data.producer_id) is None:
+                raise ValidationError(_("Producteur"), _("choisissez un producteur"))
+            values = {
+                "producer_id": data.producer_id,
+                "name": name,
+                "season_start": data.season_start,
+                "season_end": data.season_end,
+                "weekday": data.weekday,
+                "start_time": data.start_time,
+                "end_time": data.end_time,
+                "payment_schedule": data.payment_schedule,
+                "max_absences": data.max_absences,
+                "capacity": data.capacity,
+            }
+            changed = [key for key, value in values.items() if getattr(contract, key) != value]
+            self._check_calendar(uow, contract, data, changed)
+            if "capacity" in changed and data.capacity is not None:
+                subscribed = self._infos(uow, [contract])[0].subscribed
+                if data.capacity < subscribed:
+                    raise ValidationError(
+                        _("Capacité"),
+                        ngettext(
+                            "{n} foyer est déjà inscrit : pas moins",
+                            "{n} foyers sont déjà inscrits : pas moins",
+                            subscribed,
+                        ).format(n=subscribed),
+                    )
+            _apply(uow, contract, values, "amap_contract")
+            uow.commit()
+            return self._infos(uow, [contract])[0]
+
+    @staticmethod
+    def _check_calendar(
+        uow: UnitOfWork, contract: AmapContract, data: ContractInput, changed: list[str]
+    ) -> None:
+        if not {"season_start", "season_end", *CALENDAR_FIELDS} & set(changed):
+            return
+        first, last = uow.session.exec(
+            select(func.min(Distribution.on_date), func.max(Distribution.on_date)).where(
+                Distribution.contract_id == contract.id
+            )
+        ).one()
+        if first is None:
+            return
+        if set(CALENDAR_FIELDS) & set(changed):
+            raise ValidationError(
+                _("Jour et horaires"),
+                _(
+                    "le calendrier des distributions a déjà des dates : déplacez-les une à une "
+                    "dans « Calendrier des distributions »"
+                ),
+            )
+        outside = first if first < data.season_start else last
+        if first < data.season_start or last > data.season_end:
+            raise ValidationError(
+                _("Saison"),
+                _(
+                    "la distribution du {day} en sortirait : déplacez-la ou annulez-la d'abord"
+                ).format(day=format_date(outside)),
+            )
+
+    @requires(Permission.AMAP)
+    def update_basket_type(
+        self,
+        basket_type_id: uuid.UUID,
+        *,
+        name: str,
+        price_cents: int,
+        solidarity_price_cents: int | None,
+    ) -> BasketTypeInfo:
+        """Correct a basket type: its prices apply to the subscriptions made afterwards (those
+        made keep their instalments)."""
+        name = _check_prices(name, price_cents, solidarity_price_cents)
+        with self._uow() as uow:
+            basket = get_basket_type(uow, basket_type_id)
+            get_contract(uow, basket.contract_id)  # the place's, or refused
+            values = {
+                "name": name,
+                "price_cents": price_cents,
+                "solidarity_price_cents": solidarity_price_cents,
+            }
+            _apply(uow, basket, values, "basket_type")
             uow.commit()
             return _basket_info(basket)
 

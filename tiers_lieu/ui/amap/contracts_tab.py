@@ -18,10 +18,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -30,11 +28,10 @@ from PySide6.QtWidgets import (
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_eur, ngettext, place_today
-from tiers_lieu.services.amap import DistributionInfo
+from tiers_lieu.services.amap import ContractInfo, DistributionInfo
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.amap.contract_dialog import ContractDialog
+from tiers_lieu.ui.amap.contract_dialog import BasketDialog, ContractDialog
 from tiers_lieu.ui.amap.table_models import CalendarModel, ContractsModel
-from tiers_lieu.ui.amounts import parse_cents
 from tiers_lieu.ui.common import (
     StatusLabel,
     add_shortcut,
@@ -96,12 +93,16 @@ class ContractsTab(ListTab):
         self.baskets_label.setWordWrap(True)
         self.new_button = QPushButton(_("&Nouveau contrat…"), contracts_box)
         self.new_button.clicked.connect(self.on_new_clicked)
+        self.edit_button = QPushButton(_("&Modifier le contrat…"), contracts_box)
+        self.edit_button.setToolTip(_("Corriger le contrat choisi (F2)"))
+        self.edit_button.clicked.connect(self.on_edit_clicked)
         self.basket_button = QPushButton(_("Ajouter un &type de panier…"), contracts_box)
         self.basket_button.clicked.connect(self.on_basket_clicked)
-        row = QHBoxLayout()
-        row.addWidget(self.new_button)
-        row.addWidget(self.basket_button)
-        row.addStretch(1)
+        self.edit_basket_button = QPushButton(_("Modifier un &panier…"), contracts_box)
+        self.edit_basket_button.clicked.connect(self.on_edit_basket_clicked)
+        row = button_row(
+            self.new_button, self.edit_button, self.basket_button, self.edit_basket_button
+        )
         box_layout = QVBoxLayout(contracts_box)
         box_layout.addWidget(self.contracts_view, 1)
         box_layout.addWidget(self.baskets_label)
@@ -137,6 +138,7 @@ class ContractsTab(ListTab):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
         add_shortcut(self, QKeySequence.StandardKey.New, self.on_new_clicked, self.new_button)
+        add_shortcut(self, QKeySequence(Qt.Key.Key_F2), self.on_edit_clicked, self.edit_button)
         self.shown = refresh_when_shown(self)  # read when first on screen
         self.changes.watch(self, {Topic.AMAP}, self.shown.invalidate)
 
@@ -170,14 +172,14 @@ class ContractsTab(ListTab):
 
     # -- slots -----------------------------------------------------------------------------
     def on_contract_selected(self) -> None:
-        contract_id = self._contract_id()
-        self.basket_button.setEnabled(contract_id is not None)
-        self.generate_button.setEnabled(contract_id is not None)
-        self.add_button.setEnabled(contract_id is not None)
-        if contract_id is None:
+        contract = self._contract()
+        chosen = contract is not None
+        for button in (self.edit_button, self.basket_button, self.generate_button, self.add_button):
+            button.setEnabled(chosen)
+        self.edit_basket_button.setEnabled(contract is not None and bool(contract.basket_types))
+        if contract is None:
             self.baskets_label.setText(_("Aucun contrat : créez-en un (Ctrl+N)."))
         else:
-            contract = self.contracts_model.row_at(self.contracts_model.find_row(contract_id))
             parts = []
             for basket in contract.basket_types:
                 text = _("{name} : {price}").format(
@@ -211,53 +213,95 @@ class ContractsTab(ListTab):
             return None
         return self.calendar_model.row_at(self.calendar_model.find_row(value))
 
+    def _contract(self) -> ContractInfo | None:
+        contract_id = self._contract_id()
+        if contract_id is None:
+            return None
+        return self.contracts_model.row_at(self.contracts_model.find_row(contract_id))
+
     def on_new_clicked(self) -> None:
+        self._open_contract(None)
+
+    def on_edit_clicked(self) -> None:
+        contract = self._contract()
+        if contract is not None:
+            self._open_contract(contract)
+
+    def _open_contract(self, contract: ContractInfo | None) -> None:
         dialog = ContractDialog(
             self._app,
             self._site.id,
             self,
             today=place_today(self._site.zone),
+            contract=contract,
         )
-        dialog.contract_created.connect(self.on_contract_created)
-        dialog.exec()
+        if contract is None:
+            message = _("Contrat créé. Générez maintenant son calendrier.")
+        else:
+            message = _("Contrat modifié : {name}.")
 
-    def on_contract_created(self, contract: object) -> None:
-        message = _("Contrat créé. Générez maintenant son calendrier.")
-        contract_id = getattr(contract, "id", None)
-        self.show_write(contract_id, message, Topic.AMAP, view=self.contracts_view)
+        def saved(info: object) -> None:
+            text = message.format(name=getattr(info, "name", ""))
+            self.show_write(getattr(info, "id", None), text, Topic.AMAP, view=self.contracts_view)
+
+        dialog.contract_saved.connect(saved)
+        dialog.exec()
+        dialog.deleteLater()
 
     def on_basket_clicked(self) -> None:
         contract_id = self._contract_id()
         if contract_id is None:
             return
-        name, ok = QInputDialog.getText(self, _("Type de panier"), _("Nom du panier :"))
-        if not ok:
+        dialog = BasketDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.values is None:
             return
-        price, ok = QInputDialog.getText(self, _("Type de panier"), _("Prix (€) :"))
-        if not ok:
-            return
-        solidarity, ok = QInputDialog.getText(
-            self,
-            _("Type de panier"),
-            _("Prix solidaire (€), vide si aucun :"),
-            QLineEdit.EchoMode.Normal,
-        )
-        if not ok:
-            return
+        name, price, solidarity = dialog.values
         try:
-            cents = parse_cents(price, _("Prix"))
-            assert cents is not None
             self._app.amap.contracts.add_basket_type(
                 contract_id=contract_id,
                 name=name,
-                price_cents=cents,
-                solidarity_price_cents=parse_cents(solidarity, _("Prix solidaire"), optional=True),
+                price_cents=price,
+                solidarity_price_cents=solidarity,
             )
         except Exception as exc:  # expected ones shown, unexpected ones also logged
             show_error(self, exc, _("Panier non ajouté"))
             return
         message = _("Type de panier ajouté : {name}.").format(name=name.strip())
         self.show_write(None, message, Topic.AMAP)
+
+    def on_edit_basket_clicked(self) -> None:
+        """Choose the basket type (when the contract has several), then correct it."""
+        contract = self._contract()
+        if contract is None or not contract.basket_types:
+            return
+        baskets = {
+            _("{name} ({price})").format(name=b.name, price=format_eur(b.price_cents)): b
+            for b in contract.basket_types
+        }
+        chosen = next(iter(baskets))
+        if len(baskets) > 1:
+            chosen, ok = QInputDialog.getItem(
+                self, _("Modifier un panier"), _("&Type de panier :"), list(baskets), 0, False
+            )
+            if not ok:
+                return
+        basket = baskets[chosen]
+        dialog = BasketDialog(self, basket=basket)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.values is None:
+            return
+        name, price, solidarity = dialog.values
+        try:
+            saved = self._app.amap.contracts.update_basket_type(
+                basket.id, name=name, price_cents=price, solidarity_price_cents=solidarity
+            )
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Panier non modifié"))
+            return
+        message = _(
+            "Type de panier modifié : {name}. Ses prix valent pour les abonnements pris "
+            "désormais ; ceux déjà pris gardent leurs échéances."
+        ).format(name=saved.name)
+        self.show_write(contract.id, message, Topic.AMAP, view=self.contracts_view)
 
     def on_generate_clicked(self) -> None:
         contract_id = self._contract_id()
