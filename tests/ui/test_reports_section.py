@@ -16,12 +16,14 @@ from rolesdemo import make_demo
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import format_number
+from tiers_lieu.services.organisation import OperationFields
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.services.rota import ShiftInput
 from tiers_lieu.ui.data_changed import DataChanged, Topic
 from tiers_lieu.ui.ops import set_pool
 from tiers_lieu.ui.reports import ReportsSection
+from tiers_lieu.ui.reports.claim_edit import ClaimDialog
 from tiers_lieu.ui.reports.period import PeriodKind
 
 TODAY = date(2025, 6, 13)
@@ -213,6 +215,56 @@ def test_the_operation_form_saves_and_a_new_claim_becomes_a_report_period(
         date(2026, 6, 30),
         "DP-1",
     )
+
+
+def test_a_claim_is_corrected_with_f2_and_deleted_with_suppr(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    message_boxes: list[tuple[str, str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app.organisation.save_operation(site.id, OperationFields(title="Tiers-lieu"))
+    for number, start, end in (("DP1", 1, 6), ("DP2", 7, 12)):
+        app.organisation.add_claim(
+            site.id,
+            number=number,
+            period_start=date(2026, start, 1),
+            period_end=date(2026, end, 28),
+        )
+    section = open_section(qtbot, app, site)
+    tab = section.operation_tab
+    section.tabs.setCurrentWidget(tab)
+    tab.claims_view.setFocus()
+    tab.claims_view.selectRow(0)
+
+    def correct(dialog: ClaimDialog) -> int:
+        assert dialog.number.text() == "DP1"
+        dialog.number.setText("DP2")  # taken: refused, the dialog stays
+        dialog.on_save_clicked()
+        dialog.number.setText("DP-1")
+        dialog.on_save_clicked()
+        return dialog.result()
+
+    monkeypatch.setattr(ClaimDialog, "exec", correct)
+    qtbot.keyClick(tab.claims_view, Qt.Key.Key_F2)
+    assert "DP2" in message_boxes[-1][2]
+    assert [c.number for c in app.organisation.list_claims(site.id)] == ["DP-1", "DP2"]
+    assert "Demande n° DP-1 modifiée." in tab.claims_status.text()
+
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    tab.claims_view.selectRow(1)
+    qtbot.keyClick(tab.claims_view, Qt.Key.Key_Delete)
+    assert "Supprimer la demande n° DP2 (du 01/07/2026 au 28/12/2026) ?" in asked[0]
+    assert [c.number for c in app.organisation.list_claims(site.id)] == ["DP-1"]
+    assert tab.claims_model.rowCount() == 1
+    assert "Demande n° DP2 supprimée." in tab.claims_status.text()
 
 
 def test_an_operation_without_title_is_refused_with_the_field_named(

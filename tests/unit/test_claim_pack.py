@@ -30,7 +30,8 @@ from tiers_lieu.reports.documents.claim_pack import (
     write_claim_pack,
 )
 from tiers_lieu.reports.pdf_parts.text import period_text
-from tiers_lieu.services.organisation import ClaimInfo, OperationFields
+from tiers_lieu.services.organisation import OperationFields
+from tiers_lieu.services.payment_claims import ClaimInfo
 from tiers_lieu.services.readmodels import SiteInfo
 
 TODAY = date(2026, 6, 15)

@@ -194,3 +194,51 @@ def test_the_operation_is_saved_in_place_and_claims_need_it(app: Comptoir, site:
         org.add_claim(
             site.id, number="DP3", period_start=date(2027, 6, 1), period_end=date(2027, 1, 1)
         )
+
+
+def test_a_claim_is_corrected_or_deleted_and_its_number_stays_unique(
+    app: Comptoir, site: SiteInfo
+) -> None:
+    org = app.organisation
+    org.save_operation(site.id, OperationFields(title="Tiers-lieu"))
+    first = org.add_claim(
+        site.id, number="DP1", period_start=date(2026, 1, 1), period_end=date(2026, 6, 30)
+    )
+    second = org.add_claim(
+        site.id, number="DP2", period_start=date(2026, 7, 1), period_end=date(2026, 12, 31)
+    )
+    fixed = org.update_claim(
+        first.id, number=" DP-1 ", period_start=date(2026, 1, 1), period_end=date(2026, 5, 31)
+    )
+    assert (fixed.number, fixed.period_end) == ("DP-1", date(2026, 5, 31))
+    assert (
+        org.update_claim(
+            first.id, number="DP-1", period_start=date(2026, 1, 1), period_end=date(2026, 6, 30)
+        ).number
+        == "DP-1"
+    )  # its own number is not taken
+    with pytest.raises(ConflictError, match="DP2"):
+        org.update_claim(
+            first.id, number="DP2", period_start=date(2026, 1, 1), period_end=date(2026, 6, 30)
+        )
+    with pytest.raises(ValidationError, match="Fin de la période"):
+        org.update_claim(
+            first.id, number="DP-1", period_start=date(2026, 6, 1), period_end=date(2026, 1, 1)
+        )
+    with pytest.raises(ValidationError, match="Numéro de la demande"):
+        org.update_claim(
+            first.id, number="  ", period_start=date(2026, 1, 1), period_end=date(2026, 6, 30)
+        )
+    assert [(c.number, c.period_end) for c in org.list_claims(site.id)] == [
+        ("DP-1", date(2026, 6, 30)),
+        ("DP2", date(2026, 12, 31)),
+    ]
+    assert org.delete_claim(second.id).number == "DP2"
+    assert [c.number for c in org.list_claims(site.id)] == ["DP-1"]
+    with pytest.raises(NotFoundError, match="n'existe plus"):
+        org.delete_claim(second.id)
+    with app.uow() as uow:
+        actions = uow.session.exec(
+            select(AuditEntry.action).where(AuditEntry.entity == "payment_claim")
+        ).all()
+    assert sorted(actions) == ["create", "create", "delete", "update", "update"]

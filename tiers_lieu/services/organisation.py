@@ -16,12 +16,13 @@ from typing import Any
 from sqlmodel import col, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
-from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.errors import NotFoundError, ValidationError
 from tiers_lieu.i18n import N_, _
-from tiers_lieu.models import Job, Operation, Partner, PaymentClaim, Person, VolunteerTime
+from tiers_lieu.models import Job, Operation, Partner, Person, VolunteerTime
 from tiers_lieu.models.enums import AuditAction, ContractType
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, requires
+from tiers_lieu.services.payment_claims import PaymentClaims
 from tiers_lieu.services.rota import shift_back_to_planned
 
 CONTRACT_TYPE_LABELS: dict[ContractType, str] = {
@@ -116,15 +117,6 @@ class OperationFields:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class ClaimInfo:
-    id: uuid.UUID
-    operation_id: uuid.UUID
-    number: str
-    period_start: date
-    period_end: date
-
-
 def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -197,7 +189,7 @@ def _operation(o: Operation) -> OperationDetail:
     )
 
 
-class OrganisationService:
+class OrganisationService(PaymentClaims):
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
 
@@ -389,67 +381,7 @@ class OrganisationService:
             uow.commit()
             return _operation(row)
 
-    @requires(Permission.REPORTS)
-    def list_claims(self, site_id: uuid.UUID) -> list[ClaimInfo]:
-        with self._uow() as uow:
-            rows = uow.session.exec(
-                select(PaymentClaim)
-                .where(PaymentClaim.site_id == site_id)
-                .order_by(col(PaymentClaim.period_start), col(PaymentClaim.number))
-            )
-            return [
-                ClaimInfo(r.id, r.operation_id, r.number, r.period_start, r.period_end)
-                for r in rows
-            ]
-
-    @requires(Permission.REPORTS)
-    def add_claim(
-        self,
-        site_id: uuid.UUID,
-        *,
-        number: str,
-        period_start: date,
-        period_end: date,
-    ) -> ClaimInfo:
-        """A payment claim of the site's operation, with the period it covers."""
-        number = _text(number, _("Numéro de la demande"), 40, required=True)
-        _ordered(period_start, period_end, _("Fin de la période"))
-        with self._uow() as uow:
-            operation = self._current_operation(uow, site_id)
-            if operation is None:
-                raise NotFoundError(
-                    _("Enregistrez d'abord l'opération (dossier LEADER) de ce lieu.")
-                )
-            taken = uow.session.exec(
-                select(PaymentClaim.id).where(
-                    PaymentClaim.operation_id == operation.id, PaymentClaim.number == number
-                )
-            ).first()
-            if taken is not None:
-                raise ConflictError(
-                    _("Une demande de paiement porte déjà le numéro « {number} ».").format(
-                        number=number
-                    )
-                )
-            values = {
-                "operation_id": operation.id,
-                "number": number,
-                "period_start": period_start,
-                "period_end": period_end,
-            }
-            row = self._save(uow, PaymentClaim, None, site_id, values, "payment_claim")
-            uow.commit()
-            return ClaimInfo(row.id, row.operation_id, row.number, row.period_start, row.period_end)
-
     # -- shared ---------------------------------------------------------------------------
-    @staticmethod
-    def _current_operation(uow: UnitOfWork, site_id: uuid.UUID) -> Operation | None:
-        return uow.session.exec(
-            select(Operation)
-            .where(Operation.site_id == site_id)
-            .order_by(col(Operation.created_at).desc())
-        ).first()
-
     @staticmethod
     def _save(
         uow: UnitOfWork,

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QSpinBox,
@@ -33,7 +32,7 @@ from tiers_lieu.models.enums import PaymentSchedule
 from tiers_lieu.services.amap.common import SCHEDULE_LABELS, label
 from tiers_lieu.services.amap.contracts import BasketTypeInfo, ContractInfo, ContractInput
 from tiers_lieu.ui.amounts import cents_text, parse_cents
-from tiers_lieu.ui.common import to_date, to_qdate, to_time
+from tiers_lieu.ui.common import dialog_buttons, to_date, to_qdate, to_time
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 
@@ -110,14 +109,9 @@ class ContractDialog(QDialog):
             self._fill(contract)
             for field in (self.basket_name, self.basket_price, self.basket_solidarity):
                 form.setRowVisible(field, False)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.on_save_clicked)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, self.on_save_clicked))
 
     def _fill(self, contract: ContractInfo) -> None:
         index = self.producer.findData(contract.producer_id)
@@ -207,14 +201,9 @@ class BasketDialog(QDialog):
         form.addRow(_("&Nom du panier :"), self.name)
         form.addRow(_("&Prix (€) :"), self.price)
         form.addRow(_("Prix &solidaire (€) :"), self.solidarity)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.on_save_clicked)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, self.on_save_clicked))
 
     def on_save_clicked(self) -> None:
         try:

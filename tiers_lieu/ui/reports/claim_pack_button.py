@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QTableView,
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.reports.documents.claim_pack import ClaimPack, folder_name, summary_line
-from tiers_lieu.services.organisation import ClaimInfo
+from tiers_lieu.services.payment_claims import ClaimInfo
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.common import StatusLabel
 from tiers_lieu.ui.errors import show_error

@@ -28,14 +28,25 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, place_today
 from tiers_lieu.services.organisation import OperationDetail, OperationFields
+from tiers_lieu.services.payment_claims import ClaimInfo
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, to_date
+from tiers_lieu.ui.common import (
+    StatusLabel,
+    add_shortcut,
+    list_keys,
+    make_table,
+    select_id,
+    selected_id,
+    to_date,
+)
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
+from tiers_lieu.ui.reports.claim_edit import ClaimDialog, ask_deletion
 from tiers_lieu.ui.reports.claim_pack_button import ClaimPackButton
 from tiers_lieu.ui.reports.forms import OptionalDateEdit, add_row, date_edit
 from tiers_lieu.ui.reports.table_models import ClaimsModel
+from tiers_lieu.ui.tab_parts import button_row
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg)"
 
@@ -141,12 +152,24 @@ class OperationTab(QWidget):
         self.claim_start_edit = date_edit(claims_box, date(today.year, 1, 1))
         self.claim_end_edit = date_edit(claims_box, today)
         self.add_claim_button = QPushButton(_("Ajouter la de&mande"), claims_box)
+        self.edit_claim_button = QPushButton(_("Modifier…"), claims_box)
+        self.delete_claim_button = QPushButton(_("Supprimer…"), claims_box)
+        list_keys(
+            claims_box,
+            self.claims_view,
+            edit=self.on_edit_claim_clicked,
+            delete=self.on_delete_claim_clicked,
+            edit_button=self.edit_claim_button,
+            delete_button=self.delete_claim_button,
+        )
+        self.delete_claim_button.setToolTip(_("Supprimer la demande choisie (Suppr dans la liste)"))
         self.claims_status = StatusLabel(claims_box, zone=self._site.zone)
         self.pack_button = ClaimPackButton(
             app, site, self.claims_view, self.claims_model, self.claims_status, claims_box
         )
         claims_layout = QVBoxLayout(claims_box)
         claims_layout.addWidget(self.claims_view, 1)
+        claims_layout.addLayout(button_row(self.edit_claim_button, self.delete_claim_button))
         claims_layout.addWidget(self.pack_button, 0, Qt.AlignmentFlag.AlignRight)
         claim_form = QFormLayout()
         add_row(claim_form, _("&Numéro :"), self.claim_number_edit)
@@ -229,4 +252,39 @@ class OperationTab(QWidget):
         self.claims_model.set_rows(self._app.organisation.list_claims(self._site.id))
         self.claim_number_edit.clear()
         self.claims_status.confirm(_("Demande n° {number} ajoutée.").format(number=claim.number))
+        self.changes.announce(self, Topic.REPORT_RECORDS)
+
+    def _claim(self) -> ClaimInfo | None:
+        claim_id = selected_id(self.claims_view)
+        row = self.claims_model.find_row(claim_id) if claim_id is not None else -1
+        return self.claims_model.row_at(row) if row >= 0 else None
+
+    def on_edit_claim_clicked(self) -> None:
+        claim = self._claim()
+        if claim is None:
+            return
+        dialog = ClaimDialog(self._app, claim, self)
+        dialog.exec()
+        saved = dialog.saved
+        dialog.deleteLater()
+        if saved is None:
+            return
+        self._claims_changed(saved, _("Demande n° {number} modifiée.").format(number=saved.number))
+
+    def on_delete_claim_clicked(self) -> None:
+        claim = self._claim()
+        if claim is None or not ask_deletion(self, claim):
+            return
+        try:
+            self._app.organisation.delete_claim(claim.id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._claims_changed(None, _("Demande n° {number} supprimée.").format(number=claim.number))
+
+    def _claims_changed(self, chosen: ClaimInfo | None, message: str) -> None:
+        self.claims_model.set_rows(self._app.organisation.list_claims(self._site.id))
+        if chosen is not None:
+            select_id(self.claims_view, chosen.id)
+        self.claims_status.confirm(message)
         self.changes.announce(self, Topic.REPORT_RECORDS)

@@ -12,12 +12,12 @@ from PySide6.QtCore import Qt
 from tiers_lieu.i18n import _, format_date, format_number
 from tiers_lieu.reports.pdf_parts.text import format_value
 from tiers_lieu.services.organisation import (
-    ClaimInfo,
     JobInfo,
     PartnerInfo,
     VolunteerTimeInfo,
     contract_type_label,
 )
+from tiers_lieu.services.payment_claims import ClaimInfo
 from tiers_lieu.ui.models import ReadModelTable
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
