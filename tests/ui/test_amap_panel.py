@@ -211,6 +211,10 @@ def test_a_contract_and_a_basket_corrected_from_the_contracts_tab(
                 dialog.basket_price.isVisibleTo(dialog),
             )
         )
+        # The contract's producer chosen in the list, not added to it a second time.
+        assert [dialog.producer.itemText(i) for i in range(dialog.producer.count())] == [
+            "GAEC des Combes"
+        ]
         dialog.name.setText("Légumes bio — hiver")
         dialog.capacity.setValue(2)  # three households subscribed: refused, the form stays
         dialog.on_save_clicked()

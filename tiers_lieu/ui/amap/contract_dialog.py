@@ -35,6 +35,7 @@ from tiers_lieu.ui.amounts import cents_text, parse_cents
 from tiers_lieu.ui.common import dialog_buttons, to_date, to_qdate, to_time
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.visits.common import find_data
 
 
 class ContractDialog(QDialog):
@@ -114,7 +115,7 @@ class ContractDialog(QDialog):
         layout.addWidget(dialog_buttons(self, self.on_save_clicked))
 
     def _fill(self, contract: ContractInfo) -> None:
-        index = self.producer.findData(contract.producer_id)
+        index = find_data(self.producer, contract.producer_id)  # findData misses UUIDs
         if index < 0:  # a producer no longer listed stays the contract's
             self.producer.addItem(contract.producer_name, contract.producer_id)
             index = self.producer.count() - 1
