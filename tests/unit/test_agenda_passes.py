@@ -9,6 +9,7 @@ from sqlmodel import select
 from test_agenda_support import Place, make_place, paris
 
 from tiers_lieu.app import Comptoir
+from tiers_lieu.errors import ValidationError
 from tiers_lieu.models import Payment
 from tiers_lieu.models.enums import PassKind, PaymentMethod
 from tiers_lieu.services.agenda.inputs import BookingRequest
@@ -91,3 +92,50 @@ def test_unknown_payment_method_is_refused(app: Comptoir, place: Place) -> None:
         app.agenda.passes.sell(
             site_id=place.site.id, person_id=lea.id, pass_type_id=day.id, method="bitcoin"
         )
+
+
+def test_an_offer_corrected_is_sold_anew_and_the_passes_sold_keep_theirs(
+    app: Comptoir, place: Place
+) -> None:
+    lea = app.people.create(place.site.id, PersonInput(first_name="Léa", last_name="Martin"))
+    passes = app.agenda.passes
+    card = passes.create_type(
+        site_id=place.site.id, name="Carte 10", kind=PassKind.TEN_PASS, price_cents=12000
+    )
+
+    def sell() -> tuple[int, int]:
+        sold = passes.sell(
+            site_id=place.site.id,
+            person_id=lea.id,
+            pass_type_id=card.id,
+            method=PaymentMethod.CASH,
+            paid_on=date(2026, 3, 2),
+        )
+        return sold.price_cents, sold.units_total
+
+    assert sell() == (12000, 10)
+    fixed = passes.update_type(
+        card.id, name=" Carte 12 journées ", price_cents=13500, units=12, validity_days=365
+    )
+    assert (fixed.name, fixed.kind, fixed.price_cents, fixed.units, fixed.validity_days) == (
+        "Carte 12 journées",
+        PassKind.TEN_PASS,
+        13500,
+        12,
+        365,
+    )
+    assert sell() == (13500, 12)
+    held = passes.history(lea.id).passes
+    assert sorted((p.price_cents, p.units_total) for p in held) == [(12000, 10), (13500, 12)]
+    with pytest.raises(ValidationError, match="Unités"):
+        passes.update_type(card.id, name="Carte", price_cents=13500, units=0, validity_days=None)
+    passes.update_type(
+        card.id,
+        name="Carte 12 journées",
+        price_cents=13500,
+        units=12,
+        validity_days=365,
+        active=False,
+    )
+    assert passes.list_types(place.site.id) == []  # no longer offered at the desk
+    assert [t.active for t in passes.list_types(place.site.id, include_inactive=True)] == [False]

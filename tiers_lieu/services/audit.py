@@ -32,6 +32,25 @@ def record(
     _add(uow, uow.actor_id, action, entity, entity_id, site_id, details)
 
 
+def record_changes(uow: UnitOfWork, row: Any, values: dict[str, Any], *, entity: str) -> list[str]:
+    """Set on ``row`` (a place's row: ``id``, ``site_id``) those ``values`` that differ, and
+    record their names (never their values) in one UPDATE line; nothing when none differs.
+    Returns the names changed."""
+    changed = [key for key, value in values.items() if getattr(row, key) != value]
+    for key in changed:
+        setattr(row, key, values[key])
+    if changed:
+        record(
+            uow,
+            action=AuditAction.UPDATE,
+            entity=entity,
+            entity_id=row.id,
+            site_id=row.site_id,
+            details={"fields": changed},
+        )
+    return changed
+
+
 def record_sign_in(
     uow: UnitOfWork, account: AppUser, *, action: AuditAction, details: dict[str, Any]
 ) -> None:

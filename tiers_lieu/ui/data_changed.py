@@ -35,6 +35,7 @@ class Topic(StrEnum):
     VISITS = "visits"
     EVENTS = "events"  # workshops and their attendance
     BOOKINGS = "bookings"  # bookings and coworking passes
+    PASS_TYPES = "pass-types"  # the coworking offers on sale
     RESOURCES = "resources"  # what can be booked
     PERMANENCES = "permanences"  # practitioners and their permanences
     AMAP = "amap"  # contracts, calendars, subscriptions, payments, pick-ups

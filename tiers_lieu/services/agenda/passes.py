@@ -136,6 +136,20 @@ def consume(
     return None
 
 
+def _checked_type(name: str, price_cents: int, units: int, validity_days: int | None) -> str:
+    """An offer's name (trimmed) once its figures are within bounds."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise ValidationError(_("Nom"), _("entre 1 et 80 caractères"))
+    if not 0 <= price_cents <= 10_000_000:
+        raise ValidationError(_("Prix"), _("montant invalide"))
+    if not 1 <= units <= 1000:
+        raise ValidationError(_("Unités"), _("entre 1 et 1000"))
+    if validity_days is not None and not 1 <= validity_days <= 3660:
+        raise ValidationError(_("Validité"), _("entre 1 et 3660 jours"))
+    return name
+
+
 class PassService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
@@ -165,19 +179,11 @@ class PassService:
     ) -> PassTypeInfo:
         """An offer; ``units`` defaults to 10 for a 10-pass card, else 1 (a monthly pass
         counts a unit per day of use, without limit but its month)."""
-        name = name.strip()
-        if not name or len(name) > 80:
-            raise ValidationError(_("Nom"), _("entre 1 et 80 caractères"))
         if kind not in {k.value for k in PassKind}:
             raise ValidationError(_("Type"), _("type de formule inconnu"))
-        if not 0 <= price_cents <= 10_000_000:
-            raise ValidationError(_("Prix"), _("montant invalide"))
         if units is None:
             units = {PassKind.TEN_PASS: 10, PassKind.MONTHLY: 31}.get(PassKind(kind), 1)
-        if not 1 <= units <= 1000:
-            raise ValidationError(_("Unités"), _("entre 1 et 1000"))
-        if validity_days is not None and not 1 <= validity_days <= 3660:
-            raise ValidationError(_("Validité"), _("entre 1 et 3660 jours"))
+        name = _checked_type(name, price_cents, units, validity_days)
         with self._uow() as uow:
             row = PassType(
                 site_id=site_id,
@@ -199,20 +205,31 @@ class PassService:
             return type_info(row)
 
     @requires(Permission.SETTINGS)
-    def set_type_active(self, pass_type_id: uuid.UUID, active: bool) -> PassTypeInfo:
+    def update_type(
+        self,
+        pass_type_id: uuid.UUID,
+        *,
+        name: str,
+        price_cents: int,
+        units: int,
+        validity_days: int | None,
+        active: bool = True,
+    ) -> PassTypeInfo:
+        """Correct an offer (its kind stays): the passes sold keep the price, units and
+        validity they were sold with; a deactivated offer is no longer sold."""
+        name = _checked_type(name, price_cents, units, validity_days)
         with self._uow() as uow:
             row = uow.session.get(PassType, pass_type_id)
             if row is None:
                 raise NotFoundError(_("Cette formule n'existe plus."))
-            row.active = active
-            audit.record(
-                uow,
-                action=AuditAction.UPDATE,
-                entity="pass_type",
-                entity_id=row.id,
-                site_id=row.site_id,
-                details={"active": active},
-            )
+            values = {
+                "name": name,
+                "price_cents": price_cents,
+                "units": units,
+                "validity_days": validity_days,
+                "active": active,
+            }
+            audit.record_changes(uow, row, values, entity="pass_type")
             uow.commit()
             return type_info(row)
 

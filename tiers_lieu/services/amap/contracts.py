@@ -117,24 +117,6 @@ def _check_prices(name: str, price_cents: int, solidarity_price_cents: int | Non
     return name
 
 
-def _apply(
-    uow: UnitOfWork, row: AmapContract | BasketType, values: dict[str, object], entity: str
-) -> None:
-    """Set the ``values`` that differ on ``row`` and audit their names (never their values)."""
-    changed = [key for key, value in values.items() if getattr(row, key) != value]
-    for key in changed:
-        setattr(row, key, values[key])
-    if changed:
-        audit.record(
-            uow,
-            action=AuditAction.UPDATE,
-            entity=entity,
-            entity_id=row.id,
-            site_id=row.site_id,
-            details={"fields": changed},
-        )
-
-
 class ContractService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
@@ -256,7 +238,7 @@ class ContractService:
                             subscribed,
                         ).format(n=subscribed),
                     )
-            _apply(uow, contract, values, "amap_contract")
+            audit.record_changes(uow, contract, values, entity="amap_contract")
             uow.commit()
             return self._infos(uow, [contract])[0]
 
@@ -310,7 +292,7 @@ class ContractService:
                 "price_cents": price_cents,
                 "solidarity_price_cents": solidarity_price_cents,
             }
-            _apply(uow, basket, values, "basket_type")
+            audit.record_changes(uow, basket, values, entity="basket_type")
             uow.commit()
             return _basket_info(basket)
 

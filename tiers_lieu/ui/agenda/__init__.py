@@ -1,11 +1,11 @@
 """The « Agenda » section: booking coworking and health slots (DESIGN.md job 1).
 
-Five tabs, one module each: the agenda itself (the day/week grid and its actions), coworking
-passes, the resources that can be booked, the practitioners with their permanences, and the
-call list of the day before (« Rappels », issue 22). This
-module assembles them; each tab reads again what another one changed (a resource or a
-permanence redraws the agenda, a booking checked in the passes: a unit was used), announced
-through :mod:`~tiers_lieu.ui.data_changed`.
+Six tabs, one module each: the agenda itself (the day/week grid and its actions), coworking
+passes and the offers they are sold from (« Formules »), the resources that can be booked,
+the practitioners with their permanences, and the call list of the day before (« Rappels »,
+issue 22). This module assembles them; each tab reads again what another one changed (a
+resource or a permanence redraws the agenda, a booking checked in the passes: a unit was
+used), announced through :mod:`~tiers_lieu.ui.data_changed`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.agenda_tab import AgendaTab
+from tiers_lieu.ui.agenda.pass_types_tab import PassTypesTab
 from tiers_lieu.ui.agenda.passes_tab import PassesTab
 from tiers_lieu.ui.agenda.permanences_tab import PermanencesTab
 from tiers_lieu.ui.agenda.reminders_tab import RemindersTab
@@ -41,6 +42,7 @@ class AgendaSection(QWidget):
         self.changes = hub_for(changes, self)
         self.agenda = AgendaTab(app, site, self, changes=self.changes)
         self.passes = PassesTab(app, site, self, changes=self.changes)
+        self.pass_types = PassTypesTab(app, site, self, changes=self.changes)
         self.resources = ResourcesTab(app, site, self, changes=self.changes)
         self.permanences = PermanencesTab(app, site, self, changes=self.changes)
         self.reminders = RemindersTab(app, site, self, changes=self.changes)
@@ -48,6 +50,7 @@ class AgendaSection(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.agenda, _("A&genda"))
         self.tabs.addTab(self.passes, _("Pass co&working"))
+        self.tabs.addTab(self.pass_types, _("Formules"))  # no letter left: Ctrl+Tab
         self.tabs.addTab(self.resources, _("Ress&ources"))
         self.tabs.addTab(self.permanences, _("Per&manences"))
         # No letter left for it: Ctrl+Maj+Tab from « Agenda » (the last tab).

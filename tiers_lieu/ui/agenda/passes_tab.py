@@ -93,7 +93,8 @@ class PassesTab(QWidget):
         layout.addLayout(left, 2)
         layout.addLayout(right, 3)
         self.shown = refresh_when_shown(self)  # read when first on screen
-        self.changes.watch(self, {Topic.BOOKINGS}, self.shown.invalidate)  # a unit used
+        # A unit used, an offer added or corrected.
+        self.changes.watch(self, {Topic.BOOKINGS, Topic.PASS_TYPES}, self.shown.invalidate)
         self.on_person_changed(None)
 
     def refresh(self) -> None:

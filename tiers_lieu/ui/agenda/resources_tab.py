@@ -12,16 +12,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,10 +26,10 @@ from tiers_lieu.i18n import _
 from tiers_lieu.services.agenda.resources import ResourceFields
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda.labels import RESOURCE_KINDS
-from tiers_lieu.ui.agenda.side_form import SideForm, bounded_combo
+from tiers_lieu.ui.agenda.side_form import bounded_combo, list_beside_form
 from tiers_lieu.ui.agenda.table_models import ResourcesModel
 from tiers_lieu.ui.amounts import cents_text, parse_cents
-from tiers_lieu.ui.common import StatusLabel, add_shortcut, make_table, select_id, selected_id
+from tiers_lieu.ui.common import StatusLabel, make_table, select_id, selected_id
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.loading import refresh_when_shown
@@ -109,26 +105,16 @@ class ResourcesTab(ListTab):
         form.addRow(_("Tarif &horaire :"), self.hourly_price)
         form.addRow("", self.active)
 
-        self.new_button = QPushButton(_("Nouvelle re&ssource"), self)
-        self.save_button = QPushButton(_("&Enregistrer"), self)
-        self.new_button.clicked.connect(self.on_new_clicked)
-        self.save_button.clicked.connect(self.on_save_clicked)
-        add_shortcut(self, QKeySequence("Ctrl+N"), self.on_new_clicked, self.new_button)
-        add_shortcut(self, QKeySequence("Ctrl+S"), self.on_save_clicked, self.save_button)
         self.status = StatusLabel(self, zone=self._site.zone)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-
-        side = QVBoxLayout()
-        side.addLayout(form)
-        side.addLayout(buttons)
-        side.addWidget(self.status)
-        side.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.view, 3)
-        layout.addWidget(SideForm(side, self), 2)  # scrolls on its own on a short window
+        self.new_button, self.save_button = list_beside_form(
+            self,
+            self.view,
+            form,
+            self.status,
+            new_text=_("Nouvelle re&ssource"),
+            on_new=self.on_new_clicked,
+            on_save=self.on_save_clicked,
+        )
         self.shown = refresh_when_shown(self)  # read when first on screen
         self.changes.watch(self, {Topic.SERVICES}, self.shown.invalidate)  # the combo's
         self.on_new_clicked()

@@ -8,8 +8,25 @@ the width its form needs, and the list beside it takes the rest.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QComboBox, QFrame, QLayout, QScrollArea, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tiers_lieu.i18n import _
+from tiers_lieu.ui.common import StatusLabel, add_shortcut
 
 COMBO_LETTERS = 18  # a combo of names is as wide as this many letters, not as its longest name
 
@@ -53,3 +70,37 @@ def bounded_combo(combo: QComboBox, letters: int = COMBO_LETTERS) -> QComboBox:
     combo.setMinimumContentsLength(letters)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     return combo
+
+
+def list_beside_form(
+    owner: QWidget,
+    view: QTableView,
+    form: QFormLayout,
+    status: StatusLabel,
+    *,
+    new_text: str,
+    on_new: Callable[[], None],
+    on_save: Callable[[], None],
+) -> tuple[QPushButton, QPushButton]:
+    """Lay ``owner`` out as « Ressources » is: the list on the left, on the right ``form``
+    with « new » (Ctrl+N) and « Enregistrer » (Ctrl+S) under it, then ``status``, in a
+    :class:`SideForm`. Returns the two buttons."""
+    new_button = QPushButton(new_text, owner)
+    save_button = QPushButton(_("&Enregistrer"), owner)
+    new_button.clicked.connect(on_new)
+    save_button.clicked.connect(on_save)
+    add_shortcut(owner, QKeySequence("Ctrl+N"), on_new, new_button)
+    add_shortcut(owner, QKeySequence("Ctrl+S"), on_save, save_button)
+    buttons = QHBoxLayout()
+    buttons.addWidget(new_button)
+    buttons.addStretch(1)
+    buttons.addWidget(save_button)
+    side = QVBoxLayout()
+    side.addLayout(form)
+    side.addLayout(buttons)
+    side.addWidget(status)
+    side.addStretch(1)
+    layout = QHBoxLayout(owner)
+    layout.addWidget(view, 3)
+    layout.addWidget(SideForm(side, owner), 2)  # scrolls on its own on a short window
+    return new_button, save_button

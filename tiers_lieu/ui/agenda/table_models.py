@@ -27,6 +27,7 @@ from tiers_lieu.services.agenda.readmodels import (
     IcsEvent,
     Occurrence,
     PassInfo,
+    PassTypeInfo,
     PassUseInfo,
     PermanenceInfo,
     PractitionerInfo,
@@ -36,6 +37,43 @@ from tiers_lieu.ui.agenda.labels import pass_kind_label, payment_label, resource
 from tiers_lieu.ui.models import ReadModelTable
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class PassTypesModel(ReadModelTable[PassTypeInfo]):
+    """The coworking offers, deactivated ones included."""
+
+    class Columns(IntEnum):
+        NAME = 0
+        KIND = 1
+        PRICE = 2
+        UNITS = 3
+        ACTIVE = 4
+
+    def headers(self) -> dict[Any, str]:
+        c = self.Columns
+        return {
+            c.NAME: _("Formule"),
+            c.KIND: _("Type"),
+            c.PRICE: _("Prix"),
+            c.UNITS: _("Unités"),
+            c.ACTIVE: _("État"),
+        }
+
+    def display(self, row: PassTypeInfo, column: Any) -> str:
+        c = self.Columns
+        if column == c.NAME:
+            return row.name
+        if column == c.KIND:
+            return pass_kind_label(row.kind)
+        if column == c.PRICE:
+            return format_eur(row.price_cents)
+        if column == c.UNITS:
+            return format_number(row.units)
+        return _("En vente") if row.active else _("Retirée de la vente")
+
+    def alignment(self, column: Any) -> Qt.AlignmentFlag:
+        right = column in (self.Columns.PRICE, self.Columns.UNITS)
+        return _RIGHT if right else super().alignment(column)
 
 
 class ResourcesModel(ReadModelTable[ResourceInfo]):

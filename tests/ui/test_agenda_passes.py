@@ -1,0 +1,80 @@
+"""Coworking offers and passes as the coordinator and the host use them: an offer created in
+« Formules » is on sale in « Pass coworking » at once; corrected, the next pass is sold at
+the new price while the passes sold keep theirs; taken off sale, it leaves the list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tiers_lieu.app import Comptoir
+from tiers_lieu.models.enums import Role
+from tiers_lieu.services.people import PersonInput
+from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.agenda import AgendaSection
+
+
+def open_section(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> AgendaSection:
+    section = AgendaSection(app, site)
+    qtbot.addWidget(section)
+    section.resize(1024, 600)
+    with qtbot.waitExposed(section):
+        section.show()
+    return section
+
+
+def offers_on_sale(section: AgendaSection) -> list[str]:
+    section.tabs.setCurrentWidget(section.passes)  # reads again when shown
+    combo = section.passes.pass_type
+    return [combo.itemText(i) for i in range(combo.count())]
+
+
+def test_an_offer_is_created_corrected_and_taken_off_sale(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, message_boxes: list[tuple[str, str, str]]
+) -> None:
+    coordinator = app.accounts.create_user(
+        username="claire", display_name="Claire", password="tilleul-2026", role=Role.COORDINATOR
+    )
+    app.access.sign_in(coordinator)
+    section = open_section(qtbot, app, site)
+    assert offers_on_sale(section) == []  # a new place sells nothing yet
+    tab = section.pass_types
+    section.tabs.setCurrentWidget(tab)
+
+    qtbot.keyClick(tab, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    tab.kind.setCurrentIndex(tab.kind.findData("ten_pass"))
+    assert tab.units.value() == 10  # a card of 10 counts ten days
+    qtbot.keyClicks(tab.name, "Carte 10 jours")
+    qtbot.keyClicks(tab.price, "120")
+    qtbot.keyClick(tab, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not message_boxes
+    assert "Formule « Carte 10 jours » enregistrée." in tab.status.text()
+    assert offers_on_sale(section) == ["Carte 10 jours — 120,00\u00a0€"]
+
+    lea = app.people.create(site.id, PersonInput(first_name="Léa", last_name="Martin"))
+    [offer] = app.agenda.passes.list_types(site.id)
+    first = app.agenda.passes.sell(
+        site_id=site.id, person_id=lea.id, pass_type_id=offer.id, method="cash"
+    )
+
+    section.tabs.setCurrentWidget(tab)
+    tab.view.selectRow(0)
+    assert not tab.kind.isEnabled()  # the passes sold are of that kind
+    tab.price.setText("135,00")
+    tab.units.setValue(12)
+    tab.on_save_clicked()
+    assert offers_on_sale(section) == ["Carte 10 jours — 135,00\u00a0€"]
+    held = app.agenda.passes.history(lea.id).passes
+    assert [(p.id, p.price_cents, p.units_total) for p in held] == [(first.id, 12000, 10)]
+
+    section.tabs.setCurrentWidget(tab)
+    tab.view.selectRow(0)
+    tab.price.setText("douze")
+    tab.on_save_clicked()
+    assert "Prix" in message_boxes[-1][2]  # refused, named, the form keeps what was typed
+    assert tab.price.text() == "douze"
+    tab.price.setText("135")
+    tab.active.setChecked(False)
+    tab.on_save_clicked()
+    assert tab.model.index(0, tab.model.Columns.ACTIVE).data() == "Retirée de la vente"
+    assert offers_on_sale(section) == []
