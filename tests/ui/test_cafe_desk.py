@@ -1,6 +1,7 @@
 """« Café » driven from the keyboard as a host does: Ctrl+N opens a tab for « Table 3 »,
 digits put coffees on it, Ctrl+Suppr takes one away, Ctrl+Entrée settles it as one ticket;
-a quick sale « au comptoir » is a ticket at once; at 1024×600."""
+a quick sale « au comptoir » is a ticket at once; Ctrl+P shows the last ticket when the
+customer asks for it; at 1024×600."""
 
 from __future__ import annotations
 
@@ -91,6 +92,33 @@ def test_a_quick_sale_at_the_counter_is_a_ticket(
     assert lines(cafe) == []
     sale = app.grocery.sales.get(_only_sale(app))
     assert sale.total_cents == 120 and sale.payments[0].method == "card"
+
+
+def test_the_last_ticket_is_shown_when_asked_the_original_once(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, cafe: CafePanel
+) -> None:
+    assert not cafe.ticket_button.isEnabled()  # nothing settled yet
+    qtbot.keyClick(cafe.tabs_view, Qt.Key.Key_1)
+    qtbot.keyClick(cafe.tabs_view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    payment = cafe.payment_dialog
+    assert payment is not None
+    qtbot.keyClicks(payment.fields["cash"], "2")
+    qtbot.keyClick(payment.fields["cash"], Qt.Key.Key_Return)
+    assert cafe.receipt_dialog is None  # the café does not stop for a ticket nobody asked for
+
+    qtbot.keyClick(cafe.tabs_view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    first = cafe.receipt_dialog
+    assert first is not None
+    text = first.text.toPlainText()
+    assert "T000001" in text and "1,20" in text and "0,80" in text  # the change given
+    assert "duplicata" not in text.lower()
+    first.close()
+
+    cafe.ticket_button.click()  # asked again: any edition now is a duplicate
+    again = cafe.receipt_dialog
+    assert again is not None and again is not first
+    assert "chaque impression sera un duplicata" in again.text.toPlainText()
+    again.close()
 
 
 def _only_sale(app: Comptoir) -> Any:

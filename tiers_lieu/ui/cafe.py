@@ -5,7 +5,9 @@ once) then the open tabs with their running totals; ↑/↓ choose. The digits 1
 café's products of the grid on the chosen tab (or the counter), Ctrl+N opens a tab for a
 table or a person, Ctrl+Suppr takes one unit of the selected line away, and Ctrl+Entrée
 settles: the cash desk's payment dialog, then ONE numbered ticket (the tab closed with it,
-in the same transaction: :mod:`tiers_lieu.services.cafe`).
+in the same transaction: :mod:`tiers_lieu.services.cafe`). The café does not stop on the
+ticket as the grocery's till does: Ctrl+P (« Ticket ») shows the last one when the customer
+asks for it, the original the first time, a duplicate after.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from tiers_lieu.ui.common import add_shortcut, make_table
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.grocery.payment_dialog import PaymentDialog
+from tiers_lieu.ui.grocery.receipt_dialog import ReceiptDialog, reprint_sale, show_sale_receipt
 from tiers_lieu.ui.grocery.selling import big, open_payment, sell_beyond_stock
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.pickers import PersonEdit
@@ -167,6 +170,15 @@ class CafePanel(QWidget):
         add_shortcut(self, "Ctrl+Return", self.settle, self.settle_button)
         add_shortcut(self, "Ctrl+Enter", self.settle)
 
+        self.ticket_button = QPushButton(_("&Ticket (Ctrl+P)"), self)
+        self.ticket_button.setToolTip(_("Le ticket du dernier encaissement, à imprimer ou en PDF"))
+        self.ticket_button.clicked.connect(self.show_ticket)
+        add_shortcut(self, "Ctrl+P", self.show_ticket)
+        self.ticket_button.setEnabled(False)
+        self._last_sale: SaleInfo | None = None
+        self._last_shown = False
+        self.receipt_dialog: ReceiptDialog | None = None
+
         self.status = QLabel(self)
         big(self.status, 1.3)
         self.status.setWordWrap(True)
@@ -188,6 +200,7 @@ class CafePanel(QWidget):
         actions.addWidget(self.remove_button)
         actions.addWidget(self.discard_button)
         actions.addStretch(1)
+        actions.addWidget(self.ticket_button)
         actions.addWidget(self.settle_button)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
@@ -445,6 +458,21 @@ class CafePanel(QWidget):
                 change=format_eur(sale.change_cents)
             )
         self.status.setText(message)
+        self._last_sale, self._last_shown = sale, False
+        self.ticket_button.setEnabled(True)
         self._load_tabs(None)
         self.changes.announce(self, Topic.SALES, Topic.STOCK)
         return sale
+
+    def show_ticket(self) -> None:
+        """The last sale's ticket, asked for by the customer: the original the first time it
+        is shown, then every edition of it is a duplicate (as a reprint from the day's
+        sales)."""
+        sale = self._last_sale
+        if sale is None:
+            return
+        if self._last_shown:
+            self.receipt_dialog = reprint_sale(self._app, sale.id, self)
+        else:
+            self.receipt_dialog = show_sale_receipt(self._app, sale.id, sale.change_cents, self)
+            self._last_shown = self.receipt_dialog is not None
