@@ -4,15 +4,15 @@ and the wall-clock hour kept across daylight-saving changes."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import func, select
-from test_agenda_support import Place, make_place, paris
+from test_agenda_support import PARIS, Place, make_place, paris
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import Booking
-from tiers_lieu.services.agenda.errors import AgendaConflict
+from tiers_lieu.services.agenda.errors import AgendaConflict, PastBookingError
 from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
 from tiers_lieu.services.readmodels import SiteInfo
 
@@ -117,3 +117,35 @@ def test_a_series_needs_an_end(app: Comptoir, place: Place) -> None:
             ),
             Repetition(),
         )
+
+
+def test_a_series_starting_in_the_past_is_asked_about_as_a_single_booking_is(
+    app: Comptoir, place: Place
+) -> None:
+    """The desk sends ``allow_past=False`` first: a first date already over is refused with
+    the question, nothing booked; sent again once the host says yes, it is booked."""
+    today = datetime.now(PARIS).date()
+
+    def request(day: date) -> BookingRequest:
+        return BookingRequest(
+            resource_id=place.room.id,
+            start=paris(day.year, day.month, day.day, 10),
+            end=paris(day.year, day.month, day.day, 11),
+            organisation="Amicale",
+        )
+
+    two = Repetition(count=2)
+    # The most recent past day whose two weekly dates are open (not a holiday, not closed).
+    day = next(
+        d
+        for d in (today - timedelta(days=n) for n in range(1, 60))
+        if not any(
+            o.collides for o in app.agenda.bookings.plan_series(place.site.id, request(d), two)
+        )
+    )
+    with pytest.raises(PastBookingError, match="déjà passé"):
+        app.agenda.bookings.create_series(place.site.id, request(day), two, allow_past=False)
+    assert bookings(app) == 0
+    result = app.agenda.bookings.create_series(place.site.id, request(day), two, allow_past=True)
+    assert sorted(b.start.date() for b in result.booked) == [day, day + timedelta(days=7)]
+    assert bookings(app) == 2

@@ -376,11 +376,14 @@ class BookingService:
         repetition: Repetition,
         *,
         skip: Sequence[date] = (),
+        allow_past: bool = True,
     ) -> SeriesResult:
         """Book every occurrence but the ``skip`` dates, in one transaction: if any other
-        occurrence collides, nothing is booked and the AgendaConflict lists the dates."""
+        occurrence collides, nothing is booked and the AgendaConflict lists the dates.
+        ``allow_past=False`` (the desk's first try) refuses a first date already over with
+        :class:`PastBookingError`, as :meth:`create` does."""
         with self._uow() as uow:
-            result = series.create(uow, site_id, data, repetition, skip)
+            result = series.create(uow, site_id, data, repetition, skip, allow_past=allow_past)
             uow.commit()
             return result
 

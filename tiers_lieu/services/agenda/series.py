@@ -23,6 +23,7 @@ from tiers_lieu.services.agenda.common import (
     check_person,
     check_public,
     check_request,
+    refuse_past,
 )
 from tiers_lieu.services.agenda.errors import AgendaConflict
 from tiers_lieu.services.agenda.inputs import BookingRequest, Repetition
@@ -161,8 +162,12 @@ def create(
     data: BookingRequest,
     repetition: Repetition,
     skip: Sequence[date],
+    *,
+    allow_past: bool = True,
 ) -> SeriesResult:
-    """Book the series in ``uow`` (the caller commits); all or nothing."""
+    """Book the series in ``uow`` (the caller commits); all or nothing. Without
+    ``allow_past`` a first date already over is refused as a single booking's is
+    (:class:`PastBookingError`): the desk asks whether it is a series keyed in afterwards."""
     start, end, seats = data.start, data.end, data.seats
     person_id, organisation, title = data.person_id, data.organisation, data.title
 
@@ -196,6 +201,9 @@ def create(
             ).format(dates=lines)
         )
     calendar = SiteCalendar(uow, site_id)
+    booked = [o for o in planned if o.day not in skipped]
+    if booked and not allow_past:
+        refuse_past(calendar, booked[0].start, booked[0].end)
     rule = BookingSeries(
         site_id=site_id,
         interval_weeks=repetition.interval_weeks,

@@ -481,8 +481,9 @@ class BookingDialog(QDialog):
                 )
                 return None
         skip = [o.day for o in self.occurrences.rows() if o.collides]
+        first = self._request(resource, start, end)
         result = bookings.create_series(
-            self._site.id, self._request(resource, start, end), repetition, skip=skip
+            self._site.id, first, repetition, skip=skip, allow_past=self._past_ok
         )
         if not result.booked:
             self.show_refusal(_("Aucune date n'est libre : rien n'a été réservé."), [])
