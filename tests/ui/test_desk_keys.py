@@ -81,7 +81,10 @@ def test_ctrl_tab_and_ctrl_page_keys_move_between_tabs_whatever_has_the_focus(
     assert tab_path(window) == ["Pass coworking"]
     assert agenda.isAncestorOf(QApplication.focusWidget())  # the focus follows the tab
     key(qtbot, Qt.Key.Key_Tab, CTRL)
+    assert tab_path(window) == ["Formules"]  # the offers a pass is sold from
+    key(qtbot, Qt.Key.Key_Tab, CTRL)
     assert tab_path(window) == ["Ressources"]
+    key(qtbot, Qt.Key.Key_Backtab, CTRL | SHIFT)
     key(qtbot, Qt.Key.Key_Backtab, CTRL | SHIFT)
     assert tab_path(window) == ["Pass coworking"]
     key(qtbot, Qt.Key.Key_PageUp, CTRL)
