@@ -3,10 +3,10 @@ cancelled with the people to call; no medical reason anywhere."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
-from test_agenda_support import Place, make_place, paris
+from test_agenda_support import PARIS, Place, make_place, paris
 from test_agenda_support import nurse as support_nurse
 
 from tiers_lieu.app import Comptoir
@@ -94,3 +94,32 @@ def test_a_slot_outside_the_permanence_is_refused(app: Comptoir, place: Place) -
         app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 9, 10), person_id=lea.id)
     with pytest.raises(ValidationError, match="pas un créneau"):  # a Wednesday
         app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 11, 9), person_id=lea.id)
+
+
+def test_ending_a_permanence_lists_the_slots_booked_after_its_end(
+    app: Comptoir, place: Place
+) -> None:
+    """Nothing is cancelled: the people who booked a slot after the last day are to call."""
+    today = datetime.now(PARIS).date()
+    perm = support_nurse(app, place, start_date=today)
+    tuesdays = [
+        d
+        for d in (today + timedelta(days=n) for n in range(1, 120))
+        if d.weekday() == 1 and app.agenda.permanences.slots(place.site.id, d, d)
+    ]
+    first, later = tuesdays[0], tuesdays[2]
+    lea = app.people.create(
+        place.site.id, PersonInput(first_name="Léa", last_name="Martin", phone="06 11")
+    )
+    tom = app.people.create(place.site.id, PersonInput(first_name="Tom", last_name="Roux"))
+    app.agenda.permanences.book_slot(
+        perm.id, paris(first.year, first.month, first.day, 9), person_id=tom.id
+    )
+    app.agenda.permanences.book_slot(
+        perm.id, paris(later.year, later.month, later.day, 10), person_id=lea.id
+    )
+    ended = app.agenda.permanences.end(perm.id, end_date=tuesdays[1])
+    assert [(p.name, p.phone, p.start.date()) for p in ended.to_call] == [
+        ("Léa Martin", "06 11", later)
+    ]
+    assert app.agenda.permanences.end(perm.id, end_date=later).to_call == ()

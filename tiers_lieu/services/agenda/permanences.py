@@ -158,7 +158,9 @@ class PermanenceService:
 
     @requires(Permission.SETTINGS)
     def end(self, permanence_id: uuid.UUID, *, end_date: date) -> PermanenceInfo:
-        """Stop a permanence after ``end_date`` (its past stays in the agenda)."""
+        """Stop a permanence after ``end_date`` (its past stays in the agenda). The slots
+        booked after it stay booked and are returned in ``to_call``: the host calls each
+        person and cancels or moves the booking with them."""
         with self._uow() as uow:
             row = uow.session.get(Permanence, permanence_id)
             if row is None:
@@ -177,7 +179,8 @@ class PermanenceService:
             who = uow.session.get(Practitioner, row.practitioner_id)
             resource = uow.session.get(Resource, row.resource_id)
             assert who is not None and resource is not None
-            return permanence_info(row, who, resource)
+            people = to_call.after_end(uow, SiteCalendar(uow, row.site_id), row)
+            return replace(permanence_info(row, who, resource), to_call=people)
 
     @requires(Permission.BOOKINGS)
     def slots(

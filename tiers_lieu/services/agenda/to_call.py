@@ -1,4 +1,5 @@
-"""The people to call when the place closes or a permanence takes a room over their booking.
+"""The people to call when the place closes, a permanence takes a room over their booking, or
+a permanence ends before the slot they booked.
 
 Adding a closure or a permanence never cancels anything by itself: the bookings still standing
 on those days or in those hours are returned so the host calls each person and moves or
@@ -114,6 +115,18 @@ def under_permanence(
 
     rows = (row for row in uow.session.exec(query) if over(row[0]))
     return _people(uow, calendar, rows)
+
+
+def after_end(
+    uow: UnitOfWork, calendar: SiteCalendar, perm: Permanence
+) -> tuple[BookedPerson, ...]:
+    """The slots of the permanence booked after its last day (``end_date``), from now on:
+    the practitioner no longer comes, each person is called."""
+    if perm.end_date is None:
+        return ()
+    start = max(calendar.day_bounds(perm.end_date)[1], datetime.now(UTC))
+    query = _query(uow, calendar.site_id, start, None).where(Booking.permanence_id == perm.id)
+    return _people(uow, calendar, uow.session.exec(query.limit(MOST)))
 
 
 def describe(person: BookedPerson) -> str:

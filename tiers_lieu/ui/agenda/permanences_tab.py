@@ -318,6 +318,7 @@ class PermanencesTab(QWidget):
             )
         )
         self.changes.announce(self, Topic.PERMANENCES)
+        show_people_to_call(self, _("Permanence terminée"), ended.to_call)
 
     def on_cancel_date_clicked(self) -> None:
         permanence_id = self._selected_permanence()
