@@ -18,6 +18,7 @@ from tiers_lieu.services.agenda.errors import PastBookingError
 from tiers_lieu.services.agenda.inputs import BookingRequest
 from tiers_lieu.services.agenda.permanences import PermanenceInput
 from tiers_lieu.services.agenda.readmodels import PermanenceInfo, PermanenceSlot, SlotInfo
+from tiers_lieu.services.agenda.resources import ResourceFields
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 
@@ -199,3 +200,32 @@ def test_a_permanence_over_a_booking_lists_it_and_its_slots_are_not_offered(
         place.site.id, practitioner_id=perm.practitioner_id, after=paris(2030, 3, 11, 8)
     )
     assert free is not None and free.start == paris(2030, 3, 12, 10)
+
+
+def test_a_resource_made_unbookable_lists_its_bookings_to_call(app: Comptoir, place: Place) -> None:
+    lea = person(app, place, "Léa", phone="0611")
+    booked = app.agenda.bookings.create(
+        place.site.id,
+        BookingRequest(
+            resource_id=place.room.id,
+            start=paris(2030, 5, 14, 10),
+            end=paris(2030, 5, 14, 11),
+            person_id=lea.id,
+        ),
+    )
+    room = place.room
+    fields = ResourceFields(
+        name=room.name,
+        kind=room.kind,
+        capacity=room.capacity,
+        min_duration_min=room.min_duration_min,
+        max_duration_min=room.max_duration_min,
+    )
+    renamed = app.agenda.resources.update(room.id, replace(fields, name="Salle du conseil"))
+    assert renamed.to_call == ()  # still bookable: nobody to call
+    off = app.agenda.resources.update(room.id, replace(fields, active=False))
+    assert [(p.name, p.phone, p.start) for p in off.to_call] == [
+        ("Léa Martin", "0611", paris(2030, 5, 14, 10))
+    ]
+    assert app.agenda.bookings.get(booked.id).status == BookingStatus.CONFIRMED  # kept
+    assert app.agenda.resources.update(room.id, replace(fields, active=False)).to_call == ()

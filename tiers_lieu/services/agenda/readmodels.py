@@ -26,6 +26,8 @@ class ResourceInfo:
     active: bool
     hourly_price_cents: int | None = None
     """What an hour costs, in cents (``None``: not hired out)."""
+    to_call: tuple[BookedPerson, ...] = ()
+    """After a deactivation: the bookings still standing from now on (nothing cancelled)."""
 
 
 @dataclass(frozen=True)

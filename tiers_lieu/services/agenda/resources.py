@@ -9,7 +9,7 @@ in. Resources are deactivated, never deleted: past bookings keep pointing at the
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import col, select
 
@@ -20,8 +20,10 @@ from tiers_lieu.models import Resource, Service
 from tiers_lieu.models.enums import AuditAction, ResourceKind
 from tiers_lieu.services import audit
 from tiers_lieu.services.access import Permission, in_place, requires
+from tiers_lieu.services.agenda import to_call
 from tiers_lieu.services.agenda.prices import check_hourly_price
 from tiers_lieu.services.agenda.readmodels import ResourceInfo
+from tiers_lieu.services.agenda.rules import SiteCalendar
 
 
 def resource_info(r: Resource) -> ResourceInfo:
@@ -154,7 +156,8 @@ class ResourceService:
     @requires(Permission.SETTINGS)
     def update(self, resource_id: uuid.UUID, data: ResourceFields) -> ResourceInfo:
         """Change a resource's rules; existing bookings are kept as they are (their prices
-        too: a new hourly price applies to the bookings made from now on)."""
+        too: a new hourly price applies to the bookings made from now on). Deactivated, its
+        bookings from now on are returned in ``to_call`` (none is cancelled)."""
         name = _check(data)
         service_id = data.service_id
         with self._uow() as uow:
@@ -166,6 +169,7 @@ class ResourceService:
                 row.site_id,
                 service_id,
             )
+            was_active = row.active
             row.name, row.kind, row.capacity = name, data.kind, data.capacity
             row.min_duration_min, row.max_duration_min = (
                 data.min_duration_min,
@@ -181,6 +185,9 @@ class ResourceService:
                 site_id=row.site_id,
             )
             uow.commit()
+            if was_active and not row.active:
+                people = to_call.on_resource(uow, SiteCalendar(uow, row.site_id), row.id)
+                return replace(resource_info(row), to_call=people)
             return resource_info(row)
 
     @staticmethod

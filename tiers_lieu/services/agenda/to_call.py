@@ -1,5 +1,5 @@
-"""The people to call when the place closes, a permanence takes a room over their booking, or
-a permanence ends before the slot they booked.
+"""The people to call when the place closes, a permanence takes a room over their booking, a
+permanence ends before the slot they booked, or their resource is made unbookable.
 
 Adding a closure or a permanence never cancels anything by itself: the bookings still standing
 on those days or in those hours are returned so the host calls each person and moves or
@@ -126,6 +126,16 @@ def after_end(
         return ()
     start = max(calendar.day_bounds(perm.end_date)[1], datetime.now(UTC))
     query = _query(uow, calendar.site_id, start, None).where(Booking.permanence_id == perm.id)
+    return _people(uow, calendar, uow.session.exec(query.limit(MOST)))
+
+
+def on_resource(
+    uow: UnitOfWork, calendar: SiteCalendar, resource_id: uuid.UUID
+) -> tuple[BookedPerson, ...]:
+    """The bookings of a resource from now on (it was just made unbookable)."""
+    query = _query(uow, calendar.site_id, datetime.now(UTC), None).where(
+        Booking.resource_id == resource_id
+    )
     return _people(uow, calendar, uow.session.exec(query.limit(MOST)))
 
 

@@ -25,6 +25,7 @@ from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _
 from tiers_lieu.services.agenda.resources import ResourceFields
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.agenda.dialog_parts import show_people_to_call
 from tiers_lieu.ui.agenda.labels import RESOURCE_KINDS
 from tiers_lieu.ui.agenda.side_form import bounded_combo, list_beside_form
 from tiers_lieu.ui.agenda.table_models import ResourcesModel
@@ -185,3 +186,4 @@ class ResourcesTab(ListTab):
             return
         message = _("Ressource « {name} » enregistrée.").format(name=saved.name)
         self.show_write(saved.id, message, Topic.RESOURCES)
+        show_people_to_call(self, _("Ressource désactivée"), saved.to_call)
