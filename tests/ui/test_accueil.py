@@ -84,16 +84,6 @@ def test_number_keys_count_visits_on_the_buttons_and_in_the_database(
     qtbot.waitUntil(lambda: section.today_panel.total_label.text() == "3 personnes accueillies")
 
 
-def test_the_button_of_the_key_pressed_shows_pressed_a_moment(
-    qtbot: QtBot, section: AccueilSection, services: list[ServiceInfo]
-) -> None:
-    button = section.pad.button(services[0].id)
-    assert button is not None and not button.isDown()
-    press(qtbot, section, Qt.Key.Key_1)
-    assert button.isDown()  # green: the key counted this service
-    qtbot.waitUntil(lambda: not button.isDown(), timeout=3000)
-
-
 def test_the_tenth_service_has_key_zero_and_later_ones_are_clicked(
     qtbot: QtBot, app: Comptoir, section: AccueilSection, services: list[ServiceInfo]
 ) -> None:
