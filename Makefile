@@ -61,6 +61,9 @@ typecheck: $(STAMP)
 # its URL, or why there is none (then the PostgreSQL tests are skipped, with that reason).
 pytest: $(STAMP) $(MO)
 	@sh .ci/postgres.sh $(PG_URL) $(PG_WHY)
+	@# Bytecode written once, read by every worker and every `tiers-lieu` the tests start:
+	@# with PYTHONDONTWRITEBYTECODE set (CI), each of them compiled the package from source.
+	@$(BIN)/python -m compileall -q tiers_lieu
 	QT_QPA_PLATFORM=offscreen \
 	TIERS_LIEU_TEST_PG="$${TIERS_LIEU_TEST_PG:-$$(cat $(PG_URL) 2>/dev/null)}" \
 	TIERS_LIEU_TEST_PG_WHY="$$(cat $(PG_WHY) 2>/dev/null)" \
