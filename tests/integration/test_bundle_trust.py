@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pgtest import database_name, missing_server, new_database, server_url
+from pgtest import missing_server, new_database, server_url
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -127,13 +127,6 @@ def places(network: dict[str, Place], tmp_path: Path) -> dict[str, Place]:
     return copies
 
 
-@pytest.fixture(scope="module")
-def pg_migrated() -> Iterator[str]:
-    with new_database(server_url()) as url:
-        build(url).close()
-        yield database_name(url)
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def coordinator(
     request: pytest.FixtureRequest, template_db: Path, tmp_path: Path
@@ -147,7 +140,7 @@ def coordinator(
         return
     if (why := missing_server()) is not None:
         pytest.skip(why)
-    template = request.getfixturevalue("pg_migrated")
+    template = request.getfixturevalue("pg_template")
     with new_database(server_url(), template=template) as url:
         app = build(url)
         try:

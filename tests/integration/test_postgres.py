@@ -98,17 +98,9 @@ def server() -> str:
 
 
 @pytest.fixture(scope="module")
-def migrated(server: str) -> Iterator[str]:
-    """The name of a database at the newest schema, to copy."""
-    with new_database(server) as url:
-        build(url).close()
-        yield database_name(url)
-
-
-@pytest.fixture(scope="module")
-def demo(server: str, migrated: str) -> Iterator[str]:
+def demo(server: str, pg_template: str) -> Iterator[str]:
     """The name of a database holding the small demo, to copy."""
-    with new_database(server, template=migrated) as url:
+    with new_database(server, template=pg_template) as url:
         with opened(url) as app:
             app.demo.generate(scale="small", seed=3, today=TODAY)
         yield database_name(url)
@@ -125,8 +117,8 @@ def sqlite_demo(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> 
 
 
 @pytest.fixture
-def pg_app(server: str, migrated: str) -> Iterator[Comptoir]:
-    with new_database(server, template=migrated) as url, opened(url) as app:
+def pg_app(server: str, pg_template: str) -> Iterator[Comptoir]:
+    with new_database(server, template=pg_template) as url, opened(url) as app:
         yield app
 
 
@@ -139,12 +131,12 @@ def pg_demo(server: str, demo: str) -> Iterator[Comptoir]:
 # -- migrations -------------------------------------------------------------------------------
 
 
-def test_migrations_from_empty_to_head_down_and_up_again(pg_url: str) -> None:
+def test_migrations_from_empty_to_head_down_and_up_again(pg_empty_url: str) -> None:
     from alembic import command
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    engine = make_engine(pg_url)
+    engine = make_engine(pg_empty_url)
     try:
         assert migrate(engine) is None  # no file to copy on a server
         assert set(metadata.tables) <= set(inspect(engine).get_table_names())
@@ -157,7 +149,7 @@ def test_migrations_from_empty_to_head_down_and_up_again(pg_url: str) -> None:
                 (command.downgrade if target == "base" else command.upgrade)(config, target)
             if target == "base":
                 assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
-        assert version(pg_url) == head_revision(engine)
+        assert version(pg_empty_url) == head_revision(engine)
     finally:
         engine.dispose()
 
@@ -196,13 +188,13 @@ def copy_dump_to_postgres(dump: Path, sqlite_file: Path, url: str) -> dict[str, 
 
 @pytest.mark.parametrize("revision", ["0001", "0003", "0009"])
 def test_an_older_database_moved_to_postgresql_upgrades_with_its_data(
-    revision: str, pg_url: str, tmp_path: Path
+    revision: str, pg_empty_url: str, tmp_path: Path
 ) -> None:
     dump = FIXTURES / f"{revision}.sql"
-    counts = copy_dump_to_postgres(dump, tmp_path / "ancienne.sqlite", pg_url)
+    counts = copy_dump_to_postgres(dump, tmp_path / "ancienne.sqlite", pg_empty_url)
     assert counts["visit"] > 0 and counts["app_user"] == 3
-    with opened(pg_url) as pg:  # migrates from the dump's revision, 0004 included
-        assert version(pg_url) == head_revision(pg.engine)
+    with opened(pg_empty_url) as pg:  # migrates from the dump's revision, 0004 included
+        assert version(pg_empty_url) == head_revision(pg.engine)
         after = row_counts(pg)
         assert {t: after[t] for t in counts} == with_publics(counts, revision)
         roles = {u.username: u.role for u in pg.accounts.list_users()}
@@ -465,12 +457,12 @@ engine.dispose()
 """
 
 
-def test_two_desks_starting_at_once_migrate_the_database_once(pg_url: str) -> None:
+def test_two_desks_starting_at_once_migrate_the_database_once(pg_empty_url: str) -> None:
     """An older database, and the new Comptoir started on two desks at the same moment (two
     processes: Alembic's ``op`` is one per process)."""
     from alembic import command
 
-    engine = make_engine(pg_url)
+    engine = make_engine(pg_empty_url)
     config = _alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -479,7 +471,7 @@ def test_two_desks_starting_at_once_migrate_the_database_once(pg_url: str) -> No
     engine.dispose()
     desks = [
         subprocess.Popen(
-            [sys.executable, "-c", STARTING_DESK, pg_url],
+            [sys.executable, "-c", STARTING_DESK, pg_empty_url],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -496,4 +488,4 @@ def test_two_desks_starting_at_once_migrate_the_database_once(pg_url: str) -> No
     for desk in desks:
         _out, err = desk.communicate(timeout=60)
         assert desk.returncode == 0, err[-2000:]
-    assert version(pg_url) == head
+    assert version(pg_empty_url) == head

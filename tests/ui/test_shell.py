@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from tiers_lieu.__main__ import main
 from tiers_lieu.app import Comptoir
@@ -363,6 +364,30 @@ def test_command_line_smoke_test(db_path: Path, tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_command_line_smoke_test_does_not_wait_on_a_warning_the_window_shows(
+    app: Comptoir, db_path: Path, site: SiteInfo, tmp_path: Path
+) -> None:
+    """A base whose audit log was tampered with: signed in, the window warns in a dialog.
+    The smoke test says it in its output and goes on (it waited forever on the dialog)."""
+    app.accounts.create_user(
+        username="claire", display_name="Claire", password="tilleul-2026", role=Role.ADMIN
+    )
+    with app.engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER audit_entry_no_update"))
+    app.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "tiers_lieu", "--db", str(db_path), "--smoke-test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Journal d'audit altéré" in done.stderr
+    assert "audit_entry_no_update" in done.stderr
 
 
 BROKEN_HOURS = """

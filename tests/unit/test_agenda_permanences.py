@@ -3,16 +3,20 @@ cancelled with the people to call; no medical reason anywhere."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import json
+from datetime import date, datetime, time, timedelta
 
 import pytest
+from sqlmodel import col, select
 from test_agenda_support import PARIS, Place, make_place, paris
 from test_agenda_support import nurse as support_nurse
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.models import Booking
+from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.models import AuditEntry, Booking
 from tiers_lieu.services.agenda.errors import AgendaConflict
 from tiers_lieu.services.agenda.inputs import BookingRequest
+from tiers_lieu.services.agenda.permanences import PermanenceInput
 from tiers_lieu.services.agenda.readmodels import PermanenceInfo
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
@@ -86,8 +90,6 @@ def test_booking_a_slot_and_cancelling_the_date(app: Comptoir, place: Place) -> 
 
 
 def test_a_slot_outside_the_permanence_is_refused(app: Comptoir, place: Place) -> None:
-    from tiers_lieu.errors import ValidationError
-
     perm = nurse(app, place)
     lea = app.people.create(place.site.id, PersonInput(first_name="Léa", last_name="Martin"))
     with pytest.raises(ValidationError, match="pas un créneau"):
@@ -123,3 +125,78 @@ def test_ending_a_permanence_lists_the_slots_booked_after_its_end(
         ("Léa Martin", "06 11", later)
     ]
     assert app.agenda.permanences.end(perm.id, end_date=later).to_call == ()
+
+
+def _rule(perm: PermanenceInfo, **changes: object) -> PermanenceInput:
+    values: dict[str, object] = {
+        "practitioner_id": perm.practitioner_id,
+        "resource_id": perm.resource_id,
+        "weekday": perm.weekday,
+        "start_time": perm.start_time,
+        "end_time": perm.end_time,
+        "slot_min": perm.slot_min,
+        "interval_weeks": perm.interval_weeks,
+        "start_date": perm.start_date,
+        "end_date": perm.end_date,
+    }
+    return PermanenceInput(**{**values, **changes})  # type: ignore[arg-type]
+
+
+def test_a_permanence_typed_wrong_is_corrected_while_nobody_booked(
+    app: Comptoir, place: Place
+) -> None:
+    """Thursday afternoon typed as Tuesday morning: corrected, the slots follow, the audit
+    line names the fields changed; an impossible rule is refused naming its field."""
+    perm = nurse(app, place)
+    fixed = app.agenda.permanences.correct(
+        perm.id, _rule(perm, weekday=3, start_time=time(14), end_time=time(16), slot_min=30)
+    )
+    assert (fixed.weekday, fixed.start_time, fixed.slots_per_day) == (3, time(14), 4)
+    slots = app.agenda.permanences.slots(place.site.id, date(2026, 3, 9), date(2026, 3, 15))
+    assert [s.start for s in slots][:2] == [paris(2026, 3, 12, 14), paris(2026, 3, 12, 14, 30)]
+    assert {s.day for s in slots} == {date(2026, 3, 12)}
+    [listed] = app.agenda.permanences.list(place.site.id)
+    assert (listed.weekday, listed.end_time) == (3, time(16))
+    with app.uow() as uow:
+        line = uow.session.exec(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "permanence")
+            .order_by(col(AuditEntry.seq).desc())
+        ).first()
+        assert line is not None and json.loads(line.details) == {
+            "fields": ["weekday", "start_time", "end_time", "slot_min"]
+        }
+    with pytest.raises(ValidationError, match="Durée d'un créneau"):
+        app.agenda.permanences.correct(perm.id, _rule(fixed, slot_min=180))
+    assert app.agenda.permanences.list(place.site.id)[0].slot_min == 30
+
+
+def test_a_permanence_added_by_mistake_is_deleted_while_nobody_booked(
+    app: Comptoir, place: Place
+) -> None:
+    perm = nurse(app, place)
+    app.agenda.permanences.delete(perm.id)
+    assert app.agenda.permanences.list(place.site.id) == []
+    assert app.agenda.permanences.slots(place.site.id, date(2026, 3, 1), date(2026, 3, 31)) == []
+    with pytest.raises(NotFoundError, match="n'existe plus"):
+        app.agenda.permanences.delete(perm.id)
+
+
+@pytest.mark.parametrize("used", ["booked", "cancelled date"])
+def test_a_permanence_with_a_booking_or_a_cancelled_date_is_ended_not_rewritten(
+    app: Comptoir, place: Place, used: str
+) -> None:
+    perm = nurse(app, place)
+    if used == "booked":
+        lea = app.people.create(place.site.id, PersonInput(first_name="Léa", last_name="Martin"))
+        app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 9), person_id=lea.id)
+    else:
+        app.agenda.permanences.cancel_date(perm.id, date(2026, 3, 10))
+    for attempt in (
+        lambda: app.agenda.permanences.correct(perm.id, _rule(perm, start_time=time(10))),
+        lambda: app.agenda.permanences.delete(perm.id),
+    ):
+        with pytest.raises(ConflictError, match="Terminez-la à une date"):
+            attempt()
+    [still] = app.agenda.permanences.list(place.site.id)
+    assert still.start_time == time(9)

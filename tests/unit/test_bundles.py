@@ -14,6 +14,7 @@ import json
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -53,6 +54,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Path
     install_tombstone_listener()
     app = build(str(path))
     app.demo.generate(scale="small", seed=3, today=TODAY)
+    for site in app.sites.list_sites():  # made at first use: once here, the same in every copy
+        PlaceKeyService(app.uow).own_key(site.id)
     app.close()
     return path
 
@@ -73,12 +76,56 @@ def coordinator(site_a: Comptoir, template_db: Path, tmp_path: Path) -> Iterator
     target = tmp_path / "coordination.sqlite"
     shutil.copyfile(template_db, target)
     app = build(str(target))
-    keys = PlaceKeyService(app.uow)
-    for site in site_a.sites.list_sites():
-        info = PlaceKeyService(site_a.uow).own_key(site.id)
-        keys.trust(PublicKeyFile(site.id, info.label, info.public_key, info.fingerprint))
+    _trust_places(app, site_a)
     yield app
     app.close()
+
+
+@pytest.fixture(scope="module")
+def first_bundle(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole bundle of the demo's first place, exported once for the module (an export
+    takes about a second): the tests that read or merge it unchanged share it."""
+    folder = tmp_path_factory.mktemp("first-bundle")
+    with _opened(demo_db, folder) as app:
+        return _export(app, _first_site(app), folder / "a.bundle")
+
+
+@pytest.fixture(scope="module")
+def merged_db(demo_db: Path, first_bundle: Path, template_db: Path, tmp_path_factory) -> Path:
+    """A coordinator's base trusting the demo's places, with :func:`first_bundle` merged."""
+    folder = tmp_path_factory.mktemp("merged")
+    target = folder / "coordination.sqlite"
+    shutil.copyfile(template_db, target)
+    with _opened(demo_db, folder) as place, build(str(target)) as app:
+        _trust_places(app, place)
+        app.bundles.import_bundle(first_bundle)
+    return target
+
+
+@pytest.fixture
+def merged(merged_db: Path, tmp_path: Path) -> Iterator[Comptoir]:
+    """The coordinator's base once the first place's whole bundle was merged (a copy)."""
+    with _opened(merged_db, tmp_path) as app:
+        yield app
+
+
+@contextmanager
+def _opened(source: Path, folder: Path) -> Iterator[Comptoir]:
+    """The application on a copy of ``source`` in ``folder``."""
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    app = build(str(target))
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def _trust_places(coordinator: Comptoir, place: Comptoir) -> None:
+    keys = PlaceKeyService(coordinator.uow)
+    for site in place.sites.list_sites():
+        info = PlaceKeyService(place.uow).own_key(site.id)
+        keys.trust(PublicKeyFile(site.id, info.label, info.public_key, info.fingerprint))
 
 
 def _signer(app: Comptoir, site_id: uuid.UUID | None = None) -> Signer:
@@ -122,11 +169,10 @@ def _first_site(app: Comptoir) -> uuid.UUID:
 
 
 def test_full_round_trip_gives_the_same_report(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, coordinator: Comptoir, first_bundle: Path
 ) -> None:
     site_id = _first_site(site_a)
-    bundle = _export(site_a, site_id, tmp_path / "a.bundle")
-    result = coordinator.bundles.import_bundle(bundle)
+    result = coordinator.bundles.import_bundle(first_bundle)
     assert result.inserted > 100 and result.conflicts == 0
     assert [s.name for s in coordinator.sites.list_sites()] == [site_a.sites.list_sites()[0].name]
     before = _report(site_a, site_id)
@@ -148,9 +194,9 @@ def test_every_site_of_a_network_merges_and_reports_cover_them_all(
 
 
 def test_a_tampered_bundle_is_refused_and_nothing_is_written(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, coordinator: Comptoir, first_bundle: Path, tmp_path: Path
 ) -> None:
-    bundle = _export(site_a, _first_site(site_a), tmp_path / "a.bundle")
+    bundle = first_bundle
     raw = bytearray(bundle.read_bytes())
     raw[len(raw) // 2] ^= 0x01
     flipped = tmp_path / "flipped.bundle"
@@ -173,19 +219,18 @@ def test_a_tampered_bundle_is_refused_and_nothing_is_written(
 
 
 def test_importing_twice_changes_nothing(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, merged: Comptoir, first_bundle: Path, tmp_path: Path
 ) -> None:
-    bundle = _export(site_a, _first_site(site_a), tmp_path / "a.bundle")
-    coordinator.bundles.import_bundle(bundle)
-    once = _counts(coordinator)
-    again = coordinator.bundles.import_bundle(bundle)
+    once = _counts(merged)
+    assert once["bundle_import"] == 1
+    again = merged.bundles.import_bundle(first_bundle)
     assert again.already_imported
-    assert _counts(coordinator) == once
+    assert _counts(merged) == once
     # A second export of unchanged data is a new bundle whose rows are all known already.
     second = _export(site_a, _first_site(site_a), tmp_path / "b.bundle")
-    result = coordinator.bundles.import_bundle(second)
+    result = merged.bundles.import_bundle(second)
     assert (result.inserted, result.updated, result.deleted) == (0, 0, 0)
-    counts = _counts(coordinator)
+    counts = _counts(merged)
     assert counts["bundle_import"] == once["bundle_import"] + 1
     assert {k: v for k, v in counts.items() if k != "bundle_import"} == {
         k: v for k, v in once.items() if k != "bundle_import"
@@ -208,12 +253,10 @@ def _rename(app: Comptoir, person_id: uuid.UUID, name: str, at: datetime) -> Non
 
 
 def test_last_writer_wins_and_the_conflict_is_logged(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, merged: Comptoir, tmp_path: Path
 ) -> None:
+    coordinator = merged  # the first place's whole bundle merged
     site_id = _first_site(site_a)
-    coordinator.bundles.import_bundle(
-        _export(site_a, site_id, tmp_path / "1.bundle"),
-    )
     with site_a.uow() as uow:
         person_id = uow.session.execute(
             select(Person.id).where(Person.site_id == site_id).limit(1)  # type: ignore[arg-type]
@@ -222,7 +265,7 @@ def test_last_writer_wins_and_the_conflict_is_logged(
     _rename(coordinator, person_id, "Coordination", now + timedelta(minutes=1))
     _rename(site_a, person_id, "Lieu", now + timedelta(minutes=2))
     result = coordinator.bundles.import_bundle(
-        _export(site_a, site_id, tmp_path / "2.bundle"),
+        _export(site_a, site_id, tmp_path / "2.bundle", since=now),
     )
     assert result.conflicts == 1 and result.updated == 1
     assert _person_name(coordinator, person_id) == "Lieu"
@@ -234,19 +277,17 @@ def test_last_writer_wins_and_the_conflict_is_logged(
     _rename(coordinator, person_id, "Plus tard", now + timedelta(minutes=5))
     _rename(site_a, person_id, "Avant", now + timedelta(minutes=3))
     result = coordinator.bundles.import_bundle(
-        _export(site_a, site_id, tmp_path / "3.bundle"),
+        _export(site_a, site_id, tmp_path / "3.bundle", since=now),
     )
     assert result.conflicts == 1 and result.updated == 0
     assert _person_name(coordinator, person_id) == "Plus tard"
 
 
 def test_a_deletion_travels_as_a_tombstone(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, merged: Comptoir, tmp_path: Path
 ) -> None:
+    coordinator = merged  # the first place's whole bundle merged
     site_id = _first_site(site_a)
-    coordinator.bundles.import_bundle(
-        _export(site_a, site_id, tmp_path / "1.bundle"),
-    )
     with site_a.uow() as uow:
         visit_id = uow.session.execute(
             select(Visit.id).where(Visit.site_id == site_id, Visit.event_id.is_(None)).limit(1)  # type: ignore[arg-type, union-attr]
@@ -266,7 +307,9 @@ def test_a_deletion_travels_as_a_tombstone(
     assert _report(coordinator, site_id) == _report(site_a, site_id)
 
 
-def test_anonymous_mode_carries_no_personal_data(site_a: Comptoir, tmp_path: Path) -> None:
+def test_anonymous_mode_carries_no_personal_data(
+    site_a: Comptoir, first_bundle: Path, tmp_path: Path
+) -> None:
     site_id = _first_site(site_a)
     with site_a.uow() as uow:
         query = select(Person.last_name, Person.phone, Person.email, Person.note).where(
@@ -275,7 +318,7 @@ def test_anonymous_mode_carries_no_personal_data(site_a: Comptoir, tmp_path: Pat
         )
         people = [tuple(row) for row in uow.session.execute(query)]
     assert people
-    full = gzip.decompress(_export(site_a, site_id, tmp_path / "f.bundle").read_bytes())
+    full = gzip.decompress(first_bundle.read_bytes())
     anon_bundle = _export(site_a, site_id, tmp_path / "a.bundle", mode="anonymous")
     anon = gzip.decompress(anon_bundle.read_bytes())
     checked = 0
@@ -330,10 +373,9 @@ def _records(bundle: Path) -> list[dict[str, object]]:
 
 
 def test_the_signature_covers_the_compressed_payload_read_before_inflating(
-    site_a: Comptoir, tmp_path: Path
+    site_a: Comptoir, first_bundle: Path
 ) -> None:
-    bundle = _export(site_a, _first_site(site_a), tmp_path / "a.bundle")
-    raw = bundle.read_bytes()
+    raw = first_bundle.read_bytes()
     head = gzip.decompress(raw).split(b"\n", 1)[0]
     header = json.loads(head)
     site_id = _first_site(site_a)
@@ -381,10 +423,9 @@ def test_even_a_signed_bomb_is_inflated_only_up_to_the_limits(
 
 
 def test_a_cut_or_padded_bundle_is_refused(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    coordinator: Comptoir, first_bundle: Path, tmp_path: Path
 ) -> None:
-    bundle = _export(site_a, _first_site(site_a), tmp_path / "a.bundle")
-    raw = bundle.read_bytes()
+    raw = first_bundle.read_bytes()
     cut = tmp_path / "coupe.bundle"
     cut.write_bytes(raw[: len(raw) - 100])
     added = tmp_path / "ajout.bundle"
@@ -396,10 +437,9 @@ def test_a_cut_or_padded_bundle_is_refused(
 
 
 def test_a_signed_bundle_carrying_bad_field_shapes_is_refused_whole(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, coordinator: Comptoir, first_bundle: Path, tmp_path: Path
 ) -> None:
-    site_id = _first_site(site_a)
-    records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
+    records = _records(first_bundle)
     visit = next(r for r in records if r.get("table") == "visit")
     visit["row"]["activity_date"] = "0001-01-01"  # type: ignore[index]
     bad = tmp_path / "an1.bundle"
@@ -421,13 +461,12 @@ def test_a_signed_bundle_carrying_bad_field_shapes_is_refused_whole(
 
 
 def test_a_signed_bundle_with_a_value_of_the_wrong_type_is_refused_whole(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, coordinator: Comptoir, first_bundle: Path, tmp_path: Path
 ) -> None:
     """A bundle signed by a trusted place (its key stolen, or its program broken) still gets
     every value checked against its column's type: nothing of it is written. Each bundle
     holds the place's row, then the changed visit: the place is not written either."""
-    site_id = _first_site(site_a)
-    records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
+    records = _records(first_bundle)
     visit = next(r for r in records if r.get("table") == "visit")
     before = _counts(coordinator)
     for number, (column, value) in enumerate(
@@ -450,14 +489,13 @@ def test_a_signed_bundle_with_a_value_of_the_wrong_type_is_refused_whole(
 
 
 def test_a_signed_bundle_with_a_value_outside_its_columns_list_is_refused_whole(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, coordinator: Comptoir, first_bundle: Path, tmp_path: Path
 ) -> None:
     """A text column with a closed list (a visit's source, a booking's status, the Coop's
     keys, the place's time zone) takes none other: « 2026-02-30 » was stored as a source.
     A text longer than its column is refused too (by ``check_row``), naming the field. Each
     bundle holds the place's row, then the changed one: the place is not written either."""
-    site_id = _first_site(site_a)
-    records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
+    records = _records(first_bundle)
     before = _counts(coordinator)
     for table, column, value, refusal in (
         ("visit", "source", "2026-02-30", None),
@@ -499,10 +537,9 @@ def test_each_closed_list_names_a_text_column_that_travels() -> None:
 
 
 def test_a_signed_line_nested_beyond_pythons_stack_is_refused(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, coordinator: Comptoir, first_bundle: Path, tmp_path: Path
 ) -> None:
-    site_id = _first_site(site_a)
-    records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
+    records = _records(first_bundle)
     payload = fileformat.encode_lines(iter(records[:1])) + b"[" * 200_000 + b"]" * 200_000 + b"\n"
     bad = tmp_path / "profond.bundle"
     fileformat.write(bad, payload, _signer(site_a))
@@ -542,13 +579,11 @@ def test_batches_of_any_size_give_the_same_base(
 
 
 def test_deletions_in_several_chunks_are_applied_once(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site_a: Comptoir, merged: Comptoir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(merge, "CHUNK", 2)
+    coordinator = merged  # the first place's whole bundle merged
     site_id = _first_site(site_a)
-    coordinator.bundles.import_bundle(
-        _export(site_a, site_id, tmp_path / "1.bundle"),
-    )
     query = (
         select(col(Visit.id))
         .where(col(Visit.site_id) == site_id, col(Visit.event_id).is_(None))
@@ -556,9 +591,9 @@ def test_deletions_in_several_chunks_are_applied_once(
     )
     with site_a.uow() as uow:
         visit_ids = uow.session.execute(query).scalars().all()
+    since = datetime.now(UTC)  # the next bundles carry what changed from now on
     for visit_id in visit_ids:
         _delete_visit(site_a, visit_id)
-    since = datetime.now(UTC) - timedelta(hours=1)
     result = coordinator.bundles.import_bundle(
         _export(site_a, site_id, tmp_path / "2.bundle", since=since),
     )
@@ -573,10 +608,10 @@ def test_deletions_in_several_chunks_are_applied_once(
 
 
 def test_a_bundle_written_in_another_order_merges_the_same(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, coordinator: Comptoir, first_bundle: Path, tmp_path: Path
 ) -> None:
     site_id = _first_site(site_a)
-    records = _records(_export(site_a, site_id, tmp_path / "a.bundle"))
+    records = _records(first_bundle)
     shuffled = [records[0], *reversed(records[1:])]  # children before their parents
     out = tmp_path / "desordre.bundle"
     fileformat.write(out, fileformat.encode_lines(iter(shuffled)), _signer(site_a))
@@ -585,10 +620,14 @@ def test_a_bundle_written_in_another_order_merges_the_same(
 
 
 def test_a_refusal_after_thousands_of_rows_merged_leaves_nothing(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site_a: Comptoir,
+    coordinator: Comptoir,
+    first_bundle: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(fileformat, "MAX_LINE_BYTES", fileformat.MIB)
-    records = _records(_export(site_a, _first_site(site_a), tmp_path / "a.bundle"))
+    records = _records(first_bundle)
     assert len(records) > 3 * merge.BATCH
     payload = fileformat.encode_lines(iter(records)) + b"x" * (2 * fileformat.MIB)
     bad = tmp_path / "fin-trop-longue.bundle"
@@ -600,9 +639,9 @@ def test_a_refusal_after_thousands_of_rows_merged_leaves_nothing(
 
 
 def test_a_reference_to_a_row_the_bundle_lacks_is_refused_in_french(
-    site_a: Comptoir, coordinator: Comptoir, tmp_path: Path
+    site_a: Comptoir, coordinator: Comptoir, first_bundle: Path, tmp_path: Path
 ) -> None:
-    records = _records(_export(site_a, _first_site(site_a), tmp_path / "a.bundle"))
+    records = _records(first_bundle)
     visit = next(r for r in records if r.get("table") == "visit")
     visit["row"]["service_id"] = uuid.uuid4().hex  # type: ignore[index]
     bad = tmp_path / "orphelin.bundle"

@@ -13,6 +13,7 @@ import builtins
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -77,6 +78,51 @@ class PermanenceInput:
     end_date: date | None = None
 
 
+def _check(data: PermanenceInput) -> None:
+    """The rule's own coherence, each refusal naming its field."""
+    start_time, end_time, slot_min = data.start_time, data.end_time, data.slot_min
+    if not 0 <= data.weekday <= 6:
+        raise ValidationError(_("Jour"), _("jour de la semaine inconnu"))
+    if start_time >= end_time:
+        raise ValidationError(_("Fin"), _("la fin doit suivre le début"))
+    if not 5 <= slot_min <= 240:
+        raise ValidationError(_("Durée d'un créneau"), _("entre 5 et 240 minutes"))
+    minutes = (end_time.hour * 60 + end_time.minute) - (start_time.hour * 60 + start_time.minute)
+    if slot_min > minutes:
+        raise ValidationError(_("Durée d'un créneau"), _("plus longue que la permanence elle-même"))
+    if not 1 <= data.interval_weeks <= 8:
+        raise ValidationError(_("Toutes les"), _("entre 1 et 8 semaines"))
+    if data.end_date is not None and data.end_date < data.start_date:
+        raise ValidationError(_("Jusqu'au"), _("la date de fin précède le début"))
+
+
+def _practitioner_and_room(
+    uow: UnitOfWork, site_id: uuid.UUID, data: PermanenceInput
+) -> tuple[Practitioner, Resource]:
+    who = uow.session.get(Practitioner, data.practitioner_id)
+    resource = uow.session.get(Resource, data.resource_id)
+    if who is None or who.site_id != site_id:
+        raise NotFoundError(_("Ce praticien n'existe pas dans ce lieu."))
+    if resource is None or resource.site_id != site_id:
+        raise NotFoundError(_("Cette ressource n'existe pas dans ce lieu."))
+    return who, resource
+
+
+def _rule(data: PermanenceInput) -> dict[str, Any]:
+    """The permanence's columns, as given."""
+    return {
+        "practitioner_id": data.practitioner_id,
+        "resource_id": data.resource_id,
+        "weekday": data.weekday,
+        "start_time": data.start_time,
+        "end_time": data.end_time,
+        "slot_min": data.slot_min,
+        "interval_weeks": data.interval_weeks,
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+    }
+
+
 class PermanenceService:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
@@ -104,46 +150,10 @@ class PermanenceService:
     def create(self, site_id: uuid.UUID, data: PermanenceInput) -> PermanenceInfo:
         """A practitioner's recurring presence in a room (weekday 0 = Monday). Bookings
         already in the room during its hours are returned in ``to_call`` (not cancelled)."""
-        weekday, start_time, end_time = data.weekday, data.start_time, data.end_time
-        slot_min, interval_weeks = data.slot_min, data.interval_weeks
-        start_date, end_date = data.start_date, data.end_date
-        practitioner_id, resource_id = data.practitioner_id, data.resource_id
-        if not 0 <= weekday <= 6:
-            raise ValidationError(_("Jour"), _("jour de la semaine inconnu"))
-        if start_time >= end_time:
-            raise ValidationError(_("Fin"), _("la fin doit suivre le début"))
-        if not 5 <= slot_min <= 240:
-            raise ValidationError(_("Durée d'un créneau"), _("entre 5 et 240 minutes"))
-        minutes = (end_time.hour * 60 + end_time.minute) - (
-            start_time.hour * 60 + start_time.minute
-        )
-        if slot_min > minutes:
-            raise ValidationError(
-                _("Durée d'un créneau"), _("plus longue que la permanence elle-même")
-            )
-        if not 1 <= interval_weeks <= 8:
-            raise ValidationError(_("Toutes les"), _("entre 1 et 8 semaines"))
-        if end_date is not None and end_date < start_date:
-            raise ValidationError(_("Jusqu'au"), _("la date de fin précède le début"))
+        _check(data)
         with self._uow() as uow:
-            who = uow.session.get(Practitioner, practitioner_id)
-            resource = uow.session.get(Resource, resource_id)
-            if who is None or who.site_id != site_id:
-                raise NotFoundError(_("Ce praticien n'existe pas dans ce lieu."))
-            if resource is None or resource.site_id != site_id:
-                raise NotFoundError(_("Cette ressource n'existe pas dans ce lieu."))
-            row = Permanence(
-                site_id=site_id,
-                practitioner_id=practitioner_id,
-                resource_id=resource_id,
-                weekday=weekday,
-                start_time=start_time,
-                end_time=end_time,
-                slot_min=slot_min,
-                interval_weeks=interval_weeks,
-                start_date=start_date,
-                end_date=end_date,
-            )
+            who, resource = _practitioner_and_room(uow, site_id, data)
+            row = Permanence(site_id=site_id, **_rule(data))
             uow.session.add(row)
             audit.record(
                 uow,
@@ -155,6 +165,59 @@ class PermanenceService:
             uow.commit()
             people = to_call.under_permanence(uow, SiteCalendar(uow, site_id), row)
             return replace(permanence_info(row, who, resource), to_call=people)
+
+    @requires(Permission.SETTINGS)
+    def correct(self, permanence_id: uuid.UUID, data: PermanenceInput) -> PermanenceInfo:
+        """Rewrite a permanence typed wrong (its room, day, hours, slots, rhythm, first
+        date), as long as nobody booked a slot of it and no date of it was cancelled: the
+        bookings hang on its slots. Bookings already in the new room during the new hours are
+        returned in ``to_call``, as for a new permanence."""
+        _check(data)
+        with self._uow() as uow:
+            row = self._unused(uow, permanence_id)
+            if data.practitioner_id != row.practitioner_id:
+                raise ValidationError(_("Intervenant·e"), _("ne change pas sur une permanence"))
+            who, resource = _practitioner_and_room(uow, row.site_id, data)
+            audit.record_changes(uow, row, _rule(data), entity="permanence")
+            uow.commit()
+            people = to_call.under_permanence(uow, SiteCalendar(uow, row.site_id), row)
+            return replace(permanence_info(row, who, resource), to_call=people)
+
+    @requires(Permission.SETTINGS)
+    def delete(self, permanence_id: uuid.UUID) -> None:
+        """Remove a permanence added by mistake: only while nobody booked a slot of it and
+        no date of it was cancelled (otherwise it is ended at a date)."""
+        with self._uow() as uow:
+            row = self._unused(uow, permanence_id)
+            audit.record(
+                uow,
+                action=AuditAction.DELETE,
+                entity="permanence",
+                entity_id=row.id,
+                site_id=row.site_id,
+            )
+            uow.session.delete(row)
+            uow.commit()
+
+    @staticmethod
+    def _unused(uow: UnitOfWork, permanence_id: uuid.UUID) -> Permanence:
+        """The permanence, refused when a booking or a cancelled date hangs on it."""
+        row = uow.session.get(Permanence, permanence_id)
+        if row is None:
+            raise NotFoundError(_("Cette permanence n'existe plus."))
+        for table in (Booking, PermanenceCancellation):
+            used = uow.session.exec(
+                select(table.id).where(table.permanence_id == permanence_id).limit(1)
+            ).first()
+            if used is not None:
+                raise ConflictError(
+                    _(
+                        "Des créneaux de cette permanence ont déjà été réservés ou annulés : "
+                        "elle ne peut plus être corrigée ni supprimée. Terminez-la à une date, "
+                        "puis ajoutez la nouvelle à partir du lendemain."
+                    )
+                )
+        return row
 
     @requires(Permission.SETTINGS)
     def end(self, permanence_id: uuid.UUID, *, end_date: date) -> PermanenceInfo:

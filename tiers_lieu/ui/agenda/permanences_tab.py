@@ -1,49 +1,45 @@
 """« Permanences »: the visiting practitioners and their recurring presence in a room.
 
 Above, the practitioners (name, profession, organisation, contact); below, their permanences
-(a weekday, hours, slot length, every N weeks, from a date). A permanence is not edited in
-place, because booked slots hang on it: it is ended at a date and a new one added. One date
-can be cancelled (the practitioner is ill): the people already booked are listed with their
-phone so that the host can call them.
+(a weekday, hours, slot length, every N weeks, from a date). A permanence typed wrong is
+corrected (F2) or deleted (Suppr) while nobody booked it; once booked slots hang on it, it is
+ended at a date and a new one added. One date can be cancelled (the practitioner is ill): the
+people already booked are listed with their phone so that the host can call them.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QTime
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QDateEdit,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSpinBox,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_time, ngettext, weekday_name
-from tiers_lieu.models.enums import ResourceKind
-from tiers_lieu.services.agenda.permanences import PermanenceInput
+from tiers_lieu.services.agenda.readmodels import PermanenceInfo
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.agenda.dialog_parts import WeeksBox, show_people_to_call
-from tiers_lieu.ui.agenda.side_form import SideForm, bounded_combo
+from tiers_lieu.ui.agenda.dialog_parts import show_people_to_call
+from tiers_lieu.ui.agenda.permanence_form import PermanenceDialog, PermanenceFields
+from tiers_lieu.ui.agenda.side_form import SideForm
 from tiers_lieu.ui.agenda.table_models import PermanencesModel, PractitionersModel
 from tiers_lieu.ui.common import (
     StatusLabel,
     add_shortcut,
+    list_keys,
     make_table,
     selected_id,
     to_date,
-    to_time,
     today_qdate,
 )
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
@@ -117,32 +113,8 @@ class PermanencesTab(QWidget):
         self.permanences_view = make_table(
             self.permanences, self, stretch=PermanencesModel.Columns.WHEN
         )
-        self.resource = bounded_combo(QComboBox(self))
-        self.weekday = QComboBox(self)
-        for number in range(7):
-            self.weekday.addItem(weekday_name(number), number)
-        self.start = QTimeEdit(QTime(9, 0), self)
-        self.end = QTimeEdit(QTime(12, 0), self)
-        self.slot = QSpinBox(self)
-        self.slot.setRange(5, 240)
-        self.slot.setValue(20)
-        self.slot.setSuffix(_(" min"))
-        self.interval = WeeksBox(self)
-        self.from_date = bounded(QDateEdit(today_qdate(site.zone), self))
-        self.from_date.setCalendarPopup(True)
-        self.from_date.setDisplayFormat("dd/MM/yyyy")
-        hours = QHBoxLayout()
-        hours.addWidget(self.start)
-        hours.addWidget(self.end)
         when = QFormLayout()
-        when.addRow(_("&Lieu :"), self.resource)
-        when.addRow(_("&Jour :"), self.weekday)
-        hours_label = QLabel(_("&Horaires :"), self)
-        hours_label.setBuddy(self.start)
-        when.addRow(hours_label, hours)
-        when.addRow(_("Créneaux de :"), self.slot)
-        when.addRow(_("&Rythme :"), self.interval)
-        when.addRow(_("À partir du :"), self.from_date)
+        self.fields = PermanenceFields(self, when, site.zone)
         self.add_button = QPushButton(_("Ajouter la &permanence"), self)
         self.add_button.clicked.connect(self.on_add_clicked)
         self.on_date = bounded(QDateEdit(today_qdate(site.zone), self))
@@ -158,9 +130,23 @@ class PermanencesTab(QWidget):
         day_buttons.addWidget(self.cancel_date_button)
         day_buttons.addWidget(self.end_button)
         day_actions.addRow(day_buttons)
+        self.correct_button = QPushButton(_("Corriger…"), self)
+        self.delete_button = QPushButton(_("Supprimer"), self)
+        list_keys(
+            self,
+            self.permanences_view,
+            edit=self.on_correct_clicked,
+            delete=self.on_delete_clicked,
+            edit_button=self.correct_button,
+            delete_button=self.delete_button,
+        )
+        rule_buttons = QHBoxLayout()
+        rule_buttons.addWidget(self.add_button)
+        rule_buttons.addWidget(self.correct_button)
+        rule_buttons.addWidget(self.delete_button)
         side = QVBoxLayout()
         side.addLayout(when)
-        side.addWidget(self.add_button)
+        side.addLayout(rule_buttons)
         side.addSpacing(6)
         side.addLayout(day_actions)
         side.addStretch(1)
@@ -179,11 +165,7 @@ class PermanencesTab(QWidget):
 
     def refresh(self) -> None:
         chosen = self._editing
-        self.resource.clear()
-        for resource in self._app.agenda.resources.list(self._site.id):
-            self.resource.addItem(resource.name, resource.id)
-            if resource.kind == ResourceKind.HEALTH_ROOM and self.resource.count() > 0:
-                self.resource.setCurrentIndex(self.resource.count() - 1)
+        self.fields.set_rooms(self._app.agenda.resources.list(self._site.id))
         self.practitioners.set_rows(self._app.agenda.practitioners.list(self._site.id))
         row = self.practitioners.find_row(chosen)
         if row >= 0:
@@ -198,7 +180,8 @@ class PermanencesTab(QWidget):
             if self._editing
             else []
         )
-        self.add_button.setEnabled(self._editing is not None)
+        for button in (self.add_button, self.correct_button, self.delete_button):
+            button.setEnabled(self._editing is not None)
 
     def on_practitioner_selected(self) -> None:
         row = self.practitioners.find_row(selected_id(self.practitioners_view))
@@ -281,16 +264,7 @@ class PermanencesTab(QWidget):
         try:
             added = self._app.agenda.permanences.create(
                 self._site.id,
-                PermanenceInput(
-                    practitioner_id=self._editing,
-                    resource_id=self.resource.currentData(),
-                    weekday=self.weekday.currentData(),
-                    start_time=to_time(self.start.time()),
-                    end_time=to_time(self.end.time()),
-                    slot_min=self.slot.value(),
-                    interval_weeks=self.interval.value(),
-                    start_date=to_date(self.from_date.date()),
-                ),
+                self.fields.rule(self._editing),
             )
         except Exception as exc:
             show_error(self, exc)
@@ -299,6 +273,57 @@ class PermanencesTab(QWidget):
         self.status.confirm(_("Permanence ajoutée."))
         self.changes.announce(self, Topic.PERMANENCES)
         show_people_to_call(self, _("Permanence ajoutée"), added.to_call)
+
+    def _chosen_permanence(self) -> PermanenceInfo | None:
+        permanence_id = self._selected_permanence()
+        row = self.permanences.find_row(permanence_id)
+        return None if row < 0 else self.permanences.row_at(row)
+
+    def on_correct_clicked(self) -> None:
+        chosen = self._chosen_permanence()
+        if chosen is None:
+            return
+        dialog = PermanenceDialog(
+            chosen, self._app.agenda.resources.list(self._site.id), self._site.zone, self
+        )
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                fixed = self._app.agenda.permanences.correct(chosen.id, dialog.rule())
+            except Exception as exc:
+                show_error(dialog, exc)
+                continue
+            self._load_permanences()
+            self.status.confirm(_("Permanence corrigée."))
+            self.changes.announce(self, Topic.PERMANENCES)
+            show_people_to_call(self, _("Permanence corrigée"), fixed.to_call)
+            return
+
+    def on_delete_clicked(self) -> None:
+        chosen = self._chosen_permanence()
+        if chosen is None:
+            return
+        asked = QMessageBox.question(
+            self,
+            _("Supprimer la permanence"),
+            _(
+                "Supprimer la permanence du {day} ({start}–{end}) ? Elle n'a jamais été "
+                "réservée : elle disparaît de l'agenda."
+            ).format(
+                day=weekday_name(chosen.weekday),
+                start=format_time(chosen.start_time),
+                end=format_time(chosen.end_time),
+            ),
+        )
+        if asked != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._app.agenda.permanences.delete(chosen.id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._load_permanences()
+        self.status.confirm(_("Permanence supprimée."))
+        self.changes.announce(self, Topic.PERMANENCES)
 
     def on_end_clicked(self) -> None:
         permanence_id = self._selected_permanence()
