@@ -11,7 +11,7 @@ from pdftext import pdf_text
 from placetime import place_today
 from printer_double import fake_printer, printed_pages
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
@@ -264,3 +264,71 @@ def test_a_contract_and_a_basket_corrected_from_the_contracts_tab(
     assert opened == ["Grand panier"]
     assert "Grand panier : 20,00\u00a0€" in tab.baskets_label.text()
     assert len(message_boxes) == 1  # the refusal above is the only box shown
+
+
+def test_a_basket_and_a_contract_made_by_mistake_are_deleted_after_asking(
+    qtbot: QtBot,
+    app: Comptoir,
+    site: SiteInfo,
+    distribution_day: date,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: list[tuple[str, str, str]],
+) -> None:
+    """The basket nobody took goes from its dialog; the contract with households stays (the
+    refusal says why); a new contract nobody joined goes with Suppr on the list."""
+    [contract] = app.amap.contracts.list_contracts(site_id=site.id)
+    app.amap.contracts.add_basket_type(contract_id=contract.id, name="Erreur", price_cents=100)
+    panel = _panel(qtbot, app, site)
+    tab = panel.contracts_tab
+    panel.tabs.setCurrentWidget(tab)
+    tab.contracts_view.selectRow(0)
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *_args: ("Erreur (1,00\u00a0€)", True))
+
+    def delete_it(dialog: BasketDialog) -> int:
+        [button] = [
+            b
+            for b in dialog.findChildren(QPushButton)
+            if b.text() == "Supprimer ce type de panier…"
+        ]
+        button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(BasketDialog, "exec", delete_it)
+    tab.edit_basket_button.click()
+    assert asked == ["Supprimer le type de panier « Erreur » du contrat « Légumes bio » ?"]
+    assert "Erreur" not in tab.baskets_label.text()
+    assert "Type de panier supprimé : Erreur." in tab.status.text()
+
+    qtbot.keyClick(tab.contracts_view, Qt.Key.Key_Delete)
+    assert "Des foyers se sont inscrits à ce contrat" in message_boxes[-1][2]
+    assert tab.contracts_model.rowCount() == 1
+
+    producer = app.grocery.producers.list(site_id=site.id)[0]
+    today = place_today()
+    app.amap.contracts.create_contract(
+        site.id,
+        ContractInput(
+            producer_id=producer.id,
+            name="Œufs",
+            season_start=today,
+            season_end=today,
+            weekday=today.weekday(),
+            start_time=time(17, 0),
+            end_time=time(19, 0),
+        ),
+    )
+    tab.refresh()
+    tab.contracts_view.selectRow(
+        next(r for r in range(2) if tab.contracts_model.index(r, 0).data() == "Œufs")
+    )
+    qtbot.keyClick(tab.contracts_view, Qt.Key.Key_Delete)
+    assert "Supprimer le contrat « Œufs »" in asked[-1]
+    assert [c.name for c in app.amap.contracts.list_contracts(site_id=site.id)] == ["Légumes bio"]
+    assert "Contrat supprimé : Œufs." in tab.status.text()

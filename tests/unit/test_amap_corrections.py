@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 from test_amap_services import _contract, _household
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.errors import ValidationError
-from tiers_lieu.models import AuditEntry
+from tiers_lieu.errors import ConflictError, NotFoundError, ValidationError
+from tiers_lieu.models import AuditEntry, Distribution, Tombstone
 from tiers_lieu.models.enums import PaymentSchedule
 from tiers_lieu.services.amap import ContractInfo
 from tiers_lieu.services.amap.contracts import ContractInput
@@ -159,3 +159,45 @@ def test_a_basket_types_new_price_is_for_the_subscriptions_made_afterwards(
         )
     [(_action, details)] = audited(app, "basket_type")
     assert details is not None and "price_cents" in str(details)
+
+
+def test_a_contract_created_by_mistake_goes_with_its_baskets_and_calendar(
+    app: Comptoir, site: SiteInfo
+) -> None:
+    """Deleted whole, each row leaving its tombstone (a coordinator's base must lose it too),
+    with one audit line; the other contracts stay."""
+    kept = _contract(app, site)
+    wrong = _contract(app, site)
+    app.amap.distributions.generate(contract_id=wrong.id)
+    app.amap.contracts.delete_contract(wrong.id)
+    assert [c.id for c in app.amap.contracts.list_contracts(site_id=site.id)] == [kept.id]
+    with Session(app.engine) as session:
+        gone = session.exec(select(Distribution).where(Distribution.contract_id == wrong.id))
+        assert gone.all() == []
+        stones = session.exec(select(Tombstone.table_name).where(Tombstone.site_id == site.id))
+        assert sorted(set(stones)) == ["amap_contract", "basket_type", "distribution"]
+        deleted = session.exec(select(AuditEntry.entity).where(AuditEntry.action == "delete")).all()
+    assert deleted == ["amap_contract"]
+    with pytest.raises(NotFoundError, match="n'existe plus"):
+        app.amap.contracts.delete_contract(wrong.id)
+
+
+def test_once_a_household_subscribed_the_contract_and_its_basket_stay(
+    app: Comptoir, site: SiteInfo
+) -> None:
+    contract = _contract(app, site)
+    spare = app.amap.contracts.add_basket_type(
+        contract_id=contract.id, name="Petit panier", price_cents=800
+    )
+    app.amap.subscriptions.subscribe(
+        contract_id=contract.id,
+        person_id=_household(app, site, "Martin"),
+        basket_type_id=contract.basket_types[0].id,
+        start_date=contract.season_start,
+    )
+    with pytest.raises(ConflictError, match="Des foyers se sont inscrits à ce contrat"):
+        app.amap.contracts.delete_contract(contract.id)
+    with pytest.raises(ConflictError, match="Corrigez plutôt son nom ou ses prix"):
+        app.amap.contracts.delete_basket_type(contract.basket_types[0].id)
+    app.amap.contracts.delete_basket_type(spare.id)  # nobody took that one
+    assert app.amap.contracts.get(contract.id).basket_types == contract.basket_types

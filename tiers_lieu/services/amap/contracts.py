@@ -11,11 +11,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
 from sqlmodel import col, func, select
 
 from tiers_lieu.db import UnitOfWork, UowFactory
-from tiers_lieu.errors import ValidationError
+from tiers_lieu.errors import ConflictError, ValidationError
 from tiers_lieu.i18n import _, format_date, ngettext
 from tiers_lieu.models import AmapContract, AmapSubscription, BasketType, Distribution, Producer
 from tiers_lieu.models.enums import AuditAction, PaymentSchedule, SubscriptionStatus
@@ -115,6 +116,11 @@ def _check_prices(name: str, price_cents: int, solidarity_price_cents: int | Non
     if solidarity_price_cents is not None and not 0 <= solidarity_price_cents <= price_cents:
         raise ValidationError(_("Prix solidaire"), _("entre zéro et le prix du panier"))
     return name
+
+
+def _has_subscription(uow: UnitOfWork, condition: Any) -> bool:
+    found = uow.session.exec(select(AmapSubscription.id).where(condition).limit(1)).first()
+    return found is not None
 
 
 class ContractService:
@@ -295,6 +301,58 @@ class ContractService:
             audit.record_changes(uow, basket, values, entity="basket_type")
             uow.commit()
             return _basket_info(basket)
+
+    @requires(Permission.AMAP)
+    def delete_contract(self, contract_id: uuid.UUID) -> None:
+        """Remove a contract created by mistake, with its basket types and its calendar: only
+        while no household ever subscribed to it (subscriptions carry payments and pickups)."""
+        with self._uow() as uow:
+            contract = get_contract(uow, contract_id)
+            if _has_subscription(uow, AmapSubscription.contract_id == contract.id):
+                raise ConflictError(
+                    _(
+                        "Des foyers se sont inscrits à ce contrat : il ne peut plus être "
+                        "supprimé. Il reste dans l'historique ; sa saison finie, il ne "
+                        "propose plus rien."
+                    )
+                )
+            # One by one, children first: each deletion leaves its tombstone for the bundles.
+            for table in (Distribution, BasketType):
+                for row in uow.session.exec(select(table).where(table.contract_id == contract.id)):
+                    uow.session.delete(row)
+            uow.session.flush()
+            audit.record(
+                uow,
+                action=AuditAction.DELETE,
+                entity="amap_contract",
+                entity_id=contract.id,
+                site_id=contract.site_id,
+            )
+            uow.session.delete(contract)
+            uow.commit()
+
+    @requires(Permission.AMAP)
+    def delete_basket_type(self, basket_type_id: uuid.UUID) -> None:
+        """Remove a basket type added by mistake, while no subscription is of that type."""
+        with self._uow() as uow:
+            basket = get_basket_type(uow, basket_type_id)
+            get_contract(uow, basket.contract_id)  # the place's, or refused
+            if _has_subscription(uow, AmapSubscription.basket_type_id == basket.id):
+                raise ConflictError(
+                    _(
+                        "Des foyers sont abonnés à ce type de panier : il ne peut plus être "
+                        "supprimé. Corrigez plutôt son nom ou ses prix."
+                    )
+                )
+            audit.record(
+                uow,
+                action=AuditAction.DELETE,
+                entity="basket_type",
+                entity_id=basket.id,
+                site_id=basket.site_id,
+            )
+            uow.session.delete(basket)
+            uow.commit()
 
     @staticmethod
     def _infos(uow: UnitOfWork, contracts: list[AmapContract]) -> list[ContractInfo]:

@@ -1,7 +1,8 @@
 """« Nouveau contrat AMAP »: the producer, the season, the distribution day and hours, the
 payment schedule, absences allowed and capacity, with its first basket type; « Modifier le
 contrat AMAP » shows the same fields filled (the basket types are corrected on their own,
-:class:`BasketDialog`). What a correction may change is the service's to say
+:class:`BasketDialog`); both offer to delete what they correct (:data:`DELETE`). What a
+correction may change is the service's to say
 (:meth:`~tiers_lieu.services.amap.contracts.ContractService.update_contract`).
 
 Prices are typed in euros (« 12,50 ») and handed to the services in cents.
@@ -17,8 +18,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -36,6 +39,16 @@ from tiers_lieu.ui.common import dialog_buttons, to_date, to_qdate, to_time
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
 from tiers_lieu.ui.visits.common import find_data
+
+DELETE = 2
+"""What :meth:`QDialog.exec` returns when the deletion button of a correcting dialog was
+chosen (the tab asks, then deletes)."""
+
+
+def deletion_button(dialog: QDialog, buttons: QDialogButtonBox, text: str) -> QPushButton:
+    button = buttons.addButton(text, QDialogButtonBox.ButtonRole.DestructiveRole)
+    button.clicked.connect(lambda: dialog.done(DELETE))
+    return button
 
 
 class ContractDialog(QDialog):
@@ -110,9 +123,12 @@ class ContractDialog(QDialog):
             self._fill(contract)
             for field in (self.basket_name, self.basket_price, self.basket_solidarity):
                 form.setRowVisible(field, False)
+        buttons = dialog_buttons(self, self.on_save_clicked)
+        if contract is not None:
+            deletion_button(self, buttons, _("Supprimer ce contrat…"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(dialog_buttons(self, self.on_save_clicked))
+        layout.addWidget(buttons)
 
     def _fill(self, contract: ContractInfo) -> None:
         index = find_data(self.producer, contract.producer_id)  # findData misses UUIDs
@@ -202,9 +218,12 @@ class BasketDialog(QDialog):
         form.addRow(_("&Nom du panier :"), self.name)
         form.addRow(_("&Prix (€) :"), self.price)
         form.addRow(_("Prix &solidaire (€) :"), self.solidarity)
+        buttons = dialog_buttons(self, self.on_save_clicked)
+        if basket is not None:
+            deletion_button(self, buttons, _("Supprimer ce type de panier…"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(dialog_buttons(self, self.on_save_clicked))
+        layout.addWidget(buttons)
 
     def on_save_clicked(self) -> None:
         try:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -29,8 +30,9 @@ from PySide6.QtWidgets import (
 from tiers_lieu.app import Comptoir
 from tiers_lieu.i18n import _, format_date, format_eur, ngettext, place_today
 from tiers_lieu.services.amap import ContractInfo, DistributionInfo
+from tiers_lieu.services.amap.contracts import BasketTypeInfo
 from tiers_lieu.services.readmodels import SiteInfo
-from tiers_lieu.ui.amap.contract_dialog import BasketDialog, ContractDialog
+from tiers_lieu.ui.amap.contract_dialog import DELETE, BasketDialog, ContractDialog
 from tiers_lieu.ui.amap.table_models import CalendarModel, ContractsModel
 from tiers_lieu.ui.common import (
     StatusLabel,
@@ -94,7 +96,7 @@ class ContractsTab(ListTab):
         self.new_button = QPushButton(_("&Nouveau contrat…"), contracts_box)
         self.new_button.clicked.connect(self.on_new_clicked)
         self.edit_button = QPushButton(_("&Modifier le contrat…"), contracts_box)
-        self.edit_button.setToolTip(_("Corriger le contrat choisi (F2)"))
+        self.edit_button.setToolTip(_("Corriger le contrat choisi (F2) ; Suppr le supprime"))
         self.edit_button.clicked.connect(self.on_edit_clicked)
         self.basket_button = QPushButton(_("Ajouter un &type de panier…"), contracts_box)
         self.basket_button.clicked.connect(self.on_basket_clicked)
@@ -139,6 +141,11 @@ class ContractsTab(ListTab):
         layout.addWidget(self.status)
         add_shortcut(self, QKeySequence.StandardKey.New, self.on_new_clicked, self.new_button)
         add_shortcut(self, QKeySequence(Qt.Key.Key_F2), self.on_edit_clicked, self.edit_button)
+        add_shortcut(
+            self.contracts_view,
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.on_delete_contract_clicked,
+        ).setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.shown = refresh_when_shown(self)  # read when first on screen
         self.changes.watch(self, {Topic.AMAP}, self.shown.invalidate)
 
@@ -245,8 +252,35 @@ class ContractsTab(ListTab):
             self.show_write(getattr(info, "id", None), text, Topic.AMAP, view=self.contracts_view)
 
         dialog.contract_saved.connect(saved)
-        dialog.exec()
+        result = dialog.exec()
         dialog.deleteLater()
+        if result == DELETE and contract is not None:
+            self.on_delete_contract_clicked()
+
+    def on_delete_contract_clicked(self) -> None:
+        """Suppr on the list (or the contract's dialog): a contract created by mistake goes,
+        with its basket types and calendar, once confirmed; the service refuses once a
+        household subscribed."""
+        contract = self._contract()
+        if contract is None or not self._confirm_deletion(
+            _("Supprimer le contrat"),
+            _(
+                "Supprimer le contrat « {name} », ses types de panier et son calendrier ? "
+                "Personne ne s'y est inscrit."
+            ).format(name=contract.name),
+        ):
+            return
+        try:
+            self._app.amap.contracts.delete_contract(contract.id)
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Contrat non supprimé"))
+            return
+        message = _("Contrat supprimé : {name}.").format(name=contract.name)
+        self.show_write(None, message, Topic.AMAP)
+
+    def _confirm_deletion(self, title: str, text: str) -> bool:
+        asked = QMessageBox.question(self, title, text)
+        return asked == QMessageBox.StandardButton.Yes
 
     def on_basket_clicked(self) -> None:
         contract_id = self._contract_id()
@@ -287,7 +321,11 @@ class ContractsTab(ListTab):
                 return
         basket = baskets[chosen]
         dialog = BasketDialog(self, basket=basket)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.values is None:
+        result = dialog.exec()
+        if result == DELETE:
+            self._delete_basket(contract, basket)
+            return
+        if result != QDialog.DialogCode.Accepted or dialog.values is None:
             return
         name, price, solidarity = dialog.values
         try:
@@ -301,6 +339,22 @@ class ContractsTab(ListTab):
             "Type de panier modifié : {name}. Ses prix valent pour les abonnements pris "
             "désormais ; ceux déjà pris gardent leurs échéances."
         ).format(name=saved.name)
+        self.show_write(contract.id, message, Topic.AMAP, view=self.contracts_view)
+
+    def _delete_basket(self, contract: ContractInfo, basket: BasketTypeInfo) -> None:
+        if not self._confirm_deletion(
+            _("Supprimer le type de panier"),
+            _("Supprimer le type de panier « {name} » du contrat « {contract} » ?").format(
+                name=basket.name, contract=contract.name
+            ),
+        ):
+            return
+        try:
+            self._app.amap.contracts.delete_basket_type(basket.id)
+        except Exception as exc:  # expected ones shown, unexpected ones also logged
+            show_error(self, exc, _("Panier non supprimé"))
+            return
+        message = _("Type de panier supprimé : {name}.").format(name=basket.name)
         self.show_write(contract.id, message, Topic.AMAP, view=self.contracts_view)
 
     def on_generate_clicked(self) -> None:
