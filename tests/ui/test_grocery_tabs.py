@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pdftext import pdf_text
+from PySide6.QtCore import QRunnable, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -16,12 +17,14 @@ from tiers_lieu.models.enums import Role, StockMovementKind
 from tiers_lieu.services.grocery.products import ProductFields
 from tiers_lieu.services.grocery.sales import LineInput, PaymentInput
 from tiers_lieu.services.readmodels import SiteInfo
+from tiers_lieu.ui.common import selected_id
 from tiers_lieu.ui.grocery import GroceryPanel
 from tiers_lieu.ui.grocery.day_tab import DaySalesTab
 from tiers_lieu.ui.grocery.producer_dialog import ProducerDialog
 from tiers_lieu.ui.grocery.product_dialog import ProductDialog
 from tiers_lieu.ui.grocery.stock_tab import MovementDialog
 from tiers_lieu.ui.grocery.table_models import ProductsModel
+from tiers_lieu.ui.ops import SynchronousPool, set_pool
 
 PASSWORD = "tilleul-2026"
 
@@ -161,3 +164,43 @@ def test_product_and_producer_forms(
     assert any("Miel 500 g" in b.text() for b in panel.cash_desk.favourite_buttons)
     found = app.grocery.products.by_barcode(site_id=site.id, barcode="2000010000012")
     assert found is not None and found.producer_name == "Miellerie du plateau"
+
+
+class HeldPool:
+    """Holds the tab's reads until released: a search still on its way, as on a slow base."""
+
+    def __init__(self) -> None:
+        self.held: list[QRunnable] = []
+
+    def start(self, runnable: QRunnable) -> None:
+        self.held.append(runnable)
+
+    def release(self) -> None:
+        while self.held:
+            self.held.pop(0).run()
+
+
+def test_entree_typed_before_the_search_is_back_picks_from_the_search(
+    qtbot: QtBot, panel: GroceryPanel, app: Comptoir, site: SiteInfo
+) -> None:
+    """Three products on screen; « conf » typed then Entrée at once: the jam is chosen once
+    the search is back (it chose « Abricots secs », first of the list of before)."""
+    for name in ("Abricots secs", "Confiture d'abricot"):
+        app.grocery.products.create(site.id, ProductFields(name=name, price_cents=590))
+    tab = panel.products_tab
+    panel.tabs.setCurrentWidget(tab)
+    assert tab.model.rowCount() == 3
+    pool = HeldPool()
+    set_pool(pool)
+    try:
+        tab.search.setFocus()
+        qtbot.keyClicks(tab.search, "conf")
+        qtbot.keyClick(tab.search, Qt.Key.Key_Return)
+        assert tab.model.rowCount() == 3  # the search has not come back yet
+        assert selected_id(tab.view) is None  # nothing of the list of before is chosen
+        pool.release()
+    finally:
+        set_pool(SynchronousPool())
+    chosen = tab.model.row_at(tab.model.find_row(selected_id(tab.view)))
+    assert (tab.model.rowCount(), chosen.name) == (1, "Confiture d'abricot")
+    assert tab.view.hasFocus()

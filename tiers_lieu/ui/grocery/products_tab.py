@@ -74,6 +74,8 @@ class ProductsTab(ListTab):
         layout.addLayout(buttons)
         self.setFocusProxy(self.search)
         self.loader = BackgroundLoad(self, self.view)
+        self._first_when_back = False  # Entrée came before the search it answers
+        self.loader.finished.connect(self._on_loaded)
         self.shown = refresh_when_shown(self, every_time=True)  # read each time on screen
 
     def refresh(self, *_args: object, select: uuid.UUID | None = None) -> None:
@@ -107,9 +109,19 @@ class ProductsTab(ListTab):
         self.refresh()
 
     def on_search_returned(self) -> None:
+        """Entrée: the first product found, into the list. Typed before the search is back,
+        it waits for it (the list on screen is that of the letters before)."""
+        if self.loader.busy:
+            self._first_when_back = True
+            return
         if self.model.rowCount():
             self.view.selectRow(0)
             self.view.setFocus()
+
+    def _on_loaded(self) -> None:
+        if self._first_when_back:
+            self._first_when_back = False
+            self.on_search_returned()
 
     def on_new_clicked(self) -> None:
         self._open(None)
