@@ -13,6 +13,7 @@ anyone having to remember this file, and an unguarded one fails until someone sa
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import textwrap
 import types
@@ -128,12 +129,23 @@ NOT_AUDITED: dict[str, str] = {
 COMMIT = "commit"
 
 
-def _source(function: Callable[..., Any]) -> ast.AST | None:
+@functools.cache  # each method's walk meets the same helpers: read each one once
+def _names(function: Callable[..., Any]) -> tuple[ast.Name | ast.Attribute, ...] | None:
+    """The names and attributes in the body of ``function`` (not its annotations), or None
+    when its source cannot be read."""
     try:
         text = textwrap.dedent(inspect.getsource(function))
     except (OSError, TypeError):
         return None
-    return ast.parse(text)
+    tree = ast.parse(text)
+    definition = tree.body[0] if tree.body else tree
+    body = getattr(definition, "body", [definition])
+    return tuple(
+        node
+        for statement in body
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Name | ast.Attribute)
+    )
 
 
 def _ours(obj: Any) -> bool:
@@ -196,11 +208,9 @@ class Reach:
         self._seen.add(function)
         if function is _unwrap(audit.record):
             self.audits = True
-        tree = _source(function)
-        if tree is None:
+        names = _names(function)
+        if names is None:
             return
-        definition = tree.body[0] if isinstance(tree, ast.Module) and tree.body else tree
-        body = getattr(definition, "body", [definition])  # not the annotations
         scope = dict(function.__globals__)
         if function.__closure__:
             for name, cell in zip(function.__code__.co_freevars, function.__closure__, strict=True):
@@ -208,18 +218,17 @@ class Reach:
                     scope[name] = cell.cell_contents
                 except ValueError:
                     continue
-        for node in (n for statement in body for n in ast.walk(statement)):
+        for node in names:
             if isinstance(node, ast.Attribute) and node.attr == COMMIT:
                 self.commits = True
-            if isinstance(node, ast.Name | ast.Attribute):
-                target = _resolve(node, scope, owner)
-                for found in _functions_of(target):
-                    inner_owner = owner
-                    if isinstance(node, ast.Attribute):
-                        base = _resolve(node.value, scope, owner)
-                        if base is not None and not inspect.ismodule(base):
-                            inner_owner = base
-                    self._walk(found, inner_owner)
+            target = _resolve(node, scope, owner)
+            for found in _functions_of(target):
+                inner_owner = owner
+                if isinstance(node, ast.Attribute):
+                    base = _resolve(node.value, scope, owner)
+                    if base is not None and not inspect.ismodule(base):
+                        inner_owner = base
+                self._walk(found, inner_owner)
 
 
 def _all_methods() -> list[tuple[type, str, Callable[..., Any]]]:
