@@ -21,6 +21,7 @@ from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
 from tiers_lieu.ui.agenda.permanence_form import PermanenceDialog
+from tiers_lieu.ui.leaving import pending, save_quietly
 
 
 @pytest.fixture
@@ -154,3 +155,32 @@ def test_a_booked_permanence_is_not_rewritten_and_the_way_out_is_named(
     assert len(tries) == 2  # refused: the dialog stays open with what was typed
     assert "Terminez-la à une date" in message_boxes[-1][2]
     assert app.agenda.permanences.list(place.id)[0].start_time == time(9)
+
+
+def test_a_practitioners_card_typed_is_not_lost_when_the_desk_locks(
+    qtbot: QtBot, app: Comptoir, place: SiteInfo, message_boxes: list[tuple[str, str, str]]
+) -> None:
+    """Typed and not saved: the window's question names it, the desk locking saves it (a
+    card it cannot save stays on screen, without a dialog)."""
+    nurse(app, place)
+    section = open_tab(qtbot, app, place)
+    tab = section.permanences
+    assert pending(section) == []  # a card as it was shown holds nothing
+    tab.on_new_practitioner_clicked()
+    tab.profession.setText("Podologue")
+    assert tab.unsaved_work() == ("Permanences : la fiche de l'intervenant·e « sans nom »")
+    assert save_quietly(section) == 1  # no name: refused, kept, nobody asked
+    assert not message_boxes and tab.profession.text() == "Podologue"
+    tab.name.setText("Marc Chabrat")
+    assert pending(section) == [tab]
+    assert save_quietly(section) == 0
+    names = [p.name for p in app.agenda.practitioners.list(place.id)]
+    assert sorted(names) == ["Marc Chabrat", "Sophie Lavaud"]
+    assert tab.unsaved_work() is None
+
+
+def test_a_place_without_practitioners_holds_nothing_unsaved(
+    qtbot: QtBot, app: Comptoir, place: SiteInfo
+) -> None:
+    section = open_tab(qtbot, app, place)
+    assert pending(section) == []

@@ -78,6 +78,7 @@ class PermanencesTab(QWidget):
         self.organisation = QLineEdit(self)
         self.phone = QLineEdit(self)
         self.email = QLineEdit(self)
+        self._as_loaded = self._typed()  # the practitioner's card as last shown or saved
         who = QFormLayout()
         who.addRow(_("&Nom :"), self.name)
         who.addRow(_("Prof&ession :"), self.profession)
@@ -198,24 +199,48 @@ class PermanencesTab(QWidget):
             (self.email, who.email),
         ):
             edit.setText(value)
+        self._as_loaded = self._typed()
         self._load_permanences()
 
-    def on_new_practitioner_clicked(self) -> None:
-        self._editing = None
-        self.practitioners_view.clearSelection()
-        for edit in (
+    def _who_fields(self) -> tuple[QLineEdit, ...]:
+        return (
             self.name,
             self.profession,
             self.specialty,
             self.organisation,
             self.phone,
             self.email,
-        ):
+        )
+
+    def _typed(self) -> tuple[str, ...]:
+        return tuple(edit.text() for edit in self._who_fields())
+
+    # -- work not saved (ui/leaving.py) ------------------------------------------------------
+    def unsaved_work(self) -> str | None:
+        """A practitioner's card typed or changed and not saved yet."""
+        if self._typed() == self._as_loaded:
+            return None
+        return _("Permanences : la fiche de l'intervenant·e « {name} »").format(
+            name=self.name.text().strip() or _("sans nom")
+        )
+
+    def save_work(self, *, quiet: bool = False) -> bool:
+        return self._save_practitioner(quiet=quiet)
+
+    def on_new_practitioner_clicked(self) -> None:
+        self._editing = None
+        self.practitioners_view.clearSelection()
+        for edit in self._who_fields():
             edit.clear()
+        self._as_loaded = self._typed()
         self._load_permanences()
         self.name.setFocus()
 
     def on_save_practitioner_clicked(self) -> None:
+        self._save_practitioner()
+
+    def _save_practitioner(self, *, quiet: bool = False) -> bool:
+        """Save the card; refused, say why in a dialog (nothing when ``quiet``)."""
         service = self._app.agenda.practitioners
         name, profession = self.name.text(), self.profession.text()
         specialty, organisation = self.specialty.text(), self.organisation.text()
@@ -242,12 +267,15 @@ class PermanencesTab(QWidget):
                     email=email,
                 )
         except Exception as exc:
-            show_error(self, exc)
-            return
+            if not quiet:
+                show_error(self, exc)
+            return False
         self._editing = saved.id
+        self._as_loaded = self._typed()
         self.refresh()
         self.status.confirm(_("« {name} » enregistré·e.").format(name=saved.name))
         self.changes.announce(self, Topic.PERMANENCES)
+        return True
 
     def _selected_permanence(self) -> uuid.UUID | None:
         value = selected_id(self.permanences_view)
