@@ -12,6 +12,7 @@ from tiers_lieu.models.enums import Role
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
+from tiers_lieu.ui.leaving import pending, save_quietly
 
 
 def open_section(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> AgendaSection:
@@ -78,3 +79,33 @@ def test_an_offer_is_created_corrected_and_taken_off_sale(
     tab.on_save_clicked()
     assert tab.model.index(0, tab.model.Columns.ACTIVE).data() == "Retirée de la vente"
     assert offers_on_sale(section) == []
+
+
+def test_an_offer_or_a_resource_typed_is_not_lost_when_the_desk_locks(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, message_boxes: list[tuple[str, str, str]]
+) -> None:
+    """Typed beside their lists and not saved: the window's question names them, the desk
+    locking saves them; a form as it was shown holds nothing."""
+    coordinator = app.accounts.create_user(
+        username="claire", display_name="Claire", password="tilleul-2026", role=Role.COORDINATOR
+    )
+    app.access.sign_in(coordinator)
+    section = open_section(qtbot, app, site)
+    for tab in (section.pass_types, section.resources):
+        section.tabs.setCurrentWidget(tab)
+    assert pending(section) == []
+    section.pass_types.name.setText("Demi-journée")
+    section.pass_types.price.setText("8")
+    section.resources.name.setText("Bureau fenêtre")
+    assert sorted(str(w.unsaved_work()) for w in pending(section)) == [
+        "Formules : la formule « Demi-journée »",
+        "Ressources : la ressource « Bureau fenêtre »",
+    ]
+    assert save_quietly(section) == 0
+    assert not message_boxes
+    assert [t.name for t in app.agenda.passes.list_types(site.id)] == ["Demi-journée"]
+    assert [r.name for r in app.agenda.resources.list(site.id)] == ["Bureau fenêtre"]
+    assert pending(section) == []
+    section.pass_types.price.setText("huit")  # refused when the desk locks: kept, no dialog
+    assert save_quietly(section) == 1
+    assert not message_boxes and section.pass_types.price.text() == "huit"

@@ -14,7 +14,16 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDateTimeEdit,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
 
 from tiers_lieu.i18n import _
 
@@ -60,3 +69,38 @@ def save_quietly(root: QWidget) -> int:
     """Save, without a dialog, what the widgets under ``root`` hold; returns how many pieces
     of work could not be saved (they stay on screen)."""
     return sum(not w.save_work(quiet=True) for w in pending(root))
+
+
+class TypedWork:
+    """The fields of a form beside a list, and what they held when last shown or saved: a
+    tab holding one says :meth:`changed` in its ``unsaved_work``, and calls :meth:`mark`
+    each time it fills the form (a row chosen, « new ») or saves it."""
+
+    def __init__(self, *fields: QWidget) -> None:
+        self.fields = fields
+        self._shown = self._values()
+
+    def _values(self) -> tuple[object, ...]:
+        values: list[object] = []
+        for field in self.fields:
+            if isinstance(field, QLineEdit):
+                values.append(field.text())
+            elif isinstance(field, QPlainTextEdit):
+                values.append(field.toPlainText())
+            elif isinstance(field, QComboBox):  # by value: a list read again keeps its choice
+                values.append(field.currentData())
+            elif isinstance(field, QSpinBox):
+                values.append(field.value())
+            elif isinstance(field, QDateTimeEdit):
+                values.append(field.dateTime())
+            elif isinstance(field, QAbstractButton):
+                values.append(field.isChecked())
+            else:
+                raise TypeError(f"champ non pris en charge : {type(field).__name__}")
+        return tuple(values)
+
+    def mark(self) -> None:
+        self._shown = self._values()
+
+    def changed(self) -> bool:
+        return self._values() != self._shown

@@ -31,6 +31,7 @@ from tiers_lieu.ui.amounts import cents_text, parse_cents
 from tiers_lieu.ui.common import StatusLabel, make_table, select_id, selected_id
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.leaving import TypedWork
 from tiers_lieu.ui.loading import refresh_when_shown
 from tiers_lieu.ui.visits.common import find_data
 
@@ -94,6 +95,9 @@ class PassTypesTab(ListTab):
             on_save=self.on_save_clicked,
         )
         self.shown = refresh_when_shown(self)  # read when first on screen
+        self.typed = TypedWork(
+            self.name, self.kind, self.price, self.units, self.validity, self.active
+        )
         self.on_new_clicked()
 
     def refresh(self) -> None:
@@ -117,6 +121,7 @@ class PassTypesTab(ListTab):
         self.units.setValue(offer.units)
         self.validity.setValue(offer.validity_days or 0)
         self.active.setChecked(offer.active)
+        self.typed.mark()
 
     def on_kind_changed(self, _index: int) -> None:
         if self._editing is None:
@@ -133,9 +138,26 @@ class PassTypesTab(ListTab):
         self.validity.setValue(0)
         self.active.setChecked(True)
         self.active.setEnabled(False)  # a new offer is on sale
+        self.typed.mark()
         self.name.setFocus()
 
+    # -- work not saved (ui/leaving.py) ------------------------------------------------------
+    def unsaved_work(self) -> str | None:
+        if not self.typed.changed():
+            return None
+        return _("Formules : la formule « {name} »").format(
+            name=self.name.text().strip() or _("sans nom")
+        )
+
+    def save_work(self, *, quiet: bool = False) -> bool:
+        return self._save(quiet=quiet)
+
     def on_save_clicked(self) -> None:
+        self._save()
+
+    def _save(self, *, quiet: bool = False) -> bool:
+        """Save the offer; refused, say why in a dialog (nothing when ``quiet``): the form
+        keeps what was typed."""
         passes = self._app.agenda.passes
         try:
             price = parse_cents(self.price.text(), _("Prix"))
@@ -159,11 +181,14 @@ class PassTypesTab(ListTab):
                     validity_days=validity,
                     active=self.active.isChecked(),
                 )
-        except Exception as exc:  # shown, the form keeps what was typed
-            show_error(self, exc)
-            return
+        except Exception as exc:
+            if not quiet:
+                show_error(self, exc)
+            return False
         self._editing = saved.id
         self.active.setEnabled(True)
         self.kind.setEnabled(False)
+        self.typed.mark()
         message = _("Formule « {name} » enregistrée.").format(name=saved.name)
         self.show_write(saved.id, message, Topic.PASS_TYPES)
+        return True

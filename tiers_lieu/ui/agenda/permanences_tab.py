@@ -45,6 +45,7 @@ from tiers_lieu.ui.common import (
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.leaving import TypedWork
 from tiers_lieu.ui.loading import refresh_when_shown
 
 
@@ -78,7 +79,9 @@ class PermanencesTab(QWidget):
         self.organisation = QLineEdit(self)
         self.phone = QLineEdit(self)
         self.email = QLineEdit(self)
-        self._as_loaded = self._typed()  # the practitioner's card as last shown or saved
+        self.card = TypedWork(
+            self.name, self.profession, self.specialty, self.organisation, self.phone, self.email
+        )  # the practitioner's card as last shown or saved
         who = QFormLayout()
         who.addRow(_("&Nom :"), self.name)
         who.addRow(_("Prof&ession :"), self.profession)
@@ -199,26 +202,13 @@ class PermanencesTab(QWidget):
             (self.email, who.email),
         ):
             edit.setText(value)
-        self._as_loaded = self._typed()
+        self.card.mark()
         self._load_permanences()
-
-    def _who_fields(self) -> tuple[QLineEdit, ...]:
-        return (
-            self.name,
-            self.profession,
-            self.specialty,
-            self.organisation,
-            self.phone,
-            self.email,
-        )
-
-    def _typed(self) -> tuple[str, ...]:
-        return tuple(edit.text() for edit in self._who_fields())
 
     # -- work not saved (ui/leaving.py) ------------------------------------------------------
     def unsaved_work(self) -> str | None:
         """A practitioner's card typed or changed and not saved yet."""
-        if self._typed() == self._as_loaded:
+        if not self.card.changed():
             return None
         return _("Permanences : la fiche de l'intervenant·e « {name} »").format(
             name=self.name.text().strip() or _("sans nom")
@@ -230,9 +220,10 @@ class PermanencesTab(QWidget):
     def on_new_practitioner_clicked(self) -> None:
         self._editing = None
         self.practitioners_view.clearSelection()
-        for edit in self._who_fields():
-            edit.clear()
-        self._as_loaded = self._typed()
+        for edit in self.card.fields:
+            if isinstance(edit, QLineEdit):
+                edit.clear()
+        self.card.mark()
         self._load_permanences()
         self.name.setFocus()
 
@@ -271,7 +262,7 @@ class PermanencesTab(QWidget):
                 show_error(self, exc)
             return False
         self._editing = saved.id
-        self._as_loaded = self._typed()
+        self.card.mark()
         self.refresh()
         self.status.confirm(_("« {name} » enregistré·e.").format(name=saved.name))
         self.changes.announce(self, Topic.PERMANENCES)

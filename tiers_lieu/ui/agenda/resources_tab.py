@@ -33,6 +33,7 @@ from tiers_lieu.ui.amounts import cents_text, parse_cents
 from tiers_lieu.ui.common import StatusLabel, make_table, select_id, selected_id
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
+from tiers_lieu.ui.leaving import TypedWork
 from tiers_lieu.ui.loading import refresh_when_shown
 
 
@@ -118,6 +119,17 @@ class ResourcesTab(ListTab):
         )
         self.shown = refresh_when_shown(self)  # read when first on screen
         self.changes.watch(self, {Topic.SERVICES}, self.shown.invalidate)  # the combo's
+        self.typed = TypedWork(
+            self.name,
+            self.kind,
+            self.capacity,
+            self.min_duration,
+            self.max_duration,
+            self.buffer,
+            self.service,
+            self.hourly_price,
+            self.active,
+        )
         self.on_new_clicked()
 
     def refresh(self) -> None:
@@ -146,6 +158,7 @@ class ResourcesTab(ListTab):
         self.service.setCurrentIndex(max(_index_of(self.service, resource.service_id), 0))
         self.hourly_price.setText(cents_text(resource.hourly_price_cents))
         self.active.setChecked(resource.active)
+        self.typed.mark()
 
     def on_new_clicked(self) -> None:
         self._editing = None
@@ -159,9 +172,26 @@ class ResourcesTab(ListTab):
         self.service.setCurrentIndex(0)
         self.hourly_price.clear()
         self.active.setChecked(True)
+        self.typed.mark()
         self.name.setFocus()
 
+    # -- work not saved (ui/leaving.py) ------------------------------------------------------
+    def unsaved_work(self) -> str | None:
+        if not self.typed.changed():
+            return None
+        return _("Ressources : la ressource « {name} »").format(
+            name=self.name.text().strip() or _("sans nom")
+        )
+
+    def save_work(self, *, quiet: bool = False) -> bool:
+        return self._save(quiet=quiet)
+
     def on_save_clicked(self) -> None:
+        self._save()
+
+    def _save(self, *, quiet: bool = False) -> bool:
+        """Save the resource; refused, say why in a dialog (nothing when ``quiet``): the form
+        keeps what was typed."""
         resources = self._app.agenda.resources
         try:
             values = ResourceFields(
@@ -181,9 +211,13 @@ class ResourcesTab(ListTab):
             else:
                 active = self.active.isChecked()
                 saved = resources.update(self._editing, replace(values, active=active))
-        except Exception as exc:  # shown, the form keeps what was typed
-            show_error(self, exc)
-            return
+        except Exception as exc:
+            if not quiet:
+                show_error(self, exc)
+            return False
+        self.typed.mark()
         message = _("Ressource « {name} » enregistrée.").format(name=saved.name)
         self.show_write(saved.id, message, Topic.RESOURCES)
-        show_people_to_call(self, _("Ressource désactivée"), saved.to_call)
+        if not quiet:  # the desk locking: nobody to show it to
+            show_people_to_call(self, _("Ressource désactivée"), saved.to_call)
+        return True
