@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import pytest
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -184,3 +184,31 @@ def test_a_place_without_practitioners_holds_nothing_unsaved(
 ) -> None:
     section = open_tab(qtbot, app, place)
     assert pending(section) == []
+
+
+def test_cancelling_a_date_already_cancelled_offers_to_restore_it(
+    qtbot: QtBot,
+    app: Comptoir,
+    place: SiteInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: list[tuple[str, str, str]],
+) -> None:
+    perm = nurse(app, place)
+    tuesday = date(2026, 3, 10)
+    app.agenda.permanences.cancel_date(perm.id, tuesday)
+    section = open_tab(qtbot, app, place)
+    tab = section.permanences
+    tab.on_date.setDate(QDate(2026, 3, 10))
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    tab.cancel_date_button.click()
+    assert asked and "La permanence du mardi 10 mars 2026 est annulée. La rétablir ?" in asked[0]
+    slots = app.agenda.permanences.slots(place.id, tuesday, tuesday)
+    assert slots and not any(s.cancelled for s in slots)
+    assert "Permanence du mardi 10 mars 2026 rétablie." in tab.status.text()
+    assert not message_boxes

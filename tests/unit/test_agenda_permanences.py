@@ -200,3 +200,25 @@ def test_a_permanence_with_a_booking_or_a_cancelled_date_is_ended_not_rewritten(
             attempt()
     [still] = app.agenda.permanences.list(place.site.id)
     assert still.start_time == time(9)
+
+
+def test_a_cancelled_date_is_restored_and_its_bookings_stay_cancelled(
+    app: Comptoir, place: Place
+) -> None:
+    """The nurse comes after all: her Tuesday is back in the agenda; Léa, told of the
+    cancellation, books again."""
+    perm = nurse(app, place)
+    lea = app.people.create(place.site.id, PersonInput(first_name="Léa", last_name="Martin"))
+    app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 9), person_id=lea.id)
+    app.agenda.permanences.cancel_date(perm.id, date(2026, 3, 10))
+    app.agenda.permanences.restore_date(perm.id, date(2026, 3, 10))
+    slots = app.agenda.permanences.slots(place.site.id, date(2026, 3, 10), date(2026, 3, 10))
+    assert len(slots) == 9 and not any(s.cancelled or s.taken for s in slots)
+    app.agenda.permanences.book_slot(perm.id, paris(2026, 3, 10, 9), person_id=lea.id)
+    with pytest.raises(ValidationError, match="pas annulée ce jour-là"):
+        app.agenda.permanences.restore_date(perm.id, date(2026, 3, 10))
+    with app.uow() as uow:
+        [line] = uow.session.exec(
+            select(AuditEntry.details).where(AuditEntry.details.contains("restored_date"))  # type: ignore[union-attr]
+        ).all()
+    assert json.loads(line) == {"restored_date": "2026-03-10"}

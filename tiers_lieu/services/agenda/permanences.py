@@ -410,6 +410,33 @@ class PermanenceService:
             uow.commit()
             return CancelledDate(perm.id, day, reason, tuple(to_call))
 
+    @requires(Permission.SETTINGS)
+    def restore_date(self, permanence_id: uuid.UUID, day: date) -> None:
+        """Take back the cancellation of one date (the practitioner comes after all). The
+        bookings it cancelled stay cancelled: those people were told, they book again."""
+        with self._uow() as uow:
+            perm = uow.session.get(Permanence, permanence_id)
+            if perm is None:
+                raise NotFoundError(_("Cette permanence n'existe plus."))
+            cancellation = uow.session.exec(
+                select(PermanenceCancellation).where(
+                    PermanenceCancellation.permanence_id == perm.id,
+                    PermanenceCancellation.on_date == day,
+                )
+            ).first()
+            if cancellation is None:
+                raise ValidationError(_("Date"), _("la permanence n'est pas annulée ce jour-là"))
+            uow.session.delete(cancellation)
+            audit.record(
+                uow,
+                action=AuditAction.UPDATE,
+                entity="permanence",
+                entity_id=perm.id,
+                site_id=perm.site_id,
+                details={"restored_date": day.isoformat()},
+            )
+            uow.commit()
+
     @staticmethod
     def _next_free(
         uow: UnitOfWork, calendar: SiteCalendar, perm: Permanence, day: date

@@ -10,6 +10,7 @@ people already booked are listed with their phone so that the host can call them
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -125,6 +126,7 @@ class PermanencesTab(QWidget):
         self.on_date.setCalendarPopup(True)
         self.on_date.setDisplayFormat("dd/MM/yyyy")
         self.cancel_date_button = QPushButton(_("Annuler &ce jour-là…"), self)
+        self.cancel_date_button.setToolTip(_("Sur une date déjà annulée : la rétablir"))
         self.end_button = QPushButton(_("Terminer à cette date"), self)
         self.cancel_date_button.clicked.connect(self.on_cancel_date_clicked)
         self.end_button.clicked.connect(self.on_end_clicked)
@@ -369,6 +371,9 @@ class PermanencesTab(QWidget):
         if permanence_id is None:
             return
         day = to_date(self.on_date.date())
+        if self._cancelled_on(permanence_id, day):
+            self._offer_to_restore(permanence_id, day)
+            return
         try:
             cancelled = self._app.agenda.permanences.cancel_date(permanence_id, day)
         except Exception as exc:
@@ -394,4 +399,32 @@ class PermanencesTab(QWidget):
             )
         QMessageBox.information(self, _("Permanence annulée"), text)
         self.status.confirm(text.splitlines()[0])
+        self.changes.announce(self, Topic.PERMANENCES)
+
+    def _cancelled_on(self, permanence_id: uuid.UUID, day: date) -> bool:
+        slots = self._app.agenda.permanences.slots(
+            self._site.id, day, day, permanence_id=permanence_id
+        )
+        return bool(slots) and all(slot.cancelled for slot in slots)
+
+    def _offer_to_restore(self, permanence_id: uuid.UUID, day: date) -> None:
+        """The date is cancelled already: the practitioner comes after all?"""
+        asked = QMessageBox.question(
+            self,
+            _("Rétablir la permanence"),
+            _(
+                "La permanence du {date} est annulée. La rétablir ? Les réservations "
+                "annulées le restent : ces personnes réservent à nouveau."
+            ).format(date=format_date(day, "full")),
+        )
+        if asked != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._app.agenda.permanences.restore_date(permanence_id, day)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.status.confirm(
+            _("Permanence du {date} rétablie.").format(date=format_date(day, "full"))
+        )
         self.changes.announce(self, Topic.PERMANENCES)
