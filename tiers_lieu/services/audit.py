@@ -51,6 +51,18 @@ def record_changes(uow: UnitOfWork, row: Any, values: dict[str, Any], *, entity:
     return changed
 
 
+def record_deletion(uow: UnitOfWork, row: Any, *, entity: str) -> None:
+    """Delete ``row`` (a place's row: ``id``, ``site_id``) with one DELETE line naming it."""
+    record(
+        uow,
+        action=AuditAction.DELETE,
+        entity=entity,
+        entity_id=row.id,
+        site_id=row.site_id,
+    )
+    uow.session.delete(row)
+
+
 def record_sign_in(
     uow: UnitOfWork, account: AppUser, *, action: AuditAction, details: dict[str, Any]
 ) -> None:

@@ -189,14 +189,7 @@ class PermanenceService:
         no date of it was cancelled (otherwise it is ended at a date)."""
         with self._uow() as uow:
             row = self._unused(uow, permanence_id)
-            audit.record(
-                uow,
-                action=AuditAction.DELETE,
-                entity="permanence",
-                entity_id=row.id,
-                site_id=row.site_id,
-            )
-            uow.session.delete(row)
+            audit.record_deletion(uow, row, entity="permanence")
             uow.commit()
 
     @staticmethod

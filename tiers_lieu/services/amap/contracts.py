@@ -321,14 +321,7 @@ class ContractService:
                 for row in uow.session.exec(select(table).where(table.contract_id == contract.id)):
                     uow.session.delete(row)
             uow.session.flush()
-            audit.record(
-                uow,
-                action=AuditAction.DELETE,
-                entity="amap_contract",
-                entity_id=contract.id,
-                site_id=contract.site_id,
-            )
-            uow.session.delete(contract)
+            audit.record_deletion(uow, contract, entity="amap_contract")
             uow.commit()
 
     @requires(Permission.AMAP)
@@ -344,14 +337,7 @@ class ContractService:
                         "supprimé. Corrigez plutôt son nom ou ses prix."
                     )
                 )
-            audit.record(
-                uow,
-                action=AuditAction.DELETE,
-                entity="basket_type",
-                entity_id=basket.id,
-                site_id=basket.site_id,
-            )
-            uow.session.delete(basket)
+            audit.record_deletion(uow, basket, entity="basket_type")
             uow.commit()
 
     @staticmethod
