@@ -108,6 +108,17 @@ def _practitioner_and_room(
     return who, resource
 
 
+def _cancellation(
+    uow: UnitOfWork, permanence_id: uuid.UUID, day: date
+) -> PermanenceCancellation | None:
+    return uow.session.exec(
+        select(PermanenceCancellation).where(
+            PermanenceCancellation.permanence_id == permanence_id,
+            PermanenceCancellation.on_date == day,
+        )
+    ).first()
+
+
 def _rule(data: PermanenceInput) -> dict[str, Any]:
     """The permanence's columns, as given."""
     return {
@@ -354,13 +365,7 @@ class PermanenceService:
             ):
                 raise ValidationError(_("Date"), _("la permanence n'a pas lieu ce jour-là"))
             calendar = SiteCalendar(uow, perm.site_id)
-            exists = uow.session.exec(
-                select(PermanenceCancellation).where(
-                    PermanenceCancellation.permanence_id == perm.id,
-                    PermanenceCancellation.on_date == day,
-                )
-            ).first()
-            if exists is None:
+            if _cancellation(uow, perm.id, day) is None:
                 uow.session.add(
                     PermanenceCancellation(
                         site_id=perm.site_id, permanence_id=perm.id, on_date=day, reason=reason
@@ -411,12 +416,7 @@ class PermanenceService:
             perm = uow.session.get(Permanence, permanence_id)
             if perm is None:
                 raise NotFoundError(_("Cette permanence n'existe plus."))
-            cancellation = uow.session.exec(
-                select(PermanenceCancellation).where(
-                    PermanenceCancellation.permanence_id == perm.id,
-                    PermanenceCancellation.on_date == day,
-                )
-            ).first()
+            cancellation = _cancellation(uow, perm.id, day)
             if cancellation is None:
                 raise ValidationError(_("Date"), _("la permanence n'est pas annulée ce jour-là"))
             uow.session.delete(cancellation)
