@@ -4,7 +4,9 @@ the new price while the passes sold keep theirs; taken off sale, it leaves the l
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tiers_lieu.app import Comptoir
@@ -12,6 +14,7 @@ from tiers_lieu.models.enums import Role
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
+from tiers_lieu.ui.common import selected_id
 from tiers_lieu.ui.leaving import pending, save_quietly
 
 
@@ -109,3 +112,59 @@ def test_an_offer_or_a_resource_typed_is_not_lost_when_the_desk_locks(
     section.pass_types.price.setText("huit")  # refused when the desk locks: kept, no dialog
     assert save_quietly(section) == 1
     assert not message_boxes and section.pass_types.price.text() == "huit"
+
+
+def test_choosing_another_offer_asks_before_dropping_what_was_typed(
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typed a new price, then clicked another offer: asked; « Annuler » keeps the typing on
+    the offer being corrected, « Enregistrer » saves it, « Ne pas enregistrer » drops it."""
+    coordinator = app.accounts.create_user(
+        username="claire", display_name="Claire", password="tilleul-2026", role=Role.COORDINATOR
+    )
+    app.access.sign_in(coordinator)
+    for name, price in (("Carte 10 jours", 12000), ("Journée", 1500)):
+        app.agenda.passes.create_type(
+            site_id=site.id, name=name, kind="day", price_cents=price, units=1, validity_days=None
+        )
+    section = open_section(qtbot, app, site)
+    tab = section.pass_types
+    section.tabs.setCurrentWidget(tab)
+    answers: list[QMessageBox.StandardButton] = []
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+
+    def choose(name: str) -> None:  # the list is by price
+        [row] = [r for r in range(tab.model.rowCount()) if tab.model.row_at(r).name == name]
+        tab.view.selectRow(row)
+
+    choose("Carte 10 jours")
+    assert tab.name.text() == "Carte 10 jours"
+    tab.price.setText("130")
+    answers.append(QMessageBox.StandardButton.Cancel)
+    choose("Journée")
+    assert "Formules : la formule « Carte 10 jours »" in asked[-1]
+    chosen = tab.model.row_at(tab.model.find_row(selected_id(tab.view))).name
+    assert (tab.name.text(), tab.price.text(), chosen) == (
+        "Carte 10 jours",
+        "130",
+        "Carte 10 jours",
+    )
+    answers.append(QMessageBox.StandardButton.Save)
+    choose("Journée")
+    prices = {t.name: t.price_cents for t in app.agenda.passes.list_types(site.id)}
+    assert prices == {"Carte 10 jours": 13000, "Journée": 1500}
+    choose("Journée")
+    assert tab.name.text() == "Journée"
+    tab.price.setText("99")
+    answers.append(QMessageBox.StandardButton.Discard)
+    choose("Carte 10 jours")
+    assert (tab.name.text(), tab.price.text()) == ("Carte 10 jours", "130,00")
+    prices = {t.name: t.price_cents for t in app.agenda.passes.list_types(site.id)}
+    assert prices["Journée"] == 1500
+    assert answers == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -22,10 +23,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QSpinBox,
+    QTableView,
     QWidget,
 )
 
 from tiers_lieu.i18n import _
+from tiers_lieu.ui.common import select_id
 
 
 @runtime_checkable
@@ -104,3 +107,18 @@ class TypedWork:
 
     def changed(self) -> bool:
         return self._values() != self._shown
+
+
+def may_choose_another(owner: QWidget, view: QTableView, editing: object | None) -> bool:
+    """Before the form beside ``view`` shows the row just chosen: whether it may, nothing
+    typed being pending in ``owner`` (or it was saved or dropped when asked). Otherwise the
+    choice is undone (``editing``, the row the form holds, chosen again; none for a new one)
+    and the form keeps what was typed."""
+    if may_leave(owner, owner):
+        return True
+    with QSignalBlocker(view.selectionModel()):
+        if editing is None:
+            view.clearSelection()
+        else:
+            select_id(view, editing)
+    return False

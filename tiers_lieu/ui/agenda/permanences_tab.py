@@ -46,7 +46,7 @@ from tiers_lieu.ui.common import (
 from tiers_lieu.ui.data_changed import DataChanged, Topic, hub_for
 from tiers_lieu.ui.date_range import bounded
 from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.leaving import TypedWork
+from tiers_lieu.ui.leaving import TypedWork, may_choose_another
 from tiers_lieu.ui.loading import refresh_when_shown
 
 
@@ -190,7 +190,11 @@ class PermanencesTab(QWidget):
             button.setEnabled(self._editing is not None)
 
     def on_practitioner_selected(self) -> None:
-        row = self.practitioners.find_row(selected_id(self.practitioners_view))
+        view = self.practitioners_view
+        row = self.practitioners.find_row(selected_id(view))
+        if row < 0 or not may_choose_another(self, view, self._editing):
+            return
+        row = self.practitioners.find_row(selected_id(view))  # saved when asked: the saved one
         if row < 0:
             return
         who = self.practitioners.row_at(row)

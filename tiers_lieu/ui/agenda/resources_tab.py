@@ -33,7 +33,7 @@ from tiers_lieu.ui.amounts import cents_text, parse_cents
 from tiers_lieu.ui.common import StatusLabel, make_table, select_id, selected_id
 from tiers_lieu.ui.data_changed import DataChanged, ListTab, Topic
 from tiers_lieu.ui.errors import show_error
-from tiers_lieu.ui.leaving import TypedWork
+from tiers_lieu.ui.leaving import TypedWork, may_choose_another
 from tiers_lieu.ui.loading import refresh_when_shown
 
 
@@ -143,8 +143,10 @@ class ResourcesTab(ListTab):
             select_id(self.view, current)
 
     def on_selection_changed(self) -> None:
-        resource_id = selected_id(self.view)
-        row = self.model.find_row(resource_id)
+        row = self.model.find_row(selected_id(self.view))
+        if row < 0 or not may_choose_another(self, self.view, self._editing):
+            return
+        row = self.model.find_row(selected_id(self.view))  # saved when asked: the saved one
         if row < 0:
             return
         resource = self.model.row_at(row)
