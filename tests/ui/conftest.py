@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from questions import Questions
 
 from tiers_lieu.ui.errors import ErrorReportDialog
 from tiers_lieu.ui.ops import SynchronousPool, set_pool
@@ -73,3 +74,31 @@ def shown_main_windows(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     monkeypatch.setattr(MainWindow, "show", show)
     return shown
+
+
+@pytest.fixture
+def questions(
+    monkeypatch: pytest.MonkeyPatch, message_boxes: list[tuple[str, str, str]]
+) -> Questions:
+    """``QMessageBox.question`` answered as the test says (after ``message_boxes``, which
+    would answer none)."""
+    asked = Questions()
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.asked.append(text)
+        return asked.answers.pop(0) if asked.answers else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+@pytest.fixture
+def signed_in_coordinator(app: Any) -> Any:
+    """Claire, the place's coordinator, signed in (what Agenda's settings tabs need)."""
+    from tiers_lieu.models.enums import Role
+
+    claire = app.accounts.create_user(
+        username="claire", display_name="Claire", password="tilleul-2026", role=Role.COORDINATOR
+    )
+    app.access.sign_in(claire)
+    return claire

@@ -8,14 +8,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from questions import Questions
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.models.enums import Role
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.agenda import AgendaSection
 from tiers_lieu.ui.common import selected_id
 from tiers_lieu.ui.leaving import pending, save_quietly
+
+pytestmark = pytest.mark.usefixtures("signed_in_coordinator")  # Claire runs Agenda's settings
 
 
 def open_section(qtbot: QtBot, app: Comptoir, site: SiteInfo) -> AgendaSection:
@@ -36,10 +38,6 @@ def offers_on_sale(section: AgendaSection) -> list[str]:
 def test_an_offer_is_created_corrected_and_taken_off_sale(
     qtbot: QtBot, app: Comptoir, site: SiteInfo, message_boxes: list[tuple[str, str, str]]
 ) -> None:
-    coordinator = app.accounts.create_user(
-        username="claire", display_name="Claire", password="tilleul-2026", role=Role.COORDINATOR
-    )
-    app.access.sign_in(coordinator)
     section = open_section(qtbot, app, site)
     assert offers_on_sale(section) == []  # a new place sells nothing yet
     tab = section.pass_types
@@ -89,10 +87,6 @@ def test_an_offer_or_a_resource_typed_is_not_lost_when_the_desk_locks(
 ) -> None:
     """Typed beside their lists and not saved: the window's question names them, the desk
     locking saves them; a form as it was shown holds nothing."""
-    coordinator = app.accounts.create_user(
-        username="claire", display_name="Claire", password="tilleul-2026", role=Role.COORDINATOR
-    )
-    app.access.sign_in(coordinator)
     section = open_section(qtbot, app, site)
     for tab in (section.pass_types, section.resources):
         section.tabs.setCurrentWidget(tab)
@@ -115,14 +109,10 @@ def test_an_offer_or_a_resource_typed_is_not_lost_when_the_desk_locks(
 
 
 def test_choosing_another_offer_asks_before_dropping_what_was_typed(
-    qtbot: QtBot, app: Comptoir, site: SiteInfo, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, app: Comptoir, site: SiteInfo, questions: Questions
 ) -> None:
     """Typed a new price, then clicked another offer: asked; « Annuler » keeps the typing on
     the offer being corrected, « Enregistrer » saves it, « Ne pas enregistrer » drops it."""
-    coordinator = app.accounts.create_user(
-        username="claire", display_name="Claire", password="tilleul-2026", role=Role.COORDINATOR
-    )
-    app.access.sign_in(coordinator)
     for name, price in (("Carte 10 jours", 12000), ("Journée", 1500)):
         app.agenda.passes.create_type(
             site_id=site.id, name=name, kind="day", price_cents=price, units=1, validity_days=None
@@ -130,14 +120,7 @@ def test_choosing_another_offer_asks_before_dropping_what_was_typed(
     section = open_section(qtbot, app, site)
     tab = section.pass_types
     section.tabs.setCurrentWidget(tab)
-    answers: list[QMessageBox.StandardButton] = []
-    asked: list[str] = []
-
-    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
-        asked.append(text)
-        return answers.pop(0)
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    answers, asked = questions.answers, questions.asked
 
     def choose(name: str) -> None:  # the list is by price
         [row] = [r for r in range(tab.model.rowCount()) if tab.model.row_at(r).name == name]

@@ -3,6 +3,7 @@ refuse an absence beyond the contract, print the sheet, and register a household
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, time
 from pathlib import Path
 
@@ -11,14 +12,15 @@ from pdftext import pdf_text
 from placetime import place_today
 from printer_double import fake_printer, printed_pages
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
+from questions import Questions
 from sqlalchemy import update
 
 from tiers_lieu.app import Comptoir
 from tiers_lieu.models import AmapContract
 from tiers_lieu.models.enums import PickupStatus
-from tiers_lieu.services.amap.contracts import ContractInput
+from tiers_lieu.services.amap.contracts import ContractInfo, ContractInput
 from tiers_lieu.services.people import PersonInput
 from tiers_lieu.services.readmodels import SiteInfo
 from tiers_lieu.ui.amap import AmapPanel
@@ -26,16 +28,16 @@ from tiers_lieu.ui.amap.contract_dialog import BasketDialog, ContractDialog
 from tiers_lieu.ui.amap.table_models import SheetModel
 
 
-@pytest.fixture
-def distribution_day(app: Comptoir, site: SiteInfo) -> date:
-    """A contract whose distribution is today, with three households subscribed."""
+def todays_contract(
+    app: Comptoir, site: SiteInfo, producer_id: uuid.UUID, name: str
+) -> ContractInfo:
+    """A contract of one day, today, 17:00–19:00, no absence allowed."""
     today = place_today()
-    producer = app.grocery.producers.create(site_id=site.id, name="GAEC des Combes")
-    contract = app.amap.contracts.create_contract(
+    return app.amap.contracts.create_contract(
         site.id,
         ContractInput(
-            producer_id=producer.id,
-            name="Légumes bio",
+            producer_id=producer_id,
+            name=name,
             season_start=today,
             season_end=today,
             weekday=today.weekday(),
@@ -44,6 +46,14 @@ def distribution_day(app: Comptoir, site: SiteInfo) -> date:
             max_absences=0,
         ),
     )
+
+
+@pytest.fixture
+def distribution_day(app: Comptoir, site: SiteInfo) -> date:
+    """A contract whose distribution is today, with three households subscribed."""
+    today = place_today()
+    producer = app.grocery.producers.create(site_id=site.id, name="GAEC des Combes")
+    contract = todays_contract(app, site, producer.id, "Légumes bio")
     basket = app.amap.contracts.add_basket_type(
         contract_id=contract.id, name="Petit panier", price_cents=1200
     )
@@ -272,6 +282,7 @@ def test_a_basket_and_a_contract_made_by_mistake_are_deleted_after_asking(
     site: SiteInfo,
     distribution_day: date,
     monkeypatch: pytest.MonkeyPatch,
+    questions: Questions,
     message_boxes: list[tuple[str, str, str]],
 ) -> None:
     """The basket nobody took goes from its dialog; the contract with households stays (the
@@ -282,13 +293,7 @@ def test_a_basket_and_a_contract_made_by_mistake_are_deleted_after_asking(
     tab = panel.contracts_tab
     panel.tabs.setCurrentWidget(tab)
     tab.contracts_view.selectRow(0)
-    asked: list[str] = []
-
-    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    asked = questions.asked  # each answered « Oui »
     monkeypatch.setattr(QInputDialog, "getItem", lambda *_args: ("Erreur (1,00\u00a0€)", True))
 
     def delete_it(dialog: BasketDialog) -> int:
@@ -311,19 +316,7 @@ def test_a_basket_and_a_contract_made_by_mistake_are_deleted_after_asking(
     assert tab.contracts_model.rowCount() == 1
 
     producer = app.grocery.producers.list(site_id=site.id)[0]
-    today = place_today()
-    app.amap.contracts.create_contract(
-        site.id,
-        ContractInput(
-            producer_id=producer.id,
-            name="Œufs",
-            season_start=today,
-            season_end=today,
-            weekday=today.weekday(),
-            start_time=time(17, 0),
-            end_time=time(19, 0),
-        ),
-    )
+    todays_contract(app, site, producer.id, "Œufs")
     tab.refresh()
     tab.contracts_view.selectRow(
         next(r for r in range(2) if tab.contracts_model.index(r, 0).data() == "Œufs")

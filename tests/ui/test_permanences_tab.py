@@ -11,9 +11,10 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
+from questions import Questions
 
 from tiers_lieu.app import Comptoir
-from tiers_lieu.models.enums import ResourceKind, Role
+from tiers_lieu.models.enums import ResourceKind
 from tiers_lieu.services.agenda.permanences import PermanenceInput
 from tiers_lieu.services.agenda.readmodels import PermanenceInfo
 from tiers_lieu.services.agenda.resources import ResourceFields
@@ -25,11 +26,7 @@ from tiers_lieu.ui.leaving import pending, save_quietly
 
 
 @pytest.fixture
-def place(app: Comptoir, site: SiteInfo) -> SiteInfo:
-    coordinator = app.accounts.create_user(
-        username="claire", display_name="Claire", password="tilleul-2026", role=Role.COORDINATOR
-    )
-    app.access.sign_in(coordinator)
+def place(site: SiteInfo, signed_in_coordinator: object) -> SiteInfo:
     return site
 
 
@@ -106,21 +103,14 @@ def test_f2_corrects_a_permanence_typed_wrong(
 
 
 def test_suppr_deletes_a_permanence_added_by_mistake_after_asking(
-    qtbot: QtBot, app: Comptoir, place: SiteInfo, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, app: Comptoir, place: SiteInfo, questions: Questions
 ) -> None:
     nurse(app, place)
     section = open_tab(qtbot, app, place)
     tab = section.permanences
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-    asked: list[str] = []
-
-    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
-        asked.append(text)
-        return answers.pop(0)
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    questions.answers.append(QMessageBox.StandardButton.No)
     qtbot.keyClick(tab.permanences_view, Qt.Key.Key_Delete)
-    assert "mardi (09:00–12:00)" in asked[0]
+    assert "mardi (09:00–12:00)" in questions.asked[0]
     assert len(app.agenda.permanences.list(place.id)) == 1  # « Non » keeps it
     qtbot.keyClick(tab.permanences_view, Qt.Key.Key_Delete)
     assert app.agenda.permanences.list(place.id) == []
@@ -190,7 +180,7 @@ def test_cancelling_a_date_already_cancelled_offers_to_restore_it(
     qtbot: QtBot,
     app: Comptoir,
     place: SiteInfo,
-    monkeypatch: pytest.MonkeyPatch,
+    questions: Questions,
     message_boxes: list[tuple[str, str, str]],
 ) -> None:
     perm = nurse(app, place)
@@ -199,15 +189,9 @@ def test_cancelling_a_date_already_cancelled_offers_to_restore_it(
     section = open_tab(qtbot, app, place)
     tab = section.permanences
     tab.on_date.setDate(QDate(2026, 3, 10))
-    asked: list[str] = []
-
-    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    tab.cancel_date_button.click()
-    assert asked and "La permanence du mardi 10 mars 2026 est annulée. La rétablir ?" in asked[0]
+    tab.cancel_date_button.click()  # « Oui »
+    [asked] = questions.asked
+    assert "La permanence du mardi 10 mars 2026 est annulée. La rétablir ?" in asked
     slots = app.agenda.permanences.slots(place.id, tuesday, tuesday)
     assert slots and not any(s.cancelled for s in slots)
     assert "Permanence du mardi 10 mars 2026 rétablie." in tab.status.text()

@@ -354,15 +354,21 @@ def test_every_tab_is_what_finds_a_later_tab_that_fails(
     assert run_smoke_test(app, every_tab=True) == 1
 
 
-def test_command_line_smoke_test(db_path: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
-    done = subprocess.run(
+def smoke_command(db_path: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    """``tiers-lieu --db DB --smoke-test`` in a process of its own, offscreen, with its desk
+    settings in ``config``; a check waiting on something fails at 60 s instead of hanging."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config)}
+    return subprocess.run(
         [sys.executable, "-m", "tiers_lieu", "--db", str(db_path), "--smoke-test"],
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=60,
     )
+
+
+def test_command_line_smoke_test(db_path: Path, tmp_path: Path) -> None:
+    done = smoke_command(db_path, tmp_path)
     assert done.returncode == 0, done.stderr
 
 
@@ -377,14 +383,7 @@ def test_command_line_smoke_test_does_not_wait_on_a_warning_the_window_shows(
     with app.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER audit_entry_no_update"))
     app.close()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-m", "tiers_lieu", "--db", str(db_path), "--smoke-test"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = smoke_command(db_path, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Journal d'audit altéré" in done.stderr
     assert "audit_entry_no_update" in done.stderr
